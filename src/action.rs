@@ -1,0 +1,177 @@
+//! The vocabulary between the keymap and the application: every user-facing
+//! command is an [`Action`], every place a key can mean something is a
+//! [`Context`]. Names are the snake_case spelling used in `keymap.toml`.
+
+use serde::{Deserialize, Serialize};
+
+/// A command a key (or mouse gesture) can trigger.
+///
+/// The snake_case name (`scroll_half_down` style) is the name used in
+/// `keymap.toml`; [`Action::ALL`] lists every bindable action in help order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Quit,
+    Help,
+    FocusNext,
+    FocusPrev,
+    Suspend,
+    Redraw,
+    Up,
+    Down,
+    PageDown,
+    PageUp,
+    HalfPageDown,
+    HalfPageUp,
+    Top,
+    Bottom,
+    Open,
+    AddBookmark,
+    Delete,
+    Undo,
+    Cancel,
+    Confirm,
+}
+
+impl Action {
+    /// Every bindable action, in the order the help overlay lists them.
+    pub const ALL: &'static [Action] = &[
+        Action::Quit,
+        Action::Help,
+        Action::FocusNext,
+        Action::FocusPrev,
+        Action::Suspend,
+        Action::Redraw,
+        Action::Up,
+        Action::Down,
+        Action::PageDown,
+        Action::PageUp,
+        Action::HalfPageDown,
+        Action::HalfPageUp,
+        Action::Top,
+        Action::Bottom,
+        Action::Open,
+        Action::AddBookmark,
+        Action::Delete,
+        Action::Undo,
+        Action::Cancel,
+        Action::Confirm,
+    ];
+
+    /// The snake_case name used in `keymap.toml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "help",
+            Action::FocusNext => "focus_next",
+            Action::FocusPrev => "focus_prev",
+            Action::Suspend => "suspend",
+            Action::Redraw => "redraw",
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::PageDown => "page_down",
+            Action::PageUp => "page_up",
+            Action::HalfPageDown => "half_page_down",
+            Action::HalfPageUp => "half_page_up",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::Open => "open",
+            Action::AddBookmark => "add_bookmark",
+            Action::Delete => "delete",
+            Action::Undo => "undo",
+            Action::Cancel => "cancel",
+            Action::Confirm => "confirm",
+        }
+    }
+
+    /// Parses a snake_case action name.
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::ALL.iter().copied().find(|a| a.name() == name)
+    }
+
+    /// One-line description for the help overlay.
+    pub fn description(self) -> &'static str {
+        match self {
+            Action::Quit => "quit marginote (position and notes are already saved)",
+            Action::Help => "show or hide this help",
+            Action::FocusNext => "focus the next pane",
+            Action::FocusPrev => "focus the previous pane",
+            Action::Suspend => "suspend to the shell (fg to come back)",
+            Action::Redraw => "redraw the screen",
+            Action::Up => "move up one line / row",
+            Action::Down => "move down one line / row",
+            Action::PageDown => "page down",
+            Action::PageUp => "page up",
+            Action::HalfPageDown => "half a page down",
+            Action::HalfPageUp => "half a page up",
+            Action::Top => "go to the top",
+            Action::Bottom => "go to the bottom",
+            Action::Open => "open the document / jump to the bookmark",
+            Action::AddBookmark => "bookmark the passage at the reading cursor",
+            Action::Delete => "delete the selected bookmark",
+            Action::Undo => "undo the last delete",
+            Action::Cancel => "close the overlay or prompt, back to the reader",
+            Action::Confirm => "accept the prompt",
+        }
+    }
+}
+
+/// Where a key is interpreted. Lookup goes from the most specific context
+/// (the focused pane or open prompt) to [`Context::Global`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Context {
+    Global,
+    Library,
+    Reader,
+    Notes,
+    /// A one-line text prompt (e.g. a bookmark label): unbound keys are typed.
+    Prompt,
+    /// The help overlay.
+    Help,
+}
+
+impl Context {
+    pub const ALL: &'static [Context] = &[
+        Context::Global,
+        Context::Library,
+        Context::Reader,
+        Context::Notes,
+        Context::Prompt,
+        Context::Help,
+    ];
+
+    /// The table name used in `keymap.toml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::Global => "global",
+            Context::Library => "library",
+            Context::Reader => "reader",
+            Context::Notes => "notes",
+            Context::Prompt => "prompt",
+            Context::Help => "help",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Context> {
+        Context::ALL.iter().copied().find(|c| c.name() == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn action_names_round_trip() {
+        for &a in Action::ALL {
+            assert_eq!(Action::from_name(a.name()), Some(a), "{a:?}");
+        }
+    }
+
+    #[test]
+    fn context_names_round_trip() {
+        for &c in Context::ALL {
+            assert_eq!(Context::from_name(c.name()), Some(c), "{c:?}");
+        }
+    }
+}

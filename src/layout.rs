@@ -1,0 +1,538 @@
+//! Wrapping blocks into rows, cached per width, and moving through rows.
+//!
+//! Only blocks near the viewport are ever wrapped: a position is a block id
+//! plus a row inside that block, and moving a row, a page or to the end
+//! walks block to block from where we are. The cache is keyed by block and
+//! cleared when the width changes, so a resize costs one screen of work.
+//!
+//! Wrapping uses textwrap's first-fit algorithm over our own fragments,
+//! measured with the renderer's width function (`sanitize::grapheme_width`),
+//! so a row never overflows its pane whatever the graphemes.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use ratatui::style::Style;
+use textwrap::core::Fragment;
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::document::{Block, BlockKind, Document, Table};
+use crate::richtext::RichText;
+use crate::sanitize::{grapheme_width, text_width};
+use crate::ui::theme;
+
+/// One display row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub spans: Vec<(String, Style)>,
+    /// Source offset of the row's first character (the block start for
+    /// blank and decoration rows).
+    pub src: usize,
+}
+
+impl Row {
+    fn blank(src: usize) -> Row {
+        Row {
+            spans: Vec::new(),
+            src,
+        }
+    }
+
+    /// The row's text without styles.
+    pub fn text(&self) -> String {
+        self.spans.iter().map(|(s, _)| s.as_str()).collect()
+    }
+
+    pub fn width(&self) -> usize {
+        self.spans.iter().map(|(s, _)| text_width(s)).sum()
+    }
+}
+
+#[derive(Debug)]
+struct Frag {
+    start: usize,
+    word_end: usize,
+    width: usize,
+    ws_width: usize,
+}
+
+impl Fragment for Frag {
+    fn width(&self) -> f64 {
+        self.width as f64
+    }
+    fn whitespace_width(&self) -> f64 {
+        self.ws_width as f64
+    }
+    fn penalty_width(&self) -> f64 {
+        0.0
+    }
+}
+
+/// Cuts `text[seg_start..seg_end]` into fragments: a word with its trailing
+/// spaces; leading spaces stay with the first word (indentation); a word
+/// wider than `avail` is cut between graphemes.
+fn fragments(text: &str, seg_start: usize, seg_end: usize, avail: usize, out: &mut Vec<Frag>) {
+    let seg = &text[seg_start..seg_end];
+    let mut cur: Option<Frag> = None;
+    // Inside the word part of `cur` (false once its trailing spaces began).
+    let mut in_ws = false;
+    // `cur` holds only the segment's leading spaces so far (indentation).
+    let mut leading = false;
+    for (i, g) in seg.grapheme_indices(true) {
+        let at = seg_start + i;
+        let gw = grapheme_width(g);
+        let new_frag = Frag {
+            start: at,
+            word_end: at,
+            width: 0,
+            ws_width: 0,
+        };
+        if g == " " {
+            match cur.as_mut() {
+                None => {
+                    cur = Some(new_frag);
+                    leading = true;
+                }
+                Some(f) if leading && f.width + 1 > avail => {
+                    out.extend(cur.replace(new_frag));
+                }
+                Some(f) if !leading => {
+                    in_ws = true;
+                    f.ws_width += 1;
+                    continue;
+                }
+                Some(_) => {}
+            }
+            if let Some(f) = cur.as_mut() {
+                f.width += 1;
+                f.word_end = at + 1;
+            }
+            continue;
+        }
+        let split = match cur.as_ref() {
+            None => true,
+            Some(_) if in_ws => true,
+            Some(f) => f.width > 0 && f.width + gw > avail,
+        };
+        if split {
+            out.extend(cur.replace(new_frag));
+            in_ws = false;
+        }
+        leading = false;
+        if let Some(f) = cur.as_mut() {
+            f.width += gw;
+            f.word_end = at + g.len();
+        }
+    }
+    out.extend(cur);
+}
+
+/// Wraps rich text to `avail` columns; returns display byte ranges, one per
+/// row. Forced breaks (`\n`) always start a row. Never returns zero rows.
+pub fn wrap_ranges(text: &RichText, avail: usize) -> Vec<(usize, usize)> {
+    let avail = avail.max(1);
+    let s = text.text.as_str();
+    let mut rows = Vec::new();
+    let mut frags = Vec::new();
+    let mut seg_start = 0;
+    loop {
+        let seg_end = s[seg_start..].find('\n').map_or(s.len(), |i| seg_start + i);
+        frags.clear();
+        fragments(s, seg_start, seg_end, avail, &mut frags);
+        if frags.is_empty() {
+            rows.push((seg_start, seg_start));
+        } else {
+            for line in textwrap::wrap_algorithms::wrap_first_fit(&frags, &[avail as f64]) {
+                if let (Some(first), Some(last)) = (line.first(), line.last()) {
+                    rows.push((first.start, last.word_end));
+                }
+            }
+        }
+        if seg_end >= s.len() {
+            break;
+        }
+        seg_start = seg_end + 1;
+    }
+    rows
+}
+
+fn prefix_spans(p: &RichText) -> Vec<(String, Style)> {
+    p.spans(0, p.text.len())
+}
+
+/// Wraps one block to `width` columns.
+pub fn wrap_block(block: &Block, width: usize) -> Vec<Row> {
+    let width = width.max(1);
+    let mut rows: Vec<Row> = (0..block.gap_before)
+        .map(|_| Row::blank(block.src))
+        .collect();
+    match &block.kind {
+        BlockKind::Rule => rows.push(Row {
+            spans: vec![("─".repeat(width), theme::rule())],
+            src: block.src,
+        }),
+        BlockKind::Table(t) => rows.extend(table_rows(t, block, width)),
+        kind => {
+            let pw_first = text_width(&block.prefix_first.text);
+            let pw_rest = text_width(&block.prefix_rest.text);
+            let avail = width.saturating_sub(pw_first.max(pw_rest)).max(1);
+            let ranges = wrap_ranges(&block.text, avail);
+            let mut widest = 0;
+            for (i, (s, e)) in ranges.into_iter().enumerate() {
+                let prefix = if i == 0 {
+                    &block.prefix_first
+                } else {
+                    &block.prefix_rest
+                };
+                let mut spans = prefix_spans(prefix);
+                spans.extend(block.text.spans(s, e));
+                let src = if block.text.is_empty() {
+                    block.src
+                } else {
+                    block.text.src_at(s)
+                };
+                let row = Row { spans, src };
+                widest = widest.max(row.width());
+                rows.push(row);
+            }
+            if *kind == BlockKind::Heading(1) && !block.text.is_empty() {
+                rows.push(Row {
+                    spans: vec![("━".repeat(widest.clamp(1, width)), theme::heading(1))],
+                    src: block.src,
+                });
+            }
+        }
+    }
+    rows
+}
+
+const COLUMN_GAP: &str = " │ ";
+const MIN_COLUMN: usize = 6;
+
+/// Lays a table out as a grid when its columns fit (shrinking the widest
+/// columns and wrapping their cells if needed), else as stacked records
+/// ("Header: value"), which stay readable at any width.
+fn table_rows(t: &Table, block: &Block, width: usize) -> Vec<Row> {
+    let ncols = t.rows.iter().map(Vec::len).max().unwrap_or(0);
+    if ncols == 0 {
+        return vec![Row::blank(block.src)];
+    }
+    let prefix_w = text_width(&block.prefix_rest.text);
+    let avail = width.saturating_sub(prefix_w).max(1);
+    let gaps = 3 * (ncols - 1);
+    let mut widths: Vec<usize> = (0..ncols)
+        .map(|c| {
+            t.rows
+                .iter()
+                .filter_map(|r| r.get(c))
+                .map(|cell| text_width(&cell.text))
+                .max()
+                .unwrap_or(0)
+                .max(1)
+        })
+        .collect();
+    if ncols * MIN_COLUMN + gaps > avail && ncols > 1 {
+        return stacked_rows(t, block, avail);
+    }
+    while widths.iter().sum::<usize>() + gaps > avail {
+        let Some((i, _)) = widths.iter().enumerate().max_by_key(|(_, w)| **w) else {
+            break;
+        };
+        if widths[i] <= MIN_COLUMN.min(avail) {
+            break;
+        }
+        widths[i] -= 1;
+    }
+    let prefix = prefix_spans(&block.prefix_rest);
+    let mut rows = Vec::new();
+    for (ri, cells) in t.rows.iter().enumerate() {
+        let wrapped: Vec<Vec<(usize, usize)>> = (0..ncols)
+            .map(|c| {
+                cells
+                    .get(c)
+                    .map_or_else(|| vec![(0, 0)], |cell| wrap_ranges(cell, widths[c]))
+            })
+            .collect();
+        let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
+        for line in 0..height {
+            let mut spans = prefix.clone();
+            for c in 0..ncols {
+                if c > 0 {
+                    spans.push((COLUMN_GAP.to_string(), theme::rule()));
+                }
+                let mut used = 0;
+                if let (Some(cell), Some(&(s, e))) = (cells.get(c), wrapped[c].get(line)) {
+                    for span in cell.spans(s, e) {
+                        used += text_width(&span.0);
+                        spans.push(span);
+                    }
+                }
+                if c + 1 < ncols {
+                    spans.push((" ".repeat(widths[c].saturating_sub(used)), Style::new()));
+                }
+            }
+            rows.push(Row {
+                spans,
+                src: block.src,
+            });
+        }
+        if ri + 1 == t.header_rows {
+            let sep: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+            let mut spans = prefix.clone();
+            spans.push((sep.join("─┼─"), theme::rule()));
+            rows.push(Row {
+                spans,
+                src: block.src,
+            });
+        }
+    }
+    rows
+}
+
+fn stacked_rows(t: &Table, block: &Block, avail: usize) -> Vec<Row> {
+    let header = t.rows.first().filter(|_| t.header_rows > 0);
+    let prefix = prefix_spans(&block.prefix_rest);
+    let mut rows = Vec::new();
+    for (ri, cells) in t.rows.iter().enumerate().skip(t.header_rows) {
+        if ri > t.header_rows {
+            rows.push(Row::blank(block.src));
+        }
+        for (c, cell) in cells.iter().enumerate() {
+            let mut text = RichText::new();
+            if let Some(h) = header.and_then(|h| h.get(c)) {
+                for (s, _) in h.spans(0, h.text.len()) {
+                    text.push_decoration(&s, theme::strong(), block.src);
+                }
+                text.push_decoration(": ", theme::strong(), block.src);
+            }
+            for (s, st) in cell.spans(0, cell.text.len()) {
+                text.push_decoration(&s, st, block.src);
+            }
+            for (s, e) in wrap_ranges(&text, avail) {
+                let mut spans = prefix.clone();
+                spans.extend(text.spans(s, e));
+                rows.push(Row {
+                    spans,
+                    src: block.src,
+                });
+            }
+        }
+    }
+    if rows.is_empty() {
+        rows.push(Row::blank(block.src));
+    }
+    rows
+}
+
+/// A place in the laid-out document: a block and a row inside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub block: usize,
+    pub row: usize,
+}
+
+/// Wrapped rows of one document at one width, built on demand.
+#[derive(Default)]
+pub struct Layout {
+    width: usize,
+    cache: HashMap<usize, Rc<Vec<Row>>>,
+}
+
+/// Blocks kept wrapped; beyond this the cache starts over (a long jump).
+const CACHE_BLOCKS: usize = 4096;
+
+impl Layout {
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Changes the wrap width; the cache is dropped only if it changed.
+    pub fn set_width(&mut self, width: usize) {
+        if width != self.width {
+            self.width = width;
+            self.cache.clear();
+        }
+    }
+
+    pub fn rows(&mut self, doc: &Document, block: usize) -> Rc<Vec<Row>> {
+        if let Some(r) = self.cache.get(&block) {
+            return Rc::clone(r);
+        }
+        if self.cache.len() >= CACHE_BLOCKS {
+            self.cache.clear();
+        }
+        let rows = Rc::new(wrap_block(&doc.block(block), self.width));
+        self.cache.insert(block, Rc::clone(&rows));
+        rows
+    }
+
+    pub fn first(&mut self, doc: &Document) -> Option<Pos> {
+        doc.first_block().map(|block| Pos { block, row: 0 })
+    }
+
+    pub fn last(&mut self, doc: &Document) -> Option<Pos> {
+        let block = doc.last_block()?;
+        let n = self.rows(doc, block).len();
+        Some(Pos {
+            block,
+            row: n.saturating_sub(1),
+        })
+    }
+
+    pub fn next(&mut self, doc: &Document, p: Pos) -> Option<Pos> {
+        if p.row + 1 < self.rows(doc, p.block).len() {
+            return Some(Pos {
+                block: p.block,
+                row: p.row + 1,
+            });
+        }
+        doc.next_block(p.block).map(|block| Pos { block, row: 0 })
+    }
+
+    pub fn prev(&mut self, doc: &Document, p: Pos) -> Option<Pos> {
+        if p.row > 0 {
+            return Some(Pos {
+                block: p.block,
+                row: p.row - 1,
+            });
+        }
+        let block = doc.prev_block(p.block)?;
+        let n = self.rows(doc, block).len();
+        Some(Pos {
+            block,
+            row: n.saturating_sub(1),
+        })
+    }
+
+    /// Moves forward up to `n` rows; returns where it stopped and how far it got.
+    pub fn advance(&mut self, doc: &Document, mut p: Pos, n: usize) -> (Pos, usize) {
+        for moved in 0..n {
+            match self.next(doc, p) {
+                Some(q) => p = q,
+                None => return (p, moved),
+            }
+        }
+        (p, n)
+    }
+
+    pub fn retreat(&mut self, doc: &Document, mut p: Pos, n: usize) -> (Pos, usize) {
+        for moved in 0..n {
+            match self.prev(doc, p) {
+                Some(q) => p = q,
+                None => return (p, moved),
+            }
+        }
+        (p, n)
+    }
+
+    pub fn row(&mut self, doc: &Document, p: Pos) -> Option<Row> {
+        self.rows(doc, p.block).get(p.row).cloned()
+    }
+
+    /// The row holding source offset `offset`: the last row of its block
+    /// starting at or before it.
+    pub fn pos_of_offset(&mut self, doc: &Document, offset: usize) -> Option<Pos> {
+        let block = doc.block_at(offset)?;
+        let rows = self.rows(doc, block);
+        let gap = doc.block(block).gap_before as usize;
+        let mut row = gap.min(rows.len().saturating_sub(1));
+        for (i, r) in rows.iter().enumerate().skip(gap) {
+            if r.src <= offset {
+                row = i;
+            } else {
+                break;
+            }
+        }
+        Some(Pos { block, row })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Format;
+
+    fn rich(s: &str) -> RichText {
+        let mut t = RichText::new();
+        t.push(s, Style::new(), 0);
+        t
+    }
+
+    fn wrapped(s: &str, width: usize) -> Vec<String> {
+        let t = rich(s);
+        wrap_ranges(&t, width)
+            .into_iter()
+            .map(|(a, b)| t.text[a..b].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn wraps_words_at_width() {
+        assert_eq!(
+            wrapped("the quick brown fox jumps", 10),
+            vec!["the quick", "brown fox", "jumps"]
+        );
+    }
+
+    #[test]
+    fn breaks_words_longer_than_the_line() {
+        assert_eq!(wrapped("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+    }
+
+    #[test]
+    fn u1_wide_and_combining_characters_never_overflow() {
+        let s = "漢字漢字漢字 e\u{301}e\u{301}e\u{301} 👩\u{200D}👩\u{200D}👧 ❤️❤️";
+        for width in 1..12 {
+            let t = rich(s);
+            for (a, b) in wrap_ranges(&t, width) {
+                let w = text_width(&t.text[a..b]);
+                assert!(
+                    w <= width.max(2),
+                    "row {:?} is {w} wide at {width}",
+                    &t.text[a..b]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn leading_indentation_is_kept() {
+        assert_eq!(wrapped("    indented code", 40), vec!["    indented code"]);
+    }
+
+    #[test]
+    fn empty_text_is_one_row() {
+        assert_eq!(wrapped("", 10), vec![""]);
+    }
+
+    #[test]
+    fn tables_fit_or_stack() {
+        let doc = Document::from_bytes(
+            b"| Date | Event |\n|---|---|\n| 1917 | October revolution in Petrograd |\n".to_vec(),
+            Format::Markdown,
+        )
+        .expect("loads");
+        let block = doc.block(0);
+        let wide: Vec<String> = wrap_block(&block, 60).iter().map(Row::text).collect();
+        assert_eq!(wide[0].trim_end(), "Date │ Event");
+        assert!(wide[1].starts_with("─────┼─"), "{wide:?}");
+        let narrow: Vec<String> = wrap_block(&block, 10).iter().map(Row::text).collect();
+        assert_eq!(narrow[0], "Date: 1917");
+        for row in wrap_block(&block, 10) {
+            assert!(row.width() <= 10, "{:?}", row.text());
+        }
+    }
+
+    #[test]
+    fn advance_and_retreat_are_inverse() {
+        let text = "word ".repeat(400) + "\n" + &"line\n".repeat(50);
+        let doc = Document::from_bytes(text.into_bytes(), Format::Text).expect("loads");
+        let mut l = Layout::default();
+        l.set_width(30);
+        let start = l.first(&doc).expect("rows");
+        let (p, n) = l.advance(&doc, start, 90);
+        assert_eq!(n, 90);
+        let (q, m) = l.retreat(&doc, p, 90);
+        assert_eq!((q, m), (start, 90));
+    }
+}

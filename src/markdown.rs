@@ -1,0 +1,565 @@
+//! Markdown source → display blocks, with pulldown-cmark.
+//!
+//! The walk is iterative (an explicit container stack, no recursion) so a
+//! 5,000-deep quote cannot overflow the stack (RELIABILITY T6), and the
+//! drawn nesting is capped. Text is sanitised *after* parsing, because
+//! entities such as `&#27;` decode to real control characters.
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use ratatui::style::Style;
+
+use crate::document::{Block, BlockKind, Table};
+use crate::richtext::RichText;
+use crate::ui::theme;
+
+/// Containers beyond this depth are drawn as one `…` instead of their bars
+/// and indents, so a hostile nesting cannot push text off the pane.
+const MAX_DRAWN_DEPTH: usize = 8;
+
+#[derive(Debug)]
+enum Container {
+    Quote,
+    List {
+        next: Option<u64>,
+        tight: bool,
+    },
+    Item {
+        marker: String,
+        pending: bool,
+        tight: bool,
+    },
+    Footnote {
+        label: String,
+        pending: bool,
+    },
+}
+
+struct Builder {
+    blocks: Vec<Block>,
+    containers: Vec<Container>,
+    styles: Vec<Style>,
+    open: Option<(BlockKind, RichText, usize, u8)>,
+    table: Option<TableBuilder>,
+    in_code: bool,
+    in_html: bool,
+}
+
+#[derive(Default)]
+struct TableBuilder {
+    rows: Vec<Vec<RichText>>,
+    header_rows: usize,
+    cell: Option<RichText>,
+    in_head: bool,
+    src: usize,
+}
+
+/// Parses Markdown into display blocks in document order.
+pub fn parse(source: &str) -> Vec<Block> {
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES;
+    let mut b = Builder {
+        blocks: Vec::new(),
+        containers: Vec::new(),
+        styles: Vec::new(),
+        open: None,
+        table: None,
+        in_code: false,
+        in_html: false,
+    };
+    let mut events = Parser::new_ext(source, opts).into_offset_iter().peekable();
+    while let Some((event, range)) = events.next() {
+        let src = range.start;
+        match event {
+            Event::Start(tag) => match tag {
+                Tag::Paragraph => b.start_block(BlockKind::Text, src),
+                Tag::Heading { level, .. } => {
+                    b.start_block(BlockKind::Heading(level_num(level)), src)
+                }
+                Tag::BlockQuote(_) => {
+                    b.flush();
+                    b.containers.push(Container::Quote);
+                }
+                Tag::CodeBlock(_) => {
+                    b.flush();
+                    b.in_code = true;
+                    b.start_block(BlockKind::Code, src);
+                }
+                Tag::HtmlBlock => {
+                    b.flush();
+                    b.in_html = true;
+                    b.start_block(BlockKind::Code, src);
+                }
+                Tag::List(start) => {
+                    b.flush();
+                    b.containers.push(Container::List {
+                        next: start,
+                        tight: true,
+                    });
+                }
+                Tag::Item => {
+                    b.flush();
+                    let tight = !matches!(events.peek(), Some((Event::Start(Tag::Paragraph), _)));
+                    let depth = b
+                        .containers
+                        .iter()
+                        .filter(|c| matches!(c, Container::List { .. }))
+                        .count();
+                    let mut marker = String::from("• ");
+                    if let Some(Container::List { next, tight: t }) = b.containers.last_mut() {
+                        *t = tight;
+                        marker = match next {
+                            Some(n) => {
+                                let m = format!("{n}. ");
+                                *n += 1;
+                                m
+                            }
+                            None => match depth % 3 {
+                                1 => "• ".to_string(),
+                                2 => "◦ ".to_string(),
+                                _ => "▪ ".to_string(),
+                            },
+                        };
+                    }
+                    b.containers.push(Container::Item {
+                        marker,
+                        pending: true,
+                        tight,
+                    });
+                }
+                Tag::FootnoteDefinition(label) => {
+                    b.flush();
+                    b.containers.push(Container::Footnote {
+                        label: format!("[^{label}]: "),
+                        pending: true,
+                    });
+                }
+                Tag::Table(_) => {
+                    b.flush();
+                    b.table = Some(TableBuilder {
+                        src,
+                        ..TableBuilder::default()
+                    });
+                }
+                Tag::TableHead => {
+                    if let Some(t) = b.table.as_mut() {
+                        t.in_head = true;
+                        t.rows.push(Vec::new());
+                    }
+                }
+                Tag::TableRow => {
+                    if let Some(t) = b.table.as_mut() {
+                        t.rows.push(Vec::new());
+                    }
+                }
+                Tag::TableCell => {
+                    if let Some(t) = b.table.as_mut() {
+                        t.cell = Some(RichText::new());
+                    }
+                }
+                Tag::Emphasis => b.push_style(theme::emphasis()),
+                Tag::Strong => b.push_style(theme::strong()),
+                Tag::Strikethrough => b.push_style(theme::strike()),
+                Tag::Superscript | Tag::Subscript => b.push_style(Style::new()),
+                Tag::Link { .. } => b.push_style(theme::link()),
+                Tag::Image { .. } => {
+                    b.decoration("[image: ", src);
+                    b.push_style(theme::emphasis());
+                }
+                Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition => {
+                    b.start_block(BlockKind::Text, src)
+                }
+                Tag::MetadataBlock(_) => {}
+            },
+            Event::End(end) => match end {
+                TagEnd::Paragraph | TagEnd::Heading(_) => b.flush(),
+                TagEnd::CodeBlock => {
+                    b.flush();
+                    b.in_code = false;
+                }
+                TagEnd::HtmlBlock => {
+                    b.flush();
+                    b.in_html = false;
+                }
+                TagEnd::BlockQuote(_)
+                | TagEnd::List(_)
+                | TagEnd::Item
+                | TagEnd::FootnoteDefinition => {
+                    b.flush();
+                    b.containers.pop();
+                }
+                TagEnd::Table => {
+                    if let Some(t) = b.table.take() {
+                        b.emit_table(t);
+                    }
+                }
+                TagEnd::TableHead => {
+                    if let Some(t) = b.table.as_mut() {
+                        t.in_head = false;
+                        t.header_rows = t.rows.len();
+                    }
+                }
+                TagEnd::TableRow => {}
+                TagEnd::TableCell => {
+                    if let Some(t) = b.table.as_mut() {
+                        let cell = t.cell.take().unwrap_or_default();
+                        if let Some(row) = t.rows.last_mut() {
+                            row.push(cell);
+                        }
+                    }
+                }
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+                | TagEnd::Link => b.pop_style(),
+                TagEnd::Image => {
+                    b.pop_style();
+                    b.decoration("]", src);
+                }
+                TagEnd::DefinitionList
+                | TagEnd::DefinitionListTitle
+                | TagEnd::DefinitionListDefinition => b.flush(),
+                TagEnd::MetadataBlock(_) => {}
+            },
+            Event::Text(text) => {
+                if b.in_code || b.in_html {
+                    b.code_text(&text, src);
+                } else {
+                    b.text(&text, src, None);
+                }
+            }
+            Event::Code(text) => b.text(&text, src, Some(theme::code())),
+            Event::InlineMath(text) | Event::DisplayMath(text) => {
+                b.text(&text, src, Some(theme::code()))
+            }
+            Event::Html(text) => b.code_text(&text, src),
+            Event::InlineHtml(text) => b.text(&text, src, Some(theme::muted())),
+            Event::FootnoteReference(label) => {
+                b.text(&format!("[^{label}]"), src, Some(theme::muted()))
+            }
+            Event::SoftBreak => b.text(" ", src, None),
+            Event::HardBreak => b.hard_break(src),
+            Event::Rule => {
+                b.flush();
+                b.start_block(BlockKind::Rule, src);
+                b.flush();
+            }
+            Event::TaskListMarker(done) => b.decoration(if done { "[x] " } else { "[ ] " }, src),
+        }
+    }
+    b.flush();
+    if let Some(t) = b.table.take() {
+        b.emit_table(t);
+    }
+    b.blocks
+}
+
+fn level_num(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+impl Builder {
+    fn style(&self) -> Style {
+        self.styles
+            .iter()
+            .fold(Style::new(), |acc, s| acc.patch(*s))
+    }
+
+    fn push_style(&mut self, s: Style) {
+        self.styles.push(s);
+    }
+
+    fn pop_style(&mut self) {
+        self.styles.pop();
+    }
+
+    fn in_quote(&self) -> bool {
+        self.containers
+            .iter()
+            .any(|c| matches!(c, Container::Quote))
+    }
+
+    /// Opens a block; the gap above it depends on whether it starts a tight
+    /// list item.
+    fn start_block(&mut self, kind: BlockKind, src: usize) {
+        self.flush();
+        let starts_tight_item = self
+            .containers
+            .iter()
+            .rev()
+            .find_map(|c| match c {
+                Container::Item { pending, tight, .. } => Some(*pending && *tight),
+                _ => None,
+            })
+            .unwrap_or(false);
+        let gap = if starts_tight_item { 0 } else { 1 };
+        if let BlockKind::Heading(l) = kind {
+            self.styles.push(theme::heading(l));
+        }
+        self.open = Some((kind, RichText::new(), src, gap));
+    }
+
+    fn ensure_open(&mut self, src: usize) {
+        if self.open.is_none() && self.table.is_none() {
+            self.start_block(BlockKind::Text, src);
+        }
+    }
+
+    fn text(&mut self, s: &str, src: usize, extra: Option<Style>) {
+        let mut style = self.style();
+        if self.in_quote() {
+            style = theme::quote().patch(style);
+        }
+        if let Some(e) = extra {
+            style = style.patch(e);
+        }
+        if let Some(t) = self.table.as_mut() {
+            if let Some(cell) = t.cell.as_mut() {
+                let style = if t.in_head {
+                    style.patch(theme::strong())
+                } else {
+                    style
+                };
+                cell.push(s, style, src);
+            }
+            return;
+        }
+        self.ensure_open(src);
+        if let Some((_, rich, _, _)) = self.open.as_mut() {
+            rich.push(s, style, src);
+        }
+    }
+
+    fn decoration(&mut self, s: &str, src: usize) {
+        if let Some(t) = self.table.as_mut() {
+            if let Some(cell) = t.cell.as_mut() {
+                cell.push_decoration(s, theme::muted(), src);
+            }
+            return;
+        }
+        self.ensure_open(src);
+        if let Some((_, rich, _, _)) = self.open.as_mut() {
+            rich.push_decoration(s, theme::muted(), src);
+        }
+    }
+
+    fn hard_break(&mut self, src: usize) {
+        if self.table.is_some() {
+            self.text(" ", src, None);
+            return;
+        }
+        self.ensure_open(src);
+        if let Some((_, rich, _, _)) = self.open.as_mut() {
+            rich.push_break(src);
+        }
+    }
+
+    /// Code and HTML blocks: one display block per source line, so a long
+    /// listing is laid out line by line like any other text.
+    fn code_text(&mut self, s: &str, src: usize) {
+        let style = if self.in_html {
+            theme::muted()
+        } else {
+            theme::code()
+        };
+        let mut offset = src;
+        for line in s.split_inclusive('\n') {
+            let body = line.strip_suffix('\n').unwrap_or(line);
+            let body = body.strip_suffix('\r').unwrap_or(body);
+            if self.open.is_none() {
+                self.open = Some((BlockKind::Code, RichText::new(), offset, 0));
+            }
+            if let Some((_, rich, _, _)) = self.open.as_mut() {
+                rich.push(body, style, offset);
+            }
+            if line.ends_with('\n') {
+                self.flush();
+            }
+            offset += line.len();
+        }
+    }
+
+    fn flush(&mut self) {
+        let Some((kind, text, src, gap)) = self.open.take() else {
+            return;
+        };
+        if let BlockKind::Heading(_) = kind {
+            self.styles.pop();
+        }
+        self.emit(kind, text, src, gap);
+    }
+
+    /// The prefixes (quote bars, list markers) for the next block: the first
+    /// row shows pending item markers, later rows indent under them.
+    fn prefixes(&mut self) -> (RichText, RichText) {
+        let mut first = RichText::new();
+        let mut rest = RichText::new();
+        let skip = self.containers.len().saturating_sub(MAX_DRAWN_DEPTH);
+        if skip > 0 {
+            first.push_decoration("… ", theme::muted(), 0);
+            rest.push_decoration("… ", theme::muted(), 0);
+        }
+        for (i, c) in self.containers.iter_mut().enumerate() {
+            let drawn = i >= skip;
+            match c {
+                Container::Quote => {
+                    if drawn {
+                        first.push_decoration("│ ", theme::rule(), 0);
+                        rest.push_decoration("│ ", theme::rule(), 0);
+                    }
+                }
+                Container::List { .. } => {}
+                Container::Item {
+                    marker, pending, ..
+                }
+                | Container::Footnote {
+                    label: marker,
+                    pending,
+                } => {
+                    let pad = " ".repeat(crate::sanitize::text_width(marker));
+                    if drawn {
+                        if *pending {
+                            first.push_decoration(marker, theme::marker(), 0);
+                        } else {
+                            first.push_decoration(&pad, Style::new(), 0);
+                        }
+                        rest.push_decoration(&pad, Style::new(), 0);
+                    }
+                    *pending = false;
+                }
+            }
+        }
+        (first, rest)
+    }
+
+    fn emit(&mut self, kind: BlockKind, text: RichText, src: usize, gap: u8) {
+        let (prefix_first, prefix_rest) = self.prefixes();
+        let gap = if self.blocks.is_empty() { 0 } else { gap };
+        self.blocks.push(Block {
+            kind,
+            text,
+            prefix_first,
+            prefix_rest,
+            gap_before: gap,
+            src,
+        });
+    }
+
+    fn emit_table(&mut self, t: TableBuilder) {
+        let (prefix_first, prefix_rest) = self.prefixes();
+        let gap = if self.blocks.is_empty() { 0 } else { 1 };
+        self.blocks.push(Block {
+            kind: BlockKind::Table(Table {
+                rows: t.rows,
+                header_rows: t.header_rows,
+            }),
+            text: RichText::new(),
+            prefix_first,
+            prefix_rest,
+            gap_before: gap,
+            src: t.src,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(src: &str) -> Vec<(BlockKind, String)> {
+        parse(src)
+            .into_iter()
+            .map(|b| {
+                let prefix = b.prefix_first.text.clone();
+                (b.kind, format!("{prefix}{}", b.text.text))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn headings_paragraphs_and_emphasis() {
+        let got = kinds("# Title\n\nSome *emphasis* and **strong** text.\n");
+        assert_eq!(got[0], (BlockKind::Heading(1), "Title".to_string()));
+        assert_eq!(got[1].1, "Some emphasis and strong text.");
+    }
+
+    #[test]
+    fn nested_lists_get_markers_and_indent() {
+        let got = kinds("- one\n  - inner\n- two\n\n1. first\n2. second\n");
+        let texts: Vec<&str> = got.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec!["• one", "  ◦ inner", "• two", "1. first", "2. second"]
+        );
+    }
+
+    #[test]
+    fn tight_list_items_have_no_gap() {
+        let blocks = parse("- a\n- b\n");
+        assert_eq!(blocks[1].gap_before, 0);
+    }
+
+    #[test]
+    fn quotes_get_a_bar() {
+        let got = kinds("> quoted words\n");
+        assert_eq!(got[0].1, "│ quoted words");
+    }
+
+    #[test]
+    fn code_blocks_are_one_block_per_line() {
+        let blocks = parse("```\nfn a() {}\nlet b = 1;\n```\n");
+        let code: Vec<&str> = blocks
+            .iter()
+            .filter(|b| b.kind == BlockKind::Code)
+            .map(|b| b.text.text.as_str())
+            .collect();
+        assert_eq!(code, vec!["fn a() {}", "let b = 1;"]);
+    }
+
+    #[test]
+    fn tables_collect_cells() {
+        let blocks = parse("| a | b |\n|---|---|\n| 1 | 2 |\n");
+        let BlockKind::Table(t) = &blocks[0].kind else {
+            panic!("not a table: {:?}", blocks[0].kind);
+        };
+        assert_eq!(t.header_rows, 1);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[1][1].text, "2");
+    }
+
+    #[test]
+    fn t1_entities_decoding_to_controls_are_sanitised() {
+        let blocks = parse("a &#27;]0;PWNED&#7; b\n");
+        let text = &blocks[0].text.text;
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text:?}"
+        );
+        assert!(text.contains('␛'));
+    }
+
+    #[test]
+    fn t6_deep_nesting_does_not_overflow_and_is_capped() {
+        let deep = format!("{}deep\n", "> ".repeat(5000));
+        let handle = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || parse(&deep))
+            .expect("spawn");
+        let blocks = handle.join().expect("no stack overflow");
+        let prefix_width = crate::sanitize::text_width(&blocks[0].prefix_first.text);
+        assert!(
+            prefix_width <= 2 * MAX_DRAWN_DEPTH + 2,
+            "prefix {prefix_width} wide"
+        );
+    }
+}

@@ -1,0 +1,358 @@
+//! The reader's viewport over one document: the top row, the reading
+//! cursor (a row of the viewport) and the rows prepared for drawing.
+//!
+//! Every operation walks rows from where the view is, so its cost is one
+//! screen whatever the document's size. Positions that outlive a frame
+//! (saved positions, resizes) are source offsets, never row numbers.
+
+use crate::document::Document;
+use crate::layout::{Layout, Pos, Row};
+
+/// Rows kept between the cursor and the edge of the view while moving.
+const SCROLLOFF: usize = 2;
+
+pub struct Reader {
+    pub doc: Document,
+    layout: Layout,
+    top: Pos,
+    /// The reading cursor, as a row of the viewport.
+    cursor: usize,
+    height: usize,
+    /// Rows to draw, top first (at most `height`).
+    pub visible: Vec<Row>,
+    /// Source offset where the row after the last visible one starts
+    /// (`doc.len()` at the end): bounds the bookmark marks of the last row.
+    pub visible_end: usize,
+    /// Whether the last row of the document is visible.
+    pub at_end: bool,
+}
+
+impl Reader {
+    pub fn new(doc: Document, width: usize, height: usize) -> Reader {
+        let mut layout = Layout::default();
+        layout.set_width(width.max(1));
+        let top = layout.first(&doc).unwrap_or_default();
+        let mut r = Reader {
+            doc,
+            layout,
+            top,
+            cursor: 0,
+            height: height.max(1),
+            visible: Vec::new(),
+            visible_end: 0,
+            at_end: true,
+        };
+        r.refresh();
+        r
+    }
+
+    pub fn width(&self) -> usize {
+        self.layout.width()
+    }
+
+    pub fn height(&self) -> usize {
+        self.height
+    }
+
+    pub fn cursor_row(&self) -> usize {
+        self.cursor
+    }
+
+    fn scrolloff(&self) -> usize {
+        SCROLLOFF.min(self.height.saturating_sub(1) / 2)
+    }
+
+    fn cursor_pos(&mut self) -> Pos {
+        self.layout.advance(&self.doc, self.top, self.cursor).0
+    }
+
+    /// Source offset of the reading cursor.
+    pub fn cursor_offset(&self) -> usize {
+        self.visible.get(self.cursor).map_or(0, |r| r.src)
+    }
+
+    /// Source offset of the top row.
+    pub fn top_offset(&self) -> usize {
+        self.visible.first().map_or(0, |r| r.src)
+    }
+
+    /// How far through the document the cursor is, 0–100.
+    pub fn percent(&self) -> u8 {
+        let len = self.doc.len();
+        if len == 0 || (self.at_end && self.cursor + 1 >= self.visible.len()) {
+            return 100;
+        }
+        ((self.cursor_offset() as u128 * 100) / len as u128).min(100) as u8
+    }
+
+    /// Source offsets spanned by the view, for a scrollbar.
+    pub fn view_span(&self) -> (usize, usize) {
+        (self.top_offset(), self.visible_end)
+    }
+
+    /// Rebuilds the visible rows after any change; also keeps the view
+    /// full (no empty space below the end while there is text above).
+    pub fn refresh(&mut self) {
+        if self.doc.is_empty() {
+            self.visible.clear();
+            self.at_end = true;
+            self.visible_end = 0;
+            self.cursor = 0;
+            return;
+        }
+        let (_, moved) = self.layout.advance(&self.doc, self.top, self.height - 1);
+        if moved < self.height - 1 {
+            let (t, _) = self
+                .layout
+                .retreat(&self.doc, self.top, self.height - 1 - moved);
+            self.top = t;
+        }
+        self.visible.clear();
+        let mut p = Some(self.top);
+        self.at_end = false;
+        while let Some(q) = p {
+            if self.visible.len() == self.height {
+                break;
+            }
+            match self.layout.row(&self.doc, q) {
+                Some(row) => self.visible.push(row),
+                None => break,
+            }
+            p = self.layout.next(&self.doc, q);
+        }
+        match p {
+            Some(q) if self.visible.len() == self.height => {
+                self.visible_end = self
+                    .layout
+                    .row(&self.doc, q)
+                    .map_or(self.doc.len(), |r| r.src);
+            }
+            _ => {
+                self.at_end = true;
+                self.visible_end = self.doc.len();
+            }
+        }
+        self.cursor = self.cursor.min(self.visible.len().saturating_sub(1));
+    }
+
+    /// Changes the wrap width and view height, keeping the passage at the
+    /// top and the cursor on the same text.
+    pub fn resize(&mut self, width: usize, height: usize) {
+        let width = width.max(1);
+        let height = height.max(1);
+        if width == self.width() && height == self.height {
+            return;
+        }
+        let top_src = self.top_offset();
+        let cursor_src = self.cursor_offset();
+        let cursor_row = self.cursor;
+        self.layout.set_width(width);
+        self.height = height;
+        if let Some(p) = self.layout.pos_of_offset(&self.doc, top_src) {
+            self.top = p;
+        }
+        self.refresh();
+        self.cursor = cursor_row.min(self.visible.len().saturating_sub(1));
+        self.place_cursor_on(cursor_src);
+    }
+
+    /// Puts the cursor on the visible row holding `offset`, if any.
+    fn place_cursor_on(&mut self, offset: usize) {
+        let found = self.visible.iter().rposition(|r| r.src <= offset);
+        if let Some(i) = found {
+            self.cursor = i;
+        }
+    }
+
+    pub fn down(&mut self, n: usize) {
+        for _ in 0..n {
+            let cur = self.cursor_pos();
+            if self.layout.next(&self.doc, cur).is_none() {
+                break;
+            }
+            if self.cursor + 1 + self.scrolloff() < self.height || self.at_end {
+                self.cursor += 1;
+                if self.cursor >= self.visible.len() {
+                    self.refresh();
+                }
+            } else if let Some(t) = self.layout.next(&self.doc, self.top) {
+                self.top = t;
+                self.refresh();
+            }
+        }
+        self.refresh();
+    }
+
+    pub fn up(&mut self, n: usize) {
+        for _ in 0..n {
+            if self.cursor > self.scrolloff() {
+                self.cursor -= 1;
+            } else if let Some(t) = self.layout.prev(&self.doc, self.top) {
+                self.top = t;
+            } else if self.cursor > 0 {
+                self.cursor -= 1;
+            } else {
+                break;
+            }
+        }
+        self.refresh();
+    }
+
+    /// Scrolls the view by `n` rows, the cursor keeping its screen row (as
+    /// `less` pages); at the ends the cursor goes to the first/last row.
+    pub fn scroll_down(&mut self, n: usize) {
+        let before = self.top;
+        let (t, moved) = self.layout.advance(&self.doc, self.top, n);
+        self.top = t;
+        self.refresh();
+        if moved < n || self.top == before {
+            self.cursor = self.visible.len().saturating_sub(1);
+        }
+    }
+
+    pub fn scroll_up(&mut self, n: usize) {
+        let (t, moved) = self.layout.retreat(&self.doc, self.top, n);
+        self.top = t;
+        if moved < n {
+            self.cursor = 0;
+        }
+        self.refresh();
+    }
+
+    pub fn page(&self) -> usize {
+        self.height.saturating_sub(2).max(1)
+    }
+
+    pub fn top(&mut self) {
+        if let Some(p) = self.layout.first(&self.doc) {
+            self.top = p;
+        }
+        self.cursor = 0;
+        self.refresh();
+    }
+
+    pub fn bottom(&mut self) {
+        if let Some(last) = self.layout.last(&self.doc) {
+            let (t, moved) = self.layout.retreat(&self.doc, last, self.height - 1);
+            self.top = t;
+            self.cursor = moved;
+        }
+        self.refresh();
+    }
+
+    /// Shows the passage at `offset` with a little context above it and
+    /// the cursor on it.
+    pub fn goto_offset(&mut self, offset: usize) {
+        let Some(target) = self.layout.pos_of_offset(&self.doc, offset) else {
+            return;
+        };
+        let context = (self.height / 4).min(3);
+        let (t, moved) = self.layout.retreat(&self.doc, target, context);
+        self.top = t;
+        self.cursor = moved;
+        self.refresh();
+        self.place_cursor_on(offset);
+    }
+
+    /// Moves the cursor to viewport row `row` (a mouse click).
+    pub fn set_cursor_row(&mut self, row: usize) {
+        self.cursor = row.min(self.visible.len().saturating_sub(1));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Format;
+
+    fn numbered(n: usize) -> Document {
+        let text: String = (0..n).map(|i| format!("line {i}\n")).collect();
+        Document::from_bytes(text.into_bytes(), Format::Text).expect("loads")
+    }
+
+    fn texts(r: &Reader) -> Vec<String> {
+        r.visible.iter().map(Row::text).collect()
+    }
+
+    #[test]
+    fn down_moves_cursor_then_scrolls() {
+        let mut r = Reader::new(numbered(100), 40, 10);
+        r.down(5);
+        assert_eq!(r.cursor_row(), 5);
+        assert_eq!(texts(&r)[0], "line 0");
+        r.down(5);
+        assert_eq!(
+            r.cursor_row(),
+            7,
+            "cursor stops SCROLLOFF rows from the bottom"
+        );
+        assert_eq!(texts(&r)[0], "line 3");
+        assert_eq!(texts(&r)[r.cursor_row()], "line 10");
+    }
+
+    #[test]
+    fn bottom_shows_a_full_last_page() {
+        let mut r = Reader::new(numbered(100), 40, 10);
+        r.bottom();
+        assert_eq!(texts(&r).last().map(String::as_str), Some("line 99"));
+        assert_eq!(r.visible.len(), 10);
+        assert_eq!(r.percent(), 100);
+        r.scroll_down(50);
+        assert_eq!(texts(&r).last().map(String::as_str), Some("line 99"));
+    }
+
+    #[test]
+    fn page_up_and_down_are_symmetric() {
+        let mut r = Reader::new(numbered(100), 40, 10);
+        r.scroll_down(r.page());
+        assert_eq!(texts(&r)[0], "line 8");
+        r.scroll_up(r.page());
+        assert_eq!(texts(&r)[0], "line 0");
+    }
+
+    #[test]
+    fn resize_keeps_passage_on_top() {
+        let para = |i: usize| format!("paragraph {i} {}\n", "some words to wrap ".repeat(12));
+        let text: String = (0..50).map(para).collect();
+        let doc = Document::from_bytes(text.into_bytes(), Format::Text).expect("loads");
+        let mut r = Reader::new(doc, 60, 20);
+        r.scroll_down(37);
+        let top = r.top_offset();
+        let first_words = r.doc.excerpt(top, top + 12);
+        for (w, h) in [(30, 10), (80, 40), (7, 3), (60, 20)] {
+            r.resize(w, h);
+            let now = r.top_offset();
+            assert!(now <= top, "top moved past the passage at {w}x{h}");
+            let row_text = texts(&r)[0].clone();
+            assert!(
+                r.doc.excerpt(now, top + 12).contains(first_words.trim())
+                    || row_text.contains(first_words.split(' ').next().unwrap_or("")),
+                "passage {first_words:?} not on top at {w}x{h}: {row_text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn goto_offset_puts_cursor_on_passage() {
+        let doc = numbered(100);
+        let offset = doc.excerpt(0, 10_000).find("line 57").expect("present");
+        let mut r = Reader::new(doc, 40, 10);
+        r.goto_offset(offset);
+        assert_eq!(texts(&r)[r.cursor_row()], "line 57");
+    }
+
+    #[test]
+    fn tiny_and_empty_never_panic() {
+        let mut r = Reader::new(numbered(3), 1, 1);
+        r.down(10);
+        r.bottom();
+        r.up(10);
+        r.resize(0, 0);
+        let empty = Document::from_bytes(Vec::new(), Format::Text).expect("loads");
+        let mut r = Reader::new(empty, 10, 5);
+        r.down(3);
+        r.bottom();
+        assert_eq!(r.percent(), 100);
+        assert!(r.visible.is_empty());
+    }
+}

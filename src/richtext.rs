@@ -1,0 +1,199 @@
+//! Styled, sanitised text with a map back to the source bytes it came from.
+//!
+//! A [`RichText`] is one block's display text (already sanitised, tabs
+//! expanded) plus style runs. Each run also remembers the source offset it
+//! started at; a run is cut wherever display and source stop matching byte
+//! for byte (a placeholder, an expanded tab, a decoded entity), so mapping a
+//! display offset back to the source is exact inside a run. Bookmarks and
+//! reading positions are anchored to source offsets, never to wrapped rows.
+
+use ratatui::style::Style;
+
+use crate::sanitize::{Piece, sanitize_pieces};
+
+/// A stretch of display text with one style.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    /// Byte offset in [`RichText::text`] where the run starts.
+    pub start: usize,
+    pub style: Style,
+    /// Source offset of the run's first byte.
+    pub src: usize,
+    /// Whether display bytes equal source bytes inside this run, so offsets
+    /// can be interpolated.
+    pub exact: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RichText {
+    pub text: String,
+    pub runs: Vec<Run>,
+    /// Display column since the last hard line start, for tab stops.
+    col: usize,
+}
+
+/// The style placeholders are drawn in, so `␛` in a text can be told from
+/// ordinary characters.
+pub fn placeholder_style() -> Style {
+    crate::ui::theme::placeholder()
+}
+
+impl RichText {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// Appends untrusted text that starts at source offset `src`, sanitising
+    /// it on the way.
+    pub fn push(&mut self, s: &str, style: Style, src: usize) {
+        let mut src_pos = src;
+        let mut col = self.col;
+        sanitize_pieces(s, &mut col, |piece, src_len| {
+            match piece {
+                Piece::Text(t) => {
+                    let exact = t.len() == src_len;
+                    self.append(t, style, src_pos, exact);
+                }
+                Piece::Placeholder(t) => {
+                    self.append(t, style.patch(placeholder_style()), src_pos, false);
+                }
+            }
+            src_pos += src_len;
+        });
+        self.col = col;
+    }
+
+    /// Appends text that stands for `src_len` source bytes at `src` but is
+    /// not a copy of them (a decoded entity, U+FFFD for invalid bytes).
+    pub fn push_substitute(&mut self, s: &str, style: Style, src: usize) {
+        let mut col = self.col;
+        sanitize_pieces(s, &mut col, |piece, _| {
+            let (t, st) = match piece {
+                Piece::Text(t) => (t, style),
+                Piece::Placeholder(t) => (t, style.patch(placeholder_style())),
+            };
+            self.append(t, st, src, false);
+        });
+        self.col = col;
+    }
+
+    /// Appends our own trusted decoration (list markers, padding).
+    pub fn push_decoration(&mut self, s: &str, style: Style, src: usize) {
+        self.col += crate::sanitize::text_width(s);
+        self.append(s, style, src, false);
+    }
+
+    /// A forced line break (Markdown hard break): the wrapper starts a new
+    /// row at every `\n`, which sanitised text can never contain.
+    pub fn push_break(&mut self, src: usize) {
+        self.append("\n", Style::new(), src, false);
+        self.col = 0;
+    }
+
+    fn append(&mut self, t: &str, style: Style, src: usize, exact: bool) {
+        if t.is_empty() {
+            return;
+        }
+        let start = self.text.len();
+        let continues = self.runs.last().is_some_and(|r| {
+            r.style == style && r.exact && exact && r.src + (start - r.start) == src
+        });
+        if !continues {
+            self.runs.push(Run {
+                start,
+                style,
+                src,
+                exact,
+            });
+        }
+        self.text.push_str(t);
+    }
+
+    /// The source offset of display byte `at`.
+    pub fn src_at(&self, at: usize) -> usize {
+        let idx = self.runs.partition_point(|r| r.start <= at);
+        match idx.checked_sub(1).and_then(|i| self.runs.get(i)) {
+            Some(r) if r.exact => r.src + (at - r.start),
+            Some(r) => r.src,
+            None => self.runs.first().map_or(0, |r| r.src),
+        }
+    }
+
+    /// The style at display byte `at`.
+    pub fn style_at(&self, at: usize) -> Style {
+        let idx = self.runs.partition_point(|r| r.start <= at);
+        idx.checked_sub(1)
+            .and_then(|i| self.runs.get(i))
+            .map_or_else(Style::default, |r| r.style)
+    }
+
+    /// Splits display range `start..end` into styled spans.
+    pub fn spans(&self, start: usize, end: usize) -> Vec<(String, Style)> {
+        let mut out = Vec::new();
+        if start >= end {
+            return out;
+        }
+        let first = self
+            .runs
+            .partition_point(|r| r.start <= start)
+            .saturating_sub(1);
+        for (i, run) in self.runs.iter().enumerate().skip(first) {
+            let run_end = self.runs.get(i + 1).map_or(self.text.len(), |n| n.start);
+            let s = run.start.max(start);
+            let e = run_end.min(end);
+            if s < e {
+                if let Some(t) = self.text.get(s..e) {
+                    out.push((t.to_string(), run.style));
+                }
+            }
+            if run_end >= end {
+                break;
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::style::Modifier;
+
+    #[test]
+    fn exact_runs_map_offsets_back_to_source() {
+        let mut t = RichText::new();
+        t.push("hello ", Style::default(), 100);
+        t.push("world", Style::default().add_modifier(Modifier::BOLD), 106);
+        assert_eq!(t.text, "hello world");
+        assert_eq!(t.src_at(0), 100);
+        assert_eq!(t.src_at(4), 104);
+        assert_eq!(t.src_at(8), 108);
+    }
+
+    #[test]
+    fn placeholders_resync_the_source_map() {
+        let mut t = RichText::new();
+        t.push("a\u{1b}bc", Style::default(), 10);
+        assert_eq!(t.text, "a␛bc");
+        // "b" is display byte 4 (␛ is 3 bytes) and source byte 12.
+        assert_eq!(t.src_at(4), 12);
+        assert_eq!(t.src_at(5), 13);
+    }
+
+    #[test]
+    fn spans_split_on_style_runs() {
+        let mut t = RichText::new();
+        let bold = Style::default().add_modifier(Modifier::BOLD);
+        t.push("ab", Style::default(), 0);
+        t.push("cd", bold, 2);
+        let spans = t.spans(1, 3);
+        assert_eq!(
+            spans,
+            vec![("b".to_string(), Style::default()), ("c".to_string(), bold)]
+        );
+    }
+}

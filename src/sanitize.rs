@@ -1,0 +1,363 @@
+//! Untrusted text → text that is safe to put in a ratatui cell.
+//!
+//! Everything that comes from a document, a file name, a note or an error
+//! message passes through here before it becomes a `Span`. ratatui is not a
+//! sanitiser: `Paragraph` silently drops graphemes holding controls (gluing
+//! words together) and `Cell::set_symbol` passes escapes straight to the
+//! terminal. So every control, bidi override or invisible formatting
+//! character becomes a *visible* placeholder, tabs are expanded, and each
+//! grapheme is measured with the renderer's own width function
+//! ([`grapheme_width`]) so wrapped lines never overflow their pane.
+
+use ratatui::buffer::CellWidth;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Tab stops every this many columns (RELIABILITY U3).
+pub const TAB_STOP: usize = 8;
+
+/// Code points kept in one grapheme; the rest of a "Zalgo" stack is dropped
+/// so one cell cannot carry kilobytes of combining marks. Twelve leaves room
+/// for the longest emoji ZWJ and tag sequences in use.
+const MAX_CODE_POINTS_PER_GRAPHEME: usize = 12;
+
+/// The display width of one grapheme, exactly as ratatui's buffer measures
+/// it. Wrapping with any other function (textwrap's own disagrees on emoji
+/// and ZWJ sequences) lets lines overflow.
+pub fn grapheme_width(g: &str) -> usize {
+    if g.is_empty() {
+        0
+    } else {
+        usize::from(g.cell_width())
+    }
+}
+
+/// Display width of already-sanitised text.
+pub fn text_width(s: &str) -> usize {
+    s.graphemes(true).map(grapheme_width).sum()
+}
+
+/// What the sanitiser emits: ordinary text, or a placeholder standing for
+/// something that must not reach the terminal as is (styled differently so
+/// the reader can tell `␛` in the text from a real escape).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    Text(&'a str),
+    /// A placeholder for the given source text.
+    Placeholder(&'a str),
+}
+
+/// How a character is shown.
+enum Class {
+    Keep,
+    Drop,
+    Placeholder,
+}
+
+fn classify(c: char) -> Class {
+    match c {
+        '\u{00AD}' => Class::Drop, // soft hyphen: a line-break hint, invisible by design
+        '\u{0000}'..='\u{001F}' | '\u{007F}'..='\u{009F}' => Class::Placeholder,
+        // Bidi controls and invisible formatting (Trojan Source, RELIABILITY U4).
+        '\u{061C}'
+        | '\u{180E}'
+        | '\u{200B}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{2028}'
+        | '\u{2029}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206F}'
+        | '\u{FEFF}'
+        | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{E0000}'..='\u{E007F}' => Class::Placeholder,
+        _ => Class::Keep,
+    }
+}
+
+/// The visible stand-in for a character that must not be shown as is.
+pub fn placeholder(c: char) -> String {
+    match c {
+        // C0 controls have "control pictures" (␛, ␇, ␍ …) one cell wide.
+        '\u{0000}'..='\u{001F}' => char::from_u32(0x2400 + c as u32)
+            .map(String::from)
+            .unwrap_or_else(|| "\u{FFFD}".to_string()),
+        '\u{007F}' => "\u{2421}".to_string(),
+        // C1 controls are shown as their byte value, never decoded as
+        // Latin-1 (0x9B would be a live CSI on some terminals).
+        '\u{0080}'..='\u{009F}' => format!("<{:02X}>", c as u32),
+        _ => format!("⟨U+{:04X}⟩", c as u32),
+    }
+}
+
+/// Whether a grapheme is an emoji tag sequence (a subdivision flag such as
+/// Scotland's): black flag, tag letters, cancel tag. Those tags are kept.
+fn is_flag_tag_sequence(g: &str) -> bool {
+    g.starts_with('\u{1F3F4}') && g.ends_with('\u{E007F}')
+}
+
+/// Splits untrusted text (containing no line breaks the caller cares about)
+/// into pieces, calling `emit` for each one in order. `col` is the display
+/// column the text starts at (for tab stops) and is advanced.
+///
+/// The pieces concatenated are the display text; each piece's source length
+/// is `src_len` in the callback so callers can keep a source-offset map.
+pub fn sanitize_pieces(input: &str, col: &mut usize, mut emit: impl FnMut(Piece<'_>, usize)) {
+    // Fast path: printable ASCII needs no segmentation and no placeholders.
+    if input.bytes().all(|b| (0x20..0x7F).contains(&b)) {
+        if !input.is_empty() {
+            *col += input.len();
+            emit(Piece::Text(input), input.len());
+        }
+        return;
+    }
+    let mut buf = String::new();
+    for g in input.graphemes(true) {
+        if g == "\t" {
+            let n = TAB_STOP - (*col % TAB_STOP);
+            buf.clear();
+            buf.extend(std::iter::repeat_n(' ', n));
+            *col += n;
+            emit(Piece::Text(&buf), 1);
+            continue;
+        }
+        if g == "\r\n" {
+            // A CRLF reaching here is a line end inside a single-line
+            // context: show it as one line-feed picture.
+            *col += 1;
+            emit(Piece::Placeholder("\u{240A}"), g.len());
+            continue;
+        }
+        let clean = g.chars().all(|c| matches!(classify(c), Class::Keep))
+            && !(g.ends_with('\u{200D}'))
+            && g.chars().count() <= MAX_CODE_POINTS_PER_GRAPHEME;
+        if clean {
+            let w = grapheme_width(g);
+            if w == 0 {
+                // A lone combining mark: give it a dotted circle to sit on,
+                // otherwise the renderer skips zero-width graphemes.
+                buf.clear();
+                buf.push('\u{25CC}');
+                buf.push_str(g);
+                *col += grapheme_width(&buf);
+                emit(Piece::Text(&buf), g.len());
+            } else {
+                *col += w;
+                emit(Piece::Text(g), g.len());
+            }
+            continue;
+        }
+        if is_flag_tag_sequence(g) && g.chars().count() <= 16 {
+            *col += grapheme_width(g).max(1);
+            emit(Piece::Text(g), g.len());
+            continue;
+        }
+        sanitize_grapheme_slow(g, col, &mut emit);
+    }
+}
+
+/// Character by character for a grapheme holding something unsafe: kept
+/// characters are gathered and emitted together (so combining marks stay on
+/// their base), placeholders go between them.
+fn sanitize_grapheme_slow(g: &str, col: &mut usize, emit: &mut impl FnMut(Piece<'_>, usize)) {
+    let mut kept = 0usize;
+    let mut pending = String::new();
+    let mut pending_src = 0usize;
+    fn flush(
+        pending: &mut String,
+        pending_src: &mut usize,
+        col: &mut usize,
+        emit: &mut impl FnMut(Piece<'_>, usize),
+    ) {
+        if pending.is_empty() && *pending_src == 0 {
+            return;
+        }
+        if !pending.is_empty() && grapheme_width(pending) == 0 {
+            pending.insert(0, '\u{25CC}');
+        }
+        *col += text_width(pending);
+        emit(Piece::Text(pending), *pending_src);
+        pending.clear();
+        *pending_src = 0;
+    }
+    let mut chars = g.chars().peekable();
+    while let Some(c) = chars.next() {
+        let src_len = c.len_utf8();
+        let stray_zwj = c == '\u{200D}' && chars.peek().is_none();
+        match classify(c) {
+            Class::Drop => pending_src += src_len,
+            Class::Keep if !stray_zwj => {
+                kept += 1;
+                if kept <= MAX_CODE_POINTS_PER_GRAPHEME {
+                    pending.push(c);
+                }
+                pending_src += src_len;
+            }
+            Class::Keep | Class::Placeholder => {
+                flush(&mut pending, &mut pending_src, col, emit);
+                let p = placeholder(c);
+                *col += text_width(&p);
+                emit(Piece::Placeholder(&p), src_len);
+            }
+        }
+    }
+    flush(&mut pending, &mut pending_src, col, emit);
+}
+
+/// Sanitises a short untrusted string for one line of the UI (a file name,
+/// a title, an error message): line breaks become `␊`, tabs a space, and
+/// the result is cut to `max_chars` characters with an ellipsis.
+pub fn sanitize_line(input: &str, max_chars: usize) -> String {
+    let mut out = String::with_capacity(input.len().min(max_chars * 4));
+    let mut col = 0usize;
+    let mut count = 0usize;
+    let mut truncated = false;
+    for line_piece in input.split_inclusive('\n') {
+        let (body, brk) = match line_piece.strip_suffix('\n') {
+            Some(b) => (b.strip_suffix('\r').unwrap_or(b), true),
+            None => (line_piece, false),
+        };
+        let body = body.replace('\t', " ");
+        sanitize_pieces(&body, &mut col, |p, _| {
+            let s = match p {
+                Piece::Text(s) | Piece::Placeholder(s) => s,
+            };
+            for ch in s.chars() {
+                if count >= max_chars {
+                    truncated = true;
+                    return;
+                }
+                out.push(ch);
+                count += 1;
+            }
+        });
+        if brk {
+            if count >= max_chars {
+                truncated = true;
+            } else {
+                out.push('\u{240A}');
+                count += 1;
+            }
+        }
+        if truncated {
+            break;
+        }
+    }
+    if truncated {
+        out.pop();
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(input: &str) -> String {
+        let mut out = String::new();
+        let mut col = 0;
+        sanitize_pieces(input, &mut col, |p, _| match p {
+            Piece::Text(s) | Piece::Placeholder(s) => out.push_str(s),
+        });
+        out
+    }
+
+    #[test]
+    fn t3_placeholders_are_faithful() {
+        let table = [
+            ("a\u{1b}b", "a␛b"),
+            ("\u{7}", "␇"),
+            ("x\u{9b}y", "x<9B>y"),
+            ("\u{202E}evil", "⟨U+202E⟩evil"),
+            ("a\rb", "a␍b"),
+            ("\u{7f}", "␡"),
+            ("zero\u{200B}width", "zero⟨U+200B⟩width"),
+            ("mid\u{FEFF}bom", "mid⟨U+FEFF⟩bom"),
+            ("tag\u{E0041}", "tag⟨U+E0041⟩"),
+        ];
+        for (input, want) in table {
+            assert_eq!(shown(input), want, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn u3_tabs_expand_to_stops_of_eight() {
+        assert_eq!(shown("a\tb"), "a       b");
+        assert_eq!(shown("abcdefgh\tb"), "abcdefgh        b");
+        let mut col = 3;
+        let mut out = String::new();
+        sanitize_pieces("\t", &mut col, |p, _| {
+            if let Piece::Text(s) = p {
+                out.push_str(s)
+            }
+        });
+        assert_eq!(out.len(), 5);
+        assert_eq!(col, 8);
+    }
+
+    #[test]
+    fn zwj_inside_emoji_is_kept_and_stray_zwj_shown() {
+        let family = "👩\u{200D}👩\u{200D}👧";
+        assert_eq!(shown(family), family);
+        assert_eq!(shown("a\u{200D}"), "a⟨U+200D⟩");
+    }
+
+    #[test]
+    fn lone_combining_mark_gets_a_base() {
+        let s = shown("\u{0301}x");
+        assert!(s.starts_with('\u{25CC}'), "{s:?}");
+        assert_eq!(text_width(&s), 2);
+    }
+
+    #[test]
+    fn zalgo_is_capped() {
+        let zalgo: String = std::iter::once('e')
+            .chain(std::iter::repeat_n('\u{0301}', 500))
+            .collect();
+        let s = shown(&zalgo);
+        assert!(
+            s.chars().count() <= MAX_CODE_POINTS_PER_GRAPHEME,
+            "{}",
+            s.len()
+        );
+    }
+
+    #[test]
+    fn widths_match_the_renderer() {
+        assert_eq!(grapheme_width("a"), 1);
+        assert_eq!(grapheme_width("漢"), 2);
+        assert_eq!(grapheme_width("❤️"), 2);
+        assert_eq!(text_width("e\u{0301}"), 1);
+    }
+
+    #[test]
+    fn sanitize_line_caps_and_breaks() {
+        assert_eq!(sanitize_line("a\nb", 10), "a␊b");
+        assert_eq!(sanitize_line("a\r\nb", 10), "a␊b");
+        assert_eq!(sanitize_line("a\rb", 10), "a␍b");
+        let long = "x".repeat(1000);
+        let s = sanitize_line(&long, 20);
+        assert_eq!(s.chars().count(), 20);
+        assert!(s.ends_with('…'));
+        assert!(!sanitize_line("\u{1b}]0;PWNED\u{7}", 50).contains('\u{1b}'));
+    }
+
+    #[test]
+    fn no_control_survives_any_input() {
+        let nasty: String = (0u32..0x300)
+            .chain(0x2000..0x2070)
+            .chain([0xFEFF, 0xE0001, 0xE0041])
+            .filter_map(char::from_u32)
+            .collect();
+        let s = shown(&nasty);
+        for c in s.chars() {
+            assert!(!c.is_control(), "control {c:?} survived");
+            assert!(
+                matches!(classify(c), Class::Keep),
+                "unsafe {:?} survived",
+                c as u32
+            );
+        }
+    }
+}
