@@ -157,6 +157,28 @@ impl Context {
     }
 }
 
+/// Edits inside a text prompt: keys the prompt context does not bind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextEdit {
+    Insert(char),
+    Backspace,
+    Delete,
+    Left,
+    Right,
+    Home,
+    End,
+    /// Clear the whole input (ctrl-u, as in a shell).
+    Clear,
+}
+
+/// Mouse gestures the app reacts to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MouseKind {
+    ScrollUp,
+    ScrollDown,
+    Click,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

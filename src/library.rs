@@ -1,0 +1,300 @@
+//! The reading list: which documents there are, and what the library pane
+//! knows about each (title, length, progress, bookmarks, why it cannot be
+//! read).
+//!
+//! Listing a folder only reads directory entries, so the first screen does
+//! not wait on file contents; titles and word counts are filled in by
+//! [`summarize_entry`], which the run loop calls off the input thread.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::document::{self, DocError, Format, Summary, WORDS_PER_MINUTE};
+
+/// The essays bundled in the binary (`essays/`), as (file name, text).
+mod bundled {
+    include!(concat!(env!("OUT_DIR"), "/essays.rs"));
+}
+
+/// Where a document's bytes come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    Bundled { name: &'static str, text: &'static str },
+    File(PathBuf),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// Storage key: `bundled:<name>` or the canonical path.
+    pub key: String,
+    pub source: Source,
+    /// File name (or path relative to the library folder) for display.
+    pub name: String,
+    pub format: Format,
+    pub title: Option<String>,
+    pub words: Option<usize>,
+    /// Size of the text in bytes, once known.
+    pub size: Option<usize>,
+    /// Why the document cannot be opened, once known.
+    pub error: Option<DocError>,
+    /// Reading position as a percentage, once opened.
+    pub progress: Option<u8>,
+    pub bookmarks: usize,
+}
+
+impl Entry {
+    fn new(key: String, source: Source, name: String, format: Format) -> Entry {
+        Entry {
+            key,
+            source,
+            name,
+            format,
+            title: None,
+            words: None,
+            size: None,
+            error: None,
+            progress: None,
+            bookmarks: 0,
+        }
+    }
+
+    /// Title shown in the library and the reader's border.
+    pub fn display_title(&self) -> &str {
+        self.title.as_deref().unwrap_or(&self.name)
+    }
+
+    /// "1,234 words · 6 min"
+    pub fn length_label(&self) -> Option<String> {
+        let words = self.words?;
+        let minutes = words.div_ceil(WORDS_PER_MINUTE).max(1);
+        Some(format!("{} words · {} min", group_thousands(words), minutes))
+    }
+
+    pub fn apply_summary(&mut self, info: Result<(Summary, usize), DocError>) {
+        match info {
+            Ok((summary, size)) => {
+                if summary.title.is_some() {
+                    self.title = summary.title;
+                }
+                self.words = Some(summary.words);
+                self.size = Some(size);
+                self.error = None;
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+}
+
+pub fn group_thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The bundled reading list, summarised at once (it is small and in memory).
+pub fn bundled_entries() -> Vec<Entry> {
+    bundled::ESSAYS
+        .iter()
+        .map(|(name, text)| {
+            let format = Format::from_path(Path::new(name));
+            let mut e = Entry::new(
+                format!("bundled:{name}"),
+                Source::Bundled { name, text },
+                (*name).to_string(),
+                format,
+            );
+            e.apply_summary(Ok((document::summarize(text.as_bytes(), format), text.len())));
+            e
+        })
+        .collect()
+}
+
+fn is_readable_name(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+        Some("md" | "markdown" | "txt")
+    )
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+/// Lists the documents under `root`: `.md`, `.markdown`, `.txt`, recursively,
+/// hidden entries skipped, symlinks followed only when they stay inside the
+/// folder and do not loop (RELIABILITY I4). Sorted by relative path.
+/// Problems (unreadable folders) are returned as messages.
+pub fn scan_dir(root: &Path) -> (Vec<Entry>, Vec<String>) {
+    let mut entries = Vec::new();
+    let mut problems = Vec::new();
+    let Ok(canon_root) = fs::canonicalize(root) else {
+        problems.push(format!("{}: cannot open folder", root.display()));
+        return (entries, problems);
+    };
+    let mut seen_dirs = HashSet::new();
+    seen_dirs.insert(canon_root.clone());
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let read = match fs::read_dir(&dir) {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(format!("{}: {}", dir.display(), e.kind()));
+                continue;
+            }
+        };
+        for item in read.flatten() {
+            let name = item.file_name();
+            if is_hidden(&name) {
+                continue;
+            }
+            let path = item.path();
+            let Ok(ft) = item.file_type() else { continue };
+            let (is_dir, target) = if ft.is_symlink() {
+                // Follow a link only if it resolves inside the library.
+                match fs::canonicalize(&path) {
+                    Ok(t) if t.starts_with(&canon_root) => (t.is_dir(), Some(t)),
+                    _ => continue,
+                }
+            } else {
+                (ft.is_dir(), None)
+            };
+            if is_dir {
+                let canon = target.or_else(|| fs::canonicalize(&path).ok());
+                if let Some(c) = canon {
+                    if seen_dirs.insert(c) {
+                        stack.push(path);
+                    }
+                }
+                continue;
+            }
+            if !is_readable_name(&path) {
+                continue;
+            }
+            let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().into_owned();
+            entries.push(file_entry(&path, rel));
+        }
+    }
+    entries.sort_by(|a, b| a.name.cmp(&b.name));
+    (entries, problems)
+}
+
+/// An entry for one file given on the command line or found in a folder.
+pub fn file_entry(path: &Path, name: String) -> Entry {
+    let canon = fs::canonicalize(path).unwrap_or_else(|_| absolute(path));
+    let key = canon.to_string_lossy().into_owned();
+    let format = Format::from_path(path);
+    let mut e = Entry::new(key, Source::File(path.to_path_buf()), name, format);
+    if let Err(err) = fs::metadata(path) {
+        e.error = Some(err.into());
+    }
+    e
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Entries for the command line's paths: folders are scanned, files taken
+/// as they are (even missing ones, so the user sees why).
+pub fn from_args(paths: &[PathBuf]) -> (Vec<Entry>, Vec<String>) {
+    let mut entries = Vec::new();
+    let mut problems = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let (mut e, mut pr) = scan_dir(p);
+            entries.append(&mut e);
+            problems.append(&mut pr);
+        } else {
+            let name = p
+                .file_name()
+                .map_or_else(|| p.to_string_lossy(), |n| n.to_string_lossy())
+                .into_owned();
+            entries.push(file_entry(p, name));
+        }
+    }
+    let mut seen = HashSet::new();
+    entries.retain(|e| seen.insert(e.key.clone()));
+    (entries, problems)
+}
+
+/// Reads a document's bytes.
+pub fn read_source(source: &Source) -> Result<Vec<u8>, DocError> {
+    match source {
+        Source::Bundled { text, .. } => Ok(text.as_bytes().to_vec()),
+        Source::File(p) => document::read_file(p),
+    }
+}
+
+/// Title, word count and size, or why the document cannot be read; done
+/// off the input thread for folders.
+pub fn summarize_entry(source: &Source, format: Format) -> Result<(Summary, usize), DocError> {
+    let bytes = read_source(source)?;
+    let size = bytes.len();
+    // The same checks as opening, so the library marks what would fail.
+    let doc = document::Document::from_bytes(bytes, Format::Text)?;
+    Ok((document::summarize(doc.source(), format), size))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_essays_are_embedded_and_titled() {
+        let entries = bundled_entries();
+        assert!(entries.len() >= 2, "only {} bundled essays", entries.len());
+        for e in &entries {
+            assert!(e.title.is_some(), "{} has no title", e.name);
+            assert!(e.words.unwrap_or(0) > 50, "{} is too short", e.name);
+        }
+    }
+
+    #[test]
+    fn scan_finds_text_skips_hidden_and_outside_links() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("lib");
+        fs::create_dir_all(root.join("week1")).expect("mkdir");
+        fs::create_dir_all(root.join(".hidden")).expect("mkdir");
+        fs::write(root.join("a.md"), "# A\n").expect("write");
+        fs::write(root.join("week1/b.txt"), "B\n").expect("write");
+        fs::write(root.join("week1/c.MARKDOWN"), "C\n").expect("write");
+        fs::write(root.join("notes.pdf"), "%PDF").expect("write");
+        fs::write(root.join(".hidden/d.md"), "D\n").expect("write");
+        fs::write(dir.path().join("outside.md"), "O\n").expect("write");
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&root, root.join("week1/loop")).expect("symlink");
+            std::os::unix::fs::symlink(dir.path().join("outside.md"), root.join("out.md"))
+                .expect("symlink");
+        }
+        let (entries, problems) = scan_dir(&root);
+        let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, vec!["a.md", "week1/b.txt", "week1/c.MARKDOWN"]);
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn unreadable_documents_say_why() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let bin = dir.path().join("x.txt");
+        fs::write(&bin, b"abc\0def").expect("write");
+        let e = file_entry(&bin, "x.txt".into());
+        let r = summarize_entry(&e.source, e.format);
+        assert!(matches!(r, Err(DocError::Binary { .. })), "{r:?}");
+        let (entries, _) = from_args(&[dir.path().join("missing.md")]);
+        assert_eq!(entries[0].error, Some(DocError::NotFound));
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(group_thousands(1234567), "1,234,567");
+        assert_eq!(group_thousands(999), "999");
+    }
+}

@@ -1,0 +1,2521 @@
+//! Storage: where marginote keeps notes and reading state on disk, and how it
+//! saves them so that a note, once saved, survives crashes, kills, full disks
+//! and a second marginote working on the same files (`RELIABILITY.md` §1,
+//! N1–N11).
+//!
+//! # Layout
+//! A [`DataDir`] holds `state.toml` (reading positions, last document),
+//! `notes/<slug>-<hash>.toml` (one file per document) and `marginote.log`.
+//! Files are TOML with a `schema_version`; entries are written in text order
+//! so a data dir kept in git diffs cleanly.
+//!
+//! # Saving
+//! [`Store::save_notes`] and [`Store::save_state`] lock `<file>.lock`, remove
+//! temp debris left by killed saves, re-read the file, merge it with what the
+//! caller holds, write a temp file in the same folder, sync it, rename it over
+//! the file, sync the folder, and unlock. They return the merged file so the
+//! caller sees what other instances added. Every disk access goes through
+//! [`Fs`], so tests can fail, or abort after, any single step.
+//!
+//! # Merge rules
+//! - Bookmarks: union by id. On the same id ours wins (the caller holds the
+//!   newer edit). Ids listed in `deleted` (tombstones) are dropped on both
+//!   sides, so a delete beats a concurrent edit and a stale copy never brings
+//!   a deleted bookmark back.
+//! - Positions: union by document; the newer `updated` stamp wins, ours on a
+//!   tie or an unparseable stamp. Unknown top-level fields: union, ours win.
+//!
+//! # Files we cannot read
+//! - Empty or whitespace-only files count as missing: they hold nothing to
+//!   lose (crashed non-atomic writers and `touch` leave them), so the next
+//!   save simply writes.
+//! - Anything else we cannot parse is [`LoadOutcome::Unreadable`], is never
+//!   overwritten, and is renamed to `<file>.unreadable-<unix time>` just
+//!   before the next save writes (N6).
+//! - A file from a newer schema loads read-only if it fits our model, and
+//!   saving over it is always refused (N8), so a newer marginote's data is
+//!   never downgraded.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::{OsStr, OsString};
+use std::fmt::Write as _;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write as _};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// The schema this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Environment variable naming the data dir (see [`DataDir::resolve`]).
+pub const DATA_DIR_ENV: &str = "MARGINOTE_DATA_DIR";
+
+/// Bigger files are not ours; reading them whole could exhaust memory.
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+const MAX_PROBLEM_CHARS: usize = 200;
+const MAX_PATH_CHARS: usize = 80;
+const MAX_SLUG_CHARS: usize = 40;
+const MAX_SYMLINK_HOPS: usize = 40;
+
+// ---------------------------------------------------------------------------
+// Data model
+// ---------------------------------------------------------------------------
+
+/// Where a bookmark or position sits in a document: a byte offset into the
+/// decoded text plus quoted context, so it can be found again after edits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Anchor {
+    pub offset: usize,
+    pub exact: String,
+    #[serde(default)]
+    pub prefix: String,
+    #[serde(default)]
+    pub suffix: String,
+    /// Fields this build does not know, kept for the build that does (N8).
+    #[serde(flatten)]
+    pub extra: toml::Table,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bookmark {
+    /// Unique across instances and time; merges and tombstones key on it.
+    pub id: String,
+    #[serde(default)]
+    pub label: String,
+    /// RFC 3339.
+    #[serde(default)]
+    pub created: String,
+    pub anchor: Anchor,
+    #[serde(flatten)]
+    pub extra: toml::Table,
+}
+
+/// One document's notes: `notes/<slug>-<hash>.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotesFile {
+    pub schema_version: u32,
+    /// Document key, e.g. its absolute path.
+    pub document: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub fingerprint: String,
+    #[serde(default)]
+    pub bookmarks: Vec<Bookmark>,
+    /// Ids of deleted bookmarks, so a merge with a stale copy does not bring
+    /// them back. Each future kind of entry gets its own list.
+    #[serde(default)]
+    pub deleted: Vec<String>,
+    #[serde(flatten)]
+    pub extra: toml::Table,
+}
+
+/// A reading position in one document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Position {
+    pub anchor: Anchor,
+    /// RFC 3339; the newer one wins a merge.
+    #[serde(default)]
+    pub updated: String,
+    #[serde(flatten)]
+    pub extra: toml::Table,
+}
+
+/// `state.toml`: what to reopen and where each document was left.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StateFile {
+    pub schema_version: u32,
+    pub last_document: Option<String>,
+    /// Document key → reading position.
+    #[serde(default)]
+    pub positions: BTreeMap<String, Position>,
+    #[serde(flatten)]
+    pub extra: toml::Table,
+}
+
+impl NotesFile {
+    /// An empty notes file for a document, as used when none exists yet.
+    pub fn new(
+        document: impl Into<String>,
+        title: impl Into<String>,
+        fingerprint: impl Into<String>,
+    ) -> Self {
+        Self {
+            schema_version: SCHEMA_VERSION,
+            document: document.into(),
+            title: title.into(),
+            fingerprint: fingerprint.into(),
+            bookmarks: Vec::new(),
+            deleted: Vec::new(),
+            extra: toml::Table::new(),
+        }
+    }
+
+    /// Made by a newer marginote: may be shown, never saved.
+    pub fn is_read_only(&self) -> bool {
+        self.schema_version > SCHEMA_VERSION
+    }
+}
+
+impl Default for StateFile {
+    fn default() -> Self {
+        Self {
+            schema_version: SCHEMA_VERSION,
+            last_document: None,
+            positions: BTreeMap::new(),
+            extra: toml::Table::new(),
+        }
+    }
+}
+
+impl StateFile {
+    /// Made by a newer marginote: may be used, never saved.
+    pub fn is_read_only(&self) -> bool {
+        self.schema_version > SCHEMA_VERSION
+    }
+}
+
+/// A file kind the store can load, merge and save.
+trait Document: Serialize + DeserializeOwned + Clone {
+    fn schema_version(&self) -> u32;
+    /// Folds what is on disk into ours and puts entries in text order.
+    fn merge(ours: &Self, disk: Option<Self>) -> Self;
+}
+
+impl Document for NotesFile {
+    fn schema_version(&self) -> u32 {
+        self.schema_version
+    }
+
+    fn merge(ours: &Self, disk: Option<Self>) -> Self {
+        let (disk_bookmarks, disk_deleted, disk_extra) = disk
+            .map(|d| (d.bookmarks, d.deleted, d.extra))
+            .unwrap_or_default();
+        let deleted: BTreeSet<String> = ours.deleted.iter().cloned().chain(disk_deleted).collect();
+        let mut bookmarks = union_by_id(&ours.bookmarks, disk_bookmarks, &deleted, |b| &b.id);
+        bookmarks.sort_by(|a, b| (a.anchor.offset, &a.id).cmp(&(b.anchor.offset, &b.id)));
+        Self {
+            schema_version: SCHEMA_VERSION,
+            document: ours.document.clone(),
+            title: ours.title.clone(),
+            fingerprint: ours.fingerprint.clone(),
+            bookmarks,
+            deleted: deleted.into_iter().collect(),
+            extra: union_tables(&ours.extra, disk_extra),
+        }
+    }
+}
+
+impl Document for StateFile {
+    fn schema_version(&self) -> u32 {
+        self.schema_version
+    }
+
+    fn merge(ours: &Self, disk: Option<Self>) -> Self {
+        let disk = disk.unwrap_or_default();
+        let mut positions = disk.positions;
+        for (key, mine) in &ours.positions {
+            // Our copy of a document we are not reading may be stale; the
+            // stamp tells which instance moved last.
+            let theirs_newer = positions
+                .get(key)
+                .is_some_and(|theirs| is_newer(&theirs.updated, &mine.updated));
+            if !theirs_newer {
+                positions.insert(key.clone(), mine.clone());
+            }
+        }
+        Self {
+            schema_version: SCHEMA_VERSION,
+            last_document: ours.last_document.clone().or(disk.last_document),
+            positions,
+            extra: union_tables(&ours.extra, disk.extra),
+        }
+    }
+}
+
+/// Entries from both sides, ours replacing theirs on the same id, minus
+/// tombstoned ids. Duplicate ids within one side are all kept: a hand-edited
+/// file may repeat an id, and collapsing them would lose a note.
+fn union_by_id<T: Clone>(
+    ours: &[T],
+    disk: Vec<T>,
+    deleted: &BTreeSet<String>,
+    id: impl Fn(&T) -> &String,
+) -> Vec<T> {
+    let our_ids: BTreeSet<&String> = ours.iter().map(&id).collect();
+    let mut out: Vec<T> = ours
+        .iter()
+        .filter(|e| !deleted.contains(id(e)))
+        .cloned()
+        .collect();
+    out.extend(
+        disk.into_iter()
+            .filter(|e| !our_ids.contains(id(e)) && !deleted.contains(id(e))),
+    );
+    out
+}
+
+fn union_tables(ours: &toml::Table, mut disk: toml::Table) -> toml::Table {
+    disk.extend(ours.iter().map(|(k, v)| (k.clone(), v.clone())));
+    disk
+}
+
+/// Whether RFC 3339 stamp `a` is strictly later than `b`. Compared as
+/// instants, not strings: fractional seconds and offsets vary in length.
+fn is_newer(a: &str, b: &str) -> bool {
+    match (a.parse::<jiff::Timestamp>(), b.parse::<jiff::Timestamp>()) {
+        (Ok(a), Ok(b)) => a > b,
+        _ => false,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Paths
+// ---------------------------------------------------------------------------
+
+/// The folder holding everything marginote writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataDir {
+    pub root: PathBuf,
+}
+
+impl DataDir {
+    /// `--data-dir` beats `MARGINOTE_DATA_DIR` (passed in, so tests stay
+    /// hermetic) beats the platform data dir. Empty values count as unset.
+    pub fn resolve(cli: Option<PathBuf>, env: Option<OsString>) -> Result<Self, StorageError> {
+        let root = cli
+            .filter(|p| !p.as_os_str().is_empty())
+            .or_else(|| env.filter(|v| !v.is_empty()).map(PathBuf::from))
+            .or_else(|| {
+                directories::ProjectDirs::from("", "", "marginote")
+                    .map(|d| d.data_dir().to_path_buf())
+            })
+            .ok_or(StorageError::NoDataDir)?;
+        // Absolute, so a later change of working directory cannot move it.
+        let root = std::path::absolute(&root).unwrap_or(root);
+        Ok(Self { root })
+    }
+
+    pub fn state_path(&self) -> PathBuf {
+        self.root.join("state.toml")
+    }
+
+    pub fn log_path(&self) -> PathBuf {
+        self.root.join("marginote.log")
+    }
+
+    /// `notes/<slug>-<hash>.toml`: the slug makes the folder browsable, the
+    /// hash of the full document key keeps same-named documents apart.
+    pub fn notes_path(&self, doc_key: &str, file_stem: &str) -> PathBuf {
+        let name = format!(
+            "{}-{:016x}.toml",
+            slug(file_stem),
+            fnv1a64(doc_key.as_bytes())
+        );
+        self.root.join("notes").join(name)
+    }
+}
+
+/// 64-bit FNV-1a. Stable across Rust versions and platforms, unlike
+/// `DefaultHasher`, so file names and fingerprints never change under us.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Lowercase ASCII letters and digits joined by single dashes, at most 40
+/// chars; "notes" when nothing is left (e.g. an all-CJK title).
+fn slug(stem: &str) -> String {
+    let mut out = String::new();
+    for c in stem.chars() {
+        if c.is_ascii_alphanumeric() {
+            if out.len() == MAX_SLUG_CHARS {
+                break;
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            if out.len() + 1 >= MAX_SLUG_CHARS {
+                break;
+            }
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    if trimmed.is_empty() {
+        "notes".to_owned()
+    } else {
+        trimmed.to_owned()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Errors and outcomes
+// ---------------------------------------------------------------------------
+
+/// Why a save did not happen. Every message names the file, says what
+/// happened and what the user can do, and holds no control characters. The
+/// OS error is part of the message rather than a `source`, so printing the
+/// error chain does not repeat it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StorageError {
+    #[error(
+        "no data folder: no home directory was found — set MARGINOTE_DATA_DIR or use --data-dir"
+    )]
+    NoDataDir,
+    #[error(
+        "read-only folder: {} — could not save {} ({error}) — notes kept in memory; use --data-dir to save elsewhere",
+        shown(.dir), shown(.path)
+    )]
+    ReadOnly {
+        path: PathBuf,
+        dir: PathBuf,
+        error: io::Error,
+    },
+    #[error("disk full: could not save {} ({error}) — notes kept in memory; free some space, then save again", shown(.path))]
+    DiskFull { path: PathBuf, error: io::Error },
+    #[error("could not save {}: {step} failed ({error}) — notes kept in memory; save again once fixed", shown(.path))]
+    Write {
+        path: PathBuf,
+        step: &'static str,
+        error: io::Error,
+    },
+    #[error(
+        "could not read {} to merge before saving ({error}) — nothing written, notes kept in memory; check the file's permissions",
+        shown(.path)
+    )]
+    Read { path: PathBuf, error: io::Error },
+    #[error(
+        "{} was made by a newer marginote (schema {found}; this one knows {max}) — not saved, so that file stays intact; notes kept in memory; update marginote",
+        shown(.path), max = SCHEMA_VERSION
+    )]
+    NewerSchema { path: PathBuf, found: u32 },
+    #[error(
+        "{} could not be parsed and could not be moved aside to {} ({error}) — nothing written, notes kept in memory",
+        shown(.path), shown(.aside)
+    )]
+    MoveAside {
+        path: PathBuf,
+        aside: PathBuf,
+        error: io::Error,
+    },
+    #[error("could not encode {} as TOML ({}) — nothing written, notes kept in memory", shown(.path), cleaned(.message))]
+    Encode { path: PathBuf, message: String },
+}
+
+impl StorageError {
+    /// The file the failed operation was about.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Self::NoDataDir => None,
+            Self::ReadOnly { path, .. }
+            | Self::DiskFull { path, .. }
+            | Self::Write { path, .. }
+            | Self::Read { path, .. }
+            | Self::NewerSchema { path, .. }
+            | Self::MoveAside { path, .. }
+            | Self::Encode { path, .. } => Some(path),
+        }
+    }
+}
+
+/// What loading found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub enum LoadOutcome<T> {
+    /// No file (or an empty one): start fresh.
+    Missing,
+    /// Parsed. Check `is_read_only()`: a newer schema loads but never saves.
+    Loaded(T),
+    /// Not parseable or not readable. The file is left as it is; the next
+    /// save moves it aside first. `problem` names the file, line and column,
+    /// has no control characters and is at most 200 chars.
+    Unreadable { problem: String },
+}
+
+/// A successful save.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved<T> {
+    /// What is now on disk: ours merged with what other instances wrote.
+    pub file: T,
+    /// Where an unparseable file that stood in the way was moved.
+    pub moved_aside: Option<PathBuf>,
+}
+
+// ---------------------------------------------------------------------------
+// File system seam
+// ---------------------------------------------------------------------------
+
+/// Every disk operation the store performs, one method per step, so a test
+/// double can fail or abort any single one (N1, N2).
+pub trait Fs {
+    /// Reads at most `limit` bytes of a regular file.
+    fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>>;
+    /// Where `path` points if it is a symlink.
+    fn symlink_target(&self, path: &Path) -> io::Result<Option<PathBuf>>;
+    /// Whether anything, even a dangling symlink, is at `path`.
+    fn exists(&self, path: &Path) -> io::Result<bool>;
+    fn create_dir_all(&self, dir: &Path) -> io::Result<()>;
+    /// Opens (creating) a lock file and takes an exclusive lock, blocking;
+    /// the lock is released when the file is dropped.
+    fn lock(&self, path: &Path) -> io::Result<File>;
+    fn list_dir(&self, dir: &Path) -> io::Result<Vec<OsString>>;
+    fn remove_file(&self, path: &Path) -> io::Result<()>;
+    /// Creates a new file that must not exist yet, with `like`'s permissions
+    /// when `like` exists.
+    fn create_temp(&self, path: &Path, like: &Path) -> io::Result<File>;
+    fn write_all(&self, file: &mut File, bytes: &[u8]) -> io::Result<()>;
+    fn sync_file(&self, file: &File) -> io::Result<()>;
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()>;
+    fn sync_dir(&self, dir: &Path) -> io::Result<()>;
+}
+
+/// The real file system.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RealFs;
+
+impl Fs for RealFs {
+    fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+        // A FIFO or device would block or never end (I4): read regular files only.
+        if !fs::metadata(path)?.is_file() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "not a regular file",
+            ));
+        }
+        let mut bytes = Vec::new();
+        File::open(path)?.take(limit).read_to_end(&mut bytes)?;
+        Ok(bytes)
+    }
+
+    fn symlink_target(&self, path: &Path) -> io::Result<Option<PathBuf>> {
+        match fs::symlink_metadata(path) {
+            Ok(meta) if meta.file_type().is_symlink() => fs::read_link(path).map(Some),
+            Ok(_) => Ok(None),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn exists(&self, path: &Path) -> io::Result<bool> {
+        match fs::symlink_metadata(path) {
+            Ok(_) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
+        fs::create_dir_all(dir)
+    }
+
+    fn lock(&self, path: &Path) -> io::Result<File> {
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)?;
+        file.lock()?;
+        Ok(file)
+    }
+
+    fn list_dir(&self, dir: &Path) -> io::Result<Vec<OsString>> {
+        fs::read_dir(dir)?
+            .map(|entry| entry.map(|e| e.file_name()))
+            .collect()
+    }
+
+    fn remove_file(&self, path: &Path) -> io::Result<()> {
+        fs::remove_file(path)
+    }
+
+    fn create_temp(&self, path: &Path, like: &Path) -> io::Result<File> {
+        let file = OpenOptions::new().write(true).create_new(true).open(path)?;
+        // Keep the permissions the user chose: a private notes file stays private.
+        if let Ok(meta) = fs::metadata(like)
+            && let Err(e) = file.set_permissions(meta.permissions())
+        {
+            drop(file);
+            let _ = fs::remove_file(path);
+            return Err(e);
+        }
+        Ok(file)
+    }
+
+    fn write_all(&self, file: &mut File, bytes: &[u8]) -> io::Result<()> {
+        file.write_all(bytes)
+    }
+
+    fn sync_file(&self, file: &File) -> io::Result<()> {
+        file.sync_all()
+    }
+
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        fs::rename(from, to)
+    }
+
+    fn sync_dir(&self, dir: &Path) -> io::Result<()> {
+        // A rename is durable only once the folder holding it is synced.
+        // Windows cannot open a folder as a file, and needs no such sync.
+        if cfg!(unix) {
+            File::open(dir)?.sync_all()
+        } else {
+            Ok(())
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Store
+// ---------------------------------------------------------------------------
+
+/// Loads and saves notes and state files through an [`Fs`].
+#[derive(Debug, Default)]
+pub struct Store<F = RealFs> {
+    fs: F,
+}
+
+impl Store<RealFs> {
+    pub fn new() -> Self {
+        Self { fs: RealFs }
+    }
+}
+
+/// Temp names differ per save within a process, and per process by pid.
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+enum OnDisk<T> {
+    Missing,
+    Parsed { file: T, bytes: Vec<u8> },
+    Unparseable,
+    Newer(u32),
+}
+
+impl<F: Fs> Store<F> {
+    pub fn with_fs(fs: F) -> Self {
+        Self { fs }
+    }
+
+    /// Reads a notes file. Never writes, never panics on file contents.
+    pub fn load_notes(&self, path: &Path) -> LoadOutcome<NotesFile> {
+        self.load(path)
+    }
+
+    /// Merges `notes` with the file on disk and saves the result atomically;
+    /// `notes` itself is never changed. See the module docs for the rules.
+    pub fn save_notes(
+        &self,
+        path: &Path,
+        notes: &NotesFile,
+    ) -> Result<Saved<NotesFile>, StorageError> {
+        self.save(path, notes)
+    }
+
+    pub fn load_state(&self, path: &Path) -> LoadOutcome<StateFile> {
+        self.load(path)
+    }
+
+    pub fn save_state(
+        &self,
+        path: &Path,
+        state: &StateFile,
+    ) -> Result<Saved<StateFile>, StorageError> {
+        self.save(path, state)
+    }
+
+    fn load<T: Document>(&self, path: &Path) -> LoadOutcome<T> {
+        match self.fs.read(path, MAX_FILE_BYTES + 1) {
+            Ok(bytes) => outcome_from_bytes(path, &bytes),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => LoadOutcome::Missing,
+            Err(e) => LoadOutcome::Unreadable {
+                problem: problem(path, None, &format!("cannot read: {e}")),
+            },
+        }
+    }
+
+    fn save<T: Document>(&self, path: &Path, ours: &T) -> Result<Saved<T>, StorageError> {
+        if ours.schema_version() > SCHEMA_VERSION {
+            return Err(StorageError::NewerSchema {
+                path: path.to_path_buf(),
+                found: ours.schema_version(),
+            });
+        }
+        let target = self.resolve_links(path)?;
+        if target.file_name().is_none() {
+            let error = io::Error::new(io::ErrorKind::InvalidInput, "path does not name a file");
+            return Err(StorageError::Write {
+                path: target,
+                step: "naming the file",
+                error,
+            });
+        }
+        self.ensure_dir(&target)?;
+        // A separate lock file, because a lock on the data file itself would
+        // be lost at the first rename over it (N4). Held until we return.
+        let _lock = self
+            .fs
+            .lock(&sibling(&target, "", ".lock"))
+            .map_err(|e| write_error(&target, "locking", e))?;
+        self.remove_debris(&target);
+
+        let (disk, previous, unparseable) = match self.read_disk::<T>(&target)? {
+            OnDisk::Missing => (None, None, false),
+            OnDisk::Parsed { file, bytes } => (Some(file), Some(bytes), false),
+            OnDisk::Unparseable => (None, None, true),
+            OnDisk::Newer(found) => {
+                return Err(StorageError::NewerSchema {
+                    path: target,
+                    found,
+                });
+            }
+        };
+        let merged = T::merge(ours, disk);
+        let text = toml::to_string(&merged).map_err(|e| StorageError::Encode {
+            path: target.clone(),
+            message: e.to_string(),
+        })?;
+        if previous.as_deref() == Some(text.as_bytes()) {
+            return Ok(Saved {
+                file: merged,
+                moved_aside: None,
+            });
+        }
+        // Encoded first, so a failure cannot leave the user's file moved aside
+        // with nothing written in its place.
+        let moved_aside = if unparseable {
+            Some(self.move_aside(&target)?)
+        } else {
+            None
+        };
+        if let Err(e) = self.write_atomic(&target, text.as_bytes()) {
+            // Put the unparseable file back (unless the new one made it into
+            // place), so the next load reports it again instead of "missing".
+            if let Some(aside) = &moved_aside
+                && self.fs.exists(&target).ok() == Some(false)
+            {
+                let _ = self.fs.rename(aside, &target);
+            }
+            return Err(e);
+        }
+        Ok(Saved {
+            file: merged,
+            moved_aside,
+        })
+    }
+
+    /// Follows a symlinked file name to the file it names, so the rename
+    /// replaces that file and the link stays a link (N10).
+    fn resolve_links(&self, path: &Path) -> Result<PathBuf, StorageError> {
+        let mut current = path.to_path_buf();
+        for _ in 0..MAX_SYMLINK_HOPS {
+            match self
+                .fs
+                .symlink_target(&current)
+                .map_err(|e| write_error(path, "following the symlink", e))?
+            {
+                None => return Ok(current),
+                Some(link) => current = parent_dir(&current).join(link),
+            }
+        }
+        let error = io::Error::other("too many levels of symbolic links");
+        Err(StorageError::Write {
+            path: path.to_path_buf(),
+            step: "following the symlink",
+            error,
+        })
+    }
+
+    /// Creates missing folders, syncing each into its parent: otherwise a
+    /// power cut could lose the new folder along with the file inside it.
+    fn ensure_dir(&self, target: &Path) -> Result<(), StorageError> {
+        let dir = parent_dir(target);
+        let mut missing = Vec::new();
+        let mut current = dir;
+        loop {
+            if self
+                .fs
+                .exists(current)
+                .map_err(|e| write_error(target, "checking the folder", e))?
+            {
+                break;
+            }
+            missing.push(current);
+            match current.parent() {
+                Some(up) if !up.as_os_str().is_empty() => current = up,
+                _ => break,
+            }
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        self.fs
+            .create_dir_all(dir)
+            .map_err(|e| write_error(target, "creating the folder", e))?;
+        for created in missing.iter().rev() {
+            self.fs
+                .sync_dir(parent_dir(created))
+                .map_err(|e| write_error(target, "syncing the new folder", e))?;
+        }
+        Ok(())
+    }
+
+    /// Removes temp files of this target left by killed saves (N11). Only
+    /// called under the lock, so no save of this target is in flight. Best
+    /// effort: debris is harmless, and a save must not fail over it.
+    fn remove_debris(&self, target: &Path) {
+        let dir = parent_dir(target);
+        let prefix = temp_prefix(target);
+        let Ok(names) = self.fs.list_dir(dir) else {
+            return;
+        };
+        for name in names
+            .iter()
+            .filter(|n| n.as_encoded_bytes().starts_with(prefix.as_encoded_bytes()))
+        {
+            let _ = self.fs.remove_file(&dir.join(name));
+        }
+    }
+
+    fn read_disk<T: Document>(&self, target: &Path) -> Result<OnDisk<T>, StorageError> {
+        let bytes = match self.fs.read(target, MAX_FILE_BYTES + 1) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(OnDisk::Missing),
+            // Unknown content cannot be merged, and an I/O error is not proof
+            // that the file is broken: write nothing.
+            Err(error) => {
+                return Err(StorageError::Read {
+                    path: target.to_path_buf(),
+                    error,
+                });
+            }
+        };
+        Ok(match parse::<T>(&bytes) {
+            Parsed::Empty => OnDisk::Missing,
+            Parsed::Ok(file) if file.schema_version() > SCHEMA_VERSION => {
+                OnDisk::Newer(file.schema_version())
+            }
+            Parsed::Ok(file) => OnDisk::Parsed { file, bytes },
+            Parsed::Bad(Flaw {
+                newer: Some(found), ..
+            }) => OnDisk::Newer(found),
+            Parsed::Bad(_) => OnDisk::Unparseable,
+        })
+    }
+
+    /// Renames an unparseable file out of the way before we write (N6).
+    fn move_aside(&self, target: &Path) -> Result<PathBuf, StorageError> {
+        let stamp = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let fail = |aside: PathBuf, error| StorageError::MoveAside {
+            path: target.to_path_buf(),
+            aside,
+            error,
+        };
+        // Never clobber an earlier moved-aside copy: it may be the only copy.
+        for n in 0..100 {
+            let suffix = if n == 0 {
+                format!(".unreadable-{stamp}")
+            } else {
+                format!(".unreadable-{stamp}-{n}")
+            };
+            let aside = sibling(target, "", &suffix);
+            match self.fs.exists(&aside) {
+                Ok(true) => continue,
+                Ok(false) => {
+                    return match self.fs.rename(target, &aside) {
+                        Ok(()) => Ok(aside),
+                        Err(e) => Err(fail(aside, e)),
+                    };
+                }
+                Err(e) => return Err(fail(aside, e)),
+            }
+        }
+        Err(fail(
+            sibling(target, "", ".unreadable-*"),
+            io::ErrorKind::AlreadyExists.into(),
+        ))
+    }
+
+    /// Temp file in the same folder (a rename across file systems is a copy),
+    /// written and synced before it replaces the target, then the folder
+    /// synced (N1). Readers see the old file or the new one, never a mix.
+    fn write_atomic(&self, target: &Path, bytes: &[u8]) -> Result<(), StorageError> {
+        let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+        let temp = sibling(target, ".", &format!(".tmp-{}-{n}", std::process::id()));
+        let file = self
+            .fs
+            .create_temp(&temp, target)
+            .map_err(|e| write_error(target, "creating a temporary file", e))?;
+        if let Err(e) = self.fill_and_swap(file, &temp, target, bytes) {
+            let _ = self.fs.remove_file(&temp);
+            return Err(e);
+        }
+        self.fs
+            .sync_dir(parent_dir(target))
+            .map_err(|e| write_error(target, "syncing the folder", e))
+    }
+
+    fn fill_and_swap(
+        &self,
+        mut file: File,
+        temp: &Path,
+        target: &Path,
+        bytes: &[u8],
+    ) -> Result<(), StorageError> {
+        self.fs
+            .write_all(&mut file, bytes)
+            .map_err(|e| write_error(target, "writing", e))?;
+        self.fs
+            .sync_file(&file)
+            .map_err(|e| write_error(target, "syncing the file", e))?;
+        // Closed before the rename, as Windows requires.
+        drop(file);
+        self.fs
+            .rename(temp, target)
+            .map_err(|e| write_error(target, "replacing the file", e))
+    }
+}
+
+fn write_error(path: &Path, step: &'static str, error: io::Error) -> StorageError {
+    let path = path.to_path_buf();
+    match error.kind() {
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+            StorageError::ReadOnly {
+                dir: parent_dir(&path).to_path_buf(),
+                path,
+                error,
+            }
+        }
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
+            StorageError::DiskFull { path, error }
+        }
+        _ => StorageError::Write { path, step, error },
+    }
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
+/// `<dir>/<prefix><file name><suffix>`.
+fn sibling(path: &Path, prefix: &str, suffix: &str) -> PathBuf {
+    let mut name = OsString::from(prefix);
+    name.push(path.file_name().unwrap_or_else(|| OsStr::new("unnamed")));
+    name.push(suffix);
+    parent_dir(path).join(name)
+}
+
+/// Temp files are `.<file name>.tmp-<pid>-<n>`: hidden, and never a name
+/// anything loads.
+fn temp_prefix(target: &Path) -> OsString {
+    let mut prefix = OsString::from(".");
+    prefix.push(target.file_name().unwrap_or_else(|| OsStr::new("unnamed")));
+    prefix.push(".tmp-");
+    prefix
+}
+
+// ---------------------------------------------------------------------------
+// Parsing and problem messages
+// ---------------------------------------------------------------------------
+
+enum Parsed<T> {
+    Empty,
+    Ok(T),
+    Bad(Flaw),
+}
+
+struct Flaw {
+    /// Byte offset of the problem, when known.
+    at: Option<usize>,
+    message: String,
+    /// The file says it comes from a newer schema.
+    newer: Option<u32>,
+}
+
+fn parse<T: Document>(bytes: &[u8]) -> Parsed<T> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Parsed::Bad(Flaw {
+            at: None,
+            message: "larger than 64 MiB; not a marginote file".into(),
+            newer: None,
+        });
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let byte = bytes.get(e.valid_up_to()).copied().unwrap_or_default();
+            let message = format!("not UTF-8 text (byte 0x{byte:02X}); marginote writes UTF-8");
+            return Parsed::Bad(Flaw {
+                at: Some(e.valid_up_to()),
+                message,
+                newer: None,
+            });
+        }
+    };
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+        return Parsed::Empty;
+    }
+    match toml::from_str::<T>(text) {
+        Ok(file) => Parsed::Ok(file),
+        Err(e) => Parsed::Bad(Flaw {
+            at: e.span().map(|s| s.start),
+            message: e.message().to_owned(),
+            newer: newer_schema_in(text),
+        }),
+    }
+}
+
+/// The schema version of a file our model cannot read, when it is newer.
+fn newer_schema_in(text: &str) -> Option<u32> {
+    let table = toml::from_str::<toml::Table>(text).ok()?;
+    let found = table.get("schema_version")?.as_integer()?;
+    (found > i64::from(SCHEMA_VERSION)).then(|| u32::try_from(found).unwrap_or(u32::MAX))
+}
+
+fn outcome_from_bytes<T: Document>(path: &Path, bytes: &[u8]) -> LoadOutcome<T> {
+    match parse::<T>(bytes) {
+        Parsed::Empty => LoadOutcome::Missing,
+        Parsed::Ok(file) => LoadOutcome::Loaded(file),
+        Parsed::Bad(flaw) => {
+            let mut message = String::new();
+            if let Some(found) = flaw.newer {
+                let _ = write!(
+                    message,
+                    "made by a newer marginote (schema {found}; this one knows {SCHEMA_VERSION}): "
+                );
+            }
+            message.push_str(&flaw.message);
+            let at = flaw.at.map(|at| line_column(bytes, at));
+            LoadOutcome::Unreadable {
+                problem: problem(path, at, &message),
+            }
+        }
+    }
+}
+
+/// `<file>: line L, column C: <message>`, built from toml's `message()` and
+/// `span()`, never its `Display`, which quotes the offending line verbatim
+/// (escapes and all, a 1 MiB line included).
+fn problem(path: &Path, at: Option<(usize, usize)>, message: &str) -> String {
+    let mut out = shown(path);
+    if let Some((line, column)) = at {
+        let _ = write!(out, ": line {line}, column {column}");
+    }
+    out.push_str(": ");
+    out.push_str(&cleaned(message));
+    truncate_chars(out, MAX_PROBLEM_CHARS)
+}
+
+/// 1-based line and column (in characters) of byte offset `at`.
+fn line_column(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = &bytes[..at.min(bytes.len())];
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = before[line_start..]
+        .iter()
+        .filter(|&&b| b & 0xC0 != 0x80)
+        .count()
+        + 1;
+    (line, column)
+}
+
+/// A path fit for a one-line message: cleaned, and only its tail if long.
+fn shown(path: &Path) -> String {
+    let text = cleaned(&path.to_string_lossy());
+    let count = text.chars().count();
+    if count <= MAX_PATH_CHARS {
+        return text;
+    }
+    let tail: String = text.chars().skip(count - (MAX_PATH_CHARS - 1)).collect();
+    format!("…{tail}")
+}
+
+/// Untrusted text made safe for a one-line message: line breaks and tabs
+/// become spaces; other controls (C0, DEL, C1) and invisible format
+/// characters (bidi, zero-width, tags) become `\u{..}` escapes. Only the
+/// first few hundred chars are looked at, as messages are cut to 200 anyway.
+fn cleaned(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars().take(4 * MAX_PROBLEM_CHARS) {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() || is_invisible_format(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{feff}'
+            | '\u{e0000}'..='\u{e007f}'
+    )
+}
+
+fn truncate_chars(text: String, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text;
+    }
+    let mut out: String = text.chars().take(max - 1).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::io::{BufRead, BufReader};
+    use std::process::{Child, Command, ExitStatus, Stdio};
+    use std::sync::Mutex;
+    use std::sync::atomic::AtomicUsize;
+    use std::sync::mpsc;
+    use std::thread;
+    use std::time::{Duration, Instant};
+    use tempfile::TempDir;
+
+    /// Hang detector for anything that waits on another process or thread.
+    const HANG: Duration = Duration::from_secs(30);
+
+    // -- fixtures ----------------------------------------------------------
+
+    fn anchor(offset: usize) -> Anchor {
+        Anchor {
+            offset,
+            exact: format!("passage {offset}"),
+            prefix: "before ".into(),
+            suffix: " after".into(),
+            extra: toml::Table::new(),
+        }
+    }
+
+    fn bookmark(id: &str, offset: usize) -> Bookmark {
+        Bookmark {
+            id: id.into(),
+            label: format!("label {id}"),
+            created: "2025-01-02T03:04:05Z".into(),
+            anchor: anchor(offset),
+            extra: toml::Table::new(),
+        }
+    }
+
+    fn notes_with(ids: &[&str]) -> NotesFile {
+        let mut notes = NotesFile::new("/books/a.md", "A", "fp");
+        notes.bookmarks = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| bookmark(id, i * 10))
+            .collect();
+        notes
+    }
+
+    fn ids(notes: &NotesFile) -> Vec<&str> {
+        notes.bookmarks.iter().map(|b| b.id.as_str()).collect()
+    }
+
+    fn encoded(notes: &NotesFile) -> Vec<u8> {
+        toml::to_string(&NotesFile::merge(notes, None))
+            .unwrap()
+            .into_bytes()
+    }
+
+    #[track_caller]
+    fn loaded(path: &Path) -> NotesFile {
+        match Store::new().load_notes(path) {
+            LoadOutcome::Loaded(notes) => notes,
+            other => panic!("expected {} to load, got {other:?}", path.display()),
+        }
+    }
+
+    fn names_containing(dir: &Path, needle: &str) -> Vec<PathBuf> {
+        let mut found: Vec<PathBuf> = fs::read_dir(dir)
+            .map(|entries| entries.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        found.retain(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().contains(needle))
+        });
+        found
+    }
+
+    fn debris(dir: &Path) -> Vec<PathBuf> {
+        names_containing(dir, ".tmp-")
+    }
+
+    fn asides(dir: &Path) -> Vec<PathBuf> {
+        names_containing(dir, ".unreadable-")
+    }
+
+    #[track_caller]
+    fn assert_clean_problem(problem: &str, file_name: &str, line: Option<usize>) {
+        assert!(
+            problem.chars().count() <= 200,
+            "problem longer than 200 chars: {problem}"
+        );
+        assert!(
+            !problem.chars().any(|c| c.is_control()),
+            "control character in problem: {problem:?}"
+        );
+        assert!(
+            problem.contains(file_name),
+            "problem does not name {file_name}: {problem}"
+        );
+        if let Some(line) = line {
+            assert!(
+                problem.contains(&format!("line {line},")),
+                "problem does not say line {line}: {problem}"
+            );
+        }
+    }
+
+    // -- fault-injecting file system ----------------------------------------
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Fault {
+        None,
+        /// Step k fails, later steps work.
+        FailOnce(usize),
+        /// Step k and every later step fail.
+        FailFrom(usize),
+        /// The process aborts right after step k.
+        AbortAfter(usize),
+    }
+
+    /// Wraps the real file system; counts every step and fails or aborts one.
+    struct FaultFs {
+        fault: Fault,
+        kind: io::ErrorKind,
+        calls: AtomicUsize,
+        ops: Mutex<Vec<&'static str>>,
+    }
+
+    impl FaultFs {
+        fn new(fault: Fault) -> Self {
+            Self::with_kind(fault, io::ErrorKind::Other)
+        }
+
+        fn with_kind(fault: Fault, kind: io::ErrorKind) -> Self {
+            Self {
+                fault,
+                kind,
+                calls: AtomicUsize::new(0),
+                ops: Mutex::new(Vec::new()),
+            }
+        }
+
+        fn ops(&self) -> Vec<&'static str> {
+            self.ops.lock().unwrap().clone()
+        }
+
+        fn fails(&self, n: usize) -> bool {
+            match self.fault {
+                Fault::FailOnce(k) => n == k,
+                Fault::FailFrom(k) => n >= k,
+                Fault::None | Fault::AbortAfter(_) => false,
+            }
+        }
+
+        fn step<R>(&self, op: &'static str, run: impl FnOnce() -> io::Result<R>) -> io::Result<R> {
+            let n = self.calls.fetch_add(1, Ordering::SeqCst);
+            self.ops.lock().unwrap().push(op);
+            if self.fails(n) {
+                return Err(io::Error::new(
+                    self.kind,
+                    format!("injected fault at step {n} ({op})"),
+                ));
+            }
+            let result = run();
+            if self.fault == Fault::AbortAfter(n) {
+                std::process::abort();
+            }
+            result
+        }
+    }
+
+    impl Fs for FaultFs {
+        fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+            self.step("read", || RealFs.read(path, limit))
+        }
+        fn symlink_target(&self, path: &Path) -> io::Result<Option<PathBuf>> {
+            self.step("symlink_target", || RealFs.symlink_target(path))
+        }
+        fn exists(&self, path: &Path) -> io::Result<bool> {
+            self.step("exists", || RealFs.exists(path))
+        }
+        fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
+            self.step("create_dir_all", || RealFs.create_dir_all(dir))
+        }
+        fn lock(&self, path: &Path) -> io::Result<File> {
+            self.step("lock", || RealFs.lock(path))
+        }
+        fn list_dir(&self, dir: &Path) -> io::Result<Vec<OsString>> {
+            self.step("list_dir", || RealFs.list_dir(dir))
+        }
+        fn remove_file(&self, path: &Path) -> io::Result<()> {
+            self.step("remove_file", || RealFs.remove_file(path))
+        }
+        fn create_temp(&self, path: &Path, like: &Path) -> io::Result<File> {
+            self.step("create_temp", || RealFs.create_temp(path, like))
+        }
+        fn write_all(&self, file: &mut File, bytes: &[u8]) -> io::Result<()> {
+            // A failing write leaves half the bytes behind, as a full disk does.
+            if self.fails(self.calls.load(Ordering::SeqCst)) {
+                let _ = RealFs.write_all(file, &bytes[..bytes.len() / 2]);
+            }
+            self.step("write_all", || RealFs.write_all(file, bytes))
+        }
+        fn sync_file(&self, file: &File) -> io::Result<()> {
+            self.step("sync_file", || RealFs.sync_file(file))
+        }
+        fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+            self.step("rename", || RealFs.rename(from, to))
+        }
+        fn sync_dir(&self, dir: &Path) -> io::Result<()> {
+            self.step("sync_dir", || RealFs.sync_dir(dir))
+        }
+    }
+
+    /// Steps whose failure a save may shrug off.
+    const BEST_EFFORT: &[&str] = &["list_dir", "remove_file"];
+
+    // -- re-executing this test binary ---------------------------------------
+
+    const CHILD_PATH: &str = "MARGINOTE_STORAGE_TEST_CHILD_PATH";
+    const CHILD_ARG: &str = "MARGINOTE_STORAGE_TEST_CHILD_ARG";
+
+    /// Set only in a child started by [`spawn_child`]: (file, argument).
+    fn child_env() -> Option<(PathBuf, String)> {
+        let path = std::env::var_os(CHILD_PATH)?;
+        Some((
+            PathBuf::from(path),
+            std::env::var(CHILD_ARG).unwrap_or_default(),
+        ))
+    }
+
+    /// Runs test `name` of this binary alone in a new process, in child mode.
+    fn spawn_child(name: &str, path: &Path, arg: &str, stdout: Stdio) -> Child {
+        let module = module_path!();
+        let module = module
+            .split_once("::")
+            .map_or(module, |(_crate, rest)| rest);
+        Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                &format!("{module}::{name}"),
+                "--nocapture",
+                "--include-ignored",
+                "--test-threads=1",
+            ])
+            .env(CHILD_PATH, path)
+            .env(CHILD_ARG, arg)
+            .stdin(Stdio::null())
+            .stdout(stdout)
+            .spawn()
+            .unwrap()
+    }
+
+    fn wait_or_kill(mut child: Child) -> ExitStatus {
+        let deadline = Instant::now() + HANG;
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("child {} hung for {HANG:?}", child.id());
+            }
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// Deterministic pseudo-random numbers (a seeded LCG), so a failing
+    /// round can be replayed.
+    fn next(seed: &mut u64) -> u64 {
+        *seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        *seed >> 33
+    }
+
+    // -- model, paths -------------------------------------------------------
+
+    #[test]
+    fn round_trip_notes_and_state() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("notes").join("a.toml");
+        let mut notes = notes_with(&["b2", "b1"]);
+        notes.bookmarks[0].anchor.offset = 50;
+        notes.deleted = vec!["zz".into(), "aa".into()];
+        let saved = Store::new().save_notes(&path, &notes).unwrap();
+        assert_eq!(
+            ids(&saved.file),
+            ["b1", "b2"],
+            "bookmarks are written in text order"
+        );
+        assert_eq!(
+            saved.file.deleted,
+            ["aa", "zz"],
+            "tombstones are written sorted"
+        );
+        assert_eq!(loaded(&path), saved.file);
+
+        let state_path = dir.path().join("state.toml");
+        let mut state = StateFile {
+            last_document: Some("/books/a.md".into()),
+            ..StateFile::default()
+        };
+        let position = Position {
+            anchor: anchor(7),
+            updated: "2025-01-01T00:00:00Z".into(),
+            extra: toml::Table::new(),
+        };
+        state.positions.insert("/books/a.md".into(), position);
+        let saved = Store::new().save_state(&state_path, &state).unwrap();
+        assert_eq!(saved.file, state);
+        assert_eq!(
+            Store::new().load_state(&state_path),
+            LoadOutcome::Loaded(state)
+        );
+    }
+
+    #[test]
+    fn n8_unknown_fields_survive() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("a.toml");
+        let text = r#"schema_version = 1
+document = "/books/a.md"
+title = "A"
+fingerprint = "fp"
+deleted = ["gone"]
+future_flag = true
+opened = 2024-05-06T07:08:09Z
+
+[future_table]
+k = "v"
+
+[[future_list]]
+m = 1
+
+[[bookmarks]]
+id = "b1"
+label = "L"
+created = "2025-01-01T00:00:00Z"
+colour = "red"
+
+[bookmarks.anchor]
+offset = 3
+exact = "e"
+prefix = "p"
+suffix = "s"
+hint = { start = 1, end = 2 }
+"#;
+        fs::write(&path, text).unwrap();
+        let mut notes = loaded(&path);
+        let original = notes.clone();
+        assert_eq!(
+            notes.extra.len(),
+            4,
+            "n8: top-level unknown fields: {:?}",
+            notes.extra
+        );
+        assert_eq!(notes.bookmarks[0].extra["colour"].as_str(), Some("red"));
+        assert!(notes.bookmarks[0].anchor.extra.contains_key("hint"));
+
+        notes.bookmarks.push(bookmark("b2", 9));
+        Store::new().save_notes(&path, &notes).unwrap();
+        let again = loaded(&path);
+        assert_eq!(
+            again.extra, original.extra,
+            "n8: unknown top-level fields lost"
+        );
+        assert_eq!(
+            again.bookmarks[0], original.bookmarks[0],
+            "n8: unknown bookmark/anchor fields lost"
+        );
+        let written = fs::read_to_string(&path).unwrap();
+        assert!(
+            written.contains("opened = 2024-05-06T07:08:09Z"),
+            "n8: datetime became something else:\n{written}"
+        );
+
+        // Unknown fields in state positions survive too.
+        let state_path = dir.path().join("state.toml");
+        let state_text = "schema_version = 1\nzoom = 2\n[positions.\"/a\"]\nupdated = \"x\"\nmode = \"scroll\"\n[positions.\"/a\".anchor]\noffset = 1\nexact = \"e\"\n";
+        fs::write(&state_path, state_text).unwrap();
+        let LoadOutcome::Loaded(state) = Store::new().load_state(&state_path) else {
+            panic!("state did not load")
+        };
+        let saved = Store::new().save_state(&state_path, &state).unwrap().file;
+        assert_eq!(saved.extra["zoom"].as_integer(), Some(2));
+        assert_eq!(saved.positions["/a"].extra["mode"].as_str(), Some("scroll"));
+    }
+
+    #[test]
+    fn n8_newer_schema_loads_read_only_and_is_never_saved() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("a.toml");
+        let fits =
+            b"schema_version = 2\ndocument = \"/books/a.md\"\nhighlights = [{ id = \"h1\" }]\n"
+                .to_vec();
+        let does_not_fit = b"schema_version = 2\ndocument = { key = \"/books/a.md\" }\n".to_vec();
+        for (case, bytes) in [("fits our model", fits), ("does not fit", does_not_fit)] {
+            fs::write(&path, &bytes).unwrap();
+            match Store::new().load_notes(&path) {
+                LoadOutcome::Loaded(newer) => {
+                    assert!(
+                        newer.is_read_only(),
+                        "{case}: a newer file must load read-only"
+                    );
+                    let err = Store::new().save_notes(&path, &newer).unwrap_err();
+                    assert!(
+                        err.to_string().contains("made by a newer marginote"),
+                        "{case}: {err}"
+                    );
+                }
+                LoadOutcome::Unreadable { problem } => {
+                    assert_clean_problem(&problem, "a.toml", Some(2));
+                    assert!(problem.contains("newer marginote"), "{case}: {problem}");
+                }
+                LoadOutcome::Missing => panic!("{case}: newer file reported missing"),
+            }
+            // Our own schema-1 notes must not replace or move aside a newer file.
+            let err = Store::new()
+                .save_notes(&path, &notes_with(&["b1"]))
+                .unwrap_err();
+            assert!(
+                matches!(err, StorageError::NewerSchema { found: 2, .. }),
+                "{case}: {err}"
+            );
+            assert!(
+                err.to_string().contains("made by a newer marginote"),
+                "{case}: {err}"
+            );
+            assert_eq!(
+                fs::read(&path).unwrap(),
+                bytes,
+                "{case}: newer file changed"
+            );
+            assert!(
+                asides(dir.path()).is_empty(),
+                "{case}: newer file moved aside"
+            );
+        }
+    }
+
+    #[test]
+    fn data_dir_resolution_and_paths() {
+        let cli = Some(PathBuf::from("/from/cli"));
+        let env = Some(OsString::from("/from/env"));
+        assert_eq!(
+            DataDir::resolve(cli.clone(), env.clone()).unwrap().root,
+            Path::new("/from/cli")
+        );
+        assert_eq!(
+            DataDir::resolve(None, env).unwrap().root,
+            Path::new("/from/env")
+        );
+        match DataDir::resolve(None, Some(OsString::new())) {
+            Ok(dir) => assert!(
+                dir.root.ends_with("marginote"),
+                "platform default: {}",
+                dir.root.display()
+            ),
+            Err(e) => assert!(matches!(e, StorageError::NoDataDir), "{e}"),
+        }
+        assert!(
+            DataDir::resolve(Some("rel".into()), None)
+                .unwrap()
+                .root
+                .is_absolute()
+        );
+
+        let data = DataDir { root: "/d".into() };
+        assert_eq!(data.state_path(), Path::new("/d/state.toml"));
+        assert_eq!(data.log_path(), Path::new("/d/marginote.log"));
+        let key = "/home/me/Books/War & Peace.md";
+        let expected = format!("/d/notes/war-peace-{:016x}.toml", fnv1a64(key.as_bytes()));
+        assert_eq!(data.notes_path(key, "War & Peace"), Path::new(&expected));
+        assert_ne!(
+            data.notes_path("/a/x.md", "x"),
+            data.notes_path("/b/x.md", "x")
+        );
+        assert!(
+            data.notes_path("/k", "日本語")
+                .to_string_lossy()
+                .contains("/notes/notes-")
+        );
+    }
+
+    #[test]
+    fn fnv1a64_matches_reference_vectors() {
+        assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a64(b"foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    // -- merging ------------------------------------------------------------
+
+    #[test]
+    fn merge_state_keeps_the_newer_position() {
+        let position = |offset, updated: &str| Position {
+            anchor: anchor(offset),
+            updated: updated.into(),
+            extra: toml::Table::new(),
+        };
+        let mut ours = StateFile {
+            last_document: None,
+            ..StateFile::default()
+        };
+        ours.positions
+            .insert("a".into(), position(1, "2025-01-01T10:00:00Z"));
+        ours.positions
+            .insert("b".into(), position(2, "2025-01-01T10:00:00.5Z"));
+        let mut disk = StateFile {
+            last_document: Some("b".into()),
+            ..StateFile::default()
+        };
+        disk.positions
+            .insert("a".into(), position(10, "2025-01-01T11:00:00+00:00"));
+        disk.positions
+            .insert("b".into(), position(20, "2025-01-01T10:00:00Z"));
+        disk.positions.insert("c".into(), position(30, "junk"));
+        let merged = StateFile::merge(&ours, Some(disk));
+        assert_eq!(
+            merged.positions["a"].anchor.offset, 10,
+            "their newer position kept"
+        );
+        assert_eq!(
+            merged.positions["b"].anchor.offset, 2,
+            "our newer position kept (fractional seconds)"
+        );
+        assert_eq!(
+            merged.positions["c"].anchor.offset, 30,
+            "positions only on disk kept"
+        );
+        assert_eq!(merged.last_document.as_deref(), Some("b"));
+    }
+
+    // -- N1: fault injection -------------------------------------------------
+
+    struct Scenario {
+        name: &'static str,
+        before: Option<Vec<u8>>,
+        /// `before` cannot be parsed, so a save moves it aside.
+        broken: bool,
+        ours: NotesFile,
+    }
+
+    fn scenarios() -> Vec<Scenario> {
+        let old = notes_with(&["a", "b", "c"]);
+        let mut ours = old.clone();
+        ours.bookmarks.push(bookmark("d", 35));
+        let broken = b"schema_version = 1\n[[bookmarks]\nid = ".to_vec();
+        vec![
+            Scenario {
+                name: "existing file",
+                before: Some(encoded(&old)),
+                broken: false,
+                ours: ours.clone(),
+            },
+            Scenario {
+                name: "first save, no folder",
+                before: None,
+                broken: false,
+                ours: ours.clone(),
+            },
+            Scenario {
+                name: "unparseable file",
+                before: Some(broken),
+                broken: true,
+                ours,
+            },
+        ]
+    }
+
+    /// A fresh dir holding the scenario's file at `<dir>/notes/sub/n.toml`.
+    fn set_up(scenario: &Scenario) -> (TempDir, PathBuf) {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("notes").join("sub").join("n.toml");
+        if let Some(bytes) = &scenario.before {
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(&path, bytes).unwrap();
+        }
+        (dir, path)
+    }
+
+    /// The steps of a clean save, and the bytes it leaves.
+    fn clean_run(scenario: &Scenario) -> (Vec<&'static str>, Vec<u8>) {
+        let (_dir, path) = set_up(scenario);
+        let store = Store::with_fs(FaultFs::new(Fault::None));
+        store.save_notes(&path, &scenario.ours).unwrap();
+        (store.fs.ops(), fs::read(&path).unwrap())
+    }
+
+    /// Whether a moved-aside copy next to `path` holds `bytes`.
+    fn aside_holds(path: &Path, bytes: &[u8]) -> bool {
+        asides(path.parent().unwrap())
+            .iter()
+            .any(|a| fs::read(a).is_ok_and(|b| b == bytes))
+    }
+
+    #[test]
+    fn n1_save_steps_are_in_durable_order() {
+        let (ops, _) = clean_run(&scenarios()[0]);
+        let write = [
+            "create_temp",
+            "write_all",
+            "sync_file",
+            "rename",
+            "sync_dir",
+        ];
+        let expected = [
+            &["symlink_target", "exists", "lock", "list_dir", "read"][..],
+            &write,
+        ]
+        .concat();
+        assert_eq!(ops, expected, "n1: save steps");
+        let (ops, _) = clean_run(&scenarios()[1]);
+        let new_folders = [
+            "exists",
+            "exists",
+            "exists",
+            "create_dir_all",
+            "sync_dir",
+            "sync_dir",
+        ];
+        let expected = [
+            &["symlink_target"][..],
+            &new_folders,
+            &["lock", "list_dir", "read"],
+            &write,
+        ]
+        .concat();
+        assert_eq!(ops, expected, "n1: first save steps");
+        let (ops, _) = clean_run(&scenarios()[2]);
+        let expected = [
+            &[
+                "symlink_target",
+                "exists",
+                "lock",
+                "list_dir",
+                "read",
+                "exists",
+                "rename",
+            ][..],
+            &write,
+        ]
+        .concat();
+        assert_eq!(
+            ops, expected,
+            "n6: the broken file is moved aside before the write"
+        );
+    }
+
+    #[test]
+    fn n1_fault_at_every_step_leaves_old_or_new() {
+        for scenario in scenarios() {
+            let (ops, after) = clean_run(&scenario);
+            for (k, op) in ops.iter().enumerate() {
+                for fault in [Fault::FailOnce(k), Fault::FailFrom(k)] {
+                    let context = format!("n1 {}: {fault:?} ({op})", scenario.name);
+                    let (_dir, path) = set_up(&scenario);
+                    let kept = scenario.ours.clone();
+                    let store = Store::with_fs(FaultFs::new(fault));
+                    let result = store.save_notes(&path, &scenario.ours);
+
+                    assert_eq!(scenario.ours, kept, "{context}: notes in memory changed");
+                    let now = fs::read(&path).ok();
+                    let is_old = now == scenario.before;
+                    let is_new = now.as_deref() == Some(&after[..]);
+                    // A broken original may already sit aside, the path empty.
+                    let aside = scenario
+                        .before
+                        .as_ref()
+                        .is_some_and(|b| aside_holds(&path, b));
+                    assert!(
+                        is_old || is_new || (now.is_none() && scenario.broken && aside),
+                        "{context}: file is neither old nor new: {:?}",
+                        now.as_deref().map(String::from_utf8_lossy)
+                    );
+                    assert!(
+                        !scenario.broken || is_old || aside,
+                        "{context}: broken original lost"
+                    );
+                    match &result {
+                        Err(e) => {
+                            let message = e.to_string();
+                            assert!(
+                                message.contains("n.toml"),
+                                "{context}: error does not name the file: {message}"
+                            );
+                        }
+                        Ok(_) => {
+                            assert!(
+                                BEST_EFFORT.contains(op),
+                                "{context}: step failed, save said success"
+                            );
+                            assert!(is_new, "{context}: success without the new file");
+                        }
+                    }
+
+                    // A one-off fault clears; a lasting one needs a working disk.
+                    if let Fault::FailFrom(_) = fault {
+                        let retry = store.save_notes(&path, &scenario.ours);
+                        assert!(
+                            retry.is_err(),
+                            "{context}: save on a failing disk said success"
+                        );
+                        Store::new().save_notes(&path, &scenario.ours).unwrap();
+                    } else {
+                        let retry = store.save_notes(&path, &scenario.ours);
+                        retry.unwrap_or_else(|e| panic!("{context}: retry failed: {e}"));
+                    }
+                    assert_eq!(
+                        fs::read(&path).unwrap(),
+                        after,
+                        "{context}: retry did not save"
+                    );
+                    assert!(
+                        debris(path.parent().unwrap()).is_empty(),
+                        "{context}: debris after retry"
+                    );
+                    if let Some(before) = scenario.before.as_ref().filter(|_| scenario.broken) {
+                        assert!(
+                            aside_holds(&path, before),
+                            "{context}: broken original not kept aside"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn n3_disk_full_and_read_only_errors_say_what_to_do() {
+        let scenario = &scenarios()[0];
+        let (ops, after) = clean_run(scenario);
+        let k = ops.iter().position(|op| *op == "create_temp").unwrap();
+        let cases = [
+            (io::ErrorKind::StorageFull, "disk full"),
+            (io::ErrorKind::PermissionDenied, "read-only folder"),
+            (io::ErrorKind::ReadOnlyFilesystem, "--data-dir"),
+        ];
+        for (kind, expected) in cases {
+            let (_dir, path) = set_up(scenario);
+            let store = Store::with_fs(FaultFs::with_kind(Fault::FailOnce(k), kind));
+            let message = store
+                .save_notes(&path, &scenario.ours)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                message.contains(expected) && message.contains("n.toml"),
+                "n3 {kind:?}: {message}"
+            );
+            assert!(message.contains("kept in memory"), "n3 {kind:?}: {message}");
+            assert_eq!(
+                fs::read(&path).ok(),
+                scenario.before,
+                "n3 {kind:?}: file changed"
+            );
+            store.save_notes(&path, &scenario.ours).unwrap();
+            assert_eq!(fs::read(&path).unwrap(), after, "n3 {kind:?}: retry");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn n3_read_only_folder() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = TempDir::new().unwrap();
+        let folder = dir.path().join("ro");
+        fs::create_dir(&folder).unwrap();
+        fs::set_permissions(&folder, fs::Permissions::from_mode(0o555)).unwrap();
+        if fs::write(folder.join("probe"), b"").is_ok() {
+            fs::set_permissions(&folder, fs::Permissions::from_mode(0o755)).unwrap();
+            eprintln!(
+                "n3_read_only_folder: SKIPPED, permissions are not enforced here (running as root?)"
+            );
+            return;
+        }
+        let path = folder.join("n.toml");
+        let notes = notes_with(&["a"]);
+        let err = Store::new().save_notes(&path, &notes).unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.contains("read-only folder") && message.contains("--data-dir"),
+            "n3: {message}"
+        );
+        assert!(message.contains("n.toml"), "n3: {message}");
+        fs::set_permissions(&folder, fs::Permissions::from_mode(0o755)).unwrap();
+        Store::new().save_notes(&path, &notes).unwrap();
+        assert_eq!(ids(&loaded(&path)), ["a"]);
+    }
+
+    // -- N2: abort and kill mid-save -----------------------------------------
+
+    #[test]
+    fn n2_abort_after_each_step() {
+        let scenarios = scenarios();
+        if let Some((path, arg)) = child_env() {
+            let (which, k) = arg.split_once(':').unwrap();
+            let scenario = &scenarios[which.parse::<usize>().unwrap()];
+            let store = Store::with_fs(FaultFs::new(Fault::AbortAfter(k.parse().unwrap())));
+            let _ = store.save_notes(&path, &scenario.ours);
+            return;
+        }
+        for (which, scenario) in scenarios.iter().enumerate().take(2) {
+            let (ops, after) = clean_run(scenario);
+            for (k, op) in ops.iter().enumerate() {
+                let context = format!("n2 {}: abort after step {k} ({op})", scenario.name);
+                let (_dir, path) = set_up(scenario);
+                let child = spawn_child(
+                    "n2_abort_after_each_step",
+                    &path,
+                    &format!("{which}:{k}"),
+                    Stdio::null(),
+                );
+                let status = wait_or_kill(child);
+                assert!(
+                    !status.success() && status.code().is_none(),
+                    "{context}: child did not abort ({status})"
+                );
+                let now = fs::read(&path).ok();
+                assert!(
+                    now == scenario.before || now.as_deref() == Some(&after[..]),
+                    "{context}: torn file"
+                );
+                match Store::new().load_notes(&path) {
+                    LoadOutcome::Loaded(notes) => {
+                        assert!(matches!(notes.bookmarks.len(), 3 | 4), "{context}")
+                    }
+                    LoadOutcome::Missing => {
+                        assert!(scenario.before.is_none(), "{context}: file vanished")
+                    }
+                    LoadOutcome::Unreadable { problem } => panic!("{context}: {problem}"),
+                }
+                Store::new().save_notes(&path, &scenario.ours).unwrap();
+                assert_eq!(
+                    fs::read(&path).unwrap(),
+                    after,
+                    "{context}: save after the crash"
+                );
+                assert!(
+                    debris(path.parent().unwrap()).is_empty(),
+                    "{context}: debris not cleaned"
+                );
+            }
+        }
+    }
+
+    /// Child side of the kill soak: add one bookmark per save, forever.
+    fn saving_loop(path: &Path) {
+        let store = Store::new();
+        let deadline = Instant::now() + HANG;
+        let mut out = io::stdout().lock();
+        while Instant::now() < deadline {
+            let mut notes = match store.load_notes(path) {
+                LoadOutcome::Loaded(notes) => notes,
+                LoadOutcome::Missing => NotesFile::new("/books/a.md", "A", "fp"),
+                LoadOutcome::Unreadable { problem } => panic!("n2: torn file: {problem}"),
+            };
+            let n = notes.bookmarks.len();
+            notes.bookmarks.push(bookmark(&format!("k{n}"), n));
+            let saved = store.save_notes(path, &notes).unwrap();
+            writeln!(out, "saved {}", saved.file.bookmarks.len()).unwrap();
+            out.flush().unwrap();
+        }
+    }
+
+    #[test]
+    fn n2_kill_mid_save() {
+        if let Some((path, _)) = child_env() {
+            saving_loop(&path);
+            return;
+        }
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("notes").join("k.toml");
+        let mut seed = 0x5eed_u64;
+        let mut on_disk = 0;
+        for round in 0..50 {
+            let saves_before_kill = next(&mut seed) % 4;
+            let delay = Duration::from_micros(next(&mut seed) % 3000);
+            let mut child = spawn_child("n2_kill_mid_save", &path, "", Stdio::piped());
+            let stdout = child.stdout.take().unwrap();
+            let (tx, rx) = mpsc::channel();
+            let reader = thread::spawn(move || {
+                for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                    if let Some(n) = line.strip_prefix("saved ") {
+                        let _ = tx.send(n.parse::<usize>().unwrap());
+                    }
+                }
+            });
+            let mut last_reported = on_disk;
+            for _ in 0..saves_before_kill {
+                last_reported = rx
+                    .recv_timeout(HANG)
+                    .expect("n2: child made no progress (wrong test name?)");
+            }
+            thread::sleep(delay);
+            child.kill().unwrap();
+            child.wait().unwrap();
+            reader.join().unwrap();
+            last_reported = rx.try_iter().last().unwrap_or(last_reported);
+
+            on_disk = match Store::new().load_notes(&path) {
+                LoadOutcome::Loaded(notes) => notes.bookmarks.len(),
+                LoadOutcome::Missing => 0,
+                LoadOutcome::Unreadable { problem } => {
+                    panic!("n2 round {round}: torn file: {problem}")
+                }
+            };
+            assert!(
+                on_disk == last_reported || on_disk == last_reported + 1,
+                "n2 round {round}: {on_disk} bookmarks on disk after the child reported {last_reported}"
+            );
+        }
+        assert!(on_disk > 0, "n2: no save ever completed");
+        Store::new().save_notes(&path, &loaded(&path)).unwrap();
+        assert!(
+            debris(path.parent().unwrap()).is_empty(),
+            "n2: debris left after a clean save"
+        );
+    }
+
+    // -- N4/N5: two instances ------------------------------------------------
+
+    #[test]
+    fn n4_four_writers_keep_the_union() {
+        const WRITERS: usize = 4;
+        const EACH: usize = 50;
+        if let Some((path, arg)) = child_env() {
+            let w: usize = arg.parse().unwrap();
+            let store = Store::new();
+            let mut mine = match store.load_notes(&path) {
+                LoadOutcome::Loaded(notes) => notes,
+                LoadOutcome::Missing => NotesFile::new("/books/a.md", "A", "fp"),
+                LoadOutcome::Unreadable { problem } => panic!("n4 writer {w}: {problem}"),
+            };
+            for i in 0..EACH {
+                mine.bookmarks
+                    .push(bookmark(&format!("w{w}-{i:02}"), i * WRITERS + w));
+                mine = store.save_notes(&path, &mine).unwrap().file;
+            }
+            return;
+        }
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("notes").join("shared.toml");
+        let children: Vec<Child> = (0..WRITERS)
+            .map(|w| {
+                spawn_child(
+                    "n4_four_writers_keep_the_union",
+                    &path,
+                    &w.to_string(),
+                    Stdio::null(),
+                )
+            })
+            .collect();
+        for child in children {
+            let status = wait_or_kill(child);
+            assert!(status.success(), "n4: a writer failed ({status})");
+        }
+        let notes = loaded(&path);
+        let expected: BTreeSet<String> = (0..WRITERS)
+            .flat_map(|w| (0..EACH).map(move |i| format!("w{w}-{i:02}")))
+            .collect();
+        let got: BTreeSet<String> = notes.bookmarks.iter().map(|b| b.id.clone()).collect();
+        assert_eq!(
+            got, expected,
+            "n4: the file is not the union of all writers"
+        );
+        assert_eq!(notes.bookmarks.len(), WRITERS * EACH, "n4: duplicates");
+        assert!(
+            notes.bookmarks.is_sorted_by_key(|b| b.anchor.offset),
+            "n4: not in text order"
+        );
+        assert!(debris(path.parent().unwrap()).is_empty(), "n4: debris left");
+    }
+
+    #[test]
+    fn n4_save_waits_for_the_lock() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("n.toml");
+        Store::new().save_notes(&path, &notes_with(&["a"])).unwrap();
+        let held = RealFs.lock(&sibling(&path, "", ".lock")).unwrap();
+        let (tx, rx) = mpsc::channel();
+        let writer_path = path.clone();
+        let writer = thread::spawn(move || {
+            let _ = tx.send(Store::new().save_notes(&writer_path, &notes_with(&["b"])));
+        });
+        assert!(
+            matches!(
+                rx.recv_timeout(Duration::from_millis(300)),
+                Err(mpsc::RecvTimeoutError::Timeout)
+            ),
+            "n4: a save went ahead while another instance held the lock"
+        );
+        drop(held);
+        let saved = rx
+            .recv_timeout(HANG)
+            .expect("n4: save still blocked after unlock")
+            .unwrap();
+        writer.join().unwrap();
+        assert_eq!(
+            ids(&saved.file),
+            ["a", "b"],
+            "n4: the waiting save must merge what it finds"
+        );
+    }
+
+    #[test]
+    fn n5_delete_is_not_resurrected_by_a_stale_copy() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("n.toml");
+        let store = Store::new();
+        store.save_notes(&path, &notes_with(&["x", "y"])).unwrap();
+        let mut first = loaded(&path);
+        let mut second = loaded(&path);
+
+        first.bookmarks.retain(|b| b.id != "x");
+        first.deleted.push("x".into());
+        first = store.save_notes(&path, &first).unwrap().file;
+
+        // The stale copy still holds x, and even edits it: delete wins.
+        second
+            .bookmarks
+            .iter_mut()
+            .for_each(|b| b.label = format!("edited {}", b.id));
+        second.bookmarks.push(bookmark("z", 99));
+        let merged = store.save_notes(&path, &second).unwrap().file;
+        assert_eq!(
+            ids(&merged),
+            ["y", "z"],
+            "n5: deleted bookmark came back or addition lost"
+        );
+        assert_eq!(
+            merged.bookmarks[0].label, "edited y",
+            "n5: ours wins on the same id"
+        );
+        assert_eq!(merged.deleted, ["x"]);
+        assert_eq!(loaded(&path), merged);
+
+        // The other instance sees the addition on its next save.
+        let refreshed = store.save_notes(&path, &first).unwrap().file;
+        assert!(
+            ids(&refreshed).contains(&"z") && !ids(&refreshed).contains(&"x"),
+            "n5: {:?}",
+            ids(&refreshed)
+        );
+    }
+
+    #[test]
+    fn n5_lock_excludes_after_two_renames() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("n.toml");
+        let store = Store::new();
+        store.save_notes(&path, &notes_with(&["a"])).unwrap();
+        let lock_path = sibling(&path, "", ".lock");
+        let held = store.fs.lock(&lock_path).unwrap();
+        store
+            .write_atomic(&path, &encoded(&notes_with(&["b"])))
+            .unwrap();
+        store
+            .write_atomic(&path, &encoded(&notes_with(&["c"])))
+            .unwrap();
+        let other = File::options()
+            .read(true)
+            .write(true)
+            .open(&lock_path)
+            .unwrap();
+        assert!(
+            matches!(other.try_lock(), Err(fs::TryLockError::WouldBlock)),
+            "n5: lock lost after the data file was renamed over twice"
+        );
+
+        // The pitfall the separate lock file avoids: a lock on the data file
+        // itself does not cover the file renamed over it.
+        let on_data = File::open(&path).unwrap();
+        on_data.lock().unwrap();
+        store
+            .write_atomic(&path, &encoded(&notes_with(&["d"])))
+            .unwrap();
+        assert!(
+            File::open(&path).unwrap().try_lock().is_ok(),
+            "expected the data-file lock to be lost"
+        );
+
+        drop(held);
+        assert!(other.try_lock().is_ok(), "n5: lock not released");
+    }
+
+    // -- N6: files we cannot parse -------------------------------------------
+
+    fn broken_files() -> Vec<(&'static str, Vec<u8>, Option<usize>)> {
+        let good =
+            "schema_version = 1\ndocument = \"/books/a.md\"\ntitle = \"A\"\nfingerprint = \"fp\"\n";
+        let with = |tail: &[u8]| [good.as_bytes(), tail].concat();
+        let long = "A".repeat(1 << 20);
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(
+            "schema_version = 1\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        );
+        vec![
+            (
+                "truncated",
+                with(b"[[bookmarks]]\nid = \"b1\"\nlabel = \"cut off"),
+                Some(7),
+            ),
+            (
+                "wrong type",
+                b"schema_version = \"one\"\ndocument = \"x\"\n".to_vec(),
+                Some(1),
+            ),
+            (
+                "wrong type in a bookmark",
+                with(
+                    b"[[bookmarks]]\nid = \"b\"\n[bookmarks.anchor]\noffset = -1\nexact = \"x\"\n",
+                ),
+                Some(8),
+            ),
+            (
+                "raw ESC in a string",
+                with(b"label = \"\x1b]0;PWNED\x07\"\n"),
+                Some(5),
+            ),
+            ("raw ESC as a key", with(b"\x1b[31m = 1\n"), Some(5)),
+            (
+                "1 MiB line",
+                with(format!("junk = {long}\n").as_bytes()),
+                Some(5),
+            ),
+            (
+                "1 MiB value of the wrong type",
+                format!("schema_version = \"{long}\x1b\"\n").into_bytes(),
+                Some(1),
+            ),
+            ("NUL bytes", with(b"\0\0\0\n"), Some(5)),
+            ("not UTF-8", with(b"x = \"\xff\xfe\"\n"), Some(5)),
+            ("UTF-16", utf16, Some(1)),
+            ("duplicate key", with(b"title = \"B\"\n"), Some(5)),
+            (
+                "huge integer",
+                b"schema_version = 99999999999999999999999\n".to_vec(),
+                Some(1),
+            ),
+            (
+                "deep nesting",
+                with(format!("x = {}{}\n", "[".repeat(5000), "]".repeat(5000)).as_bytes()),
+                Some(5),
+            ),
+            (
+                "no schema_version",
+                b"# just a comment\ndocument = \"x\"\n".to_vec(),
+                Some(1),
+            ),
+        ]
+    }
+
+    #[test]
+    fn n6_broken_files_are_reported_then_moved_aside() {
+        for (case, bytes, line) in broken_files() {
+            let dir = TempDir::new().unwrap();
+            let path = dir.path().join("broken.toml");
+            fs::write(&path, &bytes).unwrap();
+            match Store::new().load_notes(&path) {
+                LoadOutcome::Unreadable { problem } => {
+                    assert_clean_problem(&problem, "broken.toml", line)
+                }
+                other => panic!("n6 {case}: expected Unreadable, got {other:?}"),
+            }
+            assert!(
+                fs::read(&path).unwrap() == bytes,
+                "n6 {case}: load changed the file"
+            );
+
+            let saved = Store::new()
+                .save_notes(&path, &notes_with(&["mine"]))
+                .unwrap();
+            let aside = saved
+                .moved_aside
+                .unwrap_or_else(|| panic!("n6 {case}: not moved aside"));
+            assert!(
+                fs::read(&aside).unwrap() == bytes,
+                "n6 {case}: moved-aside copy differs"
+            );
+            assert_eq!(ids(&loaded(&path)), ["mine"], "n6 {case}");
+        }
+    }
+
+    #[test]
+    fn n6_move_aside_failure_writes_nothing() {
+        let scenario = &scenarios()[2];
+        let (ops, _) = clean_run(scenario);
+        // The rename that moves the broken file aside comes before the one
+        // that replaces it.
+        let k = ops.iter().position(|op| *op == "rename").unwrap();
+        let (dir, path) = set_up(scenario);
+        let store = Store::with_fs(FaultFs::new(Fault::FailOnce(k)));
+        let err = store.save_notes(&path, &scenario.ours).unwrap_err();
+        assert!(matches!(err, StorageError::MoveAside { .. }), "n6: {err}");
+        assert_eq!(
+            fs::read(&path).ok(),
+            scenario.before,
+            "n6: broken file overwritten"
+        );
+        assert!(
+            debris(path.parent().unwrap()).is_empty() && asides(path.parent().unwrap()).is_empty()
+        );
+        drop(dir);
+    }
+
+    #[test]
+    fn n6_earlier_aside_copies_are_never_clobbered() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("n.toml");
+        for round in 0..3 {
+            fs::write(&path, format!("broken {round} = = =")).unwrap();
+            Store::new().save_notes(&path, &notes_with(&["a"])).unwrap();
+        }
+        let mut kept: Vec<String> = asides(dir.path())
+            .iter()
+            .map(|a| fs::read_to_string(a).unwrap())
+            .collect();
+        kept.sort();
+        assert_eq!(kept, ["broken 0 = = =", "broken 1 = = =", "broken 2 = = ="]);
+    }
+
+    #[test]
+    fn n6_empty_files_count_as_missing() {
+        for bytes in [&b""[..], b"  \n\t\n", "\u{feff}\n".as_bytes()] {
+            let dir = TempDir::new().unwrap();
+            let path = dir.path().join("n.toml");
+            fs::write(&path, bytes).unwrap();
+            assert_eq!(
+                Store::new().load_notes(&path),
+                LoadOutcome::Missing,
+                "{bytes:?}"
+            );
+            let saved = Store::new().save_notes(&path, &notes_with(&["a"])).unwrap();
+            assert_eq!(
+                saved.moved_aside, None,
+                "an empty file holds nothing worth moving aside"
+            );
+            assert_eq!(ids(&loaded(&path)), ["a"]);
+        }
+    }
+
+    #[test]
+    fn n6_unreadable_paths_are_reported_not_replaced() {
+        let dir = TempDir::new().unwrap();
+        let folder = dir.path().join("n.toml");
+        fs::create_dir(&folder).unwrap();
+        match Store::new().load_notes(&folder) {
+            LoadOutcome::Unreadable { problem } => assert_clean_problem(&problem, "n.toml", None),
+            other => panic!("a folder loaded as {other:?}"),
+        }
+        let err = Store::new()
+            .save_notes(&folder, &notes_with(&["a"]))
+            .unwrap_err();
+        assert!(matches!(err, StorageError::Read { .. }), "{err}");
+        assert!(folder.is_dir());
+
+        let hostile = dir.path().join("evil\u{1b}]0;PWNED\u{7}.toml");
+        fs::write(&hostile, "= broken").unwrap();
+        match Store::new().load_notes(&hostile) {
+            LoadOutcome::Unreadable { problem } => assert_clean_problem(&problem, "PWNED", Some(1)),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    // -- N10, N11 -----------------------------------------------------------
+
+    #[cfg(unix)]
+    #[test]
+    fn n10_symlinked_notes_file_stays_a_symlink() {
+        use std::os::unix::fs::symlink;
+        let dir = TempDir::new().unwrap();
+        let real = dir.path().join("real");
+        let links = dir.path().join("links");
+        fs::create_dir_all(&real).unwrap();
+        fs::create_dir_all(&links).unwrap();
+        Store::new()
+            .save_notes(&real.join("n.toml"), &notes_with(&["a"]))
+            .unwrap();
+        symlink("../real/n.toml", links.join("n.toml")).unwrap();
+        // A dangling link: the save creates the file it points to.
+        symlink(real.join("new.toml"), links.join("new.toml")).unwrap();
+
+        for name in ["n.toml", "new.toml"] {
+            let link = links.join(name);
+            let mut notes = match Store::new().load_notes(&link) {
+                LoadOutcome::Loaded(notes) => notes,
+                _ => NotesFile::new("/books/a.md", "A", "fp"),
+            };
+            notes.bookmarks.push(bookmark("b", 20));
+            Store::new().save_notes(&link, &notes).unwrap();
+            assert!(
+                fs::symlink_metadata(&link)
+                    .unwrap()
+                    .file_type()
+                    .is_symlink(),
+                "n10 {name}: link replaced"
+            );
+            assert!(
+                ids(&loaded(&real.join(name))).contains(&"b"),
+                "n10 {name}: target not updated"
+            );
+        }
+        assert_eq!(
+            fs::read_dir(&links).unwrap().count(),
+            2,
+            "n10: files written next to the links"
+        );
+        assert!(debris(&real).is_empty());
+    }
+
+    #[test]
+    fn n11_temp_debris_is_ignored_and_cleaned() {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("n.toml");
+        let ours = dir.path().join(".n.toml.tmp-999-0");
+        let others = dir.path().join(".m.toml.tmp-999-0");
+        fs::write(&ours, "schema_version = 1\ndocument = \"half").unwrap();
+        fs::write(&others, "x").unwrap();
+        assert_eq!(
+            Store::new().load_notes(&path),
+            LoadOutcome::Missing,
+            "n11: debris was loaded"
+        );
+        Store::new().save_notes(&path, &notes_with(&["a"])).unwrap();
+        assert!(!ours.exists(), "n11: debris not removed under the lock");
+        assert!(others.exists(), "n11: another file's temp was removed");
+        assert_eq!(ids(&loaded(&path)), ["a"]);
+    }
+
+    // -- properties ---------------------------------------------------------
+
+    fn any_bookmark(ids: &'static [&'static str]) -> impl Strategy<Value = Bookmark> {
+        (
+            prop::sample::select(ids),
+            any::<String>(),
+            0..=(i64::MAX as usize),
+            any::<String>(),
+            any::<String>(),
+        )
+            .prop_map(|(id, label, offset, exact, prefix)| Bookmark {
+                id: id.into(),
+                label,
+                created: String::new(),
+                anchor: Anchor {
+                    offset,
+                    exact,
+                    prefix,
+                    suffix: "\u{1b}\n\"'\\".into(),
+                    extra: toml::Table::new(),
+                },
+                extra: toml::Table::new(),
+            })
+    }
+
+    fn any_notes() -> impl Strategy<Value = NotesFile> {
+        const IDS: &[&str] = &["a", "b", "c", "d", "e", "f", "\u{7}", "x y"];
+        (
+            prop::collection::vec(any_bookmark(IDS), 0..6),
+            prop::collection::vec(prop::sample::select(IDS), 0..3),
+        )
+            .prop_map(|(bookmarks, deleted)| NotesFile {
+                bookmarks,
+                deleted: deleted.into_iter().map(String::from).collect(),
+                ..NotesFile::new("/books/a.md", "A", "fp")
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn merge_is_the_union_minus_tombstones(ours in any_notes(), disk in any_notes()) {
+            let merged = NotesFile::merge(&ours, Some(disk.clone()));
+            let deleted: BTreeSet<&String> = ours.deleted.iter().chain(&disk.deleted).collect();
+            prop_assert_eq!(merged.deleted.iter().collect::<BTreeSet<_>>(), deleted.clone());
+            prop_assert!(merged.deleted.is_sorted());
+            for b in &merged.bookmarks {
+                prop_assert!(!deleted.contains(&b.id), "tombstoned {} came back", b.id);
+            }
+            for b in ours.bookmarks.iter().filter(|b| !deleted.contains(&b.id)) {
+                prop_assert!(merged.bookmarks.contains(b), "our bookmark {} lost or changed", b.id);
+            }
+            let ours_ids: BTreeSet<&String> = ours.bookmarks.iter().map(|b| &b.id).collect();
+            for b in disk.bookmarks.iter().filter(|b| !deleted.contains(&b.id) && !ours_ids.contains(&b.id)) {
+                prop_assert!(merged.bookmarks.contains(b), "their bookmark {} lost", b.id);
+            }
+            prop_assert!(merged.bookmarks.is_sorted_by_key(|b| (b.anchor.offset, b.id.clone())));
+            prop_assert_eq!(NotesFile::merge(&merged, Some(merged.clone())), merged);
+        }
+
+        #[test]
+        fn any_notes_survive_encoding(notes in any_notes()) {
+            let merged = NotesFile::merge(&notes, None);
+            let text = toml::to_string(&merged).unwrap();
+            prop_assert_eq!(toml::from_str::<NotesFile>(&text).unwrap(), merged);
+        }
+
+        #[test]
+        fn any_bytes_load_without_panic_or_raw_text(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+            check_problem(&bytes)?;
+        }
+
+        #[test]
+        fn toml_like_text_loads_without_panic_or_raw_text(
+            text in "(schema_version|document|\\[\\[bookmarks\\]\\]|\\[bookmarks.anchor\\]|offset|id|[ =\"'\\[\\]{},.\n\u{0}\u{1b}\u{9b}\u{202e}a-z0-9-])*"
+        ) {
+            check_problem(text.as_bytes())?;
+        }
+
+        #[test]
+        fn slugs_are_short_lowercase_and_dashed(stem in any::<String>()) {
+            let slug = slug(&stem);
+            prop_assert!(!slug.is_empty() && slug.len() <= 40, "{}", slug);
+            prop_assert!(slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{}", slug);
+            prop_assert!(!slug.starts_with('-') && !slug.ends_with('-') && !slug.contains("--"), "{}", slug);
+        }
+    }
+
+    fn check_problem(bytes: &[u8]) -> Result<(), TestCaseError> {
+        if let LoadOutcome::Unreadable { problem } =
+            outcome_from_bytes::<NotesFile>(Path::new("/d/p.toml"), bytes)
+        {
+            prop_assert!(problem.chars().count() <= 200, "{}", problem);
+            prop_assert!(
+                !problem
+                    .chars()
+                    .any(|c| c.is_control() || is_invisible_format(c)),
+                "{:?}",
+                problem
+            );
+            prop_assert!(problem.starts_with("/d/p.toml: "), "{}", problem);
+        }
+        Ok(())
+    }
+}

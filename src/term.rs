@@ -1,0 +1,97 @@
+//! The terminal: entering our modes and undoing exactly them on every exit
+//! path (RELIABILITY T5).
+//!
+//! [`restore`] is idempotent and undoes raw mode, the alternate screen,
+//! mouse capture and the hidden cursor. It runs on quit, from the panic hook
+//! (installed before the terminal is touched), and on SIGTERM/SIGHUP/
+//! SIGINT/SIGQUIT, which arrive as messages so state is saved first.
+//! Ctrl-Z restores, stops the process, and re-enters on `fg`.
+
+use std::io::{self, Stdout, Write as _};
+use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::{cursor, event, execute, terminal};
+use signal_hook::consts::signal::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+
+pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+
+/// Whether our modes are currently on.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+static HOOK: Once = Once::new();
+
+fn install_panic_hook() {
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            // Leave raw mode and the alternate screen first, so the report
+            // is readable and the shell works afterwards.
+            restore();
+            previous(info);
+        }));
+    });
+}
+
+fn enable() -> io::Result<()> {
+    terminal::enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    execute!(
+        io::stdout(),
+        terminal::EnterAlternateScreen,
+        event::EnableMouseCapture,
+        cursor::Hide
+    )
+}
+
+/// Sets the terminal up for the app and returns it.
+pub fn enter() -> io::Result<Tui> {
+    install_panic_hook();
+    if let Err(e) = enable() {
+        restore();
+        return Err(e);
+    }
+    let mut t = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    t.clear()?;
+    Ok(t)
+}
+
+/// Undoes everything [`enter`] did; safe to call any number of times.
+pub fn restore() {
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        let mut out = io::stdout();
+        let _ = execute!(
+            out,
+            event::DisableMouseCapture,
+            terminal::LeaveAlternateScreen,
+            cursor::Show
+        );
+        let _ = terminal::disable_raw_mode();
+        let _ = out.flush();
+    }
+}
+
+/// Ctrl-Z: give the terminal back, stop, and take it again on `fg`.
+pub fn suspend(t: &mut Tui) {
+    restore();
+    let _ = signal_hook::low_level::raise(signal_hook::consts::signal::SIGTSTP);
+    if enable().is_ok() {
+        let _ = t.clear();
+    }
+}
+
+/// Delivers SIGTERM, SIGHUP, SIGINT and SIGQUIT to `deliver` (on its own
+/// thread) instead of killing the process, so the loop can save and
+/// restore the terminal. `deliver` returns false to stop listening.
+pub fn spawn_signal_listener(mut deliver: impl FnMut(i32) -> bool + Send + 'static) -> io::Result<()> {
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
+    std::thread::spawn(move || {
+        for sig in signals.forever() {
+            if !deliver(sig) {
+                break;
+            }
+        }
+    });
+    Ok(())
+}

@@ -1,0 +1,142 @@
+//! The status line (position, messages, key hints, the label prompt) and
+//! the help overlay generated from the live keymap.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::{fit, theme};
+use crate::action::{Action, Context};
+use crate::app::{App, Focus, Level};
+use crate::sanitize::{sanitize_line, text_width};
+
+/// The key hints shown when there is room, most useful first.
+fn hints(app: &App) -> Vec<String> {
+    let km = &app.keymap;
+    let ctx = match app.focus {
+        Focus::Library => Context::Library,
+        Focus::Reader => Context::Reader,
+        Focus::Notes => Context::Notes,
+    };
+    let mut h = vec![format!("{} help", km.hint(Context::Global, Action::Help))];
+    match app.focus {
+        Focus::Library => h.push(format!("{} open", km.hint(ctx, Action::Open))),
+        Focus::Reader => h.push(format!("{} bookmark", km.hint(ctx, Action::AddBookmark))),
+        Focus::Notes => {
+            h.push(format!("{} jump", km.hint(ctx, Action::Open)));
+            h.push(format!("{} delete", km.hint(ctx, Action::Delete)));
+        }
+    }
+    h.push(format!("{} panes", km.hint(Context::Global, Action::FocusNext)));
+    h.push(format!("{} quit", km.hint(Context::Global, Action::Quit)));
+    h
+}
+
+pub fn status(frame: &mut Frame, app: &App, area: Rect) {
+    if area.height == 0 || area.width == 0 {
+        return;
+    }
+    let width = usize::from(area.width);
+    let buf = frame.buffer_mut();
+    buf.set_style(area, theme::status());
+    if let Some(p) = &app.prompt {
+        let typed: String = p.input.iter().collect();
+        let label = format!(" {}: ", p.label);
+        let mut spans = vec![Span::styled(label.clone(), theme::status())];
+        let shown = if typed.is_empty() {
+            spans.push(Span::styled(
+                fit(&sanitize_line(&p.default, 200), width.saturating_sub(text_width(&label) + 1)),
+                theme::status().patch(theme::muted()),
+            ));
+            String::new()
+        } else {
+            let s = sanitize_line(&typed, 400);
+            spans.push(Span::styled(fit(&s, width.saturating_sub(text_width(&label) + 1)), theme::status()));
+            s
+        };
+        buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+        let before: String = p.input.iter().take(p.cursor).collect();
+        let cx = text_width(&label) + text_width(&sanitize_line(&before, 400)).min(text_width(&shown));
+        let cx = u16::try_from(cx).unwrap_or(u16::MAX).min(area.width.saturating_sub(1));
+        frame.set_cursor_position(Position::new(area.x + cx, area.y));
+        return;
+    }
+    let left = match (app.open_entry(), app.reader.as_ref()) {
+        (Some(e), Some(r)) => format!(" {} · {}% ", sanitize_line(e.display_title(), 200), r.percent()),
+        _ => " marginote ".to_string(),
+    };
+    if let Some(m) = &app.message {
+        let style = match m.level {
+            Level::Info => theme::status().patch(theme::info()),
+            Level::Error => theme::status().patch(theme::error()),
+        };
+        let line = Line::from(Span::styled(fit(&format!(" {}", m.text), width), style));
+        buf.set_line(area.x, area.y, &line, area.width);
+        return;
+    }
+    let right = format!("{} ", hints(app).join("  "));
+    let right_w = text_width(&right);
+    let left_w = width.saturating_sub(right_w.min(width / 2)).max(1);
+    let left = fit(&left, left_w);
+    buf.set_line(area.x, area.y, &Line::from(Span::styled(left.clone(), theme::status())), area.width);
+    let lw = text_width(&left);
+    if lw + right_w < width {
+        let x = area.x + u16::try_from(width - right_w).unwrap_or(0);
+        buf.set_line(x, area.y, &Line::from(Span::styled(right, theme::status())), area.width);
+    }
+}
+
+pub fn help(frame: &mut Frame, app: &App, area: Rect, scroll: usize) {
+    let w = area.width.min(76);
+    let h = area.height.saturating_sub(1).min(40);
+    if w < 4 || h < 3 {
+        return;
+    }
+    let rect = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height.saturating_sub(1) - h) / 2, w, h);
+    frame.render_widget(Clear, rect);
+    let close = app.keymap.hint(Context::Help, Action::Cancel);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::border(true))
+        .title(Span::styled(" Keys ", theme::title(true)))
+        .title_bottom(Span::styled(format!(" {close} closes · j/k scroll "), theme::muted()));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let mut lines: Vec<Line> = Vec::new();
+    let key_w = 18usize.min(usize::from(inner.width) / 2);
+    let mut last_ctx = None;
+    for row in app.keymap.help_rows() {
+        if last_ctx != Some(row.context) {
+            if last_ctx.is_some() {
+                lines.push(Line::raw(""));
+            }
+            lines.push(Line::from(Span::styled(
+                format!("{}", context_title(row.context)),
+                theme::heading(2),
+            )));
+            last_ctx = Some(row.context);
+        }
+        let keys = sanitize_line(&row.keys.join(", "), 80);
+        let pad = key_w.saturating_sub(text_width(&keys));
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {keys}{}", " ".repeat(pad)), theme::marker()),
+            Span::styled(format!(" {}", row.description), Style::new()),
+        ]));
+    }
+    let max_scroll = lines.len().saturating_sub(usize::from(inner.height));
+    let scroll = u16::try_from(scroll.min(max_scroll)).unwrap_or(0);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+}
+
+fn context_title(c: Context) -> &'static str {
+    match c {
+        Context::Global => "Everywhere",
+        Context::Library => "Library",
+        Context::Reader => "Reader",
+        Context::Notes => "Notes",
+        Context::Prompt => "Prompts",
+        Context::Help => "This help",
+    }
+}

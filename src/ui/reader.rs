@@ -1,0 +1,113 @@
+//! The Reader pane: the prepared rows, the reading cursor and bookmark
+//! marks in the gutter, and a position bar.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::{Panes, fit, theme};
+use crate::app::{App, Focus};
+use crate::sanitize::sanitize_line;
+
+pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
+    let focused = app.focus == Focus::Reader && p.overlay.is_none();
+    let title = app
+        .open_entry()
+        .map(|e| sanitize_line(e.display_title(), 200))
+        .unwrap_or_else(|| "Reader".to_string());
+    if p.borders {
+        let width = usize::from(p.reader.width.saturating_sub(4));
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme::border(focused))
+            .title(Span::styled(format!(" {} ", fit(&title, width.saturating_sub(2))), theme::title(focused)));
+        frame.render_widget(block, p.reader);
+    }
+    let Some(r) = app.reader.as_ref() else {
+        let msg = app
+            .open_error
+            .clone()
+            .unwrap_or_else(|| "Select a document in the Library and press enter.".to_string());
+        let para = Paragraph::new(msg).style(theme::muted()).wrap(Wrap { trim: true });
+        frame.render_widget(para, p.text);
+        return;
+    };
+    if r.visible.is_empty() {
+        frame.render_widget(Paragraph::new("(this document is empty)").style(theme::muted()), p.text);
+        return;
+    }
+    let marks = app.notes.as_ref().map(|n| n.offsets()).unwrap_or_default();
+    let buf = frame.buffer_mut();
+    for (i, row) in r.visible.iter().enumerate() {
+        let y = p.text.y + i as u16;
+        if y >= p.text.bottom() {
+            break;
+        }
+        let next_src = r.visible.get(i + 1).map_or(r.visible_end, |n| n.src);
+        let lo = row.src;
+        let hi = next_src.max(lo + 1);
+        let marked = marks.iter().any(|&m| m >= lo && m < hi);
+        let is_cursor = i == r.cursor_row();
+        if p.gutter.width > 0 {
+            let (sym, style) = match (marked, is_cursor) {
+                (true, _) => ("◆", theme::bookmark()),
+                (false, true) => ("▌", theme::cursor_gutter()),
+                _ => (" ", Style::new()),
+            };
+            let cursor_bar = if marked && is_cursor { "▌" } else { " " };
+            let line = Line::from(vec![
+                Span::styled(sym, style),
+                Span::styled(cursor_bar, theme::cursor_gutter()),
+            ]);
+            buf.set_line(p.gutter.x, y, &line, p.gutter.width);
+        }
+        let line = Line::from(
+            row.spans
+                .iter()
+                .map(|(s, st)| Span::styled(s.as_str(), *st))
+                .collect::<Vec<_>>(),
+        );
+        let row_rect = Rect::new(p.text.x, y, p.text.width, 1);
+        if is_cursor && focused {
+            buf.set_style(row_rect, theme::cursor_line());
+        }
+        buf.set_line(p.text.x, y, &line, p.text.width);
+    }
+    if let Some(bar) = p.scrollbar {
+        scrollbar(frame, app, bar);
+    }
+}
+
+/// A thin position bar: the thumb spans the visible part of the text.
+fn scrollbar(frame: &mut Frame, app: &App, area: Rect) {
+    let Some(r) = app.reader.as_ref() else { return };
+    let len = r.doc.len().max(1) as u128;
+    let h = u128::from(area.height);
+    if h == 0 {
+        return;
+    }
+    let (a, b) = r.view_span();
+    let mut start = (a as u128 * h / len) as u16;
+    let mut end = ((b as u128 * h).div_ceil(len)) as u16;
+    if r.at_end {
+        end = area.height;
+    }
+    if end <= start {
+        end = start + 1;
+    }
+    if end > area.height {
+        start = start.min(area.height.saturating_sub(1));
+        end = area.height;
+    }
+    let buf = frame.buffer_mut();
+    for y in 0..area.height {
+        let (sym, style) = if y >= start && y < end {
+            ("┃", theme::marker())
+        } else {
+            ("│", theme::muted())
+        };
+        buf.set_string(area.x, area.y + y, sym, style);
+    }
+}
