@@ -113,7 +113,11 @@ impl Prompt {
 pub enum Msg {
     Action(Action),
     Text(TextEdit),
-    Mouse { kind: MouseKind, col: u16, row: u16 },
+    Mouse {
+        kind: MouseKind,
+        col: u16,
+        row: u16,
+    },
     Resize(u16, u16),
     /// A document finished loading (with its notes file).
     Opened {
@@ -121,7 +125,10 @@ pub enum Msg {
         result: Result<Document, DocError>,
         notes: Option<NotesLoad>,
     },
-    NotesSaved { key: String, result: Result<(NotesFile, Option<PathBuf>), String> },
+    NotesSaved {
+        key: String,
+        result: Result<(NotesFile, Option<PathBuf>), String>,
+    },
     StateSaved(Result<(), String>),
     /// Title, words and size of a library entry, or why it cannot be read.
     Summary {
@@ -145,7 +152,11 @@ pub struct NotesLoad {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Open(usize),
-    SaveNotes { key: String, path: PathBuf, file: NotesFile },
+    SaveNotes {
+        key: String,
+        path: PathBuf,
+        file: NotesFile,
+    },
     SaveState(StateFile),
     Quit(i32),
     Suspend,
@@ -288,7 +299,11 @@ impl App {
             return;
         };
         let anchor = make_anchor(&r.doc, r.cursor_offset());
-        let changed = self.state.positions.get(&entry.key).is_none_or(|p| p.anchor != anchor);
+        let changed = self
+            .state
+            .positions
+            .get(&entry.key)
+            .is_none_or(|p| p.anchor != anchor);
         entry.progress = Some(r.percent());
         if changed {
             self.state.positions.insert(
@@ -313,15 +328,18 @@ impl App {
         vec![Effect::SaveState(self.state.clone())]
     }
 
-    fn save_notes(&self) -> Vec<Effect> {
-        match &self.notes {
-            Some(n) => vec![Effect::SaveNotes {
-                key: n.key.clone(),
-                path: n.path.clone(),
-                file: n.file.clone(),
-            }],
-            None => Vec::new(),
-        }
+    /// Saves the open document's notes, stamped with the text's
+    /// fingerprint so a later change of the text can be detected.
+    fn save_notes(&mut self) -> Vec<Effect> {
+        let (Some(n), Some(r)) = (self.notes.as_mut(), self.reader.as_ref()) else {
+            return Vec::new();
+        };
+        n.file.fingerprint = crate::notes::fingerprint(&r.doc);
+        vec![Effect::SaveNotes {
+            key: n.key.clone(),
+            path: n.path.clone(),
+            file: n.file.clone(),
+        }]
     }
 
     fn new_id(&mut self) -> String {
@@ -554,11 +572,15 @@ fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
             Action::Cancel | Action::Help => app.overlay = Overlay::None,
             Action::Quit => return quit(app),
             Action::Down => app.overlay = Overlay::Help { scroll: scroll + 1 },
-            Action::Up => app.overlay = Overlay::Help {
-                scroll: scroll.saturating_sub(1),
-            },
+            Action::Up => {
+                app.overlay = Overlay::Help {
+                    scroll: scroll.saturating_sub(1),
+                }
+            }
             Action::PageDown | Action::HalfPageDown => {
-                app.overlay = Overlay::Help { scroll: scroll + 10 }
+                app.overlay = Overlay::Help {
+                    scroll: scroll + 10,
+                }
             }
             Action::PageUp | Action::HalfPageUp => {
                 app.overlay = Overlay::Help {
@@ -657,11 +679,17 @@ fn start_bookmark(app: &mut App) {
         app.error("this document is empty: nothing to bookmark");
         return;
     }
-    let row = r.visible.get(r.cursor_row());
     let offset = r.cursor_offset();
-    let mut default: String = row.map(|r| r.text()).unwrap_or_default();
+    // The words shown at the cursor (the next text row if it is blank).
+    let mut default = r
+        .visible
+        .iter()
+        .skip(r.cursor_row())
+        .map(|row| row.text())
+        .find(|t| !t.trim().is_empty())
+        .unwrap_or_default();
     if default.trim().is_empty() {
-        default = make_anchor(&r.doc, offset).exact;
+        default = crate::notes::preview(&r.doc, offset, 60);
     }
     let default = first_words(&default, 6, 48);
     app.prompt = Some(Prompt {
@@ -689,11 +717,12 @@ pub fn first_words(s: &str, n: usize, max: usize) -> String {
 }
 
 fn add_bookmark(app: &mut App, prompt: Prompt) -> Vec<Effect> {
-    let Some(r) = app.reader.as_ref() else {
+    let id = app.new_id();
+    let (Some(r), Some(n)) = (app.reader.as_ref(), app.notes.as_mut()) else {
+        app.error("open a document first: bookmarks belong to a document");
         return Vec::new();
     };
     let anchor = make_anchor(&r.doc, prompt.offset);
-    let id = app.new_id();
     let label = prompt.value();
     let b = Bookmark {
         id,
@@ -702,11 +731,7 @@ fn add_bookmark(app: &mut App, prompt: Prompt) -> Vec<Effect> {
         anchor,
         extra: toml::Table::new(),
     };
-    let Some(n) = app.notes.as_mut() else {
-        app.error("bookmarks cannot be saved for this document");
-        return Vec::new();
-    };
-    n.add(b);
+    n.add(b, &r.doc);
     let count = n.len();
     if let Some(e) = app.open.and_then(|i| app.entries.get_mut(i)) {
         e.bookmarks = count;
@@ -734,7 +759,7 @@ fn delete_bookmark(app: &mut App) -> Vec<Effect> {
 
 fn undo_delete(app: &mut App) -> Vec<Effect> {
     let id = app.new_id();
-    let Some(n) = app.notes.as_mut() else {
+    let (Some(n), Some(r)) = (app.notes.as_mut(), app.reader.as_ref()) else {
         return Vec::new();
     };
     let Some(mut b) = n.undo.take() else {
@@ -744,7 +769,7 @@ fn undo_delete(app: &mut App) -> Vec<Effect> {
     // A fresh id: the old one is tombstoned on disk and stays deleted.
     b.id = id;
     let label = b.label.clone();
-    n.add(b);
+    n.add(b, &r.doc);
     let count = n.len();
     if let Some(e) = app.open.and_then(|i| app.entries.get_mut(i)) {
         e.bookmarks = count;
@@ -795,7 +820,9 @@ fn on_mouse(app: &mut App, kind: MouseKind, col: u16, row: u16) -> Vec<Effect> {
             app.focus = focus;
             match focus {
                 Focus::Library => {
-                    if let Some(i) = p.list_index(Focus::Library, row, app.lib_selected, app.entries.len()) {
+                    if let Some(i) =
+                        p.list_index(Focus::Library, row, app.lib_selected, app.entries.len())
+                    {
                         app.lib_selected = i;
                     }
                 }

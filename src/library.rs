@@ -20,7 +20,10 @@ mod bundled {
 /// Where a document's bytes come from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
-    Bundled { name: &'static str, text: &'static str },
+    Bundled {
+        name: &'static str,
+        text: &'static str,
+    },
     File(PathBuf),
 }
 
@@ -68,7 +71,11 @@ impl Entry {
     pub fn length_label(&self) -> Option<String> {
         let words = self.words?;
         let minutes = words.div_ceil(WORDS_PER_MINUTE).max(1);
-        Some(format!("{} words · {} min", group_thousands(words), minutes))
+        Some(format!(
+            "{} words · {} min",
+            group_thousands(words),
+            minutes
+        ))
     }
 
     pub fn apply_summary(&mut self, info: Result<(Summary, usize), DocError>) {
@@ -102,23 +109,32 @@ pub fn group_thousands(n: usize) -> String {
 pub fn bundled_entries() -> Vec<Entry> {
     bundled::ESSAYS
         .iter()
-        .map(|(name, text)| {
-            let format = Format::from_path(Path::new(name));
-            let mut e = Entry::new(
-                format!("bundled:{name}"),
-                Source::Bundled { name, text },
-                (*name).to_string(),
-                format,
-            );
-            e.apply_summary(Ok((document::summarize(text.as_bytes(), format), text.len())));
-            e
-        })
+        .map(|(name, text)| bundled_entry(name, text))
         .collect()
+}
+
+/// An entry for a text compiled into the binary.
+pub fn bundled_entry(name: &'static str, text: &'static str) -> Entry {
+    let format = Format::from_path(Path::new(name));
+    let mut e = Entry::new(
+        format!("bundled:{name}"),
+        Source::Bundled { name, text },
+        name.to_string(),
+        format,
+    );
+    e.apply_summary(Ok((
+        document::summarize(text.as_bytes(), format),
+        text.len(),
+    )));
+    e
 }
 
 fn is_readable_name(path: &Path) -> bool {
     matches!(
-        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
         Some("md" | "markdown" | "txt")
     )
 }
@@ -177,7 +193,11 @@ pub fn scan_dir(root: &Path) -> (Vec<Entry>, Vec<String>) {
             if !is_readable_name(&path) {
                 continue;
             }
-            let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().into_owned();
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .into_owned();
             entries.push(file_entry(&path, rel));
         }
     }
@@ -198,7 +218,9 @@ pub fn file_entry(path: &Path, name: String) -> Entry {
 }
 
 fn absolute(path: &Path) -> PathBuf {
-    std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf())
+    std::env::current_dir()
+        .map(|d| d.join(path))
+        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Entries for the command line's paths: folders are scanned, files taken

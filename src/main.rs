@@ -25,6 +25,8 @@ mod richtext;
 mod sanitize;
 mod storage;
 mod term;
+#[cfg(test)]
+mod testkit;
 mod ui;
 
 use std::path::PathBuf;
@@ -63,7 +65,10 @@ fn main() -> ExitCode {
     match run(Args::parse()) {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
         Err(e) => {
-            let text: Vec<String> = e.chain().map(|c| sanitize::sanitize_line(&c.to_string(), 400)).collect();
+            let text: Vec<String> = e
+                .chain()
+                .map(|c| sanitize::sanitize_line(&c.to_string(), 400))
+                .collect();
             eprintln!("marginote: {}", text.join(": "));
             ExitCode::FAILURE
         }
@@ -77,11 +82,16 @@ enum Input {
 }
 
 fn now() -> String {
-    jiff::ZonedDateTime::now().strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    jiff::ZonedDateTime::now()
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
 }
 
 fn run(args: Args) -> anyhow::Result<i32> {
-    let data = DataDir::resolve(args.data_dir.clone(), std::env::var_os(storage::DATA_DIR_ENV))?;
+    let data = DataDir::resolve(
+        args.data_dir.clone(),
+        std::env::var_os(storage::DATA_DIR_ENV),
+    )?;
     let store = Store::new();
 
     let mut problems: Vec<String> = Vec::new();
@@ -94,7 +104,10 @@ fn run(args: Args) -> anyhow::Result<i32> {
         if path.exists() {
             problems.extend(keymap.merge_file(path).into_iter().map(|p| p.message));
         } else {
-            problems.push(format!("{}: keymap file not found; using the default keys", path.display()));
+            problems.push(format!(
+                "{}: keymap file not found; using the default keys",
+                path.display()
+            ));
         }
     }
 
@@ -114,7 +127,9 @@ fn run(args: Args) -> anyhow::Result<i32> {
         }
         LoadOutcome::Unreadable { problem } => {
             state_read_only = true;
-            problems.push(format!("{problem} — reading positions will not be saved until it is fixed"));
+            problems.push(format!(
+                "{problem} — reading positions will not be saved until it is fixed"
+            ));
             storage::StateFile::default()
         }
     };
@@ -259,7 +274,11 @@ fn perform(
                     },
                 }
             });
-            Performed::Msg(Msg::Opened { index, result, notes })
+            Performed::Msg(Msg::Opened {
+                index,
+                result,
+                notes,
+            })
         }
         Effect::SaveNotes { key, path, file } => {
             let result = store

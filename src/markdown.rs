@@ -21,12 +21,14 @@ enum Container {
     Quote,
     List {
         next: Option<u64>,
-        tight: bool,
+        items: usize,
     },
+    /// `close`: the item's first block sits right under what precedes it
+    /// (a later item of a tight list, or a tight list nested in an item).
     Item {
         marker: String,
         pending: bool,
-        tight: bool,
+        close: bool,
     },
     Footnote {
         label: String,
@@ -95,7 +97,7 @@ pub fn parse(source: &str) -> Vec<Block> {
                     b.flush();
                     b.containers.push(Container::List {
                         next: start,
-                        tight: true,
+                        items: 0,
                     });
                 }
                 Tag::Item => {
@@ -106,9 +108,15 @@ pub fn parse(source: &str) -> Vec<Block> {
                         .iter()
                         .filter(|c| matches!(c, Container::List { .. }))
                         .count();
+                    let nested = b
+                        .containers
+                        .iter()
+                        .any(|c| matches!(c, Container::Item { .. }));
                     let mut marker = String::from("• ");
-                    if let Some(Container::List { next, tight: t }) = b.containers.last_mut() {
-                        *t = tight;
+                    let mut close = false;
+                    if let Some(Container::List { next, items }) = b.containers.last_mut() {
+                        close = tight && (*items > 0 || nested);
+                        *items += 1;
                         marker = match next {
                             Some(n) => {
                                 let m = format!("{n}. ");
@@ -125,7 +133,7 @@ pub fn parse(source: &str) -> Vec<Block> {
                     b.containers.push(Container::Item {
                         marker,
                         pending: true,
-                        tight,
+                        close,
                     });
                 }
                 Tag::FootnoteDefinition(label) => {
@@ -298,7 +306,7 @@ impl Builder {
             .iter()
             .rev()
             .find_map(|c| match c {
-                Container::Item { pending, tight, .. } => Some(*pending && *tight),
+                Container::Item { pending, close, .. } => Some(*pending && *close),
                 _ => None,
             })
             .unwrap_or(false);
@@ -505,8 +513,9 @@ mod tests {
 
     #[test]
     fn tight_list_items_have_no_gap() {
-        let blocks = parse("- a\n- b\n");
-        assert_eq!(blocks[1].gap_before, 0);
+        let blocks = parse("Intro\n\n- a\n- b\n  - c\n");
+        let gaps: Vec<u8> = blocks.iter().map(|b| b.gap_before).collect();
+        assert_eq!(gaps, vec![0, 1, 0, 0]);
     }
 
     #[test]

@@ -13,20 +13,30 @@ use crate::storage::{Anchor, Bookmark, NotesFile};
 const CONTEXT_CHARS: usize = 32;
 /// Longest quote an anchor keeps (characters).
 const QUOTE_CHARS: usize = 64;
+/// Characters of rendered text kept for a bookmark's preview.
+const PREVIEW_CHARS: usize = 120;
 
 /// Builds an anchor for the passage starting at `offset`: the quote runs to
 /// the end of the block (at most [`QUOTE_CHARS`]), plus context around it.
 pub fn make_anchor(doc: &Document, offset: usize) -> Anchor {
     let offset = offset.min(doc.len());
-    let (_, block_end) = doc.block_at(offset).map_or((0, doc.len()), |b| doc.block_range(b));
-    let raw = doc.excerpt(offset, (offset + QUOTE_CHARS * 4).min(block_end.max(offset)));
+    let (_, block_end) = doc
+        .block_at(offset)
+        .map_or((0, doc.len()), |b| doc.block_range(b));
+    let raw = doc.excerpt(
+        offset,
+        (offset + QUOTE_CHARS * 4).min(block_end.max(offset)),
+    );
     let exact: String = raw.chars().take(QUOTE_CHARS).collect();
     let exact = exact.trim_end_matches(['\n', '\r']).to_string();
     let end = offset + exact.len();
     let before = doc.excerpt(offset.saturating_sub(CONTEXT_CHARS * 4), offset);
     let prefix: String = {
         let n = before.chars().count();
-        before.chars().skip(n.saturating_sub(CONTEXT_CHARS)).collect()
+        before
+            .chars()
+            .skip(n.saturating_sub(CONTEXT_CHARS))
+            .collect()
     };
     let after = doc.excerpt(end, end + CONTEXT_CHARS * 4);
     let suffix: String = after.chars().take(CONTEXT_CHARS).collect();
@@ -37,6 +47,11 @@ pub fn make_anchor(doc: &Document, offset: usize) -> Anchor {
         suffix,
         extra: toml::Table::new(),
     }
+}
+
+/// Identifies a version of the text: FNV-1a over the decoded source.
+pub fn fingerprint(doc: &Document) -> String {
+    format!("fnv1a64:{:016x}", crate::storage::fnv1a64(doc.source()))
 }
 
 /// Where an anchor is in (a possibly edited) document.
@@ -78,6 +93,19 @@ pub fn place(doc: &Document, a: &Anchor) -> Placement {
         .map_or(Placement::NotFound, |(_, _, at)| Placement::Moved(at))
 }
 
+/// The text as shown (Markdown rendered, sanitised) from source offset
+/// `offset` to the end of its block, at most `max` characters.
+pub fn preview(doc: &Document, offset: usize, max: usize) -> String {
+    let Some(id) = doc.block_at(offset) else {
+        return String::new();
+    };
+    let block = doc.block(id);
+    let at = block.text.display_at(offset);
+    let text = block.text.text.get(at..).unwrap_or_default();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.join(" ").chars().take(max).collect()
+}
+
 /// One bookmark as the pane shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
@@ -101,6 +129,8 @@ pub struct DocNotes {
     pub selected: usize,
     /// The last deleted bookmark, for undo.
     pub undo: Option<Bookmark>,
+    /// Rendered text at each bookmark, by id (see [`DocNotes::reanchor`]).
+    previews: std::collections::HashMap<String, String>,
 }
 
 impl DocNotes {
@@ -113,6 +143,7 @@ impl DocNotes {
             not_found: Vec::new(),
             selected: 0,
             undo: None,
+            previews: std::collections::HashMap::new(),
         }
     }
 
@@ -122,6 +153,7 @@ impl DocNotes {
     pub fn reanchor(&mut self, doc: &Document) -> bool {
         let mut moved = false;
         self.not_found.clear();
+        self.previews.clear();
         for b in &mut self.file.bookmarks {
             match place(doc, &b.anchor) {
                 Placement::Exact => {}
@@ -131,15 +163,20 @@ impl DocNotes {
                 }
                 Placement::NotFound => self.not_found.push(b.id.clone()),
             }
+            self.previews
+                .insert(b.id.clone(), preview(doc, b.anchor.offset, PREVIEW_CHARS));
         }
         self.sort();
         moved
     }
 
     pub fn sort(&mut self) {
-        self.file
-            .bookmarks
-            .sort_by(|a, b| a.anchor.offset.cmp(&b.anchor.offset).then_with(|| a.id.cmp(&b.id)));
+        self.file.bookmarks.sort_by(|a, b| {
+            a.anchor
+                .offset
+                .cmp(&b.anchor.offset)
+                .then_with(|| a.id.cmp(&b.id))
+        });
     }
 
     pub fn items(&self) -> Vec<Item> {
@@ -149,7 +186,11 @@ impl DocNotes {
             .map(|b| Item {
                 id: b.id.clone(),
                 label: b.label.clone(),
-                preview: b.anchor.exact.clone(),
+                preview: self
+                    .previews
+                    .get(&b.id)
+                    .cloned()
+                    .unwrap_or_else(|| b.anchor.exact.clone()),
                 offset: b.anchor.offset,
                 found: !self.not_found.contains(&b.id),
             })
@@ -165,11 +206,18 @@ impl DocNotes {
     }
 
     /// Adds a bookmark, selects it, returns its index.
-    pub fn add(&mut self, b: Bookmark) -> usize {
+    pub fn add(&mut self, b: Bookmark, doc: &Document) -> usize {
         let id = b.id.clone();
+        self.previews
+            .insert(id.clone(), preview(doc, b.anchor.offset, PREVIEW_CHARS));
         self.file.bookmarks.push(b);
         self.sort();
-        let i = self.file.bookmarks.iter().position(|x| x.id == id).unwrap_or(0);
+        let i = self
+            .file
+            .bookmarks
+            .iter()
+            .position(|x| x.id == id)
+            .unwrap_or(0);
         self.selected = i;
         i
     }
@@ -182,14 +230,20 @@ impl DocNotes {
         }
         let b = self.file.bookmarks.remove(self.selected);
         self.file.deleted.push(b.id.clone());
-        self.selected = self.selected.min(self.file.bookmarks.len().saturating_sub(1));
+        self.selected = self
+            .selected
+            .min(self.file.bookmarks.len().saturating_sub(1));
         self.undo = Some(b.clone());
         Some(b)
     }
 
     /// Offsets of all bookmarks, sorted (for the reader's margin marks).
     pub fn offsets(&self) -> Vec<usize> {
-        self.file.bookmarks.iter().map(|b| b.anchor.offset).collect()
+        self.file
+            .bookmarks
+            .iter()
+            .map(|b| b.anchor.offset)
+            .collect()
     }
 
     /// Takes a freshly merged file from disk, keeping the selection on the
@@ -208,7 +262,9 @@ impl DocNotes {
                 self.selected = i;
             }
         }
-        self.selected = self.selected.min(self.file.bookmarks.len().saturating_sub(1));
+        self.selected = self
+            .selected
+            .min(self.file.bookmarks.len().saturating_sub(1));
     }
 }
 
@@ -236,7 +292,8 @@ mod tests {
     fn a1_edited_text_moves_the_anchor_to_its_words() {
         let d = doc("Alpha beta gamma.\nThe quoted words live here.\nOmega.\n");
         let a = make_anchor(&d, 18);
-        let edited = doc("A new first line.\nAlpha beta gamma.\nThe quoted words live here.\nOmega.\n");
+        let edited =
+            doc("A new first line.\nAlpha beta gamma.\nThe quoted words live here.\nOmega.\n");
         let Placement::Moved(at) = place(&edited, &a) else {
             panic!("not moved");
         };

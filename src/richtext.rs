@@ -123,6 +123,26 @@ impl RichText {
         }
     }
 
+    /// The display offset showing source offset `src` (the start of the
+    /// run holding it when the run is not an exact copy).
+    pub fn display_at(&self, src: usize) -> usize {
+        let idx = self.runs.partition_point(|r| r.src <= src);
+        let Some(i) = idx.checked_sub(1) else {
+            return 0;
+        };
+        let run = &self.runs[i];
+        let run_end = self.runs.get(i + 1).map_or(self.text.len(), |n| n.start);
+        let mut at = if run.exact {
+            (run.start + (src - run.src)).min(run_end)
+        } else {
+            run.start
+        };
+        while !self.text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    }
+
     /// The style at display byte `at`.
     pub fn style_at(&self, at: usize) -> Style {
         let idx = self.runs.partition_point(|r| r.start <= at);

@@ -84,7 +84,9 @@ pub fn suspend(t: &mut Tui) {
 /// Delivers SIGTERM, SIGHUP, SIGINT and SIGQUIT to `deliver` (on its own
 /// thread) instead of killing the process, so the loop can save and
 /// restore the terminal. `deliver` returns false to stop listening.
-pub fn spawn_signal_listener(mut deliver: impl FnMut(i32) -> bool + Send + 'static) -> io::Result<()> {
+pub fn spawn_signal_listener(
+    mut deliver: impl FnMut(i32) -> bool + Send + 'static,
+) -> io::Result<()> {
     let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
     std::thread::spawn(move || {
         for sig in signals.forever() {

@@ -38,10 +38,20 @@ fn draw_items(frame: &mut Frame, area: Rect, items: &[Item], selected: usize, fo
     let first = list_offset(selected, visible, items.len());
     let width = usize::from(area.width);
     let buf = frame.buffer_mut();
-    for (n, (i, item)) in items.iter().enumerate().skip(first).take(visible).enumerate() {
+    for (n, (i, item)) in items
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(visible)
+        .enumerate()
+    {
         let y = area.y + (n as u16) * ITEM_ROWS;
         let sel = i == selected;
-        let base = if sel { theme::selected(focused) } else { Style::new() };
+        let base = if sel {
+            theme::selected(focused)
+        } else {
+            Style::new()
+        };
         let row = Rect::new(area.x, y, area.width, 1);
         buf.set_style(row, base);
         let title_w = width.saturating_sub(2);
@@ -55,7 +65,10 @@ fn draw_items(frame: &mut Frame, area: Rect, items: &[Item], selected: usize, fo
             let drow = Rect::new(area.x, y + 1, area.width, 1);
             let dstyle = if sel { base } else { theme::muted() };
             buf.set_style(drow, dstyle);
-            let detail = Line::from(Span::styled(format!("  {}", fit(&item.detail, width.saturating_sub(2))), dstyle));
+            let detail = Line::from(Span::styled(
+                format!("  {}", fit(&item.detail, width.saturating_sub(2))),
+                dstyle,
+            ));
             buf.set_line(area.x, y + 1, &detail, area.width);
         }
     }
@@ -104,13 +117,24 @@ pub fn library(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused:
         frame.render_widget(p, inner);
         return;
     }
-    let items: Vec<Item> = app.entries.iter().enumerate().map(|(i, e)| library_item(app, i, e)).collect();
+    let items: Vec<Item> = app
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| library_item(app, i, e))
+        .collect();
     draw_items(frame, inner, &items, app.lib_selected, focused);
 }
 
 pub fn notes(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: bool) {
     let count = app.notes.as_ref().map_or(0, |n| n.len());
-    let inner = frame_block(frame, area, borders, focused, format!(" Notes · bookmarks ({count}) "));
+    let inner = frame_block(
+        frame,
+        area,
+        borders,
+        focused,
+        format!(" Notes · bookmarks ({count}) "),
+    );
     let Some(n) = app.notes.as_ref() else {
         let p = Paragraph::new("Open a document to see its bookmarks.")
             .style(theme::muted())
@@ -143,7 +167,10 @@ pub fn notes(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: b
         .into_iter()
         .map(|it| {
             let pct = ((it.offset as u128 * 100) / len as u128).min(100);
-            let preview = sanitize_line(&it.preview.split_whitespace().collect::<Vec<_>>().join(" "), 120);
+            let preview = sanitize_line(
+                &it.preview.split_whitespace().collect::<Vec<_>>().join(" "),
+                120,
+            );
             let detail = if it.found {
                 format!("{pct}% · {preview}")
             } else {

@@ -9,6 +9,8 @@
 pub mod lists;
 pub mod overlay;
 pub mod reader;
+#[cfg(test)]
+mod tests;
 pub mod theme;
 
 use ratatui::Frame;
@@ -89,7 +91,12 @@ pub fn panes(size: (u16, u16), focus: Focus, measure: usize) -> Panes {
     let text_w = avail.min(u16::try_from(measure).unwrap_or(u16::MAX)).max(1);
     let pad = avail.saturating_sub(text_w) / 2;
     p.gutter = Rect::new(area.x + pad, area.y, gutter_w, area.height);
-    p.text = Rect::new(area.x + pad + gutter_w, area.y, text_w.min(area.width), area.height);
+    p.text = Rect::new(
+        area.x + pad + gutter_w,
+        area.y,
+        text_w.min(area.width),
+        area.height,
+    );
     p.scrollbar = (bar == 1).then(|| Rect::new(area.right() - 1, area.y, 1, area.height));
     p.text_width = usize::from(text_w);
     p.text_height = usize::from(area.height).max(1);
@@ -187,7 +194,9 @@ pub fn render(frame: &mut Frame, app: &App) {
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let p = app.panes();
+    // The frame's size, not the last Resize seen: they differ for a moment
+    // when the terminal is resized between an event and a draw.
+    let p = panes((area.width, area.height), app.focus, app.measure);
     if let Some(r) = p.library {
         lists::library(frame, app, r, p.borders, app.focus == Focus::Library);
     }

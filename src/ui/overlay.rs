@@ -29,7 +29,10 @@ fn hints(app: &App) -> Vec<String> {
             h.push(format!("{} delete", km.hint(ctx, Action::Delete)));
         }
     }
-    h.push(format!("{} panes", km.hint(Context::Global, Action::FocusNext)));
+    h.push(format!(
+        "{} panes",
+        km.hint(Context::Global, Action::FocusNext)
+    ));
     h.push(format!("{} quit", km.hint(Context::Global, Action::Quit)));
     h
 }
@@ -47,26 +50,31 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
         let mut spans = vec![Span::styled(label.clone(), theme::status())];
         let shown = if typed.is_empty() {
             spans.push(Span::styled(
-                fit(&sanitize_line(&p.default, 200), width.saturating_sub(text_width(&label) + 1)),
+                fit(
+                    &sanitize_line(&p.default, 200),
+                    width.saturating_sub(text_width(&label) + 1),
+                ),
                 theme::status().patch(theme::muted()),
             ));
             String::new()
         } else {
             let s = sanitize_line(&typed, 400);
-            spans.push(Span::styled(fit(&s, width.saturating_sub(text_width(&label) + 1)), theme::status()));
+            spans.push(Span::styled(
+                fit(&s, width.saturating_sub(text_width(&label) + 1)),
+                theme::status(),
+            ));
             s
         };
         buf.set_line(area.x, area.y, &Line::from(spans), area.width);
         let before: String = p.input.iter().take(p.cursor).collect();
-        let cx = text_width(&label) + text_width(&sanitize_line(&before, 400)).min(text_width(&shown));
-        let cx = u16::try_from(cx).unwrap_or(u16::MAX).min(area.width.saturating_sub(1));
+        let cx =
+            text_width(&label) + text_width(&sanitize_line(&before, 400)).min(text_width(&shown));
+        let cx = u16::try_from(cx)
+            .unwrap_or(u16::MAX)
+            .min(area.width.saturating_sub(1));
         frame.set_cursor_position(Position::new(area.x + cx, area.y));
         return;
     }
-    let left = match (app.open_entry(), app.reader.as_ref()) {
-        (Some(e), Some(r)) => format!(" {} · {}% ", sanitize_line(e.display_title(), 200), r.percent()),
-        _ => " marginote ".to_string(),
-    };
     if let Some(m) = &app.message {
         let style = match m.level {
             Level::Info => theme::status().patch(theme::info()),
@@ -76,15 +84,41 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
         buf.set_line(area.x, area.y, &line, area.width);
         return;
     }
-    let right = format!("{} ", hints(app).join("  "));
+    // Left: title (cut to fit) and the position, which always shows.
+    let pos = app.reader.as_ref().map(|r| format!(" · {}% ", r.percent()));
+    let title = app.open_entry().map_or_else(
+        || "marginote".to_string(),
+        |e| sanitize_line(e.display_title(), 200),
+    );
+    let pos_w = pos.as_deref().map_or(1, text_width);
+    // Right: as many hints as fit after a title of at least 12 columns.
+    let room = width.saturating_sub(pos_w + 1 + text_width(&title).min(12));
+    let mut right = String::new();
+    for h in hints(app) {
+        let extra = text_width(&h) + 2;
+        if text_width(&right) + extra > room {
+            break;
+        }
+        right.push_str(&h);
+        right.push_str("  ");
+    }
     let right_w = text_width(&right);
-    let left_w = width.saturating_sub(right_w.min(width / 2)).max(1);
-    let left = fit(&left, left_w);
-    buf.set_line(area.x, area.y, &Line::from(Span::styled(left.clone(), theme::status())), area.width);
-    let lw = text_width(&left);
-    if lw + right_w < width {
+    let title = fit(&title, width.saturating_sub(pos_w + 1 + right_w));
+    let left = format!(" {title}{}", pos.unwrap_or_else(|| " ".to_string()));
+    buf.set_line(
+        area.x,
+        area.y,
+        &Line::from(Span::styled(left, theme::status())),
+        area.width,
+    );
+    if right_w > 0 && right_w < width {
         let x = area.x + u16::try_from(width - right_w).unwrap_or(0);
-        buf.set_line(x, area.y, &Line::from(Span::styled(right, theme::status())), area.width);
+        buf.set_line(
+            x,
+            area.y,
+            &Line::from(Span::styled(right, theme::status())),
+            area.width,
+        );
     }
 }
 
@@ -94,26 +128,40 @@ pub fn help(frame: &mut Frame, app: &App, area: Rect, scroll: usize) {
     if w < 4 || h < 3 {
         return;
     }
-    let rect = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height.saturating_sub(1) - h) / 2, w, h);
+    let rect = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height.saturating_sub(1) - h) / 2,
+        w,
+        h,
+    );
     frame.render_widget(Clear, rect);
     let close = app.keymap.hint(Context::Help, Action::Cancel);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme::border(true))
         .title(Span::styled(" Keys ", theme::title(true)))
-        .title_bottom(Span::styled(format!(" {close} closes · j/k scroll "), theme::muted()));
+        .title_bottom(Span::styled(
+            format!(" {close} closes · j/k scroll "),
+            theme::muted(),
+        ));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let mut lines: Vec<Line> = Vec::new();
-    let key_w = 18usize.min(usize::from(inner.width) / 2);
+    let rows = app.keymap.help_rows();
+    let widest = rows
+        .iter()
+        .map(|r| text_width(&sanitize_line(&r.keys.join(", "), 80)))
+        .max()
+        .unwrap_or(0);
+    let key_w = widest.min(usize::from(inner.width) / 2);
     let mut last_ctx = None;
-    for row in app.keymap.help_rows() {
+    for row in rows {
         if last_ctx != Some(row.context) {
             if last_ctx.is_some() {
                 lines.push(Line::raw(""));
             }
             lines.push(Line::from(Span::styled(
-                format!("{}", context_title(row.context)),
+                context_title(row.context),
                 theme::heading(2),
             )));
             last_ctx = Some(row.context);

@@ -22,7 +22,10 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(theme::border(focused))
-            .title(Span::styled(format!(" {} ", fit(&title, width.saturating_sub(2))), theme::title(focused)));
+            .title(Span::styled(
+                format!(" {} ", fit(&title, width.saturating_sub(2))),
+                theme::title(focused),
+            ));
         frame.render_widget(block, p.reader);
     }
     let Some(r) = app.reader.as_ref() else {
@@ -30,12 +33,17 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
             .open_error
             .clone()
             .unwrap_or_else(|| "Select a document in the Library and press enter.".to_string());
-        let para = Paragraph::new(msg).style(theme::muted()).wrap(Wrap { trim: true });
+        let para = Paragraph::new(msg)
+            .style(theme::muted())
+            .wrap(Wrap { trim: true });
         frame.render_widget(para, p.text);
         return;
     };
     if r.visible.is_empty() {
-        frame.render_widget(Paragraph::new("(this document is empty)").style(theme::muted()), p.text);
+        frame.render_widget(
+            Paragraph::new("(this document is empty)").style(theme::muted()),
+            p.text,
+        );
         return;
     }
     let marks = app.notes.as_ref().map(|n| n.offsets()).unwrap_or_default();
@@ -45,10 +53,13 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
         if y >= p.text.bottom() {
             break;
         }
-        let next_src = r.visible.get(i + 1).map_or(r.visible_end, |n| n.src);
-        let lo = row.src;
-        let hi = next_src.max(lo + 1);
-        let marked = marks.iter().any(|&m| m >= lo && m < hi);
+        // A bookmark marks the row whose text holds its offset; blank rows
+        // above a block share its offset and hold nothing.
+        let next_src = r
+            .visible
+            .get(i + 1)
+            .map_or(r.visible_end.max(row.src + 1), |n| n.src);
+        let marked = marks.iter().any(|&m| m >= row.src && m < next_src);
         let is_cursor = i == r.cursor_row();
         if p.gutter.width > 0 {
             let (sym, style) = match (marked, is_cursor) {

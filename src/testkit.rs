@@ -1,0 +1,135 @@
+//! Test helpers: an [`App`] over in-memory documents, driven through the
+//! same `update` the run loop uses, with effects performed in memory, and
+//! drawn into ratatui's `TestBackend`.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use crate::action::Action;
+use crate::app::{self, App, Effect, Msg, NotesLoad};
+use crate::document::Document;
+use crate::keymap::Keymap;
+use crate::library::{self, Source};
+use crate::storage::StateFile;
+
+pub const NOW: &str = "2026-11-25T10:00:00+01:00";
+
+pub const ESSAY: &str = "# The Red Terror\n\nIn **September 1918** the Bolshevik government declared a *Red Terror* \
+against its enemies. The `Cheka`, founded in December 1917, carried it out.\n\n\
+## Hostages and camps\n\n- Hostages were taken from the old elites.\n- Camps were set up.\n  - Some were temporary.\n\n\
+> Figures remain uncertain; estimates range widely.\n\n\
+| Year | Event |\n|---|---|\n| 1917 | Cheka founded |\n| 1922 | Cheka becomes GPU |\n\n\
+A closing paragraph that is long enough to wrap over more than one line at narrow widths, so that \
+wrapping shows in the snapshots.\n";
+
+pub const NOTES_TXT: &str = "Reading notes\n\
+The first paragraph of a plain text file saved from the web is a single long line that the reader must wrap at the measure.\n\
+The second paragraph is also one long line, and a blank row separates it from the first so the author's paragraphs stay visible.\n";
+
+/// A running app plus what its effects did.
+pub struct Harness {
+    pub app: App,
+    pub saved_notes: Vec<crate::storage::NotesFile>,
+    pub saved_states: Vec<StateFile>,
+    pub quit: Option<i32>,
+}
+
+impl Harness {
+    pub fn new(docs: &[(&'static str, &'static str)], w: u16, h: u16) -> Harness {
+        let entries = docs
+            .iter()
+            .map(|(n, t)| library::bundled_entry(n, t))
+            .collect();
+        Harness::with_entries(entries, StateFile::default(), w, h)
+    }
+
+    pub fn with_entries(entries: Vec<library::Entry>, state: StateFile, w: u16, h: u16) -> Harness {
+        let app = App::new(entries, Keymap::defaults(), state, app::DEFAULT_MEASURE);
+        let mut hs = Harness {
+            app,
+            saved_notes: Vec::new(),
+            saved_states: Vec::new(),
+            quit: None,
+        };
+        hs.send(Msg::Resize(w, h));
+        let fx = hs.app.startup();
+        hs.perform(fx);
+        hs
+    }
+
+    pub fn send(&mut self, msg: Msg) {
+        let fx = app::update(&mut self.app, msg, NOW);
+        self.perform(fx);
+    }
+
+    pub fn act(&mut self, a: Action) {
+        self.send(Msg::Action(a));
+    }
+
+    pub fn perform(&mut self, fx: Vec<Effect>) {
+        for e in fx {
+            match e {
+                Effect::Open(index) => {
+                    let entry = &self.app.entries[index];
+                    let result = match &entry.source {
+                        Source::Bundled { text, .. } => {
+                            Document::from_bytes(text.as_bytes().to_vec(), entry.format)
+                        }
+                        Source::File(p) => crate::document::read_file(p)
+                            .and_then(|b| Document::from_bytes(b, entry.format)),
+                    };
+                    let notes = Some(NotesLoad {
+                        path: format!("/nonexistent/{}.toml", entry.name).into(),
+                        file: None,
+                        problem: None,
+                    });
+                    self.send(Msg::Opened {
+                        index,
+                        result,
+                        notes,
+                    });
+                }
+                Effect::SaveNotes { key, file, .. } => {
+                    self.saved_notes.push(file.clone());
+                    self.send(Msg::NotesSaved {
+                        key,
+                        result: Ok((file, None)),
+                    });
+                }
+                Effect::SaveState(s) => {
+                    self.saved_states.push(s);
+                    self.send(Msg::StateSaved(Ok(())));
+                }
+                Effect::Quit(c) => self.quit = Some(c),
+                Effect::Suspend | Effect::Redraw => {}
+            }
+        }
+    }
+
+    /// Draws the app and returns the terminal (for snapshots and checks).
+    pub fn draw(&self) -> Terminal<TestBackend> {
+        let (w, h) = self.app.size;
+        let mut t = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+        t.draw(|f| crate::ui::render(f, &self.app)).expect("draw");
+        t
+    }
+
+    /// The screen as text lines.
+    pub fn screen(&self) -> Vec<String> {
+        let t = self.draw();
+        let buf = t.backend().buffer().clone();
+        (0..buf.area.height)
+            .map(|y| {
+                let mut line = String::new();
+                for x in 0..buf.area.width {
+                    line.push_str(buf[(x, y)].symbol());
+                }
+                line
+            })
+            .collect()
+    }
+
+    pub fn screen_text(&self) -> String {
+        self.screen().join("\n")
+    }
+}

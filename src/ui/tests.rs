@@ -1,0 +1,192 @@
+//! Whole-screen tests: insta snapshots at 120x40, 60x20 and tiny sizes, and
+//! the terminal oracle (RELIABILITY T1): what the real backend writes for a
+//! hostile document holds no escape sequence but the ones we emit.
+
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+use crate::action::Action;
+use crate::app::Msg;
+use crate::testkit::{ESSAY, Harness, NOTES_TXT};
+
+const DOCS: &[(&str, &str)] = &[("red-terror.md", ESSAY), ("notes.txt", NOTES_TXT)];
+
+#[test]
+fn snapshot_three_panes_120x40() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::Down);
+    h.act(Action::Down);
+    h.act(Action::AddBookmark);
+    h.act(Action::Confirm);
+    insta::assert_snapshot!(h.draw().backend());
+}
+
+#[test]
+fn snapshot_collapsed_60x20() {
+    let h = Harness::new(DOCS, 60, 20);
+    insta::assert_snapshot!(h.draw().backend());
+}
+
+#[test]
+fn snapshot_collapsed_library_overlay_60x20() {
+    let mut h = Harness::new(DOCS, 60, 20);
+    h.act(Action::FocusPrev);
+    insta::assert_snapshot!(h.draw().backend());
+}
+
+#[test]
+fn snapshot_plain_text_paragraphs_80x24() {
+    let mut h = Harness::new(DOCS, 80, 24);
+    h.app.lib_selected = 1;
+    h.app.focus = crate::app::Focus::Library;
+    h.act(Action::Open);
+    insta::assert_snapshot!(h.draw().backend());
+}
+
+#[test]
+fn snapshot_help_overlay_120x40() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::Help);
+    insta::assert_snapshot!(h.draw().backend());
+}
+
+#[test]
+fn snapshot_bookmark_prompt_80x24() {
+    let mut h = Harness::new(DOCS, 80, 24);
+    h.act(Action::AddBookmark);
+    insta::assert_snapshot!(h.draw().backend());
+}
+
+#[test]
+fn snapshot_tiny_20x8() {
+    let h = Harness::new(DOCS, 20, 8);
+    insta::assert_snapshot!(h.draw().backend());
+}
+
+#[test]
+fn any_size_draws_without_panic() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    for (w, ht) in [
+        (0, 0),
+        (1, 1),
+        (2, 1),
+        (1, 3),
+        (5, 2),
+        (13, 5),
+        (99, 30),
+        (100, 5),
+        (300, 100),
+    ] {
+        h.send(Msg::Resize(w, ht));
+        h.act(Action::Down);
+        h.act(Action::Bottom);
+        h.act(Action::Help);
+        let _ = h.draw();
+        h.act(Action::Help);
+        h.act(Action::FocusNext);
+        let _ = h.draw();
+    }
+}
+
+#[test]
+fn u1_no_row_overflows_its_pane() {
+    const WIDE_CHARS: &str = "# 漢字の見出し\n\n漢字漢字漢字漢字漢字漢字漢字 e\u{301}e\u{301} 👩\u{200D}👩\u{200D}👧 ❤️ \
+        tab\there a very long wordwithoutanyspacesatallthatmustbebrokensomewhere 😀😀😀😀😀😀😀😀\n";
+    for w in [20u16, 39, 40, 79, 80, 121] {
+        let h = Harness::new(&[("wide.md", WIDE_CHARS)], w, 20);
+        let p = h.app.panes();
+        let r = h.app.reader.as_ref().expect("open");
+        for row in &r.visible {
+            assert!(
+                row.width() <= p.text_width,
+                "row {:?} is {} wide, pane text is {} at {w}",
+                row.text(),
+                row.width(),
+                p.text_width
+            );
+        }
+    }
+}
+
+/// Collects what the backend writes.
+#[derive(Clone, Default)]
+struct Sink(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl std::io::Write for Sink {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A document that tries every trick in the book.
+const HOSTILE: &str = "Title \u{1b}]0;PWNED\u{7} set\n\
+clipboard \u{1b}]52;c;SGVsbG8=\u{7} write\n\
+modes \u{1b}[?1049l\u{1b}[2J\u{1b}[?25h off\n\
+c1 \u{9b}31m csi and \u{9d}0;osc\u{9c}\n\
+bidi \u{202e}txt.exe\u{202c} zero\u{200b}width\n\
+dcs \u{1b}P+q544e\u{1b}\\ query and bell \u{7} and del \u{7f}\n";
+
+#[test]
+fn t1_hostile_text_never_reaches_the_terminal() {
+    for (w, ht) in [(80u16, 24u16), (40, 10), (120, 40)] {
+        let h = Harness::new(&[("hostile\u{1b}]0;name\u{7}.txt", HOSTILE)], w, ht);
+        let sink = Sink::default();
+        let options = ratatui::TerminalOptions {
+            viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, w, ht)),
+        };
+        let mut term =
+            Terminal::with_options(CrosstermBackend::new(sink.clone()), options).expect("backend");
+        term.draw(|f| crate::ui::render(f, &h.app)).expect("draw");
+        let bytes = sink.0.borrow().clone();
+        let out = String::from_utf8(bytes).expect("backend writes UTF-8");
+        let mut chars = out.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\u{1b}' {
+                // crossterm only writes CSI sequences while drawing.
+                assert_eq!(
+                    chars.peek(),
+                    Some(&'['),
+                    "non-CSI escape in output at {w}x{ht}"
+                );
+                continue;
+            }
+            assert!(
+                !(c.is_control() && c != '\n' && c != '\r'),
+                "control {:#x} reached the terminal at {w}x{ht}",
+                c as u32
+            );
+        }
+        assert!(
+            !out.contains("\u{1b}]"),
+            "an OSC reached the terminal at {w}x{ht}"
+        );
+        assert!(
+            !out.contains("\u{1b}P"),
+            "a DCS reached the terminal at {w}x{ht}"
+        );
+        let screen = h.screen_text();
+        assert!(
+            screen.contains('␛'),
+            "ESC not shown as a placeholder at {w}x{ht}:\n{screen}"
+        );
+    }
+}
+
+#[test]
+fn t3_placeholders_show_in_the_reader() {
+    let h = Harness::new(&[("hostile.txt", HOSTILE)], 120, 40);
+    let screen = h.screen_text();
+    for shown in [
+        "␛]0;PWNED␇",
+        "<9B>31m",
+        "⟨U+202E⟩txt.exe",
+        "zero⟨U+200B⟩width",
+        "␡",
+    ] {
+        assert!(screen.contains(shown), "{shown:?} not on screen:\n{screen}");
+    }
+}
