@@ -122,7 +122,7 @@ pub enum Msg {
     /// A document finished loading (with its notes file).
     Opened {
         index: usize,
-        result: Result<Document, DocError>,
+        result: Result<Box<Document>, DocError>,
         notes: Option<NotesLoad>,
     },
     NotesSaved {
@@ -404,10 +404,11 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
         Msg::Summary { index, result } => {
             if let Some(e) = app.entries.get_mut(index) {
                 e.apply_summary(result);
-                if let (Some(p), Some(size)) = (app.state.positions.get(&e.key), e.size) {
-                    if size > 0 && e.progress.is_none() {
-                        e.progress = Some(((p.anchor.offset * 100) / size).min(100) as u8);
-                    }
+                if let (Some(p), Some(size)) = (app.state.positions.get(&e.key), e.size)
+                    && size > 0
+                    && e.progress.is_none()
+                {
+                    e.progress = Some(((p.anchor.offset * 100) / size).min(100) as u8);
                 }
             }
             Vec::new()
@@ -424,7 +425,7 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
 fn on_opened(
     app: &mut App,
     index: usize,
-    result: Result<Document, DocError>,
+    result: Result<Box<Document>, DocError>,
     notes: Option<NotesLoad>,
 ) -> Vec<Effect> {
     let Some(entry) = app.entries.get_mut(index) else {
@@ -442,7 +443,7 @@ fn on_opened(
             entry.error = None;
             let warnings = doc.warnings.clone();
             let p = ui::panes(app.size, app.focus, app.measure);
-            let mut reader = Reader::new(doc, p.text_width, p.text_height);
+            let mut reader = Reader::new(*doc, p.text_width, p.text_height);
             let offset = app
                 .pending_offset
                 .take()
@@ -827,10 +828,10 @@ fn on_mouse(app: &mut App, kind: MouseKind, col: u16, row: u16) -> Vec<Effect> {
                     }
                 }
                 Focus::Notes => {
-                    if let Some(n) = app.notes.as_mut() {
-                        if let Some(i) = p.list_index(Focus::Notes, row, n.selected, n.len()) {
-                            n.selected = i;
-                        }
+                    if let Some(n) = app.notes.as_mut()
+                        && let Some(i) = p.list_index(Focus::Notes, row, n.selected, n.len())
+                    {
+                        n.selected = i;
                     }
                 }
                 Focus::Reader => {
@@ -842,5 +843,277 @@ fn on_mouse(app: &mut App, kind: MouseKind, col: u16, row: u16) -> Vec<Effect> {
             }
             Vec::new()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::{ESSAY, Harness, NOTES_TXT};
+
+    const DOCS: &[(&str, &str)] = &[("red-terror.md", ESSAY), ("notes.txt", NOTES_TXT)];
+
+    fn long_doc() -> &'static str {
+        let text: String = (0..300)
+            .map(|i| format!("Paragraph {i} has a handful of words in it.\n"))
+            .collect();
+        Box::leak(text.into_boxed_str())
+    }
+
+    #[test]
+    fn bookmark_is_saved_the_moment_it_is_made() {
+        let mut h = Harness::new(DOCS, 120, 40);
+        h.act(Action::Down);
+        h.act(Action::Down);
+        h.act(Action::Down);
+        h.act(Action::AddBookmark);
+        assert!(h.app.prompt.is_some(), "m opens the label prompt");
+        assert!(h.saved_notes.is_empty(), "nothing saved before enter");
+        h.act(Action::Confirm);
+        let saved = h
+            .saved_notes
+            .last()
+            .expect("a save effect right after enter");
+        assert_eq!(saved.bookmarks.len(), 1);
+        let b = &saved.bookmarks[0];
+        assert!(
+            b.label.starts_with("In September 1918"),
+            "default label {:?}",
+            b.label
+        );
+        assert!(
+            b.anchor.exact.contains("September 1918"),
+            "anchor {:?}",
+            b.anchor.exact
+        );
+        assert_eq!(b.created, crate::testkit::NOW);
+        assert!(saved.fingerprint.starts_with("fnv1a64:"));
+        assert_eq!(h.app.entries[0].bookmarks, 1);
+    }
+
+    #[test]
+    fn typed_label_replaces_the_default_and_esc_cancels() {
+        let mut h = Harness::new(DOCS, 120, 40);
+        h.act(Action::AddBookmark);
+        for c in "exam q".chars() {
+            h.send(Msg::Text(TextEdit::Insert(c)));
+        }
+        h.send(Msg::Text(TextEdit::Backspace));
+        h.act(Action::Confirm);
+        assert_eq!(
+            h.saved_notes.last().expect("saved").bookmarks[0].label,
+            "exam"
+        );
+        h.act(Action::AddBookmark);
+        h.act(Action::Cancel);
+        assert_eq!(h.saved_notes.len(), 1, "cancel saves nothing");
+        assert_eq!(h.app.notes.as_ref().map(DocNotes::len), Some(1));
+    }
+
+    #[test]
+    fn delete_leaves_a_tombstone_and_undo_restores() {
+        let mut h = Harness::new(DOCS, 120, 40);
+        h.act(Action::AddBookmark);
+        h.act(Action::Confirm);
+        h.act(Action::FocusNext);
+        assert_eq!(h.app.focus, Focus::Notes);
+        h.act(Action::Delete);
+        let after_delete = h.saved_notes.last().expect("saved").clone();
+        assert!(after_delete.bookmarks.is_empty());
+        assert_eq!(
+            after_delete.deleted.len(),
+            1,
+            "a tombstone keeps merges from reviving it"
+        );
+        h.act(Action::Undo);
+        let restored = h.saved_notes.last().expect("saved");
+        assert_eq!(restored.bookmarks.len(), 1);
+        assert_ne!(
+            restored.bookmarks[0].id, after_delete.deleted[0],
+            "restored under a fresh id"
+        );
+    }
+
+    #[test]
+    fn enter_in_notes_jumps_to_the_passage() {
+        let mut h = Harness::new(&[("long.txt", long_doc())], 100, 20);
+        h.act(Action::Bottom);
+        h.act(Action::AddBookmark);
+        h.act(Action::Confirm);
+        h.act(Action::Top);
+        h.act(Action::FocusNext);
+        h.act(Action::Open);
+        assert_eq!(h.app.focus, Focus::Reader);
+        let r = h.app.reader.as_ref().expect("open");
+        assert!(
+            r.visible[r.cursor_row()]
+                .text()
+                .starts_with("Paragraph 299")
+        );
+    }
+
+    #[test]
+    fn quit_saves_the_position_first() {
+        let mut h = Harness::new(&[("long.txt", long_doc())], 100, 20);
+        h.act(Action::PageDown);
+        h.act(Action::PageDown);
+        h.act(Action::Quit);
+        assert_eq!(h.quit, Some(0));
+        let state = h.saved_states.last().expect("state saved before quitting");
+        let pos = state
+            .positions
+            .get("bundled:long.txt")
+            .expect("position recorded");
+        assert!(
+            pos.anchor.exact.starts_with("Paragraph "),
+            "{:?}",
+            pos.anchor.exact
+        );
+        assert_eq!(state.last_document.as_deref(), Some("bundled:long.txt"));
+    }
+
+    #[test]
+    fn position_is_restored_on_the_next_start() {
+        let mut h = Harness::new(&[("a.txt", NOTES_TXT), ("long.txt", long_doc())], 100, 20);
+        h.app.lib_selected = 1;
+        h.app.focus = Focus::Library;
+        h.act(Action::Open);
+        for _ in 0..5 {
+            h.act(Action::PageDown);
+        }
+        let cursor_text = {
+            let r = h.app.reader.as_ref().expect("open");
+            r.visible[r.cursor_row()].text()
+        };
+        h.act(Action::Quit);
+        let state = h.saved_states.last().expect("saved").clone();
+        let entries = vec![
+            crate::library::bundled_entry("a.txt", NOTES_TXT),
+            crate::library::bundled_entry("long.txt", long_doc()),
+        ];
+        let h2 = Harness::with_entries(entries, state, 100, 20);
+        assert_eq!(h2.app.open, Some(1), "the last document reopens");
+        let r = h2.app.reader.as_ref().expect("open");
+        assert_eq!(
+            r.visible[r.cursor_row()].text(),
+            cursor_text,
+            "same passage under the cursor"
+        );
+    }
+
+    #[test]
+    fn n12_signal_saves_and_exits_with_128_plus_n() {
+        let mut h = Harness::new(&[("long.txt", long_doc())], 100, 20);
+        h.act(Action::PageDown);
+        h.send(Msg::Signal(15));
+        assert_eq!(h.quit, Some(143));
+        assert!(!h.saved_states.is_empty(), "position saved before leaving");
+    }
+
+    #[test]
+    fn narrow_layout_shows_lists_as_overlays() {
+        let mut h = Harness::new(DOCS, 60, 20);
+        assert!(!h.app.panes().wide);
+        assert!(h.app.panes().overlay.is_none());
+        h.act(Action::FocusPrev);
+        assert_eq!(h.app.focus, Focus::Library);
+        assert_eq!(h.app.panes().overlay.map(|(f, _)| f), Some(Focus::Library));
+        assert!(h.screen_text().contains("Library (2)"));
+        h.act(Action::Cancel);
+        assert_eq!(h.app.focus, Focus::Reader);
+        assert!(!h.screen_text().contains("Library (2)"));
+    }
+
+    #[test]
+    fn unreadable_document_shows_why_and_the_app_goes_on() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let bin = dir.path().join("scan.txt");
+        std::fs::write(&bin, b"\x89PNG\r\n\x1a\n\0\0").expect("write");
+        let mut entries = vec![crate::library::bundled_entry("ok.txt", NOTES_TXT)];
+        entries.push(crate::library::file_entry(&bin, "scan.txt".into()));
+        let mut h = Harness::with_entries(entries, StateFile::default(), 120, 40);
+        h.app.focus = Focus::Library;
+        h.act(Action::Down);
+        h.act(Action::Open);
+        assert!(h.app.entries[1].error.is_some());
+        let screen = h.screen_text();
+        assert!(screen.contains("binary file (PNG image"), "{screen}");
+        assert!(screen.contains('⚠'));
+        h.app.focus = Focus::Library;
+        h.act(Action::Up);
+        h.act(Action::Open);
+        assert_eq!(h.app.open, Some(0), "another document still opens");
+    }
+
+    #[test]
+    fn mouse_wheel_scrolls_the_pane_under_the_pointer_and_click_selects() {
+        let mut h = Harness::new(&[("a.txt", NOTES_TXT), ("long.txt", long_doc())], 120, 40);
+        h.app.lib_selected = 1;
+        h.app.focus = Focus::Library;
+        h.act(Action::Open);
+        let p = h.app.panes();
+        let top_before = h.app.reader.as_ref().map(Reader::top_offset);
+        h.send(Msg::Mouse {
+            kind: MouseKind::ScrollDown,
+            col: p.text.x + 2,
+            row: p.text.y + 2,
+        });
+        assert_ne!(h.app.reader.as_ref().map(Reader::top_offset), top_before);
+        let lib = p.library.expect("wide layout");
+        h.send(Msg::Mouse {
+            kind: MouseKind::Click,
+            col: lib.x + 3,
+            row: lib.y + 1,
+        });
+        assert_eq!(h.app.focus, Focus::Library);
+        assert_eq!(h.app.lib_selected, 0, "click selected the first row");
+    }
+
+    #[test]
+    fn resize_keeps_the_passage_under_the_cursor() {
+        let mut h = Harness::new(&[("long.txt", long_doc())], 120, 40);
+        for _ in 0..4 {
+            h.act(Action::PageDown);
+        }
+        let before = h.app.reader.as_ref().map(Reader::cursor_offset);
+        for (w, ht) in [(60, 20), (20, 8), (1, 1), (120, 40)] {
+            h.send(Msg::Resize(w, ht));
+        }
+        let r = h.app.reader.as_ref().expect("open");
+        let text = r.doc.excerpt(before.unwrap_or(0), before.unwrap_or(0) + 12);
+        assert!(
+            r.visible
+                .iter()
+                .any(|row| row.text().starts_with(text.trim())),
+            "{text:?} no longer visible"
+        );
+    }
+
+    #[test]
+    fn help_is_generated_from_the_live_keymap() {
+        let mut h = Harness::new(DOCS, 120, 40);
+        let problems = h
+            .app
+            .keymap
+            .merge_str("user.toml", "[reader]\nadd_bookmark = [\"b\"]\n");
+        assert!(problems.is_empty());
+        h.act(Action::Help);
+        let screen = h.screen_text();
+        assert!(screen.contains("bookmark the passage"), "{screen}");
+        let line = screen
+            .lines()
+            .find(|l| l.contains("bookmark the passage"))
+            .unwrap_or_default()
+            .to_string();
+        assert!(line.contains(" b "), "help shows the user's key: {line}");
+        h.act(Action::Cancel);
+        assert_eq!(h.app.overlay, Overlay::None);
+    }
+
+    #[test]
+    fn first_words_cuts_cleanly() {
+        assert_eq!(first_words("one two three", 6, 40), "one two three");
+        assert_eq!(first_words("a b c d e f g h", 6, 40), "a b c d e f…");
+        assert_eq!(first_words("abcdefghij", 3, 4), "abcd…");
     }
 }

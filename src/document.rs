@@ -117,7 +117,6 @@ enum Body {
 
 /// A loaded, checked document.
 pub struct Document {
-    pub format: Format,
     body: Body,
     /// Problems worth a status message (invalid UTF-8, Markdown too big).
     pub warnings: Vec<String>,
@@ -201,11 +200,7 @@ impl Document {
             }
             Format::Text => Body::Text(bytes),
         };
-        Ok(Document {
-            format,
-            body,
-            warnings,
-        })
+        Ok(Document { body, warnings })
     }
 
     /// The source bytes the offsets in blocks, anchors and positions refer to.

@@ -132,10 +132,12 @@ impl Key {
         Key::new(event.code, event.modifiers)
     }
 
+    #[cfg(test)]
     pub fn code(&self) -> KeyCode {
         self.code
     }
 
+    #[cfg(test)]
     pub fn modifiers(&self) -> KeyModifiers {
         self.modifiers
     }

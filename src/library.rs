@@ -97,7 +97,7 @@ pub fn group_thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -183,10 +183,10 @@ pub fn scan_dir(root: &Path) -> (Vec<Entry>, Vec<String>) {
             };
             if is_dir {
                 let canon = target.or_else(|| fs::canonicalize(&path).ok());
-                if let Some(c) = canon {
-                    if seen_dirs.insert(c) {
-                        stack.push(path);
-                    }
+                if let Some(c) = canon
+                    && seen_dirs.insert(c)
+                {
+                    stack.push(path);
                 }
                 continue;
             }

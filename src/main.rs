@@ -11,6 +11,7 @@
 //! `library`, `notes`, `storage`, `ui` (drawing), `term` (terminal guard).
 
 #![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used)]
 
 mod action;
 mod app;
@@ -78,7 +79,7 @@ fn main() -> ExitCode {
 /// What the loop waits for.
 enum Input {
     Term(Event),
-    Msg(Msg),
+    Msg(Box<Msg>),
 }
 
 fn now() -> String {
@@ -155,7 +156,7 @@ fn run(args: Args) -> anyhow::Result<i32> {
     spawn_summaries(&app, tx.clone());
     term::spawn_signal_listener({
         let tx = tx.clone();
-        move |sig| tx.send(Input::Msg(Msg::Signal(sig))).is_ok()
+        move |sig| tx.send(Input::Msg(Box::new(Msg::Signal(sig)))).is_ok()
     })
     .context("cannot listen for signals")?;
 
@@ -182,7 +183,7 @@ fn run(args: Args) -> anyhow::Result<i32> {
         let mut exit = None;
         while let Some(fx) = effects.pop_front() {
             match perform(fx, &app, &data, &store, &mut terminal) {
-                Performed::Msg(m) => effects.extend(app::update(&mut app, m, &now())),
+                Performed::Msg(m) => effects.extend(app::update(&mut app, *m, &now())),
                 Performed::Exit(c) => {
                     exit = Some(c);
                     break;
@@ -198,11 +199,11 @@ fn run(args: Args) -> anyhow::Result<i32> {
             .context("cannot draw to the terminal")?;
         let input = match rx.recv_timeout(Duration::from_secs(2)) {
             Ok(i) => i,
-            Err(mpsc::RecvTimeoutError::Timeout) => Input::Msg(Msg::Idle),
+            Err(mpsc::RecvTimeoutError::Timeout) => Input::Msg(Box::new(Msg::Idle)),
             Err(mpsc::RecvTimeoutError::Disconnected) => break 0,
         };
         let msg = match input {
-            Input::Msg(m) => Some(m),
+            Input::Msg(m) => Some(*m),
             Input::Term(ev) => translate(&app, &ev),
         };
         if let Some(m) = msg {
@@ -235,7 +236,7 @@ fn translate(app: &App, ev: &Event) -> Option<Msg> {
 }
 
 enum Performed {
-    Msg(Msg),
+    Msg(Box<Msg>),
     Exit(i32),
     Nothing,
 }
@@ -253,7 +254,8 @@ fn perform(
                 return Performed::Nothing;
             };
             let result = library::read_source(&entry.source)
-                .and_then(|bytes| document::Document::from_bytes(bytes, entry.format));
+                .and_then(|bytes| document::Document::from_bytes(bytes, entry.format))
+                .map(Box::new);
             let notes = result.is_ok().then(|| {
                 let path = data.notes_path(&entry.key, &entry.name);
                 match store.load_notes(&path) {
@@ -274,33 +276,31 @@ fn perform(
                     },
                 }
             });
-            Performed::Msg(Msg::Opened {
+            Performed::Msg(Box::new(Msg::Opened {
                 index,
                 result,
                 notes,
-            })
+            }))
         }
         Effect::SaveNotes { key, path, file } => {
             let result = store
                 .save_notes(&path, &file)
                 .map(|saved| (saved.file, saved.moved_aside))
                 .map_err(|e| e.to_string());
-            Performed::Msg(Msg::NotesSaved { key, result })
+            Performed::Msg(Box::new(Msg::NotesSaved { key, result }))
         }
         Effect::SaveState(state) => {
             let result = store
                 .save_state(&data.state_path(), &state)
                 .map(|_| ())
                 .map_err(|e| e.to_string());
-            Performed::Msg(Msg::StateSaved(result))
+            Performed::Msg(Box::new(Msg::StateSaved(result)))
         }
         Effect::Quit(code) => Performed::Exit(code),
         Effect::Suspend => {
             term::suspend(terminal);
-            Performed::Msg(Msg::Resize(
-                terminal.size().map_or(app.size.0, |s| s.width),
-                terminal.size().map_or(app.size.1, |s| s.height),
-            ))
+            let size = terminal.size().map_or(app.size, |s| (s.width, s.height));
+            Performed::Msg(Box::new(Msg::Resize(size.0, size.1)))
         }
         Effect::Redraw => {
             let _ = terminal.clear();
@@ -325,7 +325,10 @@ fn spawn_summaries(app: &App, tx: mpsc::Sender<Input>) {
     std::thread::spawn(move || {
         for (index, source, format) in jobs {
             let result = library::summarize_entry(&source, format);
-            if tx.send(Input::Msg(Msg::Summary { index, result })).is_err() {
+            if tx
+                .send(Input::Msg(Box::new(Msg::Summary { index, result })))
+                .is_err()
+            {
                 break;
             }
         }

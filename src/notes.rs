@@ -257,10 +257,10 @@ impl DocNotes {
             }
             None => self.sort(),
         }
-        if let Some(id) = sel_id {
-            if let Some(i) = self.file.bookmarks.iter().position(|b| b.id == id) {
-                self.selected = i;
-            }
+        if let Some(id) = sel_id
+            && let Some(i) = self.file.bookmarks.iter().position(|b| b.id == id)
+        {
+            self.selected = i;
         }
         self.selected = self
             .selected

@@ -143,14 +143,6 @@ impl RichText {
         at
     }
 
-    /// The style at display byte `at`.
-    pub fn style_at(&self, at: usize) -> Style {
-        let idx = self.runs.partition_point(|r| r.start <= at);
-        idx.checked_sub(1)
-            .and_then(|i| self.runs.get(i))
-            .map_or_else(Style::default, |r| r.style)
-    }
-
     /// Splits display range `start..end` into styled spans.
     pub fn spans(&self, start: usize, end: usize) -> Vec<(String, Style)> {
         let mut out = Vec::new();
@@ -165,10 +157,10 @@ impl RichText {
             let run_end = self.runs.get(i + 1).map_or(self.text.len(), |n| n.start);
             let s = run.start.max(start);
             let e = run_end.min(end);
-            if s < e {
-                if let Some(t) = self.text.get(s..e) {
-                    out.push((t.to_string(), run.style));
-                }
+            if s < e
+                && let Some(t) = self.text.get(s..e)
+            {
+                out.push((t.to_string(), run.style));
             }
             if run_end >= end {
                 break;

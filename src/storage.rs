@@ -1966,7 +1966,9 @@ hint = { start = 1, end = 2 }
             let (tx, rx) = mpsc::channel();
             let reader = thread::spawn(move || {
                 for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                    if let Some(n) = line.strip_prefix("saved ") {
+                    // The harness prints "test <name> ... " with no line
+                    // break, so the first report shares its line.
+                    if let Some((_, n)) = line.rsplit_once("saved ") {
                         let _ = tx.send(n.parse::<usize>().unwrap());
                     }
                 }

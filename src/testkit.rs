@@ -77,7 +77,8 @@ impl Harness {
                         }
                         Source::File(p) => crate::document::read_file(p)
                             .and_then(|b| Document::from_bytes(b, entry.format)),
-                    };
+                    }
+                    .map(Box::new);
                     let notes = Some(NotesLoad {
                         path: format!("/nonexistent/{}.toml", entry.name).into(),
                         file: None,

@@ -107,10 +107,10 @@ impl Panes {
     /// The pane under a screen cell (an overlay first).
     pub fn pane_at(&self, col: u16, row: u16, _focus: Focus) -> Option<Focus> {
         let hit = |r: Rect| col >= r.x && col < r.right() && row >= r.y && row < r.bottom();
-        if let Some((f, r)) = self.overlay {
-            if hit(r) {
-                return Some(f);
-            }
+        if let Some((f, r)) = self.overlay
+            && hit(r)
+        {
+            return Some(f);
         }
         if self.library.is_some_and(hit) {
             return Some(Focus::Library);
