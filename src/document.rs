@@ -162,15 +162,10 @@ impl Document {
     pub fn from_bytes(mut bytes: Vec<u8>, format: Format) -> Result<Document, DocError> {
         let size = bytes.len();
         let mut warnings = Vec::new();
-        if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) || bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
-            return Err(DocError::Utf32);
-        }
-        if let Some(decoded) = decode_utf16(&bytes) {
-            bytes = decoded.into_bytes();
+        let utf16 = check_head(&bytes, size)?;
+        if utf16 {
+            bytes = decode_utf16(&bytes).unwrap_or_default().into_bytes();
         } else {
-            if let Some(what) = binary_signature(&bytes) {
-                return Err(DocError::Binary { what, size });
-            }
             if memchr::memchr(0, &bytes).is_some() {
                 return Err(DocError::Binary {
                     what: "contains NUL bytes",
@@ -549,25 +544,55 @@ pub fn summarize(bytes: &[u8], format: Format) -> Summary {
 }
 
 fn count_words(bytes: &[u8]) -> usize {
-    let mut words = 0;
-    let mut in_word = false;
-    let mut has_alnum = false;
-    for &b in bytes {
-        if b.is_ascii_whitespace() {
-            if in_word && has_alnum {
-                words += 1;
+    let mut c = WordCounter::default();
+    c.feed(bytes);
+    c.finish()
+}
+
+/// Counts words over a stream of byte chunks: runs of non-space bytes that
+/// hold a letter or digit (so Markdown's `#` and `-` do not count).
+#[derive(Debug, Default)]
+pub struct WordCounter {
+    words: usize,
+    in_word: bool,
+    has_alnum: bool,
+}
+
+impl WordCounter {
+    pub fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            if b.is_ascii_whitespace() {
+                if self.in_word && self.has_alnum {
+                    self.words += 1;
+                }
+                self.in_word = false;
+                self.has_alnum = false;
+            } else {
+                self.in_word = true;
+                self.has_alnum |= b.is_ascii_alphanumeric() || b >= 0x80;
             }
-            in_word = false;
-            has_alnum = false;
-        } else {
-            in_word = true;
-            has_alnum |= b.is_ascii_alphanumeric() || b >= 0x80;
         }
     }
-    if in_word && has_alnum {
-        words += 1;
+
+    pub fn finish(&self) -> usize {
+        self.words + usize::from(self.in_word && self.has_alnum)
     }
-    words
+}
+
+/// The checks [`Document::from_bytes`] makes that can be decided from the
+/// first bytes; returns whether the text is UTF-16 (which must be decoded
+/// whole).
+pub fn check_head(head: &[u8], size: usize) -> Result<bool, DocError> {
+    if head.starts_with(&[0xFF, 0xFE, 0, 0]) || head.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        return Err(DocError::Utf32);
+    }
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return Ok(true);
+    }
+    if let Some(what) = binary_signature(head) {
+        return Err(DocError::Binary { what, size });
+    }
+    Ok(false)
 }
 
 #[cfg(test)]

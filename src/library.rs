@@ -256,12 +256,69 @@ pub fn read_source(source: &Source) -> Result<Vec<u8>, DocError> {
 
 /// Title, word count and size, or why the document cannot be read; done
 /// off the input thread for folders.
+///
+/// Files are streamed in chunks, so summarising a 50 MB book does not hold
+/// it in memory next to the copy the reader has open.
 pub fn summarize_entry(source: &Source, format: Format) -> Result<(Summary, usize), DocError> {
-    let bytes = read_source(source)?;
-    let size = bytes.len();
+    let Source::File(path) = source else {
+        let bytes = read_source(source)?;
+        return Ok((document::summarize(&bytes, format), bytes.len()));
+    };
+    let meta = fs::metadata(path)?;
+    if !meta.is_file() {
+        // Let the reader's own checks name the problem.
+        document::read_file(path)?;
+    }
+    let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+    let mut file = fs::File::open(path)?;
+    let mut head = vec![0u8; HEAD_BYTES];
+    let n = read_full(&mut file, &mut head)?;
+    head.truncate(n);
     // The same checks as opening, so the library marks what would fail.
-    let doc = document::Document::from_bytes(bytes, Format::Text)?;
-    Ok((document::summarize(doc.source(), format), size))
+    if document::check_head(&head, size)? {
+        let bytes = read_source(source)?;
+        let doc = document::Document::from_bytes(bytes, format)?;
+        return Ok((document::summarize(doc.source(), format), size));
+    }
+    let binary = |size| DocError::Binary {
+        what: "contains NUL bytes",
+        size,
+    };
+    if memchr::memchr(0, &head).is_some() {
+        return Err(binary(size));
+    }
+    let mut summary = document::summarize(&head, format);
+    let mut counter = document::WordCounter::default();
+    counter.feed(&head);
+    let mut buf = vec![0u8; HEAD_BYTES];
+    loop {
+        let n = read_full(&mut file, &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        if memchr::memchr(0, &buf[..n]).is_some() {
+            return Err(binary(size));
+        }
+        counter.feed(&buf[..n]);
+    }
+    summary.words = counter.finish();
+    Ok((summary, size))
+}
+
+const HEAD_BYTES: usize = 64 << 10;
+
+fn read_full(file: &mut fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    use std::io::Read as _;
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
 }
 
 #[cfg(test)]
