@@ -189,6 +189,9 @@ pub struct App {
     position_dirty: bool,
     pub measure: usize,
     pub keymap: Keymap,
+    /// Problems found at startup (keymap, library, state), also listed at
+    /// the top of the help overlay.
+    pub problems: Vec<String>,
     /// Offset to restore when the pending open completes.
     pending_offset: Option<usize>,
     /// Counter making bookmark ids unique within one timestamp.
@@ -215,6 +218,7 @@ impl App {
             position_dirty: false,
             measure: measure.max(10),
             keymap,
+            problems: Vec::new(),
             pending_offset: None,
             id_counter: 0,
             now: String::new(),
@@ -452,8 +456,14 @@ fn on_opened(
                 let file = n.file.unwrap_or_else(|| {
                     NotesFile::new(entry.key.clone(), entry.display_title().to_string(), "")
                 });
+                let newer = file.is_read_only().then(|| {
+                    format!(
+                        "{} was made by a newer marginote: its bookmarks are shown, new ones cannot be saved there",
+                        n.path.display()
+                    )
+                });
                 let mut dn = DocNotes::new(entry.key.clone(), n.path, file);
-                dn.problem = n.problem;
+                dn.problem = n.problem.or(newer);
                 dn
             });
             if let Some(n) = notes_state.as_mut() {
@@ -490,9 +500,7 @@ fn on_opened(
                     "{lost} bookmark(s) could not be placed in the changed text; kept in the Notes pane"
                 ));
             }
-            if problems.is_empty() {
-                app.message = None;
-            } else {
+            if !problems.is_empty() {
                 app.error(problems.join(" · "));
             }
             Vec::new()
@@ -555,6 +563,11 @@ fn move_reader(app: &mut App, a: Action) {
 }
 
 fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
+    // Confirmations last until the next key; problems stay until esc or
+    // the next message, so a startup problem is not missed.
+    if app.message.as_ref().is_some_and(|m| m.level == Level::Info) {
+        app.message = None;
+    }
     if let Some(prompt) = app.prompt.take() {
         return match a {
             Action::Confirm => add_bookmark(app, prompt),

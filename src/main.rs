@@ -145,12 +145,19 @@ fn run(args: Args) -> anyhow::Result<i32> {
     }
     if let Some(first) = problems.first() {
         let more = problems.len() - 1;
+        let help = app
+            .keymap
+            .hint(action::Context::Global, action::Action::Help);
         if more > 0 {
-            app.error(format!("{first} (and {more} more)"));
+            app.error(format!("{first} (and {more} more: press {help})"));
         } else {
             app.error(first);
         }
     }
+    app.problems = problems
+        .iter()
+        .map(|p| sanitize::sanitize_line(p, 300))
+        .collect();
 
     let (tx, rx) = mpsc::channel::<Input>();
     spawn_summaries(&app, tx.clone());
@@ -303,7 +310,7 @@ fn perform(
             Performed::Msg(Box::new(Msg::Resize(size.0, size.1)))
         }
         Effect::Redraw => {
-            let _ = terminal.clear();
+            term::full_redraw(terminal);
             Performed::Nothing
         }
     }

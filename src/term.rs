@@ -53,8 +53,19 @@ pub fn enter() -> io::Result<Tui> {
         return Err(e);
     }
     let mut t = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    t.clear()?;
+    full_redraw(&mut t);
     Ok(t)
+}
+
+/// Clears the screen and makes the next draw repaint every cell.
+///
+/// Not `Terminal::clear`: it first asks the terminal for the cursor
+/// position, which waits (up to seconds) for the input thread to let go of
+/// crossterm's event reader, then gives up before the repaint is forced.
+pub fn full_redraw(t: &mut Tui) {
+    if let Ok(size) = t.size() {
+        let _ = t.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height));
+    }
 }
 
 /// Undoes everything [`enter`] did; safe to call any number of times.
@@ -77,7 +88,7 @@ pub fn suspend(t: &mut Tui) {
     restore();
     let _ = signal_hook::low_level::raise(signal_hook::consts::signal::SIGTSTP);
     if enable().is_ok() {
-        let _ = t.clear();
+        full_redraw(t);
     }
 }
 

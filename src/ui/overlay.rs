@@ -147,6 +147,16 @@ pub fn help(frame: &mut Frame, app: &App, area: Rect, scroll: usize) {
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let mut lines: Vec<Line> = Vec::new();
+    if !app.problems.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "Problems found at startup",
+            theme::error(),
+        )));
+        for p in &app.problems {
+            lines.push(Line::from(Span::styled(format!("  {p}"), theme::error())));
+        }
+        lines.push(Line::raw(""));
+    }
     let rows = app.keymap.help_rows();
     let widest = rows
         .iter()
@@ -175,7 +185,12 @@ pub fn help(frame: &mut Frame, app: &App, area: Rect, scroll: usize) {
     }
     let max_scroll = lines.len().saturating_sub(usize::from(inner.height));
     let scroll = u16::try_from(scroll.min(max_scroll)).unwrap_or(0);
-    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .scroll((scroll, 0)),
+        inner,
+    );
 }
 
 fn context_title(c: Context) -> &'static str {
