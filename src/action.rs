@@ -92,7 +92,7 @@ impl Action {
     /// One-line description for the help overlay.
     pub fn description(self) -> &'static str {
         match self {
-            Action::Quit => "quit marginote (position and notes are already saved)",
+            Action::Quit => "quit (your place and notes are already saved)",
             Action::Help => "show or hide this help",
             Action::FocusNext => "focus the next pane",
             Action::FocusPrev => "focus the previous pane",
@@ -110,7 +110,7 @@ impl Action {
             Action::AddBookmark => "bookmark the passage at the reading cursor",
             Action::Delete => "delete the selected bookmark",
             Action::Undo => "undo the last delete",
-            Action::Cancel => "close the overlay or prompt, back to the reader",
+            Action::Cancel => "close help or a prompt, back to the reader",
             Action::Confirm => "accept the prompt",
         }
     }

@@ -1,0 +1,290 @@
+//! The run loop: terminal events and background results in, keymap →
+//! [`app::update`] → effects performed here (reading documents, saving
+//! notes and state, suspending) → draw.
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use ratatui::crossterm::event::{self, Event};
+
+use crate::app::{self, App, Effect, Msg, NotesLoad};
+use crate::library::{self, Source};
+use crate::storage::{self, DataDir, LoadOutcome, Store};
+use crate::{action, document, keymap, sanitize, term, ui};
+
+/// What the command line asked for.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub data_dir: Option<PathBuf>,
+    pub keymap: Option<PathBuf>,
+    pub measure: usize,
+}
+
+/// What the loop waits for.
+enum Input {
+    Term(Event),
+    Msg(Box<Msg>),
+}
+
+fn now() -> String {
+    jiff::ZonedDateTime::now()
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+pub fn run(args: Options) -> anyhow::Result<i32> {
+    let data = DataDir::resolve(
+        args.data_dir.clone(),
+        std::env::var_os(storage::DATA_DIR_ENV),
+    )?;
+    let store = Store::new();
+
+    let mut problems: Vec<String> = Vec::new();
+    let mut keymap = keymap::Keymap::defaults();
+    if let Some(dirs) = directories::ProjectDirs::from("", "", "marginote") {
+        let user = dirs.config_dir().join("keymap.toml");
+        problems.extend(keymap.merge_file(&user).into_iter().map(|p| p.message));
+    }
+    if let Some(path) = &args.keymap {
+        if path.exists() {
+            problems.extend(keymap.merge_file(path).into_iter().map(|p| p.message));
+        } else {
+            problems.push(format!(
+                "{}: keymap file not found; using the default keys",
+                path.display()
+            ));
+        }
+    }
+
+    let (entries, scan_problems) = if args.paths.is_empty() {
+        (library::bundled_entries(), Vec::new())
+    } else {
+        library::from_args(&args.paths)
+    };
+    problems.extend(scan_problems);
+
+    let mut state_read_only = false;
+    let state = match store.load_state(&data.state_path()) {
+        LoadOutcome::Missing => storage::StateFile::default(),
+        LoadOutcome::Loaded(s) => {
+            state_read_only = s.is_read_only();
+            s
+        }
+        LoadOutcome::Unreadable { problem } => {
+            state_read_only = true;
+            problems.push(format!(
+                "{problem} — reading positions will not be saved until it is fixed"
+            ));
+            storage::StateFile::default()
+        }
+    };
+
+    let mut app = App::new(entries, keymap, state, args.measure);
+    app.state_read_only = state_read_only;
+    for e in &mut app.entries {
+        let path = data.notes_path(&e.key, &e.name);
+        if let LoadOutcome::Loaded(n) = store.load_notes(&path) {
+            e.bookmarks = n.bookmarks.len();
+        }
+    }
+    if let Some(first) = problems.first() {
+        let more = problems.len() - 1;
+        let help = app
+            .keymap
+            .hint(action::Context::Global, action::Action::Help);
+        if more > 0 {
+            app.error(format!("{first} (and {more} more: press {help})"));
+        } else {
+            app.error(first);
+        }
+    }
+    app.problems = problems
+        .iter()
+        .map(|p| sanitize::sanitize_line(p, 300))
+        .collect();
+
+    let (tx, rx) = mpsc::channel::<Input>();
+    spawn_summaries(&app, tx.clone());
+    term::spawn_signal_listener({
+        let tx = tx.clone();
+        move |sig| tx.send(Input::Msg(Box::new(Msg::Signal(sig)))).is_ok()
+    })
+    .context("cannot listen for signals")?;
+
+    let mut terminal = term::enter().context("marginote needs an interactive terminal")?;
+    let input_tx = tx.clone();
+    std::thread::spawn(move || {
+        while let Ok(ev) = event::read() {
+            if input_tx.send(Input::Term(ev)).is_err() {
+                break;
+            }
+        }
+    });
+
+    let size = terminal.size().context("cannot read the terminal size")?;
+    let mut pending = vec![Msg::Resize(size.width, size.height)];
+    let startup = {
+        for m in pending.drain(..) {
+            app::update(&mut app, m, &now());
+        }
+        app.startup()
+    };
+    let mut effects = std::collections::VecDeque::from(startup);
+    let code = loop {
+        let mut exit = None;
+        while let Some(fx) = effects.pop_front() {
+            match perform(fx, &app, &data, &store, &mut terminal) {
+                Performed::Msg(m) => effects.extend(app::update(&mut app, *m, &now())),
+                Performed::Exit(c) => {
+                    exit = Some(c);
+                    break;
+                }
+                Performed::Nothing => {}
+            }
+        }
+        if let Some(c) = exit {
+            break c;
+        }
+        terminal
+            .draw(|f| ui::render(f, &app))
+            .context("cannot draw to the terminal")?;
+        let input = match rx.recv_timeout(Duration::from_secs(2)) {
+            Ok(i) => i,
+            Err(mpsc::RecvTimeoutError::Timeout) => Input::Msg(Box::new(Msg::Idle)),
+            Err(mpsc::RecvTimeoutError::Disconnected) => break 0,
+        };
+        let msg = match input {
+            Input::Msg(m) => Some(*m),
+            Input::Term(ev) => translate(&app, &ev),
+        };
+        if let Some(m) = msg {
+            effects.extend(app::update(&mut app, m, &now()));
+        }
+    };
+    drop(terminal);
+    term::restore();
+    Ok(code)
+}
+
+/// Terminal event → message, through the keymap (the only place keys mean
+/// anything). In a prompt, keys the prompt does not bind are typed.
+fn translate(app: &App, ev: &Event) -> Option<Msg> {
+    match ev {
+        Event::Key(k) => {
+            let contexts = app.contexts();
+            if let Some(a) = app.keymap.lookup(&contexts, k) {
+                return Some(Msg::Action(a));
+            }
+            if app.prompt.is_some() {
+                return keymap::text_edit(k).map(Msg::Text);
+            }
+            None
+        }
+        Event::Mouse(m) => keymap::mouse(m).map(|(kind, col, row)| Msg::Mouse { kind, col, row }),
+        Event::Resize(w, h) => Some(Msg::Resize(*w, *h)),
+        _ => None,
+    }
+}
+
+enum Performed {
+    Msg(Box<Msg>),
+    Exit(i32),
+    Nothing,
+}
+
+fn perform(
+    fx: Effect,
+    app: &App,
+    data: &DataDir,
+    store: &Store,
+    terminal: &mut term::Tui,
+) -> Performed {
+    match fx {
+        Effect::Open(index) => {
+            let Some(entry) = app.entries.get(index) else {
+                return Performed::Nothing;
+            };
+            let result = library::read_source(&entry.source)
+                .and_then(|bytes| document::Document::from_bytes(bytes, entry.format))
+                .map(Box::new);
+            let notes = result.is_ok().then(|| {
+                let path = data.notes_path(&entry.key, &entry.name);
+                match store.load_notes(&path) {
+                    LoadOutcome::Missing => NotesLoad {
+                        path,
+                        file: None,
+                        problem: None,
+                    },
+                    LoadOutcome::Loaded(f) => NotesLoad {
+                        path,
+                        file: Some(f),
+                        problem: None,
+                    },
+                    LoadOutcome::Unreadable { problem } => NotesLoad {
+                        path,
+                        file: None,
+                        problem: Some(problem),
+                    },
+                }
+            });
+            Performed::Msg(Box::new(Msg::Opened {
+                index,
+                result,
+                notes,
+            }))
+        }
+        Effect::SaveNotes { key, path, file } => {
+            let result = store
+                .save_notes(&path, &file)
+                .map(|saved| (saved.file, saved.moved_aside))
+                .map_err(|e| e.to_string());
+            Performed::Msg(Box::new(Msg::NotesSaved { key, result }))
+        }
+        Effect::SaveState(state) => {
+            let result = store
+                .save_state(&data.state_path(), &state)
+                .map(|_| ())
+                .map_err(|e| e.to_string());
+            Performed::Msg(Box::new(Msg::StateSaved(result)))
+        }
+        Effect::Quit(code) => Performed::Exit(code),
+        Effect::Suspend => {
+            term::suspend(terminal);
+            let size = terminal.size().map_or(app.size, |s| (s.width, s.height));
+            Performed::Msg(Box::new(Msg::Resize(size.0, size.1)))
+        }
+        Effect::Redraw => {
+            term::full_redraw(terminal);
+            Performed::Nothing
+        }
+    }
+}
+
+/// Fills in titles and word counts of folder documents in the background,
+/// so the first screen never waits on reading every file.
+fn spawn_summaries(app: &App, tx: mpsc::Sender<Input>) {
+    let jobs: Vec<(usize, Source, document::Format)> = app
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| matches!(e.source, Source::File(_)) && e.error.is_none())
+        .map(|(i, e)| (i, e.source.clone(), e.format))
+        .collect();
+    if jobs.is_empty() {
+        return;
+    }
+    std::thread::spawn(move || {
+        for (index, source, format) in jobs {
+            let result = library::summarize_entry(&source, format);
+            if tx
+                .send(Input::Msg(Box::new(Msg::Summary { index, result })))
+                .is_err()
+            {
+                break;
+            }
+        }
+    });
+}
