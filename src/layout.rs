@@ -175,7 +175,13 @@ pub fn wrap_block(block: &Block, width: usize) -> Vec<Row> {
         kind => {
             let pw_first = text_width(&block.prefix_first.text);
             let pw_rest = text_width(&block.prefix_rest.text);
-            let avail = width.saturating_sub(pw_first.max(pw_rest)).max(1);
+            // In a very narrow pane the text matters more than the indent.
+            let prefixed = pw_first.max(pw_rest) * 2 <= width;
+            let avail = if prefixed {
+                width - pw_first.max(pw_rest)
+            } else {
+                width
+            };
             let ranges = wrap_ranges(&block.text, avail);
             let mut widest = 0;
             for (i, (s, e)) in ranges.into_iter().enumerate() {
@@ -184,7 +190,11 @@ pub fn wrap_block(block: &Block, width: usize) -> Vec<Row> {
                 } else {
                     &block.prefix_rest
                 };
-                let mut spans = prefix_spans(prefix);
+                let mut spans = if prefixed {
+                    prefix_spans(prefix)
+                } else {
+                    Vec::new()
+                };
                 spans.extend(block.text.spans(s, e));
                 let src = if block.text.is_empty() {
                     block.src
@@ -217,7 +227,10 @@ fn table_rows(t: &Table, block: &Block, width: usize) -> Vec<Row> {
     if ncols == 0 {
         return vec![Row::blank(block.src)];
     }
-    let prefix_w = text_width(&block.prefix_rest.text);
+    let mut prefix_w = text_width(&block.prefix_rest.text);
+    if prefix_w * 2 > width {
+        prefix_w = 0;
+    }
     let avail = width.saturating_sub(prefix_w).max(1);
     let gaps = 3 * (ncols - 1);
     let mut widths: Vec<usize> = (0..ncols)
@@ -231,8 +244,13 @@ fn table_rows(t: &Table, block: &Block, width: usize) -> Vec<Row> {
                 .max(1)
         })
         .collect();
+    let prefix = if prefix_w > 0 {
+        prefix_spans(&block.prefix_rest)
+    } else {
+        Vec::new()
+    };
     if ncols * MIN_COLUMN + gaps > avail && ncols > 1 {
-        return stacked_rows(t, block, avail);
+        return stacked_rows(t, block, avail, &prefix);
     }
     while widths.iter().sum::<usize>() + gaps > avail {
         let Some((i, _)) = widths.iter().enumerate().max_by_key(|(_, w)| **w) else {
@@ -243,7 +261,6 @@ fn table_rows(t: &Table, block: &Block, width: usize) -> Vec<Row> {
         }
         widths[i] -= 1;
     }
-    let prefix = prefix_spans(&block.prefix_rest);
     let mut rows = Vec::new();
     for (ri, cells) in t.rows.iter().enumerate() {
         let wrapped: Vec<Vec<(usize, usize)>> = (0..ncols)
@@ -289,9 +306,8 @@ fn table_rows(t: &Table, block: &Block, width: usize) -> Vec<Row> {
     rows
 }
 
-fn stacked_rows(t: &Table, block: &Block, avail: usize) -> Vec<Row> {
+fn stacked_rows(t: &Table, block: &Block, avail: usize, prefix: &[(String, Style)]) -> Vec<Row> {
     let header = t.rows.first().filter(|_| t.header_rows > 0);
-    let prefix = prefix_spans(&block.prefix_rest);
     let mut rows = Vec::new();
     for (ri, cells) in t.rows.iter().enumerate().skip(t.header_rows) {
         if ri > t.header_rows {
@@ -309,7 +325,7 @@ fn stacked_rows(t: &Table, block: &Block, avail: usize) -> Vec<Row> {
                 text.push_decoration(&s, st, block.src);
             }
             for (s, e) in wrap_ranges(&text, avail) {
-                let mut spans = prefix.clone();
+                let mut spans = prefix.to_vec();
                 spans.extend(text.spans(s, e));
                 rows.push(Row {
                     spans,

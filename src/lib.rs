@@ -23,6 +23,8 @@ pub mod layout;
 pub mod library;
 pub mod markdown;
 pub mod notes;
+#[cfg(test)]
+mod proptests;
 pub mod reader;
 pub mod richtext;
 pub mod runner;
