@@ -22,8 +22,12 @@ fn main() {
     for n in &names {
         println!("cargo:rerun-if-changed=essays/{n}");
         let path = essays.join(n);
-        writeln!(out, "    ({n:?}, include_str!({:?})),", path.display().to_string())
-            .expect("write to string");
+        writeln!(
+            out,
+            "    ({n:?}, include_str!({:?})),",
+            path.display().to_string()
+        )
+        .expect("write to string");
     }
     out.push_str("];\n");
     let dest = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("essays.rs");

@@ -220,7 +220,7 @@ impl Document {
         let src = self.source();
         let end = end.min(src.len());
         let mut s = start.min(end);
-        while s > 0 && is_continuation(src[s]) {
+        while s > 0 && s < src.len() && is_continuation(src[s]) {
             s -= 1;
         }
         let mut e = end;
@@ -510,17 +510,7 @@ pub fn summarize(bytes: &[u8], format: Format) -> Summary {
     let head = head.trim_start_matches('\u{FEFF}');
     let mut title = None;
     if format == Format::Markdown {
-        title = head
-            .lines()
-            .find(|l| l.trim_start().starts_with('#'))
-            .map(|l| {
-                l.trim()
-                    .trim_start_matches('#')
-                    .trim_end_matches('#')
-                    .trim()
-                    .to_string()
-            })
-            .filter(|t| !t.is_empty());
+        title = first_heading(head);
     }
     if title.is_none() {
         title = head
@@ -541,6 +531,25 @@ pub fn summarize(bytes: &[u8], format: Format) -> Summary {
         title,
         words: count_words(bytes),
     }
+}
+
+/// The text of the first Markdown heading, with entities decoded and
+/// emphasis markers gone.
+fn first_heading(source: &str) -> Option<String> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut title: Option<String> = None;
+    for event in Parser::new(source) {
+        match (event, title.as_mut()) {
+            (Event::Start(Tag::Heading { .. }), None) => title = Some(String::new()),
+            (Event::Text(t) | Event::Code(t), Some(s)) => s.push_str(&t),
+            (Event::SoftBreak | Event::HardBreak, Some(s)) => s.push(' '),
+            (Event::End(TagEnd::Heading(_)), Some(_)) => break,
+            _ => {}
+        }
+    }
+    title
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
 }
 
 fn count_words(bytes: &[u8]) -> usize {
@@ -611,6 +620,13 @@ mod tests {
             id = d.next_block(i);
         }
         out
+    }
+
+    #[test]
+    fn excerpt_at_the_very_end_is_empty_not_a_panic() {
+        let d = text_doc("line one\nline two");
+        assert_eq!(d.excerpt(d.len(), d.len() + 32), "");
+        assert_eq!(d.excerpt(9, 100), "line two");
     }
 
     #[test]
