@@ -58,6 +58,8 @@ pub enum Level {
 pub struct Message {
     pub text: String,
     pub level: Level,
+    /// A startup problem: kept until esc, even when a document opens.
+    pub sticky: bool,
 }
 
 /// A one-line prompt: the bookmark label.
@@ -272,6 +274,7 @@ impl App {
         self.message = Some(Message {
             text: sanitize_line(text.as_ref(), MESSAGE_CHARS),
             level: Level::Info,
+            sticky: false,
         });
     }
 
@@ -279,7 +282,16 @@ impl App {
         self.message = Some(Message {
             text: sanitize_line(text.as_ref(), MESSAGE_CHARS),
             level: Level::Error,
+            sticky: false,
         });
+    }
+
+    /// A problem found at startup: it stays until the user dismisses it.
+    pub fn startup_problem(&mut self, text: impl AsRef<str>) {
+        self.error(text);
+        if let Some(m) = self.message.as_mut() {
+            m.sticky = true;
+        }
     }
 
     pub fn open_entry(&self) -> Option<&Entry> {
@@ -502,6 +514,9 @@ fn on_opened(
             }
             if !problems.is_empty() {
                 app.error(problems.join(" · "));
+            } else if app.message.as_ref().is_some_and(|m| !m.sticky) {
+                // A problem with the previous document is stale now.
+                app.message = None;
             }
             Vec::new()
         }

@@ -451,12 +451,17 @@ impl Layout {
         let block = doc.block_at(offset)?;
         let rows = self.rows(doc, block);
         let gap = doc.block(block).gap_before as usize;
+        // The last row starting at or before the offset; among rows with
+        // the same start (a heading's rule, a table's lines) the first.
         let mut row = gap.min(rows.len().saturating_sub(1));
+        let mut best: Option<usize> = None;
         for (i, r) in rows.iter().enumerate().skip(gap) {
-            if r.src <= offset {
-                row = i;
-            } else {
+            if r.src > offset {
                 break;
+            }
+            if best.is_none_or(|b| r.src > b) {
+                best = Some(r.src);
+                row = i;
             }
         }
         Some(Pos { block, row })

@@ -71,11 +71,12 @@ impl Entry {
     pub fn length_label(&self) -> Option<String> {
         let words = self.words?;
         let minutes = words.div_ceil(WORDS_PER_MINUTE).max(1);
-        Some(format!(
-            "{} words · {} min",
-            group_thousands(words),
-            minutes
-        ))
+        let time = match minutes {
+            m if m < 60 => format!("{m} min"),
+            m if m % 60 == 0 || m >= 600 => format!("{} h", m.div_ceil(60)),
+            m => format!("{} h {} min", m / 60, m % 60),
+        };
+        Some(format!("{} words · {time}", group_thousands(words)))
     }
 
     pub fn apply_summary(&mut self, info: Result<(Summary, usize), DocError>) {
@@ -369,6 +370,18 @@ mod tests {
         assert!(matches!(r, Err(DocError::Binary { .. })), "{r:?}");
         let (entries, _) = from_args(&[dir.path().join("missing.md")]);
         assert_eq!(entries[0].error, Some(DocError::NotFound));
+    }
+
+    #[test]
+    fn reading_time_reads_naturally() {
+        let label = |words| {
+            let mut e = bundled_entry("x.txt", "x");
+            e.words = Some(words);
+            e.length_label().unwrap_or_default()
+        };
+        assert_eq!(label(460), "460 words · 2 min");
+        assert_eq!(label(23_000), "23,000 words · 1 h 40 min");
+        assert_eq!(label(11_744_927), "11,744,927 words · 852 h");
     }
 
     #[test]

@@ -82,6 +82,9 @@ impl Reader {
         if len == 0 || (self.at_end && self.cursor + 1 >= self.visible.len()) {
             return 100;
         }
+        if self.cursor == 0 && self.doc.first_block() == Some(self.top.block) && self.top.row == 0 {
+            return 0;
+        }
         ((self.cursor_offset() as u128 * 100) / len as u128).min(100) as u8
     }
 
@@ -156,10 +159,24 @@ impl Reader {
         self.place_cursor_on(cursor_src);
     }
 
-    /// Puts the cursor on the visible row holding `offset`, if any.
+    /// Puts the cursor on the visible row holding `offset`: the last row
+    /// starting at or before it, the first text row of rows sharing that
+    /// start.
     fn place_cursor_on(&mut self, offset: usize) {
-        let found = self.visible.iter().rposition(|r| r.src <= offset);
-        if let Some(i) = found {
+        let best = self
+            .visible
+            .iter()
+            .map(|r| r.src)
+            .filter(|&s| s <= offset)
+            .max();
+        let Some(b) = best else { return };
+        // Blank rows above a block share its start; the text row is meant.
+        let i = self
+            .visible
+            .iter()
+            .position(|r| r.src == b && !r.spans.is_empty())
+            .or_else(|| self.visible.iter().position(|r| r.src == b));
+        if let Some(i) = i {
             self.cursor = i;
         }
     }

@@ -96,9 +96,9 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
             .keymap
             .hint(action::Context::Global, action::Action::Help);
         if more > 0 {
-            app.error(format!("{first} (and {more} more: press {help})"));
+            app.startup_problem(format!("{first} (and {more} more: press {help})"));
         } else {
-            app.error(first);
+            app.startup_problem(first);
         }
     }
     app.problems = problems
