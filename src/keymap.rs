@@ -11,7 +11,6 @@
 //! which echoes the offending line raw (RELIABILITY T1).
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
 use std::io::Read as _;
 use std::ops::Range;
 use std::path::Path;
@@ -26,8 +25,10 @@ use crate::action::{Action, Context, MouseKind, TextEdit};
 
 mod key;
 
+#[cfg(test)]
+pub(crate) use key::is_unprintable;
+
 pub use key::Key;
-use key::is_unprintable;
 
 /// The shipped keymap, compiled in.
 pub const DEFAULT_KEYMAP: &str = include_str!("../keymap.toml");
@@ -500,7 +501,9 @@ impl<'t> Reporter<'t> {
             self.dropped += 1;
             return;
         }
-        let (line, column) = span.map(|s| line_column(self.text, s.start)).unzip();
+        let (line, column) = span
+            .map(|s| crate::sanitize::line_column(self.text.as_bytes(), s.start))
+            .unzip();
         let message = match (line, column) {
             // A syntax error can sit anywhere in a line; point at it.
             (Some(line), Some(column)) if kind == ProblemKind::InvalidToml => {
@@ -536,62 +539,19 @@ impl<'t> Reporter<'t> {
     }
 }
 
-/// 1-based line and character column of a byte offset. Works on bytes so an
-/// offset off a char boundary cannot panic.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text.as_bytes()[..offset.min(text.len())];
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    // UTF-8 continuation bytes (0b10xx_xxxx) do not start a character.
-    let column = before[line_start..]
-        .iter()
-        .filter(|&&b| b & 0xC0 != 0x80)
-        .count()
-        + 1;
-    (line, column)
-}
-
 /// User input for a message: escaped, at most [`MAX_QUOTE`] chars, quoted.
 fn quote(text: &str) -> String {
     format!("\"{}\"", escape(text, MAX_QUOTE))
 }
 
-/// Escapes controls and invisible characters visibly (ESC → ␛, U+009B →
-/// `<9B>`, U+202E → `⟨U+202E⟩`, as RELIABILITY T3 shows them) and cuts the
-/// text to `max` source characters, marking a cut with `…`.
+/// Untrusted text for a message, made visible and cut to `max` characters.
 fn escape(text: &str, max: usize) -> String {
-    let mut out = String::new();
-    for (i, c) in text.chars().enumerate() {
-        if i + 1 == max && text.chars().nth(max).is_some() {
-            out.push('…');
-            break;
-        }
-        match c {
-            '\0'..='\u{1F}' => out.extend(char::from_u32(0x2400 + u32::from(c))),
-            '\u{7F}' => out.push('␡'),
-            '\u{80}'..='\u{9F}' => {
-                let _ = write!(out, "<{:02X}>", u32::from(c));
-            }
-            c if is_unprintable(c) => {
-                let _ = write!(out, "⟨U+{:04X}⟩", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out
+    crate::sanitize::sanitize_line(text, max)
 }
 
 /// Like [`escape`] but keeps the end, where a path's file name is.
 fn escape_tail(text: &str, max: usize) -> String {
-    let count = text.chars().count();
-    if count <= max {
-        return escape(text, max);
-    }
-    let tail: String = text.chars().skip(count + 1 - max).collect();
-    format!("…{}", escape(&tail, max))
+    crate::sanitize::sanitize_tail(text, max)
 }
 
 /// A key typed into a text prompt that the prompt context does not bind:
@@ -873,7 +833,10 @@ mod tests {
             assert!(!problems.is_empty(), "{text:?} should be reported");
             for problem in problems {
                 let message = &problem.message;
-                let bad: Vec<char> = message.chars().filter(|c| is_unprintable(*c)).collect();
+                let bad: Vec<char> = message
+                    .chars()
+                    .filter(|c| key::is_unprintable(*c))
+                    .collect();
                 assert!(bad.is_empty(), "T1: controls {bad:?} in {message:?}");
             }
         }

@@ -250,6 +250,35 @@ pub fn sanitize_line(input: &str, max_chars: usize) -> String {
     out
 }
 
+/// Like [`sanitize_line`] but keeps the end, where a path's file name is.
+pub fn sanitize_tail(input: &str, max_chars: usize) -> String {
+    let count = input.chars().count();
+    if count <= max_chars {
+        return sanitize_line(input, max_chars);
+    }
+    let tail: String = input.chars().skip(count + 1 - max_chars).collect();
+    format!("…{}", sanitize_line(&tail, max_chars.saturating_sub(1)))
+}
+
+/// 1-based line and column (in characters) of byte offset `at`, for
+/// messages about a file. Works on bytes, so an offset off a char boundary
+/// cannot panic.
+pub fn line_column(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = &bytes[..at.min(bytes.len())];
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    // UTF-8 continuation bytes (0b10xx_xxxx) do not start a character.
+    let column = before[line_start..]
+        .iter()
+        .filter(|&&b| b & 0xC0 != 0x80)
+        .count()
+        + 1;
+    (line, column)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

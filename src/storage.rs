@@ -1001,7 +1001,7 @@ fn outcome_from_bytes<T: Document>(path: &Path, bytes: &[u8]) -> LoadOutcome<T> 
                 );
             }
             message.push_str(&flaw.message);
-            let at = flaw.at.map(|at| line_column(bytes, at));
+            let at = flaw.at.map(|at| crate::sanitize::line_column(bytes, at));
             LoadOutcome::Unreadable {
                 problem: problem(path, at, &message),
             }
@@ -1022,60 +1022,14 @@ fn problem(path: &Path, at: Option<(usize, usize)>, message: &str) -> String {
     truncate_chars(out, MAX_PROBLEM_CHARS)
 }
 
-/// 1-based line and column (in characters) of byte offset `at`.
-fn line_column(bytes: &[u8], at: usize) -> (usize, usize) {
-    let before = &bytes[..at.min(bytes.len())];
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let column = before[line_start..]
-        .iter()
-        .filter(|&&b| b & 0xC0 != 0x80)
-        .count()
-        + 1;
-    (line, column)
-}
-
-/// A path fit for a one-line message: cleaned, and only its tail if long.
+/// A path fit for a one-line message: sanitised, and only its tail if long.
 fn shown(path: &Path) -> String {
-    let text = cleaned(&path.to_string_lossy());
-    let count = text.chars().count();
-    if count <= MAX_PATH_CHARS {
-        return text;
-    }
-    let tail: String = text.chars().skip(count - (MAX_PATH_CHARS - 1)).collect();
-    format!("…{tail}")
+    crate::sanitize::sanitize_tail(&path.to_string_lossy(), MAX_PATH_CHARS)
 }
 
-/// Untrusted text made safe for a one-line message: line breaks and tabs
-/// become spaces; other controls (C0, DEL, C1) and invisible format
-/// characters (bidi, zero-width, tags) become `\u{..}` escapes. Only the
-/// first few hundred chars are looked at, as messages are cut to 200 anyway.
+/// Untrusted text made safe for a one-line message (see `sanitize`).
 fn cleaned(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars().take(4 * MAX_PROBLEM_CHARS) {
-        match c {
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() || is_invisible_format(c) => {
-                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn is_invisible_format(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200b}'..='\u{200f}'
-            | '\u{2028}'..='\u{202e}'
-            | '\u{2060}'..='\u{2069}'
-            | '\u{feff}'
-            | '\u{e0000}'..='\u{e007f}'
-    )
+    crate::sanitize::sanitize_line(text, 4 * MAX_PROBLEM_CHARS)
 }
 
 fn truncate_chars(text: String, max: usize) -> String {

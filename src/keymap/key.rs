@@ -187,7 +187,7 @@ fn single<T>(mut items: impl Iterator<Item = T>) -> Option<T> {
 
 /// Controls (C0, DEL, C1) and characters that are invisible or reorder text
 /// (zero-width, bidi, BOM, tags): useless as keys, dangerous in messages.
-pub(super) fn is_unprintable(c: char) -> bool {
+pub(crate) fn is_unprintable(c: char) -> bool {
     c.is_control()
         || matches!(c,
             '\u{AD}' | '\u{61C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'

@@ -1455,7 +1455,7 @@ fn check_problem(bytes: &[u8]) -> Result<(), TestCaseError> {
         prop_assert!(
             !problem
                 .chars()
-                .any(|c| c.is_control() || is_invisible_format(c)),
+                .any(|c| c.is_control() || crate::keymap::is_unprintable(c)),
             "{:?}",
             problem
         );
