@@ -137,6 +137,11 @@ pub enum Msg {
         index: usize,
         result: Result<(crate::document::Summary, usize), DocError>,
     },
+    /// How many bookmarks a library entry's notes file holds.
+    Bookmarks {
+        index: usize,
+        count: usize,
+    },
     /// Nothing happened for a while: a good moment to save the position.
     Idle,
     /// SIGTERM, SIGHUP, SIGINT, SIGQUIT: save and leave.
@@ -426,6 +431,15 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
                 {
                     e.progress = Some(((p.anchor.offset * 100) / size).min(100) as u8);
                 }
+            }
+            Vec::new()
+        }
+        Msg::Bookmarks { index, count } => {
+            // The open document's count is live; the scan may be older.
+            if app.open != Some(index)
+                && let Some(e) = app.entries.get_mut(index)
+            {
+                e.bookmarks = count;
             }
             Vec::new()
         }

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use ratatui::crossterm::event::{self, Event};
@@ -13,6 +13,9 @@ use crate::app::{self, App, Effect, Msg, NotesLoad};
 use crate::library::{self, Source};
 use crate::storage::{self, DataDir, LoadOutcome, Store};
 use crate::{action, document, keymap, sanitize, term, ui};
+
+/// Longest a burst of inputs is handled before the screen is drawn.
+const FRAME: Duration = Duration::from_millis(16);
 
 /// What the command line asked for.
 #[derive(Debug, Clone, Default)]
@@ -84,12 +87,6 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
 
     let mut app = App::new(entries, keymap, state, args.measure);
     app.state_read_only = state_read_only;
-    for e in &mut app.entries {
-        let path = data.notes_path(&e.key, &e.name);
-        if let LoadOutcome::Loaded(n) = store.load_notes(&path) {
-            e.bookmarks = n.bookmarks.len();
-        }
-    }
     if let Some(first) = problems.first() {
         let more = problems.len() - 1;
         let help = app
@@ -107,7 +104,7 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
         .collect();
 
     let (tx, rx) = mpsc::channel::<Input>();
-    spawn_summaries(&app, tx.clone());
+    spawn_summaries(&app, &data, tx.clone());
     term::spawn_signal_listener({
         let tx = tx.clone();
         move |sig| tx.send(Input::Msg(Box::new(Msg::Signal(sig)))).is_ok()
@@ -133,35 +130,49 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
         app.startup()
     };
     let mut effects = std::collections::VecDeque::from(startup);
-    let code = loop {
-        let mut exit = None;
-        while let Some(fx) = effects.pop_front() {
-            match perform(fx, &app, &data, &store, &mut terminal) {
-                Performed::Msg(m) => effects.extend(app::update(&mut app, *m, &now())),
-                Performed::Exit(c) => {
-                    exit = Some(c);
+    let code = 'run: loop {
+        // Carry out effects (and what their results cause) until none is
+        // left, then take every input already waiting before drawing once:
+        // a burst of background results costs one frame, not one each.
+        let mut waited = false;
+        let mut deadline = Instant::now();
+        loop {
+            while let Some(fx) = effects.pop_front() {
+                match perform(fx, &app, &data, &store, &mut terminal) {
+                    Performed::Msg(m) => effects.extend(app::update(&mut app, *m, &now())),
+                    Performed::Exit(c) => break 'run c,
+                    Performed::Nothing => {}
+                }
+            }
+            let input = if waited {
+                // Draw at least every frame's worth of time.
+                if Instant::now() > deadline {
                     break;
                 }
-                Performed::Nothing => {}
+                match rx.try_recv() {
+                    Ok(i) => i,
+                    Err(_) => break,
+                }
+            } else {
+                terminal
+                    .draw(|f| ui::render(f, &app))
+                    .context("cannot draw to the terminal")?;
+                waited = true;
+                let got = rx.recv_timeout(Duration::from_secs(2));
+                deadline = Instant::now() + FRAME;
+                match got {
+                    Ok(i) => i,
+                    Err(mpsc::RecvTimeoutError::Timeout) => Input::Msg(Box::new(Msg::Idle)),
+                    Err(mpsc::RecvTimeoutError::Disconnected) => break 'run 0,
+                }
+            };
+            let msg = match input {
+                Input::Msg(m) => Some(*m),
+                Input::Term(ev) => translate(&app, &ev),
+            };
+            if let Some(m) = msg {
+                effects.extend(app::update(&mut app, m, &now()));
             }
-        }
-        if let Some(c) = exit {
-            break c;
-        }
-        terminal
-            .draw(|f| ui::render(f, &app))
-            .context("cannot draw to the terminal")?;
-        let input = match rx.recv_timeout(Duration::from_secs(2)) {
-            Ok(i) => i,
-            Err(mpsc::RecvTimeoutError::Timeout) => Input::Msg(Box::new(Msg::Idle)),
-            Err(mpsc::RecvTimeoutError::Disconnected) => break 0,
-        };
-        let msg = match input {
-            Input::Msg(m) => Some(*m),
-            Input::Term(ev) => translate(&app, &ev),
-        };
-        if let Some(m) = msg {
-            effects.extend(app::update(&mut app, m, &now()));
         }
     };
     drop(terminal);
@@ -265,25 +276,43 @@ fn perform(
 
 /// Fills in titles and word counts of folder documents in the background,
 /// so the first screen never waits on reading every file.
-fn spawn_summaries(app: &App, tx: mpsc::Sender<Input>) {
-    let jobs: Vec<(usize, Source, document::Format)> = app
+fn spawn_summaries(app: &App, data: &DataDir, tx: mpsc::Sender<Input>) {
+    struct Job {
+        index: usize,
+        summarize: Option<(Source, document::Format)>,
+        notes: PathBuf,
+    }
+    let jobs: Vec<Job> = app
         .entries
         .iter()
         .enumerate()
-        .filter(|(_, e)| matches!(e.source, Source::File(_)) && e.error.is_none())
-        .map(|(i, e)| (i, e.source.clone(), e.format))
+        .map(|(index, e)| Job {
+            index,
+            summarize: (matches!(e.source, Source::File(_)) && e.error.is_none())
+                .then(|| (e.source.clone(), e.format)),
+            notes: data.notes_path(&e.key, &e.name),
+        })
         .collect();
-    if jobs.is_empty() {
-        return;
-    }
     std::thread::spawn(move || {
-        for (index, source, format) in jobs {
-            let result = library::summarize_entry(&source, format);
-            if tx
-                .send(Input::Msg(Box::new(Msg::Summary { index, result })))
-                .is_err()
-            {
-                break;
+        let store = Store::new();
+        for job in jobs {
+            let index = job.index;
+            let bookmarks = match store.load_notes(&job.notes) {
+                LoadOutcome::Loaded(n) => n.bookmarks.len(),
+                _ => 0,
+            };
+            let mut msgs = vec![Msg::Bookmarks {
+                index,
+                count: bookmarks,
+            }];
+            if let Some((source, format)) = job.summarize {
+                let result = library::summarize_entry(&source, format);
+                msgs.push(Msg::Summary { index, result });
+            }
+            for m in msgs {
+                if tx.send(Input::Msg(Box::new(m))).is_err() {
+                    return;
+                }
             }
         }
     });
