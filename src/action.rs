@@ -31,6 +31,17 @@ pub enum Action {
     Undo,
     Cancel,
     Confirm,
+    Annotate,
+    NoteDocument,
+    Select,
+    Highlight,
+    Copy,
+    Edit,
+    Filter,
+    ToggleScope,
+    Export,
+    Save,
+    Newline,
 }
 
 impl Action {
@@ -56,6 +67,17 @@ impl Action {
         Action::Undo,
         Action::Cancel,
         Action::Confirm,
+        Action::Annotate,
+        Action::NoteDocument,
+        Action::Select,
+        Action::Highlight,
+        Action::Copy,
+        Action::Edit,
+        Action::Filter,
+        Action::ToggleScope,
+        Action::Export,
+        Action::Save,
+        Action::Newline,
     ];
 
     /// The snake_case name used in `keymap.toml`.
@@ -81,6 +103,17 @@ impl Action {
             Action::Undo => "undo",
             Action::Cancel => "cancel",
             Action::Confirm => "confirm",
+            Action::Annotate => "annotate",
+            Action::NoteDocument => "note_document",
+            Action::Select => "select",
+            Action::Highlight => "highlight",
+            Action::Copy => "copy",
+            Action::Edit => "edit",
+            Action::Filter => "filter",
+            Action::ToggleScope => "toggle_scope",
+            Action::Export => "export",
+            Action::Save => "save",
+            Action::Newline => "newline",
         }
     }
 
@@ -112,6 +145,17 @@ impl Action {
             Action::Undo => "undo the last delete",
             Action::Cancel => "close help or a prompt, back to the reader",
             Action::Confirm => "accept the prompt",
+            Action::Annotate => "write a note on the passage at the cursor (or the selection)",
+            Action::NoteDocument => "write a note on the whole document",
+            Action::Select => "start selecting a passage; move to extend it",
+            Action::Highlight => "highlight the selected passage",
+            Action::Copy => "copy the selected passage to the clipboard (OSC 52)",
+            Action::Edit => "edit the selected note",
+            Action::Filter => "filter the notes by text or #tag",
+            Action::ToggleScope => "show the notes of this document / of all documents",
+            Action::Export => "export the notes shown as a Markdown study sheet",
+            Action::Save => "save the note",
+            Action::Newline => "start a new line in the note",
         }
     }
 }
@@ -128,6 +172,10 @@ pub enum Context {
     Prompt,
     /// The help overlay.
     Help,
+    /// While a passage is being selected in the reader.
+    Select,
+    /// The note editor: unbound keys edit the text.
+    Editor,
 }
 
 impl Context {
@@ -138,6 +186,8 @@ impl Context {
         Context::Notes,
         Context::Prompt,
         Context::Help,
+        Context::Select,
+        Context::Editor,
     ];
 
     /// The table name used in `keymap.toml`.
@@ -149,6 +199,8 @@ impl Context {
             Context::Notes => "notes",
             Context::Prompt => "prompt",
             Context::Help => "help",
+            Context::Select => "select",
+            Context::Editor => "editor",
         }
     }
 

@@ -12,10 +12,13 @@ use crate::document::{DocError, Document};
 use crate::keymap::Keymap;
 use crate::library::Entry;
 use crate::notes::{DocNotes, make_anchor};
+
+mod study;
 use crate::reader::Reader;
 use crate::sanitize::sanitize_line;
-use crate::storage::{Bookmark, NotesFile, Position, StateFile};
+use crate::storage::{NotesFile, Position, StateFile};
 use crate::ui::{self, Panes};
+pub use study::{EditTarget, Editor, ExportDoc, OtherNotes, Scope, ScopedItem, first_words};
 
 /// Default reading measure in columns.
 pub const DEFAULT_MEASURE: usize = 80;
@@ -62,7 +65,16 @@ pub struct Message {
     pub sticky: bool,
 }
 
-/// A one-line prompt: the bookmark label.
+/// What a one-line prompt is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptKind {
+    /// A bookmark's label, for the passage at `offset`.
+    BookmarkLabel { offset: usize },
+    /// The Notes pane's filter.
+    Filter,
+}
+
+/// A one-line prompt in the status line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prompt {
     pub label: &'static str,
@@ -70,11 +82,20 @@ pub struct Prompt {
     pub default: String,
     pub input: Vec<char>,
     pub cursor: usize,
-    /// Source offset the bookmark will be anchored at.
-    pub offset: usize,
+    pub kind: PromptKind,
 }
 
 impl Prompt {
+    pub fn new(label: &'static str, default: String, kind: PromptKind) -> Prompt {
+        Prompt {
+            label,
+            default,
+            input: Vec::new(),
+            cursor: 0,
+            kind,
+        }
+    }
+
     fn edit(&mut self, e: TextEdit) {
         match e {
             TextEdit::Insert(c) => {
@@ -115,6 +136,12 @@ impl Prompt {
 pub enum Msg {
     Action(Action),
     Text(TextEdit),
+    /// A key typed into the note editor.
+    EditorInput(ratatui_textarea::Input),
+    /// The notes files of every document (for the all-documents list).
+    AllNotes(Vec<OtherNotes>),
+    /// A study sheet was written (or why not).
+    Exported(Result<PathBuf, String>),
     Mouse {
         kind: MouseKind,
         col: u16,
@@ -153,6 +180,9 @@ pub struct NotesLoad {
     pub path: PathBuf,
     pub file: Option<NotesFile>,
     pub problem: Option<String>,
+    /// The notes were found under another name (the document was moved or
+    /// renamed): that file is retired once they are saved under this one.
+    pub adopted_from: Option<PathBuf>,
 }
 
 /// What the run loop must do.
@@ -163,7 +193,19 @@ pub enum Effect {
         key: String,
         path: PathBuf,
         file: NotesFile,
+        /// A notes file to remove once this one is saved (see
+        /// [`NotesLoad::adopted_from`]).
+        retire: Option<PathBuf>,
     },
+    /// Read every document's notes file, for the all-documents list.
+    LoadAllNotes,
+    /// Write a study sheet of these documents' notes.
+    Export {
+        docs: Vec<ExportDoc>,
+        name: String,
+    },
+    /// Put text on the clipboard (OSC 52).
+    Copy(String),
     SaveState(StateFile),
     Quit(i32),
     Suspend,
@@ -185,6 +227,16 @@ pub struct App {
     /// Why the selected document could not be opened, shown in the reader.
     pub open_error: Option<String>,
     pub notes: Option<DocNotes>,
+    /// A passage being selected: the source span of the row where it began.
+    pub selection: Option<(usize, usize)>,
+    pub editor: Option<Editor>,
+    pub scope: Scope,
+    /// Other documents' notes, loaded when the all-documents scope is shown.
+    pub all_notes: Vec<OtherNotes>,
+    /// Selection in the all-documents list.
+    all_selected: usize,
+    /// A notes file to retire after the next successful save.
+    retire: Option<PathBuf>,
     pub focus: Focus,
     pub overlay: Overlay,
     pub prompt: Option<Prompt>,
@@ -215,6 +267,12 @@ impl App {
             open: None,
             open_error: None,
             notes: None,
+            selection: None,
+            editor: None,
+            scope: Scope::ThisDocument,
+            all_notes: Vec::new(),
+            all_selected: 0,
+            retire: None,
             focus: Focus::Reader,
             overlay: Overlay::None,
             prompt: None,
@@ -260,6 +318,9 @@ impl App {
         if self.prompt.is_some() {
             return vec![Context::Prompt];
         }
+        if self.editor.is_some() {
+            return vec![Context::Editor];
+        }
         if let Overlay::Help { .. } = self.overlay {
             return vec![Context::Help, Context::Global];
         }
@@ -268,7 +329,35 @@ impl App {
             Focus::Reader => Context::Reader,
             Focus::Notes => Context::Notes,
         };
+        if self.selection.is_some() && self.focus == Focus::Reader {
+            return vec![Context::Select, Context::Global];
+        }
         vec![pane, Context::Global]
+    }
+
+    /// The selected row of the Notes pane (in the current scope).
+    pub fn notes_selected(&self) -> usize {
+        match self.scope {
+            Scope::ThisDocument => self.notes.as_ref().map_or(0, |n| n.selected),
+            Scope::AllDocuments => self.all_selected,
+        }
+    }
+
+    fn set_notes_selected(&mut self, i: usize) {
+        match self.scope {
+            Scope::ThisDocument => {
+                if let Some(n) = self.notes.as_mut() {
+                    n.selected = i;
+                }
+            }
+            Scope::AllDocuments => self.all_selected = i,
+        }
+    }
+
+    fn clamp_notes_selection(&mut self) {
+        let len = self.notes_items().len();
+        let i = self.notes_selected().min(len.saturating_sub(1));
+        self.set_notes_selected(i);
     }
 
     pub fn panes(&self) -> Panes {
@@ -355,18 +444,29 @@ impl App {
         let (Some(n), Some(r)) = (self.notes.as_mut(), self.reader.as_ref()) else {
             return Vec::new();
         };
-        n.file.fingerprint = crate::notes::fingerprint(&r.doc);
+        n.file.fingerprint = crate::anchor::fingerprint(&r.doc);
+        if let Some(e) = self.open.and_then(|i| self.entries.get_mut(i)) {
+            e.bookmarks = n.len();
+        }
         vec![Effect::SaveNotes {
             key: n.key.clone(),
             path: n.path.clone(),
             file: n.file.clone(),
+            retire: self.retire.clone(),
         }]
     }
 
-    fn new_id(&mut self) -> String {
+    /// A new entry id: kind letter, time, process and a counter, so two
+    /// windows never make the same id.
+    fn new_id(&mut self, kind: char) -> String {
         self.id_counter = self.id_counter.wrapping_add(1);
-        let stamp: String = self.now.chars().filter(char::is_ascii_digit).collect();
-        format!("b{stamp}-{}-{}", std::process::id(), self.id_counter)
+        let stamp: String = self
+            .now
+            .chars()
+            .take(19)
+            .filter(char::is_ascii_digit)
+            .collect();
+        format!("{kind}{stamp}-{}-{}", std::process::id(), self.id_counter)
     }
 }
 
@@ -378,6 +478,22 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
         Msg::Text(e) => {
             if let Some(p) = app.prompt.as_mut() {
                 p.edit(e);
+            }
+            Vec::new()
+        }
+        Msg::EditorInput(input) => {
+            study::editor_input(app, input);
+            Vec::new()
+        }
+        Msg::AllNotes(all) => {
+            app.all_notes = all;
+            app.clamp_notes_selection();
+            Vec::new()
+        }
+        Msg::Exported(result) => {
+            match result {
+                Ok(path) => app.info(format!("study sheet written to {}", path.display())),
+                Err(e) => app.error(format!("study sheet not written: {e}")),
             }
             Vec::new()
         }
@@ -395,7 +511,8 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
         Msg::NotesSaved { key, result } => {
             match result {
                 Ok((file, moved)) => {
-                    let count = file.bookmarks.len();
+                    let count = file.entry_count();
+                    app.retire = None;
                     if let Some(n) = app.notes.as_mut().filter(|n| n.key == key) {
                         let doc = app.reader.as_ref().map(|r| &r.doc);
                         n.replace_file(file, doc);
@@ -406,12 +523,12 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
                     }
                     if let Some(m) = moved {
                         app.info(format!(
-                            "the unreadable notes file was kept as {}; bookmarks are saved in a new one",
+                            "the unreadable notes file was kept as {}; your notes are saved in a new one",
                             m.display()
                         ));
                     }
                 }
-                Err(e) => app.error(format!("{e} — your bookmark is kept in memory")),
+                Err(e) => app.error(e),
             }
             Vec::new()
         }
@@ -478,13 +595,15 @@ fn on_opened(
                 .pending_offset
                 .take()
                 .or_else(|| app.state.positions.get(&entry.key).map(|p| p.anchor.offset));
+            let mut adopted = None;
             let mut notes_state = notes.map(|n| {
+                adopted = n.adopted_from.clone();
                 let file = n.file.unwrap_or_else(|| {
                     NotesFile::new(entry.key.clone(), entry.display_title().to_string(), "")
                 });
                 let newer = file.is_read_only().then(|| {
                     format!(
-                        "{} was made by a newer marginote: its bookmarks are shown, new ones cannot be saved there",
+                        "{} was made by a newer marginote: its notes are shown, new ones cannot be saved there",
                         n.path.display()
                     )
                 });
@@ -492,8 +611,9 @@ fn on_opened(
                 dn.problem = n.problem.or(newer);
                 dn
             });
+            let mut moved = false;
             if let Some(n) = notes_state.as_mut() {
-                n.reanchor(&reader.doc);
+                moved = n.reanchor(&reader.doc);
                 entry.bookmarks = n.len();
             }
             if let Some(off) = offset {
@@ -502,13 +622,17 @@ fn on_opened(
                     .state
                     .positions
                     .get(&entry.key)
-                    .map(|p| match crate::notes::place(&reader.doc, &p.anchor) {
-                        crate::notes::Placement::Moved(at) => at,
+                    .map(|p| match crate::anchor::place(&reader.doc, &p.anchor) {
+                        crate::anchor::Placement::Moved { at, .. }
+                        | crate::anchor::Placement::Changed { at, .. } => at,
                         _ => off,
                     })
                     .unwrap_or(off);
                 reader.goto_offset(off);
             }
+            app.selection = None;
+            app.editor = None;
+            app.retire = None;
             app.open = Some(index);
             app.open_error = None;
             app.reader = Some(reader);
@@ -517,13 +641,13 @@ fn on_opened(
             let mut problems: Vec<String> = warnings;
             if let Some(p) = app.notes.as_ref().and_then(|n| n.problem.clone()) {
                 problems.push(format!(
-                    "{p} — the file is left untouched; a new bookmark will keep it aside"
+                    "{p} — the file is left untouched; your next note will be saved in a new file and that one kept aside"
                 ));
             }
             let lost = app.notes.as_ref().map_or(0, |n| n.not_found.len());
             if lost > 0 {
                 problems.push(format!(
-                    "{lost} bookmark(s) could not be placed in the changed text; kept in the Notes pane"
+                    "{lost} note(s) could not be placed in the changed text: kept, and listed in the Notes pane as “could not place”"
                 ));
             }
             if !problems.is_empty() {
@@ -531,6 +655,17 @@ fn on_opened(
             } else if app.message.as_ref().is_some_and(|m| !m.sticky) {
                 // A problem with the previous document is stale now.
                 app.message = None;
+            }
+            let unreadable = app.notes.as_ref().is_some_and(|n| n.problem.is_some());
+            if let Some(old) = adopted {
+                // Notes found by the text's fingerprint (the document moved):
+                // save them under the new name, then retire the old file.
+                app.retire = Some(old);
+                app.info("notes found from before the document was moved or renamed: re-attached");
+                return app.save_notes();
+            }
+            if moved && !unreadable {
+                return app.save_notes();
             }
             Vec::new()
         }
@@ -598,17 +733,55 @@ fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
         app.message = None;
     }
     if let Some(prompt) = app.prompt.take() {
-        return match a {
-            Action::Confirm => add_bookmark(app, prompt),
-            Action::Cancel => {
+        return match (a, prompt.kind.clone()) {
+            (Action::Confirm, PromptKind::BookmarkLabel { offset }) => {
+                study::add_bookmark(app, offset, prompt.value())
+            }
+            (Action::Confirm, PromptKind::Filter) => {
+                let typed: String = prompt.input.iter().collect();
+                study::apply_filter(app, typed);
+                Vec::new()
+            }
+            (Action::Cancel, PromptKind::BookmarkLabel { .. }) => {
                 app.info("bookmark not added");
                 Vec::new()
             }
+            (Action::Cancel, PromptKind::Filter) => Vec::new(),
             _ => {
                 app.prompt = Some(prompt);
                 Vec::new()
             }
         };
+    }
+    if app.editor.is_some() {
+        return match a {
+            Action::Save => study::editor_save(app),
+            Action::Newline => {
+                study::editor_newline(app);
+                Vec::new()
+            }
+            Action::Cancel => {
+                study::editor_cancel(app);
+                Vec::new()
+            }
+            _ => Vec::new(),
+        };
+    }
+    if app.selection.is_some() && app.focus == Focus::Reader {
+        match a {
+            Action::Cancel | Action::Select => {
+                app.selection = None;
+                app.message = None;
+                return Vec::new();
+            }
+            Action::Annotate => {
+                study::annotate(app);
+                return Vec::new();
+            }
+            Action::Highlight => return study::highlight(app),
+            Action::Copy => return study::copy(app),
+            _ => {}
+        }
     }
     if let Overlay::Help { scroll } = app.overlay {
         match a {
@@ -652,6 +825,13 @@ fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
                 app.focus = Focus::Reader;
             }
         }
+        Action::Select if app.focus == Focus::Reader => study::start_selection(app),
+        Action::Annotate if app.focus == Focus::Reader => study::annotate(app),
+        Action::NoteDocument => study::note_document(app),
+        Action::Edit if app.focus == Focus::Notes => study::edit_selected(app),
+        Action::Filter if app.focus == Focus::Notes => study::start_filter(app),
+        Action::ToggleScope if app.focus == Focus::Notes => return study::toggle_scope(app),
+        Action::Export => return study::export(app),
         m if is_movement(m) => match app.focus {
             Focus::Library => {
                 let page = app.panes().list_page();
@@ -660,20 +840,20 @@ fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
             Focus::Reader => move_reader(app, m),
             Focus::Notes => {
                 let page = app.panes().list_page();
-                if let Some(n) = app.notes.as_mut() {
-                    let len = n.len();
-                    list_move(&mut n.selected, len, m, page);
-                }
+                let len = app.notes_items().len();
+                let mut i = app.notes_selected();
+                list_move(&mut i, len, m, page);
+                app.set_notes_selected(i);
             }
         },
         Action::Open => match app.focus {
             Focus::Library => return open_selected(app),
-            Focus::Notes => jump_to_selected(app),
+            Focus::Notes => return study::jump_to_selected(app),
             Focus::Reader => {}
         },
-        Action::AddBookmark => start_bookmark(app),
-        Action::Delete if app.focus == Focus::Notes => return delete_bookmark(app),
-        Action::Undo if app.focus == Focus::Notes => return undo_delete(app),
+        Action::AddBookmark => study::start_bookmark(app),
+        Action::Delete if app.focus == Focus::Notes => return study::delete_selected(app),
+        Action::Undo if app.focus == Focus::Notes => return study::undo_delete(app),
         _ => {}
     }
     Vec::new()
@@ -700,129 +880,8 @@ fn open_selected(app: &mut App) -> Vec<Effect> {
     fx
 }
 
-fn jump_to_selected(app: &mut App) {
-    let Some(n) = app.notes.as_ref() else { return };
-    let Some(b) = n.file.bookmarks.get(n.selected) else {
-        return;
-    };
-    let offset = b.anchor.offset;
-    if let Some(r) = app.reader.as_mut() {
-        r.goto_offset(offset);
-        app.focus = Focus::Reader;
-    }
-    app.note_position();
-}
-
-fn start_bookmark(app: &mut App) {
-    let Some(r) = app.reader.as_ref() else {
-        app.error("open a document first: select it in the Library and press enter");
-        return;
-    };
-    if r.doc.is_empty() {
-        app.error("this document is empty: nothing to bookmark");
-        return;
-    }
-    let offset = r.cursor_offset();
-    // The words shown at the cursor (the next text row if it is blank).
-    let mut default = r
-        .visible
-        .iter()
-        .skip(r.cursor_row())
-        .map(|row| row.text())
-        .find(|t| !t.trim().is_empty())
-        .unwrap_or_default();
-    if default.trim().is_empty() {
-        default = crate::notes::preview(&r.doc, offset, 60);
-    }
-    let default = first_words(&default, 6, 48);
-    app.prompt = Some(Prompt {
-        label: "Bookmark label",
-        default,
-        input: Vec::new(),
-        cursor: 0,
-        offset,
-    });
-}
-
-/// The first `n` words of `s`, at most `max` characters, ellipsis if cut.
-pub fn first_words(s: &str, n: usize, max: usize) -> String {
-    let words: Vec<&str> = s.split_whitespace().take(n + 1).collect();
-    let mut out = words.iter().take(n).copied().collect::<Vec<_>>().join(" ");
-    let mut cut = words.len() > n;
-    if out.chars().count() > max {
-        out = out.chars().take(max).collect();
-        cut = true;
-    }
-    if cut {
-        out.push('…');
-    }
-    out
-}
-
-fn add_bookmark(app: &mut App, prompt: Prompt) -> Vec<Effect> {
-    let id = app.new_id();
-    let (Some(r), Some(n)) = (app.reader.as_ref(), app.notes.as_mut()) else {
-        app.error("open a document first: bookmarks belong to a document");
-        return Vec::new();
-    };
-    let anchor = make_anchor(&r.doc, prompt.offset);
-    let label = prompt.value();
-    let b = Bookmark {
-        id,
-        label: label.clone(),
-        created: app.now.clone(),
-        anchor,
-        extra: toml::Table::new(),
-    };
-    n.add(b, &r.doc);
-    let count = n.len();
-    if let Some(e) = app.open.and_then(|i| app.entries.get_mut(i)) {
-        e.bookmarks = count;
-    }
-    app.info(format!("bookmarked “{label}”"));
-    app.save_notes()
-}
-
-fn delete_bookmark(app: &mut App) -> Vec<Effect> {
-    let Some(n) = app.notes.as_mut() else {
-        return Vec::new();
-    };
-    let Some(b) = n.delete_selected() else {
-        app.info("no bookmark selected");
-        return Vec::new();
-    };
-    let count = n.len();
-    if let Some(e) = app.open.and_then(|i| app.entries.get_mut(i)) {
-        e.bookmarks = count;
-    }
-    let undo = app.keymap.hint(Context::Notes, Action::Undo);
-    app.info(format!("deleted “{}” — press {undo} to undo", b.label));
-    app.save_notes()
-}
-
-fn undo_delete(app: &mut App) -> Vec<Effect> {
-    let id = app.new_id();
-    let (Some(n), Some(r)) = (app.notes.as_mut(), app.reader.as_ref()) else {
-        return Vec::new();
-    };
-    let Some(mut b) = n.undo.take() else {
-        app.info("nothing to undo");
-        return Vec::new();
-    };
-    // A fresh id: the old one is tombstoned on disk and stays deleted.
-    b.id = id;
-    let label = b.label.clone();
-    n.add(b, &r.doc);
-    let count = n.len();
-    if let Some(e) = app.open.and_then(|i| app.entries.get_mut(i)) {
-        e.bookmarks = count;
-    }
-    app.info(format!("restored “{label}”"));
-    app.save_notes()
-}
-
 fn on_mouse(app: &mut App, kind: MouseKind, col: u16, row: u16) -> Vec<Effect> {
-    if app.prompt.is_some() || app.overlay != Overlay::None {
+    if app.prompt.is_some() || app.editor.is_some() || app.overlay != Overlay::None {
         return Vec::new();
     }
     let p = app.panes();
@@ -850,11 +909,11 @@ fn on_mouse(app: &mut App, kind: MouseKind, col: u16, row: u16) -> Vec<Effect> {
                     }
                 }
                 Focus::Notes => {
-                    if let Some(n) = app.notes.as_mut() {
-                        let a = if down { Action::Down } else { Action::Up };
-                        let len = n.len();
-                        list_move(&mut n.selected, len, a, 1);
-                    }
+                    let a = if down { Action::Down } else { Action::Up };
+                    let len = app.notes_items().len();
+                    let mut i = app.notes_selected();
+                    list_move(&mut i, len, a, 1);
+                    app.set_notes_selected(i);
                 }
             }
             Vec::new()
@@ -870,10 +929,9 @@ fn on_mouse(app: &mut App, kind: MouseKind, col: u16, row: u16) -> Vec<Effect> {
                     }
                 }
                 Focus::Notes => {
-                    if let Some(n) = app.notes.as_mut()
-                        && let Some(i) = p.list_index(Focus::Notes, row, n.selected, n.len())
-                    {
-                        n.selected = i;
+                    let len = app.notes_items().len();
+                    if let Some(i) = p.list_index(Focus::Notes, row, app.notes_selected(), len) {
+                        app.set_notes_selected(i);
                     }
                 }
                 Focus::Reader => {
@@ -889,273 +947,4 @@ fn on_mouse(app: &mut App, kind: MouseKind, col: u16, row: u16) -> Vec<Effect> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::testkit::{ESSAY, Harness, NOTES_TXT};
-
-    const DOCS: &[(&str, &str)] = &[("red-terror.md", ESSAY), ("notes.txt", NOTES_TXT)];
-
-    fn long_doc() -> &'static str {
-        let text: String = (0..300)
-            .map(|i| format!("Paragraph {i} has a handful of words in it.\n"))
-            .collect();
-        Box::leak(text.into_boxed_str())
-    }
-
-    #[test]
-    fn bookmark_is_saved_the_moment_it_is_made() {
-        let mut h = Harness::new(DOCS, 120, 40);
-        h.act(Action::Down);
-        h.act(Action::Down);
-        h.act(Action::Down);
-        h.act(Action::AddBookmark);
-        assert!(h.app.prompt.is_some(), "m opens the label prompt");
-        assert!(h.saved_notes.is_empty(), "nothing saved before enter");
-        h.act(Action::Confirm);
-        let saved = h
-            .saved_notes
-            .last()
-            .expect("a save effect right after enter");
-        assert_eq!(saved.bookmarks.len(), 1);
-        let b = &saved.bookmarks[0];
-        assert!(
-            b.label.starts_with("In September 1918"),
-            "default label {:?}",
-            b.label
-        );
-        assert!(
-            b.anchor.exact.contains("September 1918"),
-            "anchor {:?}",
-            b.anchor.exact
-        );
-        assert_eq!(b.created, crate::testkit::NOW);
-        assert!(saved.fingerprint.starts_with("fnv1a64:"));
-        assert_eq!(h.app.entries[0].bookmarks, 1);
-    }
-
-    #[test]
-    fn typed_label_replaces_the_default_and_esc_cancels() {
-        let mut h = Harness::new(DOCS, 120, 40);
-        h.act(Action::AddBookmark);
-        for c in "exam q".chars() {
-            h.send(Msg::Text(TextEdit::Insert(c)));
-        }
-        h.send(Msg::Text(TextEdit::Backspace));
-        h.act(Action::Confirm);
-        assert_eq!(
-            h.saved_notes.last().expect("saved").bookmarks[0].label,
-            "exam"
-        );
-        h.act(Action::AddBookmark);
-        h.act(Action::Cancel);
-        assert_eq!(h.saved_notes.len(), 1, "cancel saves nothing");
-        assert_eq!(h.app.notes.as_ref().map(DocNotes::len), Some(1));
-    }
-
-    #[test]
-    fn delete_leaves_a_tombstone_and_undo_restores() {
-        let mut h = Harness::new(DOCS, 120, 40);
-        h.act(Action::AddBookmark);
-        h.act(Action::Confirm);
-        h.act(Action::FocusNext);
-        assert_eq!(h.app.focus, Focus::Notes);
-        h.act(Action::Delete);
-        let after_delete = h.saved_notes.last().expect("saved").clone();
-        assert!(after_delete.bookmarks.is_empty());
-        assert_eq!(
-            after_delete.deleted.len(),
-            1,
-            "a tombstone keeps merges from reviving it"
-        );
-        h.act(Action::Undo);
-        let restored = h.saved_notes.last().expect("saved");
-        assert_eq!(restored.bookmarks.len(), 1);
-        assert_ne!(
-            restored.bookmarks[0].id, after_delete.deleted[0],
-            "restored under a fresh id"
-        );
-    }
-
-    #[test]
-    fn enter_in_notes_jumps_to_the_passage() {
-        let mut h = Harness::new(&[("long.txt", long_doc())], 100, 20);
-        h.act(Action::Bottom);
-        h.act(Action::AddBookmark);
-        h.act(Action::Confirm);
-        h.act(Action::Top);
-        h.act(Action::FocusNext);
-        h.act(Action::Open);
-        assert_eq!(h.app.focus, Focus::Reader);
-        let r = h.app.reader.as_ref().expect("open");
-        assert!(
-            r.visible[r.cursor_row()]
-                .text()
-                .starts_with("Paragraph 299")
-        );
-    }
-
-    #[test]
-    fn quit_saves_the_position_first() {
-        let mut h = Harness::new(&[("long.txt", long_doc())], 100, 20);
-        h.act(Action::PageDown);
-        h.act(Action::PageDown);
-        h.act(Action::Quit);
-        assert_eq!(h.quit, Some(0));
-        let state = h.saved_states.last().expect("state saved before quitting");
-        let pos = state
-            .positions
-            .get("bundled:long.txt")
-            .expect("position recorded");
-        assert!(
-            pos.anchor.exact.starts_with("Paragraph "),
-            "{:?}",
-            pos.anchor.exact
-        );
-        assert_eq!(state.last_document.as_deref(), Some("bundled:long.txt"));
-    }
-
-    #[test]
-    fn position_is_restored_on_the_next_start() {
-        let mut h = Harness::new(&[("a.txt", NOTES_TXT), ("long.txt", long_doc())], 100, 20);
-        h.app.lib_selected = 1;
-        h.app.focus = Focus::Library;
-        h.act(Action::Open);
-        for _ in 0..5 {
-            h.act(Action::PageDown);
-        }
-        let cursor_text = {
-            let r = h.app.reader.as_ref().expect("open");
-            r.visible[r.cursor_row()].text()
-        };
-        h.act(Action::Quit);
-        let state = h.saved_states.last().expect("saved").clone();
-        let entries = vec![
-            crate::library::bundled_entry("a.txt", NOTES_TXT),
-            crate::library::bundled_entry("long.txt", long_doc()),
-        ];
-        let h2 = Harness::with_entries(entries, state, 100, 20);
-        assert_eq!(h2.app.open, Some(1), "the last document reopens");
-        let r = h2.app.reader.as_ref().expect("open");
-        assert_eq!(
-            r.visible[r.cursor_row()].text(),
-            cursor_text,
-            "same passage under the cursor"
-        );
-    }
-
-    #[test]
-    fn n12_signal_saves_and_exits_with_128_plus_n() {
-        let mut h = Harness::new(&[("long.txt", long_doc())], 100, 20);
-        h.act(Action::PageDown);
-        h.send(Msg::Signal(15));
-        assert_eq!(h.quit, Some(143));
-        assert!(!h.saved_states.is_empty(), "position saved before leaving");
-    }
-
-    #[test]
-    fn narrow_layout_shows_lists_as_overlays() {
-        let mut h = Harness::new(DOCS, 60, 20);
-        assert!(!h.app.panes().wide);
-        assert!(h.app.panes().overlay.is_none());
-        h.act(Action::FocusPrev);
-        assert_eq!(h.app.focus, Focus::Library);
-        assert_eq!(h.app.panes().overlay.map(|(f, _)| f), Some(Focus::Library));
-        assert!(h.screen_text().contains("Library (2)"));
-        h.act(Action::Cancel);
-        assert_eq!(h.app.focus, Focus::Reader);
-        assert!(!h.screen_text().contains("Library (2)"));
-    }
-
-    #[test]
-    fn unreadable_document_shows_why_and_the_app_goes_on() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let bin = dir.path().join("scan.txt");
-        std::fs::write(&bin, b"\x89PNG\r\n\x1a\n\0\0").expect("write");
-        let mut entries = vec![crate::library::bundled_entry("ok.txt", NOTES_TXT)];
-        entries.push(crate::library::file_entry(&bin, "scan.txt".into()));
-        let mut h = Harness::with_entries(entries, StateFile::default(), 120, 40);
-        h.app.focus = Focus::Library;
-        h.act(Action::Down);
-        h.act(Action::Open);
-        assert!(h.app.entries[1].error.is_some());
-        let screen = h.screen_text();
-        assert!(screen.contains("binary file (PNG image"), "{screen}");
-        assert!(screen.contains('⚠'));
-        h.app.focus = Focus::Library;
-        h.act(Action::Up);
-        h.act(Action::Open);
-        assert_eq!(h.app.open, Some(0), "another document still opens");
-    }
-
-    #[test]
-    fn mouse_wheel_scrolls_the_pane_under_the_pointer_and_click_selects() {
-        let mut h = Harness::new(&[("a.txt", NOTES_TXT), ("long.txt", long_doc())], 120, 40);
-        h.app.lib_selected = 1;
-        h.app.focus = Focus::Library;
-        h.act(Action::Open);
-        let p = h.app.panes();
-        let top_before = h.app.reader.as_ref().map(Reader::top_offset);
-        h.send(Msg::Mouse {
-            kind: MouseKind::ScrollDown,
-            col: p.text.x + 2,
-            row: p.text.y + 2,
-        });
-        assert_ne!(h.app.reader.as_ref().map(Reader::top_offset), top_before);
-        let lib = p.library.expect("wide layout");
-        h.send(Msg::Mouse {
-            kind: MouseKind::Click,
-            col: lib.x + 3,
-            row: lib.y + 1,
-        });
-        assert_eq!(h.app.focus, Focus::Library);
-        assert_eq!(h.app.lib_selected, 0, "click selected the first row");
-    }
-
-    #[test]
-    fn resize_keeps_the_passage_under_the_cursor() {
-        let mut h = Harness::new(&[("long.txt", long_doc())], 120, 40);
-        for _ in 0..4 {
-            h.act(Action::PageDown);
-        }
-        let before = h.app.reader.as_ref().map(Reader::cursor_offset);
-        for (w, ht) in [(60, 20), (20, 8), (1, 1), (120, 40)] {
-            h.send(Msg::Resize(w, ht));
-        }
-        let r = h.app.reader.as_ref().expect("open");
-        let text = r.doc.excerpt(before.unwrap_or(0), before.unwrap_or(0) + 12);
-        assert!(
-            r.visible
-                .iter()
-                .any(|row| row.text().starts_with(text.trim())),
-            "{text:?} no longer visible"
-        );
-    }
-
-    #[test]
-    fn help_is_generated_from_the_live_keymap() {
-        let mut h = Harness::new(DOCS, 120, 40);
-        let problems = h
-            .app
-            .keymap
-            .merge_str("user.toml", "[reader]\nadd_bookmark = [\"b\"]\n");
-        assert!(problems.is_empty());
-        h.act(Action::Help);
-        let screen = h.screen_text();
-        assert!(screen.contains("bookmark the passage"), "{screen}");
-        let line = screen
-            .lines()
-            .find(|l| l.contains("bookmark the passage"))
-            .unwrap_or_default()
-            .to_string();
-        assert!(line.contains(" b "), "help shows the user's key: {line}");
-        h.act(Action::Cancel);
-        assert_eq!(h.app.overlay, Overlay::None);
-    }
-
-    #[test]
-    fn first_words_cuts_cleanly() {
-        assert_eq!(first_words("one two three", 6, 40), "one two three");
-        assert_eq!(first_words("a b c d e f g h", 6, 40), "a b c d e f…");
-        assert_eq!(first_words("abcdefghij", 3, 4), "abcd…");
-    }
-}
+mod tests;

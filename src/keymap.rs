@@ -40,6 +40,8 @@ const ESSENTIAL: &[(Context, Action)] = &[
     (Context::Global, Action::Quit),
     (Context::Global, Action::Help),
     (Context::Prompt, Action::Cancel),
+    (Context::Editor, Action::Cancel),
+    (Context::Editor, Action::Save),
     (Context::Help, Action::Cancel),
 ];
 
@@ -197,7 +199,7 @@ impl Keymap {
     /// asks alone). `"(unbound)"` if there is none.
     pub fn hint(&self, context: Context, action: Action) -> String {
         let global = match context {
-            Context::Prompt => &[],
+            Context::Prompt | Context::Editor => &[],
             _ => self.keys_for(Context::Global, action),
         };
         let global = global
@@ -577,6 +579,16 @@ pub fn text_edit(event: &KeyEvent) -> Option<TextEdit> {
     }
 }
 
+/// A key typed into the note editor that the editor context does not
+/// bind, in the text area's own terms (it handles cursor keys, word moves,
+/// undo and the rest).
+pub fn editor_input(event: &KeyEvent) -> Option<ratatui_textarea::Input> {
+    if event.kind == KeyEventKind::Release {
+        return None;
+    }
+    Some(ratatui_textarea::Input::from(*event))
+}
+
 /// The mouse gestures the app uses: wheel and left click, with the cell.
 pub fn mouse(event: &MouseEvent) -> Option<(MouseKind, u16, u16)> {
     let kind = match event.kind {
@@ -737,7 +749,11 @@ mod tests {
             | global page_up pageup ctrl-b | global half_page_down ctrl-d \
             | global half_page_up ctrl-u | global top g home | global bottom G end \
             | global cancel esc | library open enter | reader add_bookmark m \
-            | notes open enter | notes delete d | notes undo u | notes add_bookmark m \
+            | reader annotate a | reader note_document A | reader select v | reader export E \
+            | select annotate a | select highlight h | select copy y | select cancel esc v \
+            | notes open enter | notes edit e | notes delete d | notes undo u | notes add_bookmark m \
+            | notes filter / | notes toggle_scope t | notes export E | notes note_document A \
+            | editor save enter | editor newline alt-enter shift-enter ctrl-j | editor cancel esc \
             | prompt confirm enter | prompt cancel esc | help cancel esc q ?";
         for binding in contract.split(" | ") {
             let words: Vec<&str> = binding.split_whitespace().collect();

@@ -16,8 +16,10 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod action;
+pub mod anchor;
 pub mod app;
 pub mod document;
+pub mod export;
 pub mod keymap;
 pub mod layout;
 pub mod library;

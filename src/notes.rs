@@ -1,23 +1,25 @@
-//! The open document's bookmarks: anchoring them to the text, finding them
-//! again after the text changed, and the Notes pane's selection and undo.
+//! The open document's study entries — bookmarks, highlights and notes —
+//! as the Notes pane shows them: in text order, filtered, with previews of
+//! the rendered passage, and with delete and undo.
 //!
-//! The pane lists entries in text order; the next issue adds notes and
-//! highlights as further entry kinds alongside bookmarks.
+//! Entries live in a [`NotesFile`]; this module keeps it in text order,
+//! re-anchors it when the text changed ([`crate::anchor`]), and never drops
+//! an entry it cannot place: such entries are listed as "could not place".
 
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
+use crate::anchor::{self, Placement};
 use crate::document::Document;
-use crate::storage::{Anchor, Bookmark, NotesFile};
+use crate::storage::{Anchor, Bookmark, Highlight, Note, NotesFile};
 
-/// Characters of context kept before and after an anchor's quote.
-const CONTEXT_CHARS: usize = 32;
-/// Longest quote an anchor keeps (characters).
+/// Longest quote a bookmark or reading-position anchor keeps (characters).
 const QUOTE_CHARS: usize = 64;
-/// Characters of rendered text kept for a bookmark's preview.
-const PREVIEW_CHARS: usize = 120;
+/// Characters of rendered text kept for an entry's preview.
+const PREVIEW_CHARS: usize = 160;
 
 /// Builds an anchor for the passage starting at `offset`: the quote runs to
-/// the end of the block (at most [`QUOTE_CHARS`]), plus context around it.
+/// the end of its block, at most [`QUOTE_CHARS`].
 pub fn make_anchor(doc: &Document, offset: usize) -> Anchor {
     let offset = offset.min(doc.len());
     let (_, block_end) = doc
@@ -27,70 +29,9 @@ pub fn make_anchor(doc: &Document, offset: usize) -> Anchor {
         offset,
         (offset + QUOTE_CHARS * 4).min(block_end.max(offset)),
     );
-    let exact: String = raw.chars().take(QUOTE_CHARS).collect();
-    let exact = exact.trim_end_matches(['\n', '\r']).to_string();
-    let end = offset + exact.len();
-    let before = doc.excerpt(offset.saturating_sub(CONTEXT_CHARS * 4), offset);
-    let prefix: String = {
-        let n = before.chars().count();
-        before
-            .chars()
-            .skip(n.saturating_sub(CONTEXT_CHARS))
-            .collect()
-    };
-    let after = doc.excerpt(end, end + CONTEXT_CHARS * 4);
-    let suffix: String = after.chars().take(CONTEXT_CHARS).collect();
-    Anchor {
-        offset,
-        exact,
-        prefix,
-        suffix,
-        extra: toml::Table::new(),
-    }
-}
-
-/// Identifies a version of the text: FNV-1a over the decoded source.
-pub fn fingerprint(doc: &Document) -> String {
-    format!("fnv1a64:{:016x}", crate::storage::fnv1a64(doc.source()))
-}
-
-/// Where an anchor is in (a possibly edited) document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Placement {
-    /// The quote is at the stored offset.
-    Exact,
-    /// The quote was found elsewhere (the text moved).
-    Moved(usize),
-    /// The quote is gone: kept, listed as such, the old offset used.
-    NotFound,
-}
-
-/// Finds an anchor's quote: at its offset, else the occurrence whose context
-/// matches best, nearest to the old offset.
-pub fn place(doc: &Document, a: &Anchor) -> Placement {
-    let src = doc.source();
-    let exact = a.exact.as_bytes();
-    if exact.is_empty() {
-        return if a.offset <= src.len() {
-            Placement::Exact
-        } else {
-            Placement::NotFound
-        };
-    }
-    if src.get(a.offset..a.offset + exact.len()) == Some(exact) {
-        return Placement::Exact;
-    }
-    let score = |at: usize| {
-        let before = doc.excerpt(at.saturating_sub(a.prefix.len()), at);
-        let after = doc.excerpt(at + exact.len(), at + exact.len() + a.suffix.len());
-        let p = before.ends_with(a.prefix.as_str()) && !a.prefix.is_empty();
-        let s = after.starts_with(a.suffix.as_str()) && !a.suffix.is_empty();
-        usize::from(p) + usize::from(s)
-    };
-    memchr::memmem::find_iter(src, exact)
-        .map(|at| (std::cmp::Reverse(score(at)), at.abs_diff(a.offset), at))
-        .min()
-        .map_or(Placement::NotFound, |(_, _, at)| Placement::Moved(at))
+    let quote: String = raw.chars().take(QUOTE_CHARS).collect();
+    let quote = quote.trim_end_matches(['\n', '\r']);
+    anchor::anchor_range(doc, offset, offset + quote.len())
 }
 
 /// The text as shown (Markdown rendered, sanitised) from source offset
@@ -106,14 +47,55 @@ pub fn preview(doc: &Document, offset: usize, max: usize) -> String {
     words.join(" ").chars().take(max).collect()
 }
 
-/// One bookmark as the pane shows it.
+/// The `#tags` in a note's text, without the `#`, in order, once each.
+pub fn tags(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        let Some(rest) = word.strip_prefix('#') else {
+            continue;
+        };
+        let tag: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        if !tag.is_empty() && !out.contains(&tag) {
+            out.push(tag);
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Bookmark,
+    Highlight,
+    Note,
+}
+
+/// One entry as the pane shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
+    pub kind: Kind,
     pub id: String,
-    pub label: String,
+    /// Bookmark label, first line of a note, or the highlighted words.
+    pub title: String,
+    /// The rendered passage (or "whole document").
     pub preview: String,
-    pub offset: usize,
+    /// Source offset of the passage; `None` for a note on the document.
+    pub offset: Option<usize>,
+    /// Source length of the passage.
+    pub len: usize,
     pub found: bool,
+    pub changed: bool,
+    pub tags: Vec<String>,
+}
+
+/// A deleted entry, kept for undo.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Deleted {
+    Bookmark(Bookmark),
+    Highlight(Highlight),
+    Note(Note),
 }
 
 /// The open document's notes file and the pane's state over it.
@@ -122,15 +104,16 @@ pub struct DocNotes {
     pub path: PathBuf,
     pub file: NotesFile,
     /// Set when the file on disk could not be read (it is kept aside on the
-    /// next save).
+    /// next save) or was made by a newer marginote.
     pub problem: Option<String>,
     /// Ids whose passage could not be found in the current text.
-    pub not_found: Vec<String>,
+    pub not_found: HashSet<String>,
+    /// Index into [`DocNotes::items`].
     pub selected: usize,
-    /// The last deleted bookmark, for undo.
-    pub undo: Option<Bookmark>,
-    /// Rendered text at each bookmark, by id (see [`DocNotes::reanchor`]).
-    previews: std::collections::HashMap<String, String>,
+    pub undo: Option<Deleted>,
+    /// Only entries matching this (text, or `#tag`) are listed.
+    pub filter: Option<String>,
+    previews: HashMap<String, String>,
 }
 
 impl DocNotes {
@@ -140,116 +123,270 @@ impl DocNotes {
             path,
             file,
             problem: None,
-            not_found: Vec::new(),
+            not_found: HashSet::new(),
             selected: 0,
             undo: None,
-            previews: std::collections::HashMap::new(),
+            filter: None,
+            previews: HashMap::new(),
         }
     }
 
-    /// Re-anchors every bookmark against the current text; moved ones take
-    /// their new offset (saved with the next change), lost ones are kept.
-    /// Returns whether anything moved.
+    fn anchors_mut(&mut self) -> Vec<(&String, &mut Anchor)> {
+        let f = &mut self.file;
+        f.bookmarks
+            .iter_mut()
+            .map(|b| (&b.id, &mut b.anchor))
+            .chain(f.highlights.iter_mut().map(|h| (&h.id, &mut h.anchor)))
+            .chain(
+                f.notes
+                    .iter_mut()
+                    .filter_map(|n| n.anchor.as_mut().map(|a| (&n.id, a))),
+            )
+            .collect()
+    }
+
+    /// Places every entry in the current text (see [`crate::anchor`]):
+    /// moved ones take their new offsets, lost ones are kept and marked.
+    /// Returns whether anything changed (worth saving).
     pub fn reanchor(&mut self, doc: &Document) -> bool {
         let mut moved = false;
-        self.not_found.clear();
-        self.previews.clear();
-        for b in &mut self.file.bookmarks {
-            match place(doc, &b.anchor) {
-                Placement::Exact => {}
-                Placement::Moved(at) => {
-                    b.anchor.offset = at;
+        let mut lost = HashSet::new();
+        let mut previews = HashMap::new();
+        for (id, a) in self.anchors_mut() {
+            let p = anchor::place(doc, a);
+            if p != Placement::Exact {
+                if anchor::replace(doc, a, p) {
                     moved = true;
+                } else {
+                    lost.insert(id.clone());
                 }
-                Placement::NotFound => self.not_found.push(b.id.clone()),
             }
-            self.previews
-                .insert(b.id.clone(), preview(doc, b.anchor.offset, PREVIEW_CHARS));
+            previews.insert(id.clone(), preview(doc, a.offset, PREVIEW_CHARS));
         }
+        self.not_found = lost;
+        self.previews = previews;
         self.sort();
         moved
     }
 
-    pub fn sort(&mut self) {
-        self.file.bookmarks.sort_by(|a, b| {
-            a.anchor
-                .offset
-                .cmp(&b.anchor.offset)
-                .then_with(|| a.id.cmp(&b.id))
+    fn sort(&mut self) {
+        let f = &mut self.file;
+        f.bookmarks
+            .sort_by(|a, b| (a.anchor.offset, &a.id).cmp(&(b.anchor.offset, &b.id)));
+        f.highlights
+            .sort_by(|a, b| (a.anchor.offset, &a.id).cmp(&(b.anchor.offset, &b.id)));
+        f.notes.sort_by(|a, b| {
+            let at = |n: &Note| n.anchor.as_ref().map_or(0, |a| a.offset);
+            (a.anchor.is_some(), at(a), &a.id).cmp(&(b.anchor.is_some(), at(b), &b.id))
         });
     }
 
-    pub fn items(&self) -> Vec<Item> {
-        self.file
-            .bookmarks
-            .iter()
-            .map(|b| Item {
+    fn remember_preview(&mut self, id: &str, a: &Anchor, doc: &Document) {
+        self.previews
+            .insert(id.to_string(), preview(doc, a.offset, PREVIEW_CHARS));
+    }
+
+    /// Every entry in text order (notes on the whole document first),
+    /// unfiltered.
+    pub fn all_items(&self) -> Vec<Item> {
+        let preview = |id: &str, a: &Anchor| {
+            self.previews
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| one_line(&a.exact, PREVIEW_CHARS))
+        };
+        let mut items: Vec<Item> = Vec::new();
+        for b in &self.file.bookmarks {
+            items.push(Item {
+                kind: Kind::Bookmark,
                 id: b.id.clone(),
-                label: b.label.clone(),
-                preview: self
-                    .previews
-                    .get(&b.id)
-                    .cloned()
-                    .unwrap_or_else(|| b.anchor.exact.clone()),
-                offset: b.anchor.offset,
+                title: b.label.clone(),
+                preview: preview(&b.id, &b.anchor),
+                offset: Some(b.anchor.offset),
+                len: b.anchor.exact.len(),
                 found: !self.not_found.contains(&b.id),
-            })
-            .collect()
+                changed: b.anchor.changed,
+                tags: Vec::new(),
+            });
+        }
+        for h in &self.file.highlights {
+            let p = preview(&h.id, &h.anchor);
+            items.push(Item {
+                kind: Kind::Highlight,
+                id: h.id.clone(),
+                title: p.clone(),
+                preview: p,
+                offset: Some(h.anchor.offset),
+                len: h.anchor.exact.len(),
+                found: !self.not_found.contains(&h.id),
+                changed: h.anchor.changed,
+                tags: Vec::new(),
+            });
+        }
+        for n in &self.file.notes {
+            items.push(Item {
+                kind: Kind::Note,
+                id: n.id.clone(),
+                title: one_line(&n.text, PREVIEW_CHARS),
+                preview: n.anchor.as_ref().map_or_else(
+                    || "on the whole document".to_string(),
+                    |a| preview(&n.id, a),
+                ),
+                offset: n.anchor.as_ref().map(|a| a.offset),
+                len: n.anchor.as_ref().map_or(0, |a| a.exact.len()),
+                found: !self.not_found.contains(&n.id),
+                changed: n.anchor.as_ref().is_some_and(|a| a.changed),
+                tags: n.tags.clone(),
+            });
+        }
+        items.sort_by(|a, b| {
+            (a.offset.is_some(), a.offset, a.kind, &a.id).cmp(&(
+                b.offset.is_some(),
+                b.offset,
+                b.kind,
+                &b.id,
+            ))
+        });
+        items
+    }
+
+    /// The entries the pane lists: [`DocNotes::all_items`] through the
+    /// filter.
+    pub fn items(&self) -> Vec<Item> {
+        let mut items = self.all_items();
+        if let Some(f) = self.filter.as_deref().filter(|f| !f.trim().is_empty()) {
+            items.retain(|it| matches_filter(it, f));
+        }
+        items
+    }
+
+    pub fn selected_item(&self) -> Option<Item> {
+        self.items().into_iter().nth(self.selected)
     }
 
     pub fn len(&self) -> usize {
-        self.file.bookmarks.len()
+        self.file.entry_count()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.file.bookmarks.is_empty()
+        self.len() == 0
     }
 
-    /// Adds a bookmark, selects it, returns its index.
-    pub fn add(&mut self, b: Bookmark, doc: &Document) -> usize {
+    fn select_id(&mut self, id: &str) {
+        if let Some(i) = self.items().iter().position(|it| it.id == id) {
+            self.selected = i;
+        }
+    }
+
+    pub fn add_bookmark(&mut self, b: Bookmark, doc: &Document) {
         let id = b.id.clone();
-        self.previews
-            .insert(id.clone(), preview(doc, b.anchor.offset, PREVIEW_CHARS));
+        self.remember_preview(&id, &b.anchor, doc);
         self.file.bookmarks.push(b);
         self.sort();
-        let i = self
+        self.select_id(&id);
+    }
+
+    pub fn add_highlight(&mut self, h: Highlight, doc: &Document) {
+        let id = h.id.clone();
+        self.remember_preview(&id, &h.anchor, doc);
+        self.file.highlights.push(h);
+        self.sort();
+        self.select_id(&id);
+    }
+
+    pub fn add_note(&mut self, n: Note, doc: &Document) {
+        let id = n.id.clone();
+        if let Some(a) = n.anchor.clone() {
+            self.remember_preview(&id, &a, doc);
+        }
+        self.file.notes.push(n);
+        self.sort();
+        self.select_id(&id);
+    }
+
+    pub fn note(&self, id: &str) -> Option<&Note> {
+        self.file.notes.iter().find(|n| n.id == id)
+    }
+
+    /// Replaces a note's text (and tags); returns whether it existed.
+    pub fn update_note(&mut self, id: &str, text: &str, now: &str) -> bool {
+        let Some(n) = self.file.notes.iter_mut().find(|n| n.id == id) else {
+            return false;
+        };
+        n.text = text.to_string();
+        n.tags = tags(text);
+        n.updated = now.to_string();
+        true
+    }
+
+    /// Deletes an entry by id, leaving a tombstone so a merge with another
+    /// instance's copy does not bring it back; kept for undo.
+    pub fn delete(&mut self, id: &str) -> Option<Deleted> {
+        let f = &mut self.file;
+        let deleted = if let Some(i) = f.bookmarks.iter().position(|b| b.id == id) {
+            Deleted::Bookmark(f.bookmarks.remove(i))
+        } else if let Some(i) = f.highlights.iter().position(|h| h.id == id) {
+            Deleted::Highlight(f.highlights.remove(i))
+        } else if let Some(i) = f.notes.iter().position(|n| n.id == id) {
+            Deleted::Note(f.notes.remove(i))
+        } else {
+            return None;
+        };
+        f.deleted.push(id.to_string());
+        let len = self.items().len();
+        self.selected = self.selected.min(len.saturating_sub(1));
+        self.undo = Some(deleted.clone());
+        Some(deleted)
+    }
+
+    /// Restores the last deleted entry under `new_id` (its old id stays
+    /// tombstoned on disk); returns a short description.
+    pub fn undo(&mut self, new_id: String, doc: &Document) -> Option<String> {
+        match self.undo.take()? {
+            Deleted::Bookmark(mut b) => {
+                b.id = new_id;
+                let label = b.label.clone();
+                self.add_bookmark(b, doc);
+                Some(format!("bookmark “{label}”"))
+            }
+            Deleted::Highlight(mut h) => {
+                h.id = new_id;
+                self.add_highlight(h, doc);
+                Some("highlight".to_string())
+            }
+            Deleted::Note(mut n) => {
+                n.id = new_id;
+                self.add_note(n, doc);
+                Some("note".to_string())
+            }
+        }
+    }
+
+    /// Passages to mark in the reader: (start, end, kind), sorted by start.
+    pub fn marks(&self) -> Vec<(usize, usize, Kind)> {
+        let mut marks: Vec<(usize, usize, Kind)> = self
             .file
             .bookmarks
             .iter()
-            .position(|x| x.id == id)
-            .unwrap_or(0);
-        self.selected = i;
-        i
-    }
-
-    /// Deletes the selected bookmark, leaving a tombstone so a merge with
-    /// another instance's copy does not bring it back.
-    pub fn delete_selected(&mut self) -> Option<Bookmark> {
-        if self.selected >= self.file.bookmarks.len() {
-            return None;
-        }
-        let b = self.file.bookmarks.remove(self.selected);
-        self.file.deleted.push(b.id.clone());
-        self.selected = self
-            .selected
-            .min(self.file.bookmarks.len().saturating_sub(1));
-        self.undo = Some(b.clone());
-        Some(b)
-    }
-
-    /// Offsets of all bookmarks, sorted (for the reader's margin marks).
-    pub fn offsets(&self) -> Vec<usize> {
-        self.file
-            .bookmarks
-            .iter()
-            .map(|b| b.anchor.offset)
-            .collect()
+            .map(|b| (b.anchor.offset, b.anchor.offset, Kind::Bookmark))
+            .chain(self.file.highlights.iter().map(|h| {
+                let a = &h.anchor;
+                (a.offset, a.offset + a.exact.len(), Kind::Highlight)
+            }))
+            .chain(self.file.notes.iter().filter_map(|n| {
+                n.anchor
+                    .as_ref()
+                    .map(|a| (a.offset, a.offset + a.exact.len(), Kind::Note))
+            }))
+            .collect();
+        marks.sort();
+        marks
     }
 
     /// Takes a freshly merged file from disk, keeping the selection on the
-    /// same bookmark.
+    /// same entry.
     pub fn replace_file(&mut self, file: NotesFile, doc: Option<&Document>) {
-        let sel_id = self.file.bookmarks.get(self.selected).map(|b| b.id.clone());
+        let sel_id = self.selected_item().map(|it| it.id);
         self.file = file;
         match doc {
             Some(d) => {
@@ -257,15 +394,33 @@ impl DocNotes {
             }
             None => self.sort(),
         }
-        if let Some(id) = sel_id
-            && let Some(i) = self.file.bookmarks.iter().position(|b| b.id == id)
-        {
-            self.selected = i;
+        if let Some(id) = sel_id {
+            self.select_id(&id);
         }
-        self.selected = self
-            .selected
-            .min(self.file.bookmarks.len().saturating_sub(1));
+        let len = self.items().len();
+        self.selected = self.selected.min(len.saturating_sub(1));
     }
+}
+
+/// Whether an entry matches a filter: `#tag` matches a note's tag (prefix),
+/// other text matches title, preview or tags, ignoring case.
+pub fn matches_filter(it: &Item, filter: &str) -> bool {
+    let f = filter.trim().to_lowercase();
+    if let Some(tag) = f.strip_prefix('#') {
+        return it.tags.iter().any(|t| t.to_lowercase().starts_with(tag));
+    }
+    it.title.to_lowercase().contains(&f)
+        || it.preview.to_lowercase().contains(&f)
+        || it.tags.iter().any(|t| t.to_lowercase().contains(&f))
+}
+
+fn one_line(s: &str, max: usize) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(max)
+        .collect()
 }
 
 #[cfg(test)]
@@ -277,39 +432,88 @@ mod tests {
         Document::from_bytes(s.as_bytes().to_vec(), Format::Text).expect("loads")
     }
 
+    fn note(id: &str, text: &str, anchor: Option<Anchor>) -> Note {
+        Note {
+            id: id.into(),
+            text: text.into(),
+            tags: tags(text),
+            created: "2026-11-25T10:00:00+01:00".into(),
+            updated: "2026-11-25T10:00:00+01:00".into(),
+            anchor,
+            extra: toml::Table::new(),
+        }
+    }
+
     #[test]
     fn anchor_quotes_the_passage_with_context() {
         let d = doc("Before the passage. The passage itself is here.\nNext line.\n");
-        let at = 20;
-        let a = make_anchor(&d, at);
+        let a = make_anchor(&d, 20);
         assert!(a.exact.starts_with("The passage itself"), "{:?}", a.exact);
         assert!(!a.exact.contains('\n'));
         assert_eq!(a.prefix, "Before the passage. ");
-        assert_eq!(place(&d, &a), Placement::Exact);
     }
 
     #[test]
-    fn a1_edited_text_moves_the_anchor_to_its_words() {
-        let d = doc("Alpha beta gamma.\nThe quoted words live here.\nOmega.\n");
-        let a = make_anchor(&d, 18);
-        let edited =
-            doc("A new first line.\nAlpha beta gamma.\nThe quoted words live here.\nOmega.\n");
-        let Placement::Moved(at) = place(&edited, &a) else {
-            panic!("not moved");
-        };
-        assert_eq!(&edited.excerpt(at, at + 10), "The quoted");
-        let gone = doc("Something else entirely.\n");
-        assert_eq!(place(&gone, &a), Placement::NotFound);
+    fn tags_are_found_once_each() {
+        assert_eq!(
+            tags("ask about #exam and #Lenin, also #exam."),
+            vec!["exam", "Lenin"]
+        );
+        assert!(tags("no tags # here").is_empty());
     }
 
     #[test]
-    fn a3_crlf_to_lf_keeps_the_anchor() {
-        let d = doc("one\r\ntwo words here\r\nthree\r\n");
-        let a = make_anchor(&d, 5);
-        let lf = doc("one\ntwo words here\nthree\n");
-        let Placement::Moved(at) = place(&lf, &a) else {
-            panic!("not found after CRLF→LF");
-        };
-        assert_eq!(at, 4);
+    fn items_are_in_text_order_with_document_notes_first() {
+        let d = doc("First line here.\nSecond line here.\nThird line here.\n");
+        let mut n = DocNotes::new("k".into(), "/x.toml".into(), NotesFile::new("k", "t", ""));
+        n.add_note(note("n2", "late #exam", Some(make_anchor(&d, 34))), &d);
+        n.add_note(note("n1", "about all of it", None), &d);
+        n.add_highlight(
+            Highlight {
+                id: "h1".into(),
+                created: String::new(),
+                anchor: anchor::anchor_range(&d, 17, 29),
+                extra: toml::Table::new(),
+            },
+            &d,
+        );
+        let ids: Vec<String> = n.items().into_iter().map(|i| i.id).collect();
+        assert_eq!(ids, vec!["n1", "h1", "n2"]);
+        n.filter = Some("#ex".into());
+        let ids: Vec<String> = n.items().into_iter().map(|i| i.id).collect();
+        assert_eq!(ids, vec!["n2"]);
+        n.filter = Some("second".into());
+        let ids: Vec<String> = n.items().into_iter().map(|i| i.id).collect();
+        assert_eq!(ids, vec!["h1"], "text filter matches the highlighted words");
+    }
+
+    #[test]
+    fn delete_tombstones_and_undo_restores_under_a_new_id() {
+        let d = doc("Some text to note.\n");
+        let mut n = DocNotes::new("k".into(), "/x.toml".into(), NotesFile::new("k", "t", ""));
+        n.add_note(note("n1", "a thought", Some(make_anchor(&d, 5))), &d);
+        assert!(n.delete("n1").is_some());
+        assert!(n.file.notes.is_empty());
+        assert_eq!(n.file.deleted, vec!["n1"]);
+        assert_eq!(n.undo("n9".into(), &d).as_deref(), Some("note"));
+        assert_eq!(n.file.notes[0].id, "n9");
+        assert_eq!(n.file.notes[0].text, "a thought");
+    }
+
+    #[test]
+    fn a9_unplaceable_entries_are_kept_and_listed() {
+        let d = doc("The original words of the passage live here.\n");
+        let mut n = DocNotes::new("k".into(), "/x.toml".into(), NotesFile::new("k", "t", ""));
+        n.add_note(note("n1", "on the passage", Some(make_anchor(&d, 4))), &d);
+        let other = doc("Completely unrelated text now.\n");
+        n.reanchor(&other);
+        assert_eq!(n.file.notes.len(), 1, "never dropped");
+        let item = &n.items()[0];
+        assert!(!item.found);
+        assert_eq!(
+            n.file.notes[0].anchor.as_ref().map(|a| a.offset),
+            Some(4),
+            "old place kept"
+        );
     }
 }

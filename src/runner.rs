@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use ratatui::crossterm::event::{self, Event};
 
+use crate::app::OtherNotes;
 use crate::app::{self, App, Effect, Msg, NotesLoad};
 use crate::library::{self, Source};
 use crate::storage::{self, DataDir, LoadOutcome, Store};
-use crate::{action, document, keymap, sanitize, term, ui};
+use crate::{action, anchor, document, export, keymap, sanitize, term, ui};
 
 /// Longest a burst of inputs is handled before the screen is drawn.
 const FRAME: Duration = Duration::from_millis(16);
@@ -192,6 +193,9 @@ fn translate(app: &App, ev: &Event) -> Option<Msg> {
             if app.prompt.is_some() {
                 return keymap::text_edit(k).map(Msg::Text);
             }
+            if app.editor.is_some() {
+                return keymap::editor_input(k).map(Msg::EditorInput);
+            }
             None
         }
         Event::Mouse(m) => keymap::mouse(m).map(|(kind, col, row)| Msg::Mouse { kind, col, row }),
@@ -221,38 +225,64 @@ fn perform(
             let result = library::read_source(&entry.source)
                 .and_then(|bytes| document::Document::from_bytes(bytes, entry.format))
                 .map(Box::new);
-            let notes = result.is_ok().then(|| {
-                let path = data.notes_path(&entry.key, &entry.name);
-                match store.load_notes(&path) {
-                    LoadOutcome::Missing => NotesLoad {
-                        path,
-                        file: None,
-                        problem: None,
-                    },
-                    LoadOutcome::Loaded(f) => NotesLoad {
-                        path,
-                        file: Some(f),
-                        problem: None,
-                    },
-                    LoadOutcome::Unreadable { problem } => NotesLoad {
-                        path,
-                        file: None,
-                        problem: Some(problem),
-                    },
-                }
-            });
+            let notes = result
+                .as_ref()
+                .ok()
+                .map(|doc| load_doc_notes(data, store, entry, doc));
             Performed::Msg(Box::new(Msg::Opened {
                 index,
                 result,
                 notes,
             }))
         }
-        Effect::SaveNotes { key, path, file } => {
+        Effect::SaveNotes {
+            key,
+            path,
+            file,
+            retire,
+        } => {
             let result = store
                 .save_notes(&path, &file)
                 .map(|saved| (saved.file, saved.moved_aside))
                 .map_err(|e| e.to_string());
+            if let (Ok(_), Some(old)) = (&result, retire) {
+                // Saved under the new name: the old file's notes are all in
+                // the new one (they were loaded from it).
+                if old != path {
+                    let _ = std::fs::remove_file(&old);
+                    let mut lock = old.into_os_string();
+                    lock.push(".lock");
+                    let _ = std::fs::remove_file(lock);
+                }
+            }
             Performed::Msg(Box::new(Msg::NotesSaved { key, result }))
+        }
+        Effect::LoadAllNotes => Performed::Msg(Box::new(Msg::AllNotes(load_all_notes(
+            data,
+            store,
+            &app.entries,
+        )))),
+        Effect::Export { docs, name } => {
+            let sheets: Vec<export::Sheet> = docs
+                .iter()
+                .map(|d| export::Sheet {
+                    title: &d.title,
+                    document: &d.key,
+                    file: &d.file,
+                })
+                .collect();
+            let text = export::markdown(&sheets, &now());
+            let file = format!("{}-study-sheet.md", storage::slug(&name));
+            let path = data.exports_dir().join(file);
+            let result = store
+                .write_file(&path, text.as_bytes())
+                .map(|()| path)
+                .map_err(|e| e.to_string());
+            Performed::Msg(Box::new(Msg::Exported(result)))
+        }
+        Effect::Copy(text) => {
+            term::copy_to_clipboard(&text);
+            Performed::Nothing
         }
         Effect::SaveState(state) => {
             let result = store
@@ -316,4 +346,102 @@ fn spawn_summaries(app: &App, data: &DataDir, tx: mpsc::Sender<Input>) {
             }
         }
     });
+}
+
+/// Documents above this size are not fingerprinted to find notes left
+/// under an old name: hashing them would delay opening.
+const ADOPT_MAX_BYTES: usize = 16 << 20;
+
+/// The notes file of a document being opened. When it has none, notes
+/// saved for the same text under another name (the document was moved or
+/// renamed, and the old path is gone) are adopted.
+fn load_doc_notes(
+    data: &DataDir,
+    store: &Store,
+    entry: &library::Entry,
+    doc: &document::Document,
+) -> NotesLoad {
+    let path = data.notes_path(&entry.key, &entry.name);
+    let mut load = NotesLoad {
+        path,
+        file: None,
+        problem: None,
+        adopted_from: None,
+    };
+    match store.load_notes(&load.path) {
+        LoadOutcome::Loaded(f) => load.file = Some(f),
+        LoadOutcome::Unreadable { problem } => load.problem = Some(problem),
+        LoadOutcome::Missing if doc.len() <= ADOPT_MAX_BYTES => {
+            let fp = anchor::fingerprint(doc);
+            for (old_path, mut f) in notes_files(data, store) {
+                let gone = !entry.key.starts_with("bundled:")
+                    && f.document != entry.key
+                    && !std::path::Path::new(&f.document).exists();
+                if f.fingerprint == fp && gone {
+                    f.document.clone_from(&entry.key);
+                    f.title = entry.display_title().to_string();
+                    load.file = Some(f);
+                    load.adopted_from = Some(old_path);
+                    break;
+                }
+            }
+        }
+        LoadOutcome::Missing => {}
+    }
+    load
+}
+
+/// Every readable notes file in the data folder.
+fn notes_files(data: &DataDir, store: &Store) -> Vec<(PathBuf, storage::NotesFile)> {
+    let Ok(dir) = std::fs::read_dir(data.notes_dir()) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = dir
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .filter_map(|p| match store.load_notes(&p) {
+            LoadOutcome::Loaded(f) => Some((p, f)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The notes of every document, for the all-documents list: library
+/// documents by their title, others (moved or deleted) by their old title.
+fn load_all_notes(data: &DataDir, store: &Store, entries: &[library::Entry]) -> Vec<OtherNotes> {
+    let mut out: Vec<OtherNotes> = notes_files(data, store)
+        .into_iter()
+        .filter(|(_, f)| f.entry_count() > 0)
+        .map(|(_, file)| {
+            let entry = entries.iter().position(|e| e.key == file.document);
+            let title = entry
+                .and_then(|i| entries.get(i))
+                .map(|e| e.display_title().to_string())
+                .unwrap_or_else(|| {
+                    if file.title.is_empty() {
+                        file.document.clone()
+                    } else {
+                        file.title.clone()
+                    }
+                });
+            OtherNotes {
+                key: file.document.clone(),
+                title,
+                entry,
+                file,
+            }
+        })
+        .collect();
+    // Library order first, then documents no longer in the library.
+    out.sort_by_key(|o| (o.entry.is_none(), o.entry, o.title.clone()));
+    out
 }

@@ -75,6 +75,10 @@ pub struct Anchor {
     pub prefix: String,
     #[serde(default)]
     pub suffix: String,
+    /// The text was edited and the passage found only approximately: the
+    /// quote is the words now there.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub changed: bool,
     /// Fields this build does not know, kept for the build that does (N8).
     #[serde(flatten)]
     pub extra: toml::Table,
@@ -94,6 +98,39 @@ pub struct Bookmark {
     pub extra: toml::Table,
 }
 
+/// A study note: text (with `#tags`), on a passage or on the whole document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    pub id: String,
+    #[serde(default)]
+    pub text: String,
+    /// The `#tags` found in `text`, without the `#`.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// RFC 3339.
+    #[serde(default)]
+    pub created: String,
+    /// RFC 3339; the newer edit wins a merge between two instances.
+    #[serde(default)]
+    pub updated: String,
+    /// The passage; `None` for a note on the whole document.
+    #[serde(default)]
+    pub anchor: Option<Anchor>,
+    #[serde(flatten)]
+    pub extra: toml::Table,
+}
+
+/// A highlighted passage (no text of its own).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Highlight {
+    pub id: String,
+    #[serde(default)]
+    pub created: String,
+    pub anchor: Anchor,
+    #[serde(flatten)]
+    pub extra: toml::Table,
+}
+
 /// One document's notes: `notes/<slug>-<hash>.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NotesFile {
@@ -106,8 +143,12 @@ pub struct NotesFile {
     pub fingerprint: String,
     #[serde(default)]
     pub bookmarks: Vec<Bookmark>,
-    /// Ids of deleted bookmarks, so a merge with a stale copy does not bring
-    /// them back. Each future kind of entry gets its own list.
+    #[serde(default)]
+    pub highlights: Vec<Highlight>,
+    #[serde(default)]
+    pub notes: Vec<Note>,
+    /// Ids of deleted entries (of every kind: ids are unique across kinds),
+    /// so a merge with a stale copy does not bring them back.
     #[serde(default)]
     pub deleted: Vec<String>,
     #[serde(flatten)]
@@ -150,9 +191,16 @@ impl NotesFile {
             title: title.into(),
             fingerprint: fingerprint.into(),
             bookmarks: Vec::new(),
+            highlights: Vec::new(),
+            notes: Vec::new(),
             deleted: Vec::new(),
             extra: toml::Table::new(),
         }
+    }
+
+    /// Bookmarks, highlights and notes together.
+    pub fn entry_count(&self) -> usize {
+        self.bookmarks.len() + self.highlights.len() + self.notes.len()
     }
 
     /// Made by a newer marginote: may be shown, never saved.
@@ -192,20 +240,45 @@ impl Document for NotesFile {
     }
 
     fn merge(ours: &Self, disk: Option<Self>) -> Self {
-        let (disk_bookmarks, disk_deleted, disk_extra) = disk
-            .map(|d| (d.bookmarks, d.deleted, d.extra))
-            .unwrap_or_default();
-        let deleted: BTreeSet<String> = ours.deleted.iter().cloned().chain(disk_deleted).collect();
-        let mut bookmarks = union_by_id(&ours.bookmarks, disk_bookmarks, &deleted, |b| &b.id);
+        let disk = disk.unwrap_or_else(|| NotesFile::new("", "", ""));
+        let deleted: BTreeSet<String> = ours.deleted.iter().cloned().chain(disk.deleted).collect();
+        let mut bookmarks = union_by_id(&ours.bookmarks, disk.bookmarks, &deleted, |b| &b.id);
         bookmarks.sort_by(|a, b| (a.anchor.offset, &a.id).cmp(&(b.anchor.offset, &b.id)));
+        let mut highlights = union_by_id(&ours.highlights, disk.highlights, &deleted, |h| &h.id);
+        highlights.sort_by(|a, b| (a.anchor.offset, &a.id).cmp(&(b.anchor.offset, &b.id)));
+        // A note can be edited in either instance: the later edit wins, so
+        // a stale copy never overwrites another window's change.
+        let theirs_newer: BTreeSet<String> = disk
+            .notes
+            .iter()
+            .filter(|d| {
+                ours.notes
+                    .iter()
+                    .any(|o| o.id == d.id && is_newer(&d.updated, &o.updated))
+            })
+            .map(|d| d.id.clone())
+            .collect();
+        let ours_kept: Vec<Note> = ours
+            .notes
+            .iter()
+            .filter(|n| !theirs_newer.contains(&n.id))
+            .cloned()
+            .collect();
+        let mut notes = union_by_id(&ours_kept, disk.notes, &deleted, |n| &n.id);
+        notes.sort_by(|a, b| {
+            let at = |n: &Note| n.anchor.as_ref().map_or(0, |a| a.offset);
+            (a.anchor.is_some(), at(a), &a.id).cmp(&(b.anchor.is_some(), at(b), &b.id))
+        });
         Self {
             schema_version: SCHEMA_VERSION,
             document: ours.document.clone(),
             title: ours.title.clone(),
             fingerprint: ours.fingerprint.clone(),
             bookmarks,
+            highlights,
+            notes,
             deleted: deleted.into_iter().collect(),
-            extra: union_tables(&ours.extra, disk_extra),
+            extra: union_tables(&ours.extra, disk.extra),
         }
     }
 }
@@ -300,6 +373,16 @@ impl DataDir {
         Ok(Self { root })
     }
 
+    /// Where every document's notes file is.
+    pub fn notes_dir(&self) -> PathBuf {
+        self.root.join("notes")
+    }
+
+    /// Where exported study sheets go.
+    pub fn exports_dir(&self) -> PathBuf {
+        self.root.join("exports")
+    }
+
     pub fn state_path(&self) -> PathBuf {
         self.root.join("state.toml")
     }
@@ -326,7 +409,8 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
 
 /// Lowercase ASCII letters and digits joined by single dashes, at most 40
 /// chars; "notes" when nothing is left (e.g. an all-CJK title).
-fn slug(stem: &str) -> String {
+/// A file-name-safe short form of a name (ASCII lower case and dashes).
+pub fn slug(stem: &str) -> String {
     let mut out = String::new();
     for c in stem.chars() {
         if c.is_ascii_alphanumeric() {
@@ -624,6 +708,13 @@ impl<F: Fs> Store<F> {
         state: &StateFile,
     ) -> Result<Saved<StateFile>, StorageError> {
         self.save(path, state)
+    }
+
+    /// Writes a file marginote owns whole (an exported study sheet),
+    /// atomically, creating its folder.
+    pub fn write_file(&self, path: &Path, bytes: &[u8]) -> Result<(), StorageError> {
+        self.ensure_dir(path)?;
+        self.write_atomic(path, bytes)
     }
 
     fn load<T: Document>(&self, path: &Path) -> LoadOutcome<T> {

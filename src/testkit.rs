@@ -29,6 +29,10 @@ The second paragraph is also one long line, and a blank row separates it from th
 /// A running app plus what its effects did.
 pub struct Harness {
     pub app: App,
+    /// What a store would hold: each document's notes by key.
+    pub store: std::collections::HashMap<String, crate::storage::NotesFile>,
+    pub copied: Vec<String>,
+    pub exported: Vec<(String, String)>,
     pub saved_notes: Vec<crate::storage::NotesFile>,
     pub saved_states: Vec<StateFile>,
     pub quit: Option<i32>,
@@ -47,6 +51,9 @@ impl Harness {
         let app = App::new(entries, Keymap::defaults(), state, app::DEFAULT_MEASURE);
         let mut hs = Harness {
             app,
+            store: std::collections::HashMap::new(),
+            copied: Vec::new(),
+            exported: Vec::new(),
             saved_notes: Vec::new(),
             saved_states: Vec::new(),
             quit: None,
@@ -81,8 +88,9 @@ impl Harness {
                     .map(Box::new);
                     let notes = Some(NotesLoad {
                         path: format!("/nonexistent/{}.toml", entry.name).into(),
-                        file: None,
+                        file: self.store.get(&entry.key).cloned(),
                         problem: None,
+                        adopted_from: None,
                     });
                     self.send(Msg::Opened {
                         index,
@@ -92,6 +100,7 @@ impl Harness {
                 }
                 Effect::SaveNotes { key, file, .. } => {
                     self.saved_notes.push(file.clone());
+                    self.store.insert(key.clone(), file.clone());
                     self.send(Msg::NotesSaved {
                         key,
                         result: Ok((file, None)),
@@ -102,6 +111,33 @@ impl Harness {
                     self.send(Msg::StateSaved(Ok(())));
                 }
                 Effect::Quit(c) => self.quit = Some(c),
+                Effect::LoadAllNotes => {
+                    let all = self
+                        .store
+                        .iter()
+                        .map(|(key, file)| crate::app::OtherNotes {
+                            key: key.clone(),
+                            title: file.title.clone(),
+                            entry: self.app.entries.iter().position(|e| &e.key == key),
+                            file: file.clone(),
+                        })
+                        .collect();
+                    self.send(Msg::AllNotes(all));
+                }
+                Effect::Export { docs, name } => {
+                    let sheets: Vec<crate::export::Sheet> = docs
+                        .iter()
+                        .map(|d| crate::export::Sheet {
+                            title: &d.title,
+                            document: &d.key,
+                            file: &d.file,
+                        })
+                        .collect();
+                    self.exported
+                        .push((name, crate::export::markdown(&sheets, NOW)));
+                    self.send(Msg::Exported(Ok("/exports/sheet.md".into())));
+                }
+                Effect::Copy(text) => self.copied.push(text),
                 Effect::Suspend | Effect::Redraw => {}
             }
         }

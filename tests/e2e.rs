@@ -157,7 +157,7 @@ fn read_bookmark_quit_and_resume() {
 
     let mut t = s.spawn(WIDE.0, WIDE.1, &[&docs]);
     t.wait_for("Library (2)");
-    t.wait_for("Notes · bookmarks (0)");
+    t.wait_for("Notes · this document (0)");
     // With no saved state the first document opens.
     t.wait_until("the Aster essay in the status line", |s| {
         status_line(s).contains("The Aster Essay · 0%")
@@ -202,7 +202,7 @@ fn read_bookmark_quit_and_resume() {
     t.send("my margin label");
     t.wait_for("my margin label");
     t.send(key::ENTER);
-    t.wait_for("Notes · bookmarks (1)");
+    t.wait_for("Notes · this document (1)");
     t.wait_until("the label and ◆ in the notes pane", |s| {
         let n = notes_pane(s);
         n.contains("my margin label") && n.contains('◆')
@@ -239,7 +239,7 @@ fn read_bookmark_quit_and_resume() {
     t.wait_until("the Birch essay restored", |s| {
         status_line(s).contains("The Birch Essay · ")
     });
-    t.wait_for("Notes · bookmarks (1)");
+    t.wait_for("Notes · this document (1)");
     t.wait_until("the bookmark in the notes pane", |s| {
         notes_pane(s).contains("my margin label")
     });
@@ -295,7 +295,7 @@ fn notes_pane_jumps_deletes_and_undoes() {
     t.wait_for("Bookmark label:");
     t.send("far passage");
     t.send(key::ENTER);
-    t.wait_for("Notes · bookmarks (1)");
+    t.wait_for("Notes · this document (1)");
 
     // Back to the top, then jump from the Notes pane.
     t.send("g");
@@ -321,7 +321,7 @@ fn notes_pane_jumps_deletes_and_undoes() {
     t.wait_until("the delete message with its undo key", |s| {
         status_line(s).contains("press u to undo")
     });
-    t.wait_for("Notes · bookmarks (0)");
+    t.wait_for("Notes · this document (0)");
     assert!(
         !t.with_screen(reader_pane).contains('◆'),
         "the gutter still marks the deleted bookmark:\n{}",
@@ -336,7 +336,7 @@ fn notes_pane_jumps_deletes_and_undoes() {
 
     // Undo.
     t.send("u");
-    t.wait_for("Notes · bookmarks (1)");
+    t.wait_for("Notes · this document (1)");
     t.wait_until("the bookmark listed again", |s| {
         notes_pane(s).contains("far passage")
     });
@@ -640,7 +640,7 @@ fn narrow_60x20_shows_the_reader_and_list_overlays() {
     t.wait_for("a01w01");
     let screen = t.screen();
     assert!(
-        !screen.contains("Library (") && !screen.contains("Notes · bookmarks"),
+        !screen.contains("Library (") && !screen.contains("Notes · this document"),
         "narrow: only the reader should show:\n{}",
         t.framed()
     );
@@ -653,9 +653,9 @@ fn narrow_60x20_shows_the_reader_and_list_overlays() {
     t.wait_for("a01w01");
 
     t.send(key::TAB);
-    t.wait_for("Notes · bookmarks (0)");
+    t.wait_for("Notes · this document (0)");
     t.send(key::ESC);
-    t.wait_gone("Notes · bookmarks");
+    t.wait_gone("Notes · this document");
 
     t.send("?");
     t.wait_for("Keys");
@@ -716,7 +716,7 @@ fn one_by_one_then_resize_to_80x24() {
     });
     t.send(key::ESC);
     t.wait_gone("Keys");
-    t.wait_for("Notes · bookmarks (0)");
+    t.wait_for("Notes · this document (0)");
     t.wait_until("the Aster essay in the status line", |s| {
         status_line(s).contains("The Aster Essay")
     });
@@ -752,7 +752,7 @@ fn end_of_document_without_trailing_newline_does_not_panic() {
         t.send("m");
         t.wait_for("Bookmark label:");
         t.send(key::ENTER);
-        t.wait_for("Notes · bookmarks (1)");
+        t.wait_for("Notes · this document (1)");
         t.quit();
         t.assert_terminal_restored();
     }
@@ -900,7 +900,7 @@ fn corrupt_notes(s: &Sandbox) -> std::path::PathBuf {
     t.send("m");
     t.wait_for("Bookmark label:");
     t.send(key::ENTER);
-    t.wait_for("Notes · bookmarks (1)");
+    t.wait_for("Notes · this document (1)");
     t.quit();
     let files = s.notes_files();
     assert_eq!(files.len(), 1, "expected one notes file, found {files:?}");
@@ -917,7 +917,7 @@ fn n6_corrupt_notes_file_is_reported_and_left_untouched() {
 
     let mut t = s.spawn(WIDE.0, WIDE.1, &[&s.docs]);
     t.wait_for("a01w01");
-    t.wait_for("Notes · bookmarks (0)");
+    t.wait_for("Notes · this document (0)");
     // The status line explains, naming the file and the line.
     let stem = name.split('-').next().unwrap_or(&name).to_string();
     t.wait_until("a problem message naming the notes file and line", |s| {
@@ -957,7 +957,7 @@ fn n6_corrupt_notes_file_is_kept_aside_before_a_new_bookmark_is_saved() {
     t.wait_for("Bookmark label:");
     t.send("after the crash");
     t.send(key::ENTER);
-    t.wait_for("Notes · bookmarks (1)");
+    t.wait_for("Notes · this document (1)");
     t.wait_until("the new bookmark listed", |s| {
         notes_pane(s).contains("after the crash")
     });

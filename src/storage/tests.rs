@@ -21,6 +21,7 @@ fn anchor(offset: usize) -> Anchor {
         exact: format!("passage {offset}"),
         prefix: "before ".into(),
         suffix: " after".into(),
+        changed: false,
         extra: toml::Table::new(),
     }
 }
@@ -392,7 +393,7 @@ hint = { start = 1, end = 2 }
 fn n8_newer_schema_loads_read_only_and_is_never_saved() {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("a.toml");
-    let fits = b"schema_version = 2\ndocument = \"/books/a.md\"\nhighlights = [{ id = \"h1\" }]\n"
+    let fits = b"schema_version = 2\ndocument = \"/books/a.md\"\nflashcards = [{ id = \"f1\" }]\n"
         .to_vec();
     let does_not_fit = b"schema_version = 2\ndocument = { key = \"/books/a.md\" }\n".to_vec();
     for (case, bytes) in [("fits our model", fits), ("does not fit", does_not_fit)] {
@@ -1365,6 +1366,7 @@ fn any_bookmark(ids: &'static [&'static str]) -> impl Strategy<Value = Bookmark>
                 exact,
                 prefix,
                 suffix: "\u{1b}\n\"'\\".into(),
+                changed: false,
                 extra: toml::Table::new(),
             },
             extra: toml::Table::new(),

@@ -9,8 +9,9 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{ITEM_ROWS, fit, list_offset, theme};
 use crate::action::{Action, Context};
-use crate::app::App;
+use crate::app::{App, Scope};
 use crate::library::Entry;
+use crate::notes::Kind;
 use crate::sanitize::sanitize_line;
 
 struct Item {
@@ -127,23 +128,22 @@ pub fn library(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused:
 }
 
 pub fn notes(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: bool) {
-    let count = app.notes.as_ref().map_or(0, |n| n.len());
-    let inner = frame_block(
-        frame,
-        area,
-        borders,
-        focused,
-        format!(" Notes · bookmarks ({count}) "),
-    );
-    let Some(n) = app.notes.as_ref() else {
-        let p = Paragraph::new("Open a document to see its bookmarks.")
-            .style(theme::muted())
-            .wrap(Wrap { trim: true });
-        frame.render_widget(p, inner);
-        return;
+    let rows = app.notes_items();
+    let scope = match app.scope {
+        Scope::ThisDocument => "this document",
+        Scope::AllDocuments => "all documents",
     };
+    let filter = app
+        .notes
+        .as_ref()
+        .and_then(|n| n.filter.as_deref())
+        .filter(|f| !f.trim().is_empty())
+        .map(|f| format!(" · “{}”", sanitize_line(f, 20)))
+        .unwrap_or_default();
+    let title = format!(" Notes · {scope}{filter} ({}) ", rows.len());
+    let inner = frame_block(frame, area, borders, focused, title);
     let mut area = inner;
-    if let Some(problem) = &n.problem {
+    if let Some(problem) = app.notes.as_ref().and_then(|n| n.problem.as_ref()) {
         let warn = Paragraph::new(sanitize_line(problem, 300))
             .style(theme::error())
             .wrap(Wrap { trim: true });
@@ -151,42 +151,74 @@ pub fn notes(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: b
         frame.render_widget(warn, Rect::new(area.x, area.y, area.width, h));
         area = Rect::new(area.x, area.y + h, area.width, area.height - h);
     }
-    if n.is_empty() {
-        let key = app.keymap.hint(Context::Reader, Action::AddBookmark);
-        let p = Paragraph::new(format!(
-            "No bookmarks yet. Press {key} in the reader to bookmark the passage at the cursor."
-        ))
-        .style(theme::muted())
-        .wrap(Wrap { trim: true });
+    if rows.is_empty() {
+        let text = if app.notes.is_none() && app.scope == Scope::ThisDocument {
+            "Open a document to see its notes.".to_string()
+        } else if !filter.is_empty() {
+            let key = app.keymap.hint(Context::Notes, Action::Filter);
+            format!(
+                "Nothing matches the filter. Press {key}, clear the text and press enter to see all."
+            )
+        } else {
+            let km = &app.keymap;
+            format!(
+                "No notes yet. In the reader: {} bookmarks the passage at the cursor, {} writes a note on it, {} selects a passage to highlight or note, {} writes a note on the whole document.",
+                km.hint(Context::Reader, Action::AddBookmark),
+                km.hint(Context::Reader, Action::Annotate),
+                km.hint(Context::Reader, Action::Select),
+                km.hint(Context::Reader, Action::NoteDocument),
+            )
+        };
+        let p = Paragraph::new(text)
+            .style(theme::muted())
+            .wrap(Wrap { trim: true });
         frame.render_widget(p, area);
         return;
     }
     let len = app.reader.as_ref().map_or(1, |r| r.doc.len().max(1));
-    let items: Vec<Item> = n
-        .items()
+    let items: Vec<Item> = rows
         .into_iter()
-        .map(|it| {
-            let pct = ((it.offset as u128 * 100) / len as u128).min(100);
-            let preview = sanitize_line(
-                &it.preview.split_whitespace().collect::<Vec<_>>().join(" "),
-                120,
-            );
-            let detail = if it.found {
-                format!("{pct}% · {preview}")
-            } else {
-                format!("passage not found · {preview}")
+        .map(|row| {
+            let it = row.item;
+            let preview = sanitize_line(&it.preview, 160);
+            let place = match it.offset {
+                _ if !it.found => "could not place".to_string(),
+                None => "whole document".to_string(),
+                Some(o) if row.open && app.scope == Scope::ThisDocument => {
+                    format!("{}%", ((o as u128 * 100) / len as u128).min(100))
+                }
+                Some(_) => String::new(),
+            };
+            let mut detail: Vec<String> = Vec::new();
+            if let Some(doc) = row.document.filter(|_| app.scope == Scope::AllDocuments) {
+                detail.push(sanitize_line(&doc, 60));
+            }
+            if !place.is_empty() {
+                detail.push(place);
+            }
+            if it.changed {
+                detail.push("text changed".to_string());
+            }
+            if it.kind != Kind::Highlight && it.offset.is_some() {
+                detail.push(preview.clone());
+            }
+            let marker = match (it.found, it.kind) {
+                (false, _) => ("⚠", theme::error()),
+                (true, Kind::Bookmark) => ("◆", theme::bookmark()),
+                (true, Kind::Highlight) => ("▌", theme::highlight_mark()),
+                (true, Kind::Note) => ("✎", theme::note_mark()),
+            };
+            let title = match it.kind {
+                Kind::Highlight => format!("“{preview}”"),
+                _ => sanitize_line(&it.title, 200),
             };
             Item {
-                marker: if it.found {
-                    ("◆", theme::bookmark())
-                } else {
-                    ("⚠", theme::error())
-                },
-                title: sanitize_line(&it.label, 200),
-                detail,
+                marker,
+                title,
+                detail: detail.join(" · "),
                 title_style: Style::new(),
             }
         })
         .collect();
-    draw_items(frame, area, &items, n.selected, focused);
+    draw_items(frame, area, &items, app.notes_selected(), focused);
 }

@@ -20,13 +20,31 @@ fn hints(app: &App) -> Vec<String> {
         Focus::Reader => Context::Reader,
         Focus::Notes => Context::Notes,
     };
+    if app.selection.is_some() && app.focus == Focus::Reader {
+        let k = |a| km.hint(Context::Select, a);
+        return vec![
+            "selecting: move to extend".to_string(),
+            format!("{} note", k(Action::Annotate)),
+            format!("{} highlight", k(Action::Highlight)),
+            format!("{} copy", k(Action::Copy)),
+            format!("{} stop", k(Action::Cancel)),
+        ];
+    }
     let mut h = vec![format!("{} help", km.hint(Context::Global, Action::Help))];
     match app.focus {
         Focus::Library => h.push(format!("{} open", km.hint(ctx, Action::Open))),
-        Focus::Reader => h.push(format!("{} bookmark", km.hint(ctx, Action::AddBookmark))),
+        Focus::Reader => {
+            h.push(format!("{} bookmark", km.hint(ctx, Action::AddBookmark)));
+            h.push(format!("{} note", km.hint(ctx, Action::Annotate)));
+            h.push(format!("{} select", km.hint(ctx, Action::Select)));
+        }
         Focus::Notes => {
             h.push(format!("{} jump", km.hint(ctx, Action::Open)));
+            h.push(format!("{} edit", km.hint(ctx, Action::Edit)));
             h.push(format!("{} delete", km.hint(ctx, Action::Delete)));
+            h.push(format!("{} filter", km.hint(ctx, Action::Filter)));
+            h.push(format!("{} all docs", km.hint(ctx, Action::ToggleScope)));
+            h.push(format!("{} export", km.hint(ctx, Action::Export)));
         }
     }
     h.push(format!(
@@ -91,8 +109,8 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
         |e| sanitize_line(e.display_title(), 200),
     );
     let pos_w = pos.as_deref().map_or(1, text_width);
-    // Right: as many hints as fit after a title of at least 12 columns.
-    let room = width.saturating_sub(pos_w + 1 + text_width(&title).min(12));
+    // Right: as many hints as fit beside the title (which keeps up to half).
+    let room = width.saturating_sub(pos_w + 1 + text_width(&title).min(width / 2));
     let mut right = String::new();
     for h in hints(app) {
         let extra = text_width(&h) + 2;
@@ -201,5 +219,7 @@ fn context_title(c: Context) -> &'static str {
         Context::Notes => "Notes",
         Context::Prompt => "Prompts",
         Context::Help => "This help",
+        Context::Select => "Selecting a passage (movement keys extend it)",
+        Context::Editor => "Writing a note",
     }
 }

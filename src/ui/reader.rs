@@ -8,7 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Panes, fit, theme};
-use crate::app::{App, Focus};
+use crate::action::{Action, Context};
+use crate::app::{App, Editor, Focus};
+use crate::notes::Kind;
 use crate::sanitize::sanitize_line;
 
 pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
@@ -46,28 +48,49 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
         );
         return;
     }
-    let marks = app.notes.as_ref().map(|n| n.offsets()).unwrap_or_default();
+    let marks = app.notes.as_ref().map(|n| n.marks()).unwrap_or_default();
+    let selection = app.selection_range();
     let buf = frame.buffer_mut();
     for (i, row) in r.visible.iter().enumerate() {
         let y = p.text.y + i as u16;
         if y >= p.text.bottom() {
             break;
         }
-        // A bookmark marks the row whose text holds its offset; blank rows
-        // above a block share its offset and hold nothing.
+        // A row holds the text from its start to the next row's start;
+        // blank rows above a block share its start and hold nothing.
         let next_src = r
             .visible
             .get(i + 1)
             .map_or(r.visible_end.max(row.src + 1), |n| n.src);
-        let marked = marks.iter().any(|&m| m >= row.src && m < next_src);
+        let blank = row.spans.is_empty() || next_src <= row.src;
+        let (lo, hi) = (row.src, next_src);
+        let mut bookmark = false;
+        let mut highlight = false;
+        let mut note = false;
+        if !blank {
+            for &(s, e, kind) in &marks {
+                if s >= hi {
+                    break;
+                }
+                match kind {
+                    Kind::Bookmark => bookmark |= s >= lo,
+                    Kind::Highlight => highlight |= e > lo,
+                    Kind::Note => note |= e > lo,
+                }
+            }
+        }
         let is_cursor = i == r.cursor_row();
         if p.gutter.width > 0 {
-            let (sym, style) = match (marked, is_cursor) {
-                (true, _) => ("◆", theme::bookmark()),
-                (false, true) => ("▌", theme::cursor_gutter()),
-                _ => (" ", Style::new()),
+            let (sym, style) = if note {
+                ("✎", theme::note_mark())
+            } else if bookmark {
+                ("◆", theme::bookmark())
+            } else if highlight {
+                ("▌", theme::highlight_mark())
+            } else {
+                (" ", Style::new())
             };
-            let cursor_bar = if marked && is_cursor { "▌" } else { " " };
+            let cursor_bar = if is_cursor { "▌" } else { " " };
             let line = Line::from(vec![
                 Span::styled(sym, style),
                 Span::styled(cursor_bar, theme::cursor_gutter()),
@@ -80,14 +103,33 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
                 .map(|(s, st)| Span::styled(s.as_str(), *st))
                 .collect::<Vec<_>>(),
         );
+        let text_w = u16::try_from(row.width())
+            .unwrap_or(u16::MAX)
+            .min(p.text.width);
         let row_rect = Rect::new(p.text.x, y, p.text.width, 1);
+        let text_rect = Rect::new(p.text.x, y, text_w, 1);
         if is_cursor && focused {
             buf.set_style(row_rect, theme::cursor_line());
         }
         buf.set_line(p.text.x, y, &line, p.text.width);
+        if highlight {
+            buf.set_style(text_rect, theme::highlighted());
+        }
+        if note {
+            buf.set_style(text_rect, theme::annotated());
+        }
+        if let Some((s, e)) = selection
+            && row.src >= s
+            && row.src < e
+        {
+            buf.set_style(row_rect, theme::selection());
+        }
     }
     if let Some(bar) = p.scrollbar {
         scrollbar(frame, app, bar);
+    }
+    if let Some(ed) = app.editor.as_ref() {
+        editor(frame, app, ed, p);
     }
 }
 
@@ -121,4 +163,36 @@ fn scrollbar(frame: &mut Frame, app: &App, area: Rect) {
         };
         buf.set_string(area.x, area.y + y, sym, style);
     }
+}
+
+/// The note editor: a box over the lower part of the reader, so the
+/// passage stays in view above it.
+fn editor(frame: &mut Frame, app: &App, ed: &Editor, p: &Panes) {
+    let area = p.reader;
+    let h = (area.height / 2).clamp(5.min(area.height), 12);
+    if h < 3 || area.width < 10 {
+        return;
+    }
+    let rect = Rect::new(area.x, area.bottom() - h, area.width, h);
+    frame.render_widget(ratatui::widgets::Clear, rect);
+    let km = &app.keymap;
+    let hints = format!(
+        " {} save · {} new line · {} cancel ",
+        km.hint(Context::Editor, Action::Save),
+        km.hint(Context::Editor, Action::Newline),
+        km.hint(Context::Editor, Action::Cancel)
+    );
+    let about = sanitize_line(&ed.about, 200);
+    let title = format!(
+        " Note on “{}” ",
+        fit(&about, usize::from(area.width).saturating_sub(14))
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::border(true))
+        .title(Span::styled(title, theme::title(true)))
+        .title_bottom(Span::styled(hints, theme::muted()));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    frame.render_widget(&ed.textarea, inner);
 }

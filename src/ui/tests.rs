@@ -190,3 +190,49 @@ fn t3_placeholders_show_in_the_reader() {
         assert!(screen.contains(shown), "{shown:?} not on screen:\n{screen}");
     }
 }
+
+#[test]
+fn snapshot_notes_pane_with_every_kind_120x40() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::NoteDocument);
+    for c in "Compare with the Great Terror essay".chars() {
+        h.send(Msg::EditorInput(ratatui_textarea::Input {
+            key: ratatui_textarea::Key::Char(c),
+            ctrl: false,
+            alt: false,
+            shift: false,
+        }));
+    }
+    h.act(Action::Save);
+    h.act(Action::Down);
+    h.act(Action::Down);
+    h.act(Action::Down);
+    h.act(Action::Select);
+    h.act(Action::Down);
+    h.act(Action::Highlight);
+    h.act(Action::Down);
+    h.act(Action::Down);
+    h.act(Action::Down);
+    h.act(Action::AddBookmark);
+    h.act(Action::Confirm);
+    h.act(Action::FocusNext);
+    insta::assert_snapshot!(h.draw().backend());
+}
+
+#[test]
+fn snapshot_note_editor_80x24() {
+    let mut h = Harness::new(DOCS, 80, 24);
+    h.act(Action::Down);
+    h.act(Action::Down);
+    h.act(Action::Down);
+    h.act(Action::Annotate);
+    for c in "Why September 1918? #exam".chars() {
+        h.send(Msg::EditorInput(ratatui_textarea::Input {
+            key: ratatui_textarea::Key::Char(c),
+            ctrl: false,
+            alt: false,
+            shift: false,
+        }));
+    }
+    insta::assert_snapshot!(h.draw().backend());
+}

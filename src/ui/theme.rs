@@ -82,3 +82,23 @@ pub fn info() -> Style {
 pub fn status() -> Style {
     Style::new().add_modifier(Modifier::REVERSED)
 }
+pub fn highlight_mark() -> Style {
+    Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
+}
+pub fn note_mark() -> Style {
+    Style::new()
+        .fg(Color::LightCyan)
+        .add_modifier(Modifier::BOLD)
+}
+/// Text of a highlighted passage.
+pub fn highlighted() -> Style {
+    Style::new().bg(Color::Indexed(58))
+}
+/// Text of a passage with a note.
+pub fn annotated() -> Style {
+    Style::new().add_modifier(Modifier::UNDERLINED)
+}
+/// The passage being selected.
+pub fn selection() -> Style {
+    Style::new().bg(Color::Indexed(24))
+}

@@ -1,0 +1,381 @@
+//! Anchoring notes to the text, and finding them again after it changed.
+//!
+//! An anchor is the W3C quote + position pair: the exact words, some text
+//! before and after them, and a byte offset (RELIABILITY §5). Placing an
+//! anchor in a (possibly edited) text tries, in order:
+//!
+//! 1. the quote at its offset;
+//! 2. the quote elsewhere, the occurrence whose context matches best, then
+//!    the nearest to the old offset;
+//! 3. the same ignoring whitespace and Unicode normal form (re-wrapped
+//!    lines, CRLF → LF, NFC ↔ NFD);
+//! 4. a bounded fuzzy match (at most 20 % edits) near the old place,
+//!    flagged "text changed";
+//! 5. else the entry is an orphan: kept as it is and listed as such —
+//!    never silently put on the wrong passage.
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::document::Document;
+use crate::storage::Anchor;
+
+/// Characters of context kept before and after an anchor's quote.
+const CONTEXT_CHARS: usize = 32;
+/// A fuzzy match may differ from the quote in at most 1 char in 5.
+const FUZZY_ERROR_RATE: usize = 5;
+/// Longest stretch of a quote compared fuzzily (characters).
+const FUZZY_QUOTE_CHARS: usize = 200;
+/// How far from the old place a fuzzy match is looked for (characters).
+const FUZZY_WINDOW_CHARS: usize = 20_000;
+/// How far around the old place a normalised match is looked for in a big
+/// text (bytes); a small text is searched whole.
+const NORMALIZED_WINDOW: usize = 1 << 20;
+
+/// The start of the char holding byte `at` (what `Document::excerpt` cuts at).
+fn char_floor(src: &[u8], mut at: usize) -> usize {
+    while at > 0 && at < src.len() && (0x80..0xC0).contains(&src[at]) {
+        at -= 1;
+    }
+    at
+}
+
+/// Builds an anchor for the source range `start..end`.
+pub fn anchor_range(doc: &Document, start: usize, end: usize) -> Anchor {
+    let start = start.min(doc.len());
+    let end = end.clamp(start, doc.len());
+    let exact = doc.excerpt(start, end);
+    let end = start + exact.len();
+    let before = doc.excerpt(start.saturating_sub(CONTEXT_CHARS * 4), start);
+    let prefix: String = {
+        let n = before.chars().count();
+        before
+            .chars()
+            .skip(n.saturating_sub(CONTEXT_CHARS))
+            .collect()
+    };
+    let after = doc.excerpt(end, end + CONTEXT_CHARS * 4);
+    let suffix: String = after.chars().take(CONTEXT_CHARS).collect();
+    Anchor {
+        offset: start,
+        exact,
+        prefix,
+        suffix,
+        changed: false,
+        extra: toml::Table::new(),
+    }
+}
+
+/// Identifies a version of the text: FNV-1a over the decoded source.
+pub fn fingerprint(doc: &Document) -> String {
+    format!("fnv1a64:{:016x}", crate::storage::fnv1a64(doc.source()))
+}
+
+/// Where an anchor is in the current text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// The quote is at the stored offset.
+    Exact,
+    /// The quote (maybe re-spaced or re-normalised) starts at another
+    /// offset and spans `len` bytes there.
+    Moved { at: usize, len: usize },
+    /// Only a close match was found: the words changed.
+    Changed { at: usize, len: usize },
+    /// The passage is gone.
+    NotFound,
+}
+
+/// Finds an anchor's passage in `doc` (see the module docs for the order).
+pub fn place(doc: &Document, a: &Anchor) -> Placement {
+    let src = doc.source();
+    let exact = a.exact.as_bytes();
+    if exact.is_empty() {
+        return if a.offset <= src.len() {
+            Placement::Exact
+        } else {
+            Placement::NotFound
+        };
+    }
+    if src.get(a.offset..a.offset + exact.len()) == Some(exact) {
+        return Placement::Exact;
+    }
+    if let Some(at) = best_occurrence(doc, a) {
+        return Placement::Moved {
+            at,
+            len: exact.len(),
+        };
+    }
+    // Normalising a copy costs memory in proportion: for a big text only
+    // the stretch around the old place is searched this way.
+    let lo = a.offset.saturating_sub(NORMALIZED_WINDOW);
+    let hi = a.offset.saturating_add(NORMALIZED_WINDOW + exact.len());
+    let lo = if src.len() > 2 * NORMALIZED_WINDOW {
+        lo
+    } else {
+        0
+    };
+    let text = doc.excerpt(lo, hi);
+    let lo = char_floor(src, lo.min(src.len()));
+    let norm = Normalized::new(&text, lo);
+    let quote = normalize(&a.exact);
+    if quote.is_empty() {
+        return Placement::NotFound;
+    }
+    if let Some((at, len)) = norm.find_nearest(&quote, a.offset) {
+        return Placement::Moved { at, len };
+    }
+    match norm.fuzzy_near(&quote, a.offset) {
+        Some((at, len)) => Placement::Changed { at, len },
+        None => Placement::NotFound,
+    }
+}
+
+/// Applies a placement to an anchor: new offset (and, for a changed text,
+/// the words now there); returns whether the passage was found.
+pub fn replace(doc: &Document, a: &mut Anchor, p: Placement) -> bool {
+    match p {
+        Placement::Exact => true,
+        Placement::Moved { at, len } | Placement::Changed { at, len } => {
+            let changed = matches!(p, Placement::Changed { .. });
+            let mut fresh = anchor_range(doc, at, at + len);
+            if !changed {
+                // Same words, maybe re-spaced: keep the quote as written.
+                fresh.exact.clone_from(&a.exact);
+            }
+            fresh.changed = a.changed || changed;
+            fresh.extra = std::mem::take(&mut a.extra);
+            *a = fresh;
+            true
+        }
+        Placement::NotFound => false,
+    }
+}
+
+/// The occurrence of the exact quote whose prefix/suffix match best, then
+/// the nearest to the old offset.
+fn best_occurrence(doc: &Document, a: &Anchor) -> Option<usize> {
+    let exact = a.exact.as_bytes();
+    let score = |at: usize| {
+        let before = doc.excerpt(at.saturating_sub(a.prefix.len()), at);
+        let after = doc.excerpt(at + exact.len(), at + exact.len() + a.suffix.len());
+        let p = !a.prefix.is_empty() && before.ends_with(a.prefix.as_str());
+        let s = !a.suffix.is_empty() && after.starts_with(a.suffix.as_str());
+        usize::from(p) + usize::from(s)
+    };
+    memchr::memmem::find_iter(doc.source(), exact)
+        .map(|at| (std::cmp::Reverse(score(at)), at.abs_diff(a.offset), at))
+        .min()
+        .map(|(_, _, at)| at)
+}
+
+/// Text in canonical decomposition with every whitespace run as one space.
+fn normalize(s: &str) -> Vec<char> {
+    let mut out = Vec::new();
+    let mut space = false;
+    for c in s.nfd() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.push(c);
+    }
+    out
+}
+
+/// A normalised copy of the document with a map back to source offsets.
+struct Normalized {
+    chars: Vec<char>,
+    /// Source byte offset of each normalised char (and one past the end).
+    src: Vec<usize>,
+}
+
+impl Normalized {
+    /// `base`: the source offset `text` starts at.
+    fn new(text: &str, base: usize) -> Normalized {
+        let mut chars = Vec::with_capacity(text.len());
+        let mut src = Vec::with_capacity(text.len() + 1);
+        let mut pending_space: Option<usize> = None;
+        for (i, c) in text.char_indices() {
+            if c.is_whitespace() {
+                pending_space.get_or_insert(i);
+                continue;
+            }
+            if let Some(at) = pending_space.take()
+                && !chars.is_empty()
+            {
+                chars.push(' ');
+                src.push(base + at);
+            }
+            let mut buf = [0u8; 4];
+            for d in c.encode_utf8(&mut buf).nfd() {
+                chars.push(d);
+                src.push(base + i);
+            }
+        }
+        src.push(base + text.len());
+        Normalized { chars, src }
+    }
+
+    fn src_len(&self, start: usize, len: usize) -> (usize, usize) {
+        let at = self.src[start];
+        let end = self.src.get(start + len).copied().unwrap_or(at);
+        // The end maps to the start of the next char; trim a trailing space.
+        (at, end.saturating_sub(at))
+    }
+
+    /// The char index nearest to source offset `offset`.
+    fn index_of(&self, offset: usize) -> usize {
+        self.src
+            .partition_point(|&s| s < offset)
+            .min(self.chars.len())
+    }
+
+    fn find_nearest(&self, quote: &[char], offset: usize) -> Option<(usize, usize)> {
+        if quote.len() > self.chars.len() {
+            return None;
+        }
+        let hint = self.index_of(offset);
+        let first = quote[0];
+        (0..=self.chars.len() - quote.len())
+            .filter(|&i| self.chars[i] == first && self.chars[i..i + quote.len()] == *quote)
+            .min_by_key(|&i| i.abs_diff(hint))
+            .map(|i| self.src_len(i, quote.len()))
+    }
+
+    /// Sellers' approximate search near the hint: the window substring with
+    /// the fewest edits from the quote, if within the error budget.
+    fn fuzzy_near(&self, quote: &[char], offset: usize) -> Option<(usize, usize)> {
+        let quote = &quote[..quote.len().min(FUZZY_QUOTE_CHARS)];
+        let m = quote.len();
+        let budget = m / FUZZY_ERROR_RATE;
+        if m < 8 {
+            // Too short to tell a small edit from another passage.
+            return None;
+        }
+        let hint = self.index_of(offset);
+        let lo = hint.saturating_sub(FUZZY_WINDOW_CHARS);
+        let hi = (hint + FUZZY_WINDOW_CHARS + m).min(self.chars.len());
+        let window = &self.chars[lo..hi];
+        // prev[i]: edits to match quote[..i] ending at the current position;
+        // start[i]: where that match starts in the window.
+        let mut prev: Vec<usize> = (0..=m).collect();
+        let mut prev_start: Vec<usize> = vec![0; m + 1];
+        let mut best: Option<(usize, usize, usize, usize)> = None; // (cost, distance, start, end)
+        for (j, &c) in window.iter().enumerate() {
+            let mut cur = vec![0usize; m + 1];
+            let mut cur_start = vec![j + 1; m + 1];
+            for i in 1..=m {
+                let sub = prev[i - 1] + usize::from(quote[i - 1] != c);
+                let del = prev[i] + 1;
+                let ins = cur[i - 1] + 1;
+                let (cost, start) = if sub <= del && sub <= ins {
+                    (sub, if i == 1 { j } else { prev_start[i - 1] })
+                } else if del <= ins {
+                    (del, prev_start[i])
+                } else {
+                    (ins, cur_start[i - 1])
+                };
+                cur[i] = cost;
+                cur_start[i] = start;
+            }
+            let cost = cur[m];
+            if cost <= budget {
+                let start = cur_start[m];
+                let dist = (lo + start).abs_diff(hint);
+                let cand = (cost, dist, start, j + 1);
+                if best.is_none_or(|b| (cand.0, cand.1) < (b.0, b.1)) {
+                    best = Some(cand);
+                }
+            }
+            prev = cur;
+            prev_start = cur_start;
+        }
+        best.map(|(_, _, s, e)| self.src_len(lo + s, e - s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Format;
+
+    fn doc(s: &str) -> Document {
+        Document::from_bytes(s.as_bytes().to_vec(), Format::Text).expect("loads")
+    }
+
+    fn placed(d: &Document, a: &Anchor) -> Option<String> {
+        let mut a = a.clone();
+        let p = place(d, &a);
+        replace(d, &mut a, p).then(|| d.excerpt(a.offset, a.offset + a.exact.len()))
+    }
+
+    const TEXT: &str = "The Cheka was founded in December 1917.\nIts first chairman was Felix Dzerzhinsky, a Polish revolutionary.\nThe Red Terror was declared in September 1918.\n";
+
+    fn anchor_on(d: &Document, words: &str) -> Anchor {
+        let at = d.excerpt(0, d.len()).find(words).expect("words in text");
+        anchor_range(d, at, at + words.len())
+    }
+
+    #[test]
+    fn a1_exact_and_moved() {
+        let d = doc(TEXT);
+        let a = anchor_on(&d, "Felix Dzerzhinsky");
+        assert_eq!(place(&d, &a), Placement::Exact);
+        let edited = doc(&format!("A new opening line.\n{TEXT}"));
+        assert_eq!(placed(&edited, &a).as_deref(), Some("Felix Dzerzhinsky"));
+    }
+
+    #[test]
+    fn a1_context_picks_the_right_occurrence() {
+        let text = "the term was used. Later the term was used again, differently.\n";
+        let d = doc(text);
+        let second = text.rfind("the term").expect("present");
+        let a = anchor_range(&d, second, second + 8);
+        let edited = doc(&format!("Preface. {text}"));
+        let p = place(&edited, &a);
+        let Placement::Moved { at, .. } = p else {
+            panic!("{p:?}")
+        };
+        assert_eq!(at, second + "Preface. ".len());
+    }
+
+    #[test]
+    fn a3_rewrapping_crlf_and_normal_forms_do_not_orphan() {
+        let d = doc("one two three four five six seven\n");
+        let a = anchor_on(&d, "three four five");
+        let rewrapped = doc("one two three\r\nfour   five six seven\r\n");
+        let got = placed(&rewrapped, &a).expect("found after re-wrap");
+        assert!(got.starts_with("three"), "{got:?}");
+        let nfc = doc("Le café est ouvert ce matin.\n");
+        let a = anchor_on(&nfc, "café est ouvert");
+        let nfd = doc("Le cafe\u{301} est ouvert ce matin.\n");
+        assert!(placed(&nfd, &a).is_some(), "NFC anchor found in NFD text");
+    }
+
+    #[test]
+    fn a1_small_edits_are_found_and_flagged() {
+        let d = doc(TEXT);
+        let a = anchor_on(
+            &d,
+            "Its first chairman was Felix Dzerzhinsky, a Polish revolutionary.",
+        );
+        let edited = doc(&TEXT.replace("Polish revolutionary", "Polish-born revolutionary"));
+        let p = place(&edited, &a);
+        assert!(matches!(p, Placement::Changed { .. }), "{p:?}");
+        let mut a2 = a.clone();
+        assert!(replace(&edited, &mut a2, p));
+        assert!(a2.changed);
+        assert!(a2.exact.contains("Polish-born"), "{:?}", a2.exact);
+    }
+
+    #[test]
+    fn a1_a_vanished_passage_is_an_orphan() {
+        let d = doc(TEXT);
+        let a = anchor_on(&d, "Felix Dzerzhinsky, a Polish revolutionary");
+        let gone = doc("Something else entirely about another topic.\n");
+        assert_eq!(place(&gone, &a), Placement::NotFound);
+    }
+}

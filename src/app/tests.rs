@@ -1,0 +1,577 @@
+//! Behaviour of `update`, driven through the test harness.
+
+use super::*;
+use crate::testkit::{ESSAY, Harness, NOTES_TXT};
+
+const DOCS: &[(&str, &str)] = &[("red-terror.md", ESSAY), ("notes.txt", NOTES_TXT)];
+
+fn long_doc() -> &'static str {
+    let text: String = (0..300)
+        .map(|i| format!("Paragraph {i} has a handful of words in it.\n"))
+        .collect();
+    Box::leak(text.into_boxed_str())
+}
+
+#[test]
+fn bookmark_is_saved_the_moment_it_is_made() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::Down);
+    h.act(Action::Down);
+    h.act(Action::Down);
+    h.act(Action::AddBookmark);
+    assert!(h.app.prompt.is_some(), "m opens the label prompt");
+    assert!(h.saved_notes.is_empty(), "nothing saved before enter");
+    h.act(Action::Confirm);
+    let saved = h
+        .saved_notes
+        .last()
+        .expect("a save effect right after enter");
+    assert_eq!(saved.bookmarks.len(), 1);
+    let b = &saved.bookmarks[0];
+    assert!(
+        b.label.starts_with("In September 1918"),
+        "default label {:?}",
+        b.label
+    );
+    assert!(
+        b.anchor.exact.contains("September 1918"),
+        "anchor {:?}",
+        b.anchor.exact
+    );
+    assert_eq!(b.created, crate::testkit::NOW);
+    assert!(saved.fingerprint.starts_with("fnv1a64:"));
+    assert_eq!(h.app.entries[0].bookmarks, 1);
+}
+
+#[test]
+fn typed_label_replaces_the_default_and_esc_cancels() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::AddBookmark);
+    for c in "exam q".chars() {
+        h.send(Msg::Text(TextEdit::Insert(c)));
+    }
+    h.send(Msg::Text(TextEdit::Backspace));
+    h.act(Action::Confirm);
+    assert_eq!(
+        h.saved_notes.last().expect("saved").bookmarks[0].label,
+        "exam"
+    );
+    h.act(Action::AddBookmark);
+    h.act(Action::Cancel);
+    assert_eq!(h.saved_notes.len(), 1, "cancel saves nothing");
+    assert_eq!(h.app.notes.as_ref().map(DocNotes::len), Some(1));
+}
+
+#[test]
+fn delete_leaves_a_tombstone_and_undo_restores() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::AddBookmark);
+    h.act(Action::Confirm);
+    h.act(Action::FocusNext);
+    assert_eq!(h.app.focus, Focus::Notes);
+    h.act(Action::Delete);
+    let after_delete = h.saved_notes.last().expect("saved").clone();
+    assert!(after_delete.bookmarks.is_empty());
+    assert_eq!(
+        after_delete.deleted.len(),
+        1,
+        "a tombstone keeps merges from reviving it"
+    );
+    h.act(Action::Undo);
+    let restored = h.saved_notes.last().expect("saved");
+    assert_eq!(restored.bookmarks.len(), 1);
+    assert_ne!(
+        restored.bookmarks[0].id, after_delete.deleted[0],
+        "restored under a fresh id"
+    );
+}
+
+#[test]
+fn enter_in_notes_jumps_to_the_passage() {
+    let mut h = Harness::new(&[("long.txt", long_doc())], 100, 20);
+    h.act(Action::Bottom);
+    h.act(Action::AddBookmark);
+    h.act(Action::Confirm);
+    h.act(Action::Top);
+    h.act(Action::FocusNext);
+    h.act(Action::Open);
+    assert_eq!(h.app.focus, Focus::Reader);
+    let r = h.app.reader.as_ref().expect("open");
+    assert!(
+        r.visible[r.cursor_row()]
+            .text()
+            .starts_with("Paragraph 299")
+    );
+}
+
+#[test]
+fn quit_saves_the_position_first() {
+    let mut h = Harness::new(&[("long.txt", long_doc())], 100, 20);
+    h.act(Action::PageDown);
+    h.act(Action::PageDown);
+    h.act(Action::Quit);
+    assert_eq!(h.quit, Some(0));
+    let state = h.saved_states.last().expect("state saved before quitting");
+    let pos = state
+        .positions
+        .get("bundled:long.txt")
+        .expect("position recorded");
+    assert!(
+        pos.anchor.exact.starts_with("Paragraph "),
+        "{:?}",
+        pos.anchor.exact
+    );
+    assert_eq!(state.last_document.as_deref(), Some("bundled:long.txt"));
+}
+
+#[test]
+fn position_is_restored_on_the_next_start() {
+    let mut h = Harness::new(&[("a.txt", NOTES_TXT), ("long.txt", long_doc())], 100, 20);
+    h.app.lib_selected = 1;
+    h.app.focus = Focus::Library;
+    h.act(Action::Open);
+    for _ in 0..5 {
+        h.act(Action::PageDown);
+    }
+    let cursor_text = {
+        let r = h.app.reader.as_ref().expect("open");
+        r.visible[r.cursor_row()].text()
+    };
+    h.act(Action::Quit);
+    let state = h.saved_states.last().expect("saved").clone();
+    let entries = vec![
+        crate::library::bundled_entry("a.txt", NOTES_TXT),
+        crate::library::bundled_entry("long.txt", long_doc()),
+    ];
+    let h2 = Harness::with_entries(entries, state, 100, 20);
+    assert_eq!(h2.app.open, Some(1), "the last document reopens");
+    let r = h2.app.reader.as_ref().expect("open");
+    assert_eq!(
+        r.visible[r.cursor_row()].text(),
+        cursor_text,
+        "same passage under the cursor"
+    );
+}
+
+#[test]
+fn n12_signal_saves_and_exits_with_128_plus_n() {
+    let mut h = Harness::new(&[("long.txt", long_doc())], 100, 20);
+    h.act(Action::PageDown);
+    h.send(Msg::Signal(15));
+    assert_eq!(h.quit, Some(143));
+    assert!(!h.saved_states.is_empty(), "position saved before leaving");
+}
+
+#[test]
+fn narrow_layout_shows_lists_as_overlays() {
+    let mut h = Harness::new(DOCS, 60, 20);
+    assert!(!h.app.panes().wide);
+    assert!(h.app.panes().overlay.is_none());
+    h.act(Action::FocusPrev);
+    assert_eq!(h.app.focus, Focus::Library);
+    assert_eq!(h.app.panes().overlay.map(|(f, _)| f), Some(Focus::Library));
+    assert!(h.screen_text().contains("Library (2)"));
+    h.act(Action::Cancel);
+    assert_eq!(h.app.focus, Focus::Reader);
+    assert!(!h.screen_text().contains("Library (2)"));
+}
+
+#[test]
+fn unreadable_document_shows_why_and_the_app_goes_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bin = dir.path().join("scan.txt");
+    std::fs::write(&bin, b"\x89PNG\r\n\x1a\n\0\0").expect("write");
+    let mut entries = vec![crate::library::bundled_entry("ok.txt", NOTES_TXT)];
+    entries.push(crate::library::file_entry(&bin, "scan.txt".into()));
+    let mut h = Harness::with_entries(entries, StateFile::default(), 120, 40);
+    h.app.focus = Focus::Library;
+    h.act(Action::Down);
+    h.act(Action::Open);
+    assert!(h.app.entries[1].error.is_some());
+    let screen = h.screen_text();
+    assert!(screen.contains("binary file (PNG image"), "{screen}");
+    assert!(screen.contains('⚠'));
+    h.app.focus = Focus::Library;
+    h.act(Action::Up);
+    h.act(Action::Open);
+    assert_eq!(h.app.open, Some(0), "another document still opens");
+}
+
+#[test]
+fn mouse_wheel_scrolls_the_pane_under_the_pointer_and_click_selects() {
+    let mut h = Harness::new(&[("a.txt", NOTES_TXT), ("long.txt", long_doc())], 120, 40);
+    h.app.lib_selected = 1;
+    h.app.focus = Focus::Library;
+    h.act(Action::Open);
+    let p = h.app.panes();
+    let top_before = h.app.reader.as_ref().map(Reader::top_offset);
+    h.send(Msg::Mouse {
+        kind: MouseKind::ScrollDown,
+        col: p.text.x + 2,
+        row: p.text.y + 2,
+    });
+    assert_ne!(h.app.reader.as_ref().map(Reader::top_offset), top_before);
+    let lib = p.library.expect("wide layout");
+    h.send(Msg::Mouse {
+        kind: MouseKind::Click,
+        col: lib.x + 3,
+        row: lib.y + 1,
+    });
+    assert_eq!(h.app.focus, Focus::Library);
+    assert_eq!(h.app.lib_selected, 0, "click selected the first row");
+}
+
+#[test]
+fn resize_keeps_the_passage_under_the_cursor() {
+    let mut h = Harness::new(&[("long.txt", long_doc())], 120, 40);
+    for _ in 0..4 {
+        h.act(Action::PageDown);
+    }
+    let before = h.app.reader.as_ref().map(Reader::cursor_offset);
+    for (w, ht) in [(60, 20), (20, 8), (1, 1), (120, 40)] {
+        h.send(Msg::Resize(w, ht));
+    }
+    let r = h.app.reader.as_ref().expect("open");
+    let text = r.doc.excerpt(before.unwrap_or(0), before.unwrap_or(0) + 12);
+    assert!(
+        r.visible
+            .iter()
+            .any(|row| row.text().starts_with(text.trim())),
+        "{text:?} no longer visible"
+    );
+}
+
+#[test]
+fn help_is_generated_from_the_live_keymap() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    let problems = h
+        .app
+        .keymap
+        .merge_str("user.toml", "[reader]\nadd_bookmark = [\"b\"]\n");
+    assert!(problems.is_empty());
+    h.act(Action::Help);
+    let screen = h.screen_text();
+    assert!(screen.contains("bookmark the passage"), "{screen}");
+    let line = screen
+        .lines()
+        .find(|l| l.contains("bookmark the passage"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(line.contains(" b "), "help shows the user's key: {line}");
+    h.act(Action::Cancel);
+    assert_eq!(h.app.overlay, Overlay::None);
+}
+
+#[test]
+fn first_words_cuts_cleanly() {
+    assert_eq!(first_words("one two three", 6, 40), "one two three");
+    assert_eq!(first_words("a b c d e f g h", 6, 40), "a b c d e f…");
+    assert_eq!(first_words("abcdefghij", 3, 4), "abcd…");
+}
+
+// ---- the study layer
+
+fn type_text(h: &mut Harness, text: &str) {
+    for c in text.chars() {
+        let input = ratatui_textarea::Input {
+            key: ratatui_textarea::Key::Char(c),
+            ctrl: false,
+            alt: false,
+            shift: false,
+        };
+        h.send(Msg::EditorInput(input));
+    }
+}
+
+fn cursor_text(h: &Harness) -> String {
+    let r = h.app.reader.as_ref().expect("open");
+    r.visible[r.cursor_row()].text()
+}
+
+#[test]
+fn annotate_saves_a_tagged_note_on_the_sentence_before_the_editor_closes() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    for _ in 0..3 {
+        h.act(Action::Down);
+    }
+    h.act(Action::Annotate);
+    assert!(h.app.editor.is_some(), "a opens the editor");
+    assert_eq!(h.app.contexts(), vec![Context::Editor]);
+    type_text(&mut h, "Why then? #exam");
+    h.act(Action::Newline);
+    type_text(&mut h, "second line");
+    assert!(h.saved_notes.is_empty(), "nothing saved while typing");
+    h.act(Action::Save);
+    assert!(h.app.editor.is_none());
+    let saved = h.saved_notes.last().expect("saved on enter");
+    let n = &saved.notes[0];
+    assert_eq!(n.text, "Why then? #exam\nsecond line");
+    assert_eq!(n.tags, vec!["exam"]);
+    assert_eq!(n.created, crate::testkit::NOW);
+    let quote = &n.anchor.as_ref().expect("on a passage").exact;
+    assert!(
+        quote.starts_with("In **September 1918**"),
+        "the sentence at the cursor: {quote:?}"
+    );
+    assert!(
+        quote.ends_with("against its enemies."),
+        "one sentence only: {quote:?}"
+    );
+    let screen = h.screen_text();
+    assert!(screen.contains('✎'), "the passage is marked:\n{screen}");
+}
+
+#[test]
+fn esc_with_unsaved_text_asks_first_and_a_second_esc_discards() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::Annotate);
+    type_text(&mut h, "half a thought");
+    h.act(Action::Cancel);
+    assert!(h.app.editor.is_some(), "the first esc only asks");
+    assert!(h.screen_text().contains("discard what you typed?"));
+    type_text(&mut h, " more");
+    h.act(Action::Cancel);
+    assert!(h.app.editor.is_some(), "typing again resets the question");
+    h.act(Action::Cancel);
+    assert!(h.app.editor.is_none());
+    assert!(h.saved_notes.is_empty());
+    h.act(Action::Annotate);
+    h.act(Action::Cancel);
+    assert!(h.app.editor.is_none(), "an empty editor closes at once");
+}
+
+#[test]
+fn selection_highlights_copies_and_annotates_whole_rows() {
+    let mut h = Harness::new(&[("long.txt", long_doc())], 100, 20);
+    h.act(Action::Down);
+    h.act(Action::Select);
+    assert_eq!(h.app.contexts(), vec![Context::Select, Context::Global]);
+    h.act(Action::Down);
+    h.act(Action::Down);
+    h.act(Action::Highlight);
+    assert!(h.app.selection.is_none());
+    let saved = h.saved_notes.last().expect("saved");
+    let quote = &saved.highlights[0].anchor.exact;
+    assert!(quote.starts_with("Paragraph 1 "), "{quote:?}");
+    assert!(
+        quote
+            .trim_end()
+            .ends_with("Paragraph 3 has a handful of words in it."),
+        "{quote:?}"
+    );
+    h.act(Action::Select);
+    h.act(Action::Down);
+    h.act(Action::Copy);
+    let copied = h.copied.last().expect("copied");
+    assert!(
+        copied.starts_with("Paragraph 3") && copied.contains("Paragraph 4"),
+        "{copied:?}"
+    );
+    h.act(Action::Select);
+    h.act(Action::Annotate);
+    type_text(&mut h, "on the selection");
+    h.act(Action::Save);
+    let n = &h.saved_notes.last().expect("saved").notes[0];
+    assert!(
+        n.anchor
+            .as_ref()
+            .is_some_and(|a| a.exact.starts_with("Paragraph 4"))
+    );
+}
+
+#[test]
+fn a_note_on_the_whole_document_has_no_anchor_and_lists_first() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::Bottom);
+    h.act(Action::AddBookmark);
+    h.act(Action::Confirm);
+    h.act(Action::NoteDocument);
+    type_text(&mut h, "Read before the seminar");
+    h.act(Action::Save);
+    let saved = h.saved_notes.last().expect("saved");
+    assert!(saved.notes[0].anchor.is_none());
+    let items = h.app.notes_items();
+    assert_eq!(
+        items[0].item.kind,
+        crate::notes::Kind::Note,
+        "document notes first"
+    );
+    assert_eq!(items[0].item.offset, None);
+}
+
+#[test]
+fn edit_changes_a_note_and_its_tags() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::Annotate);
+    type_text(&mut h, "first #draft");
+    h.act(Action::Save);
+    h.act(Action::FocusNext);
+    h.act(Action::Edit);
+    let ed = h.app.editor.as_ref().expect("e opens the editor");
+    assert_eq!(ed.text(), "first #draft");
+    for _ in 0.."#draft".len() {
+        h.send(Msg::EditorInput(ratatui_textarea::Input {
+            key: ratatui_textarea::Key::Backspace,
+            ctrl: false,
+            alt: false,
+            shift: false,
+        }));
+    }
+    type_text(&mut h, "#final");
+    h.act(Action::Save);
+    let n = &h.saved_notes.last().expect("saved").notes[0];
+    assert_eq!(n.text, "first #final");
+    assert_eq!(n.tags, vec!["final"]);
+    assert_eq!(
+        h.saved_notes.last().expect("saved").notes.len(),
+        1,
+        "edited, not added"
+    );
+}
+
+#[test]
+fn delete_and_undo_work_for_every_kind() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::Annotate);
+    type_text(&mut h, "a note");
+    h.act(Action::Save);
+    h.act(Action::FocusNext);
+    h.act(Action::Delete);
+    let f = h.saved_notes.last().expect("saved").clone();
+    assert!(f.notes.is_empty() && f.deleted.len() == 1);
+    h.act(Action::Undo);
+    let f = h.saved_notes.last().expect("saved");
+    assert_eq!(f.notes.len(), 1);
+    assert_eq!(f.notes[0].text, "a note");
+}
+
+#[test]
+fn filter_by_tag_or_text() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    for (down, text) in [(0, "one #exam"), (3, "two #essay"), (3, "three plain")] {
+        for _ in 0..down {
+            h.act(Action::Down);
+        }
+        h.act(Action::Annotate);
+        type_text(&mut h, text);
+        h.act(Action::Save);
+    }
+    h.act(Action::FocusNext);
+    h.act(Action::Filter);
+    for c in "#ex".chars() {
+        h.send(Msg::Text(TextEdit::Insert(c)));
+    }
+    h.act(Action::Confirm);
+    let titles: Vec<String> = h
+        .app
+        .notes_items()
+        .into_iter()
+        .map(|i| i.item.title)
+        .collect();
+    assert_eq!(titles, vec!["one #exam"]);
+    h.act(Action::Filter);
+    h.send(Msg::Text(TextEdit::Clear));
+    for c in "PLAIN".chars() {
+        h.send(Msg::Text(TextEdit::Insert(c)));
+    }
+    h.act(Action::Confirm);
+    let titles: Vec<String> = h
+        .app
+        .notes_items()
+        .into_iter()
+        .map(|i| i.item.title)
+        .collect();
+    assert_eq!(titles, vec!["three plain"], "text filter ignores case");
+    h.act(Action::Filter);
+    h.send(Msg::Text(TextEdit::Clear));
+    h.act(Action::Confirm);
+    assert_eq!(h.app.notes_items().len(), 3);
+}
+
+#[test]
+fn all_documents_scope_lists_other_documents_and_opens_them_at_the_passage() {
+    let mut h = Harness::new(&[("a.txt", NOTES_TXT), ("long.txt", long_doc())], 120, 40);
+    h.app.lib_selected = 1;
+    h.app.focus = Focus::Library;
+    h.act(Action::Open);
+    h.act(Action::Bottom);
+    h.act(Action::AddBookmark);
+    h.act(Action::Confirm);
+    let mark = cursor_text(&h);
+    h.app.lib_selected = 0;
+    h.app.focus = Focus::Library;
+    h.act(Action::Open);
+    assert_eq!(h.app.open, Some(0));
+    h.app.focus = Focus::Notes;
+    h.act(Action::ToggleScope);
+    assert_eq!(h.app.scope, Scope::AllDocuments);
+    let items = h.app.notes_items();
+    assert_eq!(items.len(), 1, "the other document's bookmark");
+    assert!(!items[0].open);
+    h.act(Action::Open);
+    assert_eq!(h.app.open, Some(1), "enter opened the other document");
+    assert_eq!(cursor_text(&h), mark, "at the bookmarked passage");
+    h.act(Action::Export);
+    let (name, sheet) = h.exported.last().expect("exported");
+    assert_eq!(name, "all-documents");
+    assert!(sheet.contains("Bookmark:"), "{sheet}");
+}
+
+#[test]
+fn export_writes_this_documents_sheet() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::Annotate);
+    type_text(&mut h, "A thought #exam");
+    h.act(Action::Save);
+    h.act(Action::Export);
+    let (name, sheet) = h.exported.last().expect("exported");
+    assert_eq!(name, "red-terror.md");
+    assert!(
+        sheet.starts_with("# Study sheet: The Red Terror"),
+        "{sheet}"
+    );
+    assert!(sheet.contains("A thought #exam"));
+    assert!(h.screen_text().contains("study sheet written to"));
+}
+
+#[test]
+fn notes_follow_the_text_when_the_document_is_edited() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("essay.txt");
+    let body = "Title line\nThe Cheka was founded in December 1917 by decree.\nIts first chairman was Felix Dzerzhinsky.\nThe end.\n";
+    std::fs::write(&path, body).expect("write");
+    let entries = vec![crate::library::file_entry(&path, "essay.txt".into())];
+    let mut h = Harness::with_entries(entries.clone(), StateFile::default(), 120, 40);
+    while !cursor_text(&h).starts_with("Its first") {
+        h.act(Action::Down);
+    }
+    assert!(
+        cursor_text(&h).starts_with("Its first chairman"),
+        "{}",
+        cursor_text(&h)
+    );
+    h.act(Action::Annotate);
+    type_text(&mut h, "who was he?");
+    h.act(Action::Save);
+    let store = h.store.clone();
+    // The teacher edits the essay: new lines above, CRLF, a typo fixed.
+    let edited = "Title line\r\nA new first paragraph was added here.\r\nThe Cheka was founded in December 1917 by decree.\r\nIts first chairman was Felix Dzerzhinsky.\r\nThe end.\r\n";
+    std::fs::write(&path, edited).expect("write");
+    let mut h2 = Harness::with_entries(entries, StateFile::default(), 120, 40);
+    h2.store = store;
+    h2.app.focus = Focus::Library;
+    h2.act(Action::Open);
+    // Reopen explicitly so the stored notes are loaded.
+    h2.app.open = None;
+    h2.app.focus = Focus::Library;
+    h2.act(Action::Open);
+    let n = h2.app.notes.as_ref().expect("notes");
+    let a = n.file.notes[0].anchor.as_ref().expect("anchored");
+    let doc = &h2.app.reader.as_ref().expect("open").doc;
+    assert_eq!(
+        doc.excerpt(a.offset, a.offset + 18),
+        "Its first chairman",
+        "the note moved with its words"
+    );
+    assert!(n.not_found.is_empty());
+}

@@ -1,0 +1,328 @@
+//! The study sheet: notes, highlights and bookmarks of one or more
+//! documents as Markdown (or JSON), in text order.
+//!
+//! The user's words are kept as written, but control characters (escape
+//! sequences included) never reach the file: they become visible control
+//! pictures, as in the terminal.
+
+use serde::Serialize;
+
+use crate::storage::{Anchor, NotesFile};
+
+/// One document's entries to export.
+pub struct Sheet<'a> {
+    pub title: &'a str,
+    /// The document's path or key.
+    pub document: &'a str,
+    pub file: &'a NotesFile,
+}
+
+/// Replaces control characters (but line breaks and tabs) and invisible
+/// format characters with visible stand-ins.
+pub fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c.to_string(),
+            '\r' => String::new(),
+            '\u{0}'..='\u{1f}' => {
+                char::from_u32(0x2400 + c as u32).map_or_else(String::new, String::from)
+            }
+            '\u{7f}' => "␡".to_string(),
+            '\u{80}'..='\u{9f}' => format!("<{:02X}>", c as u32),
+            '\u{200b}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}' => {
+                format!("⟨U+{:04X}⟩", c as u32)
+            }
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// A quote as a Markdown block quote, one `>` line per line.
+fn block_quote(text: &str) -> String {
+    let cleaned = clean(text);
+    let lines: Vec<String> = cleaned
+        .lines()
+        .map(|l| {
+            let l = l.trim_end();
+            if l.is_empty() {
+                ">".to_string()
+            } else {
+                format!("> {l}")
+            }
+        })
+        .collect();
+    lines.join("\n")
+}
+
+enum Entry<'a> {
+    Bookmark(&'a crate::storage::Bookmark),
+    Highlight(&'a crate::storage::Highlight),
+    Note(&'a crate::storage::Note),
+}
+
+impl<'a> Entry<'a> {
+    fn anchor(&self) -> Option<&'a Anchor> {
+        match *self {
+            Entry::Bookmark(b) => Some(&b.anchor),
+            Entry::Highlight(h) => Some(&h.anchor),
+            Entry::Note(n) => n.anchor.as_ref(),
+        }
+    }
+    fn created(&self) -> &'a str {
+        match *self {
+            Entry::Bookmark(b) => &b.created,
+            Entry::Highlight(h) => &h.created,
+            Entry::Note(n) => &n.created,
+        }
+    }
+}
+
+/// Entries in text order, notes on the whole document first.
+fn entries(file: &NotesFile) -> Vec<Entry<'_>> {
+    let mut v: Vec<Entry> = file
+        .notes
+        .iter()
+        .map(Entry::Note)
+        .chain(file.highlights.iter().map(Entry::Highlight))
+        .chain(file.bookmarks.iter().map(Entry::Bookmark))
+        .collect();
+    v.sort_by_key(|e| e.anchor().map(|a| a.offset + 1).unwrap_or(0));
+    v
+}
+
+/// The study sheet as Markdown.
+pub fn markdown(sheets: &[Sheet], generated: &str) -> String {
+    let mut out = String::new();
+    if sheets.len() == 1 {
+        out.push_str(&format!(
+            "# Study sheet: {}\n\n",
+            clean(sheets[0].title).trim()
+        ));
+    } else {
+        out.push_str("# Study sheet\n\n");
+    }
+    out.push_str(&format!(
+        "*Exported from marginote on {}.*\n",
+        clean(generated)
+    ));
+    for sheet in sheets {
+        let list = entries(sheet.file);
+        if sheets.len() > 1 {
+            if list.is_empty() {
+                continue;
+            }
+            out.push_str(&format!("\n## {}\n", clean(sheet.title).trim()));
+        }
+        out.push_str(&format!(
+            "\nSource: `{}`\n",
+            clean(sheet.document).replace('`', "'")
+        ));
+        if list.is_empty() {
+            out.push_str("\nNo notes yet.\n");
+        }
+        for e in list {
+            out.push('\n');
+            let heading = if sheets.len() > 1 { "###" } else { "##" };
+            match &e {
+                Entry::Note(n) if n.anchor.is_none() => {
+                    out.push_str(&format!("{heading} Note on the whole document\n\n"));
+                }
+                Entry::Note(_) => out.push_str(&format!("{heading} Note\n\n")),
+                Entry::Highlight(_) => out.push_str(&format!("{heading} Highlight\n\n")),
+                Entry::Bookmark(b) => {
+                    out.push_str(&format!(
+                        "{heading} Bookmark: {}\n\n",
+                        clean(&b.label).trim()
+                    ));
+                }
+            }
+            if let Some(a) = e.anchor() {
+                out.push_str(&block_quote(&a.exact));
+                out.push('\n');
+                if a.changed {
+                    out.push_str("\n*(the text changed since this was written)*\n");
+                }
+                out.push('\n');
+            }
+            if let Entry::Note(n) = &e {
+                out.push_str(clean(&n.text).trim_end());
+                out.push_str("\n\n");
+                if !n.tags.is_empty() {
+                    let tags: Vec<String> =
+                        n.tags.iter().map(|t| format!("#{}", clean(t))).collect();
+                    out.push_str(&format!("Tags: {}\n\n", tags.join(" ")));
+                }
+            }
+            out.push_str(&format!("*{}*\n", clean(e.created())));
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonEntry<'a> {
+    kind: &'static str,
+    id: &'a str,
+    created: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    quote: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    offset: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<String>,
+    text_changed: bool,
+}
+
+#[derive(Serialize)]
+struct JsonDoc<'a> {
+    title: String,
+    document: String,
+    entries: Vec<JsonEntry<'a>>,
+}
+
+/// The same entries as JSON (an array of documents).
+pub fn json(sheets: &[Sheet]) -> String {
+    let docs: Vec<JsonDoc> = sheets
+        .iter()
+        .map(|s| JsonDoc {
+            title: clean(s.title),
+            document: clean(s.document),
+            entries: entries(s.file)
+                .into_iter()
+                .map(|e| {
+                    let anchor = e.anchor();
+                    let (kind, id, label, text, tags) = match &e {
+                        Entry::Bookmark(b) => (
+                            "bookmark",
+                            b.id.as_str(),
+                            Some(clean(&b.label)),
+                            None,
+                            Vec::new(),
+                        ),
+                        Entry::Highlight(h) => ("highlight", h.id.as_str(), None, None, Vec::new()),
+                        Entry::Note(n) => (
+                            "note",
+                            n.id.as_str(),
+                            None,
+                            Some(clean(&n.text)),
+                            n.tags.iter().map(|t| clean(t)).collect(),
+                        ),
+                    };
+                    JsonEntry {
+                        kind,
+                        id,
+                        created: e.created(),
+                        quote: anchor.map(|a| clean(&a.exact)),
+                        offset: anchor.map(|a| a.offset),
+                        label,
+                        text,
+                        tags,
+                        text_changed: anchor.is_some_and(|a| a.changed),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    serde_json::to_string_pretty(&docs).unwrap_or_else(|_| "[]".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::{Highlight, Note};
+
+    fn anchor(offset: usize, exact: &str) -> Anchor {
+        Anchor {
+            offset,
+            exact: exact.into(),
+            prefix: String::new(),
+            suffix: String::new(),
+            changed: false,
+            extra: toml::Table::new(),
+        }
+    }
+
+    fn sample() -> NotesFile {
+        let mut f = NotesFile::new("/r/terror.md", "The Red Terror", "");
+        f.notes.push(Note {
+            id: "n1".into(),
+            text: "Why September 1918? #exam \u{1b}]0;x\u{7}".into(),
+            tags: vec!["exam".into()],
+            created: "2026-11-25T10:00:00+01:00".into(),
+            updated: String::new(),
+            anchor: Some(anchor(120, "the decree \"On Red Terror\"\nof 5 September")),
+            extra: toml::Table::new(),
+        });
+        f.notes.push(Note {
+            id: "n0".into(),
+            text: "Compare with essay 5.".into(),
+            tags: Vec::new(),
+            created: "2026-11-25T09:00:00+01:00".into(),
+            updated: String::new(),
+            anchor: None,
+            extra: toml::Table::new(),
+        });
+        f.highlights.push(Highlight {
+            id: "h1".into(),
+            created: "2026-11-25T09:30:00+01:00".into(),
+            anchor: anchor(40, "founded in December 1917"),
+            extra: toml::Table::new(),
+        });
+        f
+    }
+
+    #[test]
+    fn markdown_sheet_is_in_text_order_with_quotes_and_tags() {
+        let f = sample();
+        let md = markdown(
+            &[Sheet {
+                title: "The Red Terror",
+                document: "/r/terror.md",
+                file: &f,
+            }],
+            "2026-11-25",
+        );
+        let whole = md
+            .find("Note on the whole document")
+            .expect("document note");
+        let hl = md
+            .find("> founded in December 1917")
+            .expect("highlight quote");
+        let note = md.find("> the decree").expect("note quote");
+        assert!(whole < hl && hl < note, "text order:\n{md}");
+        assert!(
+            md.contains("> of 5 September"),
+            "multi-line quotes stay quoted:\n{md}"
+        );
+        assert!(md.contains("Tags: #exam"));
+        assert!(md.starts_with("# Study sheet: The Red Terror"));
+        assert!(
+            !md.contains('\u{1b}') && !md.contains('\u{7}'),
+            "controls reached the file"
+        );
+        assert!(md.contains("␛]0;x␇"));
+    }
+
+    #[test]
+    fn json_has_every_entry() {
+        let f = sample();
+        let js = json(&[Sheet {
+            title: "T",
+            document: "/d",
+            file: &f,
+        }]);
+        let v: serde_json::Value = serde_json::from_str(&js).expect("valid JSON");
+        assert_eq!(v[0]["entries"].as_array().map(Vec::len), Some(3));
+        assert_eq!(v[0]["entries"][0]["kind"], "note");
+        assert!(!js.contains('\u{1b}'));
+    }
+}
