@@ -42,6 +42,31 @@ pub fn clean(s: &str) -> String {
         .collect()
 }
 
+/// A quote from a Markdown document as the reader showed it: emphasis
+/// markers, list markers and heading signs gone, paragraphs on their own
+/// lines.
+fn rendered(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser, TagEnd};
+    let mut out = String::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak => out.push('\n'),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock,
+            ) => out.push('\n'),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+fn is_markdown(document: &str) -> bool {
+    let lower = document.to_ascii_lowercase();
+    lower.ends_with(".md") || lower.ends_with(".markdown")
+}
+
 /// A quote as a Markdown block quote, one `>` line per line.
 fn block_quote(text: &str) -> String {
     let cleaned = clean(text);
@@ -142,7 +167,12 @@ pub fn markdown(sheets: &[Sheet], generated: &str) -> String {
                 }
             }
             if let Some(a) = e.anchor() {
-                out.push_str(&block_quote(&a.exact));
+                let quote = if is_markdown(sheet.document) {
+                    rendered(&a.exact)
+                } else {
+                    a.exact.clone()
+                };
+                out.push_str(&block_quote(&quote));
                 out.push('\n');
                 if a.changed {
                     out.push_str("\n*(the text changed since this was written)*\n");
@@ -286,7 +316,7 @@ mod tests {
         let md = markdown(
             &[Sheet {
                 title: "The Red Terror",
-                document: "/r/terror.md",
+                document: "/r/terror.txt",
                 file: &f,
             }],
             "2026-11-25",
@@ -310,6 +340,26 @@ mod tests {
             "controls reached the file"
         );
         assert!(md.contains("␛]0;x␇"));
+    }
+
+    #[test]
+    fn quotes_from_markdown_read_as_shown() {
+        let mut f = NotesFile::new("/r/a.md", "A", "");
+        f.highlights.push(Highlight {
+            id: "h1".into(),
+            created: String::new(),
+            anchor: anchor(0, "- **Library** (left) lists the `readings`."),
+            extra: toml::Table::new(),
+        });
+        let md = markdown(
+            &[Sheet {
+                title: "A",
+                document: "/r/a.md",
+                file: &f,
+            }],
+            "now",
+        );
+        assert!(md.contains("> Library (left) lists the readings."), "{md}");
     }
 
     #[test]

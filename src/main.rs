@@ -12,13 +12,15 @@ use marginote::{app, runner, sanitize};
 
 /// A terminal reader and study tool: a library, a reader and your notes.
 #[derive(Parser, Debug)]
-#[command(version, about)]
+#[command(version, about, subcommand_precedence_over_arg = true)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Documents or folders to read (.md, .markdown, .txt). Without any, the
     /// bundled reading list opens.
     paths: Vec<PathBuf>,
     /// Where notes and reading positions are kept [env: MARGINOTE_DATA_DIR]
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", global = true)]
     data_dir: Option<PathBuf>,
     /// A keymap file merged over the defaults (and over the user's
     /// keymap.toml in the config folder).
@@ -29,15 +31,58 @@ struct Args {
     measure: usize,
 }
 
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Print (or write) a study sheet of your notes, highlights and bookmarks.
+    Export {
+        /// Every document with notes (the default when no FILE is named).
+        #[arg(long, conflicts_with = "files")]
+        all: bool,
+        /// The documents whose notes to export.
+        files: Vec<PathBuf>,
+        /// Markdown for reading, JSON for other programs.
+        #[arg(long, value_enum, default_value_t = Format::Md)]
+        format: Format,
+        /// Write here instead of printing.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum Format {
+    Md,
+    Json,
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
+    if let Some(Command::Export {
+        all: _,
+        files,
+        format,
+        output,
+    }) = args.command
+    {
+        let options = runner::ExportOptions {
+            files,
+            json: matches!(format, Format::Json),
+            output,
+            data_dir: args.data_dir,
+        };
+        return exit(runner::export_cli(options));
+    }
     let options = runner::Options {
         paths: args.paths,
         data_dir: args.data_dir,
         keymap: args.keymap,
         measure: args.measure,
     };
-    match runner::run(options) {
+    exit(runner::run(options))
+}
+
+fn exit(result: anyhow::Result<i32>) -> ExitCode {
+    match result {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
         Err(e) => {
             let text: Vec<String> = e

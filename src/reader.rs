@@ -20,6 +20,8 @@ pub struct Reader {
     height: usize,
     /// Rows to draw, top first (at most `height`).
     pub visible: Vec<Row>,
+    /// Where each visible row is (block and row in block).
+    visible_pos: Vec<Pos>,
     /// Source offset where the row after the last visible one starts
     /// (`doc.len()` at the end): bounds the bookmark marks of the last row.
     pub visible_end: usize,
@@ -39,6 +41,7 @@ impl Reader {
             cursor: 0,
             height: height.max(1),
             visible: Vec::new(),
+            visible_pos: Vec::new(),
             visible_end: 0,
             at_end: true,
         };
@@ -71,6 +74,33 @@ impl Reader {
         self.visible.get(self.cursor).map_or(0, |r| r.src)
     }
 
+    /// The source span of visible row `i`: from its first character (or,
+    /// for a block's first text row, from the block's start, so Markdown
+    /// markup before the words is included) to where the next row starts.
+    pub fn row_span(&self, i: usize) -> Option<(usize, usize)> {
+        let row = self.visible.get(i)?;
+        let pos = *self.visible_pos.get(i)?;
+        let end = self
+            .visible
+            .iter()
+            .skip(i + 1)
+            .map(|r| r.src)
+            .find(|&s| s > row.src)
+            .unwrap_or(self.visible_end)
+            .max(row.src);
+        let earlier_text = (0..i)
+            .rev()
+            .take_while(|&j| self.visible_pos[j].block == pos.block)
+            .any(|j| !self.visible[j].spans.is_empty());
+        let first_text_row = pos.row == 0 || (!earlier_text && i >= pos.row);
+        let start = if first_text_row {
+            self.doc.block_range(pos.block).0.min(row.src)
+        } else {
+            row.src
+        };
+        Some((start, end))
+    }
+
     /// Source offset of the top row.
     pub fn top_offset(&self) -> usize {
         self.visible.first().map_or(0, |r| r.src)
@@ -98,6 +128,7 @@ impl Reader {
     pub fn refresh(&mut self) {
         if self.doc.is_empty() {
             self.visible.clear();
+            self.visible_pos.clear();
             self.at_end = true;
             self.visible_end = 0;
             self.cursor = 0;
@@ -111,6 +142,7 @@ impl Reader {
             self.top = t;
         }
         self.visible.clear();
+        self.visible_pos.clear();
         let mut p = Some(self.top);
         self.at_end = false;
         while let Some(q) = p {
@@ -118,7 +150,10 @@ impl Reader {
                 break;
             }
             match self.layout.row(&self.doc, q) {
-                Some(row) => self.visible.push(row),
+                Some(row) => {
+                    self.visible.push(row);
+                    self.visible_pos.push(q);
+                }
                 None => break,
             }
             p = self.layout.next(&self.doc, q);

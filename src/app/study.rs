@@ -145,16 +145,8 @@ impl App {
 
 /// Source span of the reader's cursor row.
 fn cursor_row_span(r: &crate::reader::Reader) -> (usize, usize) {
-    let i = r.cursor_row();
-    let start = r.cursor_offset();
-    let end = r
-        .visible
-        .iter()
-        .skip(i + 1)
-        .map(|row| row.src)
-        .find(|&s| s > start)
-        .unwrap_or(r.visible_end);
-    (start, end.max(start))
+    r.row_span(r.cursor_row())
+        .unwrap_or((r.cursor_offset(), r.cursor_offset()))
 }
 
 /// Trims whitespace off both ends of a source range.
