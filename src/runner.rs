@@ -323,7 +323,7 @@ fn perform(
             let result = store
                 .save_notes(&path, &file)
                 .map(|saved| (saved.file, saved.moved_aside))
-                .map_err(|e| e.to_string());
+                .map_err(|e| save_elsewhere(store, &path, &file, &e.to_string()));
             if let (Ok(_), Some(old)) = (&result, retire) {
                 // Saved under the new name: the old file's notes are all in
                 // the new one (they were loaded from it).
@@ -523,4 +523,19 @@ fn load_all_notes(data: &DataDir, store: &Store, entries: &[library::Entry]) -> 
     // Library order first, then documents no longer in the library.
     out.sort_by_key(|o| (o.entry.is_none(), o.entry, o.title.clone()));
     out
+}
+
+/// When notes cannot be saved where they belong (read-only or full disk, a
+/// newer marginote's file), a copy goes to the temporary folder so the
+/// note survives this session; the message says where.
+fn save_elsewhere(store: &Store, path: &std::path::Path, file: &storage::NotesFile, error: &str) -> String {
+    let name = path.file_name().map_or_else(|| "notes.toml".into(), |n| n.to_os_string());
+    let fallback = std::env::temp_dir().join("marginote-unsaved").join(name);
+    match store.save_notes(&fallback, file) {
+        Ok(_) => format!(
+            "notes saved to {} instead (press ? for help) — {error}",
+            sanitize::sanitize_tail(&fallback.display().to_string(), 120)
+        ),
+        Err(_) => format!("{error} — your notes are kept in memory until you quit"),
+    }
 }
