@@ -533,7 +533,7 @@ fn save_elsewhere(store: &Store, path: &std::path::Path, file: &storage::NotesFi
     let fallback = std::env::temp_dir().join("marginote-unsaved").join(name);
     match store.save_notes(&fallback, file) {
         Ok(_) => format!(
-            "notes saved to {} instead (press ? for help) — {error}",
+            "notes saved to {} instead — {error}",
             sanitize::sanitize_tail(&fallback.display().to_string(), 120)
         ),
         Err(_) => format!("{error} — your notes are kept in memory until you quit"),
