@@ -6,6 +6,7 @@
 //! terminal, so every behaviour is a plain unit test.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::action::{Action, Context, MouseKind, TextEdit};
 use crate::document::{DocError, Document};
@@ -514,7 +515,7 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
                     let count = file.entry_count();
                     app.retire = None;
                     if let Some(n) = app.notes.as_mut().filter(|n| n.key == key) {
-                        let doc = app.reader.as_ref().map(|r| &r.doc);
+                        let doc = app.reader.as_ref().map(|r| &*r.doc);
                         n.replace_file(file, doc);
                         n.problem = None;
                     }
@@ -590,7 +591,7 @@ fn on_opened(
             entry.error = None;
             let warnings = doc.warnings.clone();
             let p = ui::panes(app.size, app.focus, app.measure);
-            let mut reader = Reader::new(*doc, p.text_width, p.text_height);
+            let mut reader = Reader::new(Arc::<Document>::from(doc), p.text_width, p.text_height);
             let offset = app
                 .pending_offset
                 .take()

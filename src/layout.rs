@@ -28,6 +28,11 @@ pub struct Row {
     /// Source offset of the row's first character (the block start for
     /// blank and decoration rows).
     pub src: usize,
+    /// Where the row's text comes from: (byte offset in the row's text,
+    /// source offset, whether the bytes are a copy of the source) for each
+    /// stretch; empty for decoration rows. Used to mark matches and
+    /// passages character by character.
+    pub map: Vec<(usize, usize, bool)>,
 }
 
 impl Row {
@@ -35,6 +40,7 @@ impl Row {
         Row {
             spans: Vec::new(),
             src,
+            map: Vec::new(),
         }
     }
 
@@ -45,6 +51,35 @@ impl Row {
 
     pub fn width(&self) -> usize {
         self.spans.iter().map(|(s, _)| text_width(s)).sum()
+    }
+
+    /// The columns showing source range `lo..hi`, if any of it is on this
+    /// row.
+    pub fn columns(&self, lo: usize, hi: usize) -> Option<(usize, usize)> {
+        let text = self.text();
+        let mut first: Option<usize> = None;
+        let mut last = 0;
+        for (i, &(d0, s0, exact)) in self.map.iter().enumerate() {
+            let d1 = self.map.get(i + 1).map_or(text.len(), |n| n.0);
+            let (a, b) = if exact {
+                let len = d1.saturating_sub(d0);
+                let a = lo.max(s0);
+                let b = hi.min(s0 + len);
+                if a >= b {
+                    continue;
+                }
+                (d0 + (a - s0), d0 + (b - s0))
+            } else if s0 >= lo && s0 < hi {
+                (d0, d1)
+            } else {
+                continue;
+            };
+            first = Some(first.map_or(a, |f| f.min(a)));
+            last = last.max(b);
+        }
+        let first = first?;
+        let col = |byte: usize| text.get(..byte).map_or(0, text_width);
+        Some((col(first), col(last.min(text.len()))))
     }
 }
 
@@ -170,6 +205,7 @@ pub fn wrap_block(block: &Block, width: usize) -> Vec<Row> {
         BlockKind::Rule => rows.push(Row {
             spans: vec![("─".repeat(width), theme::rule())],
             src: block.src,
+            map: Vec::new(),
         }),
         BlockKind::Table(t) => rows.extend(table_rows(t, block, width)),
         kind => {
@@ -195,13 +231,15 @@ pub fn wrap_block(block: &Block, width: usize) -> Vec<Row> {
                 } else {
                     Vec::new()
                 };
+                let text_start: usize = spans.iter().map(|(t, _)| t.len()).sum();
                 spans.extend(block.text.spans(s, e));
                 let src = if block.text.is_empty() {
                     block.src
                 } else {
                     block.text.src_at(s)
                 };
-                let row = Row { spans, src };
+                let map = block.text.row_map(s, e, text_start);
+                let row = Row { spans, src, map };
                 widest = widest.max(row.width());
                 rows.push(row);
             }
@@ -209,6 +247,7 @@ pub fn wrap_block(block: &Block, width: usize) -> Vec<Row> {
                 rows.push(Row {
                     spans: vec![("━".repeat(widest.clamp(1, width)), theme::heading(1))],
                     src: block.src,
+                    map: Vec::new(),
                 });
             }
         }
@@ -291,6 +330,7 @@ fn table_rows(t: &Table, block: &Block, width: usize) -> Vec<Row> {
             rows.push(Row {
                 spans,
                 src: block.src,
+                map: Vec::new(),
             });
         }
         if ri + 1 == t.header_rows {
@@ -300,6 +340,7 @@ fn table_rows(t: &Table, block: &Block, width: usize) -> Vec<Row> {
             rows.push(Row {
                 spans,
                 src: block.src,
+                map: Vec::new(),
             });
         }
     }
@@ -330,6 +371,7 @@ fn stacked_rows(t: &Table, block: &Block, avail: usize, prefix: &[(String, Style
                 rows.push(Row {
                     spans,
                     src: block.src,
+                    map: Vec::new(),
                 });
             }
         }
@@ -519,6 +561,21 @@ mod tests {
     #[test]
     fn leading_indentation_is_kept() {
         assert_eq!(wrapped("    indented code", 40), vec!["    indented code"]);
+    }
+
+    #[test]
+    fn columns_map_source_ranges_to_screen_columns() {
+        let doc = Document::from_bytes(b"- the *Red* Terror began\n".to_vec(), Format::Markdown)
+            .expect("loads");
+        let rows = wrap_block(&doc.block(0), 40);
+        let row = &rows[0];
+        assert_eq!(row.text(), "• the Red Terror began");
+        let src = "- the *Red* Terror began";
+        let red = src.find("Red").expect("present");
+        // "Red" is at columns 6..9 on screen ("• the " is 6 wide).
+        assert_eq!(row.columns(red, red + 3), Some((6, 9)));
+        let terror = src.find("Terror").expect("present");
+        assert_eq!(row.columns(red, terror + 6), Some((6, 16)));
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! screen whatever the document's size. Positions that outlive a frame
 //! (saved positions, resizes) are source offsets, never row numbers.
 
+use std::sync::Arc;
+
 use crate::document::Document;
 use crate::layout::{Layout, Pos, Row};
 
@@ -12,7 +14,8 @@ use crate::layout::{Layout, Pos, Row};
 const SCROLLOFF: usize = 2;
 
 pub struct Reader {
-    pub doc: Document,
+    /// Shared so a search can scan it on another thread.
+    pub doc: Arc<Document>,
     layout: Layout,
     top: Pos,
     /// The reading cursor, as a row of the viewport.
@@ -30,7 +33,8 @@ pub struct Reader {
 }
 
 impl Reader {
-    pub fn new(doc: Document, width: usize, height: usize) -> Reader {
+    pub fn new(doc: impl Into<Arc<Document>>, width: usize, height: usize) -> Reader {
+        let doc = doc.into();
         let mut layout = Layout::default();
         layout.set_width(width.max(1));
         let top = layout.first(&doc).unwrap_or_default();

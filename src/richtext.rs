@@ -143,6 +143,40 @@ impl RichText {
         at
     }
 
+    /// The source map of display range `start..end` as row-relative
+    /// stretches: (offset from the row's text start + `base`, source
+    /// offset, exact copy?).
+    pub fn row_map(&self, start: usize, end: usize, base: usize) -> Vec<(usize, usize, bool)> {
+        let mut out = Vec::new();
+        if start >= end {
+            return out;
+        }
+        let first = self
+            .runs
+            .partition_point(|r| r.start <= start)
+            .saturating_sub(1);
+        for (i, run) in self.runs.iter().enumerate().skip(first) {
+            let run_end = self.runs.get(i + 1).map_or(self.text.len(), |n| n.start);
+            let s = run.start.max(start);
+            if s >= end.min(run_end) {
+                if run_end >= end {
+                    break;
+                }
+                continue;
+            }
+            let src = if run.exact {
+                run.src + (s - run.start)
+            } else {
+                run.src
+            };
+            out.push((base + (s - start), src, run.exact));
+            if run_end >= end {
+                break;
+            }
+        }
+        out
+    }
+
     /// Splits display range `start..end` into styled spans.
     pub fn spans(&self, start: usize, end: usize) -> Vec<(String, Style)> {
         let mut out = Vec::new();

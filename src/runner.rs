@@ -528,8 +528,15 @@ fn load_all_notes(data: &DataDir, store: &Store, entries: &[library::Entry]) -> 
 /// When notes cannot be saved where they belong (read-only or full disk, a
 /// newer marginote's file), a copy goes to the temporary folder so the
 /// note survives this session; the message says where.
-fn save_elsewhere(store: &Store, path: &std::path::Path, file: &storage::NotesFile, error: &str) -> String {
-    let name = path.file_name().map_or_else(|| "notes.toml".into(), |n| n.to_os_string());
+fn save_elsewhere(
+    store: &Store,
+    path: &std::path::Path,
+    file: &storage::NotesFile,
+    error: &str,
+) -> String {
+    let name = path
+        .file_name()
+        .map_or_else(|| "notes.toml".into(), |n| n.to_os_string());
     let fallback = std::env::temp_dir().join("marginote-unsaved").join(name);
     match store.save_notes(&fallback, file) {
         Ok(_) => format!(

@@ -67,6 +67,8 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
         let mut bookmark = false;
         let mut highlight = false;
         let mut note = false;
+        // Character ranges to tint on this row.
+        let mut tints: Vec<(usize, usize, Style)> = Vec::new();
         if !blank {
             for &(s, e, kind) in &marks {
                 if s >= hi {
@@ -74,8 +76,19 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
                 }
                 match kind {
                     Kind::Bookmark => bookmark |= s >= lo,
-                    Kind::Highlight => highlight |= e > lo,
-                    Kind::Note => note |= e > lo,
+                    Kind::Highlight | Kind::Note if e > lo => {
+                        let style = if kind == Kind::Note {
+                            note = true;
+                            theme::annotated()
+                        } else {
+                            highlight = true;
+                            theme::highlighted()
+                        };
+                        if let Some((c0, c1)) = row.columns(s, e) {
+                            tints.push((c0, c1, style));
+                        }
+                    }
+                    _ => {}
                 }
             }
         }
@@ -103,20 +116,17 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
                 .map(|(s, st)| Span::styled(s.as_str(), *st))
                 .collect::<Vec<_>>(),
         );
-        let text_w = u16::try_from(row.width())
-            .unwrap_or(u16::MAX)
-            .min(p.text.width);
         let row_rect = Rect::new(p.text.x, y, p.text.width, 1);
-        let text_rect = Rect::new(p.text.x, y, text_w, 1);
         if is_cursor && focused {
             buf.set_style(row_rect, theme::cursor_line());
         }
         buf.set_line(p.text.x, y, &line, p.text.width);
-        if highlight {
-            buf.set_style(text_rect, theme::highlighted());
-        }
-        if note {
-            buf.set_style(text_rect, theme::annotated());
+        for (c0, c1, style) in tints {
+            let x0 = u16::try_from(c0).unwrap_or(u16::MAX).min(p.text.width);
+            let x1 = u16::try_from(c1).unwrap_or(u16::MAX).min(p.text.width);
+            if x1 > x0 {
+                buf.set_style(Rect::new(p.text.x + x0, y, x1 - x0, 1), style);
+            }
         }
         if let Some((s, e)) = selection
             && row.src >= s
