@@ -307,6 +307,16 @@ impl Document {
         }
     }
 
+    /// The parsed blocks of a Markdown document, for passes over the whole
+    /// text (search, outline) that must not clone every block; `None` for
+    /// plain text, whose blocks are only ever built on demand.
+    pub fn markdown_blocks(&self) -> Option<&[Block]> {
+        match &self.body {
+            Body::Markdown { blocks, .. } => Some(blocks),
+            Body::Text(_) => None,
+        }
+    }
+
     /// The display block for `id`, built (and sanitised) on demand.
     pub fn block(&self, id: usize) -> Block {
         match &self.body {

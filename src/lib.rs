@@ -10,7 +10,7 @@
 //! `app` (state + update), `document`/`markdown` (bytes → blocks),
 //! `sanitize`, `richtext`, `layout`/`reader` (wrapping, viewport),
 //! `library`, `notes`, `storage`, `ui` (drawing), `term` (terminal guard),
-//! `runner` (the loop and its effects).
+//! `runner` (the loop and its effects), `search` (find in a document).
 
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
@@ -31,6 +31,7 @@ pub mod reader;
 pub mod richtext;
 pub mod runner;
 pub mod sanitize;
+pub mod search;
 pub mod storage;
 pub mod term;
 #[cfg(test)]

@@ -1,0 +1,297 @@
+//! Search in a document: a [`Query`] compiled once into a [`Matcher`], and
+//! [`search_document`], which finds every hit as source byte offsets (what
+//! anchors and `Reader::goto_offset` use).
+//!
+//! What is searched is the text as the reader shows it: for Markdown the
+//! rendered text of each block (so `the Red Terror` finds `the *Red*
+//! Terror`), mapped back to the source; for plain text the source bytes
+//! themselves (shown as is, but for sanitised controls). Matching is smart
+//! about case (a query with no capital ignores case), accents (`cafe` finds
+//! `café`; `café` finds it precomposed or decomposed) and spaces (a space
+//! matches any run of whitespace, line breaks included); see `pattern`.
+//!
+//! Cost is linear in the document. A 50 MB text is scanned in chunks of
+//! about 1 MiB: between chunks the search checks its cancel flag (so typing
+//! on abandons a stale search) and hands the new hits to the caller (so
+//! they can be shown while the rest is searched). Run it off the input
+//! thread for large documents; a [`Matcher`] is cheap to clone and `Send`.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use regex::bytes::{Regex, RegexBuilder};
+
+use crate::document::{Block, BlockKind, Document};
+use crate::richtext::RichText;
+
+mod pattern;
+mod scan;
+#[cfg(test)]
+mod tests;
+
+/// A search stops collecting after this many hits (16 MiB of offsets); a
+/// caller can show "1048576+ matches" when it gets exactly this many.
+pub const MAX_HITS: usize = 1 << 20;
+/// Bytes searched between two looks at the cancel flag.
+const CHUNK: usize = 1 << 20;
+/// Regex mode cannot tell where a match may cross a chunk boundary, so each
+/// chunk is searched this far beyond its end; a longer match is cut there.
+const OVERLAP: usize = 64 << 10;
+
+/// What the user typed, and whether it is a regex.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Query {
+    pub pattern: String,
+    /// `false`: the pattern is literal text. `true`: regex crate syntax.
+    pub regex: bool,
+}
+
+impl Query {
+    pub fn plain(pattern: &str) -> Query {
+        Query {
+            pattern: pattern.to_string(),
+            regex: false,
+        }
+    }
+
+    pub fn regex(pattern: &str) -> Query {
+        Query {
+            pattern: pattern.to_string(),
+            regex: true,
+        }
+    }
+}
+
+/// One match, as a range of source bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Hit {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The search was abandoned through its cancel flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cancelled;
+
+impl fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("search cancelled")
+    }
+}
+
+impl std::error::Error for Cancelled {}
+
+/// A compiled query.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    full: Regex,
+    fast: Option<scan::Fast>,
+    /// Plain queries: the ASCII bytes a match can hold (chunks are cut at
+    /// any other, so no match is ever split).
+    consumable: Option<[bool; 128]>,
+}
+
+impl Matcher {
+    /// Compiles a query. The error is one short, sanitised line for the
+    /// status bar ("invalid regex at column 3: unclosed group").
+    pub fn new(query: &Query) -> Result<Matcher, String> {
+        if query.pattern.is_empty() {
+            return Err("nothing to search for".to_string());
+        }
+        let plan = if query.regex {
+            pattern::regex(&query.pattern)?
+        } else {
+            pattern::plain(&query.pattern)
+        };
+        let full = compile(&plan.pattern)?;
+        let fast = match (plan.fast, plan.consumable) {
+            (Some(f), Some(consumable)) => Some(scan::Fast {
+                ascii: compile(&f.ascii_pattern)?,
+                sieve: scan::Sieve::new(&f.non_ascii),
+                non_ascii: f.non_ascii,
+                counted: f.counted,
+                tail: f.tail,
+                consumable,
+                dirty_share: 4,
+            }),
+            _ => None,
+        };
+        Ok(Matcher {
+            full,
+            fast,
+            consumable: plan.consumable,
+        })
+    }
+
+    /// Whether `text` holds a match (for filtering short texts: notes,
+    /// titles).
+    pub fn is_match(&self, text: &[u8]) -> bool {
+        self.full.is_match(text)
+    }
+
+    /// Every match in a short text (a note, a line), as byte ranges; at
+    /// most [`MAX_HITS`]. Documents go through [`search_document`].
+    pub fn find_all(&self, text: &[u8]) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        self.scan(text, (0, text.len(), text.len()), &mut |s, e| {
+            out.push(s..e);
+            out.len() < MAX_HITS
+        });
+        out
+    }
+
+    fn scan(
+        &self,
+        hay: &[u8],
+        bounds: (usize, usize, usize),
+        emit: &mut dyn FnMut(usize, usize) -> bool,
+    ) -> bool {
+        scan::scan(&self.full, self.fast.as_ref(), hay, bounds, emit)
+    }
+
+    /// Where the chunk starting at `pos` ends (`to`), and how far it is
+    /// searched (`lim`): a plain query's chunk ends on a byte no match can
+    /// hold; a regex's is searched [`OVERLAP`] further.
+    fn chunk(&self, hay: &[u8], pos: usize) -> (usize, usize) {
+        let len = hay.len();
+        let target = pos.saturating_add(CHUNK);
+        if target >= len {
+            return (len, len);
+        }
+        match &self.consumable {
+            Some(c) => {
+                let to = hay[target..]
+                    .iter()
+                    .position(|&b| b < 0x80 && !c[usize::from(b)])
+                    .map_or(len, |p| target + p);
+                (to, to)
+            }
+            None => (target, (target + OVERLAP).min(len)),
+        }
+    }
+}
+
+fn compile(pattern: &str) -> Result<Regex, String> {
+    RegexBuilder::new(pattern).build().map_err(|e| match e {
+        regex::Error::CompiledTooBig(_) => "the search pattern is too large".to_string(),
+        _ => pattern::short_error("cannot compile", None),
+    })
+}
+
+/// Finds every hit in a document, in order and never overlapping, as
+/// source offsets. `on_batch` receives the new hits after each ~1 MiB
+/// searched; `cancel` is checked just as often. Stops at [`MAX_HITS`].
+pub fn search_document(
+    doc: &Document,
+    m: &Matcher,
+    cancel: &AtomicBool,
+    on_batch: impl FnMut(&[Hit]),
+) -> Result<Vec<Hit>, Cancelled> {
+    match doc.markdown_blocks() {
+        Some(blocks) => search_blocks(blocks, doc.len(), m, cancel, on_batch),
+        None => search_text(doc.source(), m, cancel, on_batch),
+    }
+}
+
+/// [`search_document`] over raw text (a plain-text document's source, or
+/// a file read for a library-wide search without building a `Document`).
+pub fn search_text(
+    source: &[u8],
+    m: &Matcher,
+    cancel: &AtomicBool,
+    mut on_batch: impl FnMut(&[Hit]),
+) -> Result<Vec<Hit>, Cancelled> {
+    let mut hits = Vec::new();
+    let mut delivered = 0;
+    let mut pos = 0;
+    while pos < source.len() && hits.len() < MAX_HITS {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Cancelled);
+        }
+        let (to, lim) = m.chunk(source, pos);
+        let mut last_end = pos;
+        m.scan(source, (pos, to, lim), &mut |start, end| {
+            hits.push(Hit { start, end });
+            last_end = end;
+            hits.len() < MAX_HITS
+        });
+        if hits.len() > delivered {
+            on_batch(&hits[delivered..]);
+            delivered = hits.len();
+        }
+        pos = to.max(last_end);
+    }
+    Ok(hits)
+}
+
+/// The texts a block shows: its own, or its table's cells.
+fn shown_texts(block: &Block) -> Vec<&RichText> {
+    match &block.kind {
+        BlockKind::Table(t) => t.rows.iter().flatten().collect(),
+        BlockKind::Rule => Vec::new(),
+        _ => vec![&block.text],
+    }
+}
+
+fn search_blocks(
+    blocks: &[Block],
+    source_len: usize,
+    m: &Matcher,
+    cancel: &AtomicBool,
+    mut on_batch: impl FnMut(&[Hit]),
+) -> Result<Vec<Hit>, Cancelled> {
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut delivered = 0;
+    // Check the flag before the first block too.
+    let mut since_check = CHUNK;
+    let mut last_end = 0;
+    'blocks: for (i, block) in blocks.iter().enumerate() {
+        if since_check >= CHUNK {
+            since_check = 0;
+            if cancel.load(Ordering::Relaxed) {
+                return Err(Cancelled);
+            }
+            if hits.len() > delivered {
+                on_batch(&hits[delivered..]);
+                delivered = hits.len();
+            }
+        }
+        let block_end = blocks.get(i + 1).map_or(source_len, |b| b.src);
+        for text in shown_texts(block) {
+            let bytes = text.text.as_bytes();
+            since_check += bytes.len();
+            let go_on = m.scan(bytes, (0, bytes.len(), bytes.len()), &mut |s, e| {
+                let start = text.src_at(s);
+                let end = src_end(text, e, block_end).max(start);
+                // Source order is block order; anything else (a decoration
+                // mapped back to its anchor) is dropped, never reordered.
+                if start >= last_end {
+                    hits.push(Hit { start, end });
+                    last_end = end;
+                }
+                hits.len() < MAX_HITS
+            });
+            if !go_on {
+                break 'blocks;
+            }
+        }
+    }
+    if hits.len() > delivered {
+        on_batch(&hits[delivered..]);
+    }
+    Ok(hits)
+}
+
+/// The source offset just after display byte `end - 1`: inside a run that
+/// copies its source, exact; after a placeholder or entity, where the next
+/// run starts (or the block ends). `src_at(end)` would instead land after
+/// any markup that follows, such as a closing `*`.
+fn src_end(text: &RichText, end: usize, block_end: usize) -> usize {
+    let idx = text.runs.partition_point(|r| r.start < end);
+    match idx.checked_sub(1).and_then(|i| text.runs.get(i)) {
+        Some(run) if run.exact => run.src + (end - run.start),
+        Some(_) => text.runs.get(idx).map_or(block_end, |next| next.src),
+        None => text.src_at(end),
+    }
+}
