@@ -42,6 +42,15 @@ pub enum Action {
     Export,
     Save,
     Newline,
+    Search,
+    NextMatch,
+    PrevMatch,
+    ToggleRegex,
+    Percent,
+    Outline,
+    JumpBack,
+    JumpForward,
+    FindEverywhere,
 }
 
 impl Action {
@@ -78,6 +87,15 @@ impl Action {
         Action::Export,
         Action::Save,
         Action::Newline,
+        Action::Search,
+        Action::NextMatch,
+        Action::PrevMatch,
+        Action::ToggleRegex,
+        Action::Percent,
+        Action::Outline,
+        Action::JumpBack,
+        Action::JumpForward,
+        Action::FindEverywhere,
     ];
 
     /// The snake_case name used in `keymap.toml`.
@@ -114,6 +132,15 @@ impl Action {
             Action::Export => "export",
             Action::Save => "save",
             Action::Newline => "newline",
+            Action::Search => "search",
+            Action::NextMatch => "next_match",
+            Action::PrevMatch => "prev_match",
+            Action::ToggleRegex => "toggle_regex",
+            Action::Percent => "percent",
+            Action::Outline => "outline",
+            Action::JumpBack => "jump_back",
+            Action::JumpForward => "jump_forward",
+            Action::FindEverywhere => "find_everywhere",
         }
     }
 
@@ -156,6 +183,15 @@ impl Action {
             Action::Export => "export the notes shown as a Markdown study sheet",
             Action::Save => "save the note",
             Action::Newline => "start a new line in the note",
+            Action::Search => "search the document (as you type; enter keeps, esc goes back)",
+            Action::NextMatch => "go to the next match",
+            Action::PrevMatch => "go to the previous match",
+            Action::ToggleRegex => "switch the search between plain text and regex",
+            Action::Percent => "after a number: go to that percent of the document",
+            Action::Outline => "show the outline (headings) to jump to",
+            Action::JumpBack => "go back to where you were before the last jump",
+            Action::JumpForward => "go forward again in the jump history",
+            Action::FindEverywhere => "search every document and every note",
         }
     }
 }
@@ -176,6 +212,10 @@ pub enum Context {
     Select,
     /// The note editor: unbound keys edit the text.
     Editor,
+    /// The outline list.
+    Outline,
+    /// Results of a search across every document.
+    Find,
 }
 
 impl Context {
@@ -188,6 +228,8 @@ impl Context {
         Context::Help,
         Context::Select,
         Context::Editor,
+        Context::Outline,
+        Context::Find,
     ];
 
     /// The table name used in `keymap.toml`.
@@ -201,6 +243,8 @@ impl Context {
             Context::Help => "help",
             Context::Select => "select",
             Context::Editor => "editor",
+            Context::Outline => "outline",
+            Context::Find => "find",
         }
     }
 

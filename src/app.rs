@@ -14,11 +14,13 @@ use crate::keymap::Keymap;
 use crate::library::Entry;
 use crate::notes::{DocNotes, make_anchor};
 
+mod find;
 mod study;
 use crate::reader::Reader;
 use crate::sanitize::sanitize_line;
 use crate::storage::{NotesFile, Position, StateFile};
 use crate::ui::{self, Panes};
+pub use find::Search;
 pub use study::{EditTarget, Editor, ExportDoc, OtherNotes, Scope, ScopedItem, first_words};
 
 /// Default reading measure in columns.
@@ -73,6 +75,8 @@ pub enum PromptKind {
     BookmarkLabel { offset: usize },
     /// The Notes pane's filter.
     Filter,
+    /// A search in the open document, started with the cursor at `origin`.
+    Search { origin: usize },
 }
 
 /// A one-line prompt in the status line.
@@ -143,6 +147,21 @@ pub enum Msg {
     AllNotes(Vec<OtherNotes>),
     /// A study sheet was written (or why not).
     Exported(Result<PathBuf, String>),
+    /// A digit typed before a command (`50%`, `5j`).
+    Digit(u8),
+    /// Matches found by search `generation` (more may follow unless `done`).
+    SearchHits {
+        generation: u64,
+        hits: Vec<crate::search::Hit>,
+        done: bool,
+    },
+    /// Search `generation` could not run (a bad regex).
+    SearchFailed {
+        generation: u64,
+        error: String,
+    },
+    /// The open document's outline.
+    Outline(Vec<crate::outline::Heading>),
     Mouse {
         kind: MouseKind,
         col: u16,
@@ -207,16 +226,33 @@ pub enum Effect {
     },
     /// Put text on the clipboard (OSC 52).
     Copy(String),
+    /// Search a document on a worker (cancelling any older search).
+    Search {
+        generation: u64,
+        query: crate::search::Query,
+        doc: Arc<Document>,
+    },
+    /// Stop the running search.
+    CancelSearch,
+    /// Work out a document's outline on a worker.
+    Outline(Arc<Document>),
     SaveState(StateFile),
     Quit(i32),
     Suspend,
     Redraw,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
     None,
-    Help { scroll: usize },
+    Help {
+        scroll: usize,
+    },
+    /// The outline list (`None` while it is worked out).
+    Outline {
+        headings: Option<Vec<crate::outline::Heading>>,
+        selected: usize,
+    },
 }
 
 pub struct App {
@@ -238,6 +274,12 @@ pub struct App {
     all_selected: usize,
     /// A notes file to retire after the next successful save.
     retire: Option<PathBuf>,
+    /// The last search in the open document.
+    pub search: Option<Search>,
+    /// A number typed before a command.
+    pub count: Option<usize>,
+    /// Where jumps came from, for `ctrl-o` / `ctrl-i`.
+    pub jumps: crate::jumplist::JumpList,
     pub focus: Focus,
     pub overlay: Overlay,
     pub prompt: Option<Prompt>,
@@ -274,6 +316,9 @@ impl App {
             all_notes: Vec::new(),
             all_selected: 0,
             retire: None,
+            search: None,
+            count: None,
+            jumps: crate::jumplist::JumpList::new(),
             focus: Focus::Reader,
             overlay: Overlay::None,
             prompt: None,
@@ -322,8 +367,10 @@ impl App {
         if self.editor.is_some() {
             return vec![Context::Editor];
         }
-        if let Overlay::Help { .. } = self.overlay {
-            return vec![Context::Help, Context::Global];
+        match self.overlay {
+            Overlay::Help { .. } => return vec![Context::Help, Context::Global],
+            Overlay::Outline { .. } => return vec![Context::Outline, Context::Global],
+            Overlay::None => {}
         }
         let pane = match self.focus {
             Focus::Library => Context::Library,
@@ -477,8 +524,48 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
     match msg {
         Msg::Action(a) => on_action(app, a),
         Msg::Text(e) => {
-            if let Some(p) = app.prompt.as_mut() {
-                p.edit(e);
+            let Some(p) = app.prompt.as_mut() else {
+                return Vec::new();
+            };
+            let before = p.input.clone();
+            p.edit(e);
+            let changed = p.input != before;
+            if changed && matches!(p.kind, PromptKind::Search { .. }) {
+                return find::query_changed(app);
+            }
+            Vec::new()
+        }
+        Msg::Digit(d) => {
+            let count = app
+                .count
+                .unwrap_or(0)
+                .saturating_mul(10)
+                .saturating_add(usize::from(d));
+            app.count = Some(count.min(1_000_000));
+            app.info(format!("{count}"));
+            Vec::new()
+        }
+        Msg::SearchHits {
+            generation,
+            hits,
+            done,
+        } => {
+            find::on_hits(app, generation, hits, done);
+            app.note_position();
+            Vec::new()
+        }
+        Msg::SearchFailed { generation, error } => {
+            find::on_error(app, generation, error);
+            Vec::new()
+        }
+        Msg::Outline(headings) => {
+            if let Overlay::Outline { .. } = app.overlay {
+                let at = app.reader.as_ref().map_or(0, Reader::cursor_offset);
+                let selected = crate::outline::current_section(&headings, at).unwrap_or(0);
+                app.overlay = Overlay::Outline {
+                    headings: Some(headings),
+                    selected,
+                };
             }
             Vec::new()
         }
@@ -634,6 +721,8 @@ fn on_opened(
             app.selection = None;
             app.editor = None;
             app.retire = None;
+            app.search = None;
+            app.jumps = crate::jumplist::JumpList::new();
             app.open = Some(index);
             app.open_error = None;
             app.reader = Some(reader);
@@ -720,8 +809,15 @@ fn move_reader(app: &mut App, a: Action) {
         Action::PageUp => r.scroll_up(page),
         Action::HalfPageDown => r.scroll_down(half),
         Action::HalfPageUp => r.scroll_up(half),
-        Action::Top => r.top(),
-        Action::Bottom => r.bottom(),
+        Action::Top | Action::Bottom => {
+            let here = r.cursor_offset();
+            if a == Action::Top {
+                r.top();
+            } else {
+                r.bottom();
+            }
+            app.jumps.push(here);
+        }
         _ => {}
     }
     app.note_position();
@@ -748,6 +844,15 @@ fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
                 Vec::new()
             }
             (Action::Cancel, PromptKind::Filter) => Vec::new(),
+            (Action::Confirm, PromptKind::Search { .. }) => {
+                find::confirm(app);
+                Vec::new()
+            }
+            (Action::Cancel, PromptKind::Search { .. }) => find::cancel(app),
+            (Action::ToggleRegex, PromptKind::Search { .. }) => {
+                app.prompt = Some(prompt);
+                find::toggle_regex(app)
+            }
             _ => {
                 app.prompt = Some(prompt);
                 Vec::new()
@@ -781,6 +886,29 @@ fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
             }
             Action::Highlight => return study::highlight(app),
             Action::Copy => return study::copy(app),
+            _ => {}
+        }
+    }
+    if let Overlay::Outline { .. } = app.overlay {
+        return outline_action(app, a);
+    }
+    // A number typed first: a count for movement, a percentage for `%`.
+    let count = app.count.take();
+    if let Some(n) = count {
+        match a {
+            Action::Percent => {
+                app.count = Some(n);
+                find::percent(app);
+                return Vec::new();
+            }
+            Action::Down | Action::Up | Action::PageDown | Action::PageUp
+                if app.focus == Focus::Reader =>
+            {
+                for _ in 0..n.clamp(1, 10_000) {
+                    move_reader(app, a);
+                }
+                return Vec::new();
+            }
             _ => {}
         }
     }
@@ -833,6 +961,20 @@ fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
         Action::Filter if app.focus == Focus::Notes => study::start_filter(app),
         Action::ToggleScope if app.focus == Focus::Notes => return study::toggle_scope(app),
         Action::Export => return study::export(app),
+        Action::Search if app.focus == Focus::Reader => find::start(app),
+        Action::NextMatch if app.focus == Focus::Reader => find::step(app, true),
+        Action::PrevMatch if app.focus == Focus::Reader => find::step(app, false),
+        Action::Percent => find::percent(app),
+        Action::Outline if app.focus == Focus::Reader => {
+            if let Some(r) = app.reader.as_ref() {
+                app.overlay = Overlay::Outline {
+                    headings: None,
+                    selected: 0,
+                };
+                return vec![Effect::Outline(r.doc.clone())];
+            }
+        }
+        Action::JumpBack | Action::JumpForward => jump(app, a == Action::JumpBack),
         m if is_movement(m) => match app.focus {
             Focus::Library => {
                 let page = app.panes().list_page();
@@ -855,6 +997,62 @@ fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
         Action::AddBookmark => study::start_bookmark(app),
         Action::Delete if app.focus == Focus::Notes => return study::delete_selected(app),
         Action::Undo if app.focus == Focus::Notes => return study::undo_delete(app),
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// `ctrl-o` / `ctrl-i`: through the jump history.
+fn jump(app: &mut App, back: bool) {
+    let Some(here) = app.reader.as_ref().map(Reader::cursor_offset) else {
+        return;
+    };
+    let to = if back {
+        app.jumps.back(here)
+    } else {
+        app.jumps.forward(here)
+    };
+    match (to, app.reader.as_mut()) {
+        (Some(at), Some(r)) => {
+            r.goto_offset(at);
+            app.focus = Focus::Reader;
+            app.note_position();
+        }
+        _ => app.info(if back {
+            "no earlier place in the jump history"
+        } else {
+            "no later place in the jump history"
+        }),
+    }
+}
+
+/// Keys while the outline is shown.
+fn outline_action(app: &mut App, a: Action) -> Vec<Effect> {
+    let Overlay::Outline { headings, selected } = &mut app.overlay else {
+        return Vec::new();
+    };
+    let len = headings.as_ref().map_or(0, Vec::len);
+    match a {
+        Action::Cancel | Action::Outline => app.overlay = Overlay::None,
+        Action::Quit => return quit(app),
+        Action::Open => {
+            let at = headings
+                .as_ref()
+                .and_then(|h| h.get(*selected))
+                .map(|h| h.offset);
+            app.overlay = Overlay::None;
+            if let (Some(at), Some(r)) = (at, app.reader.as_mut()) {
+                let here = r.cursor_offset();
+                r.goto_offset(at);
+                app.jumps.push(here);
+                app.focus = Focus::Reader;
+                app.note_position();
+            }
+        }
+        m if is_movement(m) => {
+            let page = 10;
+            list_move(selected, len, m, page);
+        }
         _ => {}
     }
     Vec::new()

@@ -122,6 +122,22 @@ pub struct Document {
     pub warnings: Vec<String>,
 }
 
+impl std::fmt::Debug for Document {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.body {
+            Body::Text(_) => "text",
+            Body::Markdown { .. } => "markdown",
+        };
+        write!(f, "Document({kind}, {} bytes)", self.len())
+    }
+}
+
+impl PartialEq for Document {
+    fn eq(&self, other: &Self) -> bool {
+        self.source() == other.source()
+    }
+}
+
 /// Reads and checks a file without following it if it is not a regular
 /// file (FIFOs would block, devices never end).
 pub fn read_file(path: &Path) -> Result<Vec<u8>, DocError> {

@@ -589,6 +589,17 @@ pub fn editor_input(event: &KeyEvent) -> Option<ratatui_textarea::Input> {
     Some(ratatui_textarea::Input::from(*event))
 }
 
+/// A digit typed with no modifier (a count before a command: `50%`).
+pub fn digit(event: &KeyEvent) -> Option<u8> {
+    match (event.kind, event.code) {
+        (KeyEventKind::Release, _) => None,
+        (_, KeyCode::Char(c)) if event.modifiers.difference(KeyModifiers::SHIFT).is_empty() => {
+            c.to_digit(10).and_then(|d| u8::try_from(d).ok())
+        }
+        _ => None,
+    }
+}
+
 /// The mouse gestures the app uses: wheel and left click, with the cell.
 pub fn mouse(event: &MouseEvent) -> Option<(MouseKind, u16, u16)> {
     let kind = match event.kind {
@@ -748,7 +759,12 @@ mod tests {
             | global up k up | global down j down | global page_down space pagedown ctrl-f \
             | global page_up pageup ctrl-b | global half_page_down ctrl-d \
             | global half_page_up ctrl-u | global top g home | global bottom G end \
-            | global cancel esc | library open enter | reader add_bookmark m \
+            | global cancel esc | global jump_back ctrl-o | global jump_forward ctrl-i alt-o \
+            | global find_everywhere F | reader search / | reader next_match n | reader prev_match N \
+            | reader percent % | reader outline o | prompt toggle_regex ctrl-r \
+            | outline open enter | outline cancel esc o q \
+            | find open enter | find find_everywhere / F | find cancel esc q \
+            | library open enter | reader add_bookmark m \
             | reader annotate a | reader note_document A | reader select v | reader export E \
             | select annotate a | select highlight h | select copy y | select cancel esc v \
             | notes open enter | notes edit e | notes delete d | notes undo u | notes add_bookmark m \

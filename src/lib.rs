@@ -20,11 +20,13 @@ pub mod anchor;
 pub mod app;
 pub mod document;
 pub mod export;
+pub mod jumplist;
 pub mod keymap;
 pub mod layout;
 pub mod library;
 pub mod markdown;
 pub mod notes;
+pub mod outline;
 #[cfg(test)]
 mod proptests;
 pub mod reader;

@@ -3,7 +3,8 @@
 //! notes and state, suspending) → draw.
 
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -13,7 +14,7 @@ use crate::app::OtherNotes;
 use crate::app::{self, App, Effect, Msg, NotesLoad};
 use crate::library::{self, Source};
 use crate::storage::{self, DataDir, LoadOutcome, Store};
-use crate::{action, anchor, document, export, keymap, sanitize, term, ui};
+use crate::{action, anchor, document, export, keymap, outline, sanitize, search, term, ui};
 
 /// Longest a burst of inputs is handled before the screen is drawn.
 const FRAME: Duration = Duration::from_millis(16);
@@ -209,6 +210,10 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
         }
         app.startup()
     };
+    let mut workers = Workers {
+        tx: tx.clone(),
+        search_cancel: Arc::new(AtomicBool::new(false)),
+    };
     let mut effects = std::collections::VecDeque::from(startup);
     let code = 'run: loop {
         // Carry out effects (and what their results cause) until none is
@@ -218,7 +223,7 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
         let mut deadline = Instant::now();
         loop {
             while let Some(fx) = effects.pop_front() {
-                match perform(fx, &app, &data, &store, &mut terminal) {
+                match perform(fx, &app, &data, &store, &mut terminal, &mut workers) {
                     Performed::Msg(m) => effects.extend(app::update(&mut app, *m, &now())),
                     Performed::Exit(c) => break 'run c,
                     Performed::Nothing => {}
@@ -275,6 +280,9 @@ fn translate(app: &App, ev: &Event) -> Option<Msg> {
             if app.editor.is_some() {
                 return keymap::editor_input(k).map(Msg::EditorInput);
             }
+            if contexts.contains(&action::Context::Reader) {
+                return keymap::digit(k).map(Msg::Digit);
+            }
             None
         }
         Event::Mouse(m) => keymap::mouse(m).map(|(kind, col, row)| Msg::Mouse { kind, col, row }),
@@ -289,14 +297,79 @@ enum Performed {
     Nothing,
 }
 
+/// Background work the loop hands off, and how to stop it.
+struct Workers {
+    tx: mpsc::Sender<Input>,
+    /// Raised to abandon the running search (a newer one replaces it).
+    search_cancel: Arc<AtomicBool>,
+}
+
+impl Workers {
+    /// Searches `doc` on a worker, cancelling the search before it; hits
+    /// come back in batches as they are found.
+    fn search(&mut self, generation: u64, query: &search::Query, doc: Arc<document::Document>) {
+        self.search_cancel.store(true, Ordering::Relaxed);
+        let cancel = Arc::new(AtomicBool::new(false));
+        self.search_cancel = Arc::clone(&cancel);
+        let tx = self.tx.clone();
+        let query = query.clone();
+        std::thread::spawn(move || {
+            let send = |m: Msg| tx.send(Input::Msg(Box::new(m))).is_ok();
+            let matcher = match search::Matcher::new(&query) {
+                Ok(m) => m,
+                Err(error) => {
+                    send(Msg::SearchFailed { generation, error });
+                    return;
+                }
+            };
+            let result = search::search_document(&doc, &matcher, &cancel, |batch| {
+                send(Msg::SearchHits {
+                    generation,
+                    hits: batch.to_vec(),
+                    done: false,
+                });
+            });
+            if result.is_ok() {
+                send(Msg::SearchHits {
+                    generation,
+                    hits: Vec::new(),
+                    done: true,
+                });
+            }
+        });
+    }
+}
+
 fn perform(
     fx: Effect,
     app: &App,
     data: &DataDir,
     store: &Store,
     terminal: &mut term::Tui,
+    workers: &mut Workers,
 ) -> Performed {
     match fx {
+        Effect::Search {
+            generation,
+            query,
+            doc,
+        } => {
+            workers.search(generation, &query, doc);
+            Performed::Nothing
+        }
+        Effect::CancelSearch => {
+            workers.search_cancel.store(true, Ordering::Relaxed);
+            Performed::Nothing
+        }
+        Effect::Outline(doc) => {
+            let tx = workers.tx.clone();
+            std::thread::spawn(move || {
+                let never = AtomicBool::new(false);
+                let headings = outline::outline(&doc, &never).unwrap_or_default();
+                let _ = tx.send(Input::Msg(Box::new(Msg::Outline(headings))));
+            });
+            Performed::Nothing
+        }
         Effect::Open(index) => {
             let Some(entry) = app.entries.get(index) else {
                 return Performed::Nothing;

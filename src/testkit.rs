@@ -138,6 +138,30 @@ impl Harness {
                     self.send(Msg::Exported(Ok("/exports/sheet.md".into())));
                 }
                 Effect::Copy(text) => self.copied.push(text),
+                // Searches run here and now, in one batch.
+                Effect::Search {
+                    generation,
+                    query,
+                    doc,
+                } => match crate::search::Matcher::new(&query) {
+                    Ok(m) => {
+                        let never = std::sync::atomic::AtomicBool::new(false);
+                        let hits = crate::search::search_document(&doc, &m, &never, |_| {})
+                            .unwrap_or_default();
+                        self.send(Msg::SearchHits {
+                            generation,
+                            hits,
+                            done: true,
+                        });
+                    }
+                    Err(error) => self.send(Msg::SearchFailed { generation, error }),
+                },
+                Effect::CancelSearch => {}
+                Effect::Outline(doc) => {
+                    let never = std::sync::atomic::AtomicBool::new(false);
+                    let headings = crate::outline::outline(&doc, &never).unwrap_or_default();
+                    self.send(Msg::Outline(headings));
+                }
                 Effect::Suspend | Effect::Redraw => {}
             }
         }

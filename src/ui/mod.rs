@@ -213,7 +213,9 @@ pub fn render(frame: &mut Frame, app: &App) {
         }
     }
     overlay::status(frame, app, p.status);
-    if let Overlay::Help { scroll } = app.overlay {
-        overlay::help(frame, app, area, scroll);
+    match app.overlay {
+        Overlay::Help { scroll } => overlay::help(frame, app, area, scroll),
+        Overlay::Outline { .. } => overlay::outline(frame, app, area),
+        Overlay::None => {}
     }
 }

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::{fit, theme};
 use crate::action::{Action, Context};
-use crate::app::{App, Focus, Level};
+use crate::app::{App, Focus, Level, Overlay, PromptKind};
 use crate::sanitize::{sanitize_line, text_width};
 
 /// The key hints shown when there is room, most useful first.
@@ -84,6 +84,28 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
             s
         };
         buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+        if let (PromptKind::Search { .. }, Some(search)) = (&p.kind, &app.search) {
+            // The count (or the regex error) at the right, with the toggle.
+            let regex = app.keymap.hint(Context::Prompt, Action::ToggleRegex);
+            let mode = if search.query.regex { "regex" } else { "text" };
+            let right = format!("{} · {regex}: {mode} ", search.status());
+            let rw = text_width(&right);
+            let used = text_width(&label) + text_width(&shown) + 2;
+            if used + rw <= width {
+                let x = area.x + u16::try_from(width - rw).unwrap_or(0);
+                let style = if search.error.is_some() {
+                    theme::status().patch(theme::error())
+                } else {
+                    theme::status().patch(theme::muted())
+                };
+                buf.set_line(
+                    x,
+                    area.y,
+                    &Line::from(Span::styled(right, style)),
+                    area.width,
+                );
+            }
+        }
         let before: String = p.input.iter().take(p.cursor).collect();
         let cx =
             text_width(&label) + text_width(&sanitize_line(&before, 400)).min(text_width(&shown));
@@ -103,7 +125,16 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
         return;
     }
     // Left: title (cut to fit) and the position, which always shows.
-    let pos = app.reader.as_ref().map(|r| format!(" · {}% ", r.percent()));
+    let found = app
+        .search
+        .as_ref()
+        .filter(|s| !s.query.pattern.is_empty())
+        .map(|s| format!(" · {}", s.status()))
+        .unwrap_or_default();
+    let pos = app
+        .reader
+        .as_ref()
+        .map(|r| format!(" · {}%{found} ", r.percent()));
     let title = app.open_entry().map_or_else(
         || "marginote".to_string(),
         |e| sanitize_line(e.display_title(), 200),
@@ -221,5 +252,93 @@ fn context_title(c: Context) -> &'static str {
         Context::Help => "This help",
         Context::Select => "Selecting a passage (movement keys extend it)",
         Context::Editor => "Writing a note",
+        Context::Outline => "The outline",
+        Context::Find => "Results of a search in every document",
+    }
+}
+
+/// The outline: headings indented by level, the current section marked.
+pub fn outline(frame: &mut Frame, app: &App, area: Rect) {
+    let Overlay::Outline { headings, selected } = &app.overlay else {
+        return;
+    };
+    let w = area.width.min(72);
+    let h = area.height.saturating_sub(1).min(30);
+    if w < 8 || h < 3 {
+        return;
+    }
+    let rect = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height.saturating_sub(1) - h) / 2,
+        w,
+        h,
+    );
+    frame.render_widget(Clear, rect);
+    let km = &app.keymap;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::border(true))
+        .title(Span::styled(" Outline ", theme::title(true)))
+        .title_bottom(Span::styled(
+            format!(
+                " {} jump · {} close ",
+                km.hint(Context::Outline, Action::Open),
+                km.hint(Context::Outline, Action::Cancel)
+            ),
+            theme::muted(),
+        ));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let Some(headings) = headings else {
+        frame.render_widget(
+            Paragraph::new("Working out the outline…").style(theme::muted()),
+            inner,
+        );
+        return;
+    };
+    if headings.is_empty() {
+        frame.render_widget(
+            Paragraph::new("No headings found in this document.").style(theme::muted()),
+            inner,
+        );
+        return;
+    }
+    let here = app
+        .reader
+        .as_ref()
+        .map_or(0, crate::reader::Reader::cursor_offset);
+    let current = crate::outline::current_section(headings, here);
+    let rows = usize::from(inner.height);
+    let first = super::list_offset(*selected, rows, headings.len());
+    let buf = frame.buffer_mut();
+    for (n, (i, hd)) in headings
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows)
+        .enumerate()
+    {
+        let y = inner.y + n as u16;
+        let indent = "  ".repeat(usize::from(hd.level.saturating_sub(1)).min(5));
+        let mark = if current == Some(i) { "▸ " } else { "  " };
+        let text = fit(
+            &format!("{mark}{indent}{}", hd.title),
+            usize::from(inner.width),
+        );
+        let style = if i == *selected {
+            theme::selected(true)
+        } else if hd.level <= 1 {
+            theme::heading(2)
+        } else {
+            Style::new()
+        };
+        let row = Rect::new(inner.x, y, inner.width, 1);
+        buf.set_style(row, style);
+        buf.set_line(
+            inner.x,
+            y,
+            &Line::from(Span::styled(text, style)),
+            inner.width,
+        );
     }
 }

@@ -69,6 +69,19 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
         let mut note = false;
         // Character ranges to tint on this row.
         let mut tints: Vec<(usize, usize, Style)> = Vec::new();
+        if !blank && let Some(search) = app.search.as_ref() {
+            let current = search.current.and_then(|c| search.hits.get(c)).copied();
+            for hit in search.hits_in(lo, hi) {
+                let style = if Some(*hit) == current {
+                    theme::search_current()
+                } else {
+                    theme::search_hit()
+                };
+                if let Some((c0, c1)) = row.columns(hit.start, hit.end) {
+                    tints.push((c0, c1, style));
+                }
+            }
+        }
         if !blank {
             for &(s, e, kind) in &marks {
                 if s >= hi {
@@ -121,6 +134,8 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
             buf.set_style(row_rect, theme::cursor_line());
         }
         buf.set_line(p.text.x, y, &line, p.text.width);
+        // Passages first, matches on top.
+        tints.reverse();
         for (c0, c1, style) in tints {
             let x0 = u16::try_from(c0).unwrap_or(u16::MAX).min(p.text.width);
             let x1 = u16::try_from(c1).unwrap_or(u16::MAX).min(p.text.width);

@@ -102,3 +102,14 @@ pub fn annotated() -> Style {
 pub fn selection() -> Style {
     Style::new().bg(Color::Indexed(24))
 }
+/// A search match.
+pub fn search_hit() -> Style {
+    Style::new().bg(Color::Indexed(94)).fg(Color::White)
+}
+/// The match the cursor is on.
+pub fn search_current() -> Style {
+    Style::new()
+        .bg(Color::Yellow)
+        .fg(Color::Black)
+        .add_modifier(Modifier::BOLD)
+}

@@ -1,0 +1,278 @@
+//! Finding things in the open document: the incremental search prompt,
+//! `n`/`N`, a percentage jump (`50%`), and counts before movement keys.
+//!
+//! The search itself runs off the input thread (the run loop performs
+//! `Effect::Search` on a worker and sends hits back in batches), so typing
+//! stays instant on a 50 MB text; each keystroke starts a new search with a
+//! new generation number, and results of older generations are dropped.
+
+use super::{App, Effect, Prompt, PromptKind};
+use crate::search::{Hit, Query};
+
+/// The state of the last search in the open document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Search {
+    pub query: Query,
+    pub hits: Vec<Hit>,
+    /// Index of the match the cursor is on.
+    pub current: Option<usize>,
+    /// All of the document has been searched.
+    pub done: bool,
+    pub generation: u64,
+    /// Where the reader was when the prompt opened (esc goes back there).
+    pub origin: usize,
+    /// The view already moved to a match for this query.
+    jumped: bool,
+    pub error: Option<String>,
+}
+
+impl Search {
+    /// Matches overlapping the source range `lo..hi`, for drawing.
+    pub fn hits_in(&self, lo: usize, hi: usize) -> &[Hit] {
+        let first = self.hits.partition_point(|h| h.end <= lo);
+        let last = self.hits.partition_point(|h| h.start < hi);
+        &self.hits[first..last.max(first)]
+    }
+
+    /// "match 3 of 17", "17+ matches so far", "no match".
+    pub fn status(&self) -> String {
+        if let Some(e) = &self.error {
+            return e.clone();
+        }
+        let n = self.hits.len();
+        let more = if self.done { "" } else { "+" };
+        match (self.current, n) {
+            (_, 0) if self.done => format!("no match for “{}”", self.query.pattern),
+            (_, 0) => "searching…".to_string(),
+            (Some(i), _) => format!("match {} of {n}{more}", i + 1),
+            (None, _) => format!("{n}{more} matches"),
+        }
+    }
+}
+
+pub(super) fn start(app: &mut App) {
+    let Some(r) = app.reader.as_ref() else {
+        app.error("open a document first");
+        return;
+    };
+    let origin = r.cursor_offset();
+    let (pattern, regex) = app
+        .search
+        .as_ref()
+        .map(|s| (s.query.pattern.clone(), s.query.regex))
+        .unwrap_or_default();
+    let label = if regex { "Search (regex)" } else { "Search" };
+    let mut p = Prompt::new(label, String::new(), PromptKind::Search { origin });
+    p.input = pattern.chars().collect();
+    p.cursor = p.input.len();
+    app.prompt = Some(p);
+    app.search = Some(Search {
+        query: Query { pattern, regex },
+        hits: Vec::new(),
+        current: None,
+        done: true,
+        generation: app.search.as_ref().map_or(0, |s| s.generation),
+        origin,
+        jumped: false,
+        error: None,
+    });
+    if app
+        .search
+        .as_ref()
+        .is_some_and(|s| !s.query.pattern.is_empty())
+    {
+        // Show the previous search's matches again at once.
+    }
+}
+
+/// The prompt's text or mode changed: search again (the old search is
+/// cancelled by the run loop).
+pub(super) fn query_changed(app: &mut App) -> Vec<Effect> {
+    let Some(p) = app.prompt.as_ref() else {
+        return Vec::new();
+    };
+    let pattern: String = p.input.iter().collect();
+    let Some(s) = app.search.as_mut() else {
+        return Vec::new();
+    };
+    s.query.pattern = pattern;
+    s.generation += 1;
+    s.hits.clear();
+    s.current = None;
+    s.jumped = false;
+    s.error = None;
+    s.done = s.query.pattern.is_empty();
+    let (generation, query) = (s.generation, s.query.clone());
+    let origin = s.origin;
+    if query.pattern.is_empty() {
+        // Nothing to find: back to where the search started.
+        if let Some(r) = app.reader.as_mut() {
+            r.goto_offset(origin);
+        }
+        return vec![Effect::CancelSearch];
+    }
+    match app.reader.as_ref() {
+        Some(r) => vec![Effect::Search {
+            generation,
+            query,
+            doc: r.doc.clone(),
+        }],
+        None => Vec::new(),
+    }
+}
+
+pub(super) fn toggle_regex(app: &mut App) -> Vec<Effect> {
+    let Some(s) = app.search.as_mut() else {
+        return Vec::new();
+    };
+    s.query.regex = !s.query.regex;
+    let regex = s.query.regex;
+    if let Some(p) = app.prompt.as_mut() {
+        p.label = if regex { "Search (regex)" } else { "Search" };
+    }
+    query_changed(app)
+}
+
+/// Hits arrived from the worker.
+pub(super) fn on_hits(app: &mut App, generation: u64, hits: Vec<Hit>, done: bool) {
+    let Some(s) = app.search.as_mut().filter(|s| s.generation == generation) else {
+        return;
+    };
+    s.hits.extend(hits);
+    s.done = done;
+    if !s.jumped {
+        // The first match after where the search started.
+        let origin = s.origin;
+        let first_after = s.hits.iter().position(|h| h.start >= origin);
+        let pick = first_after.or(if done && !s.hits.is_empty() {
+            Some(0)
+        } else {
+            None
+        });
+        if let Some(i) = pick {
+            s.current = Some(i);
+            s.jumped = true;
+            let at = s.hits[i].start;
+            if let Some(r) = app.reader.as_mut() {
+                r.goto_offset(at);
+            }
+        }
+    }
+    if app.prompt.is_none() && done {
+        let msg = app.search.as_ref().map(Search::status).unwrap_or_default();
+        app.info(msg);
+    }
+}
+
+pub(super) fn on_error(app: &mut App, generation: u64, error: String) {
+    if let Some(s) = app.search.as_mut().filter(|s| s.generation == generation) {
+        s.error = Some(error);
+        s.done = true;
+    }
+}
+
+/// Enter: keep the match (and remember where the search started).
+pub(super) fn confirm(app: &mut App) {
+    let origin = app.search.as_ref().map(|s| s.origin);
+    if let Some(o) = origin
+        && app.search.as_ref().is_some_and(|s| s.current.is_some())
+    {
+        app.jumps.push(o);
+    }
+    if app
+        .search
+        .as_ref()
+        .is_some_and(|s| s.query.pattern.is_empty())
+    {
+        app.search = None;
+        return;
+    }
+    let msg = app.search.as_ref().map(Search::status).unwrap_or_default();
+    app.info(msg);
+}
+
+/// Esc: back to where the search started, matches gone.
+pub(super) fn cancel(app: &mut App) -> Vec<Effect> {
+    if let Some(s) = app.search.take()
+        && let Some(r) = app.reader.as_mut()
+    {
+        r.goto_offset(s.origin);
+    }
+    vec![Effect::CancelSearch]
+}
+
+/// `n` / `N`: the next or previous match from the cursor, wrapping.
+pub(super) fn step(app: &mut App, forward: bool) {
+    let Some(r) = app.reader.as_ref() else { return };
+    let here = r.cursor_offset();
+    let Some(s) = app.search.as_mut() else {
+        app.info("no search yet: press / to search");
+        return;
+    };
+    if s.hits.is_empty() {
+        let msg = s.status();
+        app.info(msg);
+        return;
+    }
+    let n = s.hits.len();
+    // On the current match (the cursor did not move away): step from it;
+    // else from the cursor.
+    let (row_start, row_end) = r.row_span(r.cursor_row()).unwrap_or((here, here));
+    let on_current = s
+        .current
+        .filter(|&c| s.hits[c].start >= row_start && s.hits[c].start < row_end.max(row_start + 1));
+    let (i, wrapped) = match (forward, on_current) {
+        (true, Some(c)) if c + 1 < n => (c + 1, false),
+        (true, Some(_)) => (0, true),
+        (false, Some(c)) if c > 0 => (c - 1, false),
+        (false, Some(_)) => (n - 1, true),
+        (true, None) => {
+            let after = s.hits.partition_point(|h| h.start < row_start);
+            if after < n { (after, false) } else { (0, true) }
+        }
+        (false, None) => {
+            let before = s.hits.partition_point(|h| h.start < row_start);
+            if before > 0 {
+                (before - 1, false)
+            } else {
+                (n - 1, true)
+            }
+        }
+    };
+    s.current = Some(i);
+    let at = s.hits[i].start;
+    let mut msg = s.status();
+    if wrapped {
+        msg.push_str(if forward {
+            " · wrapped to the top"
+        } else {
+            " · wrapped to the bottom"
+        });
+    }
+    app.jumps.push(here);
+    if let Some(r) = app.reader.as_mut() {
+        r.goto_offset(at);
+    }
+    app.note_position();
+    app.info(msg);
+}
+
+/// `50%`: the point that far through the document.
+pub(super) fn percent(app: &mut App) {
+    let Some(count) = app.count.take() else {
+        app.info("type a number first, then %: 50% is the middle");
+        return;
+    };
+    let Some(r) = app.reader.as_mut() else { return };
+    let pct = count.min(100);
+    let len = r.doc.len();
+    let at = (len as u128 * pct as u128 / 100) as usize;
+    let here = r.cursor_offset();
+    if pct >= 100 {
+        r.bottom();
+    } else {
+        r.goto_offset(at);
+    }
+    app.jumps.push(here);
+    app.note_position();
+}
