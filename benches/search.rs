@@ -6,7 +6,8 @@
 //! Latin, Greek, CJK, dashes), a few invalid UTF-8 bytes, and one unique
 //! word 200 KB before the end. Queries cover the fast path (ASCII, accent
 //! folding: with and without a rare letter, a phrase), an accented query
-//! and a regex. Run: `cargo bench --bench search`.
+//! and a regex; the outline guess runs over the same text.
+//! Run: `cargo bench --bench search`.
 
 use std::hint::black_box;
 use std::sync::atomic::AtomicBool;
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use marginote::document::{Document, Format};
+use marginote::outline::outline;
 use marginote::search::{Matcher, Query, search_document};
 
 const SIZE: usize = 50_000_000;
@@ -157,6 +159,10 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+    let cancel = AtomicBool::new(false);
+    group.bench_function("outline", |b| {
+        b.iter(|| black_box(outline(&doc, &cancel).expect("not cancelled").len()))
+    });
     group.finish();
 }
 

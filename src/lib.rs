@@ -10,7 +10,8 @@
 //! `app` (state + update), `document`/`markdown` (bytes → blocks),
 //! `sanitize`, `richtext`, `layout`/`reader` (wrapping, viewport),
 //! `library`, `notes`, `storage`, `ui` (drawing), `term` (terminal guard),
-//! `runner` (the loop and its effects), `search` (find in a document).
+//! `runner` (the loop and its effects), `search` (find in a document),
+//! `outline` (headings).
 
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
@@ -23,6 +24,7 @@ pub mod layout;
 pub mod library;
 pub mod markdown;
 pub mod notes;
+pub mod outline;
 #[cfg(test)]
 mod proptests;
 pub mod reader;
