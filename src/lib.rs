@@ -11,7 +11,7 @@
 //! `sanitize`, `richtext`, `layout`/`reader` (wrapping, viewport),
 //! `library`, `notes`, `storage`, `ui` (drawing), `term` (terminal guard),
 //! `runner` (the loop and its effects), `search` (find in a document),
-//! `outline` (headings).
+//! `outline` (headings), `jumplist` (jump history).
 
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
@@ -19,6 +19,7 @@
 pub mod action;
 pub mod app;
 pub mod document;
+pub mod jumplist;
 pub mod keymap;
 pub mod layout;
 pub mod library;
