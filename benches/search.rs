@@ -6,7 +6,8 @@
 //! Latin, Greek, CJK, dashes), a few invalid UTF-8 bytes, and one unique
 //! word 200 KB before the end. Queries cover the fast path (ASCII, accent
 //! folding: with and without a rare letter, a phrase), an accented query
-//! and a regex; the outline guess runs over the same text.
+//! and a regex; the outline guess runs over the same text. Also: the
+//! fuzzy library filter over 10,000 titles.
 //! Run: `cargo bench --bench search`.
 
 use std::hint::black_box;
@@ -15,6 +16,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use marginote::document::{Document, Format};
+use marginote::fuzzy;
 use marginote::outline::outline;
 use marginote::search::{Matcher, Query, search_document};
 
@@ -166,5 +168,24 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// Filtering a library of 10,000 documents, per keystroke.
+fn bench_fuzzy(c: &mut Criterion) {
+    let mut rng = Rng(7);
+    let items: Vec<(String, String)> = (0..10_000)
+        .map(|i| {
+            let title: Vec<&str> = (0..3 + rng.below(6))
+                .map(|_| WORDS[rng.below(WORDS.len())])
+                .collect();
+            (
+                title.join(" "),
+                format!("term-{}/essays/doc-{i:05}.md", i % 8),
+            )
+        })
+        .collect();
+    c.bench_function("fuzzy_filter_10k", |b| {
+        b.iter(|| black_box(fuzzy::filter(&items, "rev part").len()))
+    });
+}
+
+criterion_group!(benches, bench, bench_fuzzy);
 criterion_main!(benches);

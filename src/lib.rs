@@ -11,7 +11,8 @@
 //! `sanitize`, `richtext`, `layout`/`reader` (wrapping, viewport),
 //! `library`, `notes`, `storage`, `ui` (drawing), `term` (terminal guard),
 //! `runner` (the loop and its effects), `search` (find in a document),
-//! `outline` (headings), `jumplist` (jump history).
+//! `outline` (headings), `jumplist` (jump history), `fuzzy` (library
+//! filter).
 
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
@@ -19,6 +20,7 @@
 pub mod action;
 pub mod app;
 pub mod document;
+pub mod fuzzy;
 pub mod jumplist;
 pub mod keymap;
 pub mod layout;
