@@ -6,7 +6,10 @@
 //! Latin, Greek, CJK, dashes), a few invalid UTF-8 bytes, and one unique
 //! word 200 KB before the end. Queries cover the fast path (ASCII, accent
 //! folding: with and without a rare letter, a phrase), an accented query
-//! and a regex. Run: `cargo bench --bench search`.
+//! and a regex, plus an 8 MB Markdown file searched block by block; the
+//! outline guess runs over the same text. Also: the
+//! fuzzy library filter over 10,000 titles.
+//! Run: `cargo bench --bench search`.
 
 use std::hint::black_box;
 use std::sync::atomic::AtomicBool;
@@ -14,6 +17,8 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use marginote::document::{Document, Format};
+use marginote::fuzzy;
+use marginote::outline::outline;
 use marginote::search::{Matcher, Query, search_document};
 
 const SIZE: usize = 50_000_000;
@@ -129,6 +134,38 @@ fn big_text() -> Vec<u8> {
     out
 }
 
+/// Just under the size above which Markdown is shown as plain text:
+/// headings, paragraphs with emphasis, lists, the far word near the end.
+fn markdown() -> Vec<u8> {
+    let mut rng = Rng(0x3D);
+    let mut out = Vec::with_capacity(8 << 20);
+    let mut n = 0;
+    while out.len() < (8 << 20) - 10_000 {
+        n += 1;
+        if n % 20 == 1 {
+            out.extend_from_slice(format!("## Section {n}\n\n").as_bytes());
+        }
+        for _ in 0..3 + rng.below(6) {
+            let k = 4 + rng.below(10);
+            if rng.below(4) == 0 {
+                out.extend_from_slice(b"*");
+                sentence(&mut rng, &mut out, k);
+                out.extend_from_slice(b"* ");
+            } else {
+                sentence(&mut rng, &mut out, k);
+                out.push(if rng.below(3) == 0 { b'\n' } else { b' ' });
+            }
+        }
+        out.extend_from_slice(if n % 7 == 0 {
+            b"\n\n- a list item\n- another\n\n"
+        } else {
+            b"\n\n"
+        });
+    }
+    out.extend_from_slice(b"The far word: **ZQX**FARHIT.\n");
+    out
+}
+
 fn bench(c: &mut Criterion) {
     let doc = Document::from_bytes(big_text(), Format::Text).expect("the text loads");
     let mut group = c.benchmark_group("search_50mb");
@@ -146,6 +183,9 @@ fn bench(c: &mut Criterion) {
         ("common_phrase", Query::plain("revolution party")),
         ("accented_query", Query::plain("über")),
         ("regex", Query::regex(r"ZQX\w+")),
+        // Regex literals fold accents too, and this one leaves the regex
+        // crate no literal to skip with: the cost of a full scan.
+        ("regex_full_scan", Query::regex("seas[i]de")),
     ];
     for (name, q) in queries {
         let m = Matcher::new(&q).expect("query compiles");
@@ -157,8 +197,40 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+    let md = Document::from_bytes(markdown(), Format::Markdown).expect("the Markdown loads");
+    let m = Matcher::new(&Query::plain("zqxfarhit")).expect("query compiles");
+    let cancel = AtomicBool::new(false);
+    group.bench_function("markdown_8mb_far_hit", |b| {
+        b.iter(|| {
+            let hits = search_document(&md, &m, &cancel, |_| {}).expect("not cancelled");
+            assert_eq!(hits.len(), 1);
+            black_box(hits.len())
+        })
+    });
+    group.bench_function("outline", |b| {
+        b.iter(|| black_box(outline(&doc, &cancel).expect("not cancelled").len()))
+    });
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// Filtering a library of 10,000 documents, per keystroke.
+fn bench_fuzzy(c: &mut Criterion) {
+    let mut rng = Rng(7);
+    let items: Vec<(String, String)> = (0..10_000)
+        .map(|i| {
+            let title: Vec<&str> = (0..3 + rng.below(6))
+                .map(|_| WORDS[rng.below(WORDS.len())])
+                .collect();
+            (
+                title.join(" "),
+                format!("term-{}/essays/doc-{i:05}.md", i % 8),
+            )
+        })
+        .collect();
+    c.bench_function("fuzzy_filter_10k", |b| {
+        b.iter(|| black_box(fuzzy::filter(&items, "rev part").len()))
+    });
+}
+
+criterion_group!(benches, bench, bench_fuzzy);
 criterion_main!(benches);

@@ -10,7 +10,9 @@
 //! `app` (state + update), `document`/`markdown` (bytes → blocks),
 //! `sanitize`, `richtext`, `layout`/`reader` (wrapping, viewport),
 //! `library`, `notes`, `storage`, `ui` (drawing), `term` (terminal guard),
-//! `runner` (the loop and its effects), `search` (find in a document).
+//! `runner` (the loop and its effects), `search` (find in a document),
+//! `outline` (headings), `jumplist` (jump history), `fuzzy` (library
+//! filter).
 
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
@@ -20,6 +22,7 @@ pub mod anchor;
 pub mod app;
 pub mod document;
 pub mod export;
+pub mod fuzzy;
 pub mod jumplist;
 pub mod keymap;
 pub mod layout;

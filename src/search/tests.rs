@@ -320,3 +320,11 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn documents_and_matchers_can_go_to_a_search_thread() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Document>();
+    send_sync::<Matcher>();
+    send_sync::<Hit>();
+}
