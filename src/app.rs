@@ -20,7 +20,7 @@ use crate::reader::Reader;
 use crate::sanitize::sanitize_line;
 use crate::storage::{NotesFile, Position, StateFile};
 use crate::ui::{self, Panes};
-pub use find::Search;
+pub use find::{FindAll, FindTarget, Found, Search};
 pub use study::{EditTarget, Editor, ExportDoc, OtherNotes, Scope, ScopedItem, first_words};
 
 /// Default reading measure in columns.
@@ -75,6 +75,10 @@ pub enum PromptKind {
     BookmarkLabel { offset: usize },
     /// The Notes pane's filter.
     Filter,
+    /// The Library's fuzzy filter.
+    LibraryFilter,
+    /// A search across every document and note.
+    FindAll,
     /// A search in the open document, started with the cursor at `origin`.
     Search { origin: usize },
 }
@@ -162,6 +166,16 @@ pub enum Msg {
     },
     /// The open document's outline.
     Outline(Vec<crate::outline::Heading>),
+    /// Results of find-everywhere `generation` (more may follow).
+    Found {
+        generation: u64,
+        found: Vec<Found>,
+        done: bool,
+    },
+    FindFailed {
+        generation: u64,
+        error: String,
+    },
     Mouse {
         kind: MouseKind,
         col: u16,
@@ -236,6 +250,12 @@ pub enum Effect {
     CancelSearch,
     /// Work out a document's outline on a worker.
     Outline(Arc<Document>),
+    /// Search every document and every note on a worker.
+    FindAll {
+        generation: u64,
+        query: crate::search::Query,
+        targets: Vec<FindTarget>,
+    },
     SaveState(StateFile),
     Quit(i32),
     Suspend,
@@ -253,11 +273,18 @@ pub enum Overlay {
         headings: Option<Vec<crate::outline::Heading>>,
         selected: usize,
     },
+    /// The results of a search in every document (`App::find_all`).
+    Find,
 }
 
 pub struct App {
     pub entries: Vec<Entry>,
+    /// Selected row of the library list (an index into `lib_view`).
     pub lib_selected: usize,
+    /// The library list in display order (entry indices): all of them, or
+    /// those matching the fuzzy filter, best first.
+    pub lib_view: Vec<usize>,
+    pub lib_filter: Option<String>,
     pub reader: Option<Reader>,
     /// Library index of the open document.
     pub open: Option<usize>,
@@ -280,6 +307,8 @@ pub struct App {
     pub count: Option<usize>,
     /// Where jumps came from, for `ctrl-o` / `ctrl-i`.
     pub jumps: crate::jumplist::JumpList,
+    /// The last search across every document.
+    pub find_all: Option<FindAll>,
     pub focus: Focus,
     pub overlay: Overlay,
     pub prompt: Option<Prompt>,
@@ -306,6 +335,8 @@ impl App {
         App {
             entries,
             lib_selected: 0,
+            lib_view: Vec::new(),
+            lib_filter: None,
             reader: None,
             open: None,
             open_error: None,
@@ -319,6 +350,7 @@ impl App {
             search: None,
             count: None,
             jumps: crate::jumplist::JumpList::new(),
+            find_all: None,
             focus: Focus::Reader,
             overlay: Overlay::None,
             prompt: None,
@@ -338,6 +370,7 @@ impl App {
 
     /// The first document to open: the last one read, else the first.
     pub fn startup(&mut self) -> Vec<Effect> {
+        self.lib_view = (0..self.entries.len()).collect();
         for (i, e) in self.entries.iter_mut().enumerate() {
             if let Some(p) = self.state.positions.get(&e.key) {
                 let _ = i;
@@ -370,6 +403,7 @@ impl App {
         match self.overlay {
             Overlay::Help { .. } => return vec![Context::Help, Context::Global],
             Overlay::Outline { .. } => return vec![Context::Outline, Context::Global],
+            Overlay::Find => return vec![Context::Find, Context::Global],
             Overlay::None => {}
         }
         let pane = match self.focus {
@@ -381,6 +415,29 @@ impl App {
             return vec![Context::Select, Context::Global];
         }
         vec![pane, Context::Global]
+    }
+
+    /// Filters the library list (fuzzy, on titles and file names), keeping
+    /// the selection on the same document when it still matches.
+    pub fn set_library_filter(&mut self, filter: Option<String>) {
+        let filter = filter.filter(|f| !f.trim().is_empty());
+        let selected = self.lib_view.get(self.lib_selected).copied();
+        self.lib_view = match &filter {
+            None => (0..self.entries.len()).collect(),
+            Some(q) => {
+                let items: Vec<(&str, &str)> = self
+                    .entries
+                    .iter()
+                    .map(|e| (e.display_title(), e.name.as_str()))
+                    .collect();
+                crate::fuzzy::filter(&items, q)
+            }
+        };
+        self.lib_filter = filter;
+        self.lib_selected = selected
+            .and_then(|s| self.lib_view.iter().position(|&i| i == s))
+            .filter(|_| self.lib_filter.is_none())
+            .unwrap_or(0);
     }
 
     /// The selected row of the Notes pane (in the current scope).
@@ -533,6 +590,13 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
             if changed && matches!(p.kind, PromptKind::Search { .. }) {
                 return find::query_changed(app);
             }
+            if changed && p.kind == PromptKind::FindAll {
+                return find::find_all_changed(app);
+            }
+            if changed && p.kind == PromptKind::LibraryFilter {
+                let typed: String = p.input.iter().collect();
+                app.set_library_filter(Some(typed));
+            }
             Vec::new()
         }
         Msg::Digit(d) => {
@@ -552,6 +616,18 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
         } => {
             find::on_hits(app, generation, hits, done);
             app.note_position();
+            Vec::new()
+        }
+        Msg::Found {
+            generation,
+            found,
+            done,
+        } => {
+            find::on_found(app, generation, found, done);
+            Vec::new()
+        }
+        Msg::FindFailed { generation, error } => {
+            find::on_find_failed(app, generation, error);
             Vec::new()
         }
         Msg::SearchFailed { generation, error } => {
@@ -628,6 +704,7 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Summary { index, result } => {
+            let refilter = app.lib_filter.is_some();
             if let Some(e) = app.entries.get_mut(index) {
                 e.apply_summary(result);
                 if let (Some(p), Some(size)) = (app.state.positions.get(&e.key), e.size)
@@ -636,6 +713,10 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
                 {
                     e.progress = Some(((p.anchor.offset * 100) / size).min(100) as u8);
                 }
+            }
+            if refilter {
+                let f = app.lib_filter.clone();
+                app.set_library_filter(f);
             }
             Vec::new()
         }
@@ -844,6 +925,24 @@ fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
                 Vec::new()
             }
             (Action::Cancel, PromptKind::Filter) => Vec::new(),
+            (Action::Confirm, PromptKind::FindAll) => Vec::new(),
+            (Action::Cancel, PromptKind::FindAll) => {
+                app.overlay = Overlay::None;
+                vec![Effect::CancelSearch]
+            }
+            (Action::Confirm, PromptKind::LibraryFilter) => {
+                let n = app.lib_view.len();
+                if app.lib_filter.is_some() {
+                    app.info(format!(
+                        "{n} matching · / then enter on an empty line shows all"
+                    ));
+                }
+                Vec::new()
+            }
+            (Action::Cancel, PromptKind::LibraryFilter) => {
+                app.set_library_filter(None);
+                Vec::new()
+            }
             (Action::Confirm, PromptKind::Search { .. }) => {
                 find::confirm(app);
                 Vec::new()
@@ -891,6 +990,9 @@ fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
     }
     if let Overlay::Outline { .. } = app.overlay {
         return outline_action(app, a);
+    }
+    if app.overlay == Overlay::Find {
+        return find_action(app, a);
     }
     // A number typed first: a count for movement, a percentage for `%`.
     let count = app.count.take();
@@ -959,6 +1061,16 @@ fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
         Action::NoteDocument => study::note_document(app),
         Action::Edit if app.focus == Focus::Notes => study::edit_selected(app),
         Action::Filter if app.focus == Focus::Notes => study::start_filter(app),
+        Action::Filter if app.focus == Focus::Library => {
+            let mut p = Prompt::new(
+                "Find in the library",
+                String::new(),
+                PromptKind::LibraryFilter,
+            );
+            p.input = app.lib_filter.clone().unwrap_or_default().chars().collect();
+            p.cursor = p.input.len();
+            app.prompt = Some(p);
+        }
         Action::ToggleScope if app.focus == Focus::Notes => return study::toggle_scope(app),
         Action::Export => return study::export(app),
         Action::Search if app.focus == Focus::Reader => find::start(app),
@@ -975,10 +1087,12 @@ fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
             }
         }
         Action::JumpBack | Action::JumpForward => jump(app, a == Action::JumpBack),
+        Action::FindEverywhere => find::start_find_all(app),
         m if is_movement(m) => match app.focus {
             Focus::Library => {
                 let page = app.panes().list_page();
-                list_move(&mut app.lib_selected, app.entries.len(), m, page);
+                let len = app.lib_view.len();
+                list_move(&mut app.lib_selected, len, m, page);
             }
             Focus::Reader => move_reader(app, m),
             Focus::Notes => {
@@ -1026,6 +1140,30 @@ fn jump(app: &mut App, back: bool) {
     }
 }
 
+/// Keys while the find-everywhere results are shown.
+fn find_action(app: &mut App, a: Action) -> Vec<Effect> {
+    match a {
+        Action::Cancel => {
+            app.overlay = Overlay::None;
+            vec![Effect::CancelSearch]
+        }
+        Action::Quit => quit(app),
+        Action::FindEverywhere => {
+            find::start_find_all(app);
+            Vec::new()
+        }
+        Action::Open => find::open_found(app),
+        m if is_movement(m) => {
+            if let Some(f) = app.find_all.as_mut() {
+                let len = f.results.len();
+                list_move(&mut f.selected, len, m, 10);
+            }
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// Keys while the outline is shown.
 fn outline_action(app: &mut App, a: Action) -> Vec<Effect> {
     let Overlay::Outline { headings, selected } = &mut app.overlay else {
@@ -1065,10 +1203,9 @@ fn quit(app: &mut App) -> Vec<Effect> {
 }
 
 fn open_selected(app: &mut App) -> Vec<Effect> {
-    let i = app.lib_selected;
-    if i >= app.entries.len() {
+    let Some(&i) = app.lib_view.get(app.lib_selected) else {
         return Vec::new();
-    }
+    };
     if app.open == Some(i) && app.reader.is_some() {
         app.focus = Focus::Reader;
         return Vec::new();
@@ -1104,7 +1241,8 @@ fn on_mouse(app: &mut App, kind: MouseKind, col: u16, row: u16) -> Vec<Effect> {
                 Focus::Library => {
                     let a = if down { Action::Down } else { Action::Up };
                     for _ in 0..WHEEL_ROWS {
-                        list_move(&mut app.lib_selected, app.entries.len(), a, 1);
+                        let len = app.lib_view.len();
+                        list_move(&mut app.lib_selected, len, a, 1);
                     }
                 }
                 Focus::Notes => {
@@ -1122,7 +1260,7 @@ fn on_mouse(app: &mut App, kind: MouseKind, col: u16, row: u16) -> Vec<Effect> {
             match focus {
                 Focus::Library => {
                     if let Some(i) =
-                        p.list_index(Focus::Library, row, app.lib_selected, app.entries.len())
+                        p.list_index(Focus::Library, row, app.lib_selected, app.lib_view.len())
                     {
                         app.lib_selected = i;
                     }

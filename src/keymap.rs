@@ -764,7 +764,7 @@ mod tests {
             | reader percent % | reader outline o | prompt toggle_regex ctrl-r \
             | outline open enter | outline cancel esc o q \
             | find open enter | find find_everywhere / F | find cancel esc q \
-            | library open enter | reader add_bookmark m \
+            | library open enter | library filter / | reader add_bookmark m \
             | reader annotate a | reader note_document A | reader select v | reader export E \
             | select annotate a | select highlight h | select copy y | select cancel esc v \
             | notes open enter | notes edit e | notes delete d | notes undo u | notes add_bookmark m \

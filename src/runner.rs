@@ -213,6 +213,7 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
     let mut workers = Workers {
         tx: tx.clone(),
         search_cancel: Arc::new(AtomicBool::new(false)),
+        find_cancel: Arc::new(AtomicBool::new(false)),
     };
     let mut effects = std::collections::VecDeque::from(startup);
     let code = 'run: loop {
@@ -302,9 +303,100 @@ struct Workers {
     tx: mpsc::Sender<Input>,
     /// Raised to abandon the running search (a newer one replaces it).
     search_cancel: Arc<AtomicBool>,
+    /// The same for the running search across every document.
+    find_cancel: Arc<AtomicBool>,
 }
 
 impl Workers {
+    /// Searches every library document, then every note, on a worker,
+    /// sending each document's results as soon as it is done.
+    fn find_all(
+        &mut self,
+        generation: u64,
+        query: search::Query,
+        targets: Vec<app::FindTarget>,
+        data: DataDir,
+    ) {
+        self.find_cancel.store(true, Ordering::Relaxed);
+        let cancel = Arc::new(AtomicBool::new(false));
+        self.find_cancel = Arc::clone(&cancel);
+        let tx = self.tx.clone();
+        std::thread::spawn(move || {
+            let send = |m: Msg| tx.send(Input::Msg(Box::new(m))).is_ok();
+            let matcher = match search::Matcher::new(&query) {
+                Ok(m) => m,
+                Err(error) => {
+                    send(Msg::FindFailed { generation, error });
+                    return;
+                }
+            };
+            for t in &targets {
+                if cancel.load(Ordering::Relaxed) {
+                    return;
+                }
+                let Ok(doc) = library::read_source(&t.source)
+                    .and_then(|b| document::Document::from_bytes(b, t.format))
+                else {
+                    continue;
+                };
+                let Ok(hits) = search::search_document(&doc, &matcher, &cancel, |_| {}) else {
+                    return;
+                };
+                let found: Vec<app::Found> = hits
+                    .iter()
+                    .take(FIND_PER_DOCUMENT)
+                    .map(|h| app::Found {
+                        entry: Some(t.entry),
+                        document: t.title.clone(),
+                        offset: h.start,
+                        context: line_around(doc.source(), h.start, h.end),
+                        in_note: false,
+                    })
+                    .collect();
+                if !found.is_empty()
+                    && !send(Msg::Found {
+                        generation,
+                        found,
+                        done: false,
+                    })
+                {
+                    return;
+                }
+            }
+            let store = Store::new();
+            let mut found = Vec::new();
+            for (_, f) in notes_files(&data, &store) {
+                let target = targets.iter().find(|t| t.key == f.document);
+                let document = target.map_or_else(|| f.title.clone(), |t| t.title.clone());
+                let mut add = |text: &str, offset: usize| {
+                    if matcher.is_match(text.as_bytes()) {
+                        found.push(app::Found {
+                            entry: target.map(|t| t.entry),
+                            document: document.clone(),
+                            offset,
+                            context: text.chars().take(200).collect(),
+                            in_note: true,
+                        });
+                    }
+                };
+                for n in &f.notes {
+                    add(&n.text, n.anchor.as_ref().map_or(0, |a| a.offset));
+                }
+                for b in &f.bookmarks {
+                    add(&b.label, b.anchor.offset);
+                }
+                for h in &f.highlights {
+                    add(&h.anchor.exact, h.anchor.offset);
+                }
+            }
+            send(Msg::Found {
+                generation,
+                found,
+                done: true,
+            });
+        });
+    }
+
     /// Searches `doc` on a worker, cancelling the search before it; hits
     /// come back in batches as they are found.
     fn search(&mut self, generation: u64, query: &search::Query, doc: Arc<document::Document>) {
@@ -359,6 +451,15 @@ fn perform(
         }
         Effect::CancelSearch => {
             workers.search_cancel.store(true, Ordering::Relaxed);
+            workers.find_cancel.store(true, Ordering::Relaxed);
+            Performed::Nothing
+        }
+        Effect::FindAll {
+            generation,
+            query,
+            targets,
+        } => {
+            workers.find_all(generation, query, targets, data.clone());
             Performed::Nothing
         }
         Effect::Outline(doc) => {
@@ -618,4 +719,21 @@ fn save_elsewhere(
         ),
         Err(_) => format!("{error} — your notes are kept in memory until you quit"),
     }
+}
+
+/// Results shown per document in a search across the library.
+const FIND_PER_DOCUMENT: usize = 50;
+
+/// The line holding a match, at most ~160 bytes around it (for context).
+fn line_around(src: &[u8], start: usize, end: usize) -> String {
+    let lo = start.saturating_sub(80);
+    let hi = (end + 80).min(src.len());
+    let s =
+        memchr::memrchr2(b'\n', b'\r', &src[lo..start.min(src.len())]).map_or(lo, |i| lo + i + 1);
+    let e = memchr::memchr2(b'\n', b'\r', &src[end.min(hi)..hi]).map_or(hi, |i| end + i);
+    let text = String::from_utf8_lossy(&src[s..e.max(s)]);
+    let text = text.trim();
+    let prefix = if s > lo || lo == 0 { "" } else { "…" };
+    let suffix = if e < hi || hi == src.len() { "" } else { "…" };
+    format!("{prefix}{text}{suffix}")
 }

@@ -276,3 +276,161 @@ pub(super) fn percent(app: &mut App) {
     app.jumps.push(here);
     app.note_position();
 }
+
+// ---- find everywhere (`F`)
+
+/// One result of a search across the library and the notes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    /// Library index of the document, if it is in the library.
+    pub entry: Option<usize>,
+    /// Title of the document.
+    pub document: String,
+    /// Source offset of the match (or of the note's passage).
+    pub offset: usize,
+    /// The line around the match (untrusted: sanitised when drawn).
+    pub context: String,
+    /// Found in a note, highlight or bookmark rather than the text.
+    pub in_note: bool,
+}
+
+/// What the find-everywhere overlay shows.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FindAll {
+    pub query: String,
+    pub results: Vec<Found>,
+    pub selected: usize,
+    pub done: bool,
+    pub generation: u64,
+    pub error: Option<String>,
+}
+
+impl FindAll {
+    pub fn status(&self) -> String {
+        if let Some(e) = &self.error {
+            return e.clone();
+        }
+        let docs = {
+            let mut seen: Vec<&str> = self.results.iter().map(|f| f.document.as_str()).collect();
+            seen.dedup();
+            seen.len()
+        };
+        let searching = if self.done { "" } else { " · searching…" };
+        match self.results.len() {
+            0 if self.query.is_empty() => "type to search every document and note".to_string(),
+            0 if self.done => format!("no match for “{}”", self.query),
+            n => format!("{n} results in {docs} documents{searching}"),
+        }
+    }
+}
+
+/// What the worker searches: every library document (and every note).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FindTarget {
+    pub entry: usize,
+    pub title: String,
+    pub source: crate::library::Source,
+    pub format: crate::document::Format,
+    pub key: String,
+}
+
+pub(super) fn start_find_all(app: &mut App) {
+    let query = app
+        .find_all
+        .as_ref()
+        .map(|f| f.query.clone())
+        .unwrap_or_default();
+    let mut p = Prompt::new("Find in every document", String::new(), PromptKind::FindAll);
+    p.input = query.chars().collect();
+    p.cursor = p.input.len();
+    app.prompt = Some(p);
+    if app.find_all.is_none() {
+        app.find_all = Some(FindAll {
+            done: true,
+            ..FindAll::default()
+        });
+    }
+    app.overlay = super::Overlay::Find;
+}
+
+pub(super) fn find_all_changed(app: &mut App) -> Vec<Effect> {
+    let Some(p) = app.prompt.as_ref() else {
+        return Vec::new();
+    };
+    let query: String = p.input.iter().collect();
+    let Some(f) = app.find_all.as_mut() else {
+        return Vec::new();
+    };
+    f.query.clone_from(&query);
+    f.generation += 1;
+    f.results.clear();
+    f.selected = 0;
+    f.error = None;
+    f.done = query.trim().is_empty();
+    if f.done {
+        return vec![Effect::CancelSearch];
+    }
+    let targets = app
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.error.is_none())
+        .map(|(i, e)| FindTarget {
+            entry: i,
+            title: e.display_title().to_string(),
+            source: e.source.clone(),
+            format: e.format,
+            key: e.key.clone(),
+        })
+        .collect();
+    vec![Effect::FindAll {
+        generation: f.generation,
+        query: Query::plain(&query),
+        targets,
+    }]
+}
+
+pub(super) fn on_found(app: &mut App, generation: u64, found: Vec<Found>, done: bool) {
+    if let Some(f) = app.find_all.as_mut().filter(|f| f.generation == generation) {
+        f.results.extend(found);
+        f.done = done;
+    }
+}
+
+pub(super) fn on_find_failed(app: &mut App, generation: u64, error: String) {
+    if let Some(f) = app.find_all.as_mut().filter(|f| f.generation == generation) {
+        f.error = Some(error);
+        f.done = true;
+    }
+}
+
+/// Enter on a result: open its document at the match.
+pub(super) fn open_found(app: &mut App) -> Vec<Effect> {
+    let Some(found) = app
+        .find_all
+        .as_ref()
+        .and_then(|f| f.results.get(f.selected))
+        .cloned()
+    else {
+        return Vec::new();
+    };
+    app.overlay = super::Overlay::None;
+    app.focus = super::Focus::Reader;
+    let Some(entry) = found.entry else {
+        app.error("that note's document is not in the library (moved or deleted?)");
+        return Vec::new();
+    };
+    if app.open == Some(entry)
+        && let Some(r) = app.reader.as_mut()
+    {
+        let here = r.cursor_offset();
+        r.goto_offset(found.offset);
+        app.jumps.push(here);
+        app.note_position();
+        return Vec::new();
+    }
+    app.pending_offset = Some(found.offset);
+    let mut fx = app.save_state();
+    fx.push(Effect::Open(entry));
+    fx
+}

@@ -109,7 +109,15 @@ fn library_item(app: &App, i: usize, e: &Entry) -> Item {
 }
 
 pub fn library(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: bool) {
-    let title = format!(" Library ({}) ", app.entries.len());
+    let title = match &app.lib_filter {
+        Some(f) => format!(
+            " Library · “{}” ({} of {}) ",
+            sanitize_line(f, 20),
+            app.lib_view.len(),
+            app.entries.len()
+        ),
+        None => format!(" Library ({}) ", app.entries.len()),
+    };
     let inner = frame_block(frame, area, borders, focused, title);
     if app.entries.is_empty() {
         let p = Paragraph::new("No .md, .markdown or .txt documents here.")
@@ -118,11 +126,20 @@ pub fn library(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused:
         frame.render_widget(p, inner);
         return;
     }
+    if app.lib_view.is_empty() {
+        let key = app.keymap.hint(Context::Library, Action::Filter);
+        let p = Paragraph::new(format!(
+            "Nothing matches. Press {key} and change the words, or esc to see all."
+        ))
+        .style(theme::muted())
+        .wrap(Wrap { trim: true });
+        frame.render_widget(p, inner);
+        return;
+    }
     let items: Vec<Item> = app
-        .entries
+        .lib_view
         .iter()
-        .enumerate()
-        .map(|(i, e)| library_item(app, i, e))
+        .filter_map(|&i| app.entries.get(i).map(|e| library_item(app, i, e)))
         .collect();
     draw_items(frame, inner, &items, app.lib_selected, focused);
 }

@@ -216,6 +216,7 @@ pub fn render(frame: &mut Frame, app: &App) {
     match app.overlay {
         Overlay::Help { scroll } => overlay::help(frame, app, area, scroll),
         Overlay::Outline { .. } => overlay::outline(frame, app, area),
+        Overlay::Find => overlay::find(frame, app, area),
         Overlay::None => {}
     }
 }
