@@ -209,15 +209,18 @@ impl Reader {
             .filter(|&s| s <= offset)
             .max();
         let Some(b) = best else { return };
-        // Blank rows above a block share its start; the text row is meant.
-        let i = self
-            .visible
-            .iter()
-            .position(|r| r.src == b && !r.spans.is_empty())
-            .or_else(|| self.visible.iter().position(|r| r.src == b));
-        if let Some(i) = i {
-            self.cursor = i;
+        let Some(mut i) = self.visible.iter().position(|r| r.src == b) else {
+            return;
+        };
+        // Blank rows above a block share its start: the text row is meant.
+        while self.visible[i].spans.is_empty()
+            && self.visible_pos.get(i + 1).map(|p| p.block)
+                == self.visible_pos.get(i).map(|p| p.block)
+            && i + 1 < self.visible.len()
+        {
+            i += 1;
         }
+        self.cursor = i;
     }
 
     pub fn down(&mut self, n: usize) {

@@ -157,6 +157,36 @@ impl Harness {
                     Err(error) => self.send(Msg::SearchFailed { generation, error }),
                 },
                 Effect::CancelSearch => {}
+                Effect::FindAll {
+                    generation,
+                    query,
+                    targets,
+                } => {
+                    let m = crate::search::Matcher::new(&query).expect("valid query");
+                    let never = std::sync::atomic::AtomicBool::new(false);
+                    let mut found = Vec::new();
+                    for t in &targets {
+                        let Ok(doc) = crate::library::read_source(&t.source)
+                            .and_then(|b| Document::from_bytes(b, t.format))
+                        else {
+                            continue;
+                        };
+                        let hits = crate::search::search_document(&doc, &m, &never, |_| {})
+                            .unwrap_or_default();
+                        found.extend(hits.iter().map(|h| crate::app::Found {
+                            entry: Some(t.entry),
+                            document: t.title.clone(),
+                            offset: h.start,
+                            context: doc.excerpt(h.start, h.end),
+                            in_note: false,
+                        }));
+                    }
+                    self.send(Msg::Found {
+                        generation,
+                        found,
+                        done: true,
+                    });
+                }
                 Effect::Outline(doc) => {
                     let never = std::sync::atomic::AtomicBool::new(false);
                     let headings = crate::outline::outline(&doc, &never).unwrap_or_default();

@@ -575,3 +575,191 @@ fn notes_follow_the_text_when_the_document_is_edited() {
     );
     assert!(n.not_found.is_empty());
 }
+
+// ---- finding things
+
+fn prompt_type(h: &mut Harness, text: &str) {
+    for c in text.chars() {
+        h.send(Msg::Text(TextEdit::Insert(c)));
+    }
+}
+
+#[test]
+fn search_jumps_as_you_type_n_steps_and_esc_goes_back() {
+    let mut h = Harness::new(&[("long.txt", long_doc())], 100, 20);
+    h.act(Action::Down);
+    let start = cursor_text(&h);
+    h.act(Action::Search);
+    prompt_type(&mut h, "paragraph 25 ");
+    assert!(
+        cursor_text(&h).starts_with("Paragraph 25 "),
+        "incremental: {}",
+        cursor_text(&h)
+    );
+    let s = h.app.search.as_ref().expect("search");
+    assert_eq!(s.hits.len(), 1, "smart case: lower-case query ignores case");
+    h.act(Action::Cancel);
+    assert_eq!(
+        cursor_text(&h),
+        start,
+        "esc returns to where the search started"
+    );
+    assert!(h.app.search.is_none());
+    h.act(Action::Search);
+    prompt_type(&mut h, "handful");
+    h.act(Action::Confirm);
+    assert!(
+        h.screen_text().contains("match 2 of 300"),
+        "{}",
+        h.screen_text()
+    );
+    h.act(Action::NextMatch);
+    assert!(
+        cursor_text(&h).starts_with("Paragraph 2 "),
+        "{}",
+        cursor_text(&h)
+    );
+    h.act(Action::PrevMatch);
+    h.act(Action::PrevMatch);
+    assert!(cursor_text(&h).starts_with("Paragraph 0 "));
+    h.act(Action::PrevMatch);
+    assert!(
+        cursor_text(&h).starts_with("Paragraph 299 "),
+        "wraps to the bottom"
+    );
+    assert!(h.screen_text().contains("wrapped to the bottom"));
+}
+
+#[test]
+fn search_regex_toggle_and_bad_regex_message() {
+    let mut h = Harness::new(&[("long.txt", long_doc())], 100, 20);
+    h.act(Action::Search);
+    prompt_type(&mut h, "Paragraph 1[0-9]9 ");
+    assert_eq!(
+        h.app.search.as_ref().map(|s| s.hits.len()),
+        Some(0),
+        "literal text"
+    );
+    h.act(Action::ToggleRegex);
+    assert_eq!(
+        h.app.search.as_ref().map(|s| s.hits.len()),
+        Some(10),
+        "regex: 109, 119 … 199"
+    );
+    prompt_type(&mut h, "(");
+    let s = h.app.search.as_ref().expect("search");
+    assert!(s.error.is_some(), "a bad regex is reported, not a panic");
+}
+
+#[test]
+fn markdown_is_searched_as_shown() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::Search);
+    prompt_type(&mut h, "september 1918 the bolshevik");
+    let s = h.app.search.as_ref().expect("search");
+    assert_eq!(s.hits.len(), 1, "found across the **bold** markers");
+}
+
+#[test]
+fn percent_jumps_and_ctrl_o_comes_back() {
+    let mut h = Harness::new(&[("long.txt", long_doc())], 100, 20);
+    for d in [5u8, 0] {
+        h.send(Msg::Digit(d));
+    }
+    h.act(Action::Percent);
+    let middle = cursor_text(&h);
+    assert!(
+        middle.starts_with("Paragraph 14") || middle.starts_with("Paragraph 15"),
+        "{middle}"
+    );
+    h.act(Action::JumpBack);
+    assert!(
+        cursor_text(&h).starts_with("Paragraph 0 "),
+        "{}",
+        cursor_text(&h)
+    );
+    h.act(Action::JumpForward);
+    assert_eq!(cursor_text(&h), middle);
+    h.send(Msg::Digit(3));
+    h.act(Action::Down);
+    let r = h.app.reader.as_ref().expect("open");
+    assert!(
+        r.visible[r.cursor_row()].text().starts_with("Paragraph 1"),
+        "3j moved three rows"
+    );
+}
+
+#[test]
+fn outline_lists_headings_and_jumps() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::Outline);
+    let Overlay::Outline { headings, .. } = &h.app.overlay else {
+        panic!("no outline");
+    };
+    let titles: Vec<String> = headings
+        .as_ref()
+        .expect("worked out")
+        .iter()
+        .map(|h| h.title.clone())
+        .collect();
+    assert_eq!(titles, vec!["The Red Terror", "Hostages and camps"]);
+    h.act(Action::Down);
+    h.act(Action::Open);
+    assert_eq!(h.app.overlay, Overlay::None);
+    assert_eq!(cursor_text(&h), "Hostages and camps");
+    h.act(Action::JumpBack);
+    assert_eq!(cursor_text(&h), "The Red Terror");
+}
+
+#[test]
+fn find_everywhere_opens_the_right_document_at_the_match() {
+    let mut h = Harness::new(
+        &[("red-terror.md", ESSAY), ("long.txt", long_doc())],
+        120,
+        40,
+    );
+    h.act(Action::FindEverywhere);
+    prompt_type(&mut h, "paragraph 123 ");
+    let f = h.app.find_all.as_ref().expect("results");
+    assert_eq!(f.results.len(), 1);
+    h.act(Action::Confirm);
+    h.act(Action::Open);
+    assert_eq!(h.app.open, Some(1));
+    assert!(
+        cursor_text(&h).starts_with("Paragraph 123 "),
+        "{}",
+        cursor_text(&h)
+    );
+}
+
+#[test]
+fn library_filter_is_fuzzy_and_esc_shows_all() {
+    let mut h = Harness::new(
+        &[
+            ("red-terror.md", ESSAY),
+            ("notes.txt", NOTES_TXT),
+            ("long.txt", long_doc()),
+        ],
+        120,
+        40,
+    );
+    h.app.focus = Focus::Library;
+    h.act(Action::Filter);
+    prompt_type(&mut h, "rdng");
+    assert_eq!(
+        h.app.lib_view.first(),
+        Some(&1),
+        "“Reading notes” matches best"
+    );
+    assert!(
+        !h.app.lib_view.contains(&0),
+        "“The Red Terror” does not match"
+    );
+    h.act(Action::Confirm);
+    h.act(Action::Open);
+    assert_eq!(h.app.open, Some(1));
+    h.app.focus = Focus::Library;
+    h.act(Action::Filter);
+    h.act(Action::Cancel);
+    assert_eq!(h.app.lib_view, vec![0, 1, 2]);
+}
