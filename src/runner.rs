@@ -725,7 +725,7 @@ fn save_elsewhere(
 const FIND_PER_DOCUMENT: usize = 50;
 
 /// The line holding a match, at most ~160 bytes around it (for context).
-fn line_around(src: &[u8], start: usize, end: usize) -> String {
+pub(crate) fn line_around(src: &[u8], start: usize, end: usize) -> String {
     let lo = start.saturating_sub(80);
     let hi = (end + 80).min(src.len());
     let s =

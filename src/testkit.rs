@@ -177,7 +177,7 @@ impl Harness {
                             entry: Some(t.entry),
                             document: t.title.clone(),
                             offset: h.start,
-                            context: doc.excerpt(h.start, h.end),
+                            context: crate::runner::line_around(doc.source(), h.start, h.end),
                             in_note: false,
                         }));
                     }

@@ -236,3 +236,33 @@ fn snapshot_note_editor_80x24() {
     }
     insta::assert_snapshot!(h.draw().backend());
 }
+
+fn type_prompt(h: &mut Harness, text: &str) {
+    for c in text.chars() {
+        h.send(Msg::Text(crate::action::TextEdit::Insert(c)));
+    }
+}
+
+#[test]
+fn snapshot_search_prompt_and_matches_80x24() {
+    let mut h = Harness::new(DOCS, 80, 24);
+    h.act(Action::Search);
+    type_prompt(&mut h, "cheka");
+    insta::assert_snapshot!(h.draw().backend());
+}
+
+#[test]
+fn snapshot_outline_80x24() {
+    let mut h = Harness::new(DOCS, 80, 24);
+    h.act(Action::Outline);
+    insta::assert_snapshot!(h.draw().backend());
+}
+
+#[test]
+fn snapshot_find_everywhere_results_120x40() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::FindEverywhere);
+    type_prompt(&mut h, "line");
+    h.act(Action::Confirm);
+    insta::assert_snapshot!(h.draw().backend());
+}
