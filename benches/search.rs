@@ -7,9 +7,8 @@
 //! word 200 KB before the end. Queries cover the fast path (ASCII, accent
 //! folding: with and without a rare letter, a phrase), an accented query
 //! and a regex, plus an 8 MB Markdown file searched block by block; the
-//! outline guess runs over the same text. Also: the
-//! fuzzy library filter over 10,000 titles.
-//! Run: `cargo bench --bench search`.
+//! outline guess runs over the same text; the fuzzy library filter over
+//! 10,000 titles. Run: `cargo bench --bench search`.
 
 use std::hint::black_box;
 use std::sync::atomic::AtomicBool;
