@@ -3,12 +3,14 @@
 //!
 //! Markdown headings come from the parsed blocks. Plain text has none, so
 //! heading-like lines are guessed: the first line when it reads as a title
-//! (as the reader styles it), and short lines that stand apart, with a
-//! blank line or a long paragraph line on both sides, start with a capital
-//! or a digit and do not end like a sentence ("Introduction", "Chapter 3",
-//! "The Cheka, 1918–1922"). A hard-wrapped paragraph's first line has a
-//! text line under it, and verse lines sit between short lines, so neither
-//! is taken. One pass over the lines, checking a cancel flag every MiB, so
+//! (as the reader styles it), and short lines that start with a capital or
+//! a digit, do not end like a sentence ("Introduction", "Chapter 3", "The
+//! Cheka, 1918–1922") and stand apart: a blank line or a long paragraph
+//! line on both sides, an underline (`====`) below, or a paragraph line
+//! above (in texts of one paragraph per line, "Further reading" is
+//! followed by its short list). A hard-wrapped paragraph's first line has
+//! a text line under it, and verse lines sit between short lines, so
+//! neither is taken. One pass over the lines, checking a cancel flag every MiB, so
 //! a 50 MB book can be outlined off the input thread.
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -179,10 +181,14 @@ fn text_outline(src: &[u8], cancel: &AtomicBool) -> Result<Vec<Heading>, Cancell
             next_at = n;
             l
         });
-        let apart_above = prev.blank || prev.long;
-        let apart_below = next.is_none_or(|n| n.blank || n.long || n.underline);
         let candidate = !cur.blank && !cur.long && !cur.underline;
-        if candidate && (apart_above || next.is_some_and(|n| n.underline)) && apart_below {
+        let standalone = (prev.blank || prev.long) && next.is_none_or(|n| n.blank || n.long);
+        let underlined = next.is_some_and(|n| n.underline);
+        // In a text of one paragraph per line, a short line after a
+        // paragraph starts something new even when short lines follow
+        // (a "Further reading" list).
+        let after_prose = prev.long;
+        if candidate && (standalone || underlined || after_prose) {
             let text = String::from_utf8_lossy(&src[cur.start..cur.end]);
             if heading_like(&text) {
                 out.push(Heading {
@@ -280,6 +286,15 @@ mod tests {
             plain(text),
             vec!["Title", "Real Heading", "The end of it all"]
         );
+    }
+
+    #[test]
+    fn a_heading_after_a_paragraph_line_may_be_followed_by_short_lines() {
+        let para = "A paragraph of prose on one line, as texts saved from the web have them, well over a hundred bytes long.";
+        let text = format!(
+            "Essay\n{para}\nFurther reading\nGeorge Leggett, The Cheka (1981).\nEvan Mawdsley, The Russian Civil War (1987).\n"
+        );
+        assert_eq!(plain(&text), vec!["Essay", "Further reading"]);
     }
 
     #[test]

@@ -33,6 +33,8 @@ mod tests;
 /// A search stops collecting after this many hits (16 MiB of offsets); a
 /// caller can show "1048576+ matches" when it gets exactly this many.
 pub const MAX_HITS: usize = 1 << 20;
+/// Longer queries are refused.
+pub const MAX_QUERY_CHARS: usize = 500;
 /// Bytes searched between two looks at the cancel flag.
 const CHUNK: usize = 1 << 20;
 /// Regex mode cannot tell where a match may cross a chunk boundary, so each
@@ -98,6 +100,13 @@ impl Matcher {
     pub fn new(query: &Query) -> Result<Matcher, String> {
         if query.pattern.is_empty() {
             return Err("nothing to search for".to_string());
+        }
+        // Each letter becomes a class of dozens of variants: a pasted page
+        // would compile for long and find nothing a phrase would not.
+        if query.pattern.chars().count() > MAX_QUERY_CHARS {
+            return Err(format!(
+                "the search text is too long (over {MAX_QUERY_CHARS} characters)"
+            ));
         }
         let plan = if query.regex {
             pattern::regex(&query.pattern)?

@@ -308,6 +308,9 @@ fn exact_accents(query: &str, ignore_case: bool, mut consumable: [bool; 128]) ->
 struct Literals {
     outside: Vec<(usize, usize, char)>,
     chars: Vec<char>,
+    /// The pattern turns Unicode off somewhere (`(?-u)`): classes of
+    /// accented letters and `\p{M}` are not allowed there.
+    bytes_mode: bool,
 }
 
 impl ast::Visitor for &mut Literals {
@@ -319,10 +322,22 @@ impl ast::Visitor for &mut Literals {
     }
 
     fn visit_pre(&mut self, ast: &Ast) -> Result<(), ()> {
-        if let Ast::Literal(lit) = ast {
-            self.outside
-                .push((lit.span.start.offset, lit.span.end.offset, lit.c));
-            self.chars.push(lit.c);
+        let flags = match ast {
+            Ast::Literal(lit) => {
+                self.outside
+                    .push((lit.span.start.offset, lit.span.end.offset, lit.c));
+                self.chars.push(lit.c);
+                None
+            }
+            Ast::Flags(set) => Some(&set.flags),
+            Ast::Group(group) => match &group.kind {
+                ast::GroupKind::NonCapturing(flags) => Some(flags),
+                _ => None,
+            },
+            _ => None,
+        };
+        if flags.and_then(|f| f.flag_state(ast::Flag::Unicode)) == Some(false) {
+            self.bytes_mode = true;
         }
         Ok(())
     }
@@ -354,7 +369,12 @@ pub(crate) fn regex(query: &str) -> Result<Plan, String> {
     let exact = lits.chars.iter().any(|&c| has_mark(&c.to_string()));
     let mut pattern = String::from(if ignore_case { "(?i)" } else { "" });
     let mut at = 0;
-    for &(start, end, c) in &lits.outside {
+    let rewrite = if lits.bytes_mode {
+        &[][..]
+    } else {
+        &lits.outside[..]
+    };
+    for &(start, end, c) in rewrite {
         let replacement = if exact {
             let nfd: String = c.to_string().nfd().collect();
             (nfd != c.to_string()).then(|| {

@@ -97,6 +97,32 @@ fn accents_fold_in_regex_mode_too() {
 }
 
 #[test]
+fn regex_syntax_in_a_plain_query_is_literal() {
+    let text = r"x [a] (b) \ c* y+ ^$ {2} a|b";
+    for q in [r"[a] (b) \", "c* y+", "^$", "{2}", "a|b"] {
+        assert_eq!(found(text, q), vec![q], "{q}");
+    }
+}
+
+#[test]
+fn regexes_turning_unicode_off_are_taken_as_written() {
+    assert_eq!(
+        hits_in("abc caf\u{e9}", &Query::regex("(?-u)ab.")),
+        vec![(0, 3)]
+    );
+    assert_eq!(hits_in("abc", &Query::regex("(?-u:b)c")), vec![(1, 3)]);
+    let hits = hits_in("caf\u{e9}", &Query::regex(r"(?-u)caf\xC3\xA9"));
+    assert_eq!(hits, vec![(0, 5)], "bytes are matched as bytes");
+}
+
+#[test]
+fn very_long_queries_are_refused() {
+    let long = "word ".repeat(200);
+    let e = Matcher::new(&Query::plain(&long)).expect_err("too long");
+    assert!(e.contains("too long"), "{e}");
+}
+
+#[test]
 fn typographic_quotes_and_dashes_match_their_ascii_forms() {
     assert_eq!(found("don’t stop", "don't"), vec!["don’t"]);
     assert_eq!(
@@ -327,4 +353,15 @@ fn documents_and_matchers_can_go_to_a_search_thread() {
     send_sync::<Document>();
     send_sync::<Matcher>();
     send_sync::<Hit>();
+}
+
+#[test]
+fn the_longest_query_allowed_compiles_in_both_modes() {
+    let q: String = "revolution party "
+        .repeat(30)
+        .chars()
+        .take(MAX_QUERY_CHARS)
+        .collect();
+    assert!(Matcher::new(&Query::plain(&q)).is_ok());
+    assert!(Matcher::new(&Query::regex(&q)).is_ok());
 }
