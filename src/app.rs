@@ -731,7 +731,17 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
         }
         Msg::Idle => app.save_state(),
         Msg::Signal(sig) => {
-            let mut fx = app.save_state();
+            // A note being written is saved, not lost (RELIABILITY N12).
+            let mut fx = if app
+                .editor
+                .as_ref()
+                .is_some_and(|e| !e.text().trim().is_empty())
+            {
+                study::editor_save(app)
+            } else {
+                Vec::new()
+            };
+            fx.extend(app.save_state());
             fx.push(Effect::Quit(128 + sig));
             fx
         }

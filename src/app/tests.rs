@@ -763,3 +763,14 @@ fn library_filter_is_fuzzy_and_esc_shows_all() {
     h.act(Action::Cancel);
     assert_eq!(h.app.lib_view, vec![0, 1, 2]);
 }
+
+#[test]
+fn n12_a_signal_saves_the_draft_being_written() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::Annotate);
+    type_text(&mut h, "half-written thought");
+    h.send(Msg::Signal(1));
+    assert_eq!(h.quit, Some(129));
+    let saved = h.saved_notes.last().expect("the draft was saved");
+    assert_eq!(saved.notes[0].text, "half-written thought");
+}
