@@ -1,6 +1,7 @@
 //! Behaviour of `update`, driven through the test harness.
 
 use super::*;
+use crate::action::{Action, MouseKind};
 use crate::testkit::{ESSAY, Harness, NOTES_TXT};
 
 const DOCS: &[(&str, &str)] = &[("red-terror.md", ESSAY), ("notes.txt", NOTES_TXT)];

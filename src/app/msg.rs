@@ -1,0 +1,131 @@
+//! The messages `update` takes and the effects it returns: the app's
+//! whole interface with the run loop.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::{ExportDoc, FindTarget, Found, OtherNotes};
+use crate::action::{Action, MouseKind, TextEdit};
+use crate::document::{DocError, Document};
+use crate::storage::{NotesFile, StateFile};
+
+/// Everything that can happen to the app.
+pub enum Msg {
+    Action(Action),
+    Text(TextEdit),
+    /// A key typed into the note editor.
+    EditorInput(ratatui_textarea::Input),
+    /// The notes files of every document (for the all-documents list).
+    AllNotes(Vec<OtherNotes>),
+    /// A study sheet was written (or why not).
+    Exported(Result<PathBuf, String>),
+    /// A digit typed before a command (`50%`, `5j`).
+    Digit(u8),
+    /// Matches found by search `generation` (more may follow unless `done`).
+    SearchHits {
+        generation: u64,
+        hits: Vec<crate::search::Hit>,
+        done: bool,
+    },
+    /// Search `generation` could not run (a bad regex).
+    SearchFailed {
+        generation: u64,
+        error: String,
+    },
+    /// The open document's outline.
+    Outline(Vec<crate::outline::Heading>),
+    /// Results of find-everywhere `generation` (more may follow).
+    Found {
+        generation: u64,
+        found: Vec<Found>,
+        done: bool,
+    },
+    FindFailed {
+        generation: u64,
+        error: String,
+    },
+    Mouse {
+        kind: MouseKind,
+        col: u16,
+        row: u16,
+    },
+    Resize(u16, u16),
+    /// A document finished loading (with its notes file).
+    Opened {
+        index: usize,
+        result: Result<Box<Document>, DocError>,
+        notes: Option<NotesLoad>,
+    },
+    NotesSaved {
+        key: String,
+        result: Result<(NotesFile, Option<PathBuf>), String>,
+    },
+    StateSaved(Result<(), String>),
+    /// Title, words and size of a library entry, or why it cannot be read.
+    Summary {
+        index: usize,
+        result: Result<(crate::document::Summary, usize), DocError>,
+    },
+    /// How many bookmarks a library entry's notes file holds.
+    Bookmarks {
+        index: usize,
+        count: usize,
+    },
+    /// Nothing happened for a while: a good moment to save the position.
+    Idle,
+    /// SIGTERM, SIGHUP, SIGINT, SIGQUIT: save and leave.
+    Signal(i32),
+}
+
+/// A notes file as loaded for an opened document.
+pub struct NotesLoad {
+    pub path: PathBuf,
+    pub file: Option<NotesFile>,
+    pub problem: Option<String>,
+    /// The notes were found under another name (the document was moved or
+    /// renamed): that file is retired once they are saved under this one.
+    pub adopted_from: Option<PathBuf>,
+}
+
+/// What the run loop must do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Open(usize),
+    SaveNotes {
+        key: String,
+        path: PathBuf,
+        file: NotesFile,
+        /// A notes file to remove once this one is saved (see
+        /// [`NotesLoad::adopted_from`]).
+        retire: Option<PathBuf>,
+    },
+    /// Read every document's notes file, for the all-documents list.
+    LoadAllNotes,
+    /// Write a study sheet of these documents' notes.
+    Export {
+        docs: Vec<ExportDoc>,
+        name: String,
+    },
+    /// Put text on the clipboard (OSC 52).
+    Copy(String),
+    /// Search a document on a worker (cancelling any older search).
+    Search {
+        generation: u64,
+        query: crate::search::Query,
+        doc: Arc<Document>,
+    },
+    /// Stop the running search.
+    CancelSearch,
+    /// Work out a document's outline on a worker.
+    Outline(Arc<Document>),
+    /// Search every document and every note on a worker.
+    FindAll {
+        generation: u64,
+        query: crate::search::Query,
+        targets: Vec<FindTarget>,
+    },
+    SaveState(StateFile),
+    Quit(i32),
+    Suspend,
+    Redraw,
+}
