@@ -143,64 +143,47 @@ impl RichText {
         at
     }
 
+    /// The runs overlapping display range `start..end`, each cut to it:
+    /// (run, piece start, piece end).
+    fn pieces(&self, start: usize, end: usize) -> impl Iterator<Item = (&Run, usize, usize)> {
+        let first = self
+            .runs
+            .partition_point(|r| r.start <= start)
+            .saturating_sub(1);
+        let len = self.text.len();
+        self.runs
+            .iter()
+            .enumerate()
+            .skip(first)
+            .map(move |(i, run)| {
+                let run_end = self.runs.get(i + 1).map_or(len, |n| n.start);
+                (run, run.start.max(start), run_end.min(end))
+            })
+            .take_while(move |&(run, _, _)| run.start < end)
+            .filter(|&(_, s, e)| s < e)
+    }
+
     /// The source map of display range `start..end` as row-relative
     /// stretches: (offset from the row's text start + `base`, source
     /// offset, exact copy?).
     pub fn row_map(&self, start: usize, end: usize, base: usize) -> Vec<(usize, usize, bool)> {
-        let mut out = Vec::new();
-        if start >= end {
-            return out;
-        }
-        let first = self
-            .runs
-            .partition_point(|r| r.start <= start)
-            .saturating_sub(1);
-        for (i, run) in self.runs.iter().enumerate().skip(first) {
-            let run_end = self.runs.get(i + 1).map_or(self.text.len(), |n| n.start);
-            let s = run.start.max(start);
-            if s >= end.min(run_end) {
-                if run_end >= end {
-                    break;
-                }
-                continue;
-            }
-            let src = if run.exact {
-                run.src + (s - run.start)
-            } else {
-                run.src
-            };
-            out.push((base + (s - start), src, run.exact));
-            if run_end >= end {
-                break;
-            }
-        }
-        out
+        self.pieces(start, end)
+            .map(|(run, s, _)| {
+                let src = if run.exact {
+                    run.src + (s - run.start)
+                } else {
+                    run.src
+                };
+                (base + (s - start), src, run.exact)
+            })
+            .collect()
     }
 
     /// Splits display range `start..end` into styled spans.
     pub fn spans(&self, start: usize, end: usize) -> Vec<(String, Style)> {
-        let mut out = Vec::new();
-        if start >= end {
-            return out;
-        }
-        let first = self
-            .runs
-            .partition_point(|r| r.start <= start)
-            .saturating_sub(1);
-        for (i, run) in self.runs.iter().enumerate().skip(first) {
-            let run_end = self.runs.get(i + 1).map_or(self.text.len(), |n| n.start);
-            let s = run.start.max(start);
-            let e = run_end.min(end);
-            if s < e
-                && let Some(t) = self.text.get(s..e)
-            {
-                out.push((t.to_string(), run.style));
-            }
-            if run_end >= end {
-                break;
-            }
-        }
-        out
+        self.pieces(start, end)
+            .filter_map(|(run, s, e)| self.text.get(s..e).map(|t| (t.to_string(), run.style)))
+            .collect()
     }
 }
 
