@@ -14,6 +14,7 @@ use crate::library::Entry;
 use crate::notes::Kind;
 use crate::sanitize::sanitize_line;
 
+#[derive(Clone)]
 struct Item {
     marker: (&'static str, Style),
     title: String,
@@ -34,18 +35,22 @@ fn frame_block(frame: &mut Frame, area: Rect, borders: bool, focused: bool, titl
     inner
 }
 
-fn draw_items(frame: &mut Frame, area: Rect, items: &[Item], selected: usize, focused: bool) {
+/// Draws the visible part of a list of `len` items; only those are built
+/// (`item(i)`), so a 10,000-document library costs one screen.
+fn draw_items(
+    frame: &mut Frame,
+    area: Rect,
+    len: usize,
+    item: impl Fn(usize) -> Option<Item>,
+    selected: usize,
+    focused: bool,
+) {
     let visible = usize::from((area.height / ITEM_ROWS).max(1));
-    let first = list_offset(selected, visible, items.len());
+    let first = list_offset(selected, visible, len);
     let width = usize::from(area.width);
     let buf = frame.buffer_mut();
-    for (n, (i, item)) in items
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(visible)
-        .enumerate()
-    {
+    let shown = (first..len.min(first + visible)).filter_map(|i| item(i).map(|it| (i, it)));
+    for (n, (i, item)) in shown.enumerate() {
         let y = area.y + (n as u16) * ITEM_ROWS;
         let sel = i == selected;
         let base = if sel {
@@ -136,12 +141,18 @@ pub fn library(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused:
         frame.render_widget(p, inner);
         return;
     }
-    let items: Vec<Item> = app
-        .lib_view
-        .iter()
-        .filter_map(|&i| app.entries.get(i).map(|e| library_item(app, i, e)))
-        .collect();
-    draw_items(frame, inner, &items, app.lib_selected, focused);
+    let item = |row: usize| {
+        let i = *app.lib_view.get(row)?;
+        app.entries.get(i).map(|e| library_item(app, i, e))
+    };
+    draw_items(
+        frame,
+        inner,
+        app.lib_view.len(),
+        item,
+        app.lib_selected,
+        focused,
+    );
 }
 
 pub fn notes(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: bool) {
@@ -237,5 +248,13 @@ pub fn notes(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: b
             }
         })
         .collect();
-    draw_items(frame, area, &items, app.notes_selected(), focused);
+    let len = items.len();
+    draw_items(
+        frame,
+        area,
+        len,
+        |i| items.get(i).cloned(),
+        app.notes_selected(),
+        focused,
+    );
 }
