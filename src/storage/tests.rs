@@ -1465,3 +1465,69 @@ fn check_problem(bytes: &[u8]) -> Result<(), TestCaseError> {
     }
     Ok(())
 }
+
+fn study_note(id: &str, text: &str, updated: &str) -> Note {
+    Note {
+        id: id.into(),
+        text: text.into(),
+        tags: Vec::new(),
+        created: "2026-11-25T10:00:00+01:00".into(),
+        updated: updated.into(),
+        anchor: Some(anchor(10)),
+        extra: toml::Table::new(),
+    }
+}
+
+#[test]
+fn n5_notes_merge_keeps_both_windows_notes_and_the_later_edit() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("notes").join("a.toml");
+    let store = Store::new();
+    // Window A saves a note.
+    let mut a = NotesFile::new("/doc", "Doc", "");
+    a.notes
+        .push(study_note("n1", "first draft", "2026-11-25T10:00:00+01:00"));
+    store.save_notes(&path, &a).unwrap();
+    // Window B (which loaded the file) edits n1 later and adds n2.
+    let mut b = a.clone();
+    b.notes[0].text = "edited in B".into();
+    b.notes[0].updated = "2026-11-25T10:05:00+01:00".into();
+    b.notes
+        .push(study_note("n2", "from B", "2026-11-25T10:05:00+01:00"));
+    store.save_notes(&path, &b).unwrap();
+    // Window A, holding its stale copy, adds n3 and a highlight.
+    a.notes
+        .push(study_note("n3", "from A", "2026-11-25T10:06:00+01:00"));
+    a.highlights.push(Highlight {
+        id: "h1".into(),
+        created: String::new(),
+        anchor: anchor(40),
+        extra: toml::Table::new(),
+    });
+    let merged = store.save_notes(&path, &a).unwrap().file;
+    let texts: Vec<&str> = merged.notes.iter().map(|n| n.text.as_str()).collect();
+    assert!(
+        texts.contains(&"edited in B"),
+        "B's later edit survives A's stale copy: {texts:?}"
+    );
+    assert!(
+        texts.contains(&"from B") && texts.contains(&"from A"),
+        "{texts:?}"
+    );
+    assert_eq!(merged.highlights.len(), 1);
+    // A deletes n2; B's stale copy still has it: it stays deleted.
+    let mut a2 = merged.clone();
+    a2.notes.retain(|n| n.id != "n2");
+    a2.deleted.push("n2".into());
+    store.save_notes(&path, &a2).unwrap();
+    let again = store.save_notes(&path, &b).unwrap().file;
+    assert!(
+        again.notes.iter().all(|n| n.id != "n2"),
+        "a deleted note came back"
+    );
+    let on_disk = match store.load_notes(&path) {
+        LoadOutcome::Loaded(f) => f,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(on_disk, again, "what save returned is what is on disk");
+}
