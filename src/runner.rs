@@ -737,3 +737,56 @@ pub(crate) fn line_around(src: &[u8], start: usize, end: usize) -> String {
     let suffix = if e < hi || hi == src.len() { "" } else { "…" };
     format!("{prefix}{text}{suffix}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_moved_document_finds_its_notes_by_fingerprint() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = DataDir::resolve(Some(dir.path().join("data")), None).expect("data dir");
+        let store = Store::new();
+        let old = dir.path().join("week1.txt");
+        std::fs::write(&old, "A reading about the Cheka.\nSecond line.\n").expect("write");
+        let old_entry = library::file_entry(&old, "week1.txt".into());
+        let doc = document::Document::from_bytes(
+            std::fs::read(&old).expect("read"),
+            document::Format::Text,
+        )
+        .expect("loads");
+        let mut file = storage::NotesFile::new(
+            old_entry.key.clone(),
+            "A reading",
+            anchor::fingerprint(&doc),
+        );
+        file.bookmarks.push(storage::Bookmark {
+            id: "b1".into(),
+            label: "kept".into(),
+            created: String::new(),
+            anchor: crate::notes::make_anchor(&doc, 2),
+            extra: toml::Table::new(),
+        });
+        store
+            .save_notes(&data.notes_path(&old_entry.key, &old_entry.name), &file)
+            .expect("saved");
+        // The student renames the file.
+        let new = dir.path().join("cheka.txt");
+        std::fs::rename(&old, &new).expect("rename");
+        let new_entry = library::file_entry(&new, "cheka.txt".into());
+        let load = load_doc_notes(&data, &store, &new_entry, &doc);
+        let adopted = load.file.expect("notes re-attached");
+        assert_eq!(adopted.bookmarks[0].label, "kept");
+        assert_eq!(adopted.document, new_entry.key);
+        assert!(
+            load.adopted_from.is_some(),
+            "the old file is retired after the next save"
+        );
+        // A document with other text does not take them.
+        let other =
+            document::Document::from_bytes(b"Different text.\n".to_vec(), document::Format::Text)
+                .expect("loads");
+        let load = load_doc_notes(&data, &store, &new_entry, &other);
+        assert!(load.file.is_none());
+    }
+}
