@@ -30,6 +30,10 @@ pub struct Reader {
     pub visible_end: usize,
     /// Whether the last row of the document is visible.
     pub at_end: bool,
+    /// The passage (top, cursor offsets) the resizes since the last move
+    /// anchor on, and what the last resize showed (see [`Reader::resize`]).
+    resize_anchor: (usize, usize, bool),
+    resized: Option<(usize, usize)>,
 }
 
 impl Reader {
@@ -48,6 +52,8 @@ impl Reader {
             visible_pos: Vec::new(),
             visible_end: 0,
             at_end: true,
+            resize_anchor: (0, 0, false),
+            resized: None,
         };
         r.refresh();
         r
@@ -185,17 +191,46 @@ impl Reader {
         if width == self.width() && height == self.height {
             return;
         }
-        let top_src = self.top_offset();
-        let cursor_src = self.cursor_offset();
+        // A row starting mid-paragraph maps to the row holding its start
+        // at the new width, which starts earlier: anchoring each resize on
+        // the last one's result would drift. While nothing but resizes
+        // happen, keep anchoring on the passage the first resize saw.
+        let unmoved = self.resized == Some((self.top_offset(), self.cursor_offset()));
+        // A blank row on top (the space above a paragraph) stays on top.
+        let blank_top = self.visible.first().is_some_and(|r| r.spans.is_empty());
+        let (top_src, cursor_src, blank_top) = if unmoved {
+            self.resize_anchor
+        } else {
+            (self.top_offset(), self.cursor_offset(), blank_top)
+        };
         let cursor_row = self.cursor;
         self.layout.set_width(width);
         self.height = height;
-        if let Some(p) = self.layout.pos_of_offset(&self.doc, top_src) {
+        if let Some(mut p) = self.layout.pos_of_offset(&self.doc, top_src) {
+            if blank_top && p.row > 0 {
+                p.row -= 1;
+            }
             self.top = p;
         }
         self.refresh();
         self.cursor = cursor_row.min(self.visible.len().saturating_sub(1));
         self.place_cursor_on(cursor_src);
+        self.resize_anchor = (top_src, cursor_src, blank_top);
+        self.resized = Some((self.top_offset(), self.cursor_offset()));
+    }
+
+    /// What is on screen: the top row's offset and the cursor's row.
+    pub fn view(&self) -> (usize, usize) {
+        (self.top_offset(), self.cursor)
+    }
+
+    /// Puts back a view taken with [`Reader::view`].
+    pub fn restore_view(&mut self, (top, cursor): (usize, usize)) {
+        if let Some(p) = self.layout.pos_of_offset(&self.doc, top) {
+            self.top = p;
+        }
+        self.refresh();
+        self.cursor = cursor.min(self.visible.len().saturating_sub(1));
     }
 
     /// Puts the cursor on the visible row holding `offset`: the last row
@@ -389,6 +424,21 @@ mod tests {
                 "passage {first_words:?} not on top at {w}x{h}: {row_text:?}"
             );
         }
+    }
+
+    #[test]
+    fn resizing_there_and_back_restores_the_view() {
+        let para = |i: usize| format!("paragraph {i} {}\n", "some words to wrap ".repeat(12));
+        let text: String = (0..50).map(para).collect();
+        let doc = Document::from_bytes(text.into_bytes(), Format::Text).expect("loads");
+        let mut r = Reader::new(doc, 60, 20);
+        r.scroll_down(41);
+        r.down(3);
+        let before = (texts(&r), r.cursor_row());
+        for (w, h) in [(37, 11), (80, 24), (23, 7), (60, 20)] {
+            r.resize(w, h);
+        }
+        assert_eq!((texts(&r), r.cursor_row()), before, "the view drifted");
     }
 
     #[test]

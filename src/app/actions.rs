@@ -98,9 +98,7 @@ pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
             (Action::Confirm, PromptKind::LibraryFilter) => {
                 let n = app.lib_view.len();
                 if app.lib_filter.is_some() {
-                    app.info(format!(
-                        "{n} matching · / then enter on an empty line shows all"
-                    ));
+                    app.info(format!("{n} matching · esc shows all"));
                 }
                 Vec::new()
             }
@@ -217,7 +215,9 @@ pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
         Action::Redraw => return vec![Effect::Redraw],
         Action::Cancel => {
             app.message = None;
-            if !app.panes().wide {
+            if app.focus == Focus::Library && app.lib_filter.is_some() {
+                app.set_library_filter(None);
+            } else if !app.panes().wide {
                 app.focus = Focus::Reader;
             }
         }

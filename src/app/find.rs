@@ -21,6 +21,11 @@ pub struct Search {
     pub generation: u64,
     /// Where the reader was when the prompt opened (esc goes back there).
     pub origin: usize,
+    /// The view then (top row and cursor row), restored exactly by esc.
+    origin_view: (usize, usize),
+    /// The search before this prompt opened: esc brings it back, so `n`
+    /// still works after a search abandoned with esc.
+    previous: Option<Box<Search>>,
     /// The view already moved to a match for this query.
     jumped: bool,
     pub error: Option<String>,
@@ -56,33 +61,38 @@ pub(super) fn start(app: &mut App) {
         return;
     };
     let origin = r.cursor_offset();
-    let (pattern, regex) = app
-        .search
-        .as_ref()
-        .map(|s| (s.query.pattern.clone(), s.query.regex))
-        .unwrap_or_default();
-    let label = if regex { "Search (regex)" } else { "Search" };
-    let mut p = Prompt::new(label, String::new(), PromptKind::Search { origin });
-    p.input = pattern.chars().collect();
-    p.cursor = p.input.len();
-    app.prompt = Some(p);
-    app.search = Some(Search {
-        query: Query { pattern, regex },
+    let origin_view = r.view();
+    // The last search, with its matches, stays as it is until the text is
+    // edited; esc brings it back whole.
+    let previous = app.search.take().map(|mut s| {
+        s.previous = None;
+        Box::new(s)
+    });
+    let mut search = previous.as_deref().cloned().unwrap_or(Search {
+        query: Query::default(),
         hits: Vec::new(),
         current: None,
         done: true,
-        generation: app.search.as_ref().map_or(0, |s| s.generation),
+        generation: 0,
         origin,
-        jumped: false,
+        origin_view,
+        previous: None,
+        jumped: true,
         error: None,
     });
-    if app
-        .search
-        .as_ref()
-        .is_some_and(|s| !s.query.pattern.is_empty())
-    {
-        // Show the previous search's matches again at once.
-    }
+    search.origin = origin;
+    search.origin_view = origin_view;
+    search.previous = previous;
+    let label = if search.query.regex {
+        "Search (regex)"
+    } else {
+        "Search"
+    };
+    let mut p = Prompt::new(label, String::new(), PromptKind::Search { origin });
+    p.input = search.query.pattern.chars().collect();
+    p.cursor = p.input.len();
+    app.prompt = Some(p);
+    app.search = Some(search);
 }
 
 /// The prompt's text or mode changed: search again (the old search is
@@ -103,11 +113,11 @@ pub(super) fn query_changed(app: &mut App) -> Vec<Effect> {
     s.error = None;
     s.done = s.query.pattern.is_empty();
     let (generation, query) = (s.generation, s.query.clone());
-    let origin = s.origin;
+    let view = s.origin_view;
     if query.pattern.is_empty() {
         // Nothing to find: back to where the search started.
         if let Some(r) = app.reader.as_mut() {
-            r.goto_offset(origin);
+            r.restore_view(view);
         }
         return vec![Effect::CancelSearch];
     }
@@ -187,16 +197,21 @@ pub(super) fn confirm(app: &mut App) {
         app.search = None;
         return;
     }
+    if let Some(s) = app.search.as_mut() {
+        s.previous = None;
+    }
     let msg = app.search.as_ref().map(Search::status).unwrap_or_default();
     app.info(msg);
 }
 
 /// Esc: back to where the search started, matches gone.
 pub(super) fn cancel(app: &mut App) -> Vec<Effect> {
-    if let Some(s) = app.search.take()
-        && let Some(r) = app.reader.as_mut()
-    {
-        r.goto_offset(s.origin);
+    if let Some(s) = app.search.take() {
+        if let Some(r) = app.reader.as_mut() {
+            r.restore_view(s.origin_view);
+        }
+        // The search before this prompt, so `n` goes on with it.
+        app.search = s.previous.map(|p| *p);
     }
     vec![Effect::CancelSearch]
 }
