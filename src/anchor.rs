@@ -113,9 +113,10 @@ pub fn place(doc: &Document, a: &Anchor) -> Placement {
     } else {
         0
     };
-    let text = doc.excerpt(lo, hi);
     let lo = char_floor(src, lo.min(src.len()));
-    let norm = Normalized::new(&text, lo);
+    let hi = char_floor(src, hi.min(src.len())).max(lo);
+    let hi = if hi < src.len() { hi } else { src.len() };
+    let norm = Normalized::new(&src[lo..hi], lo);
     let quote = normalize(&a.exact);
     if quote.is_empty() {
         return Placement::NotFound;
@@ -124,9 +125,31 @@ pub fn place(doc: &Document, a: &Anchor) -> Placement {
         return Placement::Moved { at, len };
     }
     match norm.fuzzy_near(&quote, a.offset) {
+        Some((at, len)) if quote.len() > FUZZY_QUOTE_CHARS => {
+            // Only the quote's beginning was compared: find its end the
+            // same way, so a long passage is kept whole.
+            let tail = &quote[quote.len() - FUZZY_QUOTE_CHARS..];
+            let tail_hint = at + a.exact.len().saturating_sub(exact_tail_bytes(&a.exact));
+            let end = norm
+                .fuzzy_near(tail, tail_hint)
+                .map(|(t, l)| t + l)
+                .filter(|&e| e > at)
+                .unwrap_or_else(|| (at + a.exact.len()).min(src.len()).max(at + len));
+            Placement::Changed { at, len: end - at }
+        }
         Some((at, len)) => Placement::Changed { at, len },
         None => Placement::NotFound,
     }
+}
+
+/// Bytes taken by the last [`FUZZY_QUOTE_CHARS`] non-space characters of a
+/// quote (roughly: where its tail starts).
+fn exact_tail_bytes(exact: &str) -> usize {
+    exact
+        .char_indices()
+        .rev()
+        .nth(FUZZY_QUOTE_CHARS - 1)
+        .map_or(exact.len(), |(i, _)| exact.len() - i)
 }
 
 /// Applies a placement to an anchor: new offset (and, for a changed text,
@@ -193,29 +216,42 @@ struct Normalized {
 }
 
 impl Normalized {
-    /// `base`: the source offset `text` starts at.
-    fn new(text: &str, base: usize) -> Normalized {
-        let mut chars = Vec::with_capacity(text.len());
-        let mut src = Vec::with_capacity(text.len() + 1);
+    /// `base`: the source offset `bytes` start at. Invalid UTF-8 is read
+    /// as one U+FFFD per bad sequence *at its own offset*, so offsets after
+    /// it stay exact (a lossily decoded copy would shift them).
+    fn new(bytes: &[u8], base: usize) -> Normalized {
+        let mut chars = Vec::with_capacity(bytes.len());
+        let mut src = Vec::with_capacity(bytes.len() + 1);
         let mut pending_space: Option<usize> = None;
-        for (i, c) in text.char_indices() {
+        let mut push = |c: char, at: usize, chars: &mut Vec<char>, src: &mut Vec<usize>| {
             if c.is_whitespace() {
-                pending_space.get_or_insert(i);
-                continue;
+                pending_space.get_or_insert(at);
+                return;
             }
-            if let Some(at) = pending_space.take()
+            if let Some(sp) = pending_space.take()
                 && !chars.is_empty()
             {
                 chars.push(' ');
-                src.push(base + at);
+                src.push(base + sp);
             }
             let mut buf = [0u8; 4];
             for d in c.encode_utf8(&mut buf).nfd() {
                 chars.push(d);
-                src.push(base + i);
+                src.push(base + at);
+            }
+        };
+        let mut at = 0;
+        for chunk in bytes.utf8_chunks() {
+            for (i, c) in chunk.valid().char_indices() {
+                push(c, at + i, &mut chars, &mut src);
+            }
+            at += chunk.valid().len();
+            if !chunk.invalid().is_empty() {
+                push(char::REPLACEMENT_CHARACTER, at, &mut chars, &mut src);
+                at += chunk.invalid().len();
             }
         }
-        src.push(base + text.len());
+        src.push(base + bytes.len());
         Normalized { chars, src }
     }
 

@@ -433,6 +433,8 @@ impl App {
         n.file.fingerprint = crate::anchor::fingerprint(&r.doc);
         if let Some(e) = self.open.and_then(|i| self.entries.get_mut(i)) {
             e.bookmarks = n.len();
+            // The title known now (the library fills titles in as it reads).
+            n.file.title = e.display_title().to_string();
         }
         vec![Effect::SaveNotes {
             key: n.key.clone(),

@@ -227,7 +227,7 @@ impl DocNotes {
             items.push(Item {
                 kind: Kind::Note,
                 id: n.id.clone(),
-                title: one_line(&n.text, PREVIEW_CHARS),
+                title: one_line(n.text.lines().next().unwrap_or_default(), PREVIEW_CHARS),
                 preview: n.anchor.as_ref().map_or_else(
                     || "on the whole document".to_string(),
                     |a| preview(&n.id, a),
@@ -363,21 +363,37 @@ impl DocNotes {
     }
 
     /// Passages to mark in the reader: (start, end, kind), sorted by start.
+    /// Entries that could not be placed mark nothing: their old offset now
+    /// holds other words.
     pub fn marks(&self) -> Vec<(usize, usize, Kind)> {
+        let placed = |id: &String| !self.not_found.contains(id);
         let mut marks: Vec<(usize, usize, Kind)> = self
             .file
             .bookmarks
             .iter()
+            .filter(|b| placed(&b.id))
             .map(|b| (b.anchor.offset, b.anchor.offset, Kind::Bookmark))
-            .chain(self.file.highlights.iter().map(|h| {
-                let a = &h.anchor;
-                (a.offset, a.offset + a.exact.len(), Kind::Highlight)
-            }))
-            .chain(self.file.notes.iter().filter_map(|n| {
-                n.anchor
-                    .as_ref()
-                    .map(|a| (a.offset, a.offset + a.exact.len(), Kind::Note))
-            }))
+            .chain(
+                self.file
+                    .highlights
+                    .iter()
+                    .filter(|h| placed(&h.id))
+                    .map(|h| {
+                        let a = &h.anchor;
+                        (a.offset, a.offset + a.exact.len(), Kind::Highlight)
+                    }),
+            )
+            .chain(
+                self.file
+                    .notes
+                    .iter()
+                    .filter(|n| placed(&n.id))
+                    .filter_map(|n| {
+                        n.anchor
+                            .as_ref()
+                            .map(|a| (a.offset, a.offset + a.exact.len(), Kind::Note))
+                    }),
+            )
             .collect();
         marks.sort();
         marks

@@ -1,7 +1,7 @@
 //! What each action does, by mode: prompts, the editor, a selection, the
 //! overlays (help, outline, find-everywhere), then the panes; and the mouse.
 
-use super::{App, Effect, Focus, Level, Overlay, Prompt, PromptKind, find, study};
+use super::{App, Effect, Focus, Overlay, Prompt, PromptKind, find, study};
 use crate::action::{Action, MouseKind};
 use crate::reader::Reader;
 
@@ -70,9 +70,10 @@ pub(super) fn move_reader(app: &mut App, a: Action) {
 }
 
 pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
-    // Confirmations last until the next key; problems stay until esc or
-    // the next message, so a startup problem is not missed.
-    if app.message.as_ref().is_some_and(|m| m.level == Level::Info) {
+    // A message lasts until the next key (the position and hints come
+    // back); a problem found at startup stays until esc, so it is not
+    // missed. Problems with a document also show in its Notes pane.
+    if app.message.as_ref().is_some_and(|m| !m.sticky) {
         app.message = None;
     }
     if let Some(prompt) = app.prompt.take() {

@@ -337,7 +337,11 @@ pub(super) fn note_document(app: &mut App) {
 /// Keys typed into the editor.
 pub(super) fn editor_input(app: &mut App, input: ratatui_textarea::Input) {
     if let Some(ed) = app.editor.as_mut() {
-        ed.confirm_discard = false;
+        if ed.confirm_discard {
+            // Typing on answers the question: keep editing.
+            ed.confirm_discard = false;
+            app.message = None;
+        }
         ed.textarea.input(input);
     }
 }
