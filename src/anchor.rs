@@ -31,6 +31,14 @@ const FUZZY_WINDOW_CHARS: usize = 20_000;
 /// text (bytes); a small text is searched whole.
 const NORMALIZED_WINDOW: usize = 1 << 20;
 
+/// The end of the char holding byte `at` (the next char start).
+fn char_ceil(src: &[u8], mut at: usize) -> usize {
+    while at < src.len() && (0x80..0xC0).contains(&src[at]) {
+        at += 1;
+    }
+    at.min(src.len())
+}
+
 /// The start of the char holding byte `at` (what `Document::excerpt` cuts at).
 fn char_floor(src: &[u8], mut at: usize) -> usize {
     while at > 0 && at < src.len() && (0x80..0xC0).contains(&src[at]) {
@@ -41,8 +49,10 @@ fn char_floor(src: &[u8], mut at: usize) -> usize {
 
 /// Builds an anchor for the source range `start..end`.
 pub fn anchor_range(doc: &Document, start: usize, end: usize) -> Anchor {
-    let start = start.min(doc.len());
-    let end = end.clamp(start, doc.len());
+    // On the boundaries `excerpt` cuts at, so the quote starts at `offset`.
+    let src = doc.source();
+    let start = char_floor(src, start.min(doc.len()));
+    let end = char_ceil(src, end.clamp(start, doc.len()));
     let exact = doc.excerpt(start, end);
     let end = start + exact.len();
     let before = doc.excerpt(start.saturating_sub(CONTEXT_CHARS * 4), start);
@@ -95,7 +105,7 @@ pub fn place(doc: &Document, a: &Anchor) -> Placement {
             Placement::NotFound
         };
     }
-    if src.get(a.offset..a.offset + exact.len()) == Some(exact) {
+    if quote_at(src, a.offset, &a.exact) {
         return Placement::Exact;
     }
     if let Some(at) = best_occurrence(doc, a) {
@@ -135,6 +145,7 @@ pub fn place(doc: &Document, a: &Anchor) -> Placement {
                 .map(|(t, l)| t + l)
                 .filter(|&e| e > at)
                 .unwrap_or_else(|| (at + a.exact.len()).min(src.len()).max(at + len));
+            let end = char_ceil(src, end);
             Placement::Changed { at, len: end - at }
         }
         Some((at, len)) => Placement::Changed { at, len },
@@ -150,6 +161,17 @@ fn exact_tail_bytes(exact: &str) -> usize {
         .rev()
         .nth(FUZZY_QUOTE_CHARS - 1)
         .map_or(exact.len(), |(i, _)| exact.len() - i)
+}
+
+/// Whether the text at `offset` reads `quote`. A quote is stored as text,
+/// where each invalid byte of the source became U+FFFD: compare the same
+/// way (quickly, byte for byte, when the text is valid there).
+fn quote_at(src: &[u8], offset: usize, quote: &str) -> bool {
+    if offset > src.len() || (offset < src.len() && (0x80..0xC0).contains(&src[offset])) {
+        return false;
+    }
+    let window = &src[offset..(offset + quote.len()).min(src.len())];
+    window == quote.as_bytes() || String::from_utf8_lossy(window).starts_with(quote)
 }
 
 /// Applies a placement to an anchor: new offset (and, for a changed text,
