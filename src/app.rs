@@ -190,6 +190,11 @@ pub struct App {
     pub jumps: crate::jumplist::JumpList,
     /// The last search across every document.
     pub find_all: Option<FindAll>,
+    /// The open document is only its first part; the rest is being read.
+    loading: bool,
+    /// Where to go once the whole document is in (a saved position past
+    /// the first part).
+    goto_when_complete: Option<usize>,
     pub focus: Focus,
     pub overlay: Overlay,
     pub prompt: Option<Prompt>,
@@ -232,6 +237,8 @@ impl App {
             count: None,
             jumps: crate::jumplist::JumpList::new(),
             find_all: None,
+            loading: false,
+            goto_when_complete: None,
             focus: Focus::Reader,
             overlay: Overlay::None,
             prompt: None,
@@ -319,6 +326,11 @@ impl App {
             .and_then(|s| self.lib_view.iter().position(|&i| i == s))
             .filter(|_| self.lib_filter.is_none())
             .unwrap_or(0);
+    }
+
+    /// Whether the open document is still being read (keys wait for it).
+    pub fn loading(&self) -> bool {
+        self.loading
     }
 
     /// The selected row of the Notes pane (in the current scope).
@@ -430,7 +442,9 @@ impl App {
         let (Some(n), Some(r)) = (self.notes.as_mut(), self.reader.as_ref()) else {
             return Vec::new();
         };
-        n.file.fingerprint = crate::anchor::fingerprint(&r.doc);
+        if !self.loading {
+            n.file.fingerprint = crate::anchor::fingerprint(&r.doc);
+        }
         if let Some(e) = self.open.and_then(|i| self.entries.get_mut(i)) {
             e.bookmarks = n.len();
             // The title known now (the library fills titles in as it reads).
@@ -554,7 +568,13 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
             index,
             result,
             notes,
-        } => on_opened(app, index, result, notes),
+            partial,
+        } => {
+            let fx = on_opened(app, index, result, notes, partial);
+            app.loading = partial && app.open == Some(index) && app.reader.is_some();
+            fx
+        }
+        Msg::Completed { index, result } => on_completed(app, index, result),
         Msg::NotesSaved { key, result } => {
             match result {
                 Ok((file, moved)) => {
@@ -636,7 +656,10 @@ fn on_opened(
     index: usize,
     result: Result<Box<Document>, DocError>,
     notes: Option<NotesLoad>,
+    partial: bool,
 ) -> Vec<Effect> {
+    app.loading = false;
+    app.goto_when_complete = None;
     let Some(entry) = app.entries.get_mut(index) else {
         return Vec::new();
     };
@@ -675,7 +698,10 @@ fn on_opened(
             });
             let mut moved = false;
             if let Some(n) = notes_state.as_mut() {
-                moved = n.reanchor(&reader.doc);
+                // Notes are placed once the whole text is in.
+                if !partial {
+                    moved = n.reanchor(&reader.doc);
+                }
                 entry.bookmarks = n.len();
             }
             if let Some(off) = offset {
@@ -690,6 +716,9 @@ fn on_opened(
                         _ => off,
                     })
                     .unwrap_or(off);
+                if partial && off >= reader.doc.len() {
+                    app.goto_when_complete = Some(off);
+                }
                 reader.goto_offset(off);
             }
             app.selection = None;
@@ -728,6 +757,63 @@ fn on_opened(
                 app.info("notes found from before the document was moved or renamed: re-attached");
                 return app.save_notes();
             }
+            if moved && !unreadable {
+                return app.save_notes();
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// The whole of a big document arrived: it replaces the first part, the
+/// view staying on the same text, and its notes are placed.
+fn on_completed(
+    app: &mut App,
+    index: usize,
+    result: Result<Box<Document>, DocError>,
+) -> Vec<Effect> {
+    if !app.loading || app.open != Some(index) {
+        return Vec::new();
+    }
+    app.loading = false;
+    let goto = app.goto_when_complete.take();
+    match result {
+        Err(e) => {
+            let name = app
+                .entries
+                .get(index)
+                .map(|e| e.name.clone())
+                .unwrap_or_default();
+            let msg = format!("{name}: cannot open: {e}");
+            if let Some(entry) = app.entries.get_mut(index) {
+                entry.error = Some(e);
+            }
+            app.reader = None;
+            app.notes = None;
+            app.open_error = Some(sanitize_line(&msg, MESSAGE_CHARS));
+            app.error(msg);
+            Vec::new()
+        }
+        Ok(doc) => {
+            let Some(old) = app.reader.as_ref() else {
+                return Vec::new();
+            };
+            let view = old.view();
+            let mut reader = Reader::new(Arc::<Document>::from(doc), old.width(), old.height());
+            match goto {
+                Some(at) => reader.goto_offset(at),
+                None => reader.restore_view(view),
+            }
+            if !reader.doc.warnings.is_empty() {
+                app.error(reader.doc.warnings.join(" · "));
+            }
+            let mut moved = false;
+            if let Some(n) = app.notes.as_mut() {
+                moved = n.reanchor(&reader.doc);
+            }
+            app.reader = Some(reader);
+            app.note_position();
+            let unreadable = app.notes.as_ref().is_some_and(|n| n.problem.is_some());
             if moved && !unreadable {
                 return app.save_notes();
             }

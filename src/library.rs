@@ -157,8 +157,10 @@ pub fn scan_dir(root: &Path) -> (Vec<Entry>, Vec<String>) {
     };
     let mut seen_dirs = HashSet::new();
     seen_dirs.insert(canon_root.clone());
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
+    // Each folder with its canonical path: a plain file's key is that plus
+    // its name, which saves a system call per file in a big library.
+    let mut stack = vec![(root.to_path_buf(), canon_root.clone())];
+    while let Some((dir, canon_dir)) = stack.pop() {
         let read = match fs::read_dir(&dir) {
             Ok(r) => r,
             Err(e) => {
@@ -185,9 +187,9 @@ pub fn scan_dir(root: &Path) -> (Vec<Entry>, Vec<String>) {
             if is_dir {
                 let canon = target.or_else(|| fs::canonicalize(&path).ok());
                 if let Some(c) = canon
-                    && seen_dirs.insert(c)
+                    && seen_dirs.insert(c.clone())
                 {
-                    stack.push(path);
+                    stack.push((path, c));
                 }
                 continue;
             }
@@ -199,7 +201,14 @@ pub fn scan_dir(root: &Path) -> (Vec<Entry>, Vec<String>) {
                 .unwrap_or(&path)
                 .to_string_lossy()
                 .into_owned();
-            entries.push(file_entry(&path, rel));
+            let key = target.unwrap_or_else(|| canon_dir.join(&name));
+            let format = Format::from_path(&path);
+            entries.push(Entry::new(
+                key.to_string_lossy().into_owned(),
+                Source::File(path),
+                rel,
+                format,
+            ));
         }
     }
     entries.sort_by(|a, b| a.name.cmp(&b.name));

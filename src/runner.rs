@@ -216,6 +216,7 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
         find_cancel: Arc::new(AtomicBool::new(false)),
     };
     let mut effects = std::collections::VecDeque::from(startup);
+    let mut held: std::collections::VecDeque<Event> = std::collections::VecDeque::new();
     let code = 'run: loop {
         // Carry out effects (and what their results cause) until none is
         // left, then take every input already waiting before drawing once:
@@ -252,12 +253,28 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                     Err(mpsc::RecvTimeoutError::Disconnected) => break 'run 0,
                 }
             };
+            // While a big document is still being read, keys wait (in
+            // order) so each acts on the whole text: `G` goes to the real end.
+            let input = match input {
+                Input::Term(ev @ Event::Key(_)) if app.loading() => {
+                    held.push_back(ev);
+                    continue;
+                }
+                other => other,
+            };
             let msg = match input {
                 Input::Msg(m) => Some(*m),
                 Input::Term(ev) => translate(&app, &ev),
             };
             if let Some(m) = msg {
                 effects.extend(app::update(&mut app, m, &now()));
+            }
+            while !app.loading()
+                && let Some(ev) = held.pop_front()
+            {
+                if let Some(m) = translate(&app, &ev) {
+                    effects.extend(app::update(&mut app, m, &now()));
+                }
             }
         }
     };
@@ -475,6 +492,35 @@ fn perform(
             let Some(entry) = app.entries.get(index) else {
                 return Performed::Nothing;
             };
+            // A big file opens from its first part at once; the whole
+            // follows from a worker (keys wait for it, see the loop).
+            if let library::Source::File(path) = &entry.source
+                && let Some(head) = read_head(path)
+            {
+                let path = path.clone();
+                let format = entry.format;
+                let tx = workers.tx.clone();
+                std::thread::spawn(move || {
+                    let full = document::read_file(&path)
+                        .and_then(|b| document::Document::from_bytes(b, format))
+                        .map(Box::new);
+                    let _ = tx.send(Input::Msg(Box::new(Msg::Completed {
+                        index,
+                        result: full,
+                    })));
+                });
+                let result = document::Document::from_bytes(head, format).map(Box::new);
+                let notes = result
+                    .as_ref()
+                    .ok()
+                    .map(|_| load_doc_notes_only(data, store, entry));
+                return Performed::Msg(Box::new(Msg::Opened {
+                    index,
+                    result,
+                    notes,
+                    partial: true,
+                }));
+            }
             let result = library::read_source(&entry.source)
                 .and_then(|bytes| document::Document::from_bytes(bytes, entry.format))
                 .map(Box::new);
@@ -486,6 +532,7 @@ fn perform(
                 index,
                 result,
                 notes,
+                partial: false,
             }))
         }
         Effect::SaveNotes {
@@ -599,6 +646,46 @@ fn spawn_summaries(app: &App, data: &DataDir, tx: mpsc::Sender<Input>) {
             }
         }
     });
+}
+
+/// Files above this size open from their first [`HEAD_BYTES`] while the
+/// rest is read: reading 50 MB takes tens of milliseconds.
+const PROGRESSIVE_BYTES: u64 = 8 << 20;
+const HEAD_BYTES: usize = 1 << 20;
+
+/// The first part of a big file, cut after a line break; `None` for a
+/// small (or unreadable: the normal path reports why) file.
+fn read_head(path: &std::path::Path) -> Option<Vec<u8>> {
+    use std::io::Read as _;
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() <= PROGRESSIVE_BYTES || meta.len() > document::MAX_FILE_SIZE {
+        return None;
+    }
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    std::fs::File::open(path)
+        .ok()?
+        .take(HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .ok()?;
+    let cut = memchr::memrchr(b'\n', &head)? + 1;
+    head.truncate(cut);
+    Some(head)
+}
+
+/// The notes file alone (no fingerprint search: the text is not all read).
+fn load_doc_notes_only(data: &DataDir, store: &Store, entry: &library::Entry) -> NotesLoad {
+    let path = data.notes_path(&entry.key, &entry.name);
+    let (file, problem) = match store.load_notes(&path) {
+        LoadOutcome::Loaded(f) => (Some(f), None),
+        LoadOutcome::Unreadable { problem } => (None, Some(problem)),
+        LoadOutcome::Missing => (None, None),
+    };
+    NotesLoad {
+        path,
+        file,
+        problem,
+        adopted_from: None,
+    }
 }
 
 /// Documents above this size are not fingerprinted to find notes left

@@ -96,6 +96,7 @@ impl Harness {
                         index,
                         result,
                         notes,
+                        partial: false,
                     });
                 }
                 Effect::SaveNotes { key, file, .. } => {

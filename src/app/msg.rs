@@ -55,6 +55,13 @@ pub enum Msg {
         index: usize,
         result: Result<Box<Document>, DocError>,
         notes: Option<NotesLoad>,
+        /// Only the first part of a big file: `Completed` brings the rest.
+        partial: bool,
+    },
+    /// The whole of a big document opened from its first part.
+    Completed {
+        index: usize,
+        result: Result<Box<Document>, DocError>,
     },
     NotesSaved {
         key: String,

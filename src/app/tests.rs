@@ -775,3 +775,37 @@ fn n12_a_signal_saves_the_draft_being_written() {
     let saved = h.saved_notes.last().expect("the draft was saved");
     assert_eq!(saved.notes[0].text, "half-written thought");
 }
+
+#[test]
+fn a_big_document_opens_from_its_first_part_and_is_completed_in_place() {
+    let full: String = (0..2000)
+        .map(|i| format!("Line {i} of a long book.\n"))
+        .collect();
+    let head: String = full.lines().take(300).map(|l| format!("{l}\n")).collect();
+    let mut h = Harness::new(&[("book.txt", NOTES_TXT)], 100, 20);
+    h.send(Msg::Opened {
+        index: 0,
+        result: Document::from_bytes(head.into_bytes(), crate::document::Format::Text)
+            .map(Box::new),
+        notes: None,
+        partial: true,
+    });
+    assert!(h.app.loading(), "keys wait while the rest is read");
+    for _ in 0..5 {
+        h.act(Action::PageDown);
+    }
+    let before = cursor_text(&h);
+    h.send(Msg::Completed {
+        index: 0,
+        result: Document::from_bytes(full.into_bytes(), crate::document::Format::Text)
+            .map(Box::new),
+    });
+    assert!(!h.app.loading());
+    assert_eq!(cursor_text(&h), before, "the same passage under the cursor");
+    h.act(Action::Bottom);
+    assert_eq!(
+        cursor_text(&h),
+        "Line 1999 of a long book.",
+        "G goes to the real end"
+    );
+}
