@@ -7,7 +7,7 @@
 //! SIGINT/SIGQUIT, which arrive as messages so state is saved first.
 //! Ctrl-Z restores, stops the process, and re-enters on `fg`.
 
-use std::io::{self, Stdout, Write as _};
+use std::io::{self, BufWriter, Stdout, Write as _};
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -16,7 +16,10 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::{cursor, event, execute, terminal};
 use signal_hook::consts::signal::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 
-pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+/// A frame is built in a 64 KiB buffer and written at once when ratatui
+/// flushes at the end of a draw: fewer, larger writes reach the terminal
+/// sooner than a write per kilobyte.
+pub type Tui = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 
 /// Whether our modes are currently on.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
@@ -52,7 +55,10 @@ pub fn enter() -> io::Result<Tui> {
         restore();
         return Err(e);
     }
-    let mut t = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    let mut t = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+        64 << 10,
+        io::stdout(),
+    )))?;
     full_redraw(&mut t);
     Ok(t)
 }
