@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# marginote measured side by side with less, vim and most (issue 6).
+#
+#     bash bench/compare.sh
+#
+# Builds the release binary and the input generator, generates the inputs
+# (examples/gen_inputs.rs) into a temporary folder, and runs ttyperf
+# (../shared/bench/ttyperf.py, or $TTYPERF) at 120x40 on each input with the
+# four programs interleaved in one run, so a noisy shared machine hits all
+# alike. Then prints the issue's table (bench/summarize.py): marginote's
+# median / p95 / max, the best peer, the ratio, and whether each target is
+# met.
+#
+# Environment:
+#   TTYPERF   path to ttyperf.py (default ../shared/bench/ttyperf.py)
+#   ROUNDS    interleaved runs of each program per input (default 5)
+#   ROUNDS_LIBRARY  runs on the 10,000-document library (default 3)
+#   RESULTS   where the raw output goes (default target/bench-compare/DATE)
+#   INPUTS    use (and keep) this input folder instead of a temporary one
+#
+# Installs what is missing, saying so: pyte (pip), most (and less, vim if
+# absent) with apt-get.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TTYPERF=${TTYPERF:-../shared/bench/ttyperf.py}
+ROUNDS=${ROUNDS:-5}
+ROUNDS_LIBRARY=${ROUNDS_LIBRARY:-3}
+SIZE=120x40
+RESULTS=${RESULTS:-target/bench-compare/$(date +%Y%m%d-%H%M%S)}
+
+say() { printf '== %s\n' "$*" >&2; }
+
+[ -f "$TTYPERF" ] || { echo "compare.sh: $TTYPERF not found; set TTYPERF=path/to/ttyperf.py" >&2; exit 1; }
+if ! python3 -c 'import pyte' 2>/dev/null; then
+  say "pip install pyte (ttyperf's terminal emulator)"
+  pip install pyte
+fi
+missing=()
+for p in less vim most; do command -v "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "apt-get install -y ${missing[*]} (peers to compare with)"
+  apt-get install -y "${missing[@]}" >/dev/null || { apt-get update >/dev/null && apt-get install -y "${missing[@]}" >/dev/null; }
+fi
+
+say "cargo build --release (marginote and the input generator)"
+cargo build --release --bin marginote --example gen_inputs
+BIN=$PWD/target/release/marginote
+
+if [ -n "${INPUTS:-}" ]; then
+  mkdir -p "$INPUTS"
+else
+  INPUTS=$(mktemp -d "${TMPDIR:-/tmp}/marginote-bench.XXXXXX")
+  trap 'rm -rf "$INPUTS"' EXIT
+fi
+say "generating inputs in $INPUTS"
+target/release/examples/gen_inputs "$INPUTS"
+# Written files may still be going to disk: flush, then read everything once
+# so that no program is the first to read a cold or busy file.
+say "warming the page cache"
+sync
+cat "$INPUTS"/*.md "$INPUTS"/*.txt >/dev/null
+find "$INPUTS/library-10k" -type f -exec cat {} + >/dev/null
+
+mkdir -p "$RESULTS"
+say "raw output in $RESULTS"
+{
+  echo "date: $(date -Iseconds)"
+  echo "host: $(uname -srm), $(nproc) CPUs: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "marginote: $("$BIN" --version)"
+  echo "less: $(less --version | head -1)"
+  echo "vim: $(vim --version | head -1)"
+  echo "most: $(dpkg-query -W -f='${Version}' most 2>/dev/null || echo '?')"
+  echo "python: $(python3 --version), pyte $(python3 -c 'from importlib.metadata import version; print(version("pyte"))' 2>/dev/null || echo '?')"
+} >"$RESULTS/machine.txt"
+cat "$RESULTS/machine.txt" >&2
+
+# ttyperf through a thin wrapper that only fixes pyte's handling of
+# overwritten double-width characters (see bench/ttyperf_wide.py).
+ttyperf() { python3 bench/ttyperf_wide.py "$TTYPERF" "$@"; }
+
+# Every command runs through `sh -c 'exec …'` (--shell), the same for all, so
+# marginote gets a fresh --data-dir in ttyperf's fresh $HOME for every run:
+# no run reopens at the position the previous one quit at.
+# Keys: the same script for all; most's top and end are T and B (its G asks
+# for a line number), vim's and less's top is g(g).
+# keys_for LAST PAGES: the key script with G expecting LAST on screen.
+keys_for() {
+  local last=$1 pages=$2 top=$3 end=$4 far=${5:-}
+  local keys="Down*10@line PgDn*$pages@pgdn PgUp*$((pages / 2))@pgup $top@top '$end@end?$last' PgUp*3@after_end"
+  # Search from the top for a word near the end: the time until the hit is
+  # on screen. The peers search when enter is pressed; marginote searches as
+  # the word is typed, so its measured key is the word's last letter.
+  if [ -n "$far" ]; then
+    if [ "${6:-}" = incremental ]; then
+      keys="$keys $top '!/${far%?}' '${far: -1}@search?$far' '!\r'"
+    else
+      keys="$keys $top '!/$far' 'Enter@search?$far'"
+    fi
+  fi
+  echo "$keys"
+}
+
+compare() { # compare NAME FILE EXPECT_FIRST EXPECT_LAST PAGES [FAR_WORD]
+  local name=$1 file=$2 first=$3 last=$4 pages=$5 far=${6:-}
+  say "$name: $(du -h "$file" | cut -f1) — marginote, less, vim, most; $ROUNDS rounds at $SIZE"
+  ttyperf --shell --size "$SIZE" --rounds "$ROUNDS" --order abba \
+    --expect "$first" \
+    --keys "$(keys_for "$last" "$pages" gg G "$far")" \
+    --set "marginote.keys=$(keys_for "$last" "$pages" gg G "$far" incremental)" \
+    --resize 100x40,120x40,80x24,120x40 \
+    --json "$RESULTS/$name.json" \
+    --run marginote="exec '$BIN' --data-dir \"\$HOME/marginote-data\" '$file'" \
+    --run less="exec less '$file'" \
+    --run vim="exec vim -R -n '$file'" --set 'vim.quit=Esc :q! Enter' \
+    --run most="exec most -w '$file'" --set "most.keys=$(keys_for "$last" "$pages" T B "$far")" \
+    2>"$RESULTS/$name.log" | tee "$RESULTS/$name.txt"
+}
+
+compare essay "$INPUTS/essay-10k.md" "Reading slowly is a skill" EXPLICITESSAY 3
+compare book "$INPUTS/book-3m.txt" "It was the first morning" EXPLICITBOOK 10 ZQXBOOKHIT
+compare big "$INPUTS/big-50m.txt" "This big text opens" EXPLICITBIG 10 ZQXFARHIT
+
+# The library: the first key typed after launch (Down, then Enter to open the
+# second document: the answer is that document on screen), then list keys once
+# every title is in. A long --timeout: that first answer can take long.
+say "library: 10,000 documents — marginote alone (no peer lists a folder); $ROUNDS_LIBRARY rounds"
+ttyperf --shell --size "$SIZE" --rounds "$ROUNDS_LIBRARY" --timeout 180 \
+  --expect "Document 00001 begins here" \
+  --keys "'!\\e[Z' '!Down' 'Enter@first_key?Document 00002 begins here' '!\\e[Z' Down*10@list_line PgDn*5@list_page G@list_end" \
+  --resize 100x40,120x40 \
+  --json "$RESULTS/library.json" \
+  --run marginote="exec '$BIN' --data-dir \"\$HOME/marginote-data\" '$INPUTS/library-10k'" \
+  2>"$RESULTS/library.log" | tee "$RESULTS/library.txt"
+
+# The harness' own floor on this machine at this moment: a program that only
+# echoes each key (see ttyperf's header).
+say "harness floor: raw cat echoing keys"
+ttyperf --size "$SIZE" --rounds "$ROUNDS" --keys "x*20@echo" --quit C-c \
+  --json "$RESULTS/floor.json" \
+  --run floor="sh -c 'stty raw -echo; exec cat'" \
+  2>"$RESULTS/floor.log" | tee "$RESULTS/floor.txt"
+
+echo
+python3 bench/summarize.py "$RESULTS" | tee "$RESULTS/table.md"
+echo
+echo "raw output: $RESULTS (ttyperf tables *.txt, samples *.json, progress *.log, table.md)"
