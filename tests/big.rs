@@ -16,7 +16,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use common::{Sandbox, Tui, key, last_row, region, t1_violations};
+use common::{Sandbox, Tui, key, region, status, t1_violations};
 use tempfile::TempDir;
 use vt100::Screen;
 
@@ -221,10 +221,6 @@ fn find_all(hay: &[u8], needle: &[u8]) -> Vec<usize> {
 // ---------------------------------------------------------------------------
 // Screen helpers
 // ---------------------------------------------------------------------------
-
-fn status(s: &Screen) -> String {
-    last_row(s)
-}
 
 /// The reader pane at 120 columns, or the whole screen when narrower (the
 /// reader alone).

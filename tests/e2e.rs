@@ -10,7 +10,8 @@ use std::fs;
 use std::path::Path;
 
 use common::{
-    Sandbox, Tui, contains_bytes, escape_bytes, essay, key, region, screen_text, t1_violations,
+    Sandbox, Tui, contains_bytes, escape_bytes, essay, essay_tokens, key, parse_toml, region,
+    screen_text, t1_violations,
 };
 use vt100::Screen;
 
@@ -23,23 +24,6 @@ const NOTES_COLS: (u16, u16) = (90, 30);
 /// The bottom row: "<title> · NN%" and key hints, or a message.
 fn status_line(s: &Screen) -> String {
     common::last_row(s)
-}
-
-/// Tokens of [`essay`] (`b07w03`) in `text`, in order.
-fn essay_tokens(text: &str, tag: char) -> Vec<String> {
-    text.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| {
-            let b = w.as_bytes();
-            b.len() == 6
-                && b[0] == tag as u8
-                && b[1].is_ascii_digit()
-                && b[2].is_ascii_digit()
-                && b[3] == b'w'
-                && b[4].is_ascii_digit()
-                && b[5].is_ascii_digit()
-        })
-        .map(str::to_string)
-        .collect()
 }
 
 /// The first essay word at or after the reading cursor (the cursor may sit
@@ -66,19 +50,9 @@ fn reader_pane(s: &Screen) -> String {
     region(s, READER_COLS.0, READER_COLS.1)
 }
 
-fn notes_pane(s: &Screen) -> String {
-    region(s, NOTES_COLS.0, NOTES_COLS.1)
-}
-
 fn two_essays(s: &Sandbox) {
     s.write_doc("aster.md", essay('a', "The Aster Essay", 24, 40));
     s.write_doc("birch.md", essay('b', "The Birch Essay", 24, 40));
-}
-
-fn parse_toml(path: &Path) -> toml::Table {
-    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
-    text.parse::<toml::Table>()
-        .unwrap_or_else(|e| panic!("{} is not valid TOML: {e}\n{text}", path.display()))
 }
 
 fn bookmark_labels(notes: &toml::Table) -> Vec<String> {
@@ -1041,4 +1015,8 @@ fn harness_t5_check_catches_an_app_killed_without_restoring() {
         t.assert_terminal_restored()
     }));
     assert!(check.is_err(), "the T5 check passed for a SIGKILLed app");
+}
+
+fn notes_pane(s: &Screen) -> String {
+    region(s, NOTES_COLS.0, NOTES_COLS.1)
 }

@@ -16,7 +16,9 @@
 
 mod common;
 
-use common::{Sandbox, Tui, essay, key, last_row, region, screen_text, t1_violations};
+use common::{
+    Sandbox, Tui, essay, essay_tokens, has_cursor, key, region, screen_text, status, t1_violations,
+};
 use vt100::Screen;
 
 /// 120×40: the three-pane layout (≥ 100 columns).
@@ -95,22 +97,12 @@ fn three_essays(s: &Sandbox) {
 // Screen helpers (free functions: usable inside `wait_until`)
 // ---------------------------------------------------------------------------
 
-/// The bottom row: "<title> · NN%" and key hints, a message, or a prompt.
-fn status(s: &Screen) -> String {
-    last_row(s)
-}
-
 fn reader_pane(s: &Screen) -> String {
     region(s, READER_COLS.0, READER_COLS.1)
 }
 
 fn library_pane(s: &Screen) -> String {
     region(s, LIBRARY_COLS.0, LIBRARY_COLS.1)
-}
-
-/// Whether the reading cursor bar is on this reader row.
-fn has_cursor(row: &str) -> bool {
-    row.chars().nth(2) == Some('▌')
 }
 
 /// The screen row and text of the reader row holding the cursor bar.
@@ -125,23 +117,6 @@ fn cursor_at(s: &Screen) -> Option<(u16, String)> {
 /// The text of the reader row holding the cursor bar.
 fn cursor_row(s: &Screen) -> String {
     cursor_at(s).map(|(_, r)| r).unwrap_or_default()
-}
-
-/// Tokens of [`essay`] (`b07w03`) in `text`, in order.
-fn essay_tokens(text: &str, tag: char) -> Vec<String> {
-    text.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| {
-            let b = w.as_bytes();
-            b.len() == 6
-                && b[0] == tag as u8
-                && b[1].is_ascii_digit()
-                && b[2].is_ascii_digit()
-                && b[3] == b'w'
-                && b[4].is_ascii_digit()
-                && b[5].is_ascii_digit()
-        })
-        .map(str::to_string)
-        .collect()
 }
 
 /// The paragraph an essay token names (`a07w03` → 7).

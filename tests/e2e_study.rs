@@ -16,10 +16,13 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use common::{Sandbox, Tui, escape_bytes, essay, key, last_row, region, t1_violations};
+use common::{
+    Sandbox, Tui, escape_bytes, essay, essay_tokens, has_cursor, key, parse_toml, region, status,
+    t1_violations,
+};
 use vt100::Screen;
 
 /// 120×40: the three-pane layout (≥ 100 columns).
@@ -31,10 +34,6 @@ const NOTES_COLS: (u16, u16) = (90, 30);
 // Screen helpers (free functions: usable inside `wait_until`)
 // ---------------------------------------------------------------------------
 
-fn status(s: &Screen) -> String {
-    last_row(s)
-}
-
 fn reader_pane(s: &Screen) -> String {
     region(s, READER_COLS.0, READER_COLS.1)
 }
@@ -43,18 +42,9 @@ fn reader_rows(s: &Screen) -> Vec<String> {
     reader_pane(s).lines().map(str::to_string).collect()
 }
 
-fn notes_pane(s: &Screen) -> String {
-    region(s, NOTES_COLS.0, NOTES_COLS.1)
-}
-
 /// The mark gutter of a reader row (`✎`, `◆`, `▌` or blank).
 fn mark(row: &str) -> char {
     row.chars().nth(1).unwrap_or(' ')
-}
-
-/// Whether the reading cursor bar is on this reader row.
-fn has_cursor(row: &str) -> bool {
-    row.chars().nth(2) == Some('▌')
 }
 
 /// The text of the reader row holding the cursor bar.
@@ -67,23 +57,6 @@ fn rows_marked(s: &Screen, m: char) -> Vec<String> {
     reader_rows(s)
         .into_iter()
         .filter(|r| mark(r) == m)
-        .collect()
-}
-
-/// Tokens of [`essay`] (`b07w03`) in `text`, in order.
-fn essay_tokens(text: &str, tag: char) -> Vec<String> {
-    text.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| {
-            let b = w.as_bytes();
-            b.len() == 6
-                && b[0] == tag as u8
-                && b[1].is_ascii_digit()
-                && b[2].is_ascii_digit()
-                && b[3] == b'w'
-                && b[4].is_ascii_digit()
-                && b[5].is_ascii_digit()
-        })
-        .map(str::to_string)
         .collect()
 }
 
@@ -200,12 +173,6 @@ fn kill9(t: &mut Tui) {
 // ---------------------------------------------------------------------------
 // Files
 // ---------------------------------------------------------------------------
-
-fn parse_toml(path: &Path) -> toml::Table {
-    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
-    text.parse::<toml::Table>()
-        .unwrap_or_else(|e| panic!("{} is not valid TOML: {e}\n{text}", path.display()))
-}
 
 /// The one notes file in the data dir, parsed.
 #[track_caller]
@@ -1570,4 +1537,8 @@ fn harness_gutter_columns_are_as_assumed() {
         Some("a01w01")
     );
     t.quit();
+}
+
+fn notes_pane(s: &Screen) -> String {
+    region(s, NOTES_COLS.0, NOTES_COLS.1)
 }

@@ -882,3 +882,39 @@ pub fn os(bytes: &[u8]) -> OsString {
     use std::os::unix::ffi::OsStringExt as _;
     OsString::from_vec(bytes.to_vec())
 }
+
+// ---- helpers shared by the end-to-end suites
+
+/// The bottom row: "<title> · NN%" and key hints, a message, or a prompt.
+pub fn status(s: &vt100::Screen) -> String {
+    last_row(s)
+}
+
+/// Tokens of [`essay`] (`b07w03`) in `text`, in order.
+pub fn essay_tokens(text: &str, tag: char) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| {
+            let b = w.as_bytes();
+            b.len() == 6
+                && b[0] == tag as u8
+                && b[1].is_ascii_digit()
+                && b[2].is_ascii_digit()
+                && b[3] == b'w'
+                && b[4].is_ascii_digit()
+                && b[5].is_ascii_digit()
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+pub fn parse_toml(path: &Path) -> toml::Table {
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    text.parse::<toml::Table>()
+        .unwrap_or_else(|e| panic!("{} is not valid TOML: {e}\n{text}", path.display()))
+}
+
+/// Whether the reading cursor bar is on this reader row.
+pub fn has_cursor(row: &str) -> bool {
+    row.chars().nth(2) == Some('▌')
+}
