@@ -16,7 +16,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use common::{Sandbox, Tui, key, region, status, t1_violations};
+use common::{Sandbox, Tui, assert_t1_clean, key, region, status};
 use tempfile::TempDir;
 use vt100::Screen;
 
@@ -283,16 +283,6 @@ fn open_big(s: &Sandbox, cols: u16, rows: u16) -> Tui {
         reader_pane(s).contains(FIRST_LINE)
     });
     t
-}
-
-#[track_caller]
-fn assert_t1_clean(t: &Tui) {
-    let bad = t1_violations(&t.raw());
-    assert!(
-        bad.is_empty(),
-        "T1: the app wrote sequences it does not own:\n{}",
-        bad.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
-    );
 }
 
 // ---------------------------------------------------------------------------

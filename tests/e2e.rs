@@ -10,8 +10,8 @@ use std::fs;
 use std::path::Path;
 
 use common::{
-    Sandbox, Tui, contains_bytes, escape_bytes, essay, essay_tokens, key, parse_toml, region,
-    screen_text, t1_violations,
+    Sandbox, assert_t1_clean, contains_bytes, escape_bytes, essay, essay_tokens, key, parse_toml,
+    region, screen_text, t1_violations,
 };
 use vt100::Screen;
 
@@ -67,62 +67,9 @@ fn bookmark_labels(notes: &toml::Table) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Asserts the T1 oracle on everything the app wrote, plus no title,
-/// clipboard, bell or resize request seen by the emulated terminal.
-#[track_caller]
-fn assert_t1_clean(t: &Tui) {
-    let raw = t.raw();
-    let bad = t1_violations(&raw);
-    assert!(
-        bad.is_empty(),
-        "T1: the app wrote sequences it does not own:\n{}",
-        bad.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
-    );
-    let ev = t.events();
-    assert!(
-        ev.titles.is_empty(),
-        "T1: window title was set: {:?}",
-        ev.titles
-    );
-    assert!(
-        ev.icon_names.is_empty(),
-        "T1: icon name was set: {:?}",
-        ev.icon_names
-    );
-    assert!(
-        ev.clipboard_writes.is_empty(),
-        "T1: clipboard was written: {:?}",
-        ev.clipboard_writes
-    );
-    assert_eq!(ev.clipboard_reads, 0, "T1: clipboard was queried");
-    assert_eq!(ev.bells, 0, "T1: the bell rang");
-    assert!(
-        ev.resize_requests.is_empty(),
-        "T1: window resize requested: {:?}",
-        ev.resize_requests
-    );
-    // vt100 does not implement urxvt mouse mode 1015 or SGR 59 (underline
-    // colour reset), both sent by crossterm; anything else is foreign.
-    let foreign: Vec<&String> = ev
-        .unhandled
-        .iter()
-        .filter(|u| {
-            !matches!(
-                u.as_str(),
-                "csi ESC [?1015h" | "csi ESC [?1015l" | "csi ESC [59m"
-            )
-        })
-        .collect();
-    assert!(
-        foreign.is_empty(),
-        "T1: sequences the terminal did not know: {foreign:?}"
-    );
-}
-
 // ---------------------------------------------------------------------------
 // 2. Read, bookmark, quit, come back
 // ---------------------------------------------------------------------------
-
 #[test]
 fn read_bookmark_quit_and_resume() {
     let s = Sandbox::new();

@@ -17,7 +17,8 @@
 mod common;
 
 use common::{
-    Sandbox, Tui, essay, essay_tokens, has_cursor, key, region, screen_text, status, t1_violations,
+    Sandbox, Tui, assert_t1_clean, essay, essay_tokens, has_cursor, key, region, screen_text,
+    status,
 };
 use vt100::Screen;
 
@@ -250,52 +251,6 @@ fn wait_cursor_on(t: &Tui, word: &str, status_has: &str) {
     t.wait_until(
         &format!("the cursor on {word:?} and {status_has:?} in the status line"),
         |s| cursor_row(s).contains(word) && status(s).contains(status_has),
-    );
-}
-
-/// Asserts the T1 oracle on everything the app wrote, plus no title,
-/// clipboard, bell or resize request seen by the emulated terminal.
-#[track_caller]
-fn assert_t1_clean(t: &Tui) {
-    let bad = t1_violations(&t.raw());
-    assert!(
-        bad.is_empty(),
-        "T1: the app wrote sequences it does not own:\n{}",
-        bad.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
-    );
-    let ev = t.events();
-    assert!(
-        ev.titles.is_empty(),
-        "T1: window title set: {:?}",
-        ev.titles
-    );
-    assert!(
-        ev.clipboard_writes.is_empty(),
-        "T1: clipboard written: {:?}",
-        ev.clipboard_writes
-    );
-    assert_eq!(ev.clipboard_reads, 0, "T1: clipboard queried");
-    assert_eq!(ev.bells, 0, "T1: the bell rang");
-    assert!(
-        ev.resize_requests.is_empty(),
-        "T1: window resize requested: {:?}",
-        ev.resize_requests
-    );
-    // vt100 does not implement urxvt mouse mode 1015 or SGR 59 (underline
-    // colour reset), both sent by crossterm; anything else is foreign.
-    let foreign: Vec<&String> = ev
-        .unhandled
-        .iter()
-        .filter(|u| {
-            !matches!(
-                u.as_str(),
-                "csi ESC [?1015h" | "csi ESC [?1015l" | "csi ESC [59m"
-            )
-        })
-        .collect();
-    assert!(
-        foreign.is_empty(),
-        "T1: sequences the terminal did not know: {foreign:?}"
     );
 }
 

@@ -21,7 +21,6 @@ use std::process::{Command, Output};
 
 use common::{
     Sandbox, Tui, escape_bytes, essay, essay_tokens, has_cursor, key, parse_toml, region, status,
-    t1_violations,
 };
 use vt100::Screen;
 
@@ -293,61 +292,33 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
 fn assert_t1_clean(t: &Tui, copied: Option<&str>) {
     let mut raw = t.raw();
     let ev = t.events();
-    match copied {
-        Some(text) => {
-            assert_eq!(
-                ev.clipboard_writes.len(),
-                1,
-                "exactly one clipboard write expected: {:?}",
-                ev.clipboard_writes
-            );
-            let (ty, data) = ev.clipboard_writes[0].split_once(';').expect("type;data");
-            assert_eq!(ty, "c", "OSC 52 should target the clipboard");
-            let decoded = base64_decode(data).expect("valid base64");
-            assert_eq!(
-                String::from_utf8_lossy(&decoded),
-                text,
-                "the clipboard got other text than the selection"
-            );
-            let seq = format!("\x1b]52;c;{data}\x07").into_bytes();
-            let at = raw
-                .windows(seq.len())
-                .position(|w| w == seq.as_slice())
-                .expect("the OSC 52 sequence, BEL-terminated, in the output");
-            raw.drain(at..at + seq.len());
-            assert!(
-                !raw.windows(seq.len()).any(|w| w == seq.as_slice()),
-                "the OSC 52 was written twice"
-            );
-        }
-        None => assert!(
-            ev.clipboard_writes.is_empty(),
-            "T1: clipboard was written: {:?}",
+    if let Some(text) = copied {
+        assert_eq!(
+            ev.clipboard_writes.len(),
+            1,
+            "exactly one clipboard write expected: {:?}",
             ev.clipboard_writes
-        ),
+        );
+        let (ty, data) = ev.clipboard_writes[0].split_once(';').expect("type;data");
+        assert_eq!(ty, "c", "OSC 52 should target the clipboard");
+        let decoded = base64_decode(data).expect("valid base64");
+        assert_eq!(
+            String::from_utf8_lossy(&decoded),
+            text,
+            "the clipboard got other text than the selection"
+        );
+        let seq = format!("\x1b]52;c;{data}\x07").into_bytes();
+        let at = raw
+            .windows(seq.len())
+            .position(|w| w == seq.as_slice())
+            .expect("the OSC 52 sequence, BEL-terminated, in the output");
+        raw.drain(at..at + seq.len());
+        assert!(
+            !raw.windows(seq.len()).any(|w| w == seq.as_slice()),
+            "the OSC 52 was written twice"
+        );
     }
-    let bad = t1_violations(&raw);
-    assert!(
-        bad.is_empty(),
-        "T1: the app wrote sequences it does not own:\n{}",
-        bad.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
-    );
-    assert!(ev.titles.is_empty(), "T1: title set: {:?}", ev.titles);
-    assert!(ev.icon_names.is_empty(), "T1: icon name set");
-    assert_eq!(ev.clipboard_reads, 0, "T1: clipboard was queried");
-    assert_eq!(ev.bells, 0, "T1: the bell rang");
-    assert!(ev.resize_requests.is_empty(), "T1: resize requested");
-    let foreign: Vec<&String> = ev
-        .unhandled
-        .iter()
-        .filter(|u| {
-            !matches!(
-                u.as_str(),
-                "csi ESC [?1015h" | "csi ESC [?1015l" | "csi ESC [59m"
-            )
-        })
-        .collect();
-    assert!(foreign.is_empty(), "T1: unknown sequences: {foreign:?}");
+    common::assert_t1_bytes(&raw, &ev, copied.is_some());
 }
 
 // ---------------------------------------------------------------------------

@@ -918,3 +918,64 @@ pub fn parse_toml(path: &Path) -> toml::Table {
 pub fn has_cursor(row: &str) -> bool {
     row.chars().nth(2) == Some('▌')
 }
+
+/// The T1 oracle over everything the app wrote: no sequence it does not
+/// own in `raw`, and no title, icon name, clipboard, bell, resize request
+/// or sequence the terminal did not know. (A caller that expects one OSC 52
+/// removes it from `raw` and checks the clipboard itself.)
+#[track_caller]
+pub fn assert_t1_bytes(raw: &[u8], ev: &Events, clipboard_checked: bool) {
+    let bad = t1_violations(raw);
+    assert!(
+        bad.is_empty(),
+        "T1: the app wrote sequences it does not own:\n{}",
+        bad.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
+    );
+    assert!(
+        ev.titles.is_empty(),
+        "T1: window title was set: {:?}",
+        ev.titles
+    );
+    assert!(
+        ev.icon_names.is_empty(),
+        "T1: icon name was set: {:?}",
+        ev.icon_names
+    );
+    if !clipboard_checked {
+        assert!(
+            ev.clipboard_writes.is_empty(),
+            "T1: clipboard was written: {:?}",
+            ev.clipboard_writes
+        );
+    }
+    assert_eq!(ev.clipboard_reads, 0, "T1: clipboard was queried");
+    assert_eq!(ev.bells, 0, "T1: the bell rang");
+    assert!(
+        ev.resize_requests.is_empty(),
+        "T1: window resize requested: {:?}",
+        ev.resize_requests
+    );
+    // vt100 does not implement urxvt mouse mode 1015 or SGR 59 (underline
+    // colour reset), both sent by crossterm, and reports U+FFFD (what the
+    // reader shows for invalid bytes) as unhandled; anything else is foreign.
+    let foreign: Vec<&String> = ev
+        .unhandled
+        .iter()
+        .filter(|u| {
+            !matches!(
+                u.as_str(),
+                "csi ESC [?1015h" | "csi ESC [?1015l" | "csi ESC [59m" | "char '\u{FFFD}'"
+            )
+        })
+        .collect();
+    assert!(
+        foreign.is_empty(),
+        "T1: sequences the terminal did not know: {foreign:?}"
+    );
+}
+
+/// [`assert_t1_bytes`] over a whole session.
+#[track_caller]
+pub fn assert_t1_clean(t: &Tui) {
+    assert_t1_bytes(&t.raw(), &t.events(), false);
+}
