@@ -73,6 +73,29 @@ impl Harness {
         self.send(Msg::Action(a));
     }
 
+    /// Types text into the note editor, one key per character.
+    pub fn type_note(&mut self, text: &str) {
+        for c in text.chars() {
+            self.editor_key(ratatui_textarea::Key::Char(c));
+        }
+    }
+
+    pub fn editor_key(&mut self, key: ratatui_textarea::Key) {
+        self.send(Msg::EditorInput(ratatui_textarea::Input {
+            key,
+            ctrl: false,
+            alt: false,
+            shift: false,
+        }));
+    }
+
+    /// Types text into the open one-line prompt.
+    pub fn type_prompt(&mut self, text: &str) {
+        for c in text.chars() {
+            self.send(Msg::Text(crate::action::TextEdit::Insert(c)));
+        }
+    }
+
     pub fn perform(&mut self, fx: Vec<Effect>) {
         for e in fx {
             match e {

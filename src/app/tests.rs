@@ -48,9 +48,7 @@ fn bookmark_is_saved_the_moment_it_is_made() {
 fn typed_label_replaces_the_default_and_esc_cancels() {
     let mut h = Harness::new(DOCS, 120, 40);
     h.act(Action::AddBookmark);
-    for c in "exam q".chars() {
-        h.send(Msg::Text(TextEdit::Insert(c)));
-    }
+    h.type_prompt("exam q");
     h.send(Msg::Text(TextEdit::Backspace));
     h.act(Action::Confirm);
     assert_eq!(
@@ -272,18 +270,6 @@ fn first_words_cuts_cleanly() {
 
 // ---- the study layer
 
-fn type_text(h: &mut Harness, text: &str) {
-    for c in text.chars() {
-        let input = ratatui_textarea::Input {
-            key: ratatui_textarea::Key::Char(c),
-            ctrl: false,
-            alt: false,
-            shift: false,
-        };
-        h.send(Msg::EditorInput(input));
-    }
-}
-
 fn cursor_text(h: &Harness) -> String {
     let r = h.app.reader.as_ref().expect("open");
     r.visible[r.cursor_row()].text()
@@ -298,9 +284,9 @@ fn annotate_saves_a_tagged_note_on_the_sentence_before_the_editor_closes() {
     h.act(Action::Annotate);
     assert!(h.app.editor.is_some(), "a opens the editor");
     assert_eq!(h.app.contexts(), vec![Context::Editor]);
-    type_text(&mut h, "Why then? #exam");
+    h.type_note("Why then? #exam");
     h.act(Action::Newline);
-    type_text(&mut h, "second line");
+    h.type_note("second line");
     assert!(h.saved_notes.is_empty(), "nothing saved while typing");
     h.act(Action::Save);
     assert!(h.app.editor.is_none());
@@ -326,11 +312,11 @@ fn annotate_saves_a_tagged_note_on_the_sentence_before_the_editor_closes() {
 fn esc_with_unsaved_text_asks_first_and_a_second_esc_discards() {
     let mut h = Harness::new(DOCS, 120, 40);
     h.act(Action::Annotate);
-    type_text(&mut h, "half a thought");
+    h.type_note("half a thought");
     h.act(Action::Cancel);
     assert!(h.app.editor.is_some(), "the first esc only asks");
     assert!(h.screen_text().contains("discard what you typed?"));
-    type_text(&mut h, " more");
+    h.type_note(" more");
     h.act(Action::Cancel);
     assert!(h.app.editor.is_some(), "typing again resets the question");
     h.act(Action::Cancel);
@@ -370,7 +356,7 @@ fn selection_highlights_copies_and_annotates_whole_rows() {
     );
     h.act(Action::Select);
     h.act(Action::Annotate);
-    type_text(&mut h, "on the selection");
+    h.type_note("on the selection");
     h.act(Action::Save);
     let n = &h.saved_notes.last().expect("saved").notes[0];
     assert!(
@@ -387,7 +373,7 @@ fn a_note_on_the_whole_document_has_no_anchor_and_lists_first() {
     h.act(Action::AddBookmark);
     h.act(Action::Confirm);
     h.act(Action::NoteDocument);
-    type_text(&mut h, "Read before the seminar");
+    h.type_note("Read before the seminar");
     h.act(Action::Save);
     let saved = h.saved_notes.last().expect("saved");
     assert!(saved.notes[0].anchor.is_none());
@@ -404,21 +390,16 @@ fn a_note_on_the_whole_document_has_no_anchor_and_lists_first() {
 fn edit_changes_a_note_and_its_tags() {
     let mut h = Harness::new(DOCS, 120, 40);
     h.act(Action::Annotate);
-    type_text(&mut h, "first #draft");
+    h.type_note("first #draft");
     h.act(Action::Save);
     h.act(Action::FocusNext);
     h.act(Action::Edit);
     let ed = h.app.editor.as_ref().expect("e opens the editor");
     assert_eq!(ed.text(), "first #draft");
     for _ in 0.."#draft".len() {
-        h.send(Msg::EditorInput(ratatui_textarea::Input {
-            key: ratatui_textarea::Key::Backspace,
-            ctrl: false,
-            alt: false,
-            shift: false,
-        }));
+        h.editor_key(ratatui_textarea::Key::Backspace);
     }
-    type_text(&mut h, "#final");
+    h.type_note("#final");
     h.act(Action::Save);
     let n = &h.saved_notes.last().expect("saved").notes[0];
     assert_eq!(n.text, "first #final");
@@ -434,7 +415,7 @@ fn edit_changes_a_note_and_its_tags() {
 fn delete_and_undo_work_for_every_kind() {
     let mut h = Harness::new(DOCS, 120, 40);
     h.act(Action::Annotate);
-    type_text(&mut h, "a note");
+    h.type_note("a note");
     h.act(Action::Save);
     h.act(Action::FocusNext);
     h.act(Action::Delete);
@@ -454,14 +435,12 @@ fn filter_by_tag_or_text() {
             h.act(Action::Down);
         }
         h.act(Action::Annotate);
-        type_text(&mut h, text);
+        h.type_note(text);
         h.act(Action::Save);
     }
     h.act(Action::FocusNext);
     h.act(Action::Filter);
-    for c in "#ex".chars() {
-        h.send(Msg::Text(TextEdit::Insert(c)));
-    }
+    h.type_prompt("#ex");
     h.act(Action::Confirm);
     let titles: Vec<String> = h
         .app
@@ -472,9 +451,7 @@ fn filter_by_tag_or_text() {
     assert_eq!(titles, vec!["one #exam"]);
     h.act(Action::Filter);
     h.send(Msg::Text(TextEdit::Clear));
-    for c in "PLAIN".chars() {
-        h.send(Msg::Text(TextEdit::Insert(c)));
-    }
+    h.type_prompt("PLAIN");
     h.act(Action::Confirm);
     let titles: Vec<String> = h
         .app
@@ -522,7 +499,7 @@ fn all_documents_scope_lists_other_documents_and_opens_them_at_the_passage() {
 fn export_writes_this_documents_sheet() {
     let mut h = Harness::new(DOCS, 120, 40);
     h.act(Action::Annotate);
-    type_text(&mut h, "A thought #exam");
+    h.type_note("A thought #exam");
     h.act(Action::Save);
     h.act(Action::Export);
     let (name, sheet) = h.exported.last().expect("exported");
@@ -552,7 +529,7 @@ fn notes_follow_the_text_when_the_document_is_edited() {
         cursor_text(&h)
     );
     h.act(Action::Annotate);
-    type_text(&mut h, "who was he?");
+    h.type_note("who was he?");
     h.act(Action::Save);
     let store = h.store.clone();
     // The teacher edits the essay: new lines above, CRLF, a typo fixed.
@@ -579,19 +556,13 @@ fn notes_follow_the_text_when_the_document_is_edited() {
 
 // ---- finding things
 
-fn prompt_type(h: &mut Harness, text: &str) {
-    for c in text.chars() {
-        h.send(Msg::Text(TextEdit::Insert(c)));
-    }
-}
-
 #[test]
 fn search_jumps_as_you_type_n_steps_and_esc_goes_back() {
     let mut h = Harness::new(&[("long.txt", long_doc())], 100, 20);
     h.act(Action::Down);
     let start = cursor_text(&h);
     h.act(Action::Search);
-    prompt_type(&mut h, "paragraph 25 ");
+    h.type_prompt("paragraph 25 ");
     assert!(
         cursor_text(&h).starts_with("Paragraph 25 "),
         "incremental: {}",
@@ -607,7 +578,7 @@ fn search_jumps_as_you_type_n_steps_and_esc_goes_back() {
     );
     assert!(h.app.search.is_none());
     h.act(Action::Search);
-    prompt_type(&mut h, "handful");
+    h.type_prompt("handful");
     h.act(Action::Confirm);
     assert!(
         h.screen_text().contains("match 2 of 300"),
@@ -635,7 +606,7 @@ fn search_jumps_as_you_type_n_steps_and_esc_goes_back() {
 fn search_regex_toggle_and_bad_regex_message() {
     let mut h = Harness::new(&[("long.txt", long_doc())], 100, 20);
     h.act(Action::Search);
-    prompt_type(&mut h, "Paragraph 1[0-9]9 ");
+    h.type_prompt("Paragraph 1[0-9]9 ");
     assert_eq!(
         h.app.search.as_ref().map(|s| s.hits.len()),
         Some(0),
@@ -647,7 +618,7 @@ fn search_regex_toggle_and_bad_regex_message() {
         Some(10),
         "regex: 109, 119 … 199"
     );
-    prompt_type(&mut h, "(");
+    h.type_prompt("(");
     let s = h.app.search.as_ref().expect("search");
     assert!(s.error.is_some(), "a bad regex is reported, not a panic");
 }
@@ -656,7 +627,7 @@ fn search_regex_toggle_and_bad_regex_message() {
 fn markdown_is_searched_as_shown() {
     let mut h = Harness::new(DOCS, 120, 40);
     h.act(Action::Search);
-    prompt_type(&mut h, "september 1918 the bolshevik");
+    h.type_prompt("september 1918 the bolshevik");
     let s = h.app.search.as_ref().expect("search");
     assert_eq!(s.hits.len(), 1, "found across the **bold** markers");
 }
@@ -720,7 +691,7 @@ fn find_everywhere_opens_the_right_document_at_the_match() {
         40,
     );
     h.act(Action::FindEverywhere);
-    prompt_type(&mut h, "paragraph 123 ");
+    h.type_prompt("paragraph 123 ");
     let f = h.app.find_all.as_ref().expect("results");
     assert_eq!(f.results.len(), 1);
     h.act(Action::Confirm);
@@ -746,7 +717,7 @@ fn library_filter_is_fuzzy_and_esc_shows_all() {
     );
     h.app.focus = Focus::Library;
     h.act(Action::Filter);
-    prompt_type(&mut h, "rdng");
+    h.type_prompt("rdng");
     assert_eq!(
         h.app.lib_view.first(),
         Some(&1),
@@ -769,7 +740,7 @@ fn library_filter_is_fuzzy_and_esc_shows_all() {
 fn n12_a_signal_saves_the_draft_being_written() {
     let mut h = Harness::new(DOCS, 120, 40);
     h.act(Action::Annotate);
-    type_text(&mut h, "half-written thought");
+    h.type_note("half-written thought");
     h.send(Msg::Signal(1));
     assert_eq!(h.quit, Some(129));
     let saved = h.saved_notes.last().expect("the draft was saved");

@@ -195,14 +195,7 @@ fn t3_placeholders_show_in_the_reader() {
 fn snapshot_notes_pane_with_every_kind_120x40() {
     let mut h = Harness::new(DOCS, 120, 40);
     h.act(Action::NoteDocument);
-    for c in "Compare with the Great Terror essay".chars() {
-        h.send(Msg::EditorInput(ratatui_textarea::Input {
-            key: ratatui_textarea::Key::Char(c),
-            ctrl: false,
-            alt: false,
-            shift: false,
-        }));
-    }
+    h.type_note("Compare with the Great Terror essay");
     h.act(Action::Save);
     h.act(Action::Down);
     h.act(Action::Down);
@@ -226,28 +219,15 @@ fn snapshot_note_editor_80x24() {
     h.act(Action::Down);
     h.act(Action::Down);
     h.act(Action::Annotate);
-    for c in "Why September 1918? #exam".chars() {
-        h.send(Msg::EditorInput(ratatui_textarea::Input {
-            key: ratatui_textarea::Key::Char(c),
-            ctrl: false,
-            alt: false,
-            shift: false,
-        }));
-    }
+    h.type_note("Why September 1918? #exam");
     insta::assert_snapshot!(h.draw().backend());
-}
-
-fn type_prompt(h: &mut Harness, text: &str) {
-    for c in text.chars() {
-        h.send(Msg::Text(crate::action::TextEdit::Insert(c)));
-    }
 }
 
 #[test]
 fn snapshot_search_prompt_and_matches_80x24() {
     let mut h = Harness::new(DOCS, 80, 24);
     h.act(Action::Search);
-    type_prompt(&mut h, "cheka");
+    h.type_prompt("cheka");
     insta::assert_snapshot!(h.draw().backend());
 }
 
@@ -262,7 +242,7 @@ fn snapshot_outline_80x24() {
 fn snapshot_find_everywhere_results_120x40() {
     let mut h = Harness::new(DOCS, 120, 40);
     h.act(Action::FindEverywhere);
-    type_prompt(&mut h, "line");
+    h.type_prompt("line");
     h.act(Action::Confirm);
     insta::assert_snapshot!(h.draw().backend());
 }
