@@ -1,6 +1,6 @@
 //! Engine benchmarks (issue 6): what each user-visible step costs inside
 //! marginote, measured through the library's public API the way the run
-//! loop (`runner.rs`) drives it, each step ending in a frame drawn into
+//! loop (`runtime`) drives it, each step ending in a frame drawn into
 //! ratatui's `TestBackend` at 120x40.
 //!
 //!     cargo bench --bench engine              # everything, a few minutes
@@ -9,7 +9,7 @@
 //!
 //! The inputs are generated into a temporary folder first, by the same code
 //! as `examples/gen_inputs.rs` (`benches/support/inputs.rs`), so this works
-//! on a fresh clone and measures the bytes `bench/compare.sh` measures.
+//! on a fresh clone and measures the bytes `benches/compare/compare.sh` measures.
 //!
 //! Per input (`essay` 10 KB Markdown, `book` 3.3 MB, `big` 50 MB):
 //! `open_first_frame` (file entry, read, check + decode, reader, one
@@ -36,12 +36,12 @@ use std::time::{Duration, Instant};
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, SamplingMode, criterion_group, criterion_main};
-use marginote::action::Action;
 use marginote::app::{self, App, Effect, Msg, NotesLoad};
-use marginote::document::{self, Document};
-use marginote::keymap::Keymap;
+use marginote::input::action::Action;
+use marginote::input::keymap::Keymap;
 use marginote::library::{self, Entry};
 use marginote::storage::StateFile;
+use marginote::text::document::{self, Document};
 use marginote::ui;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -69,7 +69,7 @@ fn draw(term: &mut Terminal<TestBackend>, app: &App) {
         .expect("TestBackend never fails to draw");
 }
 
-/// What `runner.rs` does for `Effect::Open`: read, check and decode the
+/// What the runtime does for `Effect::Open`: read, check and decode the
 /// bytes, then `Msg::Opened` with the (missing) notes file.
 fn perform(app: &mut App, fx: Effect, data: &Path) {
     let Effect::Open(index) = fx else { return };

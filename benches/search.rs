@@ -15,10 +15,10 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use marginote::document::{Document, Format};
-use marginote::fuzzy;
-use marginote::outline::outline;
+use marginote::library::fuzzy;
 use marginote::search::{Matcher, Query, search_document};
+use marginote::text::document::{Document, Format};
+use marginote::text::outline::outline;
 
 const SIZE: usize = 50_000_000;
 const FAR: &str = "ZQXFARHIT";

@@ -5,7 +5,7 @@
 //! `essay-10k.md`, `book-3m.txt`, `big-50m.txt` and `library-10k/` (10,000
 //! small documents). The output is the same on every run and machine; the
 //! generator lives in `benches/support/inputs.rs`, shared with
-//! `benches/engine.rs`, and `bench/compare.sh` runs this to feed the
+//! `benches/engine.rs`, and `benches/compare/compare.sh` runs this to feed the
 //! end-to-end comparison with less, vim and most.
 
 use std::path::PathBuf;

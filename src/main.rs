@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use marginote::{app, runner, sanitize};
+use marginote::app;
+use marginote::runtime as runner;
+use marginote::text::sanitize;
 
 /// A terminal reader and study tool: a library, a reader and your notes.
 #[derive(Parser, Debug)]

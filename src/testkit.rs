@@ -5,12 +5,12 @@
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use crate::action::Action;
 use crate::app::{self, App, Effect, Msg, NotesLoad};
-use crate::document::Document;
-use crate::keymap::Keymap;
+use crate::input::action::Action;
+use crate::input::keymap::Keymap;
 use crate::library::{self, Source};
 use crate::storage::StateFile;
+use crate::text::document::Document;
 
 pub const NOW: &str = "2026-11-25T10:00:00+01:00";
 
@@ -92,7 +92,7 @@ impl Harness {
     /// Types text into the open one-line prompt.
     pub fn type_prompt(&mut self, text: &str) {
         for c in text.chars() {
-            self.send(Msg::Text(crate::action::TextEdit::Insert(c)));
+            self.send(Msg::Text(crate::input::action::TextEdit::Insert(c)));
         }
     }
 
@@ -105,7 +105,7 @@ impl Harness {
                         Source::Bundled { text, .. } => {
                             Document::from_bytes(text.as_bytes().to_vec(), entry.format)
                         }
-                        Source::File(p) => crate::document::read_file(p)
+                        Source::File(p) => crate::text::document::read_file(p)
                             .and_then(|b| Document::from_bytes(b, entry.format)),
                     }
                     .map(Box::new);
@@ -149,16 +149,16 @@ impl Harness {
                     self.send(Msg::AllNotes(all));
                 }
                 Effect::Export { docs, name } => {
-                    let sheets: Vec<crate::export::Sheet> = docs
+                    let sheets: Vec<crate::study::export::Sheet> = docs
                         .iter()
-                        .map(|d| crate::export::Sheet {
+                        .map(|d| crate::study::export::Sheet {
                             title: &d.title,
                             document: &d.key,
                             file: &d.file,
                         })
                         .collect();
                     self.exported
-                        .push((name, crate::export::markdown(&sheets, NOW)));
+                        .push((name, crate::study::export::markdown(&sheets, NOW)));
                     self.send(Msg::Exported(Ok("/exports/sheet.md".into())));
                 }
                 Effect::Copy(text) => self.copied.push(text),
@@ -201,7 +201,7 @@ impl Harness {
                             entry: Some(t.entry),
                             document: t.title.clone(),
                             offset: h.start,
-                            context: crate::runner::line_around(doc.source(), h.start, h.end),
+                            context: crate::runtime::line_around(doc.source(), h.start, h.end),
                             in_note: false,
                         }));
                     }
@@ -213,7 +213,7 @@ impl Harness {
                 }
                 Effect::Outline(doc) => {
                     let never = std::sync::atomic::AtomicBool::new(false);
-                    let headings = crate::outline::outline(&doc, &never).unwrap_or_default();
+                    let headings = crate::text::outline::outline(&doc, &never).unwrap_or_default();
                     self.send(Msg::Outline(headings));
                 }
                 Effect::Suspend | Effect::Redraw => {}

@@ -21,9 +21,9 @@
 //!
 //! Failures are not persisted (nothing is written to the source tree).
 
-use marginote::anchor::{Placement, anchor_range, place, replace};
-use marginote::document::{Document, Format};
 use marginote::storage::Anchor;
+use marginote::study::anchor::{Placement, anchor_range, place, replace};
+use marginote::text::document::{Document, Format};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use unicode_normalization::UnicodeNormalization;

@@ -9,7 +9,7 @@ fn note(id: &str, text: &str, exact: &str) -> Note {
     Note {
         id: id.into(),
         text: text.into(),
-        tags: marginote::notes::tags(text),
+        tags: marginote::study::notes::tags(text),
         created: "2026-11-25T10:00:00+01:00".into(),
         updated: "2026-11-25T10:00:00+01:00".into(),
         anchor: Some(Anchor {

@@ -3,7 +3,7 @@
 //! mixing short and long lines with a few invalid UTF-8 bytes, and a library
 //! folder of 10,000 small documents.
 //!
-//! Shared by `examples/gen_inputs.rs` (for `bench/compare.sh`) and
+//! Shared by `examples/gen_inputs.rs` (for `benches/compare/compare.sh`) and
 //! `benches/engine.rs` through `#[path]`, so the criterion benchmarks and
 //! the end-to-end comparison measure the very same bytes. Everything comes
 //! from one fixed-seed generator of our own: the same build writes the same

@@ -2,8 +2,8 @@
 //! overlays (help, outline, find-everywhere), then the panes; and the mouse.
 
 use super::{App, Effect, Focus, Overlay, Prompt, PromptKind, find, study};
-use crate::action::{Action, MouseKind};
-use crate::reader::Reader;
+use crate::input::action::{Action, MouseKind};
+use crate::text::reader::Reader;
 
 /// Rows the mouse wheel scrolls.
 const WHEEL_ROWS: usize = 3;

@@ -345,7 +345,7 @@ pub struct FindTarget {
     pub entry: usize,
     pub title: String,
     pub source: crate::library::Source,
-    pub format: crate::document::Format,
+    pub format: crate::text::document::Format,
     pub key: String,
 }
 

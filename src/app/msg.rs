@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::{ExportDoc, FindTarget, Found, OtherNotes};
-use crate::action::{Action, MouseKind, TextEdit};
-use crate::document::{DocError, Document};
+use crate::input::action::{Action, MouseKind, TextEdit};
 use crate::storage::{NotesFile, StateFile};
+use crate::text::document::{DocError, Document};
 
 /// Everything that can happen to the app.
 pub enum Msg {
@@ -33,7 +33,7 @@ pub enum Msg {
         error: String,
     },
     /// The open document's outline.
-    Outline(Vec<crate::outline::Heading>),
+    Outline(Vec<crate::text::outline::Heading>),
     /// Results of find-everywhere `generation` (more may follow).
     Found {
         generation: u64,
@@ -71,7 +71,7 @@ pub enum Msg {
     /// Title, words and size of a library entry, or why it cannot be read.
     Summary {
         index: usize,
-        result: Result<(crate::document::Summary, usize), DocError>,
+        result: Result<(crate::text::document::Summary, usize), DocError>,
     },
     /// How many bookmarks a library entry's notes file holds.
     Bookmarks {

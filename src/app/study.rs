@@ -12,10 +12,10 @@ use ratatui_textarea::TextArea;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::{App, Effect, Focus, Prompt, PromptKind};
-use crate::action::{Action, Context};
-use crate::anchor;
-use crate::notes::{self, Item, Kind};
+use crate::input::action::{Action, Context};
 use crate::storage::{Anchor, Bookmark, Highlight, Note, NotesFile};
+use crate::study::anchor;
+use crate::study::notes::{self, Item, Kind};
 
 /// What the editor is writing.
 #[derive(Debug, Clone, PartialEq)]
@@ -144,13 +144,13 @@ impl App {
 }
 
 /// Source span of the reader's cursor row.
-fn cursor_row_span(r: &crate::reader::Reader) -> (usize, usize) {
+fn cursor_row_span(r: &crate::text::reader::Reader) -> (usize, usize) {
     r.row_span(r.cursor_row())
         .unwrap_or((r.cursor_offset(), r.cursor_offset()))
 }
 
 /// Trims whitespace off both ends of a source range.
-fn trim_range(doc: &crate::document::Document, start: usize, end: usize) -> (usize, usize) {
+fn trim_range(doc: &crate::text::document::Document, start: usize, end: usize) -> (usize, usize) {
     let text = doc.excerpt(start, end);
     let lead = text.len() - text.trim_start().len();
     let trail = text.len() - text.trim_end().len();
@@ -159,7 +159,7 @@ fn trim_range(doc: &crate::document::Document, start: usize, end: usize) -> (usi
 }
 
 /// The sentence holding source offset `at`, within its block.
-fn sentence_at(doc: &crate::document::Document, at: usize) -> (usize, usize) {
+fn sentence_at(doc: &crate::text::document::Document, at: usize) -> (usize, usize) {
     let Some(block) = doc.block_at(at) else {
         return (at, at);
     };
@@ -282,7 +282,7 @@ pub(super) fn copy(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     };
     let (s, e) = trim_range(&r.doc, s, e);
-    let text = crate::export::clean(&r.doc.excerpt(s, e));
+    let text = crate::study::export::clean(&r.doc.excerpt(s, e));
     let chars = text.chars().count();
     app.info(format!("copied {chars} characters to the clipboard"));
     vec![Effect::Copy(text)]
@@ -291,7 +291,7 @@ pub(super) fn copy(app: &mut App) -> Vec<Effect> {
 // ---- the note editor
 
 fn open_editor(app: &mut App, target: EditTarget, text: &str, about: String) {
-    let mut textarea = TextArea::from(text.lines().map(crate::export::clean));
+    let mut textarea = TextArea::from(text.lines().map(crate::study::export::clean));
     textarea.move_cursor(ratatui_textarea::CursorMove::Bottom);
     textarea.move_cursor(ratatui_textarea::CursorMove::End);
     app.editor = Some(Editor {

@@ -1,7 +1,7 @@
 //! Behaviour of `update`, driven through the test harness.
 
 use super::*;
-use crate::action::{Action, MouseKind};
+use crate::input::action::{Action, MouseKind};
 use crate::testkit::{ESSAY, Harness, NOTES_TXT};
 
 const DOCS: &[(&str, &str)] = &[("red-terror.md", ESSAY), ("notes.txt", NOTES_TXT)];
@@ -380,7 +380,7 @@ fn a_note_on_the_whole_document_has_no_anchor_and_lists_first() {
     let items = h.app.notes_items();
     assert_eq!(
         items[0].item.kind,
-        crate::notes::Kind::Note,
+        crate::study::notes::Kind::Note,
         "document notes first"
     );
     assert_eq!(items[0].item.offset, None);
@@ -756,7 +756,7 @@ fn a_big_document_opens_from_its_first_part_and_is_completed_in_place() {
     let mut h = Harness::new(&[("book.txt", NOTES_TXT)], 100, 20);
     h.send(Msg::Opened {
         index: 0,
-        result: Document::from_bytes(head.into_bytes(), crate::document::Format::Text)
+        result: Document::from_bytes(head.into_bytes(), crate::text::document::Format::Text)
             .map(Box::new),
         notes: None,
         partial: true,
@@ -768,7 +768,7 @@ fn a_big_document_opens_from_its_first_part_and_is_completed_in_place() {
     let before = cursor_text(&h);
     h.send(Msg::Completed {
         index: 0,
-        result: Document::from_bytes(full.into_bytes(), crate::document::Format::Text)
+        result: Document::from_bytes(full.into_bytes(), crate::text::document::Format::Text)
             .map(Box::new),
     });
     assert!(!h.app.loading());

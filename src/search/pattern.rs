@@ -430,7 +430,7 @@ pub(crate) fn short_error(what: &str, column: Option<usize>) -> String {
         Some(c) => format!("invalid regex at column {c}: {what}"),
         None => format!("invalid regex: {what}"),
     };
-    crate::sanitize::sanitize_line(&msg, 100)
+    crate::text::sanitize::sanitize_line(&msg, 100)
 }
 
 #[cfg(test)]

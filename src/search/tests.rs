@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use proptest::prelude::*;
 
 use super::*;
-use crate::document::Format;
+use crate::text::document::Format;
 
 fn hits_in(text: &str, query: &Query) -> Vec<(usize, usize)> {
     let m = Matcher::new(query).expect("query compiles");
@@ -172,7 +172,7 @@ fn a_match_spanning_wrapped_rows_is_found() {
     let para = "word ".repeat(30) + "the Red Terror " + &"word ".repeat(30);
     let doc = Document::from_bytes(para.clone().into_bytes(), Format::Text).expect("loads");
     let block = doc.block(0);
-    let rows = crate::layout::wrap_ranges(&block.text, 20);
+    let rows = crate::text::wrap::wrap_ranges(&block.text, 20);
     let at = para.find("Red Terror").expect("present");
     assert!(
         rows.iter().any(|&(a, b)| a > at && a < at + 10 && b > a)

@@ -1457,7 +1457,7 @@ fn check_problem(bytes: &[u8]) -> Result<(), TestCaseError> {
         prop_assert!(
             !problem
                 .chars()
-                .any(|c| c.is_control() || crate::keymap::is_unprintable(c)),
+                .any(|c| c.is_control() || crate::input::keymap::is_unprintable(c)),
             "{:?}",
             problem
         );

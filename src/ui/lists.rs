@@ -8,11 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{ITEM_ROWS, fit, list_offset, theme};
-use crate::action::{Action, Context};
 use crate::app::{App, Scope};
+use crate::input::action::{Action, Context};
 use crate::library::Entry;
-use crate::notes::Kind;
-use crate::sanitize::sanitize_line;
+use crate::study::notes::Kind;
+use crate::text::sanitize::sanitize_line;
 
 #[derive(Clone)]
 struct Item {

@@ -19,7 +19,7 @@ use ratatui::widgets::{Block, Borders};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::app::{App, Focus, Overlay};
-use crate::sanitize::grapheme_width;
+use crate::text::sanitize::grapheme_width;
 
 /// Terminals at least this wide show the three panes side by side.
 pub const WIDE: u16 = 100;

@@ -8,9 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::{fit, theme};
-use crate::action::{Action, Context};
 use crate::app::{App, Focus, Level, Overlay, PromptKind};
-use crate::sanitize::{sanitize_line, text_width};
+use crate::input::action::{Action, Context};
+use crate::text::sanitize::{sanitize_line, text_width};
 
 /// The key hints shown when there is room, most useful first.
 fn hints(app: &App) -> Vec<String> {
@@ -306,8 +306,8 @@ pub fn outline(frame: &mut Frame, app: &App, area: Rect) {
     let here = app
         .reader
         .as_ref()
-        .map_or(0, crate::reader::Reader::cursor_offset);
-    let current = crate::outline::current_section(headings, here);
+        .map_or(0, crate::text::reader::Reader::cursor_offset);
+    let current = crate::text::outline::current_section(headings, here);
     let rows = usize::from(inner.height);
     let first = super::list_offset(*selected, rows, headings.len());
     let buf = frame.buffer_mut();

@@ -8,10 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Panes, fit, theme};
-use crate::action::{Action, Context};
 use crate::app::{App, Editor, Focus};
-use crate::notes::Kind;
-use crate::sanitize::sanitize_line;
+use crate::input::action::{Action, Context};
+use crate::study::notes::Kind;
+use crate::text::sanitize::sanitize_line;
 
 pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
     let focused = app.focus == Focus::Reader && p.overlay.is_none();

@@ -5,8 +5,8 @@
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-use crate::action::Action;
 use crate::app::Msg;
+use crate::input::action::Action;
 use crate::testkit::{ESSAY, Harness, NOTES_TXT};
 
 const DOCS: &[(&str, &str)] = &[("red-terror.md", ESSAY), ("notes.txt", NOTES_TXT)];

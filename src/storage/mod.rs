@@ -1092,7 +1092,9 @@ fn outcome_from_bytes<T: Document>(path: &Path, bytes: &[u8]) -> LoadOutcome<T> 
                 );
             }
             message.push_str(&flaw.message);
-            let at = flaw.at.map(|at| crate::sanitize::line_column(bytes, at));
+            let at = flaw
+                .at
+                .map(|at| crate::text::sanitize::line_column(bytes, at));
             LoadOutcome::Unreadable {
                 problem: problem(path, at, &message),
             }
@@ -1115,12 +1117,12 @@ fn problem(path: &Path, at: Option<(usize, usize)>, message: &str) -> String {
 
 /// A path fit for a one-line message: sanitised, and only its tail if long.
 fn shown(path: &Path) -> String {
-    crate::sanitize::sanitize_tail(&path.to_string_lossy(), MAX_PATH_CHARS)
+    crate::text::sanitize::sanitize_tail(&path.to_string_lossy(), MAX_PATH_CHARS)
 }
 
 /// Untrusted text made safe for a one-line message (see `sanitize`).
 fn cleaned(text: &str) -> String {
-    crate::sanitize::sanitize_line(text, 4 * MAX_PROBLEM_CHARS)
+    crate::text::sanitize::sanitize_line(text, 4 * MAX_PROBLEM_CHARS)
 }
 
 fn truncate_chars(text: String, max: usize) -> String {

@@ -15,9 +15,9 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::document::{BlockKind, Document};
-use crate::sanitize::sanitize_line;
 use crate::search::Cancelled;
+use crate::text::document::{BlockKind, Document};
+use crate::text::sanitize::sanitize_line;
 
 /// Plain-text lines longer than this (in characters) are never headings.
 const MAX_HEADING_CHARS: usize = 80;
@@ -211,7 +211,7 @@ fn text_outline(src: &[u8], cancel: &AtomicBool) -> Result<Vec<Heading>, Cancell
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Format;
+    use crate::text::document::Format;
 
     fn titles(text: &str, format: Format) -> Vec<(u8, String)> {
         let doc = Document::from_bytes(text.as_bytes().to_vec(), format).expect("loads");

@@ -6,11 +6,13 @@
 //! not wait on file contents; titles and word counts are filled in by
 //! [`summarize_entry`], which the run loop calls off the input thread.
 
+pub mod fuzzy;
+
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::document::{self, DocError, Format, Summary, WORDS_PER_MINUTE};
+use crate::text::document::{self, DocError, Format, Summary, WORDS_PER_MINUTE};
 
 /// The essays bundled in the binary (`essays/`), as (file name, text).
 mod bundled {

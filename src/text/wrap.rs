@@ -16,9 +16,9 @@ use ratatui::style::Style;
 use textwrap::core::Fragment;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::document::{Block, BlockKind, Document, Table};
-use crate::richtext::RichText;
-use crate::sanitize::{grapheme_width, text_width};
+use crate::text::document::{Block, BlockKind, Document, Table};
+use crate::text::richtext::RichText;
+use crate::text::sanitize::{grapheme_width, text_width};
 use crate::ui::theme;
 
 /// One display row.
@@ -513,7 +513,7 @@ impl Layout {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Format;
+    use crate::text::document::Format;
 
     fn rich(s: &str) -> RichText {
         let mut t = RichText::new();

@@ -9,7 +9,7 @@
 
 use ratatui::style::Style;
 
-use crate::sanitize::{Piece, sanitize_pieces};
+use crate::text::sanitize::{Piece, sanitize_pieces};
 
 /// A stretch of display text with one style.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,7 +83,7 @@ impl RichText {
 
     /// Appends our own trusted decoration (list markers, padding).
     pub fn push_decoration(&mut self, s: &str, style: Style, src: usize) {
-        self.col += crate::sanitize::text_width(s);
+        self.col += crate::text::sanitize::text_width(s);
         self.append(s, style, src, false);
     }
 

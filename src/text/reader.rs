@@ -7,8 +7,8 @@
 
 use std::sync::Arc;
 
-use crate::document::Document;
-use crate::layout::{Layout, Pos, Row};
+use crate::text::document::Document;
+use crate::text::wrap::{Layout, Pos, Row};
 
 /// Rows kept between the cursor and the edge of the view while moving.
 const SCROLLOFF: usize = 2;
@@ -357,7 +357,7 @@ impl Reader {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Format;
+    use crate::text::document::Format;
 
     fn numbered(n: usize) -> Document {
         let text: String = (0..n).map(|i| format!("line {i}\n")).collect();

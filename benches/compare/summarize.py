@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Turns the ttyperf JSON files written by bench/compare.sh into the table of issue 6.
+"""Turns the ttyperf JSON files written by benches/compare/compare.sh into the table of issue 6.
 
-    python3 bench/summarize.py RESULTS_DIR
+    python3 benches/compare/summarize.py RESULTS_DIR
 
 RESULTS_DIR holds essay.json, book.json, big.json (marginote, less, vim, most on the same input,
 interleaved) and library.json (marginote alone: no peer lists a folder of documents).

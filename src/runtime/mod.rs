@@ -2,6 +2,8 @@
 //! [`app::update`] → effects performed here (reading documents, saving
 //! notes and state, suspending) → draw.
 
+pub mod terminal;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
@@ -12,9 +14,13 @@ use ratatui::crossterm::event::{self, Event};
 
 use crate::app::OtherNotes;
 use crate::app::{self, App, Effect, Msg, NotesLoad};
+use crate::input::{action, keymap};
 use crate::library::{self, Source};
+use crate::runtime::terminal as term;
 use crate::storage::{self, DataDir, LoadOutcome, Store};
-use crate::{action, anchor, document, export, keymap, outline, sanitize, search, term, ui};
+use crate::study::{anchor, export};
+use crate::text::{document, outline, sanitize};
+use crate::{search, ui};
 
 /// Longest a burst of inputs is handled before the screen is drawn.
 const FRAME: Duration = Duration::from_millis(16);
@@ -851,7 +857,7 @@ mod tests {
             id: "b1".into(),
             label: "kept".into(),
             created: String::new(),
-            anchor: crate::notes::make_anchor(&doc, 2),
+            anchor: crate::study::notes::make_anchor(&doc, 2),
             extra: toml::Table::new(),
         });
         store

@@ -6,11 +6,11 @@
 use proptest::prelude::*;
 use ratatui::style::Style;
 
-use crate::document::{Document, Format};
-use crate::layout::wrap_ranges;
-use crate::reader::Reader;
-use crate::richtext::RichText;
-use crate::sanitize::text_width;
+use crate::text::document::{Document, Format};
+use crate::text::reader::Reader;
+use crate::text::richtext::RichText;
+use crate::text::sanitize::text_width;
+use crate::text::wrap::wrap_ranges;
 
 /// Text built from pieces that stress the pipeline.
 fn hostile_text() -> impl Strategy<Value = String> {

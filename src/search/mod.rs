@@ -22,8 +22,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use regex::bytes::{Regex, RegexBuilder};
 
-use crate::document::{Block, BlockKind, Document};
-use crate::richtext::RichText;
+use crate::text::document::{Block, BlockKind, Document};
+use crate::text::richtext::RichText;
 
 mod pattern;
 mod scan;

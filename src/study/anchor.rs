@@ -16,8 +16,8 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::document::Document;
 use crate::storage::Anchor;
+use crate::text::document::Document;
 
 /// Characters of context kept before and after an anchor's quote.
 const CONTEXT_CHARS: usize = 32;
@@ -358,7 +358,7 @@ impl Normalized {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Format;
+    use crate::text::document::Format;
 
     fn doc(s: &str) -> Document {
         Document::from_bytes(s.as_bytes().to_vec(), Format::Text).expect("loads")

@@ -8,19 +8,20 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::action::{Context, TextEdit};
-use crate::document::{DocError, Document};
-use crate::keymap::Keymap;
+use crate::input::action::{Context, TextEdit};
+use crate::input::keymap::Keymap;
 use crate::library::Entry;
-use crate::notes::{DocNotes, make_anchor};
+use crate::study::notes::{DocNotes, make_anchor};
+use crate::text::document::{DocError, Document};
 
 mod actions;
 mod find;
+pub mod jumplist;
 mod msg;
 mod study;
-use crate::reader::Reader;
-use crate::sanitize::sanitize_line;
 use crate::storage::{NotesFile, Position, StateFile};
+use crate::text::reader::Reader;
+use crate::text::sanitize::sanitize_line;
 use crate::ui::{self, Panes};
 use actions::{on_action, on_mouse};
 pub use find::{FindAll, FindTarget, Found, Search};
@@ -151,7 +152,7 @@ pub enum Overlay {
     },
     /// The outline list (`None` while it is worked out).
     Outline {
-        headings: Option<Vec<crate::outline::Heading>>,
+        headings: Option<Vec<crate::text::outline::Heading>>,
         selected: usize,
     },
     /// The results of a search in every document (`App::find_all`).
@@ -187,7 +188,7 @@ pub struct App {
     /// A number typed before a command.
     pub count: Option<usize>,
     /// Where jumps came from, for `ctrl-o` / `ctrl-i`.
-    pub jumps: crate::jumplist::JumpList,
+    pub jumps: crate::app::jumplist::JumpList,
     /// The last search across every document.
     pub find_all: Option<FindAll>,
     /// The open document is only its first part; the rest is being read.
@@ -235,7 +236,7 @@ impl App {
             retire: None,
             search: None,
             count: None,
-            jumps: crate::jumplist::JumpList::new(),
+            jumps: crate::app::jumplist::JumpList::new(),
             find_all: None,
             loading: false,
             goto_when_complete: None,
@@ -318,7 +319,7 @@ impl App {
                     .iter()
                     .map(|e| (e.display_title(), e.name.as_str()))
                     .collect();
-                crate::fuzzy::filter(&items, q)
+                crate::library::fuzzy::filter(&items, q)
             }
         };
         self.lib_filter = filter;
@@ -443,7 +444,7 @@ impl App {
             return Vec::new();
         };
         if !self.loading {
-            n.file.fingerprint = crate::anchor::fingerprint(&r.doc);
+            n.file.fingerprint = crate::study::anchor::fingerprint(&r.doc);
         }
         if let Some(e) = self.open.and_then(|i| self.entries.get_mut(i)) {
             e.bookmarks = n.len();
@@ -534,7 +535,7 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
         Msg::Outline(headings) => {
             if let Overlay::Outline { .. } = app.overlay {
                 let at = app.reader.as_ref().map_or(0, Reader::cursor_offset);
-                let selected = crate::outline::current_section(&headings, at).unwrap_or(0);
+                let selected = crate::text::outline::current_section(&headings, at).unwrap_or(0);
                 app.overlay = Overlay::Outline {
                     headings: Some(headings),
                     selected,
@@ -710,11 +711,13 @@ fn on_opened(
                     .state
                     .positions
                     .get(&entry.key)
-                    .map(|p| match crate::anchor::place(&reader.doc, &p.anchor) {
-                        crate::anchor::Placement::Moved { at, .. }
-                        | crate::anchor::Placement::Changed { at, .. } => at,
-                        _ => off,
-                    })
+                    .map(
+                        |p| match crate::study::anchor::place(&reader.doc, &p.anchor) {
+                            crate::study::anchor::Placement::Moved { at, .. }
+                            | crate::study::anchor::Placement::Changed { at, .. } => at,
+                            _ => off,
+                        },
+                    )
                     .unwrap_or(off);
                 if partial && off >= reader.doc.len() {
                     app.goto_when_complete = Some(off);
@@ -725,7 +728,7 @@ fn on_opened(
             app.editor = None;
             app.retire = None;
             app.search = None;
-            app.jumps = crate::jumplist::JumpList::new();
+            app.jumps = crate::app::jumplist::JumpList::new();
             app.open = Some(index);
             app.open_error = None;
             app.reader = Some(reader);

@@ -9,7 +9,7 @@ diff no longer rewrites the right half, so any ratatui program scrolling CJK tex
 This wrapper renders an orphan right half as a blank, as those terminals show it, and changes
 nothing else: timings, keys and reports are ttyperf's own.
 
-    python3 bench/ttyperf_wide.py ../shared/bench/ttyperf.py [ttyperf options...]
+    python3 benches/compare/ttyperf_wide.py ../shared/bench/ttyperf.py [ttyperf options...]
 """
 import importlib.util
 import sys

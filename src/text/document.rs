@@ -14,7 +14,7 @@ use std::path::Path;
 
 use ratatui::style::Style;
 
-use crate::richtext::RichText;
+use crate::text::richtext::RichText;
 use crate::ui::theme;
 
 /// Files above this size are refused before reading (RELIABILITY I3).
@@ -202,7 +202,7 @@ impl Document {
                     Ok(s) => s,
                     Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
                 };
-                let blocks = crate::markdown::parse(&source);
+                let blocks = crate::text::markdown::parse(&source);
                 Body::Markdown { source, blocks }
             }
             Format::Markdown => {

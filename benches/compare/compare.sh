@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # marginote measured side by side with less, vim and most (issue 6).
 #
-#     bash bench/compare.sh
+#     bash benches/compare/compare.sh
 #
 # Builds the release binary and the input generator, generates the inputs
 # (examples/gen_inputs.rs) into a temporary folder, and runs ttyperf
 # (../shared/bench/ttyperf.py, or $TTYPERF) at 120x40 on each input with the
 # four programs interleaved in one run, so a noisy shared machine hits all
-# alike. Then prints the issue's table (bench/summarize.py): marginote's
+# alike. Then prints the issue's table (benches/compare/summarize.py): marginote's
 # median / p95 / max, the best peer, the ratio, and whether each target is
 # met.
 #
@@ -21,7 +21,7 @@
 # Installs what is missing, saying so: pyte (pip), most (and less, vim if
 # absent) with apt-get.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 TTYPERF=${TTYPERF:-../shared/bench/ttyperf.py}
 ROUNDS=${ROUNDS:-5}
@@ -76,8 +76,8 @@ say "raw output in $RESULTS"
 cat "$RESULTS/machine.txt" >&2
 
 # ttyperf through a thin wrapper that only fixes pyte's handling of
-# overwritten double-width characters (see bench/ttyperf_wide.py).
-ttyperf() { python3 bench/ttyperf_wide.py "$TTYPERF" "$@"; }
+# overwritten double-width characters (see benches/compare/ttyperf_wide.py).
+ttyperf() { python3 benches/compare/ttyperf_wide.py "$TTYPERF" "$@"; }
 
 # Every command runs through `sh -c 'exec …'` (--shell), the same for all, so
 # marginote gets a fresh --data-dir in ttyperf's fresh $HOME for every run:
@@ -142,6 +142,6 @@ ttyperf --size "$SIZE" --rounds "$ROUNDS" --keys "x*20@echo" --quit C-c \
   2>"$RESULTS/floor.log" | tee "$RESULTS/floor.txt"
 
 echo
-python3 bench/summarize.py "$RESULTS" | tee "$RESULTS/table.md"
+python3 benches/compare/summarize.py "$RESULTS" | tee "$RESULTS/table.md"
 echo
 echo "raw output: $RESULTS (ttyperf tables *.txt, samples *.json, progress *.log, table.md)"

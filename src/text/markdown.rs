@@ -8,8 +8,8 @@
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use ratatui::style::Style;
 
-use crate::document::{Block, BlockKind, Table};
-use crate::richtext::RichText;
+use crate::text::document::{Block, BlockKind, Table};
+use crate::text::richtext::RichText;
 use crate::ui::theme;
 
 /// Containers beyond this depth are drawn as one `…` instead of their bars
@@ -434,7 +434,7 @@ impl Builder {
                     label: marker,
                     pending,
                 } => {
-                    let pad = " ".repeat(crate::sanitize::text_width(marker));
+                    let pad = " ".repeat(crate::text::sanitize::text_width(marker));
                     if drawn {
                         if *pending {
                             first.push_decoration(marker, theme::marker(), 0);
@@ -565,7 +565,7 @@ mod tests {
             .spawn(move || parse(&deep))
             .expect("spawn");
         let blocks = handle.join().expect("no stack overflow");
-        let prefix_width = crate::sanitize::text_width(&blocks[0].prefix_first.text);
+        let prefix_width = crate::text::sanitize::text_width(&blocks[0].prefix_first.text);
         assert!(
             prefix_width <= 2 * MAX_DRAWN_DEPTH + 2,
             "prefix {prefix_width} wide"

@@ -21,7 +21,7 @@ use ratatui::crossterm::event::{
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
-use crate::action::{Action, Context, MouseKind, TextEdit};
+use crate::input::action::{Action, Context, MouseKind, TextEdit};
 
 mod key;
 
@@ -31,7 +31,7 @@ pub(crate) use key::is_unprintable;
 pub use key::Key;
 
 /// The shipped keymap, compiled in.
-pub const DEFAULT_KEYMAP: &str = include_str!("../keymap.toml");
+pub const DEFAULT_KEYMAP: &str = include_str!("../../keymap.toml");
 
 /// Bindings a file may change but not remove (RELIABILITY I5): without them
 /// there is no way out of the app, of a prompt (where unbound keys are typed
@@ -504,7 +504,7 @@ impl<'t> Reporter<'t> {
             return;
         }
         let (line, column) = span
-            .map(|s| crate::sanitize::line_column(self.text.as_bytes(), s.start))
+            .map(|s| crate::text::sanitize::line_column(self.text.as_bytes(), s.start))
             .unzip();
         let message = match (line, column) {
             // A syntax error can sit anywhere in a line; point at it.
@@ -548,12 +548,12 @@ fn quote(text: &str) -> String {
 
 /// Untrusted text for a message, made visible and cut to `max` characters.
 fn escape(text: &str, max: usize) -> String {
-    crate::sanitize::sanitize_line(text, max)
+    crate::text::sanitize::sanitize_line(text, max)
 }
 
 /// Like [`escape`] but keeps the end, where a path's file name is.
 fn escape_tail(text: &str, max: usize) -> String {
-    crate::sanitize::sanitize_tail(text, max)
+    crate::text::sanitize::sanitize_tail(text, max)
 }
 
 /// A key typed into a text prompt that the prompt context does not bind:

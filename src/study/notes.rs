@@ -3,15 +3,15 @@
 //! the rendered passage, and with delete and undo.
 //!
 //! Entries live in a [`NotesFile`]; this module keeps it in text order,
-//! re-anchors it when the text changed ([`crate::anchor`]), and never drops
+//! re-anchors it when the text changed ([`crate::study::anchor`]), and never drops
 //! an entry it cannot place: such entries are listed as "could not place".
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
-use crate::anchor::{self, Placement};
-use crate::document::Document;
 use crate::storage::{Anchor, Bookmark, Highlight, Note, NotesFile};
+use crate::study::anchor::{self, Placement};
+use crate::text::document::Document;
 
 /// Longest quote a bookmark or reading-position anchor keeps (characters).
 const QUOTE_CHARS: usize = 64;
@@ -145,7 +145,7 @@ impl DocNotes {
             .collect()
     }
 
-    /// Places every entry in the current text (see [`crate::anchor`]):
+    /// Places every entry in the current text (see [`crate::study::anchor`]):
     /// moved ones take their new offsets, lost ones are kept and marked.
     /// Returns whether anything changed (worth saving).
     pub fn reanchor(&mut self, doc: &Document) -> bool {
@@ -442,7 +442,7 @@ fn one_line(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Format;
+    use crate::text::document::Format;
 
     fn doc(s: &str) -> Document {
         Document::from_bytes(s.as_bytes().to_vec(), Format::Text).expect("loads")
