@@ -6,9 +6,14 @@
 //! prepared by `update`. Every string from outside was sanitised before it
 //! got here; [`fit`] only cuts to width.
 
-pub mod lists;
-pub mod overlay;
+pub mod find;
+pub mod help;
+pub mod library;
+mod list;
+pub mod notes;
+pub mod outline;
 pub mod reader;
+pub mod status;
 #[cfg(test)]
 mod tests;
 pub mod theme;
@@ -198,25 +203,25 @@ pub fn render(frame: &mut Frame, app: &App) {
     // when the terminal is resized between an event and a draw.
     let p = panes((area.width, area.height), app.focus, app.measure);
     if let Some(r) = p.library {
-        lists::library(frame, app, r, p.borders, app.focus == Focus::Library);
+        library::render(frame, app, r, p.borders, app.focus == Focus::Library);
     }
     reader::render(frame, app, &p);
     if let Some(r) = p.notes {
-        lists::notes(frame, app, r, p.borders, app.focus == Focus::Notes);
+        notes::render(frame, app, r, p.borders, app.focus == Focus::Notes);
     }
     if let Some((which, r)) = p.overlay {
         frame.render_widget(ratatui::widgets::Clear, r);
         match which {
-            Focus::Library => lists::library(frame, app, r, p.borders, true),
-            Focus::Notes => lists::notes(frame, app, r, p.borders, true),
+            Focus::Library => library::render(frame, app, r, p.borders, true),
+            Focus::Notes => notes::render(frame, app, r, p.borders, true),
             Focus::Reader => {}
         }
     }
-    overlay::status(frame, app, p.status);
+    status::render(frame, app, p.status);
     match app.overlay {
-        Overlay::Help { scroll } => overlay::help(frame, app, area, scroll),
-        Overlay::Outline { .. } => overlay::outline(frame, app, area),
-        Overlay::Find => overlay::find(frame, app, area),
+        Overlay::Help { scroll } => help::render(frame, app, area, scroll),
+        Overlay::Outline { .. } => outline::render(frame, app, area),
+        Overlay::Find => find::render(frame, app, area),
         Overlay::None => {}
     }
 }

@@ -1,0 +1,89 @@
+//! The Library pane: each document's title, length, reading time,
+//! progress and note count, or why it cannot be read.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::list::{Item, draw_items, frame_block};
+use super::theme;
+use crate::app::App;
+use crate::input::action::{Action, Context};
+use crate::library::Entry;
+use crate::text::sanitize::sanitize_line;
+
+fn library_item(app: &App, i: usize, e: &Entry) -> Item {
+    let open = app.open == Some(i);
+    let (marker, mstyle) = if e.error.is_some() {
+        ("⚠", theme::error())
+    } else if open {
+        ("▶", theme::marker())
+    } else {
+        match e.progress {
+            Some(p) if p >= 98 => ("●", theme::marker()),
+            Some(p) if p > 0 => ("◐", theme::marker()),
+            _ => ("○", theme::muted()),
+        }
+    };
+    let mut detail = Vec::new();
+    if let Some(err) = &e.error {
+        detail.push(err.to_string());
+    } else {
+        detail.push(e.length_label().unwrap_or_else(|| "…".to_string()));
+        if let Some(p) = e.progress {
+            detail.push(format!("{p}%"));
+        }
+        if e.bookmarks > 0 {
+            detail.push(format!("{}◆", e.bookmarks));
+        }
+    }
+    Item {
+        marker: (marker, mstyle),
+        title: sanitize_line(e.display_title(), 200),
+        detail: sanitize_line(&detail.join(" · "), 200),
+        title_style: if open { theme::strong() } else { Style::new() },
+    }
+}
+
+pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: bool) {
+    let title = match &app.lib_filter {
+        Some(f) => format!(
+            " Library · “{}” ({} of {}) ",
+            sanitize_line(f, 20),
+            app.lib_view.len(),
+            app.entries.len()
+        ),
+        None => format!(" Library ({}) ", app.entries.len()),
+    };
+    let inner = frame_block(frame, area, borders, focused, title);
+    if app.entries.is_empty() {
+        let p = Paragraph::new("No .md, .markdown or .txt documents here.")
+            .style(theme::muted())
+            .wrap(Wrap { trim: true });
+        frame.render_widget(p, inner);
+        return;
+    }
+    if app.lib_view.is_empty() {
+        let key = app.keymap.hint(Context::Library, Action::Filter);
+        let p = Paragraph::new(format!(
+            "Nothing matches. Press {key} and change the words, or esc to see all."
+        ))
+        .style(theme::muted())
+        .wrap(Wrap { trim: true });
+        frame.render_widget(p, inner);
+        return;
+    }
+    let item = |row: usize| {
+        let i = *app.lib_view.get(row)?;
+        app.entries.get(i).map(|e| library_item(app, i, e))
+    };
+    draw_items(
+        frame,
+        inner,
+        app.lib_view.len(),
+        item,
+        app.lib_selected,
+        focused,
+    );
+}

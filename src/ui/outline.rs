@@ -1,0 +1,97 @@
+//! The outline overlay: the document's headings, to jump to.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::{fit, theme};
+use crate::app::{App, Overlay};
+use crate::input::action::{Action, Context};
+
+/// The outline: headings indented by level, the current section marked.
+pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+    let Overlay::Outline { headings, selected } = &app.overlay else {
+        return;
+    };
+    let w = area.width.min(72);
+    let h = area.height.saturating_sub(1).min(30);
+    if w < 8 || h < 3 {
+        return;
+    }
+    let rect = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height.saturating_sub(1) - h) / 2,
+        w,
+        h,
+    );
+    frame.render_widget(Clear, rect);
+    let km = &app.keymap;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::border(true))
+        .title(Span::styled(" Outline ", theme::title(true)))
+        .title_bottom(Span::styled(
+            format!(
+                " {} jump · {} close ",
+                km.hint(Context::Outline, Action::Open),
+                km.hint(Context::Outline, Action::Cancel)
+            ),
+            theme::muted(),
+        ));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let Some(headings) = headings else {
+        frame.render_widget(
+            Paragraph::new("Working out the outline…").style(theme::muted()),
+            inner,
+        );
+        return;
+    };
+    if headings.is_empty() {
+        frame.render_widget(
+            Paragraph::new("No headings found in this document.").style(theme::muted()),
+            inner,
+        );
+        return;
+    }
+    let here = app
+        .reader
+        .as_ref()
+        .map_or(0, crate::text::reader::Reader::cursor_offset);
+    let current = crate::text::outline::current_section(headings, here);
+    let rows = usize::from(inner.height);
+    let first = super::list_offset(*selected, rows, headings.len());
+    let buf = frame.buffer_mut();
+    for (n, (i, hd)) in headings
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows)
+        .enumerate()
+    {
+        let y = inner.y + n as u16;
+        let indent = "  ".repeat(usize::from(hd.level.saturating_sub(1)).min(5));
+        let mark = if current == Some(i) { "▸ " } else { "  " };
+        let text = fit(
+            &format!("{mark}{indent}{}", hd.title),
+            usize::from(inner.width),
+        );
+        let style = if i == *selected {
+            theme::selected(true)
+        } else if hd.level <= 1 {
+            theme::heading(2)
+        } else {
+            Style::new()
+        };
+        let row = Rect::new(inner.x, y, inner.width, 1);
+        buf.set_style(row, style);
+        buf.set_line(
+            inner.x,
+            y,
+            &Line::from(Span::styled(text, style)),
+            inner.width,
+        );
+    }
+}

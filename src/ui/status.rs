@@ -1,0 +1,169 @@
+//! The status line: position, messages, key hints and the prompts.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+
+use super::{fit, theme};
+use crate::app::{App, Focus, Level, PromptKind};
+use crate::input::action::{Action, Context};
+use crate::text::sanitize::{sanitize_line, text_width};
+
+/// The key hints shown when there is room, most useful first.
+fn hints(app: &App) -> Vec<String> {
+    let km = &app.keymap;
+    let ctx = match app.focus {
+        Focus::Library => Context::Library,
+        Focus::Reader => Context::Reader,
+        Focus::Notes => Context::Notes,
+    };
+    if app.selection.is_some() && app.focus == Focus::Reader {
+        let k = |a| km.hint(Context::Select, a);
+        return vec![
+            "selecting: move to extend".to_string(),
+            format!("{} note", k(Action::Annotate)),
+            format!("{} highlight", k(Action::Highlight)),
+            format!("{} copy", k(Action::Copy)),
+            format!("{} stop", k(Action::Cancel)),
+        ];
+    }
+    let mut h = vec![format!("{} help", km.hint(Context::Global, Action::Help))];
+    match app.focus {
+        Focus::Library => h.push(format!("{} open", km.hint(ctx, Action::Open))),
+        Focus::Reader => {
+            h.push(format!("{} bookmark", km.hint(ctx, Action::AddBookmark)));
+            h.push(format!("{} note", km.hint(ctx, Action::Annotate)));
+            h.push(format!("{} select", km.hint(ctx, Action::Select)));
+        }
+        Focus::Notes => {
+            h.push(format!("{} jump", km.hint(ctx, Action::Open)));
+            h.push(format!("{} edit", km.hint(ctx, Action::Edit)));
+            h.push(format!("{} delete", km.hint(ctx, Action::Delete)));
+            h.push(format!("{} filter", km.hint(ctx, Action::Filter)));
+            h.push(format!("{} all docs", km.hint(ctx, Action::ToggleScope)));
+            h.push(format!("{} export", km.hint(ctx, Action::Export)));
+        }
+    }
+    h.push(format!(
+        "{} panes",
+        km.hint(Context::Global, Action::FocusNext)
+    ));
+    h.push(format!("{} quit", km.hint(Context::Global, Action::Quit)));
+    h
+}
+
+pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+    if area.height == 0 || area.width == 0 {
+        return;
+    }
+    let width = usize::from(area.width);
+    let buf = frame.buffer_mut();
+    buf.set_style(area, theme::status());
+    if let Some(p) = &app.prompt {
+        let typed: String = p.input.iter().collect();
+        let label = format!(" {}: ", p.label);
+        let mut spans = vec![Span::styled(label.clone(), theme::status())];
+        let shown = if typed.is_empty() {
+            spans.push(Span::styled(
+                fit(
+                    &sanitize_line(&p.default, 200),
+                    width.saturating_sub(text_width(&label) + 1),
+                ),
+                theme::status().patch(theme::muted()),
+            ));
+            String::new()
+        } else {
+            let s = sanitize_line(&typed, 400);
+            spans.push(Span::styled(
+                fit(&s, width.saturating_sub(text_width(&label) + 1)),
+                theme::status(),
+            ));
+            s
+        };
+        buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+        if let (PromptKind::Search { .. }, Some(search)) = (&p.kind, &app.search) {
+            // The count (or the regex error) at the right, with the toggle.
+            let regex = app.keymap.hint(Context::Prompt, Action::ToggleRegex);
+            let mode = if search.query.regex { "regex" } else { "text" };
+            let right = format!("{} · {regex}: {mode} ", search.status());
+            let rw = text_width(&right);
+            let used = text_width(&label) + text_width(&shown) + 2;
+            if used + rw <= width {
+                let x = area.x + u16::try_from(width - rw).unwrap_or(0);
+                let style = if search.error.is_some() {
+                    theme::status().patch(theme::error())
+                } else {
+                    theme::status().patch(theme::muted())
+                };
+                buf.set_line(
+                    x,
+                    area.y,
+                    &Line::from(Span::styled(right, style)),
+                    area.width,
+                );
+            }
+        }
+        let before: String = p.input.iter().take(p.cursor).collect();
+        let cx =
+            text_width(&label) + text_width(&sanitize_line(&before, 400)).min(text_width(&shown));
+        let cx = u16::try_from(cx)
+            .unwrap_or(u16::MAX)
+            .min(area.width.saturating_sub(1));
+        frame.set_cursor_position(Position::new(area.x + cx, area.y));
+        return;
+    }
+    if let Some(m) = &app.message {
+        let style = match m.level {
+            Level::Info => theme::status().patch(theme::info()),
+            Level::Error => theme::status().patch(theme::error()),
+        };
+        let line = Line::from(Span::styled(fit(&format!(" {}", m.text), width), style));
+        buf.set_line(area.x, area.y, &line, area.width);
+        return;
+    }
+    // Left: title (cut to fit) and the position, which always shows.
+    let found = app
+        .search
+        .as_ref()
+        .filter(|s| !s.query.pattern.is_empty())
+        .map(|s| format!(" · {}", s.status()))
+        .unwrap_or_default();
+    let pos = app
+        .reader
+        .as_ref()
+        .map(|r| format!(" · {}%{found} ", r.percent()));
+    let title = app.open_entry().map_or_else(
+        || "marginote".to_string(),
+        |e| sanitize_line(e.display_title(), 200),
+    );
+    let pos_w = pos.as_deref().map_or(1, text_width);
+    // Right: as many hints as fit beside the title (which keeps up to half).
+    let room = width.saturating_sub(pos_w + 1 + text_width(&title).min(width / 2));
+    let mut right = String::new();
+    for h in hints(app) {
+        let extra = text_width(&h) + 2;
+        if text_width(&right) + extra > room {
+            break;
+        }
+        right.push_str(&h);
+        right.push_str("  ");
+    }
+    let right_w = text_width(&right);
+    let title = fit(&title, width.saturating_sub(pos_w + 1 + right_w));
+    let left = format!(" {title}{}", pos.unwrap_or_else(|| " ".to_string()));
+    buf.set_line(
+        area.x,
+        area.y,
+        &Line::from(Span::styled(left, theme::status())),
+        area.width,
+    );
+    if right_w > 0 && right_w < width {
+        let x = area.x + u16::try_from(width - right_w).unwrap_or(0);
+        buf.set_line(
+            x,
+            area.y,
+            &Line::from(Span::styled(right, theme::status())),
+            area.width,
+        );
+    }
+}
