@@ -1,0 +1,203 @@
+//! What can go wrong, said plainly: save errors, load outcomes, and
+//! one-line problem messages built from toml's spans (never its `Display`).
+
+use super::*;
+
+/// Why a save did not happen. Every message names the file, says what
+/// happened and what the user can do, and holds no control characters. The
+/// OS error is part of the message rather than a `source`, so printing the
+/// error chain does not repeat it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StorageError {
+    #[error(
+        "no data folder: no home directory was found — \
+         set MARGINOTE_DATA_DIR or use --data-dir"
+    )]
+    NoDataDir,
+    #[error(
+        "read-only folder: {} — could not save {} ({error}) — \
+         notes kept in memory; use --data-dir to save elsewhere",
+        shown(.dir), shown(.path)
+    )]
+    ReadOnly {
+        path: PathBuf,
+        dir: PathBuf,
+        error: io::Error,
+    },
+    #[error(
+        "disk full: could not save {} ({error}) — \
+         notes kept in memory; free some space, then save again",
+        shown(.path)
+    )]
+    DiskFull { path: PathBuf, error: io::Error },
+    #[error(
+        "could not save {}: {step} failed ({error}) — \
+         notes kept in memory; save again once fixed",
+        shown(.path)
+    )]
+    Write {
+        path: PathBuf,
+        step: &'static str,
+        error: io::Error,
+    },
+    #[error(
+        "could not read {} to merge before saving ({error}) — \
+         nothing written, notes kept in memory; check that it is a file you can read",
+        shown(.path)
+    )]
+    Read { path: PathBuf, error: io::Error },
+    #[error(
+        "{} was made by a newer marginote (schema {found}; this one knows {max}) — \
+         not saved, so that file stays intact; notes kept in memory; update marginote",
+        shown(.path), max = SCHEMA_VERSION
+    )]
+    NewerSchema { path: PathBuf, found: u32 },
+    #[error(
+        "{} could not be parsed and could not be moved aside to {} ({error}) — \
+         nothing written, notes kept in memory",
+        shown(.path), shown(.aside)
+    )]
+    MoveAside {
+        path: PathBuf,
+        aside: PathBuf,
+        error: io::Error,
+    },
+    #[error(
+        "could not encode {} as TOML ({}) — nothing written, notes kept in memory",
+        shown(.path), cleaned(.message)
+    )]
+    Encode { path: PathBuf, message: String },
+}
+
+/// What loading found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub enum LoadOutcome<T> {
+    /// No file (or an empty one): start fresh.
+    Missing,
+    /// Parsed. Check `is_read_only()`: a newer schema loads but never saves.
+    Loaded(T),
+    /// Not parseable or not readable. The file is left as it is; the next
+    /// save moves it aside first. `problem` names the file, line and column,
+    /// has no control characters and is at most 200 chars.
+    Unreadable { problem: String },
+}
+
+/// A successful save.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved<T> {
+    /// What is now on disk: ours merged with what other instances wrote.
+    pub file: T,
+    /// Where an unparseable file that stood in the way was moved.
+    pub moved_aside: Option<PathBuf>,
+}
+
+pub(super) enum Parsed<T> {
+    Empty,
+    Ok(T),
+    Bad(Flaw),
+}
+
+pub(super) struct Flaw {
+    /// Byte offset of the problem, when known.
+    pub(super) at: Option<usize>,
+    pub(super) message: String,
+    /// The file says it comes from a newer schema.
+    pub(super) newer: Option<u32>,
+}
+
+pub(super) fn parse<T: StoredFile>(bytes: &[u8]) -> Parsed<T> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Parsed::Bad(Flaw {
+            at: None,
+            message: "larger than 64 MiB; not a marginote file".into(),
+            newer: None,
+        });
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let byte = bytes.get(e.valid_up_to()).copied().unwrap_or_default();
+            let message = format!("not UTF-8 text (byte 0x{byte:02X}); marginote writes UTF-8");
+            return Parsed::Bad(Flaw {
+                at: Some(e.valid_up_to()),
+                message,
+                newer: None,
+            });
+        }
+    };
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+        return Parsed::Empty;
+    }
+    match toml::from_str::<T>(text) {
+        Ok(file) => Parsed::Ok(file),
+        Err(e) => Parsed::Bad(Flaw {
+            at: e.span().map(|s| s.start),
+            message: e.message().to_owned(),
+            newer: newer_schema_in(text),
+        }),
+    }
+}
+
+/// The schema version of a file our model cannot read, when it is newer.
+pub(super) fn newer_schema_in(text: &str) -> Option<u32> {
+    let table = toml::from_str::<toml::Table>(text).ok()?;
+    let found = table.get("schema_version")?.as_integer()?;
+    (found > i64::from(SCHEMA_VERSION)).then(|| u32::try_from(found).unwrap_or(u32::MAX))
+}
+
+pub(super) fn outcome_from_bytes<T: StoredFile>(path: &Path, bytes: &[u8]) -> LoadOutcome<T> {
+    match parse::<T>(bytes) {
+        Parsed::Empty => LoadOutcome::Missing,
+        Parsed::Ok(file) => LoadOutcome::Loaded(file),
+        Parsed::Bad(flaw) => {
+            let mut message = String::new();
+            if let Some(found) = flaw.newer {
+                let _ = write!(
+                    message,
+                    "made by a newer marginote (schema {found}; this one knows {SCHEMA_VERSION}): "
+                );
+            }
+            message.push_str(&flaw.message);
+            let at = flaw
+                .at
+                .map(|at| crate::text::sanitize::line_column(bytes, at));
+            LoadOutcome::Unreadable {
+                problem: problem(path, at, &message),
+            }
+        }
+    }
+}
+
+/// `<file>: line L, column C: <message>`, built from toml's `message()` and
+/// `span()`, never its `Display`, which quotes the offending line verbatim
+/// (escapes and all, a 1 MiB line included).
+pub(super) fn problem(path: &Path, at: Option<(usize, usize)>, message: &str) -> String {
+    let mut out = shown(path);
+    if let Some((line, column)) = at {
+        let _ = write!(out, ": line {line}, column {column}");
+    }
+    out.push_str(": ");
+    out.push_str(&cleaned(message));
+    truncate_chars(out, MAX_PROBLEM_CHARS)
+}
+
+/// A path fit for a one-line message: sanitised, and only its tail if long.
+pub(super) fn shown(path: &Path) -> String {
+    crate::text::sanitize::sanitize_tail(&path.to_string_lossy(), MAX_PATH_CHARS)
+}
+
+/// Untrusted text made safe for a one-line message (see `sanitize`).
+pub(super) fn cleaned(text: &str) -> String {
+    crate::text::sanitize::sanitize_line(text, 4 * MAX_PROBLEM_CHARS)
+}
+
+pub(super) fn truncate_chars(text: String, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text;
+    }
+    let mut out: String = text.chars().take(max - 1).collect();
+    out.push('…');
+    out
+}

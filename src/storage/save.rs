@@ -1,0 +1,370 @@
+//! The store: load, lock, merge and the durable save protocol (temp
+//! file, sync, rename, folder sync), and cleaning temp debris.
+
+use super::*;
+
+/// Loads and saves notes and state files through an [`Fs`].
+#[derive(Debug, Default)]
+pub struct Store<F = RealFs> {
+    pub(super) fs: F,
+}
+
+impl Store<RealFs> {
+    pub fn new() -> Self {
+        Self { fs: RealFs }
+    }
+}
+
+/// Temp names differ per save within a process, and per process by pid.
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+pub(super) enum OnDisk<T> {
+    Missing,
+    Parsed { file: T, bytes: Vec<u8> },
+    Unparseable,
+    Newer(u32),
+}
+
+impl<F: Fs> Store<F> {
+    #[cfg(test)]
+    pub fn with_fs(fs: F) -> Self {
+        Self { fs }
+    }
+
+    /// Reads a notes file. Never writes, never panics on file contents.
+    pub fn load_notes(&self, path: &Path) -> LoadOutcome<NotesFile> {
+        self.load(path)
+    }
+
+    /// Merges `notes` with the file on disk and saves the result atomically;
+    /// `notes` itself is never changed. See the module docs for the rules.
+    pub fn save_notes(
+        &self,
+        path: &Path,
+        notes: &NotesFile,
+    ) -> Result<Saved<NotesFile>, StorageError> {
+        self.save(path, notes)
+    }
+
+    pub fn load_state(&self, path: &Path) -> LoadOutcome<StateFile> {
+        self.load(path)
+    }
+
+    pub fn save_state(
+        &self,
+        path: &Path,
+        state: &StateFile,
+    ) -> Result<Saved<StateFile>, StorageError> {
+        self.save(path, state)
+    }
+
+    /// Writes a file marginote owns whole (an exported study sheet),
+    /// atomically, creating its folder.
+    pub fn write_file(&self, path: &Path, bytes: &[u8]) -> Result<(), StorageError> {
+        self.ensure_dir(path)?;
+        self.write_atomic(path, bytes)
+    }
+
+    fn load<T: StoredFile>(&self, path: &Path) -> LoadOutcome<T> {
+        match self.fs.read(path, MAX_FILE_BYTES + 1) {
+            Ok(bytes) => outcome_from_bytes(path, &bytes),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => LoadOutcome::Missing,
+            Err(e) => LoadOutcome::Unreadable {
+                problem: problem(path, None, &format!("cannot read: {e}")),
+            },
+        }
+    }
+
+    fn save<T: StoredFile>(&self, path: &Path, ours: &T) -> Result<Saved<T>, StorageError> {
+        if ours.schema_version() > SCHEMA_VERSION {
+            return Err(StorageError::NewerSchema {
+                path: path.to_path_buf(),
+                found: ours.schema_version(),
+            });
+        }
+        let target = self.resolve_links(path)?;
+        if target.file_name().is_none() {
+            let error = io::Error::new(io::ErrorKind::InvalidInput, "path does not name a file");
+            return Err(StorageError::Write {
+                path: target,
+                step: "naming the file",
+                error,
+            });
+        }
+        self.ensure_dir(&target)?;
+        // A separate lock file, because a lock on the data file itself would
+        // be lost at the first rename over it (N4). Held until we return.
+        let _lock = self
+            .fs
+            .lock(&sibling(&target, "", ".lock"))
+            .map_err(|e| write_error(&target, "locking", e))?;
+        self.remove_debris(&target);
+
+        let (disk, previous, unparseable) = match self.read_disk::<T>(&target)? {
+            OnDisk::Missing => (None, None, false),
+            OnDisk::Parsed { file, bytes } => (Some(file), Some(bytes), false),
+            OnDisk::Unparseable => (None, None, true),
+            OnDisk::Newer(found) => {
+                return Err(StorageError::NewerSchema {
+                    path: target,
+                    found,
+                });
+            }
+        };
+        let merged = T::merge(ours, disk);
+        let text = toml::to_string(&merged).map_err(|e| StorageError::Encode {
+            path: target.clone(),
+            message: e.to_string(),
+        })?;
+        // Never write what we could not read back: the next save would find
+        // it unparseable and move it aside.
+        if let Err(e) = toml::from_str::<T>(&text) {
+            let message = e.message().to_owned();
+            return Err(StorageError::Encode {
+                path: target,
+                message,
+            });
+        }
+        if previous.as_deref() == Some(text.as_bytes()) {
+            return Ok(Saved {
+                file: merged,
+                moved_aside: None,
+            });
+        }
+        // Encoded first, so a failure cannot leave the user's file moved aside
+        // with nothing written in its place.
+        let moved_aside = if unparseable {
+            Some(self.move_aside(&target)?)
+        } else {
+            None
+        };
+        if let Err(e) = self.write_atomic(&target, text.as_bytes()) {
+            // Put the unparseable file back (unless the new one made it into
+            // place), so the next load reports it again instead of "missing".
+            if let Some(aside) = &moved_aside
+                && self.fs.exists(&target).ok() == Some(false)
+            {
+                let _ = self.fs.rename(aside, &target);
+            }
+            return Err(e);
+        }
+        Ok(Saved {
+            file: merged,
+            moved_aside,
+        })
+    }
+
+    /// Follows a symlinked file name to the file it names, so the rename
+    /// replaces that file and the link stays a link (N10).
+    fn resolve_links(&self, path: &Path) -> Result<PathBuf, StorageError> {
+        let mut current = path.to_path_buf();
+        for _ in 0..MAX_SYMLINK_HOPS {
+            match self
+                .fs
+                .symlink_target(&current)
+                .map_err(|e| write_error(path, "following the symlink", e))?
+            {
+                None => return Ok(current),
+                Some(link) => current = parent_dir(&current).join(link),
+            }
+        }
+        let error = io::Error::other("too many levels of symbolic links");
+        Err(StorageError::Write {
+            path: path.to_path_buf(),
+            step: "following the symlink",
+            error,
+        })
+    }
+
+    /// Creates missing folders, syncing each into its parent: otherwise a
+    /// power cut could lose the new folder along with the file inside it.
+    fn ensure_dir(&self, target: &Path) -> Result<(), StorageError> {
+        let dir = parent_dir(target);
+        let mut missing = Vec::new();
+        let mut current = dir;
+        loop {
+            if self
+                .fs
+                .exists(current)
+                .map_err(|e| write_error(target, "checking the folder", e))?
+            {
+                break;
+            }
+            missing.push(current);
+            match current.parent() {
+                Some(up) if !up.as_os_str().is_empty() => current = up,
+                _ => break,
+            }
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        self.fs
+            .create_dir_all(dir)
+            .map_err(|e| write_error(target, "creating the folder", e))?;
+        for created in missing.iter().rev() {
+            self.fs
+                .sync_dir(parent_dir(created))
+                .map_err(|e| write_error(target, "syncing the new folder", e))?;
+        }
+        Ok(())
+    }
+
+    /// Removes temp files of this target left by killed saves (N11). Only
+    /// called under the lock, so no save of this target is in flight. Best
+    /// effort: debris is harmless, and a save must not fail over it.
+    fn remove_debris(&self, target: &Path) {
+        let dir = parent_dir(target);
+        let prefix = temp_prefix(target);
+        let Ok(names) = self.fs.list_dir(dir) else {
+            return;
+        };
+        for name in names
+            .iter()
+            .filter(|n| n.as_encoded_bytes().starts_with(prefix.as_encoded_bytes()))
+        {
+            let _ = self.fs.remove_file(&dir.join(name));
+        }
+    }
+
+    fn read_disk<T: StoredFile>(&self, target: &Path) -> Result<OnDisk<T>, StorageError> {
+        let bytes = match self.fs.read(target, MAX_FILE_BYTES + 1) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(OnDisk::Missing),
+            // Unknown content cannot be merged, and an I/O error is not proof
+            // that the file is broken: write nothing.
+            Err(error) => {
+                return Err(StorageError::Read {
+                    path: target.to_path_buf(),
+                    error,
+                });
+            }
+        };
+        Ok(match parse::<T>(&bytes) {
+            Parsed::Empty => OnDisk::Missing,
+            Parsed::Ok(file) if file.schema_version() > SCHEMA_VERSION => {
+                OnDisk::Newer(file.schema_version())
+            }
+            Parsed::Ok(file) => OnDisk::Parsed { file, bytes },
+            Parsed::Bad(Flaw {
+                newer: Some(found), ..
+            }) => OnDisk::Newer(found),
+            Parsed::Bad(_) => OnDisk::Unparseable,
+        })
+    }
+
+    /// Renames an unparseable file out of the way before we write (N6).
+    fn move_aside(&self, target: &Path) -> Result<PathBuf, StorageError> {
+        let stamp = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let fail = |aside: PathBuf, error| StorageError::MoveAside {
+            path: target.to_path_buf(),
+            aside,
+            error,
+        };
+        // Never clobber an earlier moved-aside copy: it may be the only copy.
+        for n in 0..100 {
+            let suffix = if n == 0 {
+                format!(".unreadable-{stamp}")
+            } else {
+                format!(".unreadable-{stamp}-{n}")
+            };
+            let aside = sibling(target, "", &suffix);
+            match self.fs.exists(&aside) {
+                Ok(true) => continue,
+                Ok(false) => {
+                    return match self.fs.rename(target, &aside) {
+                        Ok(()) => Ok(aside),
+                        Err(e) => Err(fail(aside, e)),
+                    };
+                }
+                Err(e) => return Err(fail(aside, e)),
+            }
+        }
+        Err(fail(
+            sibling(target, "", ".unreadable-*"),
+            io::ErrorKind::AlreadyExists.into(),
+        ))
+    }
+
+    /// Temp file in the same folder (a rename across file systems is a copy),
+    /// written and synced before it replaces the target, then the folder
+    /// synced (N1). Readers see the old file or the new one, never a mix.
+    pub(super) fn write_atomic(&self, target: &Path, bytes: &[u8]) -> Result<(), StorageError> {
+        let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+        let temp = sibling(target, ".", &format!(".tmp-{}-{n}", std::process::id()));
+        let file = self
+            .fs
+            .create_temp(&temp, target)
+            .map_err(|e| write_error(target, "creating a temporary file", e))?;
+        if let Err(e) = self.fill_and_swap(file, &temp, target, bytes) {
+            let _ = self.fs.remove_file(&temp);
+            return Err(e);
+        }
+        self.fs
+            .sync_dir(parent_dir(target))
+            .map_err(|e| write_error(target, "syncing the folder", e))
+    }
+
+    fn fill_and_swap(
+        &self,
+        mut file: File,
+        temp: &Path,
+        target: &Path,
+        bytes: &[u8],
+    ) -> Result<(), StorageError> {
+        self.fs
+            .write_all(&mut file, bytes)
+            .map_err(|e| write_error(target, "writing", e))?;
+        self.fs
+            .sync_file(&file)
+            .map_err(|e| write_error(target, "syncing the file", e))?;
+        // Closed before the rename, as Windows requires.
+        drop(file);
+        self.fs
+            .rename(temp, target)
+            .map_err(|e| write_error(target, "replacing the file", e))
+    }
+}
+
+pub(super) fn write_error(path: &Path, step: &'static str, error: io::Error) -> StorageError {
+    let path = path.to_path_buf();
+    match error.kind() {
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+            StorageError::ReadOnly {
+                dir: parent_dir(&path).to_path_buf(),
+                path,
+                error,
+            }
+        }
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
+            StorageError::DiskFull { path, error }
+        }
+        _ => StorageError::Write { path, step, error },
+    }
+}
+
+pub(super) fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
+/// `<dir>/<prefix><file name><suffix>`.
+pub(super) fn sibling(path: &Path, prefix: &str, suffix: &str) -> PathBuf {
+    let mut name = OsString::from(prefix);
+    name.push(path.file_name().unwrap_or_else(|| OsStr::new("unnamed")));
+    name.push(suffix);
+    parent_dir(path).join(name)
+}
+
+/// Temp files are `.<file name>.tmp-<pid>-<n>`: hidden, and never a name
+/// anything loads.
+pub(super) fn temp_prefix(target: &Path) -> OsString {
+    let mut prefix = OsString::from(".");
+    prefix.push(target.file_name().unwrap_or_else(|| OsStr::new("unnamed")));
+    prefix.push(".tmp-");
+    prefix
+}
