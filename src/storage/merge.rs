@@ -7,6 +7,7 @@ use super::*;
 /// A file kind the store can load, merge and save.
 pub(super) trait StoredFile: Serialize + DeserializeOwned + Clone {
     fn schema_version(&self) -> u32;
+    fn set_schema_version(&mut self, version: u32);
     /// Folds what is on disk into ours and puts entries in text order.
     fn merge(ours: &Self, disk: Option<Self>) -> Self;
 }
@@ -14,6 +15,10 @@ pub(super) trait StoredFile: Serialize + DeserializeOwned + Clone {
 impl StoredFile for NotesFile {
     fn schema_version(&self) -> u32 {
         self.schema_version
+    }
+
+    fn set_schema_version(&mut self, version: u32) {
+        self.schema_version = version;
     }
 
     fn merge(ours: &Self, disk: Option<Self>) -> Self {
@@ -63,6 +68,10 @@ impl StoredFile for NotesFile {
 impl StoredFile for StateFile {
     fn schema_version(&self) -> u32 {
         self.schema_version
+    }
+
+    fn set_schema_version(&mut self, version: u32) {
+        self.schema_version = version;
     }
 
     fn merge(ours: &Self, disk: Option<Self>) -> Self {

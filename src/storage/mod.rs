@@ -63,19 +63,25 @@ const MAX_SYMLINK_HOPS: usize = 40;
 
 // The files below share this module's imports and limits through
 // `use super::*`: they are one module split by concern, not separate APIs.
+mod backup;
 mod datadir;
+mod fallback;
 mod filesystem;
 mod merge;
 mod model;
 mod problems;
 mod save;
 
+pub use backup::*;
 pub use datadir::*;
+pub use fallback::*;
 pub use filesystem::*;
 use merge::*;
 pub use model::*;
 pub use problems::*;
 pub use save::*;
 
+#[cfg(test)]
+mod recovery_tests;
 #[cfg(test)]
 mod tests;

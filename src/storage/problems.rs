@@ -91,6 +91,8 @@ pub struct Saved<T> {
     pub file: T,
     /// Where an unparseable file that stood in the way was moved.
     pub moved_aside: Option<PathBuf>,
+    /// Saved here, beside a newer marginote's file that stays untouched.
+    pub beside_newer: Option<PathBuf>,
 }
 
 pub(super) enum Parsed<T> {
@@ -170,16 +172,26 @@ pub(super) fn outcome_from_bytes<T: StoredFile>(path: &Path, bytes: &[u8]) -> Lo
     }
 }
 
-/// `<file>: line L, column C: <message>`, built from toml's `message()` and
-/// `span()`, never its `Display`, which quotes the offending line verbatim
-/// (escapes and all, a 1 MiB line included).
+/// `cannot read <name>: <message> (line L, column C; folder <dir>)`: the
+/// reason first, so an 80-column status line shows it rather than a long
+/// path. Built from toml's `message()` and `span()`, never its `Display`,
+/// which quotes the offending line verbatim (escapes and all, a 1 MiB line
+/// included).
 pub(super) fn problem(path: &Path, at: Option<(usize, usize)>, message: &str) -> String {
-    let mut out = shown(path);
+    let name = path
+        .file_name()
+        .map_or_else(|| shown(path), |n| shown(Path::new(n)));
+    let mut place = String::from(" (");
     if let Some((line, column)) = at {
-        let _ = write!(out, ": line {line}, column {column}");
+        let _ = write!(place, "line {line}, column {column}; ");
     }
-    out.push_str(": ");
-    out.push_str(&cleaned(message));
+    let _ = write!(place, "folder {})", shown(parent_dir(path)));
+    let head = format!("cannot read {name}: ");
+    // The reason is cut before the place is: both must show.
+    let room = MAX_PROBLEM_CHARS
+        .saturating_sub(head.chars().count() + place.chars().count())
+        .max(40);
+    let out = head + &truncate_chars(cleaned(message), room) + &place;
     truncate_chars(out, MAX_PROBLEM_CHARS)
 }
 

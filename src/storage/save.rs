@@ -18,6 +18,13 @@ impl Store<RealFs> {
 /// Temp names differ per save within a process, and per process by pid.
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// How one save of one file went.
+enum Attempt<T> {
+    Done(Saved<T>),
+    /// The file on disk is from a newer schema: nothing written.
+    Newer(u32),
+}
+
 pub(super) enum OnDisk<T> {
     Missing,
     Parsed { file: T, bytes: Vec<u8> },
@@ -65,23 +72,53 @@ impl<F: Fs> Store<F> {
         self.write_atomic(path, bytes)
     }
 
+    /// Loads a file, folding in what this version saved beside it while a
+    /// newer marginote's file stood there (see [`beside_newer`]). A broken
+    /// file's problem names its newest good backup (N7).
     fn load<T: StoredFile>(&self, path: &Path) -> LoadOutcome<T> {
+        let main = self.load_one::<T>(path);
+        if let LoadOutcome::Unreadable { problem } = &main {
+            if let Some(backup) = self.newest_good_backup::<T>(path) {
+                return LoadOutcome::Unreadable {
+                    problem: format!(
+                        "{problem} — a good backup is {}: copy it over the file to restore it",
+                        shown(&backup)
+                    ),
+                };
+            }
+            return main;
+        }
+        let beside = beside_newer(path);
+        if self.fs.exists(&beside).ok() != Some(true) {
+            return main;
+        }
+        let LoadOutcome::Loaded(saved_beside) = self.load_one::<T>(&beside) else {
+            return main;
+        };
+        match main {
+            LoadOutcome::Loaded(file) => {
+                // Still the newer file's version: it stays read-only here.
+                let version = file.schema_version();
+                let mut merged = T::merge(&saved_beside, Some(file));
+                merged.set_schema_version(version);
+                LoadOutcome::Loaded(merged)
+            }
+            LoadOutcome::Missing => LoadOutcome::Loaded(saved_beside),
+            other => other,
+        }
+    }
+
+    pub(super) fn load_one<T: StoredFile>(&self, path: &Path) -> LoadOutcome<T> {
         match self.fs.read(path, MAX_FILE_BYTES + 1) {
             Ok(bytes) => outcome_from_bytes(path, &bytes),
             Err(e) if e.kind() == io::ErrorKind::NotFound => LoadOutcome::Missing,
             Err(e) => LoadOutcome::Unreadable {
-                problem: problem(path, None, &format!("cannot read: {e}")),
+                problem: problem(path, None, &e.to_string()),
             },
         }
     }
 
     fn save<T: StoredFile>(&self, path: &Path, ours: &T) -> Result<Saved<T>, StorageError> {
-        if ours.schema_version() > SCHEMA_VERSION {
-            return Err(StorageError::NewerSchema {
-                path: path.to_path_buf(),
-                found: ours.schema_version(),
-            });
-        }
         let target = self.resolve_links(path)?;
         if target.file_name().is_none() {
             let error = io::Error::new(io::ErrorKind::InvalidInput, "path does not name a file");
@@ -92,28 +129,76 @@ impl<F: Fs> Store<F> {
             });
         }
         self.ensure_dir(&target)?;
+        match self.save_at(&target, ours, true)? {
+            Attempt::Done(saved) => Ok(saved),
+            // A newer marginote's file is never written over: our notes go
+            // beside it, in our schema, where this version (and a newer one)
+            // merges them back (N8).
+            Attempt::Newer(_) => {
+                let beside = beside_newer(&target);
+                match self.save_at(&beside, ours, false)? {
+                    Attempt::Done(mut saved) => {
+                        saved.beside_newer = Some(beside);
+                        Ok(saved)
+                    }
+                    Attempt::Newer(found) => Err(StorageError::NewerSchema {
+                        path: beside,
+                        found,
+                    }),
+                }
+            }
+        }
+    }
+
+    /// One save of `target` under its lock. `fold_beside`: notes saved
+    /// beside a newer file are merged in and that file removed once the
+    /// merge is durably saved (the newer file is gone or was replaced).
+    fn save_at<T: StoredFile>(
+        &self,
+        target: &Path,
+        ours: &T,
+        fold_beside: bool,
+    ) -> Result<Attempt<T>, StorageError> {
         // A separate lock file, because a lock on the data file itself would
         // be lost at the first rename over it (N4). Held until we return.
         let _lock = self
             .fs
-            .lock(&sibling(&target, "", ".lock"))
-            .map_err(|e| write_error(&target, "locking", e))?;
-        self.remove_debris(&target);
+            .lock(&sibling(target, "", ".lock"))
+            .map_err(|e| write_error(target, "locking", e))?;
+        self.remove_debris(target);
 
-        let (disk, previous, unparseable) = match self.read_disk::<T>(&target)? {
+        let (disk, previous, unparseable) = match self.read_disk::<T>(target)? {
             OnDisk::Missing => (None, None, false),
             OnDisk::Parsed { file, bytes } => (Some(file), Some(bytes), false),
             OnDisk::Unparseable => (None, None, true),
-            OnDisk::Newer(found) => {
-                return Err(StorageError::NewerSchema {
-                    path: target,
-                    found,
-                });
-            }
+            OnDisk::Newer(found) => return Ok(Attempt::Newer(found)),
         };
-        let merged = T::merge(ours, disk);
+        let beside = beside_newer(target);
+        let mut folded = None;
+        let mut _beside_lock = None;
+        if fold_beside
+            && self
+                .fs
+                .exists(&beside)
+                .map_err(|e| write_error(target, "checking for notes saved beside it", e))?
+        {
+            _beside_lock = Some(
+                self.fs
+                    .lock(&sibling(&beside, "", ".lock"))
+                    .map_err(|e| write_error(&beside, "locking", e))?,
+            );
+            // Only a file we parsed is folded in, and so only it is removed.
+            if let OnDisk::Parsed { file, .. } = self.read_disk::<T>(&beside)? {
+                folded = Some(file);
+            }
+        }
+        let ours = match &folded {
+            Some(file) => T::merge(ours, Some(file.clone())),
+            None => ours.clone(),
+        };
+        let merged = T::merge(&ours, disk);
         let text = toml::to_string(&merged).map_err(|e| StorageError::Encode {
-            path: target.clone(),
+            path: target.to_path_buf(),
             message: e.to_string(),
         })?;
         // Never write what we could not read back: the next save would find
@@ -121,37 +206,50 @@ impl<F: Fs> Store<F> {
         if let Err(e) = toml::from_str::<T>(&text) {
             let message = e.message().to_owned();
             return Err(StorageError::Encode {
-                path: target,
+                path: target.to_path_buf(),
                 message,
             });
         }
         if previous.as_deref() == Some(text.as_bytes()) {
-            return Ok(Saved {
+            if folded.is_some() {
+                let _ = self.fs.remove_file(&beside);
+            }
+            return Ok(Attempt::Done(Saved {
                 file: merged,
                 moved_aside: None,
-            });
+                beside_newer: None,
+            }));
         }
         // Encoded first, so a failure cannot leave the user's file moved aside
         // with nothing written in its place.
         let moved_aside = if unparseable {
-            Some(self.move_aside(&target)?)
+            Some(self.move_aside(target)?)
         } else {
             None
         };
-        if let Err(e) = self.write_atomic(&target, text.as_bytes()) {
+        if let Err(e) = self.write_atomic(target, text.as_bytes()) {
             // Put the unparseable file back (unless the new one made it into
             // place), so the next load reports it again instead of "missing".
             if let Some(aside) = &moved_aside
-                && self.fs.exists(&target).ok() == Some(false)
+                && self.fs.exists(target).ok() == Some(false)
             {
-                let _ = self.fs.rename(aside, &target);
+                let _ = self.fs.rename(aside, target);
             }
             return Err(e);
         }
-        Ok(Saved {
+        // Durably saved: only now may the copy beside a newer file go.
+        if folded.is_some() {
+            let _ = self.fs.remove_file(&beside);
+        }
+        // A broken file never pushes good backups out (N7).
+        if !unparseable {
+            self.rotate_backups(target, text.as_bytes());
+        }
+        Ok(Attempt::Done(Saved {
             file: merged,
             moved_aside,
-        })
+            beside_newer: None,
+        }))
     }
 
     /// Follows a symlinked file name to the file it names, so the rename
@@ -215,14 +313,17 @@ impl<F: Fs> Store<F> {
     /// effort: debris is harmless, and a save must not fail over it.
     fn remove_debris(&self, target: &Path) {
         let dir = parent_dir(target);
-        let prefix = temp_prefix(target);
+        let prefixes: Vec<OsString> = std::iter::once(temp_prefix(target))
+            .chain((1..=BACKUPS).map(|n| temp_prefix(&backup_path(target, n))))
+            .collect();
         let Ok(names) = self.fs.list_dir(dir) else {
             return;
         };
-        for name in names
-            .iter()
-            .filter(|n| n.as_encoded_bytes().starts_with(prefix.as_encoded_bytes()))
-        {
+        for name in names.iter().filter(|n| {
+            prefixes
+                .iter()
+                .any(|p| n.as_encoded_bytes().starts_with(p.as_encoded_bytes()))
+        }) {
             let _ = self.fs.remove_file(&dir.join(name));
         }
     }
@@ -358,6 +459,24 @@ pub(super) fn sibling(path: &Path, prefix: &str, suffix: &str) -> PathBuf {
     name.push(path.file_name().unwrap_or_else(|| OsStr::new("unnamed")));
     name.push(suffix);
     parent_dir(path).join(name)
+}
+
+/// Where notes go while a newer marginote's file stands at `target`:
+/// `<stem>.v<our schema>.toml` beside it, e.g. `state.v1.toml`.
+pub fn beside_newer(target: &Path) -> PathBuf {
+    let stem = target.file_stem().unwrap_or_else(|| OsStr::new("unnamed"));
+    let mut name = stem.to_os_string();
+    name.push(format!(".v{SCHEMA_VERSION}.toml"));
+    parent_dir(target).join(name)
+}
+
+/// Whether a file name is one [`beside_newer`] makes (so listings of
+/// notes files skip it: it is folded into its main file on load).
+pub fn is_beside_newer(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| {
+        n.to_string_lossy()
+            .ends_with(&format!(".v{SCHEMA_VERSION}.toml"))
+    })
 }
 
 /// Temp files are `.<file name>.tmp-<pid>-<n>`: hidden, and never a name

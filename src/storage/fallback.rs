@@ -1,0 +1,179 @@
+//! The temporary-folder fallback: when notes cannot be saved where they
+//! belong (read-only or full disk, a file where a folder should be), a copy
+//! goes to `<temp>/marginote-unsaved/<data folder hash>/notes/`, so it
+//! outlives this session. The copy comes home, merged by id as two windows
+//! merge, with the next save that works or at the next start, and is
+//! removed only once that merge is durably saved (N3).
+
+use super::*;
+
+/// The fallback folder of one data folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fallback {
+    pub root: PathBuf,
+}
+
+impl Fallback {
+    /// In the system's temporary folder (`TMPDIR`).
+    pub fn for_data_dir(data: &DataDir) -> Self {
+        Self::under(&std::env::temp_dir(), data)
+    }
+
+    /// A folder per data folder, so notes come home to the folder they
+    /// belong to, never to another user's or another test's.
+    pub fn under(temp: &Path, data: &DataDir) -> Self {
+        let hash = fnv1a64(data.root.as_os_str().as_encoded_bytes());
+        Self {
+            root: temp.join("marginote-unsaved").join(format!("{hash:016x}")),
+        }
+    }
+
+    /// Where the copy of the notes file `target` goes.
+    pub fn notes_path(&self, target: &Path) -> PathBuf {
+        let name = target
+            .file_name()
+            .unwrap_or_else(|| OsStr::new("notes.toml"));
+        self.root.join("notes").join(name)
+    }
+}
+
+/// Notes that are not where they belong: why, and where they are instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaveFailure {
+    /// One line for the status bar: where the notes are and why.
+    pub message: String,
+    /// The copy in the temporary folder, when writing it worked; `None`
+    /// means the notes are only in memory.
+    pub fallback: Option<PathBuf>,
+}
+
+impl std::fmt::Display for SaveFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// What [`Store::reclaim`] brought home at start.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reclaimed {
+    /// Entries (notes, bookmarks, highlights) that were only in the fallback.
+    pub entries: usize,
+    /// Fallback files merged and removed.
+    pub files: usize,
+    /// Fallback files that could not come home yet (they stay).
+    pub problems: Vec<String>,
+}
+
+impl<F: Fs> Store<F> {
+    /// Saves `notes` to `path`, first folding in a copy an earlier failure
+    /// left in the fallback folder (removed once the merge is saved). When
+    /// the save fails, writes a copy to the fallback folder instead.
+    pub fn save_notes_or_fallback(
+        &self,
+        fallback: &Fallback,
+        path: &Path,
+        notes: &NotesFile,
+    ) -> Result<Saved<NotesFile>, SaveFailure> {
+        let spare = fallback.notes_path(path);
+        let waiting = match self.load_one::<NotesFile>(&spare) {
+            LoadOutcome::Loaded(file) => Some(file),
+            _ => None,
+        };
+        let ours = match &waiting {
+            Some(file) => NotesFile::merge(notes, Some(file.clone())),
+            None => notes.clone(),
+        };
+        match self.save_notes(path, &ours) {
+            Ok(saved) => {
+                if waiting.is_some() {
+                    self.remove_spare(&spare);
+                }
+                Ok(saved)
+            }
+            Err(e) => Err(self.save_spare(&spare, &ours, &e)),
+        }
+    }
+
+    /// Writes the fallback copy after `error`; says where the notes are.
+    fn save_spare(&self, spare: &Path, notes: &NotesFile, error: &StorageError) -> SaveFailure {
+        match self.save_notes(spare, notes) {
+            Ok(saved) => {
+                let at = saved.beside_newer.unwrap_or_else(|| spare.to_path_buf());
+                SaveFailure {
+                    message: format!(
+                        "notes saved to the temporary folder ({}) until they can go home — {error}",
+                        shown(&at)
+                    ),
+                    fallback: Some(at),
+                }
+            }
+            Err(_) => SaveFailure {
+                message: format!(
+                    "{error} — the temporary folder failed too: notes kept in memory only"
+                ),
+                fallback: None,
+            },
+        }
+    }
+
+    /// Removes a fallback copy and what its saves left beside it.
+    fn remove_spare(&self, spare: &Path) {
+        let _ = self.fs.remove_file(spare);
+        let _ = self.fs.remove_file(&sibling(spare, "", ".lock"));
+        for n in 1..=BACKUPS {
+            let _ = self.fs.remove_file(&backup_path(spare, n));
+        }
+    }
+
+    /// Brings every fallback copy of `data`'s notes home, merging by id;
+    /// each copy is removed only after its merge is durably saved.
+    pub fn reclaim(&self, fallback: &Fallback, data: &DataDir) -> Reclaimed {
+        let mut out = Reclaimed::default();
+        let dir = fallback.root.join("notes");
+        let Ok(mut names) = self.fs.list_dir(&dir) else {
+            return out;
+        };
+        names.sort();
+        for name in names {
+            let text = name.to_string_lossy();
+            if text.starts_with('.') || !text.ends_with(".toml") {
+                continue;
+            }
+            let spare = dir.join(&name);
+            let LoadOutcome::Loaded(waiting) = self.load_one::<NotesFile>(&spare) else {
+                continue;
+            };
+            let target = data.notes_dir().join(&name);
+            let known: BTreeSet<String> = match self.load_notes(&target) {
+                LoadOutcome::Loaded(file) => entry_ids(&file).into_iter().collect(),
+                _ => BTreeSet::new(),
+            };
+            match self.save_notes(&target, &waiting) {
+                Ok(saved) => {
+                    let home: BTreeSet<String> = entry_ids(&saved.file).into_iter().collect();
+                    out.entries += entry_ids(&waiting)
+                        .iter()
+                        .filter(|id| !known.contains(*id) && home.contains(*id))
+                        .count();
+                    out.files += 1;
+                    self.remove_spare(&spare);
+                }
+                Err(e) => out.problems.push(format!(
+                    "notes waiting in {} could not come home yet: {e}",
+                    shown(&spare)
+                )),
+            }
+        }
+        out
+    }
+}
+
+/// The ids of every entry of a notes file.
+fn entry_ids(file: &NotesFile) -> Vec<String> {
+    file.bookmarks
+        .iter()
+        .map(|b| b.id.clone())
+        .chain(file.highlights.iter().map(|h| h.id.clone()))
+        .chain(file.notes.iter().map(|n| n.id.clone()))
+        .collect()
+}
