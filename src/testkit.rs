@@ -135,6 +135,7 @@ impl Harness {
                     self.send(Msg::StateSaved(Ok(())));
                 }
                 Effect::Quit(c) => self.quit = Some(c),
+                Effect::WriteUnsaved { path, .. } => self.send(Msg::UnsavedWritten(Ok(path))),
                 Effect::LoadAllNotes => {
                     let all = self
                         .store

@@ -116,6 +116,9 @@ pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
                 app.prompt = Some(prompt);
                 find::toggle_regex(app)
             }
+            (a, PromptKind::UnsavedQuit | PromptKind::WriteUnsaved) => {
+                super::unsaved::on_prompt_action(app, a, prompt)
+            }
             _ => {
                 app.prompt = Some(prompt);
                 Vec::new()
@@ -363,9 +366,7 @@ fn outline_action(app: &mut App, a: Action) -> Vec<Effect> {
 }
 
 fn quit(app: &mut App) -> Vec<Effect> {
-    let mut fx = app.save_state();
-    fx.push(Effect::Quit(0));
-    fx
+    super::unsaved::quit(app)
 }
 
 fn open_selected(app: &mut App) -> Vec<Effect> {

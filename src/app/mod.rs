@@ -19,6 +19,7 @@ mod find;
 pub mod jumplist;
 mod msg;
 mod study;
+pub mod unsaved;
 use crate::storage::{NotesFile, Position, StateFile};
 use crate::text::reader::Reader;
 use crate::text::sanitize::sanitize_line;
@@ -84,6 +85,10 @@ pub enum PromptKind {
     FindAll,
     /// A search in the open document, started with the cursor at `origin`.
     Search { origin: usize },
+    /// Quitting with notes not where they belong: retry, write, or quit?
+    UnsavedQuit,
+    /// The file to write unsaved notes to.
+    WriteUnsaved,
 }
 
 /// A one-line prompt in the status line.
@@ -205,6 +210,8 @@ pub struct App {
     /// The state file on disk could not be read: never save over it.
     pub state_read_only: bool,
     position_dirty: bool,
+    /// Saves that did not land, retried until they do (see `unsaved`).
+    pub saving: unsaved::Saving,
     pub measure: usize,
     pub keymap: Keymap,
     /// Problems found at startup (keymap, library, state), also listed at
@@ -248,6 +255,7 @@ impl App {
             state,
             state_read_only: false,
             position_dirty: false,
+            saving: unsaved::Saving::default(),
             measure: measure.max(10),
             keymap,
             problems: Vec::new(),
@@ -482,6 +490,12 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
             let Some(p) = app.prompt.as_mut() else {
                 return Vec::new();
             };
+            if p.kind == PromptKind::UnsavedQuit {
+                return match e {
+                    TextEdit::Insert(c) => unsaved::answer(app, c),
+                    _ => Vec::new(),
+                };
+            }
             let before = p.input.clone();
             p.edit(e);
             let changed = p.input != before;
@@ -576,36 +590,37 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
             fx
         }
         Msg::Completed { index, result } => on_completed(app, index, result),
-        Msg::NotesSaved { key, result } => {
-            match result {
-                Ok((file, moved)) => {
-                    let count = file.entry_count();
-                    app.retire = None;
-                    if let Some(n) = app.notes.as_mut().filter(|n| n.key == key) {
-                        let doc = app.reader.as_ref().map(|r| &*r.doc);
-                        n.replace_file(file, doc);
-                        n.problem = None;
-                    }
-                    if let Some(e) = app.entries.iter_mut().find(|e| e.key == key) {
-                        e.bookmarks = count;
-                    }
-                    if let Some(m) = moved {
-                        app.info(format!(
-                            "the unreadable notes file was kept as {}; your notes are saved in a new one",
-                            m.display()
-                        ));
-                    }
+        Msg::NotesSaved { key, result } => match result {
+            Ok((file, moved)) => {
+                let count = file.entry_count();
+                app.retire = None;
+                if let Some(n) = app.notes.as_mut().filter(|n| n.key == key) {
+                    let doc = app.reader.as_ref().map(|r| &*r.doc);
+                    n.replace_file(file.clone(), doc);
+                    n.problem = None;
                 }
-                Err(e) => app.error(e),
+                if let Some(e) = app.entries.iter_mut().find(|e| e.key == key) {
+                    e.bookmarks = count;
+                }
+                if let Some(m) = moved {
+                    app.info(format!(
+                        "the unreadable notes file was kept as {}; your notes are saved in a new one",
+                        m.display()
+                    ));
+                }
+                unsaved::notes_saved(app, &key, &file)
             }
-            Vec::new()
-        }
+            Err(failure) => unsaved::notes_failed(app, key, failure),
+        },
+        Msg::UnsavedWritten(result) => unsaved::unsaved_written(app, result),
         Msg::StateSaved(result) => {
-            if let Err(e) = result {
+            if let Err(e) = &result {
                 app.position_dirty = true;
-                app.error(format!("reading position not saved: {e}"));
+                if app.saving.state_failed.as_ref() != Some(e) {
+                    app.error(format!("reading position not saved: {e}"));
+                }
             }
-            Vec::new()
+            unsaved::state_saved(app, &result)
         }
         Msg::Summary { index, result } => {
             let refilter = app.lib_filter.is_some();
@@ -633,10 +648,22 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::Idle => app.save_state(),
+        Msg::Idle => {
+            let mut fx = app.save_state();
+            fx.extend(unsaved::retry_notes(app));
+            fx
+        }
         Msg::Signal(sig) => {
-            // A note being written is saved, not lost (RELIABILITY N12).
-            let mut fx = if app
+            // A note or bookmark label being written is saved, not lost
+            // (RELIABILITY N12).
+            let label = match app.prompt.as_ref().map(|p| (&p.kind, p.value())) {
+                Some((PromptKind::BookmarkLabel { offset }, label)) => Some((*offset, label)),
+                _ => None,
+            };
+            let mut fx = if let Some((offset, label)) = label {
+                app.prompt = None;
+                study::add_bookmark(app, offset, label)
+            } else if app
                 .editor
                 .as_ref()
                 .is_some_and(|e| !e.text().trim().is_empty())
@@ -687,14 +714,19 @@ fn on_opened(
                 let file = n.file.unwrap_or_else(|| {
                     NotesFile::new(entry.key.clone(), entry.display_title().to_string(), "")
                 });
+                // Said before anything is typed: where new notes will go.
                 let newer = file.is_read_only().then(|| {
                     format!(
-                        "{} was made by a newer marginote: its notes are shown, new ones cannot be saved there",
-                        n.path.display()
+                        "{} was made by a newer marginote: it is left untouched; its notes are shown and new ones are saved beside it in {}",
+                        n.path.display(),
+                        crate::storage::beside_newer(&n.path).display()
                     )
                 });
+                let unreadable = n.problem.map(|p| {
+                    format!("{p} — the file is left untouched; your next note will be saved in a new file and that one kept aside")
+                });
                 let mut dn = DocNotes::new(entry.key.clone(), n.path, file);
-                dn.problem = n.problem.or(newer);
+                dn.problem = unreadable.or(newer);
                 dn
             });
             let mut moved = false;
@@ -736,9 +768,7 @@ fn on_opened(
             app.note_position();
             let mut problems: Vec<String> = warnings;
             if let Some(p) = app.notes.as_ref().and_then(|n| n.problem.clone()) {
-                problems.push(format!(
-                    "{p} — the file is left untouched; your next note will be saved in a new file and that one kept aside"
-                ));
+                problems.push(p);
             }
             let lost = app.notes.as_ref().map_or(0, |n| n.not_found.len());
             if lost > 0 {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::{ExportDoc, FindTarget, Found, OtherNotes};
 use crate::input::action::{Action, MouseKind, TextEdit};
-use crate::storage::{NotesFile, StateFile};
+use crate::storage::{NotesFile, SaveFailure, StateFile};
 use crate::text::document::{DocError, Document};
 
 /// Everything that can happen to the app.
@@ -65,8 +65,11 @@ pub enum Msg {
     },
     NotesSaved {
         key: String,
-        result: Result<(NotesFile, Option<PathBuf>), String>,
+        result: Result<(NotesFile, Option<PathBuf>), SaveFailure>,
     },
+    /// The unsaved notes were written to the file the user named (or why
+    /// not), when quitting.
+    UnsavedWritten(Result<PathBuf, String>),
     StateSaved(Result<(), String>),
     /// Title, words and size of a library entry, or why it cannot be read.
     Summary {
@@ -132,6 +135,13 @@ pub enum Effect {
         targets: Vec<FindTarget>,
     },
     SaveState(StateFile),
+    /// Write notes that could not be saved where they belong (and the
+    /// reading state, if it was not saved either) to a file the user named.
+    WriteUnsaved {
+        path: PathBuf,
+        documents: Vec<NotesFile>,
+        state: Option<StateFile>,
+    },
     Quit(i32),
     Suspend,
     Redraw,

@@ -357,7 +357,7 @@ pub(super) fn editor_cancel(app: &mut App) {
     let Some(ed) = app.editor.as_mut() else {
         return;
     };
-    let unsaved = ed.text().trim() != ed.original.trim();
+    let unsaved = ed.text().trim() != crate::text::placeholders::shown(&ed.original).trim();
     if unsaved && !ed.confirm_discard {
         ed.confirm_discard = true;
         let esc = app.keymap.hint(Context::Editor, Action::Cancel);
@@ -376,7 +376,11 @@ pub(super) fn editor_save(app: &mut App) -> Vec<Effect> {
     let Some(ed) = app.editor.take() else {
         return Vec::new();
     };
-    let text = ed.text().trim().to_string();
+    // Placeholders are only for display: what was not edited keeps its
+    // original characters, controls included.
+    let text = crate::text::placeholders::apply_edit(&ed.original, &ed.text())
+        .trim()
+        .to_string();
     let now = app.now.clone();
     match ed.target {
         EditTarget::New { anchor } => {
@@ -413,9 +417,21 @@ pub(super) fn editor_save(app: &mut App) -> Vec<Effect> {
                 .as_mut()
                 .is_some_and(|n| n.update_note(&id, &text, &now))
             {
-                app.error("that note is gone (deleted in another window?)");
+                // Deleted in another window while being edited: keep the
+                // words in the editor, to be saved as a new note.
+                let enter = app.keymap.hint(Context::Editor, Action::Save);
+                app.error(format!("this note was deleted in another window — {enter} saves what you typed as a new note on the whole document"));
+                app.editor = Some(Editor {
+                    target: EditTarget::New { anchor: None },
+                    original: String::new(),
+                    confirm_discard: false,
+                    ..ed
+                });
                 return Vec::new();
             }
+            // If another window deleted it meanwhile, the save's merge drops
+            // it; the edit is then brought back (see `unsaved`).
+            app.saving.edited = app.notes.as_ref().and_then(|n| n.note(&id)).cloned();
             app.info("note updated");
         }
     }

@@ -160,7 +160,13 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
     let state = match store.load_state(&data.state_path()) {
         LoadOutcome::Missing => storage::StateFile::default(),
         LoadOutcome::Loaded(s) => {
-            state_read_only = s.is_read_only();
+            if s.is_read_only() {
+                problems.push(format!(
+                    "{} was made by a newer marginote: it is left untouched; reading positions are saved beside it in {}",
+                    data.state_path().display(),
+                    storage::beside_newer(&data.state_path()).display()
+                ));
+            }
             s
         }
         LoadOutcome::Unreadable { problem } => {
@@ -172,8 +178,20 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
         }
     };
 
+    // Notes a failed save left in the temporary folder come home first.
+    let reclaimed = store.reclaim(&storage::Fallback::for_data_dir(&data), &data);
+    problems.extend(reclaimed.problems.iter().cloned());
+
     let mut app = App::new(entries, keymap, state, args.measure);
     app.state_read_only = state_read_only;
+    if reclaimed.files > 0 {
+        let note = storage::reclaimed_message(&reclaimed, &data);
+        if problems.is_empty() {
+            app.startup_note(note);
+        } else {
+            problems.insert(0, note);
+        }
+    }
     if let Some(first) = problems.first() {
         let more = problems.len() - 1;
         let help = app
@@ -548,9 +566,8 @@ fn perform(
             retire,
         } => {
             let result = store
-                .save_notes(&path, &file)
-                .map(|saved| (saved.file, saved.moved_aside))
-                .map_err(|e| save_elsewhere(store, &path, &file, &e.to_string()));
+                .save_notes_or_fallback(&storage::Fallback::for_data_dir(data), &path, &file)
+                .map(|saved| (saved.file, saved.moved_aside));
             if let (Ok(_), Some(old)) = (&result, retire) {
                 // Saved under the new name: the old file's notes are all in
                 // the new one (they were loaded from it).
@@ -596,6 +613,18 @@ fn perform(
                 .map(|_| ())
                 .map_err(|e| e.to_string());
             Performed::Msg(Box::new(Msg::StateSaved(result)))
+        }
+        Effect::WriteUnsaved {
+            path,
+            documents,
+            state,
+        } => {
+            let path = std::path::absolute(&path).unwrap_or(path);
+            let result = store
+                .write_unsaved(&path, &now(), &documents, state.as_ref())
+                .map(|()| path)
+                .map_err(|e| e.to_string());
+            Performed::Msg(Box::new(Msg::UnsavedWritten(result)))
         }
         Effect::Quit(code) => Performed::Exit(code),
         Effect::Suspend => {
@@ -745,7 +774,7 @@ fn notes_files(data: &DataDir, store: &Store) -> Vec<(PathBuf, storage::NotesFil
     let mut paths: Vec<PathBuf> = dir
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml") && !storage::is_beside_newer(p))
         .filter(|p| {
             !p.file_name()
                 .is_some_and(|n| n.to_string_lossy().starts_with('.'))
@@ -790,28 +819,6 @@ fn load_all_notes(data: &DataDir, store: &Store, entries: &[library::Entry]) -> 
     // Library order first, then documents no longer in the library.
     out.sort_by_key(|o| (o.entry.is_none(), o.entry, o.title.clone()));
     out
-}
-
-/// When notes cannot be saved where they belong (read-only or full disk, a
-/// newer marginote's file), a copy goes to the temporary folder so the
-/// note survives this session; the message says where.
-fn save_elsewhere(
-    store: &Store,
-    path: &std::path::Path,
-    file: &storage::NotesFile,
-    error: &str,
-) -> String {
-    let name = path
-        .file_name()
-        .map_or_else(|| "notes.toml".into(), |n| n.to_os_string());
-    let fallback = std::env::temp_dir().join("marginote-unsaved").join(name);
-    match store.save_notes(&fallback, file) {
-        Ok(_) => format!(
-            "notes saved to {} instead — {error}",
-            sanitize::sanitize_tail(&fallback.display().to_string(), 120)
-        ),
-        Err(_) => format!("{error} — your notes are kept in memory until you quit"),
-    }
 }
 
 /// Results shown per document in a search across the library.

@@ -177,3 +177,50 @@ fn entry_ids(file: &NotesFile) -> Vec<String> {
         .chain(file.notes.iter().map(|n| n.id.clone()))
         .collect()
 }
+
+/// What "write them to a file" writes when quitting with notes that could
+/// not be saved: every such document's notes file, and the reading state
+/// if it was not saved either. TOML, so it reads as text and each
+/// `[[documents]]` table is a notes file marginote can load.
+#[derive(Debug, Serialize)]
+struct UnsavedSheet<'a> {
+    schema_version: u32,
+    written: &'a str,
+    documents: &'a [NotesFile],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state: Option<&'a StateFile>,
+}
+
+impl<F: Fs> Store<F> {
+    /// Writes notes (and state) that could not be saved where they belong
+    /// to a file the user named, atomically.
+    pub fn write_unsaved(
+        &self,
+        path: &Path,
+        written: &str,
+        documents: &[NotesFile],
+        state: Option<&StateFile>,
+    ) -> Result<(), StorageError> {
+        let sheet = UnsavedSheet {
+            schema_version: SCHEMA_VERSION,
+            written,
+            documents,
+            state,
+        };
+        let text = toml::to_string(&sheet).map_err(|e| StorageError::Encode {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        self.write_file(path, text.as_bytes())
+    }
+}
+
+/// The start message after fallback copies came home.
+pub fn reclaimed_message(reclaimed: &Reclaimed, data: &DataDir) -> String {
+    let n = reclaimed.entries;
+    let what = if n == 1 { "note" } else { "notes" };
+    format!(
+        "{n} {what} saved in the temporary folder when the data folder could not be written came home to {}",
+        shown(&data.notes_dir())
+    )
+}

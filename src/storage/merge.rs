@@ -65,6 +65,15 @@ impl StoredFile for NotesFile {
     }
 }
 
+impl NotesFile {
+    /// This copy merged with another by the rules above, as a save merges
+    /// with the file on disk (ours win on the same id, the later edit of a
+    /// note wins, tombstones win).
+    pub fn merged_with(&self, other: &NotesFile) -> NotesFile {
+        NotesFile::merge(self, Some(other.clone()))
+    }
+}
+
 impl StoredFile for StateFile {
     fn schema_version(&self) -> u32 {
         self.schema_version

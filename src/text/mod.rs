@@ -7,6 +7,7 @@
 pub mod document;
 pub mod markdown;
 pub mod outline;
+pub mod placeholders;
 #[cfg(test)]
 mod proptests;
 pub mod reader;

@@ -17,6 +17,7 @@ pub mod status;
 #[cfg(test)]
 mod tests;
 pub mod theme;
+pub mod unsaved;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -224,4 +225,5 @@ pub fn render(frame: &mut Frame, app: &App) {
         Overlay::Find => find::render(frame, app, area),
         Overlay::None => {}
     }
+    unsaved::render(frame, app, area);
 }

@@ -1,0 +1,318 @@
+//! What is not where it belongs yet, and never lost for that: notes whose
+//! save failed (kept in memory, or in the temporary folder), a reading
+//! position that was not saved, and an edit that raced a delete in another
+//! window. Failed saves are retried when idle; quitting with anything
+//! unsaved asks first (retry, write it to a named file, or quit anyway).
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use super::{App, Effect, Prompt, PromptKind};
+use crate::input::action::Action;
+use crate::storage::{Note, NotesFile, SaveFailure, StateFile};
+
+/// One document's notes that are not in their file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stranded {
+    pub key: String,
+    pub title: String,
+    /// Where they belong.
+    pub path: PathBuf,
+    /// The latest copy (the open document's notes are newer still).
+    pub file: NotesFile,
+    /// The copy in the temporary folder; `None`: only in memory.
+    pub fallback: Option<PathBuf>,
+    /// Why the save failed.
+    pub message: String,
+}
+
+/// The app's record of saves that did not land.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Saving {
+    pub stranded: Vec<Stranded>,
+    /// Why the reading position was not saved (it is retried when idle).
+    pub state_failed: Option<String>,
+    /// Quit was asked for: leave as soon as everything is saved.
+    pub quitting: bool,
+    /// The note whose edit is being saved: another window may have
+    /// deleted it meanwhile (see [`notes_saved`]).
+    pub edited: Option<Note>,
+    /// Documents whose save is an automatic retry (its failure is not
+    /// shown again).
+    retrying: BTreeSet<String>,
+}
+
+impl Saving {
+    pub fn is_clean(&self) -> bool {
+        self.stranded.is_empty() && self.state_failed.is_none()
+    }
+}
+
+/// Label of the question asked before quitting with unsaved things.
+pub const QUIT_LABEL: &str =
+    "Not saved yet — r retry · w write to a file · q quit anyway · esc stay";
+/// What the file prompt offers when nothing is typed.
+pub const DEFAULT_FILE: &str = "marginote-unsaved-notes.toml";
+
+/// A notes save failed: remember the notes (and where they are) until a
+/// save works.
+pub(super) fn notes_failed(app: &mut App, key: String, failure: SaveFailure) -> Vec<Effect> {
+    let retry = app.saving.retrying.remove(&key);
+    let open = app
+        .notes
+        .as_ref()
+        .filter(|n| n.key == key)
+        .map(|n| (n.path.clone(), n.file.clone()));
+    let title = app
+        .entries
+        .iter()
+        .find(|e| e.key == key)
+        .map_or_else(|| key.clone(), |e| e.display_title().to_string());
+    let same = match app.saving.stranded.iter_mut().find(|s| s.key == key) {
+        Some(s) => {
+            let same = s.message == failure.message;
+            if let Some((path, file)) = open {
+                s.path = path;
+                // Merged, not replaced: the document may have been closed and
+                // reopened from its file, which lacks what was stranded.
+                s.file = file.merged_with(&s.file);
+            }
+            s.fallback = failure.fallback.clone().or(s.fallback.take());
+            s.message.clone_from(&failure.message);
+            same
+        }
+        None => {
+            if let Some((path, file)) = open {
+                app.saving.stranded.push(Stranded {
+                    key,
+                    title,
+                    path,
+                    file,
+                    fallback: failure.fallback.clone(),
+                    message: failure.message.clone(),
+                });
+            }
+            false
+        }
+    };
+    // The edit is kept in memory with the rest; it did not reach the file.
+    app.saving.edited = None;
+    if !(retry && same) {
+        app.error(&failure.message);
+    }
+    if app.saving.quitting {
+        ask(app);
+    }
+    Vec::new()
+}
+
+/// A notes save worked (`file` is what is on disk now, already in the
+/// app): what was stranded is home, and an edit that lost to a delete in
+/// another window is brought back.
+pub(super) fn notes_saved(app: &mut App, key: &str, file: &NotesFile) -> Vec<Effect> {
+    app.saving.retrying.remove(key);
+    if let Some(i) = app.saving.stranded.iter().position(|s| s.key == key) {
+        let s = app.saving.stranded.remove(i);
+        app.info(format!(
+            "the notes of “{}” are saved now, in {}",
+            s.title,
+            s.path.display()
+        ));
+    }
+    let mut fx = restore_edit(app, key, file);
+    fx.extend(quit_if_done(app));
+    fx
+}
+
+/// Window B deleted the note window A was editing: the merge dropped it
+/// (deletes win). A's words are not dropped: the note comes back, with the
+/// new text, under a new id.
+fn restore_edit(app: &mut App, key: &str, file: &NotesFile) -> Vec<Effect> {
+    let Some(mut note) = app.saving.edited.take() else {
+        return Vec::new();
+    };
+    let gone = !file.notes.iter().any(|n| n.id == note.id) && file.deleted.contains(&note.id);
+    if !gone || app.notes.as_ref().is_none_or(|n| n.key != key) {
+        return Vec::new();
+    }
+    note.id = app.new_id('n');
+    let (Some(r), Some(n)) = (app.reader.as_ref(), app.notes.as_mut()) else {
+        return Vec::new();
+    };
+    n.add_note(note, &r.doc);
+    app.error(
+        "another window had deleted this note while you edited it: it is back, with your new text",
+    );
+    app.save_notes()
+}
+
+/// The reading position's save came back.
+pub(super) fn state_saved(app: &mut App, result: &Result<(), String>) -> Vec<Effect> {
+    match result {
+        Ok(()) => {
+            app.saving.state_failed = None;
+            quit_if_done(app)
+        }
+        Err(e) => {
+            app.saving.state_failed = Some(e.clone());
+            if app.saving.quitting {
+                ask(app);
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn quit_if_done(app: &mut App) -> Vec<Effect> {
+    if app.saving.quitting && app.saving.is_clean() {
+        app.saving.quitting = false;
+        return vec![Effect::Quit(0)];
+    }
+    Vec::new()
+}
+
+/// `q`: save the position and leave, unless something is not where it
+/// belongs: then ask first.
+pub(super) fn quit(app: &mut App) -> Vec<Effect> {
+    let fx = app.save_state();
+    if !app.saving.is_clean() {
+        ask(app);
+        return fx;
+    }
+    if fx.is_empty() {
+        return vec![Effect::Quit(0)];
+    }
+    // Leave once the position is saved (or ask, if it fails).
+    app.saving.quitting = true;
+    fx
+}
+
+fn ask(app: &mut App) {
+    app.saving.quitting = true;
+    app.prompt = Some(Prompt::new(
+        QUIT_LABEL,
+        String::new(),
+        PromptKind::UnsavedQuit,
+    ));
+}
+
+/// A letter typed at the quit question.
+pub(super) fn answer(app: &mut App, c: char) -> Vec<Effect> {
+    match c {
+        'q' | 'Q' => {
+            app.prompt = None;
+            vec![Effect::Quit(0)]
+        }
+        'r' | 'R' => {
+            app.prompt = None;
+            app.info("trying to save again…");
+            let mut fx = retry_notes(app);
+            if app.saving.state_failed.is_some() {
+                app.position_dirty = true;
+                fx.extend(app.save_state());
+            }
+            fx
+        }
+        'w' | 'W' => {
+            app.prompt = Some(Prompt::new(
+                "Write unsaved notes to",
+                DEFAULT_FILE.to_string(),
+                PromptKind::WriteUnsaved,
+            ));
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Enter or esc at the quit question or the file prompt.
+pub(super) fn on_prompt_action(app: &mut App, a: Action, prompt: Prompt) -> Vec<Effect> {
+    match (a, &prompt.kind) {
+        (Action::Cancel, PromptKind::UnsavedQuit) => {
+            app.saving.quitting = false;
+            app.info("not quitting: unsaved notes are retried every few seconds");
+            Vec::new()
+        }
+        (Action::Cancel, _) => {
+            ask(app);
+            Vec::new()
+        }
+        (Action::Confirm, PromptKind::WriteUnsaved) => {
+            let documents = app
+                .saving
+                .stranded
+                .iter()
+                .map(|s| match app.notes.as_ref().filter(|n| n.key == s.key) {
+                    Some(n) => n.file.clone(),
+                    None => s.file.clone(),
+                })
+                .collect();
+            let state: Option<StateFile> =
+                app.saving.state_failed.as_ref().map(|_| app.state.clone());
+            vec![Effect::WriteUnsaved {
+                path: PathBuf::from(prompt.value()),
+                documents,
+                state,
+            }]
+        }
+        _ => {
+            app.prompt = Some(prompt);
+            Vec::new()
+        }
+    }
+}
+
+/// The file asked for was written (then leave) or not (ask again).
+pub(super) fn unsaved_written(app: &mut App, result: Result<PathBuf, String>) -> Vec<Effect> {
+    match result {
+        Ok(_) => vec![Effect::Quit(0)],
+        Err(e) => {
+            ask(app);
+            app.error(format!("not written: {e}"));
+            Vec::new()
+        }
+    }
+}
+
+/// Saves again every document whose save failed (on the idle tick: a
+/// failing save is a lock attempt and a temp file, cheap at that pace).
+pub(super) fn retry_notes(app: &mut App) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    let keys: Vec<String> = app.saving.stranded.iter().map(|s| s.key.clone()).collect();
+    for key in keys {
+        app.saving.retrying.insert(key.clone());
+        if app.notes.as_ref().is_some_and(|n| n.key == key) {
+            let stranded = app.saving.stranded.iter().find(|s| s.key == key);
+            let stranded = stranded.map(|s| s.file.clone());
+            for mut e in app.save_notes() {
+                if let (Effect::SaveNotes { file, .. }, Some(s)) = (&mut e, &stranded) {
+                    *file = file.merged_with(s);
+                }
+                fx.push(e);
+            }
+        } else if let Some(s) = app.saving.stranded.iter().find(|s| s.key == key) {
+            fx.push(Effect::SaveNotes {
+                key: s.key.clone(),
+                path: s.path.clone(),
+                file: s.file.clone(),
+                retire: None,
+            });
+        }
+    }
+    fx
+}
+
+impl App {
+    /// Good news found at startup (notes that came home): kept on screen
+    /// until a key is pressed, even when the first document opens.
+    pub fn startup_note(&mut self, text: impl AsRef<str>) {
+        self.info(text);
+        if let Some(m) = self.message.as_mut() {
+            m.sticky = true;
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "unsaved_tests.rs"]
+mod tests;

@@ -1,0 +1,289 @@
+//! Tests of `unsaved`: nothing is lost after a save fails, when quitting,
+//! or when an edit races a delete in another window (issue 10).
+
+use super::*;
+use crate::app::{Focus, Msg, PromptKind, update};
+use crate::input::action::{Action, TextEdit};
+use crate::storage::{Fallback, LoadOutcome, SaveFailure, Store};
+use crate::testkit::{ESSAY, Harness, NOTES_TXT};
+
+const DOCS: &[(&str, &str)] = &[("red-terror.md", ESSAY), ("notes.txt", NOTES_TXT)];
+
+fn with_note(text: &str) -> Harness {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::Annotate);
+    h.type_note(text);
+    h.act(Action::Save);
+    h
+}
+
+fn open_key(h: &Harness) -> String {
+    h.app
+        .notes
+        .as_ref()
+        .expect("a document is open")
+        .key
+        .clone()
+}
+
+/// The save of the open document's notes failed, the copy landing in the
+/// temporary folder (`fallback`) or only in memory.
+fn fail_save(h: &mut Harness, fallback: Option<&str>) {
+    let key = open_key(h);
+    h.send(Msg::NotesSaved {
+        key,
+        result: Err(SaveFailure {
+            message: "read-only folder: /data/notes — could not save x.toml".into(),
+            fallback: fallback.map(PathBuf::from),
+        }),
+    });
+}
+
+/// Regression (issue 10, defects 1 and 2): `q` left at once, without a
+/// word, with notes only in memory or in the temporary folder.
+#[test]
+fn n3_quitting_with_unsaved_notes_asks_first() {
+    for (case, fallback) in [
+        ("memory", None),
+        (
+            "temporary folder",
+            Some("/tmp/marginote-unsaved/x/notes/x.toml"),
+        ),
+    ] {
+        let mut h = with_note("a thought");
+        fail_save(&mut h, fallback);
+        h.act(Action::Quit);
+        assert_eq!(h.quit, None, "{case}: quit without asking");
+        assert_eq!(
+            h.app.prompt.as_ref().map(|p| &p.kind),
+            Some(&PromptKind::UnsavedQuit),
+            "{case}"
+        );
+        let screen = h.screen_text();
+        let place = if fallback.is_some() {
+            "in the temporary folder"
+        } else {
+            "only in memory"
+        };
+        assert!(
+            screen.contains(place),
+            "{case}: where the notes are:\n{screen}"
+        );
+        assert!(screen.contains("q quit anyway"), "{case}:\n{screen}");
+        // esc stays, q twice leaves.
+        h.act(Action::Cancel);
+        assert_eq!(h.quit, None);
+        h.act(Action::Quit);
+        h.send(Msg::Text(TextEdit::Insert('q')));
+        assert_eq!(h.quit, Some(0), "{case}: q again quits anyway");
+    }
+}
+
+#[test]
+fn n3_retry_from_the_quit_question_saves_then_quits() {
+    let mut h = with_note("a thought");
+    fail_save(&mut h, None);
+    h.act(Action::Quit);
+    let saves = h.saved_notes.len();
+    h.send(Msg::Text(TextEdit::Insert('r')));
+    assert_eq!(h.saved_notes.len(), saves + 1, "r saves again");
+    assert!(h.app.saving.is_clean());
+    assert_eq!(h.quit, Some(0), "saved: leaves as asked");
+}
+
+#[test]
+fn n3_a_failed_save_is_retried_when_idle() {
+    let mut h = with_note("a thought");
+    fail_save(&mut h, Some("/tmp/x.toml"));
+    assert!(!h.app.saving.is_clean());
+    let saves = h.saved_notes.len();
+    h.send(Msg::Idle);
+    assert_eq!(h.saved_notes.len(), saves + 1, "idle retries the save");
+    assert!(h.app.saving.is_clean());
+    let text = h
+        .app
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(text.contains("saved now"), "{text}");
+    // Nothing left: quitting does not ask.
+    h.act(Action::Quit);
+    assert_eq!(h.quit, Some(0));
+}
+
+#[test]
+fn n3_retry_after_the_document_was_closed_keeps_its_notes() {
+    let mut h = with_note("first document's note");
+    fail_save(&mut h, None);
+    // Another document opens: the failed notes are no longer on screen.
+    h.send(Msg::Action(Action::FocusPrev));
+    h.app.focus = Focus::Library;
+    h.act(Action::Down);
+    h.act(Action::Open);
+    assert_eq!(h.app.open, Some(1));
+    h.send(Msg::Idle);
+    let saved = h.saved_notes.last().expect("retried");
+    assert_eq!(saved.notes.len(), 1);
+    assert_eq!(saved.notes[0].text, "first document's note");
+    assert!(h.app.saving.is_clean());
+}
+
+#[test]
+fn n3_write_unsaved_notes_to_a_named_file() {
+    let mut h = with_note("a thought");
+    fail_save(&mut h, None);
+    h.act(Action::Quit);
+    h.send(Msg::Text(TextEdit::Insert('w')));
+    assert_eq!(
+        h.app.prompt.as_ref().map(|p| &p.kind),
+        Some(&PromptKind::WriteUnsaved)
+    );
+    h.type_prompt("/somewhere/mine.toml");
+    let fx = update(
+        &mut h.app,
+        Msg::Action(Action::Confirm),
+        crate::testkit::NOW,
+    );
+    let Some(Effect::WriteUnsaved {
+        path: written,
+        documents,
+        ..
+    }) = fx.first()
+    else {
+        panic!("enter writes the file: {fx:?}")
+    };
+    assert_eq!(written, &PathBuf::from("/somewhere/mine.toml"));
+    assert_eq!(documents[0].notes[0].text, "a thought");
+    h.perform(fx);
+    assert_eq!(h.quit, Some(0), "written: leaves");
+}
+
+#[test]
+fn n3_a_failed_position_save_is_asked_about_on_quit() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::Down);
+    let fx = update(&mut h.app, Msg::Action(Action::Quit), crate::testkit::NOW);
+    assert!(
+        matches!(fx.as_slice(), [Effect::SaveState(_)]),
+        "q saves the position and waits for the result: {fx:?}"
+    );
+    h.send(Msg::StateSaved(Err("read-only folder".into())));
+    assert_eq!(h.quit, None, "quit without asking");
+    assert!(h.screen_text().contains("reading position"));
+    h.send(Msg::Text(TextEdit::Insert('r')));
+    assert_eq!(h.quit, Some(0), "the retry worked: leaves");
+}
+
+/// Regression (issue 10, defect 3): an edit racing a delete said "note
+/// updated" and the words were found nowhere.
+#[test]
+fn n5_an_edit_racing_a_delete_brings_the_note_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("n.toml");
+    let store = Store::new();
+    let mut h = with_note("original words");
+    let key = open_key(&h);
+    // Window B deletes the note: its file has the tombstone.
+    let mut b = h.app.notes.as_ref().expect("notes").file.clone();
+    let id = b.notes[0].id.clone();
+    b.notes.clear();
+    b.deleted.push(id.clone());
+    store.save_notes(&path, &b).expect("B saves");
+    // Window A edits it.
+    h.act(Action::FocusNext);
+    h.act(Action::Edit);
+    h.type_note(" and more");
+    let fx = update(&mut h.app, Msg::Action(Action::Save), crate::testkit::NOW);
+    let Some(Effect::SaveNotes { file, .. }) = fx.first() else {
+        panic!("a save: {fx:?}")
+    };
+    let merged = store
+        .save_notes(&path, &file.clone())
+        .expect("A saves")
+        .file;
+    assert!(
+        merged.notes.is_empty(),
+        "the delete wins the merge (documented rule)"
+    );
+    let fx = update(
+        &mut h.app,
+        Msg::NotesSaved {
+            key,
+            result: Ok((merged, None)),
+        },
+        crate::testkit::NOW,
+    );
+    let Some(Effect::SaveNotes { file, .. }) = fx.first() else {
+        panic!("the edit must be saved again, as a restored note: {fx:?}")
+    };
+    let again = store.save_notes(&path, &file.clone()).expect("saved").file;
+    assert_eq!(again.notes.len(), 1);
+    assert_eq!(again.notes[0].text, "original words and more");
+    assert_ne!(again.notes[0].id, id, "a new id: the old one stays deleted");
+    let text = h
+        .app
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(text.contains("deleted"), "the message says so: {text}");
+    assert!(!text.contains("note updated"), "{text}");
+    let _ = Fallback::under(dir.path(), &crate::storage::DataDir { root: "/x".into() });
+    assert!(matches!(store.load_notes(&path), LoadOutcome::Loaded(_)));
+}
+
+#[test]
+fn n5_a_note_deleted_before_its_edit_is_saved_keeps_the_text() {
+    let mut h = with_note("original words");
+    h.act(Action::FocusNext);
+    h.act(Action::Edit);
+    h.type_note(" and more");
+    // The merge with another window's save dropped it meanwhile.
+    if let Some(n) = h.app.notes.as_mut() {
+        n.file.notes.clear();
+    }
+    h.act(Action::Save);
+    let text = h
+        .app
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(text.contains("deleted in another window"), "{text}");
+    assert!(h.app.editor.is_some(), "the words stay in the editor");
+    h.act(Action::Save);
+    let saved = h.saved_notes.last().expect("saved");
+    assert_eq!(saved.notes.len(), 1);
+    assert_eq!(saved.notes[0].text, "original words and more");
+}
+
+/// Regression (issue 10, defect 4): editing saved the placeholders.
+#[test]
+fn editing_a_note_keeps_its_control_characters() {
+    let original = "red \u{1b}[31m, csi \u{9b}1m, bidi \u{202e}cba";
+    let mut h = with_note("placeholder");
+    if let Some(n) = h.app.notes.as_mut() {
+        n.file.notes[0].text = original.to_string();
+    }
+    h.act(Action::FocusNext);
+    h.act(Action::Edit);
+    let shown = h.app.editor.as_ref().expect("editor").text();
+    assert!(shown.contains('␛') && shown.contains("<9B>") && shown.contains("⟨U+202E⟩"));
+    h.type_note("!");
+    h.act(Action::Save);
+    let saved = h.saved_notes.last().expect("saved");
+    assert_eq!(saved.notes[0].text, format!("{original}!"));
+}
+
+#[test]
+fn n12_a_signal_keeps_the_bookmark_label_being_typed() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::AddBookmark);
+    h.send(Msg::Text(TextEdit::Clear));
+    h.type_prompt("my label");
+    h.send(Msg::Signal(15));
+    assert_eq!(h.quit, Some(143));
+    let saved = h.saved_notes.last().expect("the bookmark was saved");
+    assert_eq!(saved.bookmarks[0].label, "my label");
+}

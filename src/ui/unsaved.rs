@@ -1,0 +1,77 @@
+//! The box shown with the quit question when something is not saved where
+//! it belongs: each document's notes and where they are now (temporary
+//! folder or memory only), and the reading position.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::theme;
+use crate::app::{App, PromptKind};
+use crate::text::sanitize::sanitize_line;
+
+/// Drawn while the quit question or its file prompt is open.
+pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+    let asking = app
+        .prompt
+        .as_ref()
+        .is_some_and(|p| matches!(p.kind, PromptKind::UnsavedQuit | PromptKind::WriteUnsaved));
+    if !asking {
+        return;
+    }
+    let w = area.width.min(90);
+    let h = area.height.saturating_sub(1).min(16);
+    if w < 12 || h < 4 {
+        return;
+    }
+    let rect = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height.saturating_sub(1) - h) / 2,
+        w,
+        h,
+    );
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::border(true))
+        .title(Span::styled(
+            " Not saved where it belongs ",
+            theme::title(true),
+        ))
+        .title_bottom(Span::styled(
+            " r retry · w write to a file · q quit anyway · esc stay ",
+            theme::muted(),
+        ));
+    let mut lines: Vec<Line> = Vec::new();
+    for s in &app.saving.stranded {
+        let n = s.file.entry_count();
+        let place = match &s.fallback {
+            Some(p) => format!("in the temporary folder: {}", p.display()),
+            None => "only in memory".to_string(),
+        };
+        lines.push(Line::from(Span::styled(
+            sanitize_line(&format!("“{}”: {n} entries, {place}", s.title), 400),
+            theme::error(),
+        )));
+        lines.push(Line::from(Span::styled(
+            sanitize_line(
+                &format!("  belongs in {} — {}", s.path.display(), s.message),
+                400,
+            ),
+            theme::muted(),
+        )));
+    }
+    if let Some(e) = &app.saving.state_failed {
+        lines.push(Line::from(Span::styled(
+            sanitize_line(&format!("reading position: not saved — {e}"), 400),
+            theme::error(),
+        )));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        rect,
+    );
+}
