@@ -194,7 +194,14 @@ impl Document {
         }
         let valid = std::str::from_utf8(&bytes).is_ok();
         if !valid {
-            warnings.push("this document is not valid UTF-8: bad bytes are shown as �".to_string());
+            let shown = if format == Format::Markdown && bytes.len() <= MAX_MARKDOWN_SIZE {
+                "�"
+            } else {
+                "<FF>-style placeholders (their byte values)"
+            };
+            warnings.push(format!(
+                "this document is not valid UTF-8: bad bytes are shown as {shown}"
+            ));
         }
         let body = match format {
             Format::Markdown if bytes.len() <= MAX_MARKDOWN_SIZE => {
@@ -481,18 +488,20 @@ fn text_block(b: &[u8], id: usize) -> Block {
     }
 }
 
-/// Decodes bytes on the way into a RichText: invalid sequences become
-/// U+FFFD standing for exactly the bad bytes, so offsets stay exact.
+/// Decodes bytes on the way into a RichText: each invalid byte becomes a
+/// `<FF>` placeholder standing for exactly that byte, so offsets stay exact.
 fn push_bytes(text: &mut RichText, bytes: &[u8], style: Style, src: usize) {
     let mut pos = src;
     for chunk in bytes.utf8_chunks() {
         let valid = chunk.valid();
         text.push(valid, style, pos);
         pos += valid.len();
-        let invalid = chunk.invalid();
-        if !invalid.is_empty() {
-            text.push_substitute("\u{FFFD}", style.patch(theme::placeholder()), pos);
-            pos += invalid.len();
+        // Each bad byte shows as its value, `<FF>`, so the reader sees what
+        // is there (RELIABILITY T3/I2), not an anonymous `�`.
+        for &byte in chunk.invalid() {
+            let shown = format!("<{byte:02X}>");
+            text.push_substitute(&shown, style.patch(theme::placeholder()), pos);
+            pos += 1;
         }
     }
 }
@@ -737,11 +746,17 @@ mod tests {
             Some(DocError::Utf32)
         );
         let d = Document::from_bytes(b"ok \xFF bad".to_vec(), Format::Text).expect("loads");
-        assert_eq!(all_blocks(&d), vec!["ok \u{FFFD} bad"]);
-        assert!(!d.warnings.is_empty());
+        assert_eq!(all_blocks(&d), vec!["ok <FF> bad"]);
+        assert!(
+            d.warnings.iter().any(|w| w.contains("<FF>")),
+            "{:?}",
+            d.warnings
+        );
         let block = d.block(0);
-        // "bad" starts at source byte 5 and display byte 7 (U+FFFD is 3 bytes).
-        assert_eq!(block.text.src_at(7), 5);
+        // "bad" starts at source byte 5 and display byte 8 (`<FF>` is 4 bytes).
+        assert_eq!(block.text.src_at(8), 5);
+        let d = Document::from_bytes(b"two \xE2\x82 bad".to_vec(), Format::Text).expect("loads");
+        assert_eq!(all_blocks(&d), vec!["two <E2><82> bad"]);
     }
 
     #[test]

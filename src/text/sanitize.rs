@@ -131,6 +131,20 @@ pub fn sanitize_pieces(input: &str, col: &mut usize, mut emit: impl FnMut(Piece<
         let clean = g.chars().all(|c| matches!(classify(c), Class::Keep))
             && !(g.ends_with('\u{200D}'))
             && g.chars().count() <= MAX_CODE_POINTS_PER_GRAPHEME;
+        if clean && g.contains(['\u{FF9E}', '\u{FF9F}']) {
+            // Halfwidth katakana sound marks: ratatui measures `ｶﾞ` as 3
+            // cells, terminals draw it in 2, and the screen drifts until a
+            // full redraw. The fullwidth marks (゛ ゜) measure 2 everywhere.
+            buf.clear();
+            buf.extend(g.chars().map(|c| match c {
+                '\u{FF9E}' => '\u{309B}',
+                '\u{FF9F}' => '\u{309C}',
+                c => c,
+            }));
+            *col += text_width(&buf);
+            emit(Piece::Text(&buf), g.len());
+            continue;
+        }
         if clean {
             let w = grapheme_width(g);
             if w == 0 {

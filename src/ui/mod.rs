@@ -13,6 +13,8 @@ mod list;
 pub mod notes;
 pub mod outline;
 pub mod reader;
+#[cfg(test)]
+mod redraw_tests;
 pub mod status;
 #[cfg(test)]
 mod tests;

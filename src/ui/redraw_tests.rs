@@ -1,0 +1,114 @@
+//! The screen after many small updates must equal the screen after a full
+//! redraw: wide characters, halfwidth katakana with their sound marks and
+//! combining marks must never leave stale cells (issue 10, defect 6).
+
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+use crate::input::action::Action;
+use crate::testkit::Harness;
+
+/// Collects what the backend writes.
+#[derive(Clone, Default)]
+struct Sink(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl std::io::Write for Sink {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn terminal(w: u16, h: u16) -> (Terminal<CrosstermBackend<Sink>>, Sink) {
+    let sink = Sink::default();
+    let options = ratatui::TerminalOptions {
+        viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, w, h)),
+    };
+    let term =
+        Terminal::with_options(CrosstermBackend::new(sink.clone()), options).expect("backend");
+    (term, sink)
+}
+
+/// What a terminal shows after the bytes: one string per row, one cell
+/// after another.
+fn screen(parser: &vt100::Parser, w: u16, h: u16) -> Vec<String> {
+    (0..h)
+        .map(|y| {
+            (0..w)
+                .map(|x| {
+                    parser.screen().cell(y, x).map_or_else(
+                        || "?".to_string(),
+                        // A cleared cell and a written space look the same.
+                        |c| match c.contents() {
+                            "" => " |".to_string(),
+                            s => format!("{s}|"),
+                        },
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn nz(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n.max(1)).expect("max(1) is non-zero")
+}
+
+fn full_redraw(h: &Harness, w: u16, ht: u16) -> Vec<String> {
+    let (mut term, sink) = terminal(w, ht);
+    term.draw(|f| crate::ui::render(f, &h.app)).expect("draw");
+    let mut parser = vt100::Parser::new(nz(ht), nz(w), 0);
+    parser.process(&sink.0.borrow());
+    screen(&parser, w, ht)
+}
+
+fn document() -> &'static str {
+    let mut text = String::new();
+    for i in 0..60 {
+        text.push_str(&format!(
+            "{i} ｶﾞｷﾞｸﾞｹﾞｺﾞ ﾊﾟﾋﾟﾌﾟﾍﾟﾎﾟ 漢字かな交じり e\u{301}te\u{301} ｱｲｳｴｵ ﾃﾞｰﾀ {}\n\n",
+            "ﾊﾞﾋﾞﾌﾞ".repeat(i % 7)
+        ));
+    }
+    Box::leak(text.into_boxed_str())
+}
+
+#[test]
+fn u1_wide_and_combining_characters_never_desynchronise_the_screen() {
+    for (w, ht) in [(80u16, 24u16), (120, 40), (47, 15)] {
+        let mut h = Harness::new(&[("katakana.txt", document())], w, ht);
+        let (mut term, sink) = terminal(w, ht);
+        let mut parser = vt100::Parser::new(nz(ht), nz(w), 0);
+        let moves = [
+            Action::Down,
+            Action::Down,
+            Action::PageDown,
+            Action::Up,
+            Action::HalfPageDown,
+            Action::Down,
+            Action::PageUp,
+            Action::Bottom,
+            Action::Up,
+            Action::Top,
+            Action::FocusNext,
+            Action::FocusNext,
+        ];
+        for (step, a) in moves.into_iter().enumerate() {
+            h.act(a);
+            term.draw(|f| crate::ui::render(f, &h.app)).expect("draw");
+            parser.process(&sink.0.borrow());
+            sink.0.borrow_mut().clear();
+            let incremental = screen(&parser, w, ht);
+            let full = full_redraw(&h, w, ht);
+            for (y, (a, b)) in incremental.iter().zip(&full).enumerate() {
+                assert_eq!(
+                    a, b,
+                    "{w}x{ht}, after move {step} ({a:?}): row {y} differs from a full redraw"
+                );
+            }
+        }
+    }
+}
