@@ -984,7 +984,7 @@ fn n2_kill_mid_save() {
     let path = dir.path().join("notes").join("k.toml");
     let mut seed = 0x5eed_u64;
     let mut on_disk = 0;
-    for round in 0..50 {
+    for round in 0..200 {
         let saves_before_kill = next(&mut seed) % 4;
         let delay = Duration::from_micros(next(&mut seed) % 3000);
         let mut child = spawn_child("n2_kill_mid_save", &path, "", Stdio::piped());
@@ -1036,7 +1036,8 @@ fn n2_kill_mid_save() {
 #[test]
 fn n4_four_writers_keep_the_union() {
     const WRITERS: usize = 4;
-    const EACH: usize = 50;
+    const EACH: usize = 200;
+    const ROUNDS: usize = 20;
     if let Some((path, arg)) = child_env() {
         let w: usize = arg.parse().unwrap();
         let store = Store::new();
@@ -1045,9 +1046,13 @@ fn n4_four_writers_keep_the_union() {
             LoadOutcome::Missing => NotesFile::new("/books/a.md", "A", "fp"),
             LoadOutcome::Unreadable { problem } => panic!("n4 writer {w}: {problem}"),
         };
-        for i in 0..EACH {
-            mine.bookmarks
-                .push(bookmark(&format!("w{w}-{i:02}"), i * WRITERS + w));
+        // 200 notes in 20 saves, racing the other writers' saves.
+        for round in 0..ROUNDS {
+            for j in 0..EACH / ROUNDS {
+                let i = round * (EACH / ROUNDS) + j;
+                mine.bookmarks
+                    .push(bookmark(&format!("w{w}-{i:03}"), i * WRITERS + w));
+            }
             mine = store.save_notes(&path, &mine).unwrap().file;
         }
         return;
@@ -1070,7 +1075,7 @@ fn n4_four_writers_keep_the_union() {
     }
     let notes = loaded(&path);
     let expected: BTreeSet<String> = (0..WRITERS)
-        .flat_map(|w| (0..EACH).map(move |i| format!("w{w}-{i:02}")))
+        .flat_map(|w| (0..EACH).map(move |i| format!("w{w}-{i:03}")))
         .collect();
     let got: BTreeSet<String> = notes.bookmarks.iter().map(|b| b.id.clone()).collect();
     assert_eq!(
