@@ -768,6 +768,11 @@ fn on_opened(
             app.note_position();
             let mut problems: Vec<String> = warnings;
             if let Some(p) = app.notes.as_ref().and_then(|n| n.problem.clone()) {
+                // Also listed in full in help: the status line cuts it.
+                let listed = sanitize_line(&p, 300);
+                if !app.problems.contains(&listed) {
+                    app.problems.push(listed);
+                }
                 problems.push(p);
             }
             let lost = app.notes.as_ref().map_or(0, |n| n.not_found.len());

@@ -217,6 +217,11 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
     .context("cannot listen for signals")?;
 
     let mut terminal = term::enter().context("marginote needs an interactive terminal")?;
+    // A test-only panic with every terminal mode on (RELIABILITY T5): the
+    // hook must leave the terminal as it found it. Debug builds only.
+    if cfg!(debug_assertions) && std::env::var_os("MARGINOTE_TEST_PANIC").is_some() {
+        panic!("test panic (MARGINOTE_TEST_PANIC is set)");
+    }
     let input_tx = tx.clone();
     std::thread::spawn(move || {
         while let Ok(ev) = event::read() {

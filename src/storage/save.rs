@@ -79,9 +79,15 @@ impl<F: Fs> Store<F> {
         let main = self.load_one::<T>(path);
         if let LoadOutcome::Unreadable { problem } = &main {
             if let Some(backup) = self.newest_good_backup::<T>(path) {
+                // The backup's path names the folder: say it instead.
+                let folder = format!(" folder {})", shown(parent_dir(path)));
+                let short = problem
+                    .strip_suffix(&folder)
+                    .map(|p| p.trim_end_matches([';', ' ', '(']).to_string() + ")")
+                    .unwrap_or_else(|| problem.clone());
                 return LoadOutcome::Unreadable {
                     problem: format!(
-                        "{problem} — a good backup is {}: copy it over the file to restore it",
+                        "{short} — newest good backup: {} (copy it over the file to restore it)",
                         shown(&backup)
                     ),
                 };
