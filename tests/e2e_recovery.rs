@@ -289,3 +289,26 @@ fn t5_ctrl_z_restores_then_redraws_on_resume() {
     t.quit();
     t.assert_terminal_restored();
 }
+
+/// Regression (issue 10, defect 1, second half): a `state.toml` with a
+/// newer schema silently stopped saving reading positions.
+#[test]
+fn n8_a_newer_state_file_keeps_positions_saved_beside_it() {
+    let s = Sandbox::new();
+    let doc = essay_doc(&s);
+    let newer = "schema_version = 2\nlayout = \"grid\"\n";
+    s.write("data/state.toml", newer);
+    let mut t = start(&s, &doc);
+    t.wait_until("the newer state file named", |sc| {
+        status(sc).contains("newer marginote")
+    });
+    t.send("G");
+    t.quit();
+    assert_eq!(
+        fs::read_to_string(s.data.join("state.toml")).expect("read"),
+        newer,
+        "the newer state is untouched"
+    );
+    let beside = fs::read_to_string(s.data.join("state.v1.toml")).expect("positions beside it");
+    assert!(beside.contains("[positions."), "{beside}");
+}

@@ -182,3 +182,26 @@ fn fallback_folders_differ_per_data_folder() {
     assert_ne!(Fallback::under(tmp, &a).root, Fallback::under(tmp, &b).root);
     let _ = encoded(&notes_with(&[]));
 }
+
+/// Regression (issue 10, defect 6): at 80 columns a broken-notes message
+/// showed mostly the path and hid the reason.
+#[test]
+fn a_broken_file_message_shows_the_reason_within_80_columns() {
+    let dir = TempDir::new().unwrap();
+    let deep = dir
+        .path()
+        .join("a-very-long-folder-name-for-a-university-course")
+        .join("another-long-folder-name")
+        .join("notes");
+    fs::create_dir_all(&deep).unwrap();
+    let path = deep.join("the-red-terror-0123456789abcdef.toml");
+    fs::write(&path, b"schema_version = 1\n[[bookmarks]\n").unwrap();
+    let LoadOutcome::Unreadable { problem } = Store::new().load_notes(&path) else {
+        panic!("broken file loaded")
+    };
+    let first: String = problem.chars().take(78).collect();
+    assert!(
+        first.contains("unclosed array table"),
+        "the reason must fit in an 80-column status line: {first:?}"
+    );
+}
