@@ -100,7 +100,7 @@ fn n3_fallback_notes_come_home_on_the_next_start() {
     fs::remove_file(s.data.join("notes")).expect("unblock");
     let mut t = start(&s, &doc);
     t.wait_until("how many notes came home", |sc| {
-        status(sc).contains("1 note saved in the temporary folder")
+        status(sc).contains("1 note came home from the temporary folder")
     });
     t.wait_for("stranded thought");
     t.quit();

@@ -716,10 +716,14 @@ fn on_opened(
                 });
                 // Said before anything is typed: where new notes will go.
                 let newer = file.is_read_only().then(|| {
+                    let beside = crate::storage::beside_newer(&n.path);
+                    let name = |p: &std::path::Path| {
+                        p.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()
+                    };
                     format!(
-                        "{} was made by a newer marginote: it is left untouched; its notes are shown and new ones are saved beside it in {}",
-                        n.path.display(),
-                        crate::storage::beside_newer(&n.path).display()
+                        "notes file made by a newer marginote: left untouched; its notes are shown and new ones are saved beside it as {} (in {})",
+                        name(&beside),
+                        beside.parent().map(|d| d.display().to_string()).unwrap_or_default()
                     )
                 });
                 let unreadable = n.problem.map(|p| {

@@ -22,8 +22,10 @@ pub struct Stranded {
     pub file: NotesFile,
     /// The copy in the temporary folder; `None`: only in memory.
     pub fallback: Option<PathBuf>,
-    /// Why the save failed.
+    /// What the user was told when the save failed.
     pub message: String,
+    /// Why the save failed.
+    pub reason: String,
 }
 
 /// The app's record of saves that did not land.
@@ -79,6 +81,7 @@ pub(super) fn notes_failed(app: &mut App, key: String, failure: SaveFailure) -> 
             }
             s.fallback = failure.fallback.clone().or(s.fallback.take());
             s.message.clone_from(&failure.message);
+            s.reason.clone_from(&failure.reason);
             same
         }
         None => {
@@ -90,6 +93,7 @@ pub(super) fn notes_failed(app: &mut App, key: String, failure: SaveFailure) -> 
                     file,
                     fallback: failure.fallback.clone(),
                     message: failure.message.clone(),
+                    reason: failure.reason.clone(),
                 });
             }
             false

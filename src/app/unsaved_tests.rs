@@ -35,6 +35,7 @@ fn fail_save(h: &mut Harness, fallback: Option<&str>) {
         result: Err(SaveFailure {
             message: "read-only folder: /data/notes — could not save x.toml".into(),
             fallback: fallback.map(PathBuf::from),
+            reason: "read-only folder".into(),
         }),
     });
 }

@@ -162,9 +162,9 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
         LoadOutcome::Loaded(s) => {
             if s.is_read_only() {
                 problems.push(format!(
-                    "{} was made by a newer marginote: it is left untouched; reading positions are saved beside it in {}",
-                    data.state_path().display(),
-                    storage::beside_newer(&data.state_path()).display()
+                    "state.toml made by a newer marginote: left untouched; reading positions are saved beside it as state.v{}.toml (in {})",
+                    storage::SCHEMA_VERSION,
+                    data.root.display()
                 ));
             }
             s

@@ -45,6 +45,8 @@ pub struct SaveFailure {
     /// The copy in the temporary folder, when writing it worked; `None`
     /// means the notes are only in memory.
     pub fallback: Option<PathBuf>,
+    /// Why they could not be saved where they belong.
+    pub reason: String,
 }
 
 impl std::fmt::Display for SaveFailure {
@@ -105,6 +107,7 @@ impl<F: Fs> Store<F> {
                         shown(&at)
                     ),
                     fallback: Some(at),
+                    reason: error.to_string(),
                 }
             }
             Err(_) => SaveFailure {
@@ -112,6 +115,7 @@ impl<F: Fs> Store<F> {
                     "{error} — the temporary folder failed too: notes kept in memory only"
                 ),
                 fallback: None,
+                reason: error.to_string(),
             },
         }
     }
@@ -220,7 +224,7 @@ pub fn reclaimed_message(reclaimed: &Reclaimed, data: &DataDir) -> String {
     let n = reclaimed.entries;
     let what = if n == 1 { "note" } else { "notes" };
     format!(
-        "{n} {what} saved in the temporary folder when the data folder could not be written came home to {}",
+        "{n} {what} came home from the temporary folder (saved there when the data folder could not be written) to {}",
         shown(&data.notes_dir())
     )
 }

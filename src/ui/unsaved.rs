@@ -46,17 +46,18 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let mut lines: Vec<Line> = Vec::new();
     for s in &app.saving.stranded {
         let n = s.file.entry_count();
+        let entries = if n == 1 { "entry" } else { "entries" };
         let place = match &s.fallback {
             Some(p) => format!("in the temporary folder: {}", p.display()),
             None => "only in memory".to_string(),
         };
         lines.push(Line::from(Span::styled(
-            sanitize_line(&format!("“{}”: {n} entries, {place}", s.title), 400),
+            sanitize_line(&format!("“{}”: {n} {entries}, {place}", s.title), 400),
             theme::error(),
         )));
         lines.push(Line::from(Span::styled(
             sanitize_line(
-                &format!("  belongs in {} — {}", s.path.display(), s.message),
+                &format!("  belongs in {} — {}", s.path.display(), s.reason),
                 400,
             ),
             theme::muted(),
