@@ -506,6 +506,19 @@ fn push_bytes(text: &mut RichText, bytes: &[u8], style: Style, src: usize) {
     }
 }
 
+/// Decodes bytes for a title or a list row: each invalid byte becomes the
+/// text `<FF>`, as the reader shows it (RELIABILITY T3/I2).
+pub fn with_byte_placeholders(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            out.push_str(&format!("<{byte:02X}>"));
+        }
+    }
+    out
+}
+
 /// Decodes UTF-16 with a byte-order mark; `None` if there is no BOM.
 fn decode_utf16(bytes: &[u8]) -> Option<String> {
     let le = if bytes.starts_with(&[0xFF, 0xFE]) {
@@ -541,7 +554,7 @@ pub struct Summary {
 /// non-empty line. Words: runs of non-space bytes holding a letter or digit.
 pub fn summarize(bytes: &[u8], format: Format) -> Summary {
     let head = &bytes[..bytes.len().min(64 << 10)];
-    let head = String::from_utf8_lossy(head);
+    let head = with_byte_placeholders(head);
     let head = head.trim_start_matches('\u{FEFF}');
     let mut title = None;
     if format == Format::Markdown {
@@ -757,6 +770,12 @@ mod tests {
         assert_eq!(block.text.src_at(8), 5);
         let d = Document::from_bytes(b"two \xE2\x82 bad".to_vec(), Format::Text).expect("loads");
         assert_eq!(all_blocks(&d), vec!["two <E2><82> bad"]);
+        let title = summarize(b"ti\xFFtle\nrest\n", Format::Text).title;
+        assert_eq!(
+            title.as_deref(),
+            Some("ti<FF>tle"),
+            "titles show bad bytes too"
+        );
     }
 
     #[test]
