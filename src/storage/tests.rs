@@ -1198,6 +1198,9 @@ fn n5_lock_excludes_after_two_renames() {
         "expected the data-file lock to be lost"
     );
 
+    // Unlocked explicitly: another test's fork may briefly share this
+    // open file, and a plain drop would then keep the lock until its exec.
+    held.unlock().unwrap();
     drop(held);
     assert!(other.try_lock().is_ok(), "n5: lock not released");
 }
