@@ -312,3 +312,36 @@ fn n8_a_newer_state_file_keeps_positions_saved_beside_it() {
     let beside = fs::read_to_string(s.data.join("state.v1.toml")).expect("positions beside it");
     assert!(beside.contains("[positions."), "{beside}");
 }
+
+/// Regression (issue 10, defect 3), N5 with two real windows: A edits a
+/// note, B deletes it, A saves. The words come back (with a message), never
+/// "note updated" with nothing saved.
+#[test]
+fn n5_two_windows_an_edit_racing_a_delete_keeps_the_words() {
+    let s = Sandbox::new();
+    let doc = essay_doc(&s);
+    let mut a = start(&s, &doc);
+    add_note(&mut a, "alpha");
+    let mut b = start(&s, &doc);
+    b.wait_for("alpha");
+    a.send(key::TAB);
+    a.send("e");
+    a.wait_for("alpha");
+    a.send(" more words");
+    a.wait_for("alpha more words");
+    b.send(key::TAB);
+    b.send("d");
+    b.wait_until("B deleted it", |sc| status(sc).contains("deleted note"));
+    a.send(key::ENTER);
+    a.wait_until("A told what happened", |sc| {
+        status(sc).contains("another window had deleted this note")
+    });
+    a.quit();
+    b.quit();
+    let text = notes_text(&s);
+    assert!(
+        text.contains("alpha more words"),
+        "the edit is saved: {text}"
+    );
+    assert!(!text.contains("text = \"alpha\"\n"), "{text}");
+}

@@ -32,9 +32,24 @@
 //! - Anything else we cannot parse is [`LoadOutcome::Unreadable`], is never
 //!   overwritten, and is renamed to `<file>.unreadable-<unix time>` just
 //!   before the next save writes (N6).
-//! - A file from a newer schema loads read-only if it fits our model, and
-//!   saving over it is always refused (N8), so a newer marginote's data is
-//!   never downgraded.
+//! - A file from a newer schema loads read-only if it fits our model, and is
+//!   never written over (N8), so a newer marginote's data is never
+//!   downgraded. What this version saves goes beside it, in our schema, as
+//!   `<stem>.v1.toml` ([`beside_newer`]); loading folds that file in, and
+//!   the first save after the newer file is gone merges it back and removes
+//!   it. A newer marginote can merge it the same way (union by id).
+//!
+//! # Backups (N7)
+//! Each save that found a good file (or none) shifts `<file>.bak.1`, `.bak.2`
+//! up and writes what it saved as `.bak.1`; a save over a broken file
+//! rotates nothing, so good backups are never pushed out by a broken file.
+//! A broken file's load problem names its newest good backup.
+//!
+//! # When saving fails (N3)
+//! [`Store::save_notes_or_fallback`] writes a copy to the temporary folder
+//! ([`Fallback`], one per data folder). The copy comes home, merged by id,
+//! with the next save that works or at the next start ([`Store::reclaim`]),
+//! and is removed only once that merge is durably saved.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::{OsStr, OsString};
