@@ -21,7 +21,9 @@
 //! - Bookmarks: union by id. On the same id ours wins (the caller holds the
 //!   newer edit). Ids listed in `deleted` (tombstones) are dropped on both
 //!   sides, so a delete beats a concurrent edit and a stale copy never brings
-//!   a deleted bookmark back.
+//!   a deleted bookmark back. Notes likewise, the later `updated` winning on
+//!   the same id. (The window whose edit lost to a delete is told, and puts
+//!   the edited note back under a new id: see `app::unsaved`.)
 //! - Positions: union by document; the newer `updated` stamp wins, ours on a
 //!   tie or an unparseable stamp. Unknown top-level fields: union, ours win.
 //!

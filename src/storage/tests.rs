@@ -394,7 +394,8 @@ fn n8_newer_schema_loads_read_only_and_is_never_written_over() {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("a.toml");
     let beside = dir.path().join("a.v1.toml");
-    let fits = b"schema_version = 2\ndocument = \"/books/a.md\"\nflashcards = [{ id = \"f1\" }]\n"
+    let fits = b"schema_version = 2\ndocument = \"/books/a.md\"\nflashcards = [{ id = \"f1\" }]\n\
+        [[notes]]\nid = \"n1\"\ntext = \"old\"\ncolour = \"amber\"\n"
         .to_vec();
     let does_not_fit = b"schema_version = 2\ndocument = { key = \"/books/a.md\" }\n".to_vec();
     for (case, bytes) in [("fits our model", fits), ("does not fit", does_not_fit)] {
@@ -432,6 +433,21 @@ fn n8_newer_schema_loads_read_only_and_is_never_written_over() {
                 assert!(
                     back.extra.contains_key("flashcards"),
                     "{case}: newer fields lost"
+                );
+                let kept = loaded(&beside);
+                let n1 = kept
+                    .notes
+                    .iter()
+                    .find(|n| n.id == "n1")
+                    .expect("n1 kept beside");
+                assert_eq!(
+                    n1.extra.get("colour").and_then(|v| v.as_str()),
+                    Some("amber"),
+                    "{case}: a field the newer version wrote on a note was lost"
+                );
+                assert!(
+                    kept.extra.contains_key("flashcards"),
+                    "{case}: top-level field lost"
                 );
             }
             LoadOutcome::Unreadable { problem } => {
