@@ -532,8 +532,12 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
             find::on_error(app, generation, error);
             Vec::new()
         }
-        Msg::Outline(headings) => {
-            if let Overlay::Outline { .. } = app.overlay {
+        Msg::Outline { doc, headings } => {
+            let current = app
+                .reader
+                .as_ref()
+                .is_some_and(|r| Arc::ptr_eq(&r.doc, &doc));
+            if let (Overlay::Outline { .. }, true) = (&app.overlay, current) {
                 let at = app.reader.as_ref().map_or(0, Reader::cursor_offset);
                 let selected = crate::text::outline::current_section(&headings, at).unwrap_or(0);
                 app.overlay = Overlay::Outline {
@@ -814,13 +818,19 @@ fn on_completed(
             if let Some(n) = app.notes.as_mut() {
                 moved = n.reanchor(&reader.doc);
             }
+            let mut fx = Vec::new();
+            // An outline asked for on the first part was dropped when it
+            // came back (the text changed): ask again for the whole.
+            if let Overlay::Outline { headings: None, .. } = app.overlay {
+                fx.push(Effect::Outline(Arc::clone(&reader.doc)));
+            }
             app.reader = Some(reader);
             app.note_position();
             let unreadable = app.notes.as_ref().is_some_and(|n| n.problem.is_some());
             if moved && !unreadable {
-                return app.save_notes();
+                fx.extend(app.save_notes());
             }
-            Vec::new()
+            fx
         }
     }
 }

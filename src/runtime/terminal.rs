@@ -74,6 +74,18 @@ pub fn full_redraw(t: &mut Tui) {
     }
 }
 
+/// Restores the terminal when dropped: held by the run loop from [`enter`]
+/// on, so an error returned early, not only a normal quit, gives the
+/// terminal back before any message is printed.
+#[must_use = "the terminal is restored when the guard is dropped"]
+pub struct Guard;
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
 /// Undoes everything [`enter`] did; safe to call any number of times.
 pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
