@@ -16,13 +16,13 @@ use crate::text::document::{DocError, Document};
 
 mod actions;
 mod find;
+pub mod geometry;
 pub mod jumplist;
 mod msg;
 mod study;
 use crate::storage::{NotesFile, Position, StateFile};
 use crate::text::reader::Reader;
 use crate::text::sanitize::sanitize_line;
-use crate::ui::{self, Panes};
 use actions::{on_action, on_mouse};
 pub use find::{FindAll, FindTarget, Found, Search};
 pub use msg::{Effect, Msg, NotesLoad};
@@ -359,8 +359,8 @@ impl App {
         self.set_notes_selected(i);
     }
 
-    pub fn panes(&self) -> Panes {
-        ui::panes(self.size, self.focus, self.measure)
+    pub fn panes(&self) -> geometry::Panes {
+        geometry::panes(self.size, self.focus, self.measure)
     }
 
     pub fn info(&mut self, text: impl AsRef<str>) {
@@ -679,7 +679,7 @@ fn on_opened(
         Ok(doc) => {
             entry.error = None;
             let warnings = doc.warnings.clone();
-            let p = ui::panes(app.size, app.focus, app.measure);
+            let p = geometry::panes(app.size, app.focus, app.measure);
             let mut reader = Reader::new(Arc::<Document>::from(doc), p.text_width, p.text_height);
             let offset = app
                 .pending_offset
