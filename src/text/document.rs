@@ -12,10 +12,10 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
-use ratatui::style::Style;
+use crate::text::role::Roles;
 
 use crate::text::richtext::RichText;
-use crate::ui::theme;
+
 
 /// Files above this size are refused before reading (RELIABILITY I3).
 pub const MAX_FILE_SIZE: u64 = 1 << 30;
@@ -462,9 +462,9 @@ fn text_block(b: &[u8], id: usize) -> Block {
     };
     let first_line_title = id == 0 && len > 0 && len <= PARAGRAPH_LINE && end < b.len();
     let style = if first_line_title {
-        theme::heading(2)
+        Roles::heading(2)
     } else {
-        Style::new()
+        Roles::NONE
     };
     push_bytes(&mut text, &b[id..end], style, id);
     Block {
@@ -483,7 +483,7 @@ fn text_block(b: &[u8], id: usize) -> Block {
 
 /// Decodes bytes on the way into a RichText: invalid sequences become
 /// U+FFFD standing for exactly the bad bytes, so offsets stay exact.
-fn push_bytes(text: &mut RichText, bytes: &[u8], style: Style, src: usize) {
+fn push_bytes(text: &mut RichText, bytes: &[u8], style: Roles, src: usize) {
     let mut pos = src;
     for chunk in bytes.utf8_chunks() {
         let valid = chunk.valid();
@@ -491,7 +491,7 @@ fn push_bytes(text: &mut RichText, bytes: &[u8], style: Style, src: usize) {
         pos += valid.len();
         let invalid = chunk.invalid();
         if !invalid.is_empty() {
-            text.push_substitute("\u{FFFD}", style.patch(theme::placeholder()), pos);
+            text.push_substitute("\u{FFFD}", style.patch(Roles::PLACEHOLDER), pos);
             pos += invalid.len();
         }
     }

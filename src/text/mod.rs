@@ -11,5 +11,6 @@ pub mod outline;
 mod proptests;
 pub mod reader;
 pub mod richtext;
+pub mod role;
 pub mod sanitize;
 pub mod wrap;

@@ -3,6 +3,8 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
+use crate::text::role::Roles;
+
 pub const ACCENT: Color = Color::Cyan;
 const MUTED: Color = Color::DarkGray;
 
@@ -112,4 +114,31 @@ pub fn search_current() -> Style {
         .bg(Color::Yellow)
         .fg(Color::Black)
         .add_modifier(Modifier::BOLD)
+}
+
+/// The style of document text marked with `roles`, composed in a fixed
+/// order so the innermost meaning shows: a code span in a heading is code,
+/// a placeholder is always a placeholder.
+pub fn text(roles: Roles) -> Style {
+    let mut style = Style::new();
+    if let Some(level) = roles.heading_level() {
+        style = style.patch(heading(level));
+    }
+    for (role, look) in [
+        (Roles::QUOTE, quote as fn() -> Style),
+        (Roles::EMPHASIS, emphasis),
+        (Roles::STRONG, strong),
+        (Roles::STRIKE, strike),
+        (Roles::LINK, link),
+        (Roles::CODE, code),
+        (Roles::MUTED, muted),
+        (Roles::MARKER, marker),
+        (Roles::RULE, rule),
+        (Roles::PLACEHOLDER, placeholder),
+    ] {
+        if roles.contains(role) {
+            style = style.patch(look());
+        }
+    }
+    style
 }
