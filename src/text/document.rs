@@ -32,35 +32,7 @@ const PARAGRAPH_LINE: usize = 100;
 /// Reading speed used for the library's "N min".
 pub const WORDS_PER_MINUTE: usize = 230;
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum BlockKind {
-    Text,
-    Heading(u8),
-    Code,
-    Rule,
-    Table(Table),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Table {
-    pub rows: Vec<Vec<RichText>>,
-    pub header_rows: usize,
-}
-
-/// One display block: a paragraph, heading, code line, rule or table.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Block {
-    pub kind: BlockKind,
-    pub text: RichText,
-    /// Drawn before the first wrapped row (quote bars, list marker).
-    pub prefix_first: RichText,
-    /// Drawn before every later row.
-    pub prefix_rest: RichText,
-    /// Blank rows above the block.
-    pub gap_before: u8,
-    /// Source offset where the block starts.
-    pub src: usize,
-}
+pub use crate::text::block::{Block, BlockKind, Table};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

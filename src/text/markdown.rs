@@ -8,7 +8,7 @@
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use crate::text::role::Roles;
 
-use crate::text::document::{Block, BlockKind, Table};
+use crate::text::block::{Block, BlockKind, Table};
 use crate::text::richtext::RichText;
 
 
