@@ -28,6 +28,10 @@ struct Args {
     /// keymap.toml in the config folder).
     #[arg(long, value_name = "FILE")]
     keymap: Option<PathBuf>,
+    /// How much to write to marginote.log in the data folder: off, error,
+    /// warn, info (the default), debug or trace [env: MARGINOTE_LOG]
+    #[arg(long, value_name = "LEVEL", global = true)]
+    log_level: Option<String>,
     /// The widest the text is set, in columns.
     #[arg(long, value_name = "COLUMNS", default_value_t = app::DEFAULT_MEASURE)]
     measure: usize,
@@ -79,6 +83,7 @@ fn main() -> ExitCode {
         data_dir: args.data_dir,
         keymap: args.keymap,
         measure: args.measure,
+        log_level: args.log_level,
     };
     exit(runner::run(options))
 }

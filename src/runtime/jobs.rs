@@ -38,6 +38,7 @@ pub fn open(index: usize, entry: &Entry, data: &DataDir, store: &Store) -> Msg {
         .as_ref()
         .ok()
         .map(|doc| load_doc_notes(data, store, entry, doc));
+    log_open(entry, &result, notes.as_ref(), false);
     Msg::Opened {
         index,
         result,
@@ -58,12 +59,38 @@ pub fn open_head(index: usize, entry: &Entry, data: &DataDir, store: &Store) -> 
         .as_ref()
         .ok()
         .map(|_| load_doc_notes_only(data, store, entry));
+    log_open(entry, &result, notes.as_ref(), true);
     Some(Msg::Opened {
         index,
         result,
         notes,
         partial: true,
     })
+}
+
+/// What opening a document found, for the log.
+fn log_open(
+    entry: &Entry,
+    result: &Result<Box<Document>, document::DocError>,
+    notes: Option<&NotesLoad>,
+    partial: bool,
+) {
+    match (result, notes) {
+        (Err(e), _) => tracing::warn!(document = %entry.key, error = %e, "cannot open"),
+        (Ok(doc), Some(n)) => tracing::info!(
+            document = %entry.key,
+            bytes = doc.len(),
+            partial,
+            notes_file = %n.path.display(),
+            entries = n.file.as_ref().map_or(0, |f| f.entry_count()),
+            problem = n.problem.as_deref().unwrap_or(""),
+            adopted_from = %n.adopted_from.as_deref().map_or(String::new(), |p| p.display().to_string()),
+            "opened"
+        ),
+        (Ok(doc), None) => {
+            tracing::info!(document = %entry.key, bytes = doc.len(), partial, "opened")
+        }
+    }
 }
 
 /// The whole of a big file whose head [`open_head`] showed.
@@ -88,6 +115,17 @@ pub fn save_notes(
         .save_notes(path, file)
         .map(|saved| (saved.file, saved.moved_aside))
         .map_err(|e| save_elsewhere(store, path, file, &e.to_string()));
+    match &result {
+        Ok((saved, moved_aside)) => tracing::info!(
+            path = %path.display(),
+            entries = saved.entry_count(),
+            moved_aside = %moved_aside.as_deref().map_or(String::new(), |p| p.display().to_string()),
+            "notes saved"
+        ),
+        Err(e) => {
+            tracing::error!(path = %path.display(), entries = file.entry_count(), error = %e, "notes not saved")
+        }
+    }
     if let (Ok(_), Some(old)) = (&result, retire) {
         // Saved under the new name: the old file's notes are all in the new
         // one (they were loaded from it).
@@ -107,6 +145,10 @@ pub fn save_state(store: &Store, data: &DataDir, state: &StateFile) -> Msg {
         .save_state(&data.state_path(), state)
         .map(|_| ())
         .map_err(|e| e.to_string());
+    match &result {
+        Ok(()) => tracing::debug!(path = %data.state_path().display(), "state saved"),
+        Err(e) => tracing::error!(error = %e, "state not saved"),
+    }
     Msg::StateSaved(result)
 }
 
@@ -133,6 +175,10 @@ pub fn export_sheet(
         .write_file(&path, text.as_bytes())
         .map(|()| path)
         .map_err(|e| e.to_string());
+    match &result {
+        Ok(p) => tracing::info!(path = %p.display(), documents = docs.len(), "study sheet written"),
+        Err(e) => tracing::error!(error = %e, "study sheet not written"),
+    }
     Msg::Exported(result)
 }
 
@@ -197,11 +243,14 @@ pub fn find_all(
         if cancel.load(Ordering::Relaxed) {
             return;
         }
-        let Ok(doc) =
-            library::read_source(&t.source).and_then(|b| Document::from_bytes(b, t.format))
-        else {
-            continue;
-        };
+        let doc =
+            match library::read_source(&t.source).and_then(|b| Document::from_bytes(b, t.format)) {
+                Ok(doc) => doc,
+                Err(e) => {
+                    tracing::warn!(document = %t.key, error = %e, "find everywhere: cannot read");
+                    continue;
+                }
+            };
         let Ok(hits) = search::search_document(&doc, &matcher, cancel, |_| {}) else {
             return;
         };
@@ -315,6 +364,11 @@ pub fn load_doc_notes(data: &DataDir, store: &Store, entry: &Entry, doc: &Docume
                     && f.document != entry.key
                     && !Path::new(&f.document).exists();
                 if f.fingerprint == fp && gone {
+                    tracing::info!(
+                        document = %entry.key,
+                        from = %old_path.display(),
+                        "notes of a moved or renamed document adopted by fingerprint"
+                    );
                     f.document.clone_from(&entry.key);
                     f.title = entry.display_title().to_string();
                     load.file = Some(f);
@@ -391,6 +445,7 @@ fn save_elsewhere(store: &Store, path: &Path, file: &storage::NotesFile, error: 
         .file_name()
         .map_or_else(|| "notes.toml".into(), |n| n.to_os_string());
     let fallback = std::env::temp_dir().join("marginote-unsaved").join(name);
+    tracing::warn!(path = %path.display(), fallback = %fallback.display(), "saving to the fallback folder");
     match store.save_notes(&fallback, file) {
         Ok(_) => format!(
             "notes saved to {} instead — {error}",

@@ -10,6 +10,7 @@
 mod events;
 pub mod export_cli;
 pub mod jobs;
+pub mod log;
 mod perform;
 mod startup;
 pub mod terminal;
@@ -41,6 +42,8 @@ pub struct Options {
     pub data_dir: Option<PathBuf>,
     pub keymap: Option<PathBuf>,
     pub measure: usize,
+    /// `--log-level`: overrides `MARGINOTE_LOG`.
+    pub log_level: Option<String>,
 }
 
 /// What the loop waits for.
@@ -90,8 +93,11 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
         args.data_dir.clone(),
         std::env::var_os(storage::DATA_DIR_ENV),
     )?;
+    let problems: Vec<String> = log::init(&data.log_path(), args.log_level.as_deref())
+        .into_iter()
+        .collect();
     let store = Store::new();
-    let mut app = startup::build_app(&args, &data, &store);
+    let mut app = startup::build_app(&args, &data, &store, problems);
 
     let (tx, rx) = mpsc::channel::<Input>();
     let mut workers = Workers::new(tx.clone());
@@ -196,5 +202,6 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
     };
     drop(terminal);
     drop(guard);
+    tracing::info!(code, "marginote quit");
     Ok(code)
 }

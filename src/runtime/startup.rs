@@ -10,8 +10,12 @@ use crate::storage::{self, DataDir, LoadOutcome, Store};
 use crate::text::sanitize;
 
 /// The app as the command line and the data folder describe it.
-pub(super) fn build_app(args: &Options, data: &DataDir, store: &Store) -> App {
-    let mut problems: Vec<String> = Vec::new();
+pub(super) fn build_app(
+    args: &Options,
+    data: &DataDir,
+    store: &Store,
+    mut problems: Vec<String>,
+) -> App {
     let mut keymap = keymap::Keymap::defaults();
     if let Some(dirs) = directories::ProjectDirs::from("", "", "marginote") {
         let user = dirs.config_dir().join("keymap.toml");

@@ -16,7 +16,6 @@ use crate::text::role::Roles;
 
 use crate::text::richtext::RichText;
 
-
 /// Files above this size are refused before reading (RELIABILITY I3).
 pub const MAX_FILE_SIZE: u64 = 1 << 30;
 /// Markdown above this size is shown as plain text: parsing it whole would

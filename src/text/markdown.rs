@@ -5,12 +5,11 @@
 //! drawn nesting is capped. Text is sanitised *after* parsing, because
 //! entities such as `&#27;` decode to real control characters.
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use crate::text::role::Roles;
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::text::block::{Block, BlockKind, Table};
 use crate::text::richtext::RichText;
-
 
 /// Containers beyond this depth are drawn as one `…` instead of their bars
 /// and indents, so a hostile nesting cannot push text off the pane.
@@ -278,9 +277,7 @@ fn level_num(level: HeadingLevel) -> u8 {
 
 impl Builder {
     fn style(&self) -> Roles {
-        self.styles
-            .iter()
-            .fold(Roles::NONE, |acc, s| acc.patch(*s))
+        self.styles.iter().fold(Roles::NONE, |acc, s| acc.patch(*s))
     }
 
     fn push_style(&mut self, s: Roles) {

@@ -3,8 +3,8 @@
 //! block navigation is the same forwards and backwards, and a position
 //! found again after a resize is on the same passage.
 
-use proptest::prelude::*;
 use crate::text::role::Roles;
+use proptest::prelude::*;
 
 use crate::text::document::{Document, Format};
 use crate::text::reader::Reader;

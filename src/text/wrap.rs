@@ -20,7 +20,6 @@ use crate::text::document::{Block, BlockKind, Document, Table};
 use crate::text::richtext::RichText;
 use crate::text::sanitize::{grapheme_width, text_width};
 
-
 /// One display row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
