@@ -76,19 +76,19 @@ fn log_open(
     partial: bool,
 ) {
     match (result, notes) {
-        (Err(e), _) => tracing::warn!(document = %entry.key, error = %e, "cannot open"),
+        (Err(e), _) => tracing::warn!(document = ?entry.key, error = ?e.to_string(), "cannot open"),
         (Ok(doc), Some(n)) => tracing::info!(
-            document = %entry.key,
+            document = ?entry.key,
             bytes = doc.len(),
             partial,
-            notes_file = %n.path.display(),
+            notes_file = ?n.path,
             entries = n.file.as_ref().map_or(0, |f| f.entry_count()),
-            problem = n.problem.as_deref().unwrap_or(""),
-            adopted_from = %n.adopted_from.as_deref().map_or(String::new(), |p| p.display().to_string()),
+            problem = ?n.problem,
+            adopted_from = ?n.adopted_from,
             "opened"
         ),
         (Ok(doc), None) => {
-            tracing::info!(document = %entry.key, bytes = doc.len(), partial, "opened")
+            tracing::info!(document = ?entry.key, bytes = doc.len(), partial, "opened")
         }
     }
 }
@@ -117,13 +117,13 @@ pub fn save_notes(
         .map_err(|e| save_elsewhere(store, path, file, &e.to_string()));
     match &result {
         Ok((saved, moved_aside)) => tracing::info!(
-            path = %path.display(),
+            path = ?path,
             entries = saved.entry_count(),
-            moved_aside = %moved_aside.as_deref().map_or(String::new(), |p| p.display().to_string()),
+            moved_aside = ?moved_aside,
             "notes saved"
         ),
         Err(e) => {
-            tracing::error!(path = %path.display(), entries = file.entry_count(), error = %e, "notes not saved")
+            tracing::error!(path = ?path, entries = file.entry_count(), error = ?e.to_string(), "notes not saved")
         }
     }
     if let (Ok(_), Some(old)) = (&result, retire) {
@@ -146,8 +146,8 @@ pub fn save_state(store: &Store, data: &DataDir, state: &StateFile) -> Msg {
         .map(|_| ())
         .map_err(|e| e.to_string());
     match &result {
-        Ok(()) => tracing::debug!(path = %data.state_path().display(), "state saved"),
-        Err(e) => tracing::error!(error = %e, "state not saved"),
+        Ok(()) => tracing::debug!(path = ?data.state_path(), "state saved"),
+        Err(e) => tracing::error!(error = ?e.to_string(), "state not saved"),
     }
     Msg::StateSaved(result)
 }
@@ -176,8 +176,8 @@ pub fn export_sheet(
         .map(|()| path)
         .map_err(|e| e.to_string());
     match &result {
-        Ok(p) => tracing::info!(path = %p.display(), documents = docs.len(), "study sheet written"),
-        Err(e) => tracing::error!(error = %e, "study sheet not written"),
+        Ok(p) => tracing::info!(path = ?p, documents = docs.len(), "study sheet written"),
+        Err(e) => tracing::error!(error = ?e.to_string(), "study sheet not written"),
     }
     Msg::Exported(result)
 }
@@ -243,14 +243,15 @@ pub fn find_all(
         if cancel.load(Ordering::Relaxed) {
             return;
         }
-        let doc =
-            match library::read_source(&t.source).and_then(|b| Document::from_bytes(b, t.format)) {
-                Ok(doc) => doc,
-                Err(e) => {
-                    tracing::warn!(document = %t.key, error = %e, "find everywhere: cannot read");
-                    continue;
-                }
-            };
+        let doc = match library::read_source(&t.source)
+            .and_then(|b| Document::from_bytes(b, t.format))
+        {
+            Ok(doc) => doc,
+            Err(e) => {
+                tracing::warn!(document = ?t.key, error = ?e.to_string(), "find everywhere: cannot read");
+                continue;
+            }
+        };
         let Ok(hits) = search::search_document(&doc, &matcher, cancel, |_| {}) else {
             return;
         };
@@ -365,8 +366,8 @@ pub fn load_doc_notes(data: &DataDir, store: &Store, entry: &Entry, doc: &Docume
                     && !Path::new(&f.document).exists();
                 if f.fingerprint == fp && gone {
                     tracing::info!(
-                        document = %entry.key,
-                        from = %old_path.display(),
+                        document = ?entry.key,
+                        from = ?old_path,
                         "notes of a moved or renamed document adopted by fingerprint"
                     );
                     f.document.clone_from(&entry.key);
@@ -445,7 +446,7 @@ fn save_elsewhere(store: &Store, path: &Path, file: &storage::NotesFile, error: 
         .file_name()
         .map_or_else(|| "notes.toml".into(), |n| n.to_os_string());
     let fallback = std::env::temp_dir().join("marginote-unsaved").join(name);
-    tracing::warn!(path = %path.display(), fallback = %fallback.display(), "saving to the fallback folder");
+    tracing::warn!(path = ?path, fallback = ?fallback, "saving to the fallback folder");
     match store.save_notes(&fallback, file) {
         Ok(_) => format!(
             "notes saved to {} instead — {error}",
