@@ -206,6 +206,8 @@ pub struct App {
     pub state_read_only: bool,
     position_dirty: bool,
     pub measure: usize,
+    /// The palette the interface is drawn with (a setting).
+    pub theme: crate::config::palette::Palette,
     pub keymap: Keymap,
     /// Problems found at startup (keymap, library, state), also listed at
     /// the top of the help overlay.
@@ -249,6 +251,7 @@ impl App {
             state_read_only: false,
             position_dirty: false,
             measure: measure.max(10),
+            theme: crate::config::Palette::default(),
             keymap,
             problems: Vec::new(),
             pending_offset: None,
@@ -278,7 +281,11 @@ impl App {
             .and_then(|k| self.entries.iter().position(|e| &e.key == k))
             .unwrap_or(0);
         self.lib_selected = last;
-        vec![Effect::Open(last)]
+        let mut fx = vec![Effect::Open(last)];
+        if self.scope == Scope::AllDocuments {
+            fx.push(Effect::LoadAllNotes);
+        }
+        fx
     }
 
     /// Key contexts to try, most specific first.

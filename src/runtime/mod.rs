@@ -41,7 +41,12 @@ pub struct Options {
     pub paths: Vec<PathBuf>,
     pub data_dir: Option<PathBuf>,
     pub keymap: Option<PathBuf>,
-    pub measure: usize,
+    /// `--measure`: overrides the settings' measure.
+    pub measure: Option<usize>,
+    /// `--theme`: a built-in theme or a theme file; overrides the settings.
+    pub theme: Option<String>,
+    /// `--config`: a settings file instead of the configuration folder's.
+    pub config: Option<PathBuf>,
     /// `--log-level`: overrides `MARGINOTE_LOG`.
     pub log_level: Option<String>,
 }

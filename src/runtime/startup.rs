@@ -3,7 +3,8 @@
 //! found on the way, collected rather than fatal, into a ready [`App`].
 
 use super::Options;
-use crate::app::App;
+use crate::app::{self, App};
+use crate::config;
 use crate::input::{action, keymap};
 use crate::library;
 use crate::storage::{self, DataDir, LoadOutcome, Store};
@@ -32,10 +33,29 @@ pub(super) fn build_app(
         }
     }
 
-    let (entries, scan_problems) = if args.paths.is_empty() {
+    let settings = match &args.config {
+        Some(path) => config::load(path),
+        None => config::default_path()
+            .map(|p| config::load(&p))
+            .unwrap_or_default(),
+    };
+    let (settings, setting_problems) = settings;
+    problems.extend(setting_problems);
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let (palette, theme_problems) = config::palette(args.theme.as_deref(), &settings, no_color);
+    problems.extend(theme_problems);
+
+    // The command line's documents, else the settings' library, else the
+    // bundled reading list.
+    let paths = if args.paths.is_empty() {
+        &settings.library
+    } else {
+        &args.paths
+    };
+    let (entries, scan_problems) = if paths.is_empty() {
         (library::bundled_entries(), Vec::new())
     } else {
-        library::from_args(&args.paths)
+        library::from_args(paths)
     };
     problems.extend(scan_problems);
 
@@ -55,8 +75,16 @@ pub(super) fn build_app(
         }
     };
 
-    let mut app = App::new(entries, keymap, state, args.measure);
+    let measure = args
+        .measure
+        .or(settings.measure)
+        .unwrap_or(app::DEFAULT_MEASURE);
+    let mut app = App::new(entries, keymap, state, measure);
     app.state_read_only = state_read_only;
+    app.theme = palette;
+    if settings.notes_scope == Some(config::NotesScope::All) {
+        app.scope = app::Scope::AllDocuments;
+    }
     if let Some(first) = problems.first() {
         let more = problems.len() - 1;
         let help = app

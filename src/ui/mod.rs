@@ -51,6 +51,7 @@ pub fn fit(s: &str, width: usize) -> String {
 
 /// Draws the whole screen.
 pub fn render(frame: &mut Frame, app: &App) {
+    theme::install(app.theme);
     let area = frame.area();
     if area.width == 0 || area.height == 0 {
         return;
