@@ -171,4 +171,33 @@ mod tests {
             }
         }
     }
+
+    /// Every action is named in the shipped file (with keys or an explicit
+    /// `[]`), so the file documents the whole vocabulary, and every key in
+    /// it parses on its own, not only as part of a merge that succeeded.
+    #[test]
+    fn shipped_keymap_names_every_action_and_every_key_parses() {
+        let file: toml::Table = DEFAULT_KEYMAP.parse().expect("keymap.toml is TOML");
+        let mut named = std::collections::BTreeSet::new();
+        for (context, table) in &file {
+            assert!(Context::from_name(context).is_some(), "unknown [{context}]");
+            let table = table.as_table().expect("a table per context");
+            for (action, keys) in table {
+                let action = Action::from_name(action).expect("a known action");
+                named.insert(action);
+                let keys = keys.as_array().expect("a list of keys");
+                for value in keys {
+                    let text = value.as_str().expect("a key is a string");
+                    let parsed = Key::parse(text);
+                    assert!(parsed.is_ok(), "[{context}] {}: {text:?}", action.name());
+                }
+            }
+        }
+        let missing: Vec<&str> = Action::ALL
+            .iter()
+            .filter(|a| !named.contains(a))
+            .map(|a| a.name())
+            .collect();
+        assert!(missing.is_empty(), "not in keymap.toml: {missing:?}");
+    }
 }
