@@ -16,6 +16,7 @@ use crate::text::document::{DocError, Document};
 
 mod actions;
 mod find;
+pub mod help;
 pub mod jumplist;
 mod msg;
 mod study;
@@ -563,6 +564,7 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
         Msg::Resize(w, h) => {
             app.size = (w, h);
             app.fit_reader();
+            help::clamp(app);
             Vec::new()
         }
         Msg::Opened {

@@ -11,6 +11,7 @@ pub struct HelpRow {
     pub action: Action,
     /// The keys as printed in the notation, in binding order.
     pub keys: Vec<String>,
+    /// What the action does in this context ([`Action::description_in`]).
     pub description: &'static str,
 }
 
@@ -46,7 +47,7 @@ impl Keymap {
                         context,
                         action,
                         keys: keys.iter().map(Key::to_string).collect(),
-                        description: action.description(),
+                        description: action.description_in(context),
                     });
                 }
             }
