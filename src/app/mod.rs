@@ -17,6 +17,7 @@ use crate::text::document::{DocError, Document};
 mod actions;
 mod find;
 pub mod geometry;
+pub mod help;
 pub mod jumplist;
 mod msg;
 mod study;
@@ -574,6 +575,7 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
         Msg::Resize(w, h) => {
             app.size = (w, h);
             app.fit_reader();
+            help::clamp(app);
             Vec::new()
         }
         Msg::Opened {
