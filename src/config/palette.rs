@@ -218,6 +218,10 @@ mod tests {
         assert!(p.selection.add_modifier.contains(Modifier::REVERSED));
         assert!(p.set_role("selektion", Some("red"), None).is_err());
         assert!(p.set_role("code", Some("reddish"), None).is_err());
-        assert_eq!(Palette::ROLES.len(), 32, "every role can be overridden by name");
+        assert_eq!(
+            Palette::ROLES.len(),
+            32,
+            "every role can be overridden by name"
+        );
     }
 }
