@@ -87,24 +87,42 @@ pub fn load(path: &Path) -> (Settings, Vec<String>) {
 }
 
 fn read(path: &Path) -> Result<Option<String>, String> {
+    read_text(path, MAX_BYTES, "a settings file").map_err(|(_, why)| why)
+}
+
+/// Reads a small settings-like file (settings, theme, keymap) as UTF-8
+/// text; `Ok(None)` if it does not exist. On error, why, and for bad UTF-8
+/// also the valid text before it (so a message can give the line). FIFOs
+/// and devices are refused: one would block forever, the other never ends
+/// (RELIABILITY I4); so is anything over `max` bytes.
+pub fn read_text(
+    path: &Path,
+    max: u64,
+    what: &str,
+) -> Result<Option<String>, (Option<String>, String)> {
+    use std::io::Read as _;
+    let fail = |why: String| Err((None, why));
     let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
+        Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("cannot read it ({e})")),
+        Err(e) => return fail(format!("cannot read it ({e})")),
     };
     if !meta.is_file() {
-        return Err("not a regular file".into());
+        return fail("not a regular file".to_owned());
     }
-    if meta.len() > MAX_BYTES {
-        return Err(format!(
-            "too big ({} bytes) to be a settings file",
-            meta.len()
-        ));
+    if meta.len() > max {
+        return fail(format!("too big for {what} ({} bytes)", meta.len()));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read it ({e})"))?;
-    String::from_utf8(bytes)
-        .map(Some)
-        .map_err(|_| "not UTF-8 text".to_string())
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path).and_then(|file| file.take(max).read_to_end(&mut bytes));
+    if let Err(e) = read {
+        return fail(format!("cannot read it ({e})"));
+    }
+    String::from_utf8(bytes).map(Some).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+        (Some(prefix), "not UTF-8 text".to_owned())
+    })
 }
 
 /// `<file> line L: <what>`, sanitised and short.

@@ -4,7 +4,6 @@
 //! over [`Keymap::merge_str`] that only reads the file.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Read as _;
 use std::ops::Range;
 use std::path::Path;
 
@@ -299,36 +298,11 @@ fn settle(
     }
 }
 
-/// Reads a file as UTF-8 text; `Ok(None)` if it does not exist. On error,
-/// why, and for bad UTF-8 the valid text before it (for a line number).
+/// Reads a keymap file (see [`crate::config::read_text`]); errors say the
+/// whole file was ignored.
 fn read_text(path: &Path) -> Result<Option<String>, (Option<String>, String)> {
-    let fail = |why: String| Err((None, format!("{why}; ignored the whole file")));
-    let meta = match std::fs::metadata(path) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return fail(format!("cannot read it ({e})")),
-    };
-    // A FIFO would block forever and a device never ends (RELIABILITY I4).
-    if !meta.is_file() {
-        return fail("not a regular file".to_owned());
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return fail(format!("too big for a keymap ({} bytes)", meta.len()));
-    }
-    let mut bytes = Vec::new();
-    let read = std::fs::File::open(path)
-        .and_then(|file| file.take(MAX_FILE_BYTES).read_to_end(&mut bytes));
-    if let Err(e) = read {
-        return fail(format!("cannot read it ({e})"));
-    }
-    String::from_utf8(bytes).map(Some).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
-        (
-            Some(prefix),
-            "not UTF-8 text; ignored the whole file".to_owned(),
-        )
-    })
+    crate::config::read_text(path, MAX_FILE_BYTES, "a keymap")
+        .map_err(|(prefix, why)| (prefix, format!("{why}; ignored the whole file")))
 }
 
 #[cfg(test)]
