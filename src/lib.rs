@@ -23,6 +23,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod app;
+pub mod config;
 pub mod input;
 pub mod library;
 pub mod runtime;

@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use marginote::app;
 use marginote::runtime as runner;
 use marginote::text::sanitize;
 
@@ -28,9 +27,22 @@ struct Args {
     /// keymap.toml in the config folder).
     #[arg(long, value_name = "FILE")]
     keymap: Option<PathBuf>,
-    /// The widest the text is set, in columns.
-    #[arg(long, value_name = "COLUMNS", default_value_t = app::DEFAULT_MEASURE)]
-    measure: usize,
+    /// How much to write to marginote.log in the data folder: off, error,
+    /// warn, info (the default), debug or trace [env: MARGINOTE_LOG]
+    #[arg(long, value_name = "LEVEL", global = true)]
+    log_level: Option<String>,
+    /// The widest the text is set, in columns [default: 80, or the
+    /// settings' measure]
+    #[arg(long, value_name = "COLUMNS", value_parser = clap::value_parser!(u16).range(20..=400))]
+    measure: Option<u16>,
+    /// The colours: dark, light, mono, or a theme file [default: the
+    /// settings' theme; mono when NO_COLOR is set; else dark]
+    #[arg(long, value_name = "THEME")]
+    theme: Option<String>,
+    /// A settings file to use instead of config.toml in the configuration
+    /// folder.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -78,7 +90,10 @@ fn main() -> ExitCode {
         paths: args.paths,
         data_dir: args.data_dir,
         keymap: args.keymap,
-        measure: args.measure,
+        measure: args.measure.map(usize::from),
+        theme: args.theme,
+        config: args.config,
+        log_level: args.log_level,
     };
     exit(runner::run(options))
 }

@@ -1,16 +1,20 @@
 //! Test helpers: an [`App`] over in-memory documents, driven through the
-//! same `update` the run loop uses, with effects performed in memory, and
-//! drawn into ratatui's `TestBackend`.
+//! same `update` the run loop uses, with effects performed by the
+//! runtime's own jobs on a temporary data folder, and drawn into ratatui's
+//! `TestBackend`.
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use crate::app::{self, App, Effect, Msg, NotesLoad};
+use std::rc::Rc;
+use std::sync::atomic::AtomicBool;
+
+use crate::app::{self, App, Effect, Msg};
 use crate::input::action::Action;
 use crate::input::keymap::Keymap;
-use crate::library::{self, Source};
-use crate::storage::StateFile;
-use crate::text::document::Document;
+use crate::library;
+use crate::runtime::jobs;
+use crate::storage::{DataDir, StateFile, Store};
 
 pub const NOW: &str = "2026-11-25T10:00:00+01:00";
 
@@ -29,8 +33,10 @@ The second paragraph is also one long line, and a blank row separates it from th
 /// A running app plus what its effects did.
 pub struct Harness {
     pub app: App,
-    /// What a store would hold: each document's notes by key.
-    pub store: std::collections::HashMap<String, crate::storage::NotesFile>,
+    /// The data folder the runtime's jobs read and write (a temporary one).
+    pub data: DataDir,
+    disk: Store,
+    dir: Rc<tempfile::TempDir>,
     pub copied: Vec<String>,
     pub exported: Vec<(String, String)>,
     pub saved_notes: Vec<crate::storage::NotesFile>,
@@ -48,10 +54,32 @@ impl Harness {
     }
 
     pub fn with_entries(entries: Vec<library::Entry>, state: StateFile, w: u16, h: u16) -> Harness {
+        // In memory where the system offers it: the jobs sync every save,
+        // which on a disk costs each test tens of milliseconds per note.
+        let shm = std::path::Path::new("/dev/shm");
+        let dir = if shm.is_dir() {
+            tempfile::tempdir_in(shm).or_else(|_| tempfile::tempdir())
+        } else {
+            tempfile::tempdir()
+        };
+        let dir = Rc::new(dir.expect("temporary data folder"));
+        Harness::start(entries, state, w, h, dir)
+    }
+
+    fn start(
+        entries: Vec<library::Entry>,
+        state: StateFile,
+        w: u16,
+        h: u16,
+        dir: Rc<tempfile::TempDir>,
+    ) -> Harness {
         let app = App::new(entries, Keymap::defaults(), state, app::DEFAULT_MEASURE);
+        let data = DataDir::resolve(Some(dir.path().join("data")), None).expect("data folder");
         let mut hs = Harness {
             app,
-            store: std::collections::HashMap::new(),
+            data,
+            disk: Store::new(),
+            dir,
             copied: Vec::new(),
             exported: Vec::new(),
             saved_notes: Vec::new(),
@@ -96,130 +124,97 @@ impl Harness {
         }
     }
 
+    /// Carries out effects with the runtime's own jobs (on a temporary data
+    /// folder), synchronously, recording what was saved, copied and
+    /// exported for the tests to inspect.
     pub fn perform(&mut self, fx: Vec<Effect>) {
+        let never = AtomicBool::new(false);
         for e in fx {
+            let mut replies: Vec<Msg> = Vec::new();
             match e {
                 Effect::Open(index) => {
                     let entry = &self.app.entries[index];
-                    let result = match &entry.source {
-                        Source::Bundled { text, .. } => {
-                            Document::from_bytes(text.as_bytes().to_vec(), entry.format)
-                        }
-                        Source::File(p) => crate::text::document::read_file(p)
-                            .and_then(|b| Document::from_bytes(b, entry.format)),
-                    }
-                    .map(Box::new);
-                    let notes = Some(NotesLoad {
-                        path: format!("/nonexistent/{}.toml", entry.name).into(),
-                        file: self.store.get(&entry.key).cloned(),
-                        problem: None,
-                        adopted_from: None,
-                    });
-                    self.send(Msg::Opened {
-                        index,
-                        result,
-                        notes,
-                        partial: false,
-                    });
+                    replies.push(jobs::open(index, entry, &self.data, &self.disk));
                 }
-                Effect::SaveNotes { key, file, .. } => {
+                Effect::SaveNotes {
+                    key,
+                    path,
+                    file,
+                    retire,
+                } => {
                     self.saved_notes.push(file.clone());
-                    self.store.insert(key.clone(), file.clone());
-                    self.send(Msg::NotesSaved {
-                        key,
-                        result: Ok((file, None)),
-                    });
+                    // The temporary-folder fallback stays inside the test's folder.
+                    let fallback = crate::storage::Fallback::under(self.dir.path(), &self.data);
+                    replies.push(jobs::save_notes(
+                        &self.disk, &fallback, key, &path, &file, retire,
+                    ));
                 }
                 Effect::SaveState(s) => {
+                    replies.push(jobs::save_state(&self.disk, &self.data, &s));
                     self.saved_states.push(s);
-                    self.send(Msg::StateSaved(Ok(())));
                 }
                 Effect::Quit(c) => self.quit = Some(c),
-                Effect::WriteUnsaved { path, .. } => self.send(Msg::UnsavedWritten(Ok(path))),
-                Effect::LoadAllNotes => {
-                    let all = self
-                        .store
-                        .iter()
-                        .map(|(key, file)| crate::app::OtherNotes {
-                            key: key.clone(),
-                            title: file.title.clone(),
-                            entry: self.app.entries.iter().position(|e| &e.key == key),
-                            file: file.clone(),
-                        })
-                        .collect();
-                    self.send(Msg::AllNotes(all));
-                }
+                Effect::WriteUnsaved {
+                    path,
+                    documents,
+                    state,
+                } => replies.push(jobs::write_unsaved(
+                    &self.disk,
+                    path,
+                    &documents,
+                    state.as_ref(),
+                    NOW,
+                )),
+                Effect::LoadAllNotes => replies.push(Msg::AllNotes(jobs::load_all_notes(
+                    &self.data,
+                    &self.disk,
+                    &self.app.entries,
+                ))),
                 Effect::Export { docs, name } => {
-                    let sheets: Vec<crate::study::export::Sheet> = docs
-                        .iter()
-                        .map(|d| crate::study::export::Sheet {
-                            title: &d.title,
-                            document: &d.key,
-                            file: &d.file,
-                        })
-                        .collect();
-                    self.exported
-                        .push((name, crate::study::export::markdown(&sheets, NOW)));
-                    self.send(Msg::Exported(Ok("/exports/sheet.md".into())));
+                    let reply = jobs::export_sheet(&self.disk, &self.data, &docs, &name, NOW);
+                    if let Msg::Exported(Ok(path)) = &reply {
+                        let sheet = std::fs::read_to_string(path).expect("sheet written");
+                        self.exported.push((name, sheet));
+                    }
+                    replies.push(reply);
                 }
                 Effect::Copy(text) => self.copied.push(text),
-                // Searches run here and now, in one batch.
+                // Searches run here and now.
                 Effect::Search {
                     generation,
                     query,
                     doc,
-                } => match crate::search::Matcher::new(&query) {
-                    Ok(m) => {
-                        let never = std::sync::atomic::AtomicBool::new(false);
-                        let hits = crate::search::search_document(&doc, &m, &never, |_| {})
-                            .unwrap_or_default();
-                        self.send(Msg::SearchHits {
-                            generation,
-                            hits,
-                            done: true,
-                        });
-                    }
-                    Err(error) => self.send(Msg::SearchFailed { generation, error }),
-                },
+                } => jobs::search(generation, &query, &doc, &never, |m| {
+                    replies.push(m);
+                    true
+                }),
                 Effect::CancelSearch => {}
                 Effect::FindAll {
                     generation,
                     query,
                     targets,
-                } => {
-                    let m = crate::search::Matcher::new(&query).expect("valid query");
-                    let never = std::sync::atomic::AtomicBool::new(false);
-                    let mut found = Vec::new();
-                    for t in &targets {
-                        let Ok(doc) = crate::library::read_source(&t.source)
-                            .and_then(|b| Document::from_bytes(b, t.format))
-                        else {
-                            continue;
-                        };
-                        let hits = crate::search::search_document(&doc, &m, &never, |_| {})
-                            .unwrap_or_default();
-                        found.extend(hits.iter().map(|h| crate::app::Found {
-                            entry: Some(t.entry),
-                            document: t.title.clone(),
-                            offset: h.start,
-                            context: crate::runtime::line_around(doc.source(), h.start, h.end),
-                            in_note: false,
-                        }));
-                    }
-                    self.send(Msg::Found {
-                        generation,
-                        found,
-                        done: true,
-                    });
-                }
-                Effect::Outline(doc) => {
-                    let never = std::sync::atomic::AtomicBool::new(false);
-                    let headings = crate::text::outline::outline(&doc, &never).unwrap_or_default();
-                    self.send(Msg::Outline(headings));
-                }
+                } => jobs::find_all(generation, &query, &targets, &self.data, &never, |m| {
+                    replies.push(m);
+                    true
+                }),
+                Effect::Outline(doc) => replies.push(jobs::outline(doc)),
                 Effect::Suspend | Effect::Redraw => {}
             }
+            for m in replies {
+                self.send(m);
+            }
         }
+    }
+
+    /// A new harness on the same data folder: marginote started again.
+    pub fn restart(
+        &self,
+        entries: Vec<library::Entry>,
+        state: StateFile,
+        w: u16,
+        h: u16,
+    ) -> Harness {
+        Harness::start(entries, state, w, h, Rc::clone(&self.dir))
     }
 
     /// Draws the app and returns the terminal (for snapshots and checks).

@@ -189,7 +189,12 @@ fn n7_a_broken_notes_file_offers_its_newest_backup() {
     });
     // The whole message, with the backup's path, is listed in help.
     t.send("?");
-    t.wait_for(".toml.bak.1");
+    t.wait_until("the backup's full path in help", |sc| {
+        let text = common::screen_text(sc);
+        text.contains("newest good backup:")
+            && text.contains("/data/notes/essay-md-")
+            && text.contains("(copy it over the file to restore it)")
+    });
     t.send("?");
     t.wait_gone("Problems found at startup");
     t.quit();

@@ -307,11 +307,11 @@ fn assert_t1_clean(t: &Tui, copied: Option<&str>) {
             text,
             "the clipboard got other text than the selection"
         );
-        let seq = format!("\x1b]52;c;{data}\x07").into_bytes();
+        let seq = format!("\x1b]52;c;{data}\x1b\\").into_bytes();
         let at = raw
             .windows(seq.len())
             .position(|w| w == seq.as_slice())
-            .expect("the OSC 52 sequence, BEL-terminated, in the output");
+            .expect("the OSC 52 sequence, ST-terminated (crossterm's form), in the output");
         raw.drain(at..at + seq.len());
         assert!(
             !raw.windows(seq.len()).any(|w| w == seq.as_slice()),

@@ -1,7 +1,7 @@
 //! What each action does, by mode: prompts, the editor, a selection, the
 //! overlays (help, outline, find-everywhere), then the panes; and the mouse.
 
-use super::{App, Effect, Focus, Overlay, Prompt, PromptKind, find, study};
+use super::{App, Effect, Focus, Overlay, Prompt, PromptKind, find, help, study};
 use crate::input::action::{Action, MouseKind};
 use crate::text::reader::Reader;
 
@@ -185,23 +185,10 @@ pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
         match a {
             Action::Cancel | Action::Help => app.overlay = Overlay::None,
             Action::Quit => return quit(app),
-            Action::Down => app.overlay = Overlay::Help { scroll: scroll + 1 },
-            Action::Up => {
-                app.overlay = Overlay::Help {
-                    scroll: scroll.saturating_sub(1),
-                }
+            m if is_movement(m) => {
+                let scroll = help::scrolled(app, scroll, m);
+                app.overlay = Overlay::Help { scroll };
             }
-            Action::PageDown | Action::HalfPageDown => {
-                app.overlay = Overlay::Help {
-                    scroll: scroll + 10,
-                }
-            }
-            Action::PageUp | Action::HalfPageUp => {
-                app.overlay = Overlay::Help {
-                    scroll: scroll.saturating_sub(10),
-                }
-            }
-            Action::Top => app.overlay = Overlay::Help { scroll: 0 },
             _ => {}
         }
         return Vec::new();
@@ -384,6 +371,23 @@ fn open_selected(app: &mut App) -> Vec<Effect> {
 }
 
 pub(super) fn on_mouse(app: &mut App, kind: MouseKind, col: u16, row: u16) -> Vec<Effect> {
+    // The wheel scrolls the help wherever the pointer is: the box covers
+    // most of the screen and nothing else takes input while it is open.
+    if let Overlay::Help { mut scroll } = app.overlay
+        && app.prompt.is_none()
+        && app.editor.is_none()
+    {
+        let step = match kind {
+            MouseKind::ScrollUp => Action::Up,
+            MouseKind::ScrollDown => Action::Down,
+            MouseKind::Click => return Vec::new(),
+        };
+        for _ in 0..WHEEL_ROWS {
+            scroll = help::scrolled(app, scroll, step);
+        }
+        app.overlay = Overlay::Help { scroll };
+        return Vec::new();
+    }
     if app.prompt.is_some() || app.editor.is_some() || app.overlay != Overlay::None {
         return Vec::new();
     }

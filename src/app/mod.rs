@@ -16,6 +16,8 @@ use crate::text::document::{DocError, Document};
 
 mod actions;
 mod find;
+pub mod geometry;
+pub mod help;
 pub mod jumplist;
 mod msg;
 mod study;
@@ -23,7 +25,6 @@ pub mod unsaved;
 use crate::storage::{NotesFile, Position, StateFile};
 use crate::text::reader::Reader;
 use crate::text::sanitize::sanitize_line;
-use crate::ui::{self, Panes};
 use actions::{on_action, on_mouse};
 pub use find::{FindAll, FindTarget, Found, Search};
 pub use msg::{Effect, Msg, NotesLoad};
@@ -213,6 +214,8 @@ pub struct App {
     /// Saves that did not land, retried until they do (see `unsaved`).
     pub saving: unsaved::Saving,
     pub measure: usize,
+    /// The palette the interface is drawn with (a setting).
+    pub theme: crate::config::palette::Palette,
     pub keymap: Keymap,
     /// Problems found at startup (keymap, library, state), also listed at
     /// the top of the help overlay.
@@ -257,6 +260,7 @@ impl App {
             position_dirty: false,
             saving: unsaved::Saving::default(),
             measure: measure.max(10),
+            theme: crate::config::Palette::default(),
             keymap,
             problems: Vec::new(),
             pending_offset: None,
@@ -286,7 +290,11 @@ impl App {
             .and_then(|k| self.entries.iter().position(|e| &e.key == k))
             .unwrap_or(0);
         self.lib_selected = last;
-        vec![Effect::Open(last)]
+        let mut fx = vec![Effect::Open(last)];
+        if self.scope == Scope::AllDocuments {
+            fx.push(Effect::LoadAllNotes);
+        }
+        fx
     }
 
     /// Key contexts to try, most specific first.
@@ -367,8 +375,8 @@ impl App {
         self.set_notes_selected(i);
     }
 
-    pub fn panes(&self) -> Panes {
-        ui::panes(self.size, self.focus, self.measure)
+    pub fn panes(&self) -> geometry::Panes {
+        geometry::panes(self.size, self.focus, self.measure)
     }
 
     pub fn info(&mut self, text: impl AsRef<str>) {
@@ -546,8 +554,12 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
             find::on_error(app, generation, error);
             Vec::new()
         }
-        Msg::Outline(headings) => {
-            if let Overlay::Outline { .. } = app.overlay {
+        Msg::Outline { doc, headings } => {
+            let current = app
+                .reader
+                .as_ref()
+                .is_some_and(|r| Arc::ptr_eq(&r.doc, &doc));
+            if let (Overlay::Outline { .. }, true) = (&app.overlay, current) {
                 let at = app.reader.as_ref().map_or(0, Reader::cursor_offset);
                 let selected = crate::text::outline::current_section(&headings, at).unwrap_or(0);
                 app.overlay = Overlay::Outline {
@@ -577,6 +589,7 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
         Msg::Resize(w, h) => {
             app.size = (w, h);
             app.fit_reader();
+            help::clamp(app);
             Vec::new()
         }
         Msg::Opened {
@@ -702,7 +715,7 @@ fn on_opened(
         Ok(doc) => {
             entry.error = None;
             let warnings = doc.warnings.clone();
-            let p = ui::panes(app.size, app.focus, app.measure);
+            let p = geometry::panes(app.size, app.focus, app.measure);
             let mut reader = Reader::new(Arc::<Document>::from(doc), p.text_width, p.text_height);
             let offset = app
                 .pending_offset
@@ -853,13 +866,19 @@ fn on_completed(
             if let Some(n) = app.notes.as_mut() {
                 moved = n.reanchor(&reader.doc);
             }
+            let mut fx = Vec::new();
+            // An outline asked for on the first part was dropped when it
+            // came back (the text changed): ask again for the whole.
+            if let Overlay::Outline { headings: None, .. } = app.overlay {
+                fx.push(Effect::Outline(Arc::clone(&reader.doc)));
+            }
             app.reader = Some(reader);
             app.note_position();
             let unreadable = app.notes.as_ref().is_some_and(|n| n.problem.is_some());
             if moved && !unreadable {
-                return app.save_notes();
+                fx.extend(app.save_notes());
             }
-            Vec::new()
+            fx
         }
     }
 }

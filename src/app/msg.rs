@@ -33,7 +33,12 @@ pub enum Msg {
         error: String,
     },
     /// The open document's outline.
-    Outline(Vec<crate::text::outline::Heading>),
+    /// The outline of `doc`: shown only if `doc` is still the open text,
+    /// so a late outline never lands on another document.
+    Outline {
+        doc: Arc<Document>,
+        headings: Vec<crate::text::outline::Heading>,
+    },
     /// Results of find-everywhere `generation` (more may follow).
     Found {
         generation: u64,

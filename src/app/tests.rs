@@ -531,12 +531,10 @@ fn notes_follow_the_text_when_the_document_is_edited() {
     h.act(Action::Annotate);
     h.type_note("who was he?");
     h.act(Action::Save);
-    let store = h.store.clone();
     // The teacher edits the essay: new lines above, CRLF, a typo fixed.
     let edited = "Title line\r\nA new first paragraph was added here.\r\nThe Cheka was founded in December 1917 by decree.\r\nIts first chairman was Felix Dzerzhinsky.\r\nThe end.\r\n";
     std::fs::write(&path, edited).expect("write");
-    let mut h2 = Harness::with_entries(entries, StateFile::default(), 120, 40);
-    h2.store = store;
+    let mut h2 = h.restart(entries, StateFile::default(), 120, 40);
     h2.app.focus = Focus::Library;
     h2.act(Action::Open);
     // Reopen explicitly so the stored notes are loaded.
@@ -659,6 +657,44 @@ fn percent_jumps_and_ctrl_o_comes_back() {
         r.visible[r.cursor_row()].text().starts_with("Paragraph 1"),
         "3j moved three rows"
     );
+}
+
+#[test]
+fn a_late_outline_of_another_document_is_dropped() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.app.overlay = Overlay::Outline {
+        headings: None,
+        selected: 0,
+    };
+    let other = std::sync::Arc::new(
+        Document::from_bytes(
+            b"# Elsewhere\n\ntext\n".to_vec(),
+            crate::text::document::Format::Markdown,
+        )
+        .expect("parses"),
+    );
+    let Msg::Outline { headings, .. } =
+        crate::runtime::jobs::outline(std::sync::Arc::clone(&other))
+    else {
+        panic!("an outline");
+    };
+    h.send(Msg::Outline {
+        doc: other,
+        headings,
+    });
+    assert!(
+        matches!(h.app.overlay, Overlay::Outline { headings: None, .. }),
+        "another document's headings must not be shown"
+    );
+    let open = std::sync::Arc::clone(&h.app.reader.as_ref().expect("open").doc);
+    h.send(crate::runtime::jobs::outline(open));
+    assert!(matches!(
+        h.app.overlay,
+        Overlay::Outline {
+            headings: Some(_),
+            ..
+        }
+    ));
 }
 
 #[test]

@@ -140,7 +140,8 @@ fn n3_write_unsaved_notes_to_a_named_file() {
         h.app.prompt.as_ref().map(|p| &p.kind),
         Some(&PromptKind::WriteUnsaved)
     );
-    h.type_prompt("/somewhere/mine.toml");
+    let target = h.data.root.join("mine.toml");
+    h.type_prompt(&target.display().to_string());
     let fx = update(
         &mut h.app,
         Msg::Action(Action::Confirm),
@@ -154,10 +155,12 @@ fn n3_write_unsaved_notes_to_a_named_file() {
     else {
         panic!("enter writes the file: {fx:?}")
     };
-    assert_eq!(written, &PathBuf::from("/somewhere/mine.toml"));
+    assert_eq!(written, &target);
     assert_eq!(documents[0].notes[0].text, "a thought");
     h.perform(fx);
     assert_eq!(h.quit, Some(0), "written: leaves");
+    let text = std::fs::read_to_string(&target).expect("written");
+    assert!(text.contains("a thought"), "{text}");
 }
 
 #[test]

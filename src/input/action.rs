@@ -2,11 +2,18 @@
 //! command is an [`Action`], every place a key can mean something is a
 //! [`Context`]. Names are the snake_case spelling used in `keymap.toml`.
 /// Declares [`Action`] from one table: each row is the variant, its
-/// snake_case name in `keymap.toml`, and its line in the help overlay. The
-/// enum, [`Action::ALL`] (help order), [`Action::name`] and
-/// [`Action::description`] all come from the same row, so they cannot drift.
+/// snake_case name in `keymap.toml`, its line in the help overlay and,
+/// between braces, what it says instead in a context where the action means
+/// something more particular (`open` in the Library opens a document, in
+/// the Notes pane it jumps to a passage). The enum, [`Action::ALL`] (help
+/// order), [`Action::name`], [`Action::description`] and
+/// [`Action::description_in`] all come from the same row, so they cannot
+/// drift.
 macro_rules! actions {
-    ($($(#[$doc:meta])* $variant:ident = $name:literal, $desc:literal;)*) => {
+    ($(
+        $(#[$doc:meta])* $variant:ident = $name:literal, $desc:literal
+        $({ $($context:ident: $context_desc:literal),* $(,)? })?;
+    )*) => {
         /// A command a key (or mouse gesture) can trigger.
         ///
         /// The snake_case name (`scroll_half_down` style) is the name used in
@@ -27,57 +34,135 @@ macro_rules! actions {
                 }
             }
 
-            /// One-line description for the help overlay.
+            /// One-line description for the help overlay, true in any
+            /// context (the `[global]` section shows this one).
             pub fn description(self) -> &'static str {
                 match self {
                     $(Action::$variant => $desc,)*
+                }
+            }
+
+            /// What the action does when bound in `context`: the wording
+            /// for that pane or overlay if it has its own, else
+            /// [`Action::description`].
+            pub fn description_in(self, context: Context) -> &'static str {
+                match (self, context) {
+                    $($($((Action::$variant, Context::$context) => $context_desc,)*)?)*
+                    _ => self.description(),
                 }
             }
         }
     };
 }
 
+// Per-context wording is given wherever an action behaves differently from
+// its general line there; a user may bind any action in any context, so
+// the movement keys say what they move in each pane and overlay.
 actions! {
     Quit = "quit", "quit (your place and notes are already saved)";
-    Help = "help", "show or hide this help";
+    Help = "help", "show or hide this help" {
+        Help: "close this help",
+    };
     FocusNext = "focus_next", "focus the next pane";
     FocusPrev = "focus_prev", "focus the previous pane";
     Suspend = "suspend", "suspend to the shell (fg to come back)";
     Redraw = "redraw", "redraw the screen";
-    Up = "up", "move up one line / row";
-    Down = "down", "move down one line / row";
-    PageDown = "page_down", "page down";
-    PageUp = "page_up", "page up";
-    HalfPageDown = "half_page_down", "half a page down";
-    HalfPageUp = "half_page_up", "half a page up";
-    Top = "top", "go to the top";
-    Bottom = "bottom", "go to the bottom";
-    Open = "open", "open the document / jump to the bookmark";
+    Up = "up", "move up one line (reader) or row (lists)" {
+        Library: "select the previous document",
+        Reader: "move the reading cursor up one line",
+        Notes: "select the previous entry",
+        Help: "scroll this help up one line",
+        Select: "extend the selection up one line",
+        Outline: "select the previous heading",
+        Find: "select the previous result",
+    };
+    Down = "down", "move down one line (reader) or row (lists)" {
+        Library: "select the next document",
+        Reader: "move the reading cursor down one line",
+        Notes: "select the next entry",
+        Help: "scroll this help down one line",
+        Select: "extend the selection down one line",
+        Outline: "select the next heading",
+        Find: "select the next result",
+    };
+    PageDown = "page_down", "page down" {
+        Help: "scroll this help down a page",
+    };
+    PageUp = "page_up", "page up" {
+        Help: "scroll this help up a page",
+    };
+    HalfPageDown = "half_page_down", "half a page down" {
+        Help: "scroll this help down half a page",
+    };
+    HalfPageUp = "half_page_up", "half a page up" {
+        Help: "scroll this help up half a page",
+    };
+    Top = "top", "go to the top" {
+        Help: "scroll to the top of this help",
+    };
+    Bottom = "bottom", "go to the bottom" {
+        Help: "scroll to the end of this help",
+    };
+    Open = "open", "open the selected item" {
+        Library: "open the selected document",
+        Notes: "jump to the selected entry's passage in the reader",
+        Outline: "jump to the selected heading",
+        Find: "open the document at the selected result",
+    };
     AddBookmark = "add_bookmark", "bookmark the passage at the reading cursor";
-    Delete = "delete", "delete the selected bookmark";
+    Delete = "delete", "delete the selected entry" {
+        Notes: "delete the selected note, highlight or bookmark",
+    };
     Undo = "undo", "undo the last delete";
-    Cancel = "cancel", "close help or a prompt, back to the reader";
-    Confirm = "confirm", "accept the prompt";
-    Annotate = "annotate", "write a note on the passage at the cursor (or the selection)";
+    Cancel = "cancel", "clear the message or the library filter; back to the reader" {
+        Prompt: "close the prompt without accepting it",
+        Help: "close this help",
+        Select: "stop selecting",
+        Editor: "close the editor (asks first if text would be lost)",
+        Outline: "close the outline",
+        Find: "close the results",
+    };
+    Confirm = "confirm", "accept the prompt" {
+        Prompt: "accept what was typed",
+    };
+    Annotate = "annotate", "write a note on the passage at the cursor (or the selection)" {
+        Reader: "write a note on the sentence at the reading cursor",
+        Select: "write a note on the selected passage",
+    };
     NoteDocument = "note_document", "write a note on the whole document";
-    Select = "select", "start selecting a passage; move to extend it";
+    Select = "select", "start selecting a passage; move to extend it" {
+        Select: "stop selecting",
+    };
     Highlight = "highlight", "highlight the selected passage";
     Copy = "copy", "copy the selected passage to the clipboard (OSC 52)";
-    Edit = "edit", "edit the selected note";
-    Filter = "filter", "filter the notes by text or #tag";
+    Edit = "edit", "edit the selected note" {
+        Notes: "edit the selected note (on a highlight or bookmark: add one)",
+    };
+    Filter = "filter", "narrow the list as you type" {
+        Library: "find a document by title or file name (fuzzy, as you type)",
+        Notes: "filter the notes by text or #tag",
+    };
     ToggleScope = "toggle_scope", "show the notes of this document / of all documents";
-    Export = "export", "export the notes shown as a Markdown study sheet";
-    Save = "save", "save the note";
+    Export = "export", "export the notes shown as a Markdown study sheet" {
+        Reader: "export the notes the Notes pane shows as a Markdown study sheet",
+    };
+    Save = "save", "save the note" {
+        Editor: "save the note and close the editor",
+    };
     Newline = "newline", "start a new line in the note";
     Search = "search", "search the document (as you type; enter keeps, esc goes back)";
     NextMatch = "next_match", "go to the next match";
     PrevMatch = "prev_match", "go to the previous match";
     ToggleRegex = "toggle_regex", "switch the search between plain text and regex";
     Percent = "percent", "after a number: go to that percent of the document";
-    Outline = "outline", "show the outline (headings) to jump to";
+    Outline = "outline", "show the outline (headings) to jump to" {
+        Outline: "close the outline",
+    };
     JumpBack = "jump_back", "go back to where you were before the last jump";
     JumpForward = "jump_forward", "go forward again in the jump history";
-    FindEverywhere = "find_everywhere", "search every document and every note";
+    FindEverywhere = "find_everywhere", "search every document and every note" {
+        Find: "search again (edit the words)",
+    };
 }
 
 impl Action {
@@ -175,6 +260,28 @@ mod tests {
         for &a in Action::ALL {
             assert_eq!(Action::from_name(a.name()), Some(a), "{a:?}");
         }
+    }
+
+    #[test]
+    fn descriptions_in_a_context_fall_back_to_the_general_one() {
+        for &a in Action::ALL {
+            for &c in Context::ALL {
+                let d = a.description_in(c);
+                assert!(!d.is_empty(), "{a:?} in {c:?}");
+                assert!(d.chars().all(|ch| !ch.is_control()), "{a:?} in {c:?}");
+            }
+            assert_eq!(a.description_in(Context::Global), a.description(), "{a:?}");
+        }
+        // The same action, a different thing per pane.
+        let library = Action::Filter.description_in(Context::Library);
+        let notes = Action::Filter.description_in(Context::Notes);
+        assert!(
+            library.contains("document") && !library.contains("note"),
+            "{library}"
+        );
+        assert!(notes.contains("notes"), "{notes}");
+        let open = Action::Open.description_in(Context::Notes);
+        assert!(open.contains("jump"), "{open}");
     }
 
     #[test]

@@ -74,6 +74,18 @@ pub fn full_redraw(t: &mut Tui) {
     }
 }
 
+/// Restores the terminal when dropped: held by the run loop from [`enter`]
+/// on, so an error returned early, not only a normal quit, gives the
+/// terminal back before any message is printed.
+#[must_use = "the terminal is restored when the guard is dropped"]
+pub struct Guard;
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
 /// Undoes everything [`enter`] did; safe to call any number of times.
 pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
@@ -98,35 +110,13 @@ pub fn suspend(t: &mut Tui) {
     }
 }
 
-/// Puts text on the terminal's clipboard with OSC 52, which also works over
-/// SSH and in tmux (where `set-clipboard` allows it). The text was cleaned of
-/// control characters by the caller; base64 carries the rest.
+/// Puts text on the terminal's clipboard with OSC 52 (crossterm's command),
+/// which also works over SSH and in tmux (where `set-clipboard` allows it).
+/// The text was cleaned of control characters by the caller; base64
+/// carries the rest.
 pub fn copy_to_clipboard(text: &str) {
-    let mut out = io::stdout();
-    let _ = write!(out, "\x1b]52;c;{}\x07", base64(text.as_bytes()));
-    let _ = out.flush();
-}
-
-/// Standard base64 with padding (RFC 4648), for OSC 52.
-pub fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    use ratatui::crossterm::clipboard::CopyToClipboard;
+    let _ = execute!(io::stdout(), CopyToClipboard::to_clipboard_from(text));
 }
 
 /// Delivers SIGTERM, SIGHUP, SIGINT and SIGQUIT to `deliver` (on its own
@@ -144,22 +134,4 @@ pub fn spawn_signal_listener(
         }
     });
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn base64_matches_rfc_4648_vectors() {
-        for (input, want) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ] {
-            assert_eq!(super::base64(input.as_bytes()), want, "{input:?}");
-        }
-    }
 }

@@ -16,7 +16,6 @@
 //! they can be shown while the rest is searched). Run it off the input
 //! thread for large documents; a [`Matcher`] is cheap to clone and `Send`.
 
-use std::fmt;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -72,17 +71,7 @@ pub struct Hit {
     pub end: usize,
 }
 
-/// The search was abandoned through its cancel flag.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cancelled;
-
-impl fmt::Display for Cancelled {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("search cancelled")
-    }
-}
-
-impl std::error::Error for Cancelled {}
+pub use crate::text::Cancelled;
 
 /// A compiled query.
 #[derive(Debug, Clone)]

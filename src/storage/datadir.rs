@@ -36,6 +36,11 @@ impl DataDir {
         self.root.join("exports")
     }
 
+    /// The log of what marginote did (see `runtime::log`).
+    pub fn log_path(&self) -> PathBuf {
+        self.root.join("marginote.log")
+    }
+
     pub fn state_path(&self) -> PathBuf {
         self.root.join("state.toml")
     }

@@ -12,10 +12,9 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
-use ratatui::style::Style;
+use crate::text::role::Roles;
 
 use crate::text::richtext::RichText;
-use crate::ui::theme;
 
 /// Files above this size are refused before reading (RELIABILITY I3).
 pub const MAX_FILE_SIZE: u64 = 1 << 30;
@@ -32,35 +31,7 @@ const PARAGRAPH_LINE: usize = 100;
 /// Reading speed used for the library's "N min".
 pub const WORDS_PER_MINUTE: usize = 230;
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum BlockKind {
-    Text,
-    Heading(u8),
-    Code,
-    Rule,
-    Table(Table),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Table {
-    pub rows: Vec<Vec<RichText>>,
-    pub header_rows: usize,
-}
-
-/// One display block: a paragraph, heading, code line, rule or table.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Block {
-    pub kind: BlockKind,
-    pub text: RichText,
-    /// Drawn before the first wrapped row (quote bars, list marker).
-    pub prefix_first: RichText,
-    /// Drawn before every later row.
-    pub prefix_rest: RichText,
-    /// Blank rows above the block.
-    pub gap_before: u8,
-    /// Source offset where the block starts.
-    pub src: usize,
-}
+pub use crate::text::block::{Block, BlockKind, Table};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -469,9 +440,9 @@ fn text_block(b: &[u8], id: usize) -> Block {
     };
     let first_line_title = id == 0 && len > 0 && len <= PARAGRAPH_LINE && end < b.len();
     let style = if first_line_title {
-        theme::heading(2)
+        Roles::heading(2)
     } else {
-        Style::new()
+        Roles::NONE
     };
     push_bytes(&mut text, &b[id..end], style, id);
     Block {
@@ -490,7 +461,7 @@ fn text_block(b: &[u8], id: usize) -> Block {
 
 /// Decodes bytes on the way into a RichText: each invalid byte becomes a
 /// `<FF>` placeholder standing for exactly that byte, so offsets stay exact.
-fn push_bytes(text: &mut RichText, bytes: &[u8], style: Style, src: usize) {
+fn push_bytes(text: &mut RichText, bytes: &[u8], style: Roles, src: usize) {
     let mut pos = src;
     for chunk in bytes.utf8_chunks() {
         let valid = chunk.valid();
@@ -500,7 +471,7 @@ fn push_bytes(text: &mut RichText, bytes: &[u8], style: Style, src: usize) {
         // is there (RELIABILITY T3/I2), not an anonymous `�`.
         for &byte in chunk.invalid() {
             let shown = format!("<{byte:02X}>");
-            text.push_substitute(&shown, style.patch(theme::placeholder()), pos);
+            text.push_substitute(&shown, style.patch(Roles::PLACEHOLDER), pos);
             pos += 1;
         }
     }

@@ -5,12 +5,11 @@
 //! drawn nesting is capped. Text is sanitised *after* parsing, because
 //! entities such as `&#27;` decode to real control characters.
 
+use crate::text::role::Roles;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use ratatui::style::Style;
 
-use crate::text::document::{Block, BlockKind, Table};
+use crate::text::block::{Block, BlockKind, Table};
 use crate::text::richtext::RichText;
-use crate::ui::theme;
 
 /// Containers beyond this depth are drawn as one `…` instead of their bars
 /// and indents, so a hostile nesting cannot push text off the pane.
@@ -39,7 +38,7 @@ enum Container {
 struct Builder {
     blocks: Vec<Block>,
     containers: Vec<Container>,
-    styles: Vec<Style>,
+    styles: Vec<Roles>,
     open: Option<(BlockKind, RichText, usize, u8)>,
     table: Option<TableBuilder>,
     in_code: bool,
@@ -166,14 +165,14 @@ pub fn parse(source: &str) -> Vec<Block> {
                         t.cell = Some(RichText::new());
                     }
                 }
-                Tag::Emphasis => b.push_style(theme::emphasis()),
-                Tag::Strong => b.push_style(theme::strong()),
-                Tag::Strikethrough => b.push_style(theme::strike()),
-                Tag::Superscript | Tag::Subscript => b.push_style(Style::new()),
-                Tag::Link { .. } => b.push_style(theme::link()),
+                Tag::Emphasis => b.push_style(Roles::EMPHASIS),
+                Tag::Strong => b.push_style(Roles::STRONG),
+                Tag::Strikethrough => b.push_style(Roles::STRIKE),
+                Tag::Superscript | Tag::Subscript => b.push_style(Roles::NONE),
+                Tag::Link { .. } => b.push_style(Roles::LINK),
                 Tag::Image { .. } => {
                     b.decoration("[image: ", src);
-                    b.push_style(theme::emphasis());
+                    b.push_style(Roles::EMPHASIS);
                 }
                 Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition => {
                     b.start_block(BlockKind::Text, src)
@@ -239,14 +238,14 @@ pub fn parse(source: &str) -> Vec<Block> {
                     b.text(&text, src, None);
                 }
             }
-            Event::Code(text) => b.text(&text, src, Some(theme::code())),
+            Event::Code(text) => b.text(&text, src, Some(Roles::CODE)),
             Event::InlineMath(text) | Event::DisplayMath(text) => {
-                b.text(&text, src, Some(theme::code()))
+                b.text(&text, src, Some(Roles::CODE))
             }
             Event::Html(text) => b.code_text(&text, src),
-            Event::InlineHtml(text) => b.text(&text, src, Some(theme::muted())),
+            Event::InlineHtml(text) => b.text(&text, src, Some(Roles::MUTED)),
             Event::FootnoteReference(label) => {
-                b.text(&format!("[^{label}]"), src, Some(theme::muted()))
+                b.text(&format!("[^{label}]"), src, Some(Roles::MUTED))
             }
             Event::SoftBreak => b.text(" ", src, None),
             Event::HardBreak => b.hard_break(src),
@@ -277,13 +276,11 @@ fn level_num(level: HeadingLevel) -> u8 {
 }
 
 impl Builder {
-    fn style(&self) -> Style {
-        self.styles
-            .iter()
-            .fold(Style::new(), |acc, s| acc.patch(*s))
+    fn style(&self) -> Roles {
+        self.styles.iter().fold(Roles::NONE, |acc, s| acc.patch(*s))
     }
 
-    fn push_style(&mut self, s: Style) {
+    fn push_style(&mut self, s: Roles) {
         self.styles.push(s);
     }
 
@@ -312,7 +309,7 @@ impl Builder {
             .unwrap_or(false);
         let gap = if starts_tight_item { 0 } else { 1 };
         if let BlockKind::Heading(l) = kind {
-            self.styles.push(theme::heading(l));
+            self.styles.push(Roles::heading(l));
         }
         self.open = Some((kind, RichText::new(), src, gap));
     }
@@ -323,10 +320,10 @@ impl Builder {
         }
     }
 
-    fn text(&mut self, s: &str, src: usize, extra: Option<Style>) {
+    fn text(&mut self, s: &str, src: usize, extra: Option<Roles>) {
         let mut style = self.style();
         if self.in_quote() {
-            style = theme::quote().patch(style);
+            style = Roles::QUOTE.patch(style);
         }
         if let Some(e) = extra {
             style = style.patch(e);
@@ -334,7 +331,7 @@ impl Builder {
         if let Some(t) = self.table.as_mut() {
             if let Some(cell) = t.cell.as_mut() {
                 let style = if t.in_head {
-                    style.patch(theme::strong())
+                    style.patch(Roles::STRONG)
                 } else {
                     style
                 };
@@ -351,13 +348,13 @@ impl Builder {
     fn decoration(&mut self, s: &str, src: usize) {
         if let Some(t) = self.table.as_mut() {
             if let Some(cell) = t.cell.as_mut() {
-                cell.push_decoration(s, theme::muted(), src);
+                cell.push_decoration(s, Roles::MUTED, src);
             }
             return;
         }
         self.ensure_open(src);
         if let Some((_, rich, _, _)) = self.open.as_mut() {
-            rich.push_decoration(s, theme::muted(), src);
+            rich.push_decoration(s, Roles::MUTED, src);
         }
     }
 
@@ -376,9 +373,9 @@ impl Builder {
     /// listing is laid out line by line like any other text.
     fn code_text(&mut self, s: &str, src: usize) {
         let style = if self.in_html {
-            theme::muted()
+            Roles::MUTED
         } else {
-            theme::code()
+            Roles::CODE
         };
         let mut offset = src;
         for line in s.split_inclusive('\n') {
@@ -414,16 +411,16 @@ impl Builder {
         let mut rest = RichText::new();
         let skip = self.containers.len().saturating_sub(MAX_DRAWN_DEPTH);
         if skip > 0 {
-            first.push_decoration("… ", theme::muted(), 0);
-            rest.push_decoration("… ", theme::muted(), 0);
+            first.push_decoration("… ", Roles::MUTED, 0);
+            rest.push_decoration("… ", Roles::MUTED, 0);
         }
         for (i, c) in self.containers.iter_mut().enumerate() {
             let drawn = i >= skip;
             match c {
                 Container::Quote => {
                     if drawn {
-                        first.push_decoration("│ ", theme::rule(), 0);
-                        rest.push_decoration("│ ", theme::rule(), 0);
+                        first.push_decoration("│ ", Roles::RULE, 0);
+                        rest.push_decoration("│ ", Roles::RULE, 0);
                     }
                 }
                 Container::List { .. } => {}
@@ -437,11 +434,11 @@ impl Builder {
                     let pad = " ".repeat(crate::text::sanitize::text_width(marker));
                     if drawn {
                         if *pending {
-                            first.push_decoration(marker, theme::marker(), 0);
+                            first.push_decoration(marker, Roles::MARKER, 0);
                         } else {
-                            first.push_decoration(&pad, Style::new(), 0);
+                            first.push_decoration(&pad, Roles::NONE, 0);
                         }
-                        rest.push_decoration(&pad, Style::new(), 0);
+                        rest.push_decoration(&pad, Roles::NONE, 0);
                     }
                     *pending = false;
                 }

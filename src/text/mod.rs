@@ -4,6 +4,7 @@
 //! wraps only the blocks near the viewport, cached per width; [`reader`]
 //! is the viewport over them; [`outline`] lists the headings.
 
+pub mod block;
 pub mod document;
 pub mod markdown;
 pub mod outline;
@@ -12,5 +13,19 @@ pub mod placeholders;
 mod proptests;
 pub mod reader;
 pub mod richtext;
+pub mod role;
 pub mod sanitize;
 pub mod wrap;
+
+/// Long work over a document (a search, an outline) was abandoned through
+/// its cancel flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cancelled;
+
+impl std::fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("cancelled")
+    }
+}
+
+impl std::error::Error for Cancelled {}

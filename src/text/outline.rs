@@ -15,7 +15,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::search::Cancelled;
+use crate::text::Cancelled;
 use crate::text::document::{BlockKind, Document};
 use crate::text::sanitize::sanitize_line;
 

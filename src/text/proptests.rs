@@ -3,8 +3,8 @@
 //! block navigation is the same forwards and backwards, and a position
 //! found again after a resize is on the same passage.
 
+use crate::text::role::Roles;
 use proptest::prelude::*;
-use ratatui::style::Style;
 
 use crate::text::document::{Document, Format};
 use crate::text::reader::Reader;
@@ -55,7 +55,7 @@ proptest! {
     fn sanitised_text_has_no_controls_and_wraps_within_width(s in hostile_text(), width in 1usize..50) {
         let mut rich = RichText::new();
         for line in s.split(['\n', '\r']) {
-            rich.push(line, Style::new(), 0);
+            rich.push(line, Roles::NONE, 0);
         }
         for c in rich.text.chars() {
             prop_assert!(!c.is_control(), "control {:?} survived", c);

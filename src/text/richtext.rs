@@ -1,22 +1,22 @@
-//! Styled, sanitised text with a map back to the source bytes it came from.
+//! Sanitised text marked with roles, with a map back to the source bytes it came from.
 //!
 //! A [`RichText`] is one block's display text (already sanitised, tabs
-//! expanded) plus style runs. Each run also remembers the source offset it
+//! expanded) plus runs of [`Roles`]. Each run also remembers the source offset it
 //! started at; a run is cut wherever display and source stop matching byte
 //! for byte (a placeholder, an expanded tab, a decoded entity), so mapping a
 //! display offset back to the source is exact inside a run. Bookmarks and
 //! reading positions are anchored to source offsets, never to wrapped rows.
 
-use ratatui::style::Style;
+use crate::text::role::Roles;
 
 use crate::text::sanitize::{Piece, sanitize_pieces};
 
-/// A stretch of display text with one style.
+/// A stretch of display text with one set of roles.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Run {
     /// Byte offset in [`RichText::text`] where the run starts.
     pub start: usize,
-    pub style: Style,
+    pub style: Roles,
     /// Source offset of the run's first byte.
     pub src: usize,
     /// Whether display bytes equal source bytes inside this run, so offsets
@@ -32,12 +32,6 @@ pub struct RichText {
     col: usize,
 }
 
-/// The style placeholders are drawn in, so `␛` in a text can be told from
-/// ordinary characters.
-pub fn placeholder_style() -> Style {
-    crate::ui::theme::placeholder()
-}
-
 impl RichText {
     pub fn new() -> Self {
         Self::default()
@@ -49,7 +43,7 @@ impl RichText {
 
     /// Appends untrusted text that starts at source offset `src`, sanitising
     /// it on the way.
-    pub fn push(&mut self, s: &str, style: Style, src: usize) {
+    pub fn push(&mut self, s: &str, style: Roles, src: usize) {
         let mut src_pos = src;
         let mut col = self.col;
         sanitize_pieces(s, &mut col, |piece, src_len| {
@@ -59,7 +53,7 @@ impl RichText {
                     self.append(t, style, src_pos, exact);
                 }
                 Piece::Placeholder(t) => {
-                    self.append(t, style.patch(placeholder_style()), src_pos, false);
+                    self.append(t, style.patch(Roles::PLACEHOLDER), src_pos, false);
                 }
             }
             src_pos += src_len;
@@ -69,12 +63,12 @@ impl RichText {
 
     /// Appends text that stands for `src_len` source bytes at `src` but is
     /// not a copy of them (a decoded entity, U+FFFD for invalid bytes).
-    pub fn push_substitute(&mut self, s: &str, style: Style, src: usize) {
+    pub fn push_substitute(&mut self, s: &str, style: Roles, src: usize) {
         let mut col = self.col;
         sanitize_pieces(s, &mut col, |piece, _| {
             let (t, st) = match piece {
                 Piece::Text(t) => (t, style),
-                Piece::Placeholder(t) => (t, style.patch(placeholder_style())),
+                Piece::Placeholder(t) => (t, style.patch(Roles::PLACEHOLDER)),
             };
             self.append(t, st, src, false);
         });
@@ -82,7 +76,7 @@ impl RichText {
     }
 
     /// Appends our own trusted decoration (list markers, padding).
-    pub fn push_decoration(&mut self, s: &str, style: Style, src: usize) {
+    pub fn push_decoration(&mut self, s: &str, style: Roles, src: usize) {
         self.col += crate::text::sanitize::text_width(s);
         self.append(s, style, src, false);
     }
@@ -90,11 +84,11 @@ impl RichText {
     /// A forced line break (Markdown hard break): the wrapper starts a new
     /// row at every `\n`, which sanitised text can never contain.
     pub fn push_break(&mut self, src: usize) {
-        self.append("\n", Style::new(), src, false);
+        self.append("\n", Roles::NONE, src, false);
         self.col = 0;
     }
 
-    fn append(&mut self, t: &str, style: Style, src: usize, exact: bool) {
+    fn append(&mut self, t: &str, style: Roles, src: usize, exact: bool) {
         if t.is_empty() {
             return;
         }
@@ -180,7 +174,7 @@ impl RichText {
     }
 
     /// Splits display range `start..end` into styled spans.
-    pub fn spans(&self, start: usize, end: usize) -> Vec<(String, Style)> {
+    pub fn spans(&self, start: usize, end: usize) -> Vec<(String, Roles)> {
         self.pieces(start, end)
             .filter_map(|(run, s, e)| self.text.get(s..e).map(|t| (t.to_string(), run.style)))
             .collect()
@@ -190,13 +184,12 @@ impl RichText {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::style::Modifier;
 
     #[test]
     fn exact_runs_map_offsets_back_to_source() {
         let mut t = RichText::new();
-        t.push("hello ", Style::default(), 100);
-        t.push("world", Style::default().add_modifier(Modifier::BOLD), 106);
+        t.push("hello ", Roles::default(), 100);
+        t.push("world", Roles::STRONG, 106);
         assert_eq!(t.text, "hello world");
         assert_eq!(t.src_at(0), 100);
         assert_eq!(t.src_at(4), 104);
@@ -206,7 +199,7 @@ mod tests {
     #[test]
     fn placeholders_resync_the_source_map() {
         let mut t = RichText::new();
-        t.push("a\u{1b}bc", Style::default(), 10);
+        t.push("a\u{1b}bc", Roles::default(), 10);
         assert_eq!(t.text, "a␛bc");
         // "b" is display byte 4 (␛ is 3 bytes) and source byte 12.
         assert_eq!(t.src_at(4), 12);
@@ -216,13 +209,13 @@ mod tests {
     #[test]
     fn spans_split_on_style_runs() {
         let mut t = RichText::new();
-        let bold = Style::default().add_modifier(Modifier::BOLD);
-        t.push("ab", Style::default(), 0);
+        let bold = Roles::STRONG;
+        t.push("ab", Roles::default(), 0);
         t.push("cd", bold, 2);
         let spans = t.spans(1, 3);
         assert_eq!(
             spans,
-            vec![("b".to_string(), Style::default()), ("c".to_string(), bold)]
+            vec![("b".to_string(), Roles::default()), ("c".to_string(), bold)]
         );
     }
 }

@@ -12,19 +12,18 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use ratatui::style::Style;
+use crate::text::role::Roles;
 use textwrap::core::Fragment;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::text::document::{Block, BlockKind, Document, Table};
 use crate::text::richtext::RichText;
 use crate::text::sanitize::{grapheme_width, text_width};
-use crate::ui::theme;
 
 /// One display row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
-    pub spans: Vec<(String, Style)>,
+    pub spans: Vec<(String, Roles)>,
     /// Source offset of the row's first character (the block start for
     /// blank and decoration rows).
     pub src: usize,
@@ -191,7 +190,7 @@ pub fn wrap_ranges(text: &RichText, avail: usize) -> Vec<(usize, usize)> {
     rows
 }
 
-fn prefix_spans(p: &RichText) -> Vec<(String, Style)> {
+fn prefix_spans(p: &RichText) -> Vec<(String, Roles)> {
     p.spans(0, p.text.len())
 }
 
@@ -203,7 +202,7 @@ pub fn wrap_block(block: &Block, width: usize) -> Vec<Row> {
         .collect();
     match &block.kind {
         BlockKind::Rule => rows.push(Row {
-            spans: vec![("─".repeat(width), theme::rule())],
+            spans: vec![("─".repeat(width), Roles::RULE)],
             src: block.src,
             map: Vec::new(),
         }),
@@ -245,7 +244,7 @@ pub fn wrap_block(block: &Block, width: usize) -> Vec<Row> {
             }
             if *kind == BlockKind::Heading(1) && !block.text.is_empty() {
                 rows.push(Row {
-                    spans: vec![("━".repeat(widest.clamp(1, width)), theme::heading(1))],
+                    spans: vec![("━".repeat(widest.clamp(1, width)), Roles::heading(1))],
                     src: block.src,
                     map: Vec::new(),
                 });
@@ -314,7 +313,7 @@ fn table_rows(t: &Table, block: &Block, width: usize) -> Vec<Row> {
             let mut spans = prefix.clone();
             for c in 0..ncols {
                 if c > 0 {
-                    spans.push((COLUMN_GAP.to_string(), theme::rule()));
+                    spans.push((COLUMN_GAP.to_string(), Roles::RULE));
                 }
                 let mut used = 0;
                 if let (Some(cell), Some(&(s, e))) = (cells.get(c), wrapped[c].get(line)) {
@@ -324,7 +323,7 @@ fn table_rows(t: &Table, block: &Block, width: usize) -> Vec<Row> {
                     }
                 }
                 if c + 1 < ncols {
-                    spans.push((" ".repeat(widths[c].saturating_sub(used)), Style::new()));
+                    spans.push((" ".repeat(widths[c].saturating_sub(used)), Roles::NONE));
                 }
             }
             rows.push(Row {
@@ -336,7 +335,7 @@ fn table_rows(t: &Table, block: &Block, width: usize) -> Vec<Row> {
         if ri + 1 == t.header_rows {
             let sep: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
             let mut spans = prefix.clone();
-            spans.push((sep.join("─┼─"), theme::rule()));
+            spans.push((sep.join("─┼─"), Roles::RULE));
             rows.push(Row {
                 spans,
                 src: block.src,
@@ -347,7 +346,7 @@ fn table_rows(t: &Table, block: &Block, width: usize) -> Vec<Row> {
     rows
 }
 
-fn stacked_rows(t: &Table, block: &Block, avail: usize, prefix: &[(String, Style)]) -> Vec<Row> {
+fn stacked_rows(t: &Table, block: &Block, avail: usize, prefix: &[(String, Roles)]) -> Vec<Row> {
     let header = t.rows.first().filter(|_| t.header_rows > 0);
     let mut rows = Vec::new();
     for (ri, cells) in t.rows.iter().enumerate().skip(t.header_rows) {
@@ -358,9 +357,9 @@ fn stacked_rows(t: &Table, block: &Block, avail: usize, prefix: &[(String, Style
             let mut text = RichText::new();
             if let Some(h) = header.and_then(|h| h.get(c)) {
                 for (s, _) in h.spans(0, h.text.len()) {
-                    text.push_decoration(&s, theme::strong(), block.src);
+                    text.push_decoration(&s, Roles::STRONG, block.src);
                 }
-                text.push_decoration(": ", theme::strong(), block.src);
+                text.push_decoration(": ", Roles::STRONG, block.src);
             }
             for (s, st) in cell.spans(0, cell.text.len()) {
                 text.push_decoration(&s, st, block.src);
@@ -517,7 +516,7 @@ mod tests {
 
     fn rich(s: &str) -> RichText {
         let mut t = RichText::new();
-        t.push(s, Style::new(), 0);
+        t.push(s, Roles::NONE, 0);
         t
     }
 

@@ -1,6 +1,7 @@
-//! Drawing: a pure function of [`App`] state, plus the pane geometry that
-//! `update` also uses (for the reader's size and mouse hit tests), so the
-//! two can never disagree.
+//! Drawing: a pure function of [`App`] state, one file per pane and
+//! overlay, into the rectangles of [`crate::app::geometry`] (which `update`
+//! also uses, so the two can never disagree); [`theme`] gives every role
+//! its style.
 //!
 //! Nothing here wraps document text or reads files: the reader's rows were
 //! prepared by `update`. Every string from outside was sanitised before it
@@ -22,157 +23,12 @@ pub mod theme;
 pub mod unsaved;
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Borders};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::app::{App, Focus, Overlay};
 use crate::text::sanitize::grapheme_width;
 
-/// Terminals at least this wide show the three panes side by side.
-pub const WIDE: u16 = 100;
-/// Each library and notes item takes two rows (title, details).
-pub const ITEM_ROWS: u16 = 2;
-
-/// Where everything goes for one terminal size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Panes {
-    pub wide: bool,
-    pub borders: bool,
-    pub library: Option<Rect>,
-    pub reader: Rect,
-    pub notes: Option<Rect>,
-    pub status: Rect,
-    /// In the narrow layout, the focused list pane drawn over the reader.
-    pub overlay: Option<(Focus, Rect)>,
-    /// Reader: gutter column, text area and scrollbar column.
-    pub gutter: Rect,
-    pub text: Rect,
-    pub scrollbar: Option<Rect>,
-    pub text_width: usize,
-    pub text_height: usize,
-}
-
-fn inner(r: Rect, borders: bool) -> Rect {
-    if borders {
-        Block::default().borders(Borders::ALL).inner(r)
-    } else {
-        r
-    }
-}
-
-/// Lays the screen out for `size`; the narrow layout shows the reader and,
-/// when a list pane has the focus, that pane over it.
-pub fn panes(size: (u16, u16), focus: Focus, measure: usize) -> Panes {
-    let (w, h) = size;
-    let mut p = Panes::default();
-    if w == 0 || h == 0 {
-        p.text_width = 1;
-        p.text_height = 1;
-        return p;
-    }
-    let main_h = h.saturating_sub(1);
-    p.status = Rect::new(0, h - 1, w, 1);
-    let main = Rect::new(0, 0, w, main_h);
-    p.borders = w >= 12 && main_h >= 4;
-    p.wide = w >= WIDE && main_h >= 4;
-    if p.wide {
-        let lib_w = (w / 4).clamp(24, 34);
-        let notes_w = (w / 4).clamp(26, 36);
-        let reader_w = w - lib_w - notes_w;
-        p.library = Some(Rect::new(0, 0, lib_w, main_h));
-        p.reader = Rect::new(lib_w, 0, reader_w, main_h);
-        p.notes = Some(Rect::new(lib_w + reader_w, 0, notes_w, main_h));
-    } else {
-        p.reader = main;
-        let ow = w.min(44);
-        match focus {
-            Focus::Library => p.overlay = Some((Focus::Library, Rect::new(0, 0, ow, main_h))),
-            Focus::Notes => p.overlay = Some((Focus::Notes, Rect::new(w - ow, 0, ow, main_h))),
-            Focus::Reader => {}
-        }
-    }
-    let area = inner(p.reader, p.borders);
-    let bar = u16::from(area.width > 16);
-    let gutter_w = if area.width > 8 { 2 } else { 0 };
-    let avail = area.width.saturating_sub(bar + gutter_w);
-    let text_w = avail.min(u16::try_from(measure).unwrap_or(u16::MAX)).max(1);
-    let pad = avail.saturating_sub(text_w) / 2;
-    p.gutter = Rect::new(area.x + pad, area.y, gutter_w, area.height);
-    p.text = Rect::new(
-        area.x + pad + gutter_w,
-        area.y,
-        text_w.min(area.width),
-        area.height,
-    );
-    p.scrollbar = (bar == 1).then(|| Rect::new(area.right() - 1, area.y, 1, area.height));
-    p.text_width = usize::from(text_w);
-    p.text_height = usize::from(area.height).max(1);
-    p
-}
-
-impl Panes {
-    /// The pane under a screen cell (an overlay first).
-    pub fn pane_at(&self, col: u16, row: u16, _focus: Focus) -> Option<Focus> {
-        let hit = |r: Rect| col >= r.x && col < r.right() && row >= r.y && row < r.bottom();
-        if let Some((f, r)) = self.overlay
-            && hit(r)
-        {
-            return Some(f);
-        }
-        if self.library.is_some_and(hit) {
-            return Some(Focus::Library);
-        }
-        if self.notes.is_some_and(hit) {
-            return Some(Focus::Notes);
-        }
-        hit(self.reader).then_some(Focus::Reader)
-    }
-
-    fn list_rect(&self, which: Focus) -> Option<Rect> {
-        let r = match which {
-            Focus::Library => self.library,
-            Focus::Notes => self.notes,
-            Focus::Reader => None,
-        };
-        let r = r.or(self.overlay.filter(|(f, _)| *f == which).map(|(_, r)| r))?;
-        Some(inner(r, self.borders))
-    }
-
-    /// Items a list pane shows at once.
-    pub fn list_page(&self) -> usize {
-        let h = self
-            .library
-            .or(self.overlay.map(|(_, r)| r))
-            .map_or(self.reader.height, |r| inner(r, self.borders).height);
-        usize::from((h / ITEM_ROWS).max(1))
-    }
-
-    /// The list index under screen row `row`, for a click.
-    pub fn list_index(&self, which: Focus, row: u16, selected: usize, len: usize) -> Option<usize> {
-        let r = self.list_rect(which)?;
-        if row < r.y || row >= r.bottom() || len == 0 {
-            return None;
-        }
-        let visible = usize::from((r.height / ITEM_ROWS).max(1));
-        let first = list_offset(selected, visible, len);
-        let i = first + usize::from((row - r.y) / ITEM_ROWS);
-        (i < len).then_some(i)
-    }
-
-    /// The reader row under screen row `row`.
-    pub fn reader_row(&self, row: u16) -> Option<usize> {
-        (row >= self.text.y && row < self.text.bottom()).then(|| usize::from(row - self.text.y))
-    }
-}
-
-/// The first item shown so that `selected` stays near the middle.
-pub fn list_offset(selected: usize, visible: usize, len: usize) -> usize {
-    let visible = visible.max(1);
-    selected
-        .saturating_sub(visible / 2)
-        .min(len.saturating_sub(visible))
-}
+pub use crate::app::geometry::{ITEM_ROWS, Panes, WIDE, list_offset, panes};
 
 /// Cuts sanitised text to `width` columns, with `…` when cut.
 pub fn fit(s: &str, width: usize) -> String {
@@ -198,6 +54,7 @@ pub fn fit(s: &str, width: usize) -> String {
 
 /// Draws the whole screen.
 pub fn render(frame: &mut Frame, app: &App) {
+    theme::install(app.theme);
     let area = frame.area();
     if area.width == 0 || area.height == 0 {
         return;

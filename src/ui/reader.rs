@@ -126,7 +126,7 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
         let line = Line::from(
             row.spans
                 .iter()
-                .map(|(s, st)| Span::styled(s.as_str(), *st))
+                .map(|(s, roles)| Span::styled(s.as_str(), theme::text(*roles)))
                 .collect::<Vec<_>>(),
         );
         let row_rect = Rect::new(p.text.x, y, p.text.width, 1);

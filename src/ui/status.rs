@@ -9,47 +9,62 @@ use crate::app::{App, Focus, Level, PromptKind};
 use crate::input::action::{Action, Context};
 use crate::text::sanitize::{sanitize_line, text_width};
 
-/// The key hints shown when there is room, most useful first.
-fn hints(app: &App) -> Vec<String> {
-    let km = &app.keymap;
-    let ctx = match app.focus {
-        Focus::Library => Context::Library,
-        Focus::Reader => Context::Reader,
-        Focus::Notes => Context::Notes,
-    };
-    if app.selection.is_some() && app.focus == Focus::Reader {
-        let k = |a| km.hint(Context::Select, a);
-        return vec![
-            "selecting: move to extend".to_string(),
-            format!("{} note", k(Action::Annotate)),
-            format!("{} highlight", k(Action::Highlight)),
-            format!("{} copy", k(Action::Copy)),
-            format!("{} stop", k(Action::Cancel)),
+/// A key hint: the context the key is looked up in, the action, and the
+/// word shown after the key. The word is taken from the action's
+/// description in that context (a test checks), so the status line and the
+/// help overlay say the same thing about a pane.
+type Hint = (Context, Action, &'static str);
+
+/// The hints for a pane (or a selection in the reader), most useful first,
+/// after an optional note on what is going on.
+fn hint_list(focus: Focus, selecting: bool) -> (Option<&'static str>, Vec<Hint>) {
+    use Action::*;
+    if selecting {
+        let s = Context::Select;
+        let list = vec![
+            (s, Annotate, "note"),
+            (s, Highlight, "highlight"),
+            (s, Copy, "copy"),
+            (s, Cancel, "stop"),
         ];
+        return (Some("selecting: move to extend"), list);
     }
-    let mut h = vec![format!("{} help", km.hint(Context::Global, Action::Help))];
-    match app.focus {
-        Focus::Library => h.push(format!("{} open", km.hint(ctx, Action::Open))),
+    let g = Context::Global;
+    let mut list = vec![(g, Help, "help")];
+    match focus {
+        Focus::Library => list.push((Context::Library, Open, "open")),
         Focus::Reader => {
-            h.push(format!("{} bookmark", km.hint(ctx, Action::AddBookmark)));
-            h.push(format!("{} note", km.hint(ctx, Action::Annotate)));
-            h.push(format!("{} select", km.hint(ctx, Action::Select)));
+            let r = Context::Reader;
+            list.extend([
+                (r, AddBookmark, "bookmark"),
+                (r, Annotate, "note"),
+                (r, Select, "select"),
+            ]);
         }
         Focus::Notes => {
-            h.push(format!("{} jump", km.hint(ctx, Action::Open)));
-            h.push(format!("{} edit", km.hint(ctx, Action::Edit)));
-            h.push(format!("{} delete", km.hint(ctx, Action::Delete)));
-            h.push(format!("{} filter", km.hint(ctx, Action::Filter)));
-            h.push(format!("{} all docs", km.hint(ctx, Action::ToggleScope)));
-            h.push(format!("{} export", km.hint(ctx, Action::Export)));
+            let n = Context::Notes;
+            list.extend([
+                (n, Open, "jump"),
+                (n, Edit, "edit"),
+                (n, Delete, "delete"),
+                (n, Filter, "filter"),
+                (n, ToggleScope, "all docs"),
+                (n, Export, "export"),
+            ]);
         }
     }
-    h.push(format!(
-        "{} panes",
-        km.hint(Context::Global, Action::FocusNext)
-    ));
-    h.push(format!("{} quit", km.hint(Context::Global, Action::Quit)));
-    h
+    list.extend([(g, FocusNext, "panes"), (g, Quit, "quit")]);
+    (None, list)
+}
+
+/// The key hints shown when there is room, most useful first.
+fn hints(app: &App) -> Vec<String> {
+    let selecting = app.selection.is_some() && app.focus == Focus::Reader;
+    let (lead, list) = hint_list(app.focus, selecting);
+    let keyed = list
+        .into_iter()
+        .map(|(context, action, word)| format!("{} {word}", app.keymap.hint(context, action)));
+    lead.map(str::to_string).into_iter().chain(keyed).collect()
 }
 
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
@@ -165,5 +180,30 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             &Line::from(Span::styled(right, theme::status())),
             area.width,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A hint's word must be what the help says the key does there: its
+    /// first word (less a plural `s`) appears in the description.
+    #[test]
+    fn hints_use_the_help_wording_of_their_pane() {
+        for focus in [Focus::Library, Focus::Reader, Focus::Notes] {
+            for selecting in [false, true] {
+                for (context, action, word) in hint_list(focus, selecting).1 {
+                    let description = action.description_in(context);
+                    let stem = word.split(' ').next().unwrap_or(word).trim_end_matches('s');
+                    assert!(
+                        description.contains(stem),
+                        "hint {word:?} for {} in [{}] vs help {description:?}",
+                        action.name(),
+                        context.name()
+                    );
+                }
+            }
+        }
     }
 }

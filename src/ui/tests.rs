@@ -246,3 +246,82 @@ fn snapshot_find_everywhere_results_120x40() {
     h.act(Action::Confirm);
     insta::assert_snapshot!(h.draw().backend());
 }
+
+/// Cells of the drawn screen whose symbol is part of `word` on `row`.
+fn cells_of(buf: &ratatui::buffer::Buffer, word: &str) -> Vec<ratatui::buffer::Cell> {
+    for y in 0..buf.area.height {
+        let line: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+        if let Some(at) = line.find(word) {
+            let col = line[..at].chars().count() as u16;
+            return (col..col + word.chars().count() as u16)
+                .map(|x| buf[(x, y)].clone())
+                .collect();
+        }
+    }
+    Vec::new()
+}
+
+/// Issue 9: under `NO_COLOR` (the mono theme) nothing is drawn in colour,
+/// and the search matches, the current match, the selection and the focused
+/// pane stay visible through reverse video, bold and underline.
+#[test]
+fn mono_theme_keeps_matches_selection_and_focus_visible_without_colour() {
+    use ratatui::style::{Color, Modifier};
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.app.theme = crate::config::Palette::mono();
+    h.act(Action::Search);
+    h.type_prompt("cheka");
+    h.act(Action::Confirm);
+    let t = h.draw();
+    let buf = t.backend().buffer();
+    for cell in buf.content() {
+        assert!(
+            cell.fg == Color::Reset && cell.bg == Color::Reset,
+            "mono draws no colour, found {cell:?}"
+        );
+    }
+    let hit = cells_of(buf, "Cheka");
+    assert!(!hit.is_empty(), "the match is on screen");
+    assert!(
+        hit.iter().all(|c| c
+            .modifier
+            .intersects(Modifier::REVERSED | Modifier::UNDERLINED)),
+        "the match stands out without colour: {hit:?}"
+    );
+    // The focused pane's title is marked; the others' are not.
+    let reader_title = cells_of(buf, "The Red Terror");
+    assert!(
+        reader_title
+            .iter()
+            .any(|c| c.modifier.contains(Modifier::BOLD))
+    );
+
+    h.act(Action::Cancel);
+    h.act(Action::Select);
+    h.act(Action::Down);
+    let t = h.draw();
+    let buf = t.backend().buffer();
+    let reversed = buf
+        .content()
+        .iter()
+        .filter(|c| c.modifier.contains(Modifier::REVERSED) && c.symbol() != " ")
+        .count();
+    assert!(
+        reversed > 10,
+        "the selection shows in reverse video ({reversed} cells)"
+    );
+}
+
+/// The snapshots are text; this checks the dark theme still draws in colour
+/// (so the mono test above is not passing because nothing is styled).
+#[test]
+fn dark_theme_draws_matches_in_colour() {
+    use ratatui::style::Color;
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::Search);
+    h.type_prompt("cheka");
+    h.act(Action::Confirm);
+    let t = h.draw();
+    let hit = cells_of(t.backend().buffer(), "Cheka");
+    assert!(hit.iter().all(|c| c.bg != Color::Reset), "{hit:?}");
+}

@@ -1,115 +1,170 @@
-//! The calm palette: one accent, muted secondary text, no backgrounds but the
-//! reading cursor. Every style the UI and the layout use comes from here.
+//! Styles by role, answered from the palette the settings chose
+//! ([`crate::config::palette`]). [`crate::ui::render`] installs the app's
+//! palette for the frame it draws, so these functions need no argument and
+//! every frame is a function of the app's state alone.
 
-use ratatui::style::{Color, Modifier, Style};
+use std::cell::Cell;
 
-pub const ACCENT: Color = Color::Cyan;
-const MUTED: Color = Color::DarkGray;
+use ratatui::style::Style;
+
+pub use crate::config::palette::Palette;
+use crate::text::role::Roles;
+
+thread_local! {
+    static CURRENT: Cell<Palette> = Cell::new(Palette::dark());
+}
+
+/// Makes `palette` the one the style functions answer from (for the frame
+/// being drawn on this thread).
+pub fn install(palette: Palette) {
+    CURRENT.with(|c| c.set(palette));
+}
+
+fn current() -> Palette {
+    CURRENT.with(Cell::get)
+}
 
 pub fn placeholder() -> Style {
-    Style::new().fg(Color::Yellow).add_modifier(Modifier::DIM)
+    current().placeholder
 }
 pub fn muted() -> Style {
-    Style::new().fg(MUTED)
+    current().muted
 }
 pub fn heading(level: u8) -> Style {
+    let p = current();
     match level {
-        1 => Style::new().fg(ACCENT).add_modifier(Modifier::BOLD),
-        2 => Style::new().fg(ACCENT).add_modifier(Modifier::BOLD),
-        _ => Style::new().add_modifier(Modifier::BOLD),
+        1 => p.heading1,
+        2 => p.heading2,
+        _ => p.heading3,
     }
 }
 pub fn emphasis() -> Style {
-    Style::new().add_modifier(Modifier::ITALIC)
+    current().emphasis
 }
 pub fn strong() -> Style {
-    Style::new().add_modifier(Modifier::BOLD)
+    current().strong
 }
 pub fn strike() -> Style {
-    Style::new().add_modifier(Modifier::CROSSED_OUT)
+    current().strike
 }
 pub fn code() -> Style {
-    Style::new().fg(Color::Green)
+    current().code
 }
 pub fn link() -> Style {
-    Style::new().add_modifier(Modifier::UNDERLINED)
+    current().link
 }
 pub fn quote() -> Style {
-    Style::new().add_modifier(Modifier::ITALIC)
+    current().quote
 }
 pub fn marker() -> Style {
-    Style::new().fg(ACCENT)
+    current().marker
 }
 pub fn rule() -> Style {
-    Style::new().fg(MUTED)
+    current().rule
 }
 pub fn cursor_line() -> Style {
-    Style::new().bg(Color::Indexed(236))
+    current().cursor_line
 }
 pub fn cursor_gutter() -> Style {
-    Style::new().fg(ACCENT).add_modifier(Modifier::BOLD)
+    current().cursor_gutter
 }
 pub fn bookmark() -> Style {
-    Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD)
+    current().bookmark
 }
 pub fn border(focused: bool) -> Style {
-    if focused {
-        Style::new().fg(ACCENT)
-    } else {
-        Style::new().fg(MUTED)
-    }
+    let p = current();
+    if focused { p.border_focused } else { p.border }
 }
 pub fn title(focused: bool) -> Style {
-    if focused {
-        Style::new().fg(ACCENT).add_modifier(Modifier::BOLD)
-    } else {
-        Style::new()
-    }
+    let p = current();
+    if focused { p.title_focused } else { p.title }
 }
 pub fn selected(focused: bool) -> Style {
+    let p = current();
     if focused {
-        Style::new().bg(ACCENT).fg(Color::Black)
+        p.selected
     } else {
-        Style::new().add_modifier(Modifier::REVERSED)
+        p.selected_unfocused
     }
 }
 pub fn error() -> Style {
-    Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
+    current().error
 }
 pub fn info() -> Style {
-    Style::new().fg(Color::Green)
+    current().info
 }
 pub fn status() -> Style {
-    Style::new().add_modifier(Modifier::REVERSED)
+    current().status
 }
 pub fn highlight_mark() -> Style {
-    Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    current().highlight_mark
 }
 pub fn note_mark() -> Style {
-    Style::new()
-        .fg(Color::LightCyan)
-        .add_modifier(Modifier::BOLD)
+    current().note_mark
 }
 /// Text of a highlighted passage.
 pub fn highlighted() -> Style {
-    Style::new().bg(Color::Indexed(58))
+    current().highlighted
 }
 /// Text of a passage with a note.
 pub fn annotated() -> Style {
-    Style::new().add_modifier(Modifier::UNDERLINED)
+    current().annotated
 }
 /// The passage being selected.
 pub fn selection() -> Style {
-    Style::new().bg(Color::Indexed(24))
+    current().selection
 }
 /// A search match.
 pub fn search_hit() -> Style {
-    Style::new().bg(Color::Indexed(94)).fg(Color::White)
+    current().search_hit
 }
 /// The match the cursor is on.
 pub fn search_current() -> Style {
-    Style::new()
-        .bg(Color::Yellow)
-        .fg(Color::Black)
-        .add_modifier(Modifier::BOLD)
+    current().search_current
+}
+
+/// The style of document text marked with `roles`, composed in a fixed
+/// order so the innermost meaning shows: a code span in a heading is code,
+/// a placeholder is always a placeholder.
+pub fn text(roles: Roles) -> Style {
+    let p = current();
+    let mut style = Style::new();
+    if let Some(level) = roles.heading_level() {
+        style = style.patch(heading(level));
+    }
+    for (role, look) in [
+        (Roles::QUOTE, p.quote),
+        (Roles::EMPHASIS, p.emphasis),
+        (Roles::STRONG, p.strong),
+        (Roles::STRIKE, p.strike),
+        (Roles::LINK, p.link),
+        (Roles::CODE, p.code),
+        (Roles::MUTED, p.muted),
+        (Roles::MARKER, p.marker),
+        (Roles::RULE, p.rule),
+        (Roles::PLACEHOLDER, p.placeholder),
+    ] {
+        if roles.contains(role) {
+            style = style.patch(look);
+        }
+    }
+    style
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::style::Modifier;
+
+    #[test]
+    fn text_roles_compose_with_the_placeholder_on_top() {
+        install(Palette::dark());
+        let s = text(
+            Roles::heading(1)
+                .patch(Roles::CODE)
+                .patch(Roles::PLACEHOLDER),
+        );
+        assert_eq!(s.fg, Palette::dark().placeholder.fg);
+        assert!(s.add_modifier.contains(Modifier::BOLD));
+    }
 }

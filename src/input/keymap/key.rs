@@ -194,3 +194,72 @@ pub(crate) fn is_unprintable(c: char) -> bool {
             | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}'
             | '\u{E0000}'..='\u{E007F}')
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::key;
+    use super::*;
+    use KeyCode::{BackTab, Char, Tab};
+
+    const NONE: KeyModifiers = KeyModifiers::NONE;
+    const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
+    const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+
+    #[test]
+    fn notation_round_trips_every_spelling() {
+        let spellings = "j G ? - ctrl-- ctrl-d shift-tab alt-x ctrl-alt-x alt-G ctrl-shift-up é \
+            pagedown pageup home end enter esc space tab backspace delete insert up down left \
+            right f1 f2 f3 f4 f5 f6 f7 f8 f9 f10 f11 f12";
+        for text in spellings.split_whitespace() {
+            let k = key(text);
+            assert_eq!(k.to_string(), text, "{text:?} should print as written");
+            assert_eq!(Key::parse(&k.to_string()), Ok(k), "{text:?} round trip");
+        }
+    }
+
+    #[test]
+    fn notation_folds_equivalent_spellings_and_rejects_garbage() {
+        let pairs = "shift-g=G shift-G=G ctrl-D=ctrl-d CTRL-d=ctrl-d ctrl-shift-d=ctrl-d \
+            alt-ctrl-x=ctrl-alt-x Enter=enter PageDown=pagedown F1=f1";
+        for (written, canonical) in pairs.split(' ').filter_map(|p| p.split_once('=')) {
+            let printed = key(written).to_string();
+            assert_eq!(printed, canonical, "{written:?} should mean {canonical:?}");
+        }
+        let cases = [
+            ("", KeyParseError::Unknown),
+            ("ctrl-", KeyParseError::Unknown),
+            ("--", KeyParseError::Unknown),
+            ("pgdn", KeyParseError::Unknown),
+            ("ctrl-jj", KeyParseError::Unknown),
+            ("f0", KeyParseError::Unknown),
+            ("f25", KeyParseError::Unknown),
+            ("shift-1", KeyParseError::ShiftOnSymbol),
+            ("\u{1b}", KeyParseError::Unprintable),
+            ("ctrl-\u{7}", KeyParseError::Unprintable),
+            ("\u{9b}", KeyParseError::Unprintable),
+            ("\u{202e}", KeyParseError::Unprintable),
+        ];
+        for (text, error) in cases {
+            assert_eq!(Key::parse(text), Err(error), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn events_are_normalised_like_the_notation() {
+        let cases = [
+            (Char('G'), SHIFT, "G"), // xterm, Windows
+            (Char('g'), SHIFT, "G"), // kitty protocol: base key + SHIFT
+            (Char('G'), NONE, "G"),
+            (BackTab, NONE, "shift-tab"),
+            (BackTab, SHIFT, "shift-tab"),
+            (Tab, SHIFT, "shift-tab"),
+            (Char('D'), CTRL | SHIFT, "ctrl-d"),
+            (Char('?'), SHIFT, "?"),
+            (Char('x'), KeyModifiers::ALT | KeyModifiers::SUPER, "alt-x"),
+        ];
+        for (code, modifiers, text) in cases {
+            let normal = Key::new(code, modifiers);
+            assert_eq!(normal, key(text), "{code:?} + {modifiers:?}");
+        }
+    }
+}

@@ -1,0 +1,521 @@
+//! The I/O behind the effects, as plain functions: open a document, load
+//! and adopt its notes, save notes and state, write a study sheet, search a
+//! document, search everywhere, build an outline. Each returns (or sends)
+//! the [`Msg`] that reports its result. The run loop calls them on its own
+//! thread or on a worker ([`super::workers`]); the test harness calls the
+//! very same functions, so what the tests drive is what users run.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use crate::app::{self, ExportDoc, Msg, NotesLoad, OtherNotes};
+use crate::library::{self, Entry};
+use crate::search;
+use crate::storage::{self, DataDir, LoadOutcome, StateFile, Store};
+use crate::study::{anchor, export};
+use crate::text::document::{self, Document, Format};
+use crate::text::outline;
+
+/// Files above this size open from their first [`HEAD_BYTES`] while the
+/// rest is read: reading 50 MB takes tens of milliseconds.
+const PROGRESSIVE_BYTES: u64 = 8 << 20;
+const HEAD_BYTES: usize = 1 << 20;
+
+/// Documents above this size are not fingerprinted to find notes left
+/// under an old name: hashing them would delay opening.
+const ADOPT_MAX_BYTES: usize = 16 << 20;
+
+/// Results shown per document in a search across the library.
+const FIND_PER_DOCUMENT: usize = 50;
+
+/// Opens library entry `index` whole: the document and its notes.
+pub fn open(index: usize, entry: &Entry, data: &DataDir, store: &Store) -> Msg {
+    let result = library::read_source(&entry.source)
+        .and_then(|bytes| Document::from_bytes(bytes, entry.format))
+        .map(Box::new);
+    let notes = result
+        .as_ref()
+        .ok()
+        .map(|doc| load_doc_notes(data, store, entry, doc));
+    log_open(entry, &result, notes.as_ref(), false);
+    Msg::Opened {
+        index,
+        result,
+        notes,
+        partial: false,
+    }
+}
+
+/// Opens a big file from its first part, when it is big enough for that:
+/// the message to show at once. The whole follows from [`read_whole`].
+pub fn open_head(index: usize, entry: &Entry, data: &DataDir, store: &Store) -> Option<Msg> {
+    let library::Source::File(path) = &entry.source else {
+        return None;
+    };
+    let head = read_head(path)?;
+    let result = Document::from_bytes(head, entry.format).map(Box::new);
+    let notes = result
+        .as_ref()
+        .ok()
+        .map(|_| load_doc_notes_only(data, store, entry));
+    log_open(entry, &result, notes.as_ref(), true);
+    Some(Msg::Opened {
+        index,
+        result,
+        notes,
+        partial: true,
+    })
+}
+
+/// What opening a document found, for the log.
+fn log_open(
+    entry: &Entry,
+    result: &Result<Box<Document>, document::DocError>,
+    notes: Option<&NotesLoad>,
+    partial: bool,
+) {
+    match (result, notes) {
+        (Err(e), _) => tracing::warn!(document = ?entry.key, error = ?e.to_string(), "cannot open"),
+        (Ok(doc), Some(n)) => tracing::info!(
+            document = ?entry.key,
+            bytes = doc.len(),
+            partial,
+            notes_file = ?n.path,
+            entries = n.file.as_ref().map_or(0, |f| f.entry_count()),
+            problem = ?n.problem,
+            adopted_from = ?n.adopted_from,
+            "opened"
+        ),
+        (Ok(doc), None) => {
+            tracing::info!(document = ?entry.key, bytes = doc.len(), partial, "opened")
+        }
+    }
+}
+
+/// The whole of a big file whose head [`open_head`] showed.
+pub fn read_whole(index: usize, path: &Path, format: Format) -> Msg {
+    let result = document::read_file(path)
+        .and_then(|b| Document::from_bytes(b, format))
+        .map(Box::new);
+    Msg::Completed { index, result }
+}
+
+/// Saves one document's notes. When they cannot go where they belong, a
+/// copy goes to the temporary folder (`fallback`) and the error says where;
+/// a copy waiting there comes home with the next save that works. Once
+/// saved under a new name (the document was renamed), the old file is
+/// retired.
+pub fn save_notes(
+    store: &Store,
+    fallback: &storage::Fallback,
+    key: String,
+    path: &Path,
+    file: &storage::NotesFile,
+    retire: Option<PathBuf>,
+) -> Msg {
+    let result = store
+        .save_notes_or_fallback(fallback, path, file)
+        .map(|saved| (saved.file, saved.moved_aside));
+    match &result {
+        Ok((saved, moved_aside)) => tracing::info!(
+            path = ?path,
+            entries = saved.entry_count(),
+            moved_aside = ?moved_aside,
+            "notes saved"
+        ),
+        Err(e) => {
+            tracing::error!(path = ?path, entries = file.entry_count(), fallback = ?e.fallback, error = ?e.message, "notes not saved")
+        }
+    }
+    if let (Ok(_), Some(old)) = (&result, retire) {
+        // Saved under the new name: the old file's notes are all in the new
+        // one (they were loaded from it).
+        if old != path {
+            let _ = std::fs::remove_file(&old);
+            let mut lock = old.into_os_string();
+            lock.push(".lock");
+            let _ = std::fs::remove_file(lock);
+        }
+    }
+    Msg::NotesSaved { key, result }
+}
+
+/// Writes notes that could not be saved where they belong (and the
+/// reading state, when given) to the file the user named on quitting.
+pub fn write_unsaved(
+    store: &Store,
+    path: PathBuf,
+    documents: &[storage::NotesFile],
+    state: Option<&StateFile>,
+    now: &str,
+) -> Msg {
+    let path = std::path::absolute(&path).unwrap_or(path);
+    let result = store
+        .write_unsaved(&path, now, documents, state)
+        .map(|()| path)
+        .map_err(|e| e.to_string());
+    tracing::info!(result = ?result, "unsaved notes written on quit");
+    Msg::UnsavedWritten(result)
+}
+
+/// Saves the reading state.
+pub fn save_state(store: &Store, data: &DataDir, state: &StateFile) -> Msg {
+    let result = store
+        .save_state(&data.state_path(), state)
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    match &result {
+        Ok(()) => tracing::debug!(path = ?data.state_path(), "state saved"),
+        Err(e) => tracing::error!(error = ?e.to_string(), "state not saved"),
+    }
+    Msg::StateSaved(result)
+}
+
+/// Writes a study sheet of `docs` into the exports folder.
+pub fn export_sheet(
+    store: &Store,
+    data: &DataDir,
+    docs: &[ExportDoc],
+    name: &str,
+    now: &str,
+) -> Msg {
+    let sheets: Vec<export::Sheet> = docs
+        .iter()
+        .map(|d| export::Sheet {
+            title: &d.title,
+            document: &d.key,
+            file: &d.file,
+        })
+        .collect();
+    let text = export::markdown(&sheets, now);
+    let file = format!("{}-study-sheet.md", storage::slug(name));
+    let path = data.exports_dir().join(file);
+    let result = store
+        .write_file(&path, text.as_bytes())
+        .map(|()| path)
+        .map_err(|e| e.to_string());
+    match &result {
+        Ok(p) => tracing::info!(path = ?p, documents = docs.len(), "study sheet written"),
+        Err(e) => tracing::error!(error = ?e.to_string(), "study sheet not written"),
+    }
+    Msg::Exported(result)
+}
+
+/// The headings of `doc`.
+pub fn outline(doc: Arc<Document>) -> Msg {
+    let never = AtomicBool::new(false);
+    let headings = outline::outline(&doc, &never).unwrap_or_default();
+    Msg::Outline { doc, headings }
+}
+
+/// Searches `doc`, sending hits in batches as they are found and a last,
+/// `done` message; stops when `cancel` is raised or `send` fails.
+pub fn search(
+    generation: u64,
+    query: &search::Query,
+    doc: &Document,
+    cancel: &AtomicBool,
+    mut send: impl FnMut(Msg) -> bool,
+) {
+    let matcher = match search::Matcher::new(query) {
+        Ok(m) => m,
+        Err(error) => {
+            send(Msg::SearchFailed { generation, error });
+            return;
+        }
+    };
+    let result = search::search_document(doc, &matcher, cancel, |batch| {
+        send(Msg::SearchHits {
+            generation,
+            hits: batch.to_vec(),
+            done: false,
+        });
+    });
+    if result.is_ok() {
+        send(Msg::SearchHits {
+            generation,
+            hits: Vec::new(),
+            done: true,
+        });
+    }
+}
+
+/// Searches every library document, then every note, sending each
+/// document's results as soon as it is done and a last, `done` message.
+pub fn find_all(
+    generation: u64,
+    query: &search::Query,
+    targets: &[app::FindTarget],
+    data: &DataDir,
+    cancel: &AtomicBool,
+    mut send: impl FnMut(Msg) -> bool,
+) {
+    use std::sync::atomic::Ordering;
+    let matcher = match search::Matcher::new(query) {
+        Ok(m) => m,
+        Err(error) => {
+            send(Msg::FindFailed { generation, error });
+            return;
+        }
+    };
+    for t in targets {
+        if cancel.load(Ordering::Relaxed) {
+            return;
+        }
+        let doc = match library::read_source(&t.source)
+            .and_then(|b| Document::from_bytes(b, t.format))
+        {
+            Ok(doc) => doc,
+            Err(e) => {
+                tracing::warn!(document = ?t.key, error = ?e.to_string(), "find everywhere: cannot read");
+                continue;
+            }
+        };
+        let Ok(hits) = search::search_document(&doc, &matcher, cancel, |_| {}) else {
+            return;
+        };
+        let found: Vec<app::Found> = hits
+            .iter()
+            .take(FIND_PER_DOCUMENT)
+            .map(|h| app::Found {
+                entry: Some(t.entry),
+                document: t.title.clone(),
+                offset: h.start,
+                context: line_around(doc.source(), h.start, h.end),
+                in_note: false,
+            })
+            .collect();
+        if !found.is_empty()
+            && !send(Msg::Found {
+                generation,
+                found,
+                done: false,
+            })
+        {
+            return;
+        }
+    }
+    let store = Store::new();
+    let mut found = Vec::new();
+    for (_, f) in notes_files(data, &store) {
+        let target = targets.iter().find(|t| t.key == f.document);
+        let document = target.map_or_else(|| f.title.clone(), |t| t.title.clone());
+        let mut add = |text: &str, offset: usize| {
+            if matcher.is_match(text.as_bytes()) {
+                found.push(app::Found {
+                    entry: target.map(|t| t.entry),
+                    document: document.clone(),
+                    offset,
+                    context: text.chars().take(200).collect(),
+                    in_note: true,
+                });
+            }
+        };
+        for n in &f.notes {
+            add(&n.text, n.anchor.as_ref().map_or(0, |a| a.offset));
+        }
+        for b in &f.bookmarks {
+            add(&b.label, b.anchor.offset);
+        }
+        for h in &f.highlights {
+            add(&h.anchor.exact, h.anchor.offset);
+        }
+    }
+    send(Msg::Found {
+        generation,
+        found,
+        done: true,
+    });
+}
+
+/// The first part of a big file, cut after a line break; `None` for a
+/// small (or unreadable: the normal path reports why) file.
+fn read_head(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read as _;
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() <= PROGRESSIVE_BYTES || meta.len() > document::MAX_FILE_SIZE {
+        return None;
+    }
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    std::fs::File::open(path)
+        .ok()?
+        .take(HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .ok()?;
+    let cut = memchr::memrchr(b'\n', &head)? + 1;
+    head.truncate(cut);
+    Some(head)
+}
+
+/// The notes file alone (no fingerprint search: the text is not all read).
+fn load_doc_notes_only(data: &DataDir, store: &Store, entry: &Entry) -> NotesLoad {
+    let path = data.notes_path(&entry.key, &entry.name);
+    let (file, problem) = match store.load_notes(&path) {
+        LoadOutcome::Loaded(f) => (Some(f), None),
+        LoadOutcome::Unreadable { problem } => (None, Some(problem)),
+        LoadOutcome::Missing => (None, None),
+    };
+    NotesLoad {
+        path,
+        file,
+        problem,
+        adopted_from: None,
+    }
+}
+
+/// The notes file of a document being opened. When it has none, notes
+/// saved for the same text under another name (the document was moved or
+/// renamed, and the old path is gone) are adopted.
+pub fn load_doc_notes(data: &DataDir, store: &Store, entry: &Entry, doc: &Document) -> NotesLoad {
+    let path = data.notes_path(&entry.key, &entry.name);
+    let mut load = NotesLoad {
+        path,
+        file: None,
+        problem: None,
+        adopted_from: None,
+    };
+    match store.load_notes(&load.path) {
+        LoadOutcome::Loaded(f) => load.file = Some(f),
+        LoadOutcome::Unreadable { problem } => load.problem = Some(problem),
+        LoadOutcome::Missing if doc.len() <= ADOPT_MAX_BYTES => {
+            let fp = anchor::fingerprint(doc);
+            for (old_path, mut f) in notes_files(data, store) {
+                let gone = !entry.key.starts_with("bundled:")
+                    && f.document != entry.key
+                    && !Path::new(&f.document).exists();
+                if f.fingerprint == fp && gone {
+                    tracing::info!(
+                        document = ?entry.key,
+                        from = ?old_path,
+                        "notes of a moved or renamed document adopted by fingerprint"
+                    );
+                    f.document.clone_from(&entry.key);
+                    f.title = entry.display_title().to_string();
+                    load.file = Some(f);
+                    load.adopted_from = Some(old_path);
+                    break;
+                }
+            }
+        }
+        LoadOutcome::Missing => {}
+    }
+    load
+}
+
+/// Every readable notes file in the data folder.
+pub fn notes_files(data: &DataDir, store: &Store) -> Vec<(PathBuf, storage::NotesFile)> {
+    let Ok(dir) = std::fs::read_dir(data.notes_dir()) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = dir
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml") && !storage::is_beside_newer(p))
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .filter_map(|p| match store.load_notes(&p) {
+            LoadOutcome::Loaded(f) => Some((p, f)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The notes of every document, for the all-documents list: library
+/// documents by their title, others (moved or deleted) by their old title.
+pub fn load_all_notes(data: &DataDir, store: &Store, entries: &[Entry]) -> Vec<OtherNotes> {
+    let mut out: Vec<OtherNotes> = notes_files(data, store)
+        .into_iter()
+        .filter(|(_, f)| f.entry_count() > 0)
+        .map(|(_, file)| {
+            let entry = entries.iter().position(|e| e.key == file.document);
+            let title = entry
+                .and_then(|i| entries.get(i))
+                .map(|e| e.display_title().to_string())
+                .unwrap_or_else(|| {
+                    if file.title.is_empty() {
+                        file.document.clone()
+                    } else {
+                        file.title.clone()
+                    }
+                });
+            OtherNotes {
+                key: file.document.clone(),
+                title,
+                entry,
+                file,
+            }
+        })
+        .collect();
+    // Library order first, then documents no longer in the library.
+    out.sort_by_key(|o| (o.entry.is_none(), o.entry, o.title.clone()));
+    out
+}
+
+/// The line holding a match, at most ~160 bytes around it (for context).
+pub fn line_around(src: &[u8], start: usize, end: usize) -> String {
+    let lo = start.saturating_sub(80);
+    let hi = (end + 80).min(src.len());
+    let s =
+        memchr::memrchr2(b'\n', b'\r', &src[lo..start.min(src.len())]).map_or(lo, |i| lo + i + 1);
+    let e = memchr::memchr2(b'\n', b'\r', &src[end.min(hi)..hi]).map_or(hi, |i| end + i);
+    let text = String::from_utf8_lossy(&src[s..e.max(s)]);
+    let text = text.trim();
+    let prefix = if s > lo || lo == 0 { "" } else { "…" };
+    let suffix = if e < hi || hi == src.len() { "" } else { "…" };
+    format!("{prefix}{text}{suffix}")
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_moved_document_finds_its_notes_by_fingerprint() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = DataDir::resolve(Some(dir.path().join("data")), None).expect("data dir");
+        let store = Store::new();
+        let old = dir.path().join("week1.txt");
+        std::fs::write(&old, "A reading about the Cheka.\nSecond line.\n").expect("write");
+        let old_entry = library::file_entry(&old, "week1.txt".into());
+        let doc =
+            Document::from_bytes(std::fs::read(&old).expect("read"), Format::Text).expect("loads");
+        let mut file = storage::NotesFile::new(
+            old_entry.key.clone(),
+            "A reading",
+            anchor::fingerprint(&doc),
+        );
+        file.bookmarks.push(storage::Bookmark {
+            id: "b1".into(),
+            label: "kept".into(),
+            created: String::new(),
+            anchor: crate::study::notes::make_anchor(&doc, 2),
+            extra: toml::Table::new(),
+        });
+        store
+            .save_notes(&data.notes_path(&old_entry.key, &old_entry.name), &file)
+            .expect("saved");
+        // The student renames the file.
+        let new = dir.path().join("cheka.txt");
+        std::fs::rename(&old, &new).expect("rename");
+        let new_entry = library::file_entry(&new, "cheka.txt".into());
+        let load = load_doc_notes(&data, &store, &new_entry, &doc);
+        let adopted = load.file.expect("notes re-attached");
+        assert_eq!(adopted.bookmarks[0].label, "kept");
+        assert_eq!(adopted.document, new_entry.key);
+        assert!(
+            load.adopted_from.is_some(),
+            "the old file is retired after the next save"
+        );
+        // A document with other text does not take them.
+        let other =
+            Document::from_bytes(b"Different text.\n".to_vec(), Format::Text).expect("loads");
+        let load = load_doc_notes(&data, &store, &new_entry, &other);
+        assert!(load.file.is_none());
+    }
+}

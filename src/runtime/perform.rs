@@ -1,0 +1,119 @@
+//! The effect performer: each [`Effect`] that `update` returns is carried
+//! out here, by a job of [`super::jobs`] (on the loop, or on a worker for
+//! what may take long), by the terminal, or by ending the loop.
+
+use super::terminal::{self as term, Tui};
+use super::workers::Workers;
+use super::{jobs, now};
+use crate::app::{App, Effect, Msg};
+use crate::library;
+use crate::storage::{self, DataDir, Store};
+
+/// What performing an effect led to.
+pub(super) enum Performed {
+    /// A result for `update`.
+    Msg(Box<Msg>),
+    /// The app is done, with this exit code.
+    Exit(i32),
+    Nothing,
+}
+
+/// Everything an effect may need.
+pub(super) struct Context<'a> {
+    pub data: &'a DataDir,
+    pub store: &'a Store,
+    pub terminal: &'a mut Tui,
+    pub workers: &'a mut Workers,
+}
+
+pub(super) fn perform(fx: Effect, app: &App, cx: &mut Context<'_>) -> Performed {
+    let msg = |m: Msg| Performed::Msg(Box::new(m));
+    match fx {
+        Effect::Search {
+            generation,
+            query,
+            doc,
+        } => {
+            cx.workers.search(generation, query, doc);
+            Performed::Nothing
+        }
+        Effect::CancelSearch => {
+            cx.workers.cancel_searches();
+            Performed::Nothing
+        }
+        Effect::FindAll {
+            generation,
+            query,
+            targets,
+        } => {
+            cx.workers
+                .find_all(generation, query, targets, cx.data.clone());
+            Performed::Nothing
+        }
+        Effect::Outline(doc) => {
+            cx.workers.outline(doc);
+            Performed::Nothing
+        }
+        Effect::Open(index) => {
+            let Some(entry) = app.entries.get(index) else {
+                return Performed::Nothing;
+            };
+            // A big file opens from its first part at once; the whole
+            // follows from a worker (keys wait for it, see the loop).
+            if let Some(head) = jobs::open_head(index, entry, cx.data, cx.store) {
+                if let library::Source::File(path) = &entry.source {
+                    cx.workers.read_whole(index, path.clone(), entry.format);
+                }
+                return msg(head);
+            }
+            msg(jobs::open(index, entry, cx.data, cx.store))
+        }
+        Effect::SaveNotes {
+            key,
+            path,
+            file,
+            retire,
+        } => msg(jobs::save_notes(
+            cx.store,
+            &storage::Fallback::for_data_dir(cx.data),
+            key,
+            &path,
+            &file,
+            retire,
+        )),
+        Effect::LoadAllNotes => msg(Msg::AllNotes(jobs::load_all_notes(
+            cx.data,
+            cx.store,
+            &app.entries,
+        ))),
+        Effect::Export { docs, name } => {
+            msg(jobs::export_sheet(cx.store, cx.data, &docs, &name, &now()))
+        }
+        Effect::Copy(text) => {
+            term::copy_to_clipboard(&text);
+            Performed::Nothing
+        }
+        Effect::SaveState(state) => msg(jobs::save_state(cx.store, cx.data, &state)),
+        Effect::WriteUnsaved {
+            path,
+            documents,
+            state,
+        } => msg(jobs::write_unsaved(
+            cx.store,
+            path,
+            &documents,
+            state.as_ref(),
+            &now(),
+        )),
+        Effect::Quit(code) => Performed::Exit(code),
+        Effect::Suspend => {
+            term::suspend(cx.terminal);
+            let size = cx.terminal.size().map_or(app.size, |s| (s.width, s.height));
+            msg(Msg::Resize(size.0, size.1))
+        }
+        Effect::Redraw => {
+            term::full_redraw(cx.terminal);
+            Performed::Nothing
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! Background work: each job of [`super::jobs`] that may take long runs on
+//! a thread of its own and reports back as a message on the loop's channel.
+//! A newer search cancels the one before it.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
+
+use super::{Input, jobs};
+use crate::app::{self, App, Msg};
+use crate::library::{self, Source};
+use crate::search;
+use crate::storage::{DataDir, LoadOutcome, Store};
+use crate::text::document::{Document, Format};
+
+/// Background work the loop hands off, and how to stop it.
+pub(super) struct Workers {
+    tx: mpsc::Sender<Input>,
+    /// Raised to abandon the running search (a newer one replaces it).
+    search_cancel: Arc<AtomicBool>,
+    /// The same for the running search across every document.
+    find_cancel: Arc<AtomicBool>,
+}
+
+impl Workers {
+    pub(super) fn new(tx: mpsc::Sender<Input>) -> Workers {
+        Workers {
+            tx,
+            search_cancel: Arc::new(AtomicBool::new(false)),
+            find_cancel: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// Runs `job` on a thread, handing it a sender of messages to the loop
+    /// (which answers false once the loop is gone).
+    fn spawn(&self, job: impl FnOnce(&dyn Fn(Msg) -> bool) + Send + 'static) {
+        let tx = self.tx.clone();
+        std::thread::spawn(move || {
+            let send = |m: Msg| tx.send(Input::Msg(Box::new(m))).is_ok();
+            job(&send);
+        });
+    }
+
+    /// Searches every library document, then every note.
+    pub(super) fn find_all(
+        &mut self,
+        generation: u64,
+        query: search::Query,
+        targets: Vec<app::FindTarget>,
+        data: DataDir,
+    ) {
+        let cancel = replace_flag(&mut self.find_cancel);
+        self.spawn(move |send| {
+            jobs::find_all(generation, &query, &targets, &data, &cancel, send);
+        });
+    }
+
+    /// Searches `doc`, cancelling the search before it.
+    pub(super) fn search(&mut self, generation: u64, query: search::Query, doc: Arc<Document>) {
+        let cancel = replace_flag(&mut self.search_cancel);
+        self.spawn(move |send| jobs::search(generation, &query, &doc, &cancel, send));
+    }
+
+    /// Stops every running search.
+    pub(super) fn cancel_searches(&self) {
+        self.search_cancel.store(true, Ordering::Relaxed);
+        self.find_cancel.store(true, Ordering::Relaxed);
+    }
+
+    pub(super) fn outline(&self, doc: Arc<Document>) {
+        self.spawn(move |send| {
+            send(jobs::outline(doc));
+        });
+    }
+
+    /// Reads the whole of a big file whose head is already shown.
+    pub(super) fn read_whole(&self, index: usize, path: PathBuf, format: Format) {
+        self.spawn(move |send| {
+            send(jobs::read_whole(index, &path, format));
+        });
+    }
+
+    /// Fills in titles and word counts of folder documents, and their note
+    /// counts, so the first screen never waits on reading every file.
+    pub(super) fn summaries(&self, app: &App, data: &DataDir) {
+        struct Job {
+            index: usize,
+            summarize: Option<(Source, Format)>,
+            notes: PathBuf,
+        }
+        let jobs: Vec<Job> = app
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(index, e)| Job {
+                index,
+                summarize: (matches!(e.source, Source::File(_)) && e.error.is_none())
+                    .then(|| (e.source.clone(), e.format)),
+                notes: data.notes_path(&e.key, &e.name),
+            })
+            .collect();
+        self.spawn(move |send| {
+            let store = Store::new();
+            for job in jobs {
+                let index = job.index;
+                let count = match store.load_notes(&job.notes) {
+                    LoadOutcome::Loaded(n) => n.bookmarks.len(),
+                    _ => 0,
+                };
+                if !send(Msg::Bookmarks { index, count }) {
+                    return;
+                }
+                if let Some((source, format)) = job.summarize {
+                    let result = library::summarize_entry(&source, format);
+                    if !send(Msg::Summary { index, result }) {
+                        return;
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// Raises (cancels) the flag of the running job and installs a fresh one
+/// for the next.
+fn replace_flag(flag: &mut Arc<AtomicBool>) -> Arc<AtomicBool> {
+    flag.store(true, Ordering::Relaxed);
+    let fresh = Arc::new(AtomicBool::new(false));
+    *flag = Arc::clone(&fresh);
+    fresh
+}
