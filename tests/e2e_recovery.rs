@@ -1,7 +1,7 @@
 //! End-to-end tests of issue 10: what happens after a save fails (the
 //! temporary-folder fallback, its way home, the question before quitting),
 //! files from a newer marginote, backups, and the terminal restored on
-//! every exit path (panic, SIGINT, SIGQUIT, ctrl-z). Names carry the
+//! every exit path (SIGINT, SIGQUIT, ctrl-z; a panic is `e2e_exit.rs`). Names carry the
 //! RELIABILITY.md ids they check.
 //!
 //! Permission tricks do not work as root, so a read-only data folder is
@@ -238,22 +238,6 @@ fn t5_sigint_restores_and_exits_130() {
 #[test]
 fn t5_sigquit_restores_and_exits_131() {
     t5_signal("QUIT", 131);
-}
-
-#[test]
-fn t5_panic_restores_the_terminal() {
-    let s = Sandbox::new();
-    let doc = essay_doc(&s);
-    let mut t = s.spawn_env(
-        WIDE.0,
-        WIDE.1,
-        &[&doc],
-        &[("MARGINOTE_TEST_PANIC", std::ffi::OsStr::new("1"))],
-    );
-    let st = t.wait_exit();
-    assert!(!st.success(), "a panic exits non-zero");
-    t.assert_terminal_restored();
-    assert!(t.screen().contains("test panic"), "the report is readable");
 }
 
 /// ctrl-z: the terminal is restored before the stop, and the app draws

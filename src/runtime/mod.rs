@@ -117,11 +117,6 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
     // From here every way out of this function, an error returned with `?`
     // included, gives the terminal back before the caller prints anything.
     let guard = term::Guard;
-    // A test-only panic with every terminal mode on (RELIABILITY T5): the
-    // hook must leave the terminal as it found it. Debug builds only.
-    if cfg!(debug_assertions) && std::env::var_os("MARGINOTE_TEST_PANIC").is_some() {
-        panic!("test panic (MARGINOTE_TEST_PANIC is set)");
-    }
     let input_tx = tx.clone();
     std::thread::spawn(move || {
         while let Ok(ev) = event::read() {
