@@ -1,8 +1,8 @@
 //! End-to-end tests of issue 10: what happens after a save fails (the
 //! temporary-folder fallback, its way home, the question before quitting),
 //! files from a newer marginote, backups, and the terminal restored on
-//! every exit path (SIGINT, SIGQUIT, ctrl-z; a panic is `e2e_exit.rs`). Names carry the
-//! RELIABILITY.md ids they check.
+//! SIGINT, SIGQUIT and ctrl-z (a panic is in `e2e_exit.rs`). Names carry
+//! the RELIABILITY.md ids they check.
 //!
 //! Permission tricks do not work as root, so a read-only data folder is
 //! made by putting a file where the `notes` folder belongs: saving fails
