@@ -154,6 +154,9 @@ impl Harness {
                     self.saved_states.push(s);
                 }
                 Effect::Quit(c) => self.quit = Some(c),
+                Effect::RestoreBackup { key, path } => {
+                    replies.push(jobs::restore_backup(&self.disk, key, &path));
+                }
                 Effect::WriteUnsaved {
                     path,
                     documents,

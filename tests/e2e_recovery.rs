@@ -197,11 +197,25 @@ fn n7_a_broken_notes_file_offers_its_newest_backup() {
     });
     t.send("?");
     t.wait_gone("Problems found at startup");
-    t.quit();
-    let mut backup = main.into_os_string();
+    let mut backup = main.clone().into_os_string();
     backup.push(".bak.1");
     let kept = fs::read_to_string(&backup).expect("backup");
     assert!(kept.contains("save5"), "the newest backup holds save #5");
+    // `R` in the Notes pane puts it back; the broken file is kept aside.
+    t.send(key::TAB);
+    t.send("R");
+    t.wait_until("the restore reported", |sc| {
+        status(sc).contains("restored 5 entries")
+    });
+    t.wait_for("save5");
+    t.quit();
+    let restored = fs::read_to_string(&main).expect("restored");
+    assert_eq!(restored, kept, "the file is the backup again");
+    assert_eq!(
+        s.files_in_notes(|n| n.contains(".unreadable-")).len(),
+        1,
+        "the broken file is kept aside"
+    );
 }
 
 fn kill(pid: u32, signal: &str) {

@@ -267,6 +267,9 @@ pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
         Action::AddBookmark => study::start_bookmark(app),
         Action::Delete if app.focus == Focus::Notes => return study::delete_selected(app),
         Action::Undo if app.focus == Focus::Notes => return study::undo_delete(app),
+        Action::RestoreBackup if app.focus == Focus::Notes => {
+            return super::unsaved::restore_backup(app);
+        }
         _ => {}
     }
     Vec::new()

@@ -626,6 +626,7 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
             Err(failure) => unsaved::notes_failed(app, key, failure),
         },
         Msg::UnsavedWritten(result) => unsaved::unsaved_written(app, result),
+        Msg::BackupRestored { key, result } => unsaved::backup_restored(app, &key, result),
         Msg::StateSaved(result) => {
             if let Err(e) = &result {
                 app.position_dirty = true;
@@ -701,6 +702,9 @@ fn on_opened(
 ) -> Vec<Effect> {
     app.loading = false;
     app.goto_when_complete = None;
+    let restore = app
+        .keymap
+        .hint(Context::Notes, crate::input::action::Action::RestoreBackup);
     let Some(entry) = app.entries.get_mut(index) else {
         return Vec::new();
     };
@@ -740,7 +744,12 @@ fn on_opened(
                     )
                 });
                 let unreadable = n.problem.map(|p| {
-                    format!("{p} — the file is left untouched; your next note will be saved in a new file and that one kept aside")
+                    let offer = if p.contains("newest good backup") {
+                        format!(" — {restore} in the Notes pane restores the backup")
+                    } else {
+                        String::new()
+                    };
+                    format!("{p}{offer} — the file is left untouched; your next note will be saved in a new file and that one kept aside")
                 });
                 let mut dn = DocNotes::new(entry.key.clone(), n.path, file);
                 dn.problem = unreadable.or(newer);

@@ -76,6 +76,12 @@ pub enum Msg {
     /// not), when quitting.
     UnsavedWritten(Result<PathBuf, String>),
     StateSaved(Result<(), String>),
+    /// A notes file's newest good backup was put back (what it holds, the
+    /// backup, where the broken file went), or why not.
+    BackupRestored {
+        key: String,
+        result: Result<(NotesFile, PathBuf, Option<PathBuf>), String>,
+    },
     /// Title, words and size of a library entry, or why it cannot be read.
     Summary {
         index: usize,
@@ -146,6 +152,11 @@ pub enum Effect {
         path: PathBuf,
         documents: Vec<NotesFile>,
         state: Option<StateFile>,
+    },
+    /// Put back the newest good backup of a notes file that cannot be read.
+    RestoreBackup {
+        key: String,
+        path: PathBuf,
     },
     Quit(i32),
     Suspend,

@@ -306,6 +306,52 @@ pub(super) fn retry_notes(app: &mut App) -> Vec<Effect> {
     fx
 }
 
+/// `R` in the Notes pane: put back the newest good backup of a notes file
+/// that cannot be read.
+pub(super) fn restore_backup(app: &mut App) -> Vec<Effect> {
+    let Some(n) = app.notes.as_ref() else {
+        app.error("open a document first");
+        return Vec::new();
+    };
+    if n.problem.is_none() || n.file.is_read_only() {
+        app.info("this document's notes file reads fine: there is nothing to restore");
+        return Vec::new();
+    }
+    vec![Effect::RestoreBackup {
+        key: n.key.clone(),
+        path: n.path.clone(),
+    }]
+}
+
+/// The backup was put back (or why not).
+pub(super) fn backup_restored(
+    app: &mut App,
+    key: &str,
+    result: Result<(NotesFile, PathBuf, Option<PathBuf>), String>,
+) -> Vec<Effect> {
+    match result {
+        Ok((file, backup, aside)) => {
+            let count = file.entry_count();
+            if let Some(n) = app.notes.as_mut().filter(|n| n.key == key) {
+                if let Some(r) = app.reader.as_ref() {
+                    n.replace_file(file, Some(&r.doc));
+                    n.reanchor(&r.doc);
+                }
+                n.problem = None;
+            }
+            let kept = aside.map_or_else(String::new, |a| {
+                format!("; the unreadable file was kept as {}", a.display())
+            });
+            app.info(format!(
+                "restored {count} entries from {}{kept}",
+                backup.display()
+            ));
+        }
+        Err(e) => app.error(e),
+    }
+    Vec::new()
+}
+
 impl App {
     /// Good news found at startup (notes that came home): kept on screen
     /// until a key is pressed, even when the first document opens.

@@ -291,3 +291,37 @@ fn n12_a_signal_keeps_the_bookmark_label_being_typed() {
     let saved = h.saved_notes.last().expect("the bookmark was saved");
     assert_eq!(saved.bookmarks[0].label, "my label");
 }
+
+/// N7: `R` in the Notes pane puts the newest good backup back, keeping the
+/// broken file aside.
+#[test]
+fn n7_r_restores_the_newest_good_backup() {
+    let mut h = with_note("worth keeping");
+    let path = h.app.notes.as_ref().expect("notes").path.clone();
+    let good = std::fs::read(&path).expect("saved");
+    std::fs::write(&path, b"schema_version = 1\n[[notes]\n").expect("corrupt");
+    // What opening it now would say.
+    if let Some(n) = h.app.notes.as_mut() {
+        n.problem = Some("cannot read it — newest good backup: x.bak.1".into());
+        n.file.notes.clear();
+    }
+    h.app.focus = Focus::Notes;
+    h.act(Action::RestoreBackup);
+    let text = h
+        .app
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(text.contains("restored 1 entries"), "{text}");
+    assert_eq!(std::fs::read(&path).expect("restored"), good);
+    let n = h.app.notes.as_ref().expect("notes");
+    assert!(n.problem.is_none());
+    assert_eq!(n.file.notes[0].text, "worth keeping");
+    let dir = path.parent().expect("folder");
+    let aside = std::fs::read_dir(dir)
+        .expect("list")
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().contains(".unreadable-"));
+    assert!(aside, "the broken file is kept aside (N6)");
+}

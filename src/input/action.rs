@@ -114,6 +114,7 @@ actions! {
         Notes: "delete the selected note, highlight or bookmark",
     };
     Undo = "undo", "undo the last delete";
+    RestoreBackup = "restore_backup", "restore the newest good backup of a notes file that cannot be read";
     Cancel = "cancel", "clear the message or the library filter; back to the reader" {
         Prompt: "close the prompt without accepting it",
         Help: "close this help",

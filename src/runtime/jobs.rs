@@ -159,6 +159,17 @@ pub fn write_unsaved(
     Msg::UnsavedWritten(result)
 }
 
+/// Puts back the newest good backup of an unreadable notes file.
+pub fn restore_backup(store: &Store, key: String, path: &Path) -> Msg {
+    let result = match store.restore_notes_backup(path) {
+        Ok(Some(restored)) => Ok(restored),
+        Ok(None) => Err("no good backup of this notes file was found".to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    tracing::info!(path = ?path, ok = result.is_ok(), "notes backup restored");
+    Msg::BackupRestored { key, result }
+}
+
 /// Saves the reading state.
 pub fn save_state(store: &Store, data: &DataDir, state: &StateFile) -> Msg {
     let result = store

@@ -105,6 +105,7 @@ pub(super) fn perform(fx: Effect, app: &App, cx: &mut Context<'_>) -> Performed 
             state.as_ref(),
             &now(),
         )),
+        Effect::RestoreBackup { key, path } => msg(jobs::restore_backup(cx.store, key, &path)),
         Effect::Quit(code) => Performed::Exit(code),
         Effect::Suspend => {
             term::suspend(cx.terminal);

@@ -36,6 +36,41 @@ impl<F: Fs> Store<F> {
         })
     }
 
+    /// Puts the newest good backup of a notes file back in its place: the
+    /// file there (which could not be read) is moved aside first, never
+    /// deleted (N6). Returns what was restored, the backup it came from and
+    /// where the old file went; `None` when there is no good backup.
+    pub fn restore_notes_backup(
+        &self,
+        path: &Path,
+    ) -> Result<Option<(NotesFile, PathBuf, Option<PathBuf>)>, StorageError> {
+        let target = self.resolve_links(path)?;
+        let _lock = self
+            .fs
+            .lock(&sibling(&target, "", ".lock"))
+            .map_err(|e| write_error(&target, "locking", e))?;
+        let Some(backup) = self.newest_good_backup::<NotesFile>(&target) else {
+            return Ok(None);
+        };
+        let bytes =
+            self.fs
+                .read(&backup, MAX_FILE_BYTES + 1)
+                .map_err(|error| StorageError::Read {
+                    path: backup.clone(),
+                    error,
+                })?;
+        let Parsed::Ok(file) = parse::<NotesFile>(&bytes) else {
+            return Ok(None);
+        };
+        let aside = if self.fs.exists(&target).ok() == Some(true) {
+            Some(self.move_aside(&target)?)
+        } else {
+            None
+        };
+        self.write_atomic(&target, &bytes)?;
+        Ok(Some((file, backup, aside)))
+    }
+
     /// The newest good backup of a notes file, if any.
     pub fn newest_good_notes_backup(&self, path: &Path) -> Option<PathBuf> {
         self.newest_good_backup::<NotesFile>(path)

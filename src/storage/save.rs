@@ -260,7 +260,7 @@ impl<F: Fs> Store<F> {
 
     /// Follows a symlinked file name to the file it names, so the rename
     /// replaces that file and the link stays a link (N10).
-    fn resolve_links(&self, path: &Path) -> Result<PathBuf, StorageError> {
+    pub(super) fn resolve_links(&self, path: &Path) -> Result<PathBuf, StorageError> {
         let mut current = path.to_path_buf();
         for _ in 0..MAX_SYMLINK_HOPS {
             match self
@@ -361,7 +361,7 @@ impl<F: Fs> Store<F> {
     }
 
     /// Renames an unparseable file out of the way before we write (N6).
-    fn move_aside(&self, target: &Path) -> Result<PathBuf, StorageError> {
+    pub(super) fn move_aside(&self, target: &Path) -> Result<PathBuf, StorageError> {
         let stamp = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());

@@ -147,7 +147,7 @@ mod tests {
             | library open enter | library filter / | reader add_bookmark m \
             | reader annotate a | reader note_document A | reader select v | reader export E \
             | select annotate a | select highlight h | select copy y | select cancel esc v \
-            | notes open enter | notes edit e | notes delete d | notes undo u | notes add_bookmark m \
+            | notes open enter | notes edit e | notes delete d | notes undo u | notes restore_backup R | notes add_bookmark m \
             | notes filter / | notes toggle_scope t | notes export E | notes note_document A \
             | editor save enter | editor newline alt-enter shift-enter ctrl-j | editor cancel esc \
             | prompt confirm enter | prompt cancel esc | help cancel esc q ?";
