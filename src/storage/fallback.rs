@@ -102,9 +102,10 @@ impl<F: Fs> Store<F> {
             Ok(saved) => {
                 let at = saved.beside_newer.unwrap_or_else(|| spare.to_path_buf());
                 SaveFailure {
+                    // The path is long: the status line shows why first,
+                    // and the quit question lists where.
                     message: format!(
-                        "notes saved to the temporary folder ({}) until they can go home — {error}",
-                        shown(&at)
+                        "not saved in the data folder — a copy waits in the temporary folder and goes home once it can — {error}"
                     ),
                     fallback: Some(at),
                     reason: error.to_string(),
