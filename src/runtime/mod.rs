@@ -501,6 +501,7 @@ fn perform(
             // A big file opens from its first part at once; the whole
             // follows from a worker (keys wait for it, see the loop).
             if let library::Source::File(path) = &entry.source
+                && entry.format.reads_in_parts()
                 && let Some(head) = read_head(path)
             {
                 let path = path.clone();

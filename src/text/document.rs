@@ -14,6 +14,7 @@ use std::path::Path;
 
 use ratatui::style::Style;
 
+use crate::text::convert;
 use crate::text::richtext::RichText;
 use crate::ui::theme;
 
@@ -62,10 +63,16 @@ pub struct Block {
     pub src: usize,
 }
 
+/// How a file's bytes become the document's text: Markdown and plain
+/// text as they are (hard-wrapped text re-flowed), the others converted
+/// once to a derived Markdown text (`text::convert`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Markdown,
     Text,
+    Html,
+    Epub,
+    Pdf,
 }
 
 impl Format {
@@ -74,10 +81,20 @@ impl Format {
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase)
+            .as_deref()
         {
-            Some(e) if e == "md" || e == "markdown" => Format::Markdown,
+            Some("md" | "markdown") => Format::Markdown,
+            Some("html" | "htm" | "xhtml") => Format::Html,
+            Some("epub") => Format::Epub,
+            Some("pdf") => Format::Pdf,
             _ => Format::Text,
         }
+    }
+
+    /// Whether the first part of a big file makes a document on its own
+    /// (text and HTML do; a ZIP or a PDF needs its end).
+    pub fn reads_in_parts(self) -> bool {
+        !matches!(self, Format::Epub | Format::Pdf)
     }
 }
 
@@ -98,6 +115,14 @@ pub enum DocError {
     Utf32,
     #[error("cannot read: {0}")]
     Io(String),
+    #[error("broken {format}: {why}")]
+    Broken { format: &'static str, why: String },
+    #[error("EPUB is DRM-protected; marginote cannot read it")]
+    Drm,
+    #[error("PDF is password-protected; open an unprotected copy (e.g. qpdf --decrypt)")]
+    PdfEncrypted,
+    #[error("no text layer (scanned pages?); run OCR first, e.g. ocrmypdf in.pdf out.pdf")]
+    NoText,
 }
 
 impl From<io::Error> for DocError {
@@ -173,30 +198,52 @@ fn binary_signature(bytes: &[u8]) -> Option<&'static str> {
         .map(|(_, what)| *what)
 }
 
+/// Checks raw text bytes and decodes them to UTF-8 (RELIABILITY I1, I2):
+/// NUL or a binary signature refused, BOM stripped, UTF-16 decoded;
+/// invalid UTF-8 is kept (shown as �) with a warning.
+pub fn decode(mut bytes: Vec<u8>) -> Result<(Vec<u8>, Vec<String>), DocError> {
+    let size = bytes.len();
+    let mut warnings = Vec::new();
+    let utf16 = check_head(&bytes, size)?;
+    if utf16 {
+        bytes = decode_utf16(&bytes).unwrap_or_default().into_bytes();
+    } else {
+        if memchr::memchr(0, &bytes).is_some() {
+            return Err(DocError::Binary {
+                what: "contains NUL bytes",
+                size,
+            });
+        }
+        if bytes.starts_with(b"\xEF\xBB\xBF") {
+            bytes.drain(..3);
+        }
+    }
+    if std::str::from_utf8(&bytes).is_err() {
+        warnings.push("this document is not valid UTF-8: bad bytes are shown as �".to_string());
+    }
+    Ok((bytes, warnings))
+}
+
 impl Document {
-    /// Checks and decodes raw bytes (RELIABILITY I1, I2).
-    pub fn from_bytes(mut bytes: Vec<u8>, format: Format) -> Result<Document, DocError> {
-        let size = bytes.len();
-        let mut warnings = Vec::new();
-        let utf16 = check_head(&bytes, size)?;
-        if utf16 {
-            bytes = decode_utf16(&bytes).unwrap_or_default().into_bytes();
-        } else {
-            if memchr::memchr(0, &bytes).is_some() {
-                return Err(DocError::Binary {
-                    what: "contains NUL bytes",
-                    size,
+    /// Checks, decodes and (for HTML, EPUB, PDF, hard-wrapped text)
+    /// converts raw bytes.
+    pub fn from_bytes(bytes: Vec<u8>, format: Format) -> Result<Document, DocError> {
+        // Containers are not text: their converters check them.
+        match format {
+            Format::Epub => return Ok(converted(convert::epub::convert(&bytes)?.markdown)),
+            Format::Pdf => return Ok(converted(convert::pdf::convert(&bytes)?)),
+            _ => {}
+        }
+        let (bytes, mut warnings) = decode(bytes)?;
+        let body = match format {
+            Format::Html => {
+                let source = String::from_utf8_lossy(&bytes);
+                let markdown = convert::html::convert(&source).markdown;
+                return Ok(Document {
+                    warnings,
+                    ..converted(markdown)
                 });
             }
-            if bytes.starts_with(b"\xEF\xBB\xBF") {
-                bytes.drain(..3);
-            }
-        }
-        let valid = std::str::from_utf8(&bytes).is_ok();
-        if !valid {
-            warnings.push("this document is not valid UTF-8: bad bytes are shown as �".to_string());
-        }
-        let body = match format {
             Format::Markdown if bytes.len() <= MAX_MARKDOWN_SIZE => {
                 let source = match String::from_utf8(bytes) {
                     Ok(s) => s,
@@ -209,7 +256,16 @@ impl Document {
                 warnings.push("large Markdown file shown as plain text".to_string());
                 Body::Text(bytes)
             }
-            Format::Text => Body::Text(bytes),
+            // Hard-wrapped text is re-flowed; the result is the text.
+            Format::Text | Format::Epub | Format::Pdf => {
+                match std::str::from_utf8(&bytes)
+                    .ok()
+                    .and_then(convert::reflow::reflow)
+                {
+                    Some(flowed) => Body::Text(flowed.into_bytes()),
+                    None => Body::Text(bytes),
+                }
+            }
         };
         Ok(Document { body, warnings })
     }
@@ -339,6 +395,16 @@ impl Document {
             Body::Markdown { blocks, .. } => blocks.get(id).cloned().unwrap_or_else(empty_block),
             Body::Text(b) => text_block(b, id),
         }
+    }
+}
+
+/// A document whose text is a converter's derived Markdown. It is
+/// parsed whatever its size: the conversion has read it all already.
+fn converted(source: String) -> Document {
+    let blocks = crate::text::markdown::parse(&source);
+    Document {
+        body: Body::Markdown { source, blocks },
+        warnings: Vec::new(),
     }
 }
 
@@ -537,6 +603,8 @@ pub fn summarize(bytes: &[u8], format: Format) -> Summary {
     let mut title = None;
     if format == Format::Markdown {
         title = first_heading(head);
+    } else if format == Format::Text {
+        title = convert::reflow::gutenberg_title(head);
     }
     if title.is_none() {
         title = head

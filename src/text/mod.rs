@@ -4,6 +4,7 @@
 //! wraps only the blocks near the viewport, cached per width; [`reader`]
 //! is the viewport over them; [`outline`] lists the headings.
 
+pub mod convert;
 pub mod document;
 pub mod markdown;
 pub mod outline;
