@@ -501,8 +501,7 @@ fn perform(
             // A big file opens from its first part at once; the whole
             // follows from a worker (keys wait for it, see the loop).
             if let library::Source::File(path) = &entry.source
-                && entry.format.reads_in_parts()
-                && let Some(head) = read_head(path)
+                && let Some(head) = read_head(path, entry.format)
             {
                 let path = path.clone();
                 let format = entry.format;
@@ -662,16 +661,23 @@ const HEAD_BYTES: usize = 1 << 20;
 
 /// The first part of a big file, cut after a line break; `None` for a
 /// small (or unreadable: the normal path reports why) file.
-fn read_head(path: &std::path::Path) -> Option<Vec<u8>> {
+fn read_head(path: &std::path::Path, format: document::Format) -> Option<Vec<u8>> {
     use std::io::Read as _;
+    let (above, head_bytes) = format
+        .progressive()
+        .unwrap_or((PROGRESSIVE_BYTES, HEAD_BYTES));
     let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() <= PROGRESSIVE_BYTES || meta.len() > document::MAX_FILE_SIZE {
+    if !format.reads_in_parts()
+        || !meta.is_file()
+        || meta.len() <= above
+        || meta.len() > document::MAX_FILE_SIZE
+    {
         return None;
     }
-    let mut head = Vec::with_capacity(HEAD_BYTES);
+    let mut head = Vec::with_capacity(head_bytes);
     std::fs::File::open(path)
         .ok()?
-        .take(HEAD_BYTES as u64)
+        .take(head_bytes as u64)
         .read_to_end(&mut head)
         .ok()?;
     let cut = memchr::memrchr(b'\n', &head)? + 1;

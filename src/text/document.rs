@@ -30,6 +30,12 @@ const CHUNK: usize = 16 << 10;
 /// blank row around it. Shorter consecutive lines (verse, hard-wrapped
 /// text) are kept together as their author laid them out.
 const PARAGRAPH_LINE: usize = 100;
+/// Web pages above this size open from their first [`HTML_HEAD_BYTES`]
+/// while the whole page is converted: converting (with the Markdown
+/// blocks it makes) costs about 100 times opening the same bytes as plain
+/// text (`benches/convert.rs`), and the first screen needs a few KB.
+pub const HTML_PROGRESSIVE_BYTES: u64 = 256 << 10;
+pub const HTML_HEAD_BYTES: usize = 64 << 10;
 /// Reading speed used for the library's "N min".
 pub const WORDS_PER_MINUTE: usize = 230;
 
@@ -95,6 +101,13 @@ impl Format {
     /// (text and HTML do; a ZIP or a PDF needs its end).
     pub fn reads_in_parts(self) -> bool {
         !matches!(self, Format::Epub | Format::Pdf)
+    }
+
+    /// For formats whose conversion costs more than reading: files above
+    /// this size open from their first bytes (the second number) while
+    /// the whole is converted behind. `None`: the run loop's own rule.
+    pub fn progressive(self) -> Option<(u64, usize)> {
+        (self == Format::Html).then_some((HTML_PROGRESSIVE_BYTES, HTML_HEAD_BYTES))
     }
 }
 

@@ -20,6 +20,17 @@ pub mod reflow;
 /// syntax inside a line escaped. Line-start syntax (`#`, `>`, list
 /// markers) is handled by [`escape_line_start`].
 pub fn escape_inline(out: &mut String, text: &str) {
+    let special = |b: u8| {
+        matches!(
+            b,
+            b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'&' | b'|' | b'~'
+        )
+    };
+    // Most words need nothing: copy them whole.
+    if !text.bytes().any(special) {
+        out.push_str(text);
+        return;
+    }
     for c in text.chars() {
         // `&` too: `&amp;#27;` decodes to the text `&#27;`, which Markdown
         // would decode again.
@@ -107,6 +118,50 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(escape_line_start(input), want, "line start of {input:?}");
+        }
+    }
+
+    /// Markup and text pieces that stress the converters.
+    fn pieces() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            "[a-z]{1,10}".prop_map(String::from),
+            Just(" ".to_string()),
+            Just("\n".to_string()),
+            Just("\r\n".to_string()),
+            Just("*".to_string()),
+            Just("# ".to_string()),
+            Just("1. ".to_string()),
+            Just("&#27;".to_string()),
+            Just("<p>".to_string()),
+            Just("</p>".to_string()),
+            Just("<em>".to_string()),
+            Just("</em>".to_string()),
+            Just("<ul><li>".to_string()),
+            Just("</li></ul>".to_string()),
+            Just("<table><tr><td>".to_string()),
+            Just("<pre>".to_string()),
+            Just("<a href=\"x y\">".to_string()),
+            Just("<br>".to_string()),
+            Just("<blockquote>".to_string()),
+            Just("<h2>".to_string()),
+            Just("漢字".to_string()),
+            Just("e\u{301}".to_string()),
+        ];
+        proptest::collection::vec(piece, 0..80).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn converters_never_panic_and_reflow_only_moves_whitespace(s in pieces()) {
+            let md = html::convert(&s).markdown;
+            let _ = crate::text::markdown::parse(&md);
+            let _ = pdf::paragraphs(&s);
+            let long = s.repeat(30);
+            if let Some(out) = reflow::reflow(&long) {
+                let squash = |t: &str| t.split_whitespace().collect::<String>();
+                proptest::prop_assert_eq!(squash(&out), squash(&long));
+            }
         }
     }
 

@@ -92,12 +92,24 @@ fn is_list_item(t: &str) -> bool {
 /// ALL-CAPS short lines and "CHAPTER I"-style lines are headings.
 fn is_heading(t: &str) -> bool {
     let t = t.trim();
-    let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
-    !letters.is_empty() && letters.iter().all(|c| !c.is_lowercase()) && t.chars().count() <= 60
+    // Checked on every line of a book: one pass, out at the first
+    // lower-case letter (most lines have one within a few characters).
+    if t.len() > 240 {
+        return false;
+    }
+    let mut letters = false;
+    for c in t.chars() {
+        if c.is_lowercase() {
+            return false;
+        }
+        letters |= c.is_alphabetic();
+    }
+    letters && t.chars().count() <= 60
 }
 
 fn has_columns(line: &str) -> bool {
-    line.trim().contains("   ") || line.contains('\t')
+    let b = line.trim().as_bytes();
+    memchr::memchr(b'\t', b).is_some() || memchr::memmem::find(b, b"   ").is_some()
 }
 
 /// Whether `cur` and `next` are one paragraph broken by the wrapper.
