@@ -187,9 +187,16 @@ fn open_package<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Result<Package,
     let container = read_entry(zip, "META-INF/container.xml")
         .ok_or_else(|| broken("no META-INF/container.xml; is it an EPUB?"))?;
     let dom = parse_xml(&container);
-    let opf_path = descendants(&dom.document)
-        .find(|n| local(n).as_deref() == Some("rootfile"))
-        .and_then(|n| attr(&n, "full-path"))
+    // The package's rootfile by its media type (a container may list
+    // others first), else the first one.
+    let rootfiles: Vec<Handle> = descendants(&dom.document)
+        .filter(|n| local(n).as_deref() == Some("rootfile"))
+        .collect();
+    let opf_path = rootfiles
+        .iter()
+        .find(|n| attr(n, "media-type").as_deref() == Some("application/oebps-package+xml"))
+        .or(rootfiles.first())
+        .and_then(|n| attr(n, "full-path"))
         .ok_or_else(|| broken("container.xml names no package file"))?;
     let opf = read_entry(zip, &opf_path)
         .ok_or_else(|| broken(format!("its package file {opf_path} is missing")))?;
@@ -202,10 +209,23 @@ fn open_package<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Result<Package,
         spine: Vec::new(),
         ncx: None,
     };
+    // EPUB 3 may list several titles and mark the main one by a `meta`
+    // refining it; else the first is the title.
+    let mut titles: Vec<(Option<String>, String)> = Vec::new();
+    let mut main_title = None;
     for n in descendants(&dom.document) {
         match local(&n).as_deref() {
-            Some("title") if pkg.title.is_none() => {
-                pkg.title = Some(text_of(&n)).filter(|t| !t.is_empty());
+            Some("title") => {
+                let t = text_of(&n);
+                if !t.is_empty() {
+                    titles.push((attr(&n, "id"), t));
+                }
+            }
+            Some("meta")
+                if attr(&n, "property").as_deref() == Some("title-type")
+                    && text_of(&n) == "main" =>
+            {
+                main_title = attr(&n, "refines").map(|r| r.trim_start_matches('#').to_string());
             }
             Some("creator") if pkg.author.is_none() => {
                 pkg.author = Some(text_of(&n)).filter(|t| !t.is_empty());
@@ -229,6 +249,11 @@ fn open_package<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Result<Package,
             _ => {}
         }
     }
+    pkg.title = titles
+        .iter()
+        .find(|(id, _)| id.is_some() && *id == main_title)
+        .or(titles.first())
+        .map(|(_, t)| t.clone());
     if pkg.spine.is_empty() {
         return Err(broken("its package file lists no chapters"));
     }

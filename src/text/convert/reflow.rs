@@ -300,6 +300,30 @@ mod tests {
     }
 
     #[test]
+    fn a_note_made_before_the_reflow_is_placed_in_the_reflowed_text() {
+        use crate::study::anchor::{Placement, anchor_range, place};
+        use crate::text::document::{Document, Format};
+        let raw = book();
+        // Notes made on the text as it was shown before re-flowing (its
+        // source was the raw bytes: Markdown keeps them as they are).
+        let before =
+            Document::from_bytes(raw.clone().into_bytes(), Format::Markdown).expect("loads");
+        // The wrapper broke this passage across two lines.
+        let quote = "age of\nwisdom";
+        let start = raw.find(quote).expect("a passage across a line break");
+        let anchor = anchor_range(&before, start, start + quote.len());
+        let after = Document::from_bytes(raw.into_bytes(), Format::Text).expect("loads");
+        let src = String::from_utf8_lossy(after.source()).into_owned();
+        match place(&after, &anchor) {
+            Placement::Moved { at, len } | Placement::Changed { at, len } => {
+                assert_eq!(&src[at..at + len], "age of wisdom", "placed on the passage");
+            }
+            Placement::Exact => assert!(src[anchor.offset..].starts_with("age of wisdom")),
+            Placement::NotFound => panic!("the note was lost by the reflow"),
+        }
+    }
+
+    #[test]
     fn crlf_lines_are_joined_too() {
         let text = book().replace('\n', "\r\n");
         let out = reflow(&text).expect("reflowed");
