@@ -364,3 +364,51 @@ fn broken_files_of_each_format_say_why_in_the_library() {
     t.quit();
     t.assert_terminal_restored();
 }
+
+#[test]
+fn find_everywhere_covers_every_format() {
+    let s = Sandbox::new();
+    s.write_doc("a.html", PAGE.replace("{FILLER}", ""));
+    s.write_doc("b.epub", book());
+    s.write_doc("c.pdf", minimal_pdf(&[&["A zephyr in a PDF."]]));
+    s.write_doc("d.txt", gutenberg());
+    let mut t = s.spawn(WIDE.0, WIDE.1, &[&s.docs]);
+    t.wait_for("Library (4)");
+    t.send("F");
+    t.wait_for("Find in every document");
+    t.send("zephyr");
+    t.wait_until("a hit in each of the four documents", |s| {
+        common::screen_text(s).contains("4 results in 4 documents")
+    });
+    t.send(key::ESC);
+    t.wait_gone("4 results in 4 documents");
+    t.quit();
+    t.assert_terminal_restored();
+}
+
+/// A page above the size that opens from its first part: the first screen
+/// comes from the head, the end arrives with the whole conversion.
+#[test]
+fn a_big_web_page_opens_at_once_and_its_end_follows() {
+    let s = Sandbox::new();
+    let page = PAGE
+        .replace("{FILLER}", &filler(6_000))
+        .replace("The word zephyr appears once.", "The very last paragraph.");
+    assert!(
+        page.len() > 300_000,
+        "the page should be big: {}",
+        page.len()
+    );
+    s.write_doc("big.html", page);
+    let mut t = s.spawn(WIDE.0, WIDE.1, &[&s.docs]);
+    wait_open(&t, "The Lantern Page");
+    t.wait_until("the first paragraph", |s| {
+        reader_pane(s).contains("Opening words of the lantern essay")
+    });
+    t.send("G");
+    t.wait_until("the last paragraph after G", |s| {
+        reader_pane(s).contains("The very last paragraph.")
+    });
+    t.quit();
+    t.assert_terminal_restored();
+}
