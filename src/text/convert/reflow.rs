@@ -109,7 +109,7 @@ fn is_heading(t: &str) -> bool {
 
 fn has_columns(line: &str) -> bool {
     let b = line.trim().as_bytes();
-    memchr::memchr(b'\t', b).is_some() || memchr::memmem::find(b, b"   ").is_some()
+    memchr::memchr(b'\t', b).is_some() || b.windows(3).any(|w| w == b"   ")
 }
 
 /// Whether `cur` and `next` are one paragraph broken by the wrapper.
@@ -128,8 +128,32 @@ fn joins(cur: &str, next: &str, width: usize) -> bool {
     cur.trim_end().chars().count() + 1 + first_word > width.saturating_sub(2)
 }
 
+/// The lines of `text` (split at `\n`, found with memchr: this runs over
+/// whole books).
+fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    let mut ends = memchr::memchr_iter(b'\n', text.as_bytes());
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        match ends.next() {
+            Some(end) => {
+                let line = &text[start..end];
+                start = end + 1;
+                Some(line)
+            }
+            None => {
+                done = true;
+                Some(&text[start..])
+            }
+        }
+    })
+}
+
 fn join_lines(body: &str, width: usize, out: &mut String) {
-    let mut lines = body.split('\n').peekable();
+    let mut lines = split_lines(body).peekable();
     while let Some(raw) = lines.next() {
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         out.push_str(line.trim_end());
