@@ -498,6 +498,28 @@ fn perform(
             let Some(entry) = app.entries.get(index) else {
                 return Performed::Nothing;
             };
+            // An EPUB or PDF is converted whole (pdftotext may take
+            // seconds): on a worker, so keys are never blocked meanwhile.
+            if !entry.format.reads_in_parts() {
+                let (entry, data, tx) = (entry.clone(), data.clone(), workers.tx.clone());
+                std::thread::spawn(move || {
+                    let result = library::read_source(&entry.source)
+                        .and_then(|bytes| document::Document::from_bytes(bytes, entry.format))
+                        .map(Box::new);
+                    let notes = result
+                        .as_ref()
+                        .ok()
+                        .map(|doc| load_doc_notes(&data, &Store::new(), &entry, doc));
+                    let msg = Msg::Opened {
+                        index,
+                        result,
+                        notes,
+                        partial: false,
+                    };
+                    let _ = tx.send(Input::Msg(Box::new(msg)));
+                });
+                return Performed::Nothing;
+            }
             // A big file opens from its first part at once; the whole
             // follows from a worker (keys wait for it, see the loop).
             if let library::Source::File(path) = &entry.source

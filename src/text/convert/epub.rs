@@ -22,6 +22,8 @@ use crate::text::document::DocError;
 
 /// No single entry is inflated beyond this (a ZIP bomb stops here).
 const MAX_ENTRY_BYTES: u64 = 256 << 20;
+/// Nor the chapters together (many entries that each inflate hugely).
+const MAX_BOOK_BYTES: usize = 512 << 20;
 /// Font obfuscation is not DRM: these algorithms only scramble fonts.
 const FONT_OBFUSCATION: [&str; 2] = [
     "http://www.idpf.org/2008/embedding",
@@ -431,6 +433,7 @@ pub fn convert(bytes: &[u8]) -> Result<Book, DocError> {
     let toc = table_of_contents(&mut zip, &pkg);
     let mut markdown = String::new();
     let mut chapters = 0;
+    let mut unpacked = 0;
     for id in &pkg.spine {
         let Some(item) = pkg.items.get(id) else {
             continue;
@@ -444,6 +447,10 @@ pub fn convert(bytes: &[u8]) -> Result<Book, DocError> {
         let Some(text) = read_entry(&mut zip, &item.path) else {
             continue;
         };
+        unpacked += text.len();
+        if unpacked > MAX_BOOK_BYTES {
+            return Err(broken("more than 512 MiB of chapters when unpacked"));
+        }
         let entries: Vec<&TocEntry> = toc.iter().filter(|e| e.path == item.path).collect();
         let mut ids = IdHeadings::new();
         for e in entries.iter().skip(1) {
