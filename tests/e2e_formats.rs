@@ -412,3 +412,25 @@ fn a_big_web_page_opens_at_once_and_its_end_follows() {
     t.quit();
     t.assert_terminal_restored();
 }
+
+/// Entities decode to control characters inside the parser: the title and
+/// the text must still reach the terminal as visible placeholders (T1).
+#[test]
+fn t1_entities_in_a_web_page_are_shown_not_obeyed() {
+    let s = Sandbox::new();
+    s.write_doc(
+        "evil.html",
+        "<html><head><title>Evil &#27;]0;PWNED&#7; page</title></head><body>\
+         <h1>Head &#27;[2J</h1><p>Body &#27;]52;c;SGVsbG8=&#7; and &#155;31m text.</p></body></html>",
+    );
+    let mut t = s.spawn(WIDE.0, WIDE.1, &[&s.docs]);
+    t.wait_until("the body with its escapes as placeholders", |s| {
+        reader_pane(s).contains("Body ␛]52;c;SGVsbG8=␇")
+    });
+    t.wait_until("the title with placeholders in the library", |s| {
+        library_pane(s).contains("Evil ␛]0;PWNED␇")
+    });
+    t.quit();
+    t.assert_terminal_restored();
+    common::assert_t1_clean(&t);
+}
