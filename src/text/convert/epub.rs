@@ -15,8 +15,9 @@ use std::io::{Read, Seek};
 use std::path::Path;
 
 use html5ever::tendril::TendrilSink;
-use markup5ever_rcdom::{Handle, NodeData, RcDom};
+use markup5ever_rcdom::{Handle, RcDom};
 
+use super::dom::{attr, descendants, element_name, is, text_content};
 use super::html::{self, IdHeadings};
 use crate::text::document::DocError;
 
@@ -89,42 +90,13 @@ fn parse_xml(text: &str) -> RcDom {
     xml5ever::driver::parse_document(RcDom::default(), Default::default()).one(text)
 }
 
-fn descendants(root: &Handle) -> impl Iterator<Item = Handle> {
-    let mut stack = vec![root.clone()];
-    std::iter::from_fn(move || {
-        let node = stack.pop()?;
-        stack.extend(node.children.borrow().iter().rev().cloned());
-        Some(node)
-    })
-}
-
+/// An element's name, lower-cased (XML keeps the case it was written in).
 fn local(node: &Handle) -> Option<String> {
-    match &node.data {
-        NodeData::Element { name, .. } => Some(name.local.to_ascii_lowercase().to_string()),
-        _ => None,
-    }
-}
-
-/// An attribute by local name (`epub:type` matches `type`).
-fn attr(node: &Handle, key: &str) -> Option<String> {
-    match &node.data {
-        NodeData::Element { attrs, .. } => attrs.borrow().iter().find_map(|a| {
-            let name: &str = &a.name.local;
-            let name = name.rsplit(':').next().unwrap_or(name);
-            name.eq_ignore_ascii_case(key).then(|| a.value.to_string())
-        }),
-        _ => None,
-    }
+    element_name(node).map(str::to_ascii_lowercase)
 }
 
 fn text_of(node: &Handle) -> String {
-    let mut s = String::new();
-    for n in descendants(node) {
-        if let NodeData::Text { contents } = &n.data {
-            s.push_str(&contents.borrow());
-        }
-    }
-    super::collapse_whitespace(&s)
+    super::collapse_whitespace(&text_content(node))
 }
 
 /// `href` (percent-encoded, relative to `dir`) as a ZIP entry name.
@@ -179,7 +151,7 @@ fn open_package<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Result<Package,
     if let Some(enc) = read_entry(zip, "META-INF/encryption.xml") {
         let dom = parse_xml(&enc);
         let drm = descendants(&dom.document).any(|n| {
-            local(&n).as_deref() == Some("encryptionmethod")
+            is(&n, "encryptionmethod")
                 && attr(&n, "Algorithm").is_some_and(|a| !FONT_OBFUSCATION.contains(&a.as_str()))
         });
         if drm {
@@ -192,7 +164,7 @@ fn open_package<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Result<Package,
     // The package's rootfile by its media type (a container may list
     // others first), else the first one.
     let rootfiles: Vec<Handle> = descendants(&dom.document)
-        .filter(|n| local(n).as_deref() == Some("rootfile"))
+        .filter(|n| is(n, "rootfile"))
         .collect();
     let opf_path = rootfiles
         .iter()
@@ -317,7 +289,7 @@ fn table_of_contents<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, pkg: &Package
         let dir = dir_of(&nav.path);
         let dom = html::parse(&text);
         let navs: Vec<Handle> = descendants(&dom.document)
-            .filter(|n| local(n).as_deref() == Some("nav"))
+            .filter(|n| is(n, "nav"))
             .collect();
         let toc = navs
             .iter()
@@ -363,12 +335,12 @@ fn table_of_contents<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, pkg: &Package
             let children: Vec<Handle> = n.children.borrow().iter().cloned().collect();
             let label = children
                 .iter()
-                .find(|c| local(c).as_deref() == Some("navlabel"))
+                .find(|c| is(c, "navlabel"))
                 .map(text_of)
                 .unwrap_or_default();
             let src = children
                 .iter()
-                .find(|c| local(c).as_deref() == Some("content"))
+                .find(|c| is(c, "content"))
                 .and_then(|c| attr(c, "src"))
                 .unwrap_or_default();
             out.extend(toc_entry(d, label, &dir, &src));

@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use html5ever::tendril::TendrilSink;
 use markup5ever_rcdom::{Handle, NodeData, RcDom};
 
+use super::dom::{attr, descendants, element_name, text_content};
 use super::{collapse_whitespace, escape_inline, escape_line_start};
 
 /// Elements nested deeper than this are read as plain text.
@@ -67,45 +68,6 @@ pub fn title_of(document: &Handle) -> Option<String> {
     find("title")
         .or_else(|| find("h1"))
         .map(|t| t.chars().take(MAX_TITLE_CHARS).collect())
-}
-
-/// Every node under `root` in document order, without recursion.
-fn descendants(root: &Handle) -> impl Iterator<Item = Handle> {
-    let mut stack = vec![root.clone()];
-    std::iter::from_fn(move || {
-        let node = stack.pop()?;
-        stack.extend(node.children.borrow().iter().rev().cloned());
-        Some(node)
-    })
-}
-
-fn element_name(node: &Handle) -> Option<&str> {
-    match &node.data {
-        NodeData::Element { name, .. } => Some(&name.local),
-        _ => None,
-    }
-}
-
-fn attr(node: &Handle, key: &str) -> Option<String> {
-    match &node.data {
-        NodeData::Element { attrs, .. } => attrs
-            .borrow()
-            .iter()
-            .find(|a| &*a.name.local == key)
-            .map(|a| a.value.to_string()),
-        _ => None,
-    }
-}
-
-/// All text under `node`, as written (no collapsing).
-fn text_content(node: &Handle) -> String {
-    let mut out = String::new();
-    for n in descendants(node) {
-        if let NodeData::Text { contents } = &n.data {
-            out.push_str(&contents.borrow());
-        }
-    }
-    out
 }
 
 /// The element holding the reading text: the only `<article>`, else the

@@ -11,6 +11,7 @@
 //! `*`; nothing here sanitises: entities are decoded by the parsers and the
 //! result goes through `text::sanitize` at display time like any document.
 
+mod dom;
 pub mod epub;
 pub mod html;
 pub mod pdf;
