@@ -70,8 +70,20 @@ impl Entry {
     }
 
     /// "1,234 words · 6 min"
+    /// What only the opened text tells: a PDF's words (the library's scan
+    /// does not extract them).
+    pub fn fill_in_from(&mut self, doc: &document::Document) {
+        if self.format == Format::Pdf && self.words.unwrap_or(0) == 0 {
+            let mut counter = document::WordCounter::default();
+            counter.feed(doc.source());
+            // The page headings ("Page 12") are not the author's words.
+            let pages = crate::text::convert::pdf::page_count(doc.source());
+            self.words = Some(counter.finish().saturating_sub(2 * pages));
+        }
+    }
+
     pub fn length_label(&self) -> Option<String> {
-        if self.format == Format::Pdf {
+        if self.format == Format::Pdf && self.words.unwrap_or(0) == 0 {
             // Its words are only known once its text is extracted.
             let mb = self.size? as f64 / (1024.0 * 1024.0);
             return Some(format!("PDF · {mb:.1} MB"));
@@ -454,6 +466,24 @@ mod tests {
         assert_eq!(label(460), "460 words · 2 min");
         assert_eq!(label(23_000), "23,000 words · 1 h 40 min");
         assert_eq!(label(11_744_927), "11,744,927 words · 852 h");
+    }
+
+    #[test]
+    fn a_pdf_shows_its_size_until_opened_then_its_words() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("r.pdf");
+        fs::write(&path, b"%PDF-1.4\n").expect("write");
+        let mut e = file_entry(&path, "r.pdf".into());
+        let r = summarize_entry(&e.source, e.format);
+        e.apply_summary(r);
+        assert_eq!(e.length_label().as_deref(), Some("PDF · 0.0 MB"));
+        let doc = document::Document::from_bytes(
+            b"## Page 1\n\nthree words here\n".to_vec(),
+            Format::Markdown,
+        )
+        .expect("loads");
+        e.fill_in_from(&doc);
+        assert_eq!(e.length_label().as_deref(), Some("3 words · 1 min"));
     }
 
     #[test]

@@ -187,6 +187,13 @@ pub(crate) fn paragraphs(page: &str) -> Vec<String> {
         .collect()
 }
 
+/// How many page headings a derived PDF text has.
+pub fn page_count(source: &[u8]) -> usize {
+    let heading = PAGE_HEADING.as_bytes();
+    usize::from(source.starts_with(heading))
+        + memchr::memmem::find_iter(source, &[b"\n", heading].concat()).count()
+}
+
 /// The page that `offset` of a derived PDF text is on (1-based); `None`
 /// before the first page heading or for other documents.
 pub fn page_at(source: &str, offset: usize) -> Option<u32> {

@@ -67,6 +67,7 @@ fn the_crate_reads_a_tiny_pdf_page_by_page() {
         md.starts_with("## Page 1\n\nFirst page text.\n\n## Page 2\n\nSecond page, 2 \\* 3."),
         "{md}"
     );
+    assert_eq!(page_count(md.as_bytes()), 2);
     let at = md.find("Second").expect("second page");
     assert_eq!(page_at(&md, at), Some(2));
     assert_eq!(page_at(&md, 12), Some(1));
