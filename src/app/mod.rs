@@ -718,6 +718,7 @@ fn on_opened(
         }
         Ok(doc) => {
             entry.error = None;
+            entry.fill_in_from(&doc);
             let warnings = doc.warnings.clone();
             let p = geometry::panes(app.size, app.focus, app.measure);
             let mut reader = Reader::new(Arc::<Document>::from(doc), p.text_width, p.text_height);

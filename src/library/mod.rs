@@ -70,7 +70,24 @@ impl Entry {
     }
 
     /// "1,234 words · 6 min"
+    /// What only the opened text tells: a PDF's words (the library's scan
+    /// does not extract them).
+    pub fn fill_in_from(&mut self, doc: &document::Document) {
+        if self.format == Format::Pdf && self.words.unwrap_or(0) == 0 {
+            let mut counter = document::WordCounter::default();
+            counter.feed(doc.source());
+            // The page headings ("Page 12") are not the author's words.
+            let pages = crate::text::convert::pdf::page_count(doc.source());
+            self.words = Some(counter.finish().saturating_sub(2 * pages));
+        }
+    }
+
     pub fn length_label(&self) -> Option<String> {
+        if self.format == Format::Pdf && self.words.unwrap_or(0) == 0 {
+            // Its words are only known once its text is extracted.
+            let mb = self.size? as f64 / (1024.0 * 1024.0);
+            return Some(format!("PDF · {mb:.1} MB"));
+        }
         let words = self.words?;
         let minutes = words.div_ceil(WORDS_PER_MINUTE).max(1);
         let time = match minutes {
@@ -78,7 +95,9 @@ impl Entry {
             m if m % 60 == 0 || m >= 600 => format!("{} h", m.div_ceil(60)),
             m => format!("{} h {} min", m / 60, m % 60),
         };
-        Some(format!("{} words · {time}", group_thousands(words)))
+        // An EPUB's count is estimated from its chapters' sizes.
+        let about = if self.format == Format::Epub { "~" } else { "" };
+        Some(format!("{about}{} words · {time}", group_thousands(words)))
     }
 
     pub fn apply_summary(&mut self, info: Result<(Summary, usize), DocError>) {
@@ -138,7 +157,7 @@ fn is_readable_name(path: &Path) -> bool {
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase)
             .as_deref(),
-        Some("md" | "markdown" | "txt")
+        Some("md" | "markdown" | "txt" | "html" | "htm" | "xhtml" | "epub" | "pdf")
     )
 }
 
@@ -146,7 +165,7 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().starts_with('.')
 }
 
-/// Lists the documents under `root`: `.md`, `.markdown`, `.txt`, recursively,
+/// Lists the documents under `root` (Markdown, text, HTML, EPUB, PDF), recursively,
 /// hidden entries skipped, symlinks followed only when they stay inside the
 /// folder and do not loop (RELIABILITY I4). Sorted by relative path.
 /// Problems (unreadable folders) are returned as messages.
@@ -282,6 +301,9 @@ pub fn summarize_entry(source: &Source, format: Format) -> Result<(Summary, usiz
         document::read_file(path)?;
     }
     let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+    if let Some(summary) = summarize_converted(path, format, size)? {
+        return Ok((summary, size));
+    }
     let mut file = fs::File::open(path)?;
     let mut head = vec![0u8; HEAD_BYTES];
     let n = read_full(&mut file, &mut head)?;
@@ -318,6 +340,46 @@ pub fn summarize_entry(source: &Source, format: Format) -> Result<(Summary, usiz
 }
 
 const HEAD_BYTES: usize = 64 << 10;
+
+/// Summaries of the converted formats, reading no more than the plain
+/// path would: an EPUB's ZIP directory and package file, a PDF's first
+/// KiB (its text is only extracted on open), an HTML page converted
+/// (its words are not its tags). `None` for Markdown and text.
+fn summarize_converted(
+    path: &Path,
+    format: Format,
+    size: usize,
+) -> Result<Option<Summary>, DocError> {
+    use crate::text::convert;
+    match format {
+        Format::Epub => {
+            if size as u64 > document::MAX_FILE_SIZE {
+                return Err(DocError::TooLarge(size as u64));
+            }
+            let (title, words) = convert::epub::summarize(path)?;
+            Ok(Some(Summary { title, words }))
+        }
+        Format::Pdf => {
+            let mut head = vec![0u8; 1024];
+            let n = read_full(&mut fs::File::open(path)?, &mut head)?;
+            convert::pdf::check_head(&head[..n])?;
+            Ok(Some(Summary {
+                title: None,
+                words: 0,
+            }))
+        }
+        Format::Html => {
+            let (bytes, _) = document::decode(document::read_file(path)?)?;
+            let page = convert::html::convert(&String::from_utf8_lossy(&bytes));
+            let mut summary = document::summarize(page.markdown.as_bytes(), Format::Markdown);
+            if page.title.is_some() {
+                summary.title = page.title;
+            }
+            Ok(Some(summary))
+        }
+        Format::Markdown | Format::Text => Ok(None),
+    }
+}
 
 fn read_full(file: &mut fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
     use std::io::Read as _;
@@ -367,7 +429,18 @@ mod tests {
         }
         let (entries, problems) = scan_dir(&root);
         let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
-        assert_eq!(names, vec!["a.md", "week1/b.txt", "week1/c.MARKDOWN"]);
+        assert_eq!(
+            names,
+            vec!["a.md", "notes.pdf", "week1/b.txt", "week1/c.MARKDOWN"]
+        );
+        // A PDF that is not one says so from its first bytes.
+        let pdf = &entries[1];
+        let r = summarize_entry(&pdf.source, pdf.format).map(|_| ());
+        assert!(
+            r.as_ref()
+                .is_err_and(|e| e.to_string().contains("no %PDF header")),
+            "{r:?}"
+        );
         assert!(problems.is_empty(), "{problems:?}");
     }
 
@@ -393,6 +466,24 @@ mod tests {
         assert_eq!(label(460), "460 words · 2 min");
         assert_eq!(label(23_000), "23,000 words · 1 h 40 min");
         assert_eq!(label(11_744_927), "11,744,927 words · 852 h");
+    }
+
+    #[test]
+    fn a_pdf_shows_its_size_until_opened_then_its_words() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("r.pdf");
+        fs::write(&path, b"%PDF-1.4\n").expect("write");
+        let mut e = file_entry(&path, "r.pdf".into());
+        let r = summarize_entry(&e.source, e.format);
+        e.apply_summary(r);
+        assert_eq!(e.length_label().as_deref(), Some("PDF · 0.0 MB"));
+        let doc = document::Document::from_bytes(
+            b"## Page 1\n\nthree words here\n".to_vec(),
+            Format::Markdown,
+        )
+        .expect("loads");
+        e.fill_in_from(&doc);
+        assert_eq!(e.length_label().as_deref(), Some("3 words · 1 min"));
     }
 
     #[test]

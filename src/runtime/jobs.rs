@@ -53,7 +53,7 @@ pub fn open_head(index: usize, entry: &Entry, data: &DataDir, store: &Store) -> 
     let library::Source::File(path) = &entry.source else {
         return None;
     };
-    let head = read_head(path)?;
+    let head = read_head(path, entry.format)?;
     let result = Document::from_bytes(head, entry.format).map(Box::new);
     let notes = result
         .as_ref()
@@ -342,16 +342,23 @@ pub fn find_all(
 
 /// The first part of a big file, cut after a line break; `None` for a
 /// small (or unreadable: the normal path reports why) file.
-fn read_head(path: &Path) -> Option<Vec<u8>> {
+fn read_head(path: &Path, format: Format) -> Option<Vec<u8>> {
     use std::io::Read as _;
+    let (above, head_bytes) = format
+        .progressive()
+        .unwrap_or((PROGRESSIVE_BYTES, HEAD_BYTES));
     let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() <= PROGRESSIVE_BYTES || meta.len() > document::MAX_FILE_SIZE {
+    if !format.reads_in_parts()
+        || !meta.is_file()
+        || meta.len() <= above
+        || meta.len() > document::MAX_FILE_SIZE
+    {
         return None;
     }
-    let mut head = Vec::with_capacity(HEAD_BYTES);
+    let mut head = Vec::with_capacity(head_bytes);
     std::fs::File::open(path)
         .ok()?
-        .take(HEAD_BYTES as u64)
+        .take(head_bytes as u64)
         .read_to_end(&mut head)
         .ok()?;
     let cut = memchr::memrchr(b'\n', &head)? + 1;

@@ -58,6 +58,12 @@ pub(super) fn perform(fx: Effect, app: &App, cx: &mut Context<'_>) -> Performed 
             let Some(entry) = app.entries.get(index) else {
                 return Performed::Nothing;
             };
+            // An EPUB or PDF is converted whole (pdftotext may take
+            // seconds): on a worker, so keys are never blocked meanwhile.
+            if !entry.format.reads_in_parts() {
+                cx.workers.open_whole(index, entry.clone(), cx.data.clone());
+                return Performed::Nothing;
+            }
             // A big file opens from its first part at once; the whole
             // follows from a worker (keys wait for it, see the loop).
             if let Some(head) = jobs::open_head(index, entry, cx.data, cx.store) {

@@ -8,7 +8,7 @@ use std::sync::{Arc, mpsc};
 
 use super::{Input, jobs};
 use crate::app::{self, App, Msg};
-use crate::library::{self, Source};
+use crate::library::{self, Entry, Source};
 use crate::search;
 use crate::storage::{DataDir, LoadOutcome, Store};
 use crate::text::document::{Document, Format};
@@ -70,6 +70,13 @@ impl Workers {
     pub(super) fn outline(&self, doc: Arc<Document>) {
         self.spawn(move |send| {
             send(jobs::outline(doc));
+        });
+    }
+
+    /// Opens a document whose conversion may take long (EPUB, PDF).
+    pub(super) fn open_whole(&self, index: usize, entry: Entry, data: DataDir) {
+        self.spawn(move |send| {
+            send(jobs::open(index, &entry, &data, &Store::new()));
         });
     }
 

@@ -14,6 +14,7 @@ use std::path::Path;
 
 use crate::text::role::Roles;
 
+use crate::text::convert;
 use crate::text::richtext::RichText;
 
 /// Files above this size are refused before reading (RELIABILITY I3).
@@ -28,15 +29,27 @@ const CHUNK: usize = 16 << 10;
 /// blank row around it. Shorter consecutive lines (verse, hard-wrapped
 /// text) are kept together as their author laid them out.
 const PARAGRAPH_LINE: usize = 100;
+/// Web pages above this size open from their first [`HTML_HEAD_BYTES`]
+/// while the whole page is converted: converting (with the Markdown
+/// blocks it makes) costs about 100 times opening the same bytes as plain
+/// text (`benches/convert.rs`), and the first screen needs a few KB.
+pub const HTML_PROGRESSIVE_BYTES: u64 = 256 << 10;
+pub const HTML_HEAD_BYTES: usize = 64 << 10;
 /// Reading speed used for the library's "N min".
 pub const WORDS_PER_MINUTE: usize = 230;
 
 pub use crate::text::block::{Block, BlockKind, Table};
 
+/// How a file's bytes become the document's text: Markdown and plain
+/// text as they are (hard-wrapped text re-flowed), the others converted
+/// once to a derived Markdown text (`text::convert`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Markdown,
     Text,
+    Html,
+    Epub,
+    Pdf,
 }
 
 impl Format {
@@ -45,10 +58,27 @@ impl Format {
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase)
+            .as_deref()
         {
-            Some(e) if e == "md" || e == "markdown" => Format::Markdown,
+            Some("md" | "markdown") => Format::Markdown,
+            Some("html" | "htm" | "xhtml") => Format::Html,
+            Some("epub") => Format::Epub,
+            Some("pdf") => Format::Pdf,
             _ => Format::Text,
         }
+    }
+
+    /// Whether the first part of a big file makes a document on its own
+    /// (text and HTML do; a ZIP or a PDF needs its end).
+    pub fn reads_in_parts(self) -> bool {
+        !matches!(self, Format::Epub | Format::Pdf)
+    }
+
+    /// For formats whose conversion costs more than reading: files above
+    /// this size open from their first bytes (the second number) while
+    /// the whole is converted behind. `None`: the run loop's own rule.
+    pub fn progressive(self) -> Option<(u64, usize)> {
+        (self == Format::Html).then_some((HTML_PROGRESSIVE_BYTES, HTML_HEAD_BYTES))
     }
 }
 
@@ -69,6 +99,14 @@ pub enum DocError {
     Utf32,
     #[error("cannot read: {0}")]
     Io(String),
+    #[error("broken {format}: {why}")]
+    Broken { format: &'static str, why: String },
+    #[error("EPUB is DRM-protected; marginote cannot read it")]
+    Drm,
+    #[error("PDF is password-protected; open an unprotected copy (e.g. qpdf --decrypt)")]
+    PdfEncrypted,
+    #[error("no text layer (scanned pages?); run OCR first, e.g. ocrmypdf in.pdf out.pdf")]
+    NoText,
 }
 
 impl From<io::Error> for DocError {
@@ -144,37 +182,63 @@ fn binary_signature(bytes: &[u8]) -> Option<&'static str> {
         .map(|(_, what)| *what)
 }
 
-impl Document {
-    /// Checks and decodes raw bytes (RELIABILITY I1, I2).
-    pub fn from_bytes(mut bytes: Vec<u8>, format: Format) -> Result<Document, DocError> {
-        let size = bytes.len();
-        let mut warnings = Vec::new();
-        let utf16 = check_head(&bytes, size)?;
-        if utf16 {
-            bytes = decode_utf16(&bytes).unwrap_or_default().into_bytes();
-        } else {
-            if memchr::memchr(0, &bytes).is_some() {
-                return Err(DocError::Binary {
-                    what: "contains NUL bytes",
-                    size,
-                });
-            }
-            if bytes.starts_with(b"\xEF\xBB\xBF") {
-                bytes.drain(..3);
-            }
+/// Checks raw text bytes and decodes them to UTF-8 (RELIABILITY I1, I2):
+/// NUL or a binary signature refused, BOM stripped, UTF-16 decoded;
+/// invalid UTF-8 is kept (shown as �) with a warning.
+pub fn decode(mut bytes: Vec<u8>) -> Result<(Vec<u8>, Vec<String>), DocError> {
+    let size = bytes.len();
+    let mut warnings = Vec::new();
+    let utf16 = check_head(&bytes, size)?;
+    if utf16 {
+        bytes = decode_utf16(&bytes).unwrap_or_default().into_bytes();
+    } else {
+        if memchr::memchr(0, &bytes).is_some() {
+            return Err(DocError::Binary {
+                what: "contains NUL bytes",
+                size,
+            });
         }
-        let valid = std::str::from_utf8(&bytes).is_ok();
-        if !valid {
-            let shown = if format == Format::Markdown && bytes.len() <= MAX_MARKDOWN_SIZE {
-                "�"
-            } else {
-                "<FF>-style placeholders (their byte values)"
-            };
-            warnings.push(format!(
-                "this document is not valid UTF-8: bad bytes are shown as {shown}"
-            ));
+        if bytes.starts_with(b"\xEF\xBB\xBF") {
+            bytes.drain(..3);
+        }
+    }
+    if std::str::from_utf8(&bytes).is_err() {
+        warnings.push("this document is not valid UTF-8: bad bytes are shown as �".to_string());
+    }
+    Ok((bytes, warnings))
+}
+
+impl Document {
+    /// Checks, decodes and (for HTML, EPUB, PDF, hard-wrapped text)
+    /// converts raw bytes.
+    pub fn from_bytes(bytes: Vec<u8>, format: Format) -> Result<Document, DocError> {
+        // Containers are not text: their converters check them.
+        match format {
+            Format::Epub => return Ok(converted(convert::epub::convert(&bytes)?.markdown)),
+            Format::Pdf => return Ok(converted(convert::pdf::convert(&bytes)?)),
+            _ => {}
+        }
+        let (bytes, mut warnings) = decode(bytes)?;
+        // Markdown is parsed from a lossy copy (bad bytes become �); plain
+        // text keeps the bytes and shows each bad one as its value.
+        let parsed_lossy = format == Format::Markdown && bytes.len() <= MAX_MARKDOWN_SIZE;
+        if !parsed_lossy {
+            for w in &mut warnings {
+                *w = w.replace(
+                    "shown as �",
+                    "shown as <FF>-style placeholders (their byte values)",
+                );
+            }
         }
         let body = match format {
+            Format::Html => {
+                let source = String::from_utf8_lossy(&bytes);
+                let markdown = convert::html::convert(&source).markdown;
+                return Ok(Document {
+                    warnings,
+                    ..converted(markdown)
+                });
+            }
             Format::Markdown if bytes.len() <= MAX_MARKDOWN_SIZE => {
                 let source = match String::from_utf8(bytes) {
                     Ok(s) => s,
@@ -187,7 +251,16 @@ impl Document {
                 warnings.push("large Markdown file shown as plain text".to_string());
                 Body::Text(bytes)
             }
-            Format::Text => Body::Text(bytes),
+            // Hard-wrapped text is re-flowed; the result is the text.
+            Format::Text | Format::Epub | Format::Pdf => {
+                match std::str::from_utf8(&bytes)
+                    .ok()
+                    .and_then(convert::reflow::reflow)
+                {
+                    Some(flowed) => Body::Text(flowed.into_bytes()),
+                    None => Body::Text(bytes),
+                }
+            }
         };
         Ok(Document { body, warnings })
     }
@@ -317,6 +390,16 @@ impl Document {
             Body::Markdown { blocks, .. } => blocks.get(id).cloned().unwrap_or_else(empty_block),
             Body::Text(b) => text_block(b, id),
         }
+    }
+}
+
+/// A document whose text is a converter's derived Markdown. It is
+/// parsed whatever its size: the conversion has read it all already.
+fn converted(source: String) -> Document {
+    let blocks = crate::text::markdown::parse(&source);
+    Document {
+        body: Body::Markdown { source, blocks },
+        warnings: Vec::new(),
     }
 }
 
@@ -530,6 +613,8 @@ pub fn summarize(bytes: &[u8], format: Format) -> Summary {
     let mut title = None;
     if format == Format::Markdown {
         title = first_heading(head);
+    } else if format == Format::Text {
+        title = convert::reflow::gutenberg_title(head);
     }
     if title.is_none() {
         title = head

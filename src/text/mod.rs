@@ -5,6 +5,7 @@
 //! is the viewport over them; [`outline`] lists the headings.
 
 pub mod block;
+pub mod convert;
 pub mod document;
 pub mod markdown;
 pub mod outline;

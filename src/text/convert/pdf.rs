@@ -1,0 +1,219 @@
+//! PDF → derived Markdown: the text of each page under a `## Page N`
+//! heading, its lines joined into paragraphs.
+//!
+//! Extraction uses poppler's `pdftotext` when it is on the PATH (it reads
+//! real course PDFs best: font encodings, ToUnicode maps, reading order),
+//! else the pure-Rust `lopdf` (always there, weaker on unusual fonts).
+//! The page headings put the pages in the outline, and [`page_at`] tells
+//! which page an offset of the derived text is on ("p. 12"). A PDF with
+//! no text (scanned pages) or a password is refused with what would help.
+
+use std::io::{Read as _, Write as _};
+use std::process::{Command, Stdio};
+
+use super::{collapse_whitespace, escape_inline, escape_line_start};
+use crate::text::document::DocError;
+
+/// The heading each page starts with (`page_at` looks for it).
+const PAGE_HEADING: &str = "## Page ";
+
+fn broken(why: impl Into<String>) -> DocError {
+    DocError::Broken {
+        format: "PDF",
+        why: why.into(),
+    }
+}
+
+/// Whether the first bytes are a PDF's (`%PDF-` within the first KiB, as
+/// readers allow).
+pub fn check_head(head: &[u8]) -> Result<(), DocError> {
+    let window = &head[..head.len().min(1024)];
+    if memchr::memmem::find(window, b"%PDF-").is_some() {
+        Ok(())
+    } else {
+        Err(broken("no %PDF header; is it a PDF?"))
+    }
+}
+
+/// Converts a whole PDF.
+pub fn convert(bytes: &[u8]) -> Result<String, DocError> {
+    check_head(bytes)?;
+    let pages = match with_pdftotext(bytes) {
+        Some(Ok(pages)) => pages,
+        Some(Err(DocError::PdfEncrypted)) => return Err(DocError::PdfEncrypted),
+        // Not installed, or it failed: the crate may still read it.
+        Some(Err(_)) | None => with_lopdf(bytes)?,
+    };
+    to_markdown(&pages)
+}
+
+/// The pages' text by `pdftotext`; `None` when it cannot be run.
+fn with_pdftotext(bytes: &[u8]) -> Option<Result<Vec<String>, DocError>> {
+    let mut child = Command::new("pdftotext")
+        .args(["-enc", "UTF-8", "-eol", "unix", "-", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    let input = bytes.to_vec();
+    // Written from a thread: pdftotext may fill its output pipe before it
+    // has read all its input.
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let mut out = Vec::new();
+    if let Some(mut stdout) = child.stdout.take() {
+        let _ = stdout.read_to_end(&mut out);
+    }
+    let mut err = String::new();
+    if let Some(mut stderr) = child.stderr.take() {
+        let _ = stderr.read_to_string(&mut err);
+    }
+    let _ = writer.join();
+    let status = child.wait().ok()?;
+    if err.to_ascii_lowercase().contains("password") {
+        return Some(Err(DocError::PdfEncrypted));
+    }
+    if !status.success() {
+        let first = err.lines().next().unwrap_or("failed").to_string();
+        return Some(Err(broken(format!("pdftotext: {first}"))));
+    }
+    let text = String::from_utf8_lossy(&out);
+    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
+    // Every page ends with a form feed: the piece after the last is empty.
+    if pages.len() > 1 && pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    Some(Ok(pages))
+}
+
+/// The pages' text by `lopdf`.
+pub(crate) fn with_lopdf(bytes: &[u8]) -> Result<Vec<String>, DocError> {
+    let doc = lopdf::Document::load_mem(bytes).map_err(|e| {
+        let msg = e.to_string();
+        if msg.to_ascii_lowercase().contains("password") || msg.contains("ecrypt") {
+            DocError::PdfEncrypted
+        } else {
+            broken(msg.chars().take(120).collect::<String>())
+        }
+    })?;
+    if doc.is_encrypted() {
+        return Err(DocError::PdfEncrypted);
+    }
+    Ok(doc
+        .get_pages()
+        .keys()
+        .map(|&n| doc.extract_text(&[n]).unwrap_or_default())
+        .collect())
+}
+
+/// Pages → Markdown; refuses a PDF without any text.
+fn to_markdown(pages: &[String]) -> Result<String, DocError> {
+    if pages.iter().all(|p| p.trim().is_empty()) {
+        return Err(DocError::NoText);
+    }
+    let mut out = String::new();
+    for (i, page) in pages.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&format!("{PAGE_HEADING}{}\n", i + 1));
+        for para in paragraphs(page) {
+            let mut line = String::new();
+            escape_inline(&mut line, &para);
+            out.push('\n');
+            out.push_str(&escape_line_start(&line));
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
+fn is_list_start(t: &str) -> bool {
+    t.starts_with(['•', '◦', '▪', '–', '-', '*'])
+        || t.split_once(['.', ')']).is_some_and(|(n, _)| {
+            !n.is_empty() && n.len() <= 3 && n.chars().all(|c| c.is_ascii_digit())
+        })
+}
+
+/// A page's lines joined into paragraphs: a line that ends well short of
+/// the page's measure ends its paragraph, as does a blank line; a word
+/// hyphenated across lines is joined back.
+pub(crate) fn paragraphs(page: &str) -> Vec<String> {
+    let lines: Vec<&str> = page.lines().map(str::trim).collect();
+    let mut lengths: Vec<usize> = lines
+        .iter()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.chars().count())
+        .collect();
+    lengths.sort_unstable();
+    let measure = lengths.get(lengths.len() * 9 / 10).copied().unwrap_or(0);
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        if line.is_empty() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        if cur.is_empty() {
+            cur.push_str(line);
+        } else if cur.ends_with('-')
+            && cur[..cur.len() - 1].ends_with(char::is_lowercase)
+            && line.starts_with(char::is_lowercase)
+        {
+            cur.pop();
+            cur.push_str(line);
+        } else {
+            cur.push(' ');
+            cur.push_str(line);
+        }
+        let next = lines.get(i + 1).copied().unwrap_or("");
+        let first_word = next.split(' ').next().map_or(0, |w| w.chars().count());
+        let full = line.chars().count() + 1 + first_word > measure * 85 / 100;
+        if !full || is_list_start(next) {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out.into_iter()
+        .map(|p| collapse_whitespace(&p))
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// How many page headings a derived PDF text has.
+pub fn page_count(source: &[u8]) -> usize {
+    let heading = PAGE_HEADING.as_bytes();
+    usize::from(source.starts_with(heading))
+        + memchr::memmem::find_iter(source, &[b"\n", heading].concat()).count()
+}
+
+/// The page that `offset` of a derived PDF text is on (1-based); `None`
+/// before the first page heading or for other documents.
+pub fn page_at(source: &str, offset: usize) -> Option<u32> {
+    let mut end = offset.min(source.len());
+    while !source.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut head = &source[..end];
+    loop {
+        let at = head.rfind(PAGE_HEADING)?;
+        if at == 0 || source.as_bytes()[at - 1] == b'\n' {
+            let digits: String = source[at + PAGE_HEADING.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            return digits.parse().ok();
+        }
+        head = &head[..at];
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests;
