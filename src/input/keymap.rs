@@ -606,6 +606,7 @@ pub fn mouse(event: &MouseEvent) -> Option<(MouseKind, u16, u16)> {
         MouseEventKind::ScrollUp => MouseKind::ScrollUp,
         MouseEventKind::ScrollDown => MouseKind::ScrollDown,
         MouseEventKind::Down(MouseButton::Left) => MouseKind::Click,
+        MouseEventKind::Drag(MouseButton::Left) => MouseKind::Drag,
         _ => return None,
     };
     Some((kind, event.column, event.row))
@@ -770,7 +771,12 @@ mod tests {
             | notes open enter | notes edit e | notes delete d | notes undo u | notes add_bookmark m \
             | notes filter / | notes toggle_scope t | notes export E | notes note_document A \
             | editor save enter | editor newline alt-enter shift-enter ctrl-j | editor cancel esc \
-            | prompt confirm enter | prompt cancel esc | help cancel esc q ?";
+            | prompt confirm enter | prompt cancel esc | help cancel esc q ? \
+            | reader next_note ] | reader prev_note [ | notes next_note ] | notes prev_note [ \
+            | select word_next w | select word_prev b | select sentence_next ) \
+            | select sentence_prev ( | select paragraph_next } | select paragraph_prev { \
+            | select swap_ends o | select confirm enter | notes reattach r | notes expand x \
+            | prompt history_prev up | prompt history_next down";
         for binding in contract.split(" | ") {
             let words: Vec<&str> = binding.split_whitespace().collect();
             let context = Context::from_name(words[0]).expect("a context");

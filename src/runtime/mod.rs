@@ -37,16 +37,33 @@ pub struct Options {
 /// What `marginote export` was asked for.
 #[derive(Debug, Clone, Default)]
 pub struct ExportOptions {
-    /// Documents to export; none means every document with notes.
+    /// Documents to export (paths, bundled names or titles); none means
+    /// every document with notes.
     pub files: Vec<PathBuf>,
     pub json: bool,
     /// Write here (atomically) instead of printing.
     pub output: Option<PathBuf>,
     pub data_dir: Option<PathBuf>,
+    pub tags: Vec<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub kinds: Vec<String>,
+    pub statuses: Vec<String>,
 }
+
+/// Exit code for a command line that names something that is not there
+/// (an unknown document, a bad date): as clap does for bad arguments.
+const USAGE_ERROR: i32 = 2;
 
 /// `marginote export`: the study sheet on stdout or in a file.
 pub fn export_cli(opts: ExportOptions) -> anyhow::Result<i32> {
+    let filter = match export_filter(&opts) {
+        Ok(f) => f,
+        Err(msg) => {
+            eprintln!("marginote: {}", sanitize::sanitize_line(&msg, 300));
+            return Ok(USAGE_ERROR);
+        }
+    };
     let data = DataDir::resolve(
         opts.data_dir.clone(),
         std::env::var_os(storage::DATA_DIR_ENV),
@@ -65,8 +82,14 @@ pub fn export_cli(opts: ExportOptions) -> anyhow::Result<i32> {
             }
         }
     } else {
-        let (entries, _) = library::from_args(&opts.files);
-        for e in entries {
+        for named in &opts.files {
+            let Some(e) = export_document(&data, &store, named) else {
+                eprintln!(
+                    "marginote: {}: no such document (not a file, a bundled essay's name or a title with notes)",
+                    sanitize::sanitize_line(&named.display().to_string(), 200)
+                );
+                return Ok(USAGE_ERROR);
+            };
             let path = data.notes_path(&e.key, &e.name);
             let file = match store.load_notes(&path) {
                 LoadOutcome::Loaded(f) => f,
@@ -79,6 +102,12 @@ pub fn export_cli(opts: ExportOptions) -> anyhow::Result<i32> {
                 .unwrap_or_else(|| e.name.clone());
             docs.push((title, e.key.clone(), file));
         }
+    }
+    for (_, _, file) in &mut docs {
+        *file = filter.apply(file);
+    }
+    if !filter.is_empty() && docs.iter().all(|(_, _, f)| f.entry_count() == 0) {
+        eprintln!("marginote: no entries match the filters");
     }
     let sheets: Vec<export::Sheet> = docs
         .iter()
@@ -111,6 +140,103 @@ pub fn export_cli(opts: ExportOptions) -> anyhow::Result<i32> {
         }
     }
     Ok(0)
+}
+
+/// The export filter from the command line, or what is wrong with it.
+fn export_filter(opts: &ExportOptions) -> Result<export::Filter, String> {
+    let date = |d: &Option<String>, flag: &str| -> Result<Option<String>, String> {
+        match d {
+            None => Ok(None),
+            Some(s) => s
+                .trim()
+                .parse::<jiff::civil::Date>()
+                .map(|d| Some(d.to_string()))
+                .map_err(|_| format!("{flag} {s}: a date is written YYYY-MM-DD")),
+        }
+    };
+    let kinds: Vec<String> = opts
+        .kinds
+        .iter()
+        .map(|k| k.trim().to_ascii_lowercase())
+        .filter(|k| !k.is_empty())
+        .map(|k| k.trim_end_matches('s').to_string())
+        .collect();
+    if let Some(bad) = kinds
+        .iter()
+        .find(|k| !["note", "highlight", "bookmark"].contains(&k.as_str()))
+    {
+        return Err(format!(
+            "--kind {bad}: the kinds are note, highlight and bookmark"
+        ));
+    }
+    let mut statuses = Vec::new();
+    for s in opts.statuses.iter().filter(|s| !s.trim().is_empty()) {
+        match storage::Status::from_name(&s.trim().to_ascii_lowercase()) {
+            Some(st) => statuses.push(st),
+            None => {
+                return Err(format!(
+                    "--status {s}: the statuses are exact, moved, changed and lost"
+                ));
+            }
+        }
+    }
+    Ok(export::Filter {
+        tags: opts.tags.clone(),
+        since: date(&opts.since, "--since")?,
+        until: date(&opts.until, "--until")?,
+        kinds,
+        statuses,
+    })
+}
+
+/// The document a command line names: a file, a bundled essay by its
+/// name (with or without `.md`), or a title (of a bundled essay, or one
+/// remembered in a notes file).
+fn export_document(
+    data: &DataDir,
+    store: &Store,
+    named: &std::path::Path,
+) -> Option<library::Entry> {
+    if named.is_file() {
+        return library::from_args(&[named.to_path_buf()])
+            .0
+            .into_iter()
+            .next();
+    }
+    let text = named.to_string_lossy();
+    let want = text.trim();
+    let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b);
+    let bundled = library::bundled_entries();
+    if let Some(e) = bundled.iter().find(|e| {
+        same(&e.name, want)
+            || std::path::Path::new(&e.name)
+                .file_stem()
+                .is_some_and(|s| same(&s.to_string_lossy(), want))
+    }) {
+        return Some(e.clone());
+    }
+    let title_of = |e: &library::Entry| {
+        library::summarize_entry(&e.source, e.format)
+            .ok()
+            .and_then(|(s, _)| s.title)
+    };
+    if let Some(e) = bundled
+        .iter()
+        .find(|e| title_of(e).is_some_and(|t| same(&t, want)))
+    {
+        return Some(e.clone());
+    }
+    // A document read before, by the title its notes file remembers.
+    let (_, f) = notes_files(data, store)
+        .into_iter()
+        .find(|(_, f)| same(&f.title, want))?;
+    if let Some(e) = bundled.iter().find(|e| e.key == f.document) {
+        return Some(e.clone());
+    }
+    let path = PathBuf::from(&f.document);
+    path.is_file()
+        .then(|| library::from_args(&[path]).0.into_iter().next())
+        .flatten()
 }
 
 /// What the loop waits for.
@@ -577,9 +703,10 @@ fn perform(
                     file: &d.file,
                 })
                 .collect();
-            let text = export::markdown(&sheets, &now());
-            let file = format!("{}-study-sheet.md", storage::slug(&name));
-            let path = data.exports_dir().join(file);
+            let stamp = now();
+            let text = export::markdown(&sheets, &stamp);
+            let date = stamp.get(..10).unwrap_or("undated");
+            let path = export::sheet_path(&data.exports_dir(), &name, date);
             let result = store
                 .write_file(&path, text.as_bytes())
                 .map(|()| path)

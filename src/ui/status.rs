@@ -19,11 +19,28 @@ fn hints(app: &App) -> Vec<String> {
     };
     if app.selection.is_some() && app.focus == Focus::Reader {
         let k = |a| km.hint(Context::Select, a);
+        let moves = format!(
+            "{}{} {}{} {}{} j k",
+            k(Action::WordNext),
+            k(Action::WordPrev),
+            k(Action::SentenceNext),
+            k(Action::SentencePrev),
+            k(Action::ParagraphNext),
+            k(Action::ParagraphPrev),
+        );
+        if app.reattach.is_some() {
+            return vec![
+                format!("re-attaching: {moves} move"),
+                format!("{} attach", k(Action::Confirm)),
+                format!("{} cancel", k(Action::Cancel)),
+            ];
+        }
         return vec![
-            "selecting: move to extend".to_string(),
+            format!("selecting: {moves} move to extend"),
             format!("{} note", k(Action::Annotate)),
             format!("{} highlight", k(Action::Highlight)),
             format!("{} copy", k(Action::Copy)),
+            format!("{} other end", k(Action::SwapEnds)),
             format!("{} stop", k(Action::Cancel)),
         ];
     }
@@ -39,6 +56,7 @@ fn hints(app: &App) -> Vec<String> {
             h.push(format!("{} jump", km.hint(ctx, Action::Open)));
             h.push(format!("{} edit", km.hint(ctx, Action::Edit)));
             h.push(format!("{} delete", km.hint(ctx, Action::Delete)));
+            h.push(format!("{} full", km.hint(ctx, Action::Expand)));
             h.push(format!("{} filter", km.hint(ctx, Action::Filter)));
             h.push(format!("{} all docs", km.hint(ctx, Action::ToggleScope)));
             h.push(format!("{} export", km.hint(ctx, Action::Export)));
@@ -49,6 +67,13 @@ fn hints(app: &App) -> Vec<String> {
         km.hint(Context::Global, Action::FocusNext)
     ));
     h.push(format!("{} quit", km.hint(Context::Global, Action::Quit)));
+    if app.focus == Focus::Reader {
+        h.push(format!(
+            "{}{} next/prev note",
+            km.hint(ctx, Action::NextNote),
+            km.hint(ctx, Action::PrevNote)
+        ));
+    }
     h
 }
 
@@ -122,11 +147,28 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         return;
     }
     // Left: title (cut to fit) and the position, which always shows.
+    // "match 3 of 17" only while the cursor is on that match: once it has
+    // moved away the count of the search is all that is still true.
     let found = app
         .search
         .as_ref()
-        .filter(|s| !s.query.pattern.is_empty())
-        .map(|s| format!(" · {}", s.status()))
+        .filter(|s| !s.query.pattern.is_empty() && !s.hits.is_empty())
+        .map(|s| {
+            let on_it = s
+                .current
+                .and_then(|c| s.hits.get(c))
+                .zip(app.reader.as_ref())
+                .is_some_and(|(h, r)| {
+                    r.row_span(r.cursor_row())
+                        .is_some_and(|(a, b)| h.start >= a && h.start < b.max(a + 1))
+                });
+            if on_it {
+                format!(" · {}", s.status())
+            } else {
+                let more = if s.done { "" } else { "+" };
+                format!(" · {}{more} matches", s.hits.len())
+            }
+        })
         .unwrap_or_default();
     let pos = app
         .reader

@@ -98,9 +98,14 @@ pub fn highlighted() -> Style {
 pub fn annotated() -> Style {
     Style::new().add_modifier(Modifier::UNDERLINED)
 }
-/// The passage being selected.
+/// The passage being selected (or noted): reverse video, so it shows
+/// without colour too.
 pub fn selection() -> Style {
-    Style::new().bg(Color::Indexed(24))
+    Style::new().add_modifier(Modifier::REVERSED)
+}
+/// The reading cursor's character, where a search or a jump put it.
+pub fn point() -> Style {
+    Style::new().add_modifier(Modifier::REVERSED | Modifier::UNDERLINED)
 }
 /// A search match.
 pub fn search_hit() -> Style {
