@@ -186,10 +186,19 @@ pub(super) fn start_bookmark(app: &mut App) {
         app.error("this document is empty: nothing to bookmark");
         return;
     }
-    let Some((start, end)) = passage_at_cursor(app) else {
+    let Some((mut start, end)) = passage_at_cursor(app) else {
         app.error("there are no words here to bookmark");
         return;
     };
+    // A bookmark marks a place: the word at the cursor's character (the
+    // match of a search, the row's first word), not its sentence's start.
+    if app.selection.is_none()
+        && let Some(at) = app.cursor_point().filter(|&p| p > start && p < end)
+    {
+        start = segment::boundary(&r.doc, at + 1, segment::Unit::Word, false, false)
+            .filter(|&w| w >= start)
+            .unwrap_or(start);
+    }
     let default = notes::preview(&r.doc, start, 60);
     app.prompt = Some(Prompt::new(
         "Bookmark label",

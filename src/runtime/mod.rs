@@ -226,14 +226,27 @@ fn export_document(
     {
         return Some(e.clone());
     }
-    // A document read before, by the title its notes file remembers.
-    let (_, f) = notes_files(data, store)
-        .into_iter()
-        .find(|(_, f)| same(&f.title, want))?;
-    if let Some(e) = bundled.iter().find(|e| e.key == f.document) {
+    // A document read before, by the title its notes file remembers (a
+    // file name when it was saved before the title was known), else by
+    // the title the document has now.
+    let files = notes_files(data, store);
+    let known = files.iter().find(|(_, f)| same(&f.title, want));
+    let found = known.map(|(_, f)| f.document.clone()).or_else(|| {
+        files.iter().find_map(|(_, f)| {
+            let path = PathBuf::from(&f.document);
+            let e = path
+                .is_file()
+                .then(|| library::from_args(&[path]).0.into_iter().next())
+                .flatten()?;
+            title_of(&e)
+                .is_some_and(|t| same(&t, want))
+                .then(|| f.document.clone())
+        })
+    })?;
+    if let Some(e) = bundled.iter().find(|e| e.key == found) {
         return Some(e.clone());
     }
-    let path = PathBuf::from(&f.document);
+    let path = PathBuf::from(&found);
     path.is_file()
         .then(|| library::from_args(&[path]).0.into_iter().next())
         .flatten()

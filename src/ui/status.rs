@@ -110,7 +110,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             // The count (or the regex error) at the right, with the toggle.
             let regex = app.keymap.hint(Context::Prompt, Action::ToggleRegex);
             let mode = if search.query.regex { "regex" } else { "text" };
-            let right = format!("{} · {regex}: {mode} ", search.status());
+            // Nothing typed yet: no count (the last search is up, not here).
+            let right = if search.query.pattern.is_empty() {
+                format!("↑ earlier searches · {regex}: {mode} ")
+            } else {
+                format!("{} · {regex}: {mode} ", search.status())
+            };
             let rw = text_width(&right);
             let used = text_width(&label) + text_width(&shown) + 2;
             if used + rw <= width {
