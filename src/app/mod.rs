@@ -907,3 +907,5 @@ fn on_completed(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_notes;

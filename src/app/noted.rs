@@ -101,7 +101,9 @@ pub(super) fn follow(app: &mut App) {
     let ids = under_cursor(app);
     app.under_cursor = ids.first().cloned();
     let Some(id) = ids.first() else { return };
-    if app.scope != Scope::ThisDocument {
+    // Only while reading: moving in the Notes pane itself must not be
+    // pulled back to the entry under the reading cursor.
+    if app.scope != Scope::ThisDocument || app.focus != super::Focus::Reader {
         return;
     }
     if let Some(i) = app.notes_items().iter().position(|si| &si.item.id == id) {
