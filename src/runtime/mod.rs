@@ -220,17 +220,22 @@ fn export_document(
             .ok()
             .and_then(|(s, _)| s.title)
     };
-    if let Some(e) = bundled
+    // A document read before, by the title its notes file remembers: a
+    // copy of a bundled essay with notes wins over the bundled one.
+    let files = notes_files(data, store);
+    let known = files
         .iter()
-        .find(|e| title_of(e).is_some_and(|t| same(&t, want)))
+        .filter(|(_, f)| f.entry_count() > 0)
+        .find(|(_, f)| same(&f.title, want));
+    if known.is_none()
+        && let Some(e) = bundled
+            .iter()
+            .find(|e| title_of(e).is_some_and(|t| same(&t, want)))
     {
         return Some(e.clone());
     }
-    // A document read before, by the title its notes file remembers (a
-    // file name when it was saved before the title was known), else by
-    // the title the document has now.
-    let files = notes_files(data, store);
-    let known = files.iter().find(|(_, f)| same(&f.title, want));
+    // Else by the title the document has now (its notes file may hold only
+    // the file name, saved before the title was known).
     let found = known.map(|(_, f)| f.document.clone()).or_else(|| {
         files.iter().find_map(|(_, f)| {
             let path = PathBuf::from(&f.document);

@@ -216,7 +216,19 @@ fn note_box(frame: &mut Frame, app: &App, p: &Panes) {
         Kind::Highlight => ("highlight", format!("“{}”", item.preview)),
     };
     let body = sanitize_text(&body);
-    let h = (area.height / 3).clamp(4, 8);
+    // As tall as the note needs (wrapped at the box's width), within a
+    // third of the reader.
+    let inner_w = usize::from(area.width.saturating_sub(2)).max(1);
+    let rows: usize = body
+        .lines()
+        .map(|l| {
+            crate::text::sanitize::text_width(l)
+                .div_ceil(inner_w)
+                .max(1)
+        })
+        .sum();
+    let most = (area.height / 3).max(3);
+    let h = u16::try_from(rows + 2).unwrap_or(u16::MAX).clamp(3, most);
     let below = usize::from(area.height) / 2 > r.cursor_row();
     let y = if below { area.bottom() - h } else { area.y };
     let rect = Rect::new(area.x, y, area.width, h);

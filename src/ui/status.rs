@@ -20,7 +20,7 @@ fn hints(app: &App) -> Vec<String> {
     if app.selection.is_some() && app.focus == Focus::Reader {
         let k = |a| km.hint(Context::Select, a);
         let moves = format!(
-            "{}{} {}{} {}{} j k",
+            "{}{} {}{} {}{} jk",
             k(Action::WordNext),
             k(Action::WordPrev),
             k(Action::SentenceNext),
@@ -28,20 +28,21 @@ fn hints(app: &App) -> Vec<String> {
             k(Action::ParagraphNext),
             k(Action::ParagraphPrev),
         );
+        // Shortest and most needed first: what fits on a narrow screen.
         if app.reattach.is_some() {
             return vec![
-                format!("re-attaching: {moves} move"),
-                format!("{} attach", k(Action::Confirm)),
+                format!("re-attaching: {} attach", k(Action::Confirm)),
                 format!("{} cancel", k(Action::Cancel)),
+                format!("{moves} move"),
             ];
         }
         return vec![
-            format!("selecting: {moves} move to extend"),
-            format!("{} note", k(Action::Annotate)),
+            format!("selecting: {} note", k(Action::Annotate)),
             format!("{} highlight", k(Action::Highlight)),
-            format!("{} copy", k(Action::Copy)),
-            format!("{} other end", k(Action::SwapEnds)),
             format!("{} stop", k(Action::Cancel)),
+            format!("{moves} extend"),
+            format!("{} other end", k(Action::SwapEnds)),
+            format!("{} copy", k(Action::Copy)),
         ];
     }
     let mut h = vec![format!("{} help", km.hint(Context::Global, Action::Help))];
