@@ -221,7 +221,14 @@ pub(super) fn on_hits(app: &mut App, generation: u64, hits: Vec<Hit>, done: bool
     }
     if app.prompt.is_none() && done {
         let msg = app.search.as_ref().map(Search::status).unwrap_or_default();
-        app.info(msg);
+        if app.search.as_ref().is_some_and(|s| s.hits.is_empty()) {
+            // Confirmed before the search finished, and it found nothing:
+            // as a failed search confirmed after (no count left behind).
+            app.search = None;
+            app.error(format!("{msg}: the cursor stays where it was"));
+        } else {
+            app.info(msg);
+        }
     }
 }
 

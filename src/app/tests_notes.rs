@@ -282,3 +282,37 @@ fn the_position_follows_a_renamed_document_by_fingerprint() {
         .unwrap_or(0);
     assert_eq!(row, old.anchor.offset, "opened where it was left");
 }
+
+#[test]
+fn a_click_puts_the_cursor_on_the_character_and_a_drag_selects_to_it() {
+    use crate::input::action::MouseKind;
+    let mut h = willow();
+    search(&mut h, "roots hold");
+    let p = h.app.panes();
+    let r = h.app.reader.as_ref().expect("reader");
+    let y = r.cursor_row();
+    let row = r.visible[y].text();
+    let col = |word: &str| {
+        let i = row.find(word).expect("word on the row");
+        p.text.x + u16::try_from(row[..i].chars().count()).expect("fits")
+    };
+    let screen_y = p.text.y + u16::try_from(y).expect("fits");
+    h.send(Msg::Mouse {
+        kind: MouseKind::Click,
+        col: col("roots"),
+        row: screen_y,
+    });
+    let at = h.app.cursor_point().expect("a point");
+    assert!(
+        WILLOW[at..].starts_with("roots hold"),
+        "{:?}",
+        &WILLOW[at..at + 10]
+    );
+    h.send(Msg::Mouse {
+        kind: MouseKind::Drag,
+        col: col("bank") + 3,
+        row: screen_y,
+    });
+    let (s, e) = h.app.selection_range().expect("dragged");
+    assert_eq!(&WILLOW[s..e], "roots hold the bank", "to the character");
+}
