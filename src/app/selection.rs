@@ -67,15 +67,9 @@ fn row_text_start(r: &Reader, i: usize) -> Option<usize> {
 fn row_text_end(r: &Reader, i: usize) -> Option<usize> {
     let row = r.visible.get(i)?;
     let text = row.text();
-    let trimmed = text.trim_end().len();
-    offset_at_byte(row, trimmed.saturating_sub(1)).map(|o| {
-        // One past the character at that byte.
-        let ch = text[..trimmed]
-            .chars()
-            .next_back()
-            .map_or(1, char::len_utf8);
-        o + ch
-    })
+    // The last character shown, from its first byte (never mid-character).
+    let (at, c) = text.trim_end().char_indices().next_back()?;
+    offset_at_byte(row, at).map(|o| o + c.len_utf8())
 }
 
 /// The source offset shown at display byte `at` of a row's text.

@@ -316,3 +316,51 @@ fn a_click_puts_the_cursor_on_the_character_and_a_drag_selects_to_it() {
     let (s, e) = h.app.selection_range().expect("dragged");
     assert_eq!(&WILLOW[s..e], "roots hold the bank", "to the character");
 }
+
+/// Every selection key, again and again, over wide, combining, control and
+/// right-to-left text: never a panic, always whole characters in bounds.
+#[test]
+fn selection_keys_over_hostile_text_stay_on_characters() {
+    const HOSTILE: &str = "Caf\u{65}\u{301} 👩‍👩‍👧 日本語の文。Next\u{1b}]0;x\u{7} one! \u{202e}rtl\u{202c} end.\n\n\
+\tTabbed\u{0}? no… «quoted» text. Ünïcödé words here.\n";
+    let mut h = Harness::new(&[("hostile.txt", HOSTILE)], 60, 20);
+    let keys = [
+        Action::Select,
+        Action::WordNext,
+        Action::SentenceNext,
+        Action::ParagraphNext,
+        Action::Down,
+        Action::WordPrev,
+        Action::SwapEnds,
+        Action::SentencePrev,
+        Action::ParagraphPrev,
+        Action::Up,
+        Action::WordNext,
+        Action::Bottom,
+        Action::Top,
+    ];
+    for round in 0..3 {
+        for &k in &keys {
+            h.act(k);
+            if let Some((s, e)) = h.app.selection_range() {
+                let len = h.app.reader.as_ref().map_or(0, |r| r.doc.len());
+                assert!(
+                    s <= e && e <= len,
+                    "round {round}, {k:?}: {s}..{e} of {len}"
+                );
+                let src = h.app.reader.as_ref().map(|r| r.doc.source().to_vec());
+                let src = src.unwrap_or_default();
+                assert!(
+                    std::str::from_utf8(&src[s..e]).is_ok(),
+                    "round {round}, {k:?}: {s}..{e} cuts a character"
+                );
+            }
+        }
+        h.act(Action::Highlight);
+        h.act(Action::Annotate);
+        h.type_note("x");
+        h.act(Action::Save);
+        h.act(Action::NextNote);
+        h.screen_text();
+    }
+}
