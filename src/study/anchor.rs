@@ -182,11 +182,11 @@ fn place_quote(doc: &Document, a: &Anchor) -> Placement {
     // Changed words are taken only in their own surroundings (both sides
     // where known): a look-alike elsewhere (a numbered clause, a refrain)
     // is not the passage, and the note is better lost than misplaced.
-    if context_matches(doc, at, at + len, a, true) {
-        Placement::Changed { at, len }
-    } else {
-        Placement::NotFound
+    if !context_matches(doc, at, at + len, a, true) {
+        return Placement::NotFound;
     }
+    let (at, end) = norm.snap_to_context(a, at, at + len);
+    Placement::Changed { at, len: end - at }
 }
 
 /// Normalised characters of context compared on each side.
@@ -355,6 +355,21 @@ fn best_occurrence(doc: &Document, a: &Anchor) -> Option<usize> {
         .map(|(_, _, at)| at)
 }
 
+/// Edits (insert, delete, substitute) between two short texts.
+fn levenshtein(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 /// Text in canonical decomposition with every whitespace run as one space.
 fn normalize(s: &str) -> Vec<char> {
     let mut out = Vec::new();
@@ -455,6 +470,69 @@ impl Normalized {
             .map(|i| self.src_len(i, quote.len()))
             .filter(|&(at, len)| unique || fits(at, len))
             .min_by_key(|&(at, _)| self.index_of(at).abs_diff(hint))
+    }
+
+    /// Moves the ends of a fuzzy match to where the stored context meets
+    /// it: when words at the passage's edge were deleted, the cheapest
+    /// match can take in a few neighbouring words instead; the prefix
+    /// ending (the suffix beginning) right there says where the passage
+    /// really starts (ends). Ends with no such place nearby stay.
+    fn snap_to_context(&self, a: &Anchor, start: usize, end: usize) -> (usize, usize) {
+        let (si, ei) = (self.index_of(start), self.index_of(end));
+        let slack = 8 + ei.saturating_sub(si) / FUZZY_ERROR_RATE;
+        let chars = &self.chars;
+        let pre = normalize(&a.prefix);
+        let suf = normalize(&a.suffix);
+        let mut new_si = si;
+        if pre.len() >= 4 {
+            let probe = &pre[pre.len() - pre.len().min(CONTEXT_PROBE)..];
+            let k = probe.len();
+            // The passage starts after the probe (and a space, if any).
+            let fits = |i: usize| {
+                let ends_at = |j: usize| j >= k && chars.get(j - k..j) == Some(probe);
+                ends_at(i) || (i > 0 && chars.get(i - 1) == Some(&' ') && ends_at(i - 1))
+            };
+            // Only ever inward: snapping takes words out, never in.
+            let lo = si;
+            let hi = (si + slack).min(ei.saturating_sub(1));
+            if let Some(i) = (lo..=hi.max(lo))
+                .filter(|&i| i < chars.len() && chars[i] != ' ' && fits(i))
+                .min_by_key(|&i| i.abs_diff(si))
+            {
+                new_si = i;
+            }
+        }
+        let mut new_ei = ei;
+        if suf.len() >= 4 {
+            let probe = &suf[..suf.len().min(CONTEXT_PROBE)];
+            let k = probe.len();
+            let starts_at = |j: usize| chars.get(j..j + k) == Some(probe);
+            let fits = |j: usize| starts_at(j) || (chars.get(j) == Some(&' ') && starts_at(j + 1));
+            let lo = ei.saturating_sub(slack).max(new_si + 1);
+            let hi = ei.min(chars.len());
+            if let Some(j) = (lo..=hi.max(lo))
+                .filter(|&j| j > 0 && chars.get(j - 1) != Some(&' ') && fits(j))
+                .min_by_key(|&j| j.abs_diff(ei))
+            {
+                new_ei = j;
+            }
+        }
+        // Still the passage: no further from the quote than the budget.
+        let quote = normalize(a.shown());
+        if new_ei <= new_si
+            || (quote.len() <= FUZZY_QUOTE_CHARS
+                && levenshtein(&quote, &chars[new_si..new_ei.min(chars.len())])
+                    > quote.len() / FUZZY_ERROR_RATE + 2)
+        {
+            return (start, end);
+        }
+        let at = self.src.get(new_si).copied().unwrap_or(start);
+        let end = self.src.get(new_ei).copied().unwrap_or(end).max(at);
+        if end > at {
+            (at, end)
+        } else {
+            (start, end.max(start))
+        }
     }
 
     /// Sellers' approximate search near the hint: the window substring with
@@ -682,5 +760,28 @@ mod tests {
         assert_eq!(b.status, Status::Exact);
         assert_eq!(b.current, None);
         assert_eq!(b.exact, "Roots draw water fro");
+    }
+
+    /// Issue 11, found in the lecture: the first sentence of a noted pair
+    /// deleted. The changed passage is the second sentence alone, not the
+    /// second plus the end of the sentence before it.
+    #[test]
+    fn a1_a_deleted_first_sentence_does_not_pull_in_neighbouring_words() {
+        let text = "He judged men by class against the behaviour of others. Not all agreed. In late 1918 critics, including officials of the People's Commissariat of Justice, complained of the Cheka's arbitrariness. The death penalty came back.\n";
+        let d = doc(text);
+        let a = anchor_on(
+            &d,
+            "Not all agreed. In late 1918 critics, including officials of the People's Commissariat of Justice, complained of the Cheka's arbitrariness.",
+        );
+        let edited = doc(&text.replace("Not all agreed. ", ""));
+        let mut b = a.clone();
+        let p = place(&edited, &b);
+        assert!(replace(&edited, &mut b, p), "{p:?}");
+        assert_eq!(
+            b.current.as_deref(),
+            Some(
+                "In late 1918 critics, including officials of the People's Commissariat of Justice, complained of the Cheka's arbitrariness."
+            )
+        );
     }
 }
