@@ -52,8 +52,25 @@ enum Command {
         /// Every document with notes (the default when no FILE is named).
         #[arg(long, conflicts_with = "files")]
         all: bool,
-        /// The documents whose notes to export.
+        /// The documents whose notes to export: a path, a bundled essay's
+        /// name (05-the-great-terror.md) or a document's title.
         files: Vec<PathBuf>,
+        /// Only notes with this #tag (repeat for any of several).
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
+        /// Only entries written on or after this day (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Only entries written on or before this day (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        until: Option<String>,
+        /// Only these kinds: note, highlight, bookmark (comma-separated).
+        #[arg(long, value_name = "KINDS", value_delimiter = ',')]
+        kind: Vec<String>,
+        /// Only entries in this status: exact, moved, changed or lost
+        /// (comma-separated).
+        #[arg(long, value_name = "STATUS", value_delimiter = ',')]
+        status: Vec<String>,
         /// Markdown for reading, JSON for other programs.
         #[arg(long, value_enum, default_value_t = Format::Md)]
         format: Format,
@@ -74,6 +91,11 @@ fn main() -> ExitCode {
     if let Some(Command::Export {
         all: _,
         files,
+        tags,
+        since,
+        until,
+        kind,
+        status,
         format,
         output,
     }) = args.command
@@ -83,6 +105,11 @@ fn main() -> ExitCode {
             json: matches!(format, Format::Json),
             output,
             data_dir: args.data_dir,
+            tags,
+            since,
+            until,
+            kinds: kind,
+            statuses: status,
         };
         return exit(runner::export_cli(options));
     }

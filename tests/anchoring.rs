@@ -860,7 +860,7 @@ proptest! {
         suffix in "\\PC{0,40}",
     ) {
         let (doc, _, _, _) = m.doc();
-        let a = Anchor { offset, exact, prefix, suffix, changed: false, extra: toml::Table::new() };
+        let a = Anchor { offset, exact, prefix, suffix, changed: false, status: Default::default(), current: None, extra: toml::Table::new() };
         let p = place(&doc, &a);
         if a.exact.is_empty() && offset <= doc.len() {
             prop_assert_eq!(p, Placement::Exact);

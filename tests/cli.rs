@@ -18,6 +18,8 @@ fn note(id: &str, text: &str, exact: &str) -> Note {
             prefix: String::new(),
             suffix: String::new(),
             changed: false,
+            status: Default::default(),
+            current: None,
             extra: toml::Table::new(),
         }),
         extra: toml::Table::new(),

@@ -102,12 +102,14 @@ fn read_search_note_restart(case: Case) {
         reader_pane(s).contains(case.search)
     });
 
+    // Wait for `g` to land before looking for the passage: the screen read
+    // right after sending it may still show the cursor on the match.
+    let at_match = t.with_screen(cursor_row);
     t.send("g");
+    t.wait_until("the cursor back at the top", |s| cursor_row(s) != at_match);
     move_cursor_to(&mut t, case.note_on);
     t.send("v");
-    t.wait_until("the selection hint", |s| {
-        status(s).contains("selecting: move to extend")
-    });
+    t.wait_until("the selection hint", |s| status(s).contains("selecting:"));
     t.send("a");
     t.wait_for("Note on “");
     t.send("format note");

@@ -112,22 +112,42 @@ fn type_note_and_save(t: &mut Tui, text: &str) {
     });
 }
 
-/// Selects the cursor row and the next one (`v`, `j`), returning the
-/// essay tokens of the two rows selected.
+/// Selects the cursor row and the next one, returning the essay tokens of
+/// the two rows selected. The cursor must be on a paragraph's first row.
+/// Since issue 11 `v` selects the sentence at the cursor (an essay
+/// paragraph has no full stop: all of it), and `k` moves the selection's
+/// end up a row at a time, to the end of the words on that row.
 #[track_caller]
 fn select_two_rows(t: &mut Tui, tag: char) -> Vec<String> {
     let first = t
         .with_screen(cursor_row)
         .unwrap_or_else(|| panic!("no cursor row\n{}", t.framed()));
+    let rows = t.with_screen(reader_rows);
+    let i = rows
+        .iter()
+        .position(|r| *r == first)
+        .expect("the cursor row is shown");
+    let second = rows.get(i + 1).cloned().expect("a row below the cursor");
     t.send("v");
     t.wait_until("the selection hint in the status line", |s| {
-        status(s).contains("selecting: move to extend")
+        status(s).contains("selecting:")
     });
-    t.send("j");
-    t.wait_until("the cursor one row further", |s| {
-        cursor_row(s).is_some_and(|r| r != first)
-    });
-    let second = t.with_screen(cursor_row).expect("cursor row");
+    let on_second = |s: &Screen| {
+        cursor_row(s).is_some_and(|r| essay_tokens(&r, tag) == essay_tokens(&second, tag))
+    };
+    for _ in 0..20 {
+        if t.with_screen(on_second) {
+            break;
+        }
+        let now = t.with_screen(cursor_row);
+        t.send("k");
+        t.wait_until("the selection's end a row up", |s| cursor_row(s) != now);
+    }
+    assert!(
+        t.with_screen(on_second),
+        "the selection should end on the second row\n{}",
+        t.framed()
+    );
     let mut tokens = essay_tokens(&first, tag);
     tokens.extend(essay_tokens(&second, tag));
     assert!(
@@ -623,11 +643,19 @@ fn a1_small_edit_inside_the_passage_is_found_and_flagged_text_changed() {
         Some(true),
         "an approximate re-find is flagged changed on disk: {a:?}"
     );
+    // Issue 11: the quote the note was written on is kept; the words now
+    // there are kept beside it, and the status says "changed".
     assert_eq!(
         str_of(&a, "exact"),
-        SENTENCE.replace("sugar", "sugars"),
-        "the quote is the words now there"
+        SENTENCE,
+        "the quote as written is kept"
     );
+    assert_eq!(
+        str_of(&a, "current"),
+        SENTENCE.replace("sugar", "sugars"),
+        "the words now there, beside the quote"
+    );
+    assert_eq!(str_of(&a, "status"), "changed");
     assert_eq!(
         a.get("offset").and_then(|o| o.as_integer()),
         edited.find("Photosynthesis").map(|o| o as i64)
@@ -1062,7 +1090,20 @@ fn all_documents_scope_jumps_to_another_document_and_exports() {
     t.wait_until("“study sheet written to …”", |s| {
         status(s).contains("study sheet written to")
     });
-    let sheet = s.data.join("exports/all-documents-study-sheet.md");
+    // Issue 11: named by scope ("all") and date, never overwriting.
+    let sheets: Vec<PathBuf> = fs::read_dir(s.data.join("exports"))
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    assert_eq!(sheets.len(), 1, "one study sheet: {sheets:?}");
+    let sheet = sheets[0].clone();
+    let name = sheet
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    assert!(
+        name.starts_with("all-20") && name.ends_with(".md"),
+        "{name}"
+    );
     let text =
         fs::read_to_string(&sheet).unwrap_or_else(|e| panic!("read {}: {e}", sheet.display()));
     let quote_line = format!("> {}", selected.join(" "));
@@ -1090,15 +1131,16 @@ fn all_documents_scope_jumps_to_another_document_and_exports() {
     t.wait_for("Notes · this document (2)");
     t.send("E");
     t.wait_until("“study sheet written to …”", |s| {
-        status(s).contains("study sheet written to") && !status(s).contains("all-documents")
+        status(s).contains("study sheet written to") && status(s).contains("birch-")
     });
+    // Issue 11: named by the document and the date.
     let sheets: Vec<PathBuf> = fs::read_dir(s.data.join("exports"))
         .expect("exports dir")
         .flatten()
         .map(|e| e.path())
         .filter(|p| {
             let n = p.file_name().unwrap().to_string_lossy().into_owned();
-            n.ends_with("-study-sheet.md") && !n.starts_with("all-documents")
+            n.starts_with("birch-20") && n.ends_with(".md")
         })
         .collect();
     assert_eq!(sheets.len(), 1, "one per-document sheet: {sheets:?}");
@@ -1448,9 +1490,7 @@ fn t1_copy_writes_exactly_one_osc52_with_the_selection() {
         t.framed()
     );
     // Selection over: a second `y` is a normal key, not another copy.
-    t.wait_until("the selection ended", |s| {
-        !status(s).contains("selecting: move to extend")
-    });
+    t.wait_until("the selection ended", |s| !status(s).contains("selecting:"));
     t.quit();
     t.assert_terminal_restored();
     assert_t1_clean(&t, Some(&want));
@@ -1466,13 +1506,9 @@ fn selection_ends_with_esc_or_v() {
     move_cursor_to(&mut t, "a02w01");
     for stop in [key::ESC, "v"] {
         t.send("v");
-        t.wait_until("selecting", |s| {
-            status(s).contains("selecting: move to extend")
-        });
+        t.wait_until("selecting", |s| status(s).contains("selecting:"));
         t.send(stop);
-        t.wait_until("selection ended", |s| {
-            !status(s).contains("selecting: move to extend")
-        });
+        t.wait_until("selection ended", |s| !status(s).contains("selecting:"));
     }
     // `h` outside a selection highlights nothing.
     t.send("h");

@@ -1,7 +1,7 @@
 //! What each action does, by mode: prompts, the editor, a selection, the
 //! overlays (help, outline, find-everywhere), then the panes; and the mouse.
 
-use super::{App, Effect, Focus, Overlay, Prompt, PromptKind, find, help, study};
+use super::{App, Effect, Focus, Overlay, Prompt, PromptKind, find, help, noted, selection, study};
 use crate::input::action::{Action, MouseKind};
 use crate::text::reader::Reader;
 
@@ -78,8 +78,8 @@ pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
     }
     if let Some(prompt) = app.prompt.take() {
         return match (a, prompt.kind.clone()) {
-            (Action::Confirm, PromptKind::BookmarkLabel { offset }) => {
-                study::add_bookmark(app, offset, prompt.value())
+            (Action::Confirm, PromptKind::BookmarkLabel { start, end }) => {
+                study::add_bookmark(app, start, end, prompt.value())
             }
             (Action::Confirm, PromptKind::Filter) => {
                 let typed: String = prompt.input.iter().collect();
@@ -119,6 +119,10 @@ pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
             (a, PromptKind::UnsavedQuit | PromptKind::WriteUnsaved) => {
                 super::unsaved::on_prompt_action(app, a, prompt)
             }
+            (Action::HistoryPrev | Action::HistoryNext, PromptKind::Search { .. }) => {
+                app.prompt = Some(prompt);
+                find::history(app, a == Action::HistoryPrev)
+            }
             _ => {
                 app.prompt = Some(prompt);
                 Vec::new()
@@ -140,10 +144,16 @@ pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
         };
     }
     if app.selection.is_some() && app.focus == Focus::Reader {
+        if let Some(fx) = selection::on_key(app, a) {
+            return fx;
+        }
         match a {
             Action::Cancel | Action::Select => {
                 app.selection = None;
                 app.message = None;
+                if app.reattach.take().is_some() {
+                    app.info("not re-attached: the entry is still lost");
+                }
                 return Vec::new();
             }
             Action::Annotate => {
@@ -212,7 +222,10 @@ pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
                 app.focus = Focus::Reader;
             }
         }
-        Action::Select if app.focus == Focus::Reader => study::start_selection(app),
+        Action::Select if app.focus == Focus::Reader => selection::start(app),
+        Action::NextNote | Action::PrevNote => noted::step(app, a == Action::NextNote),
+        Action::Reattach if app.focus == Focus::Notes => noted::start_reattach(app),
+        Action::Expand if app.focus == Focus::Notes => noted::toggle_expand(app),
         Action::Annotate if app.focus == Focus::Reader => study::annotate(app),
         Action::NoteDocument => study::note_document(app),
         Action::Edit if app.focus == Focus::Notes => study::edit_selected(app),
@@ -228,7 +241,7 @@ pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
             app.prompt = Some(p);
         }
         Action::ToggleScope if app.focus == Focus::Notes => return study::toggle_scope(app),
-        Action::Export => return study::export(app),
+        Action::Export => return noted::export(app),
         Action::Search if app.focus == Focus::Reader => find::start(app),
         Action::NextMatch if app.focus == Focus::Reader => find::step(app, true),
         Action::PrevMatch if app.focus == Focus::Reader => find::step(app, false),
@@ -383,7 +396,7 @@ pub(super) fn on_mouse(app: &mut App, kind: MouseKind, col: u16, row: u16) -> Ve
         let step = match kind {
             MouseKind::ScrollUp => Action::Up,
             MouseKind::ScrollDown => Action::Down,
-            MouseKind::Click => return Vec::new(),
+            MouseKind::Click | MouseKind::Drag => return Vec::new(),
         };
         for _ in 0..WHEEL_ROWS {
             scroll = help::scrolled(app, scroll, step);
@@ -446,11 +459,21 @@ pub(super) fn on_mouse(app: &mut App, kind: MouseKind, col: u16, row: u16) -> Ve
                     }
                 }
                 Focus::Reader => {
-                    if let (Some(r), Some(y)) = (app.reader.as_mut(), p.reader_row(row)) {
-                        r.set_cursor_row(y);
+                    if let Some(y) = p.reader_row(row) {
+                        let col = usize::from(col.saturating_sub(p.text.x));
+                        selection::click(app, y, col);
                     }
                     app.note_position();
                 }
+            }
+            Vec::new()
+        }
+        MouseKind::Drag => {
+            if focus == Focus::Reader
+                && let Some(y) = p.reader_row(row)
+            {
+                let col = usize::from(col.saturating_sub(p.text.x));
+                selection::drag(app, y, col);
             }
             Vec::new()
         }

@@ -83,16 +83,60 @@ pub(super) fn start(app: &mut App) {
     search.origin = origin;
     search.origin_view = origin_view;
     search.previous = previous;
+    // The prompt opens empty, as in vim and less: the last searches are
+    // up and down (the history), never text to type after.
+    search.query.pattern.clear();
+    search.hits.clear();
+    search.current = None;
+    search.done = true;
+    search.error = None;
     let label = if search.query.regex {
         "Search (regex)"
     } else {
         "Search"
     };
-    let mut p = Prompt::new(label, String::new(), PromptKind::Search { origin });
-    p.input = search.query.pattern.chars().collect();
-    p.cursor = p.input.len();
-    app.prompt = Some(p);
+    let origin = app.cursor_point().unwrap_or(origin);
+    search.origin = origin;
+    app.prompt = Some(Prompt::new(
+        label,
+        String::new(),
+        PromptKind::Search { origin },
+    ));
     app.search = Some(search);
+    app.history_walk = None;
+}
+
+/// Up / down in the search prompt: the searches typed before (kept in the
+/// state file across runs), newest first; down past the newest gives back
+/// what was being typed.
+pub(super) fn history(app: &mut App, back: bool) -> Vec<Effect> {
+    let len = app.state.search_history.len();
+    let Some(p) = app.prompt.as_mut() else {
+        return Vec::new();
+    };
+    if len == 0 {
+        app.info("no earlier searches yet");
+        return Vec::new();
+    }
+    let typed: String = p.input.iter().collect();
+    let (at, draft) = app.history_walk.clone().unwrap_or((len, typed));
+    let next = if back {
+        at.saturating_sub(1)
+    } else if at < len {
+        at + 1
+    } else {
+        return Vec::new();
+    };
+    let text = if next >= len {
+        app.history_walk = None;
+        draft
+    } else {
+        app.history_walk = Some((next, draft));
+        app.state.search_history[next].clone()
+    };
+    p.input = text.chars().collect();
+    p.cursor = p.input.len();
+    query_changed(app)
 }
 
 /// The prompt's text or mode changed: search again (the old search is
@@ -163,14 +207,28 @@ pub(super) fn on_hits(app: &mut App, generation: u64, hits: Vec<Hit>, done: bool
             s.current = Some(i);
             s.jumped = true;
             let at = s.hits[i].start;
+            app.goto_point(at);
+        } else if done {
+            // Nothing found: the cursor stays (or goes back) where the
+            // search started.
+            let view = s.origin_view;
+            let origin = s.origin;
             if let Some(r) = app.reader.as_mut() {
-                r.goto_offset(at);
+                r.restore_view(view);
             }
+            app.point = Some(origin);
         }
     }
     if app.prompt.is_none() && done {
         let msg = app.search.as_ref().map(Search::status).unwrap_or_default();
-        app.info(msg);
+        if app.search.as_ref().is_some_and(|s| s.hits.is_empty()) {
+            // Confirmed before the search finished, and it found nothing:
+            // as a failed search confirmed after (no count left behind).
+            app.search = None;
+            app.error(format!("{msg}: the cursor stays where it was"));
+        } else {
+            app.info(msg);
+        }
     }
 }
 
@@ -194,7 +252,29 @@ pub(super) fn confirm(app: &mut App) {
         .as_ref()
         .is_some_and(|s| s.query.pattern.is_empty())
     {
-        app.search = None;
+        // Enter on nothing typed: the last search stays as it was.
+        app.search = app.search.take().and_then(|s| s.previous.map(|p| *p));
+        return;
+    }
+    if let Some(s) = app.search.as_ref() {
+        app.state.remember_search(&s.query.pattern);
+        app.position_dirty = true;
+    }
+    let failed = app
+        .search
+        .as_ref()
+        .is_some_and(|s| s.done && s.hits.is_empty());
+    if failed {
+        // A failed search says so, leaves the cursor where it was, and
+        // leaves no count behind.
+        let msg = app.search.as_ref().map(Search::status).unwrap_or_default();
+        if let Some(s) = app.search.take()
+            && let Some(r) = app.reader.as_mut()
+        {
+            r.restore_view(s.origin_view);
+            app.point = Some(s.origin);
+        }
+        app.error(format!("{msg}: the cursor stays where it was"));
         return;
     }
     if let Some(s) = app.search.as_mut() {
@@ -265,9 +345,7 @@ pub(super) fn step(app: &mut App, forward: bool) {
         });
     }
     app.jumps.push(here);
-    if let Some(r) = app.reader.as_mut() {
-        r.goto_offset(at);
-    }
+    app.goto_point(at);
     app.note_position();
     app.info(msg);
 }
@@ -439,8 +517,8 @@ pub(super) fn open_found(app: &mut App) -> Vec<Effect> {
         && let Some(r) = app.reader.as_mut()
     {
         let here = r.cursor_offset();
-        r.goto_offset(found.offset);
         app.jumps.push(here);
+        app.goto_point(found.offset);
         app.note_position();
         return Vec::new();
     }

@@ -20,6 +20,8 @@ pub mod geometry;
 pub mod help;
 pub mod jumplist;
 mod msg;
+mod noted;
+mod selection;
 mod study;
 pub mod unsaved;
 use crate::storage::{NotesFile, Position, StateFile};
@@ -28,6 +30,8 @@ use crate::text::sanitize::sanitize_line;
 use actions::{on_action, on_mouse};
 pub use find::{FindAll, FindTarget, Found, Search};
 pub use msg::{Effect, Msg, NotesLoad};
+pub use noted::under_cursor;
+pub use selection::Selection;
 pub use study::{EditTarget, Editor, ExportDoc, OtherNotes, Scope, ScopedItem, first_words};
 
 /// Default reading measure in columns.
@@ -76,8 +80,8 @@ pub struct Message {
 /// What a one-line prompt is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PromptKind {
-    /// A bookmark's label, for the passage at `offset`.
-    BookmarkLabel { offset: usize },
+    /// A bookmark's label, for the passage `start..end`.
+    BookmarkLabel { start: usize, end: usize },
     /// The Notes pane's filter.
     Filter,
     /// The Library's fuzzy filter.
@@ -179,8 +183,22 @@ pub struct App {
     /// Why the selected document could not be opened, shown in the reader.
     pub open_error: Option<String>,
     pub notes: Option<DocNotes>,
-    /// A passage being selected: the source span of the row where it began.
-    pub selection: Option<(usize, usize)>,
+    /// A passage being selected, to the character.
+    pub selection: Option<Selection>,
+    /// The reading cursor's character (a source offset) where a search, a
+    /// jump or a click put it; see [`App::cursor_point`].
+    pub point: Option<usize>,
+    /// The lost entry (id) the selection will re-attach on enter.
+    pub reattach: Option<String>,
+    /// The entry under the reading cursor (the Notes pane follows it).
+    pub under_cursor: Option<String>,
+    /// The Notes pane shows its selected entry in full.
+    pub notes_expanded: bool,
+    /// Walking the search history: (index, what was typed before).
+    history_walk: Option<(usize, String)>,
+    /// The open text's fingerprint (saved with the reading position, so
+    /// the position follows a renamed file); `None` for a huge text.
+    fingerprint: Option<String>,
     pub editor: Option<Editor>,
     pub scope: Scope,
     /// Other documents' notes, loaded when the all-documents scope is shown.
@@ -239,6 +257,12 @@ impl App {
             open_error: None,
             notes: None,
             selection: None,
+            point: None,
+            reattach: None,
+            under_cursor: None,
+            notes_expanded: false,
+            history_walk: None,
+            fingerprint: None,
             editor: None,
             scope: Scope::ThisDocument,
             all_notes: Vec::new(),
@@ -358,7 +382,7 @@ impl App {
         }
     }
 
-    fn set_notes_selected(&mut self, i: usize) {
+    pub(crate) fn set_notes_selected(&mut self, i: usize) {
         match self.scope {
             Scope::ThisDocument => {
                 if let Some(n) = self.notes.as_mut() {
@@ -424,11 +448,12 @@ impl App {
             return;
         };
         let anchor = make_anchor(&r.doc, r.cursor_offset());
+        let fingerprint = self.fingerprint.clone().unwrap_or_default();
         let changed = self
             .state
             .positions
             .get(&entry.key)
-            .is_none_or(|p| p.anchor != anchor);
+            .is_none_or(|p| p.anchor != anchor || p.fingerprint != fingerprint);
         entry.progress = Some(r.percent());
         if changed {
             self.state.positions.insert(
@@ -436,6 +461,7 @@ impl App {
                 Position {
                     anchor,
                     updated: self.now.clone(),
+                    fingerprint,
                     extra: toml::Table::new(),
                 },
             );
@@ -492,6 +518,18 @@ impl App {
 /// Applies one message; `now` is the current time (RFC 3339) for stamps.
 pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
     app.now = now.to_string();
+    let follows = matches!(
+        msg,
+        Msg::Action(_) | Msg::Mouse { .. } | Msg::SearchHits { .. }
+    );
+    let fx = on_msg(app, msg);
+    if follows && app.prompt.is_none() && app.editor.is_none() {
+        noted::follow(app);
+    }
+    fx
+}
+
+fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Action(a) => on_action(app, a),
         Msg::Text(e) => {
@@ -671,12 +709,14 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
             // A note or bookmark label being written is saved, not lost
             // (RELIABILITY N12).
             let label = match app.prompt.as_ref().map(|p| (&p.kind, p.value())) {
-                Some((PromptKind::BookmarkLabel { offset }, label)) => Some((*offset, label)),
+                Some((PromptKind::BookmarkLabel { start, end }, label)) => {
+                    Some((*start, *end, label))
+                }
                 _ => None,
             };
-            let mut fx = if let Some((offset, label)) = label {
+            let mut fx = if let Some((start, end, label)) = label {
                 app.prompt = None;
-                study::add_bookmark(app, offset, label)
+                study::add_bookmark(app, start, end, label)
             } else if app
                 .editor
                 .as_ref()
@@ -722,6 +762,17 @@ fn on_opened(
             let warnings = doc.warnings.clone();
             let p = geometry::panes(app.size, app.focus, app.measure);
             let mut reader = Reader::new(Arc::<Document>::from(doc), p.text_width, p.text_height);
+            app.fingerprint = (!partial && reader.doc.len() <= FINGERPRINT_MAX_BYTES)
+                .then(|| crate::study::anchor::fingerprint(&reader.doc));
+            adopt_position(
+                &mut app.state,
+                &app.entries,
+                index,
+                app.fingerprint.as_deref(),
+            );
+            let Some(entry) = app.entries.get_mut(index) else {
+                return Vec::new();
+            };
             let offset = app
                 .pending_offset
                 .take()
@@ -784,6 +835,9 @@ fn on_opened(
                 reader.goto_offset(off);
             }
             app.selection = None;
+            app.point = None;
+            app.reattach = None;
+            app.under_cursor = None;
             app.editor = None;
             app.retire = None;
             app.search = None;
@@ -827,6 +881,31 @@ fn on_opened(
             }
             Vec::new()
         }
+    }
+}
+
+/// Texts above this size are not fingerprinted for the reading position
+/// (hashing them would delay opening), as for notes.
+const FINGERPRINT_MAX_BYTES: usize = 16 << 20;
+
+/// A document with no saved position takes the position saved for the
+/// same text under another name that is no longer in the library: the
+/// file was renamed or moved (notes follow it the same way).
+fn adopt_position(state: &mut StateFile, entries: &[Entry], index: usize, fp: Option<&str>) {
+    let (Some(fp), Some(entry)) = (fp.filter(|f| !f.is_empty()), entries.get(index)) else {
+        return;
+    };
+    if state.positions.contains_key(&entry.key) {
+        return;
+    }
+    let found = state
+        .positions
+        .iter()
+        .filter(|(k, p)| p.fingerprint == fp && !entries.iter().any(|e| &e.key == *k))
+        .max_by(|a, b| a.1.updated.cmp(&b.1.updated))
+        .map(|(_, p)| p.clone());
+    if let Some(p) = found {
+        state.positions.insert(entry.key.clone(), p);
     }
 }
 
@@ -876,6 +955,9 @@ fn on_completed(
             if let Some(n) = app.notes.as_mut() {
                 moved = n.reanchor(&reader.doc);
             }
+            if reader.doc.len() <= FINGERPRINT_MAX_BYTES {
+                app.fingerprint = Some(crate::study::anchor::fingerprint(&reader.doc));
+            }
             let mut fx = Vec::new();
             // An outline asked for on the first part was dropped when it
             // came back (the text changed): ask again for the whole.
@@ -895,3 +977,5 @@ fn on_completed(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_notes;

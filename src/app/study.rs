@@ -9,13 +9,13 @@
 use std::path::PathBuf;
 
 use ratatui_textarea::TextArea;
-use unicode_segmentation::UnicodeSegmentation;
 
 use super::{App, Effect, Focus, Prompt, PromptKind};
 use crate::input::action::{Action, Context};
 use crate::storage::{Anchor, Bookmark, Highlight, Note, NotesFile};
 use crate::study::anchor;
 use crate::study::notes::{self, Item, Kind};
+use crate::study::segment;
 
 /// What the editor is writing.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,6 +71,8 @@ pub struct ScopedItem {
     pub entry: Option<usize>,
     /// Whether it belongs to the open document.
     pub open: bool,
+    /// The key of the document it belongs to.
+    pub key: String,
 }
 
 /// A document's notes to export.
@@ -93,6 +95,7 @@ impl App {
                         document: open.then(|| self.open_title()),
                         entry: self.open,
                         open: true,
+                        key: n.key.clone(),
                     })
                     .collect()
             })
@@ -120,6 +123,7 @@ impl App {
                         document: Some(title.clone()),
                         entry: other.entry,
                         open: false,
+                        key: other.key.clone(),
                     }));
                 }
                 out
@@ -127,26 +131,26 @@ impl App {
         }
     }
 
-    fn open_title(&self) -> String {
+    pub(super) fn open_title(&self) -> String {
         self.open_entry()
             .map(|e| e.display_title().to_string())
             .unwrap_or_default()
     }
 
-    /// The selected passage: from the row where `v` was pressed to the
-    /// cursor's row, whole rows, as source offsets.
+    /// The selected passage, as source offsets, start first.
     pub fn selection_range(&self) -> Option<(usize, usize)> {
-        let (s0, e0) = self.selection?;
-        let r = self.reader.as_ref()?;
-        let (s1, e1) = cursor_row_span(r);
-        Some((s0.min(s1), e0.max(e1)))
+        self.selection.map(|s| s.range())
     }
-}
 
-/// Source span of the reader's cursor row.
-fn cursor_row_span(r: &crate::text::reader::Reader) -> (usize, usize) {
-    r.row_span(r.cursor_row())
-        .unwrap_or((r.cursor_offset(), r.cursor_offset()))
+    /// The passage the note editor is writing about, to tint it.
+    pub fn editing_range(&self) -> Option<(usize, usize)> {
+        let ed = self.editor.as_ref()?;
+        let a = match &ed.target {
+            EditTarget::New { anchor } => anchor.clone()?,
+            EditTarget::Existing { id } => self.notes.as_ref()?.note(id)?.anchor.clone()?,
+        };
+        Some((a.offset, a.offset + a.span_len()))
+    }
 }
 
 /// Trims whitespace off both ends of a source range.
@@ -158,20 +162,17 @@ fn trim_range(doc: &crate::text::document::Document, start: usize, end: usize) -
     (s, (start + text.len()).saturating_sub(trail).max(s))
 }
 
-/// The sentence holding source offset `at`, within its block.
-fn sentence_at(doc: &crate::text::document::Document, at: usize) -> (usize, usize) {
-    let Some(block) = doc.block_at(at) else {
-        return (at, at);
-    };
-    let (bs, be) = doc.block_range(block);
-    let text = doc.excerpt(bs, be);
-    let rel = at.saturating_sub(bs);
-    for (i, sentence) in text.split_sentence_bound_indices() {
-        if rel < i + sentence.len() {
-            return trim_range(doc, bs + i, bs + i + sentence.len());
+/// The passage `a` and `m` act on: the selection, else the sentence at the
+/// cursor's character (the next one on a blank line). `None`: no words.
+fn passage_at_cursor(app: &App) -> Option<(usize, usize)> {
+    let r = app.reader.as_ref()?;
+    if let Some((s, e)) = app.selection_range() {
+        let (s, e) = trim_range(&r.doc, s, e);
+        if e > s {
+            return Some((s, e));
         }
     }
-    trim_range(doc, bs, be)
+    segment::sentence_at(&r.doc, app.cursor_point()?)
 }
 
 // ---- bookmarks
@@ -185,22 +186,24 @@ pub(super) fn start_bookmark(app: &mut App) {
         app.error("this document is empty: nothing to bookmark");
         return;
     }
-    let offset = r.cursor_offset();
-    // The words shown at the cursor (the next text row if it is blank).
-    let mut default = r
-        .visible
-        .iter()
-        .skip(r.cursor_row())
-        .map(|row| row.text())
-        .find(|t| !t.trim().is_empty())
-        .unwrap_or_default();
-    if default.trim().is_empty() {
-        default = notes::preview(&r.doc, offset, 60);
+    let Some((mut start, end)) = passage_at_cursor(app) else {
+        app.error("there are no words here to bookmark");
+        return;
+    };
+    // A bookmark marks a place: the word at the cursor's character (the
+    // match of a search, the row's first word), not its sentence's start.
+    if app.selection.is_none()
+        && let Some(at) = app.cursor_point().filter(|&p| p > start && p < end)
+    {
+        start = segment::boundary(&r.doc, at + 1, segment::Unit::Word, false, false)
+            .filter(|&w| w >= start)
+            .unwrap_or(start);
     }
+    let default = notes::preview(&r.doc, start, 60);
     app.prompt = Some(Prompt::new(
         "Bookmark label",
         first_words(&default, 6, 48),
-        PromptKind::BookmarkLabel { offset },
+        PromptKind::BookmarkLabel { start, end },
     ));
 }
 
@@ -219,7 +222,7 @@ pub fn first_words(s: &str, n: usize, max: usize) -> String {
     out
 }
 
-pub(super) fn add_bookmark(app: &mut App, offset: usize, label: String) -> Vec<Effect> {
+pub(super) fn add_bookmark(app: &mut App, start: usize, end: usize, label: String) -> Vec<Effect> {
     let id = app.new_id('b');
     let (Some(r), Some(n)) = (app.reader.as_ref(), app.notes.as_mut()) else {
         app.error("open a document first: bookmarks belong to a document");
@@ -229,26 +232,16 @@ pub(super) fn add_bookmark(app: &mut App, offset: usize, label: String) -> Vec<E
         id,
         label: label.clone(),
         created: app.now.clone(),
-        anchor: notes::make_anchor(&r.doc, offset),
+        anchor: notes::bookmark_anchor(&r.doc, start, end),
         extra: toml::Table::new(),
     };
     n.add_bookmark(b, &r.doc);
+    app.selection = None;
     app.info(format!("bookmarked “{label}”"));
     app.save_notes()
 }
 
 // ---- selection, highlights, copy
-
-pub(super) fn start_selection(app: &mut App) {
-    let Some(r) = app.reader.as_ref().filter(|r| !r.doc.is_empty()) else {
-        app.error("open a document first");
-        return;
-    };
-    app.selection = Some(cursor_row_span(r));
-    app.focus = Focus::Reader;
-    // The status line shows the selection's keys while it lasts.
-    app.message = None;
-}
 
 pub(super) fn highlight(app: &mut App) -> Vec<Effect> {
     let Some((s, e)) = app.selection_range() else {
@@ -260,6 +253,10 @@ pub(super) fn highlight(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     };
     let (s, e) = trim_range(&r.doc, s, e);
+    if e <= s {
+        app.info("nothing but spaces selected: not highlighted");
+        return Vec::new();
+    }
     n.add_highlight(
         Highlight {
             id,
@@ -278,6 +275,7 @@ pub(super) fn copy(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     };
     app.selection = None;
+    app.reattach = None;
     let Some(r) = app.reader.as_ref() else {
         return Vec::new();
     };
@@ -302,8 +300,8 @@ fn open_editor(app: &mut App, target: EditTarget, text: &str, about: String) {
         about,
     });
     // Keep the passage in view above the editor.
-    if let Some(r) = app.reader.as_mut() {
-        let at = r.cursor_offset();
+    let at = app.editing_range().map(|(s, _)| s).or(app.cursor_point());
+    if let (Some(r), Some(at)) = (app.reader.as_mut(), at) {
         r.goto_offset(at);
     }
 }
@@ -314,13 +312,14 @@ pub(super) fn annotate(app: &mut App) {
         app.error("open a document first: notes belong to a document");
         return;
     };
-    let (s, e) = match app.selection_range() {
-        Some((s, e)) => trim_range(&r.doc, s, e),
-        None => sentence_at(&r.doc, r.cursor_offset()),
+    let Some((s, e)) = passage_at_cursor(app) else {
+        app.error("there are no words here to write a note on");
+        return;
     };
     let a = anchor::anchor_range(&r.doc, s, e);
     let about = notes::preview(&r.doc, s, 200);
     app.selection = None;
+    app.reattach = None;
     open_editor(app, EditTarget::New { anchor: Some(a) }, "", about);
 }
 
@@ -448,12 +447,20 @@ pub(super) fn jump_to_selected(app: &mut App) -> Vec<Effect> {
         app.info("this note is on the whole document");
         return Vec::new();
     };
-    if !si.item.found {
-        app.error("this passage could not be found in the current text; showing where it was");
+    if !si.item.found && si.open {
+        // Its old offset holds other words now: going there would show a
+        // passage the entry is not about.
+        let r = app.keymap.hint(Context::Notes, Action::Reattach);
+        app.error(format!(
+            "this passage is not in the text any more: its quote is kept; put the cursor where it belongs and press {r} to re-attach it"
+        ));
+        return Vec::new();
     }
     if si.open {
-        if let Some(r) = app.reader.as_mut() {
-            r.goto_offset(offset);
+        if app.reader.is_some() {
+            let here = app.cursor_point().unwrap_or(0);
+            app.jumps.push(here);
+            app.goto_point(offset);
             app.focus = Focus::Reader;
         }
         app.note_position();
@@ -495,8 +502,8 @@ pub(super) fn edit_selected(app: &mut App) {
                 .and_then(|n| n.note(&item.id))
                 .map(|n| n.text.clone())
                 .unwrap_or_default();
-            if let (Some(r), Some(off)) = (app.reader.as_mut(), item.offset) {
-                r.goto_offset(off);
+            if let Some(off) = item.offset.filter(|_| item.found) {
+                app.goto_point(off);
             }
             open_editor(
                 app,
@@ -507,9 +514,13 @@ pub(super) fn edit_selected(app: &mut App) {
         }
         Kind::Highlight | Kind::Bookmark => {
             // A note on the same passage.
-            let Some(r) = app.reader.as_mut() else { return };
+            if !item.found {
+                app.error("this passage is lost: re-attach it first");
+                return;
+            }
             let off = item.offset.unwrap_or(0);
-            r.goto_offset(off);
+            app.goto_point(off);
+            let Some(r) = app.reader.as_ref() else { return };
             let a = anchor::anchor_range(&r.doc, off, off + item.len);
             open_editor(app, EditTarget::New { anchor: Some(a) }, "", item.preview);
         }
@@ -599,39 +610,4 @@ pub(super) fn toggle_scope(app: &mut App) -> Vec<Effect> {
             Vec::new()
         }
     }
-}
-
-pub(super) fn export(app: &mut App) -> Vec<Effect> {
-    let open = app.notes.as_ref().map(|n| ExportDoc {
-        title: app.open_title(),
-        key: n.key.clone(),
-        file: n.file.clone(),
-    });
-    let docs: Vec<ExportDoc> = match app.scope {
-        Scope::ThisDocument => open.into_iter().collect(),
-        Scope::AllDocuments => open
-            .into_iter()
-            .chain(
-                app.all_notes
-                    .iter()
-                    .filter(|o| app.notes.as_ref().is_none_or(|n| n.key != o.key))
-                    .map(|o| ExportDoc {
-                        title: o.title.clone(),
-                        key: o.key.clone(),
-                        file: o.file.clone(),
-                    }),
-            )
-            .collect(),
-    };
-    if docs.is_empty() {
-        app.error("open a document first: there is nothing to export");
-        return Vec::new();
-    }
-    let name = match app.scope {
-        Scope::ThisDocument => app
-            .open_entry()
-            .map_or_else(|| "notes".to_string(), |e| e.name.clone()),
-        Scope::AllDocuments => "all-documents".to_string(),
-    };
-    vec![Effect::Export { docs, name }]
 }

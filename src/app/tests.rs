@@ -491,7 +491,10 @@ fn all_documents_scope_lists_other_documents_and_opens_them_at_the_passage() {
     assert_eq!(cursor_text(&h), mark, "at the bookmarked passage");
     h.act(Action::Export);
     let (name, sheet) = h.exported.last().expect("exported");
-    assert_eq!(name, "all-documents");
+    assert_eq!(
+        name, "all",
+        "issue 11: sheets are named by document or \"all\" (and date)"
+    );
     assert!(sheet.contains("Bookmark:"), "{sheet}");
 }
 
@@ -503,7 +506,10 @@ fn export_writes_this_documents_sheet() {
     h.act(Action::Save);
     h.act(Action::Export);
     let (name, sheet) = h.exported.last().expect("exported");
-    assert_eq!(name, "red-terror.md");
+    assert_eq!(
+        name, "red-terror",
+        "issue 11: named by the document (and date)"
+    );
     assert!(
         sheet.starts_with("# Study sheet: The Red Terror"),
         "{sheet}"

@@ -92,8 +92,11 @@ palette! {
     highlighted: bg(Color::Indexed(58)), bg(Color::Indexed(230)), with(Modifier::UNDERLINED).add_modifier(BOLD);
     /// Text of a passage with a note.
     annotated: with(Modifier::UNDERLINED), with(Modifier::UNDERLINED), with(Modifier::UNDERLINED);
-    /// The passage being selected.
-    selection: bg(Color::Indexed(24)), bg(Color::Indexed(153)), with(Modifier::REVERSED);
+    /// The passage being selected (or noted): reverse video in every
+    /// theme, so it shows without colour too.
+    selection: with(Modifier::REVERSED), with(Modifier::REVERSED), with(Modifier::REVERSED);
+    /// The reading cursor's character, where a search or a jump put it.
+    point: with(Modifier::REVERSED).add_modifier(Modifier::UNDERLINED), with(Modifier::REVERSED).add_modifier(Modifier::UNDERLINED), with(Modifier::REVERSED).add_modifier(Modifier::UNDERLINED);
     /// A search match.
     search_hit: bg(Color::Indexed(94)).fg(Color::White), bg(Color::Indexed(229)).fg(Color::Black), with(Modifier::UNDERLINED).add_modifier(BOLD);
     /// The match the cursor is on.
@@ -220,7 +223,7 @@ mod tests {
         assert!(p.set_role("code", Some("reddish"), None).is_err());
         assert_eq!(
             Palette::ROLES.len(),
-            32,
+            33,
             "every role can be overridden by name"
         );
     }

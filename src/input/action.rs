@@ -164,6 +164,19 @@ actions! {
     FindEverywhere = "find_everywhere", "search every document and every note" {
         Find: "search again (edit the words)",
     };
+    HistoryPrev = "history_prev", "in the search prompt: the previous search typed";
+    HistoryNext = "history_next", "in the search prompt: the next search typed";
+    NextNote = "next_note", "go to the next note, highlight or bookmark in the text";
+    PrevNote = "prev_note", "go to the previous note, highlight or bookmark in the text";
+    WordNext = "word_next", "selection: move its end a word forward";
+    WordPrev = "word_prev", "selection: move its end a word back";
+    SentenceNext = "sentence_next", "selection: move its end a sentence forward";
+    SentencePrev = "sentence_prev", "selection: move its end a sentence back";
+    ParagraphNext = "paragraph_next", "selection: move its end a paragraph forward";
+    ParagraphPrev = "paragraph_prev", "selection: move its end a paragraph back";
+    SwapEnds = "swap_ends", "selection: switch which end moves";
+    Reattach = "reattach", "re-attach a lost entry: select its new passage, enter attaches";
+    Expand = "expand", "show the selected entry in full, or list them again";
 }
 
 impl Action {
@@ -250,6 +263,8 @@ pub enum MouseKind {
     ScrollUp,
     ScrollDown,
     Click,
+    /// The left button moved while held: selects text in the reader.
+    Drag,
 }
 
 #[cfg(test)]

@@ -200,8 +200,8 @@ pub fn export_sheet(
         })
         .collect();
     let text = export::markdown(&sheets, now);
-    let file = format!("{}-study-sheet.md", storage::slug(name));
-    let path = data.exports_dir().join(file);
+    let date = now.get(..10).unwrap_or("undated");
+    let path = export::sheet_path(&data.exports_dir(), name, date);
     let result = store
         .write_file(&path, text.as_bytes())
         .map(|()| path)

@@ -100,6 +100,12 @@ impl StoredFile for StateFile {
             schema_version: SCHEMA_VERSION,
             last_document: ours.last_document.clone().or(disk.last_document),
             positions,
+            // The history as this instance knows it (it read the file's at start).
+            search_history: if ours.search_history.is_empty() {
+                disk.search_history
+            } else {
+                ours.search_history.clone()
+            },
             extra: union_tables(&ours.extra, disk.extra),
         }
     }

@@ -14,13 +14,90 @@ pub struct Anchor {
     pub prefix: String,
     #[serde(default)]
     pub suffix: String,
-    /// The text was edited and the passage found only approximately: the
-    /// quote is the words now there.
+    /// The text was edited and the passage found only approximately
+    /// (kept for older builds; [`Anchor::status`] says the same and more).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub changed: bool,
+    /// How the passage was found when the document was last opened.
+    #[serde(
+        default,
+        skip_serializing_if = "Status::is_exact",
+        deserialize_with = "lenient_status"
+    )]
+    pub status: Status,
+    /// The words now at `offset` when they differ from `exact` (status
+    /// `changed`): `exact` stays the quote the entry was written on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<String>,
     /// Fields this build does not know, kept for the build that does (N8).
     #[serde(flatten)]
     pub extra: toml::Table,
+}
+
+/// How an entry's passage was found in the text as it is now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The quote is where it was written.
+    #[default]
+    Exact,
+    /// The same words, found elsewhere (text was added or removed around).
+    Moved,
+    /// Close words in the same context: the text was edited there.
+    Changed,
+    /// Not found: kept, listed, and re-attachable by hand.
+    Lost,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [Status::Exact, Status::Moved, Status::Changed, Status::Lost];
+
+    pub fn is_exact(&self) -> bool {
+        *self == Status::Exact
+    }
+
+    /// The name used in files, exports and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Exact => "exact",
+            Status::Moved => "moved",
+            Status::Changed => "changed",
+            Status::Lost => "lost",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.name() == s.trim())
+    }
+}
+
+/// A status a newer build wrote that this one does not know reads as
+/// `exact`, so the file still loads (N8); the passage is placed again anyway.
+fn lenient_status<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Status, D::Error> {
+    let s = String::deserialize(d)?;
+    Ok(Status::from_name(&s).unwrap_or_default())
+}
+
+impl Anchor {
+    /// Source bytes the passage spans now: the current words where the
+    /// text changed, else the quote.
+    pub fn span_len(&self) -> usize {
+        self.current.as_ref().map_or(self.exact.len(), String::len)
+    }
+
+    /// The words shown for the passage now (the quote unless they changed).
+    pub fn shown(&self) -> &str {
+        self.current.as_deref().unwrap_or(&self.exact)
+    }
+
+    /// The status, reading files from before statuses existed (`changed`).
+    pub fn effective_status(&self) -> Status {
+        if self.status == Status::Exact && self.changed {
+            Status::Changed
+        } else {
+            self.status
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -101,6 +178,10 @@ pub struct Position {
     /// RFC 3339; the newer one wins a merge.
     #[serde(default)]
     pub updated: String,
+    /// The text's fingerprint then, so the position follows the document
+    /// when it is renamed or moved (as its notes do).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub fingerprint: String,
     #[serde(flatten)]
     pub extra: toml::Table,
 }
@@ -113,6 +194,10 @@ pub struct StateFile {
     /// Document key → reading position.
     #[serde(default)]
     pub positions: BTreeMap<String, Position>,
+    /// Searches typed in the reader, oldest first (at most
+    /// [`SEARCH_HISTORY`]), recalled with up/down in the search prompt.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub search_history: Vec<String>,
     #[serde(flatten)]
     pub extra: toml::Table,
 }
@@ -154,12 +239,28 @@ impl Default for StateFile {
             schema_version: SCHEMA_VERSION,
             last_document: None,
             positions: BTreeMap::new(),
+            search_history: Vec::new(),
             extra: toml::Table::new(),
         }
     }
 }
 
+/// Searches kept in the history.
+pub const SEARCH_HISTORY: usize = 50;
+
 impl StateFile {
+    /// Adds a search to the history (most recent last, once).
+    pub fn remember_search(&mut self, query: &str) {
+        let q = query.trim();
+        if q.is_empty() {
+            return;
+        }
+        self.search_history.retain(|h| h != q);
+        self.search_history.push(q.to_string());
+        let over = self.search_history.len().saturating_sub(SEARCH_HISTORY);
+        self.search_history.drain(..over);
+    }
+
     /// Made by a newer marginote: may be used, never saved.
     pub fn is_read_only(&self) -> bool {
         self.schema_version > SCHEMA_VERSION

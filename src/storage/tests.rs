@@ -22,6 +22,8 @@ pub(super) fn anchor(offset: usize) -> Anchor {
         prefix: "before ".into(),
         suffix: " after".into(),
         changed: false,
+        status: Default::default(),
+        current: None,
         extra: toml::Table::new(),
     }
 }
@@ -304,6 +306,7 @@ fn round_trip_notes_and_state() {
     let position = Position {
         anchor: anchor(7),
         updated: "2025-01-01T00:00:00Z".into(),
+        fingerprint: String::new(),
         extra: toml::Table::new(),
     };
     state.positions.insert("/books/a.md".into(), position);
@@ -513,6 +516,7 @@ fn n8_state_from_a_newer_version_keeps_saving_positions_beside_it() {
         Position {
             anchor: anchor(5),
             updated: "2026-01-01T00:00:00Z".into(),
+            fingerprint: String::new(),
             extra: toml::Table::new(),
         },
     );
@@ -602,6 +606,7 @@ fn merge_state_keeps_the_newer_position() {
     let position = |offset, updated: &str| Position {
         anchor: anchor(offset),
         updated: updated.into(),
+        fingerprint: String::new(),
         extra: toml::Table::new(),
     };
     let mut ours = StateFile {
@@ -1487,6 +1492,8 @@ fn any_bookmark(ids: &'static [&'static str]) -> impl Strategy<Value = Bookmark>
                 prefix,
                 suffix: "\u{1b}\n\"'\\".into(),
                 changed: false,
+                status: Default::default(),
+                current: None,
                 extra: toml::Table::new(),
             },
             extra: toml::Table::new(),

@@ -16,7 +16,7 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::storage::Anchor;
+use crate::storage::{Anchor, Status};
 use crate::text::document::Document;
 
 /// Characters of context kept before and after an anchor's quote.
@@ -71,6 +71,8 @@ pub fn anchor_range(doc: &Document, start: usize, end: usize) -> Anchor {
         prefix,
         suffix,
         changed: false,
+        status: Status::Exact,
+        current: None,
         extra: toml::Table::new(),
     }
 }
@@ -95,7 +97,30 @@ pub enum Placement {
 }
 
 /// Finds an anchor's passage in `doc` (see the module docs for the order).
+/// Where the text changed before, the words last found (`current`) are
+/// looked for first, then the quote as written.
 pub fn place(doc: &Document, a: &Anchor) -> Placement {
+    if let Some(cur) = a
+        .current
+        .as_ref()
+        .filter(|c| !c.is_empty() && **c != a.exact)
+    {
+        let mut probe = a.clone();
+        probe.exact.clone_from(cur);
+        probe.current = None;
+        match place_quote(doc, &probe) {
+            Placement::NotFound => {}
+            // The newer words are where they were: nothing new to record.
+            Placement::Moved { at, len } if at == a.offset && len == cur.len() => {
+                return Placement::Exact;
+            }
+            p => return p,
+        }
+    }
+    place_quote(doc, a)
+}
+
+fn place_quote(doc: &Document, a: &Anchor) -> Placement {
     let src = doc.source();
     let exact = a.exact.as_bytes();
     if exact.is_empty() {
@@ -131,25 +156,111 @@ pub fn place(doc: &Document, a: &Anchor) -> Placement {
     if quote.is_empty() {
         return Placement::NotFound;
     }
-    if let Some((at, len)) = norm.find_nearest(&quote, a.offset) {
+    if let Some((at, len)) = norm.find_nearest(&quote, a.offset, |at, len| {
+        context_matches(doc, at, at + len, a, false)
+    }) {
         return Placement::Moved { at, len };
     }
-    match norm.fuzzy_near(&quote, a.offset) {
-        Some((at, len)) if quote.len() > FUZZY_QUOTE_CHARS => {
-            // Only the quote's beginning was compared: find its end the
-            // same way, so a long passage is kept whole.
-            let tail = &quote[quote.len() - FUZZY_QUOTE_CHARS..];
-            let tail_hint = at + a.exact.len().saturating_sub(exact_tail_bytes(&a.exact));
-            let end = norm
-                .fuzzy_near(tail, tail_hint)
-                .map(|(t, l)| t + l)
-                .filter(|&e| e > at)
-                .unwrap_or_else(|| (at + a.exact.len()).min(src.len()).max(at + len));
-            let end = char_ceil(src, end);
-            Placement::Changed { at, len: end - at }
+    let Some((at, len)) = norm.fuzzy_near(&quote, a.offset) else {
+        return Placement::NotFound;
+    };
+    let (at, len) = if quote.len() > FUZZY_QUOTE_CHARS {
+        // Only the quote's beginning was compared: find its end the
+        // same way, so a long passage is kept whole.
+        let tail = &quote[quote.len() - FUZZY_QUOTE_CHARS..];
+        let tail_hint = at + a.exact.len().saturating_sub(exact_tail_bytes(&a.exact));
+        let end = norm
+            .fuzzy_near(tail, tail_hint)
+            .map(|(t, l)| t + l)
+            .filter(|&e| e > at)
+            .unwrap_or_else(|| (at + a.exact.len()).min(src.len()).max(at + len));
+        let end = char_ceil(src, end);
+        (at, end - at)
+    } else {
+        (at, len)
+    };
+    // Changed words are taken only in their own surroundings (both sides
+    // where known): a look-alike elsewhere (a numbered clause, a refrain)
+    // is not the passage, and the note is better lost than misplaced.
+    if !context_matches(doc, at, at + len, a, true) {
+        return Placement::NotFound;
+    }
+    let (at, end) = norm.snap_to_context(a, at, at + len);
+    Placement::Changed { at, len: end - at }
+}
+
+/// Normalised characters of context compared on each side.
+const CONTEXT_PROBE: usize = 12;
+
+/// Whether the text around `start..end` reads like the anchor's stored
+/// context: the stored prefix's last words end just before `start`, the
+/// suffix's first words begin just after `end` (ignoring spacing and
+/// normal form, with a little slack for where a fuzzy match begins and
+/// ends). `both`: each side with stored context must match; else one.
+/// A side with no stored context (the text's start or end) does not count.
+fn context_matches(doc: &Document, start: usize, end: usize, a: &Anchor, both: bool) -> bool {
+    let slack = 8 + a.exact.chars().count() / FUZZY_ERROR_RATE;
+    let pre = normalize(&a.prefix);
+    let suf = normalize(&a.suffix);
+    // Each side is looked for in a region reaching `slack` characters
+    // into the match too: a fuzzy match may begin or end a few characters
+    // off the passage's true edges (an edit right at the edge).
+    let side = |stored: &[char], around: Vec<char>, before: bool| -> Option<bool> {
+        if stored.is_empty() {
+            return None;
         }
-        Some((at, len)) => Placement::Changed { at, len },
-        None => Placement::NotFound,
+        let k = stored.len().min(CONTEXT_PROBE);
+        let probe = if before {
+            &stored[stored.len() - k..]
+        } else {
+            &stored[..k]
+        };
+        let room = (k + 2 * slack).min(around.len());
+        let region = if before {
+            &around[around.len() - room..]
+        } else {
+            &around[..room]
+        };
+        Some(region.windows(k).any(|w| w == probe))
+    };
+    let src = doc.source();
+    let into = |at: usize, back: bool| {
+        // `slack` characters into the match, at most its middle.
+        let mid = start + (end - start) / 2;
+        let mut i = at;
+        for _ in 0..slack {
+            if back {
+                if i <= mid {
+                    break;
+                }
+                i -= 1;
+                while i > mid && (0x80..0xC0).contains(&src[i]) {
+                    i -= 1;
+                }
+            } else {
+                if i >= mid {
+                    break;
+                }
+                i += 1;
+                while i < mid && (0x80..0xC0).contains(&src[i]) {
+                    i += 1;
+                }
+            }
+        }
+        i
+    };
+    let before = normalize(&doc.excerpt(
+        start.saturating_sub(a.prefix.len() * 2 + slack * 4),
+        into(start, false),
+    ));
+    let after = normalize(&doc.excerpt(into(end, true), end + a.suffix.len() * 2 + slack * 4));
+    let p = side(&pre, before, true);
+    let s = side(&suf, after, false);
+    match (p, s) {
+        (None, None) => true,
+        (Some(x), None) | (None, Some(x)) => x,
+        (Some(x), Some(y)) if both => x && y,
+        (Some(x), Some(y)) => x || y,
     }
 }
 
@@ -174,29 +285,58 @@ fn quote_at(src: &[u8], offset: usize, quote: &str) -> bool {
     window == quote.as_bytes() || String::from_utf8_lossy(window).starts_with(quote)
 }
 
-/// Applies a placement to an anchor: new offset (and, for a changed text,
-/// the words now there); returns whether the passage was found.
+/// Applies a placement to an anchor: new offset and context, and the words
+/// now there beside the quote, which is never replaced (it is what the
+/// entry was written on). Returns whether the passage was found; a
+/// passage not found leaves the anchor untouched (the caller marks it lost).
 pub fn replace(doc: &Document, a: &mut Anchor, p: Placement) -> bool {
-    match p {
-        Placement::Exact => true,
-        Placement::Moved { at, len } | Placement::Changed { at, len } => {
-            let changed = matches!(p, Placement::Changed { .. });
-            let mut fresh = anchor_range(doc, at, at + len);
-            if !changed {
-                // Same words, maybe re-spaced: keep the quote as written.
-                fresh.exact.clone_from(&a.exact);
+    let status = match p {
+        Placement::NotFound => return false,
+        Placement::Exact => {
+            if a.status == Status::Lost {
+                a.status = if a.current.is_some() {
+                    Status::Changed
+                } else {
+                    Status::Exact
+                };
             }
-            fresh.changed = a.changed || changed;
-            fresh.extra = std::mem::take(&mut a.extra);
-            *a = fresh;
-            true
+            return true;
         }
-        Placement::NotFound => false,
-    }
+        Placement::Moved { .. } => Status::Moved,
+        Placement::Changed { .. } => Status::Changed,
+    };
+    let (Placement::Moved { at, len } | Placement::Changed { at, len }) = p else {
+        return true;
+    };
+    let fresh = anchor_range(doc, at, at + len);
+    a.offset = fresh.offset;
+    a.prefix = fresh.prefix;
+    a.suffix = fresh.suffix;
+    // Re-spaced or edited words are kept beside the quote, so the span
+    // drawn is the one in the text now.
+    a.current = (fresh.exact != a.exact).then_some(fresh.exact);
+    a.changed = a.changed || status == Status::Changed;
+    let was = a.effective_status();
+    a.status = if was == Status::Lost {
+        status
+    } else {
+        was.max(status)
+    };
+    true
+}
+
+/// Re-attaches an anchor to `start..end` by hand: the quote becomes those
+/// words and the status exact. Fields of newer builds are kept.
+pub fn reattach(doc: &Document, a: &mut Anchor, start: usize, end: usize) {
+    let extra = std::mem::take(&mut a.extra);
+    *a = anchor_range(doc, start, end);
+    a.extra = extra;
 }
 
 /// The occurrence of the exact quote whose prefix/suffix match best, then
-/// the nearest to the old offset.
+/// the nearest to the old offset. Where the context matches nowhere, only
+/// a quote found once is taken: of several copies (a refrain), none is
+/// known to be the one the entry was written on.
 fn best_occurrence(doc: &Document, a: &Anchor) -> Option<usize> {
     let exact = a.exact.as_bytes();
     let score = |at: usize| {
@@ -206,10 +346,28 @@ fn best_occurrence(doc: &Document, a: &Anchor) -> Option<usize> {
         let s = !a.suffix.is_empty() && after.starts_with(a.suffix.as_str());
         usize::from(p) + usize::from(s)
     };
-    memchr::memmem::find_iter(doc.source(), exact)
+    let all: Vec<usize> = memchr::memmem::find_iter(doc.source(), exact).collect();
+    let unique = all.len() == 1;
+    all.into_iter()
+        .filter(|&at| unique || context_matches(doc, at, at + exact.len(), a, false))
         .map(|at| (std::cmp::Reverse(score(at)), at.abs_diff(a.offset), at))
         .min()
         .map(|(_, _, at)| at)
+}
+
+/// Edits (insert, delete, substitute) between two short texts.
+fn levenshtein(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 /// Text in canonical decomposition with every whitespace run as one space.
@@ -291,16 +449,90 @@ impl Normalized {
             .min(self.chars.len())
     }
 
-    fn find_nearest(&self, quote: &[char], offset: usize) -> Option<(usize, usize)> {
+    /// The match of `quote` nearest to `offset`; of several, only those
+    /// `fits` accepts (their context matches).
+    fn find_nearest(
+        &self,
+        quote: &[char],
+        offset: usize,
+        fits: impl Fn(usize, usize) -> bool,
+    ) -> Option<(usize, usize)> {
         if quote.len() > self.chars.len() {
             return None;
         }
         let hint = self.index_of(offset);
         let first = quote[0];
-        (0..=self.chars.len() - quote.len())
+        let all: Vec<usize> = (0..=self.chars.len() - quote.len())
             .filter(|&i| self.chars[i] == first && self.chars[i..i + quote.len()] == *quote)
-            .min_by_key(|&i| i.abs_diff(hint))
+            .collect();
+        let unique = all.len() == 1;
+        all.into_iter()
             .map(|i| self.src_len(i, quote.len()))
+            .filter(|&(at, len)| unique || fits(at, len))
+            .min_by_key(|&(at, _)| self.index_of(at).abs_diff(hint))
+    }
+
+    /// Moves the ends of a fuzzy match to where the stored context meets
+    /// it: when words at the passage's edge were deleted, the cheapest
+    /// match can take in a few neighbouring words instead; the prefix
+    /// ending (the suffix beginning) right there says where the passage
+    /// really starts (ends). Ends with no such place nearby stay.
+    fn snap_to_context(&self, a: &Anchor, start: usize, end: usize) -> (usize, usize) {
+        let (si, ei) = (self.index_of(start), self.index_of(end));
+        let slack = 8 + ei.saturating_sub(si) / FUZZY_ERROR_RATE;
+        let chars = &self.chars;
+        let pre = normalize(&a.prefix);
+        let suf = normalize(&a.suffix);
+        let mut new_si = si;
+        if pre.len() >= 4 {
+            let probe = &pre[pre.len() - pre.len().min(CONTEXT_PROBE)..];
+            let k = probe.len();
+            // The passage starts after the probe (and a space, if any).
+            let fits = |i: usize| {
+                let ends_at = |j: usize| j >= k && chars.get(j - k..j) == Some(probe);
+                ends_at(i) || (i > 0 && chars.get(i - 1) == Some(&' ') && ends_at(i - 1))
+            };
+            // Only ever inward: snapping takes words out, never in.
+            let lo = si;
+            let hi = (si + slack).min(ei.saturating_sub(1));
+            if let Some(i) = (lo..=hi.max(lo))
+                .filter(|&i| i < chars.len() && chars[i] != ' ' && fits(i))
+                .min_by_key(|&i| i.abs_diff(si))
+            {
+                new_si = i;
+            }
+        }
+        let mut new_ei = ei;
+        if suf.len() >= 4 {
+            let probe = &suf[..suf.len().min(CONTEXT_PROBE)];
+            let k = probe.len();
+            let starts_at = |j: usize| chars.get(j..j + k) == Some(probe);
+            let fits = |j: usize| starts_at(j) || (chars.get(j) == Some(&' ') && starts_at(j + 1));
+            let lo = ei.saturating_sub(slack).max(new_si + 1);
+            let hi = ei.min(chars.len());
+            if let Some(j) = (lo..=hi.max(lo))
+                .filter(|&j| j > 0 && chars.get(j - 1) != Some(&' ') && fits(j))
+                .min_by_key(|&j| j.abs_diff(ei))
+            {
+                new_ei = j;
+            }
+        }
+        // Still the passage: no further from the quote than the budget.
+        let quote = normalize(a.shown());
+        if new_ei <= new_si
+            || (quote.len() <= FUZZY_QUOTE_CHARS
+                && levenshtein(&quote, &chars[new_si..new_ei.min(chars.len())])
+                    > quote.len() / FUZZY_ERROR_RATE + 2)
+        {
+            return (start, end);
+        }
+        let at = self.src.get(new_si).copied().unwrap_or(start);
+        let end = self.src.get(new_ei).copied().unwrap_or(end).max(at);
+        if end > at {
+            (at, end)
+        } else {
+            (start, end.max(start))
+        }
     }
 
     /// Sellers' approximate search near the hint: the window substring with
@@ -322,6 +554,8 @@ impl Normalized {
         let mut prev: Vec<usize> = (0..=m).collect();
         let mut prev_start: Vec<usize> = vec![0; m + 1];
         let mut best: Option<(usize, usize, usize, usize)> = None; // (cost, distance, start, end)
+        // Every acceptable match, to tell one passage from look-alikes.
+        let mut all: Vec<(usize, usize)> = Vec::new(); // (cost, start)
         for (j, &c) in window.iter().enumerate() {
             let mut cur = vec![0usize; m + 1];
             let mut cur_start = vec![j + 1; m + 1];
@@ -344,6 +578,7 @@ impl Normalized {
                 let start = cur_start[m];
                 let dist = (lo + start).abs_diff(hint);
                 let cand = (cost, dist, start, j + 1);
+                all.push((cost, start));
                 if best.is_none_or(|b| (cand.0, cand.1) < (b.0, b.1)) {
                     best = Some(cand);
                 }
@@ -351,7 +586,18 @@ impl Normalized {
             prev = cur;
             prev_start = cur_start;
         }
-        best.map(|(_, _, s, e)| self.src_len(lo + s, e - s))
+        let (cost, _, s, e) = best?;
+        // Another passage (not the same one shifted by a few chars) nearly
+        // as close to the quote: the edited text holds look-alikes, and
+        // which one the note was on cannot be told.
+        let near = cost + (m / 20).max(1);
+        let rival = all
+            .iter()
+            .any(|&(c, st)| c <= near && st.abs_diff(s) > m / 2);
+        if rival {
+            return None;
+        }
+        Some(self.src_len(lo + s, e - s))
     }
 }
 
@@ -426,7 +672,15 @@ mod tests {
         let mut a2 = a.clone();
         assert!(replace(&edited, &mut a2, p));
         assert!(a2.changed);
-        assert!(a2.exact.contains("Polish-born"), "{:?}", a2.exact);
+        assert_eq!(a2.status, Status::Changed);
+        assert_eq!(a2.exact, a.exact, "the quote written on is kept");
+        assert!(
+            a2.current
+                .as_deref()
+                .is_some_and(|c| c.contains("Polish-born")),
+            "{:?}",
+            a2.current
+        );
     }
 
     #[test]
@@ -435,5 +689,99 @@ mod tests {
         let a = anchor_on(&d, "Felix Dzerzhinsky, a Polish revolutionary");
         let gone = doc("Something else entirely about another topic.\n");
         assert_eq!(place(&gone, &a), Placement::NotFound);
+    }
+
+    const CLAUSES: &str = "Terms of the lease.\n\n\
+        1. The tenant shall pay the rent on the first day of each month.\n\n\
+        2. The tenant shall keep the garden tidy through the whole year.\n\n\
+        3. The tenant shall keep the garage tidy through the whole year.\n\n\
+        4. The landlord shall repair the roof when it leaks.\n";
+
+    /// Issue 11: the noted clause deleted; the next clause reads nearly
+    /// the same (within the fuzzy budget) and now follows the same text,
+    /// but its other side does not match: the note is lost, not moved.
+    #[test]
+    fn a1_a_look_alike_clause_is_not_taken_for_a_deleted_one() {
+        let d = doc(CLAUSES);
+        let a = anchor_on(
+            &d,
+            "2. The tenant shall keep the garden tidy through the whole year.",
+        );
+        let edited = doc(&CLAUSES.replace(
+            "2. The tenant shall keep the garden tidy through the whole year.\n\n",
+            "",
+        ));
+        assert_eq!(place(&edited, &a), Placement::NotFound);
+    }
+
+    /// A refrain: the noted copy's verse is deleted; the other copies of
+    /// the same words, in other surroundings, are not taken. (A copy
+    /// found once in the whole text is taken: the same words, and edits
+    /// all around a passage must not lose it, A2.)
+    #[test]
+    fn a1_another_copy_of_a_refrain_is_not_taken() {
+        let text = "Verse one about the sea.\nAnd the wind blows on.\n\nVerse two about the hills.\nAnd the wind blows on.\n\nVerse three about the town.\nAnd the wind blows on.\n";
+        let d = doc(text);
+        let at = text.find("And the wind").expect("refrain");
+        let a = anchor_range(&d, at, at + "And the wind blows on.".len());
+        let edited = doc(&text.replace("Verse one about the sea.\nAnd the wind blows on.\n\n", ""));
+        assert_eq!(place(&edited, &a), Placement::NotFound);
+        // With its own surroundings kept (text inserted before), it is found.
+        let moved = doc(&format!("A new first line.\n\n{text}"));
+        let p = place(&moved, &a);
+        assert!(matches!(p, Placement::Moved { .. }), "{p:?}");
+    }
+
+    /// A typo fixed inside the noted sentence: changed, the quote written
+    /// on kept, the words now there beside it; placing again is exact.
+    #[test]
+    fn a1_a_fixed_typo_keeps_the_quote_and_records_the_new_words() {
+        let text = "Before it all.\n\nRoots draw water from teh soil and carry it upward through the xylem.\n\nAfter it all.\n";
+        let d = doc(text);
+        let a = anchor_on(
+            &d,
+            "Roots draw water from teh soil and carry it upward through the xylem.",
+        );
+        let fixed = doc(&text.replace("teh", "the"));
+        let p = place(&fixed, &a);
+        assert!(matches!(p, Placement::Changed { .. }), "{p:?}");
+        let mut b = a.clone();
+        assert!(replace(&fixed, &mut b, p));
+        assert_eq!(b.status, Status::Changed);
+        assert_eq!(b.exact, a.exact, "the quote as written");
+        assert_eq!(
+            b.current.as_deref(),
+            Some("Roots draw water from the soil and carry it upward through the xylem.")
+        );
+        assert_eq!(place(&fixed, &b), Placement::Exact, "stable once placed");
+        // Re-attached by hand: exact, on the new words.
+        let at = text.find("Roots").expect("start");
+        reattach(&fixed, &mut b, at, at + 20);
+        assert_eq!(b.status, Status::Exact);
+        assert_eq!(b.current, None);
+        assert_eq!(b.exact, "Roots draw water fro");
+    }
+
+    /// Issue 11, found in the lecture: the first sentence of a noted pair
+    /// deleted. The changed passage is the second sentence alone, not the
+    /// second plus the end of the sentence before it.
+    #[test]
+    fn a1_a_deleted_first_sentence_does_not_pull_in_neighbouring_words() {
+        let text = "He judged men by class against the behaviour of others. Not all agreed. In late 1918 critics, including officials of the People's Commissariat of Justice, complained of the Cheka's arbitrariness. The death penalty came back.\n";
+        let d = doc(text);
+        let a = anchor_on(
+            &d,
+            "Not all agreed. In late 1918 critics, including officials of the People's Commissariat of Justice, complained of the Cheka's arbitrariness.",
+        );
+        let edited = doc(&text.replace("Not all agreed. ", ""));
+        let mut b = a.clone();
+        let p = place(&edited, &b);
+        assert!(replace(&edited, &mut b, p), "{p:?}");
+        assert_eq!(
+            b.current.as_deref(),
+            Some(
+                "In late 1918 critics, including officials of the People's Commissariat of Justice, complained of the Cheka's arbitrariness."
+            )
+        );
     }
 }

@@ -5,9 +5,97 @@
 //! sequences included) never reach the file: they become visible control
 //! pictures, as in the terminal.
 
+use std::path::{Path, PathBuf};
+
 use serde::Serialize;
 
-use crate::storage::{Anchor, NotesFile};
+use crate::storage::{Anchor, NotesFile, Status};
+
+/// What a study sheet keeps (`marginote export --tag … --since …`); the
+/// default keeps everything.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    /// Notes with any of these tags (without `#`, any case).
+    pub tags: Vec<String>,
+    /// Entries written on or after this date (`YYYY-MM-DD`, as written).
+    pub since: Option<String>,
+    /// Entries written on or before this date.
+    pub until: Option<String>,
+    /// `note`, `highlight`, `bookmark`; empty: all kinds.
+    pub kinds: Vec<String>,
+    /// Only entries in these statuses; empty: all.
+    pub statuses: Vec<Status>,
+}
+
+impl Filter {
+    fn keeps(&self, kind: &str, created: &str, tags: &[String], status: Status) -> bool {
+        let date = created.get(..10).unwrap_or(created);
+        let tag_ok = self.tags.is_empty()
+            || self.tags.iter().any(|want| {
+                let want = want.trim_start_matches('#');
+                tags.iter().any(|t| t.eq_ignore_ascii_case(want))
+            });
+        tag_ok
+            && self.since.as_deref().is_none_or(|d| date >= d)
+            && self.until.as_deref().is_none_or(|d| date <= d)
+            && (self.kinds.is_empty() || self.kinds.iter().any(|k| k == kind))
+            && (self.statuses.is_empty() || self.statuses.contains(&status))
+    }
+
+    /// A copy of `file` with only the entries this filter keeps.
+    pub fn apply(&self, file: &NotesFile) -> NotesFile {
+        let st = |a: Option<&Anchor>| a.map_or(Status::Exact, Anchor::effective_status);
+        let mut f = file.clone();
+        f.bookmarks
+            .retain(|b| self.keeps("bookmark", &b.created, &[], st(Some(&b.anchor))));
+        f.highlights
+            .retain(|h| self.keeps("highlight", &h.created, &[], st(Some(&h.anchor))));
+        f.notes
+            .retain(|n| self.keeps("note", &n.created, &n.tags, st(n.anchor.as_ref())));
+        f
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Filter::default()
+    }
+}
+
+/// Where a new study sheet goes: `<name>-<date>.md` in `dir`, or with -2,
+/// -3… when that exists, so an earlier sheet is never overwritten.
+pub fn sheet_path(dir: &Path, name: &str, date: &str) -> PathBuf {
+    let stem = format!(
+        "{}-{}",
+        crate::storage::slug(name),
+        crate::storage::slug(date)
+    );
+    let first = dir.join(format!("{stem}.md"));
+    if !first.exists() {
+        return first;
+    }
+    (2..10_000)
+        .map(|n| dir.join(format!("{stem}-{n}.md")))
+        .find(|p| !p.exists())
+        .unwrap_or(first)
+}
+
+/// The line a sheet gives an entry's status (none for an exact one).
+fn status_line(a: &Anchor) -> Option<String> {
+    match a.effective_status() {
+        Status::Exact => None,
+        Status::Moved => Some("*(status: moved — found elsewhere in the edited text)*".into()),
+        Status::Changed => Some(match a.current.as_deref() {
+            Some(now) => format!(
+                "*(status: changed — the text now reads: “{}”)*",
+                clean(now).split_whitespace().collect::<Vec<_>>().join(" ")
+            ),
+            None => "*(status: changed — the text changed since this was written)*".into(),
+        }),
+        Status::Lost => Some(
+            "*(status: lost — this passage is no longer in the text; the quote is as written)*"
+                .into(),
+        ),
+    }
+}
 
 /// One document's entries to export.
 pub struct Sheet<'a> {
@@ -174,8 +262,10 @@ pub fn markdown(sheets: &[Sheet], generated: &str) -> String {
                 };
                 out.push_str(&block_quote(&quote));
                 out.push('\n');
-                if a.changed {
-                    out.push_str("\n*(the text changed since this was written)*\n");
+                if let Some(line) = status_line(a) {
+                    out.push('\n');
+                    out.push_str(&line);
+                    out.push('\n');
                 }
                 out.push('\n');
             }
@@ -209,6 +299,12 @@ struct JsonEntry<'a> {
     text: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     tags: Vec<String>,
+    /// `exact`, `moved`, `changed` or `lost` (a note on the whole
+    /// document is `exact`).
+    status: &'static str,
+    /// The words in the text now, where they differ from `quote`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    current: Option<String>,
     text_changed: bool,
 }
 
@@ -256,7 +352,12 @@ pub fn json(sheets: &[Sheet]) -> String {
                         label,
                         text,
                         tags,
-                        text_changed: anchor.is_some_and(|a| a.changed),
+                        status: anchor
+                            .map_or(Status::Exact, Anchor::effective_status)
+                            .name(),
+                        current: anchor.and_then(|a| a.current.as_deref()).map(clean),
+                        text_changed: anchor
+                            .is_some_and(|a| a.changed || a.effective_status() == Status::Changed),
                     }
                 })
                 .collect(),
@@ -277,6 +378,8 @@ mod tests {
             prefix: String::new(),
             suffix: String::new(),
             changed: false,
+            status: Default::default(),
+            current: None,
             extra: toml::Table::new(),
         }
     }

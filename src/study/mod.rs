@@ -6,3 +6,4 @@
 pub mod anchor;
 pub mod export;
 pub mod notes;
+pub mod segment;

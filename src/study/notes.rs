@@ -9,14 +9,16 @@
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
-use crate::storage::{Anchor, Bookmark, Highlight, Note, NotesFile};
-use crate::study::anchor::{self, Placement};
+use crate::storage::{Anchor, Bookmark, Highlight, Note, NotesFile, Status};
+use crate::study::anchor;
 use crate::text::document::Document;
 
 /// Longest quote a bookmark or reading-position anchor keeps (characters).
 const QUOTE_CHARS: usize = 64;
 /// Characters of rendered text kept for an entry's preview.
 const PREVIEW_CHARS: usize = 160;
+/// Characters of an entry's passage kept to show it in full.
+const PASSAGE_CHARS: usize = 1000;
 
 /// Builds an anchor for the passage starting at `offset`: the quote runs to
 /// the end of its block, at most [`QUOTE_CHARS`].
@@ -34,6 +36,24 @@ pub fn make_anchor(doc: &Document, offset: usize) -> Anchor {
     anchor::anchor_range(doc, offset, offset + quote.len())
 }
 
+/// A bookmark's anchor on the passage `start..end`: at most
+/// [`QUOTE_CHARS`] of it (a bookmark marks a place, not a span).
+pub fn bookmark_anchor(doc: &Document, start: usize, end: usize) -> Anchor {
+    let text = doc.excerpt(start, end.max(start));
+    let cut = text
+        .char_indices()
+        .nth(QUOTE_CHARS)
+        .map_or(text.len(), |(i, _)| i);
+    // Cut between words, never inside one.
+    let cut = if cut < text.len() {
+        text[..cut].rfind(char::is_whitespace).unwrap_or(cut)
+    } else {
+        cut
+    };
+    let quote = text[..cut].trim_end();
+    anchor::anchor_range(doc, start, start + quote.len())
+}
+
 /// The text as shown (Markdown rendered, sanitised) from source offset
 /// `offset` to the end of its block, at most `max` characters.
 pub fn preview(doc: &Document, offset: usize, max: usize) -> String {
@@ -45,6 +65,37 @@ pub fn preview(doc: &Document, offset: usize, max: usize) -> String {
     let text = block.text.text.get(at..).unwrap_or_default();
     let words: Vec<&str> = text.split_whitespace().collect();
     words.join(" ").chars().take(max).collect()
+}
+
+/// The passage `start..end` as shown (Markdown rendered, sanitised, on
+/// one line), at most `max` characters: what a highlight or note is on.
+pub fn passage_text(doc: &Document, start: usize, end: usize, max: usize) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut id = doc.block_at(start);
+    // A passage spans a few blocks at most; a huge selection is cut short.
+    for _ in 0..32 {
+        let Some(b) = id else { break };
+        let (bs, be) = doc.block_range(b);
+        if bs >= end.max(start + 1) {
+            break;
+        }
+        let block = doc.block(b);
+        let t = &block.text;
+        let a = t.display_at(start.max(bs));
+        let z = if end >= be {
+            t.text.len()
+        } else {
+            t.display_at(end)
+        };
+        if let Some(piece) = t.text.get(a..z.max(a)) {
+            out.push(piece.to_string());
+        }
+        if out.iter().map(String::len).sum::<usize>() > max * 4 {
+            break;
+        }
+        id = doc.next_block(b);
+    }
+    one_line(&out.join(" "), max)
 }
 
 /// The `#tags` in a note's text, without the `#`, in order, once each.
@@ -88,6 +139,16 @@ pub struct Item {
     pub found: bool,
     pub changed: bool,
     pub tags: Vec<String>,
+    /// How the passage was found in the text now.
+    pub status: Status,
+    /// RFC 3339, as stored.
+    pub created: String,
+    /// A note's whole text (empty for bookmarks and highlights).
+    pub text: String,
+    /// The quote the entry was written on (empty for a document note).
+    pub quote: String,
+    /// The passage as shown now (rendered); a lost entry's own quote.
+    pub passage: String,
 }
 
 /// A deleted entry, kept for undo.
@@ -114,6 +175,8 @@ pub struct DocNotes {
     /// Only entries matching this (text, or `#tag`) are listed.
     pub filter: Option<String>,
     previews: HashMap<String, String>,
+    /// Each entry's passage as shown (see [`Item::passage`]).
+    passages: HashMap<String, String>,
 }
 
 impl DocNotes {
@@ -128,6 +191,7 @@ impl DocNotes {
             undo: None,
             filter: None,
             previews: HashMap::new(),
+            passages: HashMap::new(),
         }
     }
 
@@ -152,19 +216,33 @@ impl DocNotes {
         let mut moved = false;
         let mut lost = HashSet::new();
         let mut previews = HashMap::new();
+        let mut passages = HashMap::new();
         for (id, a) in self.anchors_mut() {
             let p = anchor::place(doc, a);
-            if p != Placement::Exact {
-                if anchor::replace(doc, a, p) {
+            let before = a.clone();
+            if anchor::replace(doc, a, p) {
+                moved |= *a != before;
+                previews.insert(id.clone(), preview(doc, a.offset, PREVIEW_CHARS));
+                passages.insert(
+                    id.clone(),
+                    passage_text(doc, a.offset, a.offset + a.span_len(), PASSAGE_CHARS),
+                );
+            } else {
+                // Lost: the status is saved (exports and the all-documents
+                // list show it), and the preview is the entry's own quote,
+                // never the words its old offset now holds.
+                if a.status != Status::Lost {
+                    a.status = Status::Lost;
                     moved = true;
-                } else {
-                    lost.insert(id.clone());
                 }
+                lost.insert(id.clone());
+                previews.insert(id.clone(), one_line(&a.exact, PREVIEW_CHARS));
+                passages.insert(id.clone(), one_line(&a.exact, PASSAGE_CHARS));
             }
-            previews.insert(id.clone(), preview(doc, a.offset, PREVIEW_CHARS));
         }
         self.not_found = lost;
         self.previews = previews;
+        self.passages = passages;
         self.sort();
         moved
     }
@@ -184,6 +262,10 @@ impl DocNotes {
     fn remember_preview(&mut self, id: &str, a: &Anchor, doc: &Document) {
         self.previews
             .insert(id.to_string(), preview(doc, a.offset, PREVIEW_CHARS));
+        self.passages.insert(
+            id.to_string(),
+            passage_text(doc, a.offset, a.offset + a.span_len(), PASSAGE_CHARS),
+        );
     }
 
     /// Every entry in text order (notes on the whole document first),
@@ -195,6 +277,19 @@ impl DocNotes {
                 .cloned()
                 .unwrap_or_else(|| one_line(&a.exact, PREVIEW_CHARS))
         };
+        let passage = |id: &str, a: &Anchor| {
+            self.passages
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| one_line(&a.exact, PASSAGE_CHARS))
+        };
+        let status = |id: &str, a: &Anchor| {
+            if self.not_found.contains(id) {
+                Status::Lost
+            } else {
+                a.effective_status()
+            }
+        };
         let mut items: Vec<Item> = Vec::new();
         for b in &self.file.bookmarks {
             items.push(Item {
@@ -203,24 +298,35 @@ impl DocNotes {
                 title: b.label.clone(),
                 preview: preview(&b.id, &b.anchor),
                 offset: Some(b.anchor.offset),
-                len: b.anchor.exact.len(),
+                len: b.anchor.span_len(),
                 found: !self.not_found.contains(&b.id),
                 changed: b.anchor.changed,
                 tags: Vec::new(),
+                status: status(&b.id, &b.anchor),
+                created: b.created.clone(),
+                text: String::new(),
+                quote: b.anchor.exact.clone(),
+                passage: passage(&b.id, &b.anchor),
             });
         }
         for h in &self.file.highlights {
-            let p = preview(&h.id, &h.anchor);
+            // A highlight is its words: exactly the highlighted ones.
+            let p = passage(&h.id, &h.anchor);
             items.push(Item {
                 kind: Kind::Highlight,
                 id: h.id.clone(),
                 title: p.clone(),
                 preview: p,
                 offset: Some(h.anchor.offset),
-                len: h.anchor.exact.len(),
+                len: h.anchor.span_len(),
                 found: !self.not_found.contains(&h.id),
                 changed: h.anchor.changed,
                 tags: Vec::new(),
+                status: status(&h.id, &h.anchor),
+                created: h.created.clone(),
+                text: String::new(),
+                quote: h.anchor.exact.clone(),
+                passage: passage(&h.id, &h.anchor),
             });
         }
         for n in &self.file.notes {
@@ -233,19 +339,37 @@ impl DocNotes {
                     |a| preview(&n.id, a),
                 ),
                 offset: n.anchor.as_ref().map(|a| a.offset),
-                len: n.anchor.as_ref().map_or(0, |a| a.exact.len()),
+                len: n.anchor.as_ref().map_or(0, Anchor::span_len),
                 found: !self.not_found.contains(&n.id),
                 changed: n.anchor.as_ref().is_some_and(|a| a.changed),
                 tags: n.tags.clone(),
+                status: n
+                    .anchor
+                    .as_ref()
+                    .map_or(Status::Exact, |a| status(&n.id, a)),
+                created: n.created.clone(),
+                text: n.text.clone(),
+                quote: n
+                    .anchor
+                    .as_ref()
+                    .map(|a| a.exact.clone())
+                    .unwrap_or_default(),
+                passage: n
+                    .anchor
+                    .as_ref()
+                    .map(|a| passage(&n.id, a))
+                    .unwrap_or_default(),
             });
         }
+        // Notes on the whole document first, then the lost entries
+        // together (to re-attach), then the rest in text order.
+        let group = |it: &Item| match (it.offset, it.status) {
+            (None, _) => 0,
+            (Some(_), Status::Lost) => 1,
+            _ => 2,
+        };
         items.sort_by(|a, b| {
-            (a.offset.is_some(), a.offset, a.kind, &a.id).cmp(&(
-                b.offset.is_some(),
-                b.offset,
-                b.kind,
-                &b.id,
-            ))
+            (group(a), a.offset, a.kind, &a.id).cmp(&(group(b), b.offset, b.kind, &b.id))
         });
         items
     }
@@ -319,6 +443,29 @@ impl DocNotes {
         true
     }
 
+    /// Puts a lost (or any) entry on `start..end` by hand: the quote is
+    /// those words now, the status exact. Returns whether it exists.
+    pub fn reattach(&mut self, id: &str, doc: &Document, start: usize, end: usize) -> bool {
+        let mut found = false;
+        for (eid, a) in self.anchors_mut() {
+            if eid == id {
+                anchor::reattach(doc, a, start, end);
+                found = true;
+            }
+        }
+        if !found {
+            return false;
+        }
+        self.not_found.remove(id);
+        self.previews
+            .insert(id.to_string(), preview(doc, start, PREVIEW_CHARS));
+        self.passages
+            .insert(id.to_string(), passage_text(doc, start, end, PASSAGE_CHARS));
+        self.sort();
+        self.select_id(id);
+        true
+    }
+
     /// Deletes an entry by id, leaving a tombstone so a merge with another
     /// instance's copy does not bring it back; kept for undo.
     pub fn delete(&mut self, id: &str) -> Option<Deleted> {
@@ -380,7 +527,7 @@ impl DocNotes {
                     .filter(|h| placed(&h.id))
                     .map(|h| {
                         let a = &h.anchor;
-                        (a.offset, a.offset + a.exact.len(), Kind::Highlight)
+                        (a.offset, a.offset + a.span_len(), Kind::Highlight)
                     }),
             )
             .chain(
@@ -391,7 +538,7 @@ impl DocNotes {
                     .filter_map(|n| {
                         n.anchor
                             .as_ref()
-                            .map(|a| (a.offset, a.offset + a.exact.len(), Kind::Note))
+                            .map(|a| (a.offset, a.offset + a.span_len(), Kind::Note))
                     }),
             )
             .collect();

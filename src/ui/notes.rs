@@ -10,8 +10,30 @@ use super::list::{Item, draw_items, frame_block};
 use super::theme;
 use crate::app::{App, Scope};
 use crate::input::action::{Action, Context};
+use crate::storage::Status;
 use crate::study::notes::Kind;
 use crate::text::sanitize::sanitize_line;
+
+/// An entry's time as stored (the local time it was written, RFC 3339),
+/// shown as "2026-11-25 10:00".
+pub fn when(created: &str) -> String {
+    let date = created.get(..10).unwrap_or_default();
+    let time = created.get(11..16).unwrap_or_default();
+    if date.is_empty() {
+        return sanitize_line(created, 30);
+    }
+    sanitize_line(&format!("{date} {time}"), 30)
+}
+
+/// How the pane names an entry's status (nothing for an exact one).
+fn status_label(status: Status) -> Option<&'static str> {
+    match status {
+        Status::Exact => None,
+        Status::Moved => Some("moved"),
+        Status::Changed => Some("text changed"),
+        Status::Lost => Some("lost: could not place"),
+    }
+}
 
 pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: bool) {
     let rows = app.notes_items();
@@ -61,6 +83,25 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: 
         frame.render_widget(p, area);
         return;
     }
+    // The selected entry in full: asked for (`x`), or the one under the
+    // reading cursor while reading.
+    let selected = rows.get(app.notes_selected()).cloned();
+    let following = selected.as_ref().is_some_and(|si| {
+        app.focus != crate::app::Focus::Notes
+            && app.under_cursor.as_deref() == Some(si.item.id.as_str())
+    });
+    if let Some(si) = selected.filter(|_| app.notes_expanded || following) {
+        let h = if app.notes_expanded {
+            area.height.saturating_sub(2)
+        } else {
+            area.height / 2
+        };
+        if h >= 3 {
+            let rect = Rect::new(area.x, area.bottom() - h, area.width, h);
+            detail(frame, app, &si, rect);
+            area = Rect::new(area.x, area.y, area.width, area.height - h);
+        }
+    }
     let len = app.reader.as_ref().map_or(1, |r| r.doc.len().max(1));
     let items: Vec<Item> = rows
         .into_iter()
@@ -68,7 +109,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: 
             let it = row.item;
             let preview = sanitize_line(&it.preview, 160);
             let place = match it.offset {
-                _ if !it.found => "could not place".to_string(),
+                _ if !it.found => String::new(),
                 None => "whole document".to_string(),
                 Some(o) if row.open && app.scope == Scope::ThisDocument => {
                     format!("{}%", ((o as u128 * 100) / len as u128).min(100))
@@ -82,9 +123,10 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: 
             if !place.is_empty() {
                 detail.push(place);
             }
-            if it.changed {
-                detail.push("text changed".to_string());
+            if let Some(label) = status_label(it.status) {
+                detail.push(label.to_string());
             }
+            detail.push(when(&it.created));
             if it.kind != Kind::Highlight && it.offset.is_some() {
                 detail.push(preview.clone());
             }
@@ -115,4 +157,49 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: 
         app.notes_selected(),
         focused,
     );
+}
+
+/// One entry in full: what and when, its status, the quote it was written
+/// on (a lost entry shows only its own stored quote), and a note's text.
+fn detail(frame: &mut Frame, app: &App, si: &crate::app::ScopedItem, area: Rect) {
+    use ratatui::text::{Line, Span};
+    let it = &si.item;
+    let what = match it.kind {
+        Kind::Note => "Note",
+        Kind::Highlight => "Highlight",
+        Kind::Bookmark => "Bookmark",
+    };
+    let mut head = format!("{what} · {}", when(&it.created));
+    if let Some(label) = status_label(it.status) {
+        head.push_str(" · ");
+        head.push_str(label);
+    }
+    let mut lines = vec![Line::from(Span::styled(head, theme::muted()))];
+    if it.kind == Kind::Bookmark {
+        lines.push(Line::from(sanitize_line(&it.title, 200)));
+    }
+    if !it.passage.is_empty() {
+        let quote = sanitize_line(&it.passage, 1000);
+        lines.push(Line::from(Span::styled(
+            format!("“{quote}”"),
+            theme::muted(),
+        )));
+    }
+    for l in it.text.lines() {
+        lines.push(Line::from(sanitize_line(l, 2000)));
+    }
+    if !it.found && si.open {
+        let r = app.keymap.hint(Context::Notes, Action::Reattach);
+        lines.push(Line::from(Span::styled(
+            format!("{r}: re-attach it at the reading cursor"),
+            theme::muted(),
+        )));
+    }
+    let block = ratatui::widgets::Block::default()
+        .borders(ratatui::widgets::Borders::TOP)
+        .border_style(theme::border(false));
+    let para = Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false });
+    frame.render_widget(para, area);
 }

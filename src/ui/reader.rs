@@ -49,7 +49,11 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
         return;
     }
     let marks = app.notes.as_ref().map(|n| n.marks()).unwrap_or_default();
-    let selection = app.selection_range();
+    // The selection, or the passage the note editor is writing about.
+    let selection = app.selection_range().or_else(|| app.editing_range());
+    let point = app
+        .point
+        .filter(|_| focused && app.selection.is_none() && app.editor.is_none());
     let buf = frame.buffer_mut();
     for (i, row) in r.visible.iter().enumerate() {
         let y = p.text.y + i as u16;
@@ -67,6 +71,8 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
         let mut bookmark = false;
         let mut highlight = false;
         let mut note = false;
+        // Entries on this row: more than one is counted in the margin.
+        let mut count = 0usize;
         // Character ranges to tint on this row.
         let mut tints: Vec<(usize, usize, Style)> = Vec::new();
         if !blank && let Some(search) = app.search.as_ref() {
@@ -88,8 +94,12 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
                     break;
                 }
                 match kind {
-                    Kind::Bookmark => bookmark |= s >= lo,
+                    Kind::Bookmark if s >= lo => {
+                        bookmark = true;
+                        count += 1;
+                    }
                     Kind::Highlight | Kind::Note if e > lo => {
+                        count += 1;
                         let style = if kind == Kind::Note {
                             note = true;
                             theme::annotated()
@@ -107,7 +117,14 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
         }
         let is_cursor = i == r.cursor_row();
         if p.gutter.width > 0 {
-            let (sym, style) = if note {
+            let counted = match count {
+                0 | 1 => None,
+                2..=9 => Some(COUNTS[count - 2]),
+                _ => Some("+"),
+            };
+            let (sym, style) = if let Some(c) = counted {
+                (c, theme::note_mark())
+            } else if note {
                 ("✎", theme::note_mark())
             } else if bookmark {
                 ("◆", theme::bookmark())
@@ -137,17 +154,19 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
         // Passages first, matches on top.
         tints.reverse();
         for (c0, c1, style) in tints {
-            let x0 = u16::try_from(c0).unwrap_or(u16::MAX).min(p.text.width);
-            let x1 = u16::try_from(c1).unwrap_or(u16::MAX).min(p.text.width);
-            if x1 > x0 {
-                buf.set_style(Rect::new(p.text.x + x0, y, x1 - x0, 1), style);
-            }
+            tint(buf, p.text, y, c0, c1, style);
         }
+        // The selection to the character: exactly the selected text.
         if let Some((s, e)) = selection
-            && row.src >= s
-            && row.src < e
+            && !blank
+            && let Some((c0, c1)) = row.columns(s, e)
         {
-            buf.set_style(row_rect, theme::selection());
+            tint(buf, p.text, y, c0, c1, theme::selection());
+        }
+        if let Some(at) = point.filter(|_| is_cursor && !blank)
+            && let Some((c0, c1)) = row.columns(at, at + 1)
+        {
+            tint(buf, p.text, y, c0, c1.max(c0 + 1), theme::point());
         }
     }
     if let Some(bar) = p.scrollbar {
@@ -155,7 +174,80 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
     }
     if let Some(ed) = app.editor.as_ref() {
         editor(frame, app, ed, p);
+    } else if !p.wide {
+        note_box(frame, app, p);
     }
+}
+
+/// Counts of entries on one row, drawn in the margin.
+const COUNTS: [&str; 8] = ["2", "3", "4", "5", "6", "7", "8", "9"];
+
+fn tint(buf: &mut ratatui::buffer::Buffer, text: Rect, y: u16, c0: usize, c1: usize, style: Style) {
+    let x0 = u16::try_from(c0).unwrap_or(u16::MAX).min(text.width);
+    let x1 = u16::try_from(c1).unwrap_or(u16::MAX).min(text.width);
+    if x1 > x0 {
+        buf.set_style(Rect::new(text.x + x0, y, x1 - x0, 1), style);
+    }
+}
+
+/// Where the Notes pane is hidden: the entry under the reading cursor in
+/// a small box over the reader, away from the cursor's row.
+fn note_box(frame: &mut Frame, app: &App, p: &Panes) {
+    let (Some(id), Some(n), Some(r)) = (
+        app.under_cursor.as_ref(),
+        app.notes.as_ref(),
+        app.reader.as_ref(),
+    ) else {
+        return;
+    };
+    if app.selection.is_some() || app.prompt.is_some() || p.overlay.is_some() {
+        return;
+    }
+    let Some(item) = n.all_items().into_iter().find(|it| &it.id == id) else {
+        return;
+    };
+    let area = p.reader;
+    if area.width < 16 || area.height < 8 {
+        return;
+    }
+    let (what, body) = match item.kind {
+        Kind::Note => ("note", item.text.clone()),
+        Kind::Bookmark => ("bookmark", item.title.clone()),
+        Kind::Highlight => ("highlight", format!("“{}”", item.preview)),
+    };
+    let body = sanitize_text(&body);
+    // As tall as the note needs (wrapped at the box's width), within a
+    // third of the reader.
+    let inner_w = usize::from(area.width.saturating_sub(2)).max(1);
+    let rows: usize = body
+        .lines()
+        .map(|l| {
+            crate::text::sanitize::text_width(l)
+                .div_ceil(inner_w)
+                .max(1)
+        })
+        .sum();
+    let most = (area.height / 3).max(3);
+    let h = u16::try_from(rows + 2).unwrap_or(u16::MAX).clamp(3, most);
+    let below = usize::from(area.height) / 2 > r.cursor_row();
+    let y = if below { area.bottom() - h } else { area.y };
+    let rect = Rect::new(area.x, y, area.width, h);
+    frame.render_widget(ratatui::widgets::Clear, rect);
+    let title = format!(" {what} · {} ", super::notes::when(&item.created));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::border(false))
+        .title(Span::styled(title, theme::muted()));
+    let para = Paragraph::new(body).block(block).wrap(Wrap { trim: false });
+    frame.render_widget(para, rect);
+}
+
+/// A note's text for a wrapped paragraph: each line sanitised.
+fn sanitize_text(s: &str) -> String {
+    s.lines()
+        .map(|l| sanitize_line(l, 2000))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A thin position bar: the thumb spans the visible part of the text.

@@ -24,10 +24,9 @@ fn hint_list(focus: Focus, selecting: bool) -> (Option<&'static str>, Vec<Hint>)
         let list = vec![
             (s, Annotate, "note"),
             (s, Highlight, "highlight"),
-            (s, Copy, "copy"),
             (s, Cancel, "stop"),
         ];
-        return (Some("selecting: move to extend"), list);
+        return (Some("selecting:"), list);
     }
     let g = Context::Global;
     let mut list = vec![(g, Help, "help")];
@@ -47,6 +46,7 @@ fn hint_list(focus: Focus, selecting: bool) -> (Option<&'static str>, Vec<Hint>)
                 (n, Open, "jump"),
                 (n, Edit, "edit"),
                 (n, Delete, "delete"),
+                (n, Expand, "full"),
                 (n, Filter, "filter"),
                 (n, ToggleScope, "all docs"),
                 (n, Export, "export"),
@@ -59,12 +59,48 @@ fn hint_list(focus: Focus, selecting: bool) -> (Option<&'static str>, Vec<Hint>)
 
 /// The key hints shown when there is room, most useful first.
 fn hints(app: &App) -> Vec<String> {
+    let km = &app.keymap;
     let selecting = app.selection.is_some() && app.focus == Focus::Reader;
+    let k = |a| km.hint(Context::Select, a);
+    let moves = || {
+        format!(
+            "{}{} {}{} {}{} jk",
+            k(Action::WordNext),
+            k(Action::WordPrev),
+            k(Action::SentenceNext),
+            k(Action::SentencePrev),
+            k(Action::ParagraphNext),
+            k(Action::ParagraphPrev),
+        )
+    };
+    // Shortest and most needed first: what fits on a narrow screen.
+    if selecting && app.reattach.is_some() {
+        return vec![
+            format!("re-attaching: {} attach", k(Action::Confirm)),
+            format!("{} cancel", k(Action::Cancel)),
+            format!("{} move", moves()),
+        ];
+    }
     let (lead, list) = hint_list(app.focus, selecting);
-    let keyed = list
+    let mut keyed: Vec<String> = list
         .into_iter()
-        .map(|(context, action, word)| format!("{} {word}", app.keymap.hint(context, action)));
-    lead.map(str::to_string).into_iter().chain(keyed).collect()
+        .map(|(context, action, word)| format!("{} {word}", km.hint(context, action)))
+        .collect();
+    if let (Some(lead), Some(first)) = (lead, keyed.first_mut()) {
+        *first = format!("{lead} {first}");
+    }
+    if selecting {
+        keyed.push(format!("{} extend", moves()));
+        keyed.push(format!("{} other end", k(Action::SwapEnds)));
+        keyed.push(format!("{} copy", k(Action::Copy)));
+    } else if app.focus == Focus::Reader {
+        keyed.push(format!(
+            "{}{} next/prev note",
+            km.hint(Context::Reader, Action::NextNote),
+            km.hint(Context::Reader, Action::PrevNote)
+        ));
+    }
+    keyed
 }
 
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
@@ -100,7 +136,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             // The count (or the regex error) at the right, with the toggle.
             let regex = app.keymap.hint(Context::Prompt, Action::ToggleRegex);
             let mode = if search.query.regex { "regex" } else { "text" };
-            let right = format!("{} · {regex}: {mode} ", search.status());
+            // Nothing typed yet: no count (the last search is up, not here).
+            let right = if search.query.pattern.is_empty() {
+                format!("↑ earlier searches · {regex}: {mode} ")
+            } else {
+                format!("{} · {regex}: {mode} ", search.status())
+            };
             let rw = text_width(&right);
             let used = text_width(&label) + text_width(&shown) + 2;
             if used + rw <= width {
@@ -137,11 +178,28 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         return;
     }
     // Left: title (cut to fit) and the position, which always shows.
+    // "match 3 of 17" only while the cursor is on that match: once it has
+    // moved away the count of the search is all that is still true.
     let found = app
         .search
         .as_ref()
-        .filter(|s| !s.query.pattern.is_empty())
-        .map(|s| format!(" · {}", s.status()))
+        .filter(|s| !s.query.pattern.is_empty() && !s.hits.is_empty())
+        .map(|s| {
+            let on_it = s
+                .current
+                .and_then(|c| s.hits.get(c))
+                .zip(app.reader.as_ref())
+                .is_some_and(|(h, r)| {
+                    r.row_span(r.cursor_row())
+                        .is_some_and(|(a, b)| h.start >= a && h.start < b.max(a + 1))
+                });
+            if on_it {
+                format!(" · {}", s.status())
+            } else {
+                let more = if s.done { "" } else { "+" };
+                format!(" · {}{more} matches", s.hits.len())
+            }
+        })
         .unwrap_or_default();
     let pos = app
         .reader

@@ -110,9 +110,14 @@ pub fn highlighted() -> Style {
 pub fn annotated() -> Style {
     current().annotated
 }
-/// The passage being selected.
+/// The passage being selected (or noted): reverse video, so it shows
+/// without colour too.
 pub fn selection() -> Style {
     current().selection
+}
+/// The reading cursor's character, where a search or a jump put it.
+pub fn point() -> Style {
+    current().point
 }
 /// A search match.
 pub fn search_hit() -> Style {

@@ -150,7 +150,12 @@ mod tests {
             | notes open enter | notes edit e | notes delete d | notes undo u | notes restore_backup R | notes add_bookmark m \
             | notes filter / | notes toggle_scope t | notes export E | notes note_document A \
             | editor save enter | editor newline alt-enter shift-enter ctrl-j | editor cancel esc \
-            | prompt confirm enter | prompt cancel esc | help cancel esc q ?";
+            | prompt confirm enter | prompt cancel esc | help cancel esc q ? \
+            | reader next_note ] | reader prev_note [ | notes next_note ] | notes prev_note [ \
+            | select word_next w | select word_prev b | select sentence_next ) \
+            | select sentence_prev ( | select paragraph_next } | select paragraph_prev { \
+            | select swap_ends o | select confirm enter | notes reattach r | notes expand x \
+            | prompt history_prev up | prompt history_next down";
         for binding in contract.split(" | ") {
             let words: Vec<&str> = binding.split_whitespace().collect();
             let context = Context::from_name(words[0]).expect("a context");

@@ -57,6 +57,7 @@ pub fn mouse(event: &MouseEvent) -> Option<(MouseKind, u16, u16)> {
         MouseEventKind::ScrollUp => MouseKind::ScrollUp,
         MouseEventKind::ScrollDown => MouseKind::ScrollDown,
         MouseEventKind::Down(MouseButton::Left) => MouseKind::Click,
+        MouseEventKind::Drag(MouseButton::Left) => MouseKind::Drag,
         _ => return None,
     };
     Some((kind, event.column, event.row))

@@ -1,0 +1,367 @@
+//! Issue 11 behaviour of `update`, through the test harness: the search
+//! prompt and its history, the cursor's character, the selection to the
+//! character, `]`/`[`, re-attaching, the filtered sheet and the position
+//! of a renamed file.
+
+use super::*;
+use crate::input::action::Action;
+use crate::storage::Status;
+use crate::testkit::{Harness, NOW};
+
+/// Sentences with a look-alike and a typo, in Markdown.
+const WILLOW: &str = "# The Willow Essay\n\n\
+Willows grow near water. Their roots hold the bank together. Farmers planted them along ditches.\n\n\
+Basket makers cut the young shoots in winter. The shoots are called withies. They bend without breaking.\n\n\
+Salicylic acid was first found in willow bark. The bark was chewed for pain long before aspirin.\n";
+
+fn willow() -> Harness {
+    Harness::new(&[("willow.md", WILLOW)], 120, 40)
+}
+
+fn search(h: &mut Harness, words: &str) {
+    h.act(Action::Search);
+    h.type_prompt(words);
+    h.act(Action::Confirm);
+}
+
+fn saved(h: &Harness) -> &crate::storage::NotesFile {
+    h.saved_notes.last().expect("notes saved")
+}
+
+#[test]
+fn search_prompt_opens_empty_and_walks_the_history() {
+    let mut h = willow();
+    search(&mut h, "withies");
+    search(&mut h, "aspirin");
+    assert_eq!(h.app.state.search_history, ["withies", "aspirin"]);
+    h.act(Action::Search);
+    let typed = |h: &Harness| {
+        h.app
+            .prompt
+            .as_ref()
+            .map(|p| p.input.iter().collect::<String>())
+    };
+    assert_eq!(typed(&h).as_deref(), Some(""), "/ opens empty");
+    h.type_prompt("wi");
+    h.act(Action::HistoryPrev);
+    assert_eq!(typed(&h).as_deref(), Some("aspirin"));
+    h.act(Action::HistoryPrev);
+    assert_eq!(typed(&h).as_deref(), Some("withies"));
+    h.act(Action::HistoryPrev);
+    assert_eq!(typed(&h).as_deref(), Some("withies"), "stays on the oldest");
+    h.act(Action::HistoryNext);
+    h.act(Action::HistoryNext);
+    assert_eq!(typed(&h).as_deref(), Some("wi"), "back to what was typed");
+    h.act(Action::Cancel);
+    let fx = update(&mut h.app, Msg::Action(Action::Quit), NOW);
+    let state = fx.iter().find_map(|e| match e {
+        Effect::SaveState(s) => Some(s.clone()),
+        _ => None,
+    });
+    assert_eq!(
+        state.map(|s| s.search_history),
+        Some(vec!["withies".to_string(), "aspirin".to_string()]),
+        "the history is saved with the state"
+    );
+}
+
+#[test]
+fn a_failed_search_says_so_and_leaves_the_cursor() {
+    let mut h = willow();
+    search(&mut h, "withies");
+    let here = h.app.cursor_point();
+    search(&mut h, "zzzz");
+    assert_eq!(h.app.cursor_point(), here, "the cursor stayed");
+    assert!(h.app.search.is_none(), "no count left behind");
+    let m = h
+        .app
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(m.contains("no match for “zzzz”"), "{m}");
+}
+
+#[test]
+fn after_a_search_a_notes_the_sentence_holding_the_match() {
+    let mut h = willow();
+    search(&mut h, "withies");
+    h.act(Action::Annotate);
+    assert_eq!(
+        h.app
+            .editing_range()
+            .map(|(s, e)| WILLOW[s..e].to_string())
+            .as_deref(),
+        Some("The shoots are called withies."),
+        "the passage tinted while the editor is open"
+    );
+    h.type_note("craft");
+    h.act(Action::Save);
+    let a = saved(&h).notes[0].anchor.clone().expect("anchor");
+    assert_eq!(a.exact, "The shoots are called withies.");
+}
+
+#[test]
+fn on_a_blank_row_a_and_m_take_the_next_sentence() {
+    let mut h = willow();
+    // Title, its rule, then a blank row.
+    h.act(Action::Down);
+    h.act(Action::Down);
+    h.act(Action::AddBookmark);
+    h.act(Action::Confirm);
+    h.act(Action::Annotate);
+    h.type_note("x");
+    h.act(Action::Save);
+    let f = saved(&h);
+    assert!(
+        f.bookmarks
+            .iter()
+            .all(|b| !b.anchor.exact.trim().is_empty())
+    );
+    let exact = f.notes[0].anchor.as_ref().map(|a| a.exact.as_str());
+    assert_eq!(exact, Some("Willows grow near water."));
+}
+
+#[test]
+fn v_then_paren_selects_two_sentences_and_o_moves_the_other_end() {
+    let mut h = willow();
+    search(&mut h, "roots hold");
+    h.act(Action::Select);
+    let text = |h: &Harness| {
+        h.app
+            .selection_range()
+            .map(|(s, e)| WILLOW[s..e].to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(text(&h), "Their roots hold the bank together.");
+    h.act(Action::SentenceNext);
+    assert_eq!(
+        text(&h),
+        "Their roots hold the bank together. Farmers planted them along ditches."
+    );
+    h.act(Action::WordPrev);
+    assert_eq!(
+        text(&h),
+        "Their roots hold the bank together. Farmers planted them along"
+    );
+    h.act(Action::SwapEnds);
+    h.act(Action::SentencePrev);
+    assert!(
+        text(&h).starts_with("Willows grow near water. Their roots"),
+        "{}",
+        text(&h)
+    );
+    h.act(Action::WordNext);
+    assert!(text(&h).starts_with("grow near water."), "{}", text(&h));
+    h.act(Action::Highlight);
+    let hl = &saved(&h).highlights[0];
+    assert_eq!(
+        hl.anchor.exact,
+        "grow near water. Their roots hold the bank together. Farmers planted them along"
+    );
+}
+
+#[test]
+fn brackets_step_through_entries_in_text_order_wrapping() {
+    let mut h = willow();
+    search(&mut h, "aspirin");
+    h.act(Action::AddBookmark);
+    h.act(Action::Confirm);
+    search(&mut h, "withies");
+    h.act(Action::Annotate);
+    h.type_note("n");
+    h.act(Action::Save);
+    h.act(Action::Top);
+    let msg = |h: &Harness| {
+        h.app
+            .message
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default()
+    };
+    h.act(Action::NextNote);
+    assert_eq!(msg(&h), "note 1 of 2");
+    assert_eq!(
+        h.app.under_cursor.as_deref(),
+        Some(saved(&h).notes[0].id.as_str())
+    );
+    h.act(Action::NextNote);
+    assert_eq!(msg(&h), "bookmark 2 of 2");
+    h.act(Action::NextNote);
+    assert_eq!(msg(&h), "note 1 of 2 · wrapped to the top");
+    h.act(Action::PrevNote);
+    assert_eq!(msg(&h), "bookmark 2 of 2 · wrapped to the bottom");
+}
+
+#[test]
+fn a_lost_note_keeps_its_quote_and_r_enter_reattaches_it() {
+    let mut h = willow();
+    search(&mut h, "withies");
+    h.act(Action::Annotate);
+    h.type_note("lost soon");
+    h.act(Action::Save);
+    // The sentence is deleted from the text.
+    let key = h.app.entries[0].key.clone();
+    let edited: &'static str = Box::leak(
+        WILLOW
+            .replace("The shoots are called withies. ", "")
+            .into_boxed_str(),
+    );
+    assert!(h.app.entries[0].key == key);
+    // marginote started again on the edited text, with the same data folder.
+    let entries = vec![crate::library::bundled_entry("willow.md", edited)];
+    let mut h = h.restart(entries, crate::storage::StateFile::default(), 120, 40);
+    // Open it again, now that its notes are on disk.
+    h.app.open = None;
+    h.app.lib_selected = 0;
+    h.app.focus = Focus::Library;
+    h.act(Action::Open);
+    let items = h.app.notes_items();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].item.status, Status::Lost);
+    assert_eq!(items[0].item.passage, "The shoots are called withies.");
+    // The lost note's status is saved.
+    let n = &saved(&h).notes[0];
+    assert_eq!(n.anchor.as_ref().map(|a| a.status), Some(Status::Lost));
+    search(&mut h, "bend");
+    h.app.focus = Focus::Notes;
+    h.act(Action::Reattach);
+    assert!(h.app.selection.is_some() && h.app.reattach.is_some());
+    h.act(Action::Confirm);
+    let a = saved(&h).notes[0].anchor.clone().expect("anchor");
+    assert_eq!(a.exact, "They bend without breaking.");
+    assert_eq!(a.status, Status::Exact);
+    assert!(h.app.reattach.is_none() && h.app.selection.is_none());
+}
+
+#[test]
+fn e_exports_only_what_the_filter_shows() {
+    let mut h = willow();
+    search(&mut h, "withies");
+    h.act(Action::Annotate);
+    h.type_note("for the #exam");
+    h.act(Action::Save);
+    search(&mut h, "aspirin");
+    h.act(Action::Annotate);
+    h.type_note("aside");
+    h.act(Action::Save);
+    h.app.focus = Focus::Notes;
+    h.act(Action::Filter);
+    h.type_prompt("#exam");
+    h.act(Action::Confirm);
+    h.act(Action::Export);
+    let (name, sheet) = h.exported.last().expect("exported");
+    assert_eq!(name, "willow");
+    assert!(sheet.contains("for the #exam"), "{sheet}");
+    assert!(!sheet.contains("aside"), "{sheet}");
+}
+
+#[test]
+fn the_position_follows_a_renamed_document_by_fingerprint() {
+    let mut h = willow();
+    search(&mut h, "aspirin");
+    let fx = update(&mut h.app, Msg::Action(Action::Quit), NOW);
+    let Some(Effect::SaveState(state)) = fx.into_iter().find(|e| matches!(e, Effect::SaveState(_)))
+    else {
+        panic!("state saved on quit");
+    };
+    let old = state
+        .positions
+        .values()
+        .next()
+        .cloned()
+        .expect("a position");
+    assert!(old.fingerprint.starts_with("fnv1a64:"), "{old:?}");
+    // The same text under another name (the old one is not in the library).
+    let entries = vec![crate::library::bundled_entry("salix.md", WILLOW)];
+    let h = Harness::with_entries(entries, state, 120, 40);
+    let row = h
+        .app
+        .reader
+        .as_ref()
+        .map(|r| r.cursor_offset())
+        .unwrap_or(0);
+    assert_eq!(row, old.anchor.offset, "opened where it was left");
+}
+
+#[test]
+fn a_click_puts_the_cursor_on_the_character_and_a_drag_selects_to_it() {
+    use crate::input::action::MouseKind;
+    let mut h = willow();
+    search(&mut h, "roots hold");
+    let p = h.app.panes();
+    let r = h.app.reader.as_ref().expect("reader");
+    let y = r.cursor_row();
+    let row = r.visible[y].text();
+    let col = |word: &str| {
+        let i = row.find(word).expect("word on the row");
+        p.text.x + u16::try_from(row[..i].chars().count()).expect("fits")
+    };
+    let screen_y = p.text.y + u16::try_from(y).expect("fits");
+    h.send(Msg::Mouse {
+        kind: MouseKind::Click,
+        col: col("roots"),
+        row: screen_y,
+    });
+    let at = h.app.cursor_point().expect("a point");
+    assert!(
+        WILLOW[at..].starts_with("roots hold"),
+        "{:?}",
+        &WILLOW[at..at + 10]
+    );
+    h.send(Msg::Mouse {
+        kind: MouseKind::Drag,
+        col: col("bank") + 3,
+        row: screen_y,
+    });
+    let (s, e) = h.app.selection_range().expect("dragged");
+    assert_eq!(&WILLOW[s..e], "roots hold the bank", "to the character");
+}
+
+/// Every selection key, again and again, over wide, combining, control and
+/// right-to-left text: never a panic, always whole characters in bounds.
+#[test]
+fn selection_keys_over_hostile_text_stay_on_characters() {
+    const HOSTILE: &str = "Caf\u{65}\u{301} 👩‍👩‍👧 日本語の文。Next\u{1b}]0;x\u{7} one! \u{202e}rtl\u{202c} end.\n\n\
+\tTabbed\u{0}? no… «quoted» text. Ünïcödé words here.\n";
+    let mut h = Harness::new(&[("hostile.txt", HOSTILE)], 60, 20);
+    let keys = [
+        Action::Select,
+        Action::WordNext,
+        Action::SentenceNext,
+        Action::ParagraphNext,
+        Action::Down,
+        Action::WordPrev,
+        Action::SwapEnds,
+        Action::SentencePrev,
+        Action::ParagraphPrev,
+        Action::Up,
+        Action::WordNext,
+        Action::Bottom,
+        Action::Top,
+    ];
+    for round in 0..3 {
+        for &k in &keys {
+            h.act(k);
+            if let Some((s, e)) = h.app.selection_range() {
+                let len = h.app.reader.as_ref().map_or(0, |r| r.doc.len());
+                assert!(
+                    s <= e && e <= len,
+                    "round {round}, {k:?}: {s}..{e} of {len}"
+                );
+                let src = h.app.reader.as_ref().map(|r| r.doc.source().to_vec());
+                let src = src.unwrap_or_default();
+                assert!(
+                    std::str::from_utf8(&src[s..e]).is_ok(),
+                    "round {round}, {k:?}: {s}..{e} cuts a character"
+                );
+            }
+        }
+        h.act(Action::Highlight);
+        h.act(Action::Annotate);
+        h.type_note("x");
+        h.act(Action::Save);
+        h.act(Action::NextNote);
+        h.screen_text();
+    }
+}
