@@ -1,0 +1,465 @@
+//! [`update`]: one message in, state changed, effects out. Actions go to
+//! `actions` (by mode and pane); results of I/O (a document opened, notes
+//! saved, search hits) are applied here, in this file.
+
+use super::*;
+
+/// Applies one message; `now` is the current time (RFC 3339) for stamps.
+pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
+    app.now = now.to_string();
+    let follows = matches!(
+        msg,
+        Msg::Action(_) | Msg::Mouse { .. } | Msg::SearchHits { .. }
+    );
+    let fx = on_msg(app, msg);
+    if follows && app.prompt.is_none() && app.editor.is_none() {
+        noted::follow(app);
+    }
+    fx
+}
+
+fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Action(a) => on_action(app, a),
+        Msg::Text(e) => {
+            let Some(p) = app.prompt.as_mut() else {
+                return Vec::new();
+            };
+            if p.kind == PromptKind::UnsavedQuit {
+                return match e {
+                    TextEdit::Insert(c) => unsaved::answer(app, c),
+                    _ => Vec::new(),
+                };
+            }
+            let before = p.input.clone();
+            p.edit(e);
+            let changed = p.input != before;
+            if changed && matches!(p.kind, PromptKind::Search { .. }) {
+                return find::query_changed(app);
+            }
+            if changed && p.kind == PromptKind::FindAll {
+                return find::find_all_changed(app);
+            }
+            if changed && p.kind == PromptKind::LibraryFilter {
+                let typed: String = p.input.iter().collect();
+                app.set_library_filter(Some(typed));
+            }
+            Vec::new()
+        }
+        Msg::Digit(d) => {
+            let count = app
+                .count
+                .unwrap_or(0)
+                .saturating_mul(10)
+                .saturating_add(usize::from(d));
+            app.count = Some(count.min(1_000_000));
+            app.info(format!("{count}"));
+            Vec::new()
+        }
+        Msg::SearchHits {
+            generation,
+            hits,
+            done,
+        } => {
+            find::on_hits(app, generation, hits, done);
+            app.note_position();
+            Vec::new()
+        }
+        Msg::Found {
+            generation,
+            found,
+            done,
+        } => {
+            find::on_found(app, generation, found, done);
+            Vec::new()
+        }
+        Msg::FindFailed { generation, error } => {
+            find::on_find_failed(app, generation, error);
+            Vec::new()
+        }
+        Msg::SearchFailed { generation, error } => {
+            find::on_error(app, generation, error);
+            Vec::new()
+        }
+        Msg::Outline { doc, headings } => {
+            let current = app
+                .reader
+                .as_ref()
+                .is_some_and(|r| Arc::ptr_eq(&r.doc, &doc));
+            if let (Overlay::Outline { .. }, true) = (&app.overlay, current) {
+                let at = app.reader.as_ref().map_or(0, Reader::cursor_offset);
+                let selected = crate::text::outline::current_section(&headings, at).unwrap_or(0);
+                app.overlay = Overlay::Outline {
+                    headings: Some(headings),
+                    selected,
+                };
+            }
+            Vec::new()
+        }
+        Msg::EditorInput(input) => {
+            study::editor_input(app, input);
+            Vec::new()
+        }
+        Msg::AllNotes(all) => {
+            app.all_notes = all;
+            app.clamp_notes_selection();
+            Vec::new()
+        }
+        Msg::Exported(result) => {
+            match result {
+                Ok(path) => app.info(format!("study sheet written to {}", path.display())),
+                Err(e) => app.error(format!("study sheet not written: {e}")),
+            }
+            Vec::new()
+        }
+        Msg::Mouse { kind, col, row } => on_mouse(app, kind, col, row),
+        Msg::Resize(w, h) => {
+            app.size = (w, h);
+            app.fit_reader();
+            help::clamp(app);
+            Vec::new()
+        }
+        Msg::Opened {
+            index,
+            result,
+            notes,
+            partial,
+        } => {
+            let fx = on_opened(app, index, result, notes, partial);
+            app.loading = partial && app.open == Some(index) && app.reader.is_some();
+            fx
+        }
+        Msg::Completed { index, result } => on_completed(app, index, result),
+        Msg::NotesSaved { key, result } => match result {
+            Ok((file, moved)) => {
+                let count = file.entry_count();
+                app.retire = None;
+                if let Some(n) = app.notes.as_mut().filter(|n| n.key == key) {
+                    let doc = app.reader.as_ref().map(|r| &*r.doc);
+                    n.replace_file(file.clone(), doc);
+                    n.problem = None;
+                }
+                if let Some(e) = app.entries.iter_mut().find(|e| e.key == key) {
+                    e.bookmarks = count;
+                }
+                if let Some(m) = moved {
+                    app.info(format!(
+                        "the unreadable notes file was kept as {}; your notes are saved in a new one",
+                        m.display()
+                    ));
+                }
+                unsaved::notes_saved(app, &key, &file)
+            }
+            Err(failure) => unsaved::notes_failed(app, key, failure),
+        },
+        Msg::UnsavedWritten(result) => unsaved::unsaved_written(app, result),
+        Msg::BackupRestored { key, result } => unsaved::backup_restored(app, &key, result),
+        Msg::StateSaved(result) => {
+            if let Err(e) = &result {
+                app.position_dirty = true;
+                if app.saving.state_failed.as_ref() != Some(e) {
+                    app.error(format!("reading position not saved: {e}"));
+                }
+            }
+            unsaved::state_saved(app, &result)
+        }
+        Msg::Summary { index, result } => {
+            let refilter = app.lib_filter.is_some();
+            if let Some(e) = app.entries.get_mut(index) {
+                e.apply_summary(result);
+                if let (Some(p), Some(size)) = (app.state.positions.get(&e.key), e.size)
+                    && size > 0
+                    && e.progress.is_none()
+                {
+                    e.progress = Some(((p.anchor.offset * 100) / size).min(100) as u8);
+                }
+            }
+            if refilter {
+                let f = app.lib_filter.clone();
+                app.set_library_filter(f);
+            }
+            Vec::new()
+        }
+        Msg::Bookmarks { index, count } => {
+            // The open document's count is live; the scan may be older.
+            if app.open != Some(index)
+                && let Some(e) = app.entries.get_mut(index)
+            {
+                e.bookmarks = count;
+            }
+            Vec::new()
+        }
+        Msg::Idle => {
+            let mut fx = app.save_state();
+            fx.extend(unsaved::retry_notes(app));
+            fx
+        }
+        Msg::Signal(sig) => {
+            // A note or bookmark label being written is saved, not lost
+            // (RELIABILITY N12).
+            let label = match app.prompt.as_ref().map(|p| (&p.kind, p.value())) {
+                Some((PromptKind::BookmarkLabel { start, end }, label)) => {
+                    Some((*start, *end, label))
+                }
+                _ => None,
+            };
+            let mut fx = if let Some((start, end, label)) = label {
+                app.prompt = None;
+                study::add_bookmark(app, start, end, label)
+            } else if app
+                .editor
+                .as_ref()
+                .is_some_and(|e| !e.text().trim().is_empty())
+            {
+                study::editor_save(app)
+            } else {
+                Vec::new()
+            };
+            fx.extend(app.save_state());
+            fx.push(Effect::Quit(128 + sig));
+            fx
+        }
+    }
+}
+
+fn on_opened(
+    app: &mut App,
+    index: usize,
+    result: Result<Box<Document>, DocError>,
+    notes: Option<NotesLoad>,
+    partial: bool,
+) -> Vec<Effect> {
+    app.loading = false;
+    app.goto_when_complete = None;
+    let restore = app
+        .keymap
+        .hint(Context::Notes, crate::input::action::Action::RestoreBackup);
+    let Some(entry) = app.entries.get_mut(index) else {
+        return Vec::new();
+    };
+    match result {
+        Err(e) => {
+            let msg = format!("{}: cannot open: {e}", entry.name);
+            entry.error = Some(e);
+            app.open_error = Some(sanitize_line(&msg, MESSAGE_CHARS));
+            app.error(msg);
+            Vec::new()
+        }
+        Ok(doc) => {
+            entry.error = None;
+            entry.fill_in_from(&doc);
+            let warnings = doc.warnings.clone();
+            let p = geometry::panes(app.size, app.focus, app.measure);
+            let mut reader = Reader::new(Arc::<Document>::from(doc), p.text_width, p.text_height);
+            app.fingerprint = (!partial && reader.doc.len() <= FINGERPRINT_MAX_BYTES)
+                .then(|| crate::study::anchor::fingerprint(&reader.doc));
+            adopt_position(
+                &mut app.state,
+                &app.entries,
+                index,
+                app.fingerprint.as_deref(),
+            );
+            let Some(entry) = app.entries.get_mut(index) else {
+                return Vec::new();
+            };
+            let offset = app
+                .pending_offset
+                .take()
+                .or_else(|| app.state.positions.get(&entry.key).map(|p| p.anchor.offset));
+            let mut adopted = None;
+            let mut notes_state = notes.map(|n| {
+                adopted = n.adopted_from.clone();
+                let file = n.file.unwrap_or_else(|| {
+                    NotesFile::new(entry.key.clone(), entry.display_title().to_string(), "")
+                });
+                // Said before anything is typed: where new notes will go.
+                let newer = file.is_read_only().then(|| {
+                    let beside = crate::storage::beside_newer(&n.path);
+                    let name = |p: &std::path::Path| {
+                        p.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()
+                    };
+                    format!(
+                        "notes file made by a newer marginote: left untouched; its notes are shown and new ones are saved beside it as {} (in {})",
+                        name(&beside),
+                        beside.parent().map(|d| d.display().to_string()).unwrap_or_default()
+                    )
+                });
+                let unreadable = n.problem.map(|p| {
+                    let offer = if p.contains("newest good backup") {
+                        format!(" — {restore} in the Notes pane restores the backup")
+                    } else {
+                        String::new()
+                    };
+                    format!("{p}{offer} — the file is left untouched; your next note will be saved in a new file and that one kept aside")
+                });
+                let mut dn = DocNotes::new(entry.key.clone(), n.path, file);
+                dn.problem = unreadable.or(newer);
+                dn
+            });
+            let mut moved = false;
+            if let Some(n) = notes_state.as_mut() {
+                // Notes are placed once the whole text is in.
+                if !partial {
+                    moved = n.reanchor(&reader.doc);
+                }
+                entry.bookmarks = n.len();
+            }
+            if let Some(off) = offset {
+                // Find the saved passage again if the text changed.
+                let off = app
+                    .state
+                    .positions
+                    .get(&entry.key)
+                    .map(
+                        |p| match crate::study::anchor::place(&reader.doc, &p.anchor) {
+                            crate::study::anchor::Placement::Moved { at, .. }
+                            | crate::study::anchor::Placement::Changed { at, .. } => at,
+                            _ => off,
+                        },
+                    )
+                    .unwrap_or(off);
+                if partial && off >= reader.doc.len() {
+                    app.goto_when_complete = Some(off);
+                }
+                reader.goto_offset(off);
+            }
+            app.selection = None;
+            app.point = None;
+            app.reattach = None;
+            app.under_cursor = None;
+            app.editor = None;
+            app.retire = None;
+            app.search = None;
+            app.jumps = crate::app::jumplist::JumpList::new();
+            app.open = Some(index);
+            app.open_error = None;
+            app.reader = Some(reader);
+            app.notes = notes_state;
+            app.note_position();
+            let mut problems: Vec<String> = warnings;
+            if let Some(p) = app.notes.as_ref().and_then(|n| n.problem.clone()) {
+                // Also listed in full in help: the status line cuts it.
+                let listed = sanitize_line(&p, 300);
+                if !app.problems.contains(&listed) {
+                    app.problems.push(listed);
+                }
+                problems.push(p);
+            }
+            let lost = app.notes.as_ref().map_or(0, |n| n.not_found.len());
+            if lost > 0 {
+                problems.push(format!(
+                    "{lost} note(s) could not be placed in the changed text: kept, and listed in the Notes pane as “could not place”"
+                ));
+            }
+            if !problems.is_empty() {
+                app.error(problems.join(" · "));
+            } else if app.message.as_ref().is_some_and(|m| !m.sticky) {
+                // A problem with the previous document is stale now.
+                app.message = None;
+            }
+            let unreadable = app.notes.as_ref().is_some_and(|n| n.problem.is_some());
+            if let Some(old) = adopted {
+                // Notes found by the text's fingerprint (the document moved):
+                // save them under the new name, then retire the old file.
+                app.retire = Some(old);
+                app.info("notes found from before the document was moved or renamed: re-attached");
+                return app.save_notes();
+            }
+            if moved && !unreadable {
+                return app.save_notes();
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// Texts above this size are not fingerprinted for the reading position
+/// (hashing them would delay opening), as for notes.
+const FINGERPRINT_MAX_BYTES: usize = 16 << 20;
+
+/// A document with no saved position takes the position saved for the
+/// same text under another name that is no longer in the library: the
+/// file was renamed or moved (notes follow it the same way).
+fn adopt_position(state: &mut StateFile, entries: &[Entry], index: usize, fp: Option<&str>) {
+    let (Some(fp), Some(entry)) = (fp.filter(|f| !f.is_empty()), entries.get(index)) else {
+        return;
+    };
+    if state.positions.contains_key(&entry.key) {
+        return;
+    }
+    let found = state
+        .positions
+        .iter()
+        .filter(|(k, p)| p.fingerprint == fp && !entries.iter().any(|e| &e.key == *k))
+        .max_by(|a, b| a.1.updated.cmp(&b.1.updated))
+        .map(|(_, p)| p.clone());
+    if let Some(p) = found {
+        state.positions.insert(entry.key.clone(), p);
+    }
+}
+
+/// The whole of a big document arrived: it replaces the first part, the
+/// view staying on the same text, and its notes are placed.
+fn on_completed(
+    app: &mut App,
+    index: usize,
+    result: Result<Box<Document>, DocError>,
+) -> Vec<Effect> {
+    if !app.loading || app.open != Some(index) {
+        return Vec::new();
+    }
+    app.loading = false;
+    let goto = app.goto_when_complete.take();
+    match result {
+        Err(e) => {
+            let name = app
+                .entries
+                .get(index)
+                .map(|e| e.name.clone())
+                .unwrap_or_default();
+            let msg = format!("{name}: cannot open: {e}");
+            if let Some(entry) = app.entries.get_mut(index) {
+                entry.error = Some(e);
+            }
+            app.reader = None;
+            app.notes = None;
+            app.open_error = Some(sanitize_line(&msg, MESSAGE_CHARS));
+            app.error(msg);
+            Vec::new()
+        }
+        Ok(doc) => {
+            let Some(old) = app.reader.as_ref() else {
+                return Vec::new();
+            };
+            let view = old.view();
+            let mut reader = Reader::new(Arc::<Document>::from(doc), old.width(), old.height());
+            match goto {
+                Some(at) => reader.goto_offset(at),
+                None => reader.restore_view(view),
+            }
+            if !reader.doc.warnings.is_empty() {
+                app.error(reader.doc.warnings.join(" · "));
+            }
+            let mut moved = false;
+            if let Some(n) = app.notes.as_mut() {
+                moved = n.reanchor(&reader.doc);
+            }
+            if reader.doc.len() <= FINGERPRINT_MAX_BYTES {
+                app.fingerprint = Some(crate::study::anchor::fingerprint(&reader.doc));
+            }
+            let mut fx = Vec::new();
+            // An outline asked for on the first part was dropped when it
+            // came back (the text changed): ask again for the whole.
+            if let Overlay::Outline { headings: None, .. } = app.overlay {
+                fx.push(Effect::Outline(Arc::clone(&reader.doc)));
+            }
+            app.reader = Some(reader);
+            app.note_position();
+            let unreadable = app.notes.as_ref().is_some_and(|n| n.problem.is_some());
+            if moved && !unreadable {
+                fx.extend(app.save_notes());
+            }
+            fx
+        }
+    }
+}
