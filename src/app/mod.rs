@@ -33,8 +33,8 @@ pub use find::{FindAll, FindTarget, Found, Search};
 pub use msg::{Effect, Msg, NotesLoad};
 pub use noted::under_cursor;
 pub use selection::Selection;
-pub use update::update;
 pub use study::{EditTarget, Editor, ExportDoc, OtherNotes, Scope, ScopedItem, first_words};
+pub use update::update;
 
 /// Default reading measure in columns.
 pub const DEFAULT_MEASURE: usize = 80;

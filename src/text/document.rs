@@ -8,7 +8,6 @@
 //! the screen shows. Markdown is parsed once into blocks (pulldown-cmark is
 //! linear); very large Markdown files are shown as plain text.
 
-use std::fs;
 use std::io;
 use std::path::Path;
 
@@ -39,6 +38,8 @@ pub const HTML_HEAD_BYTES: usize = 64 << 10;
 pub const WORDS_PER_MINUTE: usize = 230;
 
 pub use crate::text::block::{Block, BlockKind, Table};
+pub use crate::text::decode::{check_head, decode, read_file, with_byte_placeholders};
+pub use crate::text::summary::{Summary, WordCounter, summarize};
 
 /// How a file's bytes become the document's text: Markdown and plain
 /// text as they are (hard-wrapped text re-flowed), the others converted
@@ -145,67 +146,6 @@ impl PartialEq for Document {
     fn eq(&self, other: &Self) -> bool {
         self.source() == other.source()
     }
-}
-
-/// Reads and checks a file without following it if it is not a regular
-/// file (FIFOs would block, devices never end).
-pub fn read_file(path: &Path) -> Result<Vec<u8>, DocError> {
-    let meta = fs::metadata(path)?;
-    let ft = meta.file_type();
-    if ft.is_dir() {
-        return Err(DocError::NotAFile("a folder"));
-    }
-    if !ft.is_file() {
-        return Err(DocError::NotAFile("a device, socket or pipe"));
-    }
-    if meta.len() > MAX_FILE_SIZE {
-        return Err(DocError::TooLarge(meta.len()));
-    }
-    Ok(fs::read(path)?)
-}
-
-/// Known signatures of binary formats students are likely to drop in a
-/// reading folder.
-fn binary_signature(bytes: &[u8]) -> Option<&'static str> {
-    const SIGS: &[(&[u8], &str)] = &[
-        (b"%PDF", "PDF"),
-        (b"PK\x03\x04", "ZIP, EPUB or Office"),
-        (b"\x7fELF", "executable"),
-        (b"\x89PNG", "PNG image"),
-        (b"\xff\xd8\xff", "JPEG image"),
-        (b"GIF8", "GIF image"),
-        (b"\x1f\x8b", "gzip"),
-        (b"\xd0\xcf\x11\xe0", "Office document"),
-    ];
-    SIGS.iter()
-        .find(|(sig, _)| bytes.starts_with(sig))
-        .map(|(_, what)| *what)
-}
-
-/// Checks raw text bytes and decodes them to UTF-8 (RELIABILITY I1, I2):
-/// NUL or a binary signature refused, BOM stripped, UTF-16 decoded;
-/// invalid UTF-8 is kept (shown as �) with a warning.
-pub fn decode(mut bytes: Vec<u8>) -> Result<(Vec<u8>, Vec<String>), DocError> {
-    let size = bytes.len();
-    let mut warnings = Vec::new();
-    let utf16 = check_head(&bytes, size)?;
-    if utf16 {
-        bytes = decode_utf16(&bytes).unwrap_or_default().into_bytes();
-    } else {
-        if memchr::memchr(0, &bytes).is_some() {
-            return Err(DocError::Binary {
-                what: "contains NUL bytes",
-                size,
-            });
-        }
-        if bytes.starts_with(b"\xEF\xBB\xBF") {
-            bytes.drain(..3);
-        }
-    }
-    if std::str::from_utf8(&bytes).is_err() {
-        warnings.push("this document is not valid UTF-8: bad bytes are shown as �".to_string());
-    }
-    Ok((bytes, warnings))
 }
 
 impl Document {
@@ -560,157 +500,10 @@ fn push_bytes(text: &mut RichText, bytes: &[u8], style: Roles, src: usize) {
     }
 }
 
-/// Decodes bytes for a title or a list row: each invalid byte becomes the
-/// text `<FF>`, as the reader shows it (RELIABILITY T3/I2).
-pub fn with_byte_placeholders(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    for chunk in bytes.utf8_chunks() {
-        out.push_str(chunk.valid());
-        for byte in chunk.invalid() {
-            out.push_str(&format!("<{byte:02X}>"));
-        }
-    }
-    out
-}
-
-/// Decodes UTF-16 with a byte-order mark; `None` if there is no BOM.
-fn decode_utf16(bytes: &[u8]) -> Option<String> {
-    let le = if bytes.starts_with(&[0xFF, 0xFE]) {
-        true
-    } else if bytes.starts_with(&[0xFE, 0xFF]) {
-        false
-    } else {
-        return None;
-    };
-    let units = bytes[2..].chunks_exact(2).map(|p| {
-        if le {
-            u16::from_le_bytes([p[0], p[1]])
-        } else {
-            u16::from_be_bytes([p[0], p[1]])
-        }
-    });
-    Some(
-        char::decode_utf16(units)
-            .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
-            .collect(),
-    )
-}
-
-/// What the library shows for a document: title and word count, from a
-/// cheap scan (no parsing).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Summary {
-    pub title: Option<String>,
-    pub words: usize,
-}
-
-/// Title: the first Markdown heading (for Markdown), else the first
-/// non-empty line. Words: runs of non-space bytes holding a letter or digit.
-pub fn summarize(bytes: &[u8], format: Format) -> Summary {
-    let head = &bytes[..bytes.len().min(64 << 10)];
-    let head = with_byte_placeholders(head);
-    let head = head.trim_start_matches('\u{FEFF}');
-    let mut title = None;
-    if format == Format::Markdown {
-        title = first_heading(head);
-    } else if format == Format::Text {
-        title = convert::reflow::gutenberg_title(head);
-    }
-    if title.is_none() {
-        title = head
-            .lines()
-            .map(str::trim)
-            .find(|l| !l.is_empty())
-            .map(|l| {
-                let l = if format == Format::Markdown {
-                    l.trim_start_matches(['#', '>', '-', '*', ' '])
-                } else {
-                    l
-                };
-                l.chars().take(120).collect::<String>()
-            });
-    }
-    let title = title.map(|t| t.replace(['*', '`'], "").replace("__", ""));
-    Summary {
-        title,
-        words: count_words(bytes),
-    }
-}
-
-/// The text of the first Markdown heading, with entities decoded and
-/// emphasis markers gone.
-fn first_heading(source: &str) -> Option<String> {
-    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-    let mut title: Option<String> = None;
-    for event in Parser::new(source) {
-        match (event, title.as_mut()) {
-            (Event::Start(Tag::Heading { .. }), None) => title = Some(String::new()),
-            (Event::Text(t) | Event::Code(t), Some(s)) => s.push_str(&t),
-            (Event::SoftBreak | Event::HardBreak, Some(s)) => s.push(' '),
-            (Event::End(TagEnd::Heading(_)), Some(_)) => break,
-            _ => {}
-        }
-    }
-    title
-        .map(|t| t.trim().to_string())
-        .filter(|t| !t.is_empty())
-}
-
-fn count_words(bytes: &[u8]) -> usize {
-    let mut c = WordCounter::default();
-    c.feed(bytes);
-    c.finish()
-}
-
-/// Counts words over a stream of byte chunks: runs of non-space bytes that
-/// hold a letter or digit (so Markdown's `#` and `-` do not count).
-#[derive(Debug, Default)]
-pub struct WordCounter {
-    words: usize,
-    in_word: bool,
-    has_alnum: bool,
-}
-
-impl WordCounter {
-    pub fn feed(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            if b.is_ascii_whitespace() {
-                if self.in_word && self.has_alnum {
-                    self.words += 1;
-                }
-                self.in_word = false;
-                self.has_alnum = false;
-            } else {
-                self.in_word = true;
-                self.has_alnum |= b.is_ascii_alphanumeric() || b >= 0x80;
-            }
-        }
-    }
-
-    pub fn finish(&self) -> usize {
-        self.words + usize::from(self.in_word && self.has_alnum)
-    }
-}
-
-/// The checks [`Document::from_bytes`] makes that can be decided from the
-/// first bytes; returns whether the text is UTF-16 (which must be decoded
-/// whole).
-pub fn check_head(head: &[u8], size: usize) -> Result<bool, DocError> {
-    if head.starts_with(&[0xFF, 0xFE, 0, 0]) || head.starts_with(&[0, 0, 0xFE, 0xFF]) {
-        return Err(DocError::Utf32);
-    }
-    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
-        return Ok(true);
-    }
-    if let Some(what) = binary_signature(head) {
-        return Err(DocError::Binary { what, size });
-    }
-    Ok(false)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     fn text_doc(s: &str) -> Document {
         Document::from_bytes(s.as_bytes().to_vec(), Format::Text).expect("loads")

@@ -6,6 +6,7 @@
 
 pub mod block;
 pub mod convert;
+pub mod decode;
 pub mod document;
 pub mod markdown;
 pub mod outline;
@@ -16,6 +17,7 @@ pub mod reader;
 pub mod richtext;
 pub mod role;
 pub mod sanitize;
+pub mod summary;
 pub mod wrap;
 
 /// Long work over a document (a search, an outline) was abandoned through

@@ -1,0 +1,122 @@
+//! From a file's bytes to checked UTF-8: refusing what is not text (a NUL,
+//! a known binary signature, UTF-32, a file too big or not a regular file),
+//! stripping a BOM, decoding UTF-16, and showing invalid bytes as `<FF>`
+//! (RELIABILITY I1–I4, T3).
+
+use std::fs;
+use std::path::Path;
+
+use crate::text::document::{DocError, MAX_FILE_SIZE};
+
+/// Reads and checks a file without following it if it is not a regular
+/// file (FIFOs would block, devices never end).
+pub fn read_file(path: &Path) -> Result<Vec<u8>, DocError> {
+    let meta = fs::metadata(path)?;
+    let ft = meta.file_type();
+    if ft.is_dir() {
+        return Err(DocError::NotAFile("a folder"));
+    }
+    if !ft.is_file() {
+        return Err(DocError::NotAFile("a device, socket or pipe"));
+    }
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(DocError::TooLarge(meta.len()));
+    }
+    Ok(fs::read(path)?)
+}
+
+/// Known signatures of binary formats students are likely to drop in a
+/// reading folder.
+fn binary_signature(bytes: &[u8]) -> Option<&'static str> {
+    const SIGS: &[(&[u8], &str)] = &[
+        (b"%PDF", "PDF"),
+        (b"PK\x03\x04", "ZIP, EPUB or Office"),
+        (b"\x7fELF", "executable"),
+        (b"\x89PNG", "PNG image"),
+        (b"\xff\xd8\xff", "JPEG image"),
+        (b"GIF8", "GIF image"),
+        (b"\x1f\x8b", "gzip"),
+        (b"\xd0\xcf\x11\xe0", "Office document"),
+    ];
+    SIGS.iter()
+        .find(|(sig, _)| bytes.starts_with(sig))
+        .map(|(_, what)| *what)
+}
+
+/// Checks raw text bytes and decodes them to UTF-8 (RELIABILITY I1, I2):
+/// NUL or a binary signature refused, BOM stripped, UTF-16 decoded;
+/// invalid UTF-8 is kept (shown as �) with a warning.
+pub fn decode(mut bytes: Vec<u8>) -> Result<(Vec<u8>, Vec<String>), DocError> {
+    let size = bytes.len();
+    let mut warnings = Vec::new();
+    let utf16 = check_head(&bytes, size)?;
+    if utf16 {
+        bytes = decode_utf16(&bytes).unwrap_or_default().into_bytes();
+    } else {
+        if memchr::memchr(0, &bytes).is_some() {
+            return Err(DocError::Binary {
+                what: "contains NUL bytes",
+                size,
+            });
+        }
+        if bytes.starts_with(b"\xEF\xBB\xBF") {
+            bytes.drain(..3);
+        }
+    }
+    if std::str::from_utf8(&bytes).is_err() {
+        warnings.push("this document is not valid UTF-8: bad bytes are shown as �".to_string());
+    }
+    Ok((bytes, warnings))
+}
+
+/// Decodes bytes for a title or a list row: each invalid byte becomes the
+/// text `<FF>`, as the reader shows it (RELIABILITY T3/I2).
+pub fn with_byte_placeholders(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            out.push_str(&format!("<{byte:02X}>"));
+        }
+    }
+    out
+}
+
+/// Decodes UTF-16 with a byte-order mark; `None` if there is no BOM.
+pub(crate) fn decode_utf16(bytes: &[u8]) -> Option<String> {
+    let le = if bytes.starts_with(&[0xFF, 0xFE]) {
+        true
+    } else if bytes.starts_with(&[0xFE, 0xFF]) {
+        false
+    } else {
+        return None;
+    };
+    let units = bytes[2..].chunks_exact(2).map(|p| {
+        if le {
+            u16::from_le_bytes([p[0], p[1]])
+        } else {
+            u16::from_be_bytes([p[0], p[1]])
+        }
+    });
+    Some(
+        char::decode_utf16(units)
+            .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect(),
+    )
+}
+
+/// The checks [`Document::from_bytes`] makes that can be decided from the
+/// first bytes; returns whether the text is UTF-16 (which must be decoded
+/// whole).
+pub fn check_head(head: &[u8], size: usize) -> Result<bool, DocError> {
+    if head.starts_with(&[0xFF, 0xFE, 0, 0]) || head.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        return Err(DocError::Utf32);
+    }
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return Ok(true);
+    }
+    if let Some(what) = binary_signature(head) {
+        return Err(DocError::Binary { what, size });
+    }
+    Ok(false)
+}
