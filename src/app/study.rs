@@ -177,6 +177,10 @@ fn passage_at_cursor(app: &App) -> Option<(usize, usize)> {
 
 // ---- bookmarks
 
+/// Fewer words than this left in the sentence after the cursor: the
+/// bookmark takes the whole sentence.
+const MIN_BOOKMARK_WORDS: usize = 4;
+
 pub(super) fn start_bookmark(app: &mut App) {
     let Some(r) = app.reader.as_ref() else {
         app.error("open a document first: select it in the Library and press enter");
@@ -191,13 +195,19 @@ pub(super) fn start_bookmark(app: &mut App) {
         return;
     };
     // A bookmark marks a place: the word at the cursor's character (the
-    // match of a search, the row's first word), not its sentence's start.
+    // match of a search, the row's first word), not its sentence's start;
+    // but on the last words of a sentence ("…accepted this.") the whole
+    // sentence, or the quote and label would be a fragment.
     if app.selection.is_none()
         && let Some(at) = app.cursor_point().filter(|&p| p > start && p < end)
     {
-        start = segment::boundary(&r.doc, at + 1, segment::Unit::Word, false, false)
+        let word = segment::boundary(&r.doc, at + 1, segment::Unit::Word, false, false)
             .filter(|&w| w >= start)
             .unwrap_or(start);
+        let rest = r.doc.excerpt(word, end);
+        if rest.split_whitespace().count() >= MIN_BOOKMARK_WORDS {
+            start = word;
+        }
     }
     let default = notes::preview(&r.doc, start, 60);
     app.prompt = Some(Prompt::new(

@@ -365,3 +365,27 @@ fn selection_keys_over_hostile_text_stay_on_characters() {
         h.screen_text();
     }
 }
+
+#[test]
+fn a_bookmark_on_a_sentences_last_words_takes_the_whole_sentence() {
+    let mut h = willow();
+    search(&mut h, "without breaking");
+    h.act(Action::AddBookmark);
+    h.act(Action::Confirm);
+    let b = &saved(&h).bookmarks[0];
+    assert_eq!(b.anchor.exact, "They bend without breaking.");
+    assert_eq!(b.label, "They bend without breaking.");
+    // With words enough after the match, the bookmark starts at the match.
+    search(&mut h, "cut the young");
+    h.act(Action::AddBookmark);
+    h.act(Action::Confirm);
+    let exact: Vec<String> = saved(&h)
+        .bookmarks
+        .iter()
+        .map(|b| b.anchor.exact.clone())
+        .collect();
+    assert!(
+        exact.contains(&"cut the young shoots in winter.".to_string()),
+        "{exact:?}"
+    );
+}

@@ -220,7 +220,19 @@ impl DocNotes {
         for (id, a) in self.anchors_mut() {
             let p = anchor::place(doc, a);
             let before = a.clone();
+            // Every decision is logged: what a student asks about when a
+            // note "went somewhere odd" (the log is in the data folder).
+            tracing::debug!(id = ?id, from = before.offset, placement = ?p, "re-anchoring");
             if anchor::replace(doc, a, p) {
+                if *a != before {
+                    tracing::info!(
+                        id = ?id,
+                        from = before.offset,
+                        to = a.offset,
+                        status = ?a.status,
+                        "entry moved with its words"
+                    );
+                }
                 moved |= *a != before;
                 previews.insert(id.clone(), preview(doc, a.offset, PREVIEW_CHARS));
                 passages.insert(
@@ -232,6 +244,7 @@ impl DocNotes {
                 // list show it), and the preview is the entry's own quote,
                 // never the words its old offset now holds.
                 if a.status != Status::Lost {
+                    tracing::warn!(id = ?id, from = a.offset, "entry lost: its words are gone");
                     a.status = Status::Lost;
                     moved = true;
                 }
