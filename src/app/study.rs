@@ -178,8 +178,8 @@ fn passage_at_cursor(app: &App) -> Option<(usize, usize)> {
 // ---- bookmarks
 
 /// Fewer words than this left in the sentence after the cursor: the
-/// bookmark takes the whole sentence.
-const MIN_BOOKMARK_WORDS: usize = 4;
+/// bookmark's default label starts at the sentence's start.
+const MIN_LABEL_WORDS: usize = 4;
 
 pub(super) fn start_bookmark(app: &mut App) {
     let Some(r) = app.reader.as_ref() else {
@@ -195,21 +195,24 @@ pub(super) fn start_bookmark(app: &mut App) {
         return;
     };
     // A bookmark marks a place: the word at the cursor's character (the
-    // match of a search, the row's first word), not its sentence's start;
-    // but on the last words of a sentence ("…accepted this.") the whole
-    // sentence, or the quote and label would be a fragment.
+    // match of a search, the row's first word), not its sentence's start.
+    // Its default label is read from there, unless only the sentence's
+    // last words follow ("…accepted this."): then from the sentence's start,
+    // so the label reads as a phrase, not a fragment.
+    let sentence_start = start;
     if app.selection.is_none()
         && let Some(at) = app.cursor_point().filter(|&p| p > start && p < end)
     {
-        let word = segment::boundary(&r.doc, at + 1, segment::Unit::Word, false, false)
+        start = segment::boundary(&r.doc, at + 1, segment::Unit::Word, false, false)
             .filter(|&w| w >= start)
             .unwrap_or(start);
-        let rest = r.doc.excerpt(word, end);
-        if rest.split_whitespace().count() >= MIN_BOOKMARK_WORDS {
-            start = word;
-        }
     }
-    let default = notes::preview(&r.doc, start, 60);
+    let label_from = if r.doc.excerpt(start, end).split_whitespace().count() < MIN_LABEL_WORDS {
+        sentence_start
+    } else {
+        start
+    };
+    let default = notes::preview(&r.doc, label_from, 60);
     app.prompt = Some(Prompt::new(
         "Bookmark label",
         first_words(&default, 6, 48),
