@@ -663,6 +663,14 @@ fn narrow_screen_shows_the_note_under_the_cursor_in_a_box() {
         let text = common::screen_text(s);
         text.contains("note · 20") && text.contains("a long note that wraps")
     });
+    // A selection is announced in the narrow status line too, not only by
+    // reverse video (found by hand at 60x20).
+    t.send("v");
+    t.wait_until("the selection mode in the status line", |s| {
+        status(s).contains("selecting:")
+    });
+    t.send(key::ESC);
+    t.wait_until("the selection ended", |s| !status(s).contains("selecting:"));
     t.quit();
     t.assert_terminal_restored();
 }

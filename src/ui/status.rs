@@ -210,8 +210,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         |e| sanitize_line(e.display_title(), 200),
     );
     let pos_w = pos.as_deref().map_or(1, text_width);
-    // Right: as many hints as fit beside the title (which keeps up to half).
-    let room = width.saturating_sub(pos_w + 1 + text_width(&title).min(width / 2));
+    // Right: as many hints as fit beside the title (which keeps up to half,
+    // but gives way to the hints while a selection is made: they are the
+    // only sign of that mode on a narrow screen besides the reverse video).
+    let selecting = app.selection.is_some() && app.focus == Focus::Reader;
+    let title_keeps = if selecting { 8 } else { width / 2 };
+    let room = width.saturating_sub(pos_w + 1 + text_width(&title).min(title_keeps));
     let mut right = String::new();
     for h in hints(app) {
         let extra = text_width(&h) + 2;
