@@ -73,6 +73,13 @@ pub struct Hit {
 
 pub use crate::text::Cancelled;
 
+/// Builds the accent and case tables every plain query uses (a walk over
+/// every letter: milliseconds). Called on a thread at start-up so the first
+/// search, on a tiny document too, does not pay for them.
+pub fn warm() {
+    pattern::warm();
+}
+
 /// A compiled query.
 #[derive(Debug, Clone)]
 pub struct Matcher {
