@@ -48,12 +48,21 @@ pub fn open(index: usize, entry: &Entry, data: &DataDir, store: &Store) -> Msg {
 }
 
 /// Opens a big file from its first part, when it is big enough for that:
-/// the message to show at once. The whole follows from [`read_whole`].
-pub fn open_head(index: usize, entry: &Entry, data: &DataDir, store: &Store) -> Option<Msg> {
+/// the message to show at once. The part reaches a screenful's worth past
+/// `at` (the saved position), so a reopened file shows its place at once.
+/// The whole follows from [`read_whole`].
+pub fn open_head(
+    index: usize,
+    entry: &Entry,
+    data: &DataDir,
+    store: &Store,
+    at: Option<usize>,
+) -> Option<Msg> {
     let library::Source::File(path) = &entry.source else {
         return None;
     };
-    let head = read_head(path)?;
+    let want = at.map_or(HEAD_BYTES, |at| at.saturating_add(HEAD_BYTES));
+    let head = read_head(path, want)?;
     let result = Document::from_bytes(head, entry.format).map(Box::new);
     let notes = result
         .as_ref()
@@ -309,18 +318,22 @@ pub fn find_all(
     });
 }
 
-/// The first part of a big file, cut after a line break; `None` for a
-/// small (or unreadable: the normal path reports why) file.
-fn read_head(path: &Path) -> Option<Vec<u8>> {
+/// The first `want` bytes of a big file, cut after a line break; `None` for
+/// a small (or unreadable: the normal path reports why) file, and when the
+/// part would hold most of the file anyway (reading it whole costs as much).
+fn read_head(path: &Path, want: usize) -> Option<Vec<u8>> {
     use std::io::Read as _;
     let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() || meta.len() <= PROGRESSIVE_BYTES || meta.len() > document::MAX_FILE_SIZE {
         return None;
     }
-    let mut head = Vec::with_capacity(HEAD_BYTES);
+    if want as u64 > PROGRESSIVE_BYTES {
+        return None;
+    }
+    let mut head = Vec::with_capacity(want);
     std::fs::File::open(path)
         .ok()?
-        .take(HEAD_BYTES as u64)
+        .take(want as u64)
         .read_to_end(&mut head)
         .ok()?;
     let cut = memchr::memrchr(b'\n', &head)? + 1;
@@ -472,6 +485,23 @@ pub fn line_around(src: &[u8], start: usize, end: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_over_the_limit_is_refused_before_reading() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = DataDir::resolve(Some(dir.path().join("data")), None).expect("data dir");
+        let path = dir.path().join("huge.txt");
+        // Sparse: no disk space used, and nothing is read.
+        let f = std::fs::File::create(&path).expect("create");
+        f.set_len(document::MAX_FILE_SIZE + 1).expect("set_len");
+        let entry = library::file_entry(&path, "huge.txt".into());
+        let store = Store::new();
+        assert!(open_head(0, &entry, &data, &store, None).is_none());
+        let Msg::Opened { result, .. } = open(0, &entry, &data, &store) else {
+            panic!("open answers Opened");
+        };
+        assert!(matches!(result, Err(document::DocError::TooLarge(_))));
+    }
 
     #[test]
     fn a_moved_document_finds_its_notes_by_fingerprint() {
