@@ -372,12 +372,15 @@ pub fn load_doc_notes(data: &DataDir, store: &Store, entry: &Entry, doc: &Docume
         LoadOutcome::Loaded(f) => load.file = Some(f),
         LoadOutcome::Unreadable { problem } => load.problem = Some(problem),
         LoadOutcome::Missing if doc.len() <= ADOPT_MAX_BYTES => {
-            let fp = anchor::fingerprint(doc);
+            // The fingerprint hashes the whole text (milliseconds for a
+            // book, before the first frame): only when some notes file
+            // belongs to a document that is gone.
+            let mut fp = None;
             for (old_path, mut f) in notes_files(data, store) {
                 let gone = !entry.key.starts_with("bundled:")
                     && f.document != entry.key
                     && !Path::new(&f.document).exists();
-                if f.fingerprint == fp && gone {
+                if gone && f.fingerprint == *fp.get_or_insert_with(|| anchor::fingerprint(doc)) {
                     tracing::info!(
                         document = ?entry.key,
                         from = ?old_path,
