@@ -207,7 +207,7 @@ pub fn search(
     cancel: &AtomicBool,
     mut send: impl FnMut(Msg) -> bool,
 ) {
-    let matcher = match search::Matcher::new(query) {
+    let matcher = match search::matcher(query) {
         Ok(m) => m,
         Err(error) => {
             send(Msg::SearchFailed { generation, error });
@@ -241,7 +241,7 @@ pub fn find_all(
     mut send: impl FnMut(Msg) -> bool,
 ) {
     use std::sync::atomic::Ordering;
-    let matcher = match search::Matcher::new(query) {
+    let matcher = match search::matcher(query) {
         Ok(m) => m,
         Err(error) => {
             send(Msg::FindFailed { generation, error });
