@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# marginote measured side by side with less, vim and most (issue 6).
+# marginote measured side by side with less, vim and most (issues 6 and 12),
+# on first open and on reopening at a saved position.
 #
 #     bash benches/compare/compare.sh
 #
@@ -101,25 +102,57 @@ keys_for() {
   echo "$keys"
 }
 
-compare() { # compare NAME FILE EXPECT_FIRST EXPECT_LAST PAGES [FAR_WORD]
-  local name=$1 file=$2 first=$3 last=$4 pages=$5 far=${6:-}
-  say "$name: $(du -h "$file" | cut -f1) — marginote, less, vim, most; $ROUNDS rounds at $SIZE"
+# A data folder as a returning reader leaves it (issue 12): the document
+# left at 50 % with three bookmarks, made by marginote itself. Its screen
+# then starts with the saved passage: the first words of the saved quote
+# (the anchor's `exact`) become that run's expected text.
+prepare_reopen() { # prepare_reopen NAME FILE EXPECT_FIRST
+  local name=$1 file=$2 first=$3 dir="$INPUTS/reopen-$1"
+  rm -rf "$dir"
+  ttyperf --size "$SIZE" --rounds 1 --expect "$first" \
+    --keys "'!5' '!0' '!%' '!m' '!Enter' '!Down*2' '!m' '!Enter' '!Down*3' '!m' '!Enter' '!Up*5'" \
+    --run marginote="'$BIN' --data-dir '$dir' '$file'" >/dev/null 2>&1
+  rm -f "$dir"/*.lock "$dir"/notes/*.lock "$dir"/marginote.log
+  sed -n 's/^exact = "\(.\{1,24\}\).*/\1/p' "$dir/state.toml" | head -1 | sed 's/ [^ ]*$//' >"$dir.expect"
+}
+
+# compare NAME FILE EXPECT_FIRST EXPECT_LAST PAGES [FAR_WORD]
+# CASE=first: every program starts with nothing remembered. CASE=reopen:
+# every command first copies the folder prepare_reopen made (the peers pay
+# the same copy), and marginote opens at its saved place; the peers, which
+# remember nothing, open at the top, so launch compares first screens.
+compare() {
+  local name=$1 file=$2 first=$3 last=$4 pages=$5 far=${6:-} case=${CASE:-first}
+  local prep="" expect=$first
+  if [ "$case" = reopen ]; then
+    prep="cp -r '$INPUTS/reopen-$name' \"\$HOME/marginote-data\"; "
+    expect=$(cat "$INPUTS/reopen-$name.expect")
+  fi
+  say "$name ($case): $(du -h "$file" | cut -f1) — marginote, less, vim, most; $ROUNDS rounds at $SIZE"
   ttyperf --shell --size "$SIZE" --rounds "$ROUNDS" --order abba \
-    --expect "$first" \
+    --expect "$expect" \
+    --set "less.expect=$first" --set "vim.expect=$first" --set "most.expect=$first" \
     --keys "$(keys_for "$last" "$pages" gg G "$far")" \
     --set "marginote.keys=$(keys_for "$last" "$pages" gg G "$far" incremental)" \
     --resize 100x40,120x40,80x24,120x40 \
-    --json "$RESULTS/$name.json" \
-    --run marginote="exec '$BIN' --data-dir \"\$HOME/marginote-data\" '$file'" \
-    --run less="exec less '$file'" \
-    --run vim="exec vim -R -n '$file'" --set 'vim.quit=Esc :q! Enter' \
-    --run most="exec most -w '$file'" --set "most.keys=$(keys_for "$last" "$pages" T B "$far")" \
-    2>"$RESULTS/$name.log" | tee "$RESULTS/$name.txt"
+    --json "$RESULTS/$name-$case.json" \
+    --run marginote="${prep}exec '$BIN' --data-dir \"\$HOME/marginote-data\" '$file'" \
+    --run less="${prep}exec less '$file'" \
+    --run vim="${prep}exec vim -R -n '$file'" --set 'vim.quit=Esc :q! Enter' \
+    --run most="${prep}exec most -w '$file'" --set "most.keys=$(keys_for "$last" "$pages" T B "$far")" \
+    2>"$RESULTS/$name-$case.log" | tee "$RESULTS/$name-$case.txt"
+  # summarize.py reads NAME.json: the first-open run, as before.
+  if [ "$case" = first ]; then cp "$RESULTS/$name-$case.json" "$RESULTS/$name.json"; fi
 }
 
-compare essay "$INPUTS/essay-10k.md" "Reading slowly is a skill" EXPLICITESSAY 3
-compare book "$INPUTS/book-3m.txt" "It was the first morning" EXPLICITBOOK 10 ZQXBOOKHIT
-compare big "$INPUTS/big-50m.txt" "This big text opens" EXPLICITBIG 10 ZQXFARHIT
+prepare_reopen essay "$INPUTS/essay-10k.md" "Reading slowly is a skill"
+prepare_reopen book "$INPUTS/book-3m.txt" "It was the first morning"
+prepare_reopen big "$INPUTS/big-50m.txt" "This big text opens"
+for CASE in first reopen; do
+  compare essay "$INPUTS/essay-10k.md" "Reading slowly is a skill" EXPLICITESSAY 3 EXPLICITESSAY
+  compare book "$INPUTS/book-3m.txt" "It was the first morning" EXPLICITBOOK 10 ZQXBOOKHIT
+  compare big "$INPUTS/big-50m.txt" "This big text opens" EXPLICITBIG 10 ZQXFARHIT
+done
 
 # The library: the first key typed after launch (Down, then Enter to open the
 # second document: the answer is that document on screen), then list keys once
@@ -143,5 +176,8 @@ ttyperf --size "$SIZE" --rounds "$ROUNDS" --keys "x*20@echo" --quit C-c \
 
 echo
 python3 benches/compare/summarize.py "$RESULTS" | tee "$RESULTS/table.md"
+echo
+# Issue 12's table: first open and reopen, marginote beside the best peer.
+python3 benches/compare/table.py "$RESULTS" | tee "$RESULTS/issue12.md"
 echo
 echo "raw output: $RESULTS (ttyperf tables *.txt, samples *.json, progress *.log, table.md)"

@@ -48,12 +48,20 @@ pub fn open(index: usize, entry: &Entry, data: &DataDir, store: &Store) -> Msg {
 }
 
 /// Opens a big file from its first part, when it is big enough for that:
-/// the message to show at once. The whole follows from [`read_whole`].
-pub fn open_head(index: usize, entry: &Entry, data: &DataDir, store: &Store) -> Option<Msg> {
+/// the message to show at once. The part reaches a screenful's worth past
+/// `at` (the saved position), so a reopened file shows its place at once.
+/// The whole follows from [`read_whole`].
+pub fn open_head(
+    index: usize,
+    entry: &Entry,
+    data: &DataDir,
+    store: &Store,
+    at: Option<usize>,
+) -> Option<Msg> {
     let library::Source::File(path) = &entry.source else {
         return None;
     };
-    let head = read_head(path, entry.format)?;
+    let head = read_head(path, entry.format, at)?;
     let result = Document::from_bytes(head, entry.format).map(Box::new);
     let notes = result
         .as_ref()
@@ -229,7 +237,7 @@ pub fn search(
     cancel: &AtomicBool,
     mut send: impl FnMut(Msg) -> bool,
 ) {
-    let matcher = match search::Matcher::new(query) {
+    let matcher = match search::matcher(query) {
         Ok(m) => m,
         Err(error) => {
             send(Msg::SearchFailed { generation, error });
@@ -263,7 +271,7 @@ pub fn find_all(
     mut send: impl FnMut(Msg) -> bool,
 ) {
     use std::sync::atomic::Ordering;
-    let matcher = match search::Matcher::new(query) {
+    let matcher = match search::matcher(query) {
         Ok(m) => m,
         Err(error) => {
             send(Msg::FindFailed { generation, error });
@@ -340,9 +348,11 @@ pub fn find_all(
     });
 }
 
-/// The first part of a big file, cut after a line break; `None` for a
-/// small (or unreadable: the normal path reports why) file.
-fn read_head(path: &Path, format: Format) -> Option<Vec<u8>> {
+/// The first part of a big file (up to the saved place `at` and a head's
+/// worth beyond it), cut after a line break; `None` for a small (or
+/// unreadable: the normal path reports why) file, and when the part would
+/// hold most of the file anyway (reading it whole costs as much).
+fn read_head(path: &Path, format: Format, at: Option<usize>) -> Option<Vec<u8>> {
     use std::io::Read as _;
     let (above, head_bytes) = format
         .progressive()
@@ -355,10 +365,14 @@ fn read_head(path: &Path, format: Format) -> Option<Vec<u8>> {
     {
         return None;
     }
-    let mut head = Vec::with_capacity(head_bytes);
+    let want = at.map_or(head_bytes, |at| at.saturating_add(head_bytes));
+    if want as u64 > above.max(PROGRESSIVE_BYTES) {
+        return None;
+    }
+    let mut head = Vec::with_capacity(want);
     std::fs::File::open(path)
         .ok()?
-        .take(head_bytes as u64)
+        .take(want as u64)
         .read_to_end(&mut head)
         .ok()?;
     let cut = memchr::memrchr(b'\n', &head)? + 1;
@@ -397,12 +411,15 @@ pub fn load_doc_notes(data: &DataDir, store: &Store, entry: &Entry, doc: &Docume
         LoadOutcome::Loaded(f) => load.file = Some(f),
         LoadOutcome::Unreadable { problem } => load.problem = Some(problem),
         LoadOutcome::Missing if doc.len() <= ADOPT_MAX_BYTES => {
-            let fp = anchor::fingerprint(doc);
+            // The fingerprint hashes the whole text (milliseconds for a
+            // book, before the first frame): only when some notes file
+            // belongs to a document that is gone.
+            let mut fp = None;
             for (old_path, mut f) in notes_files(data, store) {
                 let gone = !entry.key.starts_with("bundled:")
                     && f.document != entry.key
                     && !Path::new(&f.document).exists();
-                if f.fingerprint == fp && gone {
+                if gone && f.fingerprint == *fp.get_or_insert_with(|| anchor::fingerprint(doc)) {
                     tracing::info!(
                         document = ?entry.key,
                         from = ?old_path,
@@ -492,6 +509,23 @@ pub fn line_around(src: &[u8], start: usize, end: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_over_the_limit_is_refused_before_reading() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = DataDir::resolve(Some(dir.path().join("data")), None).expect("data dir");
+        let path = dir.path().join("huge.txt");
+        // Sparse: no disk space used, and nothing is read.
+        let f = std::fs::File::create(&path).expect("create");
+        f.set_len(document::MAX_FILE_SIZE + 1).expect("set_len");
+        let entry = library::file_entry(&path, "huge.txt".into());
+        let store = Store::new();
+        assert!(open_head(0, &entry, &data, &store, None).is_none());
+        let Msg::Opened { result, .. } = open(0, &entry, &data, &store) else {
+            panic!("open answers Opened");
+        };
+        assert!(matches!(result, Err(document::DocError::TooLarge(_))));
+    }
 
     #[test]
     fn a_moved_document_finds_its_notes_by_fingerprint() {

@@ -28,7 +28,7 @@ pub use export_cli::{ExportOptions, export_cli};
 use self::perform::Performed;
 use self::terminal as term;
 use self::workers::Workers;
-use crate::app::{self, Msg};
+use crate::app::{self, App, Msg};
 use crate::storage::{self, DataDir, Store};
 use crate::ui;
 
@@ -85,6 +85,18 @@ impl Fault {
     }
 }
 
+/// Whether a key pressed while a big document is still being read may act
+/// on the part already read: reader motions that stay near the screen.
+fn acts_on_part(app: &App, ev: &Event) -> bool {
+    use crate::input::action::Action as A;
+    matches!(
+        events::translate(app, ev),
+        Some(Msg::Action(
+            A::Up | A::Down | A::PageUp | A::PageDown | A::HalfPageUp | A::HalfPageDown | A::Top
+        ))
+    )
+}
+
 /// The local time, as notes and sheets record it.
 fn now() -> String {
     jiff::ZonedDateTime::now()
@@ -98,6 +110,10 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
         args.data_dir.clone(),
         std::env::var_os(storage::DATA_DIR_ENV),
     )?;
+    // The first local time loads the time-zone database (a walk over the
+    // zoneinfo folder: milliseconds of system calls); start it now, beside
+    // the rest of start-up, rather than when the first message is handled.
+    std::thread::spawn(|| drop(now()));
     let problems: Vec<String> = log::init(&data.log_path(), args.log_level.as_deref())
         .into_iter()
         .collect();
@@ -106,7 +122,6 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
 
     let (tx, rx) = mpsc::channel::<Input>();
     let mut workers = Workers::new(tx.clone());
-    workers.summaries(&app, &data);
     term::spawn_signal_listener({
         let tx = tx.clone();
         move |sig| tx.send(Input::Msg(Box::new(Msg::Signal(sig)))).is_ok()
@@ -127,6 +142,8 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
     });
 
     let mut fault = Fault::from_env();
+    let mut warmed = false;
+    let mut summarized = false;
     let size = terminal.size().context("cannot read the terminal size")?;
     let mut pending = vec![Msg::Resize(size.width, size.height)];
     let startup = {
@@ -171,6 +188,19 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                     .draw(|f| ui::render(f, &app))
                     .context("cannot draw to the terminal")?;
                 fault.trip()?;
+                if !warmed {
+                    // After the first frame: nothing before it waits on this.
+                    workers.warm_search();
+                    warmed = true;
+                }
+                if !summarized && !app.loading() {
+                    // Titles and word counts read every library file again:
+                    // on a 2-core machine that competes with the first frame
+                    // and with the read of a big file, so it starts once
+                    // both are done (the list shows file names meanwhile).
+                    workers.summaries(&app, &data);
+                    summarized = true;
+                }
                 waited = true;
                 let got = rx.recv_timeout(Duration::from_secs(2));
                 deadline = Instant::now() + FRAME;
@@ -180,10 +210,15 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                     Err(mpsc::RecvTimeoutError::Disconnected) => break 'run 0,
                 }
             };
-            // While a big document is still being read, keys wait (in
-            // order) so each acts on the whole text: `G` goes to the real end.
+            // While a big document is still being read, motion keys act on
+            // the part already shown (it holds the screen and far more), so
+            // every key answers at once. Any other key (`G`, a search, a
+            // note) needs the whole text: it waits, in order, with every key
+            // after it, so `G` goes to the real end.
             let input = match input {
-                Input::Term(ev @ Event::Key(_)) if app.loading() => {
+                Input::Term(ev @ Event::Key(_))
+                    if app.loading() && (!held.is_empty() || !acts_on_part(&app, &ev)) =>
+                {
                     held.push_back(ev);
                     continue;
                 }

@@ -64,9 +64,12 @@ pub(super) fn perform(fx: Effect, app: &App, cx: &mut Context<'_>) -> Performed 
                 cx.workers.open_whole(index, entry.clone(), cx.data.clone());
                 return Performed::Nothing;
             }
-            // A big file opens from its first part at once; the whole
-            // follows from a worker (keys wait for it, see the loop).
-            if let Some(head) = jobs::open_head(index, entry, cx.data, cx.store) {
+            // A big file opens from its first part at once (reaching past
+            // the saved position, so a reopened file shows its place
+            // without waiting for the rest); the whole follows from a
+            // worker (motion keys act on the part meanwhile, see the loop).
+            let at = app.state.positions.get(&entry.key).map(|p| p.anchor.offset);
+            if let Some(head) = jobs::open_head(index, entry, cx.data, cx.store, at) {
                 if let library::Source::File(path) = &entry.source {
                     cx.workers.read_whole(index, path.clone(), entry.format);
                 }
@@ -87,11 +90,12 @@ pub(super) fn perform(fx: Effect, app: &App, cx: &mut Context<'_>) -> Performed 
             &file,
             retire,
         )),
-        Effect::LoadAllNotes => msg(Msg::AllNotes(jobs::load_all_notes(
-            cx.data,
-            cx.store,
-            &app.entries,
-        ))),
+        Effect::LoadAllNotes => {
+            // Reading every notes file can take seconds with many notes:
+            // never on the loop.
+            cx.workers.all_notes(cx.data.clone(), app.entries.clone());
+            Performed::Nothing
+        }
         Effect::Export { docs, name } => {
             msg(jobs::export_sheet(cx.store, cx.data, &docs, &name, &now()))
         }

@@ -13,6 +13,10 @@ use crate::search;
 use crate::storage::{DataDir, LoadOutcome, Store};
 use crate::text::document::{Document, Format};
 
+/// Documents up to this size are searched on the loop: a scan of 256 KiB
+/// takes well under a millisecond, less than a thread's start and hand-off.
+const INLINE_SEARCH_BYTES: usize = 256 << 10;
+
 /// Background work the loop hands off, and how to stop it.
 pub(super) struct Workers {
     tx: mpsc::Sender<Input>,
@@ -55,10 +59,26 @@ impl Workers {
         });
     }
 
-    /// Searches `doc`, cancelling the search before it.
+    /// Searches `doc`, cancelling the search before it. A small document is
+    /// searched right here: scanning it takes less than starting a thread,
+    /// and its hits reach the same frame (the loop takes the messages
+    /// waiting before it draws).
     pub(super) fn search(&mut self, generation: u64, query: search::Query, doc: Arc<Document>) {
         let cancel = replace_flag(&mut self.search_cancel);
+        if doc.len() <= INLINE_SEARCH_BYTES {
+            let tx = self.tx.clone();
+            jobs::search(generation, &query, &doc, &cancel, |m| {
+                tx.send(Input::Msg(Box::new(m))).is_ok()
+            });
+            return;
+        }
         self.spawn(move |send| jobs::search(generation, &query, &doc, &cancel, send));
+    }
+
+    /// Builds the search tables once, off the loop, so the first search
+    /// does not pay for them.
+    pub(super) fn warm_search(&self) {
+        std::thread::spawn(search::warm);
     }
 
     /// Stops every running search.
@@ -77,6 +97,14 @@ impl Workers {
     pub(super) fn open_whole(&self, index: usize, entry: Entry, data: DataDir) {
         self.spawn(move |send| {
             send(jobs::open(index, &entry, &data, &Store::new()));
+        });
+    }
+
+    /// The notes of every document, for the all-documents list.
+    pub(super) fn all_notes(&self, data: DataDir, entries: Vec<library::Entry>) {
+        self.spawn(move |send| {
+            let store = Store::new();
+            send(Msg::AllNotes(jobs::load_all_notes(&data, &store, &entries)));
         });
     }
 

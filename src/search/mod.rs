@@ -73,6 +73,37 @@ pub struct Hit {
 
 pub use crate::text::Cancelled;
 
+/// The compiled matcher of `query`, from the last few compiled: a plain
+/// query's accent classes take over a millisecond to compile (criterion,
+/// `search_setup/matcher_plain`), and `n`, a search repeated after enter or
+/// the same word searched again should not pay that twice. Errors are not
+/// kept.
+pub fn matcher(query: &Query) -> Result<std::sync::Arc<Matcher>, String> {
+    use std::sync::{Arc, Mutex};
+    const KEEP: usize = 8;
+    static RECENT: Mutex<Vec<(Query, Arc<Matcher>)>> = Mutex::new(Vec::new());
+    if let Ok(recent) = RECENT.lock()
+        && let Some((_, m)) = recent.iter().find(|(q, _)| q == query)
+    {
+        return Ok(Arc::clone(m));
+    }
+    let m = Arc::new(Matcher::new(query)?);
+    if let Ok(mut recent) = RECENT.lock() {
+        if recent.len() >= KEEP {
+            recent.remove(0);
+        }
+        recent.push((query.clone(), Arc::clone(&m)));
+    }
+    Ok(m)
+}
+
+/// Builds the accent and case tables every plain query uses (a walk over
+/// every letter: milliseconds). Called on a thread at start-up so the first
+/// search, on a tiny document too, does not pay for them.
+pub fn warm() {
+    pattern::warm();
+}
+
 /// A compiled query.
 #[derive(Debug, Clone)]
 pub struct Matcher {

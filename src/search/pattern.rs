@@ -72,6 +72,11 @@ struct Tables {
     by_fold: HashMap<char, Vec<char>>,
 }
 
+/// Builds the tables ahead of the first query (see [`super::warm`]).
+pub(super) fn warm() {
+    tables();
+}
+
 fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| {

@@ -365,3 +365,17 @@ fn the_longest_query_allowed_compiles_in_both_modes() {
     assert!(Matcher::new(&Query::plain(&q)).is_ok());
     assert!(Matcher::new(&Query::regex(&q)).is_ok());
 }
+
+#[test]
+fn a_repeated_query_reuses_its_compiled_matcher() {
+    let q = Query::plain("a repeated query");
+    let a = super::matcher(&q).expect("compiles");
+    let b = super::matcher(&q).expect("compiles");
+    assert!(std::sync::Arc::ptr_eq(&a, &b));
+    let other = super::matcher(&Query::regex("a repeated query")).expect("compiles");
+    assert!(
+        !std::sync::Arc::ptr_eq(&a, &other),
+        "regex mode is another query"
+    );
+    assert!(super::matcher(&Query::plain("")).is_err());
+}

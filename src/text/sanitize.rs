@@ -31,8 +31,13 @@ pub fn grapheme_width(g: &str) -> usize {
     }
 }
 
-/// Display width of already-sanitised text.
+/// Display width of already-sanitised text. Printable ASCII is a column a
+/// byte: measured without grapheme segmentation (the status bar and every
+/// wrapped row ask for widths on each frame).
 pub fn text_width(s: &str) -> usize {
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return s.len();
+    }
     s.graphemes(true).map(grapheme_width).sum()
 }
 

@@ -31,25 +31,76 @@ use crate::text::sanitize::grapheme_width;
 pub use crate::app::geometry::{ITEM_ROWS, Panes, WIDE, list_offset, panes};
 
 /// Cuts sanitised text to `width` columns, with `…` when cut.
+///
+/// Called for every title and list row of every frame, so it never
+/// measures more of `s` than the width needs: printable ASCII is one column
+/// a byte, and other text is measured one grapheme at a time only until it
+/// is known to overflow.
 pub fn fit(s: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut used = 0;
-    let total: usize = s.graphemes(true).map(grapheme_width).sum();
-    if total <= width {
-        return s.to_string();
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        if s.len() <= width {
+            return s.to_string();
+        }
+        if width == 0 {
+            return String::new();
+        }
+        let mut out = String::with_capacity(width + 2);
+        out.push_str(&s[..width - 1]);
+        out.push('…');
+        return out;
     }
-    for g in s.graphemes(true) {
+    let mut used = 0;
+    // Where the text is cut if it overflows: the graphemes that leave a
+    // column for the ellipsis.
+    let mut keep = None;
+    for (at, g) in s.grapheme_indices(true) {
         let gw = grapheme_width(g);
-        if used + gw + 1 > width {
-            break;
+        if keep.is_none() && used + gw + 1 > width {
+            keep = Some(at);
         }
         used += gw;
-        out.push_str(g);
+        if used > width {
+            break;
+        }
     }
+    if used <= width {
+        return s.to_string();
+    }
+    let mut out = s[..keep.unwrap_or(0)].to_string();
     if width > 0 {
         out.push('…');
     }
     out
+}
+
+/// Writes styled pieces of text from (`x`, `y`), at most `max_width`
+/// columns, as `Buffer::set_line` does. Printable ASCII (most text) skips
+/// ratatui's grapheme segmentation, a byte being a column: the reader's
+/// rows are drawn on every key, and segmenting them was most of a frame.
+pub fn set_spans<'a>(
+    buf: &mut ratatui::buffer::Buffer,
+    mut x: u16,
+    y: u16,
+    spans: impl IntoIterator<Item = (&'a str, ratatui::style::Style)>,
+    max_width: u16,
+) {
+    let right = buf.area.right().min(x.saturating_add(max_width));
+    for (text, style) in spans {
+        if x >= right {
+            break;
+        }
+        if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            // Only printable ASCII comes here (checked just above): no
+            // escape can reach the terminal, which is what the lint guards.
+            #[allow(clippy::disallowed_methods)]
+            for i in 0..text.len().min(usize::from(right - x)) {
+                buf[(x, y)].set_symbol(&text[i..=i]).set_style(style);
+                x += 1;
+            }
+        } else {
+            x = buf.set_stringn(x, y, text, usize::from(right - x), style).0;
+        }
+    }
 }
 
 /// Draws the whole screen.
@@ -85,4 +136,47 @@ pub fn render(frame: &mut Frame, app: &App) {
         Overlay::None => {}
     }
     unsaved::render(frame, app, area);
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::*;
+
+    /// The plain definition `fit` must agree with: measure all, then cut.
+    fn reference(s: &str, width: usize) -> String {
+        let total: usize = s.graphemes(true).map(grapheme_width).sum();
+        if total <= width {
+            return s.to_string();
+        }
+        let (mut out, mut used) = (String::new(), 0);
+        for g in s.graphemes(true) {
+            let gw = grapheme_width(g);
+            if used + gw + 1 > width {
+                break;
+            }
+            used += gw;
+            out.push_str(g);
+        }
+        if width > 0 {
+            out.push('…');
+        }
+        out
+    }
+
+    #[test]
+    fn fit_agrees_with_measuring_everything() {
+        let samples = [
+            "",
+            "plain title",
+            "Война и мир",
+            "日本語のタイトルです",
+            "e\u{301}te\u{301} accents",
+            "mixed ascii and 漢字 and more text",
+        ];
+        for s in samples {
+            for width in 0..40 {
+                assert_eq!(fit(s, width), reference(s, width), "{s:?} at {width}");
+            }
+        }
+    }
 }

@@ -140,17 +140,15 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
             ]);
             buf.set_line(p.gutter.x, y, &line, p.gutter.width);
         }
-        let line = Line::from(
-            row.spans
-                .iter()
-                .map(|(s, roles)| Span::styled(s.as_str(), theme::text(*roles)))
-                .collect::<Vec<_>>(),
-        );
         let row_rect = Rect::new(p.text.x, y, p.text.width, 1);
         if is_cursor && focused {
             buf.set_style(row_rect, theme::cursor_line());
         }
-        buf.set_line(p.text.x, y, &line, p.text.width);
+        let spans = row
+            .spans
+            .iter()
+            .map(|(s, roles)| (s.as_str(), theme::text(*roles)));
+        super::set_spans(buf, p.text.x, y, spans, p.text.width);
         // Passages first, matches on top.
         tints.reverse();
         for (c0, c1, style) in tints {

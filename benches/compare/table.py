@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""The issue-12 table from compare.sh's first-open and reopen runs.
+
+    python3 benches/compare/table.py RESULTS_DIR [NAME ...]
+
+RESULTS_DIR holds NAME-first.json and NAME-reopen.json (essay, book, big)
+written by ttyperf with marginote (as `marginote`, or `before` and `after`
+when two builds were compared) beside less, vim and most in one interleaved
+run. Prints one Markdown table per case: each marginote build's median, the
+best peer's median and which peer, and the ratio (marginote / best peer).
+Reopen: marginote opens at a saved position mid-file with a few notes; the
+peers open at the top (they remember nothing), so the launch row compares
+the first readable screen of each.
+"""
+import json
+import os
+import sys
+
+PEERS = ("less", "vim", "most")
+ROWS = [
+    ("launch ready ms", "launch → first screen"),
+    ("key line ms", "line down"),
+    ("key pgdn ms", "page down"),
+    ("key pgup ms", "page up"),
+    ("key top ms", "top"),
+    ("key end ms", "bottom (G)"),
+    ("key search ms", "search, far hit"),
+    ("resize ms", "resize → repaint"),
+    ("peak RSS MiB", "peak memory MiB"),
+]
+SIZES = {"essay": "12 KB", "book": "3.3 MB", "big": "50 MB"}
+
+
+def main():
+    res = sys.argv[1]
+    names = sys.argv[2:] or list(SIZES)
+    for case in ("first", "reopen"):
+        data = {}
+        for n in names:
+            p = os.path.join(res, f"{n}-{case}.json")
+            if os.path.exists(p):
+                with open(p) as f:
+                    data[n] = json.load(f)["summary"]
+        if not data:
+            continue
+        mine = [m for m in ("marginote", "before", "after") if any(m in d for d in data.values())]
+        print(f"\n### {'first open' if case == 'first' else 'reopen at a saved position'}\n")
+        head = ["step", "input"] + mine + ["best peer"] + [f"{m} ratio" for m in mine]
+        print("| " + " | ".join(head) + " |")
+        print("|" + "---|" * len(head))
+        for key, label in ROWS:
+            for n, d in data.items():
+                vals = {m: d.get(m, {}).get(key, {}).get("median") for m in mine}
+                if all(v is None for v in vals.values()):
+                    continue
+                peers = [(d[p][key]["median"], p) for p in PEERS if p in d and key in d[p]]
+                best = min(peers) if peers else None
+                cells = [label, SIZES.get(n, n)]
+                cells += ["-" if v is None else f"{v:g}" for v in vals.values()]
+                cells.append(f"{best[0]:g} ({best[1]})" if best else "-")
+                for v in vals.values():
+                    cells.append(f"{v / best[0]:.2f}×" if best and v is not None and best[0] > 0 else "-")
+                print("| " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
