@@ -193,11 +193,13 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                     workers.warm_search();
                     warmed = true;
                 }
-                if !summarized && !app.loading() {
+                if !summarized {
                     // Titles and word counts read every library file again:
-                    // on a 2-core machine that competes with the first frame
-                    // and with the read of a big file, so it starts once
-                    // both are done (the list shows file names meanwhile).
+                    // on a 2-core machine that competes with the first
+                    // frame, so it starts once that is drawn (the list shows
+                    // file names meanwhile). Not later: a title arriving
+                    // long after start, in the middle of a resize, was seen
+                    // to leave stale cells in the library row (tests/big.rs).
                     workers.summaries(&app, &data);
                     summarized = true;
                 }

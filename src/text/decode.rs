@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::text::document::{DocError, MAX_FILE_SIZE};
+use crate::text::format::{DocError, MAX_FILE_SIZE};
 
 /// Reads and checks a file without following it if it is not a regular
 /// file (FIFOs would block, devices never end).

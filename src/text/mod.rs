@@ -8,6 +8,7 @@ pub mod block;
 pub mod convert;
 pub mod decode;
 pub mod document;
+pub mod format;
 pub mod markdown;
 pub mod outline;
 pub mod placeholders;

@@ -4,7 +4,7 @@
 //! as they were. [`apply_edit`] maps the edit made to the shown text back
 //! onto the original.
 
-use crate::study::export::clean;
+use crate::text::sanitize::clean;
 
 /// One original piece and how the editor shows it.
 struct Piece<'a> {

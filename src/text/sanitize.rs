@@ -298,6 +298,31 @@ pub fn line_column(bytes: &[u8], at: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// For text kept as text (an export, the note editor): replaces control characters (but line breaks and tabs) and invisible
+/// format characters with visible stand-ins.
+pub fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c.to_string(),
+            '\r' => String::new(),
+            '\u{0}'..='\u{1f}' => {
+                char::from_u32(0x2400 + c as u32).map_or_else(String::new, String::from)
+            }
+            '\u{7f}' => "␡".to_string(),
+            '\u{80}'..='\u{9f}' => format!("<{:02X}>", c as u32),
+            '\u{200b}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}' => {
+                format!("⟨U+{:04X}⟩", c as u32)
+            }
+            c => c.to_string(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

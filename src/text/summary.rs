@@ -3,7 +3,7 @@
 
 use crate::text::convert;
 use crate::text::decode::with_byte_placeholders;
-use crate::text::document::Format;
+use crate::text::format::Format;
 
 /// What the library shows for a document: title and word count, from a
 /// cheap scan (no parsing).

@@ -1,0 +1,97 @@
+//! What kind of file a document is ([`Format`], by its extension), why one
+//! cannot be shown ([`DocError`]), and the size limits that are checked
+//! before a byte is read. Shared by decoding, summaries and documents.
+
+use std::io;
+use std::path::Path;
+
+/// Files above this size are refused before reading (RELIABILITY I3). A
+/// document is held in memory whole (its size + ~12 MiB); 256 MiB keeps
+/// that within reach of any machine, where 1 GiB took 4 s and a GiB.
+pub const MAX_FILE_SIZE: u64 = 256 << 20;
+
+/// Web pages above this size open from their first [`HTML_HEAD_BYTES`]
+/// while the whole page is converted: converting (with the Markdown
+/// blocks it makes) costs about 100 times opening the same bytes as plain
+/// text (`benches/convert.rs`), and the first screen needs a few KB.
+pub const HTML_PROGRESSIVE_BYTES: u64 = 256 << 10;
+pub const HTML_HEAD_BYTES: usize = 64 << 10;
+
+/// How a file's bytes become the document's text: Markdown and plain
+/// text as they are (hard-wrapped text re-flowed), the others converted
+/// once to a derived Markdown text (`text::convert`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Text,
+    Html,
+    Epub,
+    Pdf,
+}
+
+impl Format {
+    pub fn from_path(path: &Path) -> Format {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("md" | "markdown") => Format::Markdown,
+            Some("html" | "htm" | "xhtml") => Format::Html,
+            Some("epub") => Format::Epub,
+            Some("pdf") => Format::Pdf,
+            _ => Format::Text,
+        }
+    }
+
+    /// Whether the first part of a big file makes a document on its own
+    /// (text and HTML do; a ZIP or a PDF needs its end).
+    pub fn reads_in_parts(self) -> bool {
+        !matches!(self, Format::Epub | Format::Pdf)
+    }
+
+    /// For formats whose conversion costs more than reading: files above
+    /// this size open from their first bytes (the second number) while
+    /// the whole is converted behind. `None`: the run loop's own rule.
+    pub fn progressive(self) -> Option<(u64, usize)> {
+        (self == Format::Html).then_some((HTML_PROGRESSIVE_BYTES, HTML_HEAD_BYTES))
+    }
+}
+
+/// Why a document cannot be shown.
+#[derive(Debug, thiserror::Error, Clone, PartialEq)]
+pub enum DocError {
+    #[error("not found")]
+    NotFound,
+    #[error("permission denied")]
+    PermissionDenied,
+    #[error("not a regular file ({0})")]
+    NotAFile(&'static str),
+    #[error("too large ({0} bytes; the limit is 256 MiB)")]
+    TooLarge(u64),
+    #[error("binary file ({what}, {size} bytes)")]
+    Binary { what: &'static str, size: usize },
+    #[error("UTF-32 text is not supported; convert it to UTF-8")]
+    Utf32,
+    #[error("cannot read: {0}")]
+    Io(String),
+    #[error("broken {format}: {why}")]
+    Broken { format: &'static str, why: String },
+    #[error("EPUB is DRM-protected; marginote cannot read it")]
+    Drm,
+    #[error("PDF is password-protected; open an unprotected copy (e.g. qpdf --decrypt)")]
+    PdfEncrypted,
+    #[error("no text layer (scanned pages?); run OCR first, e.g. ocrmypdf in.pdf out.pdf")]
+    NoText,
+}
+
+impl From<io::Error> for DocError {
+    fn from(e: io::Error) -> Self {
+        match e.kind() {
+            io::ErrorKind::NotFound => DocError::NotFound,
+            io::ErrorKind::PermissionDenied => DocError::PermissionDenied,
+            _ => DocError::Io(e.kind().to_string()),
+        }
+    }
+}
