@@ -66,6 +66,7 @@ const MAX_SYMLINK_HOPS: usize = 40;
 mod datadir;
 mod filesystem;
 mod merge;
+pub mod merge3;
 mod model;
 mod problems;
 mod save;
