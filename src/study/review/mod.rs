@@ -1,8 +1,9 @@
 //! Spaced review from the student's own notes (issue 14): every note and
-//! highlight is a card ([`cards`]), every answer is a line appended to the
-//! review log ([`log`]), and when each card is due is replayed from that
-//! log with FSRS ([`schedule`]). Nothing but the log is stored, so logs
-//! from two machines merge by union and the schedule follows.
+//! highlight is a card ([`cards`]), every answer is a record appended to
+//! the review log ([`log`]), and when each card is due is replayed from
+//! that log ([`schedule`]) with the FSRS-5 model ([`fsrs`]). Nothing but
+//! the log is stored, so logs from two machines merge by union and the
+//! schedule follows.
 //!
 //! [`Deck`] ties them together for the review screen and for
 //! `marginote review --due`: what is due now, per document and in total,
@@ -11,6 +12,7 @@
 //! file.
 
 pub mod cards;
+pub mod fsrs;
 pub mod log;
 pub mod schedule;
 
