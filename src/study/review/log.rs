@@ -699,6 +699,90 @@ mod tests {
         assert_eq!(loaded.problems.len(), 1);
     }
 
+    const CHILD_LOG: &str = "MARGINOTE_TEST_REVIEW_LOG_CHILD";
+
+    /// N2 for the log: a child appends answers in a loop and is SIGKILLed
+    /// at seeded moments; every answer it reported as appended must be in
+    /// the log, in order, with at most the one in flight added.
+    #[test]
+    fn n2_kill_mid_append() {
+        use std::io::{BufRead as _, BufReader};
+        use std::process::{Command, Stdio};
+        use std::sync::mpsc;
+        use std::time::Duration;
+
+        if let Some(path) = std::env::var_os(CHILD_LOG) {
+            let path = PathBuf::from(path);
+            let mut n = load(&path).map_or(0, |l| l.log.reviews.len());
+            loop {
+                let review = review(&format!("r{n}"), "n1", "2026-12-01T10:00:00Z", 3);
+                append(&path, &review).expect("child append");
+                println!("appended {}", n + 1);
+                n += 1;
+            }
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(FILE_NAME);
+        let module = module_path!()
+            .split_once("::")
+            .map_or(module_path!(), |(_, rest)| rest);
+        let mut seed: u64 = 0x5eed;
+        let mut on_disk = 0;
+        for round in 0..20 {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let wait_for = (seed >> 33) % 5 + 1;
+            let delay = Duration::from_micros((seed >> 40) % 2000);
+            let mut child = Command::new(std::env::current_exe().expect("test binary"))
+                .args([
+                    "--exact",
+                    &format!("{module}::n2_kill_mid_append"),
+                    "--nocapture",
+                ])
+                .env(CHILD_LOG, &path)
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .spawn()
+                .expect("spawn child");
+            let stdout = child.stdout.take().expect("child stdout");
+            let (tx, rx) = mpsc::channel();
+            let reader = std::thread::spawn(move || {
+                for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                    if let Some((_, n)) = line.rsplit_once("appended ") {
+                        let _ = tx.send(n.parse::<usize>().expect("a count"));
+                    }
+                }
+            });
+            let mut reported = on_disk;
+            for _ in 0..wait_for {
+                reported = rx
+                    .recv_timeout(Duration::from_secs(30))
+                    .expect("n2: the child made no progress");
+            }
+            std::thread::sleep(delay);
+            child.kill().expect("kill");
+            child.wait().expect("wait");
+            reader.join().expect("reader");
+            reported = rx.try_iter().last().unwrap_or(reported);
+
+            let loaded = load(&path).expect("n2: the log stays readable");
+            let ids: Vec<&str> = loaded.log.reviews.iter().map(|r| r.id.as_str()).collect();
+            on_disk = ids.len();
+            assert!(
+                on_disk == reported || on_disk == reported + 1,
+                "n2 round {round}: {on_disk} answers on disk, {reported} reported"
+            );
+            for (i, id) in ids.iter().enumerate() {
+                assert_eq!(
+                    *id,
+                    format!("r{i}"),
+                    "n2 round {round}: an answer lost or reordered"
+                );
+            }
+        }
+    }
+
     #[test]
     fn n8_append_refuses_a_newer_log() {
         let dir = tempfile::tempdir().expect("temp dir");
