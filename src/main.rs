@@ -71,12 +71,32 @@ enum Command {
         /// (comma-separated).
         #[arg(long, value_name = "STATUS", value_delimiter = ',')]
         status: Vec<String>,
-        /// Markdown for reading, JSON for other programs.
+        /// Markdown for reading, JSON for other programs; anki (Anki's text
+        /// import), csv (Readwise's highlight import), obsidian (one note per
+        /// document, into the folder given with -o).
         #[arg(long, value_enum, default_value_t = Format::Md)]
         format: Format,
-        /// Write here instead of printing.
+        /// Write here instead of printing (a folder for obsidian).
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+    },
+    /// Review your notes and highlights as cards (spaced repetition).
+    Review {
+        /// Print the number of cards due now and exit (for a shell prompt).
+        #[arg(long)]
+        due: bool,
+    },
+    /// Git merge driver for notes, state and review-log files: merges
+    /// THEIRS and BASE into OURS by entry id (see the README).
+    MergeNotes {
+        /// The common ancestor (git's %O).
+        base: PathBuf,
+        /// Our version, overwritten with the merge (git's %A).
+        ours: PathBuf,
+        /// Their version (git's %B).
+        theirs: PathBuf,
+        /// The file's path in the repository (git's %P), for messages.
+        path: Option<String>,
     },
 }
 
@@ -84,10 +104,36 @@ enum Command {
 enum Format {
     Md,
     Json,
+    Anki,
+    Csv,
+    Obsidian,
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    match args.command {
+        Some(Command::Review { due }) => {
+            let options = runner::ReviewOptions {
+                due,
+                data_dir: args.data_dir,
+            };
+            return exit(runner::review_cli(options));
+        }
+        Some(Command::MergeNotes {
+            base,
+            ours,
+            theirs,
+            path,
+        }) => {
+            return exit(runner::merge_notes_cli(
+                &base,
+                &ours,
+                &theirs,
+                path.as_deref(),
+            ));
+        }
+        _ => {}
+    }
     if let Some(Command::Export {
         all: _,
         files,
@@ -103,6 +149,12 @@ fn main() -> ExitCode {
         let options = runner::ExportOptions {
             files,
             json: matches!(format, Format::Json),
+            tool: match format {
+                Format::Anki => Some(runner::ToolFormat::Anki),
+                Format::Csv => Some(runner::ToolFormat::Csv),
+                Format::Obsidian => Some(runner::ToolFormat::Obsidian),
+                Format::Md | Format::Json => None,
+            },
             output,
             data_dir: args.data_dir,
             tags,

@@ -18,6 +18,8 @@ pub struct ExportOptions {
     /// every document with notes.
     pub files: Vec<PathBuf>,
     pub json: bool,
+    /// Anki, CSV or Obsidian instead of the study sheet (issue 14).
+    pub tool: Option<super::ToolFormat>,
     /// Write here (atomically) instead of printing.
     pub output: Option<PathBuf>,
     pub data_dir: Option<PathBuf>,
@@ -94,6 +96,9 @@ pub fn export_cli(opts: ExportOptions) -> anyhow::Result<i32> {
             file,
         })
         .collect();
+    if let Some(tool) = opts.tool {
+        return super::study_cli::write_tool_export(tool, &sheets, opts.output.as_deref(), &now());
+    }
     let text = if opts.json {
         export::json(&sheets) + "\n"
     } else {

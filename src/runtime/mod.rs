@@ -5,7 +5,8 @@
 //! folder; [`events`] turns terminal events into messages; [`perform`]
 //! carries out effects with the plain I/O functions of [`jobs`], long ones
 //! on [`workers`]; [`terminal`] enters and always restores the terminal;
-//! [`export_cli`] is `marginote export`.
+//! [`export_cli`] is `marginote export`; [`study_cli`] is `marginote
+//! review` and `marginote merge-notes`.
 
 mod events;
 pub mod export_cli;
@@ -13,6 +14,7 @@ pub mod jobs;
 pub mod log;
 mod perform;
 mod startup;
+pub mod study_cli;
 pub mod terminal;
 mod workers;
 
@@ -24,6 +26,7 @@ use anyhow::Context as _;
 use ratatui::crossterm::event::{self, Event};
 
 pub use export_cli::{ExportOptions, export_cli};
+pub use study_cli::{ReviewOptions, ToolFormat, merge_notes_cli, review_cli};
 
 use self::perform::Performed;
 use self::terminal as term;

@@ -85,6 +85,7 @@ mod datadir;
 mod fallback;
 mod filesystem;
 mod merge;
+pub mod merge3;
 mod model;
 mod problems;
 mod save;

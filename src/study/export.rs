@@ -110,7 +110,7 @@ pub use crate::text::sanitize::clean;
 /// A quote from a Markdown document as the reader showed it: emphasis
 /// markers, list markers and heading signs gone, paragraphs on their own
 /// lines.
-fn rendered(markdown: &str) -> String {
+pub(crate) fn rendered(markdown: &str) -> String {
     use pulldown_cmark::{Event, Parser, TagEnd};
     let mut out = String::new();
     for event in Parser::new(markdown) {
@@ -127,7 +127,7 @@ fn rendered(markdown: &str) -> String {
     out.trim().to_string()
 }
 
-fn is_markdown(document: &str) -> bool {
+pub(crate) fn is_markdown(document: &str) -> bool {
     let lower = document.to_ascii_lowercase();
     lower.ends_with(".md") || lower.ends_with(".markdown")
 }

@@ -1,0 +1,320 @@
+//! Cards made from a document's notes and highlights.
+//!
+//! - A note on a passage: front the note, back the passage.
+//! - A note on the whole document: front the note, back the title.
+//! - A highlight: front the passage's sentence with the highlighted words
+//!   blanked (`____`) when they are part of a longer sentence, else the
+//!   words before it; back the passage. The sentence is found in the
+//!   anchor's prefix, quote and suffix (32 characters of context each
+//!   side), so a long sentence is shown cut, with `…`.
+//!
+//! Bookmarks are places, not things to remember: no cards. An entry tagged
+//! `#noreview` is left out. A card's id is its entry's id, so editing the
+//! note or re-anchoring the passage keeps its review history.
+
+use crate::storage::{Anchor, NotesFile};
+
+/// The tag that keeps an entry out of the review.
+pub const NO_REVIEW: &str = "noreview";
+
+/// The blank standing for the highlighted words.
+pub const BLANK: &str = "____";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardKind {
+    Note,
+    Highlight,
+}
+
+/// One card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Card {
+    /// The note's or highlight's id: the review log keys on it.
+    pub id: String,
+    pub kind: CardKind,
+    /// The document key (as in the notes file).
+    pub document: String,
+    pub title: String,
+    /// Where the passage starts (0 for a note on the whole document), so
+    /// `enter` can jump there and new cards come in text order.
+    pub offset: usize,
+    pub front: String,
+    pub back: String,
+    /// The entry's tags, without `#`.
+    pub tags: Vec<String>,
+}
+
+/// The cards of one document, in text order.
+pub fn cards_of(file: &NotesFile) -> Vec<Card> {
+    let title = if file.title.trim().is_empty() {
+        file.document.clone()
+    } else {
+        file.title.clone()
+    };
+    let mut cards = Vec::with_capacity(file.notes.len() + file.highlights.len());
+    for n in &file.notes {
+        if n.text.trim().is_empty() || has_no_review(&n.tags, &n.text, &n.extra) {
+            continue;
+        }
+        let (offset, back) = match &n.anchor {
+            Some(a) => (a.offset, a.exact.clone()),
+            None => (0, title.clone()),
+        };
+        cards.push(Card {
+            id: n.id.clone(),
+            kind: CardKind::Note,
+            document: file.document.clone(),
+            title: title.clone(),
+            offset,
+            front: n.text.clone(),
+            back,
+            tags: n.tags.clone(),
+        });
+    }
+    for h in &file.highlights {
+        let tags = extra_tags(&h.extra);
+        if h.anchor.exact.trim().is_empty() || has_no_review(&tags, "", &h.extra) {
+            continue;
+        }
+        cards.push(Card {
+            id: h.id.clone(),
+            kind: CardKind::Highlight,
+            document: file.document.clone(),
+            title: title.clone(),
+            offset: h.anchor.offset,
+            front: highlight_front(&h.anchor),
+            back: h.anchor.exact.clone(),
+            tags,
+        });
+    }
+    cards.sort_by_key(|c| c.offset);
+    cards
+}
+
+/// Tags a newer build may keep on a highlight (`tags = [...]`).
+fn extra_tags(extra: &toml::Table) -> Vec<String> {
+    extra
+        .get("tags")
+        .and_then(toml::Value::as_array)
+        .map(|tags| {
+            tags.iter()
+                .filter_map(|t| t.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `#noreview` among the tags, or written in the text (the tags list of a
+/// hand-edited file may lag behind the text).
+fn has_no_review(tags: &[String], text: &str, extra: &toml::Table) -> bool {
+    let tagged = |t: &str| t.trim_start_matches('#').eq_ignore_ascii_case(NO_REVIEW);
+    tags.iter().any(|t| tagged(t))
+        || extra_tags(extra).iter().any(|t| tagged(t))
+        || text
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .any(|word| {
+                word.strip_prefix('#').is_some_and(|w| {
+                    w.trim_end_matches(['.', ';', ':', '!', '?'])
+                        .eq_ignore_ascii_case(NO_REVIEW)
+                })
+            })
+}
+
+/// The front of a highlight's card (see the module docs).
+pub fn highlight_front(a: &Anchor) -> String {
+    cloze(a).unwrap_or_else(|| preceding(a))
+}
+
+/// Where a sentence ends in `text`: just after `.`, `!` or `?` followed by
+/// white space (or the end), or at a blank line.
+fn sentence_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    text.char_indices().filter_map(move |(i, c)| match c {
+        '.' | '!' | '?' | '…' => {
+            let after = i + c.len_utf8();
+            let next = text[after..].chars().next();
+            match next {
+                None => Some(after),
+                Some(n) if n.is_whitespace() => Some(after),
+                _ => None,
+            }
+        }
+        '\n' if bytes.get(i + 1) == Some(&b'\n') => Some(i),
+        _ => None,
+    })
+}
+
+/// The sentence around the quote with the quote blanked, when the quote is
+/// part of a longer sentence; `None` when it is a sentence (or more) itself.
+fn cloze(a: &Anchor) -> Option<String> {
+    let exact = a.exact.trim();
+    // A quote spanning a sentence end is not "part of one sentence".
+    if sentence_ends(exact).any(|end| end < exact.len()) {
+        return None;
+    }
+    let lead = match sentence_ends(&a.prefix).last() {
+        Some(end) => a.prefix[end..].to_owned(),
+        // No sentence start in view: a full prefix was cut short.
+        None if a.prefix.chars().count() >= 32 => format!("…{}", a.prefix),
+        None => a.prefix.clone(),
+    };
+    let tail = match sentence_ends(&a.suffix).next() {
+        // The quote ends its sentence.
+        _ if exact.ends_with(['.', '!', '?', '…']) => String::new(),
+        Some(end) => a.suffix[..end].to_owned(),
+        None if a.suffix.trim().is_empty() => String::new(),
+        None => format!("{}…", a.suffix),
+    };
+    let words = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).count();
+    if words(&lead) == 0 && words(&tail) == 0 {
+        return None;
+    }
+    let front = format!(
+        "{}{BLANK}{}",
+        squeeze(lead.trim_start()),
+        squeeze(tail.trim_end())
+    );
+    Some(front)
+}
+
+/// The words before the passage, when the passage is a whole sentence.
+fn preceding(a: &Anchor) -> String {
+    let before = squeeze(a.prefix.trim());
+    if before.is_empty() {
+        "(the opening words) …".to_owned()
+    } else {
+        format!("…{before} …")
+    }
+}
+
+/// Line breaks and runs of white space as single spaces, keeping a
+/// leading or trailing space (they separate the blank from its words).
+fn squeeze(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = true;
+        } else {
+            if space {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    if space {
+        out.push(' ');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::{Bookmark, Highlight, Note};
+
+    fn anchor(prefix: &str, exact: &str, suffix: &str) -> Anchor {
+        Anchor {
+            offset: 10,
+            exact: exact.into(),
+            prefix: prefix.into(),
+            suffix: suffix.into(),
+            changed: false,
+            status: crate::storage::Status::Exact,
+            current: None,
+            extra: toml::Table::new(),
+        }
+    }
+
+    #[test]
+    fn highlight_inside_a_sentence_is_blanked() {
+        let a = anchor(
+            "the war ended. The Cheka was ",
+            "founded in December 1917",
+            " by Dzerzhinsky. Later it grew",
+        );
+        assert_eq!(highlight_front(&a), "The Cheka was ____ by Dzerzhinsky.");
+    }
+
+    #[test]
+    fn long_sentence_is_shown_cut() {
+        let a = anchor(
+            "and in the long winter that followed the ",
+            "decree",
+            " of the council of people's commissars",
+        );
+        assert_eq!(
+            highlight_front(&a),
+            "…and in the long winter that followed the ____ of the council of people's commissars…"
+        );
+    }
+
+    #[test]
+    fn whole_sentence_shows_the_preceding_context() {
+        let a = anchor(
+            "ended in 1918.\n\n",
+            "The Cheka was founded in December 1917.",
+            "\n\nNext",
+        );
+        assert_eq!(highlight_front(&a), "…ended in 1918. …");
+        let opening = anchor("", "Whole opening sentence.", " More.");
+        assert_eq!(highlight_front(&opening), "(the opening words) …");
+    }
+
+    #[test]
+    fn quote_across_sentences_is_not_blanked() {
+        let a = anchor("It rained. ", "Then it stopped. The sun", " came out.");
+        assert_eq!(highlight_front(&a), "…It rained. …");
+    }
+
+    #[test]
+    fn notes_and_highlights_become_cards_bookmarks_and_noreview_do_not() {
+        let mut f = NotesFile::new("/r/a.md", "A", "");
+        let note = |id: &str, text: &str, tags: &[&str], a: Option<Anchor>| Note {
+            id: id.into(),
+            text: text.into(),
+            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+            created: String::new(),
+            updated: String::new(),
+            anchor: a,
+            extra: toml::Table::new(),
+        };
+        f.notes.push(note(
+            "n1",
+            "Why 1917?",
+            &[],
+            Some(anchor("x ", "the date", " y")),
+        ));
+        f.notes
+            .push(note("n2", "skip me #noreview", &["noreview"], None));
+        f.notes.push(note("n3", "also skip #NoReview.", &[], None));
+        f.notes
+            .push(note("n4", "On the whole essay", &["exam"], None));
+        f.highlights.push(Highlight {
+            id: "h1".into(),
+            created: String::new(),
+            anchor: anchor("It was ", "red", " then."),
+            extra: toml::Table::new(),
+        });
+        f.bookmarks.push(Bookmark {
+            id: "b1".into(),
+            label: "here".into(),
+            created: String::new(),
+            anchor: anchor("", "x", ""),
+            extra: toml::Table::new(),
+        });
+        let cards = cards_of(&f);
+        let ids: Vec<&str> = cards.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["n4", "n1", "h1"],
+            "text order, no bookmark, no #noreview"
+        );
+        assert_eq!(cards[0].back, "A", "a document note's back is the title");
+        assert_eq!(cards[1].front, "Why 1917?");
+        assert_eq!(cards[1].back, "the date");
+        assert_eq!(cards[2].front, "It was ____ then.");
+        assert_eq!(cards[2].kind, CardKind::Highlight);
+    }
+}
