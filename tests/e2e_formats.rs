@@ -76,7 +76,7 @@ struct Case<'a> {
 
 /// Opens the file, checks what it shows, searches, notes a passage, quits;
 /// reopens and checks the note is listed and marked on its rows.
-fn read_search_note_restart(case: Case) {
+fn read_search_note_restart(case: Case) -> Sandbox {
     let s = Sandbox::new();
     s.write_doc(case.file, &case.bytes);
     let mut t = s.spawn(WIDE.0, WIDE.1, &[&s.docs]);
@@ -151,6 +151,7 @@ fn read_search_note_restart(case: Case) {
     });
     t.quit();
     t.assert_terminal_restored();
+    s
 }
 
 const PAGE: &str = r#"<!DOCTYPE html>
@@ -283,7 +284,7 @@ fn pdf_reads_page_by_page() {
     let mut page1: Vec<String> = vec!["Course reader on the Cheka.".into(), String::new()];
     page1.extend((1..=30).map(|i| format!("Line {i} of the first page.")));
     let page1: Vec<&str> = page1.iter().map(String::as_str).collect();
-    read_search_note_restart(Case {
+    let s = read_search_note_restart(Case {
         file: "reader.pdf",
         bytes: minimal_pdf(&[&page1, &["The second page has a zephyr."]]),
         title: "reader.pdf",
@@ -292,6 +293,25 @@ fn pdf_reads_page_by_page() {
         search: "zephyr",
         note_on: "Course reader",
     });
+    // The study sheet says which page each entry is on.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_marginote"))
+        .arg("export")
+        .arg(s.docs.join("reader.pdf"))
+        .env("MARGINOTE_DATA_DIR", &s.data)
+        .env("HOME", &s.home)
+        .env("XDG_CONFIG_HOME", &s.config)
+        .output()
+        .expect("run marginote export");
+    let sheet = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        sheet.contains("## Note · p. 1"),
+        "the sheet gives the page:\n{sheet}"
+    );
 }
 
 fn gutenberg() -> String {

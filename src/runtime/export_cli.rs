@@ -88,12 +88,18 @@ pub fn export_cli(opts: ExportOptions) -> anyhow::Result<i32> {
     if !filter.is_empty() && docs.iter().all(|(_, _, f)| f.entry_count() == 0) {
         eprintln!("marginote: no entries match the filters");
     }
+    let pages: Vec<Vec<(usize, u32)>> = docs
+        .iter()
+        .map(|(_, key, _)| jobs::pdf_pages(key))
+        .collect();
     let sheets: Vec<export::Sheet> = docs
         .iter()
-        .map(|(title, key, file)| export::Sheet {
+        .zip(&pages)
+        .map(|((title, key, file), pages)| export::Sheet {
             title,
             document: key,
             file,
+            pages,
         })
         .collect();
     if let Some(tool) = opts.tool {

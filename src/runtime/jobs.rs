@@ -199,12 +199,15 @@ pub fn export_sheet(
     name: &str,
     now: &str,
 ) -> Msg {
+    let pages: Vec<Vec<(usize, u32)>> = docs.iter().map(|d| pdf_pages(&d.key)).collect();
     let sheets: Vec<export::Sheet> = docs
         .iter()
-        .map(|d| export::Sheet {
+        .zip(&pages)
+        .map(|(d, pages)| export::Sheet {
             title: &d.title,
             document: &d.key,
             file: &d.file,
+            pages,
         })
         .collect();
     let text = export::markdown(&sheets, now);
@@ -219,6 +222,20 @@ pub fn export_sheet(
         Err(e) => tracing::error!(error = ?e.to_string(), "study sheet not written"),
     }
     Msg::Exported(result)
+}
+
+/// Where the pages of the PDF at `key` start (for "p. 12" in a study
+/// sheet); empty for any other document, or one that cannot be read now.
+/// A study sheet is written rarely: converting the PDF again is fine.
+pub fn pdf_pages(key: &str) -> Vec<(usize, u32)> {
+    let path = Path::new(key);
+    if Format::from_path(path) != Format::Pdf {
+        return Vec::new();
+    }
+    document::read_file(path)
+        .and_then(|b| Document::from_bytes(b, Format::Pdf))
+        .map(|doc| crate::text::convert::pdf::pages(doc.source()))
+        .unwrap_or_default()
 }
 
 /// The headings of `doc`.

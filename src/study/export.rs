@@ -103,6 +103,15 @@ pub struct Sheet<'a> {
     /// The document's path or key.
     pub document: &'a str,
     pub file: &'a NotesFile,
+    /// Where each page starts and its number, for a paged document (a
+    /// PDF): entries then say "p. 12". Empty for others.
+    pub pages: &'a [(usize, u32)],
+}
+
+/// The page `offset` is on, from a sheet's page starts.
+fn page_of(pages: &[(usize, u32)], offset: usize) -> Option<u32> {
+    let i = pages.partition_point(|&(at, _)| at <= offset);
+    i.checked_sub(1).map(|i| pages[i].1)
 }
 
 pub use crate::text::sanitize::clean;
@@ -218,15 +227,22 @@ pub fn markdown(sheets: &[Sheet], generated: &str) -> String {
         for e in list {
             out.push('\n');
             let heading = if sheets.len() > 1 { "###" } else { "##" };
+            let page = e
+                .anchor()
+                .and_then(|a| page_of(sheet.pages, a.offset))
+                .map(|p| format!(" · p. {p}"))
+                .unwrap_or_default();
             match &e {
                 Entry::Note(n) if n.anchor.is_none() => {
                     out.push_str(&format!("{heading} Note on the whole document\n\n"));
                 }
-                Entry::Note(_) => out.push_str(&format!("{heading} Note\n\n")),
-                Entry::Highlight(_) => out.push_str(&format!("{heading} Highlight\n\n")),
+                Entry::Note(_) => out.push_str(&format!("{heading} Note{page}\n\n")),
+                Entry::Highlight(_) => {
+                    out.push_str(&format!("{heading} Highlight{page}\n\n"));
+                }
                 Entry::Bookmark(b) => {
                     out.push_str(&format!(
-                        "{heading} Bookmark: {}\n\n",
+                        "{heading} Bookmark{page}: {}\n\n",
                         clean(&b.label).trim()
                     ));
                 }
@@ -346,6 +362,34 @@ pub fn json(sheets: &[Sheet]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_paged_document_gives_each_entry_its_page() {
+        let mut file = NotesFile::new("/r/reader.pdf", "Reader", "");
+        file.notes.push(Note {
+            id: "n1".into(),
+            text: "on page two".into(),
+            tags: Vec::new(),
+            created: "2026-12-04T10:00:00+00:00".into(),
+            updated: String::new(),
+            anchor: Some(anchor(150, "words on page two")),
+            extra: toml::Table::new(),
+        });
+        let pages = [(0, 1), (100, 2), (300, 3)];
+        let text = markdown(
+            &[Sheet {
+                title: "Reader",
+                document: "/r/reader.pdf",
+                file: &file,
+                pages: &pages,
+            }],
+            "2026-12-04T10:00:00+00:00",
+        );
+        assert!(text.contains("## Note · p. 2"), "{text}");
+        assert_eq!(page_of(&pages, 99), Some(1));
+        assert_eq!(page_of(&pages, 300), Some(3));
+        assert_eq!(page_of(&[], 5), None);
+    }
     use crate::storage::{Highlight, Note};
 
     fn anchor(offset: usize, exact: &str) -> Anchor {
@@ -398,6 +442,7 @@ mod tests {
                 title: "The Red Terror",
                 document: "/r/terror.txt",
                 file: &f,
+                pages: &[],
             }],
             "2026-11-25",
         );
@@ -436,6 +481,7 @@ mod tests {
                 title: "A",
                 document: "/r/a.md",
                 file: &f,
+                pages: &[],
             }],
             "now",
         );
@@ -449,6 +495,7 @@ mod tests {
             title: "T",
             document: "/d",
             file: &f,
+            pages: &[],
         }]);
         let v: serde_json::Value = serde_json::from_str(&js).expect("valid JSON");
         assert_eq!(v[0]["entries"].as_array().map(Vec::len), Some(3));

@@ -288,6 +288,7 @@ mod tests {
             title: "The Red Terror",
             document: "/r/terror.txt",
             file: f,
+            pages: &[],
         }
     }
 
@@ -355,11 +356,13 @@ mod tests {
                 title: "../Lecture: \"Terror\"?\u{1b}",
                 document: "/r/a.txt",
                 file: &f,
+                pages: &[],
             },
             Sheet {
                 title: "../lecture: \"terror\"?\u{1b}",
                 document: "/r/b.txt",
                 file: &f,
+                pages: &[],
             },
         ];
         let files = obsidian(&sheets, "2026-12-04T09:00:00Z");

@@ -194,6 +194,30 @@ pub fn page_count(source: &[u8]) -> usize {
         + memchr::memmem::find_iter(source, &[b"\n", heading].concat()).count()
 }
 
+/// Where each page of a derived PDF text starts, with its number, in
+/// order: for a study sheet to say "p. 12" of an entry without a search
+/// per entry.
+pub fn pages(source: &[u8]) -> Vec<(usize, u32)> {
+    let heading = PAGE_HEADING.as_bytes();
+    let at_line_start = [b"\n", heading].concat();
+    let starts = source
+        .starts_with(heading)
+        .then_some(0)
+        .into_iter()
+        .chain(memchr::memmem::find_iter(source, &at_line_start).map(|i| i + 1));
+    starts
+        .filter_map(|at| {
+            let digits = &source[at + heading.len()..];
+            let n = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+            std::str::from_utf8(&digits[..n])
+                .ok()?
+                .parse()
+                .ok()
+                .map(|page| (at, page))
+        })
+        .collect()
+}
+
 /// The page that `offset` of a derived PDF text is on (1-based); `None`
 /// before the first page heading or for other documents.
 pub fn page_at(source: &str, offset: usize) -> Option<u32> {
