@@ -126,53 +126,14 @@ fn epub_book(book: &str) -> Vec<u8> {
     w.finish().map(|c| c.into_inner()).unwrap_or_default()
 }
 
-/// A PDF of `lines` lines, 50 to a page, drawn in Helvetica.
+/// A PDF of `lines` lines, 50 to a page.
 fn pdf_book(lines: &[String]) -> Vec<u8> {
-    let pages: Vec<&[String]> = lines.chunks(50).collect();
-    let n = pages.len();
-    let mut objects: Vec<String> = vec!["<< /Type /Catalog /Pages 2 0 R >>".into()];
-    let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 4 + 2 * i)).collect();
-    objects.push(format!(
-        "<< /Type /Pages /Kids [{}] /Count {n} >>",
-        kids.join(" ")
-    ));
-    objects.push("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".into());
-    for (i, page) in pages.iter().enumerate() {
-        let mut stream = String::from("BT /F1 10 Tf 12 TL 50 760 Td\n");
-        for l in *page {
-            let l: String = l.chars().filter(char::is_ascii).collect();
-            let l = l.replace(['\\', '(', ')'], "");
-            stream.push_str(&format!("({l}) Tj T*\n"));
-        }
-        stream.push_str("ET");
-        objects.push(format!(
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
-            5 + 2 * i
-        ));
-        objects.push(format!(
-            "<< /Length {} >>\nstream\n{stream}\nendstream",
-            stream.len()
-        ));
-    }
-    let mut out = String::from("%PDF-1.4\n");
-    let mut offsets = Vec::new();
-    for (i, o) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.push_str(&format!("{} 0 obj\n{o}\nendobj\n", i + 1));
-    }
-    let xref = out.len();
-    out.push_str(&format!(
-        "xref\n0 {}\n0000000000 65535 f \n",
-        objects.len() + 1
-    ));
-    for off in offsets {
-        out.push_str(&format!("{off:010} 00000 n \n"));
-    }
-    out.push_str(&format!(
-        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-        objects.len() + 1
-    ));
-    out.into_bytes()
+    let pages: Vec<Vec<&str>> = lines
+        .chunks(50)
+        .map(|p| p.iter().map(String::as_str).collect())
+        .collect();
+    let pages: Vec<&[&str]> = pages.iter().map(Vec::as_slice).collect();
+    marginote::text::convert::pdf::sample(&pages)
 }
 
 fn bench(c: &mut Criterion) {

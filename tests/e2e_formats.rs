@@ -48,17 +48,7 @@ fn wait_open(t: &Tui, title: &str) {
 
 #[track_caller]
 fn move_cursor_to(t: &mut Tui, word: &str) {
-    for _ in 0..200 {
-        let now = t.with_screen(cursor_row);
-        if now.as_deref().is_some_and(|r| r.contains(word)) {
-            return;
-        }
-        t.send("j");
-        t.wait_until(&format!("the cursor to move (towards {word:?})"), |s| {
-            cursor_row(s) != now
-        });
-    }
-    panic!("the cursor never reached {word:?}\n{}", t.framed());
+    common::move_cursor_to(t, word, cursor_row);
 }
 
 /// What one format must show.
@@ -231,54 +221,6 @@ fn epub_book_reads_as_one_document_with_its_toc() {
     });
 }
 
-/// A minimal PDF, one page per entry, each line drawn in Helvetica.
-fn minimal_pdf(pages: &[&[&str]]) -> Vec<u8> {
-    let n = pages.len();
-    let mut objects: Vec<String> = vec!["<< /Type /Catalog /Pages 2 0 R >>".into()];
-    let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 4 + 2 * i)).collect();
-    objects.push(format!(
-        "<< /Type /Pages /Kids [{}] /Count {n} >>",
-        kids.join(" ")
-    ));
-    objects.push(
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".into(),
-    );
-    for (i, lines) in pages.iter().enumerate() {
-        let mut stream = String::from("BT /F1 12 Tf 14 TL 72 720 Td\n");
-        for l in *lines {
-            stream.push_str(&format!("({l}) Tj T*\n"));
-        }
-        stream.push_str("ET");
-        objects.push(format!(
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
-            5 + 2 * i
-        ));
-        objects.push(format!(
-            "<< /Length {} >>\nstream\n{stream}\nendstream",
-            stream.len()
-        ));
-    }
-    let mut out = String::from("%PDF-1.4\n");
-    let mut offsets = Vec::new();
-    for (i, o) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.push_str(&format!("{} 0 obj\n{o}\nendobj\n", i + 1));
-    }
-    let xref = out.len();
-    out.push_str(&format!(
-        "xref\n0 {}\n0000000000 65535 f \n",
-        objects.len() + 1
-    ));
-    for off in offsets {
-        out.push_str(&format!("{off:010} 00000 n \n"));
-    }
-    out.push_str(&format!(
-        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-        objects.len() + 1
-    ));
-    out.into_bytes()
-}
-
 #[test]
 fn pdf_reads_page_by_page() {
     let mut page1: Vec<String> = vec!["Course reader on the Cheka.".into(), String::new()];
@@ -286,7 +228,7 @@ fn pdf_reads_page_by_page() {
     let page1: Vec<&str> = page1.iter().map(String::as_str).collect();
     let s = read_search_note_restart(Case {
         file: "reader.pdf",
-        bytes: minimal_pdf(&[&page1, &["The second page has a zephyr."]]),
+        bytes: marginote::text::convert::pdf::sample(&[&page1, &["The second page has a zephyr."]]),
         title: "reader.pdf",
         first_paragraph: "Course reader on the Cheka.",
         outline: &["Page 1", "Page 2"],
@@ -362,7 +304,10 @@ fn broken_files_of_each_format_say_why_in_the_library() {
     );
     s.write_doc("d-broken.pdf", b"<html>saved as .pdf by mistake</html>");
     s.write_doc("e-broken.html", b"<p>a page with a \0 NUL</p>");
-    s.write_doc("f-scanned.pdf", minimal_pdf(&[&[], &[]]));
+    s.write_doc(
+        "f-scanned.pdf",
+        marginote::text::convert::pdf::sample(&[&[], &[]]),
+    );
     let mut t = s.spawn(WIDE.0, WIDE.1, &[&s.docs]);
     t.wait_for("Library (6)");
     t.wait_until("a reason for each broken file", |s| {
@@ -392,7 +337,10 @@ fn find_everywhere_covers_every_format() {
     let s = Sandbox::new();
     s.write_doc("a.html", PAGE.replace("{FILLER}", ""));
     s.write_doc("b.epub", book());
-    s.write_doc("c.pdf", minimal_pdf(&[&["A zephyr in a PDF."]]));
+    s.write_doc(
+        "c.pdf",
+        marginote::text::convert::pdf::sample(&[&["A zephyr in a PDF."]]),
+    );
     s.write_doc("d.txt", gutenberg());
     let mut t = s.spawn(WIDE.0, WIDE.1, &[&s.docs]);
     t.wait_for("Library (4)");

@@ -75,17 +75,7 @@ fn tokens_marked(s: &Screen, m: char, tag: char) -> Vec<String> {
 /// `word`.
 #[track_caller]
 fn move_cursor_to(t: &mut Tui, word: &str) {
-    for _ in 0..400 {
-        let now = t.with_screen(cursor_row);
-        if now.as_deref().is_some_and(|r| r.contains(word)) {
-            return;
-        }
-        t.send("j");
-        t.wait_until(&format!("the cursor to move (towards {word:?})"), |s| {
-            cursor_row(s) != now
-        });
-    }
-    panic!("the cursor never reached {word:?}\n{}", t.framed());
+    common::move_cursor_to(t, word, cursor_row);
 }
 
 /// Scrolls down (row by row) until the reader shows `word`.

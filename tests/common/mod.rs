@@ -915,6 +915,27 @@ pub fn parse_toml(path: &Path) -> toml::Table {
 }
 
 /// Whether the reading cursor bar is on this reader row.
+/// Moves the reading cursor down, one row at a time, until its row (as
+/// `cursor_row` finds it on the screen) shows `word`.
+#[track_caller]
+pub fn move_cursor_to(
+    t: &mut Tui,
+    word: &str,
+    cursor_row: impl Fn(&vt100::Screen) -> Option<String>,
+) {
+    for _ in 0..400 {
+        let now = t.with_screen(&cursor_row);
+        if now.as_deref().is_some_and(|r| r.contains(word)) {
+            return;
+        }
+        t.send("j");
+        t.wait_until(&format!("the cursor to move (towards {word:?})"), |s| {
+            cursor_row(s) != now
+        });
+    }
+    panic!("the cursor never reached {word:?}\n{}", t.framed());
+}
+
 pub fn has_cursor(row: &str) -> bool {
     row.chars().nth(2) == Some('▌')
 }
