@@ -89,6 +89,7 @@ fn launch_phases(c: &mut Criterion, dir: &Path) {
     let mut notes = NotesFile::new("/library/doc-0.txt", "A reading", "");
     for i in 0..200 {
         notes.bookmarks.push(storage::Bookmark {
+            session: None,
             id: format!("b{i}"),
             label: format!("bookmark {i}"),
             created: NOW.to_string(),

@@ -39,6 +39,7 @@ fn files() -> Vec<NotesFile> {
             let mut f = NotesFile::new(format!("/lectures/{d}.md"), format!("Lecture {d}"), "");
             for i in 0..CARDS_PER_DOCUMENT / 2 {
                 f.notes.push(Note {
+                    session: None,
                     id: format!("n20261204-{d}-{i}"),
                     text: format!("Why did the decree of 5 September matter? #exam{i}"),
                     tags: vec![format!("exam{i}")],
@@ -48,6 +49,7 @@ fn files() -> Vec<NotesFile> {
                     extra: toml::Table::new(),
                 });
                 f.highlights.push(Highlight {
+                    session: None,
                     id: format!("h20261204-{d}-{i}"),
                     created: "2026-11-25T10:00:00+01:00".into(),
                     anchor: anchor(i * 400 + 200),

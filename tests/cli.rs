@@ -7,6 +7,7 @@ use marginote::storage::{Anchor, DataDir, Note, NotesFile, Store};
 
 fn note(id: &str, text: &str, exact: &str) -> Note {
     Note {
+        session: None,
         id: id.into(),
         text: text.into(),
         tags: marginote::study::notes::tags(text),

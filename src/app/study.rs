@@ -242,6 +242,7 @@ pub(super) fn add_bookmark(app: &mut App, start: usize, end: usize, label: Strin
         return Vec::new();
     };
     let b = Bookmark {
+        session: None,
         id,
         label: label.clone(),
         created: app.now.clone(),
@@ -272,6 +273,7 @@ pub(super) fn highlight(app: &mut App) -> Vec<Effect> {
     }
     n.add_highlight(
         Highlight {
+            session: None,
             id,
             created: app.now.clone(),
             anchor: anchor::anchor_range(&r.doc, s, e),
@@ -406,6 +408,7 @@ pub(super) fn editor_save(app: &mut App) -> Vec<Effect> {
             };
             n.add_note(
                 Note {
+                    session: None,
                     id,
                     tags: notes::tags(&text),
                     text,

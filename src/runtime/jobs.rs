@@ -560,6 +560,7 @@ mod tests {
             anchor::fingerprint(&doc),
         );
         file.bookmarks.push(storage::Bookmark {
+            session: None,
             id: "b1".into(),
             label: "kept".into(),
             created: String::new(),

@@ -110,6 +110,20 @@ pub struct Bookmark {
     #[serde(default)]
     pub created: String,
     pub anchor: Anchor,
+    /// The lecture session the entry was made in, if one was running.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<SessionMark>,
+    #[serde(flatten)]
+    pub extra: toml::Table,
+}
+
+/// Where an entry stands in a lecture session: the session's name and the
+/// seconds of session clock (pauses excluded) when the entry was made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionMark {
+    pub name: String,
+    #[serde(default)]
+    pub elapsed: u64,
     #[serde(flatten)]
     pub extra: toml::Table,
 }
@@ -132,6 +146,9 @@ pub struct Note {
     /// The passage; `None` for a note on the whole document.
     #[serde(default)]
     pub anchor: Option<Anchor>,
+    /// The lecture session the entry was made in, if one was running.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<SessionMark>,
     #[serde(flatten)]
     pub extra: toml::Table,
 }
@@ -143,6 +160,9 @@ pub struct Highlight {
     #[serde(default)]
     pub created: String,
     pub anchor: Anchor,
+    /// The lecture session the entry was made in, if one was running.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<SessionMark>,
     #[serde(flatten)]
     pub extra: toml::Table,
 }
@@ -264,5 +284,29 @@ impl StateFile {
     /// Made by a newer marginote: may be used, never saved.
     pub fn is_read_only(&self) -> bool {
         self.schema_version > SCHEMA_VERSION
+    }
+}
+
+#[cfg(test)]
+mod session_tests {
+    use super::*;
+
+    #[test]
+    fn a_session_mark_round_trips_and_old_entries_have_none() {
+        let old = "id = \"n1\"\ntext = \"plain\"\n";
+        let n: Note = toml::from_str(old).unwrap();
+        assert_eq!(n.session, None);
+        assert!(!toml::to_string(&n).unwrap().contains("session"));
+
+        let mut n = n;
+        n.session = Some(SessionMark {
+            name: "History 101 · 2026-12-04".into(),
+            elapsed: 754,
+            extra: toml::Table::new(),
+        });
+        let text = toml::to_string(&n).unwrap();
+        let back: Note = toml::from_str(&text).unwrap();
+        assert_eq!(back, n);
+        assert_eq!(back.session.unwrap().elapsed, 754);
     }
 }

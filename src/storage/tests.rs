@@ -30,6 +30,7 @@ pub(super) fn anchor(offset: usize) -> Anchor {
 
 pub(super) fn bookmark(id: &str, offset: usize) -> Bookmark {
     Bookmark {
+        session: None,
         id: id.into(),
         label: format!("label {id}"),
         created: "2025-01-02T03:04:05Z".into(),
@@ -1483,6 +1484,7 @@ fn any_bookmark(ids: &'static [&'static str]) -> impl Strategy<Value = Bookmark>
         any::<String>(),
     )
         .prop_map(|(id, label, offset, exact, prefix)| Bookmark {
+            session: None,
             id: id.into(),
             label,
             created: String::new(),
@@ -1596,6 +1598,7 @@ fn check_problem(bytes: &[u8]) -> Result<(), TestCaseError> {
 
 pub(super) fn study_note(id: &str, text: &str, updated: &str) -> Note {
     Note {
+        session: None,
         id: id.into(),
         text: text.into(),
         tags: Vec::new(),
@@ -1627,6 +1630,7 @@ fn n5_notes_merge_keeps_both_windows_notes_and_the_later_edit() {
     a.notes
         .push(study_note("n3", "from A", "2026-11-25T10:06:00+01:00"));
     a.highlights.push(Highlight {
+        session: None,
         id: "h1".into(),
         created: String::new(),
         anchor: anchor(40),

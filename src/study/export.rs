@@ -367,6 +367,7 @@ mod tests {
     fn a_paged_document_gives_each_entry_its_page() {
         let mut file = NotesFile::new("/r/reader.pdf", "Reader", "");
         file.notes.push(Note {
+            session: None,
             id: "n1".into(),
             text: "on page two".into(),
             tags: Vec::new(),
@@ -408,6 +409,7 @@ mod tests {
     fn sample() -> NotesFile {
         let mut f = NotesFile::new("/r/terror.md", "The Red Terror", "");
         f.notes.push(Note {
+            session: None,
             id: "n1".into(),
             text: "Why September 1918? #exam \u{1b}]0;x\u{7}".into(),
             tags: vec!["exam".into()],
@@ -417,6 +419,7 @@ mod tests {
             extra: toml::Table::new(),
         });
         f.notes.push(Note {
+            session: None,
             id: "n0".into(),
             text: "Compare with essay 5.".into(),
             tags: Vec::new(),
@@ -426,6 +429,7 @@ mod tests {
             extra: toml::Table::new(),
         });
         f.highlights.push(Highlight {
+            session: None,
             id: "h1".into(),
             created: "2026-11-25T09:30:00+01:00".into(),
             anchor: anchor(40, "founded in December 1917"),
@@ -471,6 +475,7 @@ mod tests {
     fn quotes_from_markdown_read_as_shown() {
         let mut f = NotesFile::new("/r/a.md", "A", "");
         f.highlights.push(Highlight {
+            session: None,
             id: "h1".into(),
             created: String::new(),
             anchor: anchor(0, "- **Library** (left) lists the `readings`."),

@@ -261,6 +261,7 @@ mod tests {
     fn sample() -> NotesFile {
         let mut f = NotesFile::new("/r/terror.txt", "The Red Terror", "");
         f.notes.push(Note {
+            session: None,
             id: "n1".into(),
             text: "Why \"September\"?\n\tSee <essay 5> & more, #exam".into(),
             tags: vec!["exam".into(), "big idea".into()],
@@ -270,6 +271,7 @@ mod tests {
             extra: toml::Table::new(),
         });
         f.highlights.push(Highlight {
+            session: None,
             id: "h1".into(),
             created: "2026-11-25T09:30:00Z".into(),
             anchor: anchor(
@@ -323,6 +325,7 @@ mod tests {
         let mut f = sample();
         // A note on the highlighted passage shares its row.
         f.notes.push(Note {
+            session: None,
             id: "n2".into(),
             text: "Lenin's, not Trotsky's".into(),
             tags: Vec::new(),

@@ -610,6 +610,7 @@ mod tests {
 
     fn note(id: &str, text: &str, anchor: Option<Anchor>) -> Note {
         Note {
+            session: None,
             id: id.into(),
             text: text.into(),
             tags: tags(text),
@@ -646,6 +647,7 @@ mod tests {
         n.add_note(note("n1", "about all of it", None), &d);
         n.add_highlight(
             Highlight {
+                session: None,
                 id: "h1".into(),
                 created: String::new(),
                 anchor: anchor::anchor_range(&d, 17, 29),

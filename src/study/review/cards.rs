@@ -272,6 +272,7 @@ mod tests {
     fn notes_and_highlights_become_cards_bookmarks_and_noreview_do_not() {
         let mut f = NotesFile::new("/r/a.md", "A", "");
         let note = |id: &str, text: &str, tags: &[&str], a: Option<Anchor>| Note {
+            session: None,
             id: id.into(),
             text: text.into(),
             tags: tags.iter().map(|t| (*t).to_owned()).collect(),
@@ -292,12 +293,14 @@ mod tests {
         f.notes
             .push(note("n4", "On the whole essay", &["exam"], None));
         f.highlights.push(Highlight {
+            session: None,
             id: "h1".into(),
             created: String::new(),
             anchor: anchor("It was ", "red", " then."),
             extra: toml::Table::new(),
         });
         f.bookmarks.push(Bookmark {
+            session: None,
             id: "b1".into(),
             label: "here".into(),
             created: String::new(),

@@ -126,6 +126,7 @@ mod tests {
         let mut f = NotesFile::new(doc, doc, "");
         for (i, id) in ids.iter().enumerate() {
             f.highlights.push(Highlight {
+                session: None,
                 id: (*id).into(),
                 created: String::new(),
                 anchor: Anchor {
