@@ -48,6 +48,12 @@ struct Args {
 #[derive(clap::Subcommand, Debug)]
 enum Command {
     /// Print (or write) a study sheet of your notes, highlights and bookmarks.
+    ///
+    /// Without FILE, every document with notes. Filters (--session, --tag,
+    /// --since/--until, --kind, --status) combine: an entry must pass all of
+    /// them. When nothing matches, nothing is printed or written, a message
+    /// says so, and the exit code is 1.
+    #[command(after_help = EXPORT_EXAMPLES)]
     Export {
         /// Every document with notes (the default when no FILE is named).
         #[arg(long, conflicts_with = "files")]
@@ -55,13 +61,21 @@ enum Command {
         /// The documents whose notes to export: a path, a bundled essay's
         /// name (05-the-great-terror.md) or a document's title.
         files: Vec<PathBuf>,
+        /// Only entries made in this lecture session: its name (any case) or
+        /// the start of exactly one session's name; NAME* takes every session
+        /// whose name starts with NAME. Repeat for several.
+        #[arg(long = "session", value_name = "NAME")]
+        sessions: Vec<String>,
         /// Only notes with this #tag (repeat for any of several).
         #[arg(long = "tag", value_name = "TAG")]
         tags: Vec<String>,
-        /// Only entries written on or after this day (YYYY-MM-DD).
+        /// Only entries made at or after this day (YYYY-MM-DD, from its
+        /// start) or time (2026-12-04T10:30; RFC 3339 with an offset), in
+        /// local time.
         #[arg(long, value_name = "DATE")]
         since: Option<String>,
-        /// Only entries written on or before this day (YYYY-MM-DD).
+        /// Only entries made at or before this day (YYYY-MM-DD, to its end)
+        /// or time, in local time.
         #[arg(long, value_name = "DATE")]
         until: Option<String>,
         /// Only these kinds: note, highlight, bookmark (comma-separated).
@@ -71,12 +85,24 @@ enum Command {
         /// (comma-separated).
         #[arg(long, value_name = "STATUS", value_delimiter = ',')]
         status: Vec<String>,
+        /// Sections of the Markdown sheet: one per document, per tag (an
+        /// entry with two tags is under both; untagged last) or per lecture
+        /// session (in time order; entries outside a session last).
+        #[arg(long, value_enum, value_name = "BY", default_value_t = GroupBy::Document)]
+        group_by: GroupBy,
+        /// sheet: each entry under its heading; cornell: a cue · notes table
+        /// per section, then a summary with the lecture notes (Markdown and
+        /// obsidian).
+        #[arg(long, value_enum, default_value_t = Layout::Sheet)]
+        layout: Layout,
         /// Markdown for reading, JSON for other programs; anki (Anki's text
         /// import), csv (Readwise's highlight import), obsidian (one note per
         /// document, into the folder given with -o).
         #[arg(long, value_enum, default_value_t = Format::Md)]
         format: Format,
-        /// Write here instead of printing (a folder for obsidian).
+        /// Write here instead of printing (a folder for obsidian). Links to
+        /// the documents are then relative to this file's folder; printed
+        /// sheets link with file:// URLs.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -98,6 +124,26 @@ enum Command {
         /// The file's path in the repository (git's %P), for messages.
         path: Option<String>,
     },
+}
+
+const EXPORT_EXAMPLES: &str = "Examples:
+  marginote export --session \"History 101 · 2026-12-04\"   one lecture, across documents
+  marginote export --session \"History 101*\" --group-by session -o revision.md
+  marginote export --tag exam --since 2026-11-01 --until 2026-11-30 --group-by tag
+  marginote export --layout cornell essay.md -o essay-cornell.md
+  marginote export --format anki --session \"History 101*\" -o cards.txt";
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum GroupBy {
+    Document,
+    Tag,
+    Session,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum Layout {
+    Sheet,
+    Cornell,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -137,11 +183,14 @@ fn main() -> ExitCode {
     if let Some(Command::Export {
         all: _,
         files,
+        sessions,
         tags,
         since,
         until,
         kind,
         status,
+        group_by,
+        layout,
         format,
         output,
     }) = args.command
@@ -162,6 +211,16 @@ fn main() -> ExitCode {
             until,
             kinds: kind,
             statuses: status,
+            sessions,
+            group_by: match group_by {
+                GroupBy::Document => marginote::study::export::GroupBy::Document,
+                GroupBy::Tag => marginote::study::export::GroupBy::Tag,
+                GroupBy::Session => marginote::study::export::GroupBy::Session,
+            },
+            layout: match layout {
+                Layout::Sheet => marginote::study::export::Layout::Sheet,
+                Layout::Cornell => marginote::study::export::Layout::Cornell,
+            },
         };
         return exit(runner::export_cli(options));
     }

@@ -9,6 +9,7 @@ use super::{jobs, now};
 use crate::library;
 use crate::storage::{self, DataDir, LoadOutcome, Store};
 use crate::study::export;
+use crate::study::export_links::DocLinks;
 use crate::text::sanitize;
 
 /// What `marginote export` was asked for.
@@ -28,15 +29,25 @@ pub struct ExportOptions {
     pub until: Option<String>,
     pub kinds: Vec<String>,
     pub statuses: Vec<String>,
+    /// `--session`: names (or starts of names) of lecture sessions.
+    pub sessions: Vec<String>,
+    pub group_by: export::GroupBy,
+    pub layout: export::Layout,
 }
 
 /// Exit code for a command line that names something that is not there
 /// (an unknown document, a bad date): as clap does for bad arguments.
 const USAGE_ERROR: i32 = 2;
 
+/// Exit code when nothing matches the filters (as grep does): nothing is
+/// printed or written, and stderr says why.
+const NOTHING_TO_EXPORT: i32 = 1;
+
 /// `marginote export`: the study sheet on stdout or in a file.
 pub fn export_cli(opts: ExportOptions) -> anyhow::Result<i32> {
-    let filter = match export_filter(&opts) {
+    let tz = jiff::tz::TimeZone::system();
+    let checked = layout_problem(&opts).map_or_else(|| export_filter(&opts, &tz), Err);
+    let mut filter = match checked {
         Ok(f) => f,
         Err(msg) => {
             eprintln!("marginote: {}", sanitize::sanitize_line(&msg, 300));
@@ -48,16 +59,17 @@ pub fn export_cli(opts: ExportOptions) -> anyhow::Result<i32> {
         std::env::var_os(storage::DATA_DIR_ENV),
     )?;
     let store = Store::new();
+    let all_files = jobs::notes_files(&data, &store);
     let mut docs: Vec<(String, String, storage::NotesFile)> = Vec::new();
     if opts.files.is_empty() {
-        for (_, f) in jobs::notes_files(&data, &store) {
+        for (_, f) in &all_files {
             if f.entry_count() > 0 {
                 let title = if f.title.is_empty() {
                     f.document.clone()
                 } else {
                     f.title.clone()
                 };
-                docs.push((title, f.document.clone(), f));
+                docs.push((title, f.document.clone(), f.clone()));
             }
         }
     } else {
@@ -82,11 +94,63 @@ pub fn export_cli(opts: ExportOptions) -> anyhow::Result<i32> {
             docs.push((title, e.key.clone(), file));
         }
     }
-    for (_, _, file) in &mut docs {
-        *file = filter.apply(file);
+    if !opts.sessions.is_empty() {
+        // Sessions are looked up among every document's entries, so a name
+        // means the same whichever documents are exported.
+        let known = export::session_names(all_files.iter().map(|(_, f)| f));
+        match export::resolve_sessions(&opts.sessions, &known) {
+            Ok(names) => filter.sessions = names,
+            Err(export::SessionProblem::Unknown(name)) => {
+                let list = if known.is_empty() {
+                    "; no entry was made in a session yet".to_owned()
+                } else {
+                    format!("; sessions with entries: {}", quoted_list(&known))
+                };
+                eprintln!(
+                    "marginote: nothing to export: no entry was made in a session named “{}”{}",
+                    sanitize::sanitize_line(&name, 100),
+                    sanitize::sanitize_line(&list, 600)
+                );
+                return Ok(NOTHING_TO_EXPORT);
+            }
+            Err(export::SessionProblem::Ambiguous(name, many)) => {
+                eprintln!(
+                    "marginote: --session {} could be any of {}: give more of the name, repeat --session for several, or end it with * for all of them",
+                    sanitize::sanitize_line(&name, 100),
+                    sanitize::sanitize_line(&quoted_list(&many), 600)
+                );
+                return Ok(USAGE_ERROR);
+            }
+        }
     }
-    if !filter.is_empty() && docs.iter().all(|(_, _, f)| f.entry_count() == 0) {
-        eprintln!("marginote: no entries match the filters");
+    let looked_at: usize = docs.iter().map(|(_, _, f)| f.entry_count()).sum();
+    let searched = docs.len();
+    if !filter.is_empty() {
+        for (_, _, file) in &mut docs {
+            *file = filter.apply(file);
+        }
+        // A document with nothing left is not part of the export (no
+        // empty Obsidian note, no empty section).
+        docs.retain(|(_, _, f)| f.entry_count() > 0);
+        if docs.is_empty() {
+            eprintln!(
+                "marginote: nothing to export: no entries match {} (of {looked_at} {} in {searched} {}); nothing written",
+                sanitize::sanitize_line(&selection(&opts, &filter), 300),
+                if looked_at == 1 { "entry" } else { "entries" },
+                if searched == 1 {
+                    "document"
+                } else {
+                    "documents"
+                },
+            );
+            return Ok(NOTHING_TO_EXPORT);
+        }
+    } else if docs.is_empty() {
+        eprintln!(
+            "marginote: nothing to export: no notes, highlights or bookmarks yet in {}",
+            sanitize::sanitize_line(&data.notes_dir().display().to_string(), 300)
+        );
+        return Ok(NOTHING_TO_EXPORT);
     }
     let pages: Vec<Vec<(usize, u32)>> = docs
         .iter()
@@ -102,13 +166,34 @@ pub fn export_cli(opts: ExportOptions) -> anyhow::Result<i32> {
             pages,
         })
         .collect();
+    let linked = matches!(opts.tool, None | Some(super::ToolFormat::Obsidian)) && !opts.json;
+    let links: Vec<DocLinks> = if linked {
+        let base = link_base(&opts);
+        docs.iter()
+            .map(|(_, key, file)| jobs::doc_links(key, file, base.as_deref()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let sheet_opts = export::SheetOptions {
+        group_by: opts.group_by,
+        layout: opts.layout,
+        links: &links,
+        selection: (!filter.is_empty()).then(|| selection(&opts, &filter)),
+    };
     if let Some(tool) = opts.tool {
-        return super::study_cli::write_tool_export(tool, &sheets, opts.output.as_deref(), &now());
+        return super::study_cli::write_tool_export(
+            tool,
+            &sheets,
+            &sheet_opts,
+            opts.output.as_deref(),
+            &now(),
+        );
     }
     let text = if opts.json {
         export::json(&sheets) + "\n"
     } else {
-        export::markdown(&sheets, &now())
+        export::markdown_with(&sheets, &sheet_opts, &now())
     };
     match &opts.output {
         Some(path) => {
@@ -130,17 +215,96 @@ pub fn export_cli(opts: ExportOptions) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-/// The export filter from the command line, or what is wrong with it.
-fn export_filter(opts: &ExportOptions) -> Result<export::Filter, String> {
-    let date = |d: &Option<String>, flag: &str| -> Result<Option<String>, String> {
-        match d {
-            None => Ok(None),
-            Some(s) => s
-                .trim()
-                .parse::<jiff::civil::Date>()
-                .map(|d| Some(d.to_string()))
-                .map_err(|_| format!("{flag} {s}: a date is written YYYY-MM-DD")),
+/// `--group-by` and `--layout` shape the Markdown sheet: another format
+/// asking for them is a mistake worth saying.
+fn layout_problem(opts: &ExportOptions) -> Option<String> {
+    let format = match (opts.json, opts.tool) {
+        (true, _) => "json",
+        (false, None) => return None,
+        (false, Some(super::ToolFormat::Obsidian)) => {
+            return (opts.group_by != export::GroupBy::Document).then(|| {
+                "--group-by: --format obsidian writes one note per document; group the Markdown sheet (--format md) instead".to_owned()
+            });
         }
+        (false, Some(super::ToolFormat::Anki)) => "anki",
+        (false, Some(super::ToolFormat::Csv)) => "csv",
+    };
+    if opts.group_by != export::GroupBy::Document {
+        Some(format!(
+            "--group-by shapes the Markdown sheet; --format {format} has no sections"
+        ))
+    } else if opts.layout != export::Layout::Sheet {
+        Some(format!(
+            "--layout shapes the Markdown sheet (and Obsidian notes); --format {format} has no layout"
+        ))
+    } else {
+        None
+    }
+}
+
+/// The folder links in the export are relative to: the one the sheet is
+/// written in (the folder itself for Obsidian notes); none when printed.
+fn link_base(opts: &ExportOptions) -> Option<PathBuf> {
+    let out = opts.output.as_ref()?;
+    let out = std::path::absolute(out).unwrap_or_else(|_| out.clone());
+    let dir = if opts.tool == Some(super::ToolFormat::Obsidian) {
+        out
+    } else {
+        out.parent()?.to_path_buf()
+    };
+    // Document keys are canonical paths: compare like with like.
+    Some(std::fs::canonicalize(&dir).unwrap_or(dir))
+}
+
+/// “A”, “B”, “C”.
+fn quoted_list(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("“{n}”")).collect();
+    quoted.join(", ")
+}
+
+/// What was asked for, in words: `session “S1” · #exam · since 2026-12-01`.
+fn selection(opts: &ExportOptions, filter: &export::Filter) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    match filter.sessions.as_slice() {
+        [] => {}
+        [one] => parts.push(format!("session “{one}”")),
+        many => parts.push(format!("sessions {}", quoted_list(many))),
+    }
+    if !filter.tags.is_empty() {
+        let tags: Vec<String> = filter
+            .tags
+            .iter()
+            .map(|t| format!("#{}", t.trim_start_matches('#')))
+            .collect();
+        parts.push(tags.join(" or "));
+    }
+    if let Some(s) = &opts.since {
+        parts.push(format!("since {}", s.trim()));
+    }
+    if let Some(u) = &opts.until {
+        parts.push(format!("until {}", u.trim()));
+    }
+    if !filter.kinds.is_empty() {
+        parts.push(format!("kind {}", filter.kinds.join(", ")));
+    }
+    if !filter.statuses.is_empty() {
+        let names: Vec<&str> = filter.statuses.iter().map(|s| s.name()).collect();
+        parts.push(format!("status {}", names.join(", ")));
+    }
+    parts.join(" · ")
+}
+
+/// The export filter from the command line, or what is wrong with it.
+fn export_filter(opts: &ExportOptions, tz: &jiff::tz::TimeZone) -> Result<export::Filter, String> {
+    let date = |d: &Option<String>, flag: &str, end: bool| {
+        match d {
+        None => Ok(None),
+        Some(s) => export::time_bound(s, end, tz).map(Some).ok_or_else(|| {
+            format!(
+                "{flag} {s}: give a day (2026-12-04) or a time (2026-12-04T10:30, or RFC 3339 with an offset)"
+            )
+        }),
+    }
     };
     let kinds: Vec<String> = opts
         .kinds
@@ -168,10 +332,18 @@ fn export_filter(opts: &ExportOptions) -> Result<export::Filter, String> {
             }
         }
     }
+    let since = date(&opts.since, "--since", false)?;
+    let until = date(&opts.until, "--until", true)?;
+    if let (Some(s), Some(u)) = (since, until)
+        && s > u
+    {
+        return Err("--since is after --until: nothing could match".to_owned());
+    }
     Ok(export::Filter {
         tags: opts.tags.clone(),
-        since: date(&opts.since, "--since")?,
-        until: date(&opts.until, "--until")?,
+        since,
+        until,
+        sessions: Vec::new(),
         kinds,
         statuses,
     })

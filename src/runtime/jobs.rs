@@ -13,6 +13,7 @@ use crate::app::{self, ExportDoc, Msg, NotesLoad, OtherNotes};
 use crate::library::{self, Entry};
 use crate::search;
 use crate::storage::{self, DataDir, LoadOutcome, StateFile, Store};
+use crate::study::export_links::{self, DocLinks};
 use crate::study::{anchor, export};
 use crate::text::document::{self, Document, Format};
 use crate::text::outline;
@@ -210,7 +211,20 @@ pub fn export_sheet(
             pages,
         })
         .collect();
-    let text = export::markdown(&sheets, now);
+    // Sheets go in the exports folder: links are relative to it.
+    // (The folder may not exist yet: canonicalise the data folder.)
+    let base = std::fs::canonicalize(&data.root)
+        .map(|r| r.join("exports"))
+        .unwrap_or_else(|_| data.exports_dir());
+    let links: Vec<DocLinks> = docs
+        .iter()
+        .map(|d| doc_links(&d.key, &d.file, Some(&base)))
+        .collect();
+    let opts = export::SheetOptions {
+        links: &links,
+        ..Default::default()
+    };
+    let text = export::markdown_with(&sheets, &opts, now);
     let date = now.get(..10).unwrap_or("undated");
     let path = export::sheet_path(&data.exports_dir(), name, date);
     let result = store
@@ -236,6 +250,27 @@ pub fn pdf_pages(key: &str) -> Vec<(usize, u32)> {
         .and_then(|b| Document::from_bytes(b, Format::Pdf))
         .map(|doc| crate::text::convert::pdf::pages(doc.source()))
         .unwrap_or_default()
+}
+
+/// Links from a study sheet to the document at `key` and its entries'
+/// lines (see `study::export_links`), relative to `base` when the sheet
+/// is written there. Lines are given for Markdown and plain text, read
+/// now; a document that cannot be read gets a link without lines.
+pub fn doc_links(key: &str, file: &storage::NotesFile, base: Option<&Path>) -> DocLinks {
+    let path = Path::new(key);
+    let mut links = export_links::doc_links(path, base);
+    if links.url.is_none() {
+        return links;
+    }
+    let format = Format::from_path(path);
+    if matches!(format, Format::Markdown | Format::Text)
+        && let Ok(bytes) = document::read_file(path)
+        && let Ok((decoded, _)) = crate::text::decode::decode(bytes)
+        && let Ok(doc) = Document::from_bytes(decoded.clone(), format)
+    {
+        links.lines = export_links::line_numbers(&doc, &decoded, file);
+    }
+    links
 }
 
 /// The headings of `doc`.

@@ -11,7 +11,7 @@ use anyhow::Context as _;
 
 use super::jobs;
 use crate::storage::{self, DataDir, Store};
-use crate::study::export::Sheet;
+use crate::study::export::{Sheet, SheetOptions};
 use crate::study::export_formats;
 use crate::study::review::{self, Deck};
 use crate::text::sanitize;
@@ -100,10 +100,12 @@ pub enum ToolFormat {
 }
 
 /// Writes an Anki or CSV export to `output` (or stdout), or the Obsidian
-/// notes into the folder `output` names (required).
+/// notes into the folder `output` names (required), laid out and linked
+/// as `opts` says.
 pub fn write_tool_export(
     format: ToolFormat,
     sheets: &[Sheet],
+    opts: &SheetOptions,
     output: Option<&Path>,
     generated: &str,
 ) -> anyhow::Result<i32> {
@@ -118,7 +120,7 @@ pub fn write_tool_export(
                     "--format obsidian writes one file per document: name a folder with -o DIR"
                 );
             };
-            let files = export_formats::obsidian(sheets, generated);
+            let files = export_formats::obsidian(sheets, opts, generated);
             for (name, text) in &files {
                 let path = dir.join(name);
                 store

@@ -9,55 +9,208 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::storage::{Anchor, NotesFile, Status};
+use super::export_layout;
+use super::export_links::{DocLinks, link_text};
 
-/// What a study sheet keeps (`marginote export --tag … --since …`); the
-/// default keeps everything.
+use crate::storage::{Anchor, NotesFile, SessionMark, Status};
+
+/// What a study sheet keeps (`marginote export --session … --tag …
+/// --since …`); the default keeps everything. All conditions must hold.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filter {
     /// Notes with any of these tags (without `#`, any case).
     pub tags: Vec<String>,
-    /// Entries written on or after this date (`YYYY-MM-DD`, as written).
-    pub since: Option<String>,
-    /// Entries written on or before this date.
-    pub until: Option<String>,
+    /// Entries created at or after this instant (see [`time_bound`]).
+    pub since: Option<jiff::Timestamp>,
+    /// Entries created at or before this instant.
+    pub until: Option<jiff::Timestamp>,
+    /// Entries made in any of these sessions (exact names, as resolved by
+    /// [`resolve_sessions`]); empty: any session or none.
+    pub sessions: Vec<String>,
     /// `note`, `highlight`, `bookmark`; empty: all kinds.
     pub kinds: Vec<String>,
     /// Only entries in these statuses; empty: all.
     pub statuses: Vec<Status>,
 }
 
+/// What a filter looks at in one entry.
+struct Facts<'a> {
+    kind: &'a str,
+    created: &'a str,
+    tags: &'a [String],
+    status: Status,
+    session: Option<&'a SessionMark>,
+}
+
 impl Filter {
-    fn keeps(&self, kind: &str, created: &str, tags: &[String], status: Status) -> bool {
-        let date = created.get(..10).unwrap_or(created);
+    fn keeps(&self, e: &Facts) -> bool {
         let tag_ok = self.tags.is_empty()
             || self.tags.iter().any(|want| {
                 let want = want.trim_start_matches('#');
-                tags.iter().any(|t| t.eq_ignore_ascii_case(want))
+                e.tags.iter().any(|t| t.eq_ignore_ascii_case(want))
             });
+        // An entry without a readable time cannot be placed in a period.
+        let time_ok = (self.since.is_none() && self.until.is_none())
+            || e.created.parse::<jiff::Timestamp>().is_ok_and(|t| {
+                self.since.is_none_or(|s| t >= s) && self.until.is_none_or(|u| t <= u)
+            });
+        let session_ok =
+            self.sessions.is_empty() || e.session.is_some_and(|s| self.sessions.contains(&s.name));
         tag_ok
-            && self.since.as_deref().is_none_or(|d| date >= d)
-            && self.until.as_deref().is_none_or(|d| date <= d)
-            && (self.kinds.is_empty() || self.kinds.iter().any(|k| k == kind))
-            && (self.statuses.is_empty() || self.statuses.contains(&status))
+            && time_ok
+            && session_ok
+            && (self.kinds.is_empty() || self.kinds.iter().any(|k| k == e.kind))
+            && (self.statuses.is_empty() || self.statuses.contains(&e.status))
     }
 
     /// A copy of `file` with only the entries this filter keeps.
     pub fn apply(&self, file: &NotesFile) -> NotesFile {
         let st = |a: Option<&Anchor>| a.map_or(Status::Exact, Anchor::effective_status);
         let mut f = file.clone();
-        f.bookmarks
-            .retain(|b| self.keeps("bookmark", &b.created, &[], st(Some(&b.anchor))));
-        f.highlights
-            .retain(|h| self.keeps("highlight", &h.created, &[], st(Some(&h.anchor))));
-        f.notes
-            .retain(|n| self.keeps("note", &n.created, &n.tags, st(n.anchor.as_ref())));
+        f.bookmarks.retain(|b| {
+            self.keeps(&Facts {
+                kind: "bookmark",
+                created: &b.created,
+                tags: &[],
+                status: st(Some(&b.anchor)),
+                session: b.session.as_ref(),
+            })
+        });
+        f.highlights.retain(|h| {
+            self.keeps(&Facts {
+                kind: "highlight",
+                created: &h.created,
+                tags: &[],
+                status: st(Some(&h.anchor)),
+                session: h.session.as_ref(),
+            })
+        });
+        f.notes.retain(|n| {
+            self.keeps(&Facts {
+                kind: "note",
+                created: &n.created,
+                tags: &n.tags,
+                status: st(n.anchor.as_ref()),
+                session: n.session.as_ref(),
+            })
+        });
         f
     }
 
     pub fn is_empty(&self) -> bool {
         *self == Filter::default()
     }
+}
+
+/// A `--since`/`--until` bound: `YYYY-MM-DD` (a whole day in `tz`: its
+/// first instant for a start, its last for an end), a date and time
+/// without offset (`2026-12-04T10:30`, in `tz`), or RFC 3339 with an
+/// offset (`2026-12-04T10:30:00+01:00`, that instant). `None` if it is
+/// none of these.
+pub fn time_bound(text: &str, end: bool, tz: &jiff::tz::TimeZone) -> Option<jiff::Timestamp> {
+    let t = text.trim();
+    if let Ok(ts) = t.parse::<jiff::Timestamp>() {
+        return Some(ts);
+    }
+    if t.contains(['T', 't', ' ']) {
+        let dt: jiff::civil::DateTime = t.parse().ok()?;
+        return tz.to_timestamp(dt).ok();
+    }
+    let day: jiff::civil::Date = t.parse().ok()?;
+    // Midnight, or the first instant after a gap at midnight.
+    let start = |d: jiff::civil::Date| tz.to_timestamp(jiff::civil::DateTime::from(d)).ok();
+    if end {
+        start(day.tomorrow().ok()?)?
+            .checked_sub(jiff::SignedDuration::from_nanos(1))
+            .ok()
+    } else {
+        start(day)
+    }
+}
+
+/// Why `--session` names no session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionProblem {
+    /// No session has this name or starts with it.
+    Unknown(String),
+    /// The name starts several sessions' names (listed).
+    Ambiguous(String, Vec<String>),
+}
+
+/// The sessions `wanted` names among `known`: each is a session's name
+/// (ignoring case and surrounding spaces), else the start of exactly one
+/// name; `NAME*` takes every session whose name starts with `NAME`.
+pub fn resolve_sessions(
+    wanted: &[String],
+    known: &[String],
+) -> Result<Vec<String>, SessionProblem> {
+    let mut out: Vec<String> = Vec::new();
+    let lower = |s: &str| s.trim().to_lowercase();
+    for w in wanted {
+        let (prefix, all) = match w.trim().strip_suffix('*') {
+            Some(p) => (lower(p), true),
+            None => (lower(w), false),
+        };
+        let exact: Vec<&String> = known.iter().filter(|k| lower(k) == prefix).collect();
+        let starting: Vec<&String> = known
+            .iter()
+            .filter(|k| lower(k).starts_with(&prefix))
+            .collect();
+        let found = match (all, exact.as_slice(), starting.as_slice()) {
+            (true, _, []) | (false, [], []) => {
+                return Err(SessionProblem::Unknown(w.trim().to_owned()));
+            }
+            (true, _, many) => many.to_vec(),
+            (false, [one, ..], _) => vec![*one],
+            (false, [], [one]) => vec![*one],
+            (false, [], many) => {
+                return Err(SessionProblem::Ambiguous(
+                    w.trim().to_owned(),
+                    many.iter().map(|s| (*s).clone()).collect(),
+                ));
+            }
+        };
+        for s in found {
+            if !out.contains(s) {
+                out.push(s.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The names of the sessions entries of `files` were made in, each once,
+/// in the order of their first entry's time.
+pub fn session_names<'a>(files: impl IntoIterator<Item = &'a NotesFile>) -> Vec<String> {
+    let mut first: Vec<(String, Option<jiff::Timestamp>)> = Vec::new();
+    for f in files {
+        let marks = f
+            .notes
+            .iter()
+            .map(|n| (&n.session, &n.created))
+            .chain(f.highlights.iter().map(|h| (&h.session, &h.created)))
+            .chain(f.bookmarks.iter().map(|b| (&b.session, &b.created)));
+        for (mark, created) in marks {
+            let Some(mark) = mark else { continue };
+            let t = created.parse::<jiff::Timestamp>().ok();
+            match first.iter_mut().find(|(n, _)| *n == mark.name) {
+                Some((_, at)) => {
+                    if t.is_some() && (at.is_none() || t < *at) {
+                        *at = t;
+                    }
+                }
+                None => first.push((mark.name.clone(), t)),
+            }
+        }
+    }
+    // Sessions with a time first, in time order; the rest by name.
+    first.sort_by(|(a, ta), (b, tb)| match (ta, tb) {
+        (Some(x), Some(y)) => x.cmp(y).then_with(|| a.cmp(b)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.cmp(b),
+    });
+    first.into_iter().map(|(n, _)| n).collect()
 }
 
 /// Where a new study sheet goes: `<name>-<date>.md` in `dir`, or with -2,
@@ -158,31 +311,57 @@ fn block_quote(text: &str) -> String {
     lines.join("\n")
 }
 
-enum Entry<'a> {
+#[derive(Clone, Copy)]
+pub(crate) enum Entry<'a> {
     Bookmark(&'a crate::storage::Bookmark),
     Highlight(&'a crate::storage::Highlight),
     Note(&'a crate::storage::Note),
 }
 
 impl<'a> Entry<'a> {
-    fn anchor(&self) -> Option<&'a Anchor> {
+    pub(crate) fn anchor(&self) -> Option<&'a Anchor> {
         match *self {
             Entry::Bookmark(b) => Some(&b.anchor),
             Entry::Highlight(h) => Some(&h.anchor),
             Entry::Note(n) => n.anchor.as_ref(),
         }
     }
-    fn created(&self) -> &'a str {
+    pub(crate) fn created(&self) -> &'a str {
         match *self {
             Entry::Bookmark(b) => &b.created,
             Entry::Highlight(h) => &h.created,
             Entry::Note(n) => &n.created,
         }
     }
+    pub(crate) fn id(&self) -> &'a str {
+        match *self {
+            Entry::Bookmark(b) => &b.id,
+            Entry::Highlight(h) => &h.id,
+            Entry::Note(n) => &n.id,
+        }
+    }
+    pub(crate) fn session(&self) -> Option<&'a SessionMark> {
+        match *self {
+            Entry::Bookmark(b) => b.session.as_ref(),
+            Entry::Highlight(h) => h.session.as_ref(),
+            Entry::Note(n) => n.session.as_ref(),
+        }
+    }
+    /// The note's tags (highlights and bookmarks have none).
+    pub(crate) fn tags(&self) -> &'a [String] {
+        match *self {
+            Entry::Note(n) => &n.tags,
+            _ => &[],
+        }
+    }
+    /// A note on the whole document (in a session: its lecture note).
+    pub(crate) fn is_document_note(&self) -> bool {
+        matches!(self, Entry::Note(n) if n.anchor.is_none())
+    }
 }
 
 /// Entries in text order, notes on the whole document first.
-fn entries(file: &NotesFile) -> Vec<Entry<'_>> {
+pub(crate) fn entries(file: &NotesFile) -> Vec<Entry<'_>> {
     let mut v: Vec<Entry> = file
         .notes
         .iter()
@@ -194,13 +373,73 @@ fn entries(file: &NotesFile) -> Vec<Entry<'_>> {
     v
 }
 
-/// The study sheet as Markdown.
+/// How the Markdown sheet is divided into sections.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum GroupBy {
+    /// One section per document, entries in text order.
+    #[default]
+    Document,
+    /// One per tag (an entry with two tags is under both), untagged last.
+    Tag,
+    /// One per lecture session in time order, entries without one last.
+    Session,
+}
+
+/// How each section is laid out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Layout {
+    /// Each entry under its own heading: quote, note, tags, time, link.
+    #[default]
+    Sheet,
+    /// A Cornell sheet: a cue · notes table, then a summary holding the
+    /// lecture notes (notes on the whole document).
+    Cornell,
+}
+
+/// How [`markdown_with`] lays a sheet out.
+#[derive(Debug, Clone, Default)]
+pub struct SheetOptions<'a> {
+    pub group_by: GroupBy,
+    pub layout: Layout,
+    /// Links back to each sheet's document, in the order of the sheets;
+    /// empty: no links.
+    pub links: &'a [DocLinks],
+    /// What was selected (`session “S1” · #exam`), said under the title.
+    pub selection: Option<String>,
+}
+
+/// One entry of a sheet with the index of its document.
+#[derive(Clone, Copy)]
+pub(crate) struct Item<'a> {
+    pub sheet: usize,
+    pub entry: Entry<'a>,
+}
+
+/// A section of the sheet: a heading, a line under it, its entries.
+pub(crate) struct Section<'a> {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub items: Vec<Item<'a>>,
+}
+
+/// Text for a heading: controls visible, on one line.
+pub(crate) fn heading_text(s: &str) -> String {
+    clean(s).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The study sheet as Markdown, one section per document.
 pub fn markdown(sheets: &[Sheet], generated: &str) -> String {
+    markdown_with(sheets, &SheetOptions::default(), generated)
+}
+
+/// The study sheet as Markdown, grouped and laid out as `opts` says.
+pub fn markdown_with(sheets: &[Sheet], opts: &SheetOptions, generated: &str) -> String {
     let mut out = String::new();
-    if sheets.len() == 1 {
+    let single = sheets.len() == 1 && opts.group_by == GroupBy::Document;
+    if single {
         out.push_str(&format!(
             "# Study sheet: {}\n\n",
-            clean(sheets[0].title).trim()
+            heading_text(sheets[0].title)
         ));
     } else {
         out.push_str("# Study sheet\n\n");
@@ -209,72 +448,175 @@ pub fn markdown(sheets: &[Sheet], generated: &str) -> String {
         "*Exported from marginote on {}.*\n",
         clean(generated)
     ));
-    for sheet in sheets {
-        let list = entries(sheet.file);
-        if sheets.len() > 1 {
-            if list.is_empty() {
-                continue;
-            }
-            out.push_str(&format!("\n## {}\n", clean(sheet.title).trim()));
-        }
-        out.push_str(&format!(
-            "\nSource: `{}`\n",
-            clean(sheet.document).replace('`', "'")
-        ));
-        if list.is_empty() {
-            out.push_str("\nNo notes yet.\n");
-        }
-        for e in list {
-            out.push('\n');
-            let heading = if sheets.len() > 1 { "###" } else { "##" };
-            let page = e
-                .anchor()
-                .and_then(|a| page_of(sheet.pages, a.offset))
-                .map(|p| format!(" · p. {p}"))
-                .unwrap_or_default();
-            match &e {
-                Entry::Note(n) if n.anchor.is_none() => {
-                    out.push_str(&format!("{heading} Note on the whole document\n\n"));
+    if let Some(sel) = &opts.selection {
+        out.push_str(&format!("\n*Selected: {}*\n", link_text(sel)));
+    }
+    let sections = match opts.group_by {
+        GroupBy::Document => {
+            for (i, sheet) in sheets.iter().enumerate() {
+                let items: Vec<Item> = entries(sheet.file)
+                    .into_iter()
+                    .map(|entry| Item { sheet: i, entry })
+                    .collect();
+                if !single {
+                    if items.is_empty() {
+                        continue;
+                    }
+                    out.push_str(&format!("\n## {}\n", heading_text(sheet.title)));
                 }
-                Entry::Note(_) => out.push_str(&format!("{heading} Note{page}\n\n")),
-                Entry::Highlight(_) => {
-                    out.push_str(&format!("{heading} Highlight{page}\n\n"));
+                let source = format!("`{}`", clean(sheet.document).replace('`', "'"));
+                match opts.links.get(i).and_then(|l| l.url.as_ref()) {
+                    Some(url) => out.push_str(&format!("\nSource: [{source}]({url})\n")),
+                    None => out.push_str(&format!("\nSource: {source}\n")),
                 }
-                Entry::Bookmark(b) => {
-                    out.push_str(&format!(
-                        "{heading} Bookmark{page}: {}\n\n",
-                        clean(&b.label).trim()
-                    ));
+                if items.is_empty() {
+                    out.push_str("\nNo notes yet.\n");
                 }
-            }
-            if let Some(a) = e.anchor() {
-                let quote = if is_markdown(sheet.document) {
-                    rendered(&a.exact)
-                } else {
-                    a.exact.clone()
+                let level = if single { 2 } else { 3 };
+                let section = Section {
+                    title: clean(sheet.title).trim().to_owned(),
+                    subtitle: None,
+                    items,
                 };
-                out.push_str(&block_quote(&quote));
-                out.push('\n');
-                if let Some(line) = status_line(a) {
-                    out.push('\n');
-                    out.push_str(&line);
-                    out.push('\n');
-                }
-                out.push('\n');
+                write_section_body(&mut out, sheets, opts, &section, level, false);
             }
-            if let Entry::Note(n) = &e {
-                out.push_str(clean(&n.text).trim_end());
-                out.push_str("\n\n");
-                if !n.tags.is_empty() {
-                    let tags: Vec<String> =
-                        n.tags.iter().map(|t| format!("#{}", clean(t))).collect();
-                    out.push_str(&format!("Tags: {}\n\n", tags.join(" ")));
-                }
-            }
-            out.push_str(&format!("*{}*\n", clean(e.created())));
+            return out;
         }
+        GroupBy::Tag => export_layout::by_tag(sheets),
+        GroupBy::Session => export_layout::by_session(sheets),
+    };
+    for section in &sections {
+        out.push_str(&format!("\n## {}\n", heading_text(&section.title)));
+        if let Some(sub) = &section.subtitle {
+            out.push_str(&format!("\n*{sub}*\n"));
+        }
+        write_section_body(&mut out, sheets, opts, section, 3, true);
     }
     out
+}
+
+/// A section's entries, one after another or as a Cornell sheet;
+/// `show_doc` names each entry's document (sections across documents).
+fn write_section_body(
+    out: &mut String,
+    sheets: &[Sheet],
+    opts: &SheetOptions,
+    section: &Section,
+    level: usize,
+    show_doc: bool,
+) {
+    if opts.layout == Layout::Cornell {
+        export_layout::cornell(out, sheets, opts.links, section, level);
+        return;
+    }
+    for item in &section.items {
+        write_entry(out, sheets, opts.links, item, level, show_doc);
+    }
+}
+
+/// The Markdown link to an item's place in its document, if it has one.
+pub(crate) fn item_link(sheets: &[Sheet], links: &[DocLinks], item: &Item) -> Option<String> {
+    let sheet = &sheets[item.sheet];
+    let page = item
+        .entry
+        .anchor()
+        .and_then(|a| page_of(sheet.pages, a.offset));
+    links.get(item.sheet)?.entry_link(item.entry.id(), page)
+}
+
+/// `12:34` (or `1:02:03`): seconds of session clock.
+pub(crate) fn clock(seconds: u64) -> String {
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+/// The line under an entry: its time, its session, its link.
+pub(crate) fn footer(sheets: &[Sheet], links: &[DocLinks], item: &Item) -> String {
+    let mut parts = vec![format!("*{}*", clean(item.entry.created()))];
+    if let Some(s) = item.entry.session() {
+        parts.push(format!(
+            "session “{}” at {}",
+            link_text(&s.name),
+            clock(s.elapsed)
+        ));
+    }
+    parts.extend(item_link(sheets, links, item));
+    parts.join(" · ")
+}
+
+fn write_entry(
+    out: &mut String,
+    sheets: &[Sheet],
+    links: &[DocLinks],
+    item: &Item,
+    level: usize,
+    show_doc: bool,
+) {
+    let sheet = &sheets[item.sheet];
+    let e = item.entry;
+    out.push('\n');
+    let hashes = "#".repeat(level);
+    let page = e
+        .anchor()
+        .and_then(|a| page_of(sheet.pages, a.offset))
+        .map(|p| format!(" · p. {p}"))
+        .unwrap_or_default();
+    let doc = if show_doc {
+        format!(" · {}", heading_text(sheet.title))
+    } else {
+        String::new()
+    };
+    match &e {
+        Entry::Note(n) if n.anchor.is_none() => {
+            let what = if n.session.is_some() {
+                "Lecture note"
+            } else {
+                "Note on the whole document"
+            };
+            out.push_str(&format!("{hashes} {what}{doc}\n\n"));
+        }
+        Entry::Note(_) => out.push_str(&format!("{hashes} Note{doc}{page}\n\n")),
+        Entry::Highlight(_) => out.push_str(&format!("{hashes} Highlight{doc}{page}\n\n")),
+        Entry::Bookmark(b) => {
+            out.push_str(&format!(
+                "{hashes} Bookmark{doc}{page}: {}\n\n",
+                heading_text(&b.label)
+            ));
+        }
+    }
+    if let Some(a) = e.anchor() {
+        out.push_str(&block_quote(&quote_of(sheet, a)));
+        out.push('\n');
+        if let Some(line) = status_line(a) {
+            out.push('\n');
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    if let Entry::Note(n) = &e {
+        out.push_str(clean(&n.text).trim_end());
+        out.push_str("\n\n");
+        if !n.tags.is_empty() {
+            let tags: Vec<String> = n.tags.iter().map(|t| format!("#{}", clean(t))).collect();
+            out.push_str(&format!("Tags: {}\n\n", tags.join(" ")));
+        }
+    }
+    out.push_str(&footer(sheets, links, item));
+    out.push('\n');
+}
+
+/// An entry's quote as the reader showed it.
+pub(crate) fn quote_of(sheet: &Sheet, a: &Anchor) -> String {
+    if is_markdown(sheet.document) {
+        rendered(&a.exact)
+    } else {
+        a.exact.clone()
+    }
 }
 
 #[derive(Serialize)]
@@ -299,6 +641,16 @@ struct JsonEntry<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     current: Option<String>,
     text_changed: bool,
+    /// The lecture session the entry was made in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    session: Option<JsonSession>,
+}
+
+#[derive(Serialize)]
+struct JsonSession {
+    name: String,
+    /// Seconds of session clock when the entry was made.
+    elapsed: u64,
 }
 
 #[derive(Serialize)]
@@ -351,6 +703,10 @@ pub fn json(sheets: &[Sheet]) -> String {
                         current: anchor.and_then(|a| a.current.as_deref()).map(clean),
                         text_changed: anchor
                             .is_some_and(|a| a.changed || a.effective_status() == Status::Changed),
+                        session: e.session().map(|s| JsonSession {
+                            name: clean(&s.name),
+                            elapsed: s.elapsed,
+                        }),
                     }
                 })
                 .collect(),

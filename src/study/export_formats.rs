@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use super::export::{self, Sheet};
+use super::export::{self, Sheet, SheetOptions};
 use super::review::cards::{Card, cards_of};
 
 /// Anki's "Import File" for a plain text file: one note per line, fields
@@ -167,13 +167,14 @@ fn csv_date(stamp: &str) -> String {
 }
 
 /// One Obsidian note per document: `(file name, contents)`. The body is
-/// the Markdown study sheet (its `#tags` are Obsidian tags); the front
-/// matter gives title, source, tags and the export time. File names are
-/// the titles made safe, unique (ignoring case, as macOS and Windows do).
-pub fn obsidian(sheets: &[Sheet], generated: &str) -> Vec<(String, String)> {
+/// the Markdown study sheet in `opts`'s layout, with its links (its
+/// `#tags` are Obsidian tags); the front matter gives title, source, tags
+/// and the export time. File names are the titles made safe, unique
+/// (ignoring case, as macOS and Windows do).
+pub fn obsidian(sheets: &[Sheet], opts: &SheetOptions, generated: &str) -> Vec<(String, String)> {
     let mut taken: HashSet<String> = HashSet::new();
     let mut out = Vec::new();
-    for sheet in sheets {
+    for (i, sheet) in sheets.iter().enumerate() {
         let mut tags: BTreeSet<String> = BTreeSet::from(["marginote".to_owned()]);
         for n in &sheet.file.notes {
             tags.extend(n.tags.iter().map(|t| anki_tag(t)).filter(|t| !t.is_empty()));
@@ -186,7 +187,17 @@ pub fn obsidian(sheets: &[Sheet], generated: &str) -> Vec<(String, String)> {
             tags.join(", "),
             yaml_string(generated),
         );
-        text.push_str(&export::markdown(std::slice::from_ref(sheet), generated));
+        let one = SheetOptions {
+            group_by: export::GroupBy::Document,
+            layout: opts.layout,
+            links: opts.links.get(i..=i).unwrap_or(&[]),
+            selection: opts.selection.clone(),
+        };
+        text.push_str(&export::markdown_with(
+            std::slice::from_ref(sheet),
+            &one,
+            generated,
+        ));
         let base = file_stem(sheet.title);
         let mut name = format!("{base}.md");
         let mut n = 2;
@@ -368,7 +379,7 @@ mod tests {
                 pages: &[],
             },
         ];
-        let files = obsidian(&sheets, "2026-12-04T09:00:00Z");
+        let files = obsidian(&sheets, &SheetOptions::default(), "2026-12-04T09:00:00Z");
         assert_eq!(files[0].0, "Lecture Terror ␛.md");
         assert_eq!(files[1].0, "lecture terror ␛ (2).md");
         let text = &files[0].1;
