@@ -623,4 +623,47 @@ mod tests {
         let load = load_doc_notes(&data, &store, &new_entry, &other);
         assert!(load.file.is_none());
     }
+
+    #[test]
+    fn a_sheet_from_e_links_each_entry_to_its_line_from_the_exports_folder() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = std::fs::canonicalize(dir.path()).expect("canonical");
+        let data = DataDir::resolve(Some(root.join("data")), None).expect("data dir");
+        let folder = root.join("my readings (2026)");
+        std::fs::create_dir(&folder).expect("mkdir");
+        let path = folder.join("week 1.txt");
+        std::fs::write(&path, "Title\n\nThe Cheka was founded.\nIn 1917.\n").expect("write");
+        let key = path.to_string_lossy().into_owned();
+        let doc =
+            Document::from_bytes(std::fs::read(&path).expect("read"), Format::Text).expect("loads");
+        let mut file = storage::NotesFile::new(key.clone(), "Week 1", "");
+        file.bookmarks.push(storage::Bookmark {
+            session: None,
+            id: "b1".into(),
+            label: "year".into(),
+            created: String::new(),
+            anchor: crate::study::anchor::anchor_range(&doc, 30, 37),
+            extra: toml::Table::new(),
+        });
+        let docs = [ExportDoc {
+            title: "Week 1".into(),
+            key,
+            file,
+        }];
+        let Msg::Exported(Ok(sheet)) = export_sheet(
+            &Store::new(),
+            &data,
+            &docs,
+            "week-1",
+            "2026-12-04T10:00:00+01:00",
+        ) else {
+            panic!("the sheet is written");
+        };
+        let text = std::fs::read_to_string(sheet).expect("sheet");
+        assert!(
+            text.contains("[week 1.txt, line 4](../../my%20readings%20%282026%29/week%201.txt#L4)"),
+            "{text}"
+        );
+        assert!(text.contains("\n> In 1917\n"), "{text}");
+    }
 }

@@ -536,7 +536,11 @@ pub(crate) fn clock(seconds: u64) -> String {
 
 /// The line under an entry: its time, its session, its link.
 pub(crate) fn footer(sheets: &[Sheet], links: &[DocLinks], item: &Item) -> String {
-    let mut parts = vec![format!("*{}*", clean(item.entry.created()))];
+    let mut parts = Vec::new();
+    let created = item.entry.created().trim();
+    if !created.is_empty() {
+        parts.push(format!("*{}*", clean(created)));
+    }
     if let Some(s) = item.entry.session() {
         parts.push(format!(
             "session “{}” at {}",
