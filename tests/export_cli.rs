@@ -248,6 +248,55 @@ fn export_anki_of_a_session_is_import_shaped() {
         "{text}"
     );
 
+    // JSON and CSV take the same filter; JSON says the session.
+    let js: serde_json::Value = serde_json::from_str(&stdout(&run(
+        &s,
+        &["export", "--format", "json", "--session", "S2"],
+    )))
+    .expect("JSON");
+    let docs = js.as_array().expect("documents");
+    assert_eq!(docs.len(), 2, "S2 has an entry in each document: {js}");
+    for d in docs {
+        let entries = d["entries"].as_array().expect("entries");
+        assert_eq!(entries.len(), 1, "{js}");
+        assert_eq!(entries[0]["session"]["name"], "S2", "{js}");
+    }
+    let csv = stdout(&run(&s, &["export", "--format", "csv", "--session", "S2"]));
+    assert_eq!(
+        csv.matches("\r\n").count(),
+        3,
+        "header and two rows:\n{csv}"
+    );
+
+    // Obsidian: one note per document that has entries of the session,
+    // in the Cornell layout when asked.
+    let vault = s.root.join("vault");
+    let out = run(
+        &s,
+        &[
+            "export",
+            "--format",
+            "obsidian",
+            "--layout",
+            "cornell",
+            "--session",
+            "S1",
+            "-o",
+            &vault.to_string_lossy(),
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let note = std::fs::read_to_string(vault.join("Kronstadt.md")).expect("a note");
+    assert!(
+        note.starts_with("---\n") && note.contains("| Cue | Notes |"),
+        "{note}"
+    );
+    assert!(
+        note.contains("(../docs/kronstadt.txt#L4)"),
+        "relative to the vault:\n{note}"
+    );
+    assert!(!note.contains("Sailors"), "{note}");
+
     // Group-by has no meaning for Anki: said, not ignored.
     let out = run(&s, &["export", "--format", "anki", "--group-by", "tag"]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");

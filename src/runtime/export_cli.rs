@@ -59,7 +59,14 @@ pub fn export_cli(opts: ExportOptions) -> anyhow::Result<i32> {
         std::env::var_os(storage::DATA_DIR_ENV),
     )?;
     let store = Store::new();
-    let all_files = jobs::notes_files(&data, &store);
+    // Every notes file: for an export of all documents, and to look
+    // sessions up (a session's name means the same whichever documents
+    // are exported).
+    let all_files = if opts.files.is_empty() || !opts.sessions.is_empty() {
+        jobs::notes_files(&data, &store)
+    } else {
+        Vec::new()
+    };
     let mut docs: Vec<(String, String, storage::NotesFile)> = Vec::new();
     if opts.files.is_empty() {
         for (_, f) in &all_files {
@@ -95,8 +102,6 @@ pub fn export_cli(opts: ExportOptions) -> anyhow::Result<i32> {
         }
     }
     if !opts.sessions.is_empty() {
-        // Sessions are looked up among every document's entries, so a name
-        // means the same whichever documents are exported.
         let known = export::session_names(all_files.iter().map(|(_, f)| f));
         match export::resolve_sessions(&opts.sessions, &known) {
             Ok(names) => filter.sessions = names,
