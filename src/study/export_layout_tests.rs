@@ -441,3 +441,20 @@ fn hostile_names_and_notes_reach_no_layout_as_controls_or_structure() {
         }
     }
 }
+
+#[test]
+fn a_cue_is_the_question_a_note_starts_with_or_its_first_line() {
+    assert_eq!(split_cue("Why 1918? Because."), ("Why 1918?", "Because."));
+    assert_eq!(split_cue("A plain note\nmore"), ("A plain note", "more"));
+    assert_eq!(split_cue("One line"), ("One line", ""));
+    let long = format!("{} end", "word ".repeat(30));
+    let (cue, rest) = split_cue(&long);
+    assert!(
+        cue.chars().count() <= 100 && long.starts_with(cue),
+        "{cue:?}"
+    );
+    assert_eq!(rest, long, "a cut cue keeps the whole note beside it");
+    let wide = "é".repeat(150);
+    let (cue, _) = split_cue(&wide);
+    assert_eq!(cue.chars().count(), 100, "cut on a char boundary");
+}
