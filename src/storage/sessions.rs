@@ -197,6 +197,12 @@ impl StoredFile for SessionsFile {
 }
 
 impl SessionsFile {
+    /// This copy merged with another as a save merges with the file on
+    /// disk (union by id, the later `updated` winning, ours on a tie).
+    pub fn merged_with(&self, other: &SessionsFile) -> SessionsFile {
+        SessionsFile::merge(self, Some(other.clone()))
+    }
+
     /// Written in start order (the merge driver's typed round trip).
     pub(super) fn sorted(mut self) -> Self {
         self.sort();
