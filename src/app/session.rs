@@ -303,6 +303,10 @@ pub(super) fn mark(app: &mut App) -> Option<SessionMark> {
 /// `--session NAME` at launch.
 pub(super) fn start_at_launch(app: &mut App, name: &str) {
     begin(app, name);
+    // Said until a key is pressed, not wiped by the first document opening.
+    if let Some(m) = app.message.as_mut() {
+        m.sticky = true;
+    }
 }
 
 impl App {
