@@ -141,11 +141,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: 
             if place.starts_with("lecture note") {
                 detail.push(std::mem::take(&mut place));
             }
-            if let Some(doc) = row.document.filter(|_| app.scope != Scope::ThisDocument) {
-                detail.push(sanitize_line(&doc, 60));
-            }
+            // In a session the clock is the short, telling part.
             if let (Scope::Session, Some(m)) = (app.scope, &it.session) {
                 detail.push(format!("at {}", crate::app::clock(m.elapsed)));
+            }
+            if let Some(doc) = row.document.filter(|_| app.scope != Scope::ThisDocument) {
+                detail.push(sanitize_line(&doc, 60));
             }
             if !place.is_empty() {
                 detail.push(place);

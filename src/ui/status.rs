@@ -132,6 +132,17 @@ fn session_segment(app: &App, room: usize) -> Option<(String, ratatui::style::St
     if text_width(&bare) <= room {
         return Some((bare, style));
     }
+    // Narrower: the word "paused" says more than the mark.
+    if !state.is_empty() {
+        let word = format!(" {state}{clock} ");
+        if text_width(&word) <= room {
+            return Some((word, style));
+        }
+        let tight = format!("{state}{clock}");
+        if text_width(&tight) <= room {
+            return Some((tight, style));
+        }
+    }
     Some((format!(" {mark} {clock} "), style))
 }
 
@@ -271,9 +282,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let pos_w = pos.as_deref().map_or(1, text_width);
     // The session (when one runs here) takes what the position and a bit
     // of the title leave; the hints give way to it.
+    // On a tiny screen the session's state beats the title's first letters.
+    let title_min = if width >= 40 { 12 } else { 0 };
     let segment = session_segment(
         app,
-        width.saturating_sub(pos_w + 1 + text_width(&title).min(12)),
+        width.saturating_sub(pos_w + text_width(&title).min(title_min)),
     );
     let seg_w = segment.as_ref().map_or(0, |s| text_width(&s.0));
     let width = width.saturating_sub(seg_w);
