@@ -27,7 +27,11 @@ Deltas form where a river meets the sea and slows down.
 ";
 
 fn reader_title(s: &vt100::Screen) -> String {
-    region(s, 30, 60).lines().next().unwrap_or_default().to_string()
+    region(s, 30, 60)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn tables(t: &toml::Table, key: &str) -> Vec<toml::Table> {
@@ -128,7 +132,10 @@ fn a_session_across_two_documents_is_recorded_in_their_notes_and_in_sessions_tom
     let name = str_of(session, "name");
     assert!(name.starts_with("History 101 · 20"), "{name}");
     assert_eq!(int_of(session, "entries"), 2);
-    let docs = session.get("documents").and_then(|v| v.as_array()).map(Vec::len);
+    let docs = session
+        .get("documents")
+        .and_then(|v| v.as_array())
+        .map(Vec::len);
     assert_eq!(docs, Some(2), "{session:?}");
     assert!(!str_of(session, "ended").is_empty(), "ended: {session:?}");
     assert!(session.get("running").is_none(), "not running: {session:?}");

@@ -98,8 +98,9 @@ pub enum Msg {
     Tick,
     /// `--session NAME`: start (or resume) that session at launch.
     StartSession(String),
-    /// `sessions.toml` was saved (what it holds now), or why not.
-    SessionsSaved(Result<crate::storage::SessionsFile, String>),
+    /// `sessions.toml` was saved (what it holds now, and where an
+    /// unreadable file in its way was moved), or why not.
+    SessionsSaved(Result<(crate::storage::SessionsFile, Option<PathBuf>), String>),
     /// SIGTERM, SIGHUP, SIGINT, SIGQUIT: save and leave.
     Signal(i32),
 }

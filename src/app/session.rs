@@ -15,6 +15,8 @@
 //! the session unfinished: the next `c` offers to resume it, and
 //! `--session NAME` resumes a session of that name.
 
+use std::path::PathBuf;
+
 use super::{App, Effect, Prompt, PromptKind};
 use crate::input::action::{Action, Context};
 use crate::library::Source;
@@ -302,10 +304,18 @@ pub(super) fn mark(app: &mut App) -> Option<SessionMark> {
 
 /// `--session NAME` at launch.
 pub(super) fn start_at_launch(app: &mut App, name: &str) {
+    // A problem found at start stays in front of the news.
+    let problem = app.message.clone().filter(|m| m.sticky);
     begin(app, name);
-    // Said until a key is pressed, not wiped by the first document opening.
-    if let Some(m) = app.message.as_mut() {
-        m.sticky = true;
+    match problem {
+        Some(p) => app.message = Some(p),
+        // Said until a key is pressed, not wiped by the first document
+        // opening.
+        None => {
+            if let Some(m) = app.message.as_mut() {
+                m.sticky = true;
+            }
+        }
     }
 }
 
@@ -364,11 +374,17 @@ pub(super) fn after_update(app: &mut App, fx: &mut Vec<Effect>, quiet: bool) {
 
 /// The result of a save: what is on disk now (merged with other windows'
 /// sessions), or why it did not land.
-pub(super) fn saved(app: &mut App, result: Result<SessionsFile, String>) {
+pub(super) fn saved(app: &mut App, result: Result<(SessionsFile, Option<PathBuf>), String>) {
     match result {
-        Ok(file) => {
+        Ok((file, aside)) => {
             app.sessions.file = app.sessions.file.merged_with(&file);
             app.sessions.failed = None;
+            if let Some(aside) = aside {
+                app.startup_problem(format!(
+                    "sessions.toml could not be read: it was kept as {}; sessions are saved in a new one",
+                    aside.display()
+                ));
+            }
         }
         Err(e) => {
             app.sessions.dirty = true;

@@ -358,3 +358,38 @@ fn the_status_line_fits_the_session_at_every_width() {
         assert!(status.contains("paused"), "{w}x{ht}: {status:?}");
     }
 }
+
+#[test]
+fn an_unreadable_sessions_file_is_kept_aside_and_the_student_told() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    let path = h.data.sessions_path();
+    std::fs::create_dir_all(path.parent().expect("folder")).expect("folder");
+    let broken = "schema_version = 1\n[[sessions]\nname = \"half";
+    std::fs::write(&path, broken).expect("written");
+    start(&mut h, Some("Chem"));
+    let msg = h
+        .app
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(
+        msg.contains("sessions.toml could not be read: it was kept as"),
+        "{msg}"
+    );
+    let aside: Vec<_> = std::fs::read_dir(path.parent().expect("folder"))
+        .expect("listed")
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("sessions.toml.unreadable-")
+        })
+        .collect();
+    assert_eq!(aside.len(), 1);
+    assert_eq!(
+        std::fs::read_to_string(aside[0].path()).expect("kept"),
+        broken
+    );
+    assert_eq!(sessions_on_disk(&h).sessions[0].name, "Chem");
+}

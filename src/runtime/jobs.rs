@@ -196,11 +196,11 @@ pub fn save_sessions(store: &Store, data: &DataDir, file: &storage::SessionsFile
     let path = data.sessions_path();
     let result = store
         .save_sessions(&path, file)
-        .map(|saved| saved.file)
+        .map(|saved| (saved.file, saved.moved_aside))
         .map_err(|e| e.to_string());
     match &result {
-        Ok(saved) => {
-            tracing::debug!(path = ?path, sessions = saved.sessions.len(), "sessions saved")
+        Ok((saved, aside)) => {
+            tracing::debug!(path = ?path, sessions = saved.sessions.len(), moved_aside = ?aside, "sessions saved");
         }
         Err(e) => tracing::error!(error = ?e, "sessions not saved"),
     }
