@@ -355,7 +355,15 @@ fn the_status_line_fits_the_session_at_every_width() {
         h.act(Action::Cancel);
         let status = h.screen()[usize::from(ht) - 1].clone();
         assert!(status.contains("1:02:05"), "{w}x{ht}: {status:?}");
-        assert!(status.contains("paused"), "{w}x{ht}: {status:?}");
+        // On the tiniest screen an hour-long clock leaves room only for
+        // the pause mark beside the position.
+        let paused = if w > 20 {
+            "paused 1:02:05"
+        } else {
+            "‖ 1:02:05"
+        };
+        assert!(status.contains(paused), "{w}x{ht}: {status:?}");
+        assert!(status.contains(" · 0% "), "{w}x{ht}: {status:?}");
     }
 }
 
@@ -392,4 +400,47 @@ fn an_unreadable_sessions_file_is_kept_aside_and_the_student_told() {
         broken
     );
     assert_eq!(sessions_on_disk(&h).sessions[0].name, "Chem");
+}
+
+/// A lecture across two readings, seen in the session scope.
+fn lecture(w: u16, ht: u16) -> Harness {
+    let mut h = Harness::new(DOCS, w, ht);
+    h.send(Msg::StartSession("History 101 · 2026-11-25".into()));
+    h.now = at(125);
+    h.act(Action::Down);
+    h.act(Action::Annotate);
+    h.type_note("the terror is declared #exam");
+    h.act(Action::Save);
+    h.now = at(190);
+    h.act(Action::NoteDocument);
+    h.type_note("Lecture 3: why terror? ideology vs civil war");
+    h.act(Action::Save);
+    h.now = at(3_725);
+    h.send(Msg::Tick);
+    h.act(Action::Cancel);
+    h
+}
+
+#[test]
+fn snapshot_session_scope_120x40() {
+    let mut h = lecture(120, 40);
+    h.app.focus = Focus::Notes;
+    h.act(Action::ToggleScope);
+    h.act(Action::ToggleScope);
+    h.act(Action::Cancel);
+    insta::assert_snapshot!(h.draw().backend());
+}
+
+#[test]
+fn snapshot_session_running_60x20() {
+    let h = lecture(60, 20);
+    insta::assert_snapshot!(h.draw().backend());
+}
+
+#[test]
+fn snapshot_session_paused_20x8() {
+    let mut h = lecture(20, 8);
+    h.act(Action::SessionPause);
+    h.act(Action::Cancel);
+    insta::assert_snapshot!(h.draw().backend());
 }

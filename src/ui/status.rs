@@ -286,7 +286,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let title_min = if width >= 40 { 12 } else { 0 };
     let segment = session_segment(
         app,
-        width.saturating_sub(pos_w + text_width(&title).min(title_min)),
+        width.saturating_sub(1 + pos_w + text_width(&title).min(title_min)),
     );
     let seg_w = segment.as_ref().map_or(0, |s| text_width(&s.0));
     let width = width.saturating_sub(seg_w);
