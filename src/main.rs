@@ -43,6 +43,10 @@ struct Args {
     /// folder.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Start a lecture session of this name at launch (or resume it, if a
+    /// session of that name exists).
+    #[arg(long, value_name = "NAME")]
+    session: Option<String>,
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -232,6 +236,7 @@ fn main() -> ExitCode {
         theme: args.theme,
         config: args.config,
         log_level: args.log_level,
+        session: args.session,
     };
     exit(runner::run(options))
 }

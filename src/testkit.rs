@@ -42,6 +42,8 @@ pub struct Harness {
     pub saved_notes: Vec<crate::storage::NotesFile>,
     pub saved_states: Vec<StateFile>,
     pub quit: Option<i32>,
+    /// The time every message is sent at ([`NOW`] unless a test moves it).
+    pub now: String,
 }
 
 impl Harness {
@@ -85,6 +87,7 @@ impl Harness {
             saved_notes: Vec::new(),
             saved_states: Vec::new(),
             quit: None,
+            now: NOW.to_string(),
         };
         hs.send(Msg::Resize(w, h));
         let fx = hs.app.startup();
@@ -93,7 +96,7 @@ impl Harness {
     }
 
     pub fn send(&mut self, msg: Msg) {
-        let fx = app::update(&mut self.app, msg, NOW);
+        let fx = app::update(&mut self.app, msg, &self.now.clone());
         self.perform(fx);
     }
 
@@ -148,6 +151,9 @@ impl Harness {
                     replies.push(jobs::save_notes(
                         &self.disk, &fallback, key, &path, &file, retire,
                     ));
+                }
+                Effect::SaveSessions(f) => {
+                    replies.push(jobs::save_sessions(&self.disk, &self.data, &f));
                 }
                 Effect::SaveState(s) => {
                     replies.push(jobs::save_state(&self.disk, &self.data, &s));

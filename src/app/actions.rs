@@ -1,7 +1,9 @@
 //! What each action does, by mode: prompts, the editor, a selection, the
 //! overlays (help, outline, find-everywhere), then the panes; and the mouse.
 
-use super::{App, Effect, Focus, Overlay, Prompt, PromptKind, find, help, noted, selection, study};
+use super::{
+    App, Effect, Focus, Overlay, Prompt, PromptKind, find, help, noted, selection, session, study,
+};
 use crate::input::action::{Action, MouseKind};
 use crate::text::reader::Reader;
 
@@ -91,6 +93,14 @@ pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
                 Vec::new()
             }
             (Action::Cancel, PromptKind::Filter) => Vec::new(),
+            (Action::Confirm, PromptKind::SessionName) => {
+                session::begin(app, &prompt.value());
+                Vec::new()
+            }
+            (Action::Cancel, PromptKind::SessionName) => {
+                app.info("no session started");
+                Vec::new()
+            }
             (Action::Confirm, PromptKind::FindAll) => Vec::new(),
             (Action::Cancel, PromptKind::FindAll) => {
                 app.overlay = Overlay::None;
@@ -257,6 +267,8 @@ pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
         }
         Action::JumpBack | Action::JumpForward => jump(app, a == Action::JumpBack),
         Action::FindEverywhere => find::start_find_all(app),
+        Action::Session => session::toggle(app),
+        Action::SessionPause => session::toggle_pause(app),
         m if is_movement(m) => match app.focus {
             Focus::Library => {
                 let page = app.panes().list_page();

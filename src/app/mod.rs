@@ -22,6 +22,7 @@ pub mod jumplist;
 mod msg;
 mod noted;
 mod selection;
+mod session;
 mod study;
 pub mod unsaved;
 mod update;
@@ -33,6 +34,7 @@ pub use find::{FindAll, FindTarget, Found, Search};
 pub use msg::{Effect, Msg, NotesLoad};
 pub use noted::under_cursor;
 pub use selection::Selection;
+pub use session::{Sessions, clock};
 pub use study::{EditTarget, Editor, ExportDoc, OtherNotes, Scope, ScopedItem, first_words};
 pub use update::update;
 
@@ -96,6 +98,8 @@ pub enum PromptKind {
     UnsavedQuit,
     /// The file to write unsaved notes to.
     WriteUnsaved,
+    /// The name of a lecture session to start (or resume).
+    SessionName,
 }
 
 /// A one-line prompt in the status line.
@@ -107,6 +111,9 @@ pub struct Prompt {
     pub input: Vec<char>,
     pub cursor: usize,
     pub kind: PromptKind,
+    /// The input is a suggestion, shown selected: a typed character
+    /// replaces it, backspace clears it, a movement key starts editing it.
+    pub selected: bool,
 }
 
 impl Prompt {
@@ -117,10 +124,44 @@ impl Prompt {
             input: Vec::new(),
             cursor: 0,
             kind,
+            selected: false,
         }
     }
 
+    /// A prompt holding `suggestion`, selected (see [`Prompt::selected`]);
+    /// enter takes it as it is.
+    pub fn suggesting(label: &'static str, suggestion: String, kind: PromptKind) -> Prompt {
+        let mut p = Prompt::new(label, suggestion.clone(), kind);
+        p.input = suggestion.chars().collect();
+        p.cursor = p.input.len();
+        p.selected = !p.input.is_empty();
+        p
+    }
+
     fn edit(&mut self, e: TextEdit) {
+        if std::mem::take(&mut self.selected) {
+            match e {
+                // Typing over a selected suggestion replaces it, as in any
+                // text field; deleting deletes all of it.
+                TextEdit::Insert(_) | TextEdit::Backspace | TextEdit::Delete | TextEdit::Clear => {
+                    self.input.clear();
+                    self.cursor = 0;
+                    if let TextEdit::Insert(_) = e {
+                        self.edit(e);
+                    }
+                    return;
+                }
+                // Left and home go to its start, right and end to its end.
+                TextEdit::Left | TextEdit::Home => {
+                    self.cursor = 0;
+                    return;
+                }
+                TextEdit::Right | TextEdit::End => {
+                    self.cursor = self.input.len();
+                    return;
+                }
+            }
+        }
         match e {
             TextEdit::Insert(c) => {
                 self.input.insert(self.cursor, c);
@@ -203,6 +244,8 @@ pub struct App {
     fingerprint: Option<String>,
     pub editor: Option<Editor>,
     pub scope: Scope,
+    /// The lecture sessions, and the one this window runs.
+    pub sessions: Sessions,
     /// Other documents' notes, loaded when the all-documents scope is shown.
     pub all_notes: Vec<OtherNotes>,
     /// Selection in the all-documents list.
@@ -267,6 +310,7 @@ impl App {
             fingerprint: None,
             editor: None,
             scope: Scope::ThisDocument,
+            sessions: Sessions::default(),
             all_notes: Vec::new(),
             all_selected: 0,
             retire: None,
@@ -317,7 +361,7 @@ impl App {
             .unwrap_or(0);
         self.lib_selected = last;
         let mut fx = vec![Effect::Open(last)];
-        if self.scope == Scope::AllDocuments {
+        if self.scope != Scope::ThisDocument {
             fx.push(Effect::LoadAllNotes);
         }
         fx
@@ -380,7 +424,7 @@ impl App {
     pub fn notes_selected(&self) -> usize {
         match self.scope {
             Scope::ThisDocument => self.notes.as_ref().map_or(0, |n| n.selected),
-            Scope::AllDocuments => self.all_selected,
+            Scope::AllDocuments | Scope::Session => self.all_selected,
         }
     }
 
@@ -391,7 +435,7 @@ impl App {
                     n.selected = i;
                 }
             }
-            Scope::AllDocuments => self.all_selected = i,
+            Scope::AllDocuments | Scope::Session => self.all_selected = i,
         }
     }
 

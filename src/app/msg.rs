@@ -94,6 +94,13 @@ pub enum Msg {
     },
     /// Nothing happened for a while: a good moment to save the position.
     Idle,
+    /// A second passed while a session clock runs (sent only then).
+    Tick,
+    /// `--session NAME`: start (or resume) that session at launch.
+    StartSession(String),
+    /// `sessions.toml` was saved (what it holds now, and where an
+    /// unreadable file in its way was moved), or why not.
+    SessionsSaved(Result<(crate::storage::SessionsFile, Option<PathBuf>), String>),
     /// SIGTERM, SIGHUP, SIGINT, SIGQUIT: save and leave.
     Signal(i32),
 }
@@ -146,6 +153,8 @@ pub enum Effect {
         targets: Vec<FindTarget>,
     },
     SaveState(StateFile),
+    /// Save the lecture sessions (merged with the file on disk).
+    SaveSessions(crate::storage::SessionsFile),
     /// Write notes that could not be saved where they belong (and the
     /// reading state, if it was not saved either) to a file the user named.
     WriteUnsaved {

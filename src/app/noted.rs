@@ -204,7 +204,7 @@ pub(super) fn export(app: &mut App) -> Vec<Effect> {
             file: only(&n.file, set),
         });
     }
-    if app.scope == Scope::AllDocuments {
+    if app.scope != Scope::ThisDocument {
         for o in &app.all_notes {
             if app.notes.as_ref().is_some_and(|n| n.key == o.key) {
                 continue;
@@ -228,6 +228,10 @@ pub(super) fn export(app: &mut App) -> Vec<Effect> {
             },
         ),
         Scope::AllDocuments => "all".to_string(),
+        Scope::Session => app.scope_session().map_or_else(
+            || "session".to_string(),
+            |s| format!("session-{}", crate::storage::slug(&s.name)),
+        ),
     };
     vec![Effect::Export { docs, name }]
 }

@@ -49,6 +49,9 @@ impl Editor {
 pub enum Scope {
     ThisDocument,
     AllDocuments,
+    /// The entries of one lecture session, in every document: the
+    /// session running here, else the last one ([`App::scope_session`]).
+    Session,
 }
 
 /// Another document's notes (for the all-documents list and export).
@@ -102,33 +105,56 @@ impl App {
         };
         match self.scope {
             Scope::ThisDocument => open_items(false),
-            Scope::AllDocuments => {
-                let mut out = open_items(true);
-                let filter = self.notes.as_ref().and_then(|n| n.filter.clone());
-                for other in &self.all_notes {
-                    if self.notes.as_ref().is_some_and(|n| n.key == other.key) {
-                        continue;
-                    }
-                    let mut dn =
-                        notes::DocNotes::new(other.key.clone(), PathBuf::new(), other.file.clone());
-                    dn.filter.clone_from(&filter);
-                    let missing = other.entry.is_none();
-                    let title = if missing {
-                        format!("{} (document missing)", other.title)
-                    } else {
-                        other.title.clone()
-                    };
-                    out.extend(dn.items().into_iter().map(|item| ScopedItem {
-                        item,
-                        document: Some(title.clone()),
-                        entry: other.entry,
-                        open: false,
-                        key: other.key.clone(),
-                    }));
-                }
+            Scope::Session => {
+                let Some(name) = self.scope_session().map(|s| s.name.clone()) else {
+                    return Vec::new();
+                };
+                let mut out = self.across_documents(open_items(true));
+                out.retain(|si| si.item.session.as_ref().is_some_and(|m| m.name == name));
+                // As the lecture went: its lecture notes first, then the
+                // entries by the session clock.
+                out.sort_by_key(|si| {
+                    let lecture_note = si.item.offset.is_none();
+                    let at = si.item.session.as_ref().map_or(0, |m| m.elapsed);
+                    (
+                        !lecture_note,
+                        at,
+                        si.item.created.clone(),
+                        si.item.id.clone(),
+                    )
+                });
                 out
             }
+            Scope::AllDocuments => self.across_documents(open_items(true)),
         }
+    }
+
+    /// The open document's rows followed by every other document's.
+    fn across_documents(&self, open: Vec<ScopedItem>) -> Vec<ScopedItem> {
+        let mut out = open;
+        let filter = self.notes.as_ref().and_then(|n| n.filter.clone());
+        for other in &self.all_notes {
+            if self.notes.as_ref().is_some_and(|n| n.key == other.key) {
+                continue;
+            }
+            let mut dn =
+                notes::DocNotes::new(other.key.clone(), PathBuf::new(), other.file.clone());
+            dn.filter.clone_from(&filter);
+            let missing = other.entry.is_none();
+            let title = if missing {
+                format!("{} (document missing)", other.title)
+            } else {
+                other.title.clone()
+            };
+            out.extend(dn.items().into_iter().map(|item| ScopedItem {
+                item,
+                document: Some(title.clone()),
+                entry: other.entry,
+                open: false,
+                key: other.key.clone(),
+            }));
+        }
+        out
     }
 
     pub(super) fn open_title(&self) -> String {
@@ -237,12 +263,16 @@ pub fn first_words(s: &str, n: usize, max: usize) -> String {
 
 pub(super) fn add_bookmark(app: &mut App, start: usize, end: usize, label: String) -> Vec<Effect> {
     let id = app.new_id('b');
-    let (Some(r), Some(n)) = (app.reader.as_ref(), app.notes.as_mut()) else {
+    if app.reader.is_none() || app.notes.is_none() {
         app.error("open a document first: bookmarks belong to a document");
+        return Vec::new();
+    }
+    let session = super::session::mark(app);
+    let (Some(r), Some(n)) = (app.reader.as_ref(), app.notes.as_mut()) else {
         return Vec::new();
     };
     let b = Bookmark {
-        session: None,
+        session,
         id,
         label: label.clone(),
         created: app.now.clone(),
@@ -263,7 +293,7 @@ pub(super) fn highlight(app: &mut App) -> Vec<Effect> {
     };
     app.selection = None;
     let id = app.new_id('h');
-    let (Some(r), Some(n)) = (app.reader.as_ref(), app.notes.as_mut()) else {
+    let (Some(r), Some(_)) = (app.reader.as_ref(), app.notes.as_ref()) else {
         return Vec::new();
     };
     let (s, e) = trim_range(&r.doc, s, e);
@@ -271,9 +301,13 @@ pub(super) fn highlight(app: &mut App) -> Vec<Effect> {
         app.info("nothing but spaces selected: not highlighted");
         return Vec::new();
     }
+    let session = super::session::mark(app);
+    let (Some(r), Some(n)) = (app.reader.as_ref(), app.notes.as_mut()) else {
+        return Vec::new();
+    };
     n.add_highlight(
         Highlight {
-            session: None,
+            session,
             id,
             created: app.now.clone(),
             anchor: anchor::anchor_range(&r.doc, s, e),
@@ -403,12 +437,16 @@ pub(super) fn editor_save(app: &mut App) -> Vec<Effect> {
                 return Vec::new();
             }
             let id = app.new_id('n');
+            if app.reader.is_none() || app.notes.is_none() {
+                return Vec::new();
+            }
+            let session = super::session::mark(app);
             let (Some(r), Some(n)) = (app.reader.as_ref(), app.notes.as_mut()) else {
                 return Vec::new();
             };
             n.add_note(
                 Note {
-                    session: None,
+                    session,
                     id,
                     tags: notes::tags(&text),
                     text,
@@ -612,15 +650,28 @@ pub(super) fn apply_filter(app: &mut App, text: String) {
     }
 }
 
+/// `t`: this document → all documents → the session (when there is
+/// one) → this document. The other documents' notes are read again on a
+/// worker when the list leaves this document.
 pub(super) fn toggle_scope(app: &mut App) -> Vec<Effect> {
     app.set_notes_selected(0);
-    match app.scope {
-        Scope::ThisDocument => {
+    let session = app.scope_session().map(|s| s.name.clone());
+    match (app.scope, session) {
+        (Scope::ThisDocument, _) => {
             app.scope = Scope::AllDocuments;
+            app.set_notes_selected(0);
             app.info("notes of all documents");
             vec![Effect::LoadAllNotes]
         }
-        Scope::AllDocuments => {
+        (Scope::AllDocuments, Some(name)) => {
+            app.scope = Scope::Session;
+            app.set_notes_selected(0);
+            app.info(format!(
+                "notes of the session “{name}”, as the lecture went"
+            ));
+            Vec::new()
+        }
+        (Scope::AllDocuments | Scope::Session, _) => {
             app.scope = Scope::ThisDocument;
             app.info("notes of this document");
             Vec::new()

@@ -11,10 +11,12 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
         msg,
         Msg::Action(_) | Msg::Mouse { .. } | Msg::SearchHits { .. }
     );
-    let fx = on_msg(app, msg);
+    let quiet = matches!(msg, Msg::Tick | Msg::Idle);
+    let mut fx = on_msg(app, msg);
     if follows && app.prompt.is_none() && app.editor.is_none() {
         noted::follow(app);
     }
+    session::after_update(app, &mut fx, quiet);
     fx
 }
 
@@ -142,6 +144,22 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
                 if let Some(e) = app.entries.iter_mut().find(|e| e.key == key) {
                     e.bookmarks = count;
                 }
+                // The lists across documents stay true after switching
+                // documents, without reading every file again.
+                if let Some(o) = app.all_notes.iter_mut().find(|o| o.key == key) {
+                    o.file = file.clone();
+                } else if app.scope != Scope::ThisDocument
+                    && let Some(i) = app
+                        .open
+                        .filter(|&i| app.entries.get(i).is_some_and(|e| e.key == key))
+                {
+                    app.all_notes.push(OtherNotes {
+                        key: key.clone(),
+                        title: app.open_title(),
+                        entry: Some(i),
+                        file: file.clone(),
+                    });
+                }
                 if let Some(m) = moved {
                     app.info(format!(
                         "the unreadable notes file was kept as {}; your notes are saved in a new one",
@@ -187,6 +205,15 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             {
                 e.bookmarks = count;
             }
+            Vec::new()
+        }
+        Msg::Tick => Vec::new(),
+        Msg::StartSession(name) => {
+            session::start_at_launch(app, &name);
+            Vec::new()
+        }
+        Msg::SessionsSaved(result) => {
+            session::saved(app, result);
             Vec::new()
         }
         Msg::Idle => {

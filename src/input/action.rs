@@ -143,7 +143,7 @@ actions! {
         Library: "find a document by title or file name (fuzzy, as you type)",
         Notes: "filter the notes by text or #tag",
     };
-    ToggleScope = "toggle_scope", "show the notes of this document / of all documents";
+    ToggleScope = "toggle_scope", "show the notes of this document / all documents / the session";
     Export = "export", "export the notes shown as a Markdown study sheet" {
         Reader: "export the notes the Notes pane shows as a Markdown study sheet",
     };
@@ -177,6 +177,8 @@ actions! {
     SwapEnds = "swap_ends", "selection: switch which end moves";
     Reattach = "reattach", "re-attach a lost entry: select its new passage, enter attaches";
     Expand = "expand", "show the selected entry in full, or list them again";
+    Session = "session", "start or end a lecture session";
+    SessionPause = "session_pause", "pause or resume the lecture session's clock";
 }
 
 impl Action {

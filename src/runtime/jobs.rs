@@ -192,6 +192,22 @@ pub fn save_state(store: &Store, data: &DataDir, state: &StateFile) -> Msg {
     Msg::StateSaved(result)
 }
 
+/// Saves the lecture sessions (merged with what other windows saved).
+pub fn save_sessions(store: &Store, data: &DataDir, file: &storage::SessionsFile) -> Msg {
+    let path = data.sessions_path();
+    let result = store
+        .save_sessions(&path, file)
+        .map(|saved| (saved.file, saved.moved_aside))
+        .map_err(|e| e.to_string());
+    match &result {
+        Ok((saved, aside)) => {
+            tracing::debug!(path = ?path, sessions = saved.sessions.len(), moved_aside = ?aside, "sessions saved");
+        }
+        Err(e) => tracing::error!(error = ?e, "sessions not saved"),
+    }
+    Msg::SessionsSaved(result)
+}
+
 /// Writes a study sheet of `docs` into the exports folder.
 pub fn export_sheet(
     store: &Store,

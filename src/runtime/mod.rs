@@ -37,6 +37,18 @@ use crate::ui;
 
 /// Longest a burst of inputs is handled before the screen is drawn.
 const FRAME: Duration = Duration::from_millis(16);
+/// How long without input makes an idle moment (positions are saved).
+const IDLE: Duration = Duration::from_secs(2);
+
+/// Time until the wall clock's next whole second, a little after it so
+/// the time stamped then (to the second) has moved on.
+fn until_next_second() -> Duration {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    Duration::from_nanos(u64::from(1_000_000_000 - nanos.min(999_999_999)))
+        + Duration::from_millis(5)
+}
 
 /// What the command line asked for.
 #[derive(Debug, Clone, Default)]
@@ -52,6 +64,8 @@ pub struct Options {
     pub config: Option<PathBuf>,
     /// `--log-level`: overrides `MARGINOTE_LOG`.
     pub log_level: Option<String>,
+    /// `--session`: a lecture session to start (or resume) at launch.
+    pub session: Option<String>,
 }
 
 /// What the loop waits for.
@@ -153,9 +167,15 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
         for m in pending.drain(..) {
             app::update(&mut app, m, &now());
         }
-        app.startup()
+        let mut fx = app.startup();
+        if let Some(name) = args.session.clone() {
+            fx.extend(app::update(&mut app, Msg::StartSession(name), &now()));
+        }
+        fx
     };
     let mut effects = std::collections::VecDeque::from(startup);
+    // When input last came: a pause of IDLE is a good moment to save.
+    let mut quiet_since = Instant::now();
     let mut held: std::collections::VecDeque<Event> = std::collections::VecDeque::new();
     let code = 'run: loop {
         // Carry out effects (and what their results cause) until none is
@@ -207,11 +227,30 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                     summarized = true;
                 }
                 waited = true;
-                let got = rx.recv_timeout(Duration::from_secs(2));
+                // A session clock on screen moves each second: wake when
+                // the next one starts (only while a clock runs).
+                let ticking = app.session_ticks();
+                let wait = if ticking {
+                    until_next_second().min(IDLE)
+                } else {
+                    IDLE
+                };
+                let got = rx.recv_timeout(wait);
                 deadline = Instant::now() + FRAME;
                 match got {
-                    Ok(i) => i,
-                    Err(mpsc::RecvTimeoutError::Timeout) => Input::Msg(Box::new(Msg::Idle)),
+                    Ok(i) => {
+                        quiet_since = Instant::now();
+                        i
+                    }
+                    Err(mpsc::RecvTimeoutError::Timeout)
+                        if ticking && quiet_since.elapsed() < IDLE =>
+                    {
+                        Input::Msg(Box::new(Msg::Tick))
+                    }
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        quiet_since = Instant::now();
+                        Input::Msg(Box::new(Msg::Idle))
+                    }
                     Err(mpsc::RecvTimeoutError::Disconnected) => break 'run 0,
                 }
             };

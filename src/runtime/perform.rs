@@ -104,6 +104,7 @@ pub(super) fn perform(fx: Effect, app: &App, cx: &mut Context<'_>) -> Performed 
             Performed::Nothing
         }
         Effect::SaveState(state) => msg(jobs::save_state(cx.store, cx.data, &state)),
+        Effect::SaveSessions(file) => msg(jobs::save_sessions(cx.store, cx.data, &file)),
         Effect::WriteUnsaved {
             path,
             documents,

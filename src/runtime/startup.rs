@@ -81,6 +81,26 @@ pub(super) fn build_app(
         }
     };
 
+    let sessions = match store.load_sessions(&data.sessions_path()) {
+        LoadOutcome::Missing => storage::SessionsFile::default(),
+        LoadOutcome::Loaded(s) => {
+            if s.is_read_only() {
+                problems.push(format!(
+                    "sessions.toml made by a newer marginote: left untouched; sessions are saved beside it as sessions.v{}.toml (in {})",
+                    storage::SCHEMA_VERSION,
+                    data.root.display()
+                ));
+            }
+            s
+        }
+        LoadOutcome::Unreadable { problem } => {
+            problems.push(format!(
+                "{problem} — it is kept aside, not overwritten, when the next session is saved"
+            ));
+            storage::SessionsFile::default()
+        }
+    };
+
     let measure = args
         .measure
         .or(settings.measure)
@@ -98,6 +118,7 @@ pub(super) fn build_app(
         app.startup_note(storage::reclaimed_message(&reclaimed, data));
     }
     app.theme = palette;
+    app.sessions = app::Sessions::new(sessions);
     if settings.notes_scope == Some(config::NotesScope::All) {
         app.scope = app::Scope::AllDocuments;
     }
@@ -111,6 +132,13 @@ pub(super) fn build_app(
         } else {
             app.startup_problem(first);
         }
+    }
+    if problems.is_empty()
+        && reclaimed.files == 0
+        && args.session.is_none()
+        && let Some(note) = app.unfinished_session_note()
+    {
+        app.startup_note(note);
     }
     app.problems = problems
         .iter()

@@ -23,7 +23,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::{NotesFile, SCHEMA_VERSION, StateFile};
+use super::{NotesFile, SCHEMA_VERSION, SessionsFile, StateFile};
 use crate::text::sanitize;
 
 /// The file kinds the driver knows, by content (or name, for an empty log).
@@ -32,7 +32,9 @@ pub enum FileKind {
     Notes,
     State,
     ReviewLog,
-    /// Anything else of ours with id'd entries (e.g. sessions).
+    /// `sessions.toml`: sessions merged by id like entries.
+    Sessions,
+    /// Anything else of ours with id'd entries.
     Other,
 }
 
@@ -87,6 +89,12 @@ pub fn merge3(base: &str, ours: &str, theirs: &str, name: &str) -> Result<String
                 .map_err(|e: toml::de::Error| invalid(e.message().to_owned()))?;
             toml::to_string(&file)
         }
+        FileKind::Sessions => {
+            let file: SessionsFile = toml::Value::Table(merged)
+                .try_into()
+                .map_err(|e: toml::de::Error| invalid(e.message().to_owned()))?;
+            toml::to_string(&file.sorted())
+        }
         FileKind::ReviewLog | FileKind::Other => toml::to_string(&merged),
     };
     text.map_err(|e| invalid(e.to_string()))
@@ -104,6 +112,8 @@ pub fn kind_of(name: &str, ours: &toml::Table, theirs: &toml::Table) -> FileKind
         FileKind::Notes
     } else if has("positions") || has("last_document") {
         FileKind::State
+    } else if name.ends_with("sessions.toml") || has("sessions") {
+        FileKind::Sessions
     } else {
         FileKind::Other
     }
@@ -450,6 +460,56 @@ text = "their new"
             .filter_map(|r| r.get("id").and_then(|v| v.as_str()))
             .collect();
         assert_eq!(ids, ["r1", "r3", "r2"], "union in time order:\n{text}");
+    }
+
+    #[test]
+    fn sessions_merge_by_id_to_the_union_the_later_update_winning() {
+        let s = |id: &str, name: &str, started: &str, updated: &str, elapsed: u32| {
+            format!(
+                "[[sessions]]\nid = \"{id}\"\nname = \"{name}\"\nstarted = \"{started}\"\nelapsed = {elapsed}\nupdated = \"{updated}\"\n"
+            )
+        };
+        let head = "schema_version = 1\n";
+        let hist =
+            |updated: &str, elapsed: u32| s("s1", "Hist", "2026-12-01T10:00:00Z", updated, elapsed);
+        let base = format!("{head}{}", hist("2026-12-01T10:30:00Z", 1800));
+        // Laptop: ended Hist later, started Maths. Desktop: started Bio.
+        let ours = format!(
+            "{head}{}ended = \"2026-12-01T11:00:00Z\"\n{}",
+            hist("2026-12-01T11:00:00Z", 3600),
+            s(
+                "s3",
+                "Maths",
+                "2026-12-03T09:00:00Z",
+                "2026-12-03T09:10:00Z",
+                600
+            )
+        );
+        let theirs = format!(
+            "{head}{}{}",
+            hist("2026-12-01T10:45:00Z", 2700),
+            s(
+                "s2",
+                "Bio",
+                "2026-12-02T09:00:00Z",
+                "2026-12-02T09:05:00Z",
+                300
+            )
+        );
+        let text = merge3(&base, &ours, &theirs, "sessions.toml").expect("merges");
+        let file: SessionsFile = toml::from_str(&text).expect("loads as sessions");
+        let got: Vec<(&str, u64, bool)> = file
+            .sessions
+            .iter()
+            .map(|s| (s.id.as_str(), s.elapsed, s.ended.is_some()))
+            .collect();
+        assert_eq!(
+            got,
+            [("s1", 3600, true), ("s2", 300, false), ("s3", 600, false)],
+            "union in start order, the later edit of s1:\n{text}"
+        );
+        let same = merge3(&base, &theirs, &ours, "sessions.toml").expect("merges");
+        assert_eq!(text, same, "either side first");
     }
 
     #[test]

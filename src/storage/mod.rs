@@ -5,6 +5,7 @@
 //!
 //! # Layout
 //! A [`DataDir`] holds `state.toml` (reading positions, last document),
+//! `sessions.toml` (lecture sessions),
 //! `notes/<slug>-<hash>.toml` (one file per document) and `marginote.log`.
 //! Files are TOML with a `schema_version`; entries are written in text order
 //! so a data dir kept in git diffs cleanly.
@@ -89,6 +90,7 @@ pub mod merge3;
 mod model;
 mod problems;
 mod save;
+mod sessions;
 
 pub use backup::*;
 pub use datadir::*;
@@ -98,6 +100,7 @@ use merge::*;
 pub use model::*;
 pub use problems::*;
 pub use save::*;
+pub use sessions::*;
 
 #[cfg(test)]
 mod recovery_tests;

@@ -75,7 +75,7 @@ impl<F: Fs> Store<F> {
     /// Loads a file, folding in what this version saved beside it while a
     /// newer marginote's file stood there (see [`beside_newer`]). A broken
     /// file's problem names its newest good backup (N7).
-    fn load<T: StoredFile>(&self, path: &Path) -> LoadOutcome<T> {
+    pub(super) fn load<T: StoredFile>(&self, path: &Path) -> LoadOutcome<T> {
         let main = self.load_one::<T>(path);
         if let LoadOutcome::Unreadable { problem } = &main {
             if let Some(backup) = self.newest_good_backup::<T>(path) {
@@ -124,7 +124,11 @@ impl<F: Fs> Store<F> {
         }
     }
 
-    fn save<T: StoredFile>(&self, path: &Path, ours: &T) -> Result<Saved<T>, StorageError> {
+    pub(super) fn save<T: StoredFile>(
+        &self,
+        path: &Path,
+        ours: &T,
+    ) -> Result<Saved<T>, StorageError> {
         let target = self.resolve_links(path)?;
         if target.file_name().is_none() {
             let error = io::Error::new(io::ErrorKind::InvalidInput, "path does not name a file");

@@ -149,6 +149,8 @@ pub struct Item {
     pub quote: String,
     /// The passage as shown now (rendered); a lost entry's own quote.
     pub passage: String,
+    /// The lecture session it was made in.
+    pub session: Option<crate::storage::SessionMark>,
 }
 
 /// A deleted entry, kept for undo.
@@ -320,6 +322,7 @@ impl DocNotes {
                 text: String::new(),
                 quote: b.anchor.exact.clone(),
                 passage: passage(&b.id, &b.anchor),
+                session: b.session.clone(),
             });
         }
         for h in &self.file.highlights {
@@ -340,6 +343,7 @@ impl DocNotes {
                 text: String::new(),
                 quote: h.anchor.exact.clone(),
                 passage: passage(&h.id, &h.anchor),
+                session: h.session.clone(),
             });
         }
         for n in &self.file.notes {
@@ -372,6 +376,7 @@ impl DocNotes {
                     .as_ref()
                     .map(|a| passage(&n.id, a))
                     .unwrap_or_default(),
+                session: n.session.clone(),
             });
         }
         // Notes on the whole document first, then the lost entries

@@ -40,6 +40,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: 
     let scope = match app.scope {
         Scope::ThisDocument => "this document",
         Scope::AllDocuments => "all documents",
+        Scope::Session => "session",
     };
     let filter = app
         .notes
@@ -48,7 +49,18 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: 
         .filter(|f| !f.trim().is_empty())
         .map(|f| format!(" · “{}”", sanitize_line(f, 20)))
         .unwrap_or_default();
-    let title = format!(" Notes · {scope}{filter} ({}) ", rows.len());
+    let title = match app.scope_session().filter(|_| app.scope == Scope::Session) {
+        // The session's name is what the pane is about: it leads.
+        Some(s) => {
+            let room = usize::from(area.width).saturating_sub(18).max(8);
+            format!(
+                " Session “{}”{filter} ({}) ",
+                super::fit(&sanitize_line(&s.name, 120), room),
+                rows.len()
+            )
+        }
+        None => format!(" Notes · {scope}{filter} ({}) ", rows.len()),
+    };
     let inner = frame_block(frame, area, borders, focused, title);
     let mut area = inner;
     if let Some(problem) = app.notes.as_ref().and_then(|n| n.problem.as_ref()) {
@@ -62,6 +74,8 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: 
     if rows.is_empty() {
         let text = if app.notes.is_none() && app.scope == Scope::ThisDocument {
             "Open a document to see its notes.".to_string()
+        } else if app.scope == Scope::Session && filter.is_empty() {
+            "Nothing was noted in this session yet: notes, highlights and bookmarks made while it runs are listed here, as the lecture went.".to_string()
         } else if !filter.is_empty() {
             let key = app.keymap.hint(Context::Notes, Action::Filter);
             format!(
@@ -108,16 +122,30 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: 
         .map(|row| {
             let it = row.item;
             let preview = sanitize_line(&it.preview, 160);
-            let place = match it.offset {
+            let mut place = match it.offset {
                 _ if !it.found => String::new(),
-                None => "whole document".to_string(),
+                // A note on the whole document made in a session is that
+                // lecture's note.
+                None => match (&it.session, app.scope) {
+                    (Some(_), Scope::Session) => "lecture note".to_string(),
+                    (Some(m), _) => format!("lecture note · {}", sanitize_line(&m.name, 40)),
+                    (None, _) => "whole document".to_string(),
+                },
                 Some(o) if row.open && app.scope == Scope::ThisDocument => {
                     format!("{}%", ((o as u128 * 100) / len as u128).min(100))
                 }
                 Some(_) => String::new(),
             };
             let mut detail: Vec<String> = Vec::new();
-            if let Some(doc) = row.document.filter(|_| app.scope == Scope::AllDocuments) {
+            // A lecture note says so first, where a narrow pane shows it.
+            if place.starts_with("lecture note") {
+                detail.push(std::mem::take(&mut place));
+            }
+            // In a session the clock is the short, telling part.
+            if let (Scope::Session, Some(m)) = (app.scope, &it.session) {
+                detail.push(format!("at {}", crate::app::clock(m.elapsed)));
+            }
+            if let Some(doc) = row.document.filter(|_| app.scope != Scope::ThisDocument) {
                 detail.push(sanitize_line(&doc, 60));
             }
             if !place.is_empty() {
@@ -165,11 +193,19 @@ fn detail(frame: &mut Frame, app: &App, si: &crate::app::ScopedItem, area: Rect)
     use ratatui::text::{Line, Span};
     let it = &si.item;
     let what = match it.kind {
+        Kind::Note if it.offset.is_none() && it.session.is_some() => "Lecture note",
         Kind::Note => "Note",
         Kind::Highlight => "Highlight",
         Kind::Bookmark => "Bookmark",
     };
     let mut head = format!("{what} · {}", when(&it.created));
+    if let Some(m) = &it.session {
+        head.push_str(&format!(
+            " · session “{}” at {}",
+            sanitize_line(&m.name, 60),
+            crate::app::clock(m.elapsed)
+        ));
+    }
     if let Some(label) = status_label(it.status) {
         head.push_str(" · ");
         head.push_str(label);

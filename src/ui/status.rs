@@ -103,6 +103,63 @@ fn hints(app: &App) -> Vec<String> {
     keyed
 }
 
+/// The running session's part of the status line, at most `room` columns
+/// (but never less than the clock): its name and clock, the name cut
+/// first, then "paused" shortened to its mark, then the name dropped.
+/// `None` when no session runs here.
+fn session_segment(app: &App, room: usize) -> Option<(String, ratatui::style::Style)> {
+    let s = app.sessions.current()?;
+    let clock = crate::app::clock(app.sessions.shown);
+    let (mark, state, style) = if s.running {
+        ("●", "", theme::status().patch(theme::info()))
+    } else {
+        ("‖", "paused ", theme::status().patch(theme::muted()))
+    };
+    let name = sanitize_line(&s.name, 120);
+    let full = format!(" {mark} {name} {state}{clock} ");
+    if text_width(&full) <= room {
+        return Some((full, style));
+    }
+    let bare = format!(" {mark} {state}{clock} ");
+    // The name, cut, when at least a few of its characters fit.
+    let name_room = room.saturating_sub(text_width(&bare) + 1);
+    if name_room >= 6 {
+        return Some((
+            format!(" {mark} {} {state}{clock} ", fit(&name, name_room)),
+            style,
+        ));
+    }
+    if text_width(&bare) <= room {
+        return Some((bare, style));
+    }
+    // Narrower: the word "paused" says more than the mark.
+    if !state.is_empty() {
+        let word = format!(" {state}{clock} ");
+        if text_width(&word) <= room {
+            return Some((word, style));
+        }
+        let tight = format!("{state}{clock}");
+        if text_width(&tight) <= room {
+            return Some((tight, style));
+        }
+    }
+    Some((format!(" {mark} {clock} "), style))
+}
+
+/// Draws `segment` at the right end of the status line.
+fn draw_right(frame: &mut Frame, area: Rect, segment: &(String, ratatui::style::Style)) {
+    let w = text_width(&segment.0);
+    let width = usize::from(area.width);
+    let shown = fit(&segment.0, width);
+    let x = area.x + u16::try_from(width.saturating_sub(w)).unwrap_or(0);
+    frame.buffer_mut().set_line(
+        x,
+        area.y,
+        &Line::from(Span::styled(shown, segment.1)),
+        area.width,
+    );
+}
+
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     if area.height == 0 || area.width == 0 {
         return;
@@ -125,9 +182,15 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             String::new()
         } else {
             let s = sanitize_line(&typed, 400);
+            // A suggestion still selected: typing replaces it.
+            let style = if p.selected {
+                theme::status().add_modifier(ratatui::style::Modifier::REVERSED)
+            } else {
+                theme::status()
+            };
             spans.push(Span::styled(
                 fit(&s, width.saturating_sub(text_width(&label) + 1)),
-                theme::status(),
+                style,
             ));
             s
         };
@@ -173,8 +236,15 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             Level::Info => theme::status().patch(theme::info()),
             Level::Error => theme::status().patch(theme::error()),
         };
-        let line = Line::from(Span::styled(fit(&format!(" {}", m.text), width), style));
+        // The session clock keeps its place beside a message (its short
+        // form), unless the line is too narrow to say anything then.
+        let segment = (width >= 40).then(|| session_segment(app, 0)).flatten();
+        let room = width.saturating_sub(segment.as_ref().map_or(0, |s| text_width(&s.0)));
+        let line = Line::from(Span::styled(fit(&format!(" {}", m.text), room), style));
         buf.set_line(area.x, area.y, &line, area.width);
+        if let Some(seg) = &segment {
+            draw_right(frame, area, seg);
+        }
         return;
     }
     // Left: title (cut to fit) and the position, which always shows.
@@ -210,6 +280,16 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         |e| sanitize_line(e.display_title(), 200),
     );
     let pos_w = pos.as_deref().map_or(1, text_width);
+    // The session (when one runs here) takes what the position and a bit
+    // of the title leave; the hints give way to it.
+    // On a tiny screen the session's state beats the title's first letters.
+    let title_min = if width >= 40 { 12 } else { 0 };
+    let segment = session_segment(
+        app,
+        width.saturating_sub(1 + pos_w + text_width(&title).min(title_min)),
+    );
+    let seg_w = segment.as_ref().map_or(0, |s| text_width(&s.0));
+    let width = width.saturating_sub(seg_w);
     // Right: as many hints as fit beside the title (which keeps up to half,
     // but gives way to the hints while a selection is made: they are the
     // only sign of that mode on a narrow screen besides the reverse video).
@@ -242,6 +322,9 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             &Line::from(Span::styled(right, theme::status())),
             area.width,
         );
+    }
+    if let Some(seg) = &segment {
+        draw_right(frame, area, seg);
     }
 }
 

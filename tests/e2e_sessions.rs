@@ -1,0 +1,196 @@
+//! End-to-end tests of lecture sessions (issue 14, part 1): `c` starts a
+//! session named after the folder and the date, entries in two documents
+//! record it, `c` ends it, and the notes files and `sessions.toml` on disk
+//! say so; `--session NAME` starts one at launch and resumes it later.
+//!
+//! The real binary in a pseudo-terminal (`tests/common`), waiting on the
+//! screen with a deadline, never a sleep; then the files are read back.
+
+mod common;
+
+use common::{Sandbox, Tui, key, parse_toml, region, status};
+
+const WIDE: (u16, u16) = (120, 40);
+
+const WILLOW: &str = "# Willows
+
+Willows grow near water. Their roots hold the bank together.
+
+Basket makers cut the young shoots in winter. The shoots are called withies.
+";
+
+const RIVERS: &str = "# Rivers
+
+Rivers carve valleys over long ages. Floods spread silt across the plain.
+
+Deltas form where a river meets the sea and slows down.
+";
+
+fn reader_title(s: &vt100::Screen) -> String {
+    region(s, 30, 60)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn tables(t: &toml::Table, key: &str) -> Vec<toml::Table> {
+    t.get(key)
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|v| v.as_table().cloned()).collect())
+        .unwrap_or_default()
+}
+
+fn str_of(t: &toml::Table, k: &str) -> String {
+    t.get(k)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn int_of(t: &toml::Table, k: &str) -> i64 {
+    t.get(k).and_then(|v| v.as_integer()).unwrap_or(-1)
+}
+
+/// The session mark of an entry: (name, elapsed).
+fn mark(entry: &toml::Table) -> (String, i64) {
+    let m = entry
+        .get("session")
+        .and_then(|v| v.as_table())
+        .unwrap_or_else(|| panic!("the entry records its session: {entry:?}"));
+    (str_of(m, "name"), int_of(m, "elapsed"))
+}
+
+/// A course folder with two readings, marginote open on the first.
+fn open_course(s: &Sandbox, args: &[&str]) -> Tui {
+    s.write("History 101/a-rivers.md", RIVERS);
+    s.write("History 101/b-willows.md", WILLOW);
+    let folder = s.path().join("History 101");
+    let mut all: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+    all.push(folder.as_os_str());
+    let t = s.spawn(WIDE.0, WIDE.1, &all);
+    t.wait_until("Rivers open", |s| reader_title(s).contains("┌ Rivers"));
+    t
+}
+
+#[test]
+fn a_session_across_two_documents_is_recorded_in_their_notes_and_in_sessions_toml() {
+    let s = Sandbox::new();
+    let mut t = open_course(&s, &[]);
+
+    t.send("c");
+    t.wait_until("the suggested name", |s| {
+        status(s).starts_with(" Start a session named: History 101 · 20")
+    });
+    t.send(key::ENTER);
+    t.wait_until("started", |s| status(s).contains("session “History 101 · "));
+    t.send(key::ESC);
+    t.wait_until("the session on the status line", |s| {
+        status(s).contains("● History 101 · 20")
+    });
+
+    // A note in the first reading…
+    t.send("a");
+    t.wait_for("Note on “");
+    t.send("rivers make valleys");
+    t.wait_for("rivers make valleys");
+    t.send(key::ENTER);
+    t.wait_until("note saved", |s| status(s).contains("note saved"));
+
+    // …a highlight in the second.
+    t.send(key::SHIFT_TAB);
+    t.send("j");
+    t.send(key::ENTER);
+    t.wait_until("Willows open", |s| reader_title(s).contains("┌ Willows"));
+    t.send("v");
+    t.send("j");
+    t.send("h");
+    t.wait_until("highlighted", |s| status(s).contains("highlighted"));
+
+    t.send("c");
+    t.wait_until("ended, with its count", |s| {
+        let st = status(s);
+        st.contains("” ended: ") && st.contains("2 entries in 2 documents")
+    });
+    t.quit();
+
+    let files = s.notes_files();
+    assert_eq!(files.len(), 2, "one notes file per reading: {files:?}");
+    let mut marks = Vec::new();
+    for f in &files {
+        let table = parse_toml(f);
+        for kind in ["notes", "highlights", "bookmarks"] {
+            marks.extend(tables(&table, kind).iter().map(mark));
+        }
+    }
+    assert_eq!(marks.len(), 2, "a note and a highlight: {marks:?}");
+
+    let sessions = parse_toml(&s.data.join("sessions.toml"));
+    let list = tables(&sessions, "sessions");
+    assert_eq!(list.len(), 1, "{sessions:?}");
+    let session = &list[0];
+    let name = str_of(session, "name");
+    assert!(name.starts_with("History 101 · 20"), "{name}");
+    assert_eq!(int_of(session, "entries"), 2);
+    let docs = session
+        .get("documents")
+        .and_then(|v| v.as_array())
+        .map(Vec::len);
+    assert_eq!(docs, Some(2), "{session:?}");
+    assert!(!str_of(session, "ended").is_empty(), "ended: {session:?}");
+    assert!(session.get("running").is_none(), "not running: {session:?}");
+    let total = int_of(session, "elapsed");
+    assert!((0..600).contains(&total), "a plausible clock: {total}");
+    let mut last = 0;
+    for (entry_name, elapsed) in &marks {
+        assert_eq!(entry_name, &name);
+        assert!(
+            (0..=total).contains(elapsed),
+            "made during the session: {elapsed} of {total}"
+        );
+        last = last.max(*elapsed);
+    }
+    assert!(last <= total);
+}
+
+#[test]
+fn session_flag_starts_a_session_at_launch_that_ticks_and_resumes_next_time() {
+    let s = Sandbox::new();
+    let mut t = open_course(&s, &["--session", "Bio 2"]);
+    t.wait_until("started at launch", |s| {
+        status(s).contains("session “Bio 2” started")
+    });
+    t.send(key::ESC);
+    // The clock moves on its own, a second at a time.
+    t.wait_until("the clock ticking", |s| status(s).contains("● Bio 2 0:02"));
+    let sessions = parse_toml(&s.data.join("sessions.toml"));
+    let list = tables(&sessions, "sessions");
+    assert_eq!(list.len(), 1);
+    assert_eq!(str_of(&list[0], "name"), "Bio 2");
+    assert_eq!(list[0].get("running").and_then(|v| v.as_bool()), Some(true));
+    let id = str_of(&list[0], "id");
+
+    t.send("C");
+    t.wait_until("paused", |s| status(s).contains("paused at"));
+    t.send(key::ESC);
+    t.wait_until("paused on the status line", |s| {
+        status(s).contains("‖ Bio 2 paused 0:0")
+    });
+    t.quit();
+
+    // Quitting stopped the clock and left the session to resume.
+    let list = tables(&parse_toml(&s.data.join("sessions.toml")), "sessions");
+    assert!(list[0].get("running").is_none() && list[0].get("ended").is_none());
+    let total = int_of(&list[0], "elapsed");
+    assert!(total >= 2, "{total}");
+
+    let mut t = s.spawn(WIDE.0, WIDE.1, &["--session", "bio 2"]);
+    t.wait_until("resumed", |s| {
+        status(s).contains("resumed session “Bio 2” at 0:0")
+    });
+    t.quit();
+    let list = tables(&parse_toml(&s.data.join("sessions.toml")), "sessions");
+    assert_eq!(list.len(), 1, "the same session, not a second one");
+    assert_eq!(str_of(&list[0], "id"), id);
+    assert!(int_of(&list[0], "elapsed") >= total);
+}
