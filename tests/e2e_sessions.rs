@@ -78,6 +78,14 @@ fn a_session_across_two_documents_is_recorded_in_their_notes_and_in_sessions_tom
     let s = Sandbox::new();
     let mut t = open_course(&s, &[]);
 
+    // Before class: a document note that belongs to no session.
+    t.send("A");
+    t.wait_for("the whole document");
+    t.send("reading before class");
+    t.wait_for("reading before class");
+    t.send(key::ENTER);
+    t.wait_until("note saved", |s| status(s).contains("note saved"));
+
     t.send("c");
     t.wait_until("the suggested name", |s| {
         status(s).starts_with(" Start a session named: History 101 · 20")
@@ -120,10 +128,21 @@ fn a_session_across_two_documents_is_recorded_in_their_notes_and_in_sessions_tom
     for f in &files {
         let table = parse_toml(f);
         for kind in ["notes", "highlights", "bookmarks"] {
-            marks.extend(tables(&table, kind).iter().map(mark));
+            marks.extend(
+                tables(&table, kind)
+                    .iter()
+                    .filter(|e| {
+                        e.get("text").and_then(|v| v.as_str()) != Some("reading before class")
+                    })
+                    .map(mark),
+            );
         }
     }
-    assert_eq!(marks.len(), 2, "a note and a highlight: {marks:?}");
+    assert_eq!(
+        marks.len(),
+        2,
+        "a note and a highlight, and the note before class has no session: {marks:?}"
+    );
 
     let sessions = parse_toml(&s.data.join("sessions.toml"));
     let list = tables(&sessions, "sessions");
@@ -151,6 +170,22 @@ fn a_session_across_two_documents_is_recorded_in_their_notes_and_in_sessions_tom
         last = last.max(*elapsed);
     }
     assert!(last <= total);
+
+    // The study sheet of that session, across both readings: exactly the
+    // two entries made in it, not the note from before class.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_marginote"))
+        .args(["export", "--session", &name, "--data-dir"])
+        .arg(&s.data)
+        .env_remove("MARGINOTE_DATA_DIR")
+        .output()
+        .expect("run marginote export");
+    let sheet = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "export: {out:?}");
+    assert!(sheet.contains("rivers make valleys"), "{sheet}");
+    assert!(sheet.contains("## Willows"), "the second reading: {sheet}");
+    assert_eq!(sheet.matches("### Highlight").count(), 1, "{sheet}");
+    assert_eq!(sheet.matches("### Note").count(), 1, "{sheet}");
+    assert!(!sheet.contains("reading before class"), "{sheet}");
 }
 
 #[test]
