@@ -73,6 +73,15 @@ fn review(id: &str, card: &str, at: &str, rating: u8) -> String {
     format!("\n[[review]]\nid = \"{id}\"\ncard = \"{card}\"\nat = \"{at}\"\nrating = {rating}\n")
 }
 
+fn session(id: &str, name: &str, ended: Option<&str>, updated: &str) -> String {
+    let ended = ended
+        .map(|e| format!("ended = \"{e}\"\n"))
+        .unwrap_or_default();
+    format!(
+        "[[sessions]]\nid = \"{id}\"\nname = \"{name}\"\nstarted = \"2026-12-01T09:00:00Z\"\n{ended}elapsed = 1800\nupdated = \"{updated}\"\n"
+    )
+}
+
 fn write(repo: &Path, path: &str, text: &str) {
     let path = repo.join(path);
     if let Some(dir) = path.parent() {
@@ -97,7 +106,7 @@ fn two_clones_merge_through_git_with_the_driver() {
         ".gitattributes",
         // One pattern per line: on a shared line the later names would be
         // read as attributes, not patterns.
-        "notes/*.toml merge=marginote\nstate.toml merge=marginote\nreview-log.toml merge=marginote\n",
+        "notes/*.toml merge=marginote\nstate.toml merge=marginote\nreview-log.toml merge=marginote\nsessions.toml merge=marginote\n",
     );
     let t0 = "2026-12-01T09:00:00Z";
     let base_notes = [
@@ -111,6 +120,8 @@ fn two_clones_merge_through_git_with_the_driver() {
         review("r1", "n1", "2026-12-01T10:00:00Z", 3)
     );
     write(&laptop, "review-log.toml", &base_log);
+    let base_sessions = format!("schema_version = 1\n{}", session("s1", "Week 1", None, t0));
+    write(&laptop, "sessions.toml", &base_sessions);
     ok(&laptop, &["add", "-A"]);
     ok(&laptop, &["commit", "-q", "-m", "start"]);
 
@@ -132,6 +143,8 @@ fn two_clones_merge_through_git_with_the_driver() {
     write(&laptop, NOTES, &notes_file(&["n2"], &laptop_notes));
     let laptop_log = base_log.clone() + &review("r2", "n1", "2026-12-02T10:00:00Z", 4);
     write(&laptop, "review-log.toml", &laptop_log);
+    let laptop_sessions = base_sessions.clone() + &session("s2", "Week 2", None, t0);
+    write(&laptop, "sessions.toml", &laptop_sessions);
     ok(&laptop, &["commit", "-q", "-a", "-m", "laptop"]);
 
     // Desktop: edit n3, add n6, answer another card; it also carries the
@@ -150,6 +163,17 @@ fn two_clones_merge_through_git_with_the_driver() {
     write(&desktop, NOTES, &notes_file(&["n5"], &desktop_notes));
     let desktop_log = base_log + &review("r3", "n3", "2026-12-03T10:00:00Z", 1);
     write(&desktop, "review-log.toml", &desktop_log);
+    // The desktop ended Week 1 (a later update of the same session).
+    let desktop_sessions = format!(
+        "schema_version = 1\n{}",
+        session(
+            "s1",
+            "Week 1",
+            Some("2026-12-01T10:30:00Z"),
+            "2026-12-01T10:30:00Z"
+        )
+    );
+    write(&desktop, "sessions.toml", &desktop_sessions);
     ok(&desktop, &["commit", "-q", "-a", "-m", "desktop"]);
 
     let branch = ok(&laptop, &["rev-parse", "--abbrev-ref", "HEAD"]);
@@ -201,6 +225,23 @@ fn two_clones_merge_through_git_with_the_driver() {
     let ids: Vec<&str> = loaded.log.reviews.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids, ["r1", "r2", "r3"], "union of reviews:\n{log}");
     assert!(loaded.problems.is_empty());
+    let sessions = std::fs::read_to_string(desktop.join("sessions.toml")).expect("sessions");
+    assert!(
+        !sessions.contains("<<<<<<<"),
+        "conflict markers:\n{sessions}"
+    );
+    let sessions: marginote::storage::SessionsFile =
+        toml::from_str(&sessions).expect("the merged sessions load");
+    let got: Vec<(&str, Option<&str>)> = sessions
+        .sessions
+        .iter()
+        .map(|s| (s.id.as_str(), s.ended.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [("s1", Some("2026-12-01T10:30:00Z")), ("s2", None)],
+        "both sessions, Week 1 ended as the desktop said"
+    );
     let status = ok(&desktop, &["status", "--porcelain"]);
     assert!(status.trim().is_empty(), "clean after the merge: {status}");
 }
