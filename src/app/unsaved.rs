@@ -32,8 +32,9 @@ pub struct Stranded {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Saving {
     pub stranded: Vec<Stranded>,
-    /// Why the reading position was not saved (it is retried when idle).
-    pub state_failed: Option<String>,
+    /// Why the reading position was not saved, and where its copy is (it
+    /// is retried when idle).
+    pub state_failed: Option<SaveFailure>,
     /// Quit was asked for: leave as soon as everything is saved.
     pub quitting: bool,
     /// The note whose edit is being saved: another window may have
@@ -151,14 +152,27 @@ fn restore_edit(app: &mut App, key: &str, file: &NotesFile) -> Vec<Effect> {
 }
 
 /// The reading position's save came back.
-pub(super) fn state_saved(app: &mut App, result: &Result<(), String>) -> Vec<Effect> {
+pub(super) fn state_saved(app: &mut App, result: Result<(), SaveFailure>) -> Vec<Effect> {
     match result {
         Ok(()) => {
-            app.saving.state_failed = None;
+            if let Some(was) = app.saving.state_failed.take()
+                && was.fallback.is_some()
+            {
+                app.info("the reading position is saved now, in the data folder");
+            }
             quit_if_done(app)
         }
-        Err(e) => {
-            app.saving.state_failed = Some(e.clone());
+        Err(failure) => {
+            app.position_dirty = true;
+            let again = app
+                .saving
+                .state_failed
+                .as_ref()
+                .is_some_and(|was| was.message == failure.message);
+            if !again {
+                app.error(&failure.message);
+            }
+            app.saving.state_failed = Some(failure);
             if app.saving.quitting {
                 ask(app);
             }

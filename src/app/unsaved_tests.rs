@@ -172,7 +172,11 @@ fn n3_a_failed_position_save_is_asked_about_on_quit() {
         matches!(fx.as_slice(), [Effect::SaveState(_)]),
         "q saves the position and waits for the result: {fx:?}"
     );
-    h.send(Msg::StateSaved(Err("read-only folder".into())));
+    h.send(Msg::StateSaved(Err(SaveFailure {
+        message: "reading position not saved: read-only folder".into(),
+        fallback: None,
+        reason: "read-only folder".into(),
+    })));
     assert_eq!(h.quit, None, "quit without asking");
     assert!(h.screen_text().contains("reading position"));
     h.send(Msg::Text(TextEdit::Insert('r')));
@@ -324,4 +328,129 @@ fn n7_r_restores_the_newest_good_backup() {
         .flatten()
         .any(|e| e.file_name().to_string_lossy().contains(".unreadable-"));
     assert!(aside, "the broken file is kept aside (N6)");
+}
+
+/// The open document's position as saved in `path` (a state file).
+fn saved_offset(path: &std::path::Path, key: &str) -> Option<usize> {
+    match Store::new().load_state(path) {
+        LoadOutcome::Loaded(s) => s.positions.get(key).map(|p| p.anchor.offset),
+        _ => None,
+    }
+}
+
+/// Sets the stamp of `key`'s position in the state file at `path`.
+fn stamp_position(path: &std::path::Path, key: &str, updated: &str) {
+    let text = std::fs::read_to_string(path).expect("state file");
+    let mut table: toml::Table = toml::from_str(&text).expect("parses");
+    table["positions"][key]["updated"] = toml::Value::String(updated.into());
+    std::fs::write(path, toml::to_string(&table).expect("encodes")).expect("written");
+}
+
+/// N3 for reading positions (issue 10): a position that cannot be saved
+/// gets a copy in the temporary folder, the quit question says where it
+/// is, and the next start brings it home, the newer position winning.
+#[test]
+fn n3_a_failed_position_save_goes_to_the_temporary_folder_and_comes_home() {
+    // The data folder's own position older, then newer, than the copy's.
+    for (on_disk, copy_wins) in [
+        ("2000-01-01T00:00:00+00:00", true),
+        ("2099-01-01T00:00:00+00:00", false),
+    ] {
+        let mut h = Harness::new(DOCS, 120, 40);
+        let key = open_key(&h);
+        let state = h.data.state_path();
+        h.act(Action::Down);
+        h.send(Msg::Idle);
+        let first = saved_offset(&state, &key).expect("the first position is saved");
+        stamp_position(&state, &key, on_disk);
+
+        h.block_data_folder(true);
+        for _ in 0..6 {
+            h.act(Action::Down);
+        }
+        h.send(Msg::Idle);
+        let spare = h.fallback().state_path();
+        let failed = h
+            .app
+            .saving
+            .state_failed
+            .clone()
+            .expect("the failure is kept");
+        assert_eq!(
+            failed.fallback.as_deref(),
+            Some(spare.as_path()),
+            "{failed:?}"
+        );
+        assert!(spare.exists(), "a copy waits in the temporary folder");
+        let moved = saved_offset(&spare, &key).expect("the copy holds the position");
+        assert!(
+            moved > first,
+            "the copy is the new position: {moved} vs {first}"
+        );
+        assert!(
+            h.screen_text().contains("temporary folder"),
+            "the failure is shown:\n{}",
+            h.screen_text()
+        );
+
+        h.act(Action::Quit);
+        assert_eq!(h.quit, None, "quit without asking");
+        let screen = h.screen_text();
+        assert!(
+            screen.contains("reading position: in the temporary folder"),
+            "the quit question says where the position is:\n{screen}"
+        );
+        h.send(Msg::Text(TextEdit::Insert('q')));
+        assert_eq!(h.quit, Some(0), "q quits anyway");
+
+        h.block_data_folder(false);
+        let h2 = h.reopen(
+            DOCS.iter()
+                .map(|(n, t)| crate::library::bundled_entry(n, t))
+                .collect(),
+            120,
+            40,
+        );
+        let home = saved_offset(&state, &key);
+        if copy_wins {
+            assert_eq!(home, Some(moved), "the newer position came home");
+            assert!(
+                h2.screen_text().contains("1 reading position came home"),
+                "{}",
+                h2.screen_text()
+            );
+        } else {
+            assert_eq!(home, Some(first), "the data folder's newer position stays");
+        }
+        assert!(!spare.exists(), "the copy is removed once merged home");
+    }
+}
+
+/// N3: a position save that failed is saved when the folder can be
+/// written again (on the idle tick), and the copy in the temporary folder
+/// goes.
+#[test]
+fn n3_a_failed_position_save_is_retried_once_the_folder_is_fixed() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    let key = open_key(&h);
+    h.block_data_folder(true);
+    h.act(Action::Down);
+    h.act(Action::Down);
+    h.send(Msg::Idle);
+    assert!(h.app.saving.state_failed.is_some(), "the save failed");
+    let spare = h.fallback().state_path();
+    assert!(spare.exists());
+    h.send(Msg::Idle);
+    assert!(
+        h.app.saving.state_failed.is_some(),
+        "still failing while blocked"
+    );
+    h.block_data_folder(false);
+    h.send(Msg::Idle);
+    assert!(h.app.saving.state_failed.is_none(), "retried and saved");
+    assert!(!spare.exists(), "the copy went once the position was home");
+    let offset = h.app.state.positions.get(&key).map(|p| p.anchor.offset);
+    assert_eq!(saved_offset(&h.data.state_path(), &key), offset);
+    h.act(Action::Quit);
+    assert_eq!(h.quit, Some(0), "nothing left unsaved: quits at once");
 }

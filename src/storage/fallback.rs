@@ -1,9 +1,11 @@
-//! The temporary-folder fallback: when notes cannot be saved where they
-//! belong (read-only or full disk, a file where a folder should be), a copy
-//! goes to `<temp>/marginote-unsaved/<data folder hash>/notes/`, so it
-//! outlives this session. The copy comes home, merged by id as two windows
-//! merge, with the next save that works or at the next start, and is
-//! removed only once that merge is durably saved (N3).
+//! The temporary-folder fallback: when notes or reading positions cannot
+//! be saved where they belong (read-only or full disk, a file where a
+//! folder should be), a copy goes to
+//! `<temp>/marginote-unsaved/<data folder hash>/` (`notes/<file>` and
+//! `state.toml`), so it outlives this session. The copy comes home, merged
+//! as two windows merge (notes by id, positions the newer winning), with
+//! the next save that works or at the next start, and is removed only once
+//! that merge is durably saved (N3).
 
 use super::*;
 
@@ -35,6 +37,11 @@ impl Fallback {
             .unwrap_or_else(|| OsStr::new("notes.toml"));
         self.root.join("notes").join(name)
     }
+
+    /// Where the copy of the reading state goes.
+    pub fn state_path(&self) -> PathBuf {
+        self.root.join("state.toml")
+    }
 }
 
 /// Notes that are not where they belong: why, and where they are instead.
@@ -64,6 +71,15 @@ pub struct Reclaimed {
     pub files: usize,
     /// Fallback files that could not come home yet (they stay).
     pub problems: Vec<String>,
+    /// Reading positions that came home (newer than the data folder's).
+    pub positions: usize,
+}
+
+impl Reclaimed {
+    /// Whether anything came home worth telling.
+    pub fn any(&self) -> bool {
+        self.files > 0 || self.positions > 0
+    }
 }
 
 impl<F: Fs> Store<F> {
@@ -76,36 +92,64 @@ impl<F: Fs> Store<F> {
         path: &Path,
         notes: &NotesFile,
     ) -> Result<Saved<NotesFile>, SaveFailure> {
-        let spare = fallback.notes_path(path);
-        let waiting = match self.load_one::<NotesFile>(&spare) {
+        self.save_or_fallback(&fallback.notes_path(path), path, notes, "notes")
+    }
+
+    /// Saves the reading state to `path` as [`Self::save_notes_or_fallback`]
+    /// saves notes: a copy waiting in the fallback folder is folded in (the
+    /// newer position winning) and removed once saved; when the save fails,
+    /// the copy goes there.
+    pub fn save_state_or_fallback(
+        &self,
+        fallback: &Fallback,
+        path: &Path,
+        state: &StateFile,
+    ) -> Result<Saved<StateFile>, SaveFailure> {
+        self.save_or_fallback(&fallback.state_path(), path, state, "reading position")
+    }
+
+    fn save_or_fallback<T: StoredFile>(
+        &self,
+        spare: &Path,
+        path: &Path,
+        value: &T,
+        what: &str,
+    ) -> Result<Saved<T>, SaveFailure> {
+        let waiting = match self.load_one::<T>(spare) {
             LoadOutcome::Loaded(file) => Some(file),
             _ => None,
         };
         let ours = match &waiting {
-            Some(file) => NotesFile::merge(notes, Some(file.clone())),
-            None => notes.clone(),
+            Some(file) => T::merge(value, Some(file.clone())),
+            None => value.clone(),
         };
-        match self.save_notes(path, &ours) {
+        match self.save(path, &ours) {
             Ok(saved) => {
                 if waiting.is_some() {
-                    self.remove_spare(&spare);
+                    self.remove_spare(spare);
                 }
                 Ok(saved)
             }
-            Err(e) => Err(self.save_spare(&spare, &ours, &e)),
+            Err(e) => Err(self.save_spare(spare, &ours, &e, what)),
         }
     }
 
-    /// Writes the fallback copy after `error`; says where the notes are.
-    fn save_spare(&self, spare: &Path, notes: &NotesFile, error: &StorageError) -> SaveFailure {
-        match self.save_notes(spare, notes) {
+    /// Writes the fallback copy after `error`; says where it is.
+    fn save_spare<T: StoredFile>(
+        &self,
+        spare: &Path,
+        value: &T,
+        error: &StorageError,
+        what: &str,
+    ) -> SaveFailure {
+        match self.save(spare, value) {
             Ok(saved) => {
                 let at = saved.beside_newer.unwrap_or_else(|| spare.to_path_buf());
                 SaveFailure {
                     // The path is long: the status line shows why first,
                     // and the quit question lists where.
                     message: format!(
-                        "not saved in the data folder — a copy waits in the temporary folder and goes home once it can — {error}"
+                        "{what} not saved in the data folder — a copy waits in the temporary folder and goes home once it can — {error}"
                     ),
                     fallback: Some(at),
                     reason: error.to_string(),
@@ -113,7 +157,7 @@ impl<F: Fs> Store<F> {
             }
             Err(_) => SaveFailure {
                 message: format!(
-                    "{error} — the temporary folder failed too: notes kept in memory only"
+                    "{what} not saved: {error} — the temporary folder failed too: kept in memory only"
                 ),
                 fallback: None,
                 reason: error.to_string(),
@@ -135,9 +179,7 @@ impl<F: Fs> Store<F> {
     pub fn reclaim(&self, fallback: &Fallback, data: &DataDir) -> Reclaimed {
         let mut out = Reclaimed::default();
         let dir = fallback.root.join("notes");
-        let Ok(mut names) = self.fs.list_dir(&dir) else {
-            return out;
-        };
+        let mut names = self.fs.list_dir(&dir).unwrap_or_default();
         names.sort();
         for name in names {
             let text = name.to_string_lossy();
@@ -169,7 +211,47 @@ impl<F: Fs> Store<F> {
                 )),
             }
         }
+        self.reclaim_state(fallback, data, &mut out);
         out
+    }
+
+    /// Brings a fallback copy of the reading state home: each position is
+    /// taken where it is newer than the data folder's. A state file that
+    /// cannot be read is not written over (the app does not save it
+    /// either): the copy waits.
+    fn reclaim_state(&self, fallback: &Fallback, data: &DataDir, out: &mut Reclaimed) {
+        let spare = fallback.state_path();
+        let LoadOutcome::Loaded(waiting) = self.load_one::<StateFile>(&spare) else {
+            return;
+        };
+        let target = data.state_path();
+        let before = match self.load_state(&target) {
+            LoadOutcome::Unreadable { problem } => {
+                out.problems.push(format!(
+                    "reading positions waiting in {} could not come home yet: {problem}",
+                    shown(&spare)
+                ));
+                return;
+            }
+            LoadOutcome::Loaded(file) => file.positions,
+            LoadOutcome::Missing => BTreeMap::new(),
+        };
+        match self.save_state(&target, &waiting) {
+            Ok(saved) => {
+                out.positions = waiting
+                    .positions
+                    .iter()
+                    .filter(|(key, p)| {
+                        before.get(*key) != Some(*p) && saved.file.positions.get(*key) == Some(*p)
+                    })
+                    .count();
+                self.remove_spare(&spare);
+            }
+            Err(e) => out.problems.push(format!(
+                "reading positions waiting in {} could not come home yet: {e}",
+                shown(&spare)
+            )),
+        }
     }
 }
 
@@ -224,8 +306,19 @@ impl<F: Fs> Store<F> {
 pub fn reclaimed_message(reclaimed: &Reclaimed, data: &DataDir) -> String {
     let n = reclaimed.entries;
     let what = if n == 1 { "note" } else { "notes" };
+    let p = reclaimed.positions;
+    let positions = if p == 1 {
+        "1 reading position".to_string()
+    } else {
+        format!("{p} reading positions")
+    };
+    let (came, home) = match (reclaimed.files > 0, p > 0) {
+        (true, true) => (format!("{n} {what} and {positions}"), data.root.clone()),
+        (false, true) => (positions, data.root.clone()),
+        _ => (format!("{n} {what}"), data.notes_dir()),
+    };
     format!(
-        "{n} {what} came home from the temporary folder (saved there when the data folder could not be written) to {}",
-        shown(&data.notes_dir())
+        "{came} came home from the temporary folder (saved there when the data folder could not be written) to {}",
+        shown(&home)
     )
 }

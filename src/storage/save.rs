@@ -124,7 +124,11 @@ impl<F: Fs> Store<F> {
         }
     }
 
-    fn save<T: StoredFile>(&self, path: &Path, ours: &T) -> Result<Saved<T>, StorageError> {
+    pub(super) fn save<T: StoredFile>(
+        &self,
+        path: &Path,
+        ours: &T,
+    ) -> Result<Saved<T>, StorageError> {
         let target = self.resolve_links(path)?;
         if target.file_name().is_none() {
             let error = io::Error::new(io::ErrorKind::InvalidInput, "path does not name a file");
