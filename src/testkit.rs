@@ -41,6 +41,11 @@ pub struct BlockableFs {
 }
 
 impl BlockableFs {
+    /// Makes writing under `dir` fail (`None`: nothing blocked).
+    pub fn block(&self, dir: Option<PathBuf>) {
+        *self.blocked.borrow_mut() = dir;
+    }
+
     fn check(&self, path: &Path) -> std::io::Result<()> {
         match &*self.blocked.borrow() {
             Some(dir) if path.starts_with(dir) => Err(std::io::Error::new(
@@ -306,7 +311,7 @@ impl Harness {
     /// Makes saving into the data folder fail (`true`), as a read-only
     /// folder does, or work again (`false`).
     pub fn block_data_folder(&self, blocked: bool) {
-        *self.fs.blocked.borrow_mut() = blocked.then(|| self.data.root.clone());
+        self.fs.block(blocked.then(|| self.data.root.clone()));
     }
 
     /// marginote started again on the same data folder as `startup` does

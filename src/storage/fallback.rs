@@ -212,7 +212,91 @@ impl<F: Fs> Store<F> {
             }
         }
         self.reclaim_state(fallback, data, &mut out);
+        self.reclaim_old(fallback, data, &mut out);
         out
+    }
+
+    /// Brings home copies an earlier marginote left straight in
+    /// `<temp>/marginote-unsaved/` (before copies were kept per data
+    /// folder). Nothing there says which data folder a copy is from, so one
+    /// is merged here only with evidence that it belongs here:
+    /// - it is a notes file named as this version names it for its
+    ///   document, owned by the data folder's owner; and
+    /// - this data folder's file for that document shares an entry with it
+    ///   (the copy was the file plus what could not be saved), or has no
+    ///   file for it yet but keeps a reading position in it (a bundled
+    ///   text is read by every data folder, so that alone is no evidence).
+    ///
+    /// Other copies are left where they are and each is named in the
+    /// problems, so the user knows where those notes wait.
+    fn reclaim_old(&self, fallback: &Fallback, data: &DataDir, out: &mut Reclaimed) {
+        let Some(dir) = fallback.root.parent() else {
+            return;
+        };
+        let Ok(mut names) = self.fs.list_dir(dir) else {
+            return;
+        };
+        names.sort();
+        let positions = match self.load_state(&data.state_path()) {
+            LoadOutcome::Loaded(s) => s.positions,
+            _ => BTreeMap::new(),
+        };
+        for name in names {
+            let text = name.to_string_lossy();
+            if text.starts_with('.') || !text.ends_with(".toml") {
+                continue;
+            }
+            let copy = dir.join(&name);
+            let LoadOutcome::Loaded(waiting) = self.load_one::<NotesFile>(&copy) else {
+                continue;
+            };
+            let named_for_it = text
+                .strip_suffix(".toml")
+                .and_then(|stem| stem.rsplit_once('-'))
+                .is_some_and(|(_, hash)| {
+                    *hash == format!("{:016x}", fnv1a64(waiting.document.as_bytes()))
+                });
+            if !named_for_it || !same_owner(&copy, &data.root) {
+                continue;
+            }
+            let target = data.notes_dir().join(&name);
+            let (belongs, known) = match self.load_notes(&target) {
+                LoadOutcome::Loaded(file) => {
+                    let known: BTreeSet<String> = entry_ids(&file).into_iter().collect();
+                    let shared = file.document == waiting.document
+                        && entry_ids(&waiting).iter().any(|id| known.contains(id));
+                    (shared, known)
+                }
+                LoadOutcome::Missing => {
+                    let read_here = positions.contains_key(&waiting.document)
+                        && !waiting.document.starts_with("bundled:");
+                    (read_here, BTreeSet::new())
+                }
+                LoadOutcome::Unreadable { .. } => (false, BTreeSet::new()),
+            };
+            if !belongs {
+                out.problems.push(format!(
+                    "notes an earlier marginote could not save wait in {}: left there, as nothing shows they belong to this data folder",
+                    shown(&copy)
+                ));
+                continue;
+            }
+            match self.save_notes(&target, &waiting) {
+                Ok(saved) => {
+                    let home: BTreeSet<String> = entry_ids(&saved.file).into_iter().collect();
+                    out.entries += entry_ids(&waiting)
+                        .iter()
+                        .filter(|id| !known.contains(*id) && home.contains(*id))
+                        .count();
+                    out.files += 1;
+                    self.remove_spare(&copy);
+                }
+                Err(e) => out.problems.push(format!(
+                    "notes waiting in {} could not come home yet: {e}",
+                    shown(&copy)
+                )),
+            }
+        }
     }
 
     /// Brings a fallback copy of the reading state home: each position is
@@ -252,6 +336,25 @@ impl<F: Fs> Store<F> {
                 shown(&spare)
             )),
         }
+    }
+}
+
+/// Whether `a` and `b` have the same owner (always, where files have no
+/// owner). A copy another user left in a shared temporary folder is not
+/// this data folder's.
+fn same_owner(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (fs::metadata(a), fs::metadata(b)) {
+            (Ok(a), Ok(b)) => a.uid() == b.uid(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        true
     }
 }
 
