@@ -171,6 +171,17 @@ impl Harness {
         self.perform(fx);
     }
 
+    /// Presses a key (keymap notation: "r", "ctrl-c", "esc") as the run
+    /// loop would: through the live keymap, else as typed text.
+    pub fn press(&mut self, key: &str) {
+        use ratatui::crossterm::event::{Event, KeyEvent};
+        let key = crate::input::keymap::Key::parse(key).expect("a key");
+        let event = Event::Key(KeyEvent::new(key.code(), key.modifiers()));
+        if let Some(msg) = crate::runtime::events::translate(&self.app, &event) {
+            self.send(msg);
+        }
+    }
+
     pub fn act(&mut self, a: Action) {
         self.send(Msg::Action(a));
     }

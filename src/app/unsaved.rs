@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use super::{App, Effect, Prompt, PromptKind};
-use crate::input::action::Action;
+use crate::input::action::{Action, Context};
 use crate::storage::{Note, NotesFile, SaveFailure, StateFile};
 
 /// One document's notes that are not in their file.
@@ -51,9 +51,18 @@ impl Saving {
     }
 }
 
-/// Label of the question asked before quitting with unsaved things.
-pub const QUIT_LABEL: &str =
-    "Not saved yet — r retry · w write to a file · q quit anyway · esc stay";
+/// The keys of the quit question, as the live keymap binds them:
+/// "r retry · w write to a file · q quit anyway · esc stay".
+pub fn quit_keys(app: &App) -> String {
+    let key = |a| app.keymap.hint(Context::Unsaved, a);
+    format!(
+        "{} retry · {} write to a file · {} quit anyway · {} stay",
+        key(Action::Retry),
+        key(Action::WriteUnsaved),
+        key(Action::QuitAnyway),
+        key(Action::Cancel)
+    )
+}
 /// What the file prompt offers when nothing is typed.
 pub const DEFAULT_FILE: &str = "marginote-unsaved-notes.toml";
 
@@ -207,22 +216,16 @@ pub(super) fn quit(app: &mut App) -> Vec<Effect> {
 
 fn ask(app: &mut App) {
     app.saving.quitting = true;
-    app.prompt = Some(Prompt::new(
-        QUIT_LABEL,
-        String::new(),
-        PromptKind::UnsavedQuit,
-    ));
+    let label = format!("Not saved yet — {}", quit_keys(app));
+    app.prompt = Some(Prompt::new(label, String::new(), PromptKind::UnsavedQuit));
 }
 
-/// A letter typed at the quit question.
-pub(super) fn answer(app: &mut App, c: char) -> Vec<Effect> {
-    match c {
-        'q' | 'Q' => {
-            app.prompt = None;
-            vec![Effect::Quit(0)]
-        }
-        'r' | 'R' => {
-            app.prompt = None;
+/// An action at the quit question (the `[unsaved]` keys) or at the file
+/// prompt that follows it.
+pub(super) fn on_prompt_action(app: &mut App, a: Action, prompt: Prompt) -> Vec<Effect> {
+    match (a, &prompt.kind) {
+        (Action::QuitAnyway, PromptKind::UnsavedQuit) => vec![Effect::Quit(0)],
+        (Action::Retry, PromptKind::UnsavedQuit) => {
             app.info("trying to save again…");
             let mut fx = retry_notes(app);
             if app.saving.state_failed.is_some() {
@@ -231,7 +234,7 @@ pub(super) fn answer(app: &mut App, c: char) -> Vec<Effect> {
             }
             fx
         }
-        'w' | 'W' => {
+        (Action::WriteUnsaved, PromptKind::UnsavedQuit) => {
             app.prompt = Some(Prompt::new(
                 "Write unsaved notes to",
                 DEFAULT_FILE.to_string(),
@@ -239,13 +242,6 @@ pub(super) fn answer(app: &mut App, c: char) -> Vec<Effect> {
             ));
             Vec::new()
         }
-        _ => Vec::new(),
-    }
-}
-
-/// Enter or esc at the quit question or the file prompt.
-pub(super) fn on_prompt_action(app: &mut App, a: Action, prompt: Prompt) -> Vec<Effect> {
-    match (a, &prompt.kind) {
         (Action::Cancel, PromptKind::UnsavedQuit) => {
             app.saving.quitting = false;
             app.info("not quitting: unsaved notes are retried every few seconds");

@@ -75,7 +75,7 @@ fn n3_quitting_with_unsaved_notes_asks_first() {
         h.act(Action::Cancel);
         assert_eq!(h.quit, None);
         h.act(Action::Quit);
-        h.send(Msg::Text(TextEdit::Insert('q')));
+        h.press("q");
         assert_eq!(h.quit, Some(0), "{case}: q again quits anyway");
     }
 }
@@ -86,7 +86,7 @@ fn n3_retry_from_the_quit_question_saves_then_quits() {
     fail_save(&mut h, None);
     h.act(Action::Quit);
     let saves = h.saved_notes.len();
-    h.send(Msg::Text(TextEdit::Insert('r')));
+    h.press("r");
     assert_eq!(h.saved_notes.len(), saves + 1, "r saves again");
     assert!(h.app.saving.is_clean());
     assert_eq!(h.quit, Some(0), "saved: leaves as asked");
@@ -135,7 +135,7 @@ fn n3_write_unsaved_notes_to_a_named_file() {
     let mut h = with_note("a thought");
     fail_save(&mut h, None);
     h.act(Action::Quit);
-    h.send(Msg::Text(TextEdit::Insert('w')));
+    h.press("w");
     assert_eq!(
         h.app.prompt.as_ref().map(|p| &p.kind),
         Some(&PromptKind::WriteUnsaved)
@@ -179,7 +179,7 @@ fn n3_a_failed_position_save_is_asked_about_on_quit() {
     })));
     assert_eq!(h.quit, None, "quit without asking");
     assert!(h.screen_text().contains("reading position"));
-    h.send(Msg::Text(TextEdit::Insert('r')));
+    h.press("r");
     assert_eq!(h.quit, Some(0), "the retry worked: leaves");
 }
 
@@ -400,7 +400,7 @@ fn n3_a_failed_position_save_goes_to_the_temporary_folder_and_comes_home() {
             screen.contains("reading position: in the temporary folder"),
             "the quit question says where the position is:\n{screen}"
         );
-        h.send(Msg::Text(TextEdit::Insert('q')));
+        h.press("q");
         assert_eq!(h.quit, Some(0), "q quits anyway");
 
         h.block_data_folder(false);
@@ -453,4 +453,67 @@ fn n3_a_failed_position_save_is_retried_once_the_folder_is_fixed() {
     assert_eq!(saved_offset(&h.data.state_path(), &key), offset);
     h.act(Action::Quit);
     assert_eq!(h.quit, Some(0), "nothing left unsaved: quits at once");
+}
+
+/// The quit question's keys are keymap actions (`[unsaved]`): a user's
+/// keymap.toml rebinds them, the question and its box show the new keys,
+/// and the old letters do nothing there (nor are they typed).
+#[test]
+fn the_quit_questions_keys_come_from_the_keymap_and_can_be_rebound() {
+    let mut h = with_note("a thought");
+    let problems = h.app.keymap.merge_str(
+        "keymap.toml",
+        "[unsaved]\nretry = [\"a\"]\nwrite_unsaved = [\"f\"]\nquit_anyway = [\"x\"]\ncancel = [\"n\"]\n",
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+    fail_save(&mut h, None);
+    h.act(Action::Quit);
+    let screen = h.screen_text();
+    assert!(
+        screen.contains("a retry · f write to a file · x quit anyway · n stay"),
+        "the question shows the user's keys:\n{screen}"
+    );
+    // The default letters are not bound any more, and nothing is typed.
+    for key in ["q", "r", "w", "esc"] {
+        h.press(key);
+        assert_eq!(h.quit, None, "{key} does nothing now");
+        let prompt = h.app.prompt.as_ref().expect("still asking");
+        assert_eq!(prompt.kind, PromptKind::UnsavedQuit, "{key}");
+        assert!(prompt.input.is_empty(), "{key} was typed");
+    }
+    h.press("n");
+    assert!(h.app.prompt.is_none(), "n stays");
+    h.act(Action::Quit);
+    h.press("f");
+    assert_eq!(
+        h.app.prompt.as_ref().map(|p| &p.kind),
+        Some(&PromptKind::WriteUnsaved),
+        "f asks for a file"
+    );
+    h.press("esc");
+    assert_eq!(
+        h.app.prompt.as_ref().map(|p| &p.kind),
+        Some(&PromptKind::UnsavedQuit),
+        "esc at the file prompt goes back to the question"
+    );
+    h.press("x");
+    assert_eq!(h.quit, Some(0), "x quits anyway");
+}
+
+/// The retry key, rebound, saves again and quits once saved.
+#[test]
+fn a_rebound_retry_key_saves_then_quits() {
+    let mut h = with_note("a thought");
+    let problems = h
+        .app
+        .keymap
+        .merge_str("keymap.toml", "[unsaved]\nretry = [\"ctrl-r\"]\n");
+    assert!(problems.is_empty(), "{problems:?}");
+    fail_save(&mut h, None);
+    h.act(Action::Quit);
+    h.press("r");
+    assert_eq!(h.quit, None, "r is not retry any more");
+    h.press("ctrl-r");
+    assert!(h.app.saving.is_clean());
+    assert_eq!(h.quit, Some(0), "saved: leaves as asked");
 }

@@ -26,10 +26,8 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
                 return Vec::new();
             };
             if p.kind == PromptKind::UnsavedQuit {
-                return match e {
-                    TextEdit::Insert(c) => unsaved::answer(app, c),
-                    _ => Vec::new(),
-                };
+                // The question has no text: its keys are actions.
+                return Vec::new();
             }
             let before = p.input.clone();
             p.edit(e);

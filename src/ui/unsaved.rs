@@ -40,7 +40,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             theme::title(true),
         ))
         .title_bottom(Span::styled(
-            " r retry · w write to a file · q quit anyway · esc stay ",
+            sanitize_line(&format!(" {} ", crate::app::unsaved::quit_keys(app)), 200),
             theme::muted(),
         ));
     let mut lines: Vec<Line> = Vec::new();
