@@ -338,6 +338,7 @@ impl Harness {
             next.app
                 .startup_note(crate::storage::reclaimed_message(&reclaimed, &self.data));
         }
+        next.app.fallback_waiting(&reclaimed);
         next
     }
 

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use super::{App, Effect, Prompt, PromptKind};
 use crate::input::action::{Action, Context};
-use crate::storage::{Note, NotesFile, SaveFailure, StateFile};
+use crate::storage::{Note, NotesFile, Reclaimed, SaveFailure, StateFile};
 
 /// One document's notes that are not in their file.
 #[derive(Debug, Clone, PartialEq)]
@@ -363,6 +363,43 @@ pub(super) fn backup_restored(
 }
 
 impl App {
+    /// Copies in the temporary folder that the start could not bring home
+    /// (the data folder still cannot be written): listed as not saved
+    /// where they belong, and retried when idle like a failed save, so
+    /// they come home as soon as the folder can be written.
+    pub fn fallback_waiting(&mut self, reclaimed: &Reclaimed) {
+        for left in &reclaimed.notes_left {
+            let key = left.file.document.clone();
+            if self.saving.stranded.iter().any(|s| s.key == key) {
+                continue;
+            }
+            let title = self.entries.iter().find(|e| e.key == key).map_or_else(
+                || left.file.title.clone(),
+                |e| e.display_title().to_string(),
+            );
+            self.saving.stranded.push(Stranded {
+                key,
+                title,
+                path: left.target.clone(),
+                file: left.file.clone(),
+                fallback: Some(left.spare.clone()),
+                message: format!("notes waiting in the temporary folder — {}", left.reason),
+                reason: left.reason.clone(),
+            });
+        }
+        if let Some(left) = &reclaimed.state_left {
+            self.saving.state_failed = Some(SaveFailure {
+                message: format!(
+                    "reading positions waiting in the temporary folder — {}",
+                    left.reason
+                ),
+                fallback: Some(left.spare.clone()),
+                reason: left.reason.clone(),
+            });
+            self.position_dirty = true;
+        }
+    }
+
     /// Good news found at startup (notes that came home): kept on screen
     /// until a key is pressed, even when the first document opens.
     pub fn startup_note(&mut self, text: impl AsRef<str>) {

@@ -517,3 +517,60 @@ fn a_rebound_retry_key_saves_then_quits() {
     assert!(h.app.saving.is_clean());
     assert_eq!(h.quit, Some(0), "saved: leaves as asked");
 }
+
+/// A copy the start could not bring home (the data folder still read-only)
+/// is not forgotten for the session: the quit question lists it, and the
+/// idle retry brings it home once the folder can be written.
+#[test]
+fn n3_copies_left_at_start_are_listed_and_retried() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    let key = open_key(&h);
+    h.block_data_folder(true);
+    h.act(Action::Annotate);
+    h.type_note("written while read-only");
+    h.act(Action::Save);
+    for _ in 0..4 {
+        h.act(Action::Down);
+    }
+    h.send(Msg::Idle);
+    h.act(Action::Quit);
+    h.press("q");
+    assert_eq!(h.quit, Some(0));
+    let notes_spare = h.app.saving.stranded[0].fallback.clone().expect("a copy");
+    let state_spare = h.fallback().state_path();
+    assert!(notes_spare.exists() && state_spare.exists());
+
+    // Started again, still read-only: nothing can come home yet.
+    let entries = || {
+        DOCS.iter()
+            .map(|(n, t)| crate::library::bundled_entry(n, t))
+            .collect()
+    };
+    let mut h = h.reopen(entries(), 120, 40);
+    assert!(!h.app.saving.is_clean(), "the copies left are listed");
+    h.act(Action::Quit);
+    let screen = h.screen_text();
+    assert!(
+        screen.contains("in the temporary folder") && screen.contains("reading position"),
+        "the quit question says where they wait:\n{screen}"
+    );
+    h.act(Action::Cancel);
+    h.block_data_folder(false);
+    h.send(Msg::Idle);
+    assert!(
+        h.app.saving.is_clean(),
+        "retried and home: {:?}",
+        h.app.saving
+    );
+    assert!(
+        !notes_spare.exists() && !state_spare.exists(),
+        "copies removed once home"
+    );
+    let notes = h.app.notes.as_ref().expect("open");
+    assert_eq!(notes.key, key);
+    let path = notes.path.clone();
+    let text = std::fs::read_to_string(path).expect("notes home");
+    assert!(text.contains("written while read-only"), "{text}");
+    h.act(Action::Quit);
+    assert_eq!(h.quit, Some(0), "nothing left: quits at once");
+}

@@ -99,6 +99,7 @@ pub(super) fn build_app(
     if reclaimed.any() && problems.is_empty() {
         app.startup_note(storage::reclaimed_message(&reclaimed, data));
     }
+    app.fallback_waiting(&reclaimed);
     app.theme = palette;
     if settings.notes_scope == Some(config::NotesScope::All) {
         app.scope = app::Scope::AllDocuments;

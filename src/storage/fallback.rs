@@ -62,8 +62,23 @@ impl std::fmt::Display for SaveFailure {
     }
 }
 
+/// A copy in the fallback folder that could not come home at start (the
+/// data folder still cannot be written): the app keeps it as unsaved and
+/// retries it like a failed save.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Left<T> {
+    /// Where it belongs.
+    pub target: PathBuf,
+    /// The copy.
+    pub spare: PathBuf,
+    /// What the copy holds.
+    pub file: T,
+    /// Why it could not be saved home.
+    pub reason: String,
+}
+
 /// What [`Store::reclaim`] brought home at start.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Reclaimed {
     /// Entries (notes, bookmarks, highlights) that were only in the fallback.
     pub entries: usize,
@@ -73,6 +88,10 @@ pub struct Reclaimed {
     pub problems: Vec<String>,
     /// Reading positions that came home (newer than the data folder's).
     pub positions: usize,
+    /// Notes copies that stay until the data folder can be written.
+    pub notes_left: Vec<Left<NotesFile>>,
+    /// The reading-state copy, if it stays likewise.
+    pub state_left: Option<Left<StateFile>>,
 }
 
 impl Reclaimed {
@@ -205,10 +224,18 @@ impl<F: Fs> Store<F> {
                     out.files += 1;
                     self.remove_spare(&spare);
                 }
-                Err(e) => out.problems.push(format!(
-                    "notes waiting in {} could not come home yet: {e}",
-                    shown(&spare)
-                )),
+                Err(e) => {
+                    out.problems.push(format!(
+                        "notes waiting in {} could not come home yet: {e}",
+                        shown(&spare)
+                    ));
+                    out.notes_left.push(Left {
+                        target,
+                        spare,
+                        file: waiting,
+                        reason: e.to_string(),
+                    });
+                }
             }
         }
         self.reclaim_state(fallback, data, &mut out);
@@ -331,10 +358,18 @@ impl<F: Fs> Store<F> {
                     .count();
                 self.remove_spare(&spare);
             }
-            Err(e) => out.problems.push(format!(
-                "reading positions waiting in {} could not come home yet: {e}",
-                shown(&spare)
-            )),
+            Err(e) => {
+                out.problems.push(format!(
+                    "reading positions waiting in {} could not come home yet: {e}",
+                    shown(&spare)
+                ));
+                out.state_left = Some(Left {
+                    target,
+                    spare,
+                    file: waiting,
+                    reason: e.to_string(),
+                });
+            }
         }
     }
 }
