@@ -381,6 +381,14 @@ fn n3_a_failed_position_save_goes_to_the_temporary_folder_and_comes_home() {
             Some(spare.as_path()),
             "{failed:?}"
         );
+        // The reason comes first: an 80-column status line still shows it.
+        assert!(
+            failed
+                .message
+                .starts_with("reading position not saved in the data folder (read-only folder)"),
+            "{}",
+            failed.message
+        );
         assert!(spare.exists(), "a copy waits in the temporary folder");
         let moved = saved_offset(&spare, &key).expect("the copy holds the position");
         assert!(

@@ -168,7 +168,8 @@ impl<F: Fs> Store<F> {
                     // The path is long: the status line shows why first,
                     // and the quit question lists where.
                     message: format!(
-                        "{what} not saved in the data folder — a copy waits in the temporary folder and goes home once it can — {error}"
+                        "{what} not saved in the data folder ({}) — a copy waits in the temporary folder and goes home once it can — {error}",
+                        error.short()
                     ),
                     fallback: Some(at),
                     reason: error.to_string(),
@@ -456,7 +457,7 @@ pub fn reclaimed_message(reclaimed: &Reclaimed, data: &DataDir) -> String {
         _ => (format!("{n} {what}"), data.notes_dir()),
     };
     format!(
-        "{came} came home from the temporary folder (saved there when the data folder could not be written) to {}",
+        "{came} came home from the temporary folder to {}",
         shown(&home)
     )
 }

@@ -106,19 +106,6 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<(Vec<u8>, Vec<String>), DocError> {
     Ok((bytes, warnings))
 }
 
-/// Decodes bytes for a title or a list row: each invalid byte becomes the
-/// text `<FF>`, as the reader shows it (RELIABILITY T3/I2).
-pub fn with_byte_placeholders(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    for chunk in bytes.utf8_chunks() {
-        out.push_str(chunk.valid());
-        for byte in chunk.invalid() {
-            out.push_str(&format!("<{byte:02X}>"));
-        }
-    }
-    out
-}
-
 /// Decodes UTF-16 with a byte-order mark; `None` if there is no BOM.
 pub(crate) fn decode_utf16(bytes: &[u8]) -> Option<String> {
     let le = if bytes.starts_with(&[0xFF, 0xFE]) {

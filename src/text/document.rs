@@ -27,7 +27,7 @@ const PARAGRAPH_LINE: usize = 100;
 pub const WORDS_PER_MINUTE: usize = 230;
 
 pub use crate::text::block::{Block, BlockKind, Table};
-pub use crate::text::decode::{check_head, decode, read_file, with_byte_placeholders};
+pub use crate::text::decode::{check_head, decode, read_file};
 pub use crate::text::format::{
     DocError, Format, HTML_HEAD_BYTES, HTML_PROGRESSIVE_BYTES, MAX_FILE_SIZE,
 };
@@ -530,6 +530,9 @@ mod tests {
             Some("ti<FF>tle"),
             "titles show bad bytes too"
         );
+        // In a Markdown heading too: `<E9>` as text would parse as an HTML tag.
+        let title = summarize(b"# Caf\xE9 notes\n\nbody\n", Format::Markdown).title;
+        assert_eq!(title.as_deref(), Some("Caf<E9> notes"));
     }
 
     /// Regression (issue 10, defect 6): Markdown was parsed from a lossy
