@@ -227,7 +227,8 @@ impl<F: Fs> Store<F> {
                 }
                 Err(e) => {
                     out.problems.push(format!(
-                        "notes waiting in {} could not come home yet: {e}",
+                        "notes in the temporary folder could not come home yet ({}): {} — {e}",
+                        e.short(),
                         shown(&spare)
                     ));
                     out.notes_left.push(Left {
@@ -320,7 +321,8 @@ impl<F: Fs> Store<F> {
                     self.remove_spare(&copy);
                 }
                 Err(e) => out.problems.push(format!(
-                    "notes waiting in {} could not come home yet: {e}",
+                    "notes in the temporary folder could not come home yet ({}): {} — {e}",
+                    e.short(),
                     shown(&copy)
                 )),
             }
@@ -361,7 +363,8 @@ impl<F: Fs> Store<F> {
             }
             Err(e) => {
                 out.problems.push(format!(
-                    "reading positions waiting in {} could not come home yet: {e}",
+                    "reading positions in the temporary folder could not come home yet ({}): {} — {e}",
+                    e.short(),
                     shown(&spare)
                 ));
                 out.state_left = Some(Left {
