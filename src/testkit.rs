@@ -6,6 +6,8 @@
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+use std::fs::File;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::atomic::AtomicBool;
 
@@ -14,7 +16,7 @@ use crate::input::action::Action;
 use crate::input::keymap::Keymap;
 use crate::library;
 use crate::runtime::jobs;
-use crate::storage::{DataDir, StateFile, Store};
+use crate::storage::{DataDir, Fallback, Fs, LoadOutcome, RealFs, StateFile, Store};
 
 pub const NOW: &str = "2026-11-25T10:00:00+01:00";
 
@@ -30,12 +32,82 @@ pub const NOTES_TXT: &str = "Reading notes\n\
 The first paragraph of a plain text file saved from the web is a single long line that the reader must wrap at the measure.\n\
 The second paragraph is also one long line, and a blank row separates it from the first so the author's paragraphs stay visible.\n";
 
+/// The real file system, except that writing under one folder can be made
+/// to fail (as a read-only data folder does) and made to work again: the
+/// injected failure app-level tests of issue 10 need.
+#[derive(Debug, Default, Clone)]
+pub struct BlockableFs {
+    blocked: Rc<std::cell::RefCell<Option<PathBuf>>>,
+}
+
+impl BlockableFs {
+    /// Makes writing under `dir` fail (`None`: nothing blocked).
+    pub fn block(&self, dir: Option<PathBuf>) {
+        *self.blocked.borrow_mut() = dir;
+    }
+
+    fn check(&self, path: &Path) -> std::io::Result<()> {
+        match &*self.blocked.borrow() {
+            Some(dir) if path.starts_with(dir) => Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "injected: read-only folder",
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Fs for BlockableFs {
+    fn read(&self, path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+        RealFs.read(path, limit)
+    }
+    fn symlink_target(&self, path: &Path) -> std::io::Result<Option<PathBuf>> {
+        RealFs.symlink_target(path)
+    }
+    fn exists(&self, path: &Path) -> std::io::Result<bool> {
+        RealFs.exists(path)
+    }
+    fn create_dir_all(&self, dir: &Path) -> std::io::Result<()> {
+        self.check(dir)?;
+        RealFs.create_dir_all(dir)
+    }
+    fn lock(&self, path: &Path) -> std::io::Result<File> {
+        self.check(path)?;
+        RealFs.lock(path)
+    }
+    fn list_dir(&self, dir: &Path) -> std::io::Result<Vec<std::ffi::OsString>> {
+        RealFs.list_dir(dir)
+    }
+    fn remove_file(&self, path: &Path) -> std::io::Result<()> {
+        self.check(path)?;
+        RealFs.remove_file(path)
+    }
+    fn create_temp(&self, path: &Path, like: &Path) -> std::io::Result<File> {
+        self.check(path)?;
+        RealFs.create_temp(path, like)
+    }
+    fn write_all(&self, file: &mut File, bytes: &[u8]) -> std::io::Result<()> {
+        RealFs.write_all(file, bytes)
+    }
+    fn sync_file(&self, file: &File) -> std::io::Result<()> {
+        RealFs.sync_file(file)
+    }
+    fn rename(&self, from: &Path, to: &Path) -> std::io::Result<()> {
+        self.check(to)?;
+        RealFs.rename(from, to)
+    }
+    fn sync_dir(&self, dir: &Path) -> std::io::Result<()> {
+        RealFs.sync_dir(dir)
+    }
+}
+
 /// A running app plus what its effects did.
 pub struct Harness {
     pub app: App,
     /// The data folder the runtime's jobs read and write (a temporary one).
     pub data: DataDir,
-    disk: Store,
+    disk: Store<BlockableFs>,
+    fs: BlockableFs,
     dir: Rc<tempfile::TempDir>,
     pub copied: Vec<String>,
     pub exported: Vec<(String, String)>,
@@ -65,7 +137,7 @@ impl Harness {
             tempfile::tempdir()
         };
         let dir = Rc::new(dir.expect("temporary data folder"));
-        Harness::start(entries, state, w, h, dir)
+        Harness::start(entries, state, w, h, dir, BlockableFs::default())
     }
 
     fn start(
@@ -74,13 +146,15 @@ impl Harness {
         w: u16,
         h: u16,
         dir: Rc<tempfile::TempDir>,
+        fs: BlockableFs,
     ) -> Harness {
         let app = App::new(entries, Keymap::defaults(), state, app::DEFAULT_MEASURE);
         let data = DataDir::resolve(Some(dir.path().join("data")), None).expect("data folder");
         let mut hs = Harness {
             app,
             data,
-            disk: Store::new(),
+            disk: Store::with_fs(fs.clone()),
+            fs,
             dir,
             copied: Vec::new(),
             exported: Vec::new(),
@@ -98,6 +172,17 @@ impl Harness {
     pub fn send(&mut self, msg: Msg) {
         let fx = app::update(&mut self.app, msg, &self.now.clone());
         self.perform(fx);
+    }
+
+    /// Presses a key (keymap notation: "r", "ctrl-c", "esc") as the run
+    /// loop would: through the live keymap, else as typed text.
+    pub fn press(&mut self, key: &str) {
+        use ratatui::crossterm::event::{Event, KeyEvent};
+        let key = crate::input::keymap::Key::parse(key).expect("a key");
+        let event = Event::Key(KeyEvent::new(key.code(), key.modifiers()));
+        if let Some(msg) = crate::runtime::events::translate(&self.app, &event) {
+            self.send(msg);
+        }
     }
 
     pub fn act(&mut self, a: Action) {
@@ -147,16 +232,25 @@ impl Harness {
                 } => {
                     self.saved_notes.push(file.clone());
                     // The temporary-folder fallback stays inside the test's folder.
-                    let fallback = crate::storage::Fallback::under(self.dir.path(), &self.data);
                     replies.push(jobs::save_notes(
-                        &self.disk, &fallback, key, &path, &file, retire,
+                        &self.disk,
+                        &self.fallback(),
+                        key,
+                        &path,
+                        &file,
+                        retire,
                     ));
                 }
                 Effect::SaveSessions(f) => {
                     replies.push(jobs::save_sessions(&self.disk, &self.data, &f));
                 }
                 Effect::SaveState(s) => {
-                    replies.push(jobs::save_state(&self.disk, &self.data, &s));
+                    replies.push(jobs::save_state(
+                        &self.disk,
+                        &self.fallback(),
+                        &self.data,
+                        &s,
+                    ));
                     self.saved_states.push(s);
                 }
                 Effect::Quit(c) => self.quit = Some(c),
@@ -223,7 +317,35 @@ impl Harness {
         w: u16,
         h: u16,
     ) -> Harness {
-        Harness::start(entries, state, w, h, Rc::clone(&self.dir))
+        Harness::start(entries, state, w, h, Rc::clone(&self.dir), self.fs.clone())
+    }
+
+    /// The temporary-folder fallback, inside the test's folder.
+    pub fn fallback(&self) -> Fallback {
+        Fallback::under(self.dir.path(), &self.data)
+    }
+
+    /// Makes saving into the data folder fail (`true`), as a read-only
+    /// folder does, or work again (`false`).
+    pub fn block_data_folder(&self, blocked: bool) {
+        self.fs.block(blocked.then(|| self.data.root.clone()));
+    }
+
+    /// marginote started again on the same data folder as `startup` does
+    /// it: fallback copies come home first, then the state is read.
+    pub fn reopen(&self, entries: Vec<library::Entry>, w: u16, h: u16) -> Harness {
+        let reclaimed = self.disk.reclaim(&self.fallback(), &self.data);
+        let state = match self.disk.load_state(&self.data.state_path()) {
+            LoadOutcome::Loaded(s) => s,
+            _ => StateFile::default(),
+        };
+        let mut next = self.restart(entries, state, w, h);
+        if reclaimed.any() {
+            next.app
+                .startup_note(crate::storage::reclaimed_message(&reclaimed, &self.data));
+        }
+        next.app.fallback_waiting(&reclaimed);
+        next
     }
 
     /// Draws the app and returns the terminal (for snapshots and checks).

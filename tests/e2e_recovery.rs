@@ -348,3 +348,45 @@ fn n5_two_windows_an_edit_racing_a_delete_keeps_the_words() {
     );
     assert!(!text.contains("text = \"alpha\"\n"), "{text}");
 }
+
+/// Regression (issue 10, defect 6), T3/I2 for Markdown: an invalid byte
+/// shows as its value, `<FF>`, never `�`; a note on the sentence holding
+/// it quotes what the page shows, and is found in place after a restart.
+#[test]
+fn i2_invalid_bytes_in_markdown_show_as_byte_values_and_notes_anchor_on_them() {
+    let s = Sandbox::new();
+    let doc = s.write_doc(
+        "bytes.md",
+        b"# Photosynthesis notes\n\nThe caf\xFF opened at dawn.\n\nA second paragraph follows.\n",
+    );
+    let mut t = start(&s, &doc);
+    t.wait_for("The caf<FF> opened at dawn.");
+    assert!(!t.screen().contains('\u{FFFD}'), "{}", t.screen());
+    t.send("/");
+    t.wait_until("the search prompt", |sc| status(sc).starts_with(" Search"));
+    t.send("opened");
+    t.wait_until("a match", |sc| status(sc).contains("match 1 of"));
+    t.send(key::ENTER);
+    t.send("a");
+    t.wait_for("Note on “The caf<FF> opened");
+    t.send("bad byte here");
+    t.wait_for("bad byte here");
+    t.send(key::ENTER);
+    t.wait_gone("Note on “");
+    t.quit();
+    let saved = notes_text(&s);
+    assert!(
+        saved.contains("bad byte here") && saved.contains("caf\u{EFFF} opened"),
+        "the quote keeps the byte (as its byte mark): {saved}"
+    );
+    let mut t = start(&s, &doc);
+    t.wait_for("The caf<FF> opened at dawn.");
+    t.send(key::TAB);
+    t.wait_for("bad byte here");
+    let screen = t.screen();
+    assert!(
+        !screen.contains("lost") && !screen.contains('\u{FFFD}'),
+        "the note is found in place: {screen}"
+    );
+    t.quit();
+}

@@ -39,6 +39,19 @@ fn i3_one_byte_over_the_limit_is_refused_from_metadata() {
     );
 }
 
+/// The limit itself is allowed: a file of exactly the limit is read (the
+/// check is `>`, not `>=`), so the refusal above is the limit's edge.
+#[test]
+fn i3_a_file_of_exactly_the_limit_is_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("edge.txt");
+    sparse(&path, MAX_FILE_SIZE);
+    match document::read_file(&path) {
+        Ok(bytes) => assert_eq!(bytes.len() as u64, MAX_FILE_SIZE),
+        Err(e) => panic!("I3: a file of exactly the limit was refused: {e}"),
+    }
+}
+
 #[test]
 fn i3_a_notes_file_past_its_limit_is_reported_not_loaded() {
     let dir = tempfile::tempdir().expect("tempdir");

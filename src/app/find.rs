@@ -182,7 +182,7 @@ pub(super) fn toggle_regex(app: &mut App) -> Vec<Effect> {
     s.query.regex = !s.query.regex;
     let regex = s.query.regex;
     if let Some(p) = app.prompt.as_mut() {
-        p.label = if regex { "Search (regex)" } else { "Search" };
+        p.label = if regex { "Search (regex)" } else { "Search" }.into();
     }
     query_changed(app)
 }

@@ -163,6 +163,7 @@ fn title(context: Context) -> &'static str {
         Context::Editor => "Writing a note",
         Context::Outline => "The outline",
         Context::Find => "Results of a search in every document",
+        Context::Unsaved => "Quitting with notes not saved where they belong",
     }
 }
 

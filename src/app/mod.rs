@@ -105,7 +105,7 @@ pub enum PromptKind {
 /// A one-line prompt in the status line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prompt {
-    pub label: &'static str,
+    pub label: std::borrow::Cow<'static, str>,
     /// Accepted when the input is left empty.
     pub default: String,
     pub input: Vec<char>,
@@ -117,9 +117,13 @@ pub struct Prompt {
 }
 
 impl Prompt {
-    pub fn new(label: &'static str, default: String, kind: PromptKind) -> Prompt {
+    pub fn new(
+        label: impl Into<std::borrow::Cow<'static, str>>,
+        default: String,
+        kind: PromptKind,
+    ) -> Prompt {
         Prompt {
-            label,
+            label: label.into(),
             default,
             input: Vec::new(),
             cursor: 0,
@@ -369,7 +373,10 @@ impl App {
 
     /// Key contexts to try, most specific first.
     pub fn contexts(&self) -> Vec<Context> {
-        if self.prompt.is_some() {
+        if let Some(p) = &self.prompt {
+            if p.kind == PromptKind::UnsavedQuit {
+                return vec![Context::Unsaved];
+            }
             return vec![Context::Prompt];
         }
         if self.editor.is_some() {

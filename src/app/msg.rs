@@ -75,7 +75,7 @@ pub enum Msg {
     /// The unsaved notes were written to the file the user named (or why
     /// not), when quitting.
     UnsavedWritten(Result<PathBuf, String>),
-    StateSaved(Result<(), String>),
+    StateSaved(Result<(), SaveFailure>),
     /// A notes file's newest good backup was put back (what it holds, the
     /// backup, where the broken file went), or why not.
     BackupRestored {

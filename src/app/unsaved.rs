@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use super::{App, Effect, Prompt, PromptKind};
-use crate::input::action::Action;
-use crate::storage::{Note, NotesFile, SaveFailure, StateFile};
+use crate::input::action::{Action, Context};
+use crate::storage::{Note, NotesFile, Reclaimed, SaveFailure, StateFile};
 
 /// One document's notes that are not in their file.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,8 +32,9 @@ pub struct Stranded {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Saving {
     pub stranded: Vec<Stranded>,
-    /// Why the reading position was not saved (it is retried when idle).
-    pub state_failed: Option<String>,
+    /// Why the reading position was not saved, and where its copy is (it
+    /// is retried when idle).
+    pub state_failed: Option<SaveFailure>,
     /// Quit was asked for: leave as soon as everything is saved.
     pub quitting: bool,
     /// The note whose edit is being saved: another window may have
@@ -50,9 +51,18 @@ impl Saving {
     }
 }
 
-/// Label of the question asked before quitting with unsaved things.
-pub const QUIT_LABEL: &str =
-    "Not saved yet — r retry · w write to a file · q quit anyway · esc stay";
+/// The keys of the quit question, as the live keymap binds them:
+/// "r retry · w write to a file · q quit anyway · esc stay".
+pub fn quit_keys(app: &App) -> String {
+    let key = |a| app.keymap.hint(Context::Unsaved, a);
+    format!(
+        "{} retry · {} write to a file · {} quit anyway · {} stay",
+        key(Action::Retry),
+        key(Action::WriteUnsaved),
+        key(Action::QuitAnyway),
+        key(Action::Cancel)
+    )
+}
 /// What the file prompt offers when nothing is typed.
 pub const DEFAULT_FILE: &str = "marginote-unsaved-notes.toml";
 
@@ -151,14 +161,27 @@ fn restore_edit(app: &mut App, key: &str, file: &NotesFile) -> Vec<Effect> {
 }
 
 /// The reading position's save came back.
-pub(super) fn state_saved(app: &mut App, result: &Result<(), String>) -> Vec<Effect> {
+pub(super) fn state_saved(app: &mut App, result: Result<(), SaveFailure>) -> Vec<Effect> {
     match result {
         Ok(()) => {
-            app.saving.state_failed = None;
+            if let Some(was) = app.saving.state_failed.take()
+                && was.fallback.is_some()
+            {
+                app.info("the reading position is saved now, in the data folder");
+            }
             quit_if_done(app)
         }
-        Err(e) => {
-            app.saving.state_failed = Some(e.clone());
+        Err(failure) => {
+            app.position_dirty = true;
+            let again = app
+                .saving
+                .state_failed
+                .as_ref()
+                .is_some_and(|was| was.message == failure.message);
+            if !again {
+                app.error(&failure.message);
+            }
+            app.saving.state_failed = Some(failure);
             if app.saving.quitting {
                 ask(app);
             }
@@ -193,22 +216,16 @@ pub(super) fn quit(app: &mut App) -> Vec<Effect> {
 
 fn ask(app: &mut App) {
     app.saving.quitting = true;
-    app.prompt = Some(Prompt::new(
-        QUIT_LABEL,
-        String::new(),
-        PromptKind::UnsavedQuit,
-    ));
+    let label = format!("Not saved yet — {}", quit_keys(app));
+    app.prompt = Some(Prompt::new(label, String::new(), PromptKind::UnsavedQuit));
 }
 
-/// A letter typed at the quit question.
-pub(super) fn answer(app: &mut App, c: char) -> Vec<Effect> {
-    match c {
-        'q' | 'Q' => {
-            app.prompt = None;
-            vec![Effect::Quit(0)]
-        }
-        'r' | 'R' => {
-            app.prompt = None;
+/// An action at the quit question (the `[unsaved]` keys) or at the file
+/// prompt that follows it.
+pub(super) fn on_prompt_action(app: &mut App, a: Action, prompt: Prompt) -> Vec<Effect> {
+    match (a, &prompt.kind) {
+        (Action::QuitAnyway, PromptKind::UnsavedQuit) => vec![Effect::Quit(0)],
+        (Action::Retry, PromptKind::UnsavedQuit) => {
             app.info("trying to save again…");
             let mut fx = retry_notes(app);
             if app.saving.state_failed.is_some() {
@@ -217,7 +234,7 @@ pub(super) fn answer(app: &mut App, c: char) -> Vec<Effect> {
             }
             fx
         }
-        'w' | 'W' => {
+        (Action::WriteUnsaved, PromptKind::UnsavedQuit) => {
             app.prompt = Some(Prompt::new(
                 "Write unsaved notes to",
                 DEFAULT_FILE.to_string(),
@@ -225,13 +242,6 @@ pub(super) fn answer(app: &mut App, c: char) -> Vec<Effect> {
             ));
             Vec::new()
         }
-        _ => Vec::new(),
-    }
-}
-
-/// Enter or esc at the quit question or the file prompt.
-pub(super) fn on_prompt_action(app: &mut App, a: Action, prompt: Prompt) -> Vec<Effect> {
-    match (a, &prompt.kind) {
         (Action::Cancel, PromptKind::UnsavedQuit) => {
             app.saving.quitting = false;
             app.info("not quitting: unsaved notes are retried every few seconds");
@@ -353,6 +363,43 @@ pub(super) fn backup_restored(
 }
 
 impl App {
+    /// Copies in the temporary folder that the start could not bring home
+    /// (the data folder still cannot be written): listed as not saved
+    /// where they belong, and retried when idle like a failed save, so
+    /// they come home as soon as the folder can be written.
+    pub fn fallback_waiting(&mut self, reclaimed: &Reclaimed) {
+        for left in &reclaimed.notes_left {
+            let key = left.file.document.clone();
+            if self.saving.stranded.iter().any(|s| s.key == key) {
+                continue;
+            }
+            let title = self.entries.iter().find(|e| e.key == key).map_or_else(
+                || left.file.title.clone(),
+                |e| e.display_title().to_string(),
+            );
+            self.saving.stranded.push(Stranded {
+                key,
+                title,
+                path: left.target.clone(),
+                file: left.file.clone(),
+                fallback: Some(left.spare.clone()),
+                message: format!("notes waiting in the temporary folder — {}", left.reason),
+                reason: left.reason.clone(),
+            });
+        }
+        if let Some(left) = &reclaimed.state_left {
+            self.saving.state_failed = Some(SaveFailure {
+                message: format!(
+                    "reading positions waiting in the temporary folder — {}",
+                    left.reason
+                ),
+                fallback: Some(left.spare.clone()),
+                reason: left.reason.clone(),
+            });
+            self.position_dirty = true;
+        }
+    }
+
     /// Good news found at startup (notes that came home): kept on screen
     /// until a key is pressed, even when the first document opens.
     pub fn startup_note(&mut self, text: impl AsRef<str>) {

@@ -75,7 +75,7 @@ fn n3_quitting_with_unsaved_notes_asks_first() {
         h.act(Action::Cancel);
         assert_eq!(h.quit, None);
         h.act(Action::Quit);
-        h.send(Msg::Text(TextEdit::Insert('q')));
+        h.press("q");
         assert_eq!(h.quit, Some(0), "{case}: q again quits anyway");
     }
 }
@@ -86,7 +86,7 @@ fn n3_retry_from_the_quit_question_saves_then_quits() {
     fail_save(&mut h, None);
     h.act(Action::Quit);
     let saves = h.saved_notes.len();
-    h.send(Msg::Text(TextEdit::Insert('r')));
+    h.press("r");
     assert_eq!(h.saved_notes.len(), saves + 1, "r saves again");
     assert!(h.app.saving.is_clean());
     assert_eq!(h.quit, Some(0), "saved: leaves as asked");
@@ -135,7 +135,7 @@ fn n3_write_unsaved_notes_to_a_named_file() {
     let mut h = with_note("a thought");
     fail_save(&mut h, None);
     h.act(Action::Quit);
-    h.send(Msg::Text(TextEdit::Insert('w')));
+    h.press("w");
     assert_eq!(
         h.app.prompt.as_ref().map(|p| &p.kind),
         Some(&PromptKind::WriteUnsaved)
@@ -172,10 +172,14 @@ fn n3_a_failed_position_save_is_asked_about_on_quit() {
         matches!(fx.as_slice(), [Effect::SaveState(_)]),
         "q saves the position and waits for the result: {fx:?}"
     );
-    h.send(Msg::StateSaved(Err("read-only folder".into())));
+    h.send(Msg::StateSaved(Err(SaveFailure {
+        message: "reading position not saved: read-only folder".into(),
+        fallback: None,
+        reason: "read-only folder".into(),
+    })));
     assert_eq!(h.quit, None, "quit without asking");
     assert!(h.screen_text().contains("reading position"));
-    h.send(Msg::Text(TextEdit::Insert('r')));
+    h.press("r");
     assert_eq!(h.quit, Some(0), "the retry worked: leaves");
 }
 
@@ -324,4 +328,257 @@ fn n7_r_restores_the_newest_good_backup() {
         .flatten()
         .any(|e| e.file_name().to_string_lossy().contains(".unreadable-"));
     assert!(aside, "the broken file is kept aside (N6)");
+}
+
+/// The open document's position as saved in `path` (a state file).
+fn saved_offset(path: &std::path::Path, key: &str) -> Option<usize> {
+    match Store::new().load_state(path) {
+        LoadOutcome::Loaded(s) => s.positions.get(key).map(|p| p.anchor.offset),
+        _ => None,
+    }
+}
+
+/// Sets the stamp of `key`'s position in the state file at `path`.
+fn stamp_position(path: &std::path::Path, key: &str, updated: &str) {
+    let text = std::fs::read_to_string(path).expect("state file");
+    let mut table: toml::Table = toml::from_str(&text).expect("parses");
+    table["positions"][key]["updated"] = toml::Value::String(updated.into());
+    std::fs::write(path, toml::to_string(&table).expect("encodes")).expect("written");
+}
+
+/// N3 for reading positions (issue 10): a position that cannot be saved
+/// gets a copy in the temporary folder, the quit question says where it
+/// is, and the next start brings it home, the newer position winning.
+#[test]
+fn n3_a_failed_position_save_goes_to_the_temporary_folder_and_comes_home() {
+    // The data folder's own position older, then newer, than the copy's.
+    for (on_disk, copy_wins) in [
+        ("2000-01-01T00:00:00+00:00", true),
+        ("2099-01-01T00:00:00+00:00", false),
+    ] {
+        let mut h = Harness::new(DOCS, 120, 40);
+        let key = open_key(&h);
+        let state = h.data.state_path();
+        h.act(Action::Down);
+        h.send(Msg::Idle);
+        let first = saved_offset(&state, &key).expect("the first position is saved");
+        stamp_position(&state, &key, on_disk);
+
+        h.block_data_folder(true);
+        for _ in 0..6 {
+            h.act(Action::Down);
+        }
+        h.send(Msg::Idle);
+        let spare = h.fallback().state_path();
+        let failed = h
+            .app
+            .saving
+            .state_failed
+            .clone()
+            .expect("the failure is kept");
+        assert_eq!(
+            failed.fallback.as_deref(),
+            Some(spare.as_path()),
+            "{failed:?}"
+        );
+        // The reason comes first: an 80-column status line still shows it.
+        assert!(
+            failed
+                .message
+                .starts_with("reading position not saved in the data folder (read-only folder)"),
+            "{}",
+            failed.message
+        );
+        assert!(spare.exists(), "a copy waits in the temporary folder");
+        let moved = saved_offset(&spare, &key).expect("the copy holds the position");
+        assert!(
+            moved > first,
+            "the copy is the new position: {moved} vs {first}"
+        );
+        assert!(
+            h.screen_text().contains("temporary folder"),
+            "the failure is shown:\n{}",
+            h.screen_text()
+        );
+
+        h.act(Action::Quit);
+        assert_eq!(h.quit, None, "quit without asking");
+        let screen = h.screen_text();
+        assert!(
+            screen.contains("reading position: in the temporary folder"),
+            "the quit question says where the position is:\n{screen}"
+        );
+        h.press("q");
+        assert_eq!(h.quit, Some(0), "q quits anyway");
+
+        h.block_data_folder(false);
+        let h2 = h.reopen(
+            DOCS.iter()
+                .map(|(n, t)| crate::library::bundled_entry(n, t))
+                .collect(),
+            120,
+            40,
+        );
+        let home = saved_offset(&state, &key);
+        if copy_wins {
+            assert_eq!(home, Some(moved), "the newer position came home");
+            assert!(
+                h2.screen_text().contains("1 reading position came home"),
+                "{}",
+                h2.screen_text()
+            );
+        } else {
+            assert_eq!(home, Some(first), "the data folder's newer position stays");
+        }
+        assert!(!spare.exists(), "the copy is removed once merged home");
+    }
+}
+
+/// N3: a position save that failed is saved when the folder can be
+/// written again (on the idle tick), and the copy in the temporary folder
+/// goes.
+#[test]
+fn n3_a_failed_position_save_is_retried_once_the_folder_is_fixed() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    let key = open_key(&h);
+    h.block_data_folder(true);
+    h.act(Action::Down);
+    h.act(Action::Down);
+    h.send(Msg::Idle);
+    assert!(h.app.saving.state_failed.is_some(), "the save failed");
+    let spare = h.fallback().state_path();
+    assert!(spare.exists());
+    h.send(Msg::Idle);
+    assert!(
+        h.app.saving.state_failed.is_some(),
+        "still failing while blocked"
+    );
+    h.block_data_folder(false);
+    h.send(Msg::Idle);
+    assert!(h.app.saving.state_failed.is_none(), "retried and saved");
+    assert!(!spare.exists(), "the copy went once the position was home");
+    let offset = h.app.state.positions.get(&key).map(|p| p.anchor.offset);
+    assert_eq!(saved_offset(&h.data.state_path(), &key), offset);
+    h.act(Action::Quit);
+    assert_eq!(h.quit, Some(0), "nothing left unsaved: quits at once");
+}
+
+/// The quit question's keys are keymap actions (`[unsaved]`): a user's
+/// keymap.toml rebinds them, the question and its box show the new keys,
+/// and the old letters do nothing there (nor are they typed).
+#[test]
+fn the_quit_questions_keys_come_from_the_keymap_and_can_be_rebound() {
+    let mut h = with_note("a thought");
+    let problems = h.app.keymap.merge_str(
+        "keymap.toml",
+        "[unsaved]\nretry = [\"a\"]\nwrite_unsaved = [\"f\"]\nquit_anyway = [\"x\"]\ncancel = [\"n\"]\n",
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+    fail_save(&mut h, None);
+    h.act(Action::Quit);
+    let screen = h.screen_text();
+    assert!(
+        screen.contains("a retry · f write to a file · x quit anyway · n stay"),
+        "the question shows the user's keys:\n{screen}"
+    );
+    // The default letters are not bound any more, and nothing is typed.
+    for key in ["q", "r", "w", "esc"] {
+        h.press(key);
+        assert_eq!(h.quit, None, "{key} does nothing now");
+        let prompt = h.app.prompt.as_ref().expect("still asking");
+        assert_eq!(prompt.kind, PromptKind::UnsavedQuit, "{key}");
+        assert!(prompt.input.is_empty(), "{key} was typed");
+    }
+    h.press("n");
+    assert!(h.app.prompt.is_none(), "n stays");
+    h.act(Action::Quit);
+    h.press("f");
+    assert_eq!(
+        h.app.prompt.as_ref().map(|p| &p.kind),
+        Some(&PromptKind::WriteUnsaved),
+        "f asks for a file"
+    );
+    h.press("esc");
+    assert_eq!(
+        h.app.prompt.as_ref().map(|p| &p.kind),
+        Some(&PromptKind::UnsavedQuit),
+        "esc at the file prompt goes back to the question"
+    );
+    h.press("x");
+    assert_eq!(h.quit, Some(0), "x quits anyway");
+}
+
+/// The retry key, rebound, saves again and quits once saved.
+#[test]
+fn a_rebound_retry_key_saves_then_quits() {
+    let mut h = with_note("a thought");
+    let problems = h
+        .app
+        .keymap
+        .merge_str("keymap.toml", "[unsaved]\nretry = [\"ctrl-r\"]\n");
+    assert!(problems.is_empty(), "{problems:?}");
+    fail_save(&mut h, None);
+    h.act(Action::Quit);
+    h.press("r");
+    assert_eq!(h.quit, None, "r is not retry any more");
+    h.press("ctrl-r");
+    assert!(h.app.saving.is_clean());
+    assert_eq!(h.quit, Some(0), "saved: leaves as asked");
+}
+
+/// A copy the start could not bring home (the data folder still read-only)
+/// is not forgotten for the session: the quit question lists it, and the
+/// idle retry brings it home once the folder can be written.
+#[test]
+fn n3_copies_left_at_start_are_listed_and_retried() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    let key = open_key(&h);
+    h.block_data_folder(true);
+    h.act(Action::Annotate);
+    h.type_note("written while read-only");
+    h.act(Action::Save);
+    for _ in 0..4 {
+        h.act(Action::Down);
+    }
+    h.send(Msg::Idle);
+    h.act(Action::Quit);
+    h.press("q");
+    assert_eq!(h.quit, Some(0));
+    let notes_spare = h.app.saving.stranded[0].fallback.clone().expect("a copy");
+    let state_spare = h.fallback().state_path();
+    assert!(notes_spare.exists() && state_spare.exists());
+
+    // Started again, still read-only: nothing can come home yet.
+    let entries = || {
+        DOCS.iter()
+            .map(|(n, t)| crate::library::bundled_entry(n, t))
+            .collect()
+    };
+    let mut h = h.reopen(entries(), 120, 40);
+    assert!(!h.app.saving.is_clean(), "the copies left are listed");
+    h.act(Action::Quit);
+    let screen = h.screen_text();
+    assert!(
+        screen.contains("in the temporary folder") && screen.contains("reading position"),
+        "the quit question says where they wait:\n{screen}"
+    );
+    h.act(Action::Cancel);
+    h.block_data_folder(false);
+    h.send(Msg::Idle);
+    assert!(
+        h.app.saving.is_clean(),
+        "retried and home: {:?}",
+        h.app.saving
+    );
+    assert!(
+        !notes_spare.exists() && !state_spare.exists(),
+        "copies removed once home"
+    );
+    let notes = h.app.notes.as_ref().expect("open");
+    assert_eq!(notes.key, key);
+    let path = notes.path.clone();
+    let text = std::fs::read_to_string(path).expect("notes home");
+    assert!(text.contains("written while read-only"), "{text}");
+    h.act(Action::Quit);
+    assert_eq!(h.quit, Some(0), "nothing left: quits at once");
 }

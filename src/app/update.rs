@@ -28,10 +28,8 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
                 return Vec::new();
             };
             if p.kind == PromptKind::UnsavedQuit {
-                return match e {
-                    TextEdit::Insert(c) => unsaved::answer(app, c),
-                    _ => Vec::new(),
-                };
+                // The question has no text: its keys are actions.
+                return Vec::new();
             }
             let before = p.input.clone();
             p.edit(e);
@@ -172,15 +170,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
         },
         Msg::UnsavedWritten(result) => unsaved::unsaved_written(app, result),
         Msg::BackupRestored { key, result } => unsaved::backup_restored(app, &key, result),
-        Msg::StateSaved(result) => {
-            if let Err(e) = &result {
-                app.position_dirty = true;
-                if app.saving.state_failed.as_ref() != Some(e) {
-                    app.error(format!("reading position not saved: {e}"));
-                }
-            }
-            unsaved::state_saved(app, &result)
-        }
+        Msg::StateSaved(result) => unsaved::state_saved(app, result),
         Msg::Summary { index, result } => {
             let refilter = app.lib_filter.is_some();
             if let Some(e) = app.entries.get_mut(index) {

@@ -117,6 +117,7 @@ actions! {
     RestoreBackup = "restore_backup", "restore the newest good backup of a notes file that cannot be read";
     Cancel = "cancel", "clear the message or the library filter; back to the reader" {
         Prompt: "close the prompt without accepting it",
+        Unsaved: "stay in marginote (failed saves are retried every few seconds)",
         Help: "close this help",
         Select: "stop selecting",
         Editor: "close the editor (asks first if text would be lost)",
@@ -175,6 +176,9 @@ actions! {
     ParagraphNext = "paragraph_next", "selection: move its end a paragraph forward";
     ParagraphPrev = "paragraph_prev", "selection: move its end a paragraph back";
     SwapEnds = "swap_ends", "selection: switch which end moves";
+    Retry = "retry", "quitting with unsaved notes: try to save them again, then quit";
+    WriteUnsaved = "write_unsaved", "quitting with unsaved notes: write them to a file you name, then quit";
+    QuitAnyway = "quit_anyway", "quitting with unsaved notes: quit anyway (copies in the temporary folder stay there)";
     Reattach = "reattach", "re-attach a lost entry: select its new passage, enter attaches";
     Expand = "expand", "show the selected entry in full, or list them again";
     Session = "session", "start or end a lecture session";
@@ -208,6 +212,9 @@ pub enum Context {
     Outline,
     /// Results of a search across every document.
     Find,
+    /// The question asked when quitting with something not saved where it
+    /// belongs; nothing else is consulted and nothing is typed.
+    Unsaved,
 }
 
 impl Context {
@@ -222,6 +229,7 @@ impl Context {
         Context::Editor,
         Context::Outline,
         Context::Find,
+        Context::Unsaved,
     ];
 
     /// The table name used in `keymap.toml`.
@@ -237,6 +245,7 @@ impl Context {
             Context::Editor => "editor",
             Context::Outline => "outline",
             Context::Find => "find",
+            Context::Unsaved => "unsaved",
         }
     }
 

@@ -8,14 +8,14 @@ use crate::input::{action, keymap};
 
 /// Terminal event → message, through the keymap (the only place keys mean
 /// anything). In a prompt, keys the prompt does not bind are typed.
-pub(super) fn translate(app: &App, ev: &Event) -> Option<Msg> {
+pub(crate) fn translate(app: &App, ev: &Event) -> Option<Msg> {
     match ev {
         Event::Key(k) => {
             let contexts = app.contexts();
             if let Some(a) = app.keymap.lookup(&contexts, k) {
                 return Some(Msg::Action(a));
             }
-            if app.prompt.is_some() {
+            if contexts.contains(&action::Context::Prompt) {
                 return keymap::text_edit(k).map(Msg::Text);
             }
             if app.editor.is_some() {

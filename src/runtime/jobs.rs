@@ -31,7 +31,7 @@ const ADOPT_MAX_BYTES: usize = 16 << 20;
 const FIND_PER_DOCUMENT: usize = 50;
 
 /// Opens library entry `index` whole: the document and its notes.
-pub fn open(index: usize, entry: &Entry, data: &DataDir, store: &Store) -> Msg {
+pub fn open(index: usize, entry: &Entry, data: &DataDir, store: &Store<impl storage::Fs>) -> Msg {
     let result = library::read_source(&entry.source)
         .and_then(|bytes| Document::from_bytes(bytes, entry.format))
         .map(Box::new);
@@ -56,7 +56,7 @@ pub fn open_head(
     index: usize,
     entry: &Entry,
     data: &DataDir,
-    store: &Store,
+    store: &Store<impl storage::Fs>,
     at: Option<usize>,
 ) -> Option<Msg> {
     let library::Source::File(path) = &entry.source else {
@@ -116,7 +116,7 @@ pub fn read_whole(index: usize, path: &Path, format: Format) -> Msg {
 /// saved under a new name (the document was renamed), the old file is
 /// retired.
 pub fn save_notes(
-    store: &Store,
+    store: &Store<impl storage::Fs>,
     fallback: &storage::Fallback,
     key: String,
     path: &Path,
@@ -153,7 +153,7 @@ pub fn save_notes(
 /// Writes notes that could not be saved where they belong (and the
 /// reading state, when given) to the file the user named on quitting.
 pub fn write_unsaved(
-    store: &Store,
+    store: &Store<impl storage::Fs>,
     path: PathBuf,
     documents: &[storage::NotesFile],
     state: Option<&StateFile>,
@@ -169,7 +169,7 @@ pub fn write_unsaved(
 }
 
 /// Puts back the newest good backup of an unreadable notes file.
-pub fn restore_backup(store: &Store, key: String, path: &Path) -> Msg {
+pub fn restore_backup(store: &Store<impl storage::Fs>, key: String, path: &Path) -> Msg {
     let result = match store.restore_notes_backup(path) {
         Ok(Some(restored)) => Ok(restored),
         Ok(None) => Err("no good backup of this notes file was found".to_string()),
@@ -179,21 +179,33 @@ pub fn restore_backup(store: &Store, key: String, path: &Path) -> Msg {
     Msg::BackupRestored { key, result }
 }
 
-/// Saves the reading state.
-pub fn save_state(store: &Store, data: &DataDir, state: &StateFile) -> Msg {
+/// Saves the reading state. When it cannot go where it belongs, a copy
+/// goes to the temporary folder (`fallback`), as notes do; a copy waiting
+/// there comes home with the next save that works.
+pub fn save_state(
+    store: &Store<impl storage::Fs>,
+    fallback: &storage::Fallback,
+    data: &DataDir,
+    state: &StateFile,
+) -> Msg {
     let result = store
-        .save_state(&data.state_path(), state)
-        .map(|_| ())
-        .map_err(|e| e.to_string());
+        .save_state_or_fallback(fallback, &data.state_path(), state)
+        .map(|_| ());
     match &result {
         Ok(()) => tracing::debug!(path = ?data.state_path(), "state saved"),
-        Err(e) => tracing::error!(error = ?e.to_string(), "state not saved"),
+        Err(e) => {
+            tracing::error!(fallback = ?e.fallback, error = ?e.message, "state not saved")
+        }
     }
     Msg::StateSaved(result)
 }
 
 /// Saves the lecture sessions (merged with what other windows saved).
-pub fn save_sessions(store: &Store, data: &DataDir, file: &storage::SessionsFile) -> Msg {
+pub fn save_sessions(
+    store: &Store<impl storage::Fs>,
+    data: &DataDir,
+    file: &storage::SessionsFile,
+) -> Msg {
     let path = data.sessions_path();
     let result = store
         .save_sessions(&path, file)
@@ -210,7 +222,7 @@ pub fn save_sessions(store: &Store, data: &DataDir, file: &storage::SessionsFile
 
 /// Writes a study sheet of `docs` into the exports folder.
 pub fn export_sheet(
-    store: &Store,
+    store: &Store<impl storage::Fs>,
     data: &DataDir,
     docs: &[ExportDoc],
     name: &str,
@@ -449,7 +461,11 @@ fn read_head(path: &Path, format: Format, at: Option<usize>) -> Option<Vec<u8>> 
 }
 
 /// The notes file alone (no fingerprint search: the text is not all read).
-fn load_doc_notes_only(data: &DataDir, store: &Store, entry: &Entry) -> NotesLoad {
+fn load_doc_notes_only(
+    data: &DataDir,
+    store: &Store<impl storage::Fs>,
+    entry: &Entry,
+) -> NotesLoad {
     let path = data.notes_path(&entry.key, &entry.name);
     let (file, problem) = match store.load_notes(&path) {
         LoadOutcome::Loaded(f) => (Some(f), None),
@@ -467,7 +483,12 @@ fn load_doc_notes_only(data: &DataDir, store: &Store, entry: &Entry) -> NotesLoa
 /// The notes file of a document being opened. When it has none, notes
 /// saved for the same text under another name (the document was moved or
 /// renamed, and the old path is gone) are adopted.
-pub fn load_doc_notes(data: &DataDir, store: &Store, entry: &Entry, doc: &Document) -> NotesLoad {
+pub fn load_doc_notes(
+    data: &DataDir,
+    store: &Store<impl storage::Fs>,
+    entry: &Entry,
+    doc: &Document,
+) -> NotesLoad {
     let path = data.notes_path(&entry.key, &entry.name);
     let mut load = NotesLoad {
         path,
@@ -507,7 +528,10 @@ pub fn load_doc_notes(data: &DataDir, store: &Store, entry: &Entry, doc: &Docume
 }
 
 /// Every readable notes file in the data folder.
-pub fn notes_files(data: &DataDir, store: &Store) -> Vec<(PathBuf, storage::NotesFile)> {
+pub fn notes_files(
+    data: &DataDir,
+    store: &Store<impl storage::Fs>,
+) -> Vec<(PathBuf, storage::NotesFile)> {
     let Ok(dir) = std::fs::read_dir(data.notes_dir()) else {
         return Vec::new();
     };
@@ -532,7 +556,11 @@ pub fn notes_files(data: &DataDir, store: &Store) -> Vec<(PathBuf, storage::Note
 
 /// The notes of every document, for the all-documents list: library
 /// documents by their title, others (moved or deleted) by their old title.
-pub fn load_all_notes(data: &DataDir, store: &Store, entries: &[Entry]) -> Vec<OtherNotes> {
+pub fn load_all_notes(
+    data: &DataDir,
+    store: &Store<impl storage::Fs>,
+    entries: &[Entry],
+) -> Vec<OtherNotes> {
     let mut out: Vec<OtherNotes> = notes_files(data, store)
         .into_iter()
         .filter(|(_, f)| f.entry_count() > 0)

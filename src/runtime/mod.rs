@@ -8,7 +8,7 @@
 //! [`export_cli`] is `marginote export`; [`study_cli`] is `marginote
 //! review` and `marginote merge-notes`.
 
-mod events;
+pub(crate) mod events;
 pub mod export_cli;
 pub mod jobs;
 pub mod log;

@@ -103,7 +103,12 @@ pub(super) fn perform(fx: Effect, app: &App, cx: &mut Context<'_>) -> Performed 
             term::copy_to_clipboard(&text);
             Performed::Nothing
         }
-        Effect::SaveState(state) => msg(jobs::save_state(cx.store, cx.data, &state)),
+        Effect::SaveState(state) => msg(jobs::save_state(
+            cx.store,
+            &storage::Fallback::for_data_dir(cx.data),
+            cx.data,
+            &state,
+        )),
         Effect::SaveSessions(file) => msg(jobs::save_sessions(cx.store, cx.data, &file)),
         Effect::WriteUnsaved {
             path,

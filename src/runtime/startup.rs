@@ -59,6 +59,11 @@ pub(super) fn build_app(
     };
     problems.extend(scan_problems);
 
+    // Notes and positions a failed save left in the temporary folder come
+    // home first, so the state read below holds them.
+    let reclaimed = store.reclaim(&storage::Fallback::for_data_dir(data), data);
+    problems.extend(reclaimed.problems.iter().cloned());
+
     let mut state_read_only = false;
     let state = match store.load_state(&data.state_path()) {
         LoadOutcome::Missing => storage::StateFile::default(),
@@ -105,18 +110,16 @@ pub(super) fn build_app(
         .measure
         .or(settings.measure)
         .unwrap_or(app::DEFAULT_MEASURE);
-    // Notes a failed save left in the temporary folder come home first.
-    let reclaimed = store.reclaim(&storage::Fallback::for_data_dir(data), data);
-    problems.extend(reclaimed.problems.iter().cloned());
-    if reclaimed.files > 0 && !problems.is_empty() {
+    if reclaimed.any() && !problems.is_empty() {
         problems.insert(0, storage::reclaimed_message(&reclaimed, data));
     }
 
     let mut app = App::new(entries, keymap, state, measure);
     app.state_read_only = state_read_only;
-    if reclaimed.files > 0 && problems.is_empty() {
+    if reclaimed.any() && problems.is_empty() {
         app.startup_note(storage::reclaimed_message(&reclaimed, data));
     }
+    app.fallback_waiting(&reclaimed);
     app.theme = palette;
     app.sessions = app::Sessions::new(sessions);
     if settings.notes_scope == Some(config::NotesScope::All) {

@@ -186,9 +186,11 @@ fn a_match_spanning_wrapped_rows_is_found() {
 fn invalid_utf8_never_panics_and_offsets_stay_exact() {
     let bytes = b"caf\xff\xfe cafe \xc3 \xe2\x82 caf\xc3\xa9\xff".to_vec();
     let m = Matcher::new(&Query::plain("cafe")).expect("compiles");
-    let doc = Document::from_bytes(bytes.clone(), Format::Text).expect("loads");
+    let doc = Document::from_bytes(bytes, Format::Text).expect("loads");
     let hits = search_document(&doc, &m, &AtomicBool::new(false), |_| {}).expect("ok");
-    let got: Vec<&[u8]> = hits.iter().map(|h| &bytes[h.start..h.end]).collect();
+    // Offsets are in the decoded text, where each bad byte is a byte mark.
+    let src = doc.source();
+    let got: Vec<&[u8]> = hits.iter().map(|h| &src[h.start..h.end]).collect();
     assert_eq!(got, vec![&b"cafe"[..], "café".as_bytes()]);
 }
 

@@ -1,9 +1,11 @@
-//! The temporary-folder fallback: when notes cannot be saved where they
-//! belong (read-only or full disk, a file where a folder should be), a copy
-//! goes to `<temp>/marginote-unsaved/<data folder hash>/notes/`, so it
-//! outlives this session. The copy comes home, merged by id as two windows
-//! merge, with the next save that works or at the next start, and is
-//! removed only once that merge is durably saved (N3).
+//! The temporary-folder fallback: when notes or reading positions cannot
+//! be saved where they belong (read-only or full disk, a file where a
+//! folder should be), a copy goes to
+//! `<temp>/marginote-unsaved/<data folder hash>/` (`notes/<file>` and
+//! `state.toml`), so it outlives this session. The copy comes home, merged
+//! as two windows merge (notes by id, positions the newer winning), with
+//! the next save that works or at the next start, and is removed only once
+//! that merge is durably saved (N3).
 
 use super::*;
 
@@ -35,6 +37,11 @@ impl Fallback {
             .unwrap_or_else(|| OsStr::new("notes.toml"));
         self.root.join("notes").join(name)
     }
+
+    /// Where the copy of the reading state goes.
+    pub fn state_path(&self) -> PathBuf {
+        self.root.join("state.toml")
+    }
 }
 
 /// Notes that are not where they belong: why, and where they are instead.
@@ -55,8 +62,23 @@ impl std::fmt::Display for SaveFailure {
     }
 }
 
+/// A copy in the fallback folder that could not come home at start (the
+/// data folder still cannot be written): the app keeps it as unsaved and
+/// retries it like a failed save.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Left<T> {
+    /// Where it belongs.
+    pub target: PathBuf,
+    /// The copy.
+    pub spare: PathBuf,
+    /// What the copy holds.
+    pub file: T,
+    /// Why it could not be saved home.
+    pub reason: String,
+}
+
 /// What [`Store::reclaim`] brought home at start.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Reclaimed {
     /// Entries (notes, bookmarks, highlights) that were only in the fallback.
     pub entries: usize,
@@ -64,6 +86,19 @@ pub struct Reclaimed {
     pub files: usize,
     /// Fallback files that could not come home yet (they stay).
     pub problems: Vec<String>,
+    /// Reading positions that came home (newer than the data folder's).
+    pub positions: usize,
+    /// Notes copies that stay until the data folder can be written.
+    pub notes_left: Vec<Left<NotesFile>>,
+    /// The reading-state copy, if it stays likewise.
+    pub state_left: Option<Left<StateFile>>,
+}
+
+impl Reclaimed {
+    /// Whether anything came home worth telling.
+    pub fn any(&self) -> bool {
+        self.files > 0 || self.positions > 0
+    }
 }
 
 impl<F: Fs> Store<F> {
@@ -76,36 +111,65 @@ impl<F: Fs> Store<F> {
         path: &Path,
         notes: &NotesFile,
     ) -> Result<Saved<NotesFile>, SaveFailure> {
-        let spare = fallback.notes_path(path);
-        let waiting = match self.load_one::<NotesFile>(&spare) {
+        self.save_or_fallback(&fallback.notes_path(path), path, notes, "notes")
+    }
+
+    /// Saves the reading state to `path` as [`Self::save_notes_or_fallback`]
+    /// saves notes: a copy waiting in the fallback folder is folded in (the
+    /// newer position winning) and removed once saved; when the save fails,
+    /// the copy goes there.
+    pub fn save_state_or_fallback(
+        &self,
+        fallback: &Fallback,
+        path: &Path,
+        state: &StateFile,
+    ) -> Result<Saved<StateFile>, SaveFailure> {
+        self.save_or_fallback(&fallback.state_path(), path, state, "reading position")
+    }
+
+    fn save_or_fallback<T: StoredFile>(
+        &self,
+        spare: &Path,
+        path: &Path,
+        value: &T,
+        what: &str,
+    ) -> Result<Saved<T>, SaveFailure> {
+        let waiting = match self.load_one::<T>(spare) {
             LoadOutcome::Loaded(file) => Some(file),
             _ => None,
         };
         let ours = match &waiting {
-            Some(file) => NotesFile::merge(notes, Some(file.clone())),
-            None => notes.clone(),
+            Some(file) => T::merge(value, Some(file.clone())),
+            None => value.clone(),
         };
-        match self.save_notes(path, &ours) {
+        match self.save(path, &ours) {
             Ok(saved) => {
                 if waiting.is_some() {
-                    self.remove_spare(&spare);
+                    self.remove_spare(spare);
                 }
                 Ok(saved)
             }
-            Err(e) => Err(self.save_spare(&spare, &ours, &e)),
+            Err(e) => Err(self.save_spare(spare, &ours, &e, what)),
         }
     }
 
-    /// Writes the fallback copy after `error`; says where the notes are.
-    fn save_spare(&self, spare: &Path, notes: &NotesFile, error: &StorageError) -> SaveFailure {
-        match self.save_notes(spare, notes) {
+    /// Writes the fallback copy after `error`; says where it is.
+    fn save_spare<T: StoredFile>(
+        &self,
+        spare: &Path,
+        value: &T,
+        error: &StorageError,
+        what: &str,
+    ) -> SaveFailure {
+        match self.save(spare, value) {
             Ok(saved) => {
                 let at = saved.beside_newer.unwrap_or_else(|| spare.to_path_buf());
                 SaveFailure {
                     // The path is long: the status line shows why first,
                     // and the quit question lists where.
                     message: format!(
-                        "not saved in the data folder — a copy waits in the temporary folder and goes home once it can — {error}"
+                        "{what} not saved in the data folder ({}) — a copy waits in the temporary folder and goes home once it can — {error}",
+                        error.short()
                     ),
                     fallback: Some(at),
                     reason: error.to_string(),
@@ -113,7 +177,7 @@ impl<F: Fs> Store<F> {
             }
             Err(_) => SaveFailure {
                 message: format!(
-                    "{error} — the temporary folder failed too: notes kept in memory only"
+                    "{what} not saved: {error} — the temporary folder failed too: kept in memory only"
                 ),
                 fallback: None,
                 reason: error.to_string(),
@@ -135,9 +199,7 @@ impl<F: Fs> Store<F> {
     pub fn reclaim(&self, fallback: &Fallback, data: &DataDir) -> Reclaimed {
         let mut out = Reclaimed::default();
         let dir = fallback.root.join("notes");
-        let Ok(mut names) = self.fs.list_dir(&dir) else {
-            return out;
-        };
+        let mut names = self.fs.list_dir(&dir).unwrap_or_default();
         names.sort();
         for name in names {
             let text = name.to_string_lossy();
@@ -163,13 +225,175 @@ impl<F: Fs> Store<F> {
                     out.files += 1;
                     self.remove_spare(&spare);
                 }
+                Err(e) => {
+                    out.problems.push(format!(
+                        "notes in the temporary folder could not come home yet ({}): {} — {e}",
+                        e.short(),
+                        shown(&spare)
+                    ));
+                    out.notes_left.push(Left {
+                        target,
+                        spare,
+                        file: waiting,
+                        reason: e.to_string(),
+                    });
+                }
+            }
+        }
+        self.reclaim_state(fallback, data, &mut out);
+        self.reclaim_old(fallback, data, &mut out);
+        out
+    }
+
+    /// Brings home copies an earlier marginote left straight in
+    /// `<temp>/marginote-unsaved/` (before copies were kept per data
+    /// folder). Nothing there says which data folder a copy is from, so one
+    /// is merged here only with evidence that it belongs here:
+    /// - it is a notes file named as this version names it for its
+    ///   document, owned by the data folder's owner; and
+    /// - this data folder's file for that document shares an entry with it
+    ///   (the copy was the file plus what could not be saved), or has no
+    ///   file for it yet but keeps a reading position in it (a bundled
+    ///   text is read by every data folder, so that alone is no evidence).
+    ///
+    /// Other copies are left where they are and each is named in the
+    /// problems, so the user knows where those notes wait.
+    fn reclaim_old(&self, fallback: &Fallback, data: &DataDir, out: &mut Reclaimed) {
+        let Some(dir) = fallback.root.parent() else {
+            return;
+        };
+        let Ok(mut names) = self.fs.list_dir(dir) else {
+            return;
+        };
+        names.sort();
+        let positions = match self.load_state(&data.state_path()) {
+            LoadOutcome::Loaded(s) => s.positions,
+            _ => BTreeMap::new(),
+        };
+        for name in names {
+            let text = name.to_string_lossy();
+            if text.starts_with('.') || !text.ends_with(".toml") {
+                continue;
+            }
+            let copy = dir.join(&name);
+            let LoadOutcome::Loaded(waiting) = self.load_one::<NotesFile>(&copy) else {
+                continue;
+            };
+            let named_for_it = text
+                .strip_suffix(".toml")
+                .and_then(|stem| stem.rsplit_once('-'))
+                .is_some_and(|(_, hash)| {
+                    *hash == format!("{:016x}", fnv1a64(waiting.document.as_bytes()))
+                });
+            if !named_for_it || !same_owner(&copy, &data.root) {
+                continue;
+            }
+            let target = data.notes_dir().join(&name);
+            let (belongs, known) = match self.load_notes(&target) {
+                LoadOutcome::Loaded(file) => {
+                    let known: BTreeSet<String> = entry_ids(&file).into_iter().collect();
+                    let shared = file.document == waiting.document
+                        && entry_ids(&waiting).iter().any(|id| known.contains(id));
+                    (shared, known)
+                }
+                LoadOutcome::Missing => {
+                    let read_here = positions.contains_key(&waiting.document)
+                        && !waiting.document.starts_with("bundled:");
+                    (read_here, BTreeSet::new())
+                }
+                LoadOutcome::Unreadable { .. } => (false, BTreeSet::new()),
+            };
+            if !belongs {
+                out.problems.push(format!(
+                    "notes an earlier marginote could not save wait in {}: left there, as nothing shows they belong to this data folder",
+                    shown(&copy)
+                ));
+                continue;
+            }
+            match self.save_notes(&target, &waiting) {
+                Ok(saved) => {
+                    let home: BTreeSet<String> = entry_ids(&saved.file).into_iter().collect();
+                    out.entries += entry_ids(&waiting)
+                        .iter()
+                        .filter(|id| !known.contains(*id) && home.contains(*id))
+                        .count();
+                    out.files += 1;
+                    self.remove_spare(&copy);
+                }
                 Err(e) => out.problems.push(format!(
-                    "notes waiting in {} could not come home yet: {e}",
-                    shown(&spare)
+                    "notes in the temporary folder could not come home yet ({}): {} — {e}",
+                    e.short(),
+                    shown(&copy)
                 )),
             }
         }
-        out
+    }
+
+    /// Brings a fallback copy of the reading state home: each position is
+    /// taken where it is newer than the data folder's. A state file that
+    /// cannot be read is not written over (the app does not save it
+    /// either): the copy waits.
+    fn reclaim_state(&self, fallback: &Fallback, data: &DataDir, out: &mut Reclaimed) {
+        let spare = fallback.state_path();
+        let LoadOutcome::Loaded(waiting) = self.load_one::<StateFile>(&spare) else {
+            return;
+        };
+        let target = data.state_path();
+        let before = match self.load_state(&target) {
+            LoadOutcome::Unreadable { problem } => {
+                out.problems.push(format!(
+                    "reading positions waiting in {} could not come home yet: {problem}",
+                    shown(&spare)
+                ));
+                return;
+            }
+            LoadOutcome::Loaded(file) => file.positions,
+            LoadOutcome::Missing => BTreeMap::new(),
+        };
+        match self.save_state(&target, &waiting) {
+            Ok(saved) => {
+                out.positions = waiting
+                    .positions
+                    .iter()
+                    .filter(|(key, p)| {
+                        before.get(*key) != Some(*p) && saved.file.positions.get(*key) == Some(*p)
+                    })
+                    .count();
+                self.remove_spare(&spare);
+            }
+            Err(e) => {
+                out.problems.push(format!(
+                    "reading positions in the temporary folder could not come home yet ({}): {} — {e}",
+                    e.short(),
+                    shown(&spare)
+                ));
+                out.state_left = Some(Left {
+                    target,
+                    spare,
+                    file: waiting,
+                    reason: e.to_string(),
+                });
+            }
+        }
+    }
+}
+
+/// Whether `a` and `b` have the same owner (always, where files have no
+/// owner). A copy another user left in a shared temporary folder is not
+/// this data folder's.
+fn same_owner(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (fs::metadata(a), fs::metadata(b)) {
+            (Ok(a), Ok(b)) => a.uid() == b.uid(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        true
     }
 }
 
@@ -224,8 +448,19 @@ impl<F: Fs> Store<F> {
 pub fn reclaimed_message(reclaimed: &Reclaimed, data: &DataDir) -> String {
     let n = reclaimed.entries;
     let what = if n == 1 { "note" } else { "notes" };
+    let p = reclaimed.positions;
+    let positions = if p == 1 {
+        "1 reading position".to_string()
+    } else {
+        format!("{p} reading positions")
+    };
+    let (came, home) = match (reclaimed.files > 0, p > 0) {
+        (true, true) => (format!("{n} {what} and {positions}"), data.root.clone()),
+        (false, true) => (positions, data.root.clone()),
+        _ => (format!("{n} {what}"), data.notes_dir()),
+    };
     format!(
-        "{n} {what} came home from the temporary folder (saved there when the data folder could not be written) to {}",
-        shown(&data.notes_dir())
+        "{came} came home from the temporary folder to {}",
+        shown(&home)
     )
 }

@@ -70,6 +70,23 @@ pub enum StorageError {
     Encode { path: PathBuf, message: String },
 }
 
+impl StorageError {
+    /// The kind of failure in a few words, for a status line too narrow
+    /// for the whole message.
+    pub fn short(&self) -> &'static str {
+        match self {
+            StorageError::NoDataDir => "no data folder",
+            StorageError::ReadOnly { .. } => "read-only folder",
+            StorageError::DiskFull { .. } => "disk full",
+            StorageError::Write { .. } => "write failed",
+            StorageError::Read { .. } => "file could not be read",
+            StorageError::NewerSchema { .. } => "file from a newer marginote",
+            StorageError::MoveAside { .. } => "unreadable file could not be moved aside",
+            StorageError::Encode { .. } => "could not encode",
+        }
+    }
+}
+
 /// What loading found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]

@@ -205,3 +205,145 @@ fn a_broken_file_message_shows_the_reason_within_80_columns() {
         "the reason must fit in an 80-column status line: {first:?}"
     );
 }
+
+/// A notes file for `doc` holding bookmarks `ids`.
+fn notes_for(doc: &str, bookmarks: &[&str]) -> NotesFile {
+    let mut notes = notes_with(bookmarks);
+    notes.document = doc.into();
+    notes
+}
+
+/// Copies an earlier marginote left straight in `<temp>/marginote-unsaved/`
+/// (before copies were kept per data folder) come home when they are
+/// known to be this data folder's, and are left, and named, otherwise.
+#[test]
+fn n3_copies_from_the_previous_version_come_home_only_with_evidence() {
+    let dir = TempDir::new().unwrap();
+    let data = DataDir {
+        root: dir.path().join("data"),
+    };
+    let fallback = Fallback::under(&dir.path().join("tmp"), &data);
+    let old = dir.path().join("tmp/marginote-unsaved");
+    fs::create_dir_all(&old).unwrap();
+    let store = Store::new();
+    let old_copy = |path: &Path, notes: &NotesFile| {
+        let copy = old.join(path.file_name().unwrap());
+        fs::write(&copy, encoded(notes)).unwrap();
+        copy
+    };
+
+    // 1. This data folder's file plus a note it could not save: shares ids.
+    let a = data.notes_path("/books/a.md", "a");
+    store
+        .save_notes(&a, &notes_for("/books/a.md", &["a1", "a2"]))
+        .unwrap();
+    let copy_a = old_copy(&a, &notes_for("/books/a.md", &["a1", "a2", "a3"]));
+    // 2. No file here yet, but this data folder reads the document.
+    let b = data.notes_path("/books/b.md", "b");
+    let copy_b = old_copy(&b, &notes_for("/books/b.md", &["b1"]));
+    let mut state = StateFile::default();
+    state.positions.insert(
+        "/books/b.md".into(),
+        Position {
+            anchor: tests::anchor(0),
+            updated: "2026-01-01T00:00:00Z".into(),
+            fingerprint: String::new(),
+            extra: toml::Table::new(),
+        },
+    );
+    // A bundled text is read by every data folder: no evidence alone.
+    state.positions.insert(
+        "bundled:x.md".into(),
+        state.positions["/books/b.md"].clone(),
+    );
+    store.save_state(&data.state_path(), &state).unwrap();
+    let x = data.notes_path("bundled:x.md", "x");
+    let copy_x = old_copy(&x, &notes_for("bundled:x.md", &["x1"]));
+    // 3. Another data folder's notes on a document this one also has notes
+    //    on: no entry in common.
+    let c = data.notes_path("/books/c.md", "c");
+    store
+        .save_notes(&c, &notes_for("/books/c.md", &["c1"]))
+        .unwrap();
+    let copy_c = old_copy(&c, &notes_for("/books/c.md", &["other1"]));
+    // 4. A document this data folder never saw.
+    let d = data.notes_path("/books/d.md", "d");
+    let copy_d = old_copy(&d, &notes_for("/books/d.md", &["d1"]));
+    // Not a notes file named for its document: not ours to judge.
+    fs::write(
+        old.join("stray.toml"),
+        encoded(&notes_for("/books/e.md", &["e1"])),
+    )
+    .unwrap();
+
+    let reclaimed = store.reclaim(&fallback, &data);
+    assert_eq!(reclaimed.entries, 2, "a3 and b1 came home: {reclaimed:?}");
+    assert_eq!(reclaimed.files, 2, "{reclaimed:?}");
+    assert_eq!(ids(&loaded(&a)), ["a1", "a2", "a3"], "merged by id");
+    assert_eq!(ids(&loaded(&b)), ["b1"]);
+    assert!(
+        !copy_a.exists() && !copy_b.exists(),
+        "adopted copies are removed once home"
+    );
+    assert_eq!(
+        ids(&loaded(&c)),
+        ["c1"],
+        "another data folder's notes are not merged"
+    );
+    assert!(!x.exists() && !d.exists(), "no evidence: nothing written");
+    for copy in [&copy_x, &copy_c, &copy_d] {
+        assert!(copy.exists(), "left where it was: {}", copy.display());
+        let name = copy.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            reclaimed.problems.iter().any(|p| p.contains(&name)),
+            "the user is told where {name} waits: {:?}",
+            reclaimed.problems
+        );
+    }
+    assert!(old.join("stray.toml").exists());
+    assert_eq!(reclaimed.problems.len(), 3, "{:?}", reclaimed.problems);
+    let message = reclaimed_message(&reclaimed, &data);
+    assert!(message.starts_with("2 notes came home"), "{message}");
+}
+
+/// An adopted copy is removed only once the merge is saved: while the
+/// data folder cannot be written, it stays.
+#[test]
+fn n3_a_copy_from_the_previous_version_stays_until_saved_home() {
+    let dir = TempDir::new().unwrap();
+    let data = DataDir {
+        root: dir.path().join("data"),
+    };
+    let store = Store::new();
+    let a = data.notes_path("/books/a.md", "a");
+    store
+        .save_notes(&a, &notes_for("/books/a.md", &["a1"]))
+        .unwrap();
+    let fallback = Fallback::under(&dir.path().join("tmp"), &data);
+    let old = dir.path().join("tmp/marginote-unsaved");
+    fs::create_dir_all(&old).unwrap();
+    let copy = old.join(a.file_name().unwrap());
+    fs::write(&copy, encoded(&notes_for("/books/a.md", &["a1", "a2"]))).unwrap();
+    // The data folder can be read but not written.
+    let fs = crate::testkit::BlockableFs::default();
+    fs.block(Some(data.root.clone()));
+    let blocked = Store::with_fs(fs);
+    let reclaimed = blocked.reclaim(&fallback, &data);
+    assert_eq!(reclaimed.files, 0, "{reclaimed:?}");
+    assert!(
+        reclaimed
+            .problems
+            .iter()
+            .any(|p| p.contains("could not come home yet")),
+        "{reclaimed:?}"
+    );
+    assert!(copy.exists(), "the copy stays until its merge is saved");
+    let reclaimed = store.reclaim(&fallback, &data);
+    assert_eq!(
+        (reclaimed.entries, reclaimed.files),
+        (1, 1),
+        "{reclaimed:?}"
+    );
+    assert_eq!(ids(&loaded(&a)), ["a1", "a2"]);
+    assert!(!copy.exists());
+}

@@ -2,6 +2,15 @@
 //! a known binary signature, UTF-32, a file too big or not a regular file),
 //! stripping a BOM, decoding UTF-16, and showing invalid bytes as `<FF>`
 //! (RELIABILITY I1–I4, T3).
+//!
+//! An invalid byte is kept in the decoded text as a *byte mark*: the
+//! private-use character U+EF00 + byte (U+EF80–U+EFFF, the MirBSD OPTU-8
+//! convention). The decoded text is then valid UTF-8 for every consumer
+//! (the Markdown parser, search, anchors), each byte stays one character
+//! of its own, and the sanitiser shows each mark as the byte's value.
+//! A note's quote over such a byte stores the mark, so the quote and the
+//! page agree (both show `<FF>`) and the quote's length is the length of
+//! the passage it covers.
 
 use std::fs;
 use std::path::Path;
@@ -43,9 +52,33 @@ fn binary_signature(bytes: &[u8]) -> Option<&'static str> {
         .map(|(_, what)| *what)
 }
 
+/// The first byte mark (see the module docs); byte `b` is `MARK_BASE + b`.
+const MARK_BASE: u32 = 0xEF00;
+
+/// The invalid byte a byte mark stands for.
+pub fn marked_byte(c: char) -> Option<u8> {
+    let v = c as u32;
+    (MARK_BASE + 0x80..=MARK_BASE + 0xFF)
+        .contains(&v)
+        .then(|| (v - MARK_BASE) as u8)
+}
+
+/// Decodes bytes that are not all valid UTF-8: each invalid byte becomes
+/// its byte mark.
+pub fn mark_invalid_bytes(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + bytes.len() / 8);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for &byte in chunk.invalid() {
+            out.extend(char::from_u32(MARK_BASE + u32::from(byte)));
+        }
+    }
+    out
+}
+
 /// Checks raw text bytes and decodes them to UTF-8 (RELIABILITY I1, I2):
 /// NUL or a binary signature refused, BOM stripped, UTF-16 decoded;
-/// invalid UTF-8 is kept (shown as �) with a warning.
+/// invalid bytes become byte marks (shown as `<FF>`) with a warning.
 pub fn decode(mut bytes: Vec<u8>) -> Result<(Vec<u8>, Vec<String>), DocError> {
     let size = bytes.len();
     let mut warnings = Vec::new();
@@ -64,22 +97,13 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<(Vec<u8>, Vec<String>), DocError> {
         }
     }
     if std::str::from_utf8(&bytes).is_err() {
-        warnings.push("this document is not valid UTF-8: bad bytes are shown as �".to_string());
+        bytes = mark_invalid_bytes(&bytes).into_bytes();
+        warnings.push(
+            "this document is not valid UTF-8: bad bytes are shown as <FF>-style placeholders (their byte values)"
+                .to_string(),
+        );
     }
     Ok((bytes, warnings))
-}
-
-/// Decodes bytes for a title or a list row: each invalid byte becomes the
-/// text `<FF>`, as the reader shows it (RELIABILITY T3/I2).
-pub fn with_byte_placeholders(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    for chunk in bytes.utf8_chunks() {
-        out.push_str(chunk.valid());
-        for byte in chunk.invalid() {
-            out.push_str(&format!("<{byte:02X}>"));
-        }
-    }
-    out
 }
 
 /// Decodes UTF-16 with a byte-order mark; `None` if there is no BOM.

@@ -27,7 +27,7 @@ const PARAGRAPH_LINE: usize = 100;
 pub const WORDS_PER_MINUTE: usize = 230;
 
 pub use crate::text::block::{Block, BlockKind, Table};
-pub use crate::text::decode::{check_head, decode, read_file, with_byte_placeholders};
+pub use crate::text::decode::{check_head, decode, read_file};
 pub use crate::text::format::{
     DocError, Format, HTML_HEAD_BYTES, HTML_PROGRESSIVE_BYTES, MAX_FILE_SIZE,
 };
@@ -71,18 +71,9 @@ impl Document {
             Format::Pdf => return Ok(converted(convert::pdf::convert(&bytes)?)),
             _ => {}
         }
+        // Decoding leaves valid UTF-8: an invalid byte is a byte mark,
+        // shown as `<FF>` wherever the text is drawn.
         let (bytes, mut warnings) = decode(bytes)?;
-        // Markdown is parsed from a lossy copy (bad bytes become �); plain
-        // text keeps the bytes and shows each bad one as its value.
-        let parsed_lossy = format == Format::Markdown && bytes.len() <= MAX_MARKDOWN_SIZE;
-        if !parsed_lossy {
-            for w in &mut warnings {
-                *w = w.replace(
-                    "shown as �",
-                    "shown as <FF>-style placeholders (their byte values)",
-                );
-            }
-        }
         let body = match format {
             Format::Html => {
                 let source = String::from_utf8_lossy(&bytes);
@@ -95,7 +86,7 @@ impl Document {
             Format::Markdown if bytes.len() <= MAX_MARKDOWN_SIZE => {
                 let source = match String::from_utf8(bytes) {
                     Ok(s) => s,
-                    Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                    Err(e) => crate::text::decode::mark_invalid_bytes(e.as_bytes()),
                 };
                 let blocks = crate::text::markdown::parse(&source);
                 Body::Markdown { source, blocks }
@@ -528,8 +519,9 @@ mod tests {
             d.warnings
         );
         let block = d.block(0);
-        // "bad" starts at source byte 5 and display byte 8 (`<FF>` is 4 bytes).
-        assert_eq!(block.text.src_at(8), 5);
+        // "bad" starts at display byte 8 (`<FF>` is 4 bytes) and source
+        // byte 7: the bad byte is kept as a 3-byte byte mark.
+        assert_eq!(block.text.src_at(8), 7);
         let d = Document::from_bytes(b"two \xE2\x82 bad".to_vec(), Format::Text).expect("loads");
         assert_eq!(all_blocks(&d), vec!["two <E2><82> bad"]);
         let title = summarize(b"ti\xFFtle\nrest\n", Format::Text).title;
@@ -538,6 +530,69 @@ mod tests {
             Some("ti<FF>tle"),
             "titles show bad bytes too"
         );
+        // In a Markdown heading too: `<E9>` as text would parse as an HTML tag.
+        let title = summarize(b"# Caf\xE9 notes\n\nbody\n", Format::Markdown).title;
+        assert_eq!(title.as_deref(), Some("Caf<E9> notes"));
+    }
+
+    /// Regression (issue 10, defect 6): Markdown was parsed from a lossy
+    /// copy and showed `�`. Each bad byte now shows as its value, as in
+    /// plain text, and a note's quote over it reads as the page does and
+    /// covers exactly the passage chosen.
+    #[test]
+    fn i2_invalid_bytes_in_markdown_show_as_byte_values_and_anchor_on_them() {
+        use crate::study::anchor::{Placement, anchor_range, place};
+        use crate::text::sanitize::clean;
+        for format in [Format::Markdown, Format::Text] {
+            let d = Document::from_bytes(
+                b"# Ti\xFFtle\n\nok \xFF bad \xE2\x82 end\n".to_vec(),
+                format,
+            )
+            .expect("loads");
+            let blocks = all_blocks(&d);
+            let shown = blocks.join("|");
+            assert!(!shown.contains('\u{FFFD}'), "{format:?}: {shown}");
+            assert!(
+                blocks.contains(&"ok <FF> bad <E2><82> end".to_string()),
+                "{format:?}: {blocks:?}"
+            );
+            assert!(
+                blocks.iter().any(|b| b.contains("Ti<FF>tle")),
+                "{format:?}: {blocks:?}"
+            );
+            assert!(
+                d.warnings.iter().any(|w| w.contains("<FF>")),
+                "{format:?}: {:?}",
+                d.warnings
+            );
+            // Each placeholder is drawn as a placeholder and maps to its byte.
+            let body = d.source().windows(2).position(|w| w == b"ok").expect("ok");
+            let block = d.block(d.block_at(body).expect("the body block"));
+            let text = &block.text;
+            let ff = text.text.find("<FF>").expect("placeholder");
+            let run = text.runs.iter().rev().find(|r| r.start <= ff).expect("run");
+            assert!(
+                run.style.contains(Roles::PLACEHOLDER),
+                "{format:?}: {run:?}"
+            );
+            let bad = text.src_at(ff);
+            assert_eq!(
+                text.src_at(ff + "<FF> ".len()),
+                bad + d.excerpt(bad, bad + 1).len() + 1
+            );
+            // A note on "ok <FF> bad": its quote shows what the page shows
+            // and spans exactly those words in the text.
+            let start = text.src_at(0);
+            let end = text.src_at("ok <FF> bad".len());
+            let a = anchor_range(&d, start, end);
+            assert_eq!(clean(&a.exact), "ok <FF> bad", "{format:?}");
+            assert_eq!(
+                a.offset + a.span_len(),
+                end,
+                "{format:?}: the span ends where the words end"
+            );
+            assert_eq!(place(&d, &a), Placement::Exact, "{format:?}");
+        }
     }
 
     #[test]

@@ -76,6 +76,8 @@ fn classify(c: char) -> Class {
         | '\u{FEFF}'
         | '\u{FFF9}'..='\u{FFFB}'
         | '\u{E0000}'..='\u{E007F}' => Class::Placeholder,
+        // Byte marks: invalid bytes of a document (text::decode).
+        '\u{EF80}'..='\u{EFFF}' => Class::Placeholder,
         _ => Class::Keep,
     }
 }
@@ -91,7 +93,10 @@ pub fn placeholder(c: char) -> String {
         // C1 controls are shown as their byte value, never decoded as
         // Latin-1 (0x9B would be a live CSI on some terminals).
         '\u{0080}'..='\u{009F}' => format!("<{:02X}>", c as u32),
-        _ => format!("⟨U+{:04X}⟩", c as u32),
+        _ => match crate::text::decode::marked_byte(c) {
+            Some(byte) => format!("<{byte:02X}>"),
+            None => format!("⟨U+{:04X}⟩", c as u32),
+        },
     }
 }
 
@@ -310,6 +315,7 @@ pub fn clean(s: &str) -> String {
             }
             '\u{7f}' => "␡".to_string(),
             '\u{80}'..='\u{9f}' => format!("<{:02X}>", c as u32),
+            '\u{ef80}'..='\u{efff}' => placeholder(c),
             '\u{200b}'
             | '\u{200e}'
             | '\u{200f}'

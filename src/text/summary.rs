@@ -2,7 +2,7 @@
 //! a word count, from a cheap scan of the bytes (no parsing).
 
 use crate::text::convert;
-use crate::text::decode::with_byte_placeholders;
+use crate::text::decode::{mark_invalid_bytes, marked_byte};
 use crate::text::format::Format;
 
 /// What the library shows for a document: title and word count, from a
@@ -17,7 +17,9 @@ pub struct Summary {
 /// non-empty line. Words: runs of non-space bytes holding a letter or digit.
 pub fn summarize(bytes: &[u8], format: Format) -> Summary {
     let head = &bytes[..bytes.len().min(64 << 10)];
-    let head = with_byte_placeholders(head);
+    // Bad bytes as byte marks, not as `<FF>` text: the Markdown parser
+    // would take `<E9>` for an HTML tag and drop it from the title.
+    let head = mark_invalid_bytes(head);
     let head = head.trim_start_matches('\u{FEFF}');
     let mut title = None;
     if format == Format::Markdown {
@@ -39,7 +41,7 @@ pub fn summarize(bytes: &[u8], format: Format) -> Summary {
                 l.chars().take(120).collect::<String>()
             });
     }
-    let title = title.map(|t| t.replace(['*', '`'], "").replace("__", ""));
+    let title = title.map(|t| show_byte_marks(&t.replace(['*', '`'], "").replace("__", "")));
     Summary {
         title,
         words: count_words(bytes),
@@ -63,6 +65,18 @@ fn first_heading(source: &str) -> Option<String> {
     title
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty())
+}
+
+/// A title as text: each byte mark becomes its byte's value, `<E9>`.
+fn show_byte_marks(title: &str) -> String {
+    let mut out = String::with_capacity(title.len());
+    for c in title.chars() {
+        match marked_byte(c) {
+            Some(byte) => out.push_str(&format!("<{byte:02X}>")),
+            None => out.push(c),
+        }
+    }
+    out
 }
 
 fn count_words(bytes: &[u8]) -> usize {

@@ -40,7 +40,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             theme::title(true),
         ))
         .title_bottom(Span::styled(
-            " r retry · w write to a file · q quit anyway · esc stay ",
+            sanitize_line(&format!(" {} ", crate::app::unsaved::quit_keys(app)), 200),
             theme::muted(),
         ));
     let mut lines: Vec<Line> = Vec::new();
@@ -63,10 +63,21 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             theme::muted(),
         )));
     }
-    if let Some(e) = &app.saving.state_failed {
+    if let Some(f) = &app.saving.state_failed {
+        let place = match &f.fallback {
+            Some(p) => format!("in the temporary folder: {}", p.display()),
+            None => "only in memory".to_string(),
+        };
         lines.push(Line::from(Span::styled(
-            sanitize_line(&format!("reading position: not saved — {e}"), 400),
+            sanitize_line(&format!("reading position: {place}"), 400),
             theme::error(),
+        )));
+        lines.push(Line::from(Span::styled(
+            sanitize_line(
+                &format!("  belongs in state.toml in the data folder — {}", f.reason),
+                400,
+            ),
+            theme::muted(),
         )));
     }
     frame.render_widget(

@@ -22,7 +22,7 @@ impl Keymap {
     /// asks alone). `"(unbound)"` if there is none.
     pub fn hint(&self, context: Context, action: Action) -> String {
         let global = match context {
-            Context::Prompt | Context::Editor => &[],
+            Context::Prompt | Context::Editor | Context::Unsaved => &[],
             _ => self.keys_for(Context::Global, action),
         };
         let global = global

@@ -24,6 +24,8 @@ const ESSENTIAL: &[(Context, Action)] = &[
     (Context::Editor, Action::Cancel),
     (Context::Editor, Action::Save),
     (Context::Help, Action::Cancel),
+    (Context::Unsaved, Action::Cancel),
+    (Context::Unsaved, Action::QuitAnyway),
 ];
 
 /// A keymap is a few kilobytes; anything this big is not one.

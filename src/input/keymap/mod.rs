@@ -156,7 +156,8 @@ mod tests {
             | select sentence_prev ( | select paragraph_next } | select paragraph_prev { \
             | select swap_ends o | select confirm enter | notes reattach r | notes expand x \
             | prompt history_prev up | prompt history_next down \
-            | global session c | global session_pause C";
+            | global session c | global session_pause C \
+            | unsaved retry r | unsaved write_unsaved w | unsaved quit_anyway q | unsaved cancel esc";
         for binding in contract.split(" | ") {
             let words: Vec<&str> = binding.split_whitespace().collect();
             let context = Context::from_name(words[0]).expect("a context");
