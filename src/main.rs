@@ -80,11 +80,15 @@ enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Review your notes and highlights as cards (spaced repetition).
+    /// Review your notes and highlights as cards (spaced repetition): opens
+    /// marginote on the review of what is due.
     Review {
         /// Print the number of cards due now and exit (for a shell prompt).
         #[arg(long)]
         due: bool,
+        /// Documents or folders for the library, as without `review` (enter
+        /// on a card opens its passage when its document is there).
+        paths: Vec<PathBuf>,
     },
     /// Git merge driver for notes, state and review-log files: merges
     /// THEIRS and BASE into OURS by entry id (see the README).
@@ -111,13 +115,22 @@ enum Format {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    let mut review = false;
+    let mut paths = args.paths;
     match args.command {
-        Some(Command::Review { due }) => {
+        Some(Command::Review { due: true, .. }) => {
             let options = runner::ReviewOptions {
-                due,
+                due: true,
                 data_dir: args.data_dir,
             };
             return exit(runner::review_cli(options));
+        }
+        Some(Command::Review {
+            due: false,
+            paths: ref more,
+        }) => {
+            review = true;
+            paths.extend(more.iter().cloned());
         }
         Some(Command::MergeNotes {
             base,
@@ -166,13 +179,14 @@ fn main() -> ExitCode {
         return exit(runner::export_cli(options));
     }
     let options = runner::Options {
-        paths: args.paths,
+        paths,
         data_dir: args.data_dir,
         keymap: args.keymap,
         measure: args.measure.map(usize::from),
         theme: args.theme,
         config: args.config,
         log_level: args.log_level,
+        review,
     };
     exit(runner::run(options))
 }

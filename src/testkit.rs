@@ -161,13 +161,26 @@ impl Harness {
                     path,
                     documents,
                     state,
+                    reviews,
                 } => replies.push(jobs::write_unsaved(
                     &self.disk,
                     path,
                     &documents,
                     state.as_ref(),
+                    &reviews,
                     NOW,
                 )),
+                // The review's deck is built here and now.
+                Effect::PrepareReview { generation, now } => {
+                    let result = jobs::prepare_review(&self.data, &self.disk, now).map(Box::new);
+                    replies.push(Msg::ReviewPrepared { generation, result });
+                }
+                Effect::CountDue { now } => replies.push(Msg::DueCounts(jobs::due_counts(
+                    &self.data, &self.disk, now,
+                ))),
+                Effect::AppendReview(review) => {
+                    replies.push(jobs::append_review(&self.data, review));
+                }
                 Effect::LoadAllNotes => replies.push(Msg::AllNotes(jobs::load_all_notes(
                     &self.data,
                     &self.disk,

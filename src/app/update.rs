@@ -192,8 +192,19 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Idle => {
             let mut fx = app.save_state();
             fx.extend(unsaved::retry_notes(app));
+            fx.extend(review::retry(app));
+            review::tick(app);
             fx
         }
+        Msg::ReviewPrepared { generation, result } => {
+            review::prepared(app, generation, result);
+            Vec::new()
+        }
+        Msg::DueCounts(counts) => {
+            review::counted(app, counts);
+            Vec::new()
+        }
+        Msg::ReviewSaved { review: r, result } => review::saved(app, r, result),
         Msg::Signal(sig) => {
             // A note or bookmark label being written is saved, not lost
             // (RELIABILITY N12).

@@ -105,6 +105,7 @@ actions! {
     };
     Open = "open", "open the selected item" {
         Library: "open the selected document",
+        Review: "read the card's passage in the reader (esc or R comes back)",
         Notes: "jump to the selected entry's passage in the reader",
         Outline: "jump to the selected heading",
         Find: "open the document at the selected result",
@@ -122,6 +123,7 @@ actions! {
         Editor: "close the editor (asks first if text would be lost)",
         Outline: "close the outline",
         Find: "close the results",
+        Review: "close the review (every rating is already saved)",
     };
     Confirm = "confirm", "accept the prompt" {
         Prompt: "accept what was typed",
@@ -177,6 +179,14 @@ actions! {
     SwapEnds = "swap_ends", "selection: switch which end moves";
     Reattach = "reattach", "re-attach a lost entry: select its new passage, enter attaches";
     Expand = "expand", "show the selected entry in full, or list them again";
+    Review = "review", "review what is due: your notes and highlights as cards (after a jump: back to the card)" {
+        Review: "close the review",
+    };
+    Reveal = "reveal", "show the answer: the passage and its document";
+    RateAgain = "rate_again", "forgotten: see it again in a minute";
+    RateHard = "rate_hard", "remembered, with effort";
+    RateGood = "rate_good", "remembered";
+    RateEasy = "rate_easy", "remembered easily: wait longer";
 }
 
 impl Action {
@@ -206,6 +216,8 @@ pub enum Context {
     Outline,
     /// Results of a search across every document.
     Find,
+    /// The review of due cards.
+    Review,
 }
 
 impl Context {
@@ -220,6 +232,7 @@ impl Context {
         Context::Editor,
         Context::Outline,
         Context::Find,
+        Context::Review,
     ];
 
     /// The table name used in `keymap.toml`.
@@ -235,6 +248,7 @@ impl Context {
             Context::Editor => "editor",
             Context::Outline => "outline",
             Context::Find => "find",
+            Context::Review => "review",
         }
     }
 

@@ -52,6 +52,8 @@ pub struct Options {
     pub config: Option<PathBuf>,
     /// `--log-level`: overrides `MARGINOTE_LOG`.
     pub log_level: Option<String>,
+    /// `marginote review`: open on the review of what is due.
+    pub review: bool,
 }
 
 /// What the loop waits for.
@@ -153,7 +155,11 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
         for m in pending.drain(..) {
             app::update(&mut app, m, &now());
         }
-        app.startup()
+        let mut fx = app.startup();
+        if args.review {
+            fx.extend(app::review::open(&mut app));
+        }
+        fx
     };
     let mut effects = std::collections::VecDeque::from(startup);
     let mut held: std::collections::VecDeque<Event> = std::collections::VecDeque::new();
@@ -204,6 +210,9 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                     // long after start, in the middle of a resize, was seen
                     // to leave stale cells in the library row (tests/big.rs).
                     workers.summaries(&app, &data);
+                    // The Library's due counts replay the whole review log:
+                    // on a worker, after the first frame, like the titles.
+                    workers.due_counts(jiff::Timestamp::now().as_second(), data.clone());
                     summarized = true;
                 }
                 waited = true;
