@@ -135,8 +135,7 @@ fn bench(c: &mut Criterion) {
         eprintln!("no temporary folder");
         return;
     };
-    let Ok(data) = marginote::storage::DataDir::resolve(Some(tmp.path().join("data")), None)
-    else {
+    let Ok(data) = marginote::storage::DataDir::resolve(Some(tmp.path().join("data")), None) else {
         eprintln!("no data folder");
         return;
     };
@@ -155,7 +154,11 @@ fn bench(c: &mut Criterion) {
     let prepared = marginote::runtime::jobs::prepare_review(&data, &store, now);
     let due = prepared.as_ref().map_or(0, |p| p.due.len());
     let cards = prepared.as_ref().map_or(0, |p| p.deck.cards.len());
-    assert_eq!(cards, DOCUMENTS * CARDS_PER_DOCUMENT, "every card read back");
+    assert_eq!(
+        cards,
+        DOCUMENTS * CARDS_PER_DOCUMENT,
+        "every card read back"
+    );
     eprintln!("review bench: from disk, {cards} cards, {due} due");
     group.bench_function("from_disk", |b| {
         b.iter_with_large_drop(|| {

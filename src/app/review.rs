@@ -240,14 +240,32 @@ fn paragraphs(text: &str) -> Vec<String> {
     out
 }
 
-/// On the end screen, or between cards: a card answered earlier whose
-/// time has come is shown (called on the idle tick).
+/// On the end screen: a card whose time has come is shown (called on
+/// every key and on the idle tick): one answered earlier in the sitting,
+/// or any other once the next due time has passed.
 pub(super) fn tick(app: &mut App) {
-    if app
-        .review
-        .as_ref()
-        .is_some_and(|s| s.ready() && s.current.is_none() && !s.later.is_empty())
-    {
+    let now = now_seconds(app);
+    let Some(s) = app.review.as_mut() else { return };
+    if s.current.is_some() {
+        return;
+    }
+    let Some(deck) = s.deck.as_ref() else { return };
+    if s.next_due.is_some_and(|due| due <= now) {
+        // Rarely (once per due time passed): a pass over the deck.
+        let later = &s.later;
+        s.queue = deck
+            .due_order(now)
+            .into_iter()
+            .filter(|i| !later.contains(i))
+            .collect();
+    }
+    let due_again = s.later.iter().any(|&i| {
+        deck.cards
+            .get(i)
+            .and_then(|c| deck.schedule.due(&c.id))
+            .is_some_and(|due| due <= now)
+    });
+    if due_again || !s.queue.is_empty() {
         next_card(app);
     }
 }

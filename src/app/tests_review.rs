@@ -240,6 +240,30 @@ fn a_card_answered_again_comes_back_in_the_sitting_once_due() {
 }
 
 #[test]
+fn the_end_screen_shows_a_card_once_its_time_comes() {
+    let mut h = with_two_notes();
+    h.act(Action::Review);
+    for _ in 0..2 {
+        h.act(Action::Reveal);
+        h.act(Action::RateGood);
+    }
+    h.act(Action::Cancel);
+    // A new sitting: both cards are learning, due in ten minutes.
+    h.act(Action::Review);
+    assert_eq!(session(&h).current, None);
+    assert_eq!(session(&h).learning(), 0, "answered in another sitting");
+    let soon = "2026-11-25T10:05:00+01:00";
+    let fx = update(&mut h.app, Msg::Idle, soon);
+    h.perform(fx);
+    assert_eq!(session(&h).current, None, "not yet");
+    let later = "2026-11-25T10:11:00+01:00";
+    let fx = update(&mut h.app, Msg::Idle, later);
+    h.perform(fx);
+    assert_eq!(front(&h), "Who founded the Cheka?");
+    assert_eq!(session(&h).left(), 2, "both are due again");
+}
+
+#[test]
 fn a_rating_the_log_does_not_take_is_kept_retried_and_asked_about() {
     let mut h = with_two_notes();
     // A folder where the log's lock file goes: appending fails (reading

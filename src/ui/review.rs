@@ -38,13 +38,15 @@ pub fn frame(area: Rect) -> Rect {
     )
 }
 
-/// A box of `rows` text rows inside `room`, centred (the whole room when
-/// that is all there is).
+/// A box of `rows` text rows inside `room` (the whole room when that is
+/// all there is). Its top stays put as the answer is revealed and the box
+/// grows: the card does not jump.
 fn fitted(room: Rect, rows: u16, chrome: u16) -> Rect {
     let h = rows
         .saturating_add(chrome)
         .clamp(MIN_HEIGHT.min(room.height), room.height);
-    Rect::new(room.x, room.y + (room.height - h) / 2, room.width, h)
+    let top = (room.height - h).min(room.height / 5);
+    Rect::new(room.x, room.y + top, room.width, h)
 }
 
 pub fn render(frame_: &mut Frame, app: &App, area: Rect) {
