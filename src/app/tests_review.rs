@@ -296,6 +296,29 @@ fn a_rating_the_log_does_not_take_is_kept_retried_and_asked_about() {
 }
 
 #[test]
+fn quitting_with_a_rating_unsaved_can_write_it_beside_the_notes() {
+    let mut h = with_two_notes();
+    let mut lock = log::log_path(&h.data).into_os_string();
+    lock.push(".lock");
+    std::fs::create_dir_all(&lock).expect("a folder in the way");
+    h.act(Action::Review);
+    h.act(Action::Reveal);
+    h.act(Action::RateHard);
+    h.act(Action::Quit);
+    // The quit question: w writes what is unsaved to a named file.
+    h.send(Msg::Text(crate::input::action::TextEdit::Insert('w')));
+    let target = h.data.root.join("mine.toml");
+    h.type_prompt(&target.display().to_string());
+    h.act(Action::Confirm);
+    assert_eq!(h.quit, Some(0), "written: leaves");
+    let beside = h.data.root.join("mine.toml.review-log.toml");
+    let text = std::fs::read_to_string(&beside).expect("the ratings, beside it");
+    let loaded = log::parse("beside", &text).expect("a review log");
+    assert_eq!(loaded.log.reviews.len(), 1);
+    assert_eq!(loaded.log.reviews[0].rating, 2);
+}
+
+#[test]
 fn the_library_shows_cards_due_per_document() {
     let mut h = with_two_notes();
     let key = h.app.entries[0].key.clone();
