@@ -167,6 +167,26 @@ fn bench(c: &mut Criterion) {
     });
     group.finish();
 
+    // The two halves `from_disk` runs side by side.
+    let mut group = c.benchmark_group("disk");
+    group.sample_size(20);
+    group.bench_function("notes_files_to_cards", |b| {
+        b.iter_with_large_drop(|| {
+            marginote::runtime::jobs::notes_files(&data, &store)
+                .iter()
+                .flat_map(|(_, f)| review::cards_of(f))
+                .collect::<Vec<_>>()
+        });
+    });
+    group.bench_function("log_to_schedule", |b| {
+        b.iter_with_large_drop(|| {
+            log::load(&log::log_path(&data))
+                .map(|l| review::Schedule::replay(&l.log.reviews))
+                .map(|s| s.len())
+        });
+    });
+    group.finish();
+
     let mut group = c.benchmark_group("steps");
     group.sample_size(20);
     group.bench_function("parse_log", |b| {

@@ -15,8 +15,10 @@ use std::collections::HashMap;
 
 use super::{App, Effect, Focus, Overlay};
 use crate::input::action::{Action, Context};
+use crate::study::review::cards::BLANK;
 use crate::study::review::schedule::Scheduler;
-use crate::study::review::{Deck, Rating, Review, schedule};
+use crate::study::review::{CardKind, Deck, Rating, Review, schedule};
+use crate::text::format::Format;
 use crate::text::sanitize::sanitize_line;
 
 /// Due cards per document key, for the Library.
@@ -212,18 +214,69 @@ fn next_card(app: &mut App) {
         Some((_, at)) => Some(s.later.remove(at)),
         None => s.queue.pop_front(),
     };
-    s.view = s.current.and_then(|i| deck.cards.get(i)).map(|c| CardView {
-        kind: match c.kind {
-            crate::study::review::CardKind::Note => "note",
-            crate::study::review::CardKind::Highlight => "highlight",
-        },
-        front: paragraphs(&c.front),
-        back: paragraphs(&c.back),
-        title: sanitize_line(&c.title, 200),
+    s.view = s.current.and_then(|i| deck.cards.get(i)).map(|c| {
+        // Passages are the document's source text: Markdown (the converted
+        // formats too) shows without its markers. The note is the
+        // student's own words, shown as typed.
+        let markdown = Format::from_path(std::path::Path::new(&c.document)) != Format::Text;
+        let passage = |text: &str| {
+            if markdown {
+                plain_markdown(text)
+            } else {
+                text.to_string()
+            }
+        };
+        let highlight = c.kind == CardKind::Highlight;
+        CardView {
+            kind: if highlight { "highlight" } else { "note" },
+            front: paragraphs(&if highlight {
+                passage(&c.front)
+            } else {
+                c.front.clone()
+            }),
+            back: paragraphs(&passage(&c.back)),
+            title: sanitize_line(&c.title, 200),
+        }
     });
     if s.current.is_none() {
         s.next_due = deck.next_due_after(now);
     }
+}
+
+/// A passage of Markdown as the reader shows its words: emphasis, code
+/// and link markers gone, line breaks as spaces, blank lines kept. The
+/// blank of a highlight's card is kept as it is.
+fn plain_markdown(text: &str) -> String {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let one = |part: &str| {
+        let mut out = String::with_capacity(part.len());
+        for event in Parser::new(part) {
+            match event {
+                Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                    out.push_str(&t)
+                }
+                Event::SoftBreak | Event::HardBreak => out.push(' '),
+                Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
+                    out.push_str("\n\n")
+                }
+                Event::Start(Tag::Item) => out.push_str("• "),
+                _ => {}
+            }
+        }
+        // Words either side of a blank keep their space.
+        let lead = if part.starts_with(char::is_whitespace) {
+            " "
+        } else {
+            ""
+        };
+        let tail = if part.ends_with(char::is_whitespace) {
+            " "
+        } else {
+            ""
+        };
+        format!("{lead}{}{tail}", out.trim())
+    };
+    text.split(BLANK).map(one).collect::<Vec<_>>().join(BLANK)
 }
 
 /// Text as sanitised paragraphs (a blank line between paragraphs kept as
@@ -489,4 +542,40 @@ pub(super) fn retry(app: &App) -> Vec<Effect> {
 /// The Library's due counts arrived from a worker.
 pub(super) fn counted(app: &mut App, counts: DueCounts) {
     app.due = counts;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_read_as_anki_shows_them() {
+        let cases = [
+            (0, "<1m", "less than a minute"),
+            (60, "1m", "1 minute"),
+            (600, "10m", "10 minutes"),
+            (3 * 3600, "3h", "3 hours"),
+            (86_400, "1d", "1 day"),
+            (15 * 86_400, "15d", "15 days"),
+            (45 * 86_400, "1.5mo", "1.5 months"),
+            (400 * 86_400, "1.1y", "1.1 years"),
+        ];
+        for (seconds, short, long) in cases {
+            assert_eq!(interval(seconds), short, "{seconds}");
+            assert_eq!(in_words(seconds), long, "{seconds}");
+        }
+    }
+
+    #[test]
+    fn markdown_markers_go_and_the_blank_stays() {
+        assert_eq!(
+            plain_markdown("In **September 1918** the ____ of the `Cheka`."),
+            "In September 1918 the ____ of the Cheka."
+        );
+        assert_eq!(plain_markdown("____ by Dzerzhinsky"), "____ by Dzerzhinsky");
+        assert_eq!(
+            plain_markdown("a [link](http://x) and *more*\nnext"),
+            "a link and more next"
+        );
+    }
 }

@@ -388,3 +388,26 @@ fn snapshot_review_card_at_three_sizes() {
         insta::assert_snapshot!(format!("review_card_{w}x{ht}"), h.screen_text());
     }
 }
+
+#[test]
+fn a_markdown_passage_shows_its_words_without_markers() {
+    let mut h = Harness::new(&[("essay.md", crate::testkit::ESSAY)], 120, 40);
+    h.act(Action::Down);
+    h.act(Action::Down);
+    h.act(Action::Down);
+    h.act(Action::Annotate);
+    h.type_note("What happened in 1918?");
+    h.act(Action::Save);
+    h.act(Action::Review);
+    h.act(Action::Reveal);
+    let back = session(&h)
+        .view
+        .as_ref()
+        .map(|v| v.back.join(" "))
+        .unwrap_or_default();
+    assert!(
+        back.contains("In September 1918 the Bolshevik government declared a Red Terror"),
+        "{back}"
+    );
+    assert!(!back.contains('*'), "{back}");
+}

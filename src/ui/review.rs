@@ -178,6 +178,9 @@ fn counter(s: &Session) -> String {
     if !s.ready() {
         return "Review".to_string();
     }
+    if s.current.is_none() && s.answered == 0 {
+        return "Review · nothing due".to_string();
+    }
     if s.current.is_none() {
         return "Review · done".to_string();
     }

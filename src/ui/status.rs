@@ -73,6 +73,13 @@ fn hints(app: &App) -> Vec<String> {
         } else {
             rates.join("/")
         };
+        let carded = app.review.as_ref().is_some_and(|s| s.view.is_some());
+        if !carded {
+            return vec![
+                format!("{} close", r(Action::Cancel)),
+                format!("{} help", km.hint(Context::Global, Action::Help)),
+            ];
+        }
         return vec![
             format!("{} answer", r(Action::Reveal)),
             format!("{rates} rate"),
