@@ -227,6 +227,8 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
                 Vec::new()
             };
             fx.extend(app.save_state());
+            // Ratings the log did not take yet get a last try.
+            fx.extend(review::retry(app));
             fx.push(Effect::Quit(128 + sig));
             fx
         }
