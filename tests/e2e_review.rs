@@ -131,10 +131,15 @@ fn a_note_becomes_a_card_rated_once_then_scheduled() {
     t.assert_terminal_restored();
 }
 
+/// The passage holds a terminal title sequence: the card's back shows it
+/// as placeholders, and nothing reaches the terminal (RELIABILITY T1).
 #[test]
 fn enter_reads_the_cards_passage_and_esc_comes_back() {
     let s = Sandbox::new();
-    s.write_doc("cheka.md", ESSAY);
+    s.write_doc(
+        "cheka.md",
+        ESSAY.replace("Felix", "Felix \u{1b}]0;PWNED\u{7}"),
+    );
     take_a_note(&s, "Who founded the Cheka?");
     let mut t = s.spawn(WIDE.0, WIDE.1, &["review".as_ref(), s.docs.as_os_str()]);
     t.wait_for("Review · 1 of 1 due");
@@ -145,6 +150,15 @@ fn enter_reads_the_cards_passage_and_esc_comes_back() {
     });
     t.send(key::ESC);
     t.wait_for("Review · 1 of 1 due");
-    rate_the_card(&mut t, "Who founded the Cheka?");
+    t.send(" ");
+    // In the box, not the reader behind it (whose rows carry the ✎ mark).
+    t.wait_until("the passage on the card's back, shown not obeyed", |sc| {
+        common::screen_text(sc)
+            .lines()
+            .any(|l| l.contains("␛]0;PWNED␇") && !l.contains('✎'))
+    });
+    t.send("3");
+    t.wait_for("Review · done");
     t.quit();
+    common::assert_t1_clean(&t);
 }
