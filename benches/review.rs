@@ -3,11 +3,13 @@
 //!
 //!     cargo bench --bench review
 //!
-//! `open/first_card` is what the review screen does on `R`: parse the
+//! `open/first_card` is the engine's part of opening the review: parse the
 //! log's text, make the cards of 100 documents' notes files, replay every
-//! answer with FSRS, pick the first due card. Reading the 11 MB file from
-//! disk is not included (the text is generated in memory). The `steps/`
-//! group splits the opening into its parts.
+//! answer with FSRS, pick the first due card (the text is generated in
+//! memory). `open/from_disk` is all the worker does on `R` before the first
+//! card shows (`jobs::prepare_review`): read and parse the 100 notes files
+//! and the 11 MB log from a data folder, build the deck and order every
+//! due card. The `steps/` group splits the opening into its parts.
 
 use std::hint::black_box;
 
@@ -120,6 +122,69 @@ fn bench(c: &mut Criterion) {
             (black_box(first), deck, log)
         });
     });
+    // The same on disk, through the worker's own function. In /dev/shm
+    // where there is one: the page cache holds a recently written log the
+    // same way, and this measures parsing, not the disk.
+    let shm = std::path::Path::new("/dev/shm");
+    let tmp = if shm.is_dir() {
+        tempfile::tempdir_in(shm).or_else(|_| tempfile::tempdir())
+    } else {
+        tempfile::tempdir()
+    };
+    let Ok(tmp) = tmp else {
+        eprintln!("no temporary folder");
+        return;
+    };
+    let Ok(data) = marginote::storage::DataDir::resolve(Some(tmp.path().join("data")), None) else {
+        eprintln!("no data folder");
+        return;
+    };
+    let store = marginote::storage::Store::new();
+    for (i, f) in files.iter().enumerate() {
+        let path = data.notes_path(&f.document, &format!("lecture-{i}"));
+        if let Err(e) = store.save_notes(&path, f) {
+            eprintln!("cannot write the notes: {e}");
+            return;
+        }
+    }
+    if let Err(e) = std::fs::write(log::log_path(&data), &text) {
+        eprintln!("cannot write the log: {e}");
+        return;
+    }
+    let prepared = marginote::runtime::jobs::prepare_review(&data, &store, now);
+    let due = prepared.as_ref().map_or(0, |p| p.due.len());
+    let cards = prepared.as_ref().map_or(0, |p| p.deck.cards.len());
+    assert_eq!(
+        cards,
+        DOCUMENTS * CARDS_PER_DOCUMENT,
+        "every card read back"
+    );
+    eprintln!("review bench: from disk, {cards} cards, {due} due");
+    group.bench_function("from_disk", |b| {
+        b.iter_with_large_drop(|| {
+            marginote::runtime::jobs::prepare_review(&data, &store, black_box(now))
+        });
+    });
+    group.finish();
+
+    // The two halves `from_disk` runs side by side.
+    let mut group = c.benchmark_group("disk");
+    group.sample_size(20);
+    group.bench_function("notes_files_to_cards", |b| {
+        b.iter_with_large_drop(|| {
+            marginote::runtime::jobs::notes_files(&data, &store)
+                .iter()
+                .flat_map(|(_, f)| review::cards_of(f))
+                .collect::<Vec<_>>()
+        });
+    });
+    group.bench_function("log_to_schedule", |b| {
+        b.iter_with_large_drop(|| {
+            log::load(&log::log_path(&data))
+                .map(|l| review::Schedule::replay(&l.log.reviews))
+                .map(|s| s.len())
+        });
+    });
     group.finish();
 
     let mut group = c.benchmark_group("steps");
@@ -143,6 +208,9 @@ fn bench(c: &mut Criterion) {
     let deck = Deck::new(&files, &parsed);
     group.bench_function("due_counts", |b| {
         b.iter(|| black_box(deck.due_counts(black_box(now)).1));
+    });
+    group.bench_function("due_order", |b| {
+        b.iter(|| black_box(deck.due_order(black_box(now)).len()));
     });
     group.finish();
 }

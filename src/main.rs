@@ -110,11 +110,15 @@ enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Review your notes and highlights as cards (spaced repetition).
+    /// Review your notes and highlights as cards (spaced repetition): opens
+    /// marginote on the review of what is due.
     Review {
         /// Print the number of cards due now and exit (for a shell prompt).
         #[arg(long)]
         due: bool,
+        /// Documents or folders for the library, as without `review` (enter
+        /// on a card opens its passage when its document is there).
+        paths: Vec<PathBuf>,
     },
     /// Git merge driver for notes, state and review-log files: merges
     /// THEIRS and BASE into OURS by entry id (see the README).
@@ -161,13 +165,22 @@ enum Format {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    let mut review = false;
+    let mut paths = args.paths;
     match args.command {
-        Some(Command::Review { due }) => {
+        Some(Command::Review { due: true, .. }) => {
             let options = runner::ReviewOptions {
-                due,
+                due: true,
                 data_dir: args.data_dir,
             };
             return exit(runner::review_cli(options));
+        }
+        Some(Command::Review {
+            due: false,
+            paths: ref more,
+        }) => {
+            review = true;
+            paths.extend(more.iter().cloned());
         }
         Some(Command::MergeNotes {
             base,
@@ -229,7 +242,7 @@ fn main() -> ExitCode {
         return exit(runner::export_cli(options));
     }
     let options = runner::Options {
-        paths: args.paths,
+        paths,
         data_dir: args.data_dir,
         keymap: args.keymap,
         measure: args.measure.map(usize::from),
@@ -237,6 +250,7 @@ fn main() -> ExitCode {
         config: args.config,
         log_level: args.log_level,
         session: args.session,
+        review,
     };
     exit(runner::run(options))
 }

@@ -37,17 +37,17 @@ The second paragraph is also one long line, and a blank row separates it from th
 /// injected failure app-level tests of issue 10 need.
 #[derive(Debug, Default, Clone)]
 pub struct BlockableFs {
-    blocked: Rc<std::cell::RefCell<Option<PathBuf>>>,
+    blocked: std::sync::Arc<std::sync::Mutex<Option<PathBuf>>>,
 }
 
 impl BlockableFs {
     /// Makes writing under `dir` fail (`None`: nothing blocked).
     pub fn block(&self, dir: Option<PathBuf>) {
-        *self.blocked.borrow_mut() = dir;
+        *self.blocked.lock().unwrap_or_else(|e| e.into_inner()) = dir;
     }
 
     fn check(&self, path: &Path) -> std::io::Result<()> {
-        match &*self.blocked.borrow() {
+        match &*self.blocked.lock().unwrap_or_else(|e| e.into_inner()) {
             Some(dir) if path.starts_with(dir) => Err(std::io::Error::new(
                 std::io::ErrorKind::PermissionDenied,
                 "injected: read-only folder",
@@ -261,13 +261,26 @@ impl Harness {
                     path,
                     documents,
                     state,
+                    reviews,
                 } => replies.push(jobs::write_unsaved(
                     &self.disk,
                     path,
                     &documents,
                     state.as_ref(),
+                    &reviews,
                     NOW,
                 )),
+                // The review's deck is built here and now.
+                Effect::PrepareReview { generation, now } => {
+                    let result = jobs::prepare_review(&self.data, &self.disk, now).map(Box::new);
+                    replies.push(Msg::ReviewPrepared { generation, result });
+                }
+                Effect::CountDue { now } => replies.push(Msg::DueCounts(jobs::due_counts(
+                    &self.data, &self.disk, now,
+                ))),
+                Effect::AppendReview(review) => {
+                    replies.push(jobs::append_review(&self.data, review));
+                }
                 Effect::LoadAllNotes => replies.push(Msg::AllNotes(jobs::load_all_notes(
                     &self.data,
                     &self.disk,

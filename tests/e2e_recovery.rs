@@ -201,9 +201,9 @@ fn n7_a_broken_notes_file_offers_its_newest_backup() {
     backup.push(".bak.1");
     let kept = fs::read_to_string(&backup).expect("backup");
     assert!(kept.contains("save5"), "the newest backup holds save #5");
-    // `R` in the Notes pane puts it back; the broken file is kept aside.
+    // `B` in the Notes pane puts it back; the broken file is kept aside.
     t.send(key::TAB);
-    t.send("R");
+    t.send("B");
     t.wait_until("the restore reported", |sc| {
         status(sc).contains("restored 5 entries")
     });

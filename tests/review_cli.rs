@@ -104,11 +104,8 @@ fn review_due_counts_cards_and_drops_after_an_answer() {
     assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
     // A new run replays the log: the card answered "easy" is not due.
     assert_eq!(stdout(&run(&data, &["review", "--due"])), "2\n");
-    let text = stdout(&run(&data, &["review"]));
-    assert!(
-        text.starts_with("2 cards due (2 new, 0 to review again) of 3."),
-        "{text}"
-    );
+    // Without --due, `review` is the app's review screen, in a terminal:
+    // tests/e2e_review.rs drives it.
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //! overlays (help, outline, find-everywhere), then the panes; and the mouse.
 
 use super::{
-    App, Effect, Focus, Overlay, Prompt, PromptKind, find, help, noted, selection, session, study,
+    App, Effect, Focus, Overlay, Prompt, PromptKind, find, help, noted, review, selection, session,
+    study,
 };
 use crate::input::action::{Action, MouseKind};
 use crate::text::reader::Reader;
@@ -153,6 +154,13 @@ pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
             _ => Vec::new(),
         };
     }
+    // The review covers the panes: its keys before a selection's.
+    if app.review_shown()
+        && app.overlay == Overlay::None
+        && let Some(fx) = review::on_key(app, a)
+    {
+        return fx;
+    }
     if app.selection.is_some() && app.focus == Focus::Reader {
         if let Some(fx) = selection::on_key(app, a) {
             return fx;
@@ -224,6 +232,8 @@ pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
             return fx;
         }
         Action::Redraw => return vec![Effect::Redraw],
+        Action::Cancel if app.focus == Focus::Reader && review::resume(app) => {}
+        Action::Review => return review::toggle(app),
         Action::Cancel => {
             app.message = None;
             if app.focus == Focus::Library && app.lib_filter.is_some() {
@@ -416,7 +426,11 @@ pub(super) fn on_mouse(app: &mut App, kind: MouseKind, col: u16, row: u16) -> Ve
         app.overlay = Overlay::Help { scroll };
         return Vec::new();
     }
-    if app.prompt.is_some() || app.editor.is_some() || app.overlay != Overlay::None {
+    if app.prompt.is_some()
+        || app.editor.is_some()
+        || app.overlay != Overlay::None
+        || app.review_shown()
+    {
         return Vec::new();
     }
     let p = app.panes();

@@ -164,6 +164,7 @@ fn title(context: Context) -> &'static str {
         Context::Outline => "The outline",
         Context::Find => "Results of a search in every document",
         Context::Unsaved => "Quitting with notes not saved where they belong",
+        Context::Review => "Reviewing cards (R)",
     }
 }
 
@@ -171,7 +172,7 @@ fn title(context: Context) -> &'static str {
 /// A word wider than a line is broken between graphemes; a grapheme wider
 /// than the line gets a line of its own (and is clipped when drawn), so
 /// every line holds something and the loop always advances.
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut lines = Vec::new();
     let mut line = String::new();
@@ -237,6 +238,21 @@ pub(super) fn scrolled(app: &App, scroll: usize, action: Action) -> usize {
         _ => scroll,
     };
     to.min(lines.saturating_sub(height))
+}
+
+/// The scroll that puts `context`'s section at the top of the help (as
+/// far as the end of the text allows), for help asked for from there.
+pub(super) fn section(app: &App, context: Context) -> usize {
+    let Some((width, height)) = text_size(app.size) else {
+        return 0;
+    };
+    let lines = page(&app.keymap, &app.problems, width);
+    let heading = title(context);
+    let at = lines
+        .iter()
+        .position(|l| matches!(l, HelpLine::Heading(h) if heading.starts_with(h.as_str())))
+        .unwrap_or(0);
+    at.min(lines.len().saturating_sub(height))
 }
 
 /// Keeps an open help's scroll in range after the screen changed size.

@@ -21,6 +21,7 @@ pub mod help;
 pub mod jumplist;
 mod msg;
 mod noted;
+pub mod review;
 mod selection;
 mod session;
 mod study;
@@ -33,6 +34,7 @@ use actions::{on_action, on_mouse};
 pub use find::{FindAll, FindTarget, Found, Search};
 pub use msg::{Effect, Msg, NotesLoad};
 pub use noted::under_cursor;
+pub use review::{CardView, DueCounts, Prepared, Session};
 pub use selection::Selection;
 pub use session::{Sessions, clock};
 pub use study::{EditTarget, Editor, ExportDoc, OtherNotes, Scope, ScopedItem, first_words};
@@ -291,6 +293,12 @@ pub struct App {
     pending_offset: Option<usize>,
     /// Counter making bookmark ids unique within one timestamp.
     id_counter: u32,
+    /// The review in progress (`R`), kept while a card's passage is read.
+    pub review: Option<Session>,
+    /// Numbers the review's deck builds (a late one is dropped).
+    review_generation: u64,
+    /// Cards due per document key, shown in the Library.
+    pub due: DueCounts,
     pub now: String,
 }
 
@@ -339,6 +347,9 @@ impl App {
             problems: Vec::new(),
             pending_offset: None,
             id_counter: 0,
+            review: None,
+            review_generation: 0,
+            due: DueCounts::new(),
             now: String::new(),
         }
     }
@@ -388,6 +399,9 @@ impl App {
             Overlay::Find => return vec![Context::Find, Context::Global],
             Overlay::None => {}
         }
+        if self.review_shown() {
+            return vec![Context::Review, Context::Global];
+        }
         let pane = match self.focus {
             Focus::Library => Context::Library,
             Focus::Reader => Context::Reader,
@@ -420,6 +434,11 @@ impl App {
             .and_then(|s| self.lib_view.iter().position(|&i| i == s))
             .filter(|_| self.lib_filter.is_none())
             .unwrap_or(0);
+    }
+
+    /// Whether the review overlay is up (not left standing for a jump).
+    pub fn review_shown(&self) -> bool {
+        self.review.as_ref().is_some_and(|s| s.shown)
     }
 
     /// Whether the open document is still being read (keys wait for it).
@@ -572,3 +591,5 @@ impl App {
 mod tests;
 #[cfg(test)]
 mod tests_notes;
+#[cfg(test)]
+mod tests_review;

@@ -92,6 +92,18 @@ pub enum Msg {
         index: usize,
         count: usize,
     },
+    /// The review's deck, prepared on a worker for review `generation`.
+    ReviewPrepared {
+        generation: u64,
+        result: Result<Box<super::Prepared>, String>,
+    },
+    /// Cards due per document, for the Library.
+    DueCounts(super::DueCounts),
+    /// A rating was appended to the review log (or why not; it is kept).
+    ReviewSaved {
+        review: crate::study::review::Review,
+        result: Result<(), String>,
+    },
     /// Nothing happened for a while: a good moment to save the position.
     Idle,
     /// A second passed while a session clock runs (sent only then).
@@ -161,12 +173,27 @@ pub enum Effect {
         path: PathBuf,
         documents: Vec<NotesFile>,
         state: Option<StateFile>,
+        /// Ratings the review log did not take (written beside `path`).
+        reviews: Vec<crate::study::review::Review>,
     },
     /// Put back the newest good backup of a notes file that cannot be read.
     RestoreBackup {
         key: String,
         path: PathBuf,
     },
+    /// Build the review's deck on a worker (cards due at `now`, unix
+    /// seconds).
+    PrepareReview {
+        generation: u64,
+        now: i64,
+    },
+    /// Count the cards due per document on a worker, for the Library.
+    CountDue {
+        now: i64,
+    },
+    /// Append a rating to the review log (a review without an id gets a
+    /// fresh one).
+    AppendReview(crate::study::review::Review),
     Quit(i32),
     Suspend,
     Redraw,

@@ -43,11 +43,13 @@ pub struct Saving {
     /// Documents whose save is an automatic retry (its failure is not
     /// shown again).
     retrying: BTreeSet<String>,
+    /// Review ratings the review log did not take yet (retried when idle).
+    pub reviews: Vec<crate::study::review::Review>,
 }
 
 impl Saving {
     pub fn is_clean(&self) -> bool {
-        self.stranded.is_empty() && self.state_failed.is_none()
+        self.stranded.is_empty() && self.state_failed.is_none() && self.reviews.is_empty()
     }
 }
 
@@ -190,7 +192,14 @@ pub(super) fn state_saved(app: &mut App, result: Result<(), SaveFailure>) -> Vec
     }
 }
 
-fn quit_if_done(app: &mut App) -> Vec<Effect> {
+/// A rating did not reach the review log: asked about if quitting.
+pub(super) fn review_failed(app: &mut App) {
+    if app.saving.quitting {
+        ask(app);
+    }
+}
+
+pub(super) fn quit_if_done(app: &mut App) -> Vec<Effect> {
     if app.saving.quitting && app.saving.is_clean() {
         app.saving.quitting = false;
         return vec![Effect::Quit(0)];
@@ -228,6 +237,7 @@ pub(super) fn on_prompt_action(app: &mut App, a: Action, prompt: Prompt) -> Vec<
         (Action::Retry, PromptKind::UnsavedQuit) => {
             app.info("trying to save again…");
             let mut fx = retry_notes(app);
+            fx.extend(super::review::retry(app));
             if app.saving.state_failed.is_some() {
                 app.position_dirty = true;
                 fx.extend(app.save_state());
@@ -267,6 +277,7 @@ pub(super) fn on_prompt_action(app: &mut App, a: Action, prompt: Prompt) -> Vec<
                 path: PathBuf::from(prompt.value()),
                 documents,
                 state,
+                reviews: app.saving.reviews.clone(),
             }]
         }
         _ => {

@@ -209,8 +209,19 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Idle => {
             let mut fx = app.save_state();
             fx.extend(unsaved::retry_notes(app));
+            fx.extend(review::retry(app));
+            review::tick(app);
             fx
         }
+        Msg::ReviewPrepared { generation, result } => {
+            review::prepared(app, generation, result);
+            Vec::new()
+        }
+        Msg::DueCounts(counts) => {
+            review::counted(app, counts);
+            Vec::new()
+        }
+        Msg::ReviewSaved { review: r, result } => review::saved(app, r, result),
         Msg::Signal(sig) => {
             // A note or bookmark label being written is saved, not lost
             // (RELIABILITY N12).
@@ -233,6 +244,8 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
                 Vec::new()
             };
             fx.extend(app.save_state());
+            // Ratings the log did not take yet get a last try.
+            fx.extend(review::retry(app));
             fx.push(Effect::Quit(128 + sig));
             fx
         }

@@ -105,6 +105,7 @@ actions! {
     };
     Open = "open", "open the selected item" {
         Library: "open the selected document",
+        Review: "read the card's passage in the reader (esc or R comes back)",
         Notes: "jump to the selected entry's passage in the reader",
         Outline: "jump to the selected heading",
         Find: "open the document at the selected result",
@@ -123,6 +124,7 @@ actions! {
         Editor: "close the editor (asks first if text would be lost)",
         Outline: "close the outline",
         Find: "close the results",
+        Review: "close the review (every rating is already saved)",
     };
     Confirm = "confirm", "accept the prompt" {
         Prompt: "accept what was typed",
@@ -183,6 +185,14 @@ actions! {
     Expand = "expand", "show the selected entry in full, or list them again";
     Session = "session", "start or end a lecture session";
     SessionPause = "session_pause", "pause or resume the lecture session's clock";
+    Review = "review", "review what is due: your notes and highlights as cards (after a jump: back to the card)" {
+        Review: "close the review",
+    };
+    Reveal = "reveal", "show the answer: the passage and its document";
+    RateAgain = "rate_again", "forgotten: see it again in a minute";
+    RateHard = "rate_hard", "remembered, with effort";
+    RateGood = "rate_good", "remembered";
+    RateEasy = "rate_easy", "remembered easily: wait longer";
 }
 
 impl Action {
@@ -215,6 +225,8 @@ pub enum Context {
     /// The question asked when quitting with something not saved where it
     /// belongs; nothing else is consulted and nothing is typed.
     Unsaved,
+    /// The review of due cards.
+    Review,
 }
 
 impl Context {
@@ -230,6 +242,7 @@ impl Context {
         Context::Outline,
         Context::Find,
         Context::Unsaved,
+        Context::Review,
     ];
 
     /// The table name used in `keymap.toml`.
@@ -246,6 +259,7 @@ impl Context {
             Context::Outline => "outline",
             Context::Find => "find",
             Context::Unsaved => "unsaved",
+            Context::Review => "review",
         }
     }
 

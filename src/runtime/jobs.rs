@@ -14,7 +14,7 @@ use crate::library::{self, Entry};
 use crate::search;
 use crate::storage::{self, DataDir, LoadOutcome, StateFile, Store};
 use crate::study::export_links::{self, DocLinks};
-use crate::study::{anchor, export};
+use crate::study::{anchor, export, review};
 use crate::text::document::{self, Document, Format};
 use crate::text::outline;
 
@@ -157,13 +157,30 @@ pub fn write_unsaved(
     path: PathBuf,
     documents: &[storage::NotesFile],
     state: Option<&StateFile>,
+    reviews: &[review::Review],
     now: &str,
 ) -> Msg {
     let path = std::path::absolute(&path).unwrap_or(path);
-    let result = store
+    let mut result = store
         .write_unsaved(&path, now, documents, state)
-        .map(|()| path)
+        .map(|()| path.clone())
         .map_err(|e| e.to_string());
+    if result.is_ok() && !reviews.is_empty() {
+        // Ratings the review log would not take: a log of their own beside
+        // the file, whose records can be added to review-log.toml.
+        let mut beside = path.clone().into_os_string();
+        beside.push(".review-log.toml");
+        let log = review::ReviewLog {
+            schema_version: storage::SCHEMA_VERSION,
+            reviews: reviews.to_vec(),
+            extra: toml::Table::new(),
+        };
+        let beside = PathBuf::from(beside);
+        result = store
+            .write_file(&beside, review::log::to_toml(&log).as_bytes())
+            .map(|()| path)
+            .map_err(|e| format!("{}: {e}", beside.display()));
+    }
     tracing::info!(result = ?result, "unsaved notes written on quit");
     Msg::UnsavedWritten(result)
 }
@@ -587,6 +604,94 @@ pub fn load_all_notes(
     // Library order first, then documents no longer in the library.
     out.sort_by_key(|o| (o.entry.is_none(), o.entry, o.title.clone()));
     out
+}
+
+/// The review's deck (issue 14): every notes file's cards, scheduled by
+/// the review log, and which are due at `now` (unix seconds), in order.
+/// Records of the log that could not be read are skipped and described;
+/// a log that cannot be read at all is an error (and is left untouched).
+///
+/// The notes files (the cards) and the log (the schedule) are independent
+/// until the end, so they are read side by side: with 10,000 cards and
+/// 100,000 answers each takes tens of milliseconds (`benches/review.rs`).
+pub fn prepare_review(
+    data: &DataDir,
+    store: &Store<impl storage::Fs + Sync>,
+    now: i64,
+) -> Result<app::Prepared, String> {
+    let path = review::log::log_path(data);
+    let (cards, schedule) = std::thread::scope(|scope| {
+        let log = scope.spawn(|| {
+            review::log::load(&path)
+                .map(|loaded| {
+                    let schedule = review::Schedule::replay(&loaded.log.reviews);
+                    (schedule, loaded.log.reviews.len(), loaded.problems)
+                })
+                .map_err(|e| e.to_string())
+        });
+        let cards: Vec<review::Card> = notes_files(data, store)
+            .iter()
+            .flat_map(|(_, f)| review::cards_of(f))
+            .collect();
+        let schedule = log
+            .join()
+            .unwrap_or_else(|_| Err("reading the review log failed".to_string()));
+        (cards, schedule)
+    });
+    let (schedule, reviews, problems) = schedule?;
+    let deck = review::Deck { cards, schedule };
+    let due = deck.due_order(now);
+    tracing::info!(
+        cards = deck.cards.len(),
+        reviews,
+        due = due.len(),
+        "review deck built"
+    );
+    Ok(app::Prepared {
+        deck,
+        due,
+        problems,
+    })
+}
+
+/// How many cards are due at `now` per document key, for the Library
+/// (documents with none are left out); empty when the log cannot be read.
+pub fn due_counts(
+    data: &DataDir,
+    store: &Store<impl storage::Fs + Sync>,
+    now: i64,
+) -> app::DueCounts {
+    match prepare_review(data, store, now) {
+        Ok(p) => {
+            let (per, _) = p.deck.due_counts(now);
+            per.into_iter()
+                .map(|(k, c)| (k.to_string(), c.total()))
+                .filter(|(_, n)| *n > 0)
+                .collect()
+        }
+        Err(e) => {
+            tracing::warn!(error = ?e, "due counts: the review log cannot be read");
+            app::DueCounts::new()
+        }
+    }
+}
+
+/// Appends one answer to the review log (a fresh review id is given to
+/// one that has none), durably: see [`review::log::append`].
+pub fn append_review(data: &DataDir, mut record: review::Review) -> Msg {
+    if record.id.is_empty() {
+        record.id = review::log::new_review_id();
+    }
+    let result =
+        review::log::append(&review::log::log_path(data), &record).map_err(|e| e.to_string());
+    match &result {
+        Ok(()) => tracing::info!(card = ?record.card, rating = record.rating, "review recorded"),
+        Err(e) => tracing::error!(card = ?record.card, error = ?e, "review not recorded"),
+    }
+    Msg::ReviewSaved {
+        review: record,
+        result,
+    }
 }
 
 /// The line holding a match, at most ~160 bytes around it (for context).

@@ -66,6 +66,8 @@ pub struct Options {
     pub log_level: Option<String>,
     /// `--session`: a lecture session to start (or resume) at launch.
     pub session: Option<String>,
+    /// `marginote review`: open on the review of what is due.
+    pub review: bool,
 }
 
 /// What the loop waits for.
@@ -171,6 +173,9 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
         if let Some(name) = args.session.clone() {
             fx.extend(app::update(&mut app, Msg::StartSession(name), &now()));
         }
+        if args.review {
+            fx.extend(app::review::open(&mut app));
+        }
         fx
     };
     let mut effects = std::collections::VecDeque::from(startup);
@@ -224,6 +229,9 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                     // long after start, in the middle of a resize, was seen
                     // to leave stale cells in the library row (tests/big.rs).
                     workers.summaries(&app, &data);
+                    // The Library's due counts replay the whole review log:
+                    // on a worker, after the first frame, like the titles.
+                    workers.due_counts(jiff::Timestamp::now().as_second(), data.clone());
                     summarized = true;
                 }
                 waited = true;

@@ -114,13 +114,25 @@ pub(super) fn perform(fx: Effect, app: &App, cx: &mut Context<'_>) -> Performed 
             path,
             documents,
             state,
+            reviews,
         } => msg(jobs::write_unsaved(
             cx.store,
             path,
             &documents,
             state.as_ref(),
+            &reviews,
             &now(),
         )),
+        Effect::PrepareReview { generation, now } => {
+            // Reading every notes file and the whole log: never on the loop.
+            cx.workers.prepare_review(generation, now, cx.data.clone());
+            Performed::Nothing
+        }
+        Effect::CountDue { now } => {
+            cx.workers.due_counts(now, cx.data.clone());
+            Performed::Nothing
+        }
+        Effect::AppendReview(review) => msg(jobs::append_review(cx.data, review)),
         Effect::RestoreBackup { key, path } => msg(jobs::restore_backup(cx.store, key, &path)),
         Effect::Quit(code) => Performed::Exit(code),
         Effect::Suspend => {

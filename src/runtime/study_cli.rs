@@ -1,6 +1,6 @@
 //! The study commands that need no terminal interface (issue 14):
 //! `marginote review --due` (the number of cards due, for a shell prompt
-//! or a status bar), `marginote merge-notes BASE OURS THEIRS` (the git
+//! or a status bar; `marginote review` alone opens the app's review), `marginote merge-notes BASE OURS THEIRS` (the git
 //! merge driver), and the revision-tool exports `marginote export` hands
 //! over to ([`write_tool_export`]).
 
@@ -16,16 +16,18 @@ use crate::study::export_formats;
 use crate::study::review::{self, Deck};
 use crate::text::sanitize;
 
-/// `marginote review`: what was asked.
+/// `marginote review --due`: what was asked (`marginote review` alone
+/// opens the app on its review: [`super::Options::review`]).
 #[derive(Debug, Clone, Default)]
 pub struct ReviewOptions {
-    /// Print the number of cards due and exit.
+    /// Print the number of cards due and exit (the only mode here).
     pub due: bool,
     pub data_dir: Option<PathBuf>,
 }
 
-/// `marginote review [--due]`. Problems with the log go to stderr; the
-/// count still prints (from what could be read), so a prompt never breaks.
+/// `marginote review --due`: the number of cards due now. Problems with
+/// the log go to stderr; the count still prints (from what could be read),
+/// so a prompt never breaks.
 pub fn review_cli(opts: ReviewOptions) -> anyhow::Result<i32> {
     let data = DataDir::resolve(opts.data_dir, std::env::var_os(storage::DATA_DIR_ENV))?;
     let store = Store::new();
@@ -40,23 +42,9 @@ pub fn review_cli(opts: ReviewOptions) -> anyhow::Result<i32> {
     let deck = Deck::new(&files, &loaded.log);
     let now = jiff::Timestamp::now().as_second();
     let (_, due) = deck.due_counts(now);
+    // A closed pipe is not worth a message.
     let mut out = std::io::stdout().lock();
-    if opts.due {
-        // A closed pipe is not worth a message.
-        let _ = writeln!(out, "{}", due.total()).and_then(|()| out.flush());
-        return Ok(0);
-    }
-    // TODO(issue 14): open the app on its review overlay (`R`) once the
-    // Notes pane work of issue 11 has landed; until then say what is due.
-    let _ = writeln!(
-        out,
-        "{} cards due ({} new, {} to review again) of {}.\n\
-         The review screen is coming (issue 14); `marginote review --due` prints the count.",
-        due.total(),
-        due.new,
-        due.review,
-        deck.cards.len()
-    );
+    let _ = writeln!(out, "{}", due.total()).and_then(|()| out.flush());
     Ok(0)
 }
 

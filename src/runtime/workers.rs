@@ -108,6 +108,21 @@ impl Workers {
         });
     }
 
+    /// The review's deck: every notes file and the whole review log.
+    pub(super) fn prepare_review(&self, generation: u64, now: i64, data: DataDir) {
+        self.spawn(move |send| {
+            let result = jobs::prepare_review(&data, &Store::new(), now).map(Box::new);
+            send(Msg::ReviewPrepared { generation, result });
+        });
+    }
+
+    /// The Library's due counts.
+    pub(super) fn due_counts(&self, now: i64, data: DataDir) {
+        self.spawn(move |send| {
+            send(Msg::DueCounts(jobs::due_counts(&data, &Store::new(), now)));
+        });
+    }
+
     /// Reads the whole of a big file whose head is already shown.
     pub(super) fn read_whole(&self, index: usize, path: PathBuf, format: Format) {
         self.spawn(move |send| {

@@ -30,6 +30,10 @@ fn library_item(app: &App, i: usize, e: &Entry) -> Item {
     if let Some(err) = &e.error {
         detail.push(err.to_string());
     } else {
+        // First: on a narrow pane the end of the line is cut.
+        if let Some(n) = app.due.get(&e.key).filter(|n| **n > 0) {
+            detail.push(format!("{n} due"));
+        }
         detail.push(e.length_label().unwrap_or_else(|| "…".to_string()));
         if let Some(p) = e.progress {
             detail.push(format!("{p}%"));

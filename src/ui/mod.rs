@@ -16,6 +16,7 @@ pub mod outline;
 pub mod reader;
 #[cfg(test)]
 mod redraw_tests;
+pub mod review;
 pub mod status;
 #[cfg(test)]
 mod tests;
@@ -129,6 +130,7 @@ pub fn render(frame: &mut Frame, app: &App) {
         }
     }
     status::render(frame, app, p.status);
+    review::render(frame, app, area);
     match app.overlay {
         Overlay::Help { scroll } => help::render(frame, app, area, scroll),
         Overlay::Outline { .. } => outline::render(frame, app, area),

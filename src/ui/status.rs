@@ -60,6 +60,34 @@ fn hint_list(focus: Focus, selecting: bool) -> (Option<&'static str>, Vec<Hint>)
 /// The key hints shown when there is room, most useful first.
 fn hints(app: &App) -> Vec<String> {
     let km = &app.keymap;
+    if app.review_shown() {
+        let r = |a| km.hint(Context::Review, a);
+        let rates = [
+            r(Action::RateAgain),
+            r(Action::RateHard),
+            r(Action::RateGood),
+            r(Action::RateEasy),
+        ];
+        let rates = if rates == ["1", "2", "3", "4"] {
+            "1–4".to_string()
+        } else {
+            rates.join("/")
+        };
+        let carded = app.review.as_ref().is_some_and(|s| s.view.is_some());
+        if !carded {
+            return vec![
+                format!("{} close", r(Action::Cancel)),
+                format!("{} help", km.hint(Context::Global, Action::Help)),
+            ];
+        }
+        return vec![
+            format!("{} answer", r(Action::Reveal)),
+            format!("{rates} rate"),
+            format!("{} passage", r(Action::Open)),
+            format!("{} close", r(Action::Cancel)),
+            format!("{} help", km.hint(Context::Global, Action::Help)),
+        ];
+    }
     let selecting = app.selection.is_some() && app.focus == Focus::Reader;
     let k = |a| km.hint(Context::Select, a);
     let moves = || {

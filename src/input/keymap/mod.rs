@@ -147,7 +147,7 @@ mod tests {
             | library open enter | library filter / | reader add_bookmark m \
             | reader annotate a | reader note_document A | reader select v | reader export E \
             | select annotate a | select highlight h | select copy y | select cancel esc v \
-            | notes open enter | notes edit e | notes delete d | notes undo u | notes restore_backup R | notes add_bookmark m \
+            | notes open enter | notes edit e | notes delete d | notes undo u | notes restore_backup B | notes add_bookmark m \
             | notes filter / | notes toggle_scope t | notes export E | notes note_document A \
             | editor save enter | editor newline alt-enter shift-enter ctrl-j | editor cancel esc \
             | prompt confirm enter | prompt cancel esc | help cancel esc q ? \
@@ -157,7 +157,10 @@ mod tests {
             | select swap_ends o | select confirm enter | notes reattach r | notes expand x \
             | prompt history_prev up | prompt history_next down \
             | global session c | global session_pause C \
-            | unsaved retry r | unsaved write_unsaved w | unsaved quit_anyway q | unsaved cancel esc";
+            | unsaved retry r | unsaved write_unsaved w | unsaved quit_anyway q | unsaved cancel esc \
+            | global review R \
+            | review reveal space | review rate_again 1 | review rate_hard 2 | review rate_good 3 \
+            | review rate_easy 4 | review open enter | review cancel esc";
         for binding in contract.split(" | ") {
             let words: Vec<&str> = binding.split_whitespace().collect();
             let context = Context::from_name(words[0]).expect("a context");

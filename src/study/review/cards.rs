@@ -179,7 +179,16 @@ fn cloze(a: &Anchor) -> Option<String> {
 
 /// The words before the passage, when the passage is a whole sentence.
 fn preceding(a: &Anchor) -> String {
-    let before = squeeze(a.prefix.trim());
+    // A full prefix was cut at a count of characters, most likely inside a
+    // word: start at the next whole one.
+    let prefix = if a.prefix.chars().count() >= 32 {
+        a.prefix
+            .split_once(char::is_whitespace)
+            .map_or(a.prefix.as_str(), |(_, rest)| rest)
+    } else {
+        a.prefix.as_str()
+    };
+    let before = squeeze(prefix.trim());
     if before.is_empty() {
         "(the opening words) …".to_owned()
     } else {
@@ -258,6 +267,16 @@ mod tests {
             "\n\nNext",
         );
         assert_eq!(highlight_front(&a), "…ended in 1918. …");
+        let cut = anchor(
+            "ready after an attempt on Lenin's life.\n\n",
+            "In 1922 the Cheka was replaced.",
+            "",
+        );
+        assert_eq!(
+            highlight_front(&cut),
+            "…after an attempt on Lenin's life. …",
+            "a word cut by the prefix's length is left out"
+        );
         let opening = anchor("", "Whole opening sentence.", " More.");
         assert_eq!(highlight_front(&opening), "(the opening words) …");
     }

@@ -108,6 +108,34 @@ impl Deck {
         best.map(|(c, _)| c).or(first_new)
     }
 
+    /// Every card due at `now`, as indices into [`Deck::cards`], in the
+    /// order the review shows them: answered cards, most overdue first,
+    /// then new cards in reading order (so the first is
+    /// [`Deck::first_due`]).
+    pub fn due_order(&self, now: i64) -> Vec<usize> {
+        let mut answered: Vec<(i64, usize)> = Vec::new();
+        let mut new = Vec::new();
+        for (i, card) in self.cards.iter().enumerate() {
+            match self.schedule.due(&card.id) {
+                None => new.push(i),
+                Some(due) if due <= now => answered.push((due, i)),
+                Some(_) => {}
+            }
+        }
+        // Stable: equal due times keep reading order, as `first_due` does.
+        answered.sort_by_key(|&(due, _)| due);
+        answered.into_iter().map(|(_, i)| i).chain(new).collect()
+    }
+
+    /// When the next card not due at `now` comes due (unix seconds).
+    pub fn next_due_after(&self, now: i64) -> Option<i64> {
+        self.cards
+            .iter()
+            .filter_map(|c| self.schedule.due(&c.id))
+            .filter(|&due| due > now)
+            .min()
+    }
+
     /// Records an answer in the schedule (the caller appends `review` to
     /// the log first, so the schedule never runs ahead of the disk).
     pub fn answer(&mut self, review: &Review) -> Option<CardState> {
@@ -166,6 +194,12 @@ mod tests {
         let later = now + 30 * 86_400;
         assert_eq!(deck.due_counts(later).1, DueCount { new: 2, review: 1 });
         assert_eq!(deck.first_due(later).map(|c| c.id.as_str()), Some("h1"));
+
+        let order = deck.due_order(later);
+        assert_eq!(order.len(), 3);
+        assert_eq!(deck.cards[order[0]].id, "h1", "answered cards come first");
+        assert_eq!(deck.next_due_after(now), deck.schedule.due("h1"));
+        assert_eq!(deck.next_due_after(later), None);
 
         // The same answer replayed from the log gives the same schedule.
         let log = ReviewLog {
