@@ -69,6 +69,26 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<(Vec<u8>, Vec<String>), DocError> {
     Ok((bytes, warnings))
 }
 
+/// Checks a web page's bytes as [`decode`] does and decodes them in the
+/// encoding the page declares (`convert::charset`): a BOM first, then a
+/// `<meta>` charset, then UTF-8 if valid, else windows-1252.
+pub fn decode_html(bytes: Vec<u8>) -> Result<(String, Vec<String>), DocError> {
+    let bom = encoding_rs::Encoding::for_bom(&bytes).is_some();
+    let (bytes, mut warnings) = decode(bytes)?;
+    if bom {
+        // Stripped, or UTF-16 decoded: UTF-8 now, whatever it declares.
+        let text = match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
+        return Ok((text, warnings));
+    }
+    warnings.clear();
+    let (text, warning) = crate::text::convert::charset::decode_page(&bytes);
+    warnings.extend(warning);
+    Ok((text, warnings))
+}
+
 /// Decodes bytes for a title or a list row: each invalid byte becomes the
 /// text `<FF>`, as the reader shows it (RELIABILITY T3/I2).
 pub fn with_byte_placeholders(bytes: &[u8]) -> String {
