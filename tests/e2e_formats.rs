@@ -608,3 +608,37 @@ fn a_windows_1252_web_page_shows_its_quotes_and_accents() {
     t.quit();
     t.assert_terminal_restored();
 }
+
+/// Keys typed right after choosing a book in the library, before its
+/// first part is converted, act on that book, never on the document still
+/// on screen.
+#[test]
+fn a_note_typed_before_a_book_appears_goes_to_that_book() {
+    let s = Sandbox::new();
+    s.write_doc("a-essay.md", "# An Essay\n\nThe essay's only paragraph.\n");
+    s.write_doc("b-long.epub", long_book(60));
+    let mut t = s.spawn(WIDE.0, WIDE.1, &[&s.docs]);
+    wait_open(&t, "An Essay");
+    // Keys are taken in order: the book is chosen, then the note typed.
+    t.send(key::SHIFT_TAB);
+    t.send("j");
+    t.send(key::ENTER);
+    t.send("v");
+    t.send("a");
+    t.send("typed before it appeared");
+    t.send(key::ENTER);
+    t.wait_until("“note saved”", |s| status(s).contains("note saved"));
+    wait_open(&t, "Long Book — Ann Author");
+    t.quit();
+    t.assert_terminal_restored();
+    let files = s.notes_files();
+    assert_eq!(files.len(), 1, "one notes file: {files:?}");
+    let notes = common::parse_toml(&files[0]);
+    assert!(
+        notes
+            .get("document")
+            .and_then(|d| d.as_str())
+            .is_some_and(|d| d.ends_with("b-long.epub")),
+        "the note belongs to the book: {notes:?}"
+    );
+}

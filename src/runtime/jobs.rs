@@ -79,7 +79,7 @@ pub fn open_head(
 /// How much derived text an EPUB's or PDF's first part holds beyond the
 /// saved position: a few screens (a screen is ~4 KB), converted in
 /// milliseconds, so motion keys have room while the rest converts.
-const FIRST_PART_BYTES: usize = 32 << 10;
+const FIRST_PART_BYTES: usize = 16 << 10;
 
 /// Opens an EPUB or PDF in steps: the first chapters or pages (reaching
 /// a few screens past the saved position `at`, so a reopened book shows

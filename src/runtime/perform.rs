@@ -15,6 +15,9 @@ pub(super) enum Performed {
     Msg(Box<Msg>),
     /// The app is done, with this exit code.
     Exit(i32),
+    /// Document `index` is being opened on a worker: until its first part
+    /// arrives, keys would act on the document still shown, so they wait.
+    Opening(usize),
     Nothing,
 }
 
@@ -65,7 +68,7 @@ pub(super) fn perform(fx: Effect, app: &App, cx: &mut Context<'_>) -> Performed 
             if !entry.format.reads_in_parts() {
                 cx.workers
                     .open_in_steps(index, entry.clone(), cx.data.clone(), at);
-                return Performed::Nothing;
+                return Performed::Opening(index);
             }
             // A big file opens from its first part at once (reaching past
             // the saved position, so a reopened file shows its place

@@ -121,13 +121,13 @@ fn steps_grow_a_prefix_of_the_whole(pdf: &[u8]) {
 
 #[test]
 fn a_pdf_converted_in_steps_grows_a_prefix_of_the_whole() {
-    steps_grow_a_prefix_of_the_whole(&numbered_pages(30));
+    steps_grow_a_prefix_of_the_whole(&numbered_pages(50));
 }
 
 #[test]
 #[cfg(feature = "lopdf")]
 fn the_crate_converts_in_steps_too() {
-    let pdf = numbered_pages(30);
+    let pdf = numbered_pages(50);
     let mut steps = Steps::new(pdf.clone()).expect("a PDF");
     // As if pdftotext were missing.
     steps.fallback(None).expect("lopdf reads it");
@@ -140,8 +140,8 @@ fn the_crate_converts_in_steps_too() {
     );
     let whole = steps.finish().expect("rest");
     assert!(whole.starts_with(&first));
-    assert_eq!(page_count(whole.as_bytes()), 30);
-    assert!(whole.contains("page number 30."), "{whole}");
+    assert_eq!(page_count(whole.as_bytes()), 50);
+    assert!(whole.contains("page number 50."), "{whole}");
 }
 
 #[test]
