@@ -84,7 +84,7 @@ pub fn decode_html(bytes: Vec<u8>) -> Result<(String, Vec<String>), DocError> {
         return Ok((text, warnings));
     }
     warnings.clear();
-    let (text, warning) = crate::text::convert::charset::decode_page(&bytes);
+    let (text, warning) = crate::text::convert::charset::decode_page(bytes);
     warnings.extend(warning);
     Ok((text, warnings))
 }

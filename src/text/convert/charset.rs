@@ -15,25 +15,34 @@ use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 const PRESCAN_BYTES: usize = 1024;
 
 /// A page's bytes (BOM still there) as text, and a warning when the
-/// encoding had to be guessed or bytes could not be decoded.
-pub fn decode_page(bytes: &[u8]) -> (String, Option<String>) {
-    if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
+/// encoding had to be guessed or bytes could not be decoded. UTF-8 (most
+/// pages) is taken as it is, without a copy.
+pub fn decode_page(bytes: Vec<u8>) -> (String, Option<String>) {
+    if let Some((encoding, bom)) = Encoding::for_bom(&bytes) {
         let (text, bad) = encoding.decode_without_bom_handling(&bytes[bom..]);
         return (text.into_owned(), bad.then(|| bad_bytes(encoding)));
     }
     let declared = prescan(&bytes[..bytes.len().min(PRESCAN_BYTES)]);
-    let (encoding, guessed) = match declared {
-        Some(e) => (e, false),
-        None if std::str::from_utf8(bytes).is_ok() => (UTF_8, false),
-        None => (WINDOWS_1252, true),
-    };
-    let (text, bad) = encoding.decode_without_bom_handling(bytes);
-    let warning = if guessed {
-        Some("this web page declares no encoding and is not UTF-8: read as windows-1252".into())
-    } else {
-        bad.then(|| bad_bytes(encoding))
-    };
-    (text.into_owned(), warning)
+    if let Some(encoding) = declared.filter(|&e| e != UTF_8) {
+        let (text, bad) = encoding.decode_without_bom_handling(&bytes);
+        return (text.into_owned(), bad.then(|| bad_bytes(encoding)));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(e) if declared.is_some() => (
+            String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            Some(bad_bytes(UTF_8)),
+        ),
+        Err(e) => (
+            WINDOWS_1252
+                .decode_without_bom_handling(e.as_bytes())
+                .0
+                .into_owned(),
+            Some(
+                "this web page declares no encoding and is not UTF-8: read as windows-1252".into(),
+            ),
+        ),
+    }
 }
 
 fn bad_bytes(encoding: &'static Encoding) -> String {
@@ -223,7 +232,7 @@ mod tests {
             "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=ISO-8859-1\">",
             "<meta content='text/html;charset = \"windows-1252\"' http-equiv='content-type'>",
         ] {
-            let (text, warning) = decode_page(&page(head, CP1252));
+            let (text, warning) = decode_page(page(head, CP1252));
             assert!(text.contains(WANT), "{head}: {text}");
             assert_eq!(warning, None, "{head}: a declared encoding is no guess");
         }
@@ -231,10 +240,10 @@ mod tests {
 
     #[test]
     fn an_undeclared_page_is_utf8_when_valid_else_windows_1252() {
-        let (text, warning) = decode_page(&page("", WANT.as_bytes()));
+        let (text, warning) = decode_page(page("", WANT.as_bytes()));
         assert!(text.contains(WANT), "{text}");
         assert_eq!(warning, None);
-        let (text, warning) = decode_page(&page("", CP1252));
+        let (text, warning) = decode_page(page("", CP1252));
         assert!(text.contains(WANT), "{text}");
         assert!(warning.is_some_and(|w| w.contains("windows-1252")));
     }
@@ -243,7 +252,7 @@ mod tests {
     fn a_byte_order_mark_wins_over_a_declaration() {
         let mut bytes = b"\xEF\xBB\xBF".to_vec();
         bytes.extend(page("<meta charset=windows-1252>", WANT.as_bytes()));
-        let (text, warning) = decode_page(&bytes);
+        let (text, warning) = decode_page(bytes);
         assert!(
             text.contains(WANT) && !text.starts_with('\u{feff}'),
             "{text}"
@@ -273,13 +282,13 @@ mod tests {
         }
         let mut late = vec![b' '; PRESCAN_BYTES];
         late.extend_from_slice(b"<meta charset=koi8-r>");
-        let (_, warning) = decode_page(&late);
+        let (_, warning) = decode_page(late);
         assert_eq!(warning, None, "beyond the prescan: plain ASCII is UTF-8");
     }
 
     #[test]
     fn declared_utf8_with_bad_bytes_keeps_a_warning() {
-        let (text, warning) = decode_page(&page("<meta charset=utf-8>", b"caf\xe9"));
+        let (text, warning) = decode_page(page("<meta charset=utf-8>", b"caf\xe9"));
         assert!(text.contains("caf\u{fffd}"), "{text}");
         assert!(warning.is_some_and(|w| w.contains("UTF-8")));
     }
@@ -288,7 +297,7 @@ mod tests {
         #[test]
         fn the_prescan_never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
             let _ = prescan(&bytes);
-            let _ = decode_page(&bytes);
+            let _ = decode_page(bytes);
         }
     }
 }
