@@ -12,16 +12,22 @@
 //! navigation and a footer around it), `html_head` the first part of that
 //! page that a big page opens from while the rest is converted,
 //! `epub` the page split into chapter files in a ZIP with a nav document,
-//! and `pdf` a 300 KB PDF of the book's first pages (extracted by
+//! and `pdf` a 200-page PDF of the book's first half (extracted by
 //! `pdftotext` when it is on the PATH, else by the crate).
 //! Each measures `Document::from_bytes`, the step that differs between
 //! formats; reading the file and drawing the first frame are the same.
+//! `epub_first` and `pdf_first` measure what the first screen of those
+//! waits for: the first chapters or pages (`text::convert::Steps`).
+//!
+//! `CONVERT_INPUTS_DIR=dir` also writes the inputs as files (one folder
+//! each), for timing the app end to end with `shared/bench/ttyperf.py`.
 
 use std::hint::black_box;
 use std::io::Write as _;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use marginote::text::document::{Document, Format};
+use marginote::text::convert::Steps;
+use marginote::text::document::{Document, Format, converted};
 
 #[path = "support/inputs.rs"]
 mod inputs;
@@ -144,8 +150,27 @@ fn bench(c: &mut Criterion) {
     let html_head = html[..head_len].to_string();
     let wrapped = wrapped_book(&book);
     let epub = epub_book(&book);
-    let pdf_lines: Vec<String> = wrapped.lines().take(4_000).map(str::to_string).collect();
+    // 200 pages of 50 lines.
+    let pdf_lines: Vec<String> = wrapped.lines().take(10_000).map(str::to_string).collect();
     let pdf = pdf_book(&pdf_lines);
+    if let Some(dir) = std::env::var_os("CONVERT_INPUTS_DIR") {
+        // The same inputs as files, for timing the app end to end
+        // (README, performance).
+        let dir = std::path::Path::new(&dir);
+        let files: [(&str, &[u8]); 5] = [
+            ("book.txt", book.as_bytes()),
+            ("book.html", html.as_bytes()),
+            ("book-wrapped.txt", wrapped.as_bytes()),
+            ("book.epub", &epub),
+            ("book.pdf", &pdf),
+        ];
+        for (name, bytes) in files {
+            let _ = std::fs::create_dir_all(dir.join(name.replace('.', "-")));
+            if let Err(e) = std::fs::write(dir.join(name.replace('.', "-")).join(name), bytes) {
+                eprintln!("cannot write {name}: {e}");
+            }
+        }
+    }
     eprintln!(
         "inputs: txt {} B, wrapped {} B, html {} B (head {} B), epub {} B, pdf {} B",
         book.len(),
@@ -165,11 +190,28 @@ fn bench(c: &mut Criterion) {
         ("epub", epub, Format::Epub),
         ("pdf", pdf, Format::Pdf),
     ];
-    for (name, bytes, format) in cases {
-        g.bench_function(name, |b| {
+    for (name, bytes, format) in &cases {
+        g.bench_function(*name, |b| {
             b.iter(|| {
-                let doc = Document::from_bytes(bytes.clone(), format);
+                let doc = Document::from_bytes(bytes.clone(), *format);
                 black_box(doc.map(|d| d.len()).unwrap_or(0))
+            })
+        });
+    }
+    // What the first screen of a book or PDF waits for now: the first
+    // chapters or pages (16 KB of text) converted and parsed; the cases
+    // above are what it waited for before (the whole).
+    for (name, bytes, format) in &cases {
+        if !matches!(format, Format::Epub | Format::Pdf) {
+            continue;
+        }
+        g.bench_function(format!("{name}_first"), |b| {
+            b.iter(|| {
+                let Some(Ok(mut steps)) = Steps::new(bytes.clone(), *format) else {
+                    return 0;
+                };
+                let _ = steps.advance_to(16 << 10);
+                black_box(converted(steps.text().to_string()).len())
             })
         });
     }

@@ -404,3 +404,241 @@ fn t1_entities_in_a_web_page_are_shown_not_obeyed() {
     t.assert_terminal_restored();
     common::assert_t1_clean(&t);
 }
+
+/// A long EPUB: many chapters of filler between an opening and a closing
+/// sentence.
+fn long_book(chapters: usize) -> Vec<u8> {
+    let opf_items: String = (1..=chapters)
+        .map(|c| {
+            format!(r#"<item id="c{c}" href="c{c}.xhtml" media-type="application/xhtml+xml"/>"#)
+        })
+        .collect();
+    let spine: String = (1..=chapters)
+        .map(|c| format!(r#"<itemref idref="c{c}"/>"#))
+        .collect();
+    let opf = format!(
+        r#"<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Long Book</dc:title><dc:creator>Ann Author</dc:creator></metadata><manifest>{opf_items}</manifest><spine>{spine}</spine></package>"#
+    );
+    let chapter = |c: usize| {
+        let first = if c == 1 {
+            "<p>The opening words of a long book, noted while the rest converts.</p>"
+        } else {
+            ""
+        };
+        let last = if c == chapters {
+            "<p>The closing sentence of the long book.</p>"
+        } else {
+            ""
+        };
+        format!(
+            r#"<html xmlns="http://www.w3.org/1999/xhtml"><body><h1>Chapter {c}</h1>{first}{}{last}</body></html>"#,
+            filler(60)
+        )
+    };
+    let chapters: Vec<(String, String)> = (1..=chapters)
+        .map(|c| (format!("OEBPS/c{c}.xhtml"), chapter(c)))
+        .collect();
+    let mut files: Vec<(&str, &str)> = vec![
+        ("mimetype", "application/epub+zip"),
+        ("META-INF/container.xml", CONTAINER),
+        ("OEBPS/content.opf", &opf),
+    ];
+    files.extend(chapters.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+    zip_of(&files)
+}
+
+/// A long PDF: pages of filler lines between an opening and a closing
+/// sentence.
+fn long_pdf(pages: usize) -> Vec<u8> {
+    let text: Vec<Vec<String>> = (1..=pages)
+        .map(|p| {
+            let mut lines = Vec::new();
+            if p == 1 {
+                lines.push(
+                    "The opening words of a long reader, noted while the rest converts.".into(),
+                );
+                lines.push(String::new());
+            }
+            lines.extend((1..=40).map(|i| format!("Line {i} of page {p} of the long reader.")));
+            if p == pages {
+                lines.push(String::new());
+                lines.push("Finis zephyr.".into());
+            }
+            lines
+        })
+        .collect();
+    let text: Vec<Vec<&str>> = text
+        .iter()
+        .map(|p| p.iter().map(String::as_str).collect())
+        .collect();
+    let pages: Vec<&[&str]> = text.iter().map(Vec::as_slice).collect();
+    marginote::text::convert::pdf::sample(&pages)
+}
+
+/// A long EPUB or PDF opens from its first part while the rest converts.
+/// A note made at once (its keys wait for the whole text, as with a big
+/// plain-text file) lands on the words it was made on, `G` goes to the
+/// real end, and a restart finds the note on those words and the place
+/// at the end (the first part then reaches the saved place).
+fn note_while_converting_survives_a_restart(
+    file: &str,
+    bytes: Vec<u8>,
+    title: &str,
+    closing: &str,
+) {
+    let s = Sandbox::new();
+    s.write_doc(file, &bytes);
+    let mut t = s.spawn(WIDE.0, WIDE.1, &[&s.docs]);
+    wait_open(&t, title);
+    t.wait_until("the opening words", |s| {
+        reader_pane(s).contains("The opening words of a long")
+    });
+    move_cursor_to(&mut t, "opening words");
+    t.send("v");
+    t.send("a");
+    t.send("made while converting");
+    t.send(key::ENTER);
+    t.wait_until("“note saved”", |s| status(s).contains("note saved"));
+    t.send("G");
+    t.wait_until("the closing sentence after G", |s| {
+        reader_pane(s).contains(closing)
+    });
+    t.quit();
+    t.assert_terminal_restored();
+    let log = std::fs::read_to_string(s.data.join("marginote.log")).unwrap_or_default();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("opened") && l.contains("partial=true")),
+        "the first part was shown before the whole was converted:\n{log}"
+    );
+
+    let files = s.notes_files();
+    assert_eq!(files.len(), 1, "one notes file: {files:?}");
+    let notes = common::parse_toml(&files[0]);
+    let anchor = notes
+        .get("notes")
+        .and_then(|n| n.as_array())
+        .and_then(|a| a.first())
+        .and_then(|n| n.get("anchor"))
+        .cloned()
+        .unwrap_or(toml::Value::Boolean(false));
+    let exact = anchor
+        .get("exact")
+        .and_then(|e| e.as_str())
+        .unwrap_or_default();
+    assert!(
+        exact.starts_with("The opening words of a long"),
+        "the note quotes the sentence it was made on: {anchor:?}"
+    );
+
+    let mut t = s.spawn(WIDE.0, WIDE.1, &[&s.docs]);
+    wait_open(&t, title);
+    t.wait_until("the saved place at the end, at once", |s| {
+        reader_pane(s).contains(closing)
+    });
+    t.wait_until("the note listed", |s| {
+        notes_pane(s).contains("✎ made while converting")
+    });
+    t.send("g");
+    t.wait_until("✎ on the opening words after a restart", |s| {
+        reader_pane(s)
+            .lines()
+            .any(|r| r.chars().nth(1) == Some('✎') && r.contains("opening words"))
+    });
+    t.quit();
+    t.assert_terminal_restored();
+}
+
+#[test]
+fn a_note_made_while_a_long_book_converts_survives_a_restart() {
+    note_while_converting_survives_a_restart(
+        "long.epub",
+        long_book(60),
+        "Long Book — Ann Author",
+        "The closing sentence of the long book.",
+    );
+}
+
+#[test]
+fn a_note_made_while_a_long_pdf_converts_survives_a_restart() {
+    note_while_converting_survives_a_restart("long.pdf", long_pdf(120), "long.pdf", "Finis");
+}
+
+/// A saved web page in windows-1252, declared or not, shows its curly
+/// quotes and accents, in the reader and in the library's title.
+#[test]
+fn a_windows_1252_web_page_shows_its_quotes_and_accents() {
+    let s = Sandbox::new();
+    let page = |meta: &str| {
+        let mut b = format!("<html><head>{meta}<title>Caf\u{e9} notes</title></head><body><p>")
+            .into_bytes();
+        // The title's é as windows-1252, then the body: “Café” – naïve.
+        let at = b.windows(2).position(|w| w == "é".as_bytes()).expect("é");
+        b.splice(at..at + 2, [0xE9]);
+        b.extend_from_slice(b"\x93Caf\xe9\x94 \x96 na\xefve reading.</p></body></html>");
+        b
+    };
+    s.write_doc("declared.html", page("<meta charset=\"windows-1252\">"));
+    s.write_doc("undeclared.htm", page(""));
+    let mut t = s.spawn(WIDE.0, WIDE.1, &[&s.docs]);
+    t.wait_until("both titles decoded in the library", |s| {
+        let rows = library_pane(s);
+        let titled = rows
+            .lines()
+            .filter(|r| r.starts_with("│") && r.contains("Café notes"));
+        titled.count() == 2
+    });
+    t.wait_until("the text decoded in the reader", |s| {
+        reader_pane(s).contains("“Café” – naïve reading.")
+    });
+    assert!(
+        !t.screen().contains('�'),
+        "no replacement character:\n{}",
+        t.framed()
+    );
+    t.send(key::SHIFT_TAB);
+    t.send("j");
+    t.send(key::ENTER);
+    t.wait_until("the undeclared page says how it was read", |s| {
+        status(s).contains("read as windows-1252")
+    });
+    t.wait_until("and shows the same text", |s| {
+        reader_pane(s).contains("“Café” – naïve reading.")
+    });
+    t.quit();
+    t.assert_terminal_restored();
+}
+
+/// Keys typed right after choosing a book in the library, before its
+/// first part is converted, act on that book, never on the document still
+/// on screen.
+#[test]
+fn a_note_typed_before_a_book_appears_goes_to_that_book() {
+    let s = Sandbox::new();
+    s.write_doc("a-essay.md", "# An Essay\n\nThe essay's only paragraph.\n");
+    s.write_doc("b-long.epub", long_book(60));
+    let mut t = s.spawn(WIDE.0, WIDE.1, &[&s.docs]);
+    wait_open(&t, "An Essay");
+    // Keys are taken in order: the book is chosen, then the note typed.
+    t.send(key::SHIFT_TAB);
+    t.send("j");
+    t.send(key::ENTER);
+    t.send("v");
+    t.send("a");
+    t.send("typed before it appeared");
+    t.send(key::ENTER);
+    t.wait_until("“note saved”", |s| status(s).contains("note saved"));
+    wait_open(&t, "Long Book — Ann Author");
+    t.quit();
+    t.assert_terminal_restored();
+    let files = s.notes_files();
+    assert_eq!(files.len(), 1, "one notes file: {files:?}");
+    let notes = common::parse_toml(&files[0]);
+    assert!(
+        notes
+            .get("document")
+            .and_then(|d| d.as_str())
+            .is_some_and(|d| d.ends_with("b-long.epub")),
+        "the note belongs to the book: {notes:?}"
+    );
+}

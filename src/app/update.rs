@@ -277,7 +277,10 @@ fn on_opened(
         }
         Ok(doc) => {
             entry.error = None;
-            entry.fill_in_from(&doc);
+            // A first part's words are not the document's.
+            if !partial {
+                entry.fill_in_from(&doc);
+            }
             let warnings = doc.warnings.clone();
             let p = geometry::panes(app.size, app.focus, app.measure);
             let mut reader = Reader::new(Arc::<Document>::from(doc), p.text_width, p.text_height);
@@ -462,6 +465,9 @@ fn on_completed(
                 return Vec::new();
             };
             let view = old.view();
+            if let Some(entry) = app.entries.get_mut(index) {
+                entry.fill_in_from(&doc);
+            }
             let mut reader = Reader::new(Arc::<Document>::from(doc), old.width(), old.height());
             match goto {
                 Some(at) => reader.goto_offset(at),

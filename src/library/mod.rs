@@ -369,8 +369,8 @@ fn summarize_converted(
             }))
         }
         Format::Html => {
-            let (bytes, _) = document::decode(document::read_file(path)?)?;
-            let page = convert::html::convert(&String::from_utf8_lossy(&bytes));
+            let (page, _) = document::decode_html(document::read_file(path)?)?;
+            let page = convert::html::convert(&page);
             let mut summary = document::summarize(page.markdown.as_bytes(), Format::Markdown);
             if page.title.is_some() {
                 summary.title = page.title;

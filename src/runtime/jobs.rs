@@ -77,6 +77,80 @@ pub fn open_head(
     })
 }
 
+/// How much derived text an EPUB's or PDF's first part holds beyond the
+/// saved position: a few screens (a screen is ~4 KB), converted in
+/// milliseconds, so motion keys have room while the rest converts.
+const FIRST_PART_BYTES: usize = 16 << 10;
+
+/// Opens an EPUB or PDF in steps: the first chapters or pages (reaching
+/// a few screens past the saved position `at`, so a reopened book shows
+/// its place at once) are sent as soon as they are converted, then the
+/// whole. The first part is a prefix of the whole, so what the screen
+/// shows does not move when the rest arrives. A book converted in the
+/// first step is sent whole, with notes adopted as [`open`] does.
+pub fn open_in_steps(
+    index: usize,
+    entry: &Entry,
+    data: &DataDir,
+    store: &Store,
+    at: Option<usize>,
+    send: impl Fn(Msg) -> bool,
+) {
+    let failed = |e: document::DocError| {
+        let result = Err(e);
+        log_open(entry, &result, None, false);
+        send(Msg::Opened {
+            index,
+            result,
+            notes: None,
+            partial: false,
+        });
+    };
+    let steps = library::read_source(&entry.source).and_then(|bytes| {
+        crate::text::convert::Steps::new(bytes, entry.format)
+            .unwrap_or(Err(document::DocError::Io("not a book or PDF".into())))
+    });
+    let mut steps = match steps {
+        Ok(s) => s,
+        Err(e) => return failed(e),
+    };
+    let want = at.unwrap_or(0).saturating_add(FIRST_PART_BYTES);
+    if let Err(e) = steps.advance_to(want) {
+        return failed(e);
+    }
+    if steps.done() || steps.text().is_empty() {
+        let result = steps.finish().map(|t| Box::new(document::converted(t)));
+        let notes = result
+            .as_ref()
+            .ok()
+            .map(|doc| load_doc_notes(data, store, entry, doc));
+        log_open(entry, &result, notes.as_ref(), false);
+        send(Msg::Opened {
+            index,
+            result,
+            notes,
+            partial: false,
+        });
+        return;
+    }
+    let result = Ok(Box::new(document::converted(steps.text().to_string())));
+    let notes = Some(load_doc_notes_only(data, store, entry));
+    log_open(entry, &result, notes.as_ref(), true);
+    if !send(Msg::Opened {
+        index,
+        result,
+        notes,
+        partial: true,
+    }) {
+        return;
+    }
+    let result = steps.finish().map(|t| Box::new(document::converted(t)));
+    if let Err(e) = &result {
+        tracing::warn!(document = ?entry.key, error = ?e.to_string(), "cannot convert the rest");
+    }
+    send(Msg::Completed { index, result });
+}
+
 /// What opening a document found, for the log.
 fn log_open(
     entry: &Entry,
@@ -814,5 +888,121 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("\n> In 1917\n"), "{text}");
+    }
+
+    /// What [`open_in_steps`] sends for `bytes` saved as `name`, with the
+    /// saved position `at`.
+    fn open_steps(name: &str, bytes: &[u8], at: Option<usize>) -> Vec<Msg> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = DataDir::resolve(Some(dir.path().join("data")), None).expect("data dir");
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        let entry = library::file_entry(&path, name.into());
+        let sent = std::cell::RefCell::new(Vec::new());
+        open_in_steps(0, &entry, &data, &Store::new(), at, |m| {
+            sent.borrow_mut().push(m);
+            true
+        });
+        sent.into_inner()
+    }
+
+    fn text_of(result: &Result<Box<Document>, document::DocError>) -> String {
+        let doc = result.as_ref().expect("converted");
+        String::from_utf8_lossy(doc.source()).into_owned()
+    }
+
+    #[test]
+    fn a_long_book_is_sent_first_in_part_then_whole() {
+        let book = crate::text::convert::epub::tests::long_book(40, 60);
+        let sent = open_steps("long.epub", &book, None);
+        let [
+            Msg::Opened {
+                result: part,
+                partial: true,
+                notes: Some(_),
+                ..
+            },
+            Msg::Completed { result: whole, .. },
+        ] = sent.as_slice()
+        else {
+            panic!("a part, then the whole: {} messages", sent.len());
+        };
+        let (part, whole) = (text_of(part), text_of(whole));
+        assert!(part.contains("Chapter 1 paragraph 1 "), "{part}");
+        assert!(!part.contains("Chapter 40"), "the part is a few chapters");
+        assert!(part.len() >= FIRST_PART_BYTES && part.len() < whole.len() / 2);
+        assert!(
+            whole.starts_with(&part),
+            "the part is a prefix of the whole"
+        );
+        assert!(whole.contains("Chapter 40 paragraph 60 "));
+    }
+
+    #[test]
+    fn a_reopened_book_is_converted_up_to_its_saved_place_first() {
+        let book = crate::text::convert::epub::tests::long_book(40, 60);
+        let whole = crate::text::convert::epub::convert(&book)
+            .expect("converts")
+            .markdown;
+        let at = whole.find("Chapter 20 paragraph 30 ").expect("in the book");
+        let sent = open_steps("long.epub", &book, Some(at));
+        let Some(Msg::Opened {
+            result,
+            partial: true,
+            ..
+        }) = sent.first()
+        else {
+            panic!("a part first");
+        };
+        let part = text_of(result);
+        assert!(
+            part.len() >= at + FIRST_PART_BYTES,
+            "the part reaches a few screens past the saved place"
+        );
+        // Near the end: nothing is left to send later, so it comes whole.
+        let sent = open_steps("long.epub", &book, Some(whole.len() - 10));
+        assert!(
+            matches!(
+                sent.as_slice(),
+                [Msg::Opened {
+                    partial: false,
+                    result: Ok(_),
+                    ..
+                }]
+            ),
+            "one whole document"
+        );
+    }
+
+    #[test]
+    fn a_short_or_broken_pdf_is_sent_once() {
+        let pdf = crate::text::convert::pdf::sample(&[&["Only page."]]);
+        let sent = open_steps("one.pdf", &pdf, None);
+        assert!(matches!(
+            sent.as_slice(),
+            [Msg::Opened {
+                partial: false,
+                result: Ok(_),
+                ..
+            }]
+        ));
+        let sent = open_steps("bad.pdf", b"%PDF-1.4 and nothing else", None);
+        let [
+            Msg::Opened {
+                result: Err(e),
+                partial: false,
+                ..
+            },
+        ] = sent.as_slice()
+        else {
+            panic!("one error");
+        };
+        assert!(
+            matches!(
+                e,
+                document::DocError::Broken { .. } | document::DocError::NoText
+            ),
+            "{e}"
+        );
     }
 }

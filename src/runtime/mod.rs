@@ -116,6 +116,13 @@ fn acts_on_part(app: &App, ev: &Event) -> bool {
     )
 }
 
+fn is_quit(app: &App, ev: &Event) -> bool {
+    matches!(
+        events::translate(app, ev),
+        Some(Msg::Action(crate::input::action::Action::Quit))
+    )
+}
+
 /// The local time, as notes and sheets record it.
 fn now() -> String {
     jiff::ZonedDateTime::now()
@@ -182,6 +189,10 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
     // When input last came: a pause of IDLE is a good moment to save.
     let mut quiet_since = Instant::now();
     let mut held: std::collections::VecDeque<Event> = std::collections::VecDeque::new();
+    // A book or PDF being opened on a worker: keys wait for its first
+    // part (a note typed at once belongs to it, not to the document still
+    // on screen), as they wait for the whole of a big file below.
+    let mut opening: Option<usize> = None;
     let code = 'run: loop {
         // Carry out effects (and what their results cause) until none is
         // left, then take every input already waiting before drawing once:
@@ -199,6 +210,7 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                 match perform::perform(fx, &app, &mut cx) {
                     Performed::Msg(m) => effects.extend(app::update(&mut app, *m, &now())),
                     Performed::Exit(c) => break 'run c,
+                    Performed::Opening(index) => opening = Some(index),
                     Performed::Nothing => {}
                 }
             }
@@ -267,7 +279,21 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
             // every key answers at once. Any other key (`G`, a search, a
             // note) needs the whole text: it waits, in order, with every key
             // after it, so `G` goes to the real end.
+            if let Input::Msg(m) = &input
+                && let Msg::Opened { index, .. } = **m
+                && opening == Some(index)
+            {
+                opening = None;
+            }
             let input = match input {
+                // Quitting needs no document: it never waits behind a
+                // conversion that may take long (nothing typed is held).
+                Input::Term(ev @ Event::Key(_))
+                    if opening.is_some() && (!held.is_empty() || !is_quit(&app, &ev)) =>
+                {
+                    held.push_back(ev);
+                    continue;
+                }
                 Input::Term(ev @ Event::Key(_))
                     if app.loading() && (!held.is_empty() || !acts_on_part(&app, &ev)) =>
                 {
@@ -284,6 +310,7 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                 effects.extend(app::update(&mut app, m, &now()));
             }
             while !app.loading()
+                && opening.is_none()
                 && let Some(ev) = held.pop_front()
             {
                 if let Some(m) = events::translate(&app, &ev) {

@@ -15,6 +15,9 @@ pub(super) enum Performed {
     Msg(Box<Msg>),
     /// The app is done, with this exit code.
     Exit(i32),
+    /// Document `index` is being opened on a worker: until its first part
+    /// arrives, keys would act on the document still shown, so they wait.
+    Opening(usize),
     Nothing,
 }
 
@@ -58,17 +61,19 @@ pub(super) fn perform(fx: Effect, app: &App, cx: &mut Context<'_>) -> Performed 
             let Some(entry) = app.entries.get(index) else {
                 return Performed::Nothing;
             };
-            // An EPUB or PDF is converted whole (pdftotext may take
-            // seconds): on a worker, so keys are never blocked meanwhile.
+            let at = app.state.positions.get(&entry.key).map(|p| p.anchor.offset);
+            // An EPUB or PDF is converted on a worker (pdftotext may take
+            // seconds), its first chapters or pages shown as soon as they
+            // are converted, the whole after.
             if !entry.format.reads_in_parts() {
-                cx.workers.open_whole(index, entry.clone(), cx.data.clone());
-                return Performed::Nothing;
+                cx.workers
+                    .open_in_steps(index, entry.clone(), cx.data.clone(), at);
+                return Performed::Opening(index);
             }
             // A big file opens from its first part at once (reaching past
             // the saved position, so a reopened file shows its place
             // without waiting for the rest); the whole follows from a
             // worker (motion keys act on the part meanwhile, see the loop).
-            let at = app.state.positions.get(&entry.key).map(|p| p.anchor.offset);
             if let Some(head) = jobs::open_head(index, entry, cx.data, cx.store, at) {
                 if let library::Source::File(path) = &entry.source {
                     cx.workers.read_whole(index, path.clone(), entry.format);

@@ -93,10 +93,17 @@ impl Workers {
         });
     }
 
-    /// Opens a document whose conversion may take long (EPUB, PDF).
-    pub(super) fn open_whole(&self, index: usize, entry: Entry, data: DataDir) {
+    /// Opens a document whose conversion may take long (EPUB, PDF): its
+    /// first part as soon as it is converted, then the whole.
+    pub(super) fn open_in_steps(
+        &self,
+        index: usize,
+        entry: Entry,
+        data: DataDir,
+        at: Option<usize>,
+    ) {
         self.spawn(move |send| {
-            send(jobs::open(index, &entry, &data, &Store::new()));
+            jobs::open_in_steps(index, &entry, &data, &Store::new(), at, send);
         });
     }
 

@@ -76,12 +76,25 @@ pub fn mark_invalid_bytes(bytes: &[u8]) -> String {
     out
 }
 
+const INVALID_UTF8: &str = "this document is not valid UTF-8: bad bytes are shown as <FF>-style placeholders (their byte values)";
+
 /// Checks raw text bytes and decodes them to UTF-8 (RELIABILITY I1, I2):
 /// NUL or a binary signature refused, BOM stripped, UTF-16 decoded;
 /// invalid bytes become byte marks (shown as `<FF>`) with a warning.
-pub fn decode(mut bytes: Vec<u8>) -> Result<(Vec<u8>, Vec<String>), DocError> {
+pub fn decode(bytes: Vec<u8>) -> Result<(Vec<u8>, Vec<String>), DocError> {
+    let bytes = checked(bytes)?;
+    if std::str::from_utf8(&bytes).is_err() {
+        let marked = mark_invalid_bytes(&bytes).into_bytes();
+        return Ok((marked, vec![INVALID_UTF8.to_string()]));
+    }
+    Ok((bytes, Vec::new()))
+}
+
+/// The checks of [`decode`] without its last step: NUL or a binary
+/// signature refused, BOM stripped, UTF-16 decoded; the bytes may still
+/// be invalid UTF-8 (a web page in its own encoding, say).
+fn checked(mut bytes: Vec<u8>) -> Result<Vec<u8>, DocError> {
     let size = bytes.len();
-    let mut warnings = Vec::new();
     let utf16 = check_head(&bytes, size)?;
     if utf16 {
         bytes = decode_utf16(&bytes).unwrap_or_default().into_bytes();
@@ -96,14 +109,27 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<(Vec<u8>, Vec<String>), DocError> {
             bytes.drain(..3);
         }
     }
-    if std::str::from_utf8(&bytes).is_err() {
-        bytes = mark_invalid_bytes(&bytes).into_bytes();
-        warnings.push(
-            "this document is not valid UTF-8: bad bytes are shown as <FF>-style placeholders (their byte values)"
-                .to_string(),
-        );
+    Ok(bytes)
+}
+
+/// Checks a web page's bytes as [`decode`] does and decodes them in the
+/// encoding the page declares (`convert::charset`): a BOM first, then a
+/// `<meta>` charset, then UTF-8 if valid, else windows-1252.
+pub fn decode_html(bytes: Vec<u8>) -> Result<(String, Vec<String>), DocError> {
+    let bom = encoding_rs::Encoding::for_bom(&bytes).is_some();
+    let bytes = checked(bytes)?;
+    if bom {
+        // Stripped, or UTF-16 decoded: UTF-8 now, whatever it declares.
+        return match String::from_utf8(bytes) {
+            Ok(s) => Ok((s, Vec::new())),
+            Err(e) => Ok((
+                mark_invalid_bytes(e.as_bytes()),
+                vec![INVALID_UTF8.to_string()],
+            )),
+        };
     }
-    Ok((bytes, warnings))
+    let (text, warning) = crate::text::convert::charset::decode_page(bytes);
+    Ok((text, warning.into_iter().collect()))
 }
 
 /// Decodes UTF-16 with a byte-order mark; `None` if there is no BOM.

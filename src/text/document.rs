@@ -27,7 +27,7 @@ const PARAGRAPH_LINE: usize = 100;
 pub const WORDS_PER_MINUTE: usize = 230;
 
 pub use crate::text::block::{Block, BlockKind, Table};
-pub use crate::text::decode::{check_head, decode, read_file};
+pub use crate::text::decode::{check_head, decode, decode_html, read_file};
 pub use crate::text::format::{
     DocError, Format, HTML_HEAD_BYTES, HTML_PROGRESSIVE_BYTES, MAX_FILE_SIZE,
 };
@@ -67,22 +67,22 @@ impl Document {
     pub fn from_bytes(bytes: Vec<u8>, format: Format) -> Result<Document, DocError> {
         // Containers are not text: their converters check them.
         match format {
-            Format::Epub => return Ok(converted(convert::epub::convert(&bytes)?.markdown)),
-            Format::Pdf => return Ok(converted(convert::pdf::convert(&bytes)?)),
+            Format::Epub => return Ok(converted(convert::Steps::epub(bytes)?.finish()?)),
+            Format::Pdf => return Ok(converted(convert::Steps::pdf(bytes)?.finish()?)),
             _ => {}
+        }
+        if format == Format::Html {
+            let (page, warnings) = decode_html(bytes)?;
+            let markdown = convert::html::convert(&page).markdown;
+            return Ok(Document {
+                warnings,
+                ..converted(markdown)
+            });
         }
         // Decoding leaves valid UTF-8: an invalid byte is a byte mark,
         // shown as `<FF>` wherever the text is drawn.
         let (bytes, mut warnings) = decode(bytes)?;
         let body = match format {
-            Format::Html => {
-                let source = String::from_utf8_lossy(&bytes);
-                let markdown = convert::html::convert(&source).markdown;
-                return Ok(Document {
-                    warnings,
-                    ..converted(markdown)
-                });
-            }
             Format::Markdown if bytes.len() <= MAX_MARKDOWN_SIZE => {
                 let source = match String::from_utf8(bytes) {
                     Ok(s) => s,
@@ -96,7 +96,7 @@ impl Document {
                 Body::Text(bytes)
             }
             // Hard-wrapped text is re-flowed; the result is the text.
-            Format::Text | Format::Epub | Format::Pdf => {
+            Format::Text | Format::Html | Format::Epub | Format::Pdf => {
                 match std::str::from_utf8(&bytes)
                     .ok()
                     .and_then(convert::reflow::reflow)
@@ -237,9 +237,10 @@ impl Document {
     }
 }
 
-/// A document whose text is a converter's derived Markdown. It is
-/// parsed whatever its size: the conversion has read it all already.
-fn converted(source: String) -> Document {
+/// A document whose text is a converter's derived Markdown (the whole,
+/// or the first part [`convert::Steps`] made). It is parsed whatever its
+/// size: the conversion has read it all already.
+pub fn converted(source: String) -> Document {
     let blocks = crate::text::markdown::parse(&source);
     Document {
         body: Body::Markdown { source, blocks },

@@ -82,6 +82,8 @@ pub enum DocError {
     Drm,
     #[error("PDF is password-protected; open an unprotected copy (e.g. qpdf --decrypt)")]
     PdfEncrypted,
+    #[error("PDF text needs pdftotext; install poppler-utils (e.g. apt install poppler-utils)")]
+    NoPdfTool,
     #[error("no text layer (scanned pages?); run OCR first, e.g. ocrmypdf in.pdf out.pdf")]
     NoText,
 }

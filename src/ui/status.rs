@@ -299,10 +299,15 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             }
         })
         .unwrap_or_default();
-    let pos = app
-        .reader
-        .as_ref()
-        .map(|r| format!(" · {}%{found} ", r.percent()));
+    // While the rest of a document is read or converted, a percentage of
+    // the first part would be wrong: say it is loading instead.
+    let pos = app.reader.as_ref().map(|r| {
+        if app.loading() {
+            format!(" · loading…{found} ")
+        } else {
+            format!(" · {}%{found} ", r.percent())
+        }
+    });
     let title = app.open_entry().map_or_else(
         || "marginote".to_string(),
         |e| sanitize_line(e.display_title(), 200),

@@ -400,30 +400,101 @@ fn heading_text(line: &str) -> Option<&str> {
 
 /// Converts a whole book.
 pub fn convert(bytes: &[u8]) -> Result<Book, DocError> {
-    let mut zip = open_zip(std::io::Cursor::new(bytes))?;
-    let pkg = open_package(&mut zip)?;
-    let toc = table_of_contents(&mut zip, &pkg);
-    let mut markdown = String::new();
-    let mut chapters = 0;
-    let mut unpacked = 0;
-    for id in &pkg.spine {
-        let Some(item) = pkg.items.get(id) else {
-            continue;
+    let mut steps = Steps::new(std::io::Cursor::new(bytes))?;
+    steps.advance_to(usize::MAX)?;
+    let title = steps.title.clone();
+    Ok(Book {
+        markdown: steps.finish()?,
+        title,
+    })
+}
+
+/// A book converted chapter by chapter, so its first chapters can be
+/// shown while the rest is converted: the text after any number of steps
+/// is a prefix of the whole book's (each chapter is converted on its own
+/// and appended).
+pub struct Steps<R> {
+    zip: zip::ZipArchive<R>,
+    pkg: Package,
+    toc: Vec<TocEntry>,
+    /// The next spine item to convert.
+    next: usize,
+    markdown: String,
+    chapters: usize,
+    unpacked: usize,
+    /// "Title — Author", from the package file.
+    pub title: Option<String>,
+}
+
+impl<R: Read + Seek> Steps<R> {
+    /// Opens the book (refusing DRM) and reads its table of contents; no
+    /// chapter is converted yet.
+    pub fn new(reader: R) -> Result<Steps<R>, DocError> {
+        let mut zip = open_zip(reader)?;
+        let pkg = open_package(&mut zip)?;
+        let toc = table_of_contents(&mut zip, &pkg);
+        let title = pkg.display_title();
+        Ok(Steps {
+            zip,
+            pkg,
+            toc,
+            next: 0,
+            markdown: String::new(),
+            chapters: 0,
+            unpacked: 0,
+            title,
+        })
+    }
+
+    /// Whether every chapter is converted.
+    pub fn done(&self) -> bool {
+        self.next >= self.pkg.spine.len()
+    }
+
+    /// The text converted so far (complete Markdown blocks).
+    pub fn text(&self) -> &str {
+        &self.markdown
+    }
+
+    /// Converts chapters until the text holds at least `len` bytes or the
+    /// book ends.
+    pub fn advance_to(&mut self, len: usize) -> Result<(), DocError> {
+        while !self.done() && self.markdown.len() < len {
+            let id = self.pkg.spine[self.next].clone();
+            self.next += 1;
+            self.chapter(&id)?;
+        }
+        Ok(())
+    }
+
+    /// The whole book's text (converting what is left).
+    pub fn finish(mut self) -> Result<String, DocError> {
+        self.advance_to(usize::MAX)?;
+        if self.chapters == 0 {
+            return Err(broken("none of its chapters could be read"));
+        }
+        self.markdown.push('\n');
+        Ok(self.markdown)
+    }
+
+    fn chapter(&mut self, id: &str) -> Result<(), DocError> {
+        let Some(item) = self.pkg.items.get(id) else {
+            return Ok(());
         };
         if !(item.media.contains("html")
             || item.path.ends_with("html")
             || item.path.ends_with("htm"))
         {
-            continue;
+            return Ok(());
         }
-        let Some(text) = read_entry(&mut zip, &item.path) else {
-            continue;
+        let Some(text) = read_entry(&mut self.zip, &item.path) else {
+            return Ok(());
         };
-        unpacked += text.len();
-        if unpacked > MAX_BOOK_BYTES {
+        self.unpacked += text.len();
+        if self.unpacked > MAX_BOOK_BYTES {
             return Err(broken("more than 512 MiB of chapters when unpacked"));
         }
-        let entries: Vec<&TocEntry> = toc.iter().filter(|e| e.path == item.path).collect();
+        let entries: Vec<&TocEntry> = self.toc.iter().filter(|e| e.path == item.path).collect();
         let mut ids = IdHeadings::new();
         for e in entries.iter().skip(1) {
             if let Some(f) = &e.fragment {
@@ -432,6 +503,7 @@ pub fn convert(bytes: &[u8]) -> Result<Book, DocError> {
         }
         let chapter = html::convert_with(&expand_self_closing(&text), &ids).markdown;
         let chapter = chapter.trim();
+        let markdown = &mut self.markdown;
         if !markdown.is_empty() {
             markdown.push_str("\n\n");
         }
@@ -451,16 +523,9 @@ pub fn convert(bytes: &[u8]) -> Result<Book, DocError> {
             }
         }
         markdown.push_str(chapter);
-        chapters += 1;
+        self.chapters += 1;
+        Ok(())
     }
-    if chapters == 0 {
-        return Err(broken("none of its chapters could be read"));
-    }
-    markdown.push('\n');
-    Ok(Book {
-        markdown,
-        title: pkg.display_title(),
-    })
 }
 
 #[cfg(test)]

@@ -11,11 +11,74 @@
 //! `*`; nothing here sanitises: entities are decoded by the parsers and the
 //! result goes through `text::sanitize` at display time like any document.
 
+pub mod charset;
 mod dom;
 pub mod epub;
 pub mod html;
 pub mod pdf;
 pub mod reflow;
+
+use crate::text::format::{DocError, Format};
+
+/// An EPUB or a PDF converted in steps (chapters, pages), so the first
+/// screen is shown before the whole book is converted. After any step
+/// the text is a prefix of the whole text, so an offset into the first
+/// part means the same words in the whole (notes, positions, the view).
+pub enum Steps {
+    Epub(Box<epub::Steps<std::io::Cursor<Vec<u8>>>>),
+    Pdf(pdf::Steps),
+}
+
+impl Steps {
+    /// Opens a book or PDF for conversion; `None` for the other formats,
+    /// which are converted in one go.
+    pub fn new(bytes: Vec<u8>, format: Format) -> Option<Result<Steps, DocError>> {
+        match format {
+            Format::Epub => Some(Steps::epub(bytes)),
+            Format::Pdf => Some(Steps::pdf(bytes)),
+            _ => None,
+        }
+    }
+
+    pub fn epub(bytes: Vec<u8>) -> Result<Steps, DocError> {
+        epub::Steps::new(std::io::Cursor::new(bytes)).map(|s| Steps::Epub(Box::new(s)))
+    }
+
+    pub fn pdf(bytes: Vec<u8>) -> Result<Steps, DocError> {
+        pdf::Steps::new(bytes).map(Steps::Pdf)
+    }
+
+    /// Converts until the text holds `len` bytes or everything.
+    pub fn advance_to(&mut self, len: usize) -> Result<(), DocError> {
+        match self {
+            Steps::Epub(s) => s.advance_to(len),
+            Steps::Pdf(s) => s.advance_to(len),
+        }
+    }
+
+    /// The text so far: whole Markdown blocks, possibly empty.
+    pub fn text(&self) -> &str {
+        match self {
+            Steps::Epub(s) => s.text(),
+            Steps::Pdf(s) => s.text(),
+        }
+    }
+
+    pub fn done(&self) -> bool {
+        match self {
+            Steps::Epub(s) => s.done(),
+            Steps::Pdf(s) => s.done(),
+        }
+    }
+
+    /// The whole text, converting what is left.
+    pub fn finish(self) -> Result<String, DocError> {
+        match self {
+            Steps::Epub(s) => s.finish(),
+            Steps::Pdf(s) => s.finish(),
+        }
+    }
+}
 
 /// Appends `text` to `out` with every character that could start Markdown
 /// syntax inside a line escaped. Line-start syntax (`#`, `>`, list

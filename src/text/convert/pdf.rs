@@ -37,20 +37,176 @@ pub fn check_head(head: &[u8]) -> Result<(), DocError> {
 
 /// Converts a whole PDF.
 pub fn convert(bytes: &[u8]) -> Result<String, DocError> {
-    check_head(bytes)?;
-    let pages = match with_pdftotext(bytes) {
-        Some(Ok(pages)) => pages,
-        Some(Err(DocError::PdfEncrypted)) => return Err(DocError::PdfEncrypted),
-        // Not installed, or it failed: the crate may still read it.
-        Some(Err(_)) | None => with_lopdf(bytes)?,
-    };
-    to_markdown(&pages)
+    let mut steps = Steps::new(bytes.to_vec())?;
+    steps.advance_to(usize::MAX)?;
+    steps.finish()
 }
 
-/// The pages' text by `pdftotext`; `None` when it cannot be run.
-fn with_pdftotext(bytes: &[u8]) -> Option<Result<Vec<String>, DocError>> {
-    let mut child = Command::new("pdftotext")
-        .args(["-enc", "UTF-8", "-eol", "unix", "-", "-"])
+/// Pages extracted by the first step (about 20 KB of text on a typical
+/// page, the first part the app shows at once); each later step asks for
+/// twice as many as the one before (a step is a run of `pdftotext`,
+/// ~15 ms of start-up and parsing the file again, so few and growing).
+const FIRST_PAGES: u32 = 6;
+
+/// Where the pages' text comes from.
+enum Extractor {
+    /// Not chosen yet: `pdftotext` is tried first.
+    Unknown,
+    Poppler,
+    #[cfg(feature = "lopdf")]
+    Crate {
+        doc: Box<lopdf::Document>,
+        pages: Vec<u32>,
+    },
+}
+
+/// A PDF converted a few pages at a time, so its first pages can be shown
+/// while the rest is extracted: the text after any number of steps is a
+/// prefix of the whole document's (pages are extracted and turned into
+/// paragraphs one by one).
+pub struct Steps {
+    bytes: Vec<u8>,
+    extractor: Extractor,
+    /// Pages converted so far (the next page's number is one more).
+    pages: u32,
+    /// The size of the next step, in pages.
+    batch: u32,
+    done: bool,
+    markdown: String,
+    /// Whether any page converted so far has text.
+    any_text: bool,
+}
+
+impl Steps {
+    /// Checks the header; nothing is extracted yet.
+    pub fn new(bytes: Vec<u8>) -> Result<Steps, DocError> {
+        check_head(&bytes)?;
+        Ok(Steps {
+            bytes,
+            extractor: Extractor::Unknown,
+            pages: 0,
+            batch: FIRST_PAGES,
+            done: false,
+            markdown: String::new(),
+            any_text: false,
+        })
+    }
+
+    pub fn done(&self) -> bool {
+        self.done
+    }
+
+    /// The text converted so far, once some page had text (a first part
+    /// of blank pages is not worth showing: scanned covers, say).
+    pub fn text(&self) -> &str {
+        if self.any_text { &self.markdown } else { "" }
+    }
+
+    /// Extracts pages until the text holds at least `len` bytes or the
+    /// document ends.
+    pub fn advance_to(&mut self, len: usize) -> Result<(), DocError> {
+        while !self.done && (self.markdown.len() < len || !self.any_text) {
+            // The last step takes everything left: `len` is past the end.
+            let count = if len == usize::MAX {
+                None
+            } else {
+                Some(self.batch)
+            };
+            let pages = self.extract(count)?;
+            if count.is_none_or(|c| (pages.len() as u64) < u64::from(c)) {
+                self.done = true;
+            }
+            self.batch = self.batch.saturating_mul(2);
+            for page in &pages {
+                self.any_text |= !page.trim().is_empty();
+                self.pages += 1;
+                append_page(&mut self.markdown, self.pages, page);
+            }
+            if pages.is_empty() {
+                self.done = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// The whole document's text (extracting what is left); refuses a PDF
+    /// without any text.
+    pub fn finish(mut self) -> Result<String, DocError> {
+        self.advance_to(usize::MAX)?;
+        if !self.any_text {
+            return Err(DocError::NoText);
+        }
+        Ok(self.markdown)
+    }
+
+    /// The text of the next `count` pages (all that are left if `None`),
+    /// fewer at the end.
+    fn extract(&mut self, count: Option<u32>) -> Result<Vec<String>, DocError> {
+        let first = self.pages + 1;
+        if matches!(self.extractor, Extractor::Unknown | Extractor::Poppler) {
+            match with_pdftotext(&self.bytes, first, count) {
+                Some(Ok(pages)) => {
+                    self.extractor = Extractor::Poppler;
+                    return Ok(pages);
+                }
+                Some(Err(DocError::PdfEncrypted)) => return Err(DocError::PdfEncrypted),
+                // Failed half-way: the crate would number pages
+                // differently from what is shown; say why.
+                Some(Err(e)) if matches!(self.extractor, Extractor::Poppler) => return Err(e),
+                // Not installed, or it cannot read this file: the crate
+                // may still read it.
+                Some(Err(e)) => self.fallback(Some(e))?,
+                None => self.fallback(None)?,
+            }
+        }
+        #[cfg(feature = "lopdf")]
+        if let Extractor::Crate { doc, pages } = &self.extractor {
+            let from = (first as usize - 1).min(pages.len());
+            let to = count.map_or(pages.len(), |c| (from + c as usize).min(pages.len()));
+            return Ok(pages[from..to]
+                .iter()
+                .map(|&n| doc.extract_text(&[n]).unwrap_or_default())
+                .collect());
+        }
+        Ok(Vec::new())
+    }
+
+    /// Switches to the crate when `pdftotext` cannot be used (`failed`
+    /// says why it could not read this file, `None`: not installed).
+    #[cfg(feature = "lopdf")]
+    fn fallback(&mut self, failed: Option<DocError>) -> Result<(), DocError> {
+        let _ = failed;
+        let doc = load_lopdf(&self.bytes)?;
+        let pages = doc.get_pages().keys().copied().collect();
+        self.extractor = Extractor::Crate {
+            doc: Box::new(doc),
+            pages,
+        };
+        Ok(())
+    }
+
+    /// Without the crate, `pdftotext` is the only way to read a PDF.
+    #[cfg(not(feature = "lopdf"))]
+    fn fallback(&mut self, failed: Option<DocError>) -> Result<(), DocError> {
+        Err(failed.unwrap_or(DocError::NoPdfTool))
+    }
+}
+
+/// The text of pages `first..first+count` (to the end if `None`) by
+/// `pdftotext`; `None` when it cannot be run.
+fn with_pdftotext(
+    bytes: &[u8],
+    first: u32,
+    count: Option<u32>,
+) -> Option<Result<Vec<String>, DocError>> {
+    let mut cmd = Command::new("pdftotext");
+    cmd.args(["-enc", "UTF-8", "-eol", "unix", "-f", &first.to_string()]);
+    if let Some(c) = count {
+        let last = first.saturating_add(c.max(1) - 1);
+        cmd.args(["-l", &last.to_string()]);
+    }
+    let mut child = cmd
+        .args(["-", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -76,6 +232,10 @@ fn with_pdftotext(bytes: &[u8]) -> Option<Result<Vec<String>, DocError>> {
     if err.to_ascii_lowercase().contains("password") {
         return Some(Err(DocError::PdfEncrypted));
     }
+    // Asked to start past the last page: there are no more.
+    if first > 1 && err.contains("Wrong page range") {
+        return Some(Ok(Vec::new()));
+    }
     if !status.success() {
         let first = err.lines().next().unwrap_or("failed").to_string();
         return Some(Err(broken(format!("pdftotext: {first}"))));
@@ -83,14 +243,14 @@ fn with_pdftotext(bytes: &[u8]) -> Option<Result<Vec<String>, DocError>> {
     let text = String::from_utf8_lossy(&out);
     let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
     // Every page ends with a form feed: the piece after the last is empty.
-    if pages.len() > 1 && pages.last().is_some_and(|p| p.trim().is_empty()) {
+    if pages.last().is_some_and(|p| p.is_empty()) {
         pages.pop();
     }
     Some(Ok(pages))
 }
 
-/// The pages' text by `lopdf`.
-pub(crate) fn with_lopdf(bytes: &[u8]) -> Result<Vec<String>, DocError> {
+#[cfg(feature = "lopdf")]
+fn load_lopdf(bytes: &[u8]) -> Result<lopdf::Document, DocError> {
     let doc = lopdf::Document::load_mem(bytes).map_err(|e| {
         let msg = e.to_string();
         if msg.to_ascii_lowercase().contains("password") || msg.contains("ecrypt") {
@@ -102,6 +262,13 @@ pub(crate) fn with_lopdf(bytes: &[u8]) -> Result<Vec<String>, DocError> {
     if doc.is_encrypted() {
         return Err(DocError::PdfEncrypted);
     }
+    Ok(doc)
+}
+
+/// The pages' text by `lopdf`.
+#[cfg(all(test, feature = "lopdf"))]
+pub(crate) fn with_lopdf(bytes: &[u8]) -> Result<Vec<String>, DocError> {
+    let doc = load_lopdf(bytes)?;
     Ok(doc
         .get_pages()
         .keys()
@@ -109,24 +276,30 @@ pub(crate) fn with_lopdf(bytes: &[u8]) -> Result<Vec<String>, DocError> {
         .collect())
 }
 
+/// Appends page `number` (its heading and paragraphs) to `out`.
+fn append_page(out: &mut String, number: u32, page: &str) {
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&format!("{PAGE_HEADING}{number}\n"));
+    for para in paragraphs(page) {
+        let mut line = String::new();
+        escape_inline(&mut line, &para);
+        out.push('\n');
+        out.push_str(&escape_line_start(&line));
+        out.push('\n');
+    }
+}
+
 /// Pages → Markdown; refuses a PDF without any text.
+#[cfg(all(test, feature = "lopdf"))]
 fn to_markdown(pages: &[String]) -> Result<String, DocError> {
     if pages.iter().all(|p| p.trim().is_empty()) {
         return Err(DocError::NoText);
     }
     let mut out = String::new();
     for (i, page) in pages.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        out.push_str(&format!("{PAGE_HEADING}{}\n", i + 1));
-        for para in paragraphs(page) {
-            let mut line = String::new();
-            escape_inline(&mut line, &para);
-            out.push('\n');
-            out.push_str(&escape_line_start(&line));
-            out.push('\n');
-        }
+        append_page(&mut out, i as u32 + 1, page);
     }
     Ok(out)
 }

@@ -128,3 +128,49 @@ fn self_closing_xhtml_tags_are_expanded() {
         r#"<title></title><div id="x"></div><br/><img src="a"/>"#
     );
 }
+
+#[test]
+fn a_book_converted_in_steps_grows_a_prefix_of_the_whole() {
+    let whole = convert(&sample_book()).expect("converts").markdown;
+    let mut steps = Steps::new(std::io::Cursor::new(sample_book())).expect("opens");
+    assert_eq!(steps.text(), "", "nothing converted before the first step");
+    steps.advance_to(1).expect("first chapter");
+    let first = steps.text().to_string();
+    assert!(!steps.done(), "one chapter of two");
+    assert!(first.contains("The first paragraph") && !first.contains("Second chapter"));
+    assert!(
+        whole.starts_with(&first),
+        "{first:?} is not a prefix of {whole:?}"
+    );
+    assert_eq!(steps.finish().expect("rest"), whole);
+}
+
+/// A book of `chapters` chapters of `paragraphs` paragraphs each, every
+/// paragraph naming its chapter and number; titled "Long".
+pub(crate) fn long_book(chapters: usize, paragraphs: usize) -> Vec<u8> {
+    let mut manifest = String::new();
+    let mut spine = String::new();
+    let mut files: Vec<(String, String)> = Vec::new();
+    for c in 1..=chapters {
+        manifest.push_str(&format!(
+            r#"<item id="c{c}" href="c{c}.xhtml" media-type="application/xhtml+xml"/>"#
+        ));
+        spine.push_str(&format!(r#"<itemref idref="c{c}"/>"#));
+        let body: String = (1..=paragraphs)
+            .map(|p| format!("<p>Chapter {c} paragraph {p} goes on for a few more words.</p>"))
+            .collect();
+        files.push((
+            format!("OEBPS/c{c}.xhtml"),
+            format!(r#"<html xmlns="http://www.w3.org/1999/xhtml"><body><h1>Chapter {c}</h1>{body}</body></html>"#),
+        ));
+    }
+    let opf = format!(
+        r#"<package xmlns="http://www.idpf.org/2007/opf" version="3.0"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Long</dc:title></metadata><manifest>{manifest}</manifest><spine>{spine}</spine></package>"#
+    );
+    let mut all: Vec<(&str, &str)> = vec![
+        ("META-INF/container.xml", CONTAINER),
+        ("OEBPS/content.opf", &opf),
+    ];
+    all.extend(files.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+    zip_of(&all)
+}
