@@ -299,6 +299,9 @@ pub struct App {
     review_generation: u64,
     /// Cards due per document key, shown in the Library.
     pub due: DueCounts,
+    /// A notes file changed since `due` was counted: the next quiet moment
+    /// counts again (on a worker, never on the key path).
+    pub due_stale: bool,
     pub now: String,
 }
 
@@ -350,6 +353,7 @@ impl App {
             review: None,
             review_generation: 0,
             due: DueCounts::new(),
+            due_stale: false,
             now: String::new(),
         }
     }

@@ -544,6 +544,17 @@ pub(super) fn counted(app: &mut App, counts: DueCounts) {
     app.due = counts;
 }
 
+/// After notes were saved (a new note is a new card due at once), count
+/// again at a quiet moment: one recount for a burst of saves.
+pub(super) fn recount_if_stale(app: &mut App) -> Vec<Effect> {
+    if !std::mem::take(&mut app.due_stale) {
+        return Vec::new();
+    }
+    vec![Effect::CountDue {
+        now: now_seconds(app),
+    }]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -336,6 +336,26 @@ fn the_library_shows_cards_due_per_document() {
 }
 
 #[test]
+fn a_new_note_counts_as_due_in_the_library_after_a_quiet_moment() {
+    let mut h = with_two_notes();
+    let key = h.app.entries[0].key.clone();
+    assert!(h.app.due.is_empty(), "nothing counted on the key path");
+    h.send(Msg::Idle);
+    assert_eq!(h.app.due.get(&key), Some(&2));
+    h.act(Action::Down);
+    h.act(Action::Annotate);
+    h.type_note("A third question");
+    h.act(Action::Save);
+    assert_eq!(h.app.due.get(&key), Some(&2), "not yet: counted when quiet");
+    h.send(Msg::Idle);
+    assert_eq!(h.app.due.get(&key), Some(&3));
+    // Nothing changed since: a quiet moment costs nothing.
+    h.app.due.clear();
+    h.send(Msg::Idle);
+    assert!(h.app.due.is_empty());
+}
+
+#[test]
 fn help_from_the_review_opens_at_its_keys_and_closes_back_to_it() {
     let mut h = with_two_notes();
     h.act(Action::Review);

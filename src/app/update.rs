@@ -164,6 +164,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
                         m.display()
                     ));
                 }
+                app.due_stale = true;
                 unsaved::notes_saved(app, &key, &file)
             }
             Err(failure) => unsaved::notes_failed(app, key, failure),
@@ -209,6 +210,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Idle => {
             let mut fx = app.save_state();
             fx.extend(unsaved::retry_notes(app));
+            fx.extend(review::recount_if_stale(app));
             fx.extend(review::retry(app));
             review::tick(app);
             fx
