@@ -30,23 +30,8 @@ impl StoredFile for NotesFile {
         highlights.sort_by(|a, b| (a.anchor.offset, &a.id).cmp(&(b.anchor.offset, &b.id)));
         // A note can be edited in either instance: the later edit wins, so
         // a stale copy never overwrites another window's change.
-        let theirs_newer: BTreeSet<String> = disk
-            .notes
-            .iter()
-            .filter(|d| {
-                ours.notes
-                    .iter()
-                    .any(|o| o.id == d.id && is_newer(&d.updated, &o.updated))
-            })
-            .map(|d| d.id.clone())
-            .collect();
-        let ours_kept: Vec<Note> = ours
-            .notes
-            .iter()
-            .filter(|n| !theirs_newer.contains(&n.id))
-            .cloned()
-            .collect();
-        let mut notes = union_by_id(&ours_kept, disk.notes, &deleted, |n| &n.id);
+        let mut notes =
+            union_later_edit_wins(&ours.notes, disk.notes, &deleted, |n| &n.id, |n| &n.updated);
         notes.sort_by(|a, b| {
             let at = |n: &Note| n.anchor.as_ref().map_or(0, |a| a.offset);
             (a.anchor.is_some(), at(a), &a.id).cmp(&(b.anchor.is_some(), at(b), &b.id))
@@ -131,6 +116,31 @@ pub(super) fn union_by_id<T: Clone>(
             .filter(|e| !our_ids.contains(id(e)) && !deleted.contains(id(e))),
     );
     out
+}
+
+/// [`union_by_id`], except that an entry on both sides is taken from the
+/// side that edited it last (`updated`, RFC 3339).
+pub(super) fn union_later_edit_wins<T: Clone>(
+    ours: &[T],
+    disk: Vec<T>,
+    deleted: &BTreeSet<String>,
+    id: impl Fn(&T) -> &String,
+    updated: impl Fn(&T) -> &String,
+) -> Vec<T> {
+    let theirs_newer: BTreeSet<&String> = disk
+        .iter()
+        .filter(|d| {
+            ours.iter()
+                .any(|o| id(o) == id(d) && is_newer(updated(d), updated(o)))
+        })
+        .map(&id)
+        .collect();
+    let ours_kept: Vec<T> = ours
+        .iter()
+        .filter(|o| !theirs_newer.contains(id(o)))
+        .cloned()
+        .collect();
+    union_by_id(&ours_kept, disk, deleted, id)
 }
 
 pub(super) fn union_tables(ours: &toml::Table, mut disk: toml::Table) -> toml::Table {

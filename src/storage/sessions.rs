@@ -170,25 +170,15 @@ impl StoredFile for SessionsFile {
     /// (this window holds the session it runs).
     fn merge(ours: &Self, disk: Option<Self>) -> Self {
         let disk = disk.unwrap_or_default();
-        let theirs_newer: BTreeSet<String> = disk
-            .sessions
-            .iter()
-            .filter(|d| {
-                ours.sessions
-                    .iter()
-                    .any(|o| o.id == d.id && is_newer(&d.updated, &o.updated))
-            })
-            .map(|d| d.id.clone())
-            .collect();
-        let ours_kept: Vec<Session> = ours
-            .sessions
-            .iter()
-            .filter(|s| !theirs_newer.contains(&s.id))
-            .cloned()
-            .collect();
         let mut merged = Self {
             schema_version: SCHEMA_VERSION,
-            sessions: union_by_id(&ours_kept, disk.sessions, &BTreeSet::new(), |s| &s.id),
+            sessions: union_later_edit_wins(
+                &ours.sessions,
+                disk.sessions,
+                &BTreeSet::new(),
+                |s| &s.id,
+                |s| &s.updated,
+            ),
             extra: union_tables(&ours.extra, disk.extra),
         };
         merged.sort();
