@@ -217,11 +217,7 @@ impl<F: Fs> Store<F> {
             };
             match self.save_notes(&target, &waiting) {
                 Ok(saved) => {
-                    let home: BTreeSet<String> = entry_ids(&saved.file).into_iter().collect();
-                    out.entries += entry_ids(&waiting)
-                        .iter()
-                        .filter(|id| !known.contains(*id) && home.contains(*id))
-                        .count();
+                    out.entries += came_home(&known, &waiting, &saved.file);
                     out.files += 1;
                     self.remove_spare(&spare);
                 }
@@ -312,11 +308,7 @@ impl<F: Fs> Store<F> {
             }
             match self.save_notes(&target, &waiting) {
                 Ok(saved) => {
-                    let home: BTreeSet<String> = entry_ids(&saved.file).into_iter().collect();
-                    out.entries += entry_ids(&waiting)
-                        .iter()
-                        .filter(|id| !known.contains(*id) && home.contains(*id))
-                        .count();
+                    out.entries += came_home(&known, &waiting, &saved.file);
                     out.files += 1;
                     self.remove_spare(&copy);
                 }
@@ -463,4 +455,14 @@ pub fn reclaimed_message(reclaimed: &Reclaimed, data: &DataDir) -> String {
         "{came} came home from the temporary folder to {}",
         shown(&home)
     )
+}
+
+/// How many entries of `waiting` are in the `saved` file now that were not
+/// in it before (`known`): the count a "came home" message gives.
+fn came_home(known: &BTreeSet<String>, waiting: &NotesFile, saved: &NotesFile) -> usize {
+    let home: BTreeSet<String> = entry_ids(saved).into_iter().collect();
+    entry_ids(waiting)
+        .iter()
+        .filter(|id| !known.contains(*id) && home.contains(*id))
+        .count()
 }
