@@ -213,7 +213,7 @@ impl<F: Fs> Store<F> {
         })?;
         // Never write what we could not read back: the next save would find
         // it unparseable and move it aside.
-        if let Err(e) = toml::from_str::<T>(&text) {
+        if let Err(e) = T::from_toml(&text) {
             let message = e.message().to_owned();
             return Err(StorageError::Encode {
                 path: target.to_path_buf(),
