@@ -182,7 +182,10 @@ mod tests {
     #[test]
     fn a_large_file_read_by_sections_equals_the_whole_parse() {
         let text = big(3000, "");
-        assert!(text.len() > CHUNKED_FROM_BYTES, "the test file must be large");
+        assert!(
+            text.len() > CHUNKED_FROM_BYTES,
+            "the test file must be large"
+        );
         let starts = section_starts(&text);
         assert_eq!(starts.len(), 6000, "one section per entry, none in strings");
         let whole: NotesFile = toml::from_str(&text).unwrap();
@@ -196,7 +199,10 @@ mod tests {
         text = text.replacen("[[notes]]\n", "[[notes]]\nfuture = { a = 1 }\n", 1);
         text = text.replacen("deleted = []", "deleted = []\nnewer = \"kept\"", 1);
         let file = by_sections(&text).expect("split");
-        assert_eq!(file.extra.get("newer").and_then(|v| v.as_str()), Some("kept"));
+        assert_eq!(
+            file.extra.get("newer").and_then(|v| v.as_str()),
+            Some("kept")
+        );
         assert!(file.notes[0].extra.contains_key("future"));
         assert_eq!(file, toml::from_str::<NotesFile>(&text).unwrap());
     }
@@ -223,7 +229,10 @@ mod tests {
     #[test]
     fn arrays_begun_in_the_top_part_fall_back() {
         let text = big(2000, "");
-        assert!(text.contains("highlights = []"), "empty arrays are written on top");
+        assert!(
+            text.contains("highlights = []"),
+            "empty arrays are written on top"
+        );
         let text = text.replacen("deleted = []", "deleted = []\nnotes = []", 1);
         assert_eq!(by_sections(&text), None);
         assert!(notes_from_str(&text).is_err(), "the whole parse rejects it");
