@@ -190,7 +190,7 @@ fn search_setup(c: &mut Criterion) {
         let mut n = 0u64;
         b.iter(|| {
             n += 1;
-            let m = Matcher::new(&Query::plain(&format!("ZQXTINYHIT {n}"))).expect("compiles");
+            let m = Matcher::new(&Query::plain(&format!("zqxtinyhit {n}"))).expect("compiles");
             let hits = search::search_document(&doc, &m, &cancel, |_| {}).expect("runs");
             black_box(hits.len())
         })
