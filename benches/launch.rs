@@ -170,12 +170,31 @@ fn search_setup(c: &mut Criterion) {
     g.bench_function("matcher_plain", |b| {
         b.iter(|| black_box(Matcher::new(&Query::plain("zqxtinyhit"))))
     });
+    // What a plain query cost before its full pattern was compiled lazily:
+    // a match test on accented text compiles it.
+    g.bench_function("matcher_plain_with_full_pattern", |b| {
+        b.iter(|| {
+            let m = Matcher::new(&Query::plain("zqxtinyhit")).expect("compiles");
+            black_box(m.is_match("zqxtínyhit".as_bytes()))
+        })
+    });
     g.bench_function("matcher_regex", |b| {
         b.iter(|| black_box(Matcher::new(&Query::regex(r"ZQX\w+"))))
     });
     let doc = Document::from_bytes(text(12_000), Format::Text).expect("loads");
     let cancel = AtomicBool::new(false);
     let q = Query::plain("ZQXTINYHIT");
+    // A new query each time (the cache cannot help): what typing a new
+    // word and pressing enter costs on a tiny document.
+    g.bench_function("search_12kb_new_query", |b| {
+        let mut n = 0u64;
+        b.iter(|| {
+            n += 1;
+            let m = Matcher::new(&Query::plain(&format!("zqxtinyhit {n}"))).expect("compiles");
+            let hits = search::search_document(&doc, &m, &cancel, |_| {}).expect("runs");
+            black_box(hits.len())
+        })
+    });
     g.bench_function("search_12kb_far_hit", |b| {
         b.iter(|| {
             let mut hits = 0;

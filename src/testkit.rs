@@ -281,11 +281,19 @@ impl Harness {
                 Effect::AppendReview(review) => {
                     replies.push(jobs::append_review(&self.data, review));
                 }
-                Effect::LoadAllNotes => replies.push(Msg::AllNotes(jobs::load_all_notes(
-                    &self.data,
-                    &self.disk,
-                    &self.app.entries,
-                ))),
+                Effect::LoadAllNotes => {
+                    let mut progress = |done, total| {
+                        replies.push(Msg::AllNotesProgress { done, total });
+                        true
+                    };
+                    let all = jobs::load_all_notes(
+                        &self.data,
+                        &self.disk,
+                        &self.app.entries,
+                        &mut progress,
+                    );
+                    replies.extend(all.map(Msg::AllNotes));
+                }
                 Effect::Export { docs, name } => {
                     let reply = jobs::export_sheet(&self.disk, &self.data, &docs, &name, NOW);
                     if let Msg::Exported(Ok(path)) = &reply {

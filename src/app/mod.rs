@@ -254,6 +254,8 @@ pub struct App {
     pub sessions: Sessions,
     /// Other documents' notes, loaded when the all-documents scope is shown.
     pub all_notes: Vec<OtherNotes>,
+    /// While that list is read: notes files read so far, and in all.
+    pub all_notes_progress: Option<(usize, usize)>,
     /// Selection in the all-documents list.
     all_selected: usize,
     /// A notes file to retire after the next successful save.
@@ -327,6 +329,7 @@ impl App {
             scope: Scope::ThisDocument,
             sessions: Sessions::default(),
             all_notes: Vec::new(),
+            all_notes_progress: None,
             all_selected: 0,
             retire: None,
             search: None,
@@ -381,7 +384,7 @@ impl App {
         self.lib_selected = last;
         let mut fx = vec![Effect::Open(last)];
         if self.scope != Scope::ThisDocument {
-            fx.push(Effect::LoadAllNotes);
+            fx.push(self.load_all_notes());
         }
         fx
     }

@@ -17,6 +17,11 @@ pub enum Msg {
     EditorInput(ratatui_textarea::Input),
     /// The notes files of every document (for the all-documents list).
     AllNotes(Vec<OtherNotes>),
+    /// `done` of the `total` notes files are read for that list.
+    AllNotesProgress {
+        done: usize,
+        total: usize,
+    },
     /// A study sheet was written (or why not).
     Exported(Result<PathBuf, String>),
     /// A digit typed before a command (`50%`, `5j`).

@@ -650,6 +650,16 @@ pub(super) fn apply_filter(app: &mut App, text: String) {
     }
 }
 
+impl App {
+    /// Reads every notes file again for the all-documents list. The old
+    /// list goes first, so memory holds one list, never two.
+    pub(super) fn load_all_notes(&mut self) -> Effect {
+        self.all_notes = Vec::new();
+        self.all_notes_progress = Some((0, 0));
+        Effect::LoadAllNotes
+    }
+}
+
 /// `t`: this document → all documents → the session (when there is
 /// one) → this document. The other documents' notes are read again on a
 /// worker when the list leaves this document.
@@ -661,7 +671,7 @@ pub(super) fn toggle_scope(app: &mut App) -> Vec<Effect> {
             app.scope = Scope::AllDocuments;
             app.set_notes_selected(0);
             app.info("notes of all documents");
-            vec![Effect::LoadAllNotes]
+            vec![app.load_all_notes()]
         }
         (Scope::AllDocuments, Some(name)) => {
             app.scope = Scope::Session;

@@ -467,6 +467,70 @@ fn filter_by_tag_or_text() {
 }
 
 #[test]
+fn reading_every_notes_file_shows_its_progress_in_the_notes_pane() {
+    let mut h = Harness::new(&[("a.txt", NOTES_TXT), ("long.txt", long_doc())], 120, 40);
+    h.act(Action::AddBookmark);
+    h.act(Action::Confirm);
+    h.app.focus = Focus::Notes;
+    h.act(Action::ToggleScope);
+    assert_eq!(h.app.scope, Scope::AllDocuments);
+    assert_eq!(h.app.all_notes_progress, None, "the list came: no progress");
+    assert!(!h.screen_text().contains("loading notes"));
+    // As the worker reports while reading (the harness reads at once).
+    h.app.all_notes_progress = Some((0, 0));
+    h.send(Msg::AllNotesProgress {
+        done: 120,
+        total: 400,
+    });
+    assert_eq!(h.app.all_notes_progress, Some((120, 400)));
+    assert!(
+        h.screen_text().contains("loading notes… 120 of 400"),
+        "{}",
+        h.screen_text()
+    );
+    h.send(Msg::AllNotesProgress {
+        done: 121,
+        total: 400,
+    });
+    assert!(h.screen_text().contains("loading notes… 121 of 400"));
+    // Keys still act while the list loads.
+    h.act(Action::Down);
+    h.send(Msg::AllNotes(Vec::new()));
+    assert_eq!(h.app.all_notes_progress, None);
+    assert!(!h.screen_text().contains("loading notes"));
+    // A late report of an abandoned read does not bring the line back.
+    h.send(Msg::AllNotesProgress {
+        done: 5,
+        total: 400,
+    });
+    assert!(!h.screen_text().contains("loading notes"));
+}
+
+#[test]
+fn every_notes_file_is_reported_as_read() {
+    let mut h = Harness::new(&[("a.txt", NOTES_TXT), ("long.txt", long_doc())], 120, 40);
+    h.act(Action::AddBookmark);
+    h.act(Action::Confirm);
+    h.app.lib_selected = 1;
+    h.app.focus = Focus::Library;
+    h.act(Action::Open);
+    h.act(Action::AddBookmark);
+    h.act(Action::Confirm);
+    let store = crate::storage::Store::new();
+    let mut seen = Vec::new();
+    let all = crate::runtime::jobs::load_all_notes(&h.data, &store, &h.app.entries, &mut |d, t| {
+        seen.push((d, t));
+        true
+    })
+    .expect("not abandoned");
+    assert_eq!(all.len(), 2);
+    assert_eq!(seen, vec![(0, 2), (1, 2), (2, 2)]);
+    let stopped =
+        crate::runtime::jobs::load_all_notes(&h.data, &store, &h.app.entries, &mut |d, _| d == 0);
+    assert!(stopped.is_none(), "a read told to stop gives no list");
+}
+
+#[test]
 fn all_documents_scope_lists_other_documents_and_opens_them_at_the_passage() {
     let mut h = Harness::new(&[("a.txt", NOTES_TXT), ("long.txt", long_doc())], 120, 40);
     h.app.lib_selected = 1;

@@ -102,7 +102,16 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::AllNotes(all) => {
             app.all_notes = all;
+            app.all_notes_progress = None;
             app.clamp_notes_selection();
+            Vec::new()
+        }
+        Msg::AllNotesProgress { done, total } => {
+            // Only while the list is still awaited (a late report of an
+            // abandoned read must not bring the message back).
+            if app.all_notes_progress.is_some() {
+                app.all_notes_progress = Some((done, total));
+            }
             Vec::new()
         }
         Msg::Exported(result) => {

@@ -67,16 +67,22 @@ pub fn export_cli(opts: ExportOptions) -> anyhow::Result<i32> {
     } else {
         Vec::new()
     };
+    let known_sessions = if opts.sessions.is_empty() {
+        Vec::new()
+    } else {
+        export::session_names(all_files.iter().map(|(_, f)| f))
+    };
     let mut docs: Vec<(String, String, storage::NotesFile)> = Vec::new();
     if opts.files.is_empty() {
-        for (_, f) in &all_files {
+        // Moved, not copied: a big notes file is held once.
+        for (_, f) in all_files {
             if f.entry_count() > 0 {
                 let title = if f.title.is_empty() {
                     f.document.clone()
                 } else {
                     f.title.clone()
                 };
-                docs.push((title, f.document.clone(), f.clone()));
+                docs.push((title, f.document.clone(), f));
             }
         }
     } else {
@@ -102,7 +108,7 @@ pub fn export_cli(opts: ExportOptions) -> anyhow::Result<i32> {
         }
     }
     if !opts.sessions.is_empty() {
-        let known = export::session_names(all_files.iter().map(|(_, f)| f));
+        let known = known_sessions;
         match export::resolve_sessions(&opts.sessions, &known) {
             Ok(names) => filter.sessions = names,
             Err(export::SessionProblem::Unknown(name)) => {

@@ -623,6 +623,17 @@ pub fn notes_files(
     data: &DataDir,
     store: &Store<impl storage::Fs>,
 ) -> Vec<(PathBuf, storage::NotesFile)> {
+    notes_paths(data)
+        .into_iter()
+        .filter_map(|p| match store.load_notes(&p) {
+            LoadOutcome::Loaded(f) => Some((p, f)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The notes files in the data folder, sorted (read none of them).
+fn notes_paths(data: &DataDir) -> Vec<PathBuf> {
     let Ok(dir) = std::fs::read_dir(data.notes_dir()) else {
         return Vec::new();
     };
@@ -637,47 +648,63 @@ pub fn notes_files(
         .collect();
     paths.sort();
     paths
-        .into_iter()
-        .filter_map(|p| match store.load_notes(&p) {
-            LoadOutcome::Loaded(f) => Some((p, f)),
-            _ => None,
-        })
-        .collect()
 }
 
 /// The notes of every document, for the all-documents list: library
 /// documents by their title, others (moved or deleted) by their old title.
+/// `progress(done, total)` hears how many of the notes files are read
+/// (about a hundred times at most); when it answers false the list is
+/// abandoned and `None` returned.
 pub fn load_all_notes(
     data: &DataDir,
     store: &Store<impl storage::Fs>,
     entries: &[Entry],
-) -> Vec<OtherNotes> {
-    let mut out: Vec<OtherNotes> = notes_files(data, store)
-        .into_iter()
-        .filter(|(_, f)| f.entry_count() > 0)
-        .map(|(_, file)| {
-            let entry = entries.iter().position(|e| e.key == file.document);
-            let title = entry
-                .and_then(|i| entries.get(i))
-                .map(|e| e.display_title().to_string())
-                .unwrap_or_else(|| {
-                    if file.title.is_empty() {
-                        file.document.clone()
-                    } else {
-                        file.title.clone()
-                    }
-                });
-            OtherNotes {
-                key: file.document.clone(),
-                title,
-                entry,
-                file,
-            }
-        })
-        .collect();
+    progress: &mut dyn FnMut(usize, usize) -> bool,
+) -> Option<Vec<OtherNotes>> {
+    let paths = notes_paths(data);
+    let total = paths.len();
+    let step = (total / 100).max(1);
+    if !progress(0, total) {
+        return None;
+    }
+    let mut out = Vec::new();
+    for (i, path) in paths.into_iter().enumerate() {
+        // Files are kept only when they hold entries: memory follows the
+        // notes, not the number of files.
+        if let LoadOutcome::Loaded(file) = store.load_notes(&path)
+            && file.entry_count() > 0
+        {
+            out.push(other_notes(entries, file));
+        }
+        let done = i + 1;
+        if (done % step == 0 || done == total) && !progress(done, total) {
+            return None;
+        }
+    }
     // Library order first, then documents no longer in the library.
     out.sort_by_key(|o| (o.entry.is_none(), o.entry, o.title.clone()));
-    out
+    Some(out)
+}
+
+/// A notes file as a row group of the all-documents list.
+fn other_notes(entries: &[Entry], file: storage::NotesFile) -> OtherNotes {
+    let entry = entries.iter().position(|e| e.key == file.document);
+    let title = entry
+        .and_then(|i| entries.get(i))
+        .map(|e| e.display_title().to_string())
+        .unwrap_or_else(|| {
+            if file.title.is_empty() {
+                file.document.clone()
+            } else {
+                file.title.clone()
+            }
+        });
+    OtherNotes {
+        key: file.document.clone(),
+        title,
+        entry,
+        file,
+    }
 }
 
 /// The review's deck (issue 14): every notes file's cards, scheduled by

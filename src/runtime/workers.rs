@@ -24,6 +24,8 @@ pub(super) struct Workers {
     search_cancel: Arc<AtomicBool>,
     /// The same for the running search across every document.
     find_cancel: Arc<AtomicBool>,
+    /// The same for the running read of every notes file.
+    all_notes_cancel: Arc<AtomicBool>,
 }
 
 impl Workers {
@@ -32,6 +34,7 @@ impl Workers {
             tx,
             search_cancel: Arc::new(AtomicBool::new(false)),
             find_cancel: Arc::new(AtomicBool::new(false)),
+            all_notes_cancel: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -107,11 +110,21 @@ impl Workers {
         });
     }
 
-    /// The notes of every document, for the all-documents list.
-    pub(super) fn all_notes(&self, data: DataDir, entries: Vec<library::Entry>) {
+    /// The notes of every document, for the all-documents list, with
+    /// progress as the files are read. A newer read stops the one before
+    /// it, so two lists are never held at once.
+    pub(super) fn all_notes(&mut self, data: DataDir, entries: Vec<library::Entry>) {
+        let cancel = replace_flag(&mut self.all_notes_cancel);
         self.spawn(move |send| {
             let store = Store::new();
-            send(Msg::AllNotes(jobs::load_all_notes(&data, &store, &entries)));
+            let mut progress = |done, total| {
+                !cancel.load(Ordering::Relaxed) && send(Msg::AllNotesProgress { done, total })
+            };
+            if let Some(all) = jobs::load_all_notes(&data, &store, &entries, &mut progress)
+                && !cancel.load(Ordering::Relaxed)
+            {
+                send(Msg::AllNotes(all));
+            }
         });
     }
 

@@ -107,7 +107,7 @@ pub fn warm() {
 /// A compiled query.
 #[derive(Debug, Clone)]
 pub struct Matcher {
-    full: Regex,
+    full: Full,
     fast: Option<scan::Fast>,
     /// Plain queries: the ASCII bytes a match can hold (chunks are cut at
     /// any other, so no match is ever split).
@@ -133,7 +133,25 @@ impl Matcher {
         } else {
             pattern::plain(&query.pattern)
         };
-        let full = compile(&plan.pattern)?;
+        // The full pattern of a short plain ASCII query (letter classes of
+        // dozens of accented variants, about a millisecond to compile) is
+        // only needed near non-ASCII text or for the rare long range full
+        // of it: it is compiled then, so a search of plain English pays
+        // only for the ASCII pattern. Long queries are compiled now, so a
+        // pattern too big to compile is refused up front.
+        let lazy = plan.fast.is_some() && query.pattern.chars().count() <= LAZY_FULL_CHARS;
+        let full = if lazy {
+            Full {
+                pattern: plan.pattern,
+                regex: std::sync::OnceLock::new(),
+            }
+        } else {
+            let regex = compile(&plan.pattern)?;
+            Full {
+                pattern: String::new(),
+                regex: std::sync::OnceLock::from(Some(regex)),
+            }
+        };
         let fast = match (plan.fast, plan.consumable) {
             (Some(f), Some(consumable)) => Some(scan::Fast {
                 ascii: compile(&f.ascii_pattern)?,
@@ -156,7 +174,16 @@ impl Matcher {
     /// Whether `text` holds a match (for filtering short texts: notes,
     /// titles).
     pub fn is_match(&self, text: &[u8]) -> bool {
-        self.full.is_match(text)
+        if self.fast.is_none() {
+            return self.full.get().is_some_and(|re| re.is_match(text));
+        }
+        // The fast path, so filtering plain notes compiles no accent classes.
+        let mut found = false;
+        self.scan(text, (0, text.len(), text.len()), &mut |_, _| {
+            found = true;
+            false
+        });
+        found
     }
 
     /// Every match in a short text (a note, a line), as byte ranges; at
@@ -198,6 +225,28 @@ impl Matcher {
             }
             None => (target, (target + OVERLAP).min(len)),
         }
+    }
+}
+
+/// Plain queries up to this many characters compile their full pattern
+/// only when a search needs it (see [`Matcher::new`]).
+const LAZY_FULL_CHARS: usize = 64;
+
+/// The full pattern of a query, compiled now or at its first use.
+#[derive(Debug, Clone)]
+pub(crate) struct Full {
+    /// Empty once compiled up front.
+    pattern: String,
+    regex: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl Full {
+    /// The compiled pattern; `None` only if a short plain query's pattern
+    /// failed to compile (then only its ASCII matches are found).
+    pub(crate) fn get(&self) -> Option<&Regex> {
+        self.regex
+            .get_or_init(|| compile(&self.pattern).ok())
+            .as_ref()
     }
 }
 

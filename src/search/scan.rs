@@ -26,6 +26,7 @@ use std::sync::OnceLock;
 use regex::bytes::Regex;
 use unicode_normalization::char::is_combining_mark;
 
+use super::Full;
 use super::pattern::Tail;
 
 /// The fast path's compiled form (see the module doc).
@@ -51,7 +52,7 @@ const MAX_FREE_RUN: usize = 4096;
 /// `hay[..lim]`; stops early (returning `false`) when `emit` does.
 /// With the fast path, `to` must be a point no match crosses (`lim == to`).
 pub(super) fn scan(
-    full: &Regex,
+    full: &Full,
     fast: Option<&Fast>,
     hay: &[u8],
     (from, to, lim): (usize, usize, usize),
@@ -59,7 +60,10 @@ pub(super) fn scan(
 ) -> bool {
     match fast {
         Some(f) => scan_fast(f, full, hay, from, to, emit),
-        None => scan_regex(full, hay, from, to, lim, emit),
+        None => match full.get() {
+            Some(re) => scan_regex(re, hay, from, to, lim, emit),
+            None => true,
+        },
     }
 }
 
@@ -93,15 +97,19 @@ fn scan_regex(
 
 fn scan_fast(
     f: &Fast,
-    full: &Regex,
+    full: &Full,
     hay: &[u8],
     from: usize,
     to: usize,
     emit: &mut dyn FnMut(usize, usize) -> bool,
 ) -> bool {
     let windows = dirty_windows(f, hay, from, to);
-    if windows.iter().map(|w| w.1 - w.0).sum::<usize>() > (to - from) / f.dirty_share {
-        return scan_regex(full, hay, from, to, to, emit);
+    // Compiled here, and only when some window needs it.
+    let full = if windows.is_empty() { None } else { full.get() };
+    if let Some(re) = full
+        && windows.iter().map(|w| w.1 - w.0).sum::<usize>() > (to - from) / f.dirty_share
+    {
+        return scan_regex(re, hay, from, to, to, emit);
     }
     let h = &hay[..to];
     let find_ascii = |at: usize| f.ascii.find_at(h, at).map(|m| (m.start(), m.end()));
@@ -122,7 +130,7 @@ fn scan_fast(
             if next_ascii.is_some_and(|(s, _)| s <= ws) {
                 break;
             }
-            if let Some(m) = full.find_at(&hay[..we], pos.max(ws)) {
+            if let Some(m) = full.and_then(|re| re.find_at(&hay[..we], pos.max(ws))) {
                 in_window = Some((m.start(), m.end()));
                 break;
             }

@@ -239,6 +239,8 @@ fn chunked_search_finds_what_one_pass_finds() {
         let m = Matcher::new(&q).expect("compiles");
         let whole: Vec<(usize, usize)> = m
             .full
+            .get()
+            .expect("compiles")
             .find_iter(text.as_bytes())
             .map(|x| (x.start(), x.end()))
             .collect();
@@ -326,7 +328,7 @@ proptest! {
     #[test]
     fn the_fast_path_finds_exactly_what_the_full_pattern_finds(hay in haystack(), q in query()) {
         let mut m = Matcher::new(&Query::plain(&q)).expect("compiles");
-        let expected: Vec<Range<usize>> = m.full.find_iter(&hay).map(|x| x.range()).collect();
+        let expected: Vec<Range<usize>> = m.full.get().expect("compiles").find_iter(&hay).map(|x| x.range()).collect();
         let Some(fast) = m.fast.as_mut() else {
             return Err(TestCaseError::fail("ASCII queries take the fast path"));
         };

@@ -40,8 +40,12 @@ impl Fs for RealFs {
                 "not a regular file",
             ));
         }
-        let mut bytes = Vec::new();
-        File::open(path)?.take(limit).read_to_end(&mut bytes)?;
+        let file = File::open(path)?;
+        // Sized from the metadata: growing by doubling could hold twice
+        // the file for a moment.
+        let size = file.metadata().map_or(0, |m| m.len()).min(limit);
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        file.take(limit).read_to_end(&mut bytes)?;
         Ok(bytes)
     }
 

@@ -10,6 +10,11 @@ pub(super) trait StoredFile: Serialize + DeserializeOwned + Clone {
     fn set_schema_version(&mut self, version: u32);
     /// Folds what is on disk into ours and puts entries in text order.
     fn merge(ours: &Self, disk: Option<Self>) -> Self;
+    /// Parses the file's text (`toml::from_str` unless a type knows a
+    /// cheaper way to the same result).
+    fn from_toml(text: &str) -> Result<Self, toml::de::Error> {
+        toml::from_str(text)
+    }
 }
 
 impl StoredFile for NotesFile {
@@ -19,6 +24,10 @@ impl StoredFile for NotesFile {
 
     fn set_schema_version(&mut self, version: u32) {
         self.schema_version = version;
+    }
+
+    fn from_toml(text: &str) -> Result<Self, toml::de::Error> {
+        super::chunked::notes_from_str(text)
     }
 
     fn merge(ours: &Self, disk: Option<Self>) -> Self {

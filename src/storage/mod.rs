@@ -82,6 +82,7 @@ const MAX_SYMLINK_HOPS: usize = 40;
 // The files below share this module's imports and limits through
 // `use super::*`: they are one module split by concern, not separate APIs.
 mod backup;
+mod chunked;
 mod datadir;
 mod fallback;
 mod filesystem;

@@ -149,7 +149,7 @@ pub(super) fn parse<T: StoredFile>(bytes: &[u8]) -> Parsed<T> {
     if text.trim_start_matches('\u{feff}').trim().is_empty() {
         return Parsed::Empty;
     }
-    match toml::from_str::<T>(text) {
+    match T::from_toml(text) {
         Ok(file) => Parsed::Ok(file),
         Err(e) => Parsed::Bad(Flaw {
             at: e.span().map(|s| s.start),

@@ -202,18 +202,21 @@ impl<F: Fs> Store<F> {
                 folded = Some(file);
             }
         }
+        // Borrowed unless something is folded in: a big notes file is not
+        // copied once more just to be merged.
         let ours = match &folded {
-            Some(file) => T::merge(ours, Some(file.clone())),
-            None => ours.clone(),
+            Some(file) => std::borrow::Cow::Owned(T::merge(ours, Some(file.clone()))),
+            None => std::borrow::Cow::Borrowed(ours),
         };
         let merged = T::merge(&ours, disk);
+        drop(ours);
         let text = toml::to_string(&merged).map_err(|e| StorageError::Encode {
             path: target.to_path_buf(),
             message: e.to_string(),
         })?;
         // Never write what we could not read back: the next save would find
         // it unparseable and move it aside.
-        if let Err(e) = toml::from_str::<T>(&text) {
+        if let Err(e) = T::from_toml(&text) {
             let message = e.message().to_owned();
             return Err(StorageError::Encode {
                 path: target.to_path_buf(),

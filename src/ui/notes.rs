@@ -35,6 +35,20 @@ fn status_label(status: Status) -> Option<&'static str> {
     }
 }
 
+/// "loading notes… 120 of 400 files" while the notes of every document
+/// are read for a list that shows them.
+fn loading_line(app: &App) -> Option<String> {
+    let (done, total) = app.all_notes_progress?;
+    if app.scope == Scope::ThisDocument {
+        return None;
+    }
+    Some(if total == 0 {
+        "loading notes…".to_string()
+    } else {
+        format!("loading notes… {done} of {total} files")
+    })
+}
+
 pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: bool) {
     let rows = app.notes_items();
     let scope = match app.scope {
@@ -70,6 +84,19 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: 
         let h = area.height.min(4);
         frame.render_widget(warn, Rect::new(area.x, area.y, area.width, h));
         area = Rect::new(area.x, area.y + h, area.width, area.height - h);
+    }
+    if let Some(line) = loading_line(app) {
+        let width = usize::from(area.width.max(1));
+        let lines = line.chars().count().div_ceil(width);
+        let h = area.height.min(u16::try_from(lines).unwrap_or(u16::MAX));
+        let p = Paragraph::new(line)
+            .style(theme::muted())
+            .wrap(Wrap { trim: true });
+        frame.render_widget(p, Rect::new(area.x, area.y, area.width, h));
+        area = Rect::new(area.x, area.y + h, area.width, area.height - h);
+        if rows.is_empty() {
+            return;
+        }
     }
     if rows.is_empty() {
         let text = if app.notes.is_none() && app.scope == Scope::ThisDocument {
