@@ -1,0 +1,132 @@
+//! Placing notes in a text (issue 12): what opening a document costs per
+//! note whose words moved, changed a little, or are gone, in the 13 KB
+//! essay and in a generated 3.3 MB text. Placement runs on a worker since
+//! the first frame stopped waiting for it; this measures the worker's work.
+//!
+//!     cargo bench --bench anchoring
+//!
+//! Each sample places `NOTES` anchors (throughput is per note). Anchors
+//! are made on the text as written, then placed in an edited copy: a line
+//! inserted before them (moved), one word changed inside the quote
+//! (changed), every fourth character of the quote changed (lost).
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use marginote::storage::Anchor;
+use marginote::study::anchor::{self, Placement};
+use marginote::text::document::{Document, Format};
+
+const ESSAY: &str = include_str!("../essays/02-red-terror-and-the-cheka.txt");
+const NOTES: usize = 10;
+const QUOTE_BYTES: usize = 120;
+
+fn doc(text: &str) -> Document {
+    Document::from_bytes(text.as_bytes().to_vec(), Format::Text).expect("plain text loads")
+}
+
+/// A 3.3 MB text: the essay's paragraphs, numbered so that no two copies
+/// read the same.
+fn book() -> String {
+    let mut out = String::with_capacity(3_400_000);
+    let mut n = 0;
+    while out.len() < 3_300_000 {
+        for para in ESSAY.split("\n\n") {
+            n += 1;
+            out.push_str(&format!("§{n} {para}\n\n"));
+        }
+    }
+    out
+}
+
+/// `NOTES` quotes spread over the text, on char boundaries, within one
+/// paragraph (no line breaks inside).
+fn quotes(text: &str) -> Vec<(usize, usize)> {
+    let step = text.len() / (NOTES + 1);
+    (1..=NOTES)
+        .map(|i| {
+            let mut at = i * step;
+            while !text.is_char_boundary(at) {
+                at += 1;
+            }
+            let mut end = (at + QUOTE_BYTES).min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            (at, end)
+        })
+        .collect()
+}
+
+/// The text with each quoted span edited by `edit`.
+fn edited(text: &str, spans: &[(usize, usize)], edit: impl Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(text.len() + 1024);
+    let mut last = 0;
+    for &(a, b) in spans {
+        out.push_str(&text[last..a]);
+        out.push_str(&edit(&text[a..b]));
+        last = b;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+fn one_word_changed(s: &str) -> String {
+    match s.find(' ') {
+        Some(i) => format!("{}X{}", &s[..i + 1], &s[i + 2..]),
+        None => s.to_string(),
+    }
+}
+
+fn garbled(s: &str) -> String {
+    s.chars()
+        .enumerate()
+        .map(|(i, c)| if i % 4 == 1 { '#' } else { c })
+        .collect()
+}
+
+fn case(c: &mut Criterion, name: &str, text: &str) {
+    let original = doc(text);
+    let spans = quotes(text);
+    let anchors: Vec<(String, Anchor)> = spans
+        .iter()
+        .enumerate()
+        .map(|(i, &(a, b))| (format!("n{i}"), anchor::anchor_range(&original, a, b)))
+        .collect();
+    let moved = doc(&format!("A line added at the top.\n\n{text}"));
+    let changed = doc(&edited(text, &spans, one_word_changed));
+    let lost = doc(&edited(text, &spans, garbled));
+    let mut g = c.benchmark_group(format!("anchoring/{name}"));
+    g.throughput(Throughput::Elements(NOTES as u64));
+    g.sample_size(10).measurement_time(Duration::from_secs(4));
+    for (kind, d, want) in [
+        ("moved", &moved, "Moved"),
+        ("changed", &changed, "Changed"),
+        ("lost", &lost, "NotFound"),
+    ] {
+        // What is measured is what was meant: every anchor ends as named.
+        let all = anchor::place_all(d, anchors.clone());
+        for p in &all {
+            let got = match p.placement {
+                Placement::Exact => "Exact",
+                Placement::Moved { .. } => "Moved",
+                Placement::Changed { .. } => "Changed",
+                Placement::NotFound => "NotFound",
+            };
+            assert_eq!(got, want, "{name}/{kind}: {p:?}");
+        }
+        g.bench_function(kind, |b| {
+            b.iter(|| black_box(anchor::place_all(d, black_box(anchors.clone()))))
+        });
+    }
+    g.finish();
+}
+
+fn anchoring(c: &mut Criterion) {
+    case(c, "essay-13k", ESSAY);
+    case(c, "book-3m", &book());
+}
+
+criterion_group!(benches, anchoring);
+criterion_main!(benches);
