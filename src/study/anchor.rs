@@ -692,42 +692,16 @@ impl Norm<'_> {
         let lo = hint.saturating_sub(FUZZY_WINDOW_CHARS);
         let hi = (hint + FUZZY_WINDOW_CHARS + m).min(self.chars.len());
         let window = &self.chars[lo..hi];
-        // prev[i]: edits to match quote[..i] ending at the current position;
-        // start[i]: where that match starts in the window.
-        let mut prev: Vec<usize> = (0..=m).collect();
-        let mut prev_start: Vec<usize> = vec![0; m + 1];
         let mut best: Option<(usize, usize, usize, usize)> = None; // (cost, distance, start, end)
         // Every acceptable match, to tell one passage from look-alikes.
         let mut all: Vec<(usize, usize)> = Vec::new(); // (cost, start)
-        for (j, &c) in window.iter().enumerate() {
-            let mut cur = vec![0usize; m + 1];
-            let mut cur_start = vec![j + 1; m + 1];
-            for i in 1..=m {
-                let sub = prev[i - 1] + usize::from(quote[i - 1] != c);
-                let del = prev[i] + 1;
-                let ins = cur[i - 1] + 1;
-                let (cost, start) = if sub <= del && sub <= ins {
-                    (sub, if i == 1 { j } else { prev_start[i - 1] })
-                } else if del <= ins {
-                    (del, prev_start[i])
-                } else {
-                    (ins, cur_start[i - 1])
-                };
-                cur[i] = cost;
-                cur_start[i] = start;
+        for (cost, start, end) in matches_within(window, quote, budget) {
+            let dist = (lo + start).abs_diff(hint);
+            let cand = (cost, dist, start, end);
+            all.push((cost, start));
+            if best.is_none_or(|b| (cand.0, cand.1) < (b.0, b.1)) {
+                best = Some(cand);
             }
-            let cost = cur[m];
-            if cost <= budget {
-                let start = cur_start[m];
-                let dist = (lo + start).abs_diff(hint);
-                let cand = (cost, dist, start, j + 1);
-                all.push((cost, start));
-                if best.is_none_or(|b| (cand.0, cand.1) < (b.0, b.1)) {
-                    best = Some(cand);
-                }
-            }
-            prev = cur;
-            prev_start = cur_start;
         }
         let (cost, _, s, e) = best?;
         // Another passage (not the same one shifted by a few chars) nearly
@@ -742,6 +716,71 @@ impl Norm<'_> {
         }
         Some(self.src_len(lo + s, e - s))
     }
+}
+
+/// Sellers' table, column by column over `window`: for each position
+/// where a match of `quote` with at most `budget` edits ends, its edits,
+/// where it starts and where it ends (one past). Of several ways to match,
+/// substitutions are preferred, then deletions, then insertions.
+///
+/// Only the rows that can still end within the budget are computed
+/// (Ukkonen's cut-off): an entry never falls below the one diagonally
+/// before it, so below the last row within the budget in one column, the
+/// next column has nothing within it past one row further. Entries over
+/// the budget are kept as `budget + 1`: such an entry is never the
+/// cheapest way to one within the budget, so every entry within it, and
+/// where its match starts, is what the full table holds.
+fn matches_within(window: &[char], quote: &[char], budget: usize) -> Vec<(usize, usize, usize)> {
+    let m = quote.len();
+    let over = budget + 1;
+    // prev[i]: edits to match quote[..i] ending at the current position;
+    // start[i]: where that match starts in the window.
+    let mut prev: Vec<usize> = (0..=m).map(|i| i.min(over)).collect();
+    let mut prev_start: Vec<usize> = vec![0; m + 1];
+    let mut cur: Vec<usize> = vec![over; m + 1];
+    let mut cur_start: Vec<usize> = vec![0; m + 1];
+    // The last row within the budget in `prev`, and the last row written
+    // in each buffer (rows below hold `over`).
+    let mut last = budget.min(m);
+    let mut prev_rows = m;
+    let mut cur_rows = m;
+    let mut out = Vec::new();
+    for (j, &c) in window.iter().enumerate() {
+        cur[0] = 0;
+        cur_start[0] = j + 1;
+        let rows = (last + 1).min(m);
+        last = 0;
+        for i in 1..=rows {
+            let sub = prev[i - 1] + usize::from(quote[i - 1] != c);
+            let del = prev[i] + 1;
+            let ins = cur[i - 1] + 1;
+            let (cost, start) = if sub <= del && sub <= ins {
+                (sub, if i == 1 { j } else { prev_start[i - 1] })
+            } else if del <= ins {
+                (del, prev_start[i])
+            } else {
+                (ins, cur_start[i - 1])
+            };
+            let cost = cost.min(over);
+            if cost <= budget {
+                last = i;
+            }
+            cur[i] = cost;
+            cur_start[i] = start;
+        }
+        // Rows this buffer held from two columns back are over the budget now.
+        for v in &mut cur[rows + 1..=cur_rows.max(rows)] {
+            *v = over;
+        }
+        cur_rows = rows;
+        if cur[m] <= budget {
+            out.push((cur[m], cur_start[m], j + 1));
+        }
+        std::mem::swap(&mut prev, &mut cur);
+        std::mem::swap(&mut prev_start, &mut cur_start);
+        std::mem::swap(&mut prev_rows, &mut cur_rows);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -1030,6 +1069,83 @@ mod tests {
                 let want = if std::ptr::eq(text, &edited) { 3 } else { 1 };
                 assert_eq!(kinds.len(), want, "{together:?}");
             }
+        }
+    }
+
+    /// The whole table, as placing computed it before the cut-off.
+    fn matches_full_table(
+        window: &[char],
+        quote: &[char],
+        budget: usize,
+    ) -> Vec<(usize, usize, usize)> {
+        let m = quote.len();
+        let mut prev: Vec<usize> = (0..=m).collect();
+        let mut prev_start: Vec<usize> = vec![0; m + 1];
+        let mut out = Vec::new();
+        for (j, &c) in window.iter().enumerate() {
+            let mut cur = vec![0usize; m + 1];
+            let mut cur_start = vec![j + 1; m + 1];
+            for i in 1..=m {
+                let sub = prev[i - 1] + usize::from(quote[i - 1] != c);
+                let del = prev[i] + 1;
+                let ins = cur[i - 1] + 1;
+                let (cost, start) = if sub <= del && sub <= ins {
+                    (sub, if i == 1 { j } else { prev_start[i - 1] })
+                } else if del <= ins {
+                    (del, prev_start[i])
+                } else {
+                    (ins, cur_start[i - 1])
+                };
+                cur[i] = cost;
+                cur_start[i] = start;
+            }
+            if cur[m] <= budget {
+                out.push((cur[m], cur_start[m], j + 1));
+            }
+            prev = cur;
+            prev_start = cur_start;
+        }
+        out
+    }
+
+    /// The cut-off table finds the same matches, with the same edits and
+    /// starts, as the whole table: quotes cut from a text of few letters
+    /// (many near matches), edited, searched for in it.
+    #[test]
+    fn the_cut_off_table_finds_what_the_whole_table_finds() {
+        let mut x: u64 = 20261204;
+        let mut next = |n: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % n
+        };
+        let text: Vec<char> = (0..3000)
+            .map(|_| ['a', 'b', 'c', ' '][next(4) as usize])
+            .collect();
+        for _ in 0..300 {
+            let m = 8 + next(60) as usize;
+            let at = next((text.len() - m) as u64) as usize;
+            let mut quote = text[at..at + m].to_vec();
+            for _ in 0..next(m as u64 / 3 + 1) {
+                let k = next(quote.len() as u64) as usize;
+                match next(3) {
+                    0 => quote[k] = 'd',
+                    1 => {
+                        quote.remove(k);
+                    }
+                    _ => quote.insert(k, 'a'),
+                }
+            }
+            let lo = next(at as u64 + 1) as usize;
+            let hi = (at + m + next(400) as usize).min(text.len());
+            let budget = quote.len() / FUZZY_ERROR_RATE;
+            let window = &text[lo..hi];
+            assert_eq!(
+                matches_within(window, &quote, budget),
+                matches_full_table(window, &quote, budget),
+                "{quote:?} in {lo}..{hi}"
+            );
         }
     }
 }
