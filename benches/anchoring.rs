@@ -4,6 +4,12 @@
 //! the first frame stopped waiting for it; this measures the worker's work.
 //!
 //!     cargo bench --bench anchoring
+//!     MARGINOTE_BENCH_LOST=5845 cargo bench --bench anchoring -- none
+//!
+//! The second form times, once, what issue 12 found freezing the app for
+//! 75–82 s before its first frame: that many notes whose quotes (120-char
+//! slices of the essay with every third character changed) are nowhere in
+//! it, placed on the worker, then applied on the loop.
 //!
 //! Each sample places `NOTES` anchors (throughput is per note). Anchors
 //! are made on the text as written, then placed in an edited copy: a line
@@ -14,8 +20,9 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use marginote::storage::Anchor;
+use marginote::storage::{Anchor, Note, NotesFile, Status};
 use marginote::study::anchor::{self, Placement};
+use marginote::study::notes::DocNotes;
 use marginote::text::document::{Document, Format};
 
 const ESSAY: &str = include_str!("../essays/02-red-terror-and-the-cheka.txt");
@@ -123,7 +130,62 @@ fn case(c: &mut Criterion, name: &str, text: &str) {
     g.finish();
 }
 
+/// The once-timed case of the module docs: `n` unplaceable notes.
+fn lost_notes_once(n: usize) {
+    let d = std::sync::Arc::new(doc(ESSAY));
+    let starts: Vec<usize> = ESSAY.char_indices().map(|(i, _)| i).collect();
+    let mut file = NotesFile::new("essay", "Essay", "");
+    let mut x: u64 = 12;
+    for k in 0..n {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let i = (x >> 33) as usize % (starts.len() - 130);
+        let (at, end) = (starts[i], starts[i + 120]);
+        let exact: String = ESSAY[at..end]
+            .chars()
+            .enumerate()
+            .map(|(j, c)| if j % 3 == 0 { 'q' } else { c })
+            .collect();
+        let around = anchor::anchor_range(&d, at, end);
+        file.notes.push(Note {
+            id: format!("n{k:06}"),
+            text: "a note".into(),
+            tags: Vec::new(),
+            created: String::new(),
+            updated: String::new(),
+            anchor: Some(Anchor {
+                exact,
+                status: Status::Exact,
+                ..around
+            }),
+            session: None,
+            extra: toml::Table::new(),
+        });
+    }
+    let mut notes = DocNotes::new("essay".into(), "/dev/null".into(), file);
+    let t = std::time::Instant::now();
+    let anchors = notes.start_placing(std::sync::Arc::clone(&d));
+    let taken = t.elapsed();
+    let t = std::time::Instant::now();
+    let placed = anchor::place_all(&d, anchors);
+    let worker = t.elapsed();
+    let t = std::time::Instant::now();
+    notes.apply_placements(std::sync::Arc::clone(&d), placed);
+    let applied = t.elapsed();
+    eprintln!(
+        "{n} notes, {} lost: on the loop {taken:?} to hand them over and {applied:?} to apply; on the worker {worker:?} to place",
+        notes.not_found.len()
+    );
+}
+
 fn anchoring(c: &mut Criterion) {
+    if let Some(n) = std::env::var("MARGINOTE_BENCH_LOST")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        lost_notes_once(n);
+    }
     case(c, "essay-13k", ESSAY);
     case(c, "book-3m", &book());
 }

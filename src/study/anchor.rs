@@ -129,23 +129,26 @@ impl<'d> Placer<'d> {
     fn window(&mut self, lo: usize, hi: usize) -> Norm<'_> {
         let src = self.doc.source();
         let covers = |n: &Normalized| n.lo <= lo && hi <= n.hi;
-        if !self.norm.as_ref().is_some_and(covers) {
-            let (from, to) = if src.len() > 2 * NORMALIZED_WINDOW {
-                let to = char_floor(src, hi.saturating_add(NORMALIZED_WINDOW).min(src.len()));
-                (
-                    lo,
-                    if to < src.len() {
-                        to.max(hi)
-                    } else {
-                        src.len()
-                    },
-                )
-            } else {
-                (0, src.len())
-            };
-            self.norm = Some(Normalized::new(&src[from..to], from));
-        }
-        self.norm.as_ref().expect("made just above").view(lo, hi)
+        let norm = match self.norm.take() {
+            Some(n) if covers(&n) => n,
+            _ => {
+                let (from, to) = if src.len() > 2 * NORMALIZED_WINDOW {
+                    let to = char_floor(src, hi.saturating_add(NORMALIZED_WINDOW).min(src.len()));
+                    (
+                        lo,
+                        if to < src.len() {
+                            to.max(hi)
+                        } else {
+                            src.len()
+                        },
+                    )
+                } else {
+                    (0, src.len())
+                };
+                Normalized::new(&src[from..to], from)
+            }
+        };
+        self.norm.insert(norm).view(lo, hi)
     }
 }
 
@@ -579,7 +582,7 @@ impl Norm<'_> {
     }
 
     fn src_len(&self, start: usize, len: usize) -> (usize, usize) {
-        let at = self.src_at(start).expect("a char of the text or its end");
+        let at = self.src_at(start).unwrap_or(self.end);
         let end = self.src_at(start + len).unwrap_or(at);
         // The end maps to the start of the next char; trim a trailing space.
         (at, end.saturating_sub(at))

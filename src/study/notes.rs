@@ -187,8 +187,11 @@ pub struct DocNotes {
     /// The text the last placements were made in, and each entry's anchor
     /// as placed with where it went: placing again in the same text (a
     /// merged save) reuses them instead of searching again.
-    placed: Option<(Arc<Document>, HashMap<String, (Anchor, anchor::Placement)>)>,
+    placed: Option<(Arc<Document>, Placements)>,
 }
+
+/// Each entry's anchor as placed, by id, and where it went.
+type Placements = HashMap<String, (Anchor, anchor::Placement)>;
 
 impl DocNotes {
     pub fn new(key: String, path: PathBuf, file: NotesFile) -> DocNotes {
