@@ -33,16 +33,26 @@ fn doc(text: &str) -> Document {
     Document::from_bytes(text.as_bytes().to_vec(), Format::Text).expect("plain text loads")
 }
 
-/// A 3.3 MB text: the essay's paragraphs, numbered so that no two copies
-/// read the same.
+/// A 3.3 MB text: paragraphs of the essay's words in an order made up
+/// (the same each run), so that no stretch of it reads like another.
 fn book() -> String {
+    let words: Vec<&str> = ESSAY.split_whitespace().collect();
+    let mut x: u64 = 3;
     let mut out = String::with_capacity(3_400_000);
-    let mut n = 0;
     while out.len() < 3_300_000 {
-        for para in ESSAY.split("\n\n") {
-            n += 1;
-            out.push_str(&format!("§{n} {para}\n\n"));
+        for sentence in 0..5 {
+            for w in 0..14 {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                if w > 0 || sentence > 0 {
+                    out.push(' ');
+                }
+                out.push_str(words[(x >> 33) as usize % words.len()]);
+            }
+            out.push('.');
         }
+        out.push_str("\n\n");
     }
     out
 }
