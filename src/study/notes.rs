@@ -236,8 +236,11 @@ impl DocNotes {
             .map(|p| (p.id, (p.anchor, p.placement)))
             .collect();
         self.placed = Some((Arc::clone(&doc), known));
-        // The list is sorted by place: the selection stays on its entry.
-        let sel_id = self.selected_item().map(|it| it.id);
+        // The list is sorted by place: a selection moved meanwhile stays
+        // on its entry (finding it lists every entry; the first stays first).
+        let sel_id = (self.selected > 0)
+            .then(|| self.selected_item().map(|it| it.id))
+            .flatten();
         let moved = self.reanchor(&doc);
         if let Some(id) = sel_id {
             self.select_id(&id);
