@@ -802,6 +802,7 @@ fn a_big_document_opens_from_its_first_part_and_is_completed_in_place() {
             .map(Box::new),
         notes: None,
         partial: true,
+        window: None,
     });
     assert!(h.app.loading(), "keys wait while the rest is read");
     for _ in 0..5 {

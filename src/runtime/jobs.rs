@@ -45,25 +45,34 @@ pub fn open(index: usize, entry: &Entry, data: &DataDir, store: &Store<impl stor
         result,
         notes,
         partial: false,
+        window: None,
     }
 }
 
 /// Opens a big file from its first part, when it is big enough for that:
 /// the message to show at once. The part reaches a screenful's worth past
-/// `at` (the saved position), so a reopened file shows its place at once.
-/// The whole follows from [`read_whole`].
+/// the saved position (`saved`), so a reopened file shows its place at
+/// once; a position too far in for that opens from a window of the text
+/// around it instead ([`open_window`]). The whole follows from
+/// [`read_whole`].
 pub fn open_head(
     index: usize,
     entry: &Entry,
     data: &DataDir,
     store: &Store<impl storage::Fs>,
-    at: Option<usize>,
+    saved: Option<&storage::Anchor>,
 ) -> Option<Msg> {
     let library::Source::File(path) = &entry.source else {
         return None;
     };
-    let head = read_head(path, entry.format, at)?;
-    let result = Document::from_bytes(head, entry.format).map(Box::new);
+    let at = saved.map(|a| a.offset);
+    let (result, window) = match read_head(path, entry.format, at)? {
+        Head::Prefix(head) => (Document::from_bytes(head, entry.format).map(Box::new), None),
+        Head::Window { bytes, start } => {
+            let (doc, start) = open_window(bytes, start, saved?)?;
+            (Ok(doc), Some(start))
+        }
+    };
     let notes = result
         .as_ref()
         .ok()
@@ -74,7 +83,29 @@ pub fn open_head(
         result,
         notes,
         partial: true,
+        window,
     })
+}
+
+/// A window of a big plain text around a saved position far into it:
+/// the window's document and where in the whole its first byte sits,
+/// found by placing the saved passage in the window (decoding may make
+/// the text longer than the file's bytes, so the file's offset is only
+/// a guess). `None` when the passage is not in the window.
+fn open_window(
+    bytes: Vec<u8>,
+    file_start: usize,
+    saved: &storage::Anchor,
+) -> Option<(Box<Document>, usize)> {
+    let doc = Document::from_bytes(bytes, Format::Text).ok()?;
+    let mut probe = saved.clone();
+    probe.offset = saved.offset.saturating_sub(file_start).min(doc.len());
+    let within = match anchor::place(&doc, &probe) {
+        anchor::Placement::Exact => probe.offset,
+        anchor::Placement::Moved { at, .. } | anchor::Placement::Changed { at, .. } => at,
+        _ => return None,
+    };
+    Some((Box::new(doc), saved.offset.checked_sub(within)?))
 }
 
 /// How much derived text an EPUB's or PDF's first part holds beyond the
@@ -104,6 +135,7 @@ pub fn open_in_steps(
             result,
             notes: None,
             partial: false,
+            window: None,
         });
     };
     let steps = library::read_source(&entry.source).and_then(|bytes| {
@@ -130,6 +162,7 @@ pub fn open_in_steps(
             result,
             notes,
             partial: false,
+            window: None,
         });
         return;
     }
@@ -141,6 +174,7 @@ pub fn open_in_steps(
         result,
         notes,
         partial: true,
+        window: None,
     }) {
         return;
     }
@@ -523,8 +557,8 @@ pub fn find_all(
 /// worth beyond it), cut after a line break; `None` for a small (or
 /// unreadable: the normal path reports why) file, and when the part would
 /// hold most of the file anyway (reading it whole costs as much).
-fn read_head(path: &Path, format: Format, at: Option<usize>) -> Option<Vec<u8>> {
-    use std::io::Read as _;
+fn read_head(path: &Path, format: Format, at: Option<usize>) -> Option<Head> {
+    use std::io::{Read as _, Seek as _};
     let (above, head_bytes) = format
         .progressive()
         .unwrap_or((PROGRESSIVE_BYTES, HEAD_BYTES));
@@ -537,19 +571,68 @@ fn read_head(path: &Path, format: Format, at: Option<usize>) -> Option<Vec<u8>> 
         return None;
     }
     let want = at.map_or(head_bytes, |at| at.saturating_add(head_bytes));
+    let mut file = std::fs::File::open(path).ok()?;
     if want as u64 > above.max(PROGRESSIVE_BYTES) {
-        return None;
+        // Too far in for a prefix: a window around the position, for
+        // plain text only (a window of Markdown or a web page would not
+        // parse as its place in the whole does), and not for a file the
+        // whole's decoding would transform (UTF-16) or refuse.
+        let at = at?;
+        if format != Format::Text {
+            return None;
+        }
+        let mut first = Vec::with_capacity(4096);
+        (&mut file).take(4096).read_to_end(&mut first).ok()?;
+        if crate::text::decode::check_head(&first, meta.len() as usize).ok()? {
+            return None;
+        }
+        let lo = at.saturating_sub(WINDOW_BEFORE) as u64;
+        file.seek(std::io::SeekFrom::Start(lo)).ok()?;
+        let mut bytes = Vec::with_capacity(WINDOW_BEFORE + WINDOW_AFTER);
+        file.take((WINDOW_BEFORE + WINDOW_AFTER) as u64)
+            .read_to_end(&mut bytes)
+            .ok()?;
+        // Whole lines only: from the first line that starts in the window
+        // to the last that ends in it.
+        let from = if lo == 0 {
+            0
+        } else {
+            memchr::memchr(b'\n', &bytes)? + 1
+        };
+        let to = if lo + bytes.len() as u64 >= meta.len() {
+            bytes.len()
+        } else {
+            memchr::memrchr(b'\n', &bytes)? + 1
+        };
+        if from >= to {
+            return None;
+        }
+        bytes.truncate(to);
+        bytes.drain(..from);
+        return Some(Head::Window {
+            bytes,
+            start: lo as usize + from,
+        });
     }
     let mut head = Vec::with_capacity(want);
-    std::fs::File::open(path)
-        .ok()?
-        .take(want as u64)
-        .read_to_end(&mut head)
-        .ok()?;
+    file.take(want as u64).read_to_end(&mut head).ok()?;
     let cut = memchr::memrchr(b'\n', &head)? + 1;
     head.truncate(cut);
-    Some(head)
+    Some(Head::Prefix(head))
 }
+
+/// The text read before the rest: the file's first part, or a window
+/// of it starting at byte `start`.
+enum Head {
+    Prefix(Vec<u8>),
+    Window { bytes: Vec<u8>, start: usize },
+}
+
+/// A window around a saved position far into a big text: this much
+/// before it (room for page-up keys, and for the decoded text running
+/// ahead of the file's bytes) and after it.
+const WINDOW_BEFORE: usize = 512 << 10;
+const WINDOW_AFTER: usize = 256 << 10;
 
 /// The notes file alone (no fingerprint search: the text is not all read).
 fn load_doc_notes_only(
