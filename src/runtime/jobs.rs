@@ -69,7 +69,22 @@ pub fn open_head(
     let (result, window) = match read_head(path, entry.format, at)? {
         Head::Prefix(head) => (Document::from_bytes(head, entry.format).map(Box::new), None),
         Head::Window { bytes, start } => {
-            let (doc, start) = open_window(bytes, start, saved?)?;
+            let saved = saved?;
+            let (doc, start) = match open_window(bytes, start, saved) {
+                Ok(found) => found,
+                // Not there: the text before it decodes longer than its
+                // bytes (invalid bytes become marks), so the position is
+                // further back in the file. Once more, where the window's
+                // own ratio of text to bytes puts it.
+                Err(Some((bytes, text))) if text > bytes => {
+                    let guess = (saved.offset as u128 * bytes as u128 / text as u128) as usize;
+                    let Head::Window { bytes, start } = read_window(path, guess)? else {
+                        return None;
+                    };
+                    open_window(bytes, start, saved).ok()?
+                }
+                Err(_) => return None,
+            };
             (Ok(doc), Some(start))
         }
     };
@@ -91,21 +106,24 @@ pub fn open_head(
 /// the window's document and where in the whole its first byte sits,
 /// found by placing the saved passage in the window (decoding may make
 /// the text longer than the file's bytes, so the file's offset is only
-/// a guess). `None` when the passage is not in the window.
+/// a guess). When the passage is not in the window: the window's length
+/// in bytes and as text, if it could be decoded.
 fn open_window(
     bytes: Vec<u8>,
     file_start: usize,
     saved: &storage::Anchor,
-) -> Option<(Box<Document>, usize)> {
-    let doc = Document::from_bytes(bytes, Format::Text).ok()?;
+) -> Result<(Box<Document>, usize), Option<(usize, usize)>> {
+    let raw_len = bytes.len();
+    let doc = Document::from_bytes(bytes, Format::Text).map_err(|_| None)?;
     let mut probe = saved.clone();
     probe.offset = saved.offset.saturating_sub(file_start).min(doc.len());
     let within = match anchor::place(&doc, &probe) {
         anchor::Placement::Exact => probe.offset,
         anchor::Placement::Moved { at, .. } | anchor::Placement::Changed { at, .. } => at,
-        _ => return None,
+        _ => return Err(Some((raw_len, doc.len()))),
     };
-    Some((Box::new(doc), saved.offset.checked_sub(within)?))
+    let start = saved.offset.checked_sub(within).ok_or(None)?;
+    Ok((Box::new(doc), start))
 }
 
 /// How much derived text an EPUB's or PDF's first part holds beyond the
@@ -558,7 +576,7 @@ pub fn find_all(
 /// unreadable: the normal path reports why) file, and when the part would
 /// hold most of the file anyway (reading it whole costs as much).
 fn read_head(path: &Path, format: Format, at: Option<usize>) -> Option<Head> {
-    use std::io::{Read as _, Seek as _};
+    use std::io::Read as _;
     let (above, head_bytes) = format
         .progressive()
         .unwrap_or((PROGRESSIVE_BYTES, HEAD_BYTES));
@@ -586,39 +604,47 @@ fn read_head(path: &Path, format: Format, at: Option<usize>) -> Option<Head> {
         if crate::text::decode::check_head(&first, meta.len() as usize).ok()? {
             return None;
         }
-        let lo = at.saturating_sub(WINDOW_BEFORE) as u64;
-        file.seek(std::io::SeekFrom::Start(lo)).ok()?;
-        let mut bytes = Vec::with_capacity(WINDOW_BEFORE + WINDOW_AFTER);
-        file.take((WINDOW_BEFORE + WINDOW_AFTER) as u64)
-            .read_to_end(&mut bytes)
-            .ok()?;
-        // Whole lines only: from the first line that starts in the window
-        // to the last that ends in it.
-        let from = if lo == 0 {
-            0
-        } else {
-            memchr::memchr(b'\n', &bytes)? + 1
-        };
-        let to = if lo + bytes.len() as u64 >= meta.len() {
-            bytes.len()
-        } else {
-            memchr::memrchr(b'\n', &bytes)? + 1
-        };
-        if from >= to {
-            return None;
-        }
-        bytes.truncate(to);
-        bytes.drain(..from);
-        return Some(Head::Window {
-            bytes,
-            start: lo as usize + from,
-        });
+        return read_window(path, at);
     }
     let mut head = Vec::with_capacity(want);
     file.take(want as u64).read_to_end(&mut head).ok()?;
     let cut = memchr::memrchr(b'\n', &head)? + 1;
     head.truncate(cut);
     Some(Head::Prefix(head))
+}
+
+/// The whole lines of a file around byte `at` (see [`WINDOW_BEFORE`]).
+fn read_window(path: &Path, at: usize) -> Option<Head> {
+    use std::io::{Read as _, Seek as _};
+    let mut file = std::fs::File::open(path).ok()?;
+    let size = file.metadata().ok()?.len();
+    let lo = at.saturating_sub(WINDOW_BEFORE) as u64;
+    file.seek(std::io::SeekFrom::Start(lo)).ok()?;
+    let mut bytes = Vec::with_capacity(WINDOW_BEFORE + WINDOW_AFTER);
+    file.take((WINDOW_BEFORE + WINDOW_AFTER) as u64)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    // Whole lines only: from the first line that starts in the window
+    // to the last that ends in it.
+    let from = if lo == 0 {
+        0
+    } else {
+        memchr::memchr(b'\n', &bytes)? + 1
+    };
+    let to = if lo + bytes.len() as u64 >= size {
+        bytes.len()
+    } else {
+        memchr::memrchr(b'\n', &bytes)? + 1
+    };
+    if from >= to {
+        return None;
+    }
+    bytes.truncate(to);
+    bytes.drain(..from);
+    Some(Head::Window {
+        bytes,
+        start: lo as usize + from,
+    })
 }
 
 /// The text read before the rest: the file's first part, or a window
@@ -883,6 +909,61 @@ mod tests {
             panic!("open answers Opened");
         };
         assert!(matches!(result, Err(document::DocError::TooLarge(_))));
+    }
+
+    /// A position far into a big text opens from a window around it whose
+    /// start, added to an offset in the window, is that offset in the
+    /// whole, even with invalid bytes before it (decoded as longer marks,
+    /// so the file's offsets and the text's differ).
+    #[test]
+    fn a_position_far_in_opens_from_a_window_placed_in_the_whole() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = DataDir::resolve(Some(dir.path().join("data")), None).expect("data dir");
+        let path = dir.path().join("big.txt");
+        let mut bytes = Vec::new();
+        let mut n = 0;
+        while bytes.len() < (PROGRESSIVE_BYTES as usize) + (4 << 20) {
+            bytes.extend_from_slice(format!("line {n} of the text, ").as_bytes());
+            bytes.extend_from_slice(b"\xFF words\n");
+            // Some lines with an invalid byte.
+            if n % 7 == 0 {
+                bytes.extend_from_slice(b"bad \x80 byte\n");
+            }
+            n += 1;
+        }
+        std::fs::write(&path, &bytes).expect("write");
+        let whole = Document::from_bytes(bytes, Format::Text).expect("whole");
+        let src = whole.source();
+        let at = memchr::memmem::find(src, b"line 300000 of").expect("far in");
+        assert!(at > PROGRESSIVE_BYTES as usize, "past the first part");
+        let saved = crate::study::notes::make_anchor(&whole, at);
+        let entry = library::file_entry(&path, "big.txt".into());
+        let Some(Msg::Opened {
+            result: Ok(part),
+            partial: true,
+            window: Some(start),
+            ..
+        }) = open_head(0, &entry, &data, &Store::new(), Some(&saved))
+        else {
+            panic!("a window first");
+        };
+        assert!(part.len() < 1 << 20, "a window, not the whole");
+        let within = at - start;
+        assert_eq!(
+            &part.source()[within..within + 20],
+            &src[at..at + 20],
+            "the window's text at the saved place is the whole's"
+        );
+        // Near the top, the first part is a prefix as before.
+        let near = crate::study::notes::make_anchor(&whole, 1000);
+        assert!(matches!(
+            open_head(0, &entry, &data, &Store::new(), Some(&near)),
+            Some(Msg::Opened {
+                window: None,
+                partial: true,
+                ..
+            })
+        ));
     }
 
     #[test]
