@@ -377,6 +377,8 @@ fn on_opened(
             app.open_error = None;
             app.reader = Some(reader);
             app.notes = notes_state;
+            // The position noted is the whole's, not the window's.
+            app.window = window.filter(|_| partial);
             app.note_position();
             let mut problems: Vec<String> = warnings;
             if let Some(p) = app.notes.as_ref().and_then(|n| n.problem.clone()) {
