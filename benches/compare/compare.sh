@@ -21,6 +21,7 @@
 #   BEFORE    another marginote binary (an older build): both run, as
 #             `before` and `after`, in the same interleaved rounds
 #   ONLY      the inputs to run, of: essay book big library (default all)
+#   CASES     first, reopen or both (default)
 #
 # Installs what is missing, saying so: pyte (pip), most (and less, vim if
 # absent) with apt-get.
@@ -136,12 +137,12 @@ prepare_reopen() { # prepare_reopen NAME FILE EXPECT_FIRST
 # remember nothing, open at the top, so launch compares first screens.
 compare() {
   local name=$1 file=$2 first=$3 last=$4 pages=$5 far=${6:-} case=${CASE:-first}
+  only "$name" || return 0
   local prep="" expect=$first
   if [ "$case" = reopen ]; then
     prep="cp -r '$INPUTS/reopen-$name' \"\$HOME/marginote-data\"; "
     expect=$(cat "$INPUTS/reopen-$name.expect")
   fi
-  only "$name" || return 0
   say "$name ($case): $(du -h "$file" | cut -f1) — ${BUILDS[*]}, less, vim, most; $ROUNDS rounds at $SIZE"
   local runs=() b
   for b in "${BUILDS[@]}"; do
@@ -166,7 +167,7 @@ compare() {
 only essay && prepare_reopen essay "$INPUTS/essay-10k.md" "Reading slowly is a skill"
 only book && prepare_reopen book "$INPUTS/book-3m.txt" "It was the first morning"
 only big && prepare_reopen big "$INPUTS/big-50m.txt" "This big text opens"
-for CASE in first reopen; do
+for CASE in ${CASES:-first reopen}; do
   compare essay "$INPUTS/essay-10k.md" "Reading slowly is a skill" EXPLICITESSAY 3 EXPLICITESSAY
   compare book "$INPUTS/book-3m.txt" "It was the first morning" EXPLICITBOOK 10 ZQXBOOKHIT
   compare big "$INPUTS/big-50m.txt" "This big text opens" EXPLICITBIG 10 ZQXFARHIT
