@@ -112,7 +112,7 @@ fn open_window(
     bytes: Vec<u8>,
     file_start: usize,
     saved: &storage::Anchor,
-) -> Result<(Box<Document>, usize), Option<(usize, usize)>> {
+) -> Result<(Box<Document>, usize), Missed> {
     let raw_len = bytes.len();
     let doc = Document::from_bytes(bytes, Format::Text).map_err(|_| None)?;
     let mut probe = saved.clone();
@@ -646,6 +646,10 @@ fn read_window(path: &Path, at: usize) -> Option<Head> {
         start: lo as usize + from,
     })
 }
+
+/// A window that missed the saved passage: its length in bytes and as
+/// text, when it could be decoded.
+type Missed = Option<(usize, usize)>;
 
 /// The text read before the rest: the file's first part, or a window
 /// of it starting at byte `start`.
