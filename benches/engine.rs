@@ -90,6 +90,7 @@ fn perform(app: &mut App, fx: Effect, data: &Path) {
             result,
             notes,
             partial: false,
+            window: None,
         },
         NOW,
     );

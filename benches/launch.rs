@@ -103,14 +103,20 @@ fn launch_phases(c: &mut Criterion, dir: &Path) {
     });
 
     let big = dir.join("big.txt");
-    std::fs::write(&big, text(24 << 20)).expect("big text written");
+    let big_text = text(24 << 20);
+    std::fs::write(&big, &big_text).expect("big text written");
+    let big_doc = Document::from_bytes(big_text, Format::Text).expect("big text");
     let entry = library::file_entry(&big, "big.txt".into());
+    // At 4 MiB the first part reaches the position; at 16 MiB a window
+    // around it is read.
     for (name, at) in [
         ("open_head_24mb_top", None),
         ("open_head_24mb_at_4mb", Some(4 << 20)),
+        ("open_head_24mb_at_16mb", Some(16 << 20)),
     ] {
+        let saved = at.map(|at| make_anchor(&big_doc, at));
         g.bench_function(name, |b| {
-            b.iter(|| black_box(jobs::open_head(0, &entry, &data, &store, at)))
+            b.iter(|| black_box(jobs::open_head(0, &entry, &data, &store, saved.as_ref())))
         });
     }
     g.finish();

@@ -458,3 +458,55 @@ fn big_search_finds_the_far_hit() {
     t.assert_terminal_restored();
     assert_t1_clean(&t);
 }
+
+/// Issue 12: a big text reopened at a position far past its first
+/// megabytes opens from a window of the text around that position (the
+/// log says a part was opened, and the first screen shows the saved
+/// passage, never the beginning); once the whole is in, the passage is
+/// still on screen and the top of the document is the first line again.
+#[test]
+fn big_reopened_far_in_shows_its_place_first_from_a_window() {
+    let s = Sandbox::new();
+    let (mut t, _doc, _, _) = at_the_middle(&s);
+    // Rows long enough to be unique in the text (random filler).
+    let shown: Vec<String> = t
+        .with_screen(text_rows)
+        .into_iter()
+        .filter(|r| r.len() > 30)
+        .collect();
+    assert!(!shown.is_empty(), "text at 50 %\n{}", t.framed());
+    t.quit();
+    t.assert_terminal_restored();
+    let _ = std::fs::remove_file(s.data.join("marginote.log"));
+    let same_place = |s: &Screen| text_rows(s).iter().any(|r| shown.contains(r));
+
+    let big = big_text();
+    let mut t = s.spawn(WIDE.0, WIDE.1, &[&big.path]);
+    t.wait_until("the saved passage", same_place);
+    assert!(
+        memchr::memmem::find(&t.raw(), FIRST_LINE.as_bytes()).is_none(),
+        "the first screen should be the saved place, not the beginning\n{}",
+        t.framed()
+    );
+    // Motion acts on the window; the whole then keeps the view.
+    t.send("j");
+    // The whole in: the status line no longer says it is loading (it
+    // names the invalid bytes the whole has).
+    t.wait_until("the whole text in", |s| !status(s).contains("loading…"));
+    assert!(
+        t.with_screen(same_place),
+        "the saved passage should still be on screen once the whole is in\n{}",
+        t.framed()
+    );
+    t.send("g");
+    t.wait_for(FIRST_LINE);
+    t.quit();
+    t.assert_terminal_restored();
+    assert_t1_clean(&t);
+    let log = std::fs::read_to_string(s.data.join("marginote.log")).unwrap_or_default();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("opened") && l.contains("partial=true")),
+        "the reopened text should open from a part first:\n{log}"
+    );
+}

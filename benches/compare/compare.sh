@@ -18,6 +18,10 @@
 #   ROUNDS_LIBRARY  runs on the 10,000-document library (default 3)
 #   RESULTS   where the raw output goes (default target/bench-compare/DATE)
 #   INPUTS    use (and keep) this input folder instead of a temporary one
+#   BEFORE    another marginote binary (an older build): both run, as
+#             `before` and `after`, in the same interleaved rounds
+#   ONLY      the inputs to run, of: essay book big library (default all)
+#   CASES     first, reopen or both (default)
 #
 # Installs what is missing, saying so: pyte (pip), most (and less, vim if
 # absent) with apt-get.
@@ -47,6 +51,16 @@ fi
 say "cargo build --release (marginote and the input generator)"
 cargo build --release --bin marginote --example gen_inputs
 BIN=$PWD/target/release/marginote
+GEN=$PWD/target/release/examples/gen_inputs
+if [ -n "${CARGO_TARGET_DIR:-}" ]; then
+  BIN=$CARGO_TARGET_DIR/release/marginote
+  GEN=$CARGO_TARGET_DIR/release/examples/gen_inputs
+fi
+ONLY=${ONLY:-essay book big library}
+only() { [[ " $ONLY " == *" $1 "* ]]; }
+# The marginote runs: one, or an older build beside this one.
+if [ -n "${BEFORE:-}" ]; then BUILDS=(before after); else BUILDS=(marginote); fi
+bin_of() { if [ "$1" = before ]; then echo "$BEFORE"; else echo "$BIN"; fi; }
 
 if [ -n "${INPUTS:-}" ]; then
   mkdir -p "$INPUTS"
@@ -55,7 +69,7 @@ else
   trap 'rm -rf "$INPUTS"' EXIT
 fi
 say "generating inputs in $INPUTS"
-target/release/examples/gen_inputs "$INPUTS"
+"$GEN" "$INPUTS"
 # Written files may still be going to disk: flush, then read everything once
 # so that no program is the first to read a cold or busy file.
 say "warming the page cache"
@@ -123,20 +137,25 @@ prepare_reopen() { # prepare_reopen NAME FILE EXPECT_FIRST
 # remember nothing, open at the top, so launch compares first screens.
 compare() {
   local name=$1 file=$2 first=$3 last=$4 pages=$5 far=${6:-} case=${CASE:-first}
+  only "$name" || return 0
   local prep="" expect=$first
   if [ "$case" = reopen ]; then
     prep="cp -r '$INPUTS/reopen-$name' \"\$HOME/marginote-data\"; "
     expect=$(cat "$INPUTS/reopen-$name.expect")
   fi
-  say "$name ($case): $(du -h "$file" | cut -f1) — marginote, less, vim, most; $ROUNDS rounds at $SIZE"
+  say "$name ($case): $(du -h "$file" | cut -f1) — ${BUILDS[*]}, less, vim, most; $ROUNDS rounds at $SIZE"
+  local runs=() b
+  for b in "${BUILDS[@]}"; do
+    runs+=(--set "$b.keys=$(keys_for "$last" "$pages" gg G "$far" incremental)"
+      --run "$b=${prep}exec '$(bin_of "$b")' --data-dir \"\$HOME/marginote-data\" '$file'")
+  done
   ttyperf --shell --size "$SIZE" --rounds "$ROUNDS" --order abba \
     --expect "$expect" \
     --set "less.expect=$first" --set "vim.expect=$first" --set "most.expect=$first" \
     --keys "$(keys_for "$last" "$pages" gg G "$far")" \
-    --set "marginote.keys=$(keys_for "$last" "$pages" gg G "$far" incremental)" \
     --resize 100x40,120x40,80x24,120x40 \
     --json "$RESULTS/$name-$case.json" \
-    --run marginote="${prep}exec '$BIN' --data-dir \"\$HOME/marginote-data\" '$file'" \
+    "${runs[@]}" \
     --run less="${prep}exec less '$file'" \
     --run vim="${prep}exec vim -R -n '$file'" --set 'vim.quit=Esc :q! Enter' \
     --run most="${prep}exec most -w '$file'" --set "most.keys=$(keys_for "$last" "$pages" T B "$far")" \
@@ -145,10 +164,10 @@ compare() {
   if [ "$case" = first ]; then cp "$RESULTS/$name-$case.json" "$RESULTS/$name.json"; fi
 }
 
-prepare_reopen essay "$INPUTS/essay-10k.md" "Reading slowly is a skill"
-prepare_reopen book "$INPUTS/book-3m.txt" "It was the first morning"
-prepare_reopen big "$INPUTS/big-50m.txt" "This big text opens"
-for CASE in first reopen; do
+only essay && prepare_reopen essay "$INPUTS/essay-10k.md" "Reading slowly is a skill"
+only book && prepare_reopen book "$INPUTS/book-3m.txt" "It was the first morning"
+only big && prepare_reopen big "$INPUTS/big-50m.txt" "This big text opens"
+for CASE in ${CASES:-first reopen}; do
   compare essay "$INPUTS/essay-10k.md" "Reading slowly is a skill" EXPLICITESSAY 3 EXPLICITESSAY
   compare book "$INPUTS/book-3m.txt" "It was the first morning" EXPLICITBOOK 10 ZQXBOOKHIT
   compare big "$INPUTS/big-50m.txt" "This big text opens" EXPLICITBIG 10 ZQXFARHIT
@@ -157,6 +176,7 @@ done
 # The library: the first key typed after launch (Down, then Enter to open the
 # second document: the answer is that document on screen), then list keys once
 # every title is in. A long --timeout: that first answer can take long.
+only library && {
 say "library: 10,000 documents — marginote alone (no peer lists a folder); $ROUNDS_LIBRARY rounds"
 ttyperf --shell --size "$SIZE" --rounds "$ROUNDS_LIBRARY" --timeout 180 \
   --expect "Document 00001 begins here" \
@@ -165,6 +185,7 @@ ttyperf --shell --size "$SIZE" --rounds "$ROUNDS_LIBRARY" --timeout 180 \
   --json "$RESULTS/library.json" \
   --run marginote="exec '$BIN' --data-dir \"\$HOME/marginote-data\" '$INPUTS/library-10k'" \
   2>"$RESULTS/library.log" | tee "$RESULTS/library.txt"
+}
 
 # The harness' own floor on this machine at this moment: a program that only
 # echoes each key (see ttyperf's header).
@@ -175,9 +196,14 @@ ttyperf --size "$SIZE" --rounds "$ROUNDS" --keys "x*20@echo" --quit C-c \
   2>"$RESULTS/floor.log" | tee "$RESULTS/floor.txt"
 
 echo
-python3 benches/compare/summarize.py "$RESULTS" | tee "$RESULTS/table.md"
-echo
+# The targets' table needs every input and one marginote.
+if [ -z "${BEFORE:-}" ] && only essay && only book && only big && only library; then
+  python3 benches/compare/summarize.py "$RESULTS" | tee "$RESULTS/table.md"
+  echo
+fi
 # Issue 12's table: first open and reopen, marginote beside the best peer.
-python3 benches/compare/table.py "$RESULTS" | tee "$RESULTS/issue12.md"
+names=()
+for n in essay book big; do only "$n" && names+=("$n"); done
+python3 benches/compare/table.py "$RESULTS" "${names[@]}" | tee "$RESULTS/issue12.md"
 echo
 echo "raw output: $RESULTS (ttyperf tables *.txt, samples *.json, progress *.log, table.md)"

@@ -274,6 +274,10 @@ pub struct App {
     /// Where to go once the whole document is in (a saved position past
     /// the first part).
     goto_when_complete: Option<usize>,
+    /// While the rest loads, the open part may be a window of the text
+    /// around the saved position: where in the whole its first byte sits
+    /// (offsets in the part are this much less than in the whole).
+    window: Option<usize>,
     pub focus: Focus,
     pub overlay: Overlay,
     pub prompt: Option<Prompt>,
@@ -339,6 +343,7 @@ impl App {
             find_all: None,
             loading: false,
             goto_when_complete: None,
+            window: None,
             focus: Focus::Reader,
             overlay: Overlay::None,
             prompt: None,
@@ -454,6 +459,18 @@ impl App {
         self.loading
     }
 
+    /// Where in the whole text the open part starts, while a window of it
+    /// is shown (see [`App::loading`]); 0 otherwise.
+    pub fn window_start(&self) -> usize {
+        self.window.unwrap_or(0)
+    }
+
+    /// Whether the open part is a window of the text, not its beginning:
+    /// its top is not the document's.
+    pub fn loading_window(&self) -> bool {
+        self.window.is_some()
+    }
+
     /// The selected row of the Notes pane (in the current scope).
     pub fn notes_selected(&self) -> usize {
         match self.scope {
@@ -527,14 +544,18 @@ impl App {
         let Some(entry) = self.entries.get_mut(i) else {
             return;
         };
-        let anchor = make_anchor(&r.doc, r.cursor_offset());
+        let mut anchor = make_anchor(&r.doc, r.cursor_offset());
+        anchor.offset += self.window.unwrap_or(0);
         let fingerprint = self.fingerprint.clone().unwrap_or_default();
         let changed = self
             .state
             .positions
             .get(&entry.key)
             .is_none_or(|p| p.anchor != anchor || p.fingerprint != fingerprint);
-        entry.progress = Some(r.percent());
+        // A window's percentage is not the document's.
+        if self.window.is_none() {
+            entry.progress = Some(r.percent());
+        }
         if changed {
             self.state.positions.insert(
                 entry.key.clone(),

@@ -74,6 +74,9 @@ pub enum Msg {
         notes: Option<NotesLoad>,
         /// Only the first part of a big file: `Completed` brings the rest.
         partial: bool,
+        /// The part is a window of the text around the saved position,
+        /// not its beginning: where in the whole its first byte sits.
+        window: Option<usize>,
     },
     /// The whole of a big document opened from its first part.
     Completed {

@@ -866,6 +866,7 @@ fn a_big_document_opens_from_its_first_part_and_is_completed_in_place() {
             .map(Box::new),
         notes: None,
         partial: true,
+        window: None,
     });
     assert!(h.app.loading(), "keys wait while the rest is read");
     for _ in 0..5 {
@@ -884,5 +885,69 @@ fn a_big_document_opens_from_its_first_part_and_is_completed_in_place() {
         cursor_text(&h),
         "Line 1999 of a long book.",
         "G goes to the real end"
+    );
+}
+
+/// Issue 12: a big text reopened far in opens from a window of it; keys
+/// move in the window, the position noted meanwhile is the whole's, and
+/// when the whole arrives the same passage stays under the cursor and the
+/// top is the document's.
+#[test]
+fn a_window_of_a_big_document_is_completed_in_place() {
+    let full: String = (0..2000)
+        .map(|i| format!("Line {i} of a long book.\n"))
+        .collect();
+    let start = full.find("Line 1000 ").expect("line 1000");
+    let window: String = full[start..]
+        .lines()
+        .take(300)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut h = Harness::new(&[("book.txt", NOTES_TXT)], 100, 20);
+    h.send(Msg::Opened {
+        index: 0,
+        result: Document::from_bytes(window.into_bytes(), crate::text::document::Format::Text)
+            .map(Box::new),
+        notes: None,
+        partial: true,
+        window: Some(start),
+    });
+    assert!(h.app.loading());
+    for _ in 0..3 {
+        h.act(Action::PageDown);
+    }
+    let before = cursor_text(&h);
+    assert!(before.starts_with("Line 10"), "{before}");
+    // Quitting notes the position (and asks nothing: no notes unsaved).
+    h.act(Action::Quit);
+    let key = h.app.entries[0].key.clone();
+    let saved = h
+        .app
+        .state
+        .positions
+        .get(&key)
+        .expect("a position")
+        .anchor
+        .offset;
+    assert!(
+        full[saved..].starts_with(&before),
+        "the position noted is the whole's: {:?}",
+        &full[saved..saved + 30]
+    );
+    h.send(Msg::Completed {
+        index: 0,
+        result: Document::from_bytes(
+            full.clone().into_bytes(),
+            crate::text::document::Format::Text,
+        )
+        .map(Box::new),
+    });
+    assert!(!h.app.loading());
+    assert_eq!(cursor_text(&h), before, "the same passage under the cursor");
+    h.act(Action::Top);
+    assert_eq!(
+        cursor_text(&h),
+        "Line 0 of a long book.",
+        "the top is the document's"
     );
 }

@@ -133,9 +133,11 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             result,
             notes,
             partial,
+            window,
         } => {
-            let fx = on_opened(app, index, result, notes, partial);
+            let fx = on_opened(app, index, result, notes, partial, window);
             app.loading = partial && app.open == Some(index) && app.reader.is_some();
+            app.window = window.filter(|_| app.loading);
             fx
         }
         Msg::Completed { index, result } => on_completed(app, index, result),
@@ -270,9 +272,13 @@ fn on_opened(
     result: Result<Box<Document>, DocError>,
     notes: Option<NotesLoad>,
     partial: bool,
+    window: Option<usize>,
 ) -> Vec<Effect> {
     app.loading = false;
+    app.window = None;
     app.goto_when_complete = None;
+    // Offsets in a window of the text are this much less than the whole's.
+    let shift = window.filter(|_| partial).unwrap_or(0);
     let restore = app
         .keymap
         .hint(Context::Notes, crate::input::action::Action::RestoreBackup);
@@ -350,18 +356,21 @@ fn on_opened(
                 entry.bookmarks = n.len();
             }
             if let Some(off) = offset {
+                let off = off.saturating_sub(shift);
                 // Find the saved passage again if the text changed.
                 let off = app
                     .state
                     .positions
                     .get(&entry.key)
-                    .map(
-                        |p| match crate::study::anchor::place(&reader.doc, &p.anchor) {
+                    .map(|p| {
+                        let mut a = p.anchor.clone();
+                        a.offset = a.offset.saturating_sub(shift);
+                        match crate::study::anchor::place(&reader.doc, &a) {
                             crate::study::anchor::Placement::Moved { at, .. }
                             | crate::study::anchor::Placement::Changed { at, .. } => at,
                             _ => off,
-                        },
-                    )
+                        }
+                    })
                     .unwrap_or(off);
                 if partial && off >= reader.doc.len() {
                     app.goto_when_complete = Some(off);
@@ -380,6 +389,8 @@ fn on_opened(
             app.open_error = None;
             app.reader = Some(reader);
             app.notes = notes_state;
+            // The position noted is the whole's, not the window's.
+            app.window = window.filter(|_| partial);
             app.note_position();
             let mut problems: Vec<String> = warnings;
             if let Some(p) = app.notes.as_ref().and_then(|n| n.problem.clone()) {
@@ -433,6 +444,33 @@ fn adopt_position(state: &mut StateFile, entries: &[Entry], index: usize, fp: Op
     }
 }
 
+/// Where the text at `at` in a window of the whole (whose first byte
+/// sits near `start` in it) is in the whole: at `start + at` when the
+/// window was decoded as the whole was, else where its words are found.
+fn whole_offset(window: &Document, whole: &Document, start: usize, at: usize) -> usize {
+    let src = window.source();
+    let at = at.min(src.len());
+    let mut end = (at + 64).min(src.len());
+    while end > at && std::str::from_utf8(&src[at..end]).is_err() {
+        end -= 1;
+    }
+    let anchor = crate::storage::Anchor {
+        offset: start + at,
+        exact: String::from_utf8_lossy(&src[at..end]).into_owned(),
+        prefix: String::new(),
+        suffix: String::new(),
+        changed: false,
+        status: Default::default(),
+        current: None,
+        extra: toml::Table::new(),
+    };
+    match crate::study::anchor::place(whole, &anchor) {
+        crate::study::anchor::Placement::Moved { at, .. }
+        | crate::study::anchor::Placement::Changed { at, .. } => at,
+        _ => anchor.offset.min(whole.len()),
+    }
+}
+
 /// The whole of a big document arrived: it replaces the first part, the
 /// view staying on the same text, and its notes are placed.
 fn on_completed(
@@ -444,6 +482,7 @@ fn on_completed(
         return Vec::new();
     }
     app.loading = false;
+    let window = app.window.take();
     let goto = app.goto_when_complete.take();
     match result {
         Err(e) => {
@@ -467,6 +506,11 @@ fn on_completed(
                 return Vec::new();
             };
             let view = old.view();
+            // A window's view is found again in the whole by its words.
+            let view = match window {
+                Some(start) => (whole_offset(&old.doc, &doc, start, view.0), view.1),
+                None => view,
+            };
             if let Some(entry) = app.entries.get_mut(index) {
                 entry.fill_in_from(&doc);
             }

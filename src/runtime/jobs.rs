@@ -45,25 +45,49 @@ pub fn open(index: usize, entry: &Entry, data: &DataDir, store: &Store<impl stor
         result,
         notes,
         partial: false,
+        window: None,
     }
 }
 
 /// Opens a big file from its first part, when it is big enough for that:
 /// the message to show at once. The part reaches a screenful's worth past
-/// `at` (the saved position), so a reopened file shows its place at once.
-/// The whole follows from [`read_whole`].
+/// the saved position (`saved`), so a reopened file shows its place at
+/// once; a position too far in for that opens from a window of the text
+/// around it instead ([`open_window`]). The whole follows from
+/// [`read_whole`].
 pub fn open_head(
     index: usize,
     entry: &Entry,
     data: &DataDir,
     store: &Store<impl storage::Fs>,
-    at: Option<usize>,
+    saved: Option<&storage::Anchor>,
 ) -> Option<Msg> {
     let library::Source::File(path) = &entry.source else {
         return None;
     };
-    let head = read_head(path, entry.format, at)?;
-    let result = Document::from_bytes(head, entry.format).map(Box::new);
+    let at = saved.map(|a| a.offset);
+    let (result, window) = match read_head(path, entry.format, at)? {
+        Head::Prefix(head) => (Document::from_bytes(head, entry.format).map(Box::new), None),
+        Head::Window { bytes, start } => {
+            let saved = saved?;
+            let (doc, start) = match open_window(bytes, start, saved) {
+                Ok(found) => found,
+                // Not there: the text before it decodes longer than its
+                // bytes (invalid bytes become marks), so the position is
+                // further back in the file. Once more, where the window's
+                // own ratio of text to bytes puts it.
+                Err(Some((bytes, text))) if text > bytes => {
+                    let guess = (saved.offset as u128 * bytes as u128 / text as u128) as usize;
+                    let Head::Window { bytes, start } = read_window(path, guess)? else {
+                        return None;
+                    };
+                    open_window(bytes, start, saved).ok()?
+                }
+                Err(_) => return None,
+            };
+            (Ok(doc), Some(start))
+        }
+    };
     let notes = result
         .as_ref()
         .ok()
@@ -74,7 +98,32 @@ pub fn open_head(
         result,
         notes,
         partial: true,
+        window,
     })
+}
+
+/// A window of a big plain text around a saved position far into it:
+/// the window's document and where in the whole its first byte sits,
+/// found by placing the saved passage in the window (decoding may make
+/// the text longer than the file's bytes, so the file's offset is only
+/// a guess). When the passage is not in the window: the window's length
+/// in bytes and as text, if it could be decoded.
+fn open_window(
+    bytes: Vec<u8>,
+    file_start: usize,
+    saved: &storage::Anchor,
+) -> Result<(Box<Document>, usize), Missed> {
+    let raw_len = bytes.len();
+    let doc = Document::from_bytes(bytes, Format::Text).map_err(|_| None)?;
+    let mut probe = saved.clone();
+    probe.offset = saved.offset.saturating_sub(file_start).min(doc.len());
+    let within = match anchor::place(&doc, &probe) {
+        anchor::Placement::Exact => probe.offset,
+        anchor::Placement::Moved { at, .. } | anchor::Placement::Changed { at, .. } => at,
+        _ => return Err(Some((raw_len, doc.len()))),
+    };
+    let start = saved.offset.checked_sub(within).ok_or(None)?;
+    Ok((Box::new(doc), start))
 }
 
 /// How much derived text an EPUB's or PDF's first part holds beyond the
@@ -104,6 +153,7 @@ pub fn open_in_steps(
             result,
             notes: None,
             partial: false,
+            window: None,
         });
     };
     let steps = library::read_source(&entry.source).and_then(|bytes| {
@@ -130,6 +180,7 @@ pub fn open_in_steps(
             result,
             notes,
             partial: false,
+            window: None,
         });
         return;
     }
@@ -141,6 +192,7 @@ pub fn open_in_steps(
         result,
         notes,
         partial: true,
+        window: None,
     }) {
         return;
     }
@@ -533,7 +585,7 @@ pub fn find_all(
 /// worth beyond it), cut after a line break; `None` for a small (or
 /// unreadable: the normal path reports why) file, and when the part would
 /// hold most of the file anyway (reading it whole costs as much).
-fn read_head(path: &Path, format: Format, at: Option<usize>) -> Option<Vec<u8>> {
+fn read_head(path: &Path, format: Format, at: Option<usize>) -> Option<Head> {
     use std::io::Read as _;
     let (above, head_bytes) = format
         .progressive()
@@ -547,19 +599,80 @@ fn read_head(path: &Path, format: Format, at: Option<usize>) -> Option<Vec<u8>> 
         return None;
     }
     let want = at.map_or(head_bytes, |at| at.saturating_add(head_bytes));
+    let mut file = std::fs::File::open(path).ok()?;
     if want as u64 > above.max(PROGRESSIVE_BYTES) {
-        return None;
+        // Too far in for a prefix: a window around the position, for
+        // plain text only (a window of Markdown or a web page would not
+        // parse as its place in the whole does), and not for a file the
+        // whole's decoding would transform (UTF-16) or refuse.
+        let at = at?;
+        if format != Format::Text {
+            return None;
+        }
+        let mut first = Vec::with_capacity(4096);
+        (&mut file).take(4096).read_to_end(&mut first).ok()?;
+        if crate::text::decode::check_head(&first, meta.len() as usize).ok()? {
+            return None;
+        }
+        return read_window(path, at);
     }
     let mut head = Vec::with_capacity(want);
-    std::fs::File::open(path)
-        .ok()?
-        .take(want as u64)
-        .read_to_end(&mut head)
-        .ok()?;
+    file.take(want as u64).read_to_end(&mut head).ok()?;
     let cut = memchr::memrchr(b'\n', &head)? + 1;
     head.truncate(cut);
-    Some(head)
+    Some(Head::Prefix(head))
 }
+
+/// The whole lines of a file around byte `at` (see [`WINDOW_BEFORE`]).
+fn read_window(path: &Path, at: usize) -> Option<Head> {
+    use std::io::{Read as _, Seek as _};
+    let mut file = std::fs::File::open(path).ok()?;
+    let size = file.metadata().ok()?.len();
+    let lo = at.saturating_sub(WINDOW_BEFORE) as u64;
+    file.seek(std::io::SeekFrom::Start(lo)).ok()?;
+    let mut bytes = Vec::with_capacity(WINDOW_BEFORE + WINDOW_AFTER);
+    file.take((WINDOW_BEFORE + WINDOW_AFTER) as u64)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    // Whole lines only: from the first line that starts in the window
+    // to the last that ends in it.
+    let from = if lo == 0 {
+        0
+    } else {
+        memchr::memchr(b'\n', &bytes)? + 1
+    };
+    let to = if lo + bytes.len() as u64 >= size {
+        bytes.len()
+    } else {
+        memchr::memrchr(b'\n', &bytes)? + 1
+    };
+    if from >= to {
+        return None;
+    }
+    bytes.truncate(to);
+    bytes.drain(..from);
+    Some(Head::Window {
+        bytes,
+        start: lo as usize + from,
+    })
+}
+
+/// A window that missed the saved passage: its length in bytes and as
+/// text, when it could be decoded.
+type Missed = Option<(usize, usize)>;
+
+/// The text read before the rest: the file's first part, or a window
+/// of it starting at byte `start`.
+enum Head {
+    Prefix(Vec<u8>),
+    Window { bytes: Vec<u8>, start: usize },
+}
+
+/// A window around a saved position far into a big text: this much
+/// before it (room for page-up keys, and for the decoded text running
+/// ahead of the file's bytes) and after it.
+const WINDOW_BEFORE: usize = 512 << 10;
+const WINDOW_AFTER: usize = 256 << 10;
 
 /// The notes file alone (no fingerprint search: the text is not all read).
 fn load_doc_notes_only(
@@ -837,6 +950,61 @@ mod tests {
             panic!("open answers Opened");
         };
         assert!(matches!(result, Err(document::DocError::TooLarge(_))));
+    }
+
+    /// A position far into a big text opens from a window around it whose
+    /// start, added to an offset in the window, is that offset in the
+    /// whole, even with invalid bytes before it (decoded as longer marks,
+    /// so the file's offsets and the text's differ).
+    #[test]
+    fn a_position_far_in_opens_from_a_window_placed_in_the_whole() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = DataDir::resolve(Some(dir.path().join("data")), None).expect("data dir");
+        let path = dir.path().join("big.txt");
+        let mut bytes = Vec::new();
+        let mut n = 0;
+        while bytes.len() < (PROGRESSIVE_BYTES as usize) + (4 << 20) {
+            bytes.extend_from_slice(format!("line {n} of the text, ").as_bytes());
+            bytes.extend_from_slice(b"\xFF words\n");
+            // Some lines with an invalid byte.
+            if n % 7 == 0 {
+                bytes.extend_from_slice(b"bad \x80 byte\n");
+            }
+            n += 1;
+        }
+        std::fs::write(&path, &bytes).expect("write");
+        let whole = Document::from_bytes(bytes, Format::Text).expect("whole");
+        let src = whole.source();
+        let at = memchr::memmem::find(src, b"line 300000 of").expect("far in");
+        assert!(at > PROGRESSIVE_BYTES as usize, "past the first part");
+        let saved = crate::study::notes::make_anchor(&whole, at);
+        let entry = library::file_entry(&path, "big.txt".into());
+        let Some(Msg::Opened {
+            result: Ok(part),
+            partial: true,
+            window: Some(start),
+            ..
+        }) = open_head(0, &entry, &data, &Store::new(), Some(&saved))
+        else {
+            panic!("a window first");
+        };
+        assert!(part.len() < 1 << 20, "a window, not the whole");
+        let within = at - start;
+        assert_eq!(
+            &part.source()[within..within + 20],
+            &src[at..at + 20],
+            "the window's text at the saved place is the whole's"
+        );
+        // Near the top, the first part is a prefix as before.
+        let near = crate::study::notes::make_anchor(&whole, 1000);
+        assert!(matches!(
+            open_head(0, &entry, &data, &Store::new(), Some(&near)),
+            Some(Msg::Opened {
+                window: None,
+                partial: true,
+                ..
+            })
+        ));
     }
 
     #[test]

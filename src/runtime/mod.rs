@@ -108,12 +108,14 @@ impl Fault {
 /// on the part already read: reader motions that stay near the screen.
 fn acts_on_part(app: &App, ev: &Event) -> bool {
     use crate::input::action::Action as A;
-    matches!(
-        events::translate(app, ev),
+    match events::translate(app, ev) {
         Some(Msg::Action(
-            A::Up | A::Down | A::PageUp | A::PageDown | A::HalfPageUp | A::HalfPageDown | A::Top
-        ))
-    )
+            A::Up | A::Down | A::PageUp | A::PageDown | A::HalfPageUp | A::HalfPageDown,
+        )) => true,
+        // A window's top is not the document's: the top waits for it.
+        Some(Msg::Action(A::Top)) => !app.loading_window(),
+        _ => false,
+    }
 }
 
 fn is_quit(app: &App, ev: &Event) -> bool {

@@ -65,7 +65,8 @@ pub(super) fn perform(fx: Effect, app: &App, cx: &mut Context<'_>) -> Performed 
             let Some(entry) = app.entries.get(index) else {
                 return Performed::Nothing;
             };
-            let at = app.state.positions.get(&entry.key).map(|p| p.anchor.offset);
+            let saved = app.state.positions.get(&entry.key).map(|p| &p.anchor);
+            let at = saved.map(|a| a.offset);
             // An EPUB or PDF is converted on a worker (pdftotext may take
             // seconds), its first chapters or pages shown as soon as they
             // are converted, the whole after.
@@ -78,7 +79,7 @@ pub(super) fn perform(fx: Effect, app: &App, cx: &mut Context<'_>) -> Performed 
             // the saved position, so a reopened file shows its place
             // without waiting for the rest); the whole follows from a
             // worker (motion keys act on the part meanwhile, see the loop).
-            if let Some(head) = jobs::open_head(index, entry, cx.data, cx.store, at) {
+            if let Some(head) = jobs::open_head(index, entry, cx.data, cx.store, saved) {
                 if let library::Source::File(path) = &entry.source {
                     cx.workers.read_whole(index, path.clone(), entry.format);
                 }

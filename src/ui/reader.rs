@@ -48,7 +48,17 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
         );
         return;
     }
-    let marks = app.notes.as_ref().map(|n| n.marks()).unwrap_or_default();
+    // Marks are placed in the whole text; a window of it starts further in.
+    let shift = app.window_start();
+    let marks: Vec<_> = app
+        .notes
+        .as_ref()
+        .map(|n| n.marks())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|m| m.0 >= shift)
+        .map(|(a, b, k)| (a - shift, b.saturating_sub(shift), k))
+        .collect();
     // The selection, or the passage the note editor is writing about.
     let selection = app.selection_range().or_else(|| app.editing_range());
     let point = app
