@@ -17,7 +17,6 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use common::{Sandbox, Tui, assert_t1_clean, key, region, status};
-use tempfile::TempDir;
 use vt100::Screen;
 
 /// 120×40: the three-pane layout; the reader pane is columns 30..90.
@@ -57,7 +56,6 @@ const WORDS: [&str; 64] = [
 
 /// Where the generated text lives, shared by the tests of this binary.
 struct BigText {
-    _dir: TempDir,
     path: PathBuf,
     len: usize,
 }
@@ -150,25 +148,26 @@ fn build(path: &Path) -> usize {
         out.push(b'\n');
     }
     out.extend_from_slice(LAST_LINE.as_bytes());
-    std::fs::write(path, &out).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+    // Written beside and renamed into place: another run of this binary
+    // reading the file meanwhile sees the old copy or the new, whole.
+    let part = path.with_extension(format!("part-{}", std::process::id()));
+    std::fs::write(&part, &out).unwrap_or_else(|e| panic!("write {}: {e}", part.display()));
+    std::fs::rename(&part, path).unwrap_or_else(|e| panic!("rename {}: {e}", path.display()));
     out.len()
 }
 
-/// The generated text, built on first use.
+/// The generated text, built on first use into cargo's folder for
+/// integration tests' files (`target/tmp`), under a fixed name: a static
+/// is never dropped, so a temporary folder made here would be left behind
+/// by every run (50 MB each time).
 fn big_text() -> &'static BigText {
     static BIG: OnceLock<BigText> = OnceLock::new();
     BIG.get_or_init(|| {
-        let dir = tempfile::Builder::new()
-            .prefix("marginote-big-")
-            .tempdir()
-            .expect("create temp dir");
-        let path = dir.path().join("bigtext.txt");
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("marginote-big");
+        std::fs::create_dir_all(&dir).expect("create the big text's folder");
+        let path = dir.join("bigtext.txt");
         let len = build(&path);
-        BigText {
-            _dir: dir,
-            path,
-            len,
-        }
+        BigText { path, len }
     })
 }
 
