@@ -21,7 +21,6 @@ pub mod help;
 pub mod jumplist;
 mod msg;
 mod noted;
-mod placing;
 pub mod review;
 mod selection;
 mod session;
