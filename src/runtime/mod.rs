@@ -304,6 +304,15 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                 }
                 other => other,
             };
+            if let Input::Term(Event::Resize(..)) = input {
+                // Every resize repaints every cell, even when the size came
+                // back to the one last drawn: a terminal shrunk and grown
+                // again before we drew (or one that scrolled its cells to
+                // keep the cursor in view, as xterm does) no longer shows
+                // what ratatui believes is on screen, and a diff would
+                // leave the difference there until ctrl-l.
+                term::full_redraw(&mut terminal);
+            }
             let msg = match input {
                 Input::Msg(m) => Some(*m),
                 Input::Term(ev) => events::translate(&app, &ev),
