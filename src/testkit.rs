@@ -322,6 +322,9 @@ impl Harness {
                     true
                 }),
                 Effect::Outline(doc) => replies.push(jobs::outline(doc)),
+                Effect::PlaceNotes { key, doc, anchors } => {
+                    replies.push(jobs::place_notes(key, doc, anchors));
+                }
                 Effect::Suspend | Effect::Redraw => {}
             }
             for m in replies {

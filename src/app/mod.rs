@@ -21,6 +21,7 @@ pub mod help;
 pub mod jumplist;
 mod msg;
 mod noted;
+mod placing;
 pub mod review;
 mod selection;
 mod session;

@@ -44,6 +44,13 @@ pub enum Msg {
         doc: Arc<Document>,
         headings: Vec<crate::text::outline::Heading>,
     },
+    /// The open document's entries placed in `doc` on a worker: applied
+    /// only if `doc` is still the open text (see [`Effect::PlaceNotes`]).
+    NotesPlaced {
+        key: String,
+        doc: Arc<Document>,
+        placed: Vec<crate::study::anchor::Placed>,
+    },
     /// Results of find-everywhere `generation` (more may follow).
     Found {
         generation: u64,
@@ -166,6 +173,14 @@ pub enum Effect {
     CancelSearch,
     /// Work out a document's outline on a worker.
     Outline(Arc<Document>),
+    /// Place the entries of document `key` in `doc` on a worker: a note
+    /// whose words are gone costs a fuzzy search of the text, never paid
+    /// before the first frame.
+    PlaceNotes {
+        key: String,
+        doc: Arc<Document>,
+        anchors: Vec<(String, crate::storage::Anchor)>,
+    },
     /// Search every document and every note on a worker.
     FindAll {
         generation: u64,

@@ -392,3 +392,97 @@ fn a_bookmark_on_a_sentences_last_words_is_labelled_from_the_sentence() {
         "{labels:?}"
     );
 }
+
+/// Notes whose words are gone are looked for on a worker: the document's
+/// first frame is drawn before any is placed (nothing searched for them
+/// on the way), and the worker's reply places them and says how many were
+/// lost. A note added while the worker ran is placed when the reply
+/// arrives, not lost.
+#[test]
+fn lost_notes_are_placed_by_a_worker_after_the_first_frame() {
+    let mut h = willow();
+    let sentences = [
+        "Their roots hold the bank together.",
+        "Farmers planted them along ditches.",
+        "The shoots are called withies.",
+        "They bend without breaking.",
+        "The bark was chewed for pain long before aspirin.",
+    ];
+    for s in sentences {
+        search(&mut h, s);
+        h.act(Action::Annotate);
+        h.type_note("soon gone");
+        h.act(Action::Save);
+    }
+    assert_eq!(saved(&h).notes.len(), sentences.len());
+    let edited: &'static str = Box::leak(
+        sentences
+            .iter()
+            .fold(WILLOW.to_string(), |t, s| {
+                t.replace(&format!("{s} "), "").replace(s, "")
+            })
+            .into_boxed_str(),
+    );
+    let entries = vec![crate::library::bundled_entry("willow.md", edited)];
+    let mut h = h.restart(entries, crate::storage::StateFile::default(), 120, 40);
+    h.app.open = None;
+    h.app.lib_selected = 0;
+    h.app.focus = Focus::Library;
+    // The run loop's steps, one at a time: open, then the first frame.
+    let fx = update(&mut h.app, Msg::Action(Action::Open), NOW);
+    let index = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Open(i) => Some(*i),
+            _ => None,
+        })
+        .expect("an open effect");
+    let store = crate::storage::Store::new();
+    let opened = crate::runtime::jobs::open(index, &h.app.entries[index], &h.data, &store);
+    let fx = update(&mut h.app, opened, NOW);
+    let place = fx
+        .iter()
+        .filter(|e| matches!(e, Effect::PlaceNotes { .. }))
+        .count();
+    assert_eq!(place, 1, "placing is handed to a worker");
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::SaveNotes { .. })),
+        "nothing placed yet, nothing to save"
+    );
+    let n = h.app.notes.as_ref().expect("notes");
+    assert!(n.placing.is_some() && n.not_found.is_empty());
+    assert!(
+        n.marks().is_empty(),
+        "no note is marked on words it is not on"
+    );
+    let first = h.screen_text();
+    assert!(first.contains("Willows grow near water."), "{first}");
+    assert!(!first.contains("could not be placed"), "{first}");
+    // A note added before the worker's reply.
+    search(&mut h, "Salicylic acid");
+    h.act(Action::Annotate);
+    h.type_note("added meanwhile");
+    h.act(Action::Save);
+    // The worker's reply.
+    h.perform(fx);
+    let n = h.app.notes.as_ref().expect("notes");
+    assert!(n.placing.is_none());
+    assert_eq!(n.not_found.len(), sentences.len());
+    let m = h
+        .app
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(m.contains("5 note(s) could not be placed"), "{m}");
+    let file = saved(&h);
+    let status = |text: &str| {
+        file.notes
+            .iter()
+            .filter(|n| n.text == text)
+            .map(|n| n.anchor.as_ref().map(|a| a.status))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(status("soon gone"), vec![Some(Status::Lost); 5]);
+    assert_eq!(status("added meanwhile"), vec![Some(Status::Exact)]);
+}

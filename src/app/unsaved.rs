@@ -350,13 +350,15 @@ pub(super) fn backup_restored(
     key: &str,
     result: Result<(NotesFile, PathBuf, Option<PathBuf>), String>,
 ) -> Vec<Effect> {
+    let mut fx = Vec::new();
     match result {
         Ok((file, backup, aside)) => {
             let count = file.entry_count();
             if let Some(n) = app.notes.as_mut().filter(|n| n.key == key) {
                 if let Some(r) = app.reader.as_ref() {
-                    n.replace_file(file, Some(&r.doc));
-                    n.reanchor(&r.doc);
+                    // Placed on a worker, as when the document opened.
+                    n.replace_file(file, None);
+                    fx.push(super::placing::start(n, &r.doc));
                 }
                 n.problem = None;
             }
@@ -370,7 +372,7 @@ pub(super) fn backup_restored(
         }
         Err(e) => app.error(e),
     }
-    Vec::new()
+    fx
 }
 
 impl App {

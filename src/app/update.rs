@@ -141,6 +141,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             fx
         }
         Msg::Completed { index, result } => on_completed(app, index, result),
+        Msg::NotesPlaced { key, doc, placed } => placing::on_placed(app, &key, doc, placed),
         Msg::NotesSaved { key, result } => match result {
             Ok((file, moved)) => {
                 let count = file.entry_count();
@@ -346,11 +347,11 @@ fn on_opened(
                 dn.problem = unreadable.or(newer);
                 dn
             });
-            let mut moved = false;
+            let mut fx = Vec::new();
             if let Some(n) = notes_state.as_mut() {
-                // Notes are placed once the whole text is in.
+                // Notes are placed once the whole text is in, on a worker.
                 if !partial {
-                    moved = n.reanchor(&reader.doc);
+                    fx.push(placing::start(n, &reader.doc));
                 }
                 entry.bookmarks = n.len();
             }
@@ -400,30 +401,20 @@ fn on_opened(
                 }
                 problems.push(p);
             }
-            let lost = app.notes.as_ref().map_or(0, |n| n.not_found.len());
-            if lost > 0 {
-                problems.push(format!(
-                    "{lost} note(s) could not be placed in the changed text: kept, and listed in the Notes pane as “could not place”"
-                ));
-            }
             if !problems.is_empty() {
                 app.error(problems.join(" · "));
             } else if app.message.as_ref().is_some_and(|m| !m.sticky) {
                 // A problem with the previous document is stale now.
                 app.message = None;
             }
-            let unreadable = app.notes.as_ref().is_some_and(|n| n.problem.is_some());
             if let Some(old) = adopted {
                 // Notes found by the text's fingerprint (the document moved):
                 // save them under the new name, then retire the old file.
                 app.retire = Some(old);
                 app.info("notes found from before the document was moved or renamed: re-attached");
-                return app.save_notes();
+                fx.extend(app.save_notes());
             }
-            if moved && !unreadable {
-                return app.save_notes();
-            }
-            Vec::new()
+            fx
         }
     }
 }
@@ -531,14 +522,13 @@ fn on_completed(
             if !reader.doc.warnings.is_empty() {
                 app.error(reader.doc.warnings.join(" · "));
             }
-            let mut moved = false;
+            let mut fx = Vec::new();
             if let Some(n) = app.notes.as_mut() {
-                moved = n.reanchor(&reader.doc);
+                fx.push(placing::start(n, &reader.doc));
             }
             if reader.doc.len() <= FINGERPRINT_MAX_BYTES {
                 app.fingerprint = Some(crate::study::anchor::fingerprint(&reader.doc));
             }
-            let mut fx = Vec::new();
             // An outline asked for on the first part was dropped when it
             // came back (the text changed): ask again for the whole.
             if let Overlay::Outline { headings: None, .. } = app.overlay {
@@ -546,10 +536,6 @@ fn on_completed(
             }
             app.reader = Some(reader);
             app.note_position();
-            let unreadable = app.notes.as_ref().is_some_and(|n| n.problem.is_some());
-            if moved && !unreadable {
-                fx.extend(app.save_notes());
-            }
             fx
         }
     }

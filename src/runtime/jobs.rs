@@ -228,6 +228,16 @@ fn log_open(
     }
 }
 
+/// Places a document's entries in its text (see [`Msg::NotesPlaced`]).
+pub fn place_notes(
+    key: String,
+    doc: Arc<Document>,
+    anchors: Vec<(String, storage::Anchor)>,
+) -> Msg {
+    let placed = anchor::place_all(&doc, anchors);
+    Msg::NotesPlaced { key, doc, placed }
+}
+
 /// The whole of a big file whose head [`open_head`] showed.
 pub fn read_whole(index: usize, path: &Path, format: Format) -> Msg {
     let result = document::read_file(path)

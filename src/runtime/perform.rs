@@ -53,6 +53,10 @@ pub(super) fn perform(fx: Effect, app: &App, cx: &mut Context<'_>) -> Performed 
                 .find_all(generation, query, targets, cx.data.clone());
             Performed::Nothing
         }
+        Effect::PlaceNotes { key, doc, anchors } => {
+            cx.workers.place_notes(key, doc, anchors);
+            Performed::Nothing
+        }
         Effect::Outline(doc) => {
             cx.workers.outline(doc);
             Performed::Nothing

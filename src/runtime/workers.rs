@@ -90,6 +90,18 @@ impl Workers {
         self.find_cancel.store(true, Ordering::Relaxed);
     }
 
+    /// Places a document's entries in its text, off the loop.
+    pub(super) fn place_notes(
+        &self,
+        key: String,
+        doc: Arc<Document>,
+        anchors: Vec<(String, crate::storage::Anchor)>,
+    ) {
+        self.spawn(move |send| {
+            send(jobs::place_notes(key, doc, anchors));
+        });
+    }
+
     pub(super) fn outline(&self, doc: Arc<Document>) {
         self.spawn(move |send| {
             send(jobs::outline(doc));

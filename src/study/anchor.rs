@@ -100,6 +100,59 @@ pub enum Placement {
 /// Where the text changed before, the words last found (`current`) are
 /// looked for first, then the quote as written.
 pub fn place(doc: &Document, a: &Anchor) -> Placement {
+    Placer::new(doc).place(a)
+}
+
+/// Places many anchors in one text: the normalised copy of the text that
+/// the slower steps search is made once and shared by every anchor whose
+/// stretch it covers (anchors come in text order), instead of once per
+/// anchor. The placements are the ones [`place`] makes.
+pub struct Placer<'d> {
+    doc: &'d Document,
+    norm: Option<Normalized>,
+}
+
+impl<'d> Placer<'d> {
+    pub fn new(doc: &'d Document) -> Placer<'d> {
+        Placer { doc, norm: None }
+    }
+
+    /// Where `a` is in the text (see [`place`]).
+    pub fn place(&mut self, a: &Anchor) -> Placement {
+        place_with(self, a)
+    }
+
+    /// The normalised text of source bytes `lo..hi` (both char starts, as
+    /// [`char_floor`] gives), from the shared copy, made anew when it does
+    /// not cover them: the whole text when small, else the stretch from
+    /// `lo` to a window past `hi` (later anchors lie further on).
+    fn window(&mut self, lo: usize, hi: usize) -> Norm<'_> {
+        let src = self.doc.source();
+        let covers = |n: &Normalized| n.lo <= lo && hi <= n.hi;
+        let norm = match self.norm.take() {
+            Some(n) if covers(&n) => n,
+            _ => {
+                let (from, to) = if src.len() > 2 * NORMALIZED_WINDOW {
+                    let to = char_floor(src, hi.saturating_add(NORMALIZED_WINDOW).min(src.len()));
+                    (
+                        lo,
+                        if to < src.len() {
+                            to.max(hi)
+                        } else {
+                            src.len()
+                        },
+                    )
+                } else {
+                    (0, src.len())
+                };
+                Normalized::new(&src[from..to], from)
+            }
+        };
+        self.norm.insert(norm).view(lo, hi)
+    }
+}
+
+fn place_with(placer: &mut Placer, a: &Anchor) -> Placement {
     if let Some(cur) = a
         .current
         .as_ref()
@@ -108,7 +161,7 @@ pub fn place(doc: &Document, a: &Anchor) -> Placement {
         let mut probe = a.clone();
         probe.exact.clone_from(cur);
         probe.current = None;
-        match place_quote(doc, &probe) {
+        match place_quote(placer, &probe) {
             Placement::NotFound => {}
             // The newer words are where they were: nothing new to record.
             Placement::Moved { at, len } if at == a.offset && len == cur.len() => {
@@ -117,10 +170,55 @@ pub fn place(doc: &Document, a: &Anchor) -> Placement {
             p => return p,
         }
     }
-    place_quote(doc, a)
+    place_quote(placer, a)
 }
 
-fn place_quote(doc: &Document, a: &Anchor) -> Placement {
+/// Whether the words an anchor shows read at its offset: then placing it
+/// finds it [`Placement::Exact`] (the first thing [`place`] tries), at the
+/// cost of one comparison — what can be drawn before the full placement.
+pub fn reads_at(doc: &Document, a: &Anchor) -> bool {
+    let shown = a.shown();
+    !shown.is_empty() && quote_at(doc.source(), a.offset, shown)
+}
+
+/// One entry's placement, made off the loop: the anchor as it was placed
+/// (an entry edited since is placed again) and where it is now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placed {
+    pub id: String,
+    pub anchor: Anchor,
+    pub placement: Placement,
+}
+
+/// Places every anchor in `doc` (what opening a document does, on a
+/// worker): the same placements [`place`] makes one by one.
+pub fn place_all(doc: &Document, anchors: Vec<(String, Anchor)>) -> Vec<Placed> {
+    let mut placer = Placer::new(doc);
+    anchors
+        .into_iter()
+        .map(|(id, anchor)| {
+            let placement = placer.place(&anchor);
+            Placed {
+                id,
+                anchor,
+                placement,
+            }
+        })
+        .collect()
+}
+
+/// Whether two anchors are placed alike: the fields [`place`] reads are
+/// equal (status and flags are not read).
+pub fn same_for_placing(a: &Anchor, b: &Anchor) -> bool {
+    a.offset == b.offset
+        && a.exact == b.exact
+        && a.prefix == b.prefix
+        && a.suffix == b.suffix
+        && a.current == b.current
+}
+
+fn place_quote(placer: &mut Placer, a: &Anchor) -> Placement {
+    let doc = placer.doc;
     let src = doc.source();
     let exact = a.exact.as_bytes();
     if exact.is_empty() {
@@ -151,7 +249,7 @@ fn place_quote(doc: &Document, a: &Anchor) -> Placement {
     let lo = char_floor(src, lo.min(src.len()));
     let hi = char_floor(src, hi.min(src.len())).max(lo);
     let hi = if hi < src.len() { hi } else { src.len() };
-    let norm = Normalized::new(&src[lo..hi], lo);
+    let norm = placer.window(lo, hi);
     let quote = normalize(&a.exact);
     if quote.is_empty() {
         return Placement::NotFound;
@@ -388,11 +486,44 @@ fn normalize(s: &str) -> Vec<char> {
     out
 }
 
-/// A normalised copy of the document with a map back to source offsets.
+/// A normalised copy of source bytes `lo..hi` with a map back to source
+/// offsets.
 struct Normalized {
     chars: Vec<char>,
-    /// Source byte offset of each normalised char (and one past the end).
+    /// Source byte offset of each normalised char.
     src: Vec<usize>,
+    lo: usize,
+    hi: usize,
+}
+
+/// Part of a [`Normalized`] copy: what normalising only source bytes
+/// `lo..hi` gives. Each char is decomposed on its own and decoding is in
+/// step at every char start, so the part equals such a copy but at its
+/// ends: a run of spaces is only written before a char that follows it,
+/// so a part starts and ends with no space.
+struct Norm<'a> {
+    chars: &'a [char],
+    src: &'a [usize],
+    /// The source offset one past the part's last char.
+    end: usize,
+}
+
+impl Normalized {
+    fn view(&self, lo: usize, hi: usize) -> Norm<'_> {
+        let mut s = self.src.partition_point(|&o| o < lo);
+        let mut e = self.src.partition_point(|&o| o < hi);
+        if s < e && self.chars[s] == ' ' {
+            s += 1;
+        }
+        if s < e && self.chars[e - 1] == ' ' {
+            e -= 1;
+        }
+        Norm {
+            chars: &self.chars[s..e],
+            src: &self.src[s..e],
+            end: hi,
+        }
+    }
 }
 
 impl Normalized {
@@ -431,13 +562,28 @@ impl Normalized {
                 at += chunk.invalid().len();
             }
         }
-        src.push(base + bytes.len());
-        Normalized { chars, src }
+        Normalized {
+            chars,
+            src,
+            lo: base,
+            hi: base + bytes.len(),
+        }
+    }
+}
+
+impl Norm<'_> {
+    /// The source offset of normalised char `i` (one past the end: the
+    /// part's end).
+    fn src_at(&self, i: usize) -> Option<usize> {
+        match self.src.get(i) {
+            Some(&o) => Some(o),
+            None => (i == self.src.len()).then_some(self.end),
+        }
     }
 
     fn src_len(&self, start: usize, len: usize) -> (usize, usize) {
-        let at = self.src[start];
-        let end = self.src.get(start + len).copied().unwrap_or(at);
+        let at = self.src_at(start).unwrap_or(self.end);
+        let end = self.src_at(start + len).unwrap_or(at);
         // The end maps to the start of the next char; trim a trailing space.
         (at, end.saturating_sub(at))
     }
@@ -480,7 +626,7 @@ impl Normalized {
     fn snap_to_context(&self, a: &Anchor, start: usize, end: usize) -> (usize, usize) {
         let (si, ei) = (self.index_of(start), self.index_of(end));
         let slack = 8 + ei.saturating_sub(si) / FUZZY_ERROR_RATE;
-        let chars = &self.chars;
+        let chars = self.chars;
         let pre = normalize(&a.prefix);
         let suf = normalize(&a.suffix);
         let mut new_si = si;
@@ -526,8 +672,8 @@ impl Normalized {
         {
             return (start, end);
         }
-        let at = self.src.get(new_si).copied().unwrap_or(start);
-        let end = self.src.get(new_ei).copied().unwrap_or(end).max(at);
+        let at = self.src_at(new_si).unwrap_or(start);
+        let end = self.src_at(new_ei).unwrap_or(end).max(at);
         if end > at {
             (at, end)
         } else {
@@ -549,42 +695,16 @@ impl Normalized {
         let lo = hint.saturating_sub(FUZZY_WINDOW_CHARS);
         let hi = (hint + FUZZY_WINDOW_CHARS + m).min(self.chars.len());
         let window = &self.chars[lo..hi];
-        // prev[i]: edits to match quote[..i] ending at the current position;
-        // start[i]: where that match starts in the window.
-        let mut prev: Vec<usize> = (0..=m).collect();
-        let mut prev_start: Vec<usize> = vec![0; m + 1];
         let mut best: Option<(usize, usize, usize, usize)> = None; // (cost, distance, start, end)
         // Every acceptable match, to tell one passage from look-alikes.
         let mut all: Vec<(usize, usize)> = Vec::new(); // (cost, start)
-        for (j, &c) in window.iter().enumerate() {
-            let mut cur = vec![0usize; m + 1];
-            let mut cur_start = vec![j + 1; m + 1];
-            for i in 1..=m {
-                let sub = prev[i - 1] + usize::from(quote[i - 1] != c);
-                let del = prev[i] + 1;
-                let ins = cur[i - 1] + 1;
-                let (cost, start) = if sub <= del && sub <= ins {
-                    (sub, if i == 1 { j } else { prev_start[i - 1] })
-                } else if del <= ins {
-                    (del, prev_start[i])
-                } else {
-                    (ins, cur_start[i - 1])
-                };
-                cur[i] = cost;
-                cur_start[i] = start;
+        for (cost, start, end) in matches_within(window, quote, budget) {
+            let dist = (lo + start).abs_diff(hint);
+            let cand = (cost, dist, start, end);
+            all.push((cost, start));
+            if best.is_none_or(|b| (cand.0, cand.1) < (b.0, b.1)) {
+                best = Some(cand);
             }
-            let cost = cur[m];
-            if cost <= budget {
-                let start = cur_start[m];
-                let dist = (lo + start).abs_diff(hint);
-                let cand = (cost, dist, start, j + 1);
-                all.push((cost, start));
-                if best.is_none_or(|b| (cand.0, cand.1) < (b.0, b.1)) {
-                    best = Some(cand);
-                }
-            }
-            prev = cur;
-            prev_start = cur_start;
         }
         let (cost, _, s, e) = best?;
         // Another passage (not the same one shifted by a few chars) nearly
@@ -599,6 +719,71 @@ impl Normalized {
         }
         Some(self.src_len(lo + s, e - s))
     }
+}
+
+/// Sellers' table, column by column over `window`: for each position
+/// where a match of `quote` with at most `budget` edits ends, its edits,
+/// where it starts and where it ends (one past). Of several ways to match,
+/// substitutions are preferred, then deletions, then insertions.
+///
+/// Only the rows that can still end within the budget are computed
+/// (Ukkonen's cut-off): an entry never falls below the one diagonally
+/// before it, so below the last row within the budget in one column, the
+/// next column has nothing within it past one row further. Entries over
+/// the budget are kept as `budget + 1`: such an entry is never the
+/// cheapest way to one within the budget, so every entry within it, and
+/// where its match starts, is what the full table holds.
+fn matches_within(window: &[char], quote: &[char], budget: usize) -> Vec<(usize, usize, usize)> {
+    let m = quote.len();
+    let over = budget + 1;
+    // prev[i]: edits to match quote[..i] ending at the current position;
+    // start[i]: where that match starts in the window.
+    let mut prev: Vec<usize> = (0..=m).map(|i| i.min(over)).collect();
+    let mut prev_start: Vec<usize> = vec![0; m + 1];
+    let mut cur: Vec<usize> = vec![over; m + 1];
+    let mut cur_start: Vec<usize> = vec![0; m + 1];
+    // The last row within the budget in `prev`, and the last row written
+    // in each buffer (rows below hold `over`).
+    let mut last = budget.min(m);
+    let mut prev_rows = m;
+    let mut cur_rows = m;
+    let mut out = Vec::new();
+    for (j, &c) in window.iter().enumerate() {
+        cur[0] = 0;
+        cur_start[0] = j + 1;
+        let rows = (last + 1).min(m);
+        last = 0;
+        for i in 1..=rows {
+            let sub = prev[i - 1] + usize::from(quote[i - 1] != c);
+            let del = prev[i] + 1;
+            let ins = cur[i - 1] + 1;
+            let (cost, start) = if sub <= del && sub <= ins {
+                (sub, if i == 1 { j } else { prev_start[i - 1] })
+            } else if del <= ins {
+                (del, prev_start[i])
+            } else {
+                (ins, cur_start[i - 1])
+            };
+            let cost = cost.min(over);
+            if cost <= budget {
+                last = i;
+            }
+            cur[i] = cost;
+            cur_start[i] = start;
+        }
+        // Rows this buffer held from two columns back are over the budget now.
+        for v in &mut cur[rows + 1..=cur_rows.max(rows)] {
+            *v = over;
+        }
+        cur_rows = rows;
+        if cur[m] <= budget {
+            out.push((cur[m], cur_start[m], j + 1));
+        }
+        std::mem::swap(&mut prev, &mut cur);
+        std::mem::swap(&mut prev_start, &mut cur_start);
+        std::mem::swap(&mut prev_rows, &mut cur_rows);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -783,5 +968,187 @@ mod tests {
                 "In late 1918 critics, including officials of the People's Commissariat of Justice, complained of the Cheka's arbitrariness."
             )
         );
+    }
+
+    /// A part of the shared normalised copy is what normalising only that
+    /// stretch gives: same chars, same offsets, same end — for every
+    /// stretch between char starts, in text with runs of spaces, CRLF,
+    /// decomposable and combining characters and invalid bytes.
+    #[test]
+    fn a_part_of_the_shared_copy_equals_the_stretch_normalised_alone() {
+        let texts: [&[u8]; 4] = [
+            b"one  two\r\n\tthree   four\n",
+            "  caf\u{e9} cafe\u{301}  \u{1e9b}\u{323} \u{3000}x ".as_bytes(),
+            b"ab \xff\x80 cd\xe2\x82 e \xc3\xa9\x80\x80 f  ",
+            b"\n\n  \n",
+        ];
+        for bytes in texts {
+            let starts: Vec<usize> = (0..=bytes.len())
+                .filter(|&i| char_floor(bytes, i) == i)
+                .collect();
+            for &from in &starts {
+                let cache = Normalized::new(&bytes[from..], from);
+                for &lo in starts.iter().filter(|&&lo| lo >= from) {
+                    for &hi in starts.iter().filter(|&&hi| hi >= lo) {
+                        let part = cache.view(lo, hi);
+                        let alone = Normalized::new(&bytes[lo..hi], lo);
+                        let at = format!("{bytes:?} from {from}, {lo}..{hi}");
+                        assert_eq!(part.chars, &alone.chars[..], "{at}");
+                        assert_eq!(part.src, &alone.src[..], "{at}");
+                        assert_eq!(part.end, alone.hi, "{at}");
+                    }
+                }
+            }
+        }
+    }
+
+    fn changed_words(s: &str, from: &str, to: &str) -> String {
+        s.replacen(from, to, 1)
+    }
+
+    /// Many anchors placed together (sharing the normalised text) land
+    /// where each placed alone lands: exact, moved, changed and lost ones,
+    /// in a small text and in one big enough to be searched by stretches.
+    #[test]
+    fn placing_together_equals_placing_one_by_one() {
+        // Paragraphs of different made-up words, so none is a look-alike
+        // of another.
+        let para = |i: usize| {
+            let mut x = (i as u64)
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let words: Vec<String> = (0..14)
+                .map(|_| {
+                    x = x
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    let len = 3 + (x >> 60) as usize % 5;
+                    (0..len)
+                        .map(|k| char::from(b'a' + ((x >> (8 * k + 3)) % 26) as u8))
+                        .collect()
+                })
+                .collect();
+            format!("Paragraph {i} {} and argued about it.\n\n", words.join(" "))
+        };
+        for paras in [12, 2 * NORMALIZED_WINDOW / 130 + 400] {
+            let text: String = (0..paras).map(para).collect();
+            let d = doc(&text);
+            let picks: Vec<usize> = (0..8).map(|k| k * (paras - 1) / 7).collect();
+            let anchors: Vec<(String, Anchor)> = picks
+                .iter()
+                .map(|&i| {
+                    let p = para(i);
+                    let at = text.find(&p).expect("paragraph");
+                    (
+                        format!("n{i}"),
+                        anchor_range(&d, at, at + p.trim_end().len()),
+                    )
+                })
+                .collect();
+            // Moved (a line before), changed (a word), lost (garbled).
+            let mut edited = format!("A new first line.\n\n{text}");
+            for (k, &i) in picks.iter().enumerate() {
+                let p = para(i);
+                let new = match k % 3 {
+                    0 => p.clone(),
+                    1 => changed_words(&p, "argued", "quarrelled"),
+                    _ => p
+                        .chars()
+                        .map(|c| if "eaoitnrs".contains(c) { '#' } else { c })
+                        .collect(),
+                };
+                edited = edited.replacen(&p, &new, 1);
+            }
+            for text in [&text, &edited] {
+                let d = doc(text);
+                let together = place_all(&d, anchors.clone());
+                let mut kinds = std::collections::HashSet::new();
+                for (p, (id, a)) in together.iter().zip(&anchors) {
+                    assert_eq!(&p.id, id);
+                    assert_eq!(&p.anchor, a);
+                    assert_eq!(p.placement, place(&d, a), "{id} in {paras} paragraphs");
+                    kinds.insert(std::mem::discriminant(&p.placement));
+                }
+                let want = if std::ptr::eq(text, &edited) { 3 } else { 1 };
+                assert_eq!(kinds.len(), want, "{together:?}");
+            }
+        }
+    }
+
+    /// The whole table, as placing computed it before the cut-off.
+    fn matches_full_table(
+        window: &[char],
+        quote: &[char],
+        budget: usize,
+    ) -> Vec<(usize, usize, usize)> {
+        let m = quote.len();
+        let mut prev: Vec<usize> = (0..=m).collect();
+        let mut prev_start: Vec<usize> = vec![0; m + 1];
+        let mut out = Vec::new();
+        for (j, &c) in window.iter().enumerate() {
+            let mut cur = vec![0usize; m + 1];
+            let mut cur_start = vec![j + 1; m + 1];
+            for i in 1..=m {
+                let sub = prev[i - 1] + usize::from(quote[i - 1] != c);
+                let del = prev[i] + 1;
+                let ins = cur[i - 1] + 1;
+                let (cost, start) = if sub <= del && sub <= ins {
+                    (sub, if i == 1 { j } else { prev_start[i - 1] })
+                } else if del <= ins {
+                    (del, prev_start[i])
+                } else {
+                    (ins, cur_start[i - 1])
+                };
+                cur[i] = cost;
+                cur_start[i] = start;
+            }
+            if cur[m] <= budget {
+                out.push((cur[m], cur_start[m], j + 1));
+            }
+            prev = cur;
+            prev_start = cur_start;
+        }
+        out
+    }
+
+    /// The cut-off table finds the same matches, with the same edits and
+    /// starts, as the whole table: quotes cut from a text of few letters
+    /// (many near matches), edited, searched for in it.
+    #[test]
+    fn the_cut_off_table_finds_what_the_whole_table_finds() {
+        let mut x: u64 = 20261204;
+        let mut next = |n: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % n
+        };
+        let text: Vec<char> = (0..3000)
+            .map(|_| ['a', 'b', 'c', ' '][next(4) as usize])
+            .collect();
+        for _ in 0..300 {
+            let m = 8 + next(60) as usize;
+            let at = next((text.len() - m) as u64) as usize;
+            let mut quote = text[at..at + m].to_vec();
+            for _ in 0..next(m as u64 / 3 + 1) {
+                let k = next(quote.len() as u64) as usize;
+                match next(3) {
+                    0 => quote[k] = 'd',
+                    1 => {
+                        quote.remove(k);
+                    }
+                    _ => quote.insert(k, 'a'),
+                }
+            }
+            let lo = next(at as u64 + 1) as usize;
+            let hi = (at + m + next(400) as usize).min(text.len());
+            let budget = quote.len() / FUZZY_ERROR_RATE;
+            let window = &text[lo..hi];
+            assert_eq!(
+                matches_within(window, &quote, budget),
+                matches_full_table(window, &quote, budget),
+                "{quote:?} in {lo}..{hi}"
+            );
+        }
     }
 }

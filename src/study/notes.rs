@@ -8,6 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::storage::{Anchor, Bookmark, Highlight, Note, NotesFile, Status};
 use crate::study::anchor;
@@ -179,7 +180,18 @@ pub struct DocNotes {
     previews: HashMap<String, String>,
     /// Each entry's passage as shown (see [`Item::passage`]).
     passages: HashMap<String, String>,
+    /// The text the entries are being placed in on a worker, until its
+    /// placements arrive ([`DocNotes::apply_placements`]): meanwhile only
+    /// entries whose words read at their offset are marked.
+    pub placing: Option<Arc<Document>>,
+    /// The text the last placements were made in, and each entry's anchor
+    /// as placed with where it went: placing again in the same text (a
+    /// merged save) reuses them instead of searching again.
+    placed: Option<(Arc<Document>, Placements)>,
 }
+
+/// Each entry's anchor as placed, by id, and where it went.
+type Placements = HashMap<String, (Anchor, anchor::Placement)>;
 
 impl DocNotes {
     pub fn new(key: String, path: PathBuf, file: NotesFile) -> DocNotes {
@@ -194,7 +206,46 @@ impl DocNotes {
             filter: None,
             previews: HashMap::new(),
             passages: HashMap::new(),
+            placing: None,
+            placed: None,
         }
+    }
+
+    /// Every anchored entry's id and anchor, to be placed off the loop
+    /// ([`anchor::place_all`]); `doc` is the text they are placed in, and
+    /// until the placements arrive only entries found where they were are
+    /// marked.
+    pub fn start_placing(&mut self, doc: Arc<Document>) -> Vec<(String, Anchor)> {
+        self.placing = Some(doc);
+        self.anchors_mut()
+            .into_iter()
+            .map(|(id, a)| (id.clone(), a.clone()))
+            .collect()
+    }
+
+    /// Takes the placements made on a worker in `doc`: each entry whose
+    /// anchor is still the one placed takes its placement; an entry added
+    /// or re-attached meanwhile is placed here. Returns whether anything
+    /// changed, as [`DocNotes::reanchor`] does.
+    pub fn apply_placements(&mut self, doc: Arc<Document>, placed: Vec<anchor::Placed>) -> bool {
+        if self.placing.as_ref().is_some_and(|d| Arc::ptr_eq(d, &doc)) {
+            self.placing = None;
+        }
+        let known = placed
+            .into_iter()
+            .map(|p| (p.id, (p.anchor, p.placement)))
+            .collect();
+        self.placed = Some((Arc::clone(&doc), known));
+        // The list is sorted by place: a selection moved meanwhile stays
+        // on its entry (finding it lists every entry; the first stays first).
+        let sel_id = (self.selected > 0)
+            .then(|| self.selected_item().map(|it| it.id))
+            .flatten();
+        let moved = self.reanchor(&doc);
+        if let Some(id) = sel_id {
+            self.select_id(&id);
+        }
+        moved
     }
 
     fn anchors_mut(&mut self) -> Vec<(&String, &mut Anchor)> {
@@ -219,8 +270,22 @@ impl DocNotes {
         let mut lost = HashSet::new();
         let mut previews = HashMap::new();
         let mut passages = HashMap::new();
+        // Placements already made in this very text, by id.
+        let mut known = match self.placed.take() {
+            Some((d, map)) if std::ptr::eq(Arc::as_ptr(&d), doc) => Some((d, map)),
+            _ => None,
+        };
+        let mut fresh = HashMap::new();
         for (id, a) in self.anchors_mut() {
-            let p = anchor::place(doc, a);
+            let p = known
+                .as_ref()
+                .and_then(|(_, map)| map.get(id))
+                .filter(|(seen, _)| anchor::same_for_placing(seen, a))
+                .map(|&(_, p)| p)
+                .unwrap_or_else(|| anchor::place(doc, a));
+            if known.is_some() {
+                fresh.insert(id.clone(), (a.clone(), p));
+            }
             let before = a.clone();
             // Every decision is logged: what a student asks about when a
             // note "went somewhere odd" (the log is in the data folder).
@@ -255,6 +320,10 @@ impl DocNotes {
                 passages.insert(id.clone(), one_line(&a.exact, PASSAGE_CHARS));
             }
         }
+        if let Some((_, map)) = known.as_mut() {
+            *map = fresh;
+        }
+        self.placed = known;
         self.not_found = lost;
         self.previews = previews;
         self.passages = passages;
@@ -529,20 +598,24 @@ impl DocNotes {
 
     /// Passages to mark in the reader: (start, end, kind), sorted by start.
     /// Entries that could not be placed mark nothing: their old offset now
-    /// holds other words.
+    /// holds other words. While the entries are being placed, only those
+    /// found where they were are marked.
     pub fn marks(&self) -> Vec<(usize, usize, Kind)> {
-        let placed = |id: &String| !self.not_found.contains(id);
+        let shown = |id: &String, a: &Anchor| match &self.placing {
+            Some(doc) => anchor::reads_at(doc, a),
+            None => !self.not_found.contains(id),
+        };
         let mut marks: Vec<(usize, usize, Kind)> = self
             .file
             .bookmarks
             .iter()
-            .filter(|b| placed(&b.id))
+            .filter(|b| shown(&b.id, &b.anchor))
             .map(|b| (b.anchor.offset, b.anchor.offset, Kind::Bookmark))
             .chain(
                 self.file
                     .highlights
                     .iter()
-                    .filter(|h| placed(&h.id))
+                    .filter(|h| shown(&h.id, &h.anchor))
                     .map(|h| {
                         let a = &h.anchor;
                         (a.offset, a.offset + a.span_len(), Kind::Highlight)
@@ -552,7 +625,7 @@ impl DocNotes {
                 self.file
                     .notes
                     .iter()
-                    .filter(|n| placed(&n.id))
+                    .filter(|n| n.anchor.as_ref().is_some_and(|a| shown(&n.id, a)))
                     .filter_map(|n| {
                         n.anchor
                             .as_ref()
@@ -570,10 +643,12 @@ impl DocNotes {
         let sel_id = self.selected_item().map(|it| it.id);
         self.file = file;
         match doc {
-            Some(d) => {
+            // While a worker places the entries, its placements (applied
+            // by id, anything it did not see placed then) cover these.
+            Some(d) if self.placing.is_none() => {
                 self.reanchor(d);
             }
-            None => self.sort(),
+            _ => self.sort(),
         }
         if let Some(id) = sel_id {
             self.select_id(&id);
@@ -698,5 +773,138 @@ mod tests {
             Some(4),
             "old place kept"
         );
+    }
+
+    const PLACES: &str = "The Cheka was founded in December 1917 to fight counter-revolution.\n\n\
+        Its first chairman was Felix Dzerzhinsky, a Polish revolutionary of long standing.\n\n\
+        The Red Terror was declared in September 1918 after an attempt on Lenin's life.\n\n\
+        Historians still argue about how many people it killed in those first years.\n";
+
+    /// Notes on each sentence, a highlight and a bookmark, placed in a
+    /// text where one sentence stayed, the rest moved (a line before
+    /// them), one changed a word and one is gone.
+    fn placed_pair() -> (DocNotes, Document) {
+        let d = doc(PLACES);
+        let mut n = DocNotes::new("k".into(), "/x.toml".into(), NotesFile::new("k", "t", ""));
+        for (i, words) in [
+            "The Cheka was",
+            "Its first chairman",
+            "The Red Terror",
+            "Historians still",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let at = PLACES.find(words).expect("sentence");
+            let end = at + PLACES[at..].find('\n').expect("line end");
+            let a = crate::study::anchor::anchor_range(&d, at, end);
+            n.add_note(note(&format!("n{i}"), "on it", Some(a.clone())), &d);
+            if i == 1 {
+                n.add_highlight(
+                    Highlight {
+                        id: "h1".into(),
+                        created: String::new(),
+                        anchor: a,
+                        session: None,
+                        extra: toml::Table::new(),
+                    },
+                    &d,
+                );
+            }
+        }
+        n.add_bookmark(
+            Bookmark {
+                id: "b1".into(),
+                label: "terror".into(),
+                created: String::new(),
+                anchor: bookmark_anchor(&d, 150, 160),
+                session: None,
+                extra: toml::Table::new(),
+            },
+            &d,
+        );
+        let edited = PLACES
+            .replace(
+                "to fight counter-revolution",
+                "to fight the counter-revolution",
+            )
+            .replace(
+                "Historians still argue about how many people it killed in those first years.",
+                "",
+            );
+        (n, doc(&format!("A new first line.\n\n{edited}")))
+    }
+
+    fn same(a: &DocNotes, b: &DocNotes) {
+        assert_eq!(a.file, b.file);
+        assert_eq!(a.not_found, b.not_found);
+        assert_eq!(a.items(), b.items());
+        assert_eq!(a.marks(), b.marks());
+    }
+
+    /// The placements made on a worker, applied, leave the notes as
+    /// placing them on the spot does: same statuses, offsets, lost set.
+    #[test]
+    fn placements_from_a_worker_equal_placing_on_the_spot() {
+        let (mut here, edited) = placed_pair();
+        let (mut there, _) = placed_pair();
+        let moved_here = here.reanchor(&edited);
+        let edited = Arc::new(edited);
+        let anchors = there.start_placing(Arc::clone(&edited));
+        assert_eq!(anchors.len(), 6);
+        let placed = crate::study::anchor::place_all(&edited, anchors);
+        let moved_there = there.apply_placements(Arc::clone(&edited), placed);
+        assert!(there.placing.is_none());
+        assert_eq!(moved_here, moved_there);
+        same(&here, &there);
+        let status = |n: &DocNotes, id: &str| {
+            n.file
+                .notes
+                .iter()
+                .find(|x| x.id == id)
+                .and_then(|x| x.anchor.as_ref())
+                .map(|a| a.status)
+        };
+        assert_eq!(status(&there, "n0"), Some(Status::Changed));
+        assert_eq!(status(&there, "n1"), Some(Status::Moved));
+        assert_eq!(status(&there, "n3"), Some(Status::Lost));
+        assert_eq!(there.not_found, HashSet::from(["n3".to_string()]));
+        // Placing again in the same text (a merged save) takes the same.
+        there.replace_file(there.file.clone(), Some(&*edited));
+        same(&here, &there);
+    }
+
+    /// Entries added or re-attached while the worker placed are placed
+    /// on the spot when its placements arrive; until then only entries
+    /// found where they were are marked.
+    #[test]
+    fn entries_changed_while_placing_are_placed_on_arrival() {
+        let (mut here, edited) = placed_pair();
+        let (mut there, _) = placed_pair();
+        let edited = Arc::new(edited);
+        let anchors = there.start_placing(Arc::clone(&edited));
+        // Nothing of the old text reads at its old offset in the new one.
+        assert!(there.marks().is_empty(), "{:?}", there.marks());
+        let placed = crate::study::anchor::place_all(&edited, anchors);
+        let text = edited.excerpt(0, edited.len());
+        let late = |n: &mut DocNotes| {
+            let at = text.find("Red Terror").expect("words");
+            n.add_note(
+                note("late", "added meanwhile", Some(make_anchor(&edited, at))),
+                &edited,
+            );
+            assert!(n.reattach("n3", &edited, 0, 10));
+        };
+        late(&mut there);
+        assert_eq!(
+            there.marks().len(),
+            2,
+            "the new note and the re-attached one"
+        );
+        there.apply_placements(Arc::clone(&edited), placed);
+        late(&mut here);
+        here.reanchor(&edited);
+        same(&here, &there);
+        assert!(there.not_found.is_empty(), "{:?}", there.not_found);
     }
 }
