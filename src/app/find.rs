@@ -31,6 +31,15 @@ pub struct Search {
     pub error: Option<String>,
 }
 
+/// "1 match", "17 matches", "17+ matches" (still searching).
+pub fn count_label(n: usize, done: bool) -> String {
+    match (n, done) {
+        (1, true) => "1 match".to_string(),
+        (n, true) => format!("{n} matches"),
+        (n, false) => format!("{n}+ matches"),
+    }
+}
+
 impl Search {
     /// Matches overlapping the source range `lo..hi`, for drawing.
     pub fn hits_in(&self, lo: usize, hi: usize) -> &[Hit] {
@@ -50,7 +59,7 @@ impl Search {
             (_, 0) if self.done => format!("no match for “{}”", self.query.pattern),
             (_, 0) => "searching…".to_string(),
             (Some(i), _) => format!("match {} of {n}{more}", i + 1),
-            (None, _) => format!("{n}{more} matches"),
+            (None, _) => count_label(n, self.done),
         }
     }
 }
@@ -526,4 +535,15 @@ pub(super) fn open_found(app: &mut App) -> Vec<Effect> {
     let mut fx = app.save_state();
     fx.push(Effect::Open(entry));
     fx
+}
+
+#[cfg(test)]
+mod count_tests {
+    #[test]
+    fn one_match_is_singular_and_a_search_under_way_says_so() {
+        assert_eq!(super::count_label(1, true), "1 match");
+        assert_eq!(super::count_label(2, true), "2 matches");
+        assert_eq!(super::count_label(1, false), "1+ matches");
+        assert_eq!(super::count_label(0, true), "0 matches");
+    }
 }

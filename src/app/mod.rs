@@ -15,7 +15,7 @@ use crate::study::notes::{DocNotes, make_anchor};
 use crate::text::document::{DocError, Document};
 
 mod actions;
-mod find;
+pub mod find;
 pub mod geometry;
 pub mod help;
 pub mod jumplist;

@@ -8,6 +8,7 @@
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::text::document::Document;
+use crate::text::richtext::RichText;
 
 /// Bytes of a block looked at on each side of an offset.
 const WINDOW: usize = 4096;
@@ -44,6 +45,56 @@ fn window(doc: &Document, at: usize) -> Option<(usize, usize, usize)> {
 
 /// Non-blank pieces of `unit` in `lo..hi`, trimmed of spaces, in order.
 fn pieces(doc: &Document, lo: usize, hi: usize, unit: Unit) -> Vec<(usize, usize)> {
+    let mut ps = source_pieces(doc, lo, hi, unit);
+    // Markdown: a piece ends on the last character shown and starts on the
+    // first, not on markup around them ("said**" closing the bold, a list
+    // marker): a note's quote is the words the reader saw.
+    if let Some(blocks) = doc.markdown_blocks()
+        && let Some(block) = doc.block_at(lo).and_then(|b| blocks.get(b))
+    {
+        for p in &mut ps {
+            *p = shown(doc.source(), &block.text, *p);
+        }
+    }
+    ps
+}
+
+/// `(s, e)` narrowed to the characters of `text` (a block as shown) whose
+/// source lies inside it, at its first and last shown non-blank
+/// character; kept as it is where a character is not a plain copy of its
+/// source (an entity, a replaced control) or nothing shown lies inside.
+fn shown(src: &[u8], text: &RichText, (s, e): (usize, usize)) -> (usize, usize) {
+    let (ds, de) = (text.display_at(s), text.display_at(e));
+    let Some(shown) = text.text.get(ds..de.max(ds)) else {
+        return (s, e);
+    };
+    // The source of the character shown at display offset `at`, when it
+    // is an exact copy inside (s, e).
+    let copied = |at: usize, c: char| {
+        let from = text.src_at(at);
+        let to = from + c.len_utf8();
+        let mut buf = [0u8; 4];
+        (from >= s && to <= e && src.get(from..to) == Some(c.encode_utf8(&mut buf).as_bytes()))
+            .then_some((from, to))
+    };
+    let first = shown
+        .char_indices()
+        .find(|(_, c)| !c.is_whitespace())
+        .and_then(|(i, c)| copied(ds + i, c));
+    let last = shown
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_whitespace())
+        .and_then(|(i, c)| copied(ds + i, c));
+    match (first, last) {
+        (Some((a, _)), Some((_, b))) if a < b => (a, b),
+        (Some((a, _)), None) if a < e => (a, e),
+        (None, Some((_, b))) if s < b => (s, b),
+        _ => (s, e),
+    }
+}
+
+fn source_pieces(doc: &Document, lo: usize, hi: usize, unit: Unit) -> Vec<(usize, usize)> {
     let Some(bytes) = doc.source().get(lo..hi) else {
         return Vec::new();
     };
@@ -218,6 +269,24 @@ mod tests {
         r.map(|(s, e)| d.excerpt(s, e)).unwrap_or_default()
     }
 
+    /// A sentence or word ends on the last character shown, never on the
+    /// markup closing it: a bookmark on a bold list heading quoted
+    /// "What the speech said**" (found taking a lecture with the app).
+    #[test]
+    fn markdown_pieces_start_and_end_on_shown_characters() {
+        let src = "- **What the speech said**\n  - Lenin had warned against Stalin.\n\nIt was *very* _long_\n";
+        let d = doc(src, Format::Markdown);
+        let at = src.find("speech").expect("word");
+        assert_eq!(text_of(&d, sentence_at(&d, at)), "What the speech said");
+        assert_eq!(text_of(&d, unit_at(&d, at + 7, Unit::Word)), "said");
+        let at = src.find("long").expect("word");
+        assert_eq!(text_of(&d, sentence_at(&d, at)), "It was *very* _long");
+        // Plain text is its own display: nothing is cut.
+        let d = doc(src, Format::Text);
+        let at = src.find("speech").expect("word");
+        assert_eq!(text_of(&d, unit_at(&d, at + 7, Unit::Word)), "said**");
+    }
+
     const TEXT: &str = "First sentence here. Second one follows,\nwrapped by hand. Third.\n\n\nNext paragraph starts. And ends.\n";
 
     #[test]
@@ -259,8 +328,8 @@ mod tests {
         assert!(d.excerpt(s, para2).ends_with("Last words here."));
         assert_eq!(
             boundary(&d, s, Unit::Sentence, false, false),
-            Some(md.find("# Title").expect("heading")),
-            "back to the heading's start"
+            Some(md.find("Title").expect("heading")),
+            "back to the heading's first word (its `# ` is not shown)"
         );
     }
 

@@ -294,8 +294,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             if on_it {
                 format!(" · {}", s.status())
             } else {
-                let more = if s.done { "" } else { "+" };
-                format!(" · {}{more} matches", s.hits.len())
+                format!(" · {}", crate::app::find::count_label(s.hits.len(), s.done))
             }
         })
         .unwrap_or_default();
