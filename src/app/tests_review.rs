@@ -409,6 +409,32 @@ fn snapshot_review_card_at_three_sizes() {
     }
 }
 
+/// Under 100 columns the entry at the cursor shows in a box over the
+/// reader; while a card is up that box (about another entry, beside the
+/// card) is not drawn.
+#[test]
+fn the_note_box_gives_way_to_the_card() {
+    let mut h = Harness::new(&[("essay.md", crate::testkit::ESSAY)], 60, 20);
+    h.act(Action::Down);
+    h.act(Action::Down);
+    h.act(Action::Down);
+    h.act(Action::Annotate);
+    h.type_note("What happened in 1918?");
+    h.act(Action::Save);
+    let before = h.screen_text();
+    assert!(
+        before.contains("┌ note · "),
+        "the note box at 60x20\n{before}"
+    );
+    h.act(Action::Review);
+    let during = h.screen_text();
+    assert!(during.contains("Review · 1 of 1"), "{during}");
+    assert!(
+        !during.contains("┌ note · "),
+        "no note box under the card\n{during}"
+    );
+}
+
 #[test]
 fn a_markdown_passage_shows_its_words_without_markers() {
     let mut h = Harness::new(&[("essay.md", crate::testkit::ESSAY)], 120, 40);

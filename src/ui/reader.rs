@@ -208,7 +208,10 @@ fn note_box(frame: &mut Frame, app: &App, p: &Panes) {
     ) else {
         return;
     };
-    if app.selection.is_some() || app.prompt.is_some() || p.overlay.is_some() {
+    // Nothing else is over the reader (a prompt, a pane, the review's
+    // card: the box would sit beside the card, about another entry).
+    let reviewing = app.review.as_ref().is_some_and(|s| s.shown);
+    if app.selection.is_some() || app.prompt.is_some() || p.overlay.is_some() || reviewing {
         return;
     }
     let Some(item) = n.all_items().into_iter().find(|it| &it.id == id) else {
