@@ -85,7 +85,11 @@ impl Entry {
     pub fn length_label(&self) -> Option<String> {
         if self.format == Format::Pdf && self.words.unwrap_or(0) == 0 {
             // Its words are only known once its text is extracted.
-            let mb = self.size? as f64 / (1024.0 * 1024.0);
+            let size = self.size?;
+            if size < 1024 * 1024 {
+                return Some(format!("PDF · {} KB", size.div_ceil(1024).max(1)));
+            }
+            let mb = size as f64 / (1024.0 * 1024.0);
             return Some(format!("PDF · {mb:.1} MB"));
         }
         let words = self.words?;
@@ -476,7 +480,10 @@ mod tests {
         let mut e = file_entry(&path, "r.pdf".into());
         let r = summarize_entry(&e.source, e.format);
         e.apply_summary(r);
-        assert_eq!(e.length_label().as_deref(), Some("PDF · 0.0 MB"));
+        assert_eq!(e.length_label().as_deref(), Some("PDF · 1 KB"));
+        e.size = Some(3 * 1024 * 1024 + 1);
+        assert_eq!(e.length_label().as_deref(), Some("PDF · 3.0 MB"));
+        e.size = Some(9);
         let doc = document::Document::from_bytes(
             b"## Page 1\n\nthree words here\n".to_vec(),
             Format::Markdown,
