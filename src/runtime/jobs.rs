@@ -600,7 +600,14 @@ fn read_head(path: &Path, format: Format, at: Option<usize>) -> Option<Head> {
     }
     let want = at.map_or(head_bytes, |at| at.saturating_add(head_bytes));
     let mut file = std::fs::File::open(path).ok()?;
-    if want as u64 > above.max(PROGRESSIVE_BYTES) {
+    // A plain text's window is exact (its lines are its lines); other
+    // formats take a long prefix rather than none up to the general rule.
+    let far = if format == Format::Text {
+        above
+    } else {
+        above.max(PROGRESSIVE_BYTES)
+    };
+    if want as u64 > far {
         // Too far in for a prefix: a window around the position, for
         // plain text only (a window of Markdown or a web page would not
         // parse as its place in the whole does), and not for a file the

@@ -17,6 +17,13 @@ pub const MAX_FILE_SIZE: u64 = 256 << 20;
 pub const HTML_PROGRESSIVE_BYTES: u64 = 256 << 10;
 pub const HTML_HEAD_BYTES: usize = 64 << 10;
 
+/// Plain texts above this size open from their first [`TEXT_HEAD_BYTES`]
+/// while the whole is read: the first screen needs a few KB, and decoding,
+/// indexing and measuring a 3 MB book before it tripled its first frame
+/// (issue 12). A saved place further in opens from a window around it.
+pub const TEXT_PROGRESSIVE_BYTES: u64 = 1 << 20;
+pub const TEXT_HEAD_BYTES: usize = 256 << 10;
+
 /// How a file's bytes become the document's text: Markdown and plain
 /// text as they are (hard-wrapped text re-flowed), the others converted
 /// once to a derived Markdown text (`text::convert`).
@@ -51,11 +58,16 @@ impl Format {
         !matches!(self, Format::Epub | Format::Pdf)
     }
 
-    /// For formats whose conversion costs more than reading: files above
-    /// this size open from their first bytes (the second number) while
-    /// the whole is converted behind. `None`: the run loop's own rule.
+    /// Web pages (whose conversion costs more than reading) and plain
+    /// texts: files above this size open from their first bytes (the
+    /// second number) while the whole is read and converted behind.
+    /// `None`: the run loop's own rule.
     pub fn progressive(self) -> Option<(u64, usize)> {
-        (self == Format::Html).then_some((HTML_PROGRESSIVE_BYTES, HTML_HEAD_BYTES))
+        match self {
+            Format::Html => Some((HTML_PROGRESSIVE_BYTES, HTML_HEAD_BYTES)),
+            Format::Text => Some((TEXT_PROGRESSIVE_BYTES, TEXT_HEAD_BYTES)),
+            _ => None,
+        }
     }
 }
 
