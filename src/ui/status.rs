@@ -74,19 +74,28 @@ fn hints(app: &App) -> Vec<String> {
             rates.join("/")
         };
         let carded = app.review.as_ref().is_some_and(|s| s.view.is_some());
+        // After a rating (on the end screen too): it can be taken back.
+        let undo = app
+            .review
+            .as_ref()
+            .is_some_and(crate::app::Session::can_undo)
+            .then(|| format!("{} undo", r(Action::Undo)));
+        let close = format!("{} close", r(Action::Cancel));
+        let help = format!("{} help", km.hint(Context::Global, Action::Help));
         if !carded {
-            return vec![
-                format!("{} close", r(Action::Cancel)),
-                format!("{} help", km.hint(Context::Global, Action::Help)),
-            ];
+            return undo.into_iter().chain([close, help]).collect();
         }
-        return vec![
-            format!("{} answer", r(Action::Reveal)),
-            format!("{rates} rate"),
-            format!("{} passage", r(Action::Open)),
-            format!("{} close", r(Action::Cancel)),
-            format!("{} help", km.hint(Context::Global, Action::Help)),
-        ];
+        return [
+            Some(format!("{} answer", r(Action::Reveal))),
+            Some(format!("{rates} rate")),
+            undo,
+            Some(format!("{} passage", r(Action::Open))),
+            Some(close),
+            Some(help),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
     }
     let selecting = app.selection.is_some() && app.focus == Focus::Reader;
     let k = |a| km.hint(Context::Select, a);
