@@ -629,7 +629,7 @@ pub(super) fn saved(app: &mut App, review: Review, result: Result<(), String>) -
                 app.saving.reviews.push(review);
                 app.error(format!("{e} — the {what} is kept and retried"));
             }
-            super::unsaved::review_failed(app);
+            super::unsaved::ask_if_quitting(app);
             Vec::new()
         }
     }
