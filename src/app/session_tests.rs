@@ -655,3 +655,50 @@ fn n3_sessions_left_waiting_at_start_are_shown_listed_and_retried() {
     assert!(!spare.exists());
     assert_eq!(sessions_on_disk(&h).sessions[0].name, "Art");
 }
+
+/// The session-name prompt scrolls sideways: a name longer than the line
+/// shows its end as it is typed, with the cursor after it; home shows its
+/// start with the cursor there. At 20 and 40 columns.
+#[test]
+fn the_session_name_prompt_scrolls_to_keep_the_cursor_in_view() {
+    let name = "Modern European History · the long nineteenth century";
+    for (w, ht) in [(20u16, 8u16), (40, 12)] {
+        let mut h = Harness::new(DOCS, w, ht);
+        h.act(Action::Session);
+        h.send(Msg::Text(TextEdit::Clear));
+        h.type_prompt(name);
+        let t = h.draw();
+        let status = h.screen()[usize::from(ht) - 1].clone();
+        assert!(
+            status.trim_end().ends_with("century"),
+            "{w} columns: the end being typed shows: {status:?}"
+        );
+        let cursor = t.backend().cursor_position();
+        assert_eq!(
+            (cursor.x, cursor.y),
+            (w - 1, ht - 1),
+            "{w} columns: the cursor after the last letter"
+        );
+        insta::assert_snapshot!(
+            format!("session_name_prompt_typed_{w}x{ht}"),
+            h.draw().backend()
+        );
+        h.send(Msg::Text(TextEdit::Home));
+        let status = h.screen()[usize::from(ht) - 1].clone();
+        assert!(
+            status.contains(": Modern"),
+            "{w} columns: home shows the start: {status:?}"
+        );
+        let cursor = h.draw().backend().cursor_position();
+        let label_end = status
+            .find(": Modern")
+            .map(|i| status[..i].chars().count() + 2);
+        assert_eq!(Some(usize::from(cursor.x)), label_end, "{status:?}");
+        h.act(Action::Confirm);
+        assert_eq!(
+            h.app.sessions.current().map(|s| s.name.as_str()),
+            Some(name),
+            "the whole name is kept"
+        );
+    }
+}
