@@ -519,7 +519,7 @@ fn undo(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     };
     let Some(rated) = s.rated.pop() else {
-        app.info("nothing to undo: no card was rated in this review yet");
+        app.info("nothing to undo: no rating of this review is left to take back");
         return Vec::new();
     };
     let Some(card) = deck.cards.get(rated.index) else {

@@ -402,6 +402,10 @@ pub fn one_line_field(label: &str, before: &str, after: &str, width: usize) -> F
     let full_w = text_width(&full);
     let label = if full_w + input <= width || full_w <= width / 2 {
         full
+    } else if input == 1 {
+        // Nothing typed (or a question with no text, like the quit
+        // question's keys): the label has the line.
+        fit(&full, width.saturating_sub(1))
     } else {
         let half = width / 2;
         let words = fit(&sanitize_line(label, 200), half.saturating_sub(3));
@@ -462,6 +466,17 @@ mod tests {
 
     fn drawn(f: &Field) -> String {
         format!("{}{}{}", f.label, f.before, f.after)
+    }
+
+    #[test]
+    fn a_label_with_nothing_typed_keeps_the_line() {
+        let keys = "Not saved yet — r retry · w write to a file · q quit anyway · esc stay";
+        let f = one_line_field(keys, "", "", 60);
+        assert_eq!(
+            drawn(&f),
+            " Not saved yet — r retry · w write to a file · q quit anyw…"
+        );
+        assert_eq!(f.cursor, 59, "the cursor after it, on the line");
     }
 
     #[test]
