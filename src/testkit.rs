@@ -242,7 +242,12 @@ impl Harness {
                     ));
                 }
                 Effect::SaveSessions(f) => {
-                    replies.push(jobs::save_sessions(&self.disk, &self.data, &f));
+                    replies.push(jobs::save_sessions(
+                        &self.disk,
+                        &self.fallback(),
+                        &self.data,
+                        &f,
+                    ));
                 }
                 Effect::SaveState(s) => {
                     replies.push(jobs::save_state(
@@ -261,12 +266,16 @@ impl Harness {
                     path,
                     documents,
                     state,
+                    sessions,
                     reviews,
                 } => replies.push(jobs::write_unsaved(
                     &self.disk,
                     path,
-                    &documents,
-                    state.as_ref(),
+                    crate::storage::Unsaved {
+                        documents: &documents,
+                        state: state.as_ref(),
+                        sessions: sessions.as_ref(),
+                    },
                     &reviews,
                     NOW,
                 )),
@@ -364,6 +373,9 @@ impl Harness {
             _ => StateFile::default(),
         };
         let mut next = self.restart(entries, state, w, h);
+        if let LoadOutcome::Loaded(sessions) = self.disk.load_sessions(&self.data.sessions_path()) {
+            next.app.sessions = crate::app::Sessions::new(sessions);
+        }
         if reclaimed.any() {
             next.app
                 .startup_note(crate::storage::reclaimed_message(&reclaimed, &self.data));

@@ -162,3 +162,42 @@ fn enter_reads_the_cards_passage_and_esc_comes_back() {
     t.quit();
     common::assert_t1_clean(&t);
 }
+
+/// A wrong key taken back: `3` rates the card, `u` brings the same card
+/// back; after quitting it is still due (`marginote review --due` says
+/// 1), and the log holds the rating and the record taking it back.
+#[test]
+fn u_takes_a_rating_back_and_the_card_stays_due() {
+    let s = Sandbox::new();
+    s.write_doc("cheka.md", ESSAY);
+    take_a_note(&s, "Who founded the Cheka?");
+    assert_eq!(cli(&s, &["review", "--due"]), "1\n", "one card due");
+
+    let mut t = s.spawn(WIDE.0, WIDE.1, &["review".as_ref(), s.docs.as_os_str()]);
+    rate_the_card(&mut t, "Who founded the Cheka?");
+    t.wait_for("u undo");
+    t.send("u");
+    t.wait_for("Review · 1 of 1 due");
+    t.wait_for("Who founded the Cheka?");
+    t.wait_until("the rating taken back, said", |sc| {
+        status(sc).contains("rating taken back")
+    });
+    assert!(
+        !t.screen().contains("3 good"),
+        "the front again: the answer waits"
+    );
+    t.quit();
+
+    assert_eq!(
+        cli(&s, &["review", "--due"]),
+        "1\n",
+        "the card is due as before the rating"
+    );
+    let log = parse_toml(&s.data.join("review-log.toml"));
+    let reviews = log["review"].as_array().expect("[[review]] records");
+    assert_eq!(reviews.len(), 2, "appended, not rewritten: {log:?}");
+    let rated = reviews[0]["id"].as_str().expect("the rating's id");
+    assert_eq!(reviews[0]["rating"].as_integer(), Some(3));
+    assert_eq!(reviews[1]["undoes"].as_str(), Some(rated));
+    assert!(reviews[1].get("rating").is_none(), "{log:?}");
+}

@@ -229,3 +229,129 @@ fn session_flag_starts_a_session_at_launch_that_ticks_and_resumes_next_time() {
     assert_eq!(str_of(&list[0], "id"), id);
     assert!(int_of(&list[0], "elapsed") >= total);
 }
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// A folder where sessions.toml's lock file goes: every save of the
+/// sessions fails, for root too (permission tricks do not stop root; see
+/// `e2e_recovery.rs`), while notes and the reading position still save.
+fn block_sessions(s: &Sandbox) -> std::path::PathBuf {
+    let lock = s.data.join("sessions.toml.lock");
+    std::fs::create_dir_all(&lock).expect("a folder in the way");
+    lock
+}
+
+/// The course open with `--session NAME`, the temporary folder inside the
+/// sandbox.
+fn open_course_in_session(s: &Sandbox, name: &str) -> Tui {
+    s.write("History 101/a-rivers.md", RIVERS);
+    let tmp = s.path().join("tmp");
+    std::fs::create_dir_all(&tmp).expect("tmp");
+    let folder = s.path().join("History 101");
+    let args = [
+        std::ffi::OsStr::new("--session"),
+        std::ffi::OsStr::new(name),
+        folder.as_os_str(),
+    ];
+    let t = s.spawn_env(WIDE.0, WIDE.1, &args, &[("TMPDIR", tmp.as_os_str())]);
+    t.wait_until("Rivers open", |s| reader_title(s).contains("┌ Rivers"));
+    t
+}
+
+fn spare_sessions(s: &Sandbox) -> Vec<std::path::PathBuf> {
+    files_under(&s.path().join("tmp/marginote-unsaved"))
+        .into_iter()
+        .filter(|p| p.file_name().is_some_and(|n| n == "sessions.toml"))
+        .collect()
+}
+
+/// N3 for sessions: a sessions.toml that cannot be written is said, listed
+/// in the quit question with where it is, and saved by the retry once the
+/// folder is fixed; then `q` quits without asking.
+#[test]
+fn n3_unsaved_sessions_are_listed_on_quit_and_saved_once_the_folder_is_fixed() {
+    let s = Sandbox::new();
+    let lock = block_sessions(&s);
+    let mut t = open_course_in_session(&s, "Week 1");
+    t.wait_until("the failure in the status line", |sc| {
+        status(sc).contains("lecture sessions not saved in the data folder")
+    });
+    t.send("q");
+    t.wait_for("Not saved yet");
+    t.wait_for("lecture sessions: in the temporary folder");
+    t.wait_for("belongs in sessions.toml");
+    assert_eq!(
+        spare_sessions(&s).len(),
+        1,
+        "a copy in the temporary folder"
+    );
+    t.send(key::ESC);
+    t.wait_gone("Not saved yet");
+
+    std::fs::remove_dir(&lock).expect("unblock");
+    t.wait_until("the retry's success", |sc| {
+        status(sc).contains("lecture sessions are saved now")
+    });
+    t.send("q");
+    let st = t.wait_exit();
+    assert!(st.success(), "nothing unsaved: q quits: {st:?}");
+    t.assert_terminal_restored();
+    let file = parse_toml(&s.data.join("sessions.toml"));
+    let sessions = tables(&file, "sessions");
+    assert_eq!(sessions.len(), 1, "{file:?}");
+    assert_eq!(str_of(&sessions[0], "name"), "Week 1");
+    assert!(
+        sessions[0].get("running").is_none(),
+        "stopped on quit: {file:?}"
+    );
+    assert!(spare_sessions(&s).is_empty(), "the copy went once home");
+}
+
+/// N3: quitting anyway leaves the sessions in the temporary folder; the
+/// next start brings them home and says so.
+#[test]
+fn n3_sessions_left_in_the_temporary_folder_come_home_on_the_next_start() {
+    let s = Sandbox::new();
+    let lock = block_sessions(&s);
+    let mut t = open_course_in_session(&s, "Week 2");
+    t.wait_until("the failure in the status line", |sc| {
+        status(sc).contains("lecture sessions not saved")
+    });
+    t.send("q");
+    t.wait_for("lecture sessions: in the temporary folder");
+    t.send("q");
+    assert!(t.wait_exit().success(), "q twice quits anyway");
+    assert!(!s.data.join("sessions.toml").exists());
+    let spare = spare_sessions(&s);
+    assert_eq!(spare.len(), 1);
+
+    std::fs::remove_dir(&lock).expect("unblock");
+    let tmp = s.path().join("tmp");
+    let folder = s.path().join("History 101");
+    let mut t = s.spawn_env(
+        WIDE.0,
+        WIDE.1,
+        &[folder.as_os_str()],
+        &[("TMPDIR", tmp.as_os_str())],
+    );
+    t.wait_until("what came home, said", |sc| {
+        status(sc).contains("1 lecture session came home from the temporary folder")
+    });
+    t.quit();
+    let file = parse_toml(&s.data.join("sessions.toml"));
+    let sessions = tables(&file, "sessions");
+    assert_eq!(str_of(&sessions[0], "name"), "Week 2", "{file:?}");
+    assert!(!spare[0].exists(), "the copy is removed once home");
+}

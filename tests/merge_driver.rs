@@ -141,7 +141,12 @@ fn two_clones_merge_through_git_with_the_driver() {
         note("n4", "added on the laptop", t0, 40),
     ];
     write(&laptop, NOTES, &notes_file(&["n2"], &laptop_notes));
-    let laptop_log = base_log.clone() + &review("r2", "n1", "2026-12-02T10:00:00Z", 4);
+    // The laptop rated n1, took that rating back (a wrong key: an undo
+    // record naming it), and rated it again.
+    let laptop_log = base_log.clone()
+        + &review("r2", "n1", "2026-12-02T10:00:00Z", 1)
+        + "\n[[review]]\nid = \"u2\"\ncard = \"n1\"\nat = \"2026-12-02T10:00:05Z\"\nundoes = \"r2\"\n"
+        + &review("r4", "n1", "2026-12-02T10:00:09Z", 4);
     write(&laptop, "review-log.toml", &laptop_log);
     let laptop_sessions = base_sessions.clone() + &session("s2", "Week 2", None, t0);
     write(&laptop, "sessions.toml", &laptop_sessions);
@@ -223,8 +228,26 @@ fn two_clones_merge_through_git_with_the_driver() {
     assert!(!log.contains("<<<<<<<"), "conflict markers:\n{log}");
     let loaded = marginote::study::review::log::parse("review-log.toml", &log).expect("log");
     let ids: Vec<&str> = loaded.log.reviews.iter().map(|r| r.id.as_str()).collect();
-    assert_eq!(ids, ["r1", "r2", "r3"], "union of reviews:\n{log}");
+    assert_eq!(
+        ids,
+        ["r1", "r2", "u2", "r4", "r3"],
+        "union of reviews, the undo kept:\n{log}"
+    );
     assert!(loaded.problems.is_empty());
+    let merged = marginote::study::review::Schedule::replay(&loaded.log.reviews);
+    let kept: Vec<_> = loaded
+        .log
+        .reviews
+        .iter()
+        .filter(|r| r.id != "r2" && r.id != "u2")
+        .cloned()
+        .collect();
+    let without = marginote::study::review::Schedule::replay(&kept);
+    assert_eq!(
+        merged.state("n1"),
+        without.state("n1"),
+        "the rating taken back on the laptop stays taken back"
+    );
     let sessions = std::fs::read_to_string(desktop.join("sessions.toml")).expect("sessions");
     assert!(
         !sessions.contains("<<<<<<<"),

@@ -126,8 +126,11 @@ pub enum Msg {
     /// `--session NAME`: start (or resume) that session at launch.
     StartSession(String),
     /// `sessions.toml` was saved (what it holds now, and where an
-    /// unreadable file in its way was moved), or why not.
-    SessionsSaved(Result<(crate::storage::SessionsFile, Option<PathBuf>), String>),
+    /// unreadable file in its way was moved), or why not and where the
+    /// sessions are instead (the temporary folder, or only memory).
+    SessionsSaved(
+        Result<(crate::storage::SessionsFile, Option<PathBuf>), crate::storage::SaveFailure>,
+    ),
     /// SIGTERM, SIGHUP, SIGINT, SIGQUIT: save and leave.
     Signal(i32),
 }
@@ -191,11 +194,13 @@ pub enum Effect {
     /// Save the lecture sessions (merged with the file on disk).
     SaveSessions(crate::storage::SessionsFile),
     /// Write notes that could not be saved where they belong (and the
-    /// reading state, if it was not saved either) to a file the user named.
+    /// reading state and the lecture sessions, if they were not saved
+    /// either) to a file the user named.
     WriteUnsaved {
         path: PathBuf,
         documents: Vec<NotesFile>,
         state: Option<StateFile>,
+        sessions: Option<crate::storage::SessionsFile>,
         /// Ratings the review log did not take (written beside `path`).
         reviews: Vec<crate::study::review::Review>,
     },

@@ -10,13 +10,18 @@
 //! Cards answered "again" (or still learning) come due again within
 //! minutes: they are shown again in the same sitting once their time has
 //! come, as in Anki, checked on every key and on the idle tick.
+//!
+//! `u` takes the last rating of the sitting back (again and again, one
+//! rating each): its card is shown again, the schedule is as it was, and
+//! an undo record naming the rating is appended to the log (the log is
+//! never rewritten; see [`crate::study::review::log`]).
 
 use std::collections::HashMap;
 
 use super::{App, Effect, Focus, Overlay};
 use crate::input::action::{Action, Context};
 use crate::study::review::cards::BLANK;
-use crate::study::review::schedule::Scheduler;
+use crate::study::review::schedule::{CardState, Scheduler};
 use crate::study::review::{CardKind, Deck, Rating, Review, schedule};
 use crate::text::format::Format;
 use crate::text::sanitize::sanitize_line;
@@ -51,6 +56,22 @@ pub struct CardView {
     pub title: String,
 }
 
+/// A rating given this sitting, kept so that `undo` can take it back.
+#[derive(Debug, Clone)]
+struct Rated {
+    /// The card (an index into the deck).
+    index: usize,
+    /// The rating's review id: the undo record names it.
+    id: String,
+    /// The card's state before the rating (`None`: it was new).
+    before: Option<CardState>,
+    /// The rating put the card in `later`.
+    later: bool,
+    /// Where in `later` the card was taken from to be shown (`None`: from
+    /// the queue).
+    from_later: Option<usize>,
+}
+
 /// A review in progress.
 #[derive(Debug)]
 pub struct Session {
@@ -64,8 +85,12 @@ pub struct Session {
     queue: std::collections::VecDeque<usize>,
     /// Cards answered this sitting that come due again within it.
     later: Vec<usize>,
+    /// The ratings of this sitting, last on top, for `undo`.
+    rated: Vec<Rated>,
     /// The card shown.
     pub current: Option<usize>,
+    /// Where in `later` the shown card was taken from (`None`: the queue).
+    from_later: Option<usize>,
     pub view: Option<CardView>,
     /// The answer is showing.
     pub revealed: bool,
@@ -88,7 +113,9 @@ impl Session {
             error: None,
             queue: Default::default(),
             later: Vec::new(),
+            rated: Vec::new(),
             current: None,
+            from_later: None,
             view: None,
             revealed: false,
             intervals: Default::default(),
@@ -112,6 +139,11 @@ impl Session {
     /// Cards answered this sitting that will come back in it.
     pub fn learning(&self) -> usize {
         self.later.len()
+    }
+
+    /// A rating of this sitting can be taken back.
+    pub fn can_undo(&self) -> bool {
+        !self.rated.is_empty()
     }
 }
 
@@ -210,36 +242,39 @@ fn next_card(app: &mut App) {
             (due <= now).then_some((due, at))
         })
         .min();
-    s.current = match due_again {
-        Some((_, at)) => Some(s.later.remove(at)),
-        None => s.queue.pop_front(),
+    (s.current, s.from_later) = match due_again {
+        Some((_, at)) => (Some(s.later.remove(at)), Some(at)),
+        None => (s.queue.pop_front(), None),
     };
-    s.view = s.current.and_then(|i| deck.cards.get(i)).map(|c| {
-        // Passages are the document's source text: Markdown (the converted
-        // formats too) shows without its markers. The note is the
-        // student's own words, shown as typed.
-        let markdown = Format::from_path(std::path::Path::new(&c.document)) != Format::Text;
-        let passage = |text: &str| {
-            if markdown {
-                plain_markdown(text)
-            } else {
-                text.to_string()
-            }
-        };
-        let highlight = c.kind == CardKind::Highlight;
-        CardView {
-            kind: if highlight { "highlight" } else { "note" },
-            front: paragraphs(&if highlight {
-                passage(&c.front)
-            } else {
-                c.front.clone()
-            }),
-            back: paragraphs(&passage(&c.back)),
-            title: sanitize_line(&c.title, 200),
-        }
-    });
+    s.view = s.current.and_then(|i| deck.cards.get(i)).map(card_view);
     if s.current.is_none() {
         s.next_due = deck.next_due_after(now);
+    }
+}
+
+/// A card as the review shows it.
+fn card_view(c: &crate::study::review::Card) -> CardView {
+    // Passages are the document's source text: Markdown (the converted
+    // formats too) shows without its markers. The note is the
+    // student's own words, shown as typed.
+    let markdown = Format::from_path(std::path::Path::new(&c.document)) != Format::Text;
+    let passage = |text: &str| {
+        if markdown {
+            plain_markdown(text)
+        } else {
+            text.to_string()
+        }
+    };
+    let highlight = c.kind == CardKind::Highlight;
+    CardView {
+        kind: if highlight { "highlight" } else { "note" },
+        front: paragraphs(&if highlight {
+            passage(&c.front)
+        } else {
+            c.front.clone()
+        }),
+        back: paragraphs(&passage(&c.back)),
+        title: sanitize_line(&c.title, 200),
     }
 }
 
@@ -334,6 +369,7 @@ pub(super) fn on_key(app: &mut App, a: Action) -> Option<Vec<Effect>> {
         Action::RateHard => rate(app, Rating::Hard),
         Action::RateGood => rate(app, Rating::Good),
         Action::RateEasy => rate(app, Rating::Easy),
+        Action::Undo => undo(app),
         Action::Open => jump(app),
         Action::Cancel | Action::Review => close(app),
         Action::Help => {
@@ -439,21 +475,90 @@ fn rate(app: &mut App, rating: Rating) -> Vec<Effect> {
     let Some(card) = deck.cards.get(i) else {
         return Vec::new();
     };
-    // The review id is given by the run loop (it reads the clock).
-    let review = Review {
-        id: String::new(),
-        card: card.id.clone(),
-        at: schedule::rfc3339(now),
-        rating: rating.number(),
-        extra: toml::Table::new(),
-    };
-    let state = deck.schedule.record(&card.id, now, rating);
-    if state.due - now <= SITTING {
+    let card_id = card.id.clone();
+    let before = deck.schedule.state(&card_id).copied();
+    let state = deck.schedule.record(&card_id, now, rating);
+    let later = state.due - now <= SITTING;
+    if later {
         s.later.push(i);
     }
     s.answered += 1;
+    let from_later = s.from_later;
+    // Given here, not by the run loop, so that `undo` can name it at once.
+    let id = app.new_id('r');
+    if let Some(s) = app.review.as_mut() {
+        s.rated.push(Rated {
+            index: i,
+            id: id.clone(),
+            before,
+            later,
+            from_later,
+        });
+    }
+    let review = Review {
+        id,
+        card: card_id,
+        at: schedule::rfc3339(now),
+        rating: rating.number(),
+        undoes: None,
+        extra: toml::Table::new(),
+    };
     next_card(app);
     vec![Effect::AppendReview(review)]
+}
+
+/// `u`: takes back the last rating of this sitting. Its card is shown
+/// again (front first), the schedule and the due counts are as before the
+/// rating, and an undo record naming the rating goes to the log.
+fn undo(app: &mut App) -> Vec<Effect> {
+    let now = now_seconds(app);
+    let Some(s) = app.review.as_mut() else {
+        return Vec::new();
+    };
+    let Some(deck) = s.deck.as_mut() else {
+        return Vec::new();
+    };
+    let Some(rated) = s.rated.pop() else {
+        app.info("nothing to undo: no rating of this review is left to take back");
+        return Vec::new();
+    };
+    let Some(card) = deck.cards.get(rated.index) else {
+        return Vec::new();
+    };
+    let card_id = card.id.clone();
+    // The card on screen goes back where it was taken from.
+    if let Some(shown) = s.current.take() {
+        match s.from_later.take() {
+            Some(at) => s.later.insert(at.min(s.later.len()), shown),
+            None => s.queue.push_front(shown),
+        }
+    }
+    if rated.later
+        && let Some(at) = s.later.iter().rposition(|&i| i == rated.index)
+    {
+        s.later.remove(at);
+    }
+    deck.schedule.restore(&card_id, rated.before);
+    s.answered = s.answered.saturating_sub(1);
+    s.current = Some(rated.index);
+    s.from_later = rated.from_later;
+    s.view = deck.cards.get(rated.index).map(card_view);
+    s.revealed = false;
+    s.next_due = deck.next_due_after(now);
+    let left = s.rated.len();
+    let id = app.new_id('r');
+    let more = if left > 0 {
+        format!(" ({left} more can be taken back)")
+    } else {
+        String::new()
+    };
+    app.info(format!("rating taken back: the card is shown again{more}"));
+    vec![Effect::AppendReview(Review::undo(
+        id,
+        card_id,
+        schedule::rfc3339(now),
+        rated.id,
+    ))]
 }
 
 /// `enter`: read the card's passage in the reader; the review stays, and
@@ -520,10 +625,11 @@ pub(super) fn saved(app: &mut App, review: Review, result: Result<(), String>) -
         Err(e) => {
             let retry = app.saving.reviews.iter().any(|r| r.id == review.id);
             if !retry {
+                let what = if review.is_undo() { "undo" } else { "rating" };
                 app.saving.reviews.push(review);
-                app.error(format!("{e} — the rating is kept and retried"));
+                app.error(format!("{e} — the {what} is kept and retried"));
             }
-            super::unsaved::review_failed(app);
+            super::unsaved::ask_if_quitting(app);
             Vec::new()
         }
     }

@@ -13,14 +13,18 @@
 //!
 //! Quitting stops the clock (a pause at the time of quitting) and leaves
 //! the session unfinished: the next `c` offers to resume it, and
-//! `--session NAME` resumes a session of that name.
+//! `--session NAME` resumes a session of that name. `q` waits for that
+//! save like the reading position's: a save that fails (a read-only data
+//! folder) puts a copy in the temporary folder and is listed in the quit
+//! question with the notes (see `unsaved`); staying on puts the clock back
+//! as if it had not stopped.
 
 use std::path::PathBuf;
 
 use super::{App, Effect, Prompt, PromptKind};
 use crate::input::action::{Action, Context};
 use crate::library::Source;
-use crate::storage::{Pause, Session, SessionMark, SessionsFile};
+use crate::storage::{Pause, SaveFailure, Session, SessionMark, SessionsFile};
 
 /// Seconds of clock between saves of a running session.
 pub const CHECKPOINT_SECS: u64 = 60;
@@ -39,9 +43,11 @@ pub struct Sessions {
     saved_at: u64,
     /// Changed since the last save effect.
     dirty: bool,
-    /// The last save failed (why): retried when idle or at a tick, not at
-    /// every key.
-    failed: Option<String>,
+    /// `q` stopped the clock; staying on (esc at the quit question)
+    /// starts it again.
+    stopped_for_quit: bool,
+    /// A save quitting waits for is under way.
+    quit_save_pending: bool,
 }
 
 impl Sessions {
@@ -65,6 +71,16 @@ impl Sessions {
     /// Whether this window's session clock is running.
     pub fn running(&self) -> bool {
         self.current().is_some_and(|s| s.running)
+    }
+
+    /// To be saved at the next chance (a copy waiting elsewhere).
+    pub(super) fn mark_dirty(&mut self) {
+        self.dirty = true;
+    }
+
+    /// Quitting waits for a save of the sessions still under way.
+    pub(super) fn quit_waits(&self) -> bool {
+        self.quit_save_pending
     }
 }
 
@@ -361,7 +377,10 @@ pub(super) fn after_update(app: &mut App, fx: &mut Vec<Effect>, quiet: bool) {
         }
         ss.dirty = true;
     }
-    if ss.dirty && (ss.failed.is_none() || quiet || quitting.is_some()) {
+    // After a failure the save is tried again when quiet (idle, a tick),
+    // not at every key.
+    let failing = app.saving.sessions_failed.is_some();
+    if ss.dirty && (!failing || quiet || quitting.is_some()) {
         ss.dirty = false;
         ss.saved_at = ss.shown;
         let save = Effect::SaveSessions(ss.file.clone());
@@ -372,28 +391,101 @@ pub(super) fn after_update(app: &mut App, fx: &mut Vec<Effect>, quiet: bool) {
     }
 }
 
+/// `q`: the clock stops (as quitting stops it, see [`after_update`]) and
+/// whatever changed is saved now, so that quitting can wait for it.
+pub(super) fn save_for_quit(app: &mut App) -> Vec<Effect> {
+    let now = app.now.clone();
+    let ss = &mut app.sessions;
+    if let Some(s) = ss.current_mut()
+        && s.running
+    {
+        touch(s, &now);
+        s.running = false;
+        s.pauses.push(Pause {
+            at: now,
+            resumed: None,
+            extra: toml::Table::new(),
+        });
+        ss.dirty = true;
+        ss.stopped_for_quit = true;
+    }
+    if !ss.dirty {
+        return Vec::new();
+    }
+    ss.dirty = false;
+    ss.saved_at = ss.shown;
+    ss.quit_save_pending = true;
+    vec![Effect::SaveSessions(ss.file.clone())]
+}
+
+/// Not quitting after all (esc at the quit question): the clock `q`
+/// stopped runs on as if it never had (the time the question was up
+/// counts).
+pub(super) fn stay(app: &mut App) {
+    let ss = &mut app.sessions;
+    if !std::mem::take(&mut ss.stopped_for_quit) {
+        return;
+    }
+    let Some(s) = ss.current_mut() else { return };
+    if s.pauses.last().is_some_and(|p| p.resumed.is_none()) {
+        s.pauses.pop();
+    }
+    s.running = true;
+    ss.dirty = true;
+}
+
+/// The quit question's retry: the sessions saved again if their save
+/// failed.
+pub(super) fn retry(app: &mut App) -> Vec<Effect> {
+    if app.saving.sessions_failed.is_none() {
+        return Vec::new();
+    }
+    let ss = &mut app.sessions;
+    ss.dirty = false;
+    ss.saved_at = ss.shown;
+    ss.quit_save_pending = app.saving.quitting;
+    vec![Effect::SaveSessions(ss.file.clone())]
+}
+
 /// The result of a save: what is on disk now (merged with other windows'
-/// sessions), or why it did not land.
-pub(super) fn saved(app: &mut App, result: Result<(SessionsFile, Option<PathBuf>), String>) {
+/// sessions), or why it did not land and where the sessions are instead
+/// (the temporary folder, or only memory): kept, retried when quiet, and
+/// listed when quitting.
+pub(super) fn saved(
+    app: &mut App,
+    result: Result<(SessionsFile, Option<PathBuf>), SaveFailure>,
+) -> Vec<Effect> {
+    app.sessions.quit_save_pending = false;
     match result {
         Ok((file, aside)) => {
             app.sessions.file = app.sessions.file.merged_with(&file);
-            app.sessions.failed = None;
+            if app.saving.sessions_failed.take().is_some() {
+                app.info("the lecture sessions are saved now, in the data folder");
+            }
             if let Some(aside) = aside {
                 app.startup_problem(format!(
                     "sessions.toml could not be read: it was kept as {}; sessions are saved in a new one",
                     aside.display()
                 ));
             }
+            super::unsaved::quit_if_done(app)
         }
-        Err(e) => {
+        Err(failure) => {
             app.sessions.dirty = true;
-            if app.sessions.failed.as_ref() != Some(&e) {
+            let again = app
+                .saving
+                .sessions_failed
+                .as_ref()
+                .is_some_and(|was| was.message == failure.message);
+            if !again {
                 app.error(format!(
-                    "session not saved ({e}); its entries carry its name anyway — tried again in a moment"
+                    "{} — entries made meanwhile carry the session's name anyway",
+                    failure.message
                 ));
             }
-            app.sessions.failed = Some(e);
+            app.saving.sessions_failed = Some(failure);
+            super::unsaved::ask_if_quitting(app);
+            Vec::new()
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Sessions driven through `update`, the time moved by hand.
 
 use super::*;
-use crate::app::{Focus, Msg, Scope};
+use crate::app::{Focus, Msg, PromptKind, Scope};
 use crate::input::action::TextEdit;
 use crate::storage::{LoadOutcome, Store};
 use crate::testkit::{ESSAY, Harness, NOTES_TXT};
@@ -258,10 +258,11 @@ fn a_running_session_is_saved_every_minute_and_stopped_on_quit() {
     let quit = fx.iter().position(|e| matches!(e, Effect::Quit(_)));
     let save = fx.iter().position(|e| matches!(e, Effect::SaveSessions(_)));
     assert!(
-        save.is_some() && save < quit,
-        "saved before leaving: {fx:?}"
+        save.is_some() && quit.is_none(),
+        "saved first, leaving once it is saved: {fx:?}"
     );
     h.perform(fx);
+    assert_eq!(h.quit, Some(0), "the save landed: gone");
     let s = &sessions_on_disk(&h).sessions[0];
     assert!(
         !s.running && s.ended.is_none(),
@@ -443,4 +444,261 @@ fn snapshot_session_paused_20x8() {
     h.act(Action::SessionPause);
     h.act(Action::Cancel);
     insta::assert_snapshot!(h.draw().backend());
+}
+
+// N3 for sessions: a sessions.toml that cannot be written is treated as
+// notes are (listed when quitting with where it is, retried, written by
+// "write to a file", brought home), never dropped.
+
+fn failure(h: &Harness) -> crate::storage::SaveFailure {
+    h.app
+        .saving
+        .sessions_failed
+        .clone()
+        .expect("the failure is kept")
+}
+
+fn entries() -> Vec<crate::library::Entry> {
+    DOCS.iter()
+        .map(|(n, t)| crate::library::bundled_entry(n, t))
+        .collect()
+}
+
+#[test]
+fn n3_a_failed_sessions_save_goes_to_the_temporary_folder_is_listed_and_comes_home() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    start(&mut h, Some("Hist"));
+    assert!(h.data.sessions_path().exists(), "saved while writable");
+    h.block_data_folder(true);
+    h.now = at(61);
+    h.send(Msg::Tick);
+    let failed = failure(&h);
+    let spare = h.fallback().sessions_path();
+    assert_eq!(failed.fallback.as_deref(), Some(spare.as_path()));
+    assert!(
+        failed
+            .message
+            .starts_with("lecture sessions not saved in the data folder (read-only folder)"),
+        "{}",
+        failed.message
+    );
+    assert!(spare.exists(), "a copy waits in the temporary folder");
+    let message = h.app.message.clone().expect("said");
+    assert_eq!(message.level, crate::app::Level::Error);
+    assert!(
+        message.text.contains("temporary folder"),
+        "{}",
+        message.text
+    );
+    assert!(!h.app.saving.is_clean());
+
+    h.now = at(100);
+    h.act(Action::Quit);
+    assert_eq!(h.quit, None, "not gone with the sessions unsaved");
+    let screen = h.screen_text();
+    assert!(
+        screen.contains("lecture sessions: in the temporary folder"),
+        "the quit question says where they are:\n{screen}"
+    );
+    assert!(
+        screen.contains("belongs in sessions.toml"),
+        "and where they belong:\n{screen}"
+    );
+    h.press("q");
+    assert_eq!(h.quit, Some(0), "q quits anyway");
+    let copy: SessionsFile = toml::from_str(&std::fs::read_to_string(&spare).expect("copy"))
+        .expect("the copy is a sessions file");
+    let s = &copy.sessions[0];
+    assert_eq!(
+        (s.name.as_str(), s.running, s.elapsed),
+        ("Hist", false, 100)
+    );
+
+    // Started again with the folder writable: the copy comes home.
+    h.block_data_folder(false);
+    let h2 = h.reopen(entries(), 120, 40);
+    assert!(!spare.exists(), "the copy is removed once home");
+    let home = &sessions_on_disk(&h2).sessions[0];
+    assert_eq!((home.elapsed, home.running), (100, false), "{home:?}");
+    assert!(
+        h2.screen_text().contains("1 lecture session came home"),
+        "{}",
+        h2.screen_text()
+    );
+    assert!(h2.app.saving.is_clean());
+}
+
+#[test]
+fn n3_a_failed_sessions_save_is_retried_once_the_folder_is_writable() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.block_data_folder(true);
+    start(&mut h, Some("Chem"));
+    assert!(h.app.saving.sessions_failed.is_some(), "the save failed");
+    assert!(!h.data.sessions_path().exists());
+    h.send(Msg::Idle);
+    assert!(
+        h.app.saving.sessions_failed.is_some(),
+        "still failing while blocked"
+    );
+    h.block_data_folder(false);
+    h.send(Msg::Idle);
+    assert!(h.app.saving.sessions_failed.is_none(), "retried and saved");
+    assert!(!h.fallback().sessions_path().exists(), "the copy went");
+    assert_eq!(sessions_on_disk(&h).sessions[0].name, "Chem");
+    let said = h.app.message.as_ref().map(|m| m.text.clone());
+    assert!(
+        said.as_deref()
+            .is_some_and(|m| m.contains("lecture sessions are saved now")),
+        "{said:?}"
+    );
+    h.act(Action::Quit);
+    assert_eq!(h.quit, Some(0), "nothing left unsaved: quits once saved");
+}
+
+/// `q` waits for the sessions' last save; when it fails the quit question
+/// lists them; esc stays with the clock running as if it had not stopped;
+/// retry once the folder is writable saves them, then quits.
+#[test]
+fn n3_quitting_waits_for_the_sessions_save_and_asks_when_it_fails() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    start(&mut h, Some("Bio"));
+    h.block_data_folder(true);
+    h.now = at(30);
+    h.act(Action::Quit);
+    assert_eq!(h.quit, None, "the last save failed: asked first");
+    assert_eq!(
+        h.app.prompt.as_ref().map(|p| &p.kind),
+        Some(&PromptKind::UnsavedQuit)
+    );
+    assert!(
+        h.screen_text()
+            .contains("lecture sessions: in the temporary folder")
+    );
+    assert!(!h.app.sessions.running(), "stopped for quitting");
+
+    h.now = at(40);
+    h.act(Action::Cancel);
+    assert!(h.app.prompt.is_none());
+    assert!(h.app.sessions.running(), "staying: the clock runs on");
+    let s = h.app.sessions.current().expect("still the session");
+    assert!(s.pauses.is_empty(), "no pause for the question: {s:?}");
+    h.now = at(50);
+    h.send(Msg::Tick);
+    assert_eq!(h.app.sessions.shown, 50, "the time asked counts");
+
+    h.now = at(60);
+    h.act(Action::Quit);
+    assert_eq!(h.quit, None);
+    h.block_data_folder(false);
+    h.act(Action::Retry);
+    assert_eq!(h.quit, Some(0), "saved, then gone");
+    let s = &sessions_on_disk(&h).sessions[0];
+    assert_eq!((s.running, s.elapsed), (false, 60), "{s:?}");
+    assert_eq!(s.pauses.len(), 1, "one pause, at quitting: {s:?}");
+    assert_eq!(s.pauses[0].at, at(60));
+}
+
+#[test]
+fn n3_write_unsaved_writes_the_sessions_too() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.block_data_folder(true);
+    start(&mut h, Some("Geo"));
+    h.act(Action::Quit);
+    h.act(Action::WriteUnsaved);
+    // Beside the data folder (which cannot be written).
+    let target = h
+        .data
+        .root
+        .parent()
+        .expect("the test folder")
+        .join("mine.toml");
+    h.type_prompt(&target.display().to_string());
+    h.act(Action::Confirm);
+    assert_eq!(h.quit, Some(0), "written: leaves");
+    let sheet: toml::Table =
+        toml::from_str(&std::fs::read_to_string(&target).expect("written")).expect("TOML");
+    let sessions: SessionsFile = sheet["sessions"]
+        .clone()
+        .try_into()
+        .expect("a sessions file inside");
+    assert_eq!(sessions.sessions[0].name, "Geo");
+}
+
+/// A copy the last run left in the temporary folder while the data folder
+/// stays read-only: its sessions are shown (and resumable), listed as not
+/// saved, and come home once the folder can be written.
+#[test]
+fn n3_sessions_left_waiting_at_start_are_shown_listed_and_retried() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.block_data_folder(true);
+    start(&mut h, Some("Art"));
+    h.now = at(20);
+    h.act(Action::Quit);
+    h.press("q");
+    assert_eq!(h.quit, Some(0));
+    let spare = h.fallback().sessions_path();
+    assert!(spare.exists());
+
+    let mut h = h.reopen(entries(), 120, 40);
+    assert!(
+        h.app.sessions.file.by_name("Art").is_some(),
+        "the waiting copy's session is known"
+    );
+    assert!(h.app.saving.sessions_failed.is_some(), "listed as unsaved");
+    h.act(Action::Session);
+    let p = h.app.prompt.as_ref().expect("prompt");
+    assert!(p.label.starts_with("Resume"), "{}", p.label);
+    h.act(Action::Cancel);
+    h.block_data_folder(false);
+    h.send(Msg::Idle);
+    assert!(h.app.saving.is_clean(), "{:?}", h.app.saving);
+    assert!(!spare.exists());
+    assert_eq!(sessions_on_disk(&h).sessions[0].name, "Art");
+}
+
+/// The session-name prompt scrolls sideways: a name longer than the line
+/// shows its end as it is typed, with the cursor after it; home shows its
+/// start with the cursor there. At 20 and 40 columns.
+#[test]
+fn the_session_name_prompt_scrolls_to_keep_the_cursor_in_view() {
+    let name = "Modern European History · the long nineteenth century";
+    for (w, ht) in [(20u16, 8u16), (40, 12)] {
+        let mut h = Harness::new(DOCS, w, ht);
+        h.act(Action::Session);
+        h.send(Msg::Text(TextEdit::Clear));
+        h.type_prompt(name);
+        let t = h.draw();
+        let status = h.screen()[usize::from(ht) - 1].clone();
+        assert!(
+            status.trim_end().ends_with("century"),
+            "{w} columns: the end being typed shows: {status:?}"
+        );
+        let cursor = t.backend().cursor_position();
+        assert_eq!(
+            (cursor.x, cursor.y),
+            (w - 1, ht - 1),
+            "{w} columns: the cursor after the last letter"
+        );
+        insta::assert_snapshot!(
+            format!("session_name_prompt_typed_{w}x{ht}"),
+            h.draw().backend()
+        );
+        h.send(Msg::Text(TextEdit::Home));
+        let status = h.screen()[usize::from(ht) - 1].clone();
+        assert!(
+            status.contains(": Modern"),
+            "{w} columns: home shows the start: {status:?}"
+        );
+        let cursor = h.draw().backend().cursor_position();
+        let label_end = status
+            .find(": Modern")
+            .map(|i| status[..i].chars().count() + 2);
+        assert_eq!(Some(usize::from(cursor.x)), label_end, "{status:?}");
+        h.act(Action::Confirm);
+        assert_eq!(
+            h.app.sessions.current().map(|s| s.name.as_str()),
+            Some(name),
+            "the whole name is kept"
+        );
+    }
 }

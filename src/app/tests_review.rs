@@ -457,3 +457,194 @@ fn a_markdown_passage_shows_its_words_without_markers() {
     );
     assert!(!back.contains('*'), "{back}");
 }
+
+/// The schedule the log on disk gives equals the one the open review
+/// holds, card by card: an undo taken back in the app is taken back on
+/// disk too.
+#[track_caller]
+fn assert_log_matches_the_review(h: &Harness) {
+    let replayed = crate::study::review::Schedule::replay(&logged(h));
+    let deck = session(h).deck.as_ref().expect("a deck");
+    for card in &deck.cards {
+        assert_eq!(
+            replayed.state(&card.id),
+            deck.schedule.state(&card.id),
+            "card {}: the log and the review disagree",
+            card.id
+        );
+    }
+}
+
+fn count_due(h: &mut Harness) -> DueCounts {
+    let fx = vec![Effect::CountDue {
+        now: crate::study::review::unix_seconds(NOW).expect("time"),
+    }];
+    h.perform(fx);
+    h.app.due.clone()
+}
+
+#[test]
+fn undo_takes_the_last_rating_back_and_shows_its_card_again() {
+    let mut h = with_two_notes();
+    let due_before = count_due(&mut h);
+    assert_eq!(due_before.values().sum::<usize>(), 2);
+    h.act(Action::Review);
+    let first = front(&h);
+    h.act(Action::Reveal);
+    assert!(
+        !h.screen_text().contains("u undo"),
+        "nothing to take back yet"
+    );
+    // The wrong key: "again" on a card that was known.
+    h.act(Action::RateAgain);
+    assert_eq!(front(&h), "When was the Terror declared?");
+    let screen = h.screen_text();
+    assert!(screen.contains("u undo"), "the key is hinted\n{screen}");
+
+    let fx = update(&mut h.app, Msg::Action(Action::Undo), NOW);
+    let [Effect::AppendReview(undo)] = fx.as_slice() else {
+        panic!("one undo record appended: {fx:?}")
+    };
+    let rating_id = logged(&h)[0].id.clone();
+    assert_eq!(undo.undoes.as_deref(), Some(rating_id.as_str()));
+    assert!(!undo.id.is_empty() && undo.id != rating_id);
+    h.perform(fx);
+    let s = session(&h);
+    assert_eq!(front(&h), first, "the same card again");
+    assert_eq!((s.answered, s.revealed, s.left()), (0, false, 2));
+    assert_eq!(s.learning(), 0, "no longer waiting to come back");
+    let card = s
+        .deck
+        .as_ref()
+        .and_then(|d| d.cards.get(s.current?))
+        .cloned();
+    let card = card.expect("a card");
+    let deck = s.deck.as_ref().expect("deck");
+    assert_eq!(deck.schedule.state(&card.id), None, "new again");
+    assert!(h.screen_text().contains("Review · 1 of 2 due"));
+    let m = h.app.message.as_ref().map(|m| m.text.clone());
+    assert!(
+        m.as_deref()
+            .is_some_and(|m| m.contains("rating taken back")),
+        "{m:?}"
+    );
+
+    // On disk: the rating and the record taking it back, nothing rewritten.
+    let reviews = logged(&h);
+    assert_eq!(reviews.len(), 2);
+    assert!(reviews[1].is_undo());
+    assert_log_matches_the_review(&h);
+    assert_eq!(count_due(&mut h), due_before, "the due counts as before");
+
+    // The right key now.
+    h.act(Action::Reveal);
+    h.act(Action::RateGood);
+    assert_eq!(front(&h), "When was the Terror declared?");
+    assert!(h.screen_text().contains("Review · 2 of 2 due"));
+    assert_log_matches_the_review(&h);
+}
+
+#[test]
+fn several_undos_step_back_several_ratings_then_stop() {
+    let mut h = with_two_notes();
+    h.act(Action::Review);
+    let first = front(&h);
+    h.act(Action::Reveal);
+    h.act(Action::RateEasy);
+    h.act(Action::Reveal);
+    h.act(Action::RateAgain);
+    assert_eq!(session(&h).current, None, "the end screen");
+    assert_eq!(session(&h).learning(), 1);
+    assert!(h.screen_text().contains("u undo"), "{}", h.screen_text());
+
+    h.act(Action::Undo);
+    assert_eq!(front(&h), "When was the Terror declared?");
+    assert_eq!(session(&h).learning(), 0);
+    assert!(h.screen_text().contains("Review · 2 of 2 due"));
+    h.act(Action::Undo);
+    assert_eq!(front(&h), first, "two back");
+    assert!(h.screen_text().contains("Review · 1 of 2 due"));
+    assert_log_matches_the_review(&h);
+    let deck = session(&h).deck.as_ref().expect("deck");
+    assert_eq!(deck.schedule.len(), 0, "every card new again");
+
+    // Nothing more to take back: said, nothing appended.
+    let fx = update(&mut h.app, Msg::Action(Action::Undo), NOW);
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(
+        h.app
+            .message
+            .as_ref()
+            .is_some_and(|m| m.text.contains("nothing to undo"))
+    );
+    assert_eq!(logged(&h).len(), 4, "two ratings, two undos");
+
+    // The sitting goes on as if the ratings had not been given.
+    h.act(Action::Reveal);
+    h.act(Action::RateGood);
+    assert_eq!(front(&h), "When was the Terror declared?");
+    h.act(Action::Reveal);
+    h.act(Action::RateGood);
+    assert_eq!(session(&h).current, None);
+    assert_eq!(session(&h).learning(), 2);
+    assert_log_matches_the_review(&h);
+}
+
+#[test]
+fn undo_of_a_card_shown_again_in_the_sitting_keeps_its_first_answer() {
+    let mut h = with_two_notes();
+    h.act(Action::Review);
+    let first = front(&h);
+    h.act(Action::Reveal);
+    h.act(Action::RateAgain);
+    h.act(Action::Reveal);
+    h.act(Action::RateEasy);
+    // Two minutes later the first card is back; it is rated, then undone.
+    let later = "2026-11-25T10:02:00+01:00";
+    let fx = update(&mut h.app, Msg::Idle, later);
+    h.perform(fx);
+    assert_eq!(front(&h), first);
+    let before = {
+        let s = session(&h);
+        let d = s.deck.as_ref().expect("deck");
+        d.schedule
+            .state(&d.cards[s.current.expect("shown")].id)
+            .copied()
+    };
+    assert!(before.is_some(), "answered once already");
+    let fx = update(&mut h.app, Msg::Action(Action::Reveal), later);
+    h.perform(fx);
+    let fx = update(&mut h.app, Msg::Action(Action::RateGood), later);
+    h.perform(fx);
+    assert_eq!(session(&h).current, None);
+    let fx = update(&mut h.app, Msg::Action(Action::Undo), later);
+    h.perform(fx);
+    let s = session(&h);
+    assert_eq!(front(&h), first);
+    let d = s.deck.as_ref().expect("deck");
+    assert_eq!(
+        d.schedule
+            .state(&d.cards[s.current.expect("shown")].id)
+            .copied(),
+        before,
+        "back to the state after its first answer"
+    );
+    assert_log_matches_the_review(&h);
+    // And the first answer can be taken back too; then the easy one.
+    for _ in 0..2 {
+        let fx = update(&mut h.app, Msg::Action(Action::Undo), later);
+        h.perform(fx);
+    }
+    assert_eq!(front(&h), first);
+    assert_eq!(session(&h).left(), 2);
+    assert_log_matches_the_review(&h);
+}
+
+#[test]
+fn help_lists_undo_among_the_review_keys() {
+    let mut h = with_two_notes();
+    h.act(Action::Review);
+    h.act(Action::Help);
+    let screen = h.screen_text();
+    assert!(screen.contains("undo the last rating"), "{screen}");
+}

@@ -1,8 +1,9 @@
 //! What is not where it belongs yet, and never lost for that: notes whose
 //! save failed (kept in memory, or in the temporary folder), a reading
-//! position that was not saved, and an edit that raced a delete in another
-//! window. Failed saves are retried when idle; quitting with anything
-//! unsaved asks first (retry, write it to a named file, or quit anyway).
+//! position or lecture sessions that were not saved, ratings the review
+//! log did not take, and an edit that raced a delete in another window.
+//! Failed saves are retried when idle; quitting with anything unsaved asks
+//! first (retry, write it to a named file, or quit anyway).
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -35,6 +36,9 @@ pub struct Saving {
     /// Why the reading position was not saved, and where its copy is (it
     /// is retried when idle).
     pub state_failed: Option<SaveFailure>,
+    /// Why the lecture sessions were not saved, and where their copy is
+    /// (retried when idle and at the clock's ticks).
+    pub sessions_failed: Option<SaveFailure>,
     /// Quit was asked for: leave as soon as everything is saved.
     pub quitting: bool,
     /// The note whose edit is being saved: another window may have
@@ -49,7 +53,10 @@ pub struct Saving {
 
 impl Saving {
     pub fn is_clean(&self) -> bool {
-        self.stranded.is_empty() && self.state_failed.is_none() && self.reviews.is_empty()
+        self.stranded.is_empty()
+            && self.state_failed.is_none()
+            && self.sessions_failed.is_none()
+            && self.reviews.is_empty()
     }
 }
 
@@ -192,25 +199,28 @@ pub(super) fn state_saved(app: &mut App, result: Result<(), SaveFailure>) -> Vec
     }
 }
 
-/// A rating did not reach the review log: asked about if quitting.
-pub(super) fn review_failed(app: &mut App) {
+/// A rating (or the sessions) did not reach the disk: asked about if
+/// quitting.
+pub(super) fn ask_if_quitting(app: &mut App) {
     if app.saving.quitting {
         ask(app);
     }
 }
 
 pub(super) fn quit_if_done(app: &mut App) -> Vec<Effect> {
-    if app.saving.quitting && app.saving.is_clean() {
+    if app.saving.quitting && app.saving.is_clean() && !app.sessions.quit_waits() {
         app.saving.quitting = false;
         return vec![Effect::Quit(0)];
     }
     Vec::new()
 }
 
-/// `q`: save the position and leave, unless something is not where it
-/// belongs: then ask first.
+/// `q`: save the position (and the sessions, the clock stopped) and leave
+/// once they are saved, unless something is not where it belongs: then ask
+/// first.
 pub(super) fn quit(app: &mut App) -> Vec<Effect> {
-    let fx = app.save_state();
+    let mut fx = app.save_state();
+    fx.extend(super::session::save_for_quit(app));
     if !app.saving.is_clean() {
         ask(app);
         return fx;
@@ -218,7 +228,8 @@ pub(super) fn quit(app: &mut App) -> Vec<Effect> {
     if fx.is_empty() {
         return vec![Effect::Quit(0)];
     }
-    // Leave once the position is saved (or ask, if it fails).
+    // Leave once the position and the sessions are saved (or ask, if a
+    // save fails).
     app.saving.quitting = true;
     fx
 }
@@ -242,6 +253,7 @@ pub(super) fn on_prompt_action(app: &mut App, a: Action, prompt: Prompt) -> Vec<
                 app.position_dirty = true;
                 fx.extend(app.save_state());
             }
+            fx.extend(super::session::retry(app));
             fx
         }
         (Action::WriteUnsaved, PromptKind::UnsavedQuit) => {
@@ -254,6 +266,7 @@ pub(super) fn on_prompt_action(app: &mut App, a: Action, prompt: Prompt) -> Vec<
         }
         (Action::Cancel, PromptKind::UnsavedQuit) => {
             app.saving.quitting = false;
+            super::session::stay(app);
             app.info("not quitting: unsaved notes are retried every few seconds");
             Vec::new()
         }
@@ -273,10 +286,16 @@ pub(super) fn on_prompt_action(app: &mut App, a: Action, prompt: Prompt) -> Vec<
                 .collect();
             let state: Option<StateFile> =
                 app.saving.state_failed.as_ref().map(|_| app.state.clone());
+            let sessions = app
+                .saving
+                .sessions_failed
+                .as_ref()
+                .map(|_| app.sessions.file.clone());
             vec![Effect::WriteUnsaved {
                 path: PathBuf::from(prompt.value()),
                 documents,
                 state,
+                sessions,
                 reviews: app.saving.reviews.clone(),
             }]
         }
@@ -399,6 +418,19 @@ impl App {
                 message: format!("notes waiting in the temporary folder — {}", left.reason),
                 reason: left.reason.clone(),
             });
+        }
+        if let Some(left) = &reclaimed.sessions_left {
+            // The copy's sessions are shown (and resumable) meanwhile.
+            self.sessions.file = self.sessions.file.merged_with(&left.file);
+            self.saving.sessions_failed = Some(SaveFailure {
+                message: format!(
+                    "lecture sessions waiting in the temporary folder — {}",
+                    left.reason
+                ),
+                fallback: Some(left.spare.clone()),
+                reason: left.reason.clone(),
+            });
+            self.sessions.mark_dirty();
         }
         if let Some(left) = &reclaimed.state_left {
             self.saving.state_failed = Some(SaveFailure {

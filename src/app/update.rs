@@ -215,10 +215,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             session::start_at_launch(app, &name);
             Vec::new()
         }
-        Msg::SessionsSaved(result) => {
-            session::saved(app, result);
-            Vec::new()
-        }
+        Msg::SessionsSaved(result) => session::saved(app, result),
         Msg::Idle => {
             let mut fx = app.save_state();
             fx.extend(unsaved::retry_notes(app));

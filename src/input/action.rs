@@ -114,7 +114,9 @@ actions! {
     Delete = "delete", "delete the selected entry" {
         Notes: "delete the selected note, highlight or bookmark",
     };
-    Undo = "undo", "undo the last delete";
+    Undo = "undo", "undo the last delete" {
+        Review: "undo the last rating (a wrong key): its card comes back, its schedule as before",
+    };
     RestoreBackup = "restore_backup", "restore the newest good backup of a notes file that cannot be read";
     Cancel = "cancel", "clear the message or the library filter; back to the reader" {
         Prompt: "close the prompt without accepting it",

@@ -291,14 +291,13 @@ pub fn save_notes(
 pub fn write_unsaved(
     store: &Store<impl storage::Fs>,
     path: PathBuf,
-    documents: &[storage::NotesFile],
-    state: Option<&StateFile>,
+    unsaved: storage::Unsaved<'_>,
     reviews: &[review::Review],
     now: &str,
 ) -> Msg {
     let path = std::path::absolute(&path).unwrap_or(path);
     let mut result = store
-        .write_unsaved(&path, now, documents, state)
+        .write_unsaved(&path, now, unsaved)
         .map(|()| path.clone())
         .map_err(|e| e.to_string());
     if result.is_ok() && !reviews.is_empty() {
@@ -353,22 +352,25 @@ pub fn save_state(
     Msg::StateSaved(result)
 }
 
-/// Saves the lecture sessions (merged with what other windows saved).
+/// Saves the lecture sessions (merged with what other windows saved);
+/// when that fails, a copy goes to the temporary folder, as for notes.
 pub fn save_sessions(
     store: &Store<impl storage::Fs>,
+    fallback: &storage::Fallback,
     data: &DataDir,
     file: &storage::SessionsFile,
 ) -> Msg {
     let path = data.sessions_path();
     let result = store
-        .save_sessions(&path, file)
-        .map(|saved| (saved.file, saved.moved_aside))
-        .map_err(|e| e.to_string());
+        .save_sessions_or_fallback(fallback, &path, file)
+        .map(|saved| (saved.file, saved.moved_aside));
     match &result {
         Ok((saved, aside)) => {
             tracing::debug!(path = ?path, sessions = saved.sessions.len(), moved_aside = ?aside, "sessions saved");
         }
-        Err(e) => tracing::error!(error = ?e, "sessions not saved"),
+        Err(e) => {
+            tracing::error!(fallback = ?e.fallback, error = ?e.message, "sessions not saved")
+        }
     }
     Msg::SessionsSaved(result)
 }

@@ -119,9 +119,10 @@ pub(super) fn build_app(
     if reclaimed.any() && problems.is_empty() {
         app.startup_note(storage::reclaimed_message(&reclaimed, data));
     }
+    app.sessions = app::Sessions::new(sessions);
+    // After the sessions: a copy of them left waiting is merged in.
     app.fallback_waiting(&reclaimed);
     app.theme = palette;
-    app.sessions = app::Sessions::new(sessions);
     if settings.notes_scope == Some(config::NotesScope::All) {
         app.scope = app::Scope::AllDocuments;
     }
@@ -137,7 +138,7 @@ pub(super) fn build_app(
         }
     }
     if problems.is_empty()
-        && reclaimed.files == 0
+        && !reclaimed.any()
         && args.session.is_none()
         && let Some(note) = app.unfinished_session_note()
     {

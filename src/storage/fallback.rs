@@ -1,11 +1,11 @@
-//! The temporary-folder fallback: when notes or reading positions cannot
-//! be saved where they belong (read-only or full disk, a file where a
-//! folder should be), a copy goes to
-//! `<temp>/marginote-unsaved/<data folder hash>/` (`notes/<file>` and
-//! `state.toml`), so it outlives this session. The copy comes home, merged
-//! as two windows merge (notes by id, positions the newer winning), with
-//! the next save that works or at the next start, and is removed only once
-//! that merge is durably saved (N3).
+//! The temporary-folder fallback: when notes, reading positions or the
+//! lecture sessions cannot be saved where they belong (read-only or full
+//! disk, a file where a folder should be), a copy goes to
+//! `<temp>/marginote-unsaved/<data folder hash>/` (`notes/<file>`,
+//! `state.toml`, `sessions.toml`), so it outlives this session. The copy
+//! comes home, merged as two windows merge (notes and sessions by id,
+//! positions the newer winning), with the next save that works or at the
+//! next start, and is removed only once that merge is durably saved (N3).
 
 use super::*;
 
@@ -41,6 +41,11 @@ impl Fallback {
     /// Where the copy of the reading state goes.
     pub fn state_path(&self) -> PathBuf {
         self.root.join("state.toml")
+    }
+
+    /// Where the copy of the lecture sessions goes.
+    pub fn sessions_path(&self) -> PathBuf {
+        self.root.join("sessions.toml")
     }
 }
 
@@ -88,16 +93,21 @@ pub struct Reclaimed {
     pub problems: Vec<String>,
     /// Reading positions that came home (newer than the data folder's).
     pub positions: usize,
+    /// Lecture sessions that came home (new or newer than the data
+    /// folder's).
+    pub sessions: usize,
     /// Notes copies that stay until the data folder can be written.
     pub notes_left: Vec<Left<NotesFile>>,
     /// The reading-state copy, if it stays likewise.
     pub state_left: Option<Left<StateFile>>,
+    /// The sessions copy, if it stays likewise.
+    pub sessions_left: Option<Left<SessionsFile>>,
 }
 
 impl Reclaimed {
     /// Whether anything came home worth telling.
     pub fn any(&self) -> bool {
-        self.files > 0 || self.positions > 0
+        self.files > 0 || self.positions > 0 || self.sessions > 0
     }
 }
 
@@ -125,6 +135,24 @@ impl<F: Fs> Store<F> {
         state: &StateFile,
     ) -> Result<Saved<StateFile>, SaveFailure> {
         self.save_or_fallback(&fallback.state_path(), path, state, "reading position")
+    }
+
+    /// Saves the lecture sessions to `path` as [`Self::save_notes_or_fallback`]
+    /// saves notes: a copy waiting in the fallback folder is folded in (by
+    /// session id, the later update winning) and removed once saved; when
+    /// the save fails, the copy goes there.
+    pub fn save_sessions_or_fallback(
+        &self,
+        fallback: &Fallback,
+        path: &Path,
+        sessions: &SessionsFile,
+    ) -> Result<Saved<SessionsFile>, SaveFailure> {
+        self.save_or_fallback(
+            &fallback.sessions_path(),
+            path,
+            sessions,
+            "lecture sessions",
+        )
     }
 
     fn save_or_fallback<T: StoredFile>(
@@ -237,8 +265,47 @@ impl<F: Fs> Store<F> {
             }
         }
         self.reclaim_state(fallback, data, &mut out);
+        self.reclaim_sessions(fallback, data, &mut out);
         self.reclaim_old(fallback, data, &mut out);
         out
+    }
+
+    /// Brings a fallback copy of the sessions home, merged by id (the
+    /// later update winning). An unreadable sessions.toml is set aside by
+    /// the save, as any save of sessions does (N6).
+    fn reclaim_sessions(&self, fallback: &Fallback, data: &DataDir, out: &mut Reclaimed) {
+        let spare = fallback.sessions_path();
+        let LoadOutcome::Loaded(waiting) = self.load_one::<SessionsFile>(&spare) else {
+            return;
+        };
+        let target = data.sessions_path();
+        let before = match self.load_sessions(&target) {
+            LoadOutcome::Loaded(file) => file.sessions,
+            _ => Vec::new(),
+        };
+        match self.save_sessions(&target, &waiting) {
+            Ok(saved) => {
+                out.sessions = waiting
+                    .sessions
+                    .iter()
+                    .filter(|s| !before.contains(s) && saved.file.sessions.contains(s))
+                    .count();
+                self.remove_spare(&spare);
+            }
+            Err(e) => {
+                out.problems.push(format!(
+                    "lecture sessions in the temporary folder could not come home yet ({}): {} — {e}",
+                    e.short(),
+                    shown(&spare)
+                ));
+                out.sessions_left = Some(Left {
+                    target,
+                    spare,
+                    file: waiting,
+                    reason: e.to_string(),
+                });
+            }
+        }
     }
 
     /// Brings home copies an earlier marginote left straight in
@@ -401,8 +468,9 @@ fn entry_ids(file: &NotesFile) -> Vec<String> {
 
 /// What "write them to a file" writes when quitting with notes that could
 /// not be saved: every such document's notes file, and the reading state
-/// if it was not saved either. TOML, so it reads as text and each
-/// `[[documents]]` table is a notes file marginote can load.
+/// and the lecture sessions if they were not saved either. TOML, so it
+/// reads as text and each `[[documents]]` table is a notes file marginote
+/// can load (`[sessions]` likewise a sessions.toml).
 #[derive(Debug, Serialize)]
 struct UnsavedSheet<'a> {
     schema_version: u32,
@@ -410,23 +478,34 @@ struct UnsavedSheet<'a> {
     documents: &'a [NotesFile],
     #[serde(skip_serializing_if = "Option::is_none")]
     state: Option<&'a StateFile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sessions: Option<&'a SessionsFile>,
+}
+
+/// What is written when quitting with things unsaved (see
+/// [`Store::write_unsaved`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unsaved<'a> {
+    pub documents: &'a [NotesFile],
+    pub state: Option<&'a StateFile>,
+    pub sessions: Option<&'a SessionsFile>,
 }
 
 impl<F: Fs> Store<F> {
-    /// Writes notes (and state) that could not be saved where they belong
-    /// to a file the user named, atomically.
+    /// Writes notes (and state, and sessions) that could not be saved
+    /// where they belong to a file the user named, atomically.
     pub fn write_unsaved(
         &self,
         path: &Path,
         written: &str,
-        documents: &[NotesFile],
-        state: Option<&StateFile>,
+        unsaved: Unsaved<'_>,
     ) -> Result<(), StorageError> {
         let sheet = UnsavedSheet {
             schema_version: SCHEMA_VERSION,
             written,
-            documents,
-            state,
+            documents: unsaved.documents,
+            state: unsaved.state,
+            sessions: unsaved.sessions,
         };
         let text = toml::to_string(&sheet).map_err(|e| StorageError::Encode {
             path: path.to_path_buf(),
@@ -446,10 +525,27 @@ pub fn reclaimed_message(reclaimed: &Reclaimed, data: &DataDir) -> String {
     } else {
         format!("{p} reading positions")
     };
-    let (came, home) = match (reclaimed.files > 0, p > 0) {
+    let (mut came, home) = match (reclaimed.files > 0, p > 0) {
         (true, true) => (format!("{n} {what} and {positions}"), data.root.clone()),
         (false, true) => (positions, data.root.clone()),
-        _ => (format!("{n} {what}"), data.notes_dir()),
+        (true, false) => (format!("{n} {what}"), data.notes_dir()),
+        (false, false) => (String::new(), data.root.clone()),
+    };
+    let home = if reclaimed.sessions > 0 {
+        let s = reclaimed.sessions;
+        let sessions = if s == 1 {
+            "1 lecture session".to_string()
+        } else {
+            format!("{s} lecture sessions")
+        };
+        came = if came.is_empty() {
+            sessions
+        } else {
+            format!("{came} and {sessions}")
+        };
+        data.root.clone()
+    } else {
+        home
     };
     format!(
         "{came} came home from the temporary folder to {}",

@@ -27,7 +27,7 @@ use ratatui::Frame;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::app::{App, Focus, Overlay};
-use crate::text::sanitize::grapheme_width;
+use crate::text::sanitize::{grapheme_width, text_width};
 
 pub use crate::app::geometry::{ITEM_ROWS, Panes, WIDE, list_offset, panes};
 
@@ -72,6 +72,28 @@ pub fn fit(s: &str, width: usize) -> String {
         out.push('…');
     }
     out
+}
+
+/// Cuts sanitised text to its last `width` columns, with `…` in front when
+/// cut (the end of a long input being typed).
+pub fn fit_tail(s: &str, width: usize) -> String {
+    if text_width(s) <= width {
+        return s.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut used = 0;
+    let mut start = s.len();
+    for (at, g) in s.grapheme_indices(true).rev() {
+        let gw = grapheme_width(g);
+        if used + gw + 1 > width {
+            break;
+        }
+        used += gw;
+        start = at;
+    }
+    format!("…{}", &s[start..])
 }
 
 /// Writes styled pieces of text from (`x`, `y`), at most `max_width`

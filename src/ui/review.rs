@@ -204,11 +204,17 @@ fn border_hints(app: &App, s: &Session) -> String {
     let km = &app.keymap;
     let close = km.hint(Context::Review, Action::Cancel);
     let help = km.hint(Context::Global, Action::Help);
+    // After a rating (the end screen too): a wrong key can be taken back.
+    let undo = if s.can_undo() {
+        format!("{} undo · ", km.hint(Context::Review, Action::Undo))
+    } else {
+        String::new()
+    };
     if s.current.is_some() {
         let open = km.hint(Context::Review, Action::Open);
-        format!(" {open} passage · {close} close · {help} keys ")
+        format!(" {undo}{open} passage · {close} close · {help} keys ")
     } else {
-        format!(" {close} close · {help} keys ")
+        format!(" {undo}{close} close · {help} keys ")
     }
 }
 

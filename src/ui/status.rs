@@ -4,10 +4,10 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::{fit, theme};
+use super::{fit, fit_tail, theme};
 use crate::app::{App, Focus, Level, PromptKind};
 use crate::input::action::{Action, Context};
-use crate::text::sanitize::{sanitize_line, text_width};
+use crate::text::sanitize::{sanitize_line, sanitize_tail, text_width};
 
 /// A key hint: the context the key is looked up in, the action, and the
 /// word shown after the key. The word is taken from the action's
@@ -74,19 +74,28 @@ fn hints(app: &App) -> Vec<String> {
             rates.join("/")
         };
         let carded = app.review.as_ref().is_some_and(|s| s.view.is_some());
+        // After a rating (on the end screen too): it can be taken back.
+        let undo = app
+            .review
+            .as_ref()
+            .is_some_and(crate::app::Session::can_undo)
+            .then(|| format!("{} undo", r(Action::Undo)));
+        let close = format!("{} close", r(Action::Cancel));
+        let help = format!("{} help", km.hint(Context::Global, Action::Help));
         if !carded {
-            return vec![
-                format!("{} close", r(Action::Cancel)),
-                format!("{} help", km.hint(Context::Global, Action::Help)),
-            ];
+            return undo.into_iter().chain([close, help]).collect();
         }
-        return vec![
-            format!("{} answer", r(Action::Reveal)),
-            format!("{rates} rate"),
-            format!("{} passage", r(Action::Open)),
-            format!("{} close", r(Action::Cancel)),
-            format!("{} help", km.hint(Context::Global, Action::Help)),
-        ];
+        return [
+            Some(format!("{} answer", r(Action::Reveal))),
+            Some(format!("{rates} rate")),
+            undo,
+            Some(format!("{} passage", r(Action::Open))),
+            Some(close),
+            Some(help),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
     }
     let selecting = app.selection.is_some() && app.focus == Focus::Reader;
     let k = |a| km.hint(Context::Select, a);
@@ -196,32 +205,37 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let buf = frame.buffer_mut();
     buf.set_style(area, theme::status());
     if let Some(p) = &app.prompt {
-        let typed: String = p.input.iter().collect();
-        let label = format!(" {}: ", p.label);
-        let mut spans = vec![Span::styled(label.clone(), theme::status())];
-        let shown = if typed.is_empty() {
-            spans.push(Span::styled(
-                fit(
-                    &sanitize_line(&p.default, 200),
-                    width.saturating_sub(text_width(&label) + 1),
-                ),
-                theme::status().patch(theme::muted()),
-            ));
-            String::new()
+        let before: String = p.input.iter().take(p.cursor).collect();
+        let after: String = p.input.iter().skip(p.cursor).collect();
+        let typed = !p.input.is_empty();
+        let field = if typed {
+            one_line_field(&p.label, &before, &after, width)
         } else {
-            let s = sanitize_line(&typed, 400);
-            // A suggestion still selected: typing replaces it.
-            let style = if p.selected {
-                theme::status().add_modifier(ratatui::style::Modifier::REVERSED)
-            } else {
-                theme::status()
-            };
-            spans.push(Span::styled(
-                fit(&s, width.saturating_sub(text_width(&label) + 1)),
-                style,
-            ));
-            s
+            // Nothing typed: what enter takes, muted, the cursor before it.
+            let mut f = one_line_field(&p.label, "", "", width);
+            let room = width.saturating_sub(text_width(&f.label) + 1);
+            f.after = fit(&sanitize_line(&p.default, 200), room);
+            f
         };
+        // A suggestion still selected: typing replaces it.
+        let input_style = if !typed {
+            theme::status().patch(theme::muted())
+        } else if p.selected {
+            theme::status().add_modifier(ratatui::style::Modifier::REVERSED)
+        } else {
+            theme::status()
+        };
+        let label = field.label.clone();
+        let shown = if typed {
+            format!("{}{}", field.before, field.after)
+        } else {
+            String::new()
+        };
+        let spans = vec![
+            Span::styled(field.label, theme::status()),
+            Span::styled(field.before, input_style),
+            Span::styled(field.after, input_style),
+        ];
         buf.set_line(area.x, area.y, &Line::from(spans), area.width);
         if let (PromptKind::Search { .. }, Some(search)) = (&p.kind, &app.search) {
             // The count (or the regex error) at the right, with the toggle.
@@ -250,10 +264,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 );
             }
         }
-        let before: String = p.input.iter().take(p.cursor).collect();
-        let cx =
-            text_width(&label) + text_width(&sanitize_line(&before, 400)).min(text_width(&shown));
-        let cx = u16::try_from(cx)
+        let cx = u16::try_from(field.cursor)
             .unwrap_or(u16::MAX)
             .min(area.width.saturating_sub(1));
         frame.set_cursor_position(Position::new(area.x + cx, area.y));
@@ -360,6 +371,74 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     }
 }
 
+/// A one-line prompt as drawn: its label, and the part of the input shown
+/// before and after the cursor, with the cursor's column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub label: String,
+    pub before: String,
+    pub after: String,
+    /// Column of the cursor from the field's left edge.
+    pub cursor: usize,
+}
+
+/// Lays out every one-line prompt (search, bookmark label, session name,
+/// filters, the file to write to) in `width` columns so that the cursor
+/// and the text around it stay in view: an input longer than its room
+/// scrolls sideways, cut with `…` where it goes on out of sight, and the
+/// end being typed shows. A label longer than half the line is cut to
+/// half when the input needs the room. `before` and `after` are the input
+/// either side of the cursor, unsanitised.
+pub fn one_line_field(label: &str, before: &str, after: &str, width: usize) -> Field {
+    let before = sanitize_tail(before, 400);
+    let after = sanitize_line(after, 400);
+    let (b, a) = (text_width(&before), text_width(&after));
+    // The cursor at the end needs a cell of its own.
+    let input = b + a + 1;
+    let full = format!(" {}: ", sanitize_line(label, 200));
+    // Two states only, so the label does not shift at every key: whole,
+    // or cut to half the line once the input needs the room.
+    let full_w = text_width(&full);
+    let label = if full_w + input <= width || full_w <= width / 2 {
+        full
+    } else if input == 1 {
+        // Nothing typed (or a question with no text, like the quit
+        // question's keys): the label has the line.
+        fit(&full, width.saturating_sub(1))
+    } else {
+        let half = width / 2;
+        let words = fit(&sanitize_line(label, 200), half.saturating_sub(3));
+        fit(&format!(" {words}: "), half)
+    };
+    let room = width.saturating_sub(text_width(&label));
+    if input <= room {
+        let cursor = text_width(&label) + b;
+        return Field {
+            label,
+            before,
+            after,
+            cursor,
+        };
+    }
+    // Some of what follows the cursor stays in view as it moves back.
+    let keep_after = a.min(room / 3);
+    let (before, after) = if b < room.saturating_sub(keep_after) {
+        let after = fit(&after, room - b);
+        (before, after)
+    } else {
+        let shown = fit_tail(&before, room.saturating_sub(keep_after + 1));
+        let left = room.saturating_sub(text_width(&shown));
+        (shown, fit(&after, left))
+    };
+    let cursor = text_width(&label) + text_width(&before);
+    Field {
+        label,
+        before,
+        after,
+        cursor,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -382,5 +461,120 @@ mod tests {
                 }
             }
         }
+    }
+
+    fn drawn(f: &Field) -> String {
+        format!("{}{}{}", f.label, f.before, f.after)
+    }
+
+    #[test]
+    fn a_label_with_nothing_typed_keeps_the_line() {
+        let keys = "Not saved yet — r retry · w write to a file · q quit anyway · esc stay";
+        let f = one_line_field(keys, "", "", 60);
+        assert_eq!(
+            drawn(&f),
+            " Not saved yet — r retry · w write to a file · q quit anyw…"
+        );
+        assert_eq!(f.cursor, 59, "the cursor after it, on the line");
+    }
+
+    #[test]
+    fn a_short_input_shows_whole_with_the_cursor_after_it() {
+        let f = one_line_field("Bookmark label", "Week", " 3", 40);
+        assert_eq!(drawn(&f), " Bookmark label: Week 3");
+        assert_eq!(f.cursor, " Bookmark label: Week".len());
+    }
+
+    #[test]
+    fn a_long_input_scrolls_so_the_end_being_typed_shows() {
+        let name = "Modern European History · the long nineteenth century";
+        let f = one_line_field("Start a session named", name, "", 40);
+        // The label, longer than half the line, gives way to half of it.
+        assert_eq!(drawn(&f), " Start a session …: …nineteenth century");
+        assert_eq!(f.cursor, 39, "on the last column, after the last letter");
+        let f = one_line_field("Start a session named", name, "", 20);
+        assert_eq!(drawn(&f), " Start …: … century");
+        assert_eq!(f.cursor, 19);
+        // A label of half the line or less stays whole.
+        let f = one_line_field("Name", name, "", 20);
+        assert_eq!(drawn(&f), " Name: …nth century");
+        assert_eq!(f.cursor, 19);
+    }
+
+    #[test]
+    fn moving_back_keeps_the_cursor_and_what_follows_in_view() {
+        let text: Vec<char> = "abcdefghijklmnopqrstuvwxyz0123456789".chars().collect();
+        let at = |i: usize| {
+            let before: String = text[..i].iter().collect();
+            let after: String = text[i..].iter().collect();
+            one_line_field("Find", &before, &after, 20)
+        };
+        // Home: the start, the rest cut at the right.
+        let f = at(0);
+        assert_eq!(drawn(&f), " Find: abcdefghijkl…");
+        assert_eq!(f.cursor, 7);
+        // In the middle: some of what follows stays in view.
+        let f = at(20);
+        assert_eq!(drawn(&f), " Find: …nopqrstuvwx…");
+        assert_eq!(f.cursor, 15, "the cursor is on “u”");
+        let f = at(35);
+        assert_eq!(drawn(&f), " Find: …z0123456789");
+        assert_eq!(f.cursor, 18, "on “9”, the last character");
+    }
+
+    #[test]
+    fn wide_characters_and_controls_never_overflow() {
+        let f = one_line_field("Name", "講義ノート講義ノート講義ノート", "", 21);
+        assert_eq!(text_width(&drawn(&f)), 20, "{}", drawn(&f));
+        assert!(drawn(&f).ends_with("ノート"), "{}", drawn(&f));
+        assert_eq!(f.cursor, 20);
+        let f = one_line_field("Name", "a\u{1b}]0;x\u{7}b", "", 40);
+        assert!(!drawn(&f).contains('\u{1b}'), "{}", drawn(&f));
+        assert!(drawn(&f).contains('␛'));
+    }
+
+    proptest::proptest! {
+        /// At any width the field fits, the cursor is on the line, and
+        /// what shows either side of it is the input's text next to it.
+        #[test]
+        fn the_field_fits_and_the_cursor_stays_in_view(
+            input in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::char::range('a', 'z'),
+                    proptest::sample::select(vec!['講', 'ノ', '·', ' ', '\u{1b}', 'é']),
+                ],
+                0..120,
+            ),
+            cursor in 0usize..120,
+            width in 0usize..90,
+            label in proptest::strategy::Strategy::prop_map("[A-Za-z ]{0,30}", String::from),
+        ) {
+            let cursor = cursor.min(input.len());
+            let before: String = input[..cursor].iter().collect();
+            let after: String = input[cursor..].iter().collect();
+            let f = one_line_field(&label, &before, &after, width);
+            let w = text_width(&drawn(&f));
+            proptest::prop_assert!(w <= width, "{w} > {width}: {f:?}");
+            if width > 0 {
+                proptest::prop_assert!(f.cursor < width, "cursor off the line: {f:?}");
+            }
+            proptest::prop_assert_eq!(f.cursor, text_width(&f.label) + text_width(&f.before));
+            let full_before = sanitize_tail(&before, 400);
+            let shown = f.before.strip_prefix('…').unwrap_or(&f.before);
+            proptest::prop_assert!(full_before.ends_with(shown), "{f:?}");
+            let full_after = sanitize_line(&after, 400);
+            let shown = f.after.strip_suffix('…').unwrap_or(&f.after);
+            proptest::prop_assert!(full_after.starts_with(shown), "{f:?}");
+            if width >= 12 && !before.is_empty() {
+                proptest::prop_assert!(
+                    shown_some(&f.before),
+                    "the text just typed shows: {f:?}"
+                );
+            }
+        }
+    }
+
+    fn shown_some(before: &str) -> bool {
+        before.chars().any(|c| c != '…')
     }
 }

@@ -1,6 +1,7 @@
 //! The box shown with the quit question when something is not saved where
 //! it belongs: each document's notes and where they are now (temporary
-//! folder or memory only), and the reading position.
+//! folder or memory only), the reading position, the lecture sessions and
+//! ratings the review log did not take.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -63,20 +64,41 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             theme::muted(),
         )));
     }
-    if let Some(f) = &app.saving.state_failed {
+    let failed = [
+        ("reading position", "state.toml", &app.saving.state_failed),
+        (
+            "lecture sessions",
+            "sessions.toml",
+            &app.saving.sessions_failed,
+        ),
+    ];
+    for (what, file, f) in failed {
+        let Some(f) = f else { continue };
         let place = match &f.fallback {
             Some(p) => format!("in the temporary folder: {}", p.display()),
             None => "only in memory".to_string(),
         };
         lines.push(Line::from(Span::styled(
-            sanitize_line(&format!("reading position: {place}"), 400),
+            sanitize_line(&format!("{what}: {place}"), 400),
             theme::error(),
         )));
         lines.push(Line::from(Span::styled(
             sanitize_line(
-                &format!("  belongs in state.toml in the data folder — {}", f.reason),
+                &format!("  belongs in {file} in the data folder — {}", f.reason),
                 400,
             ),
+            theme::muted(),
+        )));
+    }
+    let ratings = app.saving.reviews.len();
+    if ratings > 0 {
+        let what = if ratings == 1 { "rating" } else { "ratings" };
+        lines.push(Line::from(Span::styled(
+            format!("{ratings} review {what}: only in memory"),
+            theme::error(),
+        )));
+        lines.push(Line::from(Span::styled(
+            "  belong in review-log.toml in the data folder",
             theme::muted(),
         )));
     }

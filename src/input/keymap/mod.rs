@@ -160,7 +160,7 @@ mod tests {
             | unsaved retry r | unsaved write_unsaved w | unsaved quit_anyway q | unsaved cancel esc \
             | global review R \
             | review reveal space | review rate_again 1 | review rate_hard 2 | review rate_good 3 \
-            | review rate_easy 4 | review open enter | review cancel esc";
+            | review rate_easy 4 | review undo u | review open enter | review cancel esc";
         for binding in contract.split(" | ") {
             let words: Vec<&str> = binding.split_whitespace().collect();
             let context = Context::from_name(words[0]).expect("a context");

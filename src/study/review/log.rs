@@ -4,6 +4,15 @@
 //! ([`super::schedule`]), so two machines' logs merge by the union of
 //! their review ids ([`merge`]).
 //!
+//! # Taking a rating back
+//! A rating given by mistake is taken back (`u` in the review) by
+//! appending an undo record: a `[[review]]` with its own id, the card, the
+//! time, and `undoes = "<the rating's review id>"` in place of `rating`.
+//! Nothing is rewritten, so an undo merges like any answer (union by id)
+//! and replay skips the rating it names. A log without undo records (the
+//! older format) reads as before. An older marginote skips an undo record
+//! as one it cannot read (and says so); it never damages it.
+//!
 //! # Why append, not the store's atomic rewrite
 //! [`crate::storage::Store`] rewrites a whole file per save (temp file,
 //! sync, rename). A log of 100,000 reviews is ~13 MB, so every answer
@@ -62,8 +71,12 @@ pub struct Review {
     pub card: String,
     /// RFC 3339.
     pub at: String,
-    /// 1 again, 2 hard, 3 good, 4 easy.
+    /// 1 again, 2 hard, 3 good, 4 easy; 0 (not written) on an undo.
+    #[serde(default)]
     pub rating: u8,
+    /// On an undo record: the review id of the rating it takes back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undoes: Option<String>,
     /// Fields a newer build wrote, kept (N8).
     #[serde(flatten)]
     pub extra: toml::Table,
@@ -126,20 +139,48 @@ impl Review {
             card: card.into(),
             at: at.into(),
             rating,
+            undoes: None,
             extra: toml::Table::new(),
         }
     }
 
-    /// The record as appended: header line, our four fields, then any
-    /// unknown ones; strings escaped as TOML requires.
+    /// An undo record with review id `id`: the rating `undoes` (a review
+    /// id) of `card` is taken back at `at`.
+    pub fn undo(
+        id: impl Into<String>,
+        card: impl Into<String>,
+        at: impl Into<String>,
+        undoes: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            card: card.into(),
+            at: at.into(),
+            rating: 0,
+            undoes: Some(undoes.into()),
+            extra: toml::Table::new(),
+        }
+    }
+
+    /// Whether this record takes a rating back rather than giving one.
+    pub fn is_undo(&self) -> bool {
+        self.undoes.is_some()
+    }
+
+    /// The record as appended: header line, our four fields (`undoes` in
+    /// place of `rating` on an undo), then any unknown ones; strings
+    /// escaped as TOML requires.
     pub fn to_toml(&self) -> String {
         let quoted = |s: &str| toml::Value::String(s.to_owned()).to_string();
+        let last = match &self.undoes {
+            Some(undoes) => format!("undoes = {}", quoted(undoes)),
+            None => format!("rating = {}", self.rating),
+        };
         let mut out = format!(
-            "[[review]]\nid = {}\ncard = {}\nat = {}\nrating = {}\n",
+            "[[review]]\nid = {}\ncard = {}\nat = {}\n{last}\n",
             quoted(&self.id),
             quoted(&self.card),
             quoted(&self.at),
-            self.rating
         );
         if !self.extra.is_empty()
             && let Ok(text) = toml::to_string(&self.extra)
@@ -358,16 +399,18 @@ fn parse_whole(name: &str, text: &str) -> Result<Loaded, LogError> {
     })?;
     let schema_version = schema_of(&mut whole.extra);
     let mut problems = Vec::new();
-    whole.review.retain(|r| {
-        let ok = (1..=4).contains(&r.rating);
-        if !ok && problems.len() < MAX_PROBLEMS {
-            problems.push(problem_line(
-                name,
-                None,
-                &format!("review {}: rating must be 1 to 4; skipped", r.id),
-            ));
+    whole.review.retain(|r| match valid(r) {
+        Ok(()) => true,
+        Err(why) => {
+            if problems.len() < MAX_PROBLEMS {
+                problems.push(problem_line(
+                    name,
+                    None,
+                    &format!("review {}: {why}; skipped", r.id),
+                ));
+            }
+            false
         }
-        ok
     });
     Ok(Loaded {
         log: ReviewLog {
@@ -396,6 +439,7 @@ struct Fields<'a> {
     card: Option<&'a str>,
     at: Option<&'a str>,
     rating: Option<u8>,
+    undoes: Option<&'a str>,
     other: bool,
 }
 
@@ -421,6 +465,7 @@ impl<'a> Fields<'a> {
             [b'i', b'd'] => &mut self.id,
             [b'c', b'a', b'r', b'd'] => &mut self.card,
             [b'a', b't'] => &mut self.at,
+            [b'u', b'n', b'd', b'o', b'e', b's'] => &mut self.undoes,
             [b'r', b'a', b't', b'i', b'n', b'g'] if self.rating.is_none() => {
                 self.rating = value.parse::<u8>().ok();
                 self.other |= self.rating.is_none();
@@ -446,11 +491,18 @@ impl<'a> Fields<'a> {
         if self.other {
             return None;
         }
+        // An undo has no rating; a rating names no review.
+        let (rating, undoes) = match (self.rating, self.undoes) {
+            (Some(r), None) => (r, None),
+            (None, Some(u)) => (0, Some(u.to_owned())),
+            _ => return None,
+        };
         Some(Review {
             id: self.id?.to_owned(),
             card: self.card?.to_owned(),
             at: self.at?.to_owned(),
-            rating: self.rating?,
+            rating,
+            undoes,
             extra: toml::Table::new(),
         })
     }
@@ -462,13 +514,22 @@ fn record(body: &str) -> Result<Review, String> {
 }
 
 fn checked(review: Review) -> Result<Review, String> {
-    if !(1..=4).contains(&review.rating) {
-        return Err(format!("rating {} is not 1 to 4", review.rating));
+    valid(&review).map(|()| review)
+}
+
+/// Why a record read from the log cannot be used, if it cannot.
+fn valid(review: &Review) -> Result<(), String> {
+    match (&review.undoes, review.rating) {
+        (Some(undoes), 0) if !undoes.is_empty() => {}
+        (Some(_), _) => return Err("an undo names a review id and has no rating".to_owned()),
+        (None, 1..=4) => {}
+        (None, 0) => return Err("a review needs a rating, 1 to 4".to_owned()),
+        (None, n) => return Err(format!("rating {n} is not 1 to 4")),
     }
     if review.id.is_empty() || review.card.is_empty() {
         return Err("a review needs an id and a card".to_owned());
     }
-    Ok(review)
+    Ok(())
 }
 
 /// Two logs as one: every review of either, once (ours on the same id),
@@ -611,8 +672,101 @@ mod tests {
             card: card.into(),
             at: at.into(),
             rating,
+            undoes: None,
             extra: toml::Table::new(),
         }
+    }
+
+    #[test]
+    fn undo_records_read_back_through_the_fast_path_and_toml_alike() {
+        let log = ReviewLog {
+            schema_version: 1,
+            reviews: vec![
+                review("r1", "n1", "2026-12-01T10:00:00Z", 1),
+                Review::undo("r2", "n1", "2026-12-01T10:00:05Z", "r1"),
+                Review::undo("r3", "h\"q", "2026-12-01T10:00:06Z", "r\\0"),
+            ],
+            extra: toml::Table::new(),
+        };
+        let text = to_toml(&log);
+        assert!(
+            text.contains("undoes = \"r1\"\n") && !text.contains("rating = 0"),
+            "an undo names the rating and has none of its own:\n{text}"
+        );
+        let loaded = parse("log", &text).expect("parses");
+        assert_eq!(loaded.log, log, "round trip:\n{text}");
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        // A hand-edited shape goes through `toml` for the whole file.
+        let whole = format!("[other]\nx = 1\n{text}");
+        let loaded = parse("log", &whole).expect("parses");
+        assert_eq!(loaded.log.reviews, log.reviews);
+    }
+
+    #[test]
+    fn an_older_format_log_without_undo_records_still_parses() {
+        // Written by the build before undo existed, byte for byte.
+        let text = "# marginote review log: one [[review]] per answer, appended, never rewritten.\n\
+# Copies from two machines merge by review id: `marginote merge-notes`.\n\
+schema_version = 1\n\n[[review]]\nid = \"r18d2-1-0\"\ncard = \"n1\"\nat = \"2026-12-01T10:00:00Z\"\nrating = 3\n";
+        let loaded = parse("log", text).expect("parses");
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        assert_eq!(loaded.log.reviews.len(), 1);
+        let r = &loaded.log.reviews[0];
+        assert_eq!((r.rating, r.is_undo()), (3, false));
+    }
+
+    #[test]
+    fn a_record_both_rating_and_undoing_is_skipped() {
+        for body in [
+            "id = \"r2\"\ncard = \"n1\"\nat = \"2026-12-01T10:00:00Z\"\nrating = 3\nundoes = \"r1\"\n",
+            "id = \"r2\"\ncard = \"n1\"\nat = \"2026-12-01T10:00:00Z\"\nundoes = \"\"\n",
+            "id = \"r2\"\ncard = \"n1\"\nat = \"2026-12-01T10:00:00Z\"\n",
+        ] {
+            let loaded = parse("log", &format!("[[review]]\n{body}")).expect("parses");
+            assert!(loaded.log.reviews.is_empty(), "{body}");
+            assert_eq!(loaded.problems.len(), 1, "{body}: {:?}", loaded.problems);
+        }
+    }
+
+    #[test]
+    fn merge_keeps_undo_records_of_either_side() {
+        let rated = review("r1", "n1", "2026-12-01T10:00:00Z", 1);
+        let a = ReviewLog {
+            schema_version: 1,
+            reviews: vec![
+                rated.clone(),
+                Review::undo("u1", "n1", "2026-12-01T10:00:05Z", "r1"),
+            ],
+            extra: toml::Table::new(),
+        };
+        let b = ReviewLog {
+            schema_version: 1,
+            reviews: vec![rated, review("r2", "n2", "2026-12-02T10:00:00Z", 3)],
+            extra: toml::Table::new(),
+        };
+        for m in [merge(&a, &b), merge(&b, &a)] {
+            let ids: Vec<&str> = m.reviews.iter().map(|r| r.id.as_str()).collect();
+            assert_eq!(ids, ["r1", "u1", "r2"]);
+            assert_eq!(m.reviews[1].undoes.as_deref(), Some("r1"));
+        }
+    }
+
+    #[test]
+    fn n2_append_of_an_undo_leaves_the_rating_in_place() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(FILE_NAME);
+        append(&path, &review("r1", "n1", "2026-12-01T10:00:00Z", 1)).expect("rating");
+        let before = fs::read(&path).expect("read");
+        append(
+            &path,
+            &Review::undo("u1", "n1", "2026-12-01T10:00:05Z", "r1"),
+        )
+        .expect("undo");
+        let after = fs::read(&path).expect("read");
+        assert!(after.starts_with(&before), "the log only grows");
+        let loaded = load(&path).expect("loads");
+        assert_eq!(loaded.log.reviews.len(), 2);
+        assert!(loaded.log.reviews[1].is_undo());
     }
 
     #[test]

@@ -139,6 +139,9 @@ impl Deck {
     /// Records an answer in the schedule (the caller appends `review` to
     /// the log first, so the schedule never runs ahead of the disk).
     pub fn answer(&mut self, review: &Review) -> Option<CardState> {
+        if review.is_undo() {
+            return None;
+        }
         let rating = Rating::from_number(review.rating)?;
         let at = unix_seconds(&review.at)?;
         Some(self.schedule.record(&review.card, at, rating))

@@ -206,7 +206,16 @@ impl Schedule {
         let mut names: Vec<&str> = Vec::new();
         let mut answers: Vec<(u32, i64, Rating, &str)> = Vec::with_capacity(reviews.len());
         let mut unreadable = 0;
+        // Ratings taken back (`u` in the review): the undo records name
+        // them, wherever in the log they are.
+        let undone: FnvMap<&str, ()> = reviews
+            .iter()
+            .filter_map(|r| Some((r.undoes.as_deref()?, ())))
+            .collect();
         for r in reviews {
+            if r.is_undo() || (!undone.is_empty() && undone.contains_key(r.id.as_str())) {
+                continue;
+            }
             let (Some(at), Some(rating)) = (unix_seconds(&r.at), Rating::from_number(r.rating))
             else {
                 unreadable += 1;
@@ -271,6 +280,19 @@ impl Schedule {
         let next = Scheduler::new().answer(&last, at, rating);
         self.states.insert(card.to_owned(), next);
         next
+    }
+
+    /// Puts a card back as it was before an answer (taken back): `before`
+    /// is its state then, `None` for a card that was new.
+    pub fn restore(&mut self, card: &str, before: Option<CardState>) {
+        match before {
+            Some(state) => {
+                self.states.insert(card.to_owned(), state);
+            }
+            None => {
+                self.states.remove(card);
+            }
+        }
     }
 
     /// How many cards have been answered at least once.
@@ -409,6 +431,7 @@ mod tests {
             card: "n1".into(),
             at: at.into(),
             rating,
+            undoes: None,
             extra: toml::Table::new(),
         };
         let reviews = [
@@ -426,6 +449,87 @@ mod tests {
         }
         assert_eq!(*state, by_hand);
         assert_eq!(schedule.due("n2"), None, "an unseen card is new");
+    }
+
+    fn rated(id: &str, card: &str, at: &str, rating: u8) -> Review {
+        Review {
+            id: id.into(),
+            card: card.into(),
+            at: at.into(),
+            rating,
+            undoes: None,
+            extra: toml::Table::new(),
+        }
+    }
+
+    #[test]
+    fn replay_skips_ratings_taken_back_by_undo_records() {
+        let base = [
+            rated("a", "n1", "2026-12-01T10:00:00Z", 3),
+            rated("b", "n2", "2026-12-01T10:01:00Z", 3),
+        ];
+        let expected = Schedule::replay(&base);
+        // A wrong key on n1, taken back, then the right one.
+        let mut log = base.to_vec();
+        log.push(rated("c", "n1", "2026-12-02T10:00:00Z", 1));
+        log.push(Review::undo("u1", "n1", "2026-12-02T10:00:04Z", "c"));
+        let schedule = Schedule::replay(&log);
+        assert_eq!(schedule.state("n1"), expected.state("n1"), "c undone");
+        assert_eq!(schedule.state("n1").map(|s| s.reps), Some(1));
+        log.push(rated("d", "n1", "2026-12-02T10:00:09Z", 4));
+        let mut by_hand = *expected.state("n1").expect("n1");
+        by_hand = Scheduler::new().answer(
+            &by_hand,
+            unix_seconds("2026-12-02T10:00:09Z").expect("t"),
+            Rating::Easy,
+        );
+        assert_eq!(Schedule::replay(&log).state("n1"), Some(&by_hand));
+
+        // Two undos in a row take back two ratings; a new card is new again.
+        let mut two = base.to_vec();
+        two.push(rated("e", "n3", "2026-12-03T10:00:00Z", 2));
+        two.push(rated("f", "n1", "2026-12-03T10:00:10Z", 1));
+        two.push(Review::undo("u2", "n1", "2026-12-03T10:00:15Z", "f"));
+        two.push(Review::undo("u3", "n3", "2026-12-03T10:00:16Z", "e"));
+        let schedule = Schedule::replay(&two);
+        assert_eq!(schedule.state("n1"), expected.state("n1"));
+        assert_eq!(schedule.due("n3"), None, "n3's only rating undone: new");
+        assert_eq!(
+            schedule.state("n2"),
+            expected.state("n2"),
+            "others untouched"
+        );
+
+        // Order in the file does not matter (a merge sorts by time; a hand
+        // edit may not), an undo twice is one, an undo of nothing is nothing.
+        let mut shuffled = two.clone();
+        shuffled.reverse();
+        shuffled.push(Review::undo("u3", "n3", "2026-12-03T10:00:16Z", "e"));
+        shuffled.push(Review::undo("u4", "n9", "2026-12-03T10:00:17Z", "nope"));
+        let again = Schedule::replay(&shuffled);
+        assert_eq!(again.state("n1"), expected.state("n1"));
+        assert_eq!(again.due("n3"), None);
+        assert_eq!(again.len(), 2);
+        assert_eq!(again.unreadable, 0, "undo records are not unreadable");
+    }
+
+    #[test]
+    fn restore_puts_a_card_back_as_replay_would() {
+        let mut live = Schedule::default();
+        let t = |s: &str| unix_seconds(s).expect("time");
+        live.record("n1", t("2026-12-01T10:00:00Z"), Rating::Good);
+        let before = live.state("n1").copied();
+        live.record("n1", t("2026-12-01T10:20:00Z"), Rating::Again);
+        live.restore("n1", before);
+        let replayed = Schedule::replay(&[
+            rated("a", "n1", "2026-12-01T10:00:00Z", 3),
+            rated("b", "n1", "2026-12-01T10:20:00Z", 1),
+            Review::undo("u", "n1", "2026-12-01T10:20:03Z", "b"),
+        ]);
+        assert_eq!(live.state("n1"), replayed.state("n1"));
+        live.record("n2", t("2026-12-01T10:00:00Z"), Rating::Easy);
+        live.restore("n2", None);
+        assert_eq!(live.due("n2"), None, "a new card is new again");
     }
 
     /// Our replay against rs-fsrs's own scheduler, on seeded random
