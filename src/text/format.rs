@@ -18,11 +18,12 @@ pub const HTML_PROGRESSIVE_BYTES: u64 = 256 << 10;
 pub const HTML_HEAD_BYTES: usize = 64 << 10;
 
 /// Plain texts above this size open from their first [`TEXT_HEAD_BYTES`]
+/// (some 15 screens: the whole follows within ~150 ms even for 50 MB)
 /// while the whole is read: the first screen needs a few KB, and decoding,
 /// indexing and measuring a 3 MB book before it tripled its first frame
 /// (issue 12). A saved place further in opens from a window around it.
 pub const TEXT_PROGRESSIVE_BYTES: u64 = 1 << 20;
-pub const TEXT_HEAD_BYTES: usize = 256 << 10;
+pub const TEXT_HEAD_BYTES: usize = 64 << 10;
 
 /// How a file's bytes become the document's text: Markdown and plain
 /// text as they are (hard-wrapped text re-flowed), the others converted

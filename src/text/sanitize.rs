@@ -122,62 +122,123 @@ pub fn sanitize_pieces(input: &str, col: &mut usize, mut emit: impl FnMut(Piece<
         return;
     }
     let mut buf = String::new();
-    for g in input.graphemes(true) {
-        if g == "\t" {
-            let n = TAB_STOP - (*col % TAB_STOP);
-            buf.clear();
-            buf.extend(std::iter::repeat_n(' ', n));
-            *col += n;
-            emit(Piece::Text(&buf), 1);
+    let mut rest = input;
+    while !rest.is_empty() {
+        // A run of printable ASCII goes out whole (one piece, not one per
+        // character): all but its last character, which may be the base of
+        // a combining mark that follows and so is left to the grapheme
+        // walk. Most text is such runs between a few accented letters or
+        // dashes.
+        let run = rest
+            .bytes()
+            .take_while(|b| (0x20..0x7F).contains(b))
+            .count();
+        let bulk = if run == rest.len() {
+            run
+        } else {
+            run.saturating_sub(1)
+        };
+        if bulk > 0 {
+            let (ascii, tail) = rest.split_at(bulk);
+            *col += bulk;
+            emit(Piece::Text(ascii), bulk);
+            rest = tail;
             continue;
         }
-        if g == "\r\n" {
-            // A CRLF reaching here is a line end inside a single-line
-            // context: show it as one line-feed picture.
-            *col += 1;
-            emit(Piece::Placeholder("\u{240A}"), g.len());
-            continue;
-        }
-        let clean = g.chars().all(|c| matches!(classify(c), Class::Keep))
-            && !(g.ends_with('\u{200D}'))
-            && g.chars().count() <= MAX_CODE_POINTS_PER_GRAPHEME;
-        if clean && g.contains(['\u{FF9E}', '\u{FF9F}']) {
-            // Halfwidth katakana sound marks: ratatui measures `ｶﾞ` as 3
-            // cells, terminals draw it in 2, and the screen drifts until a
-            // full redraw. The fullwidth marks (゛ ゜) measure 2 everywhere.
-            buf.clear();
-            buf.extend(g.chars().map(|c| match c {
-                '\u{FF9E}' => '\u{309B}',
-                '\u{FF9F}' => '\u{309C}',
-                c => c,
-            }));
-            *col += text_width(&buf);
-            emit(Piece::Text(&buf), g.len());
-            continue;
-        }
-        if clean {
-            let w = grapheme_width(g);
-            if w == 0 {
-                // A lone combining mark: give it a dotted circle to sit on,
-                // otherwise the renderer skips zero-width graphemes.
-                buf.clear();
-                buf.push('\u{25CC}');
-                buf.push_str(g);
-                *col += grapheme_width(&buf);
-                emit(Piece::Text(&buf), g.len());
-            } else {
-                *col += w;
-                emit(Piece::Text(g), g.len());
-            }
-            continue;
-        }
-        if is_flag_tag_sequence(g) && g.chars().count() <= 16 {
-            *col += grapheme_width(g).max(1);
-            emit(Piece::Text(g), g.len());
-            continue;
-        }
-        sanitize_grapheme_slow(g, col, &mut emit);
+        let Some(g) = rest.graphemes(true).next() else {
+            break;
+        };
+        rest = &rest[g.len()..];
+        sanitize_grapheme(g, col, &mut buf, &mut emit);
     }
+}
+
+/// One grapheme of [`sanitize_pieces`]: a tab to the next stop, a CRLF as
+/// one picture, a clean grapheme as itself, the rest character by
+/// character.
+fn sanitize_grapheme(
+    g: &str,
+    col: &mut usize,
+    buf: &mut String,
+    emit: &mut impl FnMut(Piece<'_>, usize),
+) {
+    if g == "\t" {
+        let n = TAB_STOP - (*col % TAB_STOP);
+        buf.clear();
+        buf.extend(std::iter::repeat_n(' ', n));
+        *col += n;
+        emit(Piece::Text(buf), 1);
+        return;
+    }
+    if g == "\r\n" {
+        // A CRLF reaching here is a line end inside a single-line
+        // context: show it as one line-feed picture.
+        *col += 1;
+        emit(Piece::Placeholder("\u{240A}"), g.len());
+        return;
+    }
+    let clean = g.chars().all(|c| matches!(classify(c), Class::Keep))
+        && !(g.ends_with('\u{200D}'))
+        && g.chars().count() <= MAX_CODE_POINTS_PER_GRAPHEME;
+    if clean && g.contains(['\u{FF9E}', '\u{FF9F}']) {
+        // Halfwidth katakana sound marks: ratatui measures `ｶﾞ` as 3
+        // cells, terminals draw it in 2, and the screen drifts until a
+        // full redraw. The fullwidth marks (゛ ゜) measure 2 everywhere.
+        buf.clear();
+        buf.extend(g.chars().map(|c| match c {
+            '\u{FF9E}' => '\u{309B}',
+            '\u{FF9F}' => '\u{309C}',
+            c => c,
+        }));
+        *col += text_width(buf);
+        emit(Piece::Text(buf), g.len());
+        return;
+    }
+    if clean {
+        let w = grapheme_width(g);
+        if w == 0 {
+            // A lone combining mark: give it a dotted circle to sit on,
+            // otherwise the renderer skips zero-width graphemes.
+            buf.clear();
+            buf.push('\u{25CC}');
+            buf.push_str(g);
+            *col += grapheme_width(buf);
+            emit(Piece::Text(buf), g.len());
+        } else {
+            *col += w;
+            emit(Piece::Text(g), g.len());
+        }
+        return;
+    }
+    if is_flag_tag_sequence(g) && g.chars().count() <= 16 {
+        *col += grapheme_width(g).max(1);
+        emit(Piece::Text(g), g.len());
+        return;
+    }
+    sanitize_grapheme_slow(g, col, emit);
+}
+
+/// `s.grapheme_indices(true)`, with printable ASCII followed by ASCII (or
+/// the end) taken a byte at a time without the segmentation tables: two
+/// ASCII characters other than CR LF always have a boundary between them
+/// (the joining classes, Extend, SpacingMark, Prepend and ZWJ, are all
+/// beyond ASCII). Wrapping walks every grapheme of the blocks on screen,
+/// and most of them are such bytes.
+pub fn grapheme_indices_fast(s: &str) -> impl Iterator<Item = (usize, &str)> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let &c = b.get(i)?;
+        let ascii_next = b.get(i + 1).is_none_or(u8::is_ascii);
+        let len = if (0x20..0x7F).contains(&c) && ascii_next {
+            1
+        } else {
+            s[i..].graphemes(true).next().map_or(s.len() - i, str::len)
+        };
+        let at = i;
+        i += len;
+        Some((at, &s[at..i]))
+    })
 }
 
 /// Character by character for a grapheme holding something unsafe: kept
@@ -331,6 +392,85 @@ pub fn clean(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    /// What each piece shows and how much source it stands for, one
+    /// grapheme at a time (how `sanitize_pieces` worked before it sent
+    /// runs of ASCII whole): the same text, the same columns, and every
+    /// piece's source still adding up, whatever the mix.
+    fn per_grapheme(input: &str) -> (String, usize, usize) {
+        let (mut out, mut col, mut src) = (String::new(), 0, 0);
+        let mut buf = String::new();
+        let mut emit = |p: Piece<'_>, n: usize| {
+            out.push_str(match p {
+                Piece::Text(t) | Piece::Placeholder(t) => t,
+            });
+            src += n;
+        };
+        for g in input.graphemes(true) {
+            sanitize_grapheme(g, &mut col, &mut buf, &mut emit);
+        }
+        (out, col, src)
+    }
+
+    fn whole(input: &str) -> (String, usize, usize) {
+        let (mut out, mut col, mut src) = (String::new(), 0, 0);
+        sanitize_pieces(input, &mut col, |p, n| {
+            out.push_str(match p {
+                Piece::Text(t) | Piece::Placeholder(t) => t,
+            });
+            src += n;
+        });
+        (out, col, src)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_runs_sent_whole_match_the_grapheme_walk(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[ -~]{0,12}",
+                    proptest::strategy::Just("e\u{301}".to_string()),
+                    proptest::strategy::Just("\u{301}".to_string()),
+                    proptest::strategy::Just("\t".to_string()),
+                    proptest::strategy::Just("\r\n".to_string()),
+                    proptest::strategy::Just("\u{1b}[31m".to_string()),
+                    proptest::strategy::Just("—".to_string()),
+                    proptest::strategy::Just("ｶﾞ".to_string()),
+                    proptest::strategy::Just("👍🏽".to_string()),
+                    proptest::strategy::Just("#\u{fe0f}\u{20e3}".to_string()),
+                    proptest::strategy::Just("\u{202e}".to_string()),
+                    proptest::strategy::Just("\u{200d}".to_string()),
+                    proptest::strategy::Just("日本".to_string()),
+                ],
+                0..12,
+            )
+        ) {
+            let input: String = parts.concat();
+            let (a, b) = (whole(&input), per_grapheme(&input));
+            proptest::prop_assert_eq!(&a, &b);
+            proptest::prop_assert_eq!(a.2, input.len());
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_grapheme_indices_are_the_segmenters(
+            s in "([ -~]|\t|\r|\n|\u{301}|\u{200d}|\u{fe0f}|\u{20e3}|\u{600}|\u{903}|é|—|日|👍|🏽|\u{1F1EB}|\u{1F1F7}|ｶ|ﾞ){0,40}"
+        ) {
+            let fast: Vec<_> = grapheme_indices_fast(&s).collect();
+            let slow: Vec<_> = s.grapheme_indices(true).collect();
+            proptest::prop_assert_eq!(fast, slow);
+        }
+    }
+
+    #[test]
+    fn a_combining_mark_after_ascii_stays_on_its_letter() {
+        assert_eq!(
+            whole("cafe\u{301} au lait"),
+            per_grapheme("cafe\u{301} au lait")
+        );
+        assert_eq!(whole("cafe\u{301}").0, "cafe\u{301}");
+    }
     use super::*;
 
     fn shown(input: &str) -> String {

@@ -14,11 +14,10 @@ use std::rc::Rc;
 
 use crate::text::role::Roles;
 use textwrap::core::Fragment;
-use unicode_segmentation::UnicodeSegmentation;
 
 use crate::text::document::{Block, BlockKind, Document, Table};
 use crate::text::richtext::RichText;
-use crate::text::sanitize::{grapheme_width, text_width};
+use crate::text::sanitize::{grapheme_indices_fast, grapheme_width, text_width};
 
 /// One display row.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,7 +111,7 @@ fn fragments(text: &str, seg_start: usize, seg_end: usize, avail: usize, out: &m
     let mut in_ws = false;
     // `cur` holds only the segment's leading spaces so far (indentation).
     let mut leading = false;
-    for (i, g) in seg.grapheme_indices(true) {
+    for (i, g) in grapheme_indices_fast(seg) {
         let at = seg_start + i;
         let gw = grapheme_width(g);
         let new_frag = Frag {
