@@ -275,8 +275,8 @@ mod tests {
     fn line_numbers_follow_the_passage_in_the_file() {
         let text = "\u{feff}Title\r\n\r\nFirst paragraph.\r\nSecond one here.\r\n";
         let (decoded, _) = crate::text::decode::decode(text.as_bytes().to_vec()).expect("text");
-        let doc = Document::from_bytes(decoded.clone(), Format::Text).expect("doc");
-        let at = |s: &str| std::str::from_utf8(&decoded).unwrap().find(s).unwrap();
+        let doc = Document::from_bytes(decoded.clone().into_bytes(), Format::Text).expect("doc");
+        let at = |s: &str| decoded.find(s).unwrap();
         let mut f = NotesFile::new("/r/a.txt", "A", "");
         f.highlights.push(Highlight {
             session: None,
@@ -306,7 +306,7 @@ mod tests {
             anchor: Some(anchor(0, "words that are nowhere in this text at all")),
             extra: toml::Table::new(),
         });
-        let lines = line_numbers(&doc, &decoded, &f);
+        let lines = line_numbers(&doc, decoded.as_bytes(), &f);
         assert_eq!(lines.get("h1"), Some(&4));
         assert_eq!(lines.get("n1"), Some(&3));
         assert_eq!(lines.get("lost"), None, "a lost passage has no line");

@@ -81,28 +81,24 @@ impl Document {
         }
         // Decoding leaves valid UTF-8: an invalid byte is a byte mark,
         // shown as `<FF>` wherever the text is drawn.
-        let (bytes, mut warnings) = decode(bytes)?;
+        let (text, mut warnings) = decode(bytes)?;
         let body = match format {
-            Format::Markdown if bytes.len() <= MAX_MARKDOWN_SIZE => {
-                let source = match String::from_utf8(bytes) {
-                    Ok(s) => s,
-                    Err(e) => crate::text::decode::mark_invalid_bytes(e.as_bytes()),
-                };
-                let blocks = crate::text::markdown::parse(&source);
-                Body::Markdown { source, blocks }
+            Format::Markdown if text.len() <= MAX_MARKDOWN_SIZE => {
+                let blocks = crate::text::markdown::parse(&text);
+                Body::Markdown {
+                    source: text,
+                    blocks,
+                }
             }
             Format::Markdown => {
                 warnings.push("large Markdown file shown as plain text".to_string());
-                Body::Text(bytes)
+                Body::Text(text.into_bytes())
             }
             // Hard-wrapped text is re-flowed; the result is the text.
             Format::Text | Format::Html | Format::Epub | Format::Pdf => {
-                match std::str::from_utf8(&bytes)
-                    .ok()
-                    .and_then(convert::reflow::reflow)
-                {
+                match convert::reflow::reflow(&text) {
                     Some(flowed) => Body::Text(flowed.into_bytes()),
-                    None => Body::Text(bytes),
+                    None => Body::Text(text.into_bytes()),
                 }
             }
         };
