@@ -232,6 +232,9 @@ pub struct App {
     pub open: Option<usize>,
     /// Why the selected document could not be opened, shown in the reader.
     pub open_error: Option<String>,
+    /// The document being opened was chosen at start, not by the student:
+    /// one that cannot be opened gives way to the next.
+    pub auto_open: bool,
     pub notes: Option<DocNotes>,
     /// A passage being selected, to the character.
     pub selection: Option<Selection>,
@@ -322,6 +325,7 @@ impl App {
             reader: None,
             open: None,
             open_error: None,
+            auto_open: false,
             notes: None,
             selection: None,
             point: None,
@@ -381,12 +385,13 @@ impl App {
         if self.entries.is_empty() {
             return Vec::new();
         }
-        let last = self
+        let remembered = self
             .state
             .last_document
             .as_ref()
-            .and_then(|k| self.entries.iter().position(|e| &e.key == k))
-            .unwrap_or(0);
+            .and_then(|k| self.entries.iter().position(|e| &e.key == k));
+        self.auto_open = remembered.is_none();
+        let last = remembered.unwrap_or(0);
         self.lib_selected = last;
         let mut fx = vec![Effect::Open(last)];
         if self.scope != Scope::ThisDocument {

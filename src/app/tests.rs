@@ -951,3 +951,28 @@ fn a_window_of_a_big_document_is_completed_in_place() {
         "the top is the document's"
     );
 }
+
+/// At start, with no document remembered, a first document that cannot
+/// be opened gives way to the next one (its reason stays in the Library);
+/// once the student has chosen, a failure is shown where they chose.
+#[test]
+fn a_broken_first_document_gives_way_to_the_next_at_start() {
+    let mut h = Harness::new(
+        &[
+            ("a-broken.txt", "binary\0bytes"),
+            ("b-good.md", "# The good one\n\nIts first paragraph.\n"),
+        ],
+        120,
+        40,
+    );
+    assert_eq!(h.app.open, Some(1), "the next document is open");
+    assert!(h.app.entries[0].error.is_some(), "the reason is kept");
+    let screen = h.screen_text();
+    assert!(screen.contains("Its first paragraph."), "{screen}");
+    // Chosen by the student: the broken one is shown with its reason.
+    h.app.focus = Focus::Library;
+    h.app.lib_selected = 0;
+    h.act(Action::Open);
+    assert_eq!(h.app.open, Some(1), "the reader still holds the good one");
+    assert!(h.app.open_error.is_some());
+}

@@ -12,6 +12,11 @@ pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
         Msg::Action(_) | Msg::Mouse { .. } | Msg::SearchHits { .. }
     );
     let quiet = matches!(msg, Msg::Tick | Msg::Idle);
+    if matches!(msg, Msg::Action(_) | Msg::Mouse { .. }) {
+        // The student has taken over: no more opening the next document
+        // for them when one cannot be opened.
+        app.auto_open = false;
+    }
     let mut fx = on_msg(app, msg);
     if follows && app.prompt.is_none() && app.editor.is_none() {
         noted::follow(app);
@@ -288,10 +293,22 @@ fn on_opened(
             entry.error = Some(e);
             app.open_error = Some(sanitize_line(&msg, MESSAGE_CHARS));
             app.error(msg);
+            // Opened at start for the student, who chose nothing yet: the
+            // next document rather than an error page (the Library keeps
+            // the reason by its name).
+            let next = index + 1;
+            if app.auto_open && app.reader.is_none() && next < app.entries.len() {
+                if let Some(at) = app.lib_view.iter().position(|&i| i == next) {
+                    app.lib_selected = at;
+                }
+                return vec![Effect::Open(next)];
+            }
+            app.auto_open = false;
             Vec::new()
         }
         Ok(doc) => {
             entry.error = None;
+            app.auto_open = false;
             // A first part's words are not the document's.
             if !partial {
                 entry.fill_in_from(&doc);
