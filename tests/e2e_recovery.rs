@@ -45,23 +45,6 @@ fn add_note(t: &mut Tui, text: &str) {
     t.wait_gone("Note on “");
 }
 
-/// Every file under `dir`, recursively.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let Ok(rd) = fs::read_dir(dir) else {
-        return out;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(files_under(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
 fn notes_text(s: &Sandbox) -> String {
     s.notes_files()
         .iter()
@@ -90,7 +73,7 @@ fn n3_fallback_notes_come_home_on_the_next_start() {
     let st = t.wait_exit();
     assert!(st.success(), "q twice quits anyway: {st:?}");
     t.assert_terminal_restored();
-    let spare: Vec<PathBuf> = files_under(&s.path().join("tmp/marginote-unsaved"))
+    let spare: Vec<PathBuf> = common::files_under(&s.path().join("tmp/marginote-unsaved"))
         .into_iter()
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
@@ -122,7 +105,7 @@ fn n3_a_failed_save_is_retried_once_the_folder_is_fixed() {
     t.wait_until("the retry's success", |sc| status(sc).contains("saved now"));
     t.quit();
     assert!(notes_text(&s).contains("kept for later"));
-    let left = files_under(&s.path().join("tmp/marginote-unsaved"));
+    let left = common::files_under(&s.path().join("tmp/marginote-unsaved"));
     assert!(
         !left
             .iter()

@@ -230,20 +230,6 @@ fn session_flag_starts_a_session_at_launch_that_ticks_and_resumes_next_time() {
     assert!(int_of(&list[0], "elapsed") >= total);
 }
 
-/// Every file under `dir`, recursively.
-fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(files_under(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
 /// A folder where sessions.toml's lock file goes: every save of the
 /// sessions fails, for root too (permission tricks do not stop root; see
 /// `e2e_recovery.rs`), while notes and the reading position still save.
@@ -271,7 +257,7 @@ fn open_course_in_session(s: &Sandbox, name: &str) -> Tui {
 }
 
 fn spare_sessions(s: &Sandbox) -> Vec<std::path::PathBuf> {
-    files_under(&s.path().join("tmp/marginote-unsaved"))
+    common::files_under(&s.path().join("tmp/marginote-unsaved"))
         .into_iter()
         .filter(|p| p.file_name().is_some_and(|n| n == "sessions.toml"))
         .collect()

@@ -1004,3 +1004,17 @@ pub fn assert_t1_bytes(raw: &[u8], ev: &Events, clipboard_checked: bool) {
 pub fn assert_t1_clean(t: &Tui) {
     assert_t1_bytes(&t.raw(), &t.events(), false);
 }
+
+/// Every file under `dir`, recursively (none when it is missing).
+pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

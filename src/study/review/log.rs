@@ -82,6 +82,21 @@ pub struct Review {
     pub extra: toml::Table,
 }
 
+#[cfg(test)]
+impl Review {
+    /// A rating with no undo and nothing unknown, for tests.
+    pub(crate) fn rated(id: &str, card: &str, at: &str, rating: u8) -> Review {
+        Review {
+            id: id.into(),
+            card: card.into(),
+            at: at.into(),
+            rating,
+            undoes: None,
+            extra: toml::Table::new(),
+        }
+    }
+}
+
 /// The whole log as read.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReviewLog {
@@ -667,14 +682,7 @@ mod tests {
     use super::*;
 
     fn review(id: &str, card: &str, at: &str, rating: u8) -> Review {
-        Review {
-            id: id.into(),
-            card: card.into(),
-            at: at.into(),
-            rating,
-            undoes: None,
-            extra: toml::Table::new(),
-        }
+        Review::rated(id, card, at, rating)
     }
 
     #[test]

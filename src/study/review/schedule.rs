@@ -452,14 +452,7 @@ mod tests {
     }
 
     fn rated(id: &str, card: &str, at: &str, rating: u8) -> Review {
-        Review {
-            id: id.into(),
-            card: card.into(),
-            at: at.into(),
-            rating,
-            undoes: None,
-            extra: toml::Table::new(),
-        }
+        Review::rated(id, card, at, rating)
     }
 
     #[test]
