@@ -488,10 +488,14 @@ fn normalize(s: &str) -> Vec<char> {
 
 /// A normalised copy of source bytes `lo..hi` with a map back to source
 /// offsets.
+///
+/// It costs 8 bytes per char of the stretch (a char and a `u32` offset
+/// from `lo`: a `usize` made it 12), and lives only while one document's
+/// anchors are placed.
 struct Normalized {
     chars: Vec<char>,
-    /// Source byte offset of each normalised char.
-    src: Vec<usize>,
+    /// Source byte offset of each normalised char, from `lo`.
+    src: Vec<u32>,
     lo: usize,
     hi: usize,
 }
@@ -503,15 +507,21 @@ struct Normalized {
 /// so a part starts and ends with no space.
 struct Norm<'a> {
     chars: &'a [char],
-    src: &'a [usize],
+    /// Offsets from `base`, as in [`Normalized`].
+    src: &'a [u32],
+    base: usize,
     /// The source offset one past the part's last char.
     end: usize,
 }
 
 impl Normalized {
     fn view(&self, lo: usize, hi: usize) -> Norm<'_> {
-        let mut s = self.src.partition_point(|&o| o < lo);
-        let mut e = self.src.partition_point(|&o| o < hi);
+        let below = |at: usize| {
+            let at = at.saturating_sub(self.lo);
+            move |&o: &u32| (o as usize) < at
+        };
+        let mut s = self.src.partition_point(below(lo));
+        let mut e = self.src.partition_point(below(hi));
         if s < e && self.chars[s] == ' ' {
             s += 1;
         }
@@ -521,6 +531,7 @@ impl Normalized {
         Norm {
             chars: &self.chars[s..e],
             src: &self.src[s..e],
+            base: self.lo,
             end: hi,
         }
     }
@@ -534,7 +545,10 @@ impl Normalized {
         let mut chars = Vec::with_capacity(bytes.len());
         let mut src = Vec::with_capacity(bytes.len() + 1);
         let mut pending_space: Option<usize> = None;
-        let mut push = |c: char, at: usize, chars: &mut Vec<char>, src: &mut Vec<usize>| {
+        // Decoded text is at most three times the size limit: a stretch's
+        // offsets fit a u32.
+        let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
+        let mut push = |c: char, at: usize, chars: &mut Vec<char>, src: &mut Vec<u32>| {
             if c.is_whitespace() {
                 pending_space.get_or_insert(at);
                 return;
@@ -543,12 +557,12 @@ impl Normalized {
                 && !chars.is_empty()
             {
                 chars.push(' ');
-                src.push(base + sp);
+                src.push(offset(sp));
             }
             let mut buf = [0u8; 4];
             for d in c.encode_utf8(&mut buf).nfd() {
                 chars.push(d);
-                src.push(base + at);
+                src.push(offset(at));
             }
         };
         let mut at = 0;
@@ -576,7 +590,7 @@ impl Norm<'_> {
     /// part's end).
     fn src_at(&self, i: usize) -> Option<usize> {
         match self.src.get(i) {
-            Some(&o) => Some(o),
+            Some(&o) => Some(self.base + o as usize),
             None => (i == self.src.len()).then_some(self.end),
         }
     }
@@ -590,8 +604,9 @@ impl Norm<'_> {
 
     /// The char index nearest to source offset `offset`.
     fn index_of(&self, offset: usize) -> usize {
+        let offset = offset.saturating_sub(self.base);
         self.src
-            .partition_point(|&s| s < offset)
+            .partition_point(|&s| (s as usize) < offset)
             .min(self.chars.len())
     }
 
@@ -994,7 +1009,11 @@ mod tests {
                         let alone = Normalized::new(&bytes[lo..hi], lo);
                         let at = format!("{bytes:?} from {from}, {lo}..{hi}");
                         assert_eq!(part.chars, &alone.chars[..], "{at}");
-                        assert_eq!(part.src, &alone.src[..], "{at}");
+                        let offsets =
+                            |n: &Norm| (0..n.src.len()).map(|i| n.src_at(i)).collect::<Vec<_>>();
+                        let whole = alone.view(lo, hi);
+                        assert_eq!(whole.chars.len(), alone.chars.len(), "{at}");
+                        assert_eq!(offsets(&part), offsets(&whole), "{at}");
                         assert_eq!(part.end, alone.hi, "{at}");
                     }
                 }

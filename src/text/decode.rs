@@ -67,13 +67,96 @@ pub fn marked_byte(c: char) -> Option<u8> {
 /// its byte mark.
 pub fn mark_invalid_bytes(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() + bytes.len() / 8);
+    mark_into(bytes, &mut out);
+    out
+}
+
+fn mark_into(bytes: &[u8], out: &mut String) {
     for chunk in bytes.utf8_chunks() {
         out.push_str(chunk.valid());
         for &byte in chunk.invalid() {
             out.extend(char::from_u32(MARK_BASE + u32::from(byte)));
         }
     }
-    out
+}
+
+/// What a byte mark adds to the text: the mark is three bytes of UTF-8
+/// for the one it stands for.
+const MARK_GROWTH: usize = 2;
+
+/// Text is decoded in pieces of about this size by [`mark_in_place`].
+const PIECE: usize = 64 << 10;
+
+/// Decodes bytes that are not all valid UTF-8 as [`mark_invalid_bytes`]
+/// does, but in the bytes' own buffer: a 50 MB text is never held twice
+/// (once read, once decoded). The buffer grows by the marks' extra bytes
+/// and each piece of it, from the last, is moved right to where it ends
+/// up, its invalid bytes marked on the way; a piece ends where decoding
+/// cannot be in the middle of a character, so the pieces decode as the
+/// whole does.
+pub fn mark_in_place(bytes: Vec<u8>) -> Vec<u8> {
+    mark_in_place_by(bytes, PIECE)
+}
+
+fn mark_in_place_by(mut bytes: Vec<u8>, piece: usize) -> Vec<u8> {
+    // (start, end, invalid bytes) of each piece.
+    let mut pieces = Vec::new();
+    let mut total = 0;
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = cut_after(&bytes, start, start.saturating_add(piece.max(1)));
+        let invalid: usize = bytes[start..end]
+            .utf8_chunks()
+            .map(|c| c.invalid().len())
+            .sum();
+        total += invalid;
+        pieces.push((start, end, invalid));
+        start = end;
+    }
+    if total == 0 {
+        return bytes;
+    }
+    // Exactly: `resize` alone would double the buffer's capacity.
+    bytes.reserve_exact(MARK_GROWTH * total);
+    bytes.resize(bytes.len() + MARK_GROWTH * total, 0);
+    // How far right the end of the piece at hand moves.
+    let mut shift = MARK_GROWTH * total;
+    let mut marked = String::new();
+    for &(start, end, invalid) in pieces.iter().rev() {
+        if invalid == 0 {
+            bytes.copy_within(start..end, start + shift);
+            continue;
+        }
+        marked.clear();
+        mark_into(&bytes[start..end], &mut marked);
+        let to = end + shift;
+        // The decoded piece overwrites only itself and what was moved.
+        bytes[to - marked.len()..to].copy_from_slice(marked.as_bytes());
+        shift -= MARK_GROWTH * invalid;
+    }
+    bytes
+}
+
+/// A place at or after `from + 1` (near `want`) where decoding is never
+/// inside a character: a byte that is not a continuation byte, or one
+/// preceded by three that are (no character has more), or the end.
+fn cut_after(bytes: &[u8], from: usize, want: usize) -> usize {
+    let safe = |p: usize| {
+        p >= bytes.len()
+            || !is_continuation(bytes[p])
+            || (p >= 3 && bytes[p - 3..p].iter().all(|&b| is_continuation(b)))
+    };
+    let want = want.min(bytes.len());
+    if let Some(p) = (from + 1..=want).rev().take(4).find(|&p| safe(p)) {
+        return p;
+    }
+    (want + 1..=bytes.len())
+        .find(|&p| safe(p))
+        .unwrap_or(bytes.len())
+}
+
+fn is_continuation(b: u8) -> bool {
+    (0x80..0xC0).contains(&b)
 }
 
 const INVALID_UTF8: &str = "this document is not valid UTF-8: bad bytes are shown as <FF>-style placeholders (their byte values)";
@@ -87,10 +170,14 @@ pub fn decode(bytes: Vec<u8>) -> Result<(String, Vec<String>), DocError> {
     let bytes = checked(bytes)?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok((text, Vec::new())),
-        Err(e) => Ok((
-            mark_invalid_bytes(e.as_bytes()),
-            vec![INVALID_UTF8.to_string()],
-        )),
+        Err(e) => {
+            // Marked in the buffer the file was read into (no second whole
+            // copy); what comes out is UTF-8, checked once more here.
+            let marked = mark_in_place(e.into_bytes());
+            let text = String::from_utf8(marked)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            Ok((text, vec![INVALID_UTF8.to_string()]))
+        }
     }
 }
 
@@ -173,4 +260,78 @@ pub fn check_head(head: &[u8], size: usize) -> Result<bool, DocError> {
         return Err(DocError::Binary { what, size });
     }
     Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Bytes rich in what decoding can split: multi-byte characters,
+    /// their parts, lone continuation bytes, bytes never valid.
+    fn tricky_bytes() -> impl Strategy<Value = Vec<u8>> {
+        let piece = prop_oneof![
+            Just(b"a".to_vec()),
+            Just(b"\n".to_vec()),
+            Just("é".as_bytes().to_vec()),
+            Just("漢".as_bytes().to_vec()),
+            Just("👩".as_bytes().to_vec()),
+            Just(vec![0xE6, 0xBC]),
+            Just(vec![0xF0, 0x9F, 0x91]),
+            Just(vec![0x80]),
+            Just(vec![0xBF, 0xBF, 0xBF, 0xBF]),
+            Just(vec![0xFF]),
+            Just(vec![0xC3]),
+            Just(vec![0xED, 0xA0, 0x80]),
+            Just(vec![0xF4, 0x90, 0x80, 0x80]),
+            any::<u8>().prop_map(|b| vec![b]),
+        ];
+        proptest::collection::vec(piece, 0..80).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 500, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Decoding in place, in pieces of any size, gives what decoding
+        /// the whole at once gives.
+        #[test]
+        fn marking_in_place_in_pieces_equals_marking_the_whole(
+            bytes in tricky_bytes(),
+            piece in 1usize..12,
+        ) {
+            let whole = mark_invalid_bytes(&bytes).into_bytes();
+            prop_assert_eq!(mark_in_place_by(bytes.clone(), piece), whole.clone());
+            prop_assert_eq!(mark_in_place(bytes), whole);
+        }
+    }
+
+    #[test]
+    fn valid_text_is_returned_as_it_is() {
+        let text = "plain é 漢 👩 text".as_bytes().to_vec();
+        let ptr = text.as_ptr();
+        let out = mark_in_place_by(text.clone(), 3);
+        assert_eq!(out, text);
+        let out = mark_in_place(text);
+        assert_eq!(out.as_ptr(), ptr, "no copy made");
+    }
+
+    #[test]
+    fn the_buffer_grows_by_the_marks_alone() {
+        let mut bytes = b"x".repeat(100_000);
+        bytes[500] = 0xFF;
+        let out = mark_in_place(bytes);
+        assert_eq!(out.len(), 100_002);
+        assert!(out.capacity() < 100_100, "capacity {}", out.capacity());
+    }
+
+    #[test]
+    fn a_big_text_with_a_few_bad_bytes_decodes_as_the_whole_does() {
+        let mut bytes = "ünïcödé text, ".repeat(20_000).into_bytes();
+        for at in [0, 70_000, PIECE - 1, PIECE, 2 * PIECE + 1, bytes.len() - 1] {
+            bytes[at] = 0xFF;
+        }
+        bytes.extend_from_slice(&[0xE6, 0xBC]);
+        let whole = mark_invalid_bytes(&bytes).into_bytes();
+        assert_eq!(mark_in_place(bytes), whole);
+    }
 }
