@@ -12,6 +12,7 @@ pub(crate) mod events;
 pub mod export_cli;
 pub mod jobs;
 pub mod log;
+pub mod output;
 mod perform;
 mod startup;
 pub mod study_cli;

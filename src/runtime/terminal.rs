@@ -12,14 +12,15 @@ use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::{cursor, event, execute, terminal};
 use signal_hook::consts::signal::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 
+use super::output::Output;
+
 /// A frame is built in a 64 KiB buffer and written at once when ratatui
 /// flushes at the end of a draw: fewer, larger writes reach the terminal
-/// sooner than a write per kilobyte.
-pub type Tui = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+/// sooner than a write per kilobyte. [`Output`] writes the cells.
+pub type Tui = Terminal<Output<BufWriter<Stdout>>>;
 
 /// Whether our modes are currently on.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
@@ -55,7 +56,7 @@ pub fn enter() -> io::Result<Tui> {
         restore();
         return Err(e);
     }
-    let mut t = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+    let mut t = Terminal::new(Output::new(BufWriter::with_capacity(
         64 << 10,
         io::stdout(),
     )))?;
