@@ -13,16 +13,7 @@ fn note(id: &str, text: &str, exact: &str) -> Note {
         tags: marginote::study::notes::tags(text),
         created: "2026-11-25T10:00:00+01:00".into(),
         updated: "2026-11-25T10:00:00+01:00".into(),
-        anchor: Some(Anchor {
-            offset: 0,
-            exact: exact.into(),
-            prefix: String::new(),
-            suffix: String::new(),
-            changed: false,
-            status: Default::default(),
-            current: None,
-            extra: toml::Table::new(),
-        }),
+        anchor: Some(Anchor::bare(0, exact)),
         extra: toml::Table::new(),
     }
 }

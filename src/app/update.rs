@@ -468,16 +468,7 @@ fn whole_offset(window: &Document, whole: &Document, start: usize, at: usize) ->
     while end > at && std::str::from_utf8(&src[at..end]).is_err() {
         end -= 1;
     }
-    let anchor = crate::storage::Anchor {
-        offset: start + at,
-        exact: String::from_utf8_lossy(&src[at..end]).into_owned(),
-        prefix: String::new(),
-        suffix: String::new(),
-        changed: false,
-        status: Default::default(),
-        current: None,
-        extra: toml::Table::new(),
-    };
+    let anchor = crate::storage::Anchor::bare(start + at, String::from_utf8_lossy(&src[at..end]));
     match crate::study::anchor::place(whole, &anchor) {
         crate::study::anchor::Placement::Moved { at, .. }
         | crate::study::anchor::Placement::Changed { at, .. } => at,

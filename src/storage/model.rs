@@ -79,6 +79,21 @@ fn lenient_status<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Status, D::E
 }
 
 impl Anchor {
+    /// The words `exact` at `offset`, with no context around them (placed
+    /// by their words alone).
+    pub fn bare(offset: usize, exact: impl Into<String>) -> Anchor {
+        Anchor {
+            offset,
+            exact: exact.into(),
+            prefix: String::new(),
+            suffix: String::new(),
+            changed: false,
+            status: Default::default(),
+            current: None,
+            extra: toml::Table::new(),
+        }
+    }
+
     /// Source bytes the passage spans now: the current words where the
     /// text changed, else the quote.
     pub fn span_len(&self) -> usize {

@@ -556,16 +556,7 @@ mod tests {
     use crate::storage::{Highlight, Note};
 
     fn anchor(offset: usize, exact: &str) -> Anchor {
-        Anchor {
-            offset,
-            exact: exact.into(),
-            prefix: String::new(),
-            suffix: String::new(),
-            changed: false,
-            status: Default::default(),
-            current: None,
-            extra: toml::Table::new(),
-        }
+        Anchor::bare(offset, exact)
     }
 
     fn sample() -> NotesFile {
