@@ -169,6 +169,15 @@ impl Harness {
         hs
     }
 
+    /// The status line's message, or "" when there is none.
+    pub fn message_text(&self) -> String {
+        self.app
+            .message
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default()
+    }
+
     pub fn send(&mut self, msg: Msg) {
         let fx = app::update(&mut self.app, msg, &self.now.clone());
         self.perform(fx);

@@ -236,14 +236,8 @@ fn pdf_reads_page_by_page() {
         note_on: "Course reader",
     });
     // The study sheet says which page each entry is on.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_marginote"))
-        .arg("export")
-        .arg(s.docs.join("reader.pdf"))
-        .env("MARGINOTE_DATA_DIR", &s.data)
-        .env("HOME", &s.home)
-        .env("XDG_CONFIG_HOME", &s.config)
-        .output()
-        .expect("run marginote export");
+    let pdf = s.docs.join("reader.pdf");
+    let out = s.cli(&["export", &pdf.to_string_lossy()]);
     let sheet = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),

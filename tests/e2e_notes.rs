@@ -13,7 +13,7 @@ mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::{Sandbox, Tui, has_cursor, key, parse_toml, region, status};
 use vt100::Screen;
@@ -113,20 +113,7 @@ fn file_name(p: &Path) -> String {
 
 /// `marginote` outside the pty (for `export`), hermetic.
 fn cli(s: &Sandbox, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_marginote"))
-        .env_clear()
-        .env(
-            "PATH",
-            std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()),
-        )
-        .env("LANG", "C.UTF-8")
-        .env("HOME", &s.home)
-        .env("XDG_CONFIG_HOME", &s.config)
-        .env("MARGINOTE_DATA_DIR", &s.data)
-        .current_dir(s.path())
-        .args(args)
-        .output()
-        .expect("run marginote")
+    s.cli(args)
 }
 
 // ---------------------------------------------------------------------------

@@ -8,8 +8,6 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::{Sandbox, Tui, key, parse_toml, status};
 
 const WIDE: (u16, u16) = (120, 40);
@@ -21,19 +19,7 @@ By 1918 it had grown into a large secret police.\n";
 /// `marginote ARGS` on the sandbox's data folder, outside a terminal:
 /// its standard output.
 fn cli(s: &Sandbox, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_marginote"))
-        .env_clear()
-        .env(
-            "PATH",
-            std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()),
-        )
-        .env("HOME", &s.home)
-        .env("XDG_CONFIG_HOME", &s.config)
-        .env("MARGINOTE_DATA_DIR", &s.data)
-        .current_dir(s.path())
-        .args(args)
-        .output()
-        .expect("run marginote");
+    let out = s.cli(args);
     assert!(
         out.status.success(),
         "marginote {args:?}: {:?}\n{}",

@@ -124,12 +124,7 @@ fn the_clock_runs_pauses_and_ends_with_time_passed_in() {
 
     h.now = at(3_700);
     h.act(Action::Session);
-    let msg = h
-        .app
-        .message
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default();
+    let msg = h.message_text();
     assert!(
         msg.contains("“Hist 101” ended: 59:25 · 1 entry in 1 document"),
         "{msg}"
@@ -376,12 +371,7 @@ fn an_unreadable_sessions_file_is_kept_aside_and_the_student_told() {
     let broken = "schema_version = 1\n[[sessions]\nname = \"half";
     std::fs::write(&path, broken).expect("written");
     start(&mut h, Some("Chem"));
-    let msg = h
-        .app
-        .message
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default();
+    let msg = h.message_text();
     assert!(
         msg.contains("sessions.toml could not be read: it was kept as"),
         "{msg}"

@@ -73,12 +73,7 @@ fn a_failed_search_says_so_and_leaves_the_cursor() {
     search(&mut h, "zzzz");
     assert_eq!(h.app.cursor_point(), here, "the cursor stayed");
     assert!(h.app.search.is_none(), "no count left behind");
-    let m = h
-        .app
-        .message
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default();
+    let m = h.message_text();
     assert!(m.contains("no match for “zzzz”"), "{m}");
 }
 
@@ -172,13 +167,7 @@ fn brackets_step_through_entries_in_text_order_wrapping() {
     h.type_note("n");
     h.act(Action::Save);
     h.act(Action::Top);
-    let msg = |h: &Harness| {
-        h.app
-            .message
-            .as_ref()
-            .map(|m| m.text.clone())
-            .unwrap_or_default()
-    };
+    let msg = |h: &Harness| h.message_text();
     h.act(Action::NextNote);
     assert_eq!(msg(&h), "note 1 of 2");
     assert_eq!(
@@ -468,12 +457,7 @@ fn lost_notes_are_placed_by_a_worker_after_the_first_frame() {
     let n = h.app.notes.as_ref().expect("notes");
     assert!(n.placing.is_none());
     assert_eq!(n.not_found.len(), sentences.len());
-    let m = h
-        .app
-        .message
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default();
+    let m = h.message_text();
     assert!(m.contains("5 note(s) could not be placed"), "{m}");
     let file = saved(&h);
     let status = |text: &str| {

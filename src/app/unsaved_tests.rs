@@ -101,12 +101,7 @@ fn n3_a_failed_save_is_retried_when_idle() {
     h.send(Msg::Idle);
     assert_eq!(h.saved_notes.len(), saves + 1, "idle retries the save");
     assert!(h.app.saving.is_clean());
-    let text = h
-        .app
-        .message
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default();
+    let text = h.message_text();
     assert!(text.contains("saved now"), "{text}");
     // Nothing left: quitting does not ask.
     h.act(Action::Quit);
@@ -229,12 +224,7 @@ fn n5_an_edit_racing_a_delete_brings_the_note_back() {
     assert_eq!(again.notes.len(), 1);
     assert_eq!(again.notes[0].text, "original words and more");
     assert_ne!(again.notes[0].id, id, "a new id: the old one stays deleted");
-    let text = h
-        .app
-        .message
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default();
+    let text = h.message_text();
     assert!(text.contains("deleted"), "the message says so: {text}");
     assert!(!text.contains("note updated"), "{text}");
     let _ = Fallback::under(dir.path(), &crate::storage::DataDir { root: "/x".into() });
@@ -252,12 +242,7 @@ fn n5_a_note_deleted_before_its_edit_is_saved_keeps_the_text() {
         n.file.notes.clear();
     }
     h.act(Action::Save);
-    let text = h
-        .app
-        .message
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default();
+    let text = h.message_text();
     assert!(text.contains("deleted in another window"), "{text}");
     assert!(h.app.editor.is_some(), "the words stay in the editor");
     h.act(Action::Save);
@@ -311,12 +296,7 @@ fn n7_r_restores_the_newest_good_backup() {
     }
     h.app.focus = Focus::Notes;
     h.act(Action::RestoreBackup);
-    let text = h
-        .app
-        .message
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default();
+    let text = h.message_text();
     assert!(text.contains("restored 1 entries"), "{text}");
     assert_eq!(std::fs::read(&path).expect("restored"), good);
     let n = h.app.notes.as_ref().expect("notes");

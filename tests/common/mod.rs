@@ -40,6 +40,25 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
+    /// `marginote ARGS` outside a terminal, hermetic: only PATH and LANG
+    /// from outside, this sandbox's home, config and data folder.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_marginote"))
+            .env_clear()
+            .env(
+                "PATH",
+                std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()),
+            )
+            .env("LANG", "C.UTF-8")
+            .env("HOME", &self.home)
+            .env("XDG_CONFIG_HOME", &self.config)
+            .env("MARGINOTE_DATA_DIR", &self.data)
+            .current_dir(self.path())
+            .args(args)
+            .output()
+            .expect("run marginote")
+    }
+
     pub fn new() -> Sandbox {
         let root = tempfile::Builder::new()
             .prefix("marginote-e2e-")
