@@ -45,7 +45,7 @@ const NOTHING_TO_EXPORT: i32 = 1;
 
 /// `marginote export`: the study sheet on stdout or in a file.
 pub fn export_cli(opts: ExportOptions) -> anyhow::Result<i32> {
-    let tz = jiff::tz::TimeZone::system();
+    let tz = super::local_zone().clone();
     let checked = layout_problem(&opts).map_or_else(|| export_filter(&opts, &tz), Err);
     let mut filter = match checked {
         Ok(f) => f,
