@@ -274,6 +274,9 @@ pub struct App {
     pub find_all: Option<FindAll>,
     /// The open document is only its first part; the rest is being read.
     loading: bool,
+    /// Keys typed while a document is read that need all of it (`G`, a
+    /// search, a note): they wait, in order; the status line says so.
+    pub waiting_keys: usize,
     /// Where to go once the whole document is in (a saved position past
     /// the first part).
     goto_when_complete: Option<usize>,
@@ -346,6 +349,7 @@ impl App {
             jumps: crate::app::jumplist::JumpList::new(),
             find_all: None,
             loading: false,
+            waiting_keys: 0,
             goto_when_complete: None,
             window: None,
             focus: Focus::Reader,

@@ -67,6 +67,8 @@ pub enum Msg {
         row: u16,
     },
     Resize(u16, u16),
+    /// This many keys wait for a document being opened or read.
+    KeysWaiting(usize),
     /// A document finished loading (with its notes file).
     Opened {
         index: usize,

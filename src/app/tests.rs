@@ -888,6 +888,43 @@ fn a_big_document_opens_from_its_first_part_and_is_completed_in_place() {
     );
 }
 
+/// Issue 12: a key that needs the whole text (`G`, a search, a note),
+/// typed while the rest is read, waits; the next frame says so, on the
+/// status line beside a message or the position, and stops once it acted.
+#[test]
+fn keys_waiting_for_the_whole_text_are_shown_at_once() {
+    let full: String = (0..2000)
+        .map(|i| format!("Line {i} of a long book.\n"))
+        .collect();
+    let head: String = full.lines().take(300).map(|l| format!("{l}\n")).collect();
+    let mut h = Harness::new(&[("book.txt", NOTES_TXT)], 100, 20);
+    h.send(Msg::Opened {
+        index: 0,
+        result: Document::from_bytes(head.into_bytes(), crate::text::document::Format::Text)
+            .map(Box::new),
+        notes: None,
+        partial: true,
+        window: None,
+    });
+    let status = |h: &Harness| h.screen().last().cloned().unwrap_or_default();
+    assert!(!status(&h).contains("waiting"), "{}", status(&h));
+    h.send(Msg::KeysWaiting(1));
+    assert!(
+        status(&h).contains("loading… · 1 key waiting"),
+        "{}",
+        status(&h)
+    );
+    h.app.info("a message".to_string());
+    h.send(Msg::KeysWaiting(3));
+    assert!(
+        status(&h).contains("3 keys waiting · a message"),
+        "{}",
+        status(&h)
+    );
+    h.send(Msg::KeysWaiting(0));
+    assert!(!status(&h).contains("waiting"), "{}", status(&h));
+}
+
 /// Issue 12: a big text reopened far in opens from a window of it; keys
 /// move in the window, the position noted meanwhile is the whole's, and
 /// when the whole arrives the same passage stays under the cursor and the

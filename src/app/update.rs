@@ -127,6 +127,10 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Mouse { kind, col, row } => on_mouse(app, kind, col, row),
+        Msg::KeysWaiting(n) => {
+            app.waiting_keys = n;
+            Vec::new()
+        }
         Msg::Resize(w, h) => {
             app.size = (w, h);
             app.fit_reader();

@@ -322,15 +322,13 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                 // Quitting needs no document: it never waits behind a
                 // conversion that may take long (nothing typed is held).
                 Input::Term(ev @ Event::Key(_))
-                    if opening.is_some() && (!held.is_empty() || !is_quit(&app, &ev)) =>
+                    if (opening.is_some() && (!held.is_empty() || !is_quit(&app, &ev)))
+                        || (app.loading() && (!held.is_empty() || !acts_on_part(&app, &ev))) =>
                 {
                     held.push_back(ev);
-                    continue;
-                }
-                Input::Term(ev @ Event::Key(_))
-                    if app.loading() && (!held.is_empty() || !acts_on_part(&app, &ev)) =>
-                {
-                    held.push_back(ev);
+                    // The next frame says the key was heard and waits.
+                    let n = held.len();
+                    effects.extend(app::update(&mut app, Msg::KeysWaiting(n), &now()));
                     continue;
                 }
                 other => other,
@@ -358,6 +356,9 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                 if let Some(m) = events::translate(&app, &ev) {
                     effects.extend(app::update(&mut app, m, &now()));
                 }
+            }
+            if held.is_empty() && app.waiting_keys > 0 {
+                effects.extend(app::update(&mut app, Msg::KeysWaiting(0), &now()));
             }
         }
     };

@@ -48,6 +48,16 @@ impl Workers {
         });
     }
 
+    /// Runs `job` as [`Workers::spawn`] does, on a thread that gives way to
+    /// the loop: work nobody waits for (word counts, due counts, tables,
+    /// the outline, placing notes) must not delay a key's frame.
+    fn spawn_background(&self, job: impl FnOnce(&dyn Fn(Msg) -> bool) + Send + 'static) {
+        self.spawn(move |send| {
+            give_way();
+            job(send);
+        });
+    }
+
     /// Searches every library document, then every note.
     pub(super) fn find_all(
         &mut self,
@@ -81,7 +91,10 @@ impl Workers {
     /// Builds the search tables once, off the loop, so the first search
     /// does not pay for them.
     pub(super) fn warm_search(&self) {
-        std::thread::spawn(search::warm);
+        std::thread::spawn(|| {
+            give_way();
+            search::warm();
+        });
     }
 
     /// Stops every running search.
@@ -97,13 +110,13 @@ impl Workers {
         doc: Arc<Document>,
         anchors: Vec<(String, crate::storage::Anchor)>,
     ) {
-        self.spawn(move |send| {
+        self.spawn_background(move |send| {
             send(jobs::place_notes(key, doc, anchors));
         });
     }
 
     pub(super) fn outline(&self, doc: Arc<Document>) {
-        self.spawn(move |send| {
+        self.spawn_background(move |send| {
             send(jobs::outline(doc));
         });
     }
@@ -150,7 +163,7 @@ impl Workers {
 
     /// The Library's due counts.
     pub(super) fn due_counts(&self, now: i64, data: DataDir) {
-        self.spawn(move |send| {
+        self.spawn_background(move |send| {
             send(Msg::DueCounts(jobs::due_counts(&data, &Store::new(), now)));
         });
     }
@@ -181,7 +194,7 @@ impl Workers {
                 notes: data.notes_path(&e.key, &e.name),
             })
             .collect();
-        self.spawn(move |send| {
+        self.spawn_background(move |send| {
             let store = Store::new();
             for job in jobs {
                 let index = job.index;
@@ -210,4 +223,43 @@ fn replace_flag(flag: &mut Arc<AtomicBool>) -> Arc<AtomicBool> {
     let fresh = Arc::new(AtomicBool::new(false));
     *flag = Arc::clone(&fresh);
     fresh
+}
+
+/// Lowers the calling thread's scheduling priority (nice 10): on a 2-core
+/// machine, a worker counting the words of a 50 MB file otherwise keeps
+/// the loop from a core for a time slice (a key's first frame was seen
+/// 5–16 ms late right after a big file's first screen). Linux keeps a
+/// nice value per thread; elsewhere it is the process's, so nothing is
+/// changed there.
+fn give_way() {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::process::{getpriority_process, setpriority_process};
+        // Only ever lower it (a process started with `nice 19` stays so).
+        if getpriority_process(None).is_ok_and(|now| now < 10)
+            && let Err(e) = setpriority_process(None, 10)
+        {
+            tracing::debug!(error = %e, "a background worker keeps its priority");
+        }
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use rustix::process::getpriority_process;
+
+    /// The worker's thread gives way; the thread that started it (the
+    /// loop, in the app) keeps its priority.
+    #[test]
+    fn a_background_worker_lowers_only_its_own_priority() {
+        let before = getpriority_process(None).expect("own priority");
+        let worker = std::thread::spawn(|| {
+            super::give_way();
+            getpriority_process(None).expect("worker priority")
+        })
+        .join()
+        .expect("worker ran");
+        assert_eq!(worker, before.max(10));
+        assert_eq!(getpriority_process(None).expect("own priority"), before);
+    }
 }

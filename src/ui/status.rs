@@ -279,7 +279,13 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         // form), unless the line is too narrow to say anything then.
         let segment = (width >= 40).then(|| session_segment(app, 0)).flatten();
         let room = width.saturating_sub(segment.as_ref().map_or(0, |s| text_width(&s.0)));
-        let line = Line::from(Span::styled(fit(&format!(" {}", m.text), room), style));
+        let waiting = waiting_label(app)
+            .map(|w| format!("{w} · "))
+            .unwrap_or_default();
+        let line = Line::from(Span::styled(
+            fit(&format!(" {waiting}{}", m.text), room),
+            style,
+        ));
         buf.set_line(area.x, area.y, &line, area.width);
         if let Some(seg) = &segment {
             draw_right(frame, area, seg);
@@ -311,11 +317,14 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         .unwrap_or_default();
     // While the rest of a document is read or converted, a percentage of
     // the first part would be wrong: say it is loading instead.
+    let waiting = waiting_label(app)
+        .map(|w| format!(" · {w}"))
+        .unwrap_or_default();
     let pos = app.reader.as_ref().map(|r| {
         if app.loading() {
-            format!(" · loading…{found} ")
+            format!(" · loading…{waiting}{found} ")
         } else {
-            format!(" · {}%{found} ", r.percent())
+            format!(" · {}%{waiting}{found} ", r.percent())
         }
     });
     let title = app.open_entry().map_or_else(
@@ -436,6 +445,16 @@ pub fn one_line_field(label: &str, before: &str, after: &str, width: usize) -> F
         before,
         after,
         cursor,
+    }
+}
+
+/// "2 keys waiting": keys typed while a document is opened or read that
+/// need all of it; they act, in order, once it is in.
+fn waiting_label(app: &App) -> Option<String> {
+    match app.waiting_keys {
+        0 => None,
+        1 => Some("1 key waiting".to_string()),
+        n => Some(format!("{n} keys waiting")),
     }
 }
 
