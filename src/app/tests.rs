@@ -914,7 +914,7 @@ fn keys_waiting_for_the_whole_text_are_shown_at_once() {
         "{}",
         status(&h)
     );
-    h.app.info("a message".to_string());
+    h.app.info("a message");
     h.send(Msg::KeysWaiting(3));
     assert!(
         status(&h).contains("3 keys waiting · a message"),
