@@ -268,6 +268,10 @@ impl Harness {
                     self.saved_states.push(s);
                 }
                 Effect::Quit(c) => self.quit = Some(c),
+                Effect::Fingerprint(doc) => {
+                    let fingerprint = crate::study::anchor::fingerprint(&doc);
+                    replies.push(Msg::Fingerprinted { doc, fingerprint });
+                }
                 Effect::RestoreBackup { key, path } => {
                     replies.push(jobs::restore_backup(&self.disk, key, &path));
                 }

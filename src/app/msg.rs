@@ -69,6 +69,12 @@ pub enum Msg {
     Resize(u16, u16),
     /// This many keys wait for a document being opened or read.
     KeysWaiting(usize),
+    /// The fingerprint of `doc`, hashed on a worker: kept only if `doc` is
+    /// still the open text.
+    Fingerprinted {
+        doc: Arc<Document>,
+        fingerprint: String,
+    },
     /// A document finished loading (with its notes file).
     Opened {
         index: usize,
@@ -178,6 +184,9 @@ pub enum Effect {
     CancelSearch,
     /// Work out a document's outline on a worker.
     Outline(Arc<Document>),
+    /// Hash a big text for its fingerprint on a worker (a 3 MB book costs
+    /// milliseconds, a 16 MB one tens: never on the loop).
+    Fingerprint(Arc<Document>),
     /// Place the entries of document `key` in `doc` on a worker: a note
     /// whose words are gone costs a fuzzy search of the text, never paid
     /// before the first frame.

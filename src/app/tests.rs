@@ -888,6 +888,81 @@ fn a_big_document_opens_from_its_first_part_and_is_completed_in_place() {
     );
 }
 
+/// Issue 12: the whole of a big text is fingerprinted on a worker, not on
+/// the loop; a note saved before the hash is back is saved again with it,
+/// and no later save hashes the text again.
+#[test]
+fn a_big_texts_fingerprint_comes_from_a_worker_and_reaches_its_notes() {
+    let full: String = (0..2000)
+        .map(|i| format!("Line {i} of a long book.\n"))
+        .collect();
+    let head: String = full.lines().take(300).map(|l| format!("{l}\n")).collect();
+    let mut h = Harness::new(&[("book.txt", NOTES_TXT)], 100, 20);
+    h.send(Msg::Opened {
+        index: 0,
+        result: Document::from_bytes(head.into_bytes(), crate::text::document::Format::Text)
+            .map(Box::new),
+        notes: Some(crate::app::NotesLoad {
+            path: h.data.notes_path(&h.app.entries[0].key, "book.txt"),
+            file: None,
+            problem: None,
+            adopted_from: None,
+        }),
+        partial: true,
+        window: None,
+    });
+    // The whole arrives; its hash is asked of a worker (not performed yet).
+    let now = h.app.now.clone();
+    let fx = update(
+        &mut h.app,
+        Msg::Completed {
+            index: 0,
+            result: Document::from_bytes(
+                full.clone().into_bytes(),
+                crate::text::document::Format::Text,
+            )
+            .map(Box::new),
+        },
+        &now,
+    );
+    let doc = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Fingerprint(d) => Some(d.clone()),
+            _ => None,
+        })
+        .expect("the fingerprint is asked of a worker");
+    h.perform(
+        fx.into_iter()
+            .filter(|e| !matches!(e, Effect::Fingerprint(_)))
+            .collect(),
+    );
+    h.act(Action::AddBookmark);
+    h.act(Action::Confirm);
+    let first = h.saved_notes.last().expect("the bookmark is saved").clone();
+    assert_eq!(first.bookmarks.len(), 1);
+    let expected = crate::study::anchor::fingerprint(&doc);
+    assert_ne!(first.fingerprint, expected, "not hashed on the loop");
+    let saves = h.saved_notes.len();
+    h.send(Msg::Fingerprinted {
+        doc,
+        fingerprint: expected.clone(),
+    });
+    assert_eq!(h.saved_notes.len(), saves + 1, "saved again with the hash");
+    let again = h.saved_notes.last().expect("saved");
+    assert_eq!(again.fingerprint, expected);
+    assert_eq!(again.bookmarks.len(), 1);
+    // A late hash of another text changes nothing.
+    let other = Arc::new(
+        Document::from_bytes(b"other".to_vec(), crate::text::document::Format::Text).expect("doc"),
+    );
+    h.send(Msg::Fingerprinted {
+        doc: other,
+        fingerprint: "fnv1a64:0".into(),
+    });
+    assert_eq!(h.saved_notes.len(), saves + 1);
+}
+
 /// Issue 12: a key that needs the whole text (`G`, a search, a note),
 /// typed while the rest is read, waits; the next frame says so, on the
 /// status line beside a message or the position, and stops once it acted.

@@ -131,6 +131,21 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.waiting_keys = n;
             Vec::new()
         }
+        Msg::Fingerprinted { doc, fingerprint } => {
+            let current = app
+                .reader
+                .as_ref()
+                .is_some_and(|r| Arc::ptr_eq(&r.doc, &doc));
+            if !current {
+                return Vec::new();
+            }
+            app.fingerprint = Some(fingerprint);
+            // Notes saved while it was hashed carry the file's old one.
+            let stale = app.notes.as_ref().is_some_and(|n| {
+                !n.is_empty() && Some(&n.file.fingerprint) != app.fingerprint.as_ref()
+            });
+            if stale { app.save_notes() } else { Vec::new() }
+        }
         Msg::Resize(w, h) => {
             app.size = (w, h);
             app.fit_reader();
@@ -535,8 +550,11 @@ fn on_completed(
             if let Some(n) = app.notes.as_mut() {
                 fx.push(placing::start(n, &reader.doc));
             }
+            // Hashed on a worker: the loop answers keys meanwhile (notes
+            // saved before it comes keep the fingerprint their file had).
+            app.fingerprint = None;
             if reader.doc.len() <= FINGERPRINT_MAX_BYTES {
-                app.fingerprint = Some(crate::study::anchor::fingerprint(&reader.doc));
+                fx.push(Effect::Fingerprint(Arc::clone(&reader.doc)));
             }
             // An outline asked for on the first part was dropped when it
             // came back (the text changed): ask again for the whole.

@@ -61,6 +61,10 @@ pub(super) fn perform(fx: Effect, app: &App, cx: &mut Context<'_>) -> Performed 
             cx.workers.outline(doc);
             Performed::Nothing
         }
+        Effect::Fingerprint(doc) => {
+            cx.workers.fingerprint(doc);
+            Performed::Nothing
+        }
         Effect::Open(index) => {
             let Some(entry) = app.entries.get(index) else {
                 return Performed::Nothing;

@@ -115,6 +115,14 @@ impl Workers {
         });
     }
 
+    /// Hashes a whole text for its fingerprint, off the loop.
+    pub(super) fn fingerprint(&self, doc: Arc<Document>) {
+        self.spawn_background(move |send| {
+            let fingerprint = crate::study::anchor::fingerprint(&doc);
+            send(Msg::Fingerprinted { doc, fingerprint });
+        });
+    }
+
     pub(super) fn outline(&self, doc: Arc<Document>) {
         self.spawn_background(move |send| {
             send(jobs::outline(doc));
