@@ -38,7 +38,7 @@ pub(super) fn on_placed(
         return Vec::new();
     };
     let moved = n.apply_placements(doc, placed);
-    let lost = n.not_found.len();
+    let lost = n.not_found().len();
     let unreadable = n.problem.is_some();
     if lost > 0 {
         let text = format!(

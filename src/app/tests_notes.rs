@@ -439,7 +439,7 @@ fn lost_notes_are_placed_by_a_worker_after_the_first_frame() {
         "nothing placed yet, nothing to save"
     );
     let n = h.app.notes.as_ref().expect("notes");
-    assert!(n.placing.is_some() && n.not_found.is_empty());
+    assert!(n.placing().is_some() && n.not_found().is_empty());
     assert!(
         n.marks().is_empty(),
         "no note is marked on words it is not on"
@@ -455,8 +455,8 @@ fn lost_notes_are_placed_by_a_worker_after_the_first_frame() {
     // The worker's reply.
     h.perform(fx);
     let n = h.app.notes.as_ref().expect("notes");
-    assert!(n.placing.is_none());
-    assert_eq!(n.not_found.len(), sentences.len());
+    assert!(n.placing().is_none());
+    assert_eq!(n.not_found().len(), sentences.len());
     let m = h.message_text();
     assert!(m.contains("5 note(s) could not be placed"), "{m}");
     let file = saved(&h);

@@ -106,7 +106,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::AllNotes(all) => {
-            app.all_notes = all;
+            app.all_notes.set(all);
             app.all_notes_progress = None;
             app.clamp_notes_selection();
             Vec::new()
@@ -161,16 +161,17 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
                 }
                 // The lists across documents stay true after switching
                 // documents, without reading every file again.
-                if let Some(o) = app.all_notes.iter_mut().find(|o| o.key == key) {
+                if let Some(o) = app.all_notes.list_mut().iter_mut().find(|o| o.key == key) {
                     o.file = file.clone();
                 } else if app.scope != Scope::ThisDocument
                     && let Some(i) = app
                         .open
                         .filter(|&i| app.entries.get(i).is_some_and(|e| e.key == key))
                 {
-                    app.all_notes.push(OtherNotes {
+                    let title = app.open_title();
+                    app.all_notes.list_mut().push(OtherNotes {
                         key: key.clone(),
-                        title: app.open_title(),
+                        title,
                         entry: Some(i),
                         file: file.clone(),
                     });
