@@ -470,6 +470,12 @@ impl App {
         self.loading
     }
 
+    /// Whether the open document's big notes file is still being read
+    /// (keys that need the notes wait for it).
+    pub fn notes_loading(&self) -> bool {
+        self.notes.as_ref().is_some_and(|n| n.loading.is_some())
+    }
+
     /// Where in the whole text the open part starts, while a window of it
     /// is shown (see [`App::loading`]); 0 otherwise.
     pub fn window_start(&self) -> usize {

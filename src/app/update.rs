@@ -147,6 +147,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Completed { index, result } => on_completed(app, index, result),
         Msg::NotesPlaced { key, doc, placed } => placing::on_placed(app, &key, doc, placed),
+        Msg::NotesLoaded { key, load } => placing::on_loaded(app, &key, load),
         Msg::NotesSaved { key, result } => match result {
             Ok((file, moved)) => {
                 let count = file.entry_count();
@@ -338,37 +339,28 @@ fn on_opened(
                 let file = n.file.unwrap_or_else(|| {
                     NotesFile::new(entry.key.clone(), entry.display_title().to_string(), "")
                 });
-                // Said before anything is typed: where new notes will go.
-                let newer = file.is_read_only().then(|| {
-                    let beside = crate::storage::beside_newer(&n.path);
-                    let name = |p: &std::path::Path| {
-                        p.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()
-                    };
-                    format!(
-                        "notes file made by a newer marginote: left untouched; its notes are shown and new ones are saved beside it as {} (in {})",
-                        name(&beside),
-                        beside.parent().map(|d| d.display().to_string()).unwrap_or_default()
-                    )
-                });
-                let unreadable = n.problem.map(|p| {
-                    let offer = if p.contains("newest good backup") {
-                        format!(" — {restore} in the Notes pane restores the backup")
-                    } else {
-                        String::new()
-                    };
-                    format!("{p}{offer} — the file is left untouched; your next note will be saved in a new file and that one kept aside")
-                });
+                let problem = notes_problem(&n.path, n.problem, &file, &restore);
                 let mut dn = DocNotes::new(entry.key.clone(), n.path, file);
-                dn.problem = unreadable.or(newer);
+                dn.problem = problem;
+                dn.loading = n.deferred;
                 dn
             });
             let mut fx = Vec::new();
             if let Some(n) = notes_state.as_mut() {
-                // Notes are placed once the whole text is in, on a worker.
-                if !partial {
+                if n.loading.is_some() {
+                    // A big notes file follows the text (issue 12); it is
+                    // placed when it arrives.
+                    fx.push(Effect::LoadNotes {
+                        key: n.key.clone(),
+                        path: n.path.clone(),
+                    });
+                } else if !partial {
+                    // Notes are placed once the whole text is in, on a worker.
                     fx.push(placing::start(n, &reader.doc));
                 }
-                entry.bookmarks = n.len();
+                if n.loading.is_none() {
+                    entry.bookmarks = n.len();
+                }
             }
             if let Some(off) = offset {
                 let off = off.saturating_sub(shift);
@@ -432,6 +424,38 @@ fn on_opened(
             fx
         }
     }
+}
+
+/// What the Notes pane and the status line say about a notes file just
+/// read: unreadable (kept untouched, and how to restore a backup), or made
+/// by a newer marginote (shown, new notes saved beside it).
+pub(super) fn notes_problem(
+    path: &std::path::Path,
+    problem: Option<String>,
+    file: &NotesFile,
+    restore: &str,
+) -> Option<String> {
+    // Said before anything is typed: where new notes will go.
+    let newer = file.is_read_only().then(|| {
+        let beside = crate::storage::beside_newer(path);
+        let name = |p: &std::path::Path| {
+            p.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()
+        };
+        format!(
+            "notes file made by a newer marginote: left untouched; its notes are shown and new ones are saved beside it as {} (in {})",
+            name(&beside),
+            beside.parent().map(|d| d.display().to_string()).unwrap_or_default()
+        )
+    });
+    let unreadable = problem.map(|p| {
+        let offer = if p.contains("newest good backup") {
+            format!(" — {restore} in the Notes pane restores the backup")
+        } else {
+            String::new()
+        };
+        format!("{p}{offer} — the file is left untouched; your next note will be saved in a new file and that one kept aside")
+    });
+    unreadable.or(newer)
 }
 
 /// Texts above this size are not fingerprinted for the reading position
@@ -529,7 +553,8 @@ fn on_completed(
                 app.error(reader.doc.warnings.join(" · "));
             }
             let mut fx = Vec::new();
-            if let Some(n) = app.notes.as_mut() {
+            // Notes still being read are placed when they arrive.
+            if let Some(n) = app.notes.as_mut().filter(|n| n.loading.is_none()) {
                 fx.push(placing::start(n, &reader.doc));
             }
             if reader.doc.len() <= FINGERPRINT_MAX_BYTES {

@@ -327,8 +327,11 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                     held.push_back(ev);
                     continue;
                 }
+                // The same while a big notes file is read: a note, a
+                // bookmark or a Notes pane key waits for the notes.
                 Input::Term(ev @ Event::Key(_))
-                    if app.loading() && (!held.is_empty() || !acts_on_part(&app, &ev)) =>
+                    if (app.loading() || app.notes_loading())
+                        && (!held.is_empty() || !acts_on_part(&app, &ev)) =>
                 {
                     held.push_back(ev);
                     continue;
@@ -352,6 +355,7 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                 effects.extend(app::update(&mut app, m, &now()));
             }
             while !app.loading()
+                && !app.notes_loading()
                 && opening.is_none()
                 && let Some(ev) = held.pop_front()
             {

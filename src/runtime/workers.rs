@@ -140,6 +140,13 @@ impl Workers {
         });
     }
 
+    /// The open document's big notes file, after its text is shown.
+    pub(super) fn load_notes(&self, key: String, path: PathBuf) {
+        self.spawn(move |send| {
+            send(jobs::load_notes_later(&Store::new(), key, path));
+        });
+    }
+
     /// The review's deck: every notes file and the whole review log.
     pub(super) fn prepare_review(&self, generation: u64, now: i64, data: DataDir) {
         self.spawn(move |send| {

@@ -183,6 +183,11 @@ pub struct DocNotes {
     /// Index into the pane's rows ([`DocNotes::shown_item`]).
     pub selected: usize,
     pub undo: Option<Deleted>,
+    /// The notes file (this many bytes) is still being read on a worker:
+    /// the file here holds only what was noted meanwhile, merged with the
+    /// file's when it arrives (and every save merges with the file on
+    /// disk, so nothing taken meanwhile can replace it).
+    pub loading: Option<u64>,
     /// Only entries matching this (text, or `#tag`) are listed.
     filter: Option<String>,
     previews: HashMap<String, String>,
@@ -238,6 +243,7 @@ impl DocNotes {
             not_found: HashSet::new(),
             selected: 0,
             undo: None,
+            loading: None,
             filter: None,
             previews: HashMap::new(),
             passages: HashMap::new(),

@@ -38,6 +38,10 @@ fn status_label(status: Status) -> Option<&'static str> {
 /// "loading notes… 120 of 400 files" while the notes of every document
 /// are read for a list that shows them.
 fn loading_line(app: &App) -> Option<String> {
+    if let Some(bytes) = app.notes.as_ref().and_then(|n| n.loading) {
+        let mb = bytes.div_ceil(1 << 20);
+        return Some(format!("loading this document's notes ({mb} MB)…"));
+    }
     let (done, total) = app.all_notes_progress?;
     if app.scope == Scope::ThisDocument {
         return None;
