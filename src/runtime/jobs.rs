@@ -925,9 +925,15 @@ pub fn prepare_review(
                 })
                 .map_err(|e| e.to_string())
         });
-        let cards: Vec<review::Card> = notes_files(data, store)
+        // One notes file at a time: each is dropped once its cards are
+        // made (all of them at once held every file of the data folder).
+        let cards: Vec<review::Card> = notes_paths(data)
             .iter()
-            .flat_map(|(_, f)| review::cards_of(f))
+            .filter_map(|p| match store.load_notes(p) {
+                LoadOutcome::Loaded(f) => Some(review::cards_of(&f)),
+                _ => None,
+            })
+            .flatten()
             .collect();
         let schedule = log
             .join()

@@ -230,8 +230,9 @@ struct Rows {
     found: Spans,
 }
 
-/// Each entry's anchor as placed, by id, and where it went.
-type Placements = HashMap<String, (Anchor, anchor::Placement)>;
+/// Each entry's anchor as placed ([`anchor::placing_key`]), by id, and
+/// where it went.
+type Placements = HashMap<String, (u64, anchor::Placement)>;
 
 impl DocNotes {
     pub fn new(key: String, path: PathBuf, file: NotesFile) -> DocNotes {
@@ -415,7 +416,7 @@ impl DocNotes {
         }
         let known = placed
             .into_iter()
-            .map(|p| (p.id, (p.anchor, p.placement)))
+            .map(|p| (p.id, (p.key, p.placement)))
             .collect();
         self.placed = Some((Arc::clone(&doc), known));
         // The list is sorted by place: a selection moved meanwhile stays
@@ -461,14 +462,15 @@ impl DocNotes {
         };
         let mut fresh = HashMap::new();
         for (id, a) in self.anchors_mut() {
+            let key = anchor::placing_key(a);
             let p = known
                 .as_ref()
                 .and_then(|(_, map)| map.get(id))
-                .filter(|(seen, _)| anchor::same_for_placing(seen, a))
+                .filter(|(seen, _)| *seen == key)
                 .map(|&(_, p)| p)
                 .unwrap_or_else(|| anchor::place(doc, a));
             if known.is_some() {
-                fresh.insert(id.clone(), (a.clone(), p));
+                fresh.insert(id.clone(), (key, p));
             }
             let before = a.clone();
             // Every decision is logged: what a student asks about when a
