@@ -10,7 +10,7 @@ use super::{Input, jobs};
 use crate::app::{self, App, Msg};
 use crate::library::{self, Entry, Source};
 use crate::search;
-use crate::storage::{DataDir, LoadOutcome, Store};
+use crate::storage::{DataDir, Store};
 use crate::text::document::{Document, Format};
 
 /// Documents up to this size are searched on the loop: a scan of 256 KiB
@@ -192,10 +192,7 @@ impl Workers {
             let store = Store::new();
             for job in jobs {
                 let index = job.index;
-                let count = match store.load_notes(&job.notes) {
-                    LoadOutcome::Loaded(n) => n.bookmarks.len(),
-                    _ => 0,
-                };
+                let count = store.count_bookmarks(&job.notes);
                 if !send(Msg::Bookmarks { index, count }) {
                     return;
                 }
