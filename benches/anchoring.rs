@@ -185,7 +185,7 @@ fn lost_notes_once(n: usize) {
     let applied = t.elapsed();
     eprintln!(
         "{n} notes, {} lost: on the loop {taken:?} to hand them over and {applied:?} to apply; on the worker {worker:?} to place",
-        notes.not_found.len()
+        notes.not_found().len()
     );
 }
 

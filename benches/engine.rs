@@ -82,6 +82,7 @@ fn perform(app: &mut App, fx: Effect, data: &Path) {
         file: None,
         problem: None,
         adopted_from: None,
+        deferred: None,
     });
     let more = app::update(
         app,

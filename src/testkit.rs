@@ -116,6 +116,10 @@ pub struct Harness {
     pub quit: Option<i32>,
     /// The time every message is sent at ([`NOW`] unless a test moves it).
     pub now: String,
+    /// Big notes files are not read until [`Harness::finish_notes_loads`]
+    /// (to act while one is being read, as the worker leaves time to).
+    pub hold_notes_loads: bool,
+    held_loads: Vec<Effect>,
 }
 
 impl Harness {
@@ -162,6 +166,8 @@ impl Harness {
             saved_states: Vec::new(),
             quit: None,
             now: NOW.to_string(),
+            hold_notes_loads: false,
+            held_loads: Vec::new(),
         };
         hs.send(Msg::Resize(w, h));
         let fx = hs.app.startup();
@@ -303,6 +309,10 @@ impl Harness {
                 Effect::AppendReview(review) => {
                     replies.push(jobs::append_review(&self.data, review));
                 }
+                Effect::LoadNotes { .. } if self.hold_notes_loads => self.held_loads.push(e),
+                Effect::LoadNotes { key, path } => {
+                    replies.push(jobs::load_notes_later(&self.disk, key, path));
+                }
                 Effect::LoadAllNotes => {
                     let mut progress = |done, total| {
                         replies.push(Msg::AllNotesProgress { done, total });
@@ -353,6 +363,13 @@ impl Harness {
                 self.send(m);
             }
         }
+    }
+
+    /// Reads the big notes files held back (see [`Harness::hold_notes_loads`]).
+    pub fn finish_notes_loads(&mut self) {
+        self.hold_notes_loads = false;
+        let held = std::mem::take(&mut self.held_loads);
+        self.perform(held);
     }
 
     /// A new harness on the same data folder: marginote started again.

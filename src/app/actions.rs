@@ -288,7 +288,7 @@ pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
             Focus::Reader => move_reader(app, m),
             Focus::Notes => {
                 let page = app.panes().list_page();
-                let len = app.notes_items().len();
+                let len = app.notes_len();
                 let mut i = app.notes_selected();
                 list_move(&mut i, len, m, page);
                 app.set_notes_selected(i);
@@ -460,7 +460,7 @@ pub(super) fn on_mouse(app: &mut App, kind: MouseKind, col: u16, row: u16) -> Ve
                 }
                 Focus::Notes => {
                     let a = if down { Action::Down } else { Action::Up };
-                    let len = app.notes_items().len();
+                    let len = app.notes_len();
                     let mut i = app.notes_selected();
                     list_move(&mut i, len, a, 1);
                     app.set_notes_selected(i);
@@ -479,7 +479,7 @@ pub(super) fn on_mouse(app: &mut App, kind: MouseKind, col: u16, row: u16) -> Ve
                     }
                 }
                 Focus::Notes => {
-                    let len = app.notes_items().len();
+                    let len = app.notes_len();
                     if let Some(i) = p.list_index(Focus::Notes, row, app.notes_selected(), len) {
                         app.set_notes_selected(i);
                     }

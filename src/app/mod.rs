@@ -21,6 +21,7 @@ pub mod help;
 pub mod jumplist;
 mod msg;
 mod noted;
+mod notes_rows;
 mod placing;
 pub mod review;
 mod selection;
@@ -35,6 +36,7 @@ use actions::{on_action, on_mouse};
 pub use find::{FindAll, FindTarget, Found, Search};
 pub use msg::{Effect, Msg, NotesLoad};
 pub use noted::under_cursor;
+pub use notes_rows::OtherDocs;
 pub use review::{CardView, DueCounts, Prepared, Session};
 pub use selection::Selection;
 pub use session::{Sessions, clock};
@@ -257,7 +259,10 @@ pub struct App {
     /// The lecture sessions, and the one this window runs.
     pub sessions: Sessions,
     /// Other documents' notes, loaded when the all-documents scope is shown.
-    pub all_notes: Vec<OtherNotes>,
+    pub all_notes: OtherDocs,
+    /// The all-documents or session rows of the Notes pane, kept until
+    /// what they list changes (see `notes_rows`).
+    notes_rows: std::cell::RefCell<notes_rows::RowsCache>,
     /// While that list is read: notes files read so far, and in all.
     pub all_notes_progress: Option<(usize, usize)>,
     /// Selection in the all-documents list.
@@ -340,7 +345,8 @@ impl App {
             editor: None,
             scope: Scope::ThisDocument,
             sessions: Sessions::default(),
-            all_notes: Vec::new(),
+            all_notes: OtherDocs::default(),
+            notes_rows: std::cell::RefCell::default(),
             all_notes_progress: None,
             all_selected: 0,
             retire: None,
@@ -468,6 +474,12 @@ impl App {
         self.loading
     }
 
+    /// Whether the open document's big notes file is still being read
+    /// (keys that need the notes wait for it).
+    pub fn notes_loading(&self) -> bool {
+        self.notes.as_ref().is_some_and(|n| n.loading.is_some())
+    }
+
     /// Where in the whole text the open part starts, while a window of it
     /// is shown (see [`App::loading`]); 0 otherwise.
     pub fn window_start(&self) -> usize {
@@ -500,7 +512,7 @@ impl App {
     }
 
     fn clamp_notes_selection(&mut self) {
-        let len = self.notes_items().len();
+        let len = self.notes_len();
         let i = self.notes_selected().min(len.saturating_sub(1));
         self.set_notes_selected(i);
     }
@@ -599,18 +611,23 @@ impl App {
         // a worker for a big text): hashing it again here cost every note
         // on a 50 MB text 96 ms on the loop (3.3 MB: 4.6 ms). None: a
         // first part, a text too big to fingerprint, or the hash not back.
-        if let Some(fp) = self.fingerprint.as_ref().filter(|_| !self.loading) {
-            n.file.fingerprint.clone_from(fp);
+        if let Some(fp) = self.fingerprint.as_ref().filter(|_| !self.loading)
+            && n.file().fingerprint != *fp
+        {
+            n.file_mut().fingerprint.clone_from(fp);
         }
         if let Some(e) = self.open.and_then(|i| self.entries.get_mut(i)) {
             e.bookmarks = n.len();
             // The title known now (the library fills titles in as it reads).
-            n.file.title = e.display_title().to_string();
+            let title = e.display_title();
+            if n.file().title != title {
+                n.file_mut().title = title.to_string();
+            }
         }
         vec![Effect::SaveNotes {
             key: n.key.clone(),
             path: n.path.clone(),
-            file: n.file.clone(),
+            file: n.file().clone(),
             retire: self.retire.clone(),
         }]
     }

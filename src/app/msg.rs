@@ -17,6 +17,11 @@ pub enum Msg {
     EditorInput(ratatui_textarea::Input),
     /// The notes files of every document (for the all-documents list).
     AllNotes(Vec<OtherNotes>),
+    /// The open document's big notes file, read after the text was shown.
+    NotesLoaded {
+        key: String,
+        load: NotesLoad,
+    },
     /// `done` of the `total` notes files are read for that list.
     AllNotesProgress {
         done: usize,
@@ -151,6 +156,9 @@ pub struct NotesLoad {
     /// The notes were found under another name (the document was moved or
     /// renamed): that file is retired once they are saved under this one.
     pub adopted_from: Option<PathBuf>,
+    /// The file is big (this many bytes) and was not read: the text shows
+    /// first, and the notes follow from a worker ([`Effect::LoadNotes`]).
+    pub deferred: Option<u64>,
 }
 
 /// What the run loop must do.
@@ -167,6 +175,12 @@ pub enum Effect {
     },
     /// Read every document's notes file, for the all-documents list.
     LoadAllNotes,
+    /// Read the open document's big notes file on a worker
+    /// ([`NotesLoad::deferred`]); answered by [`Msg::NotesLoaded`].
+    LoadNotes {
+        key: String,
+        path: PathBuf,
+    },
     /// Write a study sheet of these documents' notes.
     Export {
         docs: Vec<ExportDoc>,

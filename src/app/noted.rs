@@ -68,31 +68,29 @@ pub fn under_cursor(app: &App) -> Vec<String> {
         return Vec::new();
     };
     let (rs, re) = r.row_span(r.cursor_row()).unwrap_or((point, point + 1));
-    let items = n.all_items();
-    let placed = items.iter().filter(|it| it.found);
-    let span = |it: &&crate::study::notes::Item| {
-        let s = it.offset.unwrap_or(0);
-        (s, s + it.len.max(1))
-    };
-    let on_point: Vec<String> = placed
-        .clone()
-        .filter(|it| it.offset.is_some())
-        .filter(|it| {
-            let (s, e) = span(it);
-            s <= point && point < e
-        })
-        .map(|it| it.id.clone())
+    // Only the entries reaching into the cursor's row are looked at, in
+    // the Notes pane's order.
+    let lo = rs.min(point);
+    let hi = re.max(rs + 1).max(point + 1);
+    let mut near = n.found_near(lo, hi);
+    near.sort_by(|a, b| {
+        let key = |it: &crate::study::notes::Item| {
+            let group = u8::from(it.status != crate::storage::Status::Lost);
+            (group, it.offset, it.kind, it.id.clone())
+        };
+        key(&a.2).cmp(&key(&b.2))
+    });
+    let on_point: Vec<String> = near
+        .iter()
+        .filter(|(s, e, _)| *s <= point && point < *e)
+        .map(|(_, _, it)| it.id.clone())
         .collect();
     if !on_point.is_empty() {
         return on_point;
     }
-    placed
-        .filter(|it| it.offset.is_some())
-        .filter(|it| {
-            let (s, e) = span(it);
-            s < re.max(rs + 1) && e > rs
-        })
-        .map(|it| it.id.clone())
+    near.iter()
+        .filter(|(s, e, _)| *s < re.max(rs + 1) && *e > rs)
+        .map(|(_, _, it)| it.id.clone())
         .collect()
 }
 
@@ -106,7 +104,7 @@ pub(super) fn follow(app: &mut App) {
     if app.scope != Scope::ThisDocument || app.focus != super::Focus::Reader {
         return;
     }
-    if let Some(i) = app.notes_items().iter().position(|si| &si.item.id == id) {
+    if let Some(i) = app.notes_position(id) {
         app.set_notes_selected(i);
     }
 }
@@ -114,7 +112,7 @@ pub(super) fn follow(app: &mut App) {
 /// `r` in the Notes pane: re-attach the selected lost entry. A selection
 /// starts at the reading cursor; enter attaches, esc cancels.
 pub(super) fn start_reattach(app: &mut App) {
-    let Some(si) = app.notes_items().into_iter().nth(app.notes_selected()) else {
+    let Some(si) = app.notes_row(app.notes_selected()) else {
         return;
     };
     if !si.open {
@@ -201,11 +199,11 @@ pub(super) fn export(app: &mut App) -> Vec<Effect> {
         docs.push(ExportDoc {
             title: app.open_title(),
             key: n.key.clone(),
-            file: only(&n.file, set),
+            file: only(n.file(), set),
         });
     }
     if app.scope != Scope::ThisDocument {
-        for o in &app.all_notes {
+        for o in app.all_notes.list() {
             if app.notes.as_ref().is_some_and(|n| n.key == o.key) {
                 continue;
             }

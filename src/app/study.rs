@@ -6,8 +6,6 @@
 //! which the run loop carries out before it draws again: a note is on disk
 //! before the editor is seen to close.
 
-use std::path::PathBuf;
-
 use ratatui_textarea::TextArea;
 
 use super::{App, Effect, Focus, Prompt, PromptKind};
@@ -87,76 +85,6 @@ pub struct ExportDoc {
 }
 
 impl App {
-    /// The rows the Notes pane lists in the current scope.
-    pub fn notes_items(&self) -> Vec<ScopedItem> {
-        let open_items = |open: bool| {
-            self.notes.as_ref().map_or_else(Vec::new, |n| {
-                n.items()
-                    .into_iter()
-                    .map(|item| ScopedItem {
-                        item,
-                        document: open.then(|| self.open_title()),
-                        entry: self.open,
-                        open: true,
-                        key: n.key.clone(),
-                    })
-                    .collect()
-            })
-        };
-        match self.scope {
-            Scope::ThisDocument => open_items(false),
-            Scope::Session => {
-                let Some(name) = self.scope_session().map(|s| s.name.clone()) else {
-                    return Vec::new();
-                };
-                let mut out = self.across_documents(open_items(true));
-                out.retain(|si| si.item.session.as_ref().is_some_and(|m| m.name == name));
-                // As the lecture went: its lecture notes first, then the
-                // entries by the session clock.
-                out.sort_by_key(|si| {
-                    let lecture_note = si.item.offset.is_none();
-                    let at = si.item.session.as_ref().map_or(0, |m| m.elapsed);
-                    (
-                        !lecture_note,
-                        at,
-                        si.item.created.clone(),
-                        si.item.id.clone(),
-                    )
-                });
-                out
-            }
-            Scope::AllDocuments => self.across_documents(open_items(true)),
-        }
-    }
-
-    /// The open document's rows followed by every other document's.
-    fn across_documents(&self, open: Vec<ScopedItem>) -> Vec<ScopedItem> {
-        let mut out = open;
-        let filter = self.notes.as_ref().and_then(|n| n.filter.clone());
-        for other in &self.all_notes {
-            if self.notes.as_ref().is_some_and(|n| n.key == other.key) {
-                continue;
-            }
-            let mut dn =
-                notes::DocNotes::new(other.key.clone(), PathBuf::new(), other.file.clone());
-            dn.filter.clone_from(&filter);
-            let missing = other.entry.is_none();
-            let title = if missing {
-                format!("{} (document missing)", other.title)
-            } else {
-                other.title.clone()
-            };
-            out.extend(dn.items().into_iter().map(|item| ScopedItem {
-                item,
-                document: Some(title.clone()),
-                entry: other.entry,
-                open: false,
-                key: other.key.clone(),
-            }));
-        }
-        out
-    }
-
     pub(super) fn open_title(&self) -> String {
         self.open_entry()
             .map(|e| e.display_title().to_string())
@@ -494,7 +422,7 @@ pub(super) fn editor_save(app: &mut App) -> Vec<Effect> {
 // ---- the Notes pane
 
 pub(super) fn jump_to_selected(app: &mut App) -> Vec<Effect> {
-    let Some(si) = app.notes_items().into_iter().nth(app.notes_selected()) else {
+    let Some(si) = app.notes_row(app.notes_selected()) else {
         return Vec::new();
     };
     let Some(offset) = si.item.offset else {
@@ -536,7 +464,7 @@ pub(super) fn jump_to_selected(app: &mut App) -> Vec<Effect> {
 }
 
 fn selected_open_item(app: &mut App, verb: &str) -> Option<Item> {
-    let si = app.notes_items().into_iter().nth(app.notes_selected())?;
+    let si = app.notes_row(app.notes_selected())?;
     if !si.open {
         app.error(format!("open that document to {verb} its notes"));
         return None;
@@ -623,8 +551,9 @@ pub(super) fn start_filter(app: &mut App) {
     let current = app
         .notes
         .as_ref()
-        .and_then(|n| n.filter.clone())
-        .unwrap_or_default();
+        .and_then(|n| n.filter())
+        .unwrap_or_default()
+        .to_string();
     let mut p = Prompt::new(
         "Filter notes (text or #tag)",
         String::new(),
@@ -638,10 +567,10 @@ pub(super) fn start_filter(app: &mut App) {
 pub(super) fn apply_filter(app: &mut App, text: String) {
     let filter = (!text.trim().is_empty()).then_some(text);
     if let Some(n) = app.notes.as_mut() {
-        n.filter.clone_from(&filter);
+        n.set_filter(filter.clone());
     }
     app.set_notes_selected(0);
-    let shown = app.notes_items().len();
+    let shown = app.notes_len();
     match filter {
         Some(f) => app.info(format!(
             "{shown} matching “{f}” · / then enter on an empty line shows all"
@@ -654,7 +583,7 @@ impl App {
     /// Reads every notes file again for the all-documents list. The old
     /// list goes first, so memory holds one list, never two.
     pub(super) fn load_all_notes(&mut self) -> Effect {
-        self.all_notes = Vec::new();
+        self.all_notes.set(Vec::new());
         self.all_notes_progress = Some((0, 0));
         Effect::LoadAllNotes
     }

@@ -612,14 +612,14 @@ fn notes_follow_the_text_when_the_document_is_edited() {
     h2.app.focus = Focus::Library;
     h2.act(Action::Open);
     let n = h2.app.notes.as_ref().expect("notes");
-    let a = n.file.notes[0].anchor.as_ref().expect("anchored");
+    let a = n.file().notes[0].anchor.as_ref().expect("anchored");
     let doc = &h2.app.reader.as_ref().expect("open").doc;
     assert_eq!(
         doc.excerpt(a.offset, a.offset + 18),
         "Its first chairman",
         "the note moved with its words"
     );
-    assert!(n.not_found.is_empty());
+    assert!(n.not_found().is_empty());
 }
 
 // ---- finding things
@@ -907,6 +907,7 @@ fn a_big_texts_fingerprint_comes_from_a_worker_and_reaches_its_notes() {
             file: None,
             problem: None,
             adopted_from: None,
+            deferred: None,
         }),
         partial: true,
         window: None,

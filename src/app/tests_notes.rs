@@ -439,7 +439,7 @@ fn lost_notes_are_placed_by_a_worker_after_the_first_frame() {
         "nothing placed yet, nothing to save"
     );
     let n = h.app.notes.as_ref().expect("notes");
-    assert!(n.placing.is_some() && n.not_found.is_empty());
+    assert!(n.placing().is_some() && n.not_found().is_empty());
     assert!(
         n.marks().is_empty(),
         "no note is marked on words it is not on"
@@ -455,8 +455,8 @@ fn lost_notes_are_placed_by_a_worker_after_the_first_frame() {
     // The worker's reply.
     h.perform(fx);
     let n = h.app.notes.as_ref().expect("notes");
-    assert!(n.placing.is_none());
-    assert_eq!(n.not_found.len(), sentences.len());
+    assert!(n.placing().is_none());
+    assert_eq!(n.not_found().len(), sentences.len());
     let m = h.message_text();
     assert!(m.contains("5 note(s) could not be placed"), "{m}");
     let file = saved(&h);
@@ -469,4 +469,126 @@ fn lost_notes_are_placed_by_a_worker_after_the_first_frame() {
     };
     assert_eq!(status("soon gone"), vec![Some(Status::Lost); 5]);
     assert_eq!(status("added meanwhile"), vec![Some(Status::Exact)]);
+}
+
+/// Issue 12: a notes file over a MiB is read after the text is shown;
+/// `(harness, notes path, notes in the file)` with that read held back.
+fn opened_with_big_notes() -> (Harness, std::path::PathBuf, usize) {
+    let mut h = Harness::new(
+        &[("first.md", WILLOW), ("second.md", crate::testkit::ESSAY)],
+        120,
+        40,
+    );
+    let entry = h.app.entries[1].clone();
+    let path = h.data.notes_path(&entry.key, &entry.name);
+    let mut file = crate::storage::NotesFile::new(entry.key.clone(), "second", "");
+    let words = "a long note on the whole essay, ".repeat(60);
+    let count = 700;
+    for i in 0..count {
+        file.notes.push(crate::storage::Note {
+            session: None,
+            id: format!("n-disk-{i:04}"),
+            text: format!("{i}: {words}"),
+            tags: Vec::new(),
+            created: NOW.into(),
+            updated: NOW.into(),
+            anchor: None,
+            extra: toml::Table::new(),
+        });
+    }
+    crate::storage::Store::new()
+        .save_notes(&path, &file)
+        .expect("big notes file written");
+    assert!(std::fs::metadata(&path).expect("written").len() > 1 << 20);
+    h.hold_notes_loads = true;
+    h.perform(vec![Effect::Open(1)]);
+    assert!(
+        h.app.notes_loading(),
+        "a big notes file is read after the text"
+    );
+    (h, path, count)
+}
+
+fn on_disk(path: &std::path::Path) -> crate::storage::NotesFile {
+    match crate::storage::Store::new().load_notes(path) {
+        crate::storage::LoadOutcome::Loaded(f) => f,
+        _ => panic!("notes file reads"),
+    }
+}
+
+/// The text is shown, and says the notes are coming, before the notes
+/// file is read; they are listed once it is.
+#[test]
+fn big_notes_file_follows_the_text() {
+    let (mut h, _, count) = opened_with_big_notes();
+    let screen = h.screen_text();
+    assert!(screen.contains("The Red Terror"), "{screen}");
+    assert!(screen.contains("loading this document's"), "{screen}");
+    h.finish_notes_loads();
+    assert!(!h.app.notes_loading());
+    assert_eq!(h.app.notes.as_ref().map(|n| n.len()), Some(count));
+    h.app.focus = Focus::Notes;
+    let screen = h.screen_text();
+    assert!(!screen.contains("loading this document's"), "{screen}");
+    assert!(screen.contains(&format!("({count})")), "{screen}");
+}
+
+/// N-promise: a note taken while the big file is still being read is
+/// saved with every note of the file (the save merges with the file on
+/// disk), and stays listed with all of them once the read arrives.
+#[test]
+fn n_note_taken_while_notes_load_is_saved_with_all_of_them() {
+    let (mut h, path, count) = opened_with_big_notes();
+    h.act(Action::NoteDocument);
+    h.type_note("taken while the notes were read");
+    h.act(Action::Save);
+    assert_eq!(
+        saved(&h).entry_count(),
+        1,
+        "what the app held meanwhile was the new note alone"
+    );
+    let disk = on_disk(&path);
+    assert_eq!(disk.notes.len(), count + 1, "the save merged with the file");
+    h.finish_notes_loads();
+    let n = h.app.notes.as_ref().expect("notes");
+    assert_eq!(n.len(), count + 1, "listed with every note of the file");
+    assert!(
+        n.file()
+            .notes
+            .iter()
+            .any(|x| x.text == "taken while the notes were read")
+    );
+    // A bookmark after the read, and a restart: all of them, once each.
+    h.act(Action::AddBookmark);
+    h.act(Action::Confirm);
+    let disk = on_disk(&path);
+    assert_eq!(disk.entry_count(), count + 2, "{:?}", h.message_text());
+}
+
+/// The read of a big notes file arriving after the save of a note taken
+/// meanwhile (the worker read the file before that save) still lists the
+/// note: the two are merged by id, never one replacing the other.
+#[test]
+fn n_a_read_older_than_a_save_keeps_the_note_taken_meanwhile() {
+    let (mut h, path, count) = opened_with_big_notes();
+    let key = h.app.notes.as_ref().expect("notes").key.clone();
+    let early =
+        crate::runtime::jobs::load_notes_later(&crate::storage::Store::new(), key, path.clone());
+    // The save's reply is lost (as if it were still running): only the
+    // file read before the note arrives.
+    h.hold_notes_loads = true;
+    h.act(Action::NoteDocument);
+    h.type_note("noted before the read arrived");
+    let fx = update(&mut h.app, Msg::Action(Action::Save), NOW);
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::SaveNotes { .. })),
+        "{fx:?}"
+    );
+    h.send(early);
+    let n = h.app.notes.as_ref().expect("notes");
+    assert_eq!(n.len(), count + 1, "the file's notes and the new one");
+    assert!(!h.app.notes_loading());
+    // Its save, carried out now, keeps them all on disk.
+    h.perform(fx);
+    assert_eq!(on_disk(&path).notes.len(), count + 1);
 }

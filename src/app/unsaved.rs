@@ -83,7 +83,7 @@ pub(super) fn notes_failed(app: &mut App, key: String, failure: SaveFailure) -> 
         .notes
         .as_ref()
         .filter(|n| n.key == key)
-        .map(|n| (n.path.clone(), n.file.clone()));
+        .map(|n| (n.path.clone(), n.file().clone()));
     let title = app
         .entries
         .iter()
@@ -280,7 +280,7 @@ pub(super) fn on_prompt_action(app: &mut App, a: Action, prompt: Prompt) -> Vec<
                 .stranded
                 .iter()
                 .map(|s| match app.notes.as_ref().filter(|n| n.key == s.key) {
-                    Some(n) => n.file.clone(),
+                    Some(n) => n.file().clone(),
                     None => s.file.clone(),
                 })
                 .collect();
@@ -353,7 +353,7 @@ pub(super) fn restore_backup(app: &mut App) -> Vec<Effect> {
         app.error("open a document first");
         return Vec::new();
     };
-    if n.problem.is_none() || n.file.is_read_only() {
+    if n.problem.is_none() || n.file().is_read_only() {
         app.info("this document's notes file reads fine: there is nothing to restore");
         return Vec::new();
     }

@@ -188,7 +188,7 @@ fn n5_an_edit_racing_a_delete_brings_the_note_back() {
     let mut h = with_note("original words");
     let key = open_key(&h);
     // Window B deletes the note: its file has the tombstone.
-    let mut b = h.app.notes.as_ref().expect("notes").file.clone();
+    let mut b = h.app.notes.as_ref().expect("notes").file().clone();
     let id = b.notes[0].id.clone();
     b.notes.clear();
     b.deleted.push(id.clone());
@@ -239,7 +239,7 @@ fn n5_a_note_deleted_before_its_edit_is_saved_keeps_the_text() {
     h.type_note(" and more");
     // The merge with another window's save dropped it meanwhile.
     if let Some(n) = h.app.notes.as_mut() {
-        n.file.notes.clear();
+        n.file_mut().notes.clear();
     }
     h.act(Action::Save);
     let text = h.message_text();
@@ -257,7 +257,7 @@ fn editing_a_note_keeps_its_control_characters() {
     let original = "red \u{1b}[31m, csi \u{9b}1m, bidi \u{202e}cba";
     let mut h = with_note("placeholder");
     if let Some(n) = h.app.notes.as_mut() {
-        n.file.notes[0].text = original.to_string();
+        n.file_mut().notes[0].text = original.to_string();
     }
     h.act(Action::FocusNext);
     h.act(Action::Edit);
@@ -292,7 +292,7 @@ fn n7_r_restores_the_newest_good_backup() {
     // What opening it now would say.
     if let Some(n) = h.app.notes.as_mut() {
         n.problem = Some("cannot read it — newest good backup: x.bak.1".into());
-        n.file.notes.clear();
+        n.file_mut().notes.clear();
     }
     h.app.focus = Focus::Notes;
     h.act(Action::RestoreBackup);
@@ -301,7 +301,7 @@ fn n7_r_restores_the_newest_good_backup() {
     assert_eq!(std::fs::read(&path).expect("restored"), good);
     let n = h.app.notes.as_ref().expect("notes");
     assert!(n.problem.is_none());
-    assert_eq!(n.file.notes[0].text, "worth keeping");
+    assert_eq!(n.file().notes[0].text, "worth keeping");
     let dir = path.parent().expect("folder");
     let aside = std::fs::read_dir(dir)
         .expect("list")

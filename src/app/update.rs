@@ -106,7 +106,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::AllNotes(all) => {
-            app.all_notes = all;
+            app.all_notes.set(all);
             app.all_notes_progress = None;
             app.clamp_notes_selection();
             Vec::new()
@@ -142,7 +142,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.fingerprint = Some(fingerprint);
             // Notes saved while it was hashed carry the file's old one.
             let stale = app.notes.as_ref().is_some_and(|n| {
-                !n.is_empty() && Some(&n.file.fingerprint) != app.fingerprint.as_ref()
+                !n.is_empty() && Some(&n.file().fingerprint) != app.fingerprint.as_ref()
             });
             if stale { app.save_notes() } else { Vec::new() }
         }
@@ -166,6 +166,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Completed { index, result } => on_completed(app, index, result),
         Msg::NotesPlaced { key, doc, placed } => placing::on_placed(app, &key, doc, placed),
+        Msg::NotesLoaded { key, load } => placing::on_loaded(app, &key, load),
         Msg::NotesSaved { key, result } => match result {
             Ok((file, moved)) => {
                 let count = file.entry_count();
@@ -180,16 +181,17 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
                 }
                 // The lists across documents stay true after switching
                 // documents, without reading every file again.
-                if let Some(o) = app.all_notes.iter_mut().find(|o| o.key == key) {
+                if let Some(o) = app.all_notes.list_mut().iter_mut().find(|o| o.key == key) {
                     o.file = file.clone();
                 } else if app.scope != Scope::ThisDocument
                     && let Some(i) = app
                         .open
                         .filter(|&i| app.entries.get(i).is_some_and(|e| e.key == key))
                 {
-                    app.all_notes.push(OtherNotes {
+                    let title = app.open_title();
+                    app.all_notes.list_mut().push(OtherNotes {
                         key: key.clone(),
-                        title: app.open_title(),
+                        title,
                         entry: Some(i),
                         file: file.clone(),
                     });
@@ -356,37 +358,28 @@ fn on_opened(
                 let file = n.file.unwrap_or_else(|| {
                     NotesFile::new(entry.key.clone(), entry.display_title().to_string(), "")
                 });
-                // Said before anything is typed: where new notes will go.
-                let newer = file.is_read_only().then(|| {
-                    let beside = crate::storage::beside_newer(&n.path);
-                    let name = |p: &std::path::Path| {
-                        p.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()
-                    };
-                    format!(
-                        "notes file made by a newer marginote: left untouched; its notes are shown and new ones are saved beside it as {} (in {})",
-                        name(&beside),
-                        beside.parent().map(|d| d.display().to_string()).unwrap_or_default()
-                    )
-                });
-                let unreadable = n.problem.map(|p| {
-                    let offer = if p.contains("newest good backup") {
-                        format!(" — {restore} in the Notes pane restores the backup")
-                    } else {
-                        String::new()
-                    };
-                    format!("{p}{offer} — the file is left untouched; your next note will be saved in a new file and that one kept aside")
-                });
+                let problem = notes_problem(&n.path, n.problem, &file, &restore);
                 let mut dn = DocNotes::new(entry.key.clone(), n.path, file);
-                dn.problem = unreadable.or(newer);
+                dn.problem = problem;
+                dn.loading = n.deferred;
                 dn
             });
             let mut fx = Vec::new();
             if let Some(n) = notes_state.as_mut() {
-                // Notes are placed once the whole text is in, on a worker.
-                if !partial {
+                if n.loading.is_some() {
+                    // A big notes file follows the text (issue 12); it is
+                    // placed when it arrives.
+                    fx.push(Effect::LoadNotes {
+                        key: n.key.clone(),
+                        path: n.path.clone(),
+                    });
+                } else if !partial {
+                    // Notes are placed once the whole text is in, on a worker.
                     fx.push(placing::start(n, &reader.doc));
                 }
-                entry.bookmarks = n.len();
+                if n.loading.is_none() {
+                    entry.bookmarks = n.len();
+                }
             }
             if let Some(off) = offset {
                 let off = off.saturating_sub(shift);
@@ -450,6 +443,38 @@ fn on_opened(
             fx
         }
     }
+}
+
+/// What the Notes pane and the status line say about a notes file just
+/// read: unreadable (kept untouched, and how to restore a backup), or made
+/// by a newer marginote (shown, new notes saved beside it).
+pub(super) fn notes_problem(
+    path: &std::path::Path,
+    problem: Option<String>,
+    file: &NotesFile,
+    restore: &str,
+) -> Option<String> {
+    // Said before anything is typed: where new notes will go.
+    let newer = file.is_read_only().then(|| {
+        let beside = crate::storage::beside_newer(path);
+        let name = |p: &std::path::Path| {
+            p.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()
+        };
+        format!(
+            "notes file made by a newer marginote: left untouched; its notes are shown and new ones are saved beside it as {} (in {})",
+            name(&beside),
+            beside.parent().map(|d| d.display().to_string()).unwrap_or_default()
+        )
+    });
+    let unreadable = problem.map(|p| {
+        let offer = if p.contains("newest good backup") {
+            format!(" — {restore} in the Notes pane restores the backup")
+        } else {
+            String::new()
+        };
+        format!("{p}{offer} — the file is left untouched; your next note will be saved in a new file and that one kept aside")
+    });
+    unreadable.or(newer)
 }
 
 /// Texts above this size are not fingerprinted for the reading position
@@ -547,7 +572,8 @@ fn on_completed(
                 app.error(reader.doc.warnings.join(" · "));
             }
             let mut fx = Vec::new();
-            if let Some(n) = app.notes.as_mut() {
+            // Notes still being read are placed when they arrive.
+            if let Some(n) = app.notes.as_mut().filter(|n| n.loading.is_none()) {
                 fx.push(placing::start(n, &reader.doc));
             }
             // Hashed on a worker: the loop answers keys meanwhile (notes

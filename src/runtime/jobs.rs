@@ -687,6 +687,57 @@ enum Head {
 const WINDOW_BEFORE: usize = 128 << 10;
 const WINDOW_AFTER: usize = 64 << 10;
 
+/// Notes files above this size are read after the text is shown, on a
+/// worker (issue 12): a 30 MB file of 64,595 notes kept the first frame
+/// waiting a second. Smaller ones (a few thousand notes) are read at once,
+/// so the pane never says "loading" for the common case.
+const DEFER_NOTES_BYTES: u64 = 1 << 20;
+
+/// `path`'s size when it is a notes file big enough to read later.
+fn deferred_size(path: &Path) -> Option<u64> {
+    std::fs::metadata(path)
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+        .map(|m| m.len())
+        .filter(|&n| n > DEFER_NOTES_BYTES)
+}
+
+/// A notes file left to read later ([`NotesLoad::deferred`]).
+fn deferred_load(path: PathBuf, bytes: u64) -> NotesLoad {
+    NotesLoad {
+        path,
+        file: None,
+        problem: None,
+        adopted_from: None,
+        deferred: Some(bytes),
+    }
+}
+
+/// Reads a notes file left for later when its document opened.
+pub fn load_notes_later(store: &Store<impl storage::Fs>, key: String, path: PathBuf) -> Msg {
+    let (file, problem) = match store.load_notes(&path) {
+        LoadOutcome::Loaded(f) => (Some(f), None),
+        LoadOutcome::Unreadable { problem } => (None, Some(problem)),
+        LoadOutcome::Missing => (None, None),
+    };
+    tracing::info!(
+        path = ?path,
+        entries = file.as_ref().map_or(0, |f| f.entry_count()),
+        problem = ?problem,
+        "big notes file read after the text was shown"
+    );
+    Msg::NotesLoaded {
+        key,
+        load: NotesLoad {
+            path,
+            file,
+            problem,
+            adopted_from: None,
+            deferred: None,
+        },
+    }
+}
+
 /// The notes file alone (no fingerprint search: the text is not all read).
 fn load_doc_notes_only(
     data: &DataDir,
@@ -694,6 +745,9 @@ fn load_doc_notes_only(
     entry: &Entry,
 ) -> NotesLoad {
     let path = data.notes_path(&entry.key, &entry.name);
+    if let Some(bytes) = deferred_size(&path) {
+        return deferred_load(path, bytes);
+    }
     let (file, problem) = match store.load_notes(&path) {
         LoadOutcome::Loaded(f) => (Some(f), None),
         LoadOutcome::Unreadable { problem } => (None, Some(problem)),
@@ -704,6 +758,7 @@ fn load_doc_notes_only(
         file,
         problem,
         adopted_from: None,
+        deferred: None,
     }
 }
 
@@ -717,11 +772,15 @@ pub fn load_doc_notes(
     doc: &Document,
 ) -> NotesLoad {
     let path = data.notes_path(&entry.key, &entry.name);
+    if let Some(bytes) = deferred_size(&path) {
+        return deferred_load(path, bytes);
+    }
     let mut load = NotesLoad {
         path,
         file: None,
         problem: None,
         adopted_from: None,
+        deferred: None,
     };
     match store.load_notes(&load.path) {
         LoadOutcome::Loaded(f) => load.file = Some(f),
@@ -866,9 +925,15 @@ pub fn prepare_review(
                 })
                 .map_err(|e| e.to_string())
         });
-        let cards: Vec<review::Card> = notes_files(data, store)
+        // One notes file at a time: each is dropped once its cards are
+        // made (all of them at once held every file of the data folder).
+        let cards: Vec<review::Card> = notes_paths(data)
             .iter()
-            .flat_map(|(_, f)| review::cards_of(f))
+            .filter_map(|p| match store.load_notes(p) {
+                LoadOutcome::Loaded(f) => Some(review::cards_of(&f)),
+                _ => None,
+            })
+            .flatten()
             .collect();
         let schedule = log
             .join()

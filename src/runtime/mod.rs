@@ -323,7 +323,8 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                 // conversion that may take long (nothing typed is held).
                 Input::Term(ev @ Event::Key(_))
                     if (opening.is_some() && (!held.is_empty() || !is_quit(&app, &ev)))
-                        || (app.loading() && (!held.is_empty() || !acts_on_part(&app, &ev))) =>
+                        || ((app.loading() || app.notes_loading())
+                            && (!held.is_empty() || !acts_on_part(&app, &ev))) =>
                 {
                     held.push_back(ev);
                     // The next frame says the key was heard and waits.
@@ -350,6 +351,7 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                 effects.extend(app::update(&mut app, m, &now()));
             }
             while !app.loading()
+                && !app.notes_loading()
                 && opening.is_none()
                 && let Some(ev) = held.pop_front()
             {

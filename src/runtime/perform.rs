@@ -104,6 +104,11 @@ pub(super) fn perform(fx: Effect, app: &App, cx: &mut Context<'_>) -> Performed 
             &file,
             retire,
         )),
+        Effect::LoadNotes { key, path } => {
+            // A big notes file: never before the text's first frame.
+            cx.workers.load_notes(key, path);
+            Performed::Nothing
+        }
         Effect::LoadAllNotes => {
             // Reading every notes file can take seconds with many notes:
             // never on the loop.

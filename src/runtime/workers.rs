@@ -10,7 +10,7 @@ use super::{Input, jobs};
 use crate::app::{self, App, Msg};
 use crate::library::{self, Entry, Source};
 use crate::search;
-use crate::storage::{DataDir, LoadOutcome, Store};
+use crate::storage::{DataDir, Store};
 use crate::text::document::{Document, Format};
 
 /// Documents up to this size are searched on the loop: a scan of 256 KiB
@@ -161,6 +161,13 @@ impl Workers {
         });
     }
 
+    /// The open document's big notes file, after its text is shown.
+    pub(super) fn load_notes(&self, key: String, path: PathBuf) {
+        self.spawn(move |send| {
+            send(jobs::load_notes_later(&Store::new(), key, path));
+        });
+    }
+
     /// The review's deck: every notes file and the whole review log.
     pub(super) fn prepare_review(&self, generation: u64, now: i64, data: DataDir) {
         self.spawn(move |send| {
@@ -206,10 +213,7 @@ impl Workers {
             let store = Store::new();
             for job in jobs {
                 let index = job.index;
-                let count = match store.load_notes(&job.notes) {
-                    LoadOutcome::Loaded(n) => n.bookmarks.len(),
-                    _ => 0,
-                };
+                let count = store.count_bookmarks(&job.notes);
                 if !send(Msg::Bookmarks { index, count }) {
                     return;
                 }

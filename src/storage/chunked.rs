@@ -52,6 +52,30 @@ pub(super) fn notes_from_str(text: &str) -> Result<NotesFile, toml::de::Error> {
     }
 }
 
+/// How many `[[bookmarks]]` sections a big notes file holds, found by the
+/// lexer alone (no entry is parsed): what the library shows beside a
+/// document. `None` for a small file, or one whose top part defines its
+/// bookmarks (or an array it also has sections of): the caller parses it.
+pub(super) fn bookmark_sections(text: &str) -> Option<usize> {
+    if text.len() < CHUNKED_FROM_BYTES {
+        return None;
+    }
+    let starts = section_starts(text);
+    let first = starts.first().map_or(text.len(), |s| s.0);
+    let top: toml::Table = toml::from_str(text.get(..first)?).ok()?;
+    // As the split reads it: an array defined on top and in sections is
+    // for the whole parse to judge, and bookmarks written on top count.
+    if top.contains_key("bookmarks") || starts.iter().any(|(_, name)| top.contains_key(*name)) {
+        return None;
+    }
+    Some(
+        starts
+            .iter()
+            .filter(|(_, name)| *name == "bookmarks")
+            .count(),
+    )
+}
+
 /// `None` when the text is not laid out as sections this split can read
 /// faithfully, or does not parse: the caller then parses it whole.
 fn by_sections(text: &str) -> Option<NotesFile> {
@@ -177,6 +201,20 @@ mod tests {
             });
         }
         toml::to_string(&file).unwrap() + extra
+    }
+
+    /// The count of bookmark sections equals the bookmarks loaded.
+    #[test]
+    fn bookmark_sections_count_what_loading_finds() {
+        let text = big(3000, "");
+        let loaded = notes_from_str(&text).expect("loads");
+        assert!(!loaded.bookmarks.is_empty());
+        assert_eq!(bookmark_sections(&text), Some(loaded.bookmarks.len()));
+        assert_eq!(
+            bookmark_sections("schema_version = 1\n"),
+            None,
+            "small: parsed"
+        );
     }
 
     #[test]

@@ -136,11 +136,20 @@ pub(super) fn union_later_edit_wins<T: Clone>(
     id: impl Fn(&T) -> &String,
     updated: impl Fn(&T) -> &String,
 ) -> Vec<T> {
+    // Our stamps by id (an id may repeat in a hand-edited file), so each
+    // entry on disk is looked up, not compared with all of ours: with
+    // 64,595 notes the pairwise pass took 4 billion comparisons per save.
+    let mut our_stamps: std::collections::HashMap<&String, Vec<&String>> =
+        std::collections::HashMap::with_capacity(ours.len());
+    for o in ours {
+        our_stamps.entry(id(o)).or_default().push(updated(o));
+    }
     let theirs_newer: BTreeSet<&String> = disk
         .iter()
         .filter(|d| {
-            ours.iter()
-                .any(|o| id(o) == id(d) && is_newer(updated(d), updated(o)))
+            our_stamps
+                .get(id(d))
+                .is_some_and(|stamps| stamps.iter().any(|u| is_newer(updated(d), u)))
         })
         .map(&id)
         .collect();

@@ -126,6 +126,17 @@ pub(super) struct Flaw {
     pub(super) newer: Option<u32>,
 }
 
+/// Files above this size are parsed one at a time (see [`BIG_PARSE`]).
+const BIG_PARSE_BYTES: usize = 1 << 20;
+
+/// Parsing a notes file costs a few times its size while it runs, and at
+/// start the open document's own read, the library's note counts and the
+/// due counts may each parse the same big file at once: 30 MB of notes
+/// peaked at 383 MB with three parses alive together (heaptrack, issue
+/// 12). Big parses take turns, so the peak holds one; small files never
+/// wait. Nothing is locked inside, so it cannot deadlock with file locks.
+static BIG_PARSE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 pub(super) fn parse<T: StoredFile>(bytes: &[u8]) -> Parsed<T> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Parsed::Bad(Flaw {
@@ -149,6 +160,12 @@ pub(super) fn parse<T: StoredFile>(bytes: &[u8]) -> Parsed<T> {
     if text.trim_start_matches('\u{feff}').trim().is_empty() {
         return Parsed::Empty;
     }
+    // One big parse at a time in the process (see [`BIG_PARSE`]).
+    let _gate = (bytes.len() > BIG_PARSE_BYTES).then(|| {
+        BIG_PARSE
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    });
     match T::from_toml(text) {
         Ok(file) => Parsed::Ok(file),
         Err(e) => Parsed::Bad(Flaw {

@@ -181,12 +181,14 @@ pub fn reads_at(doc: &Document, a: &Anchor) -> bool {
     !shown.is_empty() && quote_at(doc.source(), a.offset, shown)
 }
 
-/// One entry's placement, made off the loop: the anchor as it was placed
-/// (an entry edited since is placed again) and where it is now.
+/// One entry's placement, made off the loop: which anchor was placed
+/// ([`placing_key`]: an entry edited since is placed again) and where it
+/// is now. The anchor itself is not carried back: with 64,595 notes two
+/// more copies of every anchor were alive at once (issue 12).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Placed {
     pub id: String,
-    pub anchor: Anchor,
+    pub key: u64,
     pub placement: Placement,
 }
 
@@ -200,21 +202,22 @@ pub fn place_all(doc: &Document, anchors: Vec<(String, Anchor)>) -> Vec<Placed> 
             let placement = placer.place(&anchor);
             Placed {
                 id,
-                anchor,
+                key: placing_key(&anchor),
                 placement,
             }
         })
         .collect()
 }
 
-/// Whether two anchors are placed alike: the fields [`place`] reads are
-/// equal (status and flags are not read).
-pub fn same_for_placing(a: &Anchor, b: &Anchor) -> bool {
-    a.offset == b.offset
-        && a.exact == b.exact
-        && a.prefix == b.prefix
-        && a.suffix == b.suffix
-        && a.current == b.current
+/// What [`place`] reads of an anchor (status and flags are not read), as
+/// a 64-bit hash: two anchors with the same key are placed alike, so a
+/// placement made for one is kept for the other (a merged save) without
+/// keeping a copy of the anchor. Within one process only.
+pub fn placing_key(a: &Anchor) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (a.offset, &a.exact, &a.prefix, &a.suffix, &a.current).hash(&mut h);
+    h.finish()
 }
 
 fn place_quote(placer: &mut Placer, a: &Anchor) -> Placement {
@@ -1084,7 +1087,7 @@ mod tests {
                 let mut kinds = std::collections::HashSet::new();
                 for (p, (id, a)) in together.iter().zip(&anchors) {
                     assert_eq!(&p.id, id);
-                    assert_eq!(&p.anchor, a);
+                    assert_eq!(p.key, placing_key(a));
                     assert_eq!(p.placement, place(&d, a), "{id} in {paras} paragraphs");
                     kinds.insert(std::mem::discriminant(&p.placement));
                 }

@@ -15,4 +15,5 @@ pub mod export_layout;
 pub mod export_links;
 pub mod notes;
 pub mod review;
+pub mod rows;
 pub mod segment;

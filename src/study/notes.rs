@@ -6,20 +6,23 @@
 //! re-anchors it when the text changed ([`crate::study::anchor`]), and never drops
 //! an entry it cannot place: such entries are listed as "could not place".
 
+use std::cell::{Ref, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::storage::{Anchor, Bookmark, Highlight, Note, NotesFile, Status};
 use crate::study::anchor;
+use crate::study::rows::{self, EntryRef, Known, Spans};
 use crate::text::document::Document;
 
 /// Longest quote a bookmark or reading-position anchor keeps (characters).
 const QUOTE_CHARS: usize = 64;
 /// Characters of rendered text kept for an entry's preview.
-const PREVIEW_CHARS: usize = 160;
+pub(crate) const PREVIEW_CHARS: usize = 160;
 /// Characters of an entry's passage kept to show it in full.
-const PASSAGE_CHARS: usize = 1000;
+pub(crate) const PASSAGE_CHARS: usize = 1000;
 
 /// Builds an anchor for the passage starting at `offset`: the quote runs to
 /// the end of its block, at most [`QUOTE_CHARS`].
@@ -163,35 +166,73 @@ pub enum Deleted {
 }
 
 /// The open document's notes file and the pane's state over it.
+///
+/// What the pane and the reader list is derived from the file and kept
+/// ([`Rows`]) until the next change: every change goes through a
+/// `&mut self` method, which takes a new [`DocNotes::stamp`] (the fields
+/// those lists depend on are private for that reason).
 pub struct DocNotes {
     pub key: String,
     pub path: PathBuf,
-    pub file: NotesFile,
+    file: NotesFile,
     /// Set when the file on disk could not be read (it is kept aside on the
     /// next save) or was made by a newer marginote.
     pub problem: Option<String>,
     /// Ids whose passage could not be found in the current text.
-    pub not_found: HashSet<String>,
-    /// Index into [`DocNotes::items`].
+    not_found: HashSet<String>,
+    /// Index into the pane's rows ([`DocNotes::shown_item`]).
     pub selected: usize,
     pub undo: Option<Deleted>,
+    /// The notes file (this many bytes) is still being read on a worker:
+    /// the file here holds only what was noted meanwhile, merged with the
+    /// file's when it arrives (and every save merges with the file on
+    /// disk, so nothing taken meanwhile can replace it).
+    pub loading: Option<u64>,
     /// Only entries matching this (text, or `#tag`) are listed.
-    pub filter: Option<String>,
+    filter: Option<String>,
     previews: HashMap<String, String>,
     /// Each entry's passage as shown (see [`Item::passage`]).
     passages: HashMap<String, String>,
     /// The text the entries are being placed in on a worker, until its
     /// placements arrive ([`DocNotes::apply_placements`]): meanwhile only
     /// entries whose words read at their offset are marked.
-    pub placing: Option<Arc<Document>>,
+    placing: Option<Arc<Document>>,
     /// The text the last placements were made in, and each entry's anchor
     /// as placed with where it went: placing again in the same text (a
     /// merged save) reuses them instead of searching again.
     placed: Option<(Arc<Document>, Placements)>,
+    /// Names this state of the notes, unique across every `DocNotes`.
+    stamp: u64,
+    /// The lists derived from this state, rebuilt when the stamp moved.
+    rows: RefCell<Rows>,
 }
 
-/// Each entry's anchor as placed, by id, and where it went.
-type Placements = HashMap<String, (Anchor, anchor::Placement)>;
+/// Stamps of [`DocNotes`] states: unique in the process, so a list kept
+/// over the open document's notes (the app's all-documents rows) knows
+/// when they changed, or were replaced by another document's.
+static STAMPS: AtomicU64 = AtomicU64::new(1);
+
+fn next_stamp() -> u64 {
+    STAMPS.fetch_add(1, Ordering::Relaxed)
+}
+
+/// What the pane and the reader list, derived from one state of the notes.
+#[derive(Debug, Default)]
+struct Rows {
+    /// The state these were built from (0: never built).
+    stamp: u64,
+    /// The pane's rows: every entry in the pane's order, through the filter.
+    shown: Vec<EntryRef>,
+    /// What the reader marks: entries placed (while placing: those whose
+    /// words read where they were).
+    marks: Spans,
+    /// Entries found in the text, for the entries under the cursor.
+    found: Spans,
+}
+
+/// Each entry's anchor as placed ([`anchor::placing_key`]), by id, and
+/// where it went.
+type Placements = HashMap<String, (u64, anchor::Placement)>;
 
 impl DocNotes {
     pub fn new(key: String, path: PathBuf, file: NotesFile) -> DocNotes {
@@ -203,12 +244,152 @@ impl DocNotes {
             not_found: HashSet::new(),
             selected: 0,
             undo: None,
+            loading: None,
             filter: None,
             previews: HashMap::new(),
             passages: HashMap::new(),
             placing: None,
             placed: None,
+            stamp: next_stamp(),
+            rows: RefCell::new(Rows::default()),
         }
+    }
+
+    /// The notes file as it stands (read only: changes go through methods
+    /// that take a new stamp, or [`DocNotes::file_mut`]).
+    pub fn file(&self) -> &NotesFile {
+        &self.file
+    }
+
+    /// The notes file to change in place; the lists are rebuilt after.
+    pub fn file_mut(&mut self) -> &mut NotesFile {
+        self.touch();
+        &mut self.file
+    }
+
+    /// Ids whose passage could not be found in the current text.
+    pub fn not_found(&self) -> &HashSet<String> {
+        &self.not_found
+    }
+
+    /// The pane's filter (text or `#tag`), if any.
+    pub fn filter(&self) -> Option<&str> {
+        self.filter.as_deref()
+    }
+
+    pub fn set_filter(&mut self, filter: Option<String>) {
+        self.touch();
+        self.filter = filter;
+    }
+
+    /// The text the entries are being placed in, until placed.
+    pub fn placing(&self) -> Option<&Arc<Document>> {
+        self.placing.as_ref()
+    }
+
+    /// This state of the notes: any change takes a new one.
+    pub fn stamp(&self) -> u64 {
+        self.stamp
+    }
+
+    fn touch(&mut self) {
+        self.stamp = next_stamp();
+    }
+
+    /// What is known of the entries' places in the open text.
+    pub fn known(&self) -> Known<'_> {
+        Known {
+            previews: Some(&self.previews),
+            passages: Some(&self.passages),
+            not_found: Some(&self.not_found),
+        }
+    }
+
+    /// The lists of this state, built on first use after a change.
+    fn rows(&self) -> Ref<'_, Rows> {
+        if self.rows.borrow().stamp != self.stamp {
+            let built = self.build_rows();
+            *self.rows.borrow_mut() = built;
+        }
+        self.rows.borrow()
+    }
+
+    fn build_rows(&self) -> Rows {
+        let known = self.known();
+        let file = &self.file;
+        let order = rows::order(file, known);
+        let shown = rows::filtered(file, known, order, self.filter.as_deref());
+        let mut marks = Vec::new();
+        let mut found = Vec::new();
+        for r in rows::entries(file) {
+            let Some((id, Some(a))) = rows::id_anchor(file, r) else {
+                continue;
+            };
+            let placed = !self.not_found.contains(id);
+            let marked = match &self.placing {
+                Some(doc) => anchor::reads_at(doc, a),
+                None => placed,
+            };
+            if marked {
+                let end = match r.kind {
+                    Kind::Bookmark => a.offset,
+                    _ => a.offset + a.span_len(),
+                };
+                marks.push((a.offset, end, r));
+            }
+            if placed {
+                found.push((a.offset, a.offset + a.span_len().max(1), r));
+            }
+        }
+        Rows {
+            stamp: self.stamp,
+            shown,
+            marks: Spans::new(marks),
+            found: Spans::new(found),
+        }
+    }
+
+    /// The pane's rows as references into [`DocNotes::file`].
+    pub fn shown_refs(&self) -> Ref<'_, [EntryRef]> {
+        Ref::map(self.rows(), |r| r.shown.as_slice())
+    }
+
+    /// How many rows the pane lists (through the filter).
+    pub fn shown_len(&self) -> usize {
+        self.rows().shown.len()
+    }
+
+    /// The pane's row `i`, built alone.
+    pub fn shown_item(&self, i: usize) -> Option<Item> {
+        let r = *self.rows().shown.get(i)?;
+        rows::item(&self.file, self.known(), r)
+    }
+
+    /// The row listing entry `id`, if the filter lets it through.
+    pub fn shown_position(&self, id: &str) -> Option<usize> {
+        let rows = self.rows();
+        rows.shown
+            .iter()
+            .position(|&r| rows::id_anchor(&self.file, r).is_some_and(|(i, _)| i == id))
+    }
+
+    /// Entry `id` as the pane shows it, filtered out or not.
+    pub fn item_by_id(&self, id: &str) -> Option<Item> {
+        let r = rows::entries(&self.file)
+            .find(|&r| rows::id_anchor(&self.file, r).is_some_and(|(i, _)| i == id))?;
+        rows::item(&self.file, self.known(), r)
+    }
+
+    /// The entries found in the text that may touch `lo..hi` (callers
+    /// check the spans), as `(start, end, item)`; `end` is at least
+    /// `start + 1`.
+    pub fn found_near(&self, lo: usize, hi: usize) -> Vec<(usize, usize, Item)> {
+        let rows = self.rows();
+        rows.found
+            .near(lo, hi)
+            .iter()
+            .filter_map(|&(s, e, r)| Some((s, e, rows::item(&self.file, self.known(), r)?)))
+            .collect()
     }
 
     /// Every anchored entry's id and anchor, to be placed off the loop
@@ -216,6 +397,7 @@ impl DocNotes {
     /// until the placements arrive only entries found where they were are
     /// marked.
     pub fn start_placing(&mut self, doc: Arc<Document>) -> Vec<(String, Anchor)> {
+        self.touch();
         self.placing = Some(doc);
         self.anchors_mut()
             .into_iter()
@@ -228,12 +410,13 @@ impl DocNotes {
     /// or re-attached meanwhile is placed here. Returns whether anything
     /// changed, as [`DocNotes::reanchor`] does.
     pub fn apply_placements(&mut self, doc: Arc<Document>, placed: Vec<anchor::Placed>) -> bool {
+        self.touch();
         if self.placing.as_ref().is_some_and(|d| Arc::ptr_eq(d, &doc)) {
             self.placing = None;
         }
         let known = placed
             .into_iter()
-            .map(|p| (p.id, (p.anchor, p.placement)))
+            .map(|p| (p.id, (p.key, p.placement)))
             .collect();
         self.placed = Some((Arc::clone(&doc), known));
         // The list is sorted by place: a selection moved meanwhile stays
@@ -249,6 +432,7 @@ impl DocNotes {
     }
 
     fn anchors_mut(&mut self) -> Vec<(&String, &mut Anchor)> {
+        self.touch();
         let f = &mut self.file;
         f.bookmarks
             .iter_mut()
@@ -266,6 +450,7 @@ impl DocNotes {
     /// moved ones take their new offsets, lost ones are kept and marked.
     /// Returns whether anything changed (worth saving).
     pub fn reanchor(&mut self, doc: &Document) -> bool {
+        self.touch();
         let mut moved = false;
         let mut lost = HashSet::new();
         let mut previews = HashMap::new();
@@ -277,14 +462,15 @@ impl DocNotes {
         };
         let mut fresh = HashMap::new();
         for (id, a) in self.anchors_mut() {
+            let key = anchor::placing_key(a);
             let p = known
                 .as_ref()
                 .and_then(|(_, map)| map.get(id))
-                .filter(|(seen, _)| anchor::same_for_placing(seen, a))
+                .filter(|(seen, _)| *seen == key)
                 .map(|&(_, p)| p)
                 .unwrap_or_else(|| anchor::place(doc, a));
             if known.is_some() {
-                fresh.insert(id.clone(), (a.clone(), p));
+                fresh.insert(id.clone(), (key, p));
             }
             let before = a.clone();
             // Every decision is logged: what a student asks about when a
@@ -332,6 +518,7 @@ impl DocNotes {
     }
 
     fn sort(&mut self) {
+        self.touch();
         let f = &mut self.file;
         f.bookmarks
             .sort_by(|a, b| (a.anchor.offset, &a.id).cmp(&(b.anchor.offset, &b.id)));
@@ -344,6 +531,7 @@ impl DocNotes {
     }
 
     fn remember_preview(&mut self, id: &str, a: &Anchor, doc: &Document) {
+        self.touch();
         self.previews
             .insert(id.to_string(), preview(doc, a.offset, PREVIEW_CHARS));
         self.passages.insert(
@@ -353,126 +541,26 @@ impl DocNotes {
     }
 
     /// Every entry in text order (notes on the whole document first),
-    /// unfiltered.
+    /// unfiltered. Builds every item: for tests and whole-file work, never
+    /// per frame or key ([`DocNotes::shown_item`] builds one).
     pub fn all_items(&self) -> Vec<Item> {
-        let preview = |id: &str, a: &Anchor| {
-            self.previews
-                .get(id)
-                .cloned()
-                .unwrap_or_else(|| one_line(&a.exact, PREVIEW_CHARS))
-        };
-        let passage = |id: &str, a: &Anchor| {
-            self.passages
-                .get(id)
-                .cloned()
-                .unwrap_or_else(|| one_line(&a.exact, PASSAGE_CHARS))
-        };
-        let status = |id: &str, a: &Anchor| {
-            if self.not_found.contains(id) {
-                Status::Lost
-            } else {
-                a.effective_status()
-            }
-        };
-        let mut items: Vec<Item> = Vec::new();
-        for b in &self.file.bookmarks {
-            items.push(Item {
-                kind: Kind::Bookmark,
-                id: b.id.clone(),
-                title: b.label.clone(),
-                preview: preview(&b.id, &b.anchor),
-                offset: Some(b.anchor.offset),
-                len: b.anchor.span_len(),
-                found: !self.not_found.contains(&b.id),
-                changed: b.anchor.changed,
-                tags: Vec::new(),
-                status: status(&b.id, &b.anchor),
-                created: b.created.clone(),
-                text: String::new(),
-                quote: b.anchor.exact.clone(),
-                passage: passage(&b.id, &b.anchor),
-                session: b.session.clone(),
-            });
-        }
-        for h in &self.file.highlights {
-            // A highlight is its words: exactly the highlighted ones.
-            let p = passage(&h.id, &h.anchor);
-            items.push(Item {
-                kind: Kind::Highlight,
-                id: h.id.clone(),
-                title: p.clone(),
-                preview: p,
-                offset: Some(h.anchor.offset),
-                len: h.anchor.span_len(),
-                found: !self.not_found.contains(&h.id),
-                changed: h.anchor.changed,
-                tags: Vec::new(),
-                status: status(&h.id, &h.anchor),
-                created: h.created.clone(),
-                text: String::new(),
-                quote: h.anchor.exact.clone(),
-                passage: passage(&h.id, &h.anchor),
-                session: h.session.clone(),
-            });
-        }
-        for n in &self.file.notes {
-            items.push(Item {
-                kind: Kind::Note,
-                id: n.id.clone(),
-                title: one_line(n.text.lines().next().unwrap_or_default(), PREVIEW_CHARS),
-                preview: n.anchor.as_ref().map_or_else(
-                    || "on the whole document".to_string(),
-                    |a| preview(&n.id, a),
-                ),
-                offset: n.anchor.as_ref().map(|a| a.offset),
-                len: n.anchor.as_ref().map_or(0, Anchor::span_len),
-                found: !self.not_found.contains(&n.id),
-                changed: n.anchor.as_ref().is_some_and(|a| a.changed),
-                tags: n.tags.clone(),
-                status: n
-                    .anchor
-                    .as_ref()
-                    .map_or(Status::Exact, |a| status(&n.id, a)),
-                created: n.created.clone(),
-                text: n.text.clone(),
-                quote: n
-                    .anchor
-                    .as_ref()
-                    .map(|a| a.exact.clone())
-                    .unwrap_or_default(),
-                passage: n
-                    .anchor
-                    .as_ref()
-                    .map(|a| passage(&n.id, a))
-                    .unwrap_or_default(),
-                session: n.session.clone(),
-            });
-        }
-        // Notes on the whole document first, then the lost entries
-        // together (to re-attach), then the rest in text order.
-        let group = |it: &Item| match (it.offset, it.status) {
-            (None, _) => 0,
-            (Some(_), Status::Lost) => 1,
-            _ => 2,
-        };
-        items.sort_by(|a, b| {
-            (group(a), a.offset, a.kind, &a.id).cmp(&(group(b), b.offset, b.kind, &b.id))
-        });
-        items
+        let known = self.known();
+        rows::order(&self.file, known)
+            .into_iter()
+            .filter_map(|r| rows::item(&self.file, known, r))
+            .collect()
     }
 
-    /// The entries the pane lists: [`DocNotes::all_items`] through the
-    /// filter.
+    /// Every row the pane lists ([`DocNotes::all_items`] through the
+    /// filter), each built: for tests and whole-list work.
     pub fn items(&self) -> Vec<Item> {
-        let mut items = self.all_items();
-        if let Some(f) = self.filter.as_deref().filter(|f| !f.trim().is_empty()) {
-            items.retain(|it| matches_filter(it, f));
-        }
-        items
+        (0..self.shown_len())
+            .filter_map(|i| self.shown_item(i))
+            .collect()
     }
 
     pub fn selected_item(&self) -> Option<Item> {
-        self.items().into_iter().nth(self.selected)
+        self.shown_item(self.selected)
     }
 
     pub fn len(&self) -> usize {
@@ -484,12 +572,13 @@ impl DocNotes {
     }
 
     fn select_id(&mut self, id: &str) {
-        if let Some(i) = self.items().iter().position(|it| it.id == id) {
+        if let Some(i) = self.shown_position(id) {
             self.selected = i;
         }
     }
 
     pub fn add_bookmark(&mut self, b: Bookmark, doc: &Document) {
+        self.touch();
         let id = b.id.clone();
         self.remember_preview(&id, &b.anchor, doc);
         self.file.bookmarks.push(b);
@@ -498,6 +587,7 @@ impl DocNotes {
     }
 
     pub fn add_highlight(&mut self, h: Highlight, doc: &Document) {
+        self.touch();
         let id = h.id.clone();
         self.remember_preview(&id, &h.anchor, doc);
         self.file.highlights.push(h);
@@ -506,6 +596,7 @@ impl DocNotes {
     }
 
     pub fn add_note(&mut self, n: Note, doc: &Document) {
+        self.touch();
         let id = n.id.clone();
         if let Some(a) = n.anchor.clone() {
             self.remember_preview(&id, &a, doc);
@@ -521,6 +612,7 @@ impl DocNotes {
 
     /// Replaces a note's text (and tags); returns whether it existed.
     pub fn update_note(&mut self, id: &str, text: &str, now: &str) -> bool {
+        self.touch();
         let Some(n) = self.file.notes.iter_mut().find(|n| n.id == id) else {
             return false;
         };
@@ -533,6 +625,7 @@ impl DocNotes {
     /// Puts a lost (or any) entry on `start..end` by hand: the quote is
     /// those words now, the status exact. Returns whether it exists.
     pub fn reattach(&mut self, id: &str, doc: &Document, start: usize, end: usize) -> bool {
+        self.touch();
         let mut found = false;
         for (eid, a) in self.anchors_mut() {
             if eid == id {
@@ -556,6 +649,7 @@ impl DocNotes {
     /// Deletes an entry by id, leaving a tombstone so a merge with another
     /// instance's copy does not bring it back; kept for undo.
     pub fn delete(&mut self, id: &str) -> Option<Deleted> {
+        self.touch();
         let f = &mut self.file;
         let deleted = if let Some(i) = f.bookmarks.iter().position(|b| b.id == id) {
             Deleted::Bookmark(f.bookmarks.remove(i))
@@ -567,7 +661,7 @@ impl DocNotes {
             return None;
         };
         f.deleted.push(id.to_string());
-        let len = self.items().len();
+        let len = self.shown_len();
         self.selected = self.selected.min(len.saturating_sub(1));
         self.undo = Some(deleted.clone());
         Some(deleted)
@@ -576,6 +670,7 @@ impl DocNotes {
     /// Restores the last deleted entry under `new_id` (its old id stays
     /// tombstoned on disk); returns a short description.
     pub fn undo(&mut self, new_id: String, doc: &Document) -> Option<String> {
+        self.touch();
         match self.undo.take()? {
             Deleted::Bookmark(mut b) => {
                 b.id = new_id;
@@ -601,45 +696,30 @@ impl DocNotes {
     /// holds other words. While the entries are being placed, only those
     /// found where they were are marked.
     pub fn marks(&self) -> Vec<(usize, usize, Kind)> {
-        let shown = |id: &String, a: &Anchor| match &self.placing {
-            Some(doc) => anchor::reads_at(doc, a),
-            None => !self.not_found.contains(id),
-        };
-        let mut marks: Vec<(usize, usize, Kind)> = self
-            .file
-            .bookmarks
+        self.rows()
+            .marks
+            .all()
             .iter()
-            .filter(|b| shown(&b.id, &b.anchor))
-            .map(|b| (b.anchor.offset, b.anchor.offset, Kind::Bookmark))
-            .chain(
-                self.file
-                    .highlights
-                    .iter()
-                    .filter(|h| shown(&h.id, &h.anchor))
-                    .map(|h| {
-                        let a = &h.anchor;
-                        (a.offset, a.offset + a.span_len(), Kind::Highlight)
-                    }),
-            )
-            .chain(
-                self.file
-                    .notes
-                    .iter()
-                    .filter(|n| n.anchor.as_ref().is_some_and(|a| shown(&n.id, a)))
-                    .filter_map(|n| {
-                        n.anchor
-                            .as_ref()
-                            .map(|a| (a.offset, a.offset + a.span_len(), Kind::Note))
-                    }),
-            )
-            .collect();
-        marks.sort();
-        marks
+            .map(|&(s, e, r)| (s, e, r.kind))
+            .collect()
+    }
+
+    /// The marks that may touch `lo..hi` (those starting before `hi` and
+    /// within the longest mark of `lo`), sorted by start: what the rows
+    /// drawn need, found without a pass over every entry.
+    pub fn marks_near(&self, lo: usize, hi: usize) -> Vec<(usize, usize, Kind)> {
+        self.rows()
+            .marks
+            .near(lo, hi)
+            .iter()
+            .map(|&(s, e, r)| (s, e, r.kind))
+            .collect()
     }
 
     /// Takes a freshly merged file from disk, keeping the selection on the
     /// same entry.
     pub fn replace_file(&mut self, file: NotesFile, doc: Option<&Document>) {
+        self.touch();
         let sel_id = self.selected_item().map(|it| it.id);
         self.file = file;
         match doc {
@@ -653,7 +733,7 @@ impl DocNotes {
         if let Some(id) = sel_id {
             self.select_id(&id);
         }
-        let len = self.items().len();
+        let len = self.shown_len();
         self.selected = self.selected.min(len.saturating_sub(1));
     }
 }
@@ -670,7 +750,7 @@ pub fn matches_filter(it: &Item, filter: &str) -> bool {
         || it.tags.iter().any(|t| t.to_lowercase().contains(&f))
 }
 
-fn one_line(s: &str, max: usize) -> String {
+pub(crate) fn one_line(s: &str, max: usize) -> String {
     s.split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
@@ -737,10 +817,10 @@ mod tests {
         );
         let ids: Vec<String> = n.items().into_iter().map(|i| i.id).collect();
         assert_eq!(ids, vec!["n1", "h1", "n2"]);
-        n.filter = Some("#ex".into());
+        n.set_filter(Some("#ex".into()));
         let ids: Vec<String> = n.items().into_iter().map(|i| i.id).collect();
         assert_eq!(ids, vec!["n2"]);
-        n.filter = Some("second".into());
+        n.set_filter(Some("second".into()));
         let ids: Vec<String> = n.items().into_iter().map(|i| i.id).collect();
         assert_eq!(ids, vec!["h1"], "text filter matches the highlighted words");
     }

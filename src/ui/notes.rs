@@ -38,6 +38,10 @@ fn status_label(status: Status) -> Option<&'static str> {
 /// "loading notes… 120 of 400 files" while the notes of every document
 /// are read for a list that shows them.
 fn loading_line(app: &App) -> Option<String> {
+    if let Some(bytes) = app.notes.as_ref().and_then(|n| n.loading) {
+        let mb = bytes.div_ceil(1 << 20);
+        return Some(format!("loading this document's notes ({mb} MB)…"));
+    }
     let (done, total) = app.all_notes_progress?;
     if app.scope == Scope::ThisDocument {
         return None;
@@ -49,8 +53,10 @@ fn loading_line(app: &App) -> Option<String> {
     })
 }
 
+/// Draws the pane: its rows are built only for what is on screen (the
+/// selected entry and the visible rows), whatever the number of notes.
 pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: bool) {
-    let rows = app.notes_items();
+    let count = app.notes_len();
     let scope = match app.scope {
         Scope::ThisDocument => "this document",
         Scope::AllDocuments => "all documents",
@@ -59,7 +65,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: 
     let filter = app
         .notes
         .as_ref()
-        .and_then(|n| n.filter.as_deref())
+        .and_then(|n| n.filter())
         .filter(|f| !f.trim().is_empty())
         .map(|f| format!(" · “{}”", sanitize_line(f, 20)))
         .unwrap_or_default();
@@ -70,10 +76,10 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: 
             format!(
                 " Session “{}”{filter} ({}) ",
                 super::fit(&sanitize_line(&s.name, 120), room),
-                rows.len()
+                count
             )
         }
-        None => format!(" Notes · {scope}{filter} ({}) ", rows.len()),
+        None => format!(" Notes · {scope}{filter} ({count}) "),
     };
     let inner = frame_block(frame, area, borders, focused, title);
     let mut area = inner;
@@ -94,11 +100,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: 
             .wrap(Wrap { trim: true });
         frame.render_widget(p, Rect::new(area.x, area.y, area.width, h));
         area = Rect::new(area.x, area.y + h, area.width, area.height - h);
-        if rows.is_empty() {
+        if count == 0 {
             return;
         }
     }
-    if rows.is_empty() {
+    if count == 0 {
         let text = if app.notes.is_none() && app.scope == Scope::ThisDocument {
             "Open a document to see its notes.".to_string()
         } else if app.scope == Scope::Session && filter.is_empty() {
@@ -126,7 +132,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: 
     }
     // The selected entry in full: asked for (`x`), or the one under the
     // reading cursor while reading.
-    let selected = rows.get(app.notes_selected()).cloned();
+    let selected = app.notes_row(app.notes_selected());
     let following = selected.as_ref().is_some_and(|si| {
         app.focus != crate::app::Focus::Notes
             && app.under_cursor.as_deref() == Some(si.item.id.as_str())
@@ -143,75 +149,73 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: 
             area = Rect::new(area.x, area.y, area.width, area.height - h);
         }
     }
-    let len = app.reader.as_ref().map_or(1, |r| r.doc.len().max(1));
-    let items: Vec<Item> = rows
-        .into_iter()
-        .map(|row| {
-            let it = row.item;
-            let preview = sanitize_line(&it.preview, 160);
-            let mut place = match it.offset {
-                _ if !it.found => String::new(),
-                // A note on the whole document made in a session is that
-                // lecture's note.
-                None => match (&it.session, app.scope) {
-                    (Some(_), Scope::Session) => "lecture note".to_string(),
-                    (Some(m), _) => format!("lecture note · {}", sanitize_line(&m.name, 40)),
-                    (None, _) => "whole document".to_string(),
-                },
-                Some(o) if row.open && app.scope == Scope::ThisDocument => {
-                    format!("{}%", ((o as u128 * 100) / len as u128).min(100))
-                }
-                Some(_) => String::new(),
-            };
-            let mut detail: Vec<String> = Vec::new();
-            // A lecture note says so first, where a narrow pane shows it.
-            if place.starts_with("lecture note") {
-                detail.push(std::mem::take(&mut place));
-            }
-            // In a session the clock is the short, telling part.
-            if let (Scope::Session, Some(m)) = (app.scope, &it.session) {
-                detail.push(format!("at {}", crate::app::clock(m.elapsed)));
-            }
-            if let Some(doc) = row.document.filter(|_| app.scope != Scope::ThisDocument) {
-                detail.push(sanitize_line(&doc, 60));
-            }
-            if !place.is_empty() {
-                detail.push(place);
-            }
-            if let Some(label) = status_label(it.status) {
-                detail.push(label.to_string());
-            }
-            detail.push(when(&it.created));
-            if it.kind != Kind::Highlight && it.offset.is_some() {
-                detail.push(preview.clone());
-            }
-            let marker = match (it.found, it.kind) {
-                (false, _) => ("⚠", theme::error()),
-                (true, Kind::Bookmark) => ("◆", theme::bookmark()),
-                (true, Kind::Highlight) => ("▌", theme::highlight_mark()),
-                (true, Kind::Note) => ("✎", theme::note_mark()),
-            };
-            let title = match it.kind {
-                Kind::Highlight => format!("“{preview}”"),
-                _ => sanitize_line(&it.title, 200),
-            };
-            Item {
-                marker,
-                title,
-                detail: detail.join(" · "),
-                title_style: Style::new(),
-            }
-        })
-        .collect();
-    let len = items.len();
     draw_items(
         frame,
         area,
-        len,
-        |i| items.get(i).cloned(),
+        count,
+        |i| app.notes_row(i).map(|row| list_item(app, row)),
         app.notes_selected(),
         focused,
     );
+}
+
+/// One row of the list: marker, title, and what and where it is.
+fn list_item(app: &App, row: crate::app::ScopedItem) -> Item {
+    let len = app.reader.as_ref().map_or(1, |r| r.doc.len().max(1));
+    let it = row.item;
+    let preview = sanitize_line(&it.preview, 160);
+    let mut place = match it.offset {
+        _ if !it.found => String::new(),
+        // A note on the whole document made in a session is that
+        // lecture's note.
+        None => match (&it.session, app.scope) {
+            (Some(_), Scope::Session) => "lecture note".to_string(),
+            (Some(m), _) => format!("lecture note · {}", sanitize_line(&m.name, 40)),
+            (None, _) => "whole document".to_string(),
+        },
+        Some(o) if row.open && app.scope == Scope::ThisDocument => {
+            format!("{}%", ((o as u128 * 100) / len as u128).min(100))
+        }
+        Some(_) => String::new(),
+    };
+    let mut detail: Vec<String> = Vec::new();
+    // A lecture note says so first, where a narrow pane shows it.
+    if place.starts_with("lecture note") {
+        detail.push(std::mem::take(&mut place));
+    }
+    // In a session the clock is the short, telling part.
+    if let (Scope::Session, Some(m)) = (app.scope, &it.session) {
+        detail.push(format!("at {}", crate::app::clock(m.elapsed)));
+    }
+    if let Some(doc) = row.document.filter(|_| app.scope != Scope::ThisDocument) {
+        detail.push(sanitize_line(&doc, 60));
+    }
+    if !place.is_empty() {
+        detail.push(place);
+    }
+    if let Some(label) = status_label(it.status) {
+        detail.push(label.to_string());
+    }
+    detail.push(when(&it.created));
+    if it.kind != Kind::Highlight && it.offset.is_some() {
+        detail.push(preview.clone());
+    }
+    let marker = match (it.found, it.kind) {
+        (false, _) => ("⚠", theme::error()),
+        (true, Kind::Bookmark) => ("◆", theme::bookmark()),
+        (true, Kind::Highlight) => ("▌", theme::highlight_mark()),
+        (true, Kind::Note) => ("✎", theme::note_mark()),
+    };
+    let title = match it.kind {
+        Kind::Highlight => format!("“{preview}”"),
+        _ => sanitize_line(&it.title, 200),
+    };
+    Item {
+        marker,
+        title,
+        detail: detail.join(" · "),
+        title_style: Style::new(),
+    }
 }
 
 /// One entry in full: what and when, its status, the quote it was written

@@ -50,10 +50,14 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
     }
     // Marks are placed in the whole text; a window of it starts further in.
     let shift = app.window_start();
+    // Only the marks reaching into the rows drawn (issue 12: not all of
+    // tens of thousands of notes on every frame).
+    let lo = r.visible.first().map_or(0, |row| row.src);
+    let hi = r.visible_end.max(lo + 1);
     let marks: Vec<_> = app
         .notes
         .as_ref()
-        .map(|n| n.marks())
+        .map(|n| n.marks_near(lo + shift, hi + shift))
         .unwrap_or_default()
         .into_iter()
         .filter(|m| m.0 >= shift)
@@ -214,7 +218,7 @@ fn note_box(frame: &mut Frame, app: &App, p: &Panes) {
     if app.selection.is_some() || app.prompt.is_some() || p.overlay.is_some() || reviewing {
         return;
     }
-    let Some(item) = n.all_items().into_iter().find(|it| &it.id == id) else {
+    let Some(item) = n.item_by_id(id) else {
         return;
     };
     let area = p.reader;
