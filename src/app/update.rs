@@ -146,6 +146,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             fx
         }
         Msg::Completed { index, result } => on_completed(app, index, result),
+        Msg::SourceChanged { index, change } => on_source_changed(app, index, change),
         Msg::NotesPlaced { key, doc, placed } => placing::on_placed(app, &key, doc, placed),
         Msg::NotesSaved { key, result } => match result {
             Ok((file, moved)) => {
@@ -478,6 +479,30 @@ fn whole_offset(window: &Document, whole: &Document, start: usize, at: usize) ->
 
 /// The whole of a big document arrived: it replaces the first part, the
 /// view staying on the same text, and its notes are placed.
+/// The mapped file of the open document changed on disk: its text is no
+/// longer what the reader holds (a page cut off reads as zeros), so it is
+/// read again, as the whole of a big file is after its first part: the
+/// view is kept by offset, notes are placed again in the new text (moved
+/// or orphaned, never lost), and the student is told why.
+fn on_source_changed(
+    app: &mut App,
+    index: usize,
+    change: crate::text::document::Change,
+) -> Vec<Effect> {
+    if app.open != Some(index) || app.loading || app.reader.is_none() {
+        return Vec::new();
+    }
+    let name = app
+        .entries
+        .get(index)
+        .map(|e| e.name.clone())
+        .unwrap_or_default();
+    app.error(format!("{name} {change} while open: reading it again"));
+    app.loading = true;
+    app.window = None;
+    vec![Effect::Reread(index)]
+}
+
 fn on_completed(
     app: &mut App,
     index: usize,

@@ -29,13 +29,34 @@ pub const WORDS_PER_MINUTE: usize = 230;
 pub use crate::text::block::{Block, BlockKind, Table};
 pub use crate::text::decode::{check_head, decode, decode_html, read_file};
 pub use crate::text::format::{
-    DocError, Format, HTML_HEAD_BYTES, HTML_PROGRESSIVE_BYTES, MAX_FILE_SIZE,
+    DocError, Format, HTML_HEAD_BYTES, HTML_PROGRESSIVE_BYTES, MAP_ABOVE, MAX_FILE_SIZE,
+    MAX_MAPPED_SIZE,
 };
+pub use crate::text::mapped::Change;
 pub use crate::text::summary::{Summary, WordCounter, summarize};
 
+use crate::text::mapped::{self, Mapped};
+
 enum Body {
-    Text(Vec<u8>),
+    Text(TextBytes),
     Markdown { source: String, blocks: Vec<Block> },
+}
+
+/// A plain text's bytes: a copy, or a mapped file from `start` (after a
+/// BOM). Either way only ever read as bytes (blocks decode their own).
+enum TextBytes {
+    Owned(Vec<u8>),
+    Mapped { map: Mapped, start: usize },
+}
+
+impl std::ops::Deref for TextBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            TextBytes::Owned(v) => v,
+            TextBytes::Mapped { map, start } => map.bytes().get(*start..).unwrap_or_default(),
+        }
+    }
 }
 
 /// A loaded, checked document.
@@ -92,17 +113,53 @@ impl Document {
             }
             Format::Markdown => {
                 warnings.push("large Markdown file shown as plain text".to_string());
-                Body::Text(text.into_bytes())
+                Body::Text(TextBytes::Owned(text.into_bytes()))
             }
             // Hard-wrapped text is re-flowed; the result is the text.
             Format::Text | Format::Html | Format::Epub | Format::Pdf => {
                 match convert::reflow::reflow(&text) {
-                    Some(flowed) => Body::Text(flowed.into_bytes()),
-                    None => Body::Text(text.into_bytes()),
+                    Some(flowed) => Body::Text(TextBytes::Owned(flowed.into_bytes())),
+                    None => Body::Text(TextBytes::Owned(text.into_bytes())),
                 }
             }
         };
         Ok(Document { body, warnings })
+    }
+
+    /// Reads a file as a document: a plain text over [`MAP_ABOVE`] that is
+    /// valid UTF-8 through a memory map (`text::mapped`: its size costs no
+    /// memory of ours), anything else read whole, as [`Document::from_bytes`].
+    pub fn open(path: &std::path::Path, format: Format) -> Result<Document, DocError> {
+        Document::open_with(path, format, MAP_ABOVE)
+    }
+
+    /// [`Document::open`] with the size above which texts are mapped
+    /// (tests map small files).
+    pub fn open_with(
+        path: &std::path::Path,
+        format: Format,
+        map_above: u64,
+    ) -> Result<Document, DocError> {
+        if format == Format::Text
+            && let Some(doc) = open_mapped(path, map_above)?
+        {
+            return Ok(doc);
+        }
+        Document::from_bytes(read_file(path)?, format)
+    }
+
+    /// How the mapped file behind this document changed on disk since it
+    /// was opened (`None` for a copy, which cannot change).
+    pub fn source_changed(&self) -> Option<Change> {
+        match &self.body {
+            Body::Text(TextBytes::Mapped { map, .. }) => map.changed(),
+            _ => None,
+        }
+    }
+
+    /// Whether the text is read through a memory map.
+    pub fn is_mapped(&self) -> bool {
+        matches!(self.body, Body::Text(TextBytes::Mapped { .. }))
     }
 
     /// The source bytes the offsets in blocks, anchors and positions refer to.
@@ -242,6 +299,70 @@ pub fn converted(source: String) -> Document {
         body: Body::Markdown { source, blocks },
         warnings: Vec::new(),
     }
+}
+
+/// A big plain text through a map, when it can be shown as it is: `None`
+/// when it is small, not a regular file, cannot be mapped, or must be
+/// decoded or re-flowed into a copy (then it is read whole, up to
+/// [`MAX_FILE_SIZE`]; over that it is refused with the reason).
+fn open_mapped(path: &std::path::Path, map_above: u64) -> Result<Option<Document>, DocError> {
+    let meta = std::fs::metadata(path)?;
+    let size = meta.len();
+    if !meta.is_file() || size <= map_above {
+        return Ok(None);
+    }
+    if size > MAX_MAPPED_SIZE || usize::try_from(size).is_err() {
+        return Err(DocError::TooLarge(size));
+    }
+    let copyable = size <= MAX_FILE_SIZE;
+    let too_large = |why| {
+        if copyable {
+            Ok(None)
+        } else {
+            Err(DocError::TooLargeToCopy { size, why })
+        }
+    };
+    let map = match std::fs::File::open(path).and_then(Mapped::new) {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::info!(path = ?path, error = %e, "cannot map; reading instead");
+            return too_large("and it cannot be memory-mapped here");
+        }
+    };
+    let bytes = map.bytes();
+    if check_head(&bytes[..bytes.len().min(4096)], bytes.len())? {
+        return too_large("UTF-16, which is decoded into a copy");
+    }
+    let start = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    match mapped::check(&map, start) {
+        Ok(()) => {}
+        Err(mapped::Unfit::Nul) => {
+            return Err(DocError::Binary {
+                what: "contains NUL bytes",
+                size: bytes.len(),
+            });
+        }
+        Err(mapped::Unfit::Invalid) => {
+            return too_large("not valid UTF-8, which is decoded into a copy");
+        }
+    }
+    let head = &map.bytes()[start..map.bytes().len().min(start + (256 << 10))];
+    let head = match std::str::from_utf8(head) {
+        Ok(h) => h,
+        Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    let mut warnings = Vec::new();
+    if convert::reflow::applies(head) {
+        if copyable {
+            // Re-flowing makes a copy: the read path does it as ever.
+            return Ok(None);
+        }
+        warnings.push("a text this large is shown line by line, not re-flowed".to_string());
+    }
+    Ok(Some(Document {
+        body: Body::Text(TextBytes::Mapped { map, start }),
+        warnings,
+    }))
 }
 
 fn empty_block() -> Block {
