@@ -946,17 +946,26 @@ mod tests {
     fn a_file_over_the_limit_is_refused_before_reading() {
         let dir = tempfile::tempdir().expect("tempdir");
         let data = DataDir::resolve(Some(dir.path().join("data")), None).expect("data dir");
-        let path = dir.path().join("huge.txt");
-        // Sparse: no disk space used, and nothing is read.
-        let f = std::fs::File::create(&path).expect("create");
-        f.set_len(document::MAX_FILE_SIZE + 1).expect("set_len");
-        let entry = library::file_entry(&path, "huge.txt".into());
-        let store = Store::new();
-        assert!(open_head(0, &entry, &data, &store, None).is_none());
-        let Msg::Opened { result, .. } = open(0, &entry, &data, &store) else {
-            panic!("open answers Opened");
-        };
-        assert!(matches!(result, Err(document::DocError::TooLarge(_))));
+        // Sparse: no disk space used, and nothing is read. Plain text is
+        // mapped up to its own limit; other files are copied, up to theirs.
+        for (name, limit) in [
+            ("huge.txt", document::MAX_MAPPED_SIZE),
+            ("huge.md", document::MAX_FILE_SIZE),
+        ] {
+            let path = dir.path().join(name);
+            let f = std::fs::File::create(&path).expect("create");
+            f.set_len(limit + 1).expect("set_len");
+            let entry = library::file_entry(&path, name.into());
+            let store = Store::new();
+            assert!(open_head(0, &entry, &data, &store, None).is_none());
+            let Msg::Opened { result, .. } = open(0, &entry, &data, &store) else {
+                panic!("open answers Opened");
+            };
+            assert!(
+                matches!(result, Err(document::DocError::TooLarge(_))),
+                "{name}"
+            );
+        }
     }
 
     /// A position far into a big text opens from a window around it whose

@@ -107,7 +107,9 @@ pub enum DocError {
     PermissionDenied,
     #[error("not a regular file ({0})")]
     NotAFile(&'static str),
-    #[error("too large ({0} bytes; the limit is 4 GiB for plain UTF-8 text, 256 MiB for other files)")]
+    #[error(
+        "too large ({0} bytes; the limit is 4 GiB for plain UTF-8 text, 256 MiB for other files)"
+    )]
     TooLarge(u64),
     #[error("too large to copy ({size} bytes, {why}; such files are limited to 256 MiB)")]
     TooLargeToCopy { size: u64, why: &'static str },

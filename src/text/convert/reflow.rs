@@ -62,7 +62,8 @@ fn floor_char(s: &str, mut at: usize) -> usize {
 /// least its first 256 KiB): it is hard-wrapped or has the Gutenberg
 /// header.
 pub fn applies(head: &str) -> bool {
-    wrap_width(head).is_some() || find_marker(&head[..floor_char(head, 64 << 10)], "*** START OF").is_some()
+    wrap_width(head).is_some()
+        || find_marker(&head[..floor_char(head, 64 << 10)], "*** START OF").is_some()
 }
 
 pub fn reflow(text: &str) -> Option<String> {
