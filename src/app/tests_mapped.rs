@@ -56,3 +56,32 @@ fn a_mapped_text_cut_short_on_disk_is_read_again_and_the_passage_kept() {
     h.send(Msg::SourceChanged { index: 0, change });
     assert!(!h.app.loading());
 }
+
+/// Read again after a change, a file that became binary cannot be shown:
+/// the reader and the notes stay open, with why (never closed under the
+/// student).
+#[test]
+fn a_mapped_text_that_turned_binary_on_disk_stays_open_with_why() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("book.txt");
+    let text: String = (0..60_000)
+        .map(|i| format!("Line {i} of a long book.\n"))
+        .collect();
+    std::fs::write(&path, &text).expect("write");
+    let entry = library::file_entry(&path, "book.txt".into());
+    let mut h = Harness::with_entries(vec![entry], StateFile::default(), 100, 20);
+    assert!(h.app.reader.as_ref().expect("open").doc.is_mapped());
+    std::fs::write(&path, b"now \0 binary").expect("rewrite");
+    h.send(Msg::SourceChanged {
+        index: 0,
+        change: crate::text::document::Change::Truncated,
+    });
+    assert!(
+        h.message_text().contains("cannot read it again"),
+        "{}",
+        h.message_text()
+    );
+    assert!(h.app.reader.is_some(), "still open");
+    assert!(h.app.notes.is_some(), "notes kept");
+    assert!(!h.app.loading());
+}

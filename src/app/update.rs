@@ -515,6 +515,20 @@ fn on_completed(
     let window = app.window.take();
     let goto = app.goto_when_complete.take();
     match result {
+        // A mapped text read again after a change on disk that can no
+        // longer be read (now binary, too large, gone unreadable): the
+        // reader and its notes stay as they were, with why.
+        Err(e) if app.reader.as_ref().is_some_and(|r| r.doc.is_mapped()) => {
+            let name = app
+                .entries
+                .get(index)
+                .map(|e| e.name.clone())
+                .unwrap_or_default();
+            app.error(format!(
+                "{name}: cannot read it again: {e}; showing it as it was opened"
+            ));
+            Vec::new()
+        }
         Err(e) => {
             let name = app
                 .entries
