@@ -239,6 +239,12 @@ impl Harness {
                     let entry = &self.app.entries[index];
                     replies.push(jobs::open(index, entry, &self.data, &self.disk));
                 }
+                Effect::Reread(index) => {
+                    if let crate::library::Source::File(path) = &self.app.entries[index].source {
+                        let format = self.app.entries[index].format;
+                        replies.push(jobs::read_whole(index, path, format));
+                    }
+                }
                 Effect::SaveNotes {
                     key,
                     path,

@@ -649,6 +649,8 @@ impl App {
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_mapped;
+#[cfg(test)]
 mod tests_notes;
 #[cfg(test)]
 mod tests_review;

@@ -134,6 +134,12 @@ pub enum Msg {
     },
     /// Nothing happened for a while: a good moment to save the position.
     Idle,
+    /// The memory-mapped file behind open document `index` changed on
+    /// disk (found by the run loop before drawing): it is read again.
+    SourceChanged {
+        index: usize,
+        change: crate::text::document::Change,
+    },
     /// A second passed while a session clock runs (sent only then).
     Tick,
     /// `--session NAME`: start (or resume) that session at launch.
@@ -165,6 +171,9 @@ pub struct NotesLoad {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Open(usize),
+    /// Read open document `index` again from its file (it changed on
+    /// disk); the result comes as [`Msg::Completed`].
+    Reread(usize),
     SaveNotes {
         key: String,
         path: PathBuf,

@@ -165,6 +165,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             fx
         }
         Msg::Completed { index, result } => on_completed(app, index, result),
+        Msg::SourceChanged { index, change } => on_source_changed(app, index, change),
         Msg::NotesPlaced { key, doc, placed } => placing::on_placed(app, &key, doc, placed),
         Msg::NotesLoaded { key, load } => placing::on_loaded(app, &key, load),
         Msg::NotesSaved { key, result } => match result {
@@ -522,6 +523,30 @@ fn whole_offset(window: &Document, whole: &Document, start: usize, at: usize) ->
 
 /// The whole of a big document arrived: it replaces the first part, the
 /// view staying on the same text, and its notes are placed.
+/// The mapped file of the open document changed on disk: its text is no
+/// longer what the reader holds (a page cut off reads as zeros), so it is
+/// read again, as the whole of a big file is after its first part: the
+/// view is kept by offset, notes are placed again in the new text (moved
+/// or orphaned, never lost), and the student is told why.
+fn on_source_changed(
+    app: &mut App,
+    index: usize,
+    change: crate::text::document::Change,
+) -> Vec<Effect> {
+    if app.open != Some(index) || app.loading || app.reader.is_none() {
+        return Vec::new();
+    }
+    let name = app
+        .entries
+        .get(index)
+        .map(|e| e.name.clone())
+        .unwrap_or_default();
+    app.error(format!("{name} {change} while open: reading it again"));
+    app.loading = true;
+    app.window = None;
+    vec![Effect::Reread(index)]
+}
+
 fn on_completed(
     app: &mut App,
     index: usize,
@@ -534,6 +559,20 @@ fn on_completed(
     let window = app.window.take();
     let goto = app.goto_when_complete.take();
     match result {
+        // A mapped text read again after a change on disk that can no
+        // longer be read (now binary, too large, gone unreadable): the
+        // reader and its notes stay as they were, with why.
+        Err(e) if app.reader.as_ref().is_some_and(|r| r.doc.is_mapped()) => {
+            let name = app
+                .entries
+                .get(index)
+                .map(|e| e.name.clone())
+                .unwrap_or_default();
+            app.error(format!(
+                "{name}: cannot read it again: {e}; showing it as it was opened"
+            ));
+            Vec::new()
+        }
         Err(e) => {
             let name = app
                 .entries

@@ -281,6 +281,17 @@ pub fn from_args(paths: &[PathBuf]) -> (Vec<Entry>, Vec<String>) {
     (entries, problems)
 }
 
+/// Opens a document: a file through [`document::Document::open`] (a big
+/// plain text is mapped, not copied).
+pub fn load(source: &Source, format: Format) -> Result<document::Document, DocError> {
+    match source {
+        Source::Bundled { text, .. } => {
+            document::Document::from_bytes(text.as_bytes().to_vec(), format)
+        }
+        Source::File(p) => document::Document::open(p, format),
+    }
+}
+
 /// Reads a document's bytes.
 pub fn read_source(source: &Source) -> Result<Vec<u8>, DocError> {
     match source {

@@ -32,9 +32,7 @@ const FIND_PER_DOCUMENT: usize = 50;
 
 /// Opens library entry `index` whole: the document and its notes.
 pub fn open(index: usize, entry: &Entry, data: &DataDir, store: &Store<impl storage::Fs>) -> Msg {
-    let result = library::read_source(&entry.source)
-        .and_then(|bytes| Document::from_bytes(bytes, entry.format))
-        .map(Box::new);
+    let result = library::load(&entry.source, entry.format).map(Box::new);
     let notes = result
         .as_ref()
         .ok()
@@ -240,9 +238,7 @@ pub fn place_notes(
 
 /// The whole of a big file whose head [`open_head`] showed.
 pub fn read_whole(index: usize, path: &Path, format: Format) -> Msg {
-    let result = document::read_file(path)
-        .and_then(|b| Document::from_bytes(b, format))
-        .map(Box::new);
+    let result = Document::open(path, format).map(Box::new);
     Msg::Completed { index, result }
 }
 
@@ -517,9 +513,7 @@ pub fn find_all(
         if cancel.load(Ordering::Relaxed) {
             return;
         }
-        let doc = match library::read_source(&t.source)
-            .and_then(|b| Document::from_bytes(b, t.format))
-        {
+        let doc = match library::load(&t.source, t.format) {
             Ok(doc) => doc,
             Err(e) => {
                 tracing::warn!(document = ?t.key, error = ?e.to_string(), "find everywhere: cannot read");
@@ -596,7 +590,7 @@ fn read_head(path: &Path, format: Format, at: Option<usize>) -> Option<Head> {
     if !format.reads_in_parts()
         || !meta.is_file()
         || meta.len() <= above
-        || meta.len() > document::MAX_FILE_SIZE
+        || meta.len() > format.size_limit()
     {
         return None;
     }
@@ -1017,17 +1011,26 @@ mod tests {
     fn a_file_over_the_limit_is_refused_before_reading() {
         let dir = tempfile::tempdir().expect("tempdir");
         let data = DataDir::resolve(Some(dir.path().join("data")), None).expect("data dir");
-        let path = dir.path().join("huge.txt");
-        // Sparse: no disk space used, and nothing is read.
-        let f = std::fs::File::create(&path).expect("create");
-        f.set_len(document::MAX_FILE_SIZE + 1).expect("set_len");
-        let entry = library::file_entry(&path, "huge.txt".into());
-        let store = Store::new();
-        assert!(open_head(0, &entry, &data, &store, None).is_none());
-        let Msg::Opened { result, .. } = open(0, &entry, &data, &store) else {
-            panic!("open answers Opened");
-        };
-        assert!(matches!(result, Err(document::DocError::TooLarge(_))));
+        // Sparse: no disk space used, and nothing is read. Plain text is
+        // mapped up to its own limit; other files are copied, up to theirs.
+        for (name, limit) in [
+            ("huge.txt", document::MAX_MAPPED_SIZE),
+            ("huge.md", document::MAX_FILE_SIZE),
+        ] {
+            let path = dir.path().join(name);
+            let f = std::fs::File::create(&path).expect("create");
+            f.set_len(limit + 1).expect("set_len");
+            let entry = library::file_entry(&path, name.into());
+            let store = Store::new();
+            assert!(open_head(0, &entry, &data, &store, None).is_none());
+            let Msg::Opened { result, .. } = open(0, &entry, &data, &store) else {
+                panic!("open answers Opened");
+            };
+            assert!(
+                matches!(result, Err(document::DocError::TooLarge(_))),
+                "{name}"
+            );
+        }
     }
 
     /// A position far into a big text opens from a window around it whose

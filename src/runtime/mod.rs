@@ -257,6 +257,11 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                     Err(_) => break,
                 }
             } else {
+                // Before a frame reads the text: a mapped file changed on
+                // disk is read again (an fstat; see text/mapped.rs).
+                if let Some(m) = source_changed(&app) {
+                    effects.extend(app::update(&mut app, m, &now()));
+                }
                 terminal
                     .draw(|f| ui::render(f, &app))
                     .context("cannot draw to the terminal")?;
@@ -368,6 +373,18 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
     drop(guard);
     tracing::info!(code, "marginote quit");
     Ok(code)
+}
+
+/// Whether the open document's memory-mapped file changed on disk since
+/// it was opened (never for a copy): the message that reads it again.
+fn source_changed(app: &app::App) -> Option<Msg> {
+    let index = app.open?;
+    if app.loading() {
+        return None;
+    }
+    let change = app.reader.as_ref()?.doc.source_changed()?;
+    tracing::warn!(index, change = %change, "open document changed on disk");
+    Some(Msg::SourceChanged { index, change })
 }
 
 #[cfg(test)]

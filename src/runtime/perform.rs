@@ -91,6 +91,14 @@ pub(super) fn perform(fx: Effect, app: &App, cx: &mut Context<'_>) -> Performed 
             }
             msg(jobs::open(index, entry, cx.data, cx.store))
         }
+        Effect::Reread(index) => {
+            if let Some(entry) = app.entries.get(index)
+                && let library::Source::File(path) = &entry.source
+            {
+                cx.workers.read_whole(index, path.clone(), entry.format);
+            }
+            Performed::Nothing
+        }
         Effect::SaveNotes {
             key,
             path,

@@ -29,13 +29,34 @@ pub const WORDS_PER_MINUTE: usize = 230;
 pub use crate::text::block::{Block, BlockKind, Table};
 pub use crate::text::decode::{check_head, decode, decode_html, read_file};
 pub use crate::text::format::{
-    DocError, Format, HTML_HEAD_BYTES, HTML_PROGRESSIVE_BYTES, MAX_FILE_SIZE,
+    DocError, Format, HTML_HEAD_BYTES, HTML_PROGRESSIVE_BYTES, MAP_ABOVE, MAX_FILE_SIZE,
+    MAX_MAPPED_SIZE,
 };
+pub use crate::text::mapped::Change;
 pub use crate::text::summary::{Summary, WordCounter, summarize};
 
+use crate::text::mapped::{self, Mapped};
+
 enum Body {
-    Text(Vec<u8>),
+    Text(TextBytes),
     Markdown { source: String, blocks: Vec<Block> },
+}
+
+/// A plain text's bytes: a copy, or a mapped file from `start` (after a
+/// BOM). Either way only ever read as bytes (blocks decode their own).
+enum TextBytes {
+    Owned(Vec<u8>),
+    Mapped { map: Mapped, start: usize },
+}
+
+impl std::ops::Deref for TextBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            TextBytes::Owned(v) => v,
+            TextBytes::Mapped { map, start } => map.bytes().get(*start..).unwrap_or_default(),
+        }
+    }
 }
 
 /// A loaded, checked document.
@@ -92,17 +113,53 @@ impl Document {
             }
             Format::Markdown => {
                 warnings.push("large Markdown file shown as plain text".to_string());
-                Body::Text(text.into_bytes())
+                Body::Text(TextBytes::Owned(text.into_bytes()))
             }
             // Hard-wrapped text is re-flowed; the result is the text.
             Format::Text | Format::Html | Format::Epub | Format::Pdf => {
                 match convert::reflow::reflow(&text) {
-                    Some(flowed) => Body::Text(flowed.into_bytes()),
-                    None => Body::Text(text.into_bytes()),
+                    Some(flowed) => Body::Text(TextBytes::Owned(flowed.into_bytes())),
+                    None => Body::Text(TextBytes::Owned(text.into_bytes())),
                 }
             }
         };
         Ok(Document { body, warnings })
+    }
+
+    /// Reads a file as a document: a plain text over [`MAP_ABOVE`] that is
+    /// valid UTF-8 through a memory map (`text::mapped`: its size costs no
+    /// memory of ours), anything else read whole, as [`Document::from_bytes`].
+    pub fn open(path: &std::path::Path, format: Format) -> Result<Document, DocError> {
+        Document::open_with(path, format, MAP_ABOVE)
+    }
+
+    /// [`Document::open`] with the size above which texts are mapped
+    /// (tests map small files).
+    pub fn open_with(
+        path: &std::path::Path,
+        format: Format,
+        map_above: u64,
+    ) -> Result<Document, DocError> {
+        if format == Format::Text
+            && let Some(doc) = open_mapped(path, map_above)?
+        {
+            return Ok(doc);
+        }
+        Document::from_bytes(read_file(path)?, format)
+    }
+
+    /// How the mapped file behind this document changed on disk since it
+    /// was opened (`None` for a copy, which cannot change).
+    pub fn source_changed(&self) -> Option<Change> {
+        match &self.body {
+            Body::Text(TextBytes::Mapped { map, .. }) => map.changed(),
+            _ => None,
+        }
+    }
+
+    /// Whether the text is read through a memory map.
+    pub fn is_mapped(&self) -> bool {
+        matches!(self.body, Body::Text(TextBytes::Mapped { .. }))
     }
 
     /// The source bytes the offsets in blocks, anchors and positions refer to.
@@ -242,6 +299,74 @@ pub fn converted(source: String) -> Document {
         body: Body::Markdown { source, blocks },
         warnings: Vec::new(),
     }
+}
+
+/// A big plain text through a map, when it can be shown as it is: `None`
+/// when it is small, not a regular file, cannot be mapped, or must be
+/// decoded or re-flowed into a copy (then it is read whole, up to
+/// [`MAX_FILE_SIZE`]; over that it is refused with the reason).
+fn open_mapped(path: &std::path::Path, map_above: u64) -> Result<Option<Document>, DocError> {
+    let meta = std::fs::metadata(path)?;
+    let size = meta.len();
+    if !meta.is_file() || size <= map_above {
+        return Ok(None);
+    }
+    if size > MAX_MAPPED_SIZE || usize::try_from(size).is_err() {
+        return Err(DocError::TooLarge(size));
+    }
+    let copyable = size <= MAX_FILE_SIZE;
+    let too_large = |why| {
+        if copyable {
+            Ok(None)
+        } else {
+            Err(DocError::TooLargeToCopy { size, why })
+        }
+    };
+    let map = match std::fs::File::open(path).and_then(Mapped::new) {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::info!(path = ?path, error = %e, "cannot map; reading instead");
+            return too_large("and it cannot be memory-mapped here");
+        }
+    };
+    let bytes = map.bytes();
+    if check_head(&bytes[..bytes.len().min(4096)], bytes.len())? {
+        return too_large("UTF-16, which is decoded into a copy");
+    }
+    let start = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    match mapped::check(&map, start) {
+        Ok(()) => {}
+        Err(mapped::Unfit::Nul) => {
+            return Err(DocError::Binary {
+                what: "contains NUL bytes",
+                size: bytes.len(),
+            });
+        }
+        Err(mapped::Unfit::Invalid) => {
+            return too_large("not valid UTF-8, which is decoded into a copy");
+        }
+    }
+    let head = &map.bytes()[start..map.bytes().len().min(start + (256 << 10))];
+    let head = match std::str::from_utf8(head) {
+        Ok(h) => h,
+        Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    let mut warnings = Vec::new();
+    if convert::reflow::applies(head) {
+        if copyable {
+            // Re-flowing makes a copy: the read path does it as ever.
+            return Ok(None);
+        }
+        warnings.push("a text this large is shown line by line, not re-flowed".to_string());
+    }
+    Ok(Some(Document {
+        body: Body::Text(TextBytes::Mapped { map, start }),
+        warnings,
+    }))
 }
 
 fn empty_block() -> Block {
@@ -418,6 +543,122 @@ mod tests {
             id = d.next_block(i);
         }
         out
+    }
+
+    fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let path = dir.path().join(name);
+        fs::write(&path, bytes).expect("write");
+        path
+    }
+
+    /// Issue 12: a big valid text is mapped and reads exactly as its copy
+    /// does (same bytes, same blocks, BOM stripped), with no warning.
+    #[test]
+    fn a_mapped_text_reads_as_its_copy() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // One paragraph per line, longer than any wrapping width: shown
+        // as it is (a hard-wrapped text would be re-flowed into a copy).
+        let para = format!(
+            "{}\n\n",
+            "Una línea larga de prosa que sigue y sigue. ".repeat(5)
+        );
+        let body = format!("Título\n\n{}", para.repeat(300));
+        for bom in ["", "\u{FEFF}"] {
+            let path = write(&dir, "t.txt", format!("{bom}{body}").as_bytes());
+            let mapped = Document::open_with(&path, Format::Text, 16).expect("maps");
+            assert!(mapped.is_mapped(), "over the threshold: mapped");
+            let copy =
+                Document::from_bytes(fs::read(&path).expect("read"), Format::Text).expect("copy");
+            assert!(!copy.is_mapped());
+            assert_eq!(mapped.source(), copy.source(), "bom {bom:?}");
+            assert_eq!(all_blocks(&mapped), all_blocks(&copy));
+            assert!(mapped.warnings.is_empty(), "{:?}", mapped.warnings);
+            assert_eq!(mapped.source_changed(), None);
+            // Under the threshold: a copy, as ever.
+            let small = Document::open_with(&path, Format::Text, 1 << 20).expect("reads");
+            assert!(!small.is_mapped());
+        }
+    }
+
+    /// What a map cannot show as it is goes the copying way, up to the
+    /// copy limit: invalid bytes (marked), UTF-16 (decoded), a hard-wrapped
+    /// text (re-flowed), Markdown (parsed); a NUL is binary either way.
+    #[test]
+    fn i2_texts_needing_a_copy_are_read_whole_and_nul_is_binary() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let invalid = write(&dir, "bad.txt", &b"ok \xFF bad line\n".repeat(100));
+        let d = Document::open_with(&invalid, Format::Text, 16).expect("reads");
+        assert!(!d.is_mapped());
+        assert!(all_blocks(&d)[0].contains("<FF>"));
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in "hi there\n".repeat(100).encode_utf16() {
+            utf16.extend(u.to_le_bytes());
+        }
+        let path = write(&dir, "u16.txt", &utf16);
+        let d = Document::open_with(&path, Format::Text, 16).expect("decodes");
+        assert!(!d.is_mapped());
+        assert_eq!(all_blocks(&d)[0], "hi there");
+        let wrapped: String = (0..60)
+            .map(|i| format!("line {i} of a paragraph that was wrapped by a tool at seventy\n"))
+            .collect();
+        let path = write(&dir, "wrapped.txt", wrapped.as_bytes());
+        let d = Document::open_with(&path, Format::Text, 16).expect("reads");
+        assert!(!d.is_mapped(), "re-flowed into a copy");
+        let path = write(&dir, "notes.md", "# Head\n\nbody\n".repeat(100).as_bytes());
+        assert!(
+            !Document::open_with(&path, Format::Markdown, 16)
+                .expect("parses")
+                .is_mapped()
+        );
+        let mut nul = "text\n".repeat(1000).into_bytes();
+        nul[4000] = 0;
+        let path = write(&dir, "nul.txt", &nul);
+        assert!(matches!(
+            Document::open_with(&path, Format::Text, 16),
+            Err(DocError::Binary { .. })
+        ));
+    }
+
+    /// I3: the limits are checked from the metadata before a byte is read
+    /// (sparse files: no disk used): 4 GiB for plain text, 256 MiB for
+    /// what is copied; a text over 256 MiB that would need a copy is
+    /// refused with why.
+    #[test]
+    fn i3_size_limits_by_what_opening_costs() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let sparse = |name: &str, len: u64| {
+            let path = dir.path().join(name);
+            fs::File::create(&path)
+                .and_then(|f| f.set_len(len))
+                .expect("sparse file");
+            path
+        };
+        let path = sparse("huge.txt", MAX_MAPPED_SIZE + 1);
+        assert_eq!(
+            Document::open(&path, Format::Text).err(),
+            Some(DocError::TooLarge(MAX_MAPPED_SIZE + 1))
+        );
+        let path = sparse("huge.md", MAX_FILE_SIZE + 1);
+        assert_eq!(
+            Document::open(&path, Format::Markdown).err(),
+            Some(DocError::TooLarge(MAX_FILE_SIZE + 1))
+        );
+        // Over the copy limit, under the map limit, and UTF-16: refused
+        // with the reason (only the first bytes are read).
+        let path = sparse("u16.txt", MAX_FILE_SIZE + 1);
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .expect("open");
+        std::io::Write::write_all(&mut f, &[0xFF, 0xFE, b'h', 0]).expect("bom");
+        assert!(matches!(
+            Document::open(&path, Format::Text),
+            Err(DocError::TooLargeToCopy { .. })
+        ));
+        assert!(
+            DocError::TooLarge(1).to_string().contains("4 GiB"),
+            "the message names the limits"
+        );
     }
 
     #[test]

@@ -5,10 +5,28 @@
 use std::io;
 use std::path::Path;
 
-/// Files above this size are refused before reading (RELIABILITY I3). A
-/// document is held in memory whole (its size + ~12 MiB); 256 MiB keeps
-/// that within reach of any machine, where 1 GiB took 4 s and a GiB.
+/// Files above this size are refused before reading (RELIABILITY I3),
+/// but for plain UTF-8 text ([`MAX_MAPPED_SIZE`]). A document that is
+/// copied or converted (Markdown, web pages, EPUB, PDF, text with invalid
+/// bytes or to re-flow) is held in memory whole (its size + ~12 MiB);
+/// 256 MiB keeps that within reach of any machine, where 1 GiB took 4 s
+/// and a GiB.
 pub const MAX_FILE_SIZE: u64 = 256 << 20;
+
+/// Plain texts above this size that are valid UTF-8 are memory-mapped
+/// (`text::mapped`), not copied: their pages are the kernel's page cache,
+/// so the process's own memory stays a few MiB whatever the size. Below
+/// it a copy costs less than the map's bookkeeping and is never affected
+/// by the file changing on disk.
+pub const MAP_ABOVE: u64 = 1 << 20;
+
+/// The largest plain UTF-8 text opened (mapped). Not memory: the check at
+/// open (no NUL, valid UTF-8) reads every byte once, about a second per
+/// GiB from the page cache and the disk's speed otherwise, and a search
+/// reads every byte too; 4 GiB keeps both within seconds. On a 32-bit
+/// system the address space (2–3 GiB, fragmented) is the limit: there the
+/// map fails and a text over [`MAX_FILE_SIZE`] is refused with a reason.
+pub const MAX_MAPPED_SIZE: u64 = 4 << 30;
 
 /// Web pages above this size open from their first [`HTML_HEAD_BYTES`]
 /// while the whole page is converted: converting (with the Markdown
@@ -59,6 +77,14 @@ impl Format {
         !matches!(self, Format::Epub | Format::Pdf)
     }
 
+    /// The largest file of this format that is opened.
+    pub fn size_limit(self) -> u64 {
+        match self {
+            Format::Text => MAX_MAPPED_SIZE,
+            _ => MAX_FILE_SIZE,
+        }
+    }
+
     /// Web pages (whose conversion costs more than reading) and plain
     /// texts: files above this size open from their first bytes (the
     /// second number) while the whole is read and converted behind.
@@ -81,8 +107,12 @@ pub enum DocError {
     PermissionDenied,
     #[error("not a regular file ({0})")]
     NotAFile(&'static str),
-    #[error("too large ({0} bytes; the limit is 256 MiB)")]
+    #[error(
+        "too large ({0} bytes; the limit is 4 GiB for plain UTF-8 text, 256 MiB for other files)"
+    )]
     TooLarge(u64),
+    #[error("too large to copy ({size} bytes, {why}; such files are limited to 256 MiB)")]
+    TooLargeToCopy { size: u64, why: &'static str },
     #[error("binary file ({what}, {size} bytes)")]
     Binary { what: &'static str, size: usize },
     #[error("UTF-32 text is not supported; convert it to UTF-8")]

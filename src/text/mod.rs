@@ -9,6 +9,7 @@ pub mod convert;
 pub mod decode;
 pub mod document;
 pub mod format;
+pub mod mapped;
 pub mod markdown;
 pub mod outline;
 pub mod placeholders;

@@ -58,6 +58,14 @@ fn floor_char(s: &str, mut at: usize) -> usize {
 
 /// The re-flowed text, or `None` when the text is not hard-wrapped and
 /// has no Gutenberg boilerplate (then it is shown as it is).
+/// Whether [`reflow`] would change a text that starts with `head` (at
+/// least its first 256 KiB): it is hard-wrapped or has the Gutenberg
+/// header.
+pub fn applies(head: &str) -> bool {
+    wrap_width(head).is_some()
+        || find_marker(&head[..floor_char(head, 64 << 10)], "*** START OF").is_some()
+}
+
 pub fn reflow(text: &str) -> Option<String> {
     let width = wrap_width(text);
     let folded = fold_gutenberg(text);
