@@ -258,7 +258,10 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                 }
             } else {
                 terminal
-                    .draw(|f| ui::render(f, &app))
+                    .draw(|f| {
+                        ui::render(f, &app);
+                        ui::cursor(&app, f.area())
+                    })
                     .context("cannot draw to the terminal")?;
                 fault.trip()?;
                 if !warmed {

@@ -126,6 +126,16 @@ pub fn set_spans<'a>(
     }
 }
 
+/// Where [`render`] puts the terminal's cursor on a screen of `area`;
+/// `None` hides it.
+pub fn cursor(app: &App, area: ratatui::layout::Rect) -> Option<ratatui::layout::Position> {
+    if area.width == 0 || area.height == 0 {
+        return None;
+    }
+    let p = panes((area.width, area.height), app.focus, app.measure);
+    status::cursor(app, p.status)
+}
+
 /// Draws the whole screen.
 pub fn render(frame: &mut Frame, app: &App) {
     theme::install(app.theme);
