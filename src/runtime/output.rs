@@ -113,19 +113,25 @@ pub fn changed_cells<'a>(shown: &Buffer, next: &'a Buffer) -> Vec<(u16, u16, &'a
     }
     let w = usize::from(b.width);
     let rows = usize::from(a.height.min(b.height));
-    fn row(buf: &Buffer, w: usize, y: usize) -> &[Cell] {
-        &buf.content[y * w..(y + 1) * w]
-    }
-    let same = |y: usize| same_row(row(shown, w, y), row(next, w, y));
+    let differ: Vec<bool> = (0..rows)
+        .map(|y| !same_row(row(shown, w, y), row(next, w, y)))
+        .collect();
+    let changed = differ.iter().filter(|d| **d).count();
     let mut out = Vec::new();
+    if changed * 2 > rows {
+        // Most of the screen (a page turned): ratatui's diff over all of it
+        // costs no more than over copies of the rows, and copies nothing.
+        push_rows(&mut out, shown, next, &shown.diff(next));
+        return out;
+    }
     let mut y = 0;
     while y < rows {
-        if same(y) {
+        if !differ[y] {
             y += 1;
             continue;
         }
         let start = y;
-        while y < rows && !same(y) {
+        while y < rows && differ[y] {
             y += 1;
         }
         let area = Rect::new(b.x, b.y + start as u16, b.width, (y - start) as u16);
@@ -134,23 +140,36 @@ pub fn changed_cells<'a>(shown: &Buffer, next: &'a Buffer) -> Vec<(u16, u16, &'a
             content: buf.content[start * w..y * w].to_vec(),
         };
         let (was, is) = (part(shown), part(next));
-        let cells = was.diff(&is);
-        for (yy, cells) in cells.chunk_by(|p, q| p.1 == q.1).map(|c| (c[0].1, c)) {
-            let at = usize::from(yy - b.y);
-            let (old, new) = (row(shown, w, at), row(next, w, at));
-            if breaks_wide(
-                old,
-                cells
-                    .iter()
-                    .map(|&(x, _, c)| (usize::from(x - b.x), width(c))),
-            ) {
-                out.extend(whole_row(new, b.x, yy));
-            } else {
-                out.extend(cells.iter().map(|&(x, y, _)| (x, y, &next[(x, y)])));
-            }
-        }
+        push_rows(&mut out, shown, next, &was.diff(&is));
     }
     out
+}
+
+fn row(buf: &Buffer, w: usize, y: usize) -> &[Cell] {
+    &buf.content[y * w..(y + 1) * w]
+}
+
+/// Adds the cells of a diff to `out`, row by row, as cells of `next`; a
+/// row where they would break a wide character shown is written whole.
+fn push_rows<'a>(
+    out: &mut Vec<(u16, u16, &'a Cell)>,
+    shown: &Buffer,
+    next: &'a Buffer,
+    cells: &[(u16, u16, &Cell)],
+) {
+    let (x0, y0, w) = (next.area.x, next.area.y, usize::from(next.area.width));
+    for cells in cells.chunk_by(|p, q| p.1 == q.1) {
+        let yy = cells[0].1;
+        let at = usize::from(yy - y0);
+        let written = cells
+            .iter()
+            .map(|&(x, _, c)| (usize::from(x - x0), width(c)));
+        if breaks_wide(row(shown, w, at), written) {
+            out.extend(whole_row(row(next, w, at), x0, yy));
+        } else {
+            out.extend(cells.iter().map(|&(x, y, _)| (x, y, &next[(x, y)])));
+        }
+    }
 }
 
 /// The columns a cell's symbol takes (at least one).
@@ -167,14 +186,23 @@ fn width(c: &Cell) -> usize {
 /// the rest of that character, in the colours of the moment (vt100 and
 /// xterm do): ratatui's diff leaves such a cell stale. Seen with a wide
 /// character moved by one column on a styled row.
-fn breaks_wide(shown: &[Cell], cells: impl Iterator<Item = (usize, usize)> + Clone) -> bool {
-    let mut x = 0;
+fn breaks_wide(shown: &[Cell], cells: impl Iterator<Item = (usize, usize)>) -> bool {
+    // Most rows show nothing wide: no need to look at what is written.
+    let Some(first) = shown.iter().position(|c| width(c) > 1) else {
+        return false;
+    };
+    let mut covered = vec![false; shown.len()];
+    for (at, cw) in cells {
+        for c in covered.iter_mut().skip(at).take(cw) {
+            *c = true;
+        }
+    }
+    let mut x = first;
     while x < shown.len() {
         let w = width(&shown[x]);
         if w > 1 {
             let end = (x + w).min(shown.len());
-            let touched = |c: usize| cells.clone().any(|(at, cw)| at <= c && c < at + cw);
-            let hit = (x..end).filter(|&c| touched(c)).count();
+            let hit = covered[x..end].iter().filter(|c| **c).count();
             if hit > 0 && hit < end - x {
                 return true;
             }
