@@ -263,7 +263,10 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                     effects.extend(app::update(&mut app, m, &now()));
                 }
                 terminal
-                    .draw(|f| ui::render(f, &app))
+                    .draw(|f| {
+                        ui::render(f, &app);
+                        ui::cursor(&app, f.area())
+                    })
                     .context("cannot draw to the terminal")?;
                 fault.trip()?;
                 if !warmed {

@@ -7,7 +7,7 @@
 //! SIGINT/SIGQUIT, which arrive as messages so state is saved first.
 //! Ctrl-Z restores, stops the process, and re-enters on `fg`.
 
-use std::io::{self, BufWriter, Stdout, Write as _};
+use std::io::{self, BufWriter, Stdout, Write};
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -15,12 +15,87 @@ use ratatui::Terminal;
 use ratatui::crossterm::{cursor, event, execute, terminal};
 use signal_hook::consts::signal::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 
-use super::output::Output;
+use ratatui::Frame;
+use ratatui::backend::Backend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect, Size};
 
-/// A frame is built in a 64 KiB buffer and written at once when ratatui
-/// flushes at the end of a draw: fewer, larger writes reach the terminal
-/// sooner than a write per kilobyte. [`Output`] writes the cells.
-pub type Tui = Terminal<Output<BufWriter<Stdout>>>;
+use super::output::{self, Output};
+
+/// The terminal and what it shows.
+///
+/// ratatui's `Terminal` gives the frame to draw on and keeps the size, but
+/// its `draw` is not used: it compares every cell of the screen with the
+/// last frame, and on a key that changes a few rows that comparison was
+/// most of the frame's cost (issue 12). [`Screen::draw`] keeps the frame
+/// shown in `shown` and writes what [`output::changed_cells`] finds: rows
+/// equal to the shown ones are skipped whole, the others go through
+/// ratatui's own diff.
+///
+/// A frame is built in a 64 KiB buffer and written at once: fewer, larger
+/// writes reach the terminal sooner than a write per kilobyte. [`Output`]
+/// writes the cells.
+pub type Tui = Screen<BufWriter<Stdout>>;
+
+/// A terminal written through `W` and what it shows; see [`Tui`].
+pub struct Screen<W: Write> {
+    term: Terminal<Output<W>>,
+    /// What the terminal shows: the last frame drawn, or blank cells after
+    /// the screen was cleared.
+    shown: Buffer,
+}
+
+impl<W: Write> Screen<W> {
+    /// Draws through `term`, whose screen is taken to be blank.
+    pub fn new(term: Terminal<Output<W>>) -> Self {
+        Screen {
+            term,
+            shown: Buffer::default(),
+        }
+    }
+
+    /// The terminal's size now.
+    pub fn size(&self) -> io::Result<Size> {
+        self.term.size()
+    }
+
+    /// Draws a frame: `render` draws on it and says where the cursor goes
+    /// (`None` hides it); only the cells that differ from the screen are
+    /// written.
+    pub fn draw(&mut self, render: impl FnOnce(&mut Frame) -> Option<Position>) -> io::Result<()> {
+        // A new size clears the screen (ratatui's resize), so nothing is
+        // shown any more.
+        self.term.autoresize()?;
+        let cursor = {
+            let mut frame = self.term.get_frame();
+            let area = frame.area();
+            if self.shown.area != area {
+                self.shown = Buffer::empty(area);
+            }
+            render(&mut frame)
+        };
+        // The frame is taken out of the terminal (its place left empty, no
+        // allocation) so the backend can be written while it is read.
+        let next = std::mem::take(self.term.current_buffer_mut());
+        let written = self
+            .term
+            .backend_mut()
+            .draw(output::changed_cells(&self.shown, &next).into_iter());
+        // The old frame's cells are reused for the next one.
+        let mut old = std::mem::replace(&mut self.shown, next);
+        old.reset();
+        *self.term.current_buffer_mut() = old;
+        written?;
+        match cursor {
+            None => self.term.hide_cursor()?,
+            Some(at) => {
+                self.term.show_cursor()?;
+                self.term.set_cursor_position(at)?;
+            }
+        }
+        Backend::flush(self.term.backend_mut())
+    }
+}
 
 /// Whether our modes are currently on.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
@@ -56,10 +131,11 @@ pub fn enter() -> io::Result<Tui> {
         restore();
         return Err(e);
     }
-    let mut t = Terminal::new(Output::new(BufWriter::with_capacity(
+    let term = Terminal::new(Output::new(BufWriter::with_capacity(
         64 << 10,
         io::stdout(),
     )))?;
+    let mut t = Screen::new(term);
     full_redraw(&mut t);
     Ok(t)
 }
@@ -69,9 +145,11 @@ pub fn enter() -> io::Result<Tui> {
 /// Not `Terminal::clear`: it first asks the terminal for the cursor
 /// position, which waits (up to seconds) for the input thread to let go of
 /// crossterm's event reader, then gives up before the repaint is forced.
-pub fn full_redraw(t: &mut Tui) {
+pub fn full_redraw<W: Write>(t: &mut Screen<W>) {
     if let Ok(size) = t.size() {
-        let _ = t.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height));
+        let area = Rect::new(0, 0, size.width, size.height);
+        let _ = t.term.resize(area);
+        t.shown = Buffer::empty(area);
     }
 }
 

@@ -2,10 +2,11 @@
 //! items (title, details) with the selection kept near the middle.
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders};
+use ratatui::widgets::{Block, Widget as _};
 
 use super::{ITEM_ROWS, fit, list_offset, theme};
 
@@ -27,13 +28,55 @@ pub(super) fn frame_block(
     if !borders {
         return area;
     }
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme::border(focused))
-        .title(Span::styled(title, theme::title(focused)));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    inner
+    let title = Line::from(Span::styled(title, theme::title(focused)));
+    bordered(frame.buffer_mut(), area, theme::border(focused), &title);
+    Block::bordered().inner(area)
+}
+
+/// Draws what `Block::bordered().border_style(style).title(title)`
+/// draws, cell for cell (a test compares them), and nothing else.
+///
+/// `Block` first sets its style on every cell of its area, even the
+/// default style, which changes nothing: for the three panes that was a
+/// sixth of a frame (issue 12). Here only the border and the title are
+/// touched.
+pub(super) fn bordered(buf: &mut Buffer, area: Rect, style: Style, title: &Line) {
+    use ratatui::symbols::line;
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    let (left, top) = (area.left(), area.top());
+    let (right, bottom) = (area.right() - 1, area.bottom() - 1);
+    // Only the box-drawing constants below reach this: no escape can get
+    // to the terminal, which is what the lint guards.
+    #[allow(clippy::disallowed_methods)]
+    let mut put = |x: u16, y: u16, symbol: &'static str| {
+        buf[(x, y)].set_symbol(symbol).set_style(style);
+    };
+    // In `Block`'s order, so where sides and corners meet (an area one
+    // cell wide or high) the same symbol is left.
+    for y in top..=bottom {
+        put(left, y, line::VERTICAL);
+    }
+    for x in left..=right {
+        put(x, top, line::HORIZONTAL);
+    }
+    for y in top..=bottom {
+        put(right, y, line::VERTICAL);
+    }
+    for x in left..=right {
+        put(x, bottom, line::HORIZONTAL);
+    }
+    put(right, bottom, line::BOTTOM_RIGHT);
+    put(right, top, line::TOP_RIGHT);
+    put(left, bottom, line::BOTTOM_LEFT);
+    put(left, top, line::TOP_LEFT);
+    let room = area.width.saturating_sub(2);
+    if room > 0 {
+        let width = u16::try_from(title.width()).unwrap_or(u16::MAX).min(room);
+        title.render(Rect::new(left + 1, top, width, 1), buf);
+    }
 }
 
 /// Draws the visible part of a list of `len` items; only those are built
@@ -77,6 +120,55 @@ pub(super) fn draw_items(
                 dstyle,
             ));
             buf.set_line(area.x, y + 1, &detail, area.width);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::style::{Color, Modifier, Style};
+    use ratatui::text::{Line, Span};
+    use ratatui::widgets::{Block, Widget as _};
+
+    /// `bordered` leaves every cell as `Block` does, over a frame already
+    /// drawn on (styled text under the box), for every size up to 7x4 and
+    /// a wide one, with titles short, cut, wide and combining.
+    #[test]
+    fn bordered_draws_what_block_draws() {
+        let titles = [
+            "",
+            " Library (3) ",
+            " 漢字のタイトルです ",
+            " e\u{301}te\u{301} and a very long title ",
+        ];
+        let under = Style::new().fg(Color::Green).add_modifier(Modifier::ITALIC);
+        let border = Style::new().fg(Color::Blue).add_modifier(Modifier::BOLD);
+        let title_style = Style::new()
+            .fg(Color::Yellow)
+            .add_modifier(Modifier::REVERSED);
+        let mut areas: Vec<Rect> = (0..8)
+            .flat_map(|w| (0..5).map(move |h| Rect::new(1, 1, w, h)))
+            .collect();
+        areas.push(Rect::new(0, 0, 40, 6));
+        areas.push(Rect::new(5, 3, 40, 6));
+        for t in titles {
+            let title = Line::from(Span::styled(t, title_style));
+            for area in &areas {
+                let mut canvas = Buffer::empty(Rect::new(0, 0, 42, 8));
+                for y in 0..8 {
+                    canvas.set_string(0, y, "ab漢cdé".repeat(6), under);
+                }
+                let mut theirs = canvas.clone();
+                Block::bordered()
+                    .border_style(border)
+                    .title(title.clone())
+                    .render(*area, &mut theirs);
+                let mut ours = canvas;
+                super::bordered(&mut ours, *area, border, &title);
+                assert_eq!(ours, theirs, "{area:?} {t:?}");
+            }
         }
     }
 }

@@ -100,6 +100,11 @@ pub fn fit_tail(s: &str, width: usize) -> String {
 /// columns, as `Buffer::set_line` does. Printable ASCII (most text) skips
 /// ratatui's grapheme segmentation, a byte being a column: the reader's
 /// rows are drawn on every key, and segmenting them was most of a frame.
+/// Other text (an accent, a curly quote, a CJK word) goes through
+/// ratatui's `set_stringn` with the ASCII byte on each side of it, and only
+/// that: graphemes always break between two printable ASCII bytes (no
+/// rule of UAX #29 joins them), and nowhere else is the text cut, so the
+/// graphemes, and the cells, are the ones of the whole span.
 pub fn set_spans<'a>(
     buf: &mut ratatui::buffer::Buffer,
     mut x: u16,
@@ -107,23 +112,61 @@ pub fn set_spans<'a>(
     spans: impl IntoIterator<Item = (&'a str, ratatui::style::Style)>,
     max_width: u16,
 ) {
+    let printable = |b: &u8| (0x20..0x7f).contains(b);
     let right = buf.area.right().min(x.saturating_add(max_width));
     for (text, style) in spans {
-        if x >= right {
-            break;
-        }
-        if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-            // Only printable ASCII comes here (checked just above): no
-            // escape can reach the terminal, which is what the lint guards.
-            #[allow(clippy::disallowed_methods)]
-            for i in 0..text.len().min(usize::from(right - x)) {
-                buf[(x, y)].set_symbol(&text[i..=i]).set_style(style);
-                x += 1;
+        let mut rest = text;
+        while !rest.is_empty() && x < right {
+            let bytes = rest.as_bytes();
+            let ascii = bytes.iter().take_while(|b| printable(b)).count();
+            // Before other text the run's last byte is left to it: a
+            // combining mark after it belongs to it.
+            let run = if ascii == bytes.len() {
+                ascii
+            } else {
+                ascii.saturating_sub(1)
+            };
+            if run > 0 {
+                // Only printable ASCII comes here (checked just above): no
+                // escape can reach the terminal, which is what the lint
+                // guards.
+                #[allow(clippy::disallowed_methods)]
+                for i in 0..run.min(usize::from(right - x)) {
+                    buf[(x, y)].set_symbol(&rest[i..=i]).set_style(style);
+                    x += 1;
+                }
+                rest = &rest[run..];
+                continue;
             }
-        } else {
-            x = buf.set_stringn(x, y, text, usize::from(right - x), style).0;
+            // Up to the first two printable ASCII bytes in a row, the first
+            // of them included (a prepended mark joins the byte after it).
+            let end = bytes
+                .windows(2)
+                .position(|w| printable(&w[0]) && printable(&w[1]))
+                .map_or(bytes.len(), |i| i + 1);
+            let room = usize::from(right - x);
+            // A symbol takes at most two columns a byte. When the piece
+            // may not fit, the rest of the span goes to ratatui at once,
+            // which stops at the first grapheme that does not fit, as for
+            // the whole span.
+            if 2 * end >= room {
+                x = buf.set_stringn(x, y, rest, room, style).0;
+                break;
+            }
+            x = buf.set_stringn(x, y, &rest[..end], room, style).0;
+            rest = &rest[end..];
         }
     }
+}
+
+/// Where [`render`] puts the terminal's cursor on a screen of `area`;
+/// `None` hides it.
+pub fn cursor(app: &App, area: ratatui::layout::Rect) -> Option<ratatui::layout::Position> {
+    if area.width == 0 || area.height == 0 {
+        return None;
+    }
+    let p = panes((area.width, area.height), app.focus, app.measure);
+    status::cursor(app, p.status)
 }
 
 /// Draws the whole screen.
@@ -201,6 +244,76 @@ mod fit_tests {
             for width in 0..40 {
                 assert_eq!(fit(s, width), reference(s, width), "{s:?} at {width}");
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod set_spans_tests {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::style::{Color, Style};
+
+    const PIECES: &[&str] = &[
+        "a",
+        "bc",
+        " ",
+        "de f",
+        "é",
+        "e\u{301}",
+        "a\u{301}\u{302}",
+        "漢",
+        "字",
+        "ｶﾞ",
+        "ﾊﾟ",
+        "“",
+        "”",
+        "—",
+        "🙂",
+        "❤\u{fe0f}",
+        "λόγος",
+        "\u{301}",
+        "\u{200b}",
+        "x\u{200d}y",
+    ];
+
+    /// What `set_spans` must do: each span through ratatui's `set_stringn`
+    /// with the columns left.
+    fn reference(buf: &mut Buffer, mut x: u16, y: u16, spans: &[(String, Style)], max: u16) {
+        let right = buf.area.right().min(x.saturating_add(max));
+        for (text, style) in spans {
+            if x >= right {
+                break;
+            }
+            x = buf
+                .set_stringn(x, y, text, usize::from(right - x), *style)
+                .0;
+        }
+    }
+
+    proptest::proptest! {
+        /// Cut into ASCII runs and the rest, spans leave every cell as
+        /// ratatui's `set_stringn` on whole spans does, at any width.
+        #[test]
+        fn set_spans_draws_what_set_stringn_draws(
+            spans in proptest::collection::vec(
+                (proptest::collection::vec(0..PIECES.len(), 0..12), 0..3usize),
+                0..5,
+            ),
+            x in 0u16..6,
+            max in 0u16..40,
+        ) {
+            let styles = [Style::new(), Style::new().fg(Color::Red), Style::new().bg(Color::Blue)];
+            let spans: Vec<(String, Style)> = spans
+                .iter()
+                .map(|(ps, s)| (ps.iter().map(|&p| PIECES[p]).collect(), styles[*s]))
+                .collect();
+            let area = Rect::new(0, 0, 30, 1);
+            let mut ours = Buffer::empty(area);
+            super::set_spans(&mut ours, x, 0, spans.iter().map(|(t, s)| (t.as_str(), *s)), max);
+            let mut theirs = Buffer::empty(area);
+            reference(&mut theirs, x, 0, &spans, max);
+            proptest::prop_assert_eq!(ours, theirs, "{:?}", spans);
         }
     }
 }

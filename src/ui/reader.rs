@@ -21,14 +21,11 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
         .unwrap_or_else(|| "Reader".to_string());
     if p.borders {
         let width = usize::from(p.reader.width.saturating_sub(4));
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(theme::border(focused))
-            .title(Span::styled(
-                format!(" {} ", fit(&title, width.saturating_sub(2))),
-                theme::title(focused),
-            ));
-        frame.render_widget(block, p.reader);
+        let title = Line::from(Span::styled(
+            format!(" {} ", fit(&title, width.saturating_sub(2))),
+            theme::title(focused),
+        ));
+        super::list::bordered(frame.buffer_mut(), p.reader, theme::border(focused), &title);
     }
     let Some(r) = app.reader.as_ref() else {
         let msg = app

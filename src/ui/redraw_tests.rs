@@ -6,6 +6,8 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
 use crate::input::action::Action;
+use crate::runtime::output::Output;
+use crate::runtime::terminal::Screen;
 use crate::testkit::Harness;
 
 /// Collects what the backend writes.
@@ -74,6 +76,73 @@ fn document() -> &'static str {
         ));
     }
     Box::leak(text.into_boxed_str())
+}
+
+/// The run loop's driver (`runtime::terminal::Screen`: rows compared
+/// first, our `Output` backend) writing to a sink.
+fn screen_driver(w: u16, h: u16) -> (Screen<Sink>, Sink) {
+    let sink = Sink::default();
+    let options = ratatui::TerminalOptions {
+        viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, w, h)),
+    };
+    let term = Terminal::with_options(Output::new(sink.clone()), options).expect("backend");
+    (Screen::new(term), sink)
+}
+
+/// `u1_…` with the run loop's own driver instead of ratatui's `draw`.
+#[test]
+fn u1_the_run_loops_driver_never_desynchronises_the_screen() {
+    for (w, ht) in [(80u16, 24u16), (120, 40), (47, 15)] {
+        let docs = [
+            ("katakana.txt", document()),
+            ("漢字かな交じりの本.txt", document()),
+            ("ﾊﾞﾋﾞﾌﾞ e\u{301}te\u{301}.txt", document()),
+        ];
+        let mut h = Harness::new(&docs, w, ht);
+        let (mut driver, sink) = screen_driver(w, ht);
+        let mut parser = vt100::Parser::new(nz(ht), nz(w), 0);
+        for (step, a) in moves().into_iter().enumerate() {
+            h.act(a);
+            driver
+                .draw(|f| {
+                    crate::ui::render(f, &h.app);
+                    crate::ui::cursor(&h.app, f.area())
+                })
+                .expect("draw");
+            parser.process(&sink.0.borrow());
+            sink.0.borrow_mut().clear();
+            let incremental = screen(&parser, w, ht);
+            let full = full_redraw(&h, w, ht);
+            for (y, (a, b)) in incremental.iter().zip(&full).enumerate() {
+                assert_eq!(
+                    a, b,
+                    "{w}x{ht}, after move {step} ({a:?}): row {y} differs from a full redraw"
+                );
+            }
+        }
+    }
+}
+
+fn moves() -> Vec<Action> {
+    vec![
+        Action::Down,
+        Action::Down,
+        Action::PageDown,
+        Action::Up,
+        Action::HalfPageDown,
+        Action::Down,
+        Action::PageUp,
+        Action::Bottom,
+        Action::Up,
+        Action::Top,
+        Action::FocusNext,
+        Action::FocusNext,
+        Action::FocusPrev,
+        Action::Down,
+        Action::Down,
+        Action::FocusPrev,
+        Action::Down,
+    ]
 }
 
 #[test]

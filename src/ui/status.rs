@@ -5,7 +5,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
 use super::{fit, fit_tail, theme};
-use crate::app::{App, Focus, Level, PromptKind};
+use crate::app::{App, Focus, Level, Prompt, PromptKind};
 use crate::input::action::{Action, Context};
 use crate::text::sanitize::{sanitize_line, sanitize_tail, text_width};
 
@@ -197,6 +197,43 @@ fn draw_right(frame: &mut Frame, area: Rect, segment: &(String, ratatui::style::
     );
 }
 
+/// The prompt's one line at `width`: label, text around the cursor.
+fn prompt_field(p: &Prompt, width: usize) -> Field {
+    if p.input.is_empty() {
+        // Nothing typed: what enter takes, muted, the cursor before it.
+        let mut f = one_line_field(&p.label, "", "", width);
+        let room = width.saturating_sub(text_width(&f.label) + 1);
+        f.after = fit(&sanitize_line(&p.default, 200), room);
+        f
+    } else {
+        let before: String = p.input.iter().take(p.cursor).collect();
+        let after: String = p.input.iter().skip(p.cursor).collect();
+        one_line_field(&p.label, &before, &after, width)
+    }
+}
+
+/// Where the terminal's cursor stands in a field drawn on `area`.
+fn field_cursor(field: &Field, area: Rect) -> Position {
+    let cx = u16::try_from(field.cursor)
+        .unwrap_or(u16::MAX)
+        .min(area.width.saturating_sub(1));
+    Position::new(area.x + cx, area.y)
+}
+
+/// Where [`render`] puts the terminal's cursor on `area`: in a prompt
+/// being typed, or nowhere (hidden). The run loop's frame driver asks
+/// here, as ratatui's `Frame` does not tell what was set on it.
+pub fn cursor(app: &App, area: Rect) -> Option<Position> {
+    if area.height == 0 || area.width == 0 {
+        return None;
+    }
+    let p = app.prompt.as_ref()?;
+    Some(field_cursor(
+        &prompt_field(p, usize::from(area.width)),
+        area,
+    ))
+}
+
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     if area.height == 0 || area.width == 0 {
         return;
@@ -205,18 +242,9 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let buf = frame.buffer_mut();
     buf.set_style(area, theme::status());
     if let Some(p) = &app.prompt {
-        let before: String = p.input.iter().take(p.cursor).collect();
-        let after: String = p.input.iter().skip(p.cursor).collect();
         let typed = !p.input.is_empty();
-        let field = if typed {
-            one_line_field(&p.label, &before, &after, width)
-        } else {
-            // Nothing typed: what enter takes, muted, the cursor before it.
-            let mut f = one_line_field(&p.label, "", "", width);
-            let room = width.saturating_sub(text_width(&f.label) + 1);
-            f.after = fit(&sanitize_line(&p.default, 200), room);
-            f
-        };
+        let field = prompt_field(p, width);
+        let cursor = field_cursor(&field, area);
         // A suggestion still selected: typing replaces it.
         let input_style = if !typed {
             theme::status().patch(theme::muted())
@@ -264,10 +292,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 );
             }
         }
-        let cx = u16::try_from(field.cursor)
-            .unwrap_or(u16::MAX)
-            .min(area.width.saturating_sub(1));
-        frame.set_cursor_position(Position::new(area.x + cx, area.y));
+        frame.set_cursor_position(cursor);
         return;
     }
     if let Some(m) = &app.message {

@@ -325,3 +325,29 @@ fn dark_theme_draws_matches_in_colour() {
     let hit = cells_of(t.backend().buffer(), "Cheka");
     assert!(hit.iter().all(|c| c.bg != Color::Reset), "{hit:?}");
 }
+
+/// The run loop's driver puts the cursor where `ui::cursor` says; it must
+/// be where `render` sets it on the frame: hidden without a prompt, after
+/// the text typed, at the start after Home, at any width.
+#[test]
+fn the_cursor_asked_for_is_the_one_render_sets() {
+    use crate::input::action::TextEdit;
+    for (w, ht) in [(120u16, 40u16), (40, 12), (20, 8)] {
+        let mut h = Harness::new(DOCS, w, ht);
+        let area = ratatui::layout::Rect::new(0, 0, w, ht);
+        assert_eq!(crate::ui::cursor(&h.app, area), None, "no prompt: hidden");
+        h.act(Action::Session);
+        for edit in [None, Some(TextEdit::Clear), None, Some(TextEdit::Home)] {
+            match edit {
+                Some(e) => h.send(Msg::Text(e)),
+                None => h.type_prompt("Modern 漢字 century"),
+            }
+            let set = h.draw().backend().cursor_position();
+            assert_eq!(
+                crate::ui::cursor(&h.app, area),
+                Some(set),
+                "{w}x{ht} {edit:?}"
+            );
+        }
+    }
+}
