@@ -853,21 +853,40 @@ fn n12_a_signal_saves_the_draft_being_written() {
     assert_eq!(saved.notes[0].text, "half-written thought");
 }
 
-#[test]
-fn a_big_document_opens_from_its_first_part_and_is_completed_in_place() {
+/// A 2,000-line book, and a harness that opened the part of it starting
+/// at byte `start` (300 lines) as the first part of a big text, with an
+/// empty notes file when `with_notes`.
+fn book_opened_in_part(start: Option<usize>, with_notes: bool) -> (Harness, String) {
     let full: String = (0..2000)
         .map(|i| format!("Line {i} of a long book.\n"))
         .collect();
-    let head: String = full.lines().take(300).map(|l| format!("{l}\n")).collect();
+    let part: String = full[start.unwrap_or(0)..]
+        .lines()
+        .take(300)
+        .map(|l| format!("{l}\n"))
+        .collect();
     let mut h = Harness::new(&[("book.txt", NOTES_TXT)], 100, 20);
+    let notes = with_notes.then(|| crate::app::NotesLoad {
+        path: h.data.notes_path(&h.app.entries[0].key, "book.txt"),
+        file: None,
+        problem: None,
+        adopted_from: None,
+        deferred: None,
+    });
     h.send(Msg::Opened {
         index: 0,
-        result: Document::from_bytes(head.into_bytes(), crate::text::document::Format::Text)
+        result: Document::from_bytes(part.into_bytes(), crate::text::document::Format::Text)
             .map(Box::new),
-        notes: None,
+        notes,
         partial: true,
-        window: None,
+        window: start,
     });
+    (h, full)
+}
+
+#[test]
+fn a_big_document_opens_from_its_first_part_and_is_completed_in_place() {
+    let (mut h, full) = book_opened_in_part(None, false);
     assert!(h.app.loading(), "keys wait while the rest is read");
     for _ in 0..5 {
         h.act(Action::PageDown);
@@ -893,25 +912,7 @@ fn a_big_document_opens_from_its_first_part_and_is_completed_in_place() {
 /// and no later save hashes the text again.
 #[test]
 fn a_big_texts_fingerprint_comes_from_a_worker_and_reaches_its_notes() {
-    let full: String = (0..2000)
-        .map(|i| format!("Line {i} of a long book.\n"))
-        .collect();
-    let head: String = full.lines().take(300).map(|l| format!("{l}\n")).collect();
-    let mut h = Harness::new(&[("book.txt", NOTES_TXT)], 100, 20);
-    h.send(Msg::Opened {
-        index: 0,
-        result: Document::from_bytes(head.into_bytes(), crate::text::document::Format::Text)
-            .map(Box::new),
-        notes: Some(crate::app::NotesLoad {
-            path: h.data.notes_path(&h.app.entries[0].key, "book.txt"),
-            file: None,
-            problem: None,
-            adopted_from: None,
-            deferred: None,
-        }),
-        partial: true,
-        window: None,
-    });
+    let (mut h, full) = book_opened_in_part(None, true);
     // The whole arrives; its hash is asked of a worker (not performed yet).
     let now = h.app.now.clone();
     let fx = update(
@@ -969,19 +970,7 @@ fn a_big_texts_fingerprint_comes_from_a_worker_and_reaches_its_notes() {
 /// status line beside a message or the position, and stops once it acted.
 #[test]
 fn keys_waiting_for_the_whole_text_are_shown_at_once() {
-    let full: String = (0..2000)
-        .map(|i| format!("Line {i} of a long book.\n"))
-        .collect();
-    let head: String = full.lines().take(300).map(|l| format!("{l}\n")).collect();
-    let mut h = Harness::new(&[("book.txt", NOTES_TXT)], 100, 20);
-    h.send(Msg::Opened {
-        index: 0,
-        result: Document::from_bytes(head.into_bytes(), crate::text::document::Format::Text)
-            .map(Box::new),
-        notes: None,
-        partial: true,
-        window: None,
-    });
+    let (mut h, _) = book_opened_in_part(None, false);
     let status = |h: &Harness| h.screen().last().cloned().unwrap_or_default();
     assert!(!status(&h).contains("waiting"), "{}", status(&h));
     h.send(Msg::KeysWaiting(1));
@@ -1007,24 +996,12 @@ fn keys_waiting_for_the_whole_text_are_shown_at_once() {
 /// top is the document's.
 #[test]
 fn a_window_of_a_big_document_is_completed_in_place() {
-    let full: String = (0..2000)
-        .map(|i| format!("Line {i} of a long book.\n"))
-        .collect();
-    let start = full.find("Line 1000 ").expect("line 1000");
-    let window: String = full[start..]
-        .lines()
-        .take(300)
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let mut h = Harness::new(&[("book.txt", NOTES_TXT)], 100, 20);
-    h.send(Msg::Opened {
-        index: 0,
-        result: Document::from_bytes(window.into_bytes(), crate::text::document::Format::Text)
-            .map(Box::new),
-        notes: None,
-        partial: true,
-        window: Some(start),
-    });
+    let start = (0..2000)
+        .map(|i| format!("Line {i} of a long book.\n").len())
+        .take(1000)
+        .sum::<usize>();
+    let (mut h, full) = book_opened_in_part(Some(start), false);
+    assert!(full[start..].starts_with("Line 1000 "));
     assert!(h.app.loading());
     for _ in 0..3 {
         h.act(Action::PageDown);

@@ -151,21 +151,7 @@ fn u1_wide_and_combining_characters_never_desynchronise_the_screen() {
         let mut h = Harness::new(&[("katakana.txt", document())], w, ht);
         let (mut term, sink) = terminal(w, ht);
         let mut parser = vt100::Parser::new(nz(ht), nz(w), 0);
-        let moves = [
-            Action::Down,
-            Action::Down,
-            Action::PageDown,
-            Action::Up,
-            Action::HalfPageDown,
-            Action::Down,
-            Action::PageUp,
-            Action::Bottom,
-            Action::Up,
-            Action::Top,
-            Action::FocusNext,
-            Action::FocusNext,
-        ];
-        for (step, a) in moves.into_iter().enumerate() {
+        for (step, a) in moves().into_iter().enumerate() {
             h.act(a);
             term.draw(|f| crate::ui::render(f, &h.app)).expect("draw");
             parser.process(&sink.0.borrow());
