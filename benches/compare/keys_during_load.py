@@ -48,8 +48,9 @@ def one_run(tt, cmd, expect, opts):
             out["error"] = "never showed the expected text"
             return out
         out["ready_ms"] = round((ready - s.t0) * 1000, 2)
-        if opts.delay:
-            s.pump(tt.now() + opts.delay)
+        until = tt.now() + opts.delay
+        while tt.now() < until:
+            s.pump(until)
         for step in tt.parse_script(opts.keys):
             t = tt.now()
             s.write(tt.key_bytes(step["key"], s.screen.app_cursor))

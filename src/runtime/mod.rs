@@ -274,13 +274,17 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                     workers.warm_search();
                     warmed = true;
                 }
-                if !summarized {
+                if !summarized && !app.loading() {
                     // Titles and word counts read every library file again:
                     // on a 2-core machine that competes with the first
                     // frame, so it starts once that is drawn (the list shows
-                    // file names meanwhile). Not later: a title arriving
-                    // long after start, in the middle of a resize, was seen
-                    // to leave stale cells in the library row (tests/big.rs).
+                    // file names meanwhile), and once a big open document
+                    // is read whole: counting its words read the same 50 MB
+                    // beside the load, and a key pressed in the first 30 ms
+                    // after the first screen waited 2–21 ms for a core
+                    // (keys_during_load.py). A title arriving in the middle
+                    // of a resize was once seen to leave stale cells in the
+                    // library row (tests/big.rs); every resize now repaints.
                     workers.summaries(&app, &data);
                     // The Library's due counts replay the whole review log:
                     // on a worker, after the first frame, like the titles.
