@@ -111,15 +111,26 @@ fn u1_the_run_loops_driver_never_desynchronises_the_screen() {
                 .expect("draw");
             parser.process(&sink.0.borrow());
             sink.0.borrow_mut().clear();
-            let incremental = screen(&parser, w, ht);
-            let full = full_redraw(&h, w, ht);
-            for (y, (a, b)) in incremental.iter().zip(&full).enumerate() {
-                assert_eq!(
-                    a, b,
-                    "{w}x{ht}, after move {step} ({a:?}): row {y} differs from a full redraw"
-                );
-            }
+            assert_same_as_full_redraw(&parser, &h, (w, ht), step, a);
         }
+    }
+}
+
+/// The screen the frames drawn so far left equals a full redraw of now.
+fn assert_same_as_full_redraw(
+    parser: &vt100::Parser,
+    h: &Harness,
+    (w, ht): (u16, u16),
+    step: usize,
+    a: Action,
+) {
+    let incremental = screen(parser, w, ht);
+    let full = full_redraw(h, w, ht);
+    for (y, (row, expected)) in incremental.iter().zip(&full).enumerate() {
+        assert_eq!(
+            row, expected,
+            "{w}x{ht}, after move {step} ({a:?}): row {y} differs from a full redraw"
+        );
     }
 }
 
@@ -156,14 +167,7 @@ fn u1_wide_and_combining_characters_never_desynchronise_the_screen() {
             term.draw(|f| crate::ui::render(f, &h.app)).expect("draw");
             parser.process(&sink.0.borrow());
             sink.0.borrow_mut().clear();
-            let incremental = screen(&parser, w, ht);
-            let full = full_redraw(&h, w, ht);
-            for (y, (a, b)) in incremental.iter().zip(&full).enumerate() {
-                assert_eq!(
-                    a, b,
-                    "{w}x{ht}, after move {step} ({a:?}): row {y} differs from a full redraw"
-                );
-            }
+            assert_same_as_full_redraw(&parser, &h, (w, ht), step, a);
         }
     }
 }
