@@ -32,10 +32,7 @@ pub(super) fn on_placed(
     doc: Arc<Document>,
     placed: Vec<Placed>,
 ) -> Vec<Effect> {
-    let current = app
-        .reader
-        .as_ref()
-        .is_some_and(|r| Arc::ptr_eq(&r.doc, &doc));
+    let current = app.shows(&doc);
     let Some(n) = app.notes.as_mut().filter(|n| n.key == key && current) else {
         return Vec::new();
     };

@@ -85,6 +85,14 @@ pub struct ExportDoc {
 }
 
 impl App {
+    /// Whether `doc` is the text open now (a worker's late answer about
+    /// another, or an earlier version of this one, is dropped).
+    pub(super) fn shows(&self, doc: &std::sync::Arc<crate::text::document::Document>) -> bool {
+        self.reader
+            .as_ref()
+            .is_some_and(|r| std::sync::Arc::ptr_eq(&r.doc, doc))
+    }
+
     pub(super) fn open_title(&self) -> String {
         self.open_entry()
             .map(|e| e.display_title().to_string())

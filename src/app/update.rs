@@ -87,10 +87,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Outline { doc, headings } => {
-            let current = app
-                .reader
-                .as_ref()
-                .is_some_and(|r| Arc::ptr_eq(&r.doc, &doc));
+            let current = app.shows(&doc);
             if let (Overlay::Outline { .. }, true) = (&app.overlay, current) {
                 let at = app.reader.as_ref().map_or(0, Reader::cursor_offset);
                 let selected = crate::text::outline::current_section(&headings, at).unwrap_or(0);
@@ -132,10 +129,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Fingerprinted { doc, fingerprint } => {
-            let current = app
-                .reader
-                .as_ref()
-                .is_some_and(|r| Arc::ptr_eq(&r.doc, &doc));
+            let current = app.shows(&doc);
             if !current {
                 return Vec::new();
             }
