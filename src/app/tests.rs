@@ -270,7 +270,7 @@ fn first_words_cuts_cleanly() {
 
 // ---- the study layer
 
-fn cursor_text(h: &Harness) -> String {
+pub(super) fn cursor_text(h: &Harness) -> String {
     let r = h.app.reader.as_ref().expect("open");
     r.visible[r.cursor_row()].text()
 }

@@ -2,16 +2,12 @@
 //! test harness: a file changed on disk while open is read again, the
 //! student told why, the passage on screen kept.
 
+use super::tests::cursor_text;
 use crate::app::Msg;
 use crate::input::action::Action;
 use crate::library;
 use crate::storage::StateFile;
 use crate::testkit::Harness;
-
-fn cursor_text(h: &Harness) -> String {
-    let r = h.app.reader.as_ref().expect("open");
-    r.visible[r.cursor_row()].text()
-}
 
 #[test]
 fn a_mapped_text_cut_short_on_disk_is_read_again_and_the_passage_kept() {
