@@ -262,6 +262,18 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                 if let Some(m) = source_changed(&app) {
                     effects.extend(app::update(&mut app, m, &now()));
                 }
+                // A size the terminal has before its resize event arrives
+                // (a frame drawn for a worker's result in between): the app
+                // takes it first. Else that frame lays the panes out for the
+                // new size around a reader still wrapped for the old one
+                // (tests/big.rs caught such a frame).
+                if let Ok(s) = terminal.size()
+                    && (s.width, s.height) != app.size
+                {
+                    term::full_redraw(&mut terminal);
+                    let m = Msg::Resize(s.width, s.height);
+                    effects.extend(app::update(&mut app, m, &now()));
+                }
                 terminal
                     .draw(|f| {
                         ui::render(f, &app);
