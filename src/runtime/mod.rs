@@ -267,11 +267,9 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                 // takes it first. Else that frame lays the panes out for the
                 // new size around a reader still wrapped for the old one
                 // (tests/big.rs caught such a frame).
-                if let Ok(s) = terminal.size()
-                    && (s.width, s.height) != app.size
-                {
-                    term::full_redraw(&mut terminal);
-                    let m = Msg::Resize(s.width, s.height);
+                let size = terminal.fit().context("cannot read the terminal size")?;
+                if (size.width, size.height) != app.size {
+                    let m = Msg::Resize(size.width, size.height);
                     effects.extend(app::update(&mut app, m, &now()));
                 }
                 terminal

@@ -339,7 +339,17 @@ impl<W: Write> Backend for Output<W> {
     fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
         self.inner.clear_region(clear_type)
     }
+    /// Asked before every frame: one `ioctl` on stdout where crossterm's
+    /// `size` opens `/dev/tty` for it each time (three system calls and a
+    /// path lookup on every key).
     fn size(&self) -> io::Result<Size> {
+        #[cfg(target_os = "linux")]
+        if let Ok(ws) = rustix::termios::tcgetwinsize(io::stdout())
+            && ws.ws_col > 0
+            && ws.ws_row > 0
+        {
+            return Ok(Size::new(ws.ws_col, ws.ws_row));
+        }
         self.inner.size()
     }
     fn window_size(&mut self) -> io::Result<WindowSize> {

@@ -59,13 +59,23 @@ impl<W: Write> Screen<W> {
         self.term.size()
     }
 
-    /// Draws a frame: `render` draws on it and says where the cursor goes
-    /// (`None` hides it); only the cells that differ from the screen are
-    /// written.
+    /// The terminal's size now, which the next frame is drawn at: a new
+    /// size clears the screen (ratatui's resize), so nothing is shown any
+    /// more. [`Screen::draw`] keeps the size this found.
+    pub fn fit(&mut self) -> io::Result<Size> {
+        let size = self.term.size()?;
+        let area = Rect::new(0, 0, size.width, size.height);
+        if self.shown.area != area {
+            self.term.resize(area)?;
+            self.shown = Buffer::empty(area);
+        }
+        Ok(size)
+    }
+
+    /// Draws a frame at the size [`Screen::fit`] last found: `render` draws
+    /// on it and says where the cursor goes (`None` hides it); only the
+    /// cells that differ from the screen are written.
     pub fn draw(&mut self, render: impl FnOnce(&mut Frame) -> Option<Position>) -> io::Result<()> {
-        // A new size clears the screen (ratatui's resize), so nothing is
-        // shown any more.
-        self.term.autoresize()?;
         let cursor = {
             let mut frame = self.term.get_frame();
             let area = frame.area();
