@@ -110,6 +110,26 @@ proptest! {
     }
 
     #[test]
+    fn moves_keep_the_view_a_full_rebuild_makes(s in hostile_text(), md in any::<bool>(), w in 1usize..40, h in 1usize..12, moves in proptest::collection::vec((0u8..6, 1usize..30), 1..40)) {
+        let format = if md { Format::Markdown } else { Format::Text };
+        let Ok(doc) = Document::from_bytes(s.repeat(3).into_bytes(), format) else {
+            return Ok(());
+        };
+        let mut r = Reader::new(doc, w, h);
+        for (m, n) in moves {
+            match m {
+                0 => r.down(n),
+                1 => r.up(n),
+                2 => r.scroll_down(n),
+                3 => r.scroll_up(n),
+                4 => r.down(1),
+                _ => r.up(1),
+            }
+            r.assert_same_as_rebuilt();
+        }
+    }
+
+    #[test]
     fn a_position_survives_any_resize(words in proptest::collection::vec("[a-z]{1,9}", 50..400), w1 in 8usize..100, w2 in 8usize..100, page in 0usize..30) {
         let text = words
             .chunks(37)

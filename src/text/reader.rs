@@ -153,8 +153,80 @@ impl Reader {
         }
         self.visible.clear();
         self.visible_pos.clear();
-        let mut p = Some(self.top);
         self.at_end = false;
+        let p = self.extend_from(Some(self.top));
+        match p {
+            Some(q) if self.visible.len() == self.height => {
+                self.visible_end = self
+                    .layout
+                    .row(&self.doc, q)
+                    .map_or(self.doc.len(), |r| r.src);
+            }
+            _ => {
+                self.at_end = true;
+                self.visible_end = self.doc.len();
+            }
+        }
+        self.cursor = self.cursor.min(self.visible.len().saturating_sub(1));
+    }
+
+    /// After a move over the same layout (same text, same width): the rows
+    /// still in view are kept and only those that came into view are
+    /// built, so a cursor move builds none and a scroll by a line builds
+    /// one. Anything else (a jump, the end of the text) is a [`refresh`].
+    ///
+    /// [`refresh`]: Reader::refresh
+    fn moved(&mut self) {
+        let Some(&first) = self.visible_pos.first() else {
+            return self.refresh();
+        };
+        if let Some(k) = self.visible_pos.iter().position(|&p| p == self.top) {
+            // Scrolled forward by k rows (k = 0: the cursor alone moved).
+            self.visible.drain(..k);
+            self.visible_pos.drain(..k);
+            let mut p = self
+                .visible_pos
+                .last()
+                .and_then(|&q| self.layout.next(&self.doc, q));
+            if k > 0 {
+                p = self.extend_from(p);
+            }
+            return self.end_at(p);
+        }
+        // Scrolled back: build the rows from the new top down to the old one.
+        let mut rows = Vec::new();
+        let mut pos = Vec::new();
+        let mut p = Some(self.top);
+        while let Some(q) = p.filter(|&q| q != first) {
+            match self.layout.row(&self.doc, q) {
+                Some(row) if rows.len() < self.height => {
+                    rows.push(row);
+                    pos.push(q);
+                }
+                _ => return self.refresh(),
+            }
+            p = self.layout.next(&self.doc, q);
+        }
+        if p.is_none() {
+            return self.refresh();
+        }
+        let kept = self.height - rows.len();
+        self.visible.truncate(kept);
+        self.visible_pos.truncate(kept);
+        rows.append(&mut self.visible);
+        pos.append(&mut self.visible_pos);
+        self.visible = rows;
+        self.visible_pos = pos;
+        let next = self
+            .visible_pos
+            .last()
+            .and_then(|&q| self.layout.next(&self.doc, q));
+        self.end_at(next);
+    }
+
+    /// Appends rows from `p` on until the view is full; returns the
+    /// position after the last one.
+    fn extend_from(&mut self, mut p: Option<Pos>) -> Option<Pos> {
         while let Some(q) = p {
             if self.visible.len() == self.height {
                 break;
@@ -168,14 +240,25 @@ impl Reader {
             }
             p = self.layout.next(&self.doc, q);
         }
-        match p {
-            Some(q) if self.visible.len() == self.height => {
+        p
+    }
+
+    /// Finishes [`Reader::moved`]: `next` is the position after the last
+    /// visible row. A view not full is left to [`Reader::refresh`], which
+    /// fills it from above.
+    fn end_at(&mut self, next: Option<Pos>) {
+        if self.visible.len() < self.height {
+            return self.refresh();
+        }
+        match next {
+            Some(q) => {
+                self.at_end = false;
                 self.visible_end = self
                     .layout
                     .row(&self.doc, q)
                     .map_or(self.doc.len(), |r| r.src);
             }
-            _ => {
+            None => {
                 self.at_end = true;
                 self.visible_end = self.doc.len();
             }
@@ -260,21 +343,24 @@ impl Reader {
 
     pub fn down(&mut self, n: usize) {
         for _ in 0..n {
-            let cur = self.cursor_pos();
+            let cur = match self.visible_pos.get(self.cursor) {
+                Some(&p) => p,
+                None => self.cursor_pos(),
+            };
             if self.layout.next(&self.doc, cur).is_none() {
                 break;
             }
             if self.cursor + 1 + self.scrolloff() < self.height || self.at_end {
                 self.cursor += 1;
                 if self.cursor >= self.visible.len() {
-                    self.refresh();
+                    self.moved();
                 }
             } else if let Some(t) = self.layout.next(&self.doc, self.top) {
                 self.top = t;
-                self.refresh();
+                self.moved();
             }
         }
-        self.refresh();
+        self.moved();
     }
 
     pub fn up(&mut self, n: usize) {
@@ -289,7 +375,7 @@ impl Reader {
                 break;
             }
         }
-        self.refresh();
+        self.moved();
     }
 
     /// Scrolls the view by `n` rows, the cursor keeping its screen row (as
@@ -298,7 +384,7 @@ impl Reader {
         let before = self.top;
         let (t, moved) = self.layout.advance(&self.doc, self.top, n);
         self.top = t;
-        self.refresh();
+        self.moved();
         if moved < n || self.top == before {
             self.cursor = self.visible.len().saturating_sub(1);
         }
@@ -310,7 +396,7 @@ impl Reader {
         if moved < n {
             self.cursor = 0;
         }
-        self.refresh();
+        self.moved();
     }
 
     pub fn page(&self) -> usize {
@@ -351,6 +437,33 @@ impl Reader {
     /// Moves the cursor to viewport row `row` (a mouse click).
     pub fn set_cursor_row(&mut self, row: usize) {
         self.cursor = row.min(self.visible.len().saturating_sub(1));
+    }
+}
+
+#[cfg(test)]
+impl Reader {
+    /// What a view is: its rows, where they are, how far they reach, and
+    /// the cursor.
+    #[allow(clippy::type_complexity)]
+    fn state(&self) -> (Pos, usize, &[Row], &[Pos], usize, bool) {
+        (
+            self.top,
+            self.cursor,
+            &self.visible,
+            &self.visible_pos,
+            self.visible_end,
+            self.at_end,
+        )
+    }
+
+    /// The view built afresh from this one's top and cursor must equal it:
+    /// the rows kept by a move are the rows a full rebuild makes.
+    pub(crate) fn assert_same_as_rebuilt(&self) {
+        let mut fresh = Reader::new(Arc::clone(&self.doc), self.width(), self.height);
+        fresh.top = self.top;
+        fresh.cursor = self.cursor;
+        fresh.refresh();
+        assert_eq!(self.state(), fresh.state(), "a view kept across a move");
     }
 }
 
