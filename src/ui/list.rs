@@ -110,7 +110,7 @@ pub(super) fn draw_items(
             Span::raw(" "),
             Span::styled(fit(&item.title, title_w), base.patch(item.title_style)),
         ]);
-        buf.set_line(area.x, y, &line, area.width);
+        super::set_line(buf, area.x, y, &line, area.width);
         if y + 1 < area.bottom() {
             let drow = Rect::new(area.x, y + 1, area.width, 1);
             let dstyle = if sel { base } else { theme::muted() };
@@ -119,7 +119,7 @@ pub(super) fn draw_items(
                 format!("  {}", fit(&item.detail, width.saturating_sub(2))),
                 dstyle,
             ));
-            buf.set_line(area.x, y + 1, &detail, area.width);
+            super::set_line(buf, area.x, y + 1, &detail, area.width);
         }
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod find;
 pub mod help;
+mod kept;
 pub mod library;
 mod list;
 pub mod notes;
@@ -157,6 +158,22 @@ pub fn set_spans<'a>(
             rest = &rest[end..];
         }
     }
+}
+
+/// `Buffer::set_line` through [`set_spans`]: the status line, the lists'
+/// rows and the gutter are drawn on every key as well.
+pub fn set_line(
+    buf: &mut ratatui::buffer::Buffer,
+    x: u16,
+    y: u16,
+    line: &ratatui::text::Line<'_>,
+    max_width: u16,
+) {
+    let spans = line
+        .spans
+        .iter()
+        .map(|s| (s.content.as_ref(), line.style.patch(s.style)));
+    set_spans(buf, x, y, spans, max_width);
 }
 
 /// Where [`render`] puts the terminal's cursor on a screen of `area`;
@@ -314,6 +331,35 @@ mod set_spans_tests {
             let mut theirs = Buffer::empty(area);
             reference(&mut theirs, x, 0, &spans, max);
             proptest::prop_assert_eq!(ours, theirs, "{:?}", spans);
+        }
+
+        /// `ui::set_line` leaves every cell as `Buffer::set_line` does,
+        /// the line's own style patched under each span's.
+        #[test]
+        fn set_line_draws_what_ratatuis_set_line_draws(
+            spans in proptest::collection::vec(
+                (proptest::collection::vec(0..PIECES.len(), 0..12), 0..3usize),
+                0..5,
+            ),
+            line_style in 0..3usize,
+            x in 0u16..6,
+            max in 0u16..40,
+        ) {
+            use ratatui::text::{Line, Span};
+            let styles = [Style::new(), Style::new().fg(Color::Red), Style::new().bg(Color::Blue)];
+            let line = Line::from(
+                spans
+                    .iter()
+                    .map(|(ps, s)| Span::styled(ps.iter().map(|&p| PIECES[p]).collect::<String>(), styles[*s]))
+                    .collect::<Vec<_>>(),
+            )
+            .style(styles[line_style].fg(Color::Green));
+            let area = Rect::new(0, 0, 30, 1);
+            let mut ours = Buffer::empty(area);
+            super::set_line(&mut ours, x, 0, &line, max);
+            let mut theirs = Buffer::empty(area);
+            theirs.set_line(x, 0, &line, max);
+            proptest::prop_assert_eq!(ours, theirs, "{:?}", line);
         }
     }
 }

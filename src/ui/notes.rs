@@ -124,10 +124,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: 
                 km.hint(Context::Reader, Action::NoteDocument),
             )
         };
-        let p = Paragraph::new(text)
-            .style(theme::muted())
-            .wrap(Wrap { trim: true });
-        frame.render_widget(p, area);
+        super::kept::paragraph(frame.buffer_mut(), area, &text, theme::muted(), true);
         return;
     }
     // The selected entry in full: asked for (`x`), or the one under the

@@ -149,7 +149,7 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
                 Span::styled(sym, style),
                 Span::styled(cursor_bar, theme::cursor_gutter()),
             ]);
-            buf.set_line(p.gutter.x, y, &line, p.gutter.width);
+            super::set_line(buf, p.gutter.x, y, &line, p.gutter.width);
         }
         let row_rect = Rect::new(p.text.x, y, p.text.width, 1);
         if is_cursor && focused {

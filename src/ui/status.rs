@@ -189,7 +189,8 @@ fn draw_right(frame: &mut Frame, area: Rect, segment: &(String, ratatui::style::
     let width = usize::from(area.width);
     let shown = fit(&segment.0, width);
     let x = area.x + u16::try_from(width.saturating_sub(w)).unwrap_or(0);
-    frame.buffer_mut().set_line(
+    super::set_line(
+        frame.buffer_mut(),
         x,
         area.y,
         &Line::from(Span::styled(shown, segment.1)),
@@ -264,7 +265,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             Span::styled(field.before, input_style),
             Span::styled(field.after, input_style),
         ];
-        buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+        super::set_line(buf, area.x, area.y, &Line::from(spans), area.width);
         if let (PromptKind::Search { .. }, Some(search)) = (&p.kind, &app.search) {
             // The count (or the regex error) at the right, with the toggle.
             let regex = app.keymap.hint(Context::Prompt, Action::ToggleRegex);
@@ -284,7 +285,8 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 } else {
                     theme::status().patch(theme::muted())
                 };
-                buf.set_line(
+                super::set_line(
+                    buf,
                     x,
                     area.y,
                     &Line::from(Span::styled(right, style)),
@@ -311,7 +313,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             fit(&format!(" {waiting}{}", m.text), room),
             style,
         ));
-        buf.set_line(area.x, area.y, &line, area.width);
+        super::set_line(buf, area.x, area.y, &line, area.width);
         if let Some(seg) = &segment {
             draw_right(frame, area, seg);
         }
@@ -385,7 +387,8 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let right_w = text_width(&right);
     let title = fit(&title, width.saturating_sub(pos_w + 1 + right_w));
     let left = format!(" {title}{}", pos.unwrap_or_else(|| " ".to_string()));
-    buf.set_line(
+    super::set_line(
+        buf,
         area.x,
         area.y,
         &Line::from(Span::styled(left, theme::status())),
@@ -393,7 +396,8 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     );
     if right_w > 0 && right_w < width {
         let x = area.x + u16::try_from(width - right_w).unwrap_or(0);
-        buf.set_line(
+        super::set_line(
+            buf,
             x,
             area.y,
             &Line::from(Span::styled(right, theme::status())),
