@@ -9,7 +9,6 @@
 
 pub mod find;
 pub mod help;
-mod kept;
 pub mod library;
 mod list;
 pub mod notes;

@@ -124,7 +124,10 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: 
                 km.hint(Context::Reader, Action::NoteDocument),
             )
         };
-        super::kept::paragraph(frame.buffer_mut(), area, &text, theme::muted(), true);
+        let p = Paragraph::new(text)
+            .style(theme::muted())
+            .wrap(Wrap { trim: true });
+        frame.render_widget(p, area);
         return;
     }
     // The selected entry in full: asked for (`x`), or the one under the
