@@ -66,6 +66,49 @@ const ATTRIBUTES: [(Modifier, Attribute); 9] = [
     (Modifier::CROSSED_OUT, Attribute::CrossedOut),
 ];
 
+/// Turns off what `from` has and `to` has not, then on what `to` adds,
+/// each with its own sequence (as ratatui's crossterm backend does): the
+/// colours stay set. A heading's bold word ended by `ESC[0m` cost the
+/// colour again after it, on every styled word of a frame.
+fn set_modifiers<W: Write>(w: &mut W, from: Modifier, to: Modifier) -> io::Result<()> {
+    let off = from - to;
+    let mut on = to - from;
+    // Bold and dim share one "normal intensity" off, and some terminals
+    // keep only the last of the two: any change to them sets the cell's
+    // anew, bold first, as from a reset.
+    let intensity = Modifier::BOLD | Modifier::DIM;
+    if (from ^ to).intersects(intensity) {
+        if from.intersects(intensity) {
+            queue!(w, SetAttribute(Attribute::NormalIntensity))?;
+        }
+        on |= to & intensity;
+    }
+    const OFF: [(Modifier, Attribute); 6] = [
+        (Modifier::ITALIC, Attribute::NoItalic),
+        (Modifier::UNDERLINED, Attribute::NoUnderline),
+        (Modifier::REVERSED, Attribute::NoReverse),
+        (Modifier::HIDDEN, Attribute::NoHidden),
+        (Modifier::CROSSED_OUT, Attribute::NotCrossedOut),
+        (
+            Modifier::SLOW_BLINK.union(Modifier::RAPID_BLINK),
+            Attribute::NoBlink,
+        ),
+    ];
+    for (m, a) in OFF {
+        if off.intersects(m) {
+            queue!(w, SetAttribute(a))?;
+            // One blink off ends both kinds.
+            on |= to & m;
+        }
+    }
+    for (m, a) in ATTRIBUTES {
+        if on.contains(m) {
+            queue!(w, SetAttribute(a))?;
+        }
+    }
+    Ok(())
+}
+
 /// Whether a row of cells is drawn the same as one shown: nothing of it
 /// needs writing. A cell marked to be always written never is the same.
 fn same_row(shown: &[Cell], next: &[Cell]) -> bool {
@@ -106,6 +149,48 @@ fn same_cell(a: &Cell, b: &Cell) -> bool {
 /// measures each cell's width. A wide character never reaches past its
 /// row, so the runs are independent.
 pub fn changed_cells<'a>(shown: &Buffer, next: &'a Buffer) -> Vec<(u16, u16, &'a Cell)> {
+    let cells = differing_cells(shown, next);
+    fill_gaps(cells, next)
+}
+
+/// Cells this many or fewer between two written on a row are written too
+/// when they cost no change of style: `ESC[nC` over them is four bytes,
+/// a space one. After a clear every space between two words was such a
+/// move (a first frame was a third cursor moves).
+const GAP: u16 = 3;
+
+/// `cells` with the short gaps filled (see [`GAP`]) from `next`.
+fn fill_gaps<'a>(cells: Vec<(u16, u16, &'a Cell)>, next: &'a Buffer) -> Vec<(u16, u16, &'a Cell)> {
+    let plain = |c: &Cell, like: &Cell| {
+        #[allow(deprecated)] // `skip` is honoured as ratatui's diff does.
+        let skip = c.skip;
+        c.symbol().len() == 1
+            && !skip
+            && c.fg == like.fg
+            && c.bg == like.bg
+            && c.modifier == like.modifier
+            && c.underline_color == like.underline_color
+    };
+    let mut out = Vec::with_capacity(cells.len());
+    for (i, &(x, y, cell)) in cells.iter().enumerate() {
+        out.push((x, y, cell));
+        let Some(&(nx, ny, _)) = cells.get(i + 1) else {
+            break;
+        };
+        // Only after a one-column symbol is the cursor known (draw_cells).
+        if ny != y || nx <= x + 1 || nx - x - 1 > GAP || cell.symbol().len() != 1 {
+            continue;
+        }
+        let gap: Vec<(u16, u16, &Cell)> = (x + 1..nx).map(|gx| (gx, y, &next[(gx, y)])).collect();
+        if gap.iter().all(|&(_, _, c)| plain(c, cell)) {
+            out.extend(gap);
+        }
+    }
+    out
+}
+
+/// The cells of `next` to write over `shown`.
+fn differing_cells<'a>(shown: &Buffer, next: &'a Buffer) -> Vec<(u16, u16, &'a Cell)> {
     let (a, b) = (shown.area, next.area);
     if (a.x, a.y, a.width) != (b.x, b.y, b.width) || a.width == 0 {
         // Not the same screen: ratatui's diff says what (or panics).
@@ -258,16 +343,7 @@ pub fn draw_cells<'a, W: Write>(
             }
         }
         if cell.modifier != modifier {
-            // Every attribute off (colours too), then the cell's on: one
-            // more sequence than a precise difference, and only where the
-            // modifiers change, which is rare.
-            queue!(w, SetAttribute(Attribute::Reset))?;
-            (fg, bg, underline) = (Color::Reset, Color::Reset, Color::Reset);
-            for (m, a) in ATTRIBUTES {
-                if cell.modifier.contains(m) {
-                    queue!(w, SetAttribute(a))?;
-                }
-            }
+            set_modifiers(w, modifier, cell.modifier)?;
             modifier = cell.modifier;
         }
         if cell.fg != fg || cell.bg != bg {
@@ -431,13 +507,20 @@ mod tests {
         "a", "b", " ", "é", "e\u{301}", "漢", "字", "🙂", "λό", "x y",
     ];
 
-    const STYLES: [Style; 4] = [
+    const STYLES: [Style; 7] = [
         Style::new(),
         Style::new().fg(Color::Red),
         Style::new().add_modifier(Modifier::BOLD),
         Style::new()
             .bg(Color::Blue)
             .add_modifier(Modifier::REVERSED),
+        Style::new()
+            .fg(Color::Red)
+            .add_modifier(Modifier::BOLD.union(Modifier::ITALIC)),
+        Style::new()
+            .fg(Color::Red)
+            .add_modifier(Modifier::DIM.union(Modifier::UNDERLINED)),
+        Style::new().add_modifier(Modifier::ITALIC.union(Modifier::REVERSED)),
     ];
 
     /// A frame of `w` x `h` from strings written at places: each row's
@@ -479,10 +562,13 @@ mod tests {
                                 format!("blank {:?} {}", c.bgcolor(), c.inverse())
                             }
                             text => format!(
-                                "{text:?} {:?} {:?} {} {} {}",
+                                "{text:?} {:?} {:?} {} {} {} {} {} {}",
                                 c.fgcolor(),
                                 c.bgcolor(),
                                 c.bold(),
+                                c.dim(),
+                                c.italic(),
+                                c.underline(),
                                 c.inverse(),
                                 c.is_wide()
                             ),
@@ -519,7 +605,7 @@ mod tests {
                 .map(|((s, f), k)| if *k { f.clone() } else { s.clone() })
                 .collect();
             let b = build(w, h, &mixed);
-            let ours: Vec<_> = super::changed_cells(&a, &b)
+            let ours: Vec<_> = super::differing_cells(&a, &b)
                 .into_iter()
                 .map(|(x, y, c)| (x, y, c.clone()))
                 .collect();
@@ -528,6 +614,16 @@ mod tests {
             if !wide {
                 // Nothing wide shown that a write could break: ratatui's diff.
                 proptest::prop_assert_eq!(&ours, &theirs);
+            }
+            // Filling short gaps adds only cells the screen already shows,
+            // in order, each once.
+            let written = super::changed_cells(&a, &b);
+            let mut at = written.iter().map(|&(x, y, _)| (y, x)).collect::<Vec<_>>();
+            let sorted = at.windows(2).all(|p| p[0] < p[1]);
+            proptest::prop_assert!(sorted, "cells out of order");
+            at.retain(|&(y, x)| !ours.iter().any(|&(ox, oy, _)| (ox, oy) == (x, y)));
+            for (y, x) in at {
+                proptest::prop_assert_eq!(&a[(x, y)], &b[(x, y)], "a gap cell at {},{} changed", x, y);
             }
             let incremental = shown(&[a, b.clone()]);
             let full = shown(&[b]);
