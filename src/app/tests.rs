@@ -308,6 +308,37 @@ fn annotate_saves_a_tagged_note_on_the_sentence_before_the_editor_closes() {
     assert!(screen.contains('✎'), "the passage is marked:\n{screen}");
 }
 
+/// A note saved before the Library read the document's title names the
+/// document by its file; the title, once read, goes into the notes file.
+#[test]
+fn a_title_read_after_a_note_was_saved_reaches_its_notes_file() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    let index = h.app.open.expect("a document open");
+    let title = h.app.entries[index].title.take().expect("a title");
+    let name = h.app.entries[index].name.clone();
+    h.act(Action::Annotate);
+    h.type_note("early");
+    h.act(Action::Save);
+    assert_eq!(h.saved_notes.last().expect("saved").title, name);
+    let saves = h.saved_notes.len();
+    let summary = crate::text::document::Summary {
+        title: Some(title.clone()),
+        words: 10,
+    };
+    h.send(Msg::Summary {
+        index,
+        result: Ok((summary.clone(), 100)),
+    });
+    assert_eq!(h.saved_notes.len(), saves + 1, "saved again with the title");
+    assert_eq!(h.saved_notes.last().expect("saved").title, title);
+    // The same title again saves nothing.
+    h.send(Msg::Summary {
+        index,
+        result: Ok((summary, 100)),
+    });
+    assert_eq!(h.saved_notes.len(), saves + 1);
+}
+
 #[test]
 fn esc_with_unsaved_text_asks_first_and_a_second_esc_discards() {
     let mut h = Harness::new(DOCS, 120, 40);

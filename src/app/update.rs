@@ -220,7 +220,20 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
                 let f = app.lib_filter.clone();
                 app.set_library_filter(f);
             }
-            Vec::new()
+            // Notes saved before the title was read carry the file's name
+            // as their document's title (review cards, exports): the title
+            // goes into their file now.
+            let stale_title = app.open == Some(index)
+                && app.entries.get(index).is_some_and(|e| {
+                    app.notes.as_ref().is_some_and(|n| {
+                        !n.is_empty() && n.loading.is_none() && n.file().title != e.display_title()
+                    })
+                });
+            if stale_title {
+                app.save_notes()
+            } else {
+                Vec::new()
+            }
         }
         Msg::Bookmarks { index, count } => {
             // The open document's count is live; the scan may be older.
