@@ -157,6 +157,7 @@ impl Matcher {
                 ascii: compile(&f.ascii_pattern)?,
                 sieve: scan::Sieve::new(&f.non_ascii),
                 non_ascii: f.non_ascii,
+                fold: f.fold,
                 counted: f.counted,
                 tail: f.tail,
                 consumable,

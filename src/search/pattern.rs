@@ -51,6 +51,10 @@ pub(crate) struct FastPlan {
     pub counted: usize,
     /// What the full pattern may still swallow after the last slot.
     pub tail: Tail,
+    /// Each non-ASCII class member (sorted) and an ASCII member of its
+    /// class: text folded through this holds a match of `ascii_pattern`
+    /// wherever it held one of the full pattern (see `scan::may_match`).
+    pub fold: Vec<(char, u8)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -216,6 +220,7 @@ pub(crate) fn plain(query: &str) -> Plan {
     let mut pattern = String::new();
     let mut ascii_pattern = String::from("(?-u)");
     let mut non_ascii = Vec::new();
+    let mut fold = Vec::new();
     let mut counted = 0;
     let all_ascii = query.is_ascii();
     for piece in &pieces {
@@ -232,10 +237,16 @@ pub(crate) fn plain(query: &str) -> Plan {
                 }
                 let ascii: Vec<char> = set.iter().copied().filter(char::is_ascii).collect();
                 ascii_pattern.push_str(&class_regex(&ascii));
+                let to = ascii.first().and_then(|&a| u8::try_from(a).ok());
                 for &c in set {
                     match u8::try_from(c) {
                         Ok(b) if b < 0x80 => consumable[usize::from(b)] = true,
-                        _ => non_ascii.push(c),
+                        _ => {
+                            non_ascii.push(c);
+                            if let Some(a) = to {
+                                fold.push((c, a));
+                            }
+                        }
                     }
                 }
             }
@@ -243,6 +254,9 @@ pub(crate) fn plain(query: &str) -> Plan {
     }
     non_ascii.sort_unstable();
     non_ascii.dedup();
+    // A letter's classes are the same wherever it is in the query.
+    fold.sort_unstable();
+    fold.dedup_by_key(|f| f.0);
     let tail = match pieces.last() {
         Some(Piece::Space) => Tail::Space,
         Some(Piece::Class(_, true)) => Tail::Marks,
@@ -253,6 +267,7 @@ pub(crate) fn plain(query: &str) -> Plan {
         non_ascii,
         counted,
         tail,
+        fold,
     });
     Plan {
         pattern,

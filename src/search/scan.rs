@@ -34,6 +34,8 @@ use super::pattern::Tail;
 pub(super) struct Fast {
     pub ascii: Regex,
     pub non_ascii: Vec<char>,
+    /// Non-ASCII class members and an ASCII letter of their class.
+    pub fold: Vec<(char, u8)>,
     pub counted: usize,
     pub tail: Tail,
     pub consumable: [bool; 128],
@@ -103,14 +105,19 @@ fn scan_fast(
     to: usize,
     emit: &mut dyn FnMut(usize, usize) -> bool,
 ) -> bool {
-    let windows = dirty_windows(f, hay, from, to);
+    let mut windows = dirty_windows(f, hay, from, to);
+    if windows.iter().map(|w| w.1 - w.0).sum::<usize>() > (to - from) / f.dirty_share {
+        // Mostly dirty (the list may stop early): the full pattern over it all.
+        if let Some(re) = full.get() {
+            return scan_regex(re, hay, from, to, to, emit);
+        }
+    }
+    // An accented word that is not the one sought needs no full pattern,
+    // which takes a millisecond or two to compile (its `\p{M}` classes):
+    // an English essay with a few names in it paid that on every search.
+    windows.retain(|&(s, e)| may_match(f, &hay[s..e]));
     // Compiled here, and only when some window needs it.
     let full = if windows.is_empty() { None } else { full.get() };
-    if let Some(re) = full
-        && windows.iter().map(|w| w.1 - w.0).sum::<usize>() > (to - from) / f.dirty_share
-    {
-        return scan_regex(re, hay, from, to, to, emit);
-    }
     let h = &hay[..to];
     let find_ascii = |at: usize| f.ascii.find_at(h, at).map(|m| (m.start(), m.end()));
     let mut pos = from;
@@ -148,6 +155,37 @@ fn scan_fast(
         pos = e;
     }
     true
+}
+
+/// Whether a window may hold a match of the full pattern: its text folded
+/// (each non-ASCII class member to an ASCII letter of its class, other
+/// whitespace to a space, any other non-ASCII character dropped) holds a
+/// match of the ASCII pattern. A full match folds to an ASCII match, so a
+/// window this says no to holds none; a yes may be wrong (a dropped
+/// character joined two halves), and then the full pattern decides.
+fn may_match(f: &Fast, window: &[u8]) -> bool {
+    let mut folded = Vec::with_capacity(window.len());
+    let mut i = 0;
+    while i < window.len() {
+        let b = window[i];
+        if b < 0x80 {
+            folded.push(b);
+            i += 1;
+            continue;
+        }
+        let (c, len) = decode(window, i, window.len());
+        i += len;
+        match c {
+            Some(c) => match f.fold.binary_search_by_key(&c, |&(m, _)| m) {
+                Ok(k) => folded.push(f.fold[k].1),
+                Err(_) if c.is_whitespace() => folded.push(b' '),
+                Err(_) => {}
+            },
+            // A byte that is not text ends any match, as it does in the text.
+            None => folded.push(0xFF),
+        }
+    }
+    f.ascii.is_match(&folded)
 }
 
 /// Where the full pattern would go on past an ASCII match: over the marks

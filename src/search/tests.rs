@@ -383,3 +383,25 @@ fn a_repeated_query_reuses_its_compiled_matcher() {
     );
     assert!(super::matcher(&Query::plain("")).is_err());
 }
+
+/// Accented words that cannot be the one sought do not cost the full
+/// pattern's compilation (milliseconds: its `\p{M}` classes); one that can
+/// be still finds its match through it.
+#[test]
+fn the_full_pattern_is_compiled_only_for_accents_that_could_match() {
+    let hay = "Béla Kun and Dzerżyński in a café — naïve “explicit” notes, façade".as_bytes();
+    let m = Matcher::new(&Query::plain("explicit")).expect("compiles");
+    assert_eq!(m.find_all(hay).len(), 1);
+    assert!(
+        m.full.regex.get().is_none(),
+        "no accented word here folds to the query"
+    );
+    let m = Matcher::new(&Query::plain("cafe")).expect("compiles");
+    let found = m.find_all(hay);
+    assert_eq!(found.len(), 1);
+    assert_eq!(&hay[found[0].clone()], "café".as_bytes());
+    assert!(m.full.regex.get().is_some(), "café needs the full pattern");
+    // Folded, “naive” is a match: found through the full pattern.
+    let m = Matcher::new(&Query::plain("naive")).expect("compiles");
+    assert_eq!(m.find_all(hay).len(), 1);
+}
