@@ -397,17 +397,22 @@ impl<W: Write> Backend for Output<W> {
     fn append_lines(&mut self, n: u16) -> io::Result<()> {
         self.inner.append_lines(n)
     }
+    // The cursor goes out with the frame's cells, in one write (crossterm's
+    // backend flushed each of these on its own: two writes a frame, the
+    // terminal shown the frame before the cursor moved).
+    // `Screen::draw` flushes after them.
     fn hide_cursor(&mut self) -> io::Result<()> {
-        self.inner.hide_cursor()
+        queue!(self.inner, ratatui::crossterm::cursor::Hide)
     }
     fn show_cursor(&mut self) -> io::Result<()> {
-        self.inner.show_cursor()
+        queue!(self.inner, ratatui::crossterm::cursor::Show)
     }
     fn get_cursor_position(&mut self) -> io::Result<Position> {
         self.inner.get_cursor_position()
     }
     fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
-        self.inner.set_cursor_position(position)
+        let Position { x, y } = position.into();
+        queue!(self.inner, ratatui::crossterm::cursor::MoveTo(x, y))
     }
     fn clear(&mut self) -> io::Result<()> {
         self.inner.clear()

@@ -89,6 +89,44 @@ fn screen_driver(w: u16, h: u16) -> (Screen<Sink>, Sink) {
     (Screen::new(term), sink)
 }
 
+/// Counts the writes that reach it.
+#[derive(Clone, Default)]
+struct Writes(std::rc::Rc<std::cell::Cell<usize>>);
+
+impl std::io::Write for Writes {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.set(self.0.get() + 1);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A frame reaches the terminal in one write, its cursor (hidden, or
+/// shown and moved) with it: the terminal never shows the cells of a
+/// frame with the cursor of the last.
+#[test]
+fn a_frame_and_its_cursor_are_one_write() {
+    let writes = Writes::default();
+    let options = ratatui::TerminalOptions {
+        viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 80, 24)),
+    };
+    let out = Output::new(std::io::BufWriter::with_capacity(64 << 10, writes.clone()));
+    let mut driver = Screen::new(Terminal::with_options(out, options).expect("backend"));
+    let h = Harness::new(&[("a.md", "# A\n\nSome text to show.\n")], 80, 24);
+    for cursor in [None, Some(ratatui::layout::Position::new(3, 4)), None] {
+        let before = writes.0.get();
+        driver
+            .draw(|f| {
+                crate::ui::render(f, &h.app);
+                cursor
+            })
+            .expect("draw");
+        assert_eq!(writes.0.get(), before + 1, "cursor {cursor:?}");
+    }
+}
+
 /// `u1_…` with the run loop's own driver instead of ratatui's `draw`.
 #[test]
 fn u1_the_run_loops_driver_never_desynchronises_the_screen() {
