@@ -27,12 +27,15 @@ use ratatui::style::{Color, Modifier};
 /// Crossterm's backend with a faster [`Backend::draw`].
 pub struct Output<W: Write> {
     inner: CrosstermBackend<W>,
+    /// The screen is to be cleared before the next frame's cells.
+    clear: bool,
 }
 
 impl<W: Write> Output<W> {
     pub fn new(writer: W) -> Self {
         Output {
             inner: CrosstermBackend::new(writer),
+            clear: false,
         }
     }
 }
@@ -392,6 +395,12 @@ impl<W: Write> Backend for Output<W> {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
+        if std::mem::take(&mut self.clear) {
+            queue!(
+                self.inner,
+                ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
+            )?;
+        }
         draw_cells(&mut self.inner, content)
     }
     fn append_lines(&mut self, n: u16) -> io::Result<()> {
@@ -415,10 +424,22 @@ impl<W: Write> Backend for Output<W> {
         queue!(self.inner, ratatui::crossterm::cursor::MoveTo(x, y))
     }
     fn clear(&mut self) -> io::Result<()> {
-        self.inner.clear()
+        self.clear_region(ClearType::All)
     }
+    /// A whole-screen clear (a resize, a redraw) goes out with the next
+    /// frame, in its one write: the terminal never shows the blank screen
+    /// between (crossterm's backend wrote it at once, twice on a shrink,
+    /// and the frame after). Nothing is left waiting in the writer: a
+    /// panic before the next frame prints no clear after the terminal
+    /// was restored.
     fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
-        self.inner.clear_region(clear_type)
+        match clear_type {
+            ClearType::All => {
+                self.clear = true;
+                Ok(())
+            }
+            other => self.inner.clear_region(other),
+        }
     }
     /// Asked before every frame: one `ioctl` on stdout where crossterm's
     /// `size` opens `/dev/tty` for it each time (three system calls and a
@@ -634,6 +655,42 @@ mod tests {
             let full = shown(&[b]);
             proptest::prop_assert_eq!(cells(&incremental, w, h), cells(&full, w, h));
         }
+    }
+
+    /// A clear waits for the next frame and goes out first in it; nothing
+    /// is written before.
+    #[test]
+    fn a_clear_goes_out_with_the_next_frame() {
+        use ratatui::backend::{Backend, ClearType};
+        #[derive(Clone, Default)]
+        struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+        impl std::io::Write for Shared {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.borrow_mut().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let clears = |b: &[u8]| b.windows(4).filter(|w| w == b"\x1b[2J").count();
+        let sink = Shared::default();
+        let mut out = super::Output::new(sink.clone());
+        out.clear_region(ClearType::All).expect("clear");
+        Backend::clear(&mut out).expect("clear");
+        assert!(sink.0.borrow().is_empty(), "nothing before the frame");
+        let frame = build(4, 1, &[vec![(0, 0, 0)]]);
+        let cells = frame.content.iter().enumerate();
+        Backend::draw(&mut out, cells.map(|(i, c)| (i as u16, 0, c))).expect("draw");
+        let written = sink.0.borrow().clone();
+        assert!(written.starts_with(b"\x1b[2J"), "{written:?}");
+        assert_eq!(clears(&written), 1, "one clear for two asked");
+        Backend::draw(&mut out, std::iter::empty()).expect("draw");
+        assert_eq!(
+            clears(&sink.0.borrow()[written.len()..]),
+            0,
+            "the next frame does not clear"
+        );
     }
 
     #[test]
