@@ -370,6 +370,10 @@ pub fn draw_cells<'a, W: Write>(
         // all agree on the width of wide and combined symbols.
         cursor = (symbol.len() == 1 || cell.cell_width() == 1).then(|| (x.saturating_add(1), y));
     }
+    if (fg, bg, underline) == (Color::Reset, Color::Reset, Color::Reset) && modifier.is_empty() {
+        // Nothing written, or nothing left set: nothing to reset.
+        return Ok(());
+    }
     queue!(
         w,
         ratatui::crossterm::style::SetForegroundColor(CtColor::Reset),

@@ -43,6 +43,9 @@ pub struct Screen<W: Write> {
     /// What the terminal shows: the last frame drawn, or blank cells after
     /// the screen was cleared.
     shown: Buffer,
+    /// Where the cursor was last put (`Some(None)`: hidden); `None` when
+    /// not known (at the start, after a full redraw or a suspend).
+    cursor: Option<Option<Position>>,
 }
 
 impl<W: Write> Screen<W> {
@@ -51,6 +54,7 @@ impl<W: Write> Screen<W> {
         Screen {
             term,
             shown: Buffer::default(),
+            cursor: None,
         }
     }
 
@@ -87,21 +91,26 @@ impl<W: Write> Screen<W> {
         // The frame is taken out of the terminal (its place left empty, no
         // allocation) so the backend can be written while it is read.
         let next = std::mem::take(self.term.current_buffer_mut());
-        let written = self
-            .term
-            .backend_mut()
-            .draw(output::changed_cells(&self.shown, &next).into_iter());
+        let cells = output::changed_cells(&self.shown, &next);
+        let changed = !cells.is_empty();
+        let written = self.term.backend_mut().draw(cells.into_iter());
         // The old frame's cells are reused for the next one.
         let mut old = std::mem::replace(&mut self.shown, next);
         old.reset();
         *self.term.current_buffer_mut() = old;
         written?;
-        match cursor {
-            None => self.term.hide_cursor()?,
-            Some(at) => {
-                self.term.show_cursor()?;
-                self.term.set_cursor_position(at)?;
+        // A frame that changes nothing (a tick, an idle save) writes
+        // nothing at all. Any other ends with the cursor, as ratatui's
+        // frames do (the pty tests take that as a frame's end).
+        if changed || self.cursor != Some(cursor) {
+            match cursor {
+                None => self.term.hide_cursor()?,
+                Some(at) => {
+                    self.term.show_cursor()?;
+                    self.term.set_cursor_position(at)?;
+                }
             }
+            self.cursor = Some(cursor);
         }
         Backend::flush(self.term.backend_mut())
     }
@@ -161,6 +170,7 @@ pub fn full_redraw<W: Write>(t: &mut Screen<W>) {
         let _ = t.term.resize(area);
         t.shown = Buffer::empty(area);
     }
+    t.cursor = None;
 }
 
 /// Restores the terminal when dropped: held by the run loop from [`enter`]

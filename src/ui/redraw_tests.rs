@@ -125,6 +125,15 @@ fn a_frame_and_its_cursor_are_one_write() {
             .expect("draw");
         assert_eq!(writes.0.get(), before + 1, "cursor {cursor:?}");
     }
+    // The same frame again (a tick, an idle save) writes nothing.
+    let before = writes.0.get();
+    driver
+        .draw(|f| {
+            crate::ui::render(f, &h.app);
+            None
+        })
+        .expect("draw");
+    assert_eq!(writes.0.get(), before, "an unchanged frame");
 }
 
 /// `u1_…` with the run loop's own driver instead of ratatui's `draw`.
