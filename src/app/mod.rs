@@ -624,11 +624,14 @@ impl App {
                 n.file_mut().title = title.to_string();
             }
         }
+        let key = n.key.clone();
+        let generation = self.saving.sent(&key);
         vec![Effect::SaveNotes {
-            key: n.key.clone(),
+            key,
             path: n.path.clone(),
             file: n.file().clone(),
             retire: self.retire.clone(),
+            generation,
         }]
     }
 

@@ -49,6 +49,11 @@ pub struct Saving {
     retrying: BTreeSet<String>,
     /// Review ratings the review log did not take yet (retried when idle).
     pub reviews: Vec<crate::study::review::Review>,
+    /// The last generation given to a notes save.
+    generation: u64,
+    /// Per document, the generation of its newest notes save whose result
+    /// has not come back (saves run on the saver thread, in order).
+    pub in_flight: std::collections::BTreeMap<String, u64>,
 }
 
 impl Saving {
@@ -57,6 +62,31 @@ impl Saving {
             && self.state_failed.is_none()
             && self.sessions_failed.is_none()
             && self.reviews.is_empty()
+    }
+
+    /// A new notes save of document `key`: its generation.
+    pub fn sent(&mut self, key: &str) -> u64 {
+        self.generation += 1;
+        self.in_flight.insert(key.to_string(), self.generation);
+        self.generation
+    }
+
+    /// The result of save `generation` of `key` came back: whether it is
+    /// the newest save of that document (an older one's file lacks what
+    /// was sent since, so it must not replace the notes in memory).
+    pub fn answered(&mut self, key: &str, generation: u64) -> bool {
+        match self.in_flight.get(key) {
+            Some(&newest) if generation < newest => false,
+            _ => {
+                self.in_flight.remove(key);
+                true
+            }
+        }
+    }
+
+    /// Whether a notes save has not come back yet.
+    pub fn busy(&self) -> bool {
+        !self.in_flight.is_empty()
     }
 }
 
@@ -208,7 +238,11 @@ pub(super) fn ask_if_quitting(app: &mut App) {
 }
 
 pub(super) fn quit_if_done(app: &mut App) -> Vec<Effect> {
-    if app.saving.quitting && app.saving.is_clean() && !app.sessions.quit_waits() {
+    if app.saving.quitting
+        && app.saving.is_clean()
+        && !app.saving.busy()
+        && !app.sessions.quit_waits()
+    {
         app.saving.quitting = false;
         return vec![Effect::Quit(0)];
     }
@@ -225,11 +259,14 @@ pub(super) fn quit(app: &mut App) -> Vec<Effect> {
         ask(app);
         return fx;
     }
-    if fx.is_empty() {
+    if fx.is_empty() && !app.saving.busy() {
         return vec![Effect::Quit(0)];
     }
-    // Leave once the position and the sessions are saved (or ask, if a
-    // save fails).
+    if app.saving.busy() {
+        app.info("saving notes…");
+    }
+    // Leave once the notes, the position and the sessions are saved (or
+    // ask, if a save fails).
     app.saving.quitting = true;
     fx
 }
@@ -335,11 +372,14 @@ pub(super) fn retry_notes(app: &mut App) -> Vec<Effect> {
                 fx.push(e);
             }
         } else if let Some(s) = app.saving.stranded.iter().find(|s| s.key == key) {
+            let (key, path, file) = (s.key.clone(), s.path.clone(), s.file.clone());
+            let generation = app.saving.sent(&key);
             fx.push(Effect::SaveNotes {
-                key: s.key.clone(),
-                path: s.path.clone(),
-                file: s.file.clone(),
+                key,
+                path,
+                file,
                 retire: None,
+                generation,
             });
         }
     }

@@ -30,8 +30,10 @@ fn open_key(h: &Harness) -> String {
 /// temporary folder (`fallback`) or only in memory.
 fn fail_save(h: &mut Harness, fallback: Option<&str>) {
     let key = open_key(h);
+    let generation = h.app.saving.in_flight.get(&key).copied().unwrap_or(0);
     h.send(Msg::NotesSaved {
         key,
+        generation,
         result: Err(SaveFailure {
             message: "read-only folder: /data/notes — could not save x.toml".into(),
             fallback: fallback.map(PathBuf::from),
@@ -198,9 +200,13 @@ fn n5_an_edit_racing_a_delete_brings_the_note_back() {
     h.act(Action::Edit);
     h.type_note(" and more");
     let fx = update(&mut h.app, Msg::Action(Action::Save), crate::testkit::NOW);
-    let Some(Effect::SaveNotes { file, .. }) = fx.first() else {
+    let Some(Effect::SaveNotes {
+        file, generation, ..
+    }) = fx.first()
+    else {
         panic!("a save: {fx:?}")
     };
+    let generation = *generation;
     let merged = store
         .save_notes(&path, &file.clone())
         .expect("A saves")
@@ -213,6 +219,7 @@ fn n5_an_edit_racing_a_delete_brings_the_note_back() {
         &mut h.app,
         Msg::NotesSaved {
             key,
+            generation,
             result: Ok((merged, None)),
         },
         crate::testkit::NOW,
@@ -561,4 +568,78 @@ fn n3_copies_left_at_start_are_listed_and_retried() {
     assert!(text.contains("written while read-only"), "{text}");
     h.act(Action::Quit);
     assert_eq!(h.quit, Some(0), "nothing left: quits at once");
+}
+
+/// The texts of the open document's notes, in memory.
+fn note_texts(h: &Harness) -> Vec<String> {
+    let n = h.app.notes.as_ref().expect("a document is open");
+    n.file().notes.iter().map(|n| n.text.clone()).collect()
+}
+
+/// Regression (issue 12): saves run on the saver thread, so note A's
+/// result can come back after note B was sent for saving. A's file (what
+/// the disk held then) must not replace the notes in memory, B must not
+/// count as saved, and `q` waits for B's save before leaving.
+#[test]
+fn n2_an_older_save_result_never_stands_for_newer_edits() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::Annotate);
+    h.type_note("note A");
+    let save_a = update(&mut h.app, Msg::Action(Action::Save), crate::testkit::NOW);
+    assert!(matches!(save_a.first(), Some(Effect::SaveNotes { .. })));
+    h.act(Action::PageDown);
+    h.act(Action::Annotate);
+    h.type_note("note B");
+    let save_b = update(&mut h.app, Msg::Action(Action::Save), crate::testkit::NOW);
+    let (
+        Some(Effect::SaveNotes { generation: a, .. }),
+        Some(Effect::SaveNotes { generation: b, .. }),
+    ) = (save_a.first(), save_b.first())
+    else {
+        panic!("two saves: {save_a:?} {save_b:?}")
+    };
+    assert!(a < b, "generations grow: {a} {b}");
+    // `q` while B's save is on its way: nothing to ask, but not gone yet.
+    h.act(Action::Quit);
+    assert_eq!(h.quit, None, "quit waits for the queued saves");
+    assert!(h.message_text().contains("saving"), "{}", h.message_text());
+    // A is written and its result (A only) comes back.
+    h.perform(save_a);
+    let texts = note_texts(&h);
+    assert!(
+        texts.iter().any(|t| t == "note B"),
+        "an older save's result dropped a newer note from memory: {texts:?}"
+    );
+    assert!(h.app.saving.busy(), "B is not saved yet");
+    assert_eq!(h.quit, None, "B's save is still on its way");
+    h.perform(save_b);
+    assert!(!h.app.saving.busy());
+    assert_eq!(h.quit, Some(0), "every save done: leaves as asked");
+    let n = h.app.notes.as_ref().expect("open");
+    let on_disk = Store::new().load_notes(&n.path);
+    let LoadOutcome::Loaded(file) = on_disk else {
+        panic!("the notes file loads: {on_disk:?}")
+    };
+    let mut texts: Vec<&str> = file.notes.iter().map(|n| n.text.as_str()).collect();
+    texts.sort_unstable();
+    assert_eq!(texts, ["note A", "note B"], "both notes on disk");
+}
+
+/// Regression (issue 12): a save that fails while quitting waits for the
+/// queue still asks the quit question.
+#[test]
+fn n3_a_save_failing_while_quit_waits_asks_first() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::Annotate);
+    h.type_note("note A");
+    let save = update(&mut h.app, Msg::Action(Action::Save), crate::testkit::NOW);
+    assert!(matches!(save.first(), Some(Effect::SaveNotes { .. })));
+    h.act(Action::Quit);
+    assert_eq!(h.quit, None, "quit waits for the queued save");
+    fail_save(&mut h, None);
+    assert_eq!(h.quit, None, "a failed save is asked about");
+    assert!(matches!(
+        h.app.prompt.as_ref().map(|p| &p.kind),
+        Some(PromptKind::UnsavedQuit)
+    ));
 }

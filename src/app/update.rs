@@ -162,7 +162,15 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::SourceChanged { index, change } => on_source_changed(app, index, change),
         Msg::NotesPlaced { key, doc, placed } => placing::on_placed(app, &key, doc, placed),
         Msg::NotesLoaded { key, load } => placing::on_loaded(app, &key, load),
-        Msg::NotesSaved { key, result } => match result {
+        Msg::NotesSaved {
+            key,
+            generation,
+            result,
+        } => match result {
+            // An older save of this document worked, and a newer one (with
+            // what was sent since) is still on its way: the older file
+            // must not replace the notes in memory, which hold more.
+            Ok(_) if !app.saving.answered(&key, generation) => Vec::new(),
             Ok((file, moved)) => {
                 let count = file.entry_count();
                 app.retire = None;
@@ -200,7 +208,12 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
                 app.due_stale = true;
                 unsaved::notes_saved(app, &key, &file)
             }
-            Err(failure) => unsaved::notes_failed(app, key, failure),
+            Err(failure) => {
+                // Failed, old or new: the notes in memory (everything sent
+                // since included) are kept as not saved until a save works.
+                app.saving.answered(&key, generation);
+                unsaved::notes_failed(app, key, failure)
+            }
         },
         Msg::UnsavedWritten(result) => unsaved::unsaved_written(app, result),
         Msg::BackupRestored { key, result } => unsaved::backup_restored(app, &key, result),
