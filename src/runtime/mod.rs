@@ -108,6 +108,19 @@ impl Fault {
     }
 }
 
+/// Test hook, like `MARGINOTE_FAULT`: with `MARGINOTE_HOLD_SAVES=PATH`
+/// every notes save waits until `PATH` exists, so an end-to-end test can
+/// prove that keys are answered, and quitting waits, while a save is
+/// running, without depending on how long a save takes.
+const HOLD_SAVES_ENV: &str = "MARGINOTE_HOLD_SAVES";
+
+/// Waits (on the saver thread) until `gate` exists; see [`HOLD_SAVES_ENV`].
+fn hold_until(gate: &std::path::Path) {
+    while !gate.exists() {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// Whether a key pressed while a big document is still being read may act
 /// on the part already read: reader motions that stay near the screen.
 fn acts_on_part(app: &App, ev: &Event) -> bool {
@@ -191,7 +204,11 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
         let tx = tx.clone();
         let data = data.clone();
         let store = Store::new();
+        let hold = std::env::var_os(HOLD_SAVES_ENV).map(PathBuf::from);
         move |job| {
+            if let Some(gate) = &hold {
+                hold_until(gate);
+            }
             let m = perform::save_job(&store, &data, job);
             let _ = tx.send(Input::Msg(Box::new(m)));
         }
