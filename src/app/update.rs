@@ -170,7 +170,12 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             // An older save of this document worked, and a newer one (with
             // what was sent since) is still on its way: the older file
             // must not replace the notes in memory, which hold more.
-            Ok(_) if !app.saving.answered(&key, generation) => Vec::new(),
+            Ok((_, moved)) if !app.saving.answered(&key, generation) => {
+                if let Some(m) = moved {
+                    app.info(moved_aside(&m));
+                }
+                Vec::new()
+            }
             Ok((file, moved)) => {
                 let count = file.entry_count();
                 app.retire = None;
@@ -200,10 +205,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
                     });
                 }
                 if let Some(m) = moved {
-                    app.info(format!(
-                        "the unreadable notes file was kept as {}; your notes are saved in a new one",
-                        m.display()
-                    ));
+                    app.info(moved_aside(&m));
                 }
                 app.due_stale = true;
                 unsaved::notes_saved(app, &key, &file)
@@ -308,6 +310,14 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             fx
         }
     }
+}
+
+/// What the user is told when a save moved an unreadable notes file aside.
+fn moved_aside(path: &std::path::Path) -> String {
+    format!(
+        "the unreadable notes file was kept as {}; your notes are saved in a new one",
+        path.display()
+    )
 }
 
 fn on_opened(
