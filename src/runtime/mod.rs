@@ -425,7 +425,10 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
     // says so on screen.
     if !saver.wait_idle(Some(SAVING_SHOWN_AFTER)) {
         app.info("saving notes…");
-        let _ = terminal.draw(|f| ui::render(f, &app));
+        let _ = terminal.draw(|f| {
+            ui::render(f, &app);
+            ui::cursor(&app, f.area())
+        });
         saver.wait_idle(None);
     }
     drop(terminal);
