@@ -116,6 +116,7 @@ pub(super) fn perform(fx: Effect, app: &App, cx: &mut Context<'_>) -> Performed 
                 file,
                 retire,
                 generation,
+                earlier: Vec::new(),
             };
             let mut inline = None;
             cx.saver.push(job, |j| {

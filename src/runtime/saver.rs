@@ -4,11 +4,15 @@
 //! (issue 12). Each outcome comes back to the loop as the same message a
 //! save on the loop gave.
 //!
-//! Saves of one file still waiting are coalesced: each is the whole file
-//! as the app held it, newer ones a superset (the disk merge is a union by
-//! id), so only the newest is written, under its generation. Dropping the
-//! [`Saver`] (quit, an error, a panic unwinding the loop) waits for every
-//! queued save: nothing asked for is ever dropped.
+//! Saves of one file still waiting are coalesced into one write, under
+//! the newest generation. A newer snapshot is not always a superset of an
+//! older one: a document closed and opened again before its save ran holds
+//! the notes read back from disk, and notes typed while a big notes file
+//! is still being read are sent alone. So the snapshots are merged (on
+//! this thread, by the same rules as the merge with the file on disk),
+//! which gives the file writing them one after the other would. Dropping
+//! the [`Saver`] (quit, an error, a panic unwinding the loop) waits for
+//! every queued save: nothing asked for is ever dropped.
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -26,6 +30,23 @@ pub(super) struct Job {
     pub file: NotesFile,
     pub retire: Option<PathBuf>,
     pub generation: u64,
+    /// Older snapshots of the same file this save stands for (coalesced
+    /// while waiting), oldest first; merged in by [`Job::folded`].
+    pub earlier: Vec<NotesFile>,
+}
+
+impl Job {
+    /// The job with its earlier snapshots merged into `file`: newer over
+    /// older, as writing each in turn would have left the file (the save
+    /// then merges the result with what is on disk).
+    fn folded(mut self) -> Job {
+        let mut earlier = std::mem::take(&mut self.earlier).into_iter();
+        if let Some(oldest) = earlier.next() {
+            let older = earlier.fold(oldest, |acc, next| next.merged_with(&acc));
+            self.file = self.file.merged_with(&older);
+        }
+        self
+    }
 }
 
 #[derive(Default)]
@@ -86,7 +107,9 @@ impl Saver {
                     };
                     // A panicking save must not stop the saves after it
                     // (nor leave the loop waiting for it forever).
-                    let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(job)));
+                    let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        run(job.folded());
+                    }));
                     if done.is_err() {
                         tracing::error!("a notes save panicked");
                     }
@@ -105,19 +128,23 @@ impl Saver {
     }
 
     /// Queues a save, after every save queued before it. A save of the
-    /// same file still waiting is replaced by this newer, fuller snapshot
-    /// (keeping its place in the queue and any file to retire). Without a
-    /// thread (it could not start), the save is performed by `fallback`
-    /// right here.
+    /// same file still waiting becomes part of this one (keeping its place
+    /// in the queue and any file to retire; its snapshot is merged in
+    /// before the write, see the module docs). Without a thread (it could
+    /// not start), the save is performed by `fallback` right here.
     pub(super) fn push(&self, job: Job, fallback: impl FnOnce(Job)) {
         if self.thread.is_none() {
-            fallback(job);
+            fallback(job.folded());
             return;
         }
         let mut q = self.shared.lock();
         if let Some(waiting) = q.jobs.iter_mut().find(|j| j.path == job.path) {
-            let retire = job.retire.clone().or_else(|| waiting.retire.take());
-            *waiting = Job { retire, ..job };
+            let older = std::mem::replace(waiting, job);
+            waiting.retire = waiting.retire.take().or(older.retire);
+            let mut earlier = older.earlier;
+            earlier.push(older.file);
+            earlier.append(&mut waiting.earlier);
+            waiting.earlier = earlier;
         } else {
             q.jobs.push_back(job);
         }
@@ -189,6 +216,7 @@ mod tests {
             file: NotesFile::new(path, "", ""),
             retire: retire.map(Into::into),
             generation,
+            earlier: Vec::new(),
         }
     }
 
@@ -245,6 +273,80 @@ mod tests {
             "FIFO, one save per file waiting, the newest snapshot written"
         );
         assert!(!saver.pending());
+    }
+
+    fn note(id: &str, text: &str, updated: &str) -> crate::storage::Note {
+        crate::storage::Note {
+            id: id.into(),
+            text: text.into(),
+            tags: Vec::new(),
+            created: "2026-12-04T10:00:00+00:00".into(),
+            updated: updated.into(),
+            anchor: None,
+            session: None,
+            extra: toml::Table::new(),
+        }
+    }
+
+    /// Regression (issue 12, never lose a note): a newer snapshot is not
+    /// always a superset of the one it replaces in the queue (a document
+    /// reopened before its save ran holds what the disk had; notes typed
+    /// while a big notes file loads are sent alone). The coalesced save
+    /// writes what saving both in turn would have: the older snapshot's
+    /// note kept, the newer edit and the newer delete winning.
+    #[test]
+    fn n2_coalesced_saves_keep_what_only_the_older_snapshot_had() {
+        let (go_tx, go_rx) = mpsc::channel::<()>();
+        let (done_tx, done_rx) = mpsc::channel();
+        let (started_tx, started_rx) = mpsc::channel::<()>();
+        let saver = Saver::new(move |j: Job| {
+            if j.path.as_os_str() == "first" {
+                let _ = started_tx.send(());
+                let _ = go_rx.recv();
+            }
+            let mut texts: Vec<String> = j.file.notes.iter().map(|n| n.text.clone()).collect();
+            texts.sort();
+            let _ = done_tx.send((j.path.display().to_string(), j.generation, texts));
+        });
+        saver.push(job("first", 1, None), |_| panic!("the thread runs"));
+        started_rx.recv().expect("the first save started");
+        let t0 = "2026-12-04T10:00:00+00:00";
+        let t1 = "2026-12-04T11:00:00+00:00";
+        let mut older = job("a", 2, None);
+        older.file.notes = vec![
+            note("n1", "only in the older snapshot", t0),
+            note("n2", "edited later", t0),
+            note("n3", "deleted later", t0),
+        ];
+        let mut newer = job("a", 3, None);
+        newer.file.notes = vec![
+            note("n2", "edited later, new words", t1),
+            note("n4", "new", t1),
+        ];
+        newer.file.deleted = vec!["n3".into()];
+        saver.push(older, |_| panic!("the thread runs"));
+        saver.push(newer, |_| panic!("the thread runs"));
+        go_tx.send(()).expect("release");
+        assert!(saver.wait_idle(None));
+        let done: Vec<_> = done_rx.try_iter().collect();
+        assert_eq!(
+            done.len(),
+            2,
+            "one write for the two waiting saves: {done:?}"
+        );
+        assert_eq!(
+            done[1],
+            (
+                "a".to_string(),
+                3,
+                vec![
+                    "edited later, new words".to_string(),
+                    "new".to_string(),
+                    "only in the older snapshot".to_string(),
+                ]
+            ),
+            "N2: the coalesced save lost or revived a note"
+        );
     }
 
     /// Dropping the saver (quitting) writes everything still queued.
