@@ -69,6 +69,27 @@ fn note(t: &mut Tui, text: &str) {
     t.wait_until("“note saved”", |s| status(s).contains("note saved"));
 }
 
+/// A note whose save is held: the editor closes and the status line says
+/// the note is being saved, never that it is saved (N1: "saved" means on
+/// disk).
+#[track_caller]
+fn note_held(t: &mut Tui, text: &str) {
+    t.send("a");
+    t.wait_for("Note on “");
+    t.send(text);
+    t.wait_for(text);
+    t.send(key::ENTER);
+    t.wait_gone("Note on “");
+    t.wait_until("“saving note…”", |s| {
+        status(s).contains("saving note…")
+    });
+    let shown = t.with_screen(status);
+    assert!(
+        !shown.contains("saved"),
+        "N1: the status claims a held save is done: {shown:?}"
+    );
+}
+
 /// A document whose notes file holds [`BIG`] notes (and one typed note),
 /// made by a first run of the app.
 fn big_notes_file(s: &Sandbox) -> (PathBuf, PathBuf) {
@@ -121,10 +142,10 @@ fn issue12_keys_answer_while_a_big_notes_file_saves_and_quit_waits() {
     let (doc, notes) = big_notes_file(&s);
     let gate = s.path().join("release-saves");
     let mut t = spawn_held(&s, &doc, &gate);
-    note(&mut t, "note alpha");
+    note_held(&mut t, "note alpha");
     // The save of alpha is held: the screen still answers every key.
     t.send("jjj");
-    note(&mut t, "note beta");
+    note_held(&mut t, "note beta");
     let now = texts_on_disk(&notes);
     assert!(
         !now.iter().any(|n| n == "note alpha"),
@@ -156,7 +177,7 @@ fn issue12_sigterm_waits_for_queued_saves() {
     let (doc, notes) = big_notes_file(&s);
     let gate = s.path().join("release-saves");
     let mut t = spawn_held(&s, &doc, &gate);
-    note(&mut t, "note gamma");
+    note_held(&mut t, "note gamma");
     let pid = t.pid();
     let st = std::process::Command::new("kill")
         .args(["-TERM", &pid.to_string()])

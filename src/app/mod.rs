@@ -635,6 +635,26 @@ impl App {
         }]
     }
 
+    /// [`App::save_notes`] for a change the user waits to see saved: the
+    /// status line says [`unsaved::SAVING_NOTE`] until the save comes back
+    /// written, then `done` ("note saved"). Saves run on the saver thread:
+    /// saying `done` here would claim a write that has not happened.
+    fn save_notes_then_say(&mut self, done: &'static str) -> Vec<Effect> {
+        let fx = self.save_notes();
+        if let Some(Effect::SaveNotes {
+            key, generation, ..
+        }) = fx.first()
+        {
+            self.saving.confirm = Some(unsaved::Confirm {
+                key: key.clone(),
+                generation: *generation,
+                text: done,
+            });
+            self.info(unsaved::SAVING_NOTE);
+        }
+        fx
+    }
+
     /// A new entry id: kind letter, time, process and a counter, so two
     /// windows never make the same id.
     fn new_id(&mut self, kind: char) -> String {

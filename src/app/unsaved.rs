@@ -54,6 +54,25 @@ pub struct Saving {
     /// Per document, the generation of its newest notes save whose result
     /// has not come back (saves run on the saver thread, in order).
     pub in_flight: std::collections::BTreeMap<String, u64>,
+    /// What the status line says once a save the user is waiting on is
+    /// written ("note saved"); until then it says [`SAVING_NOTE`].
+    pub confirm: Option<Confirm>,
+}
+
+/// What the status line says while a note the user just wrote is on its
+/// way to disk: never "saved" before the saver reports it written.
+pub const SAVING_NOTE: &str = "saving note…";
+
+/// A confirmation owed to the user for a notes save (see
+/// [`Saving::confirm`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirm {
+    pub key: String,
+    /// The save that carries the change: its result, or a later one's
+    /// (which holds it too), says it is on disk.
+    pub generation: u64,
+    /// What to say then ("note saved").
+    pub text: &'static str,
 }
 
 impl Saving {
@@ -157,6 +176,23 @@ pub(super) fn notes_failed(app: &mut App, key: String, failure: SaveFailure) -> 
         ask(app);
     }
     Vec::new()
+}
+
+/// The newest save `generation` of `key` came back (written or failed):
+/// the confirmation it carries is owed no longer. Written, and the status
+/// line still says the note is being saved, it says so now ("note
+/// saved"); another message since (or the failure's) is left standing.
+pub(super) fn confirm_saved(app: &mut App, key: &str, generation: u64, written: bool) {
+    let Some(c) = app
+        .saving
+        .confirm
+        .take_if(|c| c.key == key && c.generation <= generation)
+    else {
+        return;
+    };
+    if written && app.message.as_ref().is_some_and(|m| m.text == SAVING_NOTE) {
+        app.info(c.text);
+    }
 }
 
 /// A notes save worked (`file` is what is on disk now, already in the

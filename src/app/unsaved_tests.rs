@@ -643,3 +643,113 @@ fn n3_a_save_failing_while_quit_waits_asks_first() {
         Some(PromptKind::UnsavedQuit)
     ));
 }
+
+/// The texts of the open document's notes file on disk (empty when there
+/// is no file yet).
+fn texts_on_disk(h: &Harness) -> Vec<String> {
+    let n = h.app.notes.as_ref().expect("open");
+    match Store::new().load_notes(&n.path) {
+        LoadOutcome::Loaded(file) => file.notes.iter().map(|n| n.text.clone()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Regression (issue 12, N1: "saved" means on disk): saves run on the
+/// saver thread, so the status line may say "note saved" only once the
+/// save carrying the note came back written: not when enter is pressed,
+/// not when an older save's result comes back, only with the result of
+/// the newest save (which holds the note).
+#[test]
+fn n1_note_saved_is_said_only_after_the_newest_save_is_written() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::Annotate);
+    h.type_note("note A");
+    let save_a = update(&mut h.app, Msg::Action(Action::Save), crate::testkit::NOW);
+    assert!(matches!(save_a.first(), Some(Effect::SaveNotes { .. })));
+    assert!(
+        !h.message_text().contains("saved"),
+        "N1: “saved” said before the saver wrote anything: {:?}",
+        h.message_text()
+    );
+    assert_eq!(h.message_text(), SAVING_NOTE);
+    h.act(Action::PageDown);
+    h.act(Action::Annotate);
+    h.type_note("note B");
+    let save_b = update(&mut h.app, Msg::Action(Action::Save), crate::testkit::NOW);
+    assert!(matches!(save_b.first(), Some(Effect::SaveNotes { .. })));
+    assert_eq!(h.message_text(), SAVING_NOTE);
+    // A's result comes back: A is on disk, B is not.
+    h.perform(save_a);
+    assert_eq!(texts_on_disk(&h), ["note A"], "only A written so far");
+    assert!(
+        !h.message_text().contains("saved"),
+        "N1: an older save's result said “saved” while B is not on disk: {:?}",
+        h.message_text()
+    );
+    assert_eq!(h.message_text(), SAVING_NOTE);
+    // B's: now it is true.
+    h.perform(save_b);
+    assert_eq!(h.message_text(), "note saved");
+    let mut texts = texts_on_disk(&h);
+    texts.sort();
+    assert_eq!(
+        texts,
+        ["note A", "note B"],
+        "“note saved” with both on disk"
+    );
+}
+
+/// An edited note: "note updated" waits for the write as "note saved"
+/// does; a failed save never claims it (the failure is said instead).
+#[test]
+fn n1_note_updated_waits_for_the_write_and_a_failure_never_claims_it() {
+    let mut h = with_note("first words");
+    assert_eq!(h.message_text(), "note saved", "saved once written");
+    h.act(Action::FocusNext);
+    h.act(Action::Edit);
+    h.type_note(" and more");
+    let save = update(&mut h.app, Msg::Action(Action::Save), crate::testkit::NOW);
+    assert!(matches!(save.first(), Some(Effect::SaveNotes { .. })));
+    assert_eq!(
+        h.message_text(),
+        SAVING_NOTE,
+        "not “updated” before the write"
+    );
+    h.perform(save);
+    assert_eq!(h.message_text(), "note updated");
+    // A new note whose save fails.
+    h.act(Action::FocusPrev);
+    h.act(Action::Annotate);
+    h.type_note("never written");
+    let save = update(&mut h.app, Msg::Action(Action::Save), crate::testkit::NOW);
+    assert!(matches!(save.first(), Some(Effect::SaveNotes { .. })));
+    fail_save(&mut h, None);
+    assert!(
+        !h.message_text().contains("saved") || h.message_text().contains("could not save"),
+        "N1: a failed save claimed success: {:?}",
+        h.message_text()
+    );
+    assert!(
+        h.message_text().contains("could not save"),
+        "{}",
+        h.message_text()
+    );
+    assert!(
+        h.app.saving.confirm.is_none(),
+        "nothing owed after a failure"
+    );
+}
+
+/// A message said after the note (here a bookmark's) is not covered by
+/// "note saved" when the save lands.
+#[test]
+fn n1_note_saved_does_not_cover_a_later_message() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::Annotate);
+    h.type_note("note A");
+    let save = update(&mut h.app, Msg::Action(Action::Save), crate::testkit::NOW);
+    h.app.info("something else happened");
+    h.perform(save);
+    assert_eq!(h.message_text(), "something else happened");
+    assert!(h.app.saving.confirm.is_none());
+}

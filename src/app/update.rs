@@ -179,6 +179,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             Ok((file, moved)) => {
                 let count = file.entry_count();
                 app.retire = None;
+                unsaved::confirm_saved(app, &key, generation, true);
                 if let Some(n) = app.notes.as_mut().filter(|n| n.key == key) {
                     let doc = app.reader.as_ref().map(|r| &*r.doc);
                     n.replace_file(file.clone(), doc);
@@ -213,7 +214,9 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             Err(failure) => {
                 // Failed, old or new: the notes in memory (everything sent
                 // since included) are kept as not saved until a save works.
-                app.saving.answered(&key, generation);
+                if app.saving.answered(&key, generation) {
+                    unsaved::confirm_saved(app, &key, generation, false);
+                }
                 unsaved::notes_failed(app, key, failure)
             }
         },
