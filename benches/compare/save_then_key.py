@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
-"""Issue 12: a note saved with a big notes file, then a key, then quit.
+"""Issue 12: a note saved with a big notes file, the next key, then quit.
 
 Runs marginote in a pseudo-terminal (120x40, fresh HOME, a fresh copy of
 the notes file each round) on ROOT/book.txt made by big_notes.py, waits
-until the Notes pane shows the notes loaded, writes a note (a, words,
-enter) and reports, from the moment enter is sent:
-  saved   - when "note saved" is on screen (the frame after enter),
-  key     - when the help overlay (" Keys ", opened by "?" sent right after
-            "note saved" showed) is on screen: the next key's frame,
-  quit    - after esc and q, how long until the process has exited,
+until the Notes pane shows the notes loaded, writes a note (a, words),
+then sends enter and "?" at once, and reports, from the moment enter is
+sent:
+  key     - when the help overlay (" Keys ", opened by the "?") is on
+            screen: the next key's frame, while the save runs (or after
+            it, when the save holds the loop),
+  disk    - when the notes file was replaced on disk (its inode changed:
+            saves rename a new file over it), polled every 5 ms,
+  saved   - when "note saved" is on screen (after esc closed the help),
+  quit    - after q, how long until the process has exited,
   notes   - how many notes the file on disk holds after.
 
     python3 benches/compare/save_then_key.py BINARY ROOT [ROUNDS]
@@ -80,16 +84,33 @@ for r in range(rounds):
     t.wait("Note on")
     t.send(b"saver round %d" % r)
     t.wait("saver round %d" % r)
+    inode = os.stat(target).st_ino
+    replaced = []
+
+    def watch(t0):
+        while time.monotonic() - t0 < 120:
+            try:
+                if os.stat(target).st_ino != inode:
+                    replaced.append(time.monotonic() - t0)
+                    return
+            except FileNotFoundError:
+                pass
+            time.sleep(0.005)
+
     t0 = time.monotonic()
     t.send(b"\r")
-    saved = t.wait("note saved") - t0
     t.send(b"?")
+    watcher = threading.Thread(target=watch, args=(t0,), daemon=True)
+    watcher.start()
     key = t.wait(" Keys ") - t0
     t.send(b"\x1b")
+    saved = t.wait("note saved") - t0
+    watcher.join()
+    disk = replaced[0] if replaced else float("nan")
     t1 = time.monotonic()
     t.send(b"q")
     _, status = os.waitpid(t.pid, 0)
     quit_s = time.monotonic() - t1
     count = sum(1 for line in open(target) if line.startswith("[[notes]]"))
-    print(f"round {r}: saved {saved:.3f} s  key {key:.3f} s  quit {quit_s:.3f} s  exit {os.waitstatus_to_exitcode(status)}  notes {count}", flush=True)
+    print(f"round {r}: key {key:.3f} s  disk {disk:.3f} s  saved {saved:.3f} s  quit {quit_s:.3f} s  exit {os.waitstatus_to_exitcode(status)}  notes {count}", flush=True)
     shutil.rmtree(home, ignore_errors=True)
