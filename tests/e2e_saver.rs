@@ -199,3 +199,56 @@ fn issue12_sigterm_waits_for_queued_saves() {
     assert!(on_disk.iter().any(|n| n == "note gamma"), "N12: gamma lost");
     assert_eq!(on_disk.len(), BIG + 2, "every note kept");
 }
+
+/// Regression (issue 12, N2): a document opened again while its saves
+/// wait holds only what its file had; a note made there is then coalesced
+/// with a save of the same file still waiting, whose note must still be
+/// written (the saver once kept only the newest snapshot, which lacked it).
+#[test]
+fn issue12_a_note_after_reopening_never_drops_a_waiting_save() {
+    let s = Sandbox::new();
+    let (_, notes) = big_notes_file(&s);
+    s.write_doc(
+        "zz-other.md",
+        "# The Other Essay\n\nNothing to note here.\n",
+    );
+    let gate = s.path().join("release-saves");
+    let mut t = spawn_held(&s, &s.docs, &gate);
+    // The pane's title is cut at its width: "Notes · this document (3001".
+    let loaded = format!("this document ({}", BIG + 1);
+    t.wait_for(&loaded);
+    // Alpha's save is held on the saver thread; beta's waits behind it.
+    note_held(&mut t, "note alpha");
+    t.send("jjj");
+    note_held(&mut t, "note beta");
+    // Away and back: the notes are read again from the file, which has
+    // neither alpha nor beta yet.
+    t.send(key::SHIFT_TAB);
+    t.send("j");
+    t.send(key::ENTER);
+    t.wait_for("Nothing to note here");
+    t.send(key::SHIFT_TAB);
+    t.send("k");
+    t.send(key::ENTER);
+    t.wait_for("The Saver Essay");
+    t.wait_until("the notes read again", |s| {
+        let text = common::screen_text(s);
+        !text.contains("Nothing to note here")
+            && (text.contains(&format!("this document ({}", BIG + 1))
+                || text.contains(&format!("this document ({}", BIG + 3)))
+    });
+    // Gamma's save replaces beta's in the queue.
+    note_held(&mut t, "note gamma");
+    fs::write(&gate, "").expect("release the saves");
+    t.send("q");
+    let st = t.wait_exit();
+    assert!(st.success(), "q leaves once saved: {st:?}\n{}", t.screen());
+    let on_disk = texts_on_disk(&notes);
+    for want in ["seed note", "note alpha", "note beta", "note gamma"] {
+        assert!(
+            on_disk.iter().any(|n| n == want),
+            "N2: {want:?} missing after quit"
+        );
+    }
+    assert_eq!(on_disk.len(), BIG + 4, "every note kept, once");
+}
