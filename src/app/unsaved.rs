@@ -180,8 +180,10 @@ pub(super) fn notes_failed(app: &mut App, key: String, failure: SaveFailure) -> 
 
 /// The newest save `generation` of `key` came back (written or failed):
 /// the confirmation it carries is owed no longer. Written, and the status
-/// line still says the note is being saved, it says so now ("note
-/// saved"); another message since (or the failure's) is left standing.
+/// line still says the note is being saved, or says nothing (a key since
+/// cleared it: typing on while a big file saves is the point of the
+/// saver), it says so now ("note saved"); another message since (or the
+/// failure's) is left standing.
 pub(super) fn confirm_saved(app: &mut App, key: &str, generation: u64, written: bool) {
     let Some(c) = app
         .saving
@@ -190,7 +192,7 @@ pub(super) fn confirm_saved(app: &mut App, key: &str, generation: u64, written: 
     else {
         return;
     };
-    if written && app.message.as_ref().is_some_and(|m| m.text == SAVING_NOTE) {
+    if written && app.message.as_ref().is_none_or(|m| m.text == SAVING_NOTE) {
         app.info(c.text);
     }
 }
@@ -431,6 +433,17 @@ pub(super) fn restore_backup(app: &mut App) -> Vec<Effect> {
     };
     if n.problem.is_none() || n.file().is_read_only() {
         app.info("this document's notes file reads fine: there is nothing to restore");
+        return Vec::new();
+    }
+    if app.saving.in_flight.contains_key(&n.key) {
+        // The restore runs on the loop, the save on the saver thread: had
+        // the save written first, the restore would move the new file
+        // (with the notes just made) aside as if it were the unreadable
+        // one. The save itself keeps the unreadable file aside (N6).
+        let restore = app.keymap.hint(Context::Notes, Action::RestoreBackup);
+        app.info(format!(
+            "these notes are being saved (the unreadable file will be kept aside): press {restore} again if it still cannot be read"
+        ));
         return Vec::new();
     }
     vec![Effect::RestoreBackup {

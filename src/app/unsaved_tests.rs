@@ -317,6 +317,39 @@ fn n7_r_restores_the_newest_good_backup() {
     assert!(aside, "the broken file is kept aside (N6)");
 }
 
+/// Regression (issue 12, N6): `R` while a save of the same notes is on
+/// the saver thread waits for it. Restoring first could move the file
+/// that save just wrote (holding the new note) aside as the unreadable one.
+#[test]
+fn n6_r_waits_for_a_save_on_its_way() {
+    let mut h = with_note("worth keeping");
+    if let Some(n) = h.app.notes.as_mut() {
+        n.problem = Some("cannot read it — newest good backup: x.bak.1".into());
+    }
+    h.app.focus = Focus::Reader;
+    h.act(Action::Annotate);
+    h.type_note("made while it was broken");
+    let save = update(&mut h.app, Msg::Action(Action::Save), crate::testkit::NOW);
+    assert!(matches!(save.first(), Some(Effect::SaveNotes { .. })));
+    h.app.focus = Focus::Notes;
+    let fx = update(
+        &mut h.app,
+        Msg::Action(Action::RestoreBackup),
+        crate::testkit::NOW,
+    );
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::RestoreBackup { .. })),
+        "N6: a restore raced a save on its way: {fx:?}"
+    );
+    assert!(
+        h.message_text().contains("being saved"),
+        "{}",
+        h.message_text()
+    );
+    h.perform(save);
+    assert!(!h.app.saving.busy());
+}
+
 /// The open document's position as saved in `path` (a state file).
 fn saved_offset(path: &std::path::Path, key: &str) -> Option<usize> {
     match Store::new().load_state(path) {
@@ -752,4 +785,18 @@ fn n1_note_saved_does_not_cover_a_later_message() {
     h.perform(save);
     assert_eq!(h.message_text(), "something else happened");
     assert!(h.app.saving.confirm.is_none());
+}
+
+/// A key pressed while the save runs clears "saving note…" (a message
+/// lasts until the next key); the confirmation still comes once written.
+#[test]
+fn n1_note_saved_is_said_after_keys_pressed_meanwhile() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::Annotate);
+    h.type_note("note A");
+    let save = update(&mut h.app, Msg::Action(Action::Save), crate::testkit::NOW);
+    h.act(Action::Down);
+    assert_eq!(h.message_text(), "", "the key cleared the message");
+    h.perform(save);
+    assert_eq!(h.message_text(), "note saved");
 }
