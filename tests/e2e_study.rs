@@ -1342,10 +1342,15 @@ fn n2_kill_9_right_after_saving_a_note_keeps_it() {
         t.send(*text);
         t.wait_for(text);
         t.send(key::ENTER);
-        // Kill as soon as the editor is gone and the mark is drawn.
-        t.wait_until("the editor closed and ✎ drawn", |s| {
+        // Kill as soon as the editor is gone, the mark is drawn and the
+        // status line says the note is saved. Saves run on the saver
+        // thread: before "note saved" the screen says "saving note…", and
+        // a kill then may lose the note (the window a save on the loop
+        // hid behind a frame not drawn yet).
+        t.wait_until("the editor closed, ✎ drawn, “note saved”", |s| {
             !reader_pane(s).contains("Note on “")
                 && rows_marked(s, '✎').iter().any(|r| r.contains(&word))
+                && status(s).contains("note saved")
         });
         kill9(&mut t);
 
