@@ -250,6 +250,7 @@ impl Harness {
                     path,
                     file,
                     retire,
+                    generation,
                 } => {
                     self.saved_notes.push(file.clone());
                     // The temporary-folder fallback stays inside the test's folder.
@@ -260,6 +261,7 @@ impl Harness {
                         &path,
                         &file,
                         retire,
+                        generation,
                     ));
                 }
                 Effect::SaveSessions(f) => {

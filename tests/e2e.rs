@@ -248,10 +248,22 @@ fn notes_pane_jumps_deletes_and_undoes() {
         "the gutter still marks the deleted bookmark:\n{}",
         t.framed()
     );
-    let files = s.notes_files();
-    assert_eq!(files.len(), 1, "expected one notes file, found {files:?}");
+    // The status line says "deleted", not "saved": notes saves run on the
+    // saver thread, so the file may lag the screen; wait for it.
+    let file = common::wait_for_file("the delete on disk", || {
+        let files = s.notes_files();
+        let [file] = files.as_slice() else {
+            return Err(format!("expected one notes file, found {files:?}"));
+        };
+        let labels = bookmark_labels(&parse_toml(file));
+        if labels.is_empty() {
+            Ok(file.clone())
+        } else {
+            Err(format!("bookmarks on disk: {labels:?}"))
+        }
+    });
     assert!(
-        bookmark_labels(&parse_toml(&files[0])).is_empty(),
+        bookmark_labels(&parse_toml(&file)).is_empty(),
         "the deleted bookmark is still on disk"
     );
 
@@ -261,8 +273,16 @@ fn notes_pane_jumps_deletes_and_undoes() {
     t.wait_until("the bookmark listed again", |s| {
         notes_pane(s).contains("far passage")
     });
+    common::wait_for_file("the undone delete on disk", || {
+        let labels = bookmark_labels(&parse_toml(&file));
+        if labels.is_empty() {
+            Err("no bookmark on disk yet".to_string())
+        } else {
+            Ok(())
+        }
+    });
     assert_eq!(
-        bookmark_labels(&parse_toml(&files[0])),
+        bookmark_labels(&parse_toml(&file)),
         vec!["far passage".to_string()],
         "the restored bookmark is not on disk"
     );

@@ -45,6 +45,16 @@ fn add_note(t: &mut Tui, text: &str) {
     t.wait_gone("Note on “");
 }
 
+/// Waits until the notes files' text satisfies `ok` (saves land off the
+/// loop, after the screen shows the change).
+#[track_caller]
+fn on_disk(s: &Sandbox, what: &str, ok: impl Fn(&str) -> bool) {
+    common::wait_for_file(what, || {
+        let text = notes_text(s);
+        if ok(&text) { Ok(()) } else { Err(text) }
+    });
+}
+
 fn notes_text(s: &Sandbox) -> String {
     s.notes_files()
         .iter()
@@ -308,6 +318,9 @@ fn n5_two_windows_an_edit_racing_a_delete_keeps_the_words() {
     let doc = essay_doc(&s);
     let mut a = start(&s, &doc);
     add_note(&mut a, "alpha");
+    // Saves run on each window's saver thread: B reads the file A wrote,
+    // and A's save must meet B's delete on disk, so each waits for it.
+    on_disk(&s, "A's note on disk", |t| t.contains("text = \"alpha\""));
     let mut b = start(&s, &doc);
     b.wait_for("alpha");
     a.send(key::TAB);
@@ -318,6 +331,9 @@ fn n5_two_windows_an_edit_racing_a_delete_keeps_the_words() {
     b.send(key::TAB);
     b.send("d");
     b.wait_until("B deleted it", |sc| status(sc).contains("deleted note"));
+    on_disk(&s, "B's delete on disk", |t| {
+        !t.contains("text = \"alpha\"")
+    });
     a.send(key::ENTER);
     a.wait_until("A told what happened", |sc| {
         status(sc).contains("another window had deleted this note")

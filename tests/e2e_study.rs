@@ -183,6 +183,33 @@ fn kill9(t: &mut Tui) {
 // Files
 // ---------------------------------------------------------------------------
 
+/// Waits until the one notes file holds what `ok` wants (notes saves run
+/// off the loop: a screen change can come before its save lands); fails
+/// after the deadline with the file as last read.
+#[track_caller]
+fn wait_for_notes_file(
+    s: &Sandbox,
+    what: &str,
+    ok: impl Fn(&toml::Table) -> bool,
+) -> (PathBuf, toml::Table) {
+    common::wait_for_file(what, || {
+        let files = s.notes_files();
+        let [path] = files.as_slice() else {
+            return Err(format!("expected one notes file, found {files:?}"));
+        };
+        // Saves are atomic renames: a file read is old or new, whole.
+        let text = std::fs::read_to_string(path).map_err(|e| format!("read: {e}"))?;
+        let t = text
+            .parse::<toml::Table>()
+            .map_err(|e| format!("not TOML ({e}): {text}"))?;
+        if ok(&t) {
+            Ok((path.clone(), t))
+        } else {
+            Err(format!("{t:?}"))
+        }
+    })
+}
+
 /// The one notes file in the data dir, parsed.
 #[track_caller]
 fn the_notes_file(s: &Sandbox) -> (PathBuf, toml::Table) {
@@ -405,7 +432,7 @@ fn select_annotate_quit_reopen_note_is_on_its_rows() {
         tokens_marked(s, '✎', 'a') == selected
     });
 
-    // On disk already (the editor closed after the save).
+    // On disk already: "note saved" is said once the save is written.
     let (_, file) = the_notes_file(&s);
     let notes = entries(&file, "notes");
     assert_eq!(notes.len(), 1, "one note on disk: {file:?}");
@@ -891,7 +918,12 @@ fn notes_pane_filter_edit_delete_undo() {
     t.wait_until("the note gone from the pane", |s| {
         !notes_pane(s).contains("mitochondria")
     });
-    let texts = note_texts(&parse_toml(&path));
+    // The status line says "deleted", not "saved": the delete's save may
+    // still be on its way.
+    let (_, file) = wait_for_notes_file(&s, "the delete on disk", |f| {
+        !note_texts(f).iter().any(|x| x.contains("mitochondria"))
+    });
+    let texts = note_texts(&file);
     assert!(
         !texts.iter().any(|x| x.contains("mitochondria")),
         "the deleted note is still on disk: {texts:?}"
@@ -900,7 +932,10 @@ fn notes_pane_filter_edit_delete_undo() {
     t.wait_until("the note back in the pane", |s| {
         notes_pane(s).contains("mitochondria #cell makes")
     });
-    let texts = note_texts(&parse_toml(&path));
+    let (_, file) = wait_for_notes_file(&s, "the undone delete on disk", |f| {
+        note_texts(f).contains(&"mitochondria #cell makes ATP".to_string())
+    });
+    let texts = note_texts(&file);
     assert!(
         texts.contains(&"mitochondria #cell makes ATP".to_string()),
         "the restored note is not on disk: {texts:?}"
@@ -1307,10 +1342,15 @@ fn n2_kill_9_right_after_saving_a_note_keeps_it() {
         t.send(*text);
         t.wait_for(text);
         t.send(key::ENTER);
-        // Kill as soon as the editor is gone and the mark is drawn.
-        t.wait_until("the editor closed and ✎ drawn", |s| {
+        // Kill as soon as the editor is gone, the mark is drawn and the
+        // status line says the note is saved. Saves run on the saver
+        // thread: before "note saved" the screen says "saving note…", and
+        // a kill then may lose the note (the window a save on the loop
+        // hid behind a frame not drawn yet).
+        t.wait_until("the editor closed, ✎ drawn, “note saved”", |s| {
             !reader_pane(s).contains("Note on “")
                 && rows_marked(s, '✎').iter().any(|r| r.contains(&word))
+                && status(s).contains("note saved")
         });
         kill9(&mut t);
 
@@ -1429,7 +1469,9 @@ fn editor_ctrl_j_and_alt_enter_make_multiline_notes() {
     let mut t = s.spawn(WIDE.0, WIDE.1, &[&s.docs]);
     wait_open(&t, "The Aster Essay");
     write_three_line_note(&mut t);
-    let (_, file) = the_notes_file(&s);
+    // The pane lists the note as soon as it is made; its save may still be
+    // on its way (the status line says "saving note…" until it lands).
+    let (_, file) = wait_for_notes_file(&s, "the note on disk", |f| !note_texts(f).is_empty());
     assert_eq!(
         note_texts(&file),
         vec!["line one\nline two\nline three".to_string()],

@@ -624,12 +624,35 @@ impl App {
                 n.file_mut().title = title.to_string();
             }
         }
+        let key = n.key.clone();
+        let generation = self.saving.sent(&key);
         vec![Effect::SaveNotes {
-            key: n.key.clone(),
+            key,
             path: n.path.clone(),
             file: n.file().clone(),
             retire: self.retire.clone(),
+            generation,
         }]
+    }
+
+    /// [`App::save_notes`] for a change the user waits to see saved: the
+    /// status line says [`unsaved::SAVING_NOTE`] until the save comes back
+    /// written, then `done` ("note saved"). Saves run on the saver thread:
+    /// saying `done` here would claim a write that has not happened.
+    fn save_notes_then_say(&mut self, done: &'static str) -> Vec<Effect> {
+        let fx = self.save_notes();
+        if let Some(Effect::SaveNotes {
+            key, generation, ..
+        }) = fx.first()
+        {
+            self.saving.confirm = Some(unsaved::Confirm {
+                key: key.clone(),
+                generation: *generation,
+                text: done,
+            });
+            self.info(unsaved::SAVING_NOTE);
+        }
+        fx
     }
 
     /// A new entry id: kind letter, time, process and a counter, so two

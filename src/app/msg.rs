@@ -98,6 +98,9 @@ pub enum Msg {
     },
     NotesSaved {
         key: String,
+        /// The save's [`Effect::SaveNotes::generation`]: a result older
+        /// than the newest save of the file must not stand for it.
+        generation: u64,
         result: Result<(NotesFile, Option<PathBuf>), SaveFailure>,
     },
     /// The unsaved notes were written to the file the user named (or why
@@ -181,6 +184,10 @@ pub enum Effect {
         /// A notes file to remove once this one is saved (see
         /// [`NotesLoad::adopted_from`]).
         retire: Option<PathBuf>,
+        /// Counts the app's notes saves: saves run off the loop, so a
+        /// result may come back after later edits were sent for saving;
+        /// only the result of the newest save says they are on disk.
+        generation: u64,
     },
     /// Read every document's notes file, for the all-documents list.
     LoadAllNotes,

@@ -393,7 +393,7 @@ pub(super) fn editor_save(app: &mut App) -> Vec<Effect> {
                 },
                 &r.doc,
             );
-            app.info("note saved");
+            app.save_notes_then_say("note saved")
         }
         EditTarget::Existing { id } => {
             if text.is_empty() {
@@ -421,10 +421,9 @@ pub(super) fn editor_save(app: &mut App) -> Vec<Effect> {
             // If another window deleted it meanwhile, the save's merge drops
             // it; the edit is then brought back (see `unsaved`).
             app.saving.edited = app.notes.as_ref().and_then(|n| n.note(&id)).cloned();
-            app.info("note updated");
+            app.save_notes_then_say("note updated")
         }
     }
-    app.save_notes()
 }
 
 // ---- the Notes pane

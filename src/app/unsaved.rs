@@ -49,6 +49,30 @@ pub struct Saving {
     retrying: BTreeSet<String>,
     /// Review ratings the review log did not take yet (retried when idle).
     pub reviews: Vec<crate::study::review::Review>,
+    /// The last generation given to a notes save.
+    generation: u64,
+    /// Per document, the generation of its newest notes save whose result
+    /// has not come back (saves run on the saver thread, in order).
+    pub in_flight: std::collections::BTreeMap<String, u64>,
+    /// What the status line says once a save the user is waiting on is
+    /// written ("note saved"); until then it says [`SAVING_NOTE`].
+    pub confirm: Option<Confirm>,
+}
+
+/// What the status line says while a note the user just wrote is on its
+/// way to disk: never "saved" before the saver reports it written.
+pub const SAVING_NOTE: &str = "saving note…";
+
+/// A confirmation owed to the user for a notes save (see
+/// [`Saving::confirm`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirm {
+    pub key: String,
+    /// The save that carries the change: its result, or a later one's
+    /// (which holds it too), says it is on disk.
+    pub generation: u64,
+    /// What to say then ("note saved").
+    pub text: &'static str,
 }
 
 impl Saving {
@@ -57,6 +81,31 @@ impl Saving {
             && self.state_failed.is_none()
             && self.sessions_failed.is_none()
             && self.reviews.is_empty()
+    }
+
+    /// A new notes save of document `key`: its generation.
+    pub fn sent(&mut self, key: &str) -> u64 {
+        self.generation += 1;
+        self.in_flight.insert(key.to_string(), self.generation);
+        self.generation
+    }
+
+    /// The result of save `generation` of `key` came back: whether it is
+    /// the newest save of that document (an older one's file lacks what
+    /// was sent since, so it must not replace the notes in memory).
+    pub fn answered(&mut self, key: &str, generation: u64) -> bool {
+        match self.in_flight.get(key) {
+            Some(&newest) if generation < newest => false,
+            _ => {
+                self.in_flight.remove(key);
+                true
+            }
+        }
+    }
+
+    /// Whether a notes save has not come back yet.
+    pub fn busy(&self) -> bool {
+        !self.in_flight.is_empty()
     }
 }
 
@@ -127,6 +176,25 @@ pub(super) fn notes_failed(app: &mut App, key: String, failure: SaveFailure) -> 
         ask(app);
     }
     Vec::new()
+}
+
+/// The newest save `generation` of `key` came back (written or failed):
+/// the confirmation it carries is owed no longer. Written, and the status
+/// line still says the note is being saved, or says nothing (a key since
+/// cleared it: typing on while a big file saves is the point of the
+/// saver), it says so now ("note saved"); another message since (or the
+/// failure's) is left standing.
+pub(super) fn confirm_saved(app: &mut App, key: &str, generation: u64, written: bool) {
+    let Some(c) = app
+        .saving
+        .confirm
+        .take_if(|c| c.key == key && c.generation <= generation)
+    else {
+        return;
+    };
+    if written && app.message.as_ref().is_none_or(|m| m.text == SAVING_NOTE) {
+        app.info(c.text);
+    }
 }
 
 /// A notes save worked (`file` is what is on disk now, already in the
@@ -208,7 +276,11 @@ pub(super) fn ask_if_quitting(app: &mut App) {
 }
 
 pub(super) fn quit_if_done(app: &mut App) -> Vec<Effect> {
-    if app.saving.quitting && app.saving.is_clean() && !app.sessions.quit_waits() {
+    if app.saving.quitting
+        && app.saving.is_clean()
+        && !app.saving.busy()
+        && !app.sessions.quit_waits()
+    {
         app.saving.quitting = false;
         return vec![Effect::Quit(0)];
     }
@@ -225,11 +297,14 @@ pub(super) fn quit(app: &mut App) -> Vec<Effect> {
         ask(app);
         return fx;
     }
-    if fx.is_empty() {
+    if fx.is_empty() && !app.saving.busy() {
         return vec![Effect::Quit(0)];
     }
-    // Leave once the position and the sessions are saved (or ask, if a
-    // save fails).
+    if app.saving.busy() {
+        app.info("saving notes…");
+    }
+    // Leave once the notes, the position and the sessions are saved (or
+    // ask, if a save fails).
     app.saving.quitting = true;
     fx
 }
@@ -335,11 +410,14 @@ pub(super) fn retry_notes(app: &mut App) -> Vec<Effect> {
                 fx.push(e);
             }
         } else if let Some(s) = app.saving.stranded.iter().find(|s| s.key == key) {
+            let (key, path, file) = (s.key.clone(), s.path.clone(), s.file.clone());
+            let generation = app.saving.sent(&key);
             fx.push(Effect::SaveNotes {
-                key: s.key.clone(),
-                path: s.path.clone(),
-                file: s.file.clone(),
+                key,
+                path,
+                file,
                 retire: None,
+                generation,
             });
         }
     }
@@ -355,6 +433,17 @@ pub(super) fn restore_backup(app: &mut App) -> Vec<Effect> {
     };
     if n.problem.is_none() || n.file().is_read_only() {
         app.info("this document's notes file reads fine: there is nothing to restore");
+        return Vec::new();
+    }
+    if app.saving.in_flight.contains_key(&n.key) {
+        // The restore runs on the loop, the save on the saver thread: had
+        // the save written first, the restore would move the new file
+        // (with the notes just made) aside as if it were the unreadable
+        // one. The save itself keeps the unreadable file aside (N6).
+        let restore = app.keymap.hint(Context::Notes, Action::RestoreBackup);
+        app.info(format!(
+            "these notes are being saved (the unreadable file will be kept aside): press {restore} again if it still cannot be read"
+        ));
         return Vec::new();
     }
     vec![Effect::RestoreBackup {

@@ -30,8 +30,10 @@ fn open_key(h: &Harness) -> String {
 /// temporary folder (`fallback`) or only in memory.
 fn fail_save(h: &mut Harness, fallback: Option<&str>) {
     let key = open_key(h);
+    let generation = h.app.saving.in_flight.get(&key).copied().unwrap_or(0);
     h.send(Msg::NotesSaved {
         key,
+        generation,
         result: Err(SaveFailure {
             message: "read-only folder: /data/notes — could not save x.toml".into(),
             fallback: fallback.map(PathBuf::from),
@@ -198,9 +200,13 @@ fn n5_an_edit_racing_a_delete_brings_the_note_back() {
     h.act(Action::Edit);
     h.type_note(" and more");
     let fx = update(&mut h.app, Msg::Action(Action::Save), crate::testkit::NOW);
-    let Some(Effect::SaveNotes { file, .. }) = fx.first() else {
+    let Some(Effect::SaveNotes {
+        file, generation, ..
+    }) = fx.first()
+    else {
         panic!("a save: {fx:?}")
     };
+    let generation = *generation;
     let merged = store
         .save_notes(&path, &file.clone())
         .expect("A saves")
@@ -213,6 +219,7 @@ fn n5_an_edit_racing_a_delete_brings_the_note_back() {
         &mut h.app,
         Msg::NotesSaved {
             key,
+            generation,
             result: Ok((merged, None)),
         },
         crate::testkit::NOW,
@@ -308,6 +315,39 @@ fn n7_r_restores_the_newest_good_backup() {
         .flatten()
         .any(|e| e.file_name().to_string_lossy().contains(".unreadable-"));
     assert!(aside, "the broken file is kept aside (N6)");
+}
+
+/// Regression (issue 12, N6): `R` while a save of the same notes is on
+/// the saver thread waits for it. Restoring first could move the file
+/// that save just wrote (holding the new note) aside as the unreadable one.
+#[test]
+fn n6_r_waits_for_a_save_on_its_way() {
+    let mut h = with_note("worth keeping");
+    if let Some(n) = h.app.notes.as_mut() {
+        n.problem = Some("cannot read it — newest good backup: x.bak.1".into());
+    }
+    h.app.focus = Focus::Reader;
+    h.act(Action::Annotate);
+    h.type_note("made while it was broken");
+    let save = update(&mut h.app, Msg::Action(Action::Save), crate::testkit::NOW);
+    assert!(matches!(save.first(), Some(Effect::SaveNotes { .. })));
+    h.app.focus = Focus::Notes;
+    let fx = update(
+        &mut h.app,
+        Msg::Action(Action::RestoreBackup),
+        crate::testkit::NOW,
+    );
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::RestoreBackup { .. })),
+        "N6: a restore raced a save on its way: {fx:?}"
+    );
+    assert!(
+        h.message_text().contains("being saved"),
+        "{}",
+        h.message_text()
+    );
+    h.perform(save);
+    assert!(!h.app.saving.busy());
 }
 
 /// The open document's position as saved in `path` (a state file).
@@ -561,4 +601,202 @@ fn n3_copies_left_at_start_are_listed_and_retried() {
     assert!(text.contains("written while read-only"), "{text}");
     h.act(Action::Quit);
     assert_eq!(h.quit, Some(0), "nothing left: quits at once");
+}
+
+/// The texts of the open document's notes, in memory.
+fn note_texts(h: &Harness) -> Vec<String> {
+    let n = h.app.notes.as_ref().expect("a document is open");
+    n.file().notes.iter().map(|n| n.text.clone()).collect()
+}
+
+/// Regression (issue 12): saves run on the saver thread, so note A's
+/// result can come back after note B was sent for saving. A's file (what
+/// the disk held then) must not replace the notes in memory, B must not
+/// count as saved, and `q` waits for B's save before leaving.
+#[test]
+fn n2_an_older_save_result_never_stands_for_newer_edits() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::Annotate);
+    h.type_note("note A");
+    let save_a = update(&mut h.app, Msg::Action(Action::Save), crate::testkit::NOW);
+    assert!(matches!(save_a.first(), Some(Effect::SaveNotes { .. })));
+    h.act(Action::PageDown);
+    h.act(Action::Annotate);
+    h.type_note("note B");
+    let save_b = update(&mut h.app, Msg::Action(Action::Save), crate::testkit::NOW);
+    let (
+        Some(Effect::SaveNotes { generation: a, .. }),
+        Some(Effect::SaveNotes { generation: b, .. }),
+    ) = (save_a.first(), save_b.first())
+    else {
+        panic!("two saves: {save_a:?} {save_b:?}")
+    };
+    assert!(a < b, "generations grow: {a} {b}");
+    // `q` while B's save is on its way: nothing to ask, but not gone yet.
+    h.act(Action::Quit);
+    assert_eq!(h.quit, None, "quit waits for the queued saves");
+    assert!(h.message_text().contains("saving"), "{}", h.message_text());
+    // A is written and its result (A only) comes back.
+    h.perform(save_a);
+    let texts = note_texts(&h);
+    assert!(
+        texts.iter().any(|t| t == "note B"),
+        "an older save's result dropped a newer note from memory: {texts:?}"
+    );
+    assert!(h.app.saving.busy(), "B is not saved yet");
+    assert_eq!(h.quit, None, "B's save is still on its way");
+    h.perform(save_b);
+    assert!(!h.app.saving.busy());
+    assert_eq!(h.quit, Some(0), "every save done: leaves as asked");
+    let n = h.app.notes.as_ref().expect("open");
+    let on_disk = Store::new().load_notes(&n.path);
+    let LoadOutcome::Loaded(file) = on_disk else {
+        panic!("the notes file loads: {on_disk:?}")
+    };
+    let mut texts: Vec<&str> = file.notes.iter().map(|n| n.text.as_str()).collect();
+    texts.sort_unstable();
+    assert_eq!(texts, ["note A", "note B"], "both notes on disk");
+}
+
+/// Regression (issue 12): a save that fails while quitting waits for the
+/// queue still asks the quit question.
+#[test]
+fn n3_a_save_failing_while_quit_waits_asks_first() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::Annotate);
+    h.type_note("note A");
+    let save = update(&mut h.app, Msg::Action(Action::Save), crate::testkit::NOW);
+    assert!(matches!(save.first(), Some(Effect::SaveNotes { .. })));
+    h.act(Action::Quit);
+    assert_eq!(h.quit, None, "quit waits for the queued save");
+    fail_save(&mut h, None);
+    assert_eq!(h.quit, None, "a failed save is asked about");
+    assert!(matches!(
+        h.app.prompt.as_ref().map(|p| &p.kind),
+        Some(PromptKind::UnsavedQuit)
+    ));
+}
+
+/// The texts of the open document's notes file on disk (empty when there
+/// is no file yet).
+fn texts_on_disk(h: &Harness) -> Vec<String> {
+    let n = h.app.notes.as_ref().expect("open");
+    match Store::new().load_notes(&n.path) {
+        LoadOutcome::Loaded(file) => file.notes.iter().map(|n| n.text.clone()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Regression (issue 12, N1: "saved" means on disk): saves run on the
+/// saver thread, so the status line may say "note saved" only once the
+/// save carrying the note came back written: not when enter is pressed,
+/// not when an older save's result comes back, only with the result of
+/// the newest save (which holds the note).
+#[test]
+fn n1_note_saved_is_said_only_after_the_newest_save_is_written() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::Annotate);
+    h.type_note("note A");
+    let save_a = update(&mut h.app, Msg::Action(Action::Save), crate::testkit::NOW);
+    assert!(matches!(save_a.first(), Some(Effect::SaveNotes { .. })));
+    assert!(
+        !h.message_text().contains("saved"),
+        "N1: “saved” said before the saver wrote anything: {:?}",
+        h.message_text()
+    );
+    assert_eq!(h.message_text(), SAVING_NOTE);
+    h.act(Action::PageDown);
+    h.act(Action::Annotate);
+    h.type_note("note B");
+    let save_b = update(&mut h.app, Msg::Action(Action::Save), crate::testkit::NOW);
+    assert!(matches!(save_b.first(), Some(Effect::SaveNotes { .. })));
+    assert_eq!(h.message_text(), SAVING_NOTE);
+    // A's result comes back: A is on disk, B is not.
+    h.perform(save_a);
+    assert_eq!(texts_on_disk(&h), ["note A"], "only A written so far");
+    assert!(
+        !h.message_text().contains("saved"),
+        "N1: an older save's result said “saved” while B is not on disk: {:?}",
+        h.message_text()
+    );
+    assert_eq!(h.message_text(), SAVING_NOTE);
+    // B's: now it is true.
+    h.perform(save_b);
+    assert_eq!(h.message_text(), "note saved");
+    let mut texts = texts_on_disk(&h);
+    texts.sort();
+    assert_eq!(
+        texts,
+        ["note A", "note B"],
+        "“note saved” with both on disk"
+    );
+}
+
+/// An edited note: "note updated" waits for the write as "note saved"
+/// does; a failed save never claims it (the failure is said instead).
+#[test]
+fn n1_note_updated_waits_for_the_write_and_a_failure_never_claims_it() {
+    let mut h = with_note("first words");
+    assert_eq!(h.message_text(), "note saved", "saved once written");
+    h.act(Action::FocusNext);
+    h.act(Action::Edit);
+    h.type_note(" and more");
+    let save = update(&mut h.app, Msg::Action(Action::Save), crate::testkit::NOW);
+    assert!(matches!(save.first(), Some(Effect::SaveNotes { .. })));
+    assert_eq!(
+        h.message_text(),
+        SAVING_NOTE,
+        "not “updated” before the write"
+    );
+    h.perform(save);
+    assert_eq!(h.message_text(), "note updated");
+    // A new note whose save fails.
+    h.act(Action::FocusPrev);
+    h.act(Action::Annotate);
+    h.type_note("never written");
+    let save = update(&mut h.app, Msg::Action(Action::Save), crate::testkit::NOW);
+    assert!(matches!(save.first(), Some(Effect::SaveNotes { .. })));
+    fail_save(&mut h, None);
+    assert!(
+        !h.message_text().contains("saved") || h.message_text().contains("could not save"),
+        "N1: a failed save claimed success: {:?}",
+        h.message_text()
+    );
+    assert!(
+        h.message_text().contains("could not save"),
+        "{}",
+        h.message_text()
+    );
+    assert!(
+        h.app.saving.confirm.is_none(),
+        "nothing owed after a failure"
+    );
+}
+
+/// A message said after the note (here a bookmark's) is not covered by
+/// "note saved" when the save lands.
+#[test]
+fn n1_note_saved_does_not_cover_a_later_message() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::Annotate);
+    h.type_note("note A");
+    let save = update(&mut h.app, Msg::Action(Action::Save), crate::testkit::NOW);
+    h.app.info("something else happened");
+    h.perform(save);
+    assert_eq!(h.message_text(), "something else happened");
+    assert!(h.app.saving.confirm.is_none());
+}
+
+/// A key pressed while the save runs clears "saving note…" (a message
+/// lasts until the next key); the confirmation still comes once written.
+#[test]
+fn n1_note_saved_is_said_after_keys_pressed_meanwhile() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::Annotate);
+    h.type_note("note A");
+    let save = update(&mut h.app, Msg::Action(Action::Save), crate::testkit::NOW);
+    h.act(Action::Down);
+    assert_eq!(h.message_text(), "", "the key cleared the message");
+    h.perform(save);
+    assert_eq!(h.message_text(), "note saved");
 }

@@ -162,10 +162,24 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::SourceChanged { index, change } => on_source_changed(app, index, change),
         Msg::NotesPlaced { key, doc, placed } => placing::on_placed(app, &key, doc, placed),
         Msg::NotesLoaded { key, load } => placing::on_loaded(app, &key, load),
-        Msg::NotesSaved { key, result } => match result {
+        Msg::NotesSaved {
+            key,
+            generation,
+            result,
+        } => match result {
+            // An older save of this document worked, and a newer one (with
+            // what was sent since) is still on its way: the older file
+            // must not replace the notes in memory, which hold more.
+            Ok((_, moved)) if !app.saving.answered(&key, generation) => {
+                if let Some(m) = moved {
+                    app.info(moved_aside(&m));
+                }
+                Vec::new()
+            }
             Ok((file, moved)) => {
                 let count = file.entry_count();
                 app.retire = None;
+                unsaved::confirm_saved(app, &key, generation, true);
                 if let Some(n) = app.notes.as_mut().filter(|n| n.key == key) {
                     let doc = app.reader.as_ref().map(|r| &*r.doc);
                     n.replace_file(file.clone(), doc);
@@ -192,15 +206,19 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
                     });
                 }
                 if let Some(m) = moved {
-                    app.info(format!(
-                        "the unreadable notes file was kept as {}; your notes are saved in a new one",
-                        m.display()
-                    ));
+                    app.info(moved_aside(&m));
                 }
                 app.due_stale = true;
                 unsaved::notes_saved(app, &key, &file)
             }
-            Err(failure) => unsaved::notes_failed(app, key, failure),
+            Err(failure) => {
+                // Failed, old or new: the notes in memory (everything sent
+                // since included) are kept as not saved until a save works.
+                if app.saving.answered(&key, generation) {
+                    unsaved::confirm_saved(app, &key, generation, false);
+                }
+                unsaved::notes_failed(app, key, failure)
+            }
         },
         Msg::UnsavedWritten(result) => unsaved::unsaved_written(app, result),
         Msg::BackupRestored { key, result } => unsaved::backup_restored(app, &key, result),
@@ -295,6 +313,14 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             fx
         }
     }
+}
+
+/// What the user is told when a save moved an unreadable notes file aside.
+fn moved_aside(path: &std::path::Path) -> String {
+    format!(
+        "the unreadable notes file was kept as {}; your notes are saved in a new one",
+        path.display()
+    )
 }
 
 fn on_opened(

@@ -254,6 +254,7 @@ pub fn save_notes(
     path: &Path,
     file: &storage::NotesFile,
     retire: Option<PathBuf>,
+    generation: u64,
 ) -> Msg {
     let result = store
         .save_notes_or_fallback(fallback, path, file)
@@ -279,7 +280,11 @@ pub fn save_notes(
             let _ = std::fs::remove_file(lock);
         }
     }
-    Msg::NotesSaved { key, result }
+    Msg::NotesSaved {
+        key,
+        generation,
+        result,
+    }
 }
 
 /// Writes notes that could not be saved where they belong (and the

@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod log;
 pub mod output;
 mod perform;
+mod saver;
 mod startup;
 pub mod study_cli;
 pub mod terminal;
@@ -38,6 +39,8 @@ use crate::ui;
 
 /// Longest a burst of inputs is handled before the screen is drawn.
 const FRAME: Duration = Duration::from_millis(16);
+/// How long quitting waits on queued saves before it says "saving…".
+const SAVING_SHOWN_AFTER: Duration = Duration::from_millis(150);
 /// How long without input makes an idle moment (positions are saved).
 const IDLE: Duration = Duration::from_secs(2);
 
@@ -102,6 +105,19 @@ impl Fault {
             Fault::Error => anyhow::bail!("failed on purpose (MARGINOTE_FAULT=error)"),
             Fault::Panic => panic!("failed on purpose (MARGINOTE_FAULT=panic)"),
         }
+    }
+}
+
+/// Test hook, like `MARGINOTE_FAULT`: with `MARGINOTE_HOLD_SAVES=PATH`
+/// every notes save waits until `PATH` exists, so an end-to-end test can
+/// prove that keys are answered, and quitting waits, while a save is
+/// running, without depending on how long a save takes.
+const HOLD_SAVES_ENV: &str = "MARGINOTE_HOLD_SAVES";
+
+/// Waits (on the saver thread) until `gate` exists; see [`HOLD_SAVES_ENV`].
+fn hold_until(gate: &std::path::Path) {
+    while !gate.exists() {
+        std::thread::sleep(Duration::from_millis(10));
     }
 }
 
@@ -181,6 +197,22 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
 
     let (tx, rx) = mpsc::channel::<Input>();
     let mut workers = Workers::new(tx.clone());
+    // Declared before the terminal: on an error or a panic unwinding out
+    // of the loop, the terminal is given back first, then every queued
+    // save is written before the process goes.
+    let saver = saver::Saver::new({
+        let tx = tx.clone();
+        let data = data.clone();
+        let store = Store::new();
+        let hold = std::env::var_os(HOLD_SAVES_ENV).map(PathBuf::from);
+        move |job| {
+            if let Some(gate) = &hold {
+                hold_until(gate);
+            }
+            let m = perform::save_job(&store, &data, job);
+            let _ = tx.send(Input::Msg(Box::new(m)));
+        }
+    });
     term::spawn_signal_listener({
         let tx = tx.clone();
         move |sig| tx.send(Input::Msg(Box::new(Msg::Signal(sig)))).is_ok()
@@ -239,6 +271,7 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                     store: &store,
                     terminal: &mut terminal,
                     workers: &mut workers,
+                    saver: &saver,
                 };
                 match perform::perform(fx, &app, &mut cx) {
                     Performed::Msg(m) => effects.extend(app::update(&mut app, *m, &now())),
@@ -386,8 +419,21 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
             }
         }
     };
+    // Every queued save is written before leaving, whatever way out was
+    // taken (a signal, "quit anyway"): what fails lands in the temporary
+    // folder as on any failed save. A save that takes more than a moment
+    // says so on screen.
+    if !saver.wait_idle(Some(SAVING_SHOWN_AFTER)) {
+        app.info("saving notes…");
+        let _ = terminal.draw(|f| {
+            ui::render(f, &app);
+            ui::cursor(&app, f.area())
+        });
+        saver.wait_idle(None);
+    }
     drop(terminal);
     drop(guard);
+    drop(saver);
     tracing::info!(code, "marginote quit");
     Ok(code)
 }

@@ -2,6 +2,7 @@
 //! out here, by a job of [`super::jobs`] (on the loop, or on a worker for
 //! what may take long), by the terminal, or by ending the loop.
 
+use super::saver::{self, Saver};
 use super::terminal::{self as term, Tui};
 use super::workers::Workers;
 use super::{jobs, now};
@@ -27,6 +28,7 @@ pub(super) struct Context<'a> {
     pub store: &'a Store,
     pub terminal: &'a mut Tui,
     pub workers: &'a mut Workers,
+    pub saver: &'a Saver,
 }
 
 pub(super) fn perform(fx: Effect, app: &App, cx: &mut Context<'_>) -> Performed {
@@ -104,14 +106,24 @@ pub(super) fn perform(fx: Effect, app: &App, cx: &mut Context<'_>) -> Performed 
             path,
             file,
             retire,
-        } => msg(jobs::save_notes(
-            cx.store,
-            &storage::Fallback::for_data_dir(cx.data),
-            key,
-            &path,
-            &file,
-            retire,
-        )),
+            generation,
+        } => {
+            // On the saver thread: a big notes file takes seconds to merge
+            // and write (issue 12). The outcome comes back as NotesSaved.
+            let job = saver::Job {
+                key,
+                path,
+                file,
+                retire,
+                generation,
+                earlier: Vec::new(),
+            };
+            let mut inline = None;
+            cx.saver.push(job, |j| {
+                inline = Some(save_job(cx.store, cx.data, j));
+            });
+            inline.map_or(Performed::Nothing, msg)
+        }
         Effect::LoadNotes { key, path } => {
             // A big notes file: never before the text's first frame.
             cx.workers.load_notes(key, path);
@@ -181,4 +193,18 @@ pub(super) fn perform(fx: Effect, app: &App, cx: &mut Context<'_>) -> Performed 
             Performed::Nothing
         }
     }
+}
+
+/// Performs one notes save (on the saver thread, or here if it could not
+/// start).
+pub(super) fn save_job(store: &Store, data: &DataDir, j: saver::Job) -> Msg {
+    jobs::save_notes(
+        store,
+        &storage::Fallback::for_data_dir(data),
+        j.key,
+        &j.path,
+        &j.file,
+        j.retire,
+        j.generation,
+    )
 }

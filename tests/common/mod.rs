@@ -926,6 +926,30 @@ pub fn essay_tokens(text: &str, tag: char) -> Vec<String> {
         .collect()
 }
 
+/// Waits until `probe` finds a file in the state a test expects (`Ok`),
+/// or fails after [`DEADLINE`] saying `what` and the last `Err` (why the
+/// file was not there yet). For files the app writes off its loop (notes
+/// saves run on the saver thread): the screen may show a change before
+/// its save lands, so a test that reads the file must wait for it.
+#[track_caller]
+pub fn wait_for_file<T>(what: &str, mut probe: impl FnMut() -> Result<T, String>) -> T {
+    let start = Instant::now();
+    loop {
+        let why = match probe() {
+            Ok(v) => return v,
+            Err(why) => why,
+        };
+        let elapsed = start.elapsed();
+        assert!(
+            elapsed < DEADLINE,
+            "timed out after {elapsed:.1?} waiting for {what}; last seen: {why}"
+        );
+        // Another process writes the file, with no event to wait on: a
+        // poll interval, not a timing assumption (the deadline fails).
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 pub fn parse_toml(path: &Path) -> toml::Table {
     let text =
         std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
