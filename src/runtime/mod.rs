@@ -209,7 +209,22 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
             if let Some(gate) = &hold {
                 hold_until(gate);
             }
-            let m = perform::save_job(&store, &data, job);
+            let (key, generation) = (job.key.clone(), job.generation);
+            // A save that panics (a bug) still answers, as a failure: the
+            // notes stay in memory, kept for a retry, and quitting does
+            // not wait forever for an answer that never comes.
+            let m = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                perform::save_job(&store, &data, job)
+            }))
+            .unwrap_or_else(|_| Msg::NotesSaved {
+                key,
+                generation,
+                result: Err(crate::storage::SaveFailure {
+                    message: "notes not saved: the save failed inside marginote (see the log); they are kept in memory".to_string(),
+                    fallback: None,
+                    reason: "internal error".to_string(),
+                }),
+            });
             let _ = tx.send(Input::Msg(Box::new(m)));
         }
     });
