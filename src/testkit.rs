@@ -449,3 +449,18 @@ impl Harness {
         self.screen().join("\n")
     }
 }
+
+/// Collects what a backend writes (shared, so a test reads it while the
+/// backend holds its clone).
+#[derive(Clone, Default)]
+pub struct Sink(pub std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl std::io::Write for Sink {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

@@ -149,12 +149,7 @@ fn search(t: &mut Tui, words: &str) {
 
 #[track_caller]
 fn note(t: &mut Tui, text: &str) {
-    t.send("a");
-    t.wait_for("Note on “");
-    t.send(text);
-    t.wait_for(text);
-    t.send(key::ENTER);
-    t.wait_until("“note saved”", |s| status(s).contains("note saved"));
+    common::note_saved(t, text);
 }
 
 #[track_caller]

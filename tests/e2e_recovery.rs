@@ -37,12 +37,7 @@ fn start(s: &Sandbox, doc: &Path) -> Tui {
 }
 
 fn add_note(t: &mut Tui, text: &str) {
-    t.send("a");
-    t.wait_for("Note on “");
-    t.send(text);
-    t.wait_for(text);
-    t.send(key::ENTER);
-    t.wait_gone("Note on “");
+    common::write_note(t, text);
 }
 
 /// Waits until the notes files' text satisfies `ok` (saves land off the

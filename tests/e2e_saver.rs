@@ -61,12 +61,7 @@ fn many_notes(text: &str, n: usize) -> String {
 
 #[track_caller]
 fn note(t: &mut Tui, text: &str) {
-    t.send("a");
-    t.wait_for("Note on “");
-    t.send(text);
-    t.wait_for(text);
-    t.send(key::ENTER);
-    t.wait_until("“note saved”", |s| status(s).contains("note saved"));
+    common::note_saved(t, text);
 }
 
 /// A note whose save is held: the editor closes and the status line says
@@ -74,12 +69,7 @@ fn note(t: &mut Tui, text: &str) {
 /// disk).
 #[track_caller]
 fn note_held(t: &mut Tui, text: &str) {
-    t.send("a");
-    t.wait_for("Note on “");
-    t.send(text);
-    t.wait_for(text);
-    t.send(key::ENTER);
-    t.wait_gone("Note on “");
+    common::write_note(t, text);
     t.wait_until("“saving note…”", |s| {
         status(s).contains("saving note…")
     });

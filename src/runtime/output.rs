@@ -666,19 +666,8 @@ mod tests {
     #[test]
     fn a_clear_goes_out_with_the_next_frame() {
         use ratatui::backend::{Backend, ClearType};
-        #[derive(Clone, Default)]
-        struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
-        impl std::io::Write for Shared {
-            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-                self.0.borrow_mut().extend_from_slice(b);
-                Ok(b.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
         let clears = |b: &[u8]| b.windows(4).filter(|w| w == b"\x1b[2J").count();
-        let sink = Shared::default();
+        let sink = crate::testkit::Sink::default();
         let mut out = super::Output::new(sink.clone());
         out.clear_region(ClearType::All).expect("clear");
         Backend::clear(&mut out).expect("clear");

@@ -155,19 +155,7 @@ impl Reader {
         self.visible_pos.clear();
         self.at_end = false;
         let p = self.extend_from(Some(self.top));
-        match p {
-            Some(q) if self.visible.len() == self.height => {
-                self.visible_end = self
-                    .layout
-                    .row(&self.doc, q)
-                    .map_or(self.doc.len(), |r| r.src);
-            }
-            _ => {
-                self.at_end = true;
-                self.visible_end = self.doc.len();
-            }
-        }
-        self.cursor = self.cursor.min(self.visible.len().saturating_sub(1));
+        self.set_end(p);
     }
 
     /// After a move over the same layout (same text, same width): the rows
@@ -250,7 +238,13 @@ impl Reader {
         if self.visible.len() < self.height {
             return self.refresh();
         }
-        match next {
+        self.set_end(next);
+    }
+
+    /// Where the view ends, `next` being the position after its last row:
+    /// a view not full, or with nothing after it, is at the end.
+    fn set_end(&mut self, next: Option<Pos>) {
+        match next.filter(|_| self.visible.len() == self.height) {
             Some(q) => {
                 self.at_end = false;
                 self.visible_end = self

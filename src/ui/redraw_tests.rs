@@ -10,19 +10,7 @@ use crate::runtime::output::Output;
 use crate::runtime::terminal::Screen;
 use crate::testkit::Harness;
 
-/// Collects what the backend writes.
-#[derive(Clone, Default)]
-struct Sink(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
-
-impl std::io::Write for Sink {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use crate::testkit::Sink;
 
 fn terminal(w: u16, h: u16) -> (Terminal<CrosstermBackend<Sink>>, Sink) {
     let sink = Sink::default();

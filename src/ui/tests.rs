@@ -108,19 +108,7 @@ fn u1_no_row_overflows_its_pane() {
     }
 }
 
-/// Collects what the backend writes.
-#[derive(Clone, Default)]
-struct Sink(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
-
-impl std::io::Write for Sink {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use crate::testkit::Sink;
 
 /// A document that tries every trick in the book.
 const HOSTILE: &str = "Title \u{1b}]0;PWNED\u{7} set\n\

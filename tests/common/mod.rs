@@ -904,6 +904,25 @@ pub fn os(bytes: &[u8]) -> OsString {
 
 // ---- helpers shared by the end-to-end suites
 
+/// Writes `text` as a note on the passage at the cursor (`a`) and presses
+/// enter: the editor has closed when this returns.
+#[track_caller]
+pub fn write_note(t: &mut Tui, text: &str) {
+    t.send("a");
+    t.wait_for("Note on “");
+    t.send(text);
+    t.wait_for(text);
+    t.send(key::ENTER);
+    t.wait_gone("Note on “");
+}
+
+/// [`write_note`], then waits for “note saved” (the note is on disk).
+#[track_caller]
+pub fn note_saved(t: &mut Tui, text: &str) {
+    write_note(t, text);
+    t.wait_until("“note saved”", |s| status(s).contains("note saved"));
+}
+
 /// The bottom row: "<title> · NN%" and key hints, a message, or a prompt.
 pub fn status(s: &vt100::Screen) -> String {
     last_row(s)
