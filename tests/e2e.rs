@@ -670,6 +670,31 @@ fn one_by_one_then_resize_to_80x24() {
     );
 }
 
+/// Keys are read by the loop itself (runtime/inbox.rs), and crossterm
+/// watches the terminal edge-triggered: a resize and a key seen in one
+/// wake-up once left the key unread until the next one came. Each key typed
+/// after a resize must be answered on its own, with nothing typed after it.
+#[test]
+fn a_key_typed_after_a_resize_is_answered_without_another() {
+    let s = Sandbox::new();
+    two_essays(&s);
+    let mut t = s.spawn(WIDE.0, WIDE.1, &[&s.docs]);
+    t.wait_for("a01w01");
+    for (cols, rows) in [(80, 24), (WIDE.0, WIDE.1), (100, 30)] {
+        t.resize(cols, rows);
+        t.wait_until(&format!("the screen at {cols}x{rows}"), |s| {
+            s.size().1.get() == cols && status_line(s).contains("The Aster Essay")
+        });
+        // `?` opens the help, esc closes it: each alone changes the screen.
+        t.send("?");
+        t.wait_for("Keys");
+        t.send(key::ESC);
+        t.wait_gone("Keys");
+    }
+    t.quit();
+    t.assert_terminal_restored();
+}
+
 /// Reaching the end of a document whose last line has no newline, and
 /// bookmarking there, must not crash (RELIABILITY §3: never panic).
 #[test]

@@ -10,6 +10,7 @@
 
 pub(crate) mod events;
 pub mod export_cli;
+mod inbox;
 pub mod jobs;
 pub mod log;
 pub mod output;
@@ -21,15 +22,15 @@ pub mod terminal;
 mod workers;
 
 use std::path::PathBuf;
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::event::Event;
 
 pub use export_cli::{ExportOptions, export_cli};
 pub use study_cli::{ReviewOptions, ToolFormat, merge_notes_cli, review_cli};
 
+use self::inbox::Input;
 use self::perform::Performed;
 use self::terminal as term;
 use self::workers::Workers;
@@ -72,12 +73,6 @@ pub struct Options {
     pub session: Option<String>,
     /// `marginote review`: open on the review of what is due.
     pub review: bool,
-}
-
-/// What the loop waits for.
-enum Input {
-    Term(Event),
-    Msg(Box<Msg>),
 }
 
 /// A failure on request, right after the first frame, so tests can prove
@@ -211,7 +206,7 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
     let store = Store::new();
     let mut app = startup::build_app(&args, &data, &store, problems);
 
-    let (tx, rx) = mpsc::channel::<Input>();
+    let (tx, mut inbox) = inbox::inbox().context("cannot set up the loop's inbox")?;
     let mut workers = Workers::new(tx.clone());
     // Declared before the terminal: on an error or a panic unwinding out
     // of the loop, the terminal is given back first, then every queued
@@ -241,12 +236,12 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                     reason: "internal error".to_string(),
                 }),
             });
-            let _ = tx.send(Input::Msg(Box::new(m)));
+            tx.send(m);
         }
     });
     term::spawn_signal_listener({
         let tx = tx.clone();
-        move |sig| tx.send(Input::Msg(Box::new(Msg::Signal(sig)))).is_ok()
+        move |sig| tx.send(Msg::Signal(sig))
     })
     .context("cannot listen for signals")?;
 
@@ -254,14 +249,6 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
     // From here every way out of this function, an error returned with `?`
     // included, gives the terminal back before the caller prints anything.
     let guard = term::Guard;
-    let input_tx = tx.clone();
-    std::thread::spawn(move || {
-        while let Ok(ev) = event::read() {
-            if input_tx.send(Input::Term(ev)).is_err() {
-                break;
-            }
-        }
-    });
 
     let mut fault = Fault::from_env();
     let mut warmed = false;
@@ -316,9 +303,9 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                 if Instant::now() > deadline {
                     break;
                 }
-                match rx.try_recv() {
-                    Ok(i) => i,
-                    Err(_) => break,
+                match inbox.try_recv() {
+                    Some(i) => i,
+                    None => break,
                 }
             } else {
                 // Before a frame reads the text: a mapped file changed on
@@ -374,23 +361,20 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                 } else {
                     IDLE
                 };
-                let got = rx.recv_timeout(wait);
+                let got = inbox.recv_timeout(wait);
                 deadline = Instant::now() + FRAME;
                 match got {
-                    Ok(i) => {
+                    Some(i) => {
                         quiet_since = Instant::now();
                         i
                     }
-                    Err(mpsc::RecvTimeoutError::Timeout)
-                        if ticking && quiet_since.elapsed() < IDLE =>
-                    {
+                    None if ticking && quiet_since.elapsed() < IDLE => {
                         Input::Msg(Box::new(Msg::Tick))
                     }
-                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                    None => {
                         quiet_since = Instant::now();
                         Input::Msg(Box::new(Msg::Idle))
                     }
-                    Err(mpsc::RecvTimeoutError::Disconnected) => break 'run 0,
                 }
             };
             // While a big document is still being read, motion keys act on

@@ -3,10 +3,11 @@
 //! A newer search cancels the one before it.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, mpsc};
 
-use super::{Input, jobs};
+use super::inbox::Sender;
+use super::jobs;
 use crate::app::{self, App, Msg};
 use crate::library::{self, Entry, Source};
 use crate::search;
@@ -19,7 +20,7 @@ const INLINE_SEARCH_BYTES: usize = 256 << 10;
 
 /// Background work the loop hands off, and how to stop it.
 pub(super) struct Workers {
-    tx: mpsc::Sender<Input>,
+    tx: Sender,
     /// Raised to abandon the running search (a newer one replaces it).
     search_cancel: Arc<AtomicBool>,
     /// The same for the running search across every document.
@@ -29,7 +30,7 @@ pub(super) struct Workers {
 }
 
 impl Workers {
-    pub(super) fn new(tx: mpsc::Sender<Input>) -> Workers {
+    pub(super) fn new(tx: Sender) -> Workers {
         Workers {
             tx,
             search_cancel: Arc::new(AtomicBool::new(false)),
@@ -43,7 +44,7 @@ impl Workers {
     fn spawn(&self, job: impl FnOnce(&dyn Fn(Msg) -> bool) + Send + 'static) {
         let tx = self.tx.clone();
         std::thread::spawn(move || {
-            let send = |m: Msg| tx.send(Input::Msg(Box::new(m))).is_ok();
+            let send = |m: Msg| tx.send(m);
             job(&send);
         });
     }
@@ -80,9 +81,7 @@ impl Workers {
         let cancel = replace_flag(&mut self.search_cancel);
         if doc.len() <= INLINE_SEARCH_BYTES {
             let tx = self.tx.clone();
-            jobs::search(generation, &query, &doc, &cancel, |m| {
-                tx.send(Input::Msg(Box::new(m))).is_ok()
-            });
+            jobs::search(generation, &query, &doc, &cancel, |m| tx.send(m));
             return;
         }
         self.spawn(move |send| jobs::search(generation, &query, &doc, &cancel, send));
