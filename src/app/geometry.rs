@@ -32,7 +32,7 @@ pub struct Panes {
     pub text_height: usize,
 }
 
-fn inner(r: Rect, borders: bool) -> Rect {
+pub fn inner(r: Rect, borders: bool) -> Rect {
     if borders {
         Block::default().borders(Borders::ALL).inner(r)
     } else {

@@ -324,8 +324,8 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                     effects.extend(app::update(&mut app, m, &now()));
                 }
                 terminal
-                    .draw(|f| {
-                        ui::render(f, &app);
+                    .draw(|f, keep| {
+                        ui::draw(f, &app, keep);
                         ui::cursor(&app, f.area())
                     })
                     .context("cannot draw to the terminal")?;
@@ -440,8 +440,8 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
     // says so on screen.
     if !saver.wait_idle(Some(SAVING_SHOWN_AFTER)) {
         app.info("saving notes…");
-        let _ = terminal.draw(|f| {
-            ui::render(f, &app);
+        let _ = terminal.draw(|f, keep| {
+            ui::draw(f, &app, keep);
             ui::cursor(&app, f.area())
         });
         saver.wait_idle(None);

@@ -118,6 +118,22 @@ fn same_row(shown: &[Cell], next: &[Cell]) -> bool {
     shown.len() == next.len() && shown.iter().zip(next).all(|(a, b)| same_cell(a, b))
 }
 
+/// Whether a row of cells is drawn the same as one shown outside the
+/// column ranges `kept` (in order), whose cells are known to be the same.
+fn same_outside(shown: &[Cell], next: &[Cell], kept: impl Iterator<Item = (usize, usize)>) -> bool {
+    if shown.len() != next.len() {
+        return false;
+    }
+    let mut x = 0;
+    for (x0, x1) in kept {
+        if x0 > x && !same_row(&shown[x..x0], &next[x..x0]) {
+            return false;
+        }
+        x = x.max(x1.min(shown.len()));
+    }
+    same_row(&shown[x..], &next[x..])
+}
+
 /// `a == b` (as ratatui compares cells), and `b` not marked to be always
 /// written; styles first, and a one-byte symbol without a call to
 /// `memcmp`: most cells are one ASCII byte, and this runs for every cell
@@ -151,8 +167,16 @@ fn same_cell(a: &Cell, b: &Cell) -> bool {
 /// several times cheaper than ratatui's cell by cell walk, which also
 /// measures each cell's width. A wide character never reaches past its
 /// row, so the runs are independent.
-pub fn changed_cells<'a>(shown: &Buffer, next: &'a Buffer) -> Vec<(u16, u16, &'a Cell)> {
-    let cells = differing_cells(shown, next);
+///
+/// The cells of `kept` rectangles are known to equal the shown ones (they
+/// were copied from them: see [`crate::ui::keep`]) and are not compared: a
+/// row with nothing else that differs is skipped without a look at them.
+pub fn changed_cells<'a>(
+    shown: &Buffer,
+    next: &'a Buffer,
+    kept: &[Rect],
+) -> Vec<(u16, u16, &'a Cell)> {
+    let cells = differing_cells(shown, next, kept);
     fill_gaps(cells, next)
 }
 
@@ -193,7 +217,11 @@ fn fill_gaps<'a>(cells: Vec<(u16, u16, &'a Cell)>, next: &'a Buffer) -> Vec<(u16
 }
 
 /// The cells of `next` to write over `shown`.
-fn differing_cells<'a>(shown: &Buffer, next: &'a Buffer) -> Vec<(u16, u16, &'a Cell)> {
+fn differing_cells<'a>(
+    shown: &Buffer,
+    next: &'a Buffer,
+    kept: &[Rect],
+) -> Vec<(u16, u16, &'a Cell)> {
     let (a, b) = (shown.area, next.area);
     if (a.x, a.y, a.width) != (b.x, b.y, b.width) || a.width == 0 {
         // Not the same screen: ratatui's diff says what (or panics).
@@ -201,8 +229,27 @@ fn differing_cells<'a>(shown: &Buffer, next: &'a Buffer) -> Vec<(u16, u16, &'a C
     }
     let w = usize::from(b.width);
     let rows = usize::from(a.height.min(b.height));
+    // The kept columns of each row, as (row, start, end) in order.
+    let mut skip: Vec<(usize, usize, usize)> = kept
+        .iter()
+        .map(|r| r.intersection(b))
+        .filter(|r| !r.is_empty())
+        .flat_map(|r| {
+            let (x0, x1) = (usize::from(r.x - b.x), usize::from(r.right() - b.x));
+            (usize::from(r.y - b.y)..usize::from(r.bottom() - b.y)).map(move |y| (y, x0, x1))
+        })
+        .collect();
+    skip.sort_unstable();
+    let mut at = 0;
     let differ: Vec<bool> = (0..rows)
-        .map(|y| !same_row(row(shown, w, y), row(next, w, y)))
+        .map(|y| {
+            let start = at;
+            while at < skip.len() && skip[at].0 == y {
+                at += 1;
+            }
+            let spans = skip[start..at].iter().map(|&(_, x0, x1)| (x0, x1));
+            !same_outside(row(shown, w, y), row(next, w, y), spans)
+        })
         .collect();
     let changed = differ.iter().filter(|d| **d).count();
     let mut out = Vec::new();
@@ -486,7 +533,11 @@ mod tests {
         let mut prev = Buffer::empty(area);
         for next in frames {
             let mut bytes = Vec::new();
-            draw_cells(&mut bytes, super::changed_cells(&prev, next).into_iter()).unwrap();
+            draw_cells(
+                &mut bytes,
+                super::changed_cells(&prev, next, &[]).into_iter(),
+            )
+            .unwrap();
             parser.process(&bytes);
             prev = next.clone();
         }
@@ -635,7 +686,7 @@ mod tests {
                 .map(|((s, f), k)| if *k { f.clone() } else { s.clone() })
                 .collect();
             let b = build(w, h, &mixed);
-            let ours: Vec<_> = super::differing_cells(&a, &b)
+            let ours: Vec<_> = super::differing_cells(&a, &b, &[])
                 .into_iter()
                 .map(|(x, y, c)| (x, y, c.clone()))
                 .collect();
@@ -647,7 +698,7 @@ mod tests {
             }
             // Filling short gaps adds only cells the screen already shows,
             // in order, each once.
-            let written = super::changed_cells(&a, &b);
+            let written = super::changed_cells(&a, &b, &[]);
             let mut at = written.iter().map(|&(x, y, _)| (y, x)).collect::<Vec<_>>();
             let sorted = at.windows(2).all(|p| p[0] < p[1]);
             proptest::prop_assert!(sorted, "cells out of order");
@@ -693,13 +744,16 @@ mod tests {
             4,
             &[vec![(5, 1, 0)], vec![(0, 0, 2)], vec![], vec![(8, 2, 3)]],
         );
-        assert!(super::changed_cells(&a, &a.clone()).is_empty());
+        assert!(super::changed_cells(&a, &a.clone(), &[]).is_empty());
         let b = build(
             10,
             4,
             &[vec![(5, 1, 0)], vec![(1, 0, 2)], vec![], vec![(8, 2, 3)]],
         );
-        let ys: Vec<u16> = super::changed_cells(&a, &b).iter().map(|c| c.1).collect();
+        let ys: Vec<u16> = super::changed_cells(&a, &b, &[])
+            .iter()
+            .map(|c| c.1)
+            .collect();
         assert_eq!(ys, vec![1]);
     }
 
@@ -708,7 +762,7 @@ mod tests {
         let mut a = build(6, 2, &[vec![(0, 0, 0)], vec![]]);
         a[(3, 1)].set_diff_option(ratatui::buffer::CellDiffOption::AlwaysUpdate);
         let b = a.clone();
-        let cells = super::changed_cells(&a, &b);
+        let cells = super::changed_cells(&a, &b, &[]);
         assert_eq!(cells.len(), 1);
         assert_eq!((cells[0].0, cells[0].1), (3, 1));
     }

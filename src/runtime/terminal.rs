@@ -21,6 +21,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect, Size};
 
 use super::output::{self, Output};
+use crate::ui::keep::Keep;
 
 /// The terminal and what it shows.
 ///
@@ -46,6 +47,8 @@ pub struct Screen<W: Write> {
     /// Where the cursor was last put (`Some(None)`: hidden); `None` when
     /// not known (at the start, after a full redraw or a suspend).
     cursor: Option<Option<Position>>,
+    /// The parts of the last frame that the next may keep (ui/keep.rs).
+    keep: Keep,
 }
 
 impl<W: Write> Screen<W> {
@@ -55,6 +58,7 @@ impl<W: Write> Screen<W> {
             term,
             shown: Buffer::default(),
             cursor: None,
+            keep: Keep::none(),
         }
     }
 
@@ -72,6 +76,7 @@ impl<W: Write> Screen<W> {
         if self.shown.area != area {
             self.term.resize(area)?;
             self.shown = Buffer::empty(area);
+            self.keep.forget();
         }
         Ok(size)
     }
@@ -79,19 +84,31 @@ impl<W: Write> Screen<W> {
     /// Draws a frame at the size [`Screen::fit`] last found: `render` draws
     /// on it and says where the cursor goes (`None` hides it); only the
     /// cells that differ from the screen are written.
-    pub fn draw(&mut self, render: impl FnOnce(&mut Frame) -> Option<Position>) -> io::Result<()> {
+    ///
+    /// `render` may leave out parts that show what they showed on the last
+    /// frame ([`Keep`]): their cells are copied from the screen, and only
+    /// the rest is compared.
+    pub fn draw(
+        &mut self,
+        render: impl FnOnce(&mut Frame, &mut Keep) -> Option<Position>,
+    ) -> io::Result<()> {
         let cursor = {
             let mut frame = self.term.get_frame();
             let area = frame.area();
             if self.shown.area != area {
                 self.shown = Buffer::empty(area);
+                self.keep.forget();
             }
-            render(&mut frame)
+            self.keep.begin();
+            render(&mut frame, &mut self.keep)
         };
         // The frame is taken out of the terminal (its place left empty, no
         // allocation) so the backend can be written while it is read.
-        let next = std::mem::take(self.term.current_buffer_mut());
-        let cells = output::changed_cells(&self.shown, &next);
+        let mut next = std::mem::take(self.term.current_buffer_mut());
+        for r in self.keep.kept() {
+            copy_cells(&self.shown, &mut next, *r);
+        }
+        let cells = output::changed_cells(&self.shown, &next, self.keep.kept());
         let changed = !cells.is_empty();
         let written = self.term.backend_mut().draw(cells.into_iter());
         // The old frame's cells are reused for the next one.
@@ -113,6 +130,19 @@ impl<W: Write> Screen<W> {
             self.cursor = Some(cursor);
         }
         Backend::flush(self.term.backend_mut())
+    }
+}
+
+/// Copies the cells of `area` from `from` into `to` (buffers of one size).
+fn copy_cells(from: &Buffer, to: &mut Buffer, area: Rect) {
+    let area = area.intersection(from.area).intersection(to.area);
+    if area.is_empty() || from.area != to.area {
+        return;
+    }
+    for y in area.top()..area.bottom() {
+        let i = from.index_of(area.x, y);
+        let n = usize::from(area.width);
+        to.content[i..i + n].clone_from_slice(&from.content[i..i + n]);
     }
 }
 
@@ -170,6 +200,7 @@ pub fn full_redraw<W: Write>(t: &mut Screen<W>) {
         let _ = t.term.resize(area);
         t.shown = Buffer::empty(area);
     }
+    t.keep.forget();
     t.cursor = None;
 }
 

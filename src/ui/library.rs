@@ -6,9 +6,11 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::list::{Item, draw_items, frame_block};
+use super::keep::Keep;
+use super::list::{Item, draw_items, frame_block, pane_key, shown_items};
 use super::theme;
 use crate::app::App;
+use crate::app::geometry::inner;
 use crate::input::action::{Action, Context};
 use crate::library::Entry;
 use crate::text::sanitize::sanitize_line;
@@ -50,7 +52,14 @@ fn library_item(app: &App, i: usize, e: &Entry) -> Item {
     }
 }
 
-pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: bool) {
+pub fn render(
+    frame: &mut Frame,
+    app: &App,
+    area: Rect,
+    borders: bool,
+    focused: bool,
+    keep: &mut Keep,
+) {
     let title = match &app.lib_filter {
         Some(f) => format!(
             " Library · “{}” ({} of {}) ",
@@ -60,6 +69,24 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: 
         ),
         None => format!(" Library ({}) ", app.entries.len()),
     };
+    // The rows on screen, built first: the pane is not drawn again when
+    // they, its title and its place are what the screen shows.
+    let rows = inner(area, borders);
+    let shown = (!app.lib_view.is_empty()).then(|| {
+        let item = |row: usize| {
+            let i = *app.lib_view.get(row)?;
+            app.entries.get(i).map(|e| library_item(app, i, e))
+        };
+        shown_items(rows, app.lib_view.len(), item, app.lib_selected)
+    });
+    if let Some(items) = &shown
+        && keep.same(
+            area,
+            pane_key(area, borders, focused, &title, (app.lib_selected, items)),
+        )
+    {
+        return;
+    }
     let inner = frame_block(frame, area, borders, focused, title);
     if app.entries.is_empty() {
         let p = Paragraph::new("No .md, .markdown or .txt documents here.")
@@ -78,15 +105,10 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: 
         frame.render_widget(p, inner);
         return;
     }
-    let item = |row: usize| {
-        let i = *app.lib_view.get(row)?;
-        app.entries.get(i).map(|e| library_item(app, i, e))
-    };
     draw_items(
         frame,
         inner,
-        app.lib_view.len(),
-        item,
+        shown.unwrap_or_default(),
         app.lib_selected,
         focused,
     );

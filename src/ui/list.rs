@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Widget as _};
 
 use super::{ITEM_ROWS, fit, list_offset, theme};
 
-#[derive(Clone)]
+#[derive(Clone, Hash)]
 pub(super) struct Item {
     pub(super) marker: (&'static str, Style),
     pub(super) title: String,
@@ -79,22 +79,51 @@ pub(super) fn bordered(buf: &mut Buffer, area: Rect, style: Style, title: &Line)
     }
 }
 
-/// Draws the visible part of a list of `len` items; only those are built
-/// (`item(i)`), so a 10,000-document library costs one screen.
-pub(super) fn draw_items(
-    frame: &mut Frame,
+/// The visible part of a list of `len` items in `area`, with their
+/// indices; only those are built (`item(i)`), so a 10,000-document
+/// library costs one screen.
+pub(super) fn shown_items(
     area: Rect,
     len: usize,
     item: impl Fn(usize) -> Option<Item>,
     selected: usize,
-    focused: bool,
-) {
+) -> Vec<(usize, Item)> {
     let visible = usize::from((area.height / ITEM_ROWS).max(1));
     let first = list_offset(selected, visible, len);
+    (first..len.min(first + visible))
+        .filter_map(|i| item(i).map(|it| (i, it)))
+        .collect()
+}
+
+/// The key ([`super::keep`]) of a bordered list pane: its place, frame,
+/// title, the styles its rows take, and `rest` (the rows).
+pub(super) fn pane_key(
+    area: Rect,
+    borders: bool,
+    focused: bool,
+    title: &str,
+    rest: impl std::hash::Hash,
+) -> u64 {
+    let styles = [
+        theme::border(focused),
+        theme::title(focused),
+        theme::selected(focused),
+        theme::muted(),
+    ];
+    super::keep::key((area, borders, focused, title, styles, rest))
+}
+
+/// Draws the rows of [`shown_items`] in `area`.
+pub(super) fn draw_items(
+    frame: &mut Frame,
+    area: Rect,
+    shown: Vec<(usize, Item)>,
+    selected: usize,
+    focused: bool,
+) {
     let width = usize::from(area.width);
     let buf = frame.buffer_mut();
-    let shown = (first..len.min(first + visible)).filter_map(|i| item(i).map(|it| (i, it)));
-    for (n, (i, item)) in shown.enumerate() {
+    for (n, (i, item)) in shown.into_iter().enumerate() {
         let y = area.y + (n as u16) * ITEM_ROWS;
         let sel = i == selected;
         let base = if sel {

@@ -9,6 +9,7 @@
 
 pub mod find;
 pub mod help;
+pub mod keep;
 pub mod library;
 mod list;
 pub mod notes;
@@ -28,6 +29,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::app::{App, Focus, Overlay};
 use crate::text::sanitize::{grapheme_width, text_width};
+use keep::Keep;
 
 pub use crate::app::geometry::{ITEM_ROWS, Panes, WIDE, list_offset, panes};
 
@@ -187,6 +189,11 @@ pub fn cursor(app: &App, area: ratatui::layout::Rect) -> Option<ratatui::layout:
 
 /// Draws the whole screen.
 pub fn render(frame: &mut Frame, app: &App) {
+    draw(frame, app, &mut Keep::none());
+}
+
+/// Draws the whole screen but the parts `keep` says are shown already.
+pub fn draw(frame: &mut Frame, app: &App, keep: &mut Keep) {
     theme::install(app.theme);
     let area = frame.area();
     if area.width == 0 || area.height == 0 {
@@ -195,18 +202,30 @@ pub fn render(frame: &mut Frame, app: &App) {
     // The frame's size, not the last Resize seen: they differ for a moment
     // when the terminal is resized between an event and a draw.
     let p = panes((area.width, area.height), app.focus, app.measure);
-    if let Some(r) = p.library {
-        library::render(frame, app, r, p.borders, app.focus == Focus::Library);
+    // Anything drawn over the panes: nothing under it is kept, or its
+    // cells would stay there when it closes.
+    let over = p.overlay.is_some()
+        || !matches!(app.overlay, Overlay::None)
+        || app.review.as_ref().is_some_and(|s| s.shown)
+        || unsaved::asking(app)
+        || app.editor.is_some()
+        || (!p.wide && app.under_cursor.is_some());
+    if over {
+        keep.off();
     }
-    reader::render(frame, app, &p);
+    if let Some(r) = p.library {
+        let focused = app.focus == Focus::Library;
+        library::render(frame, app, r, p.borders, focused, keep);
+    }
+    reader::render(frame, app, &p, keep);
     if let Some(r) = p.notes {
-        notes::render(frame, app, r, p.borders, app.focus == Focus::Notes);
+        notes::render(frame, app, r, p.borders, app.focus == Focus::Notes, keep);
     }
     if let Some((which, r)) = p.overlay {
         frame.render_widget(ratatui::widgets::Clear, r);
         match which {
-            Focus::Library => library::render(frame, app, r, p.borders, true),
-            Focus::Notes => notes::render(frame, app, r, p.borders, true),
+            Focus::Library => library::render(frame, app, r, p.borders, true, keep),
+            Focus::Notes => notes::render(frame, app, r, p.borders, true, keep),
             Focus::Reader => {}
         }
     }

@@ -6,7 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::list::{Item, draw_items, frame_block};
+use super::keep::Keep;
+use super::list::{Item, draw_items, frame_block, pane_key, shown_items};
 use super::theme;
 use crate::app::{App, Scope};
 use crate::input::action::{Action, Context};
@@ -55,7 +56,14 @@ fn loading_line(app: &App) -> Option<String> {
 
 /// Draws the pane: its rows are built only for what is on screen (the
 /// selected entry and the visible rows), whatever the number of notes.
-pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: bool) {
+pub fn render(
+    frame: &mut Frame,
+    app: &App,
+    area: Rect,
+    borders: bool,
+    focused: bool,
+    keep: &mut Keep,
+) {
     let count = app.notes_len();
     let scope = match app.scope {
         Scope::ThisDocument => "this document",
@@ -81,9 +89,23 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: 
         }
         None => format!(" Notes · {scope}{filter} ({count}) "),
     };
+    let problem = app.notes.as_ref().and_then(|n| n.problem.as_ref());
+    let loading = loading_line(app);
+    // An empty list's help is not wrapped and drawn again while it, the
+    // title and the place are what the screen shows.
+    if count == 0
+        && problem.is_none()
+        && loading.is_none()
+        && keep.same(
+            area,
+            pane_key(area, borders, focused, &title, empty_text(app, &filter)),
+        )
+    {
+        return;
+    }
     let inner = frame_block(frame, area, borders, focused, title);
     let mut area = inner;
-    if let Some(problem) = app.notes.as_ref().and_then(|n| n.problem.as_ref()) {
+    if let Some(problem) = problem {
         let warn = Paragraph::new(sanitize_line(problem, 300))
             .style(theme::error())
             .wrap(Wrap { trim: true });
@@ -91,7 +113,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: 
         frame.render_widget(warn, Rect::new(area.x, area.y, area.width, h));
         area = Rect::new(area.x, area.y + h, area.width, area.height - h);
     }
-    if let Some(line) = loading_line(app) {
+    if let Some(line) = loading {
         let width = usize::from(area.width.max(1));
         let lines = line.chars().count().div_ceil(width);
         let h = area.height.min(u16::try_from(lines).unwrap_or(u16::MAX));
@@ -105,25 +127,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: 
         }
     }
     if count == 0 {
-        let text = if app.notes.is_none() && app.scope == Scope::ThisDocument {
-            "Open a document to see its notes.".to_string()
-        } else if app.scope == Scope::Session && filter.is_empty() {
-            "Nothing was noted in this session yet: notes, highlights and bookmarks made while it runs are listed here, as the lecture went.".to_string()
-        } else if !filter.is_empty() {
-            let key = app.keymap.hint(Context::Notes, Action::Filter);
-            format!(
-                "Nothing matches the filter. Press {key}, clear the text and press enter to see all."
-            )
-        } else {
-            let km = &app.keymap;
-            format!(
-                "No notes yet. In the reader: {} bookmarks the passage at the cursor, {} writes a note on it, {} selects a passage to highlight or note, {} writes a note on the whole document.",
-                km.hint(Context::Reader, Action::AddBookmark),
-                km.hint(Context::Reader, Action::Annotate),
-                km.hint(Context::Reader, Action::Select),
-                km.hint(Context::Reader, Action::NoteDocument),
-            )
-        };
+        let text = empty_text(app, &filter);
         let p = Paragraph::new(text)
             .style(theme::muted())
             .wrap(Wrap { trim: true });
@@ -149,14 +153,32 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, borders: bool, focused: 
             area = Rect::new(area.x, area.y, area.width, area.height - h);
         }
     }
-    draw_items(
-        frame,
-        area,
-        count,
-        |i| app.notes_row(i).map(|row| list_item(app, row)),
-        app.notes_selected(),
-        focused,
-    );
+    let item = |i| app.notes_row(i).map(|row| list_item(app, row));
+    let shown = shown_items(area, count, item, app.notes_selected());
+    draw_items(frame, area, shown, app.notes_selected(), focused);
+}
+
+/// What the pane says when it lists nothing.
+fn empty_text(app: &App, filter: &str) -> String {
+    if app.notes.is_none() && app.scope == Scope::ThisDocument {
+        "Open a document to see its notes.".to_string()
+    } else if app.scope == Scope::Session && filter.is_empty() {
+        "Nothing was noted in this session yet: notes, highlights and bookmarks made while it runs are listed here, as the lecture went.".to_string()
+    } else if !filter.is_empty() {
+        let key = app.keymap.hint(Context::Notes, Action::Filter);
+        format!(
+            "Nothing matches the filter. Press {key}, clear the text and press enter to see all."
+        )
+    } else {
+        let km = &app.keymap;
+        format!(
+            "No notes yet. In the reader: {} bookmarks the passage at the cursor, {} writes a note on it, {} selects a passage to highlight or note, {} writes a note on the whole document.",
+            km.hint(Context::Reader, Action::AddBookmark),
+            km.hint(Context::Reader, Action::Annotate),
+            km.hint(Context::Reader, Action::Select),
+            km.hint(Context::Reader, Action::NoteDocument),
+        )
+    }
 }
 
 /// One row of the list: marker, title, and what and where it is.

@@ -7,13 +7,16 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
+use std::hash::{DefaultHasher, Hash as _, Hasher as _};
+
+use super::keep::Keep;
 use super::{Panes, fit, theme};
 use crate::app::{App, Editor, Focus};
 use crate::input::action::{Action, Context};
 use crate::study::notes::Kind;
 use crate::text::sanitize::sanitize_line;
 
-pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
+pub fn render(frame: &mut Frame, app: &App, p: &Panes, keep: &mut Keep) {
     let focused = app.focus == Focus::Reader && p.overlay.is_none();
     let title = app
         .open_entry()
@@ -127,7 +130,7 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
             }
         }
         let is_cursor = i == r.cursor_row();
-        if p.gutter.width > 0 {
+        let (sym, mark) = if p.gutter.width > 0 {
             let counted = match count {
                 0 | 1 => None,
                 2..=9 => Some(COUNTS[count - 2]),
@@ -144,38 +147,64 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes) {
             } else {
                 (" ", Style::new())
             };
-            let cursor_bar = if is_cursor { "▌" } else { " " };
-            let line = Line::from(vec![
-                Span::styled(sym, style),
-                Span::styled(cursor_bar, theme::cursor_gutter()),
-            ]);
-            super::set_line(buf, p.gutter.x, y, &line, p.gutter.width);
+            (sym, style)
+        } else {
+            ("", Style::new())
+        };
+        let cursor_bar = if is_cursor { "▌" } else { " " };
+        let cursor_line = (is_cursor && focused).then(theme::cursor_line);
+        // Passages first, matches on top.
+        tints.reverse();
+        // The selection to the character: exactly the selected text.
+        if let Some((s, e)) = selection.filter(|_| !blank)
+            && let Some((c0, c1)) = row.columns(s, e)
+        {
+            tints.push((c0, c1, theme::selection()));
         }
-        let row_rect = Rect::new(p.text.x, y, p.text.width, 1);
-        if is_cursor && focused {
-            buf.set_style(row_rect, theme::cursor_line());
+        if let Some(at) = point.filter(|_| is_cursor && !blank)
+            && let Some((c0, c1)) = row.columns(at, at + 1)
+        {
+            tints.push((c0, c1.max(c0 + 1), theme::point()));
         }
         let spans = row
             .spans
             .iter()
             .map(|(s, roles)| (s.as_str(), theme::text(*roles)));
+        // The gutter and the text of this row are not drawn again when
+        // they show what the screen shows (ui/keep.rs): the key is every
+        // symbol, text and style drawn below, and the place.
+        let kept = Rect::new(p.gutter.x, y, p.gutter.width + p.text.width, 1);
+        let mut key = DefaultHasher::new();
+        (
+            kept,
+            sym,
+            mark,
+            cursor_bar,
+            theme::cursor_gutter(),
+            cursor_line,
+        )
+            .hash(&mut key);
+        (&tints, p.text.width).hash(&mut key);
+        for span in spans.clone() {
+            span.hash(&mut key);
+        }
+        if p.gutter.right() == p.text.x && keep.same(kept, key.finish()) {
+            continue;
+        }
+        if p.gutter.width > 0 {
+            let line = Line::from(vec![
+                Span::styled(sym, mark),
+                Span::styled(cursor_bar, theme::cursor_gutter()),
+            ]);
+            super::set_line(buf, p.gutter.x, y, &line, p.gutter.width);
+        }
+        let row_rect = Rect::new(p.text.x, y, p.text.width, 1);
+        if let Some(style) = cursor_line {
+            buf.set_style(row_rect, style);
+        }
         super::set_spans(buf, p.text.x, y, spans, p.text.width);
-        // Passages first, matches on top.
-        tints.reverse();
         for (c0, c1, style) in tints {
             tint(buf, p.text, y, c0, c1, style);
-        }
-        // The selection to the character: exactly the selected text.
-        if let Some((s, e)) = selection
-            && !blank
-            && let Some((c0, c1)) = row.columns(s, e)
-        {
-            tint(buf, p.text, y, c0, c1, theme::selection());
-        }
-        if let Some(at) = point.filter(|_| is_cursor && !blank)
-            && let Some((c0, c1)) = row.columns(at, at + 1)
-        {
-            tint(buf, p.text, y, c0, c1.max(c0 + 1), theme::point());
         }
     }
     if let Some(bar) = p.scrollbar {

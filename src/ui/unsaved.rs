@@ -13,12 +13,15 @@ use crate::app::{App, PromptKind};
 use crate::text::sanitize::sanitize_line;
 
 /// Drawn while the quit question or its file prompt is open.
-pub fn render(frame: &mut Frame, app: &App, area: Rect) {
-    let asking = app
-        .prompt
+/// Whether the dialog is up.
+pub fn asking(app: &App) -> bool {
+    app.prompt
         .as_ref()
-        .is_some_and(|p| matches!(p.kind, PromptKind::UnsavedQuit | PromptKind::WriteUnsaved));
-    if !asking {
+        .is_some_and(|p| matches!(p.kind, PromptKind::UnsavedQuit | PromptKind::WriteUnsaved))
+}
+
+pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+    if !asking(app) {
         return;
     }
     let w = area.width.min(90);

@@ -1,0 +1,117 @@
+//! Parts of the screen that are not drawn again because they show the
+//! same thing as on the last frame (issue 12: cost that follows what
+//! changed, not the size of the screen).
+//!
+//! A pane (or a reader row) describes what it is about to draw as a key:
+//! a hash of the very text and styles it would put in its cells, and its
+//! rectangle. When the last frame drew the same key in the same rectangle,
+//! [`Keep::same`] says so and the pane draws nothing there: the screen
+//! driver ([`crate::runtime::terminal::Screen`]) copies those cells from
+//! what the terminal shows, and compares only the rest. A key must cover
+//! everything drawn in its rectangle; [`crate::ui::tests`] checks frames
+//! drawn this way against full ones over random actions.
+//!
+//! Nothing is kept while something is drawn over the panes (a dialog, the
+//! help, a pane over the reader, the note box): the rectangles under it
+//! would hold its cells. Nothing is kept after the screen was cleared or
+//! resized ([`Keep::forget`]).
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use ratatui::layout::Rect;
+
+/// The keys of this frame and the last, and what this frame kept.
+#[derive(Debug, Default)]
+pub struct Keep {
+    last: Vec<(Rect, u64)>,
+    now: Vec<(Rect, u64)>,
+    kept: Vec<Rect>,
+    on: bool,
+}
+
+impl Keep {
+    /// Keeps nothing: every part is drawn (a frame drawn on its own).
+    pub fn none() -> Keep {
+        Keep::default()
+    }
+
+    /// A new frame on the screen the last one left: parts may be kept.
+    pub fn begin(&mut self) {
+        std::mem::swap(&mut self.last, &mut self.now);
+        self.now.clear();
+        self.kept.clear();
+        self.on = true;
+    }
+
+    /// The screen no longer shows the last frame (cleared, resized): no
+    /// part of it can be kept.
+    pub fn forget(&mut self) {
+        self.last.clear();
+        self.now.clear();
+        self.kept.clear();
+    }
+
+    /// This frame draws over the panes: nothing is kept, and nothing it
+    /// draws is remembered for the next one.
+    pub fn off(&mut self) {
+        self.on = false;
+        self.now.clear();
+        self.kept.clear();
+    }
+
+    /// Whether `area`, about to show what `key` describes, shows it
+    /// already: then it is not drawn (its cells are copied from the
+    /// screen). Either way the key is remembered for the next frame.
+    pub fn same(&mut self, area: Rect, key: u64) -> bool {
+        if !self.on || area.is_empty() {
+            return false;
+        }
+        self.now.push((area, key));
+        let same = self.last.contains(&(area, key));
+        if same {
+            self.kept.push(area);
+        }
+        same
+    }
+
+    /// The rectangles this frame did not draw.
+    pub fn kept(&self) -> &[Rect] {
+        &self.kept
+    }
+}
+
+/// The key of what `parts` describe (a pane's text, styles and place).
+pub fn key(parts: impl Hash) -> u64 {
+    let mut h = DefaultHasher::new();
+    parts.hash(&mut h);
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_part_is_kept_only_when_the_last_frame_drew_the_same_key_there() {
+        let a = Rect::new(0, 0, 10, 2);
+        let b = Rect::new(0, 2, 10, 2);
+        let mut k = Keep::none();
+        k.begin();
+        assert!(!k.same(a, 1), "nothing was drawn before");
+        assert!(!k.same(b, 2));
+        k.begin();
+        assert!(k.same(a, 1));
+        assert!(!k.same(b, 3), "another key");
+        assert_eq!(k.kept(), &[a]);
+        k.begin();
+        assert!(!k.same(a, 3) && k.same(b, 3) && !k.same(Rect::new(1, 0, 10, 2), 1));
+        k.off();
+        assert!(!k.same(b, 3), "off: nothing kept");
+        k.begin();
+        assert!(!k.same(b, 3), "a frame that was off remembers nothing");
+        k.begin();
+        k.forget();
+        k.begin();
+        assert!(!k.same(b, 3), "forgotten");
+    }
+}
