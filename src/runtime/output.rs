@@ -167,17 +167,76 @@ fn same_cell(a: &Cell, b: &Cell) -> bool {
 /// several times cheaper than ratatui's cell by cell walk, which also
 /// measures each cell's width. A wide character never reaches past its
 /// row, so the runs are independent.
-///
-/// The cells of `kept` rectangles are known to equal the shown ones (they
-/// were copied from them: see [`crate::ui::keep`]) and are not compared: a
-/// row with nothing else that differs is skipped without a look at them.
-pub fn changed_cells<'a>(
+pub fn changed_cells<'a>(shown: &Buffer, next: &'a Buffer) -> Vec<(u16, u16, &'a Cell)> {
+    let (a, b) = (shown.area, next.area);
+    let w = usize::from(b.width);
+    let differ: Vec<bool> = if a == b && w > 0 {
+        (0..usize::from(b.height))
+            .map(|y| !same_row(row(shown, w, y), row(next, w, y)))
+            .collect()
+    } else {
+        vec![true; usize::from(b.height)]
+    };
+    changed_rows(shown, next, &differ)
+}
+
+/// [`changed_cells`] for rows known to differ (`differ`, from
+/// [`differing_rows`]).
+pub fn changed_rows<'a>(
     shown: &Buffer,
     next: &'a Buffer,
-    kept: &[Rect],
+    differ: &[bool],
 ) -> Vec<(u16, u16, &'a Cell)> {
-    let cells = differing_cells(shown, next, kept);
+    let cells = differing_cells(shown, next, differ);
     fill_gaps(cells, next)
+}
+
+/// Which rows of `next` differ from `shown` outside the `kept`
+/// rectangles, whose cells were not drawn in `next` because the screen
+/// shows them already (see [`crate::ui::keep`]). Those cells are copied
+/// from `shown` into the rows that differ, so each such row of `next` is
+/// whole; the other rows are left as they are, not looked at again.
+pub fn differing_rows(shown: &Buffer, next: &mut Buffer, kept: &[Rect]) -> Vec<bool> {
+    let (a, b) = (shown.area, next.area);
+    if a != b || a.width == 0 {
+        // Not the same screen: every row is written, none kept.
+        return vec![true; usize::from(b.height)];
+    }
+    let w = usize::from(b.width);
+    let rows = usize::from(b.height);
+    // The kept columns of each row, as (row, start, end) in order.
+    let mut skip: Vec<(usize, usize, usize)> = kept
+        .iter()
+        .map(|r| r.intersection(b))
+        .filter(|r| !r.is_empty())
+        .flat_map(|r| {
+            let (x0, x1) = (usize::from(r.x - b.x), usize::from(r.right() - b.x));
+            (usize::from(r.y - b.y)..usize::from(r.bottom() - b.y)).map(move |y| (y, x0, x1))
+        })
+        .collect();
+    skip.sort_unstable();
+    let mut at = 0;
+    (0..rows)
+        .map(|y| {
+            let start = at;
+            while at < skip.len() && skip[at].0 == y {
+                at += 1;
+            }
+            let spans = &skip[start..at];
+            let same = same_outside(
+                row(shown, w, y),
+                row(next, w, y),
+                spans.iter().map(|&(_, x0, x1)| (x0, x1)),
+            );
+            if !same {
+                for &(_, x0, x1) in spans {
+                    let (i, j) = (y * w + x0, y * w + x1.min(w));
+                    next.content[i..j].clone_from_slice(&shown.content[i..j]);
+                }
+            }
+            !same
+        })
+        .collect()
 }
 
 /// Cells this many or fewer between two written on a row are written too
@@ -216,11 +275,11 @@ fn fill_gaps<'a>(cells: Vec<(u16, u16, &'a Cell)>, next: &'a Buffer) -> Vec<(u16
     out
 }
 
-/// The cells of `next` to write over `shown`.
+/// The cells of `next` to write over `shown`, on the rows that `differ`.
 fn differing_cells<'a>(
     shown: &Buffer,
     next: &'a Buffer,
-    kept: &[Rect],
+    differ: &[bool],
 ) -> Vec<(u16, u16, &'a Cell)> {
     let (a, b) = (shown.area, next.area);
     if (a.x, a.y, a.width) != (b.x, b.y, b.width) || a.width == 0 {
@@ -228,33 +287,11 @@ fn differing_cells<'a>(
         return shown.diff(next);
     }
     let w = usize::from(b.width);
-    let rows = usize::from(a.height.min(b.height));
-    // The kept columns of each row, as (row, start, end) in order.
-    let mut skip: Vec<(usize, usize, usize)> = kept
-        .iter()
-        .map(|r| r.intersection(b))
-        .filter(|r| !r.is_empty())
-        .flat_map(|r| {
-            let (x0, x1) = (usize::from(r.x - b.x), usize::from(r.right() - b.x));
-            (usize::from(r.y - b.y)..usize::from(r.bottom() - b.y)).map(move |y| (y, x0, x1))
-        })
-        .collect();
-    skip.sort_unstable();
-    let mut at = 0;
-    let differ: Vec<bool> = (0..rows)
-        .map(|y| {
-            let start = at;
-            while at < skip.len() && skip[at].0 == y {
-                at += 1;
-            }
-            let spans = skip[start..at].iter().map(|&(_, x0, x1)| (x0, x1));
-            !same_outside(row(shown, w, y), row(next, w, y), spans)
-        })
-        .collect();
+    let rows = usize::from(a.height.min(b.height)).min(differ.len());
     let changed = differ.iter().filter(|d| **d).count();
     let mut out = Vec::new();
-    if changed * 2 > rows {
-        // Most of the screen (a page turned): ratatui's diff over all of it
+    if changed == rows && rows == usize::from(b.height) {
+        // The whole screen (a page turned): ratatui's diff over all of it
         // costs no more than over copies of the rows, and copies nothing.
         push_rows(&mut out, shown, next, &shown.diff(next));
         return out;
@@ -533,11 +570,7 @@ mod tests {
         let mut prev = Buffer::empty(area);
         for next in frames {
             let mut bytes = Vec::new();
-            draw_cells(
-                &mut bytes,
-                super::changed_cells(&prev, next, &[]).into_iter(),
-            )
-            .unwrap();
+            draw_cells(&mut bytes, super::changed_cells(&prev, next).into_iter()).unwrap();
             parser.process(&bytes);
             prev = next.clone();
         }
@@ -686,7 +719,9 @@ mod tests {
                 .map(|((s, f), k)| if *k { f.clone() } else { s.clone() })
                 .collect();
             let b = build(w, h, &mixed);
-            let ours: Vec<_> = super::differing_cells(&a, &b, &[])
+            let mut kept_b = b.clone();
+            let differ = super::differing_rows(&a, &mut kept_b, &[]);
+            let ours: Vec<_> = super::differing_cells(&a, &b, &differ)
                 .into_iter()
                 .map(|(x, y, c)| (x, y, c.clone()))
                 .collect();
@@ -698,7 +733,7 @@ mod tests {
             }
             // Filling short gaps adds only cells the screen already shows,
             // in order, each once.
-            let written = super::changed_cells(&a, &b, &[]);
+            let written = super::changed_cells(&a, &b);
             let mut at = written.iter().map(|&(x, y, _)| (y, x)).collect::<Vec<_>>();
             let sorted = at.windows(2).all(|p| p[0] < p[1]);
             proptest::prop_assert!(sorted, "cells out of order");
@@ -744,16 +779,13 @@ mod tests {
             4,
             &[vec![(5, 1, 0)], vec![(0, 0, 2)], vec![], vec![(8, 2, 3)]],
         );
-        assert!(super::changed_cells(&a, &a.clone(), &[]).is_empty());
+        assert!(super::changed_cells(&a, &a.clone()).is_empty());
         let b = build(
             10,
             4,
             &[vec![(5, 1, 0)], vec![(1, 0, 2)], vec![], vec![(8, 2, 3)]],
         );
-        let ys: Vec<u16> = super::changed_cells(&a, &b, &[])
-            .iter()
-            .map(|c| c.1)
-            .collect();
+        let ys: Vec<u16> = super::changed_cells(&a, &b).iter().map(|c| c.1).collect();
         assert_eq!(ys, vec![1]);
     }
 
@@ -762,7 +794,7 @@ mod tests {
         let mut a = build(6, 2, &[vec![(0, 0, 0)], vec![]]);
         a[(3, 1)].set_diff_option(ratatui::buffer::CellDiffOption::AlwaysUpdate);
         let b = a.clone();
-        let cells = super::changed_cells(&a, &b, &[]);
+        let cells = super::changed_cells(&a, &b);
         assert_eq!(cells.len(), 1);
         assert_eq!((cells[0].0, cells[0].1), (3, 1));
     }

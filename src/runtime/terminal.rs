@@ -105,16 +105,25 @@ impl<W: Write> Screen<W> {
         // The frame is taken out of the terminal (its place left empty, no
         // allocation) so the backend can be written while it is read.
         let mut next = std::mem::take(self.term.current_buffer_mut());
-        for r in self.keep.kept() {
-            copy_cells(&self.shown, &mut next, *r);
-        }
-        let cells = output::changed_cells(&self.shown, &next, self.keep.kept());
+        let differ = output::differing_rows(&self.shown, &mut next, self.keep.kept());
+        let cells = output::changed_rows(&self.shown, &next, &differ);
         let changed = !cells.is_empty();
         let written = self.term.backend_mut().draw(cells.into_iter());
-        // The old frame's cells are reused for the next one.
-        let mut old = std::mem::replace(&mut self.shown, next);
-        old.reset();
-        *self.term.current_buffer_mut() = old;
+        // What the screen shows now: the rows that differed are taken
+        // whole (their kept cells were filled in); the others showed this
+        // frame already.
+        if self.shown.area == next.area {
+            let w = usize::from(next.area.width);
+            for (y, _) in differ.iter().enumerate().filter(|(_, d)| **d) {
+                let r = y * w..(y + 1) * w;
+                self.shown.content[r.clone()].clone_from_slice(&next.content[r]);
+            }
+        } else {
+            self.shown = next.clone();
+        }
+        // The frame's cells are reused for the next one.
+        next.reset();
+        *self.term.current_buffer_mut() = next;
         written?;
         // A frame that changes nothing (a tick, an idle save) writes
         // nothing at all. Any other ends with the cursor, as ratatui's
@@ -130,19 +139,6 @@ impl<W: Write> Screen<W> {
             self.cursor = Some(cursor);
         }
         Backend::flush(self.term.backend_mut())
-    }
-}
-
-/// Copies the cells of `area` from `from` into `to` (buffers of one size).
-fn copy_cells(from: &Buffer, to: &mut Buffer, area: Rect) {
-    let area = area.intersection(from.area).intersection(to.area);
-    if area.is_empty() || from.area != to.area {
-        return;
-    }
-    for y in area.top()..area.bottom() {
-        let i = from.index_of(area.x, y);
-        let n = usize::from(area.width);
-        to.content[i..i + n].clone_from_slice(&from.content[i..i + n]);
     }
 }
 
