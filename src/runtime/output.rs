@@ -204,17 +204,7 @@ pub fn differing_rows(shown: &Buffer, next: &mut Buffer, kept: &[Rect]) -> Vec<b
     }
     let w = usize::from(b.width);
     let rows = usize::from(b.height);
-    // The kept columns of each row, as (row, start, end) in order.
-    let mut skip: Vec<(usize, usize, usize)> = kept
-        .iter()
-        .map(|r| r.intersection(b))
-        .filter(|r| !r.is_empty())
-        .flat_map(|r| {
-            let (x0, x1) = (usize::from(r.x - b.x), usize::from(r.right() - b.x));
-            (usize::from(r.y - b.y)..usize::from(r.bottom() - b.y)).map(move |y| (y, x0, x1))
-        })
-        .collect();
-    skip.sort_unstable();
+    let skip = kept_spans(b, kept);
     let mut at = 0;
     (0..rows)
         .map(|y| {
@@ -273,6 +263,55 @@ fn fill_gaps<'a>(cells: Vec<(u16, u16, &'a Cell)>, next: &'a Buffer) -> Vec<(u16
         }
     }
     out
+}
+
+/// The kept columns of each row of `area`, as (row, start, end) in order.
+fn kept_spans(area: Rect, kept: &[Rect]) -> Vec<(usize, usize, usize)> {
+    let mut spans: Vec<(usize, usize, usize)> = kept
+        .iter()
+        .map(|r| r.intersection(area))
+        .filter(|r| !r.is_empty())
+        .flat_map(|r| {
+            let (x0, x1) = (usize::from(r.x - area.x), usize::from(r.right() - area.x));
+            (usize::from(r.y - area.y)..usize::from(r.bottom() - area.y)).map(move |y| (y, x0, x1))
+        })
+        .collect();
+    spans.sort_unstable();
+    spans
+}
+
+/// Makes a frame drawn with `kept` parts blank again for the next one,
+/// touching only what was written: the rows that `differ` (their kept
+/// cells were filled in) and, on the others, the cells outside `kept`
+/// (a kept cell there was never drawn).
+pub fn reset_drawn(next: &mut Buffer, kept: &[Rect], differ: &[bool]) {
+    let w = usize::from(next.area.width);
+    let rows = usize::from(next.area.height);
+    if kept.is_empty() || differ.len() != rows {
+        next.reset();
+        return;
+    }
+    let skip = kept_spans(next.area, kept);
+    let mut at = 0;
+    for (y, d) in differ.iter().enumerate() {
+        let start = at;
+        while at < skip.len() && skip[at].0 == y {
+            at += 1;
+        }
+        let line = &mut next.content[y * w..(y + 1) * w];
+        if *d {
+            line.iter_mut().for_each(Cell::reset);
+            continue;
+        }
+        let mut x = 0;
+        for &(_, x0, x1) in &skip[start..at] {
+            if x0 > x {
+                line[x..x0].iter_mut().for_each(Cell::reset);
+            }
+            x = x.max(x1.min(w));
+        }
+        line[x..].iter_mut().for_each(Cell::reset);
+    }
 }
 
 /// The cells of `next` to write over `shown`, on the rows that `differ`.

@@ -121,8 +121,8 @@ impl<W: Write> Screen<W> {
         } else {
             self.shown = next.clone();
         }
-        // The frame's cells are reused for the next one.
-        next.reset();
+        // The frame's cells are reused for the next one, blank again.
+        output::reset_drawn(&mut next, self.keep.kept(), &differ);
         *self.term.current_buffer_mut() = next;
         written?;
         // A frame that changes nothing (a tick, an idle save) writes
