@@ -239,16 +239,12 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
             tx.send(m);
         }
     });
-    term::spawn_signal_listener({
-        let tx = tx.clone();
-        move |sig| tx.send(Msg::Signal(sig))
-    })
-    .context("cannot listen for signals")?;
 
     let mut terminal = term::enter().context("marginote needs an interactive terminal")?;
     // From here every way out of this function, an error returned with `?`
     // included, gives the terminal back before the caller prints anything.
     let guard = term::Guard;
+    inbox::read_terminal(tx.clone());
 
     let mut fault = Fault::from_env();
     let mut warmed = false;
@@ -332,6 +328,7 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                 fault.trip()?;
                 if !warmed {
                     // After the first frame: nothing before it waits on this.
+                    workers.release();
                     workers.warm_search();
                     warmed = true;
                 }

@@ -13,7 +13,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use ratatui::Terminal;
 use ratatui::crossterm::{cursor, event, execute, terminal};
-use signal_hook::consts::signal::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 
 use ratatui::Frame;
 use ratatui::backend::Backend;
@@ -243,21 +242,4 @@ pub fn suspend(t: &mut Tui) {
 pub fn copy_to_clipboard(text: &str) {
     use ratatui::crossterm::clipboard::CopyToClipboard;
     let _ = execute!(io::stdout(), CopyToClipboard::to_clipboard_from(text));
-}
-
-/// Delivers SIGTERM, SIGHUP, SIGINT and SIGQUIT to `deliver` (on its own
-/// thread) instead of killing the process, so the loop can save and
-/// restore the terminal. `deliver` returns false to stop listening.
-pub fn spawn_signal_listener(
-    mut deliver: impl FnMut(i32) -> bool + Send + 'static,
-) -> io::Result<()> {
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
-    std::thread::spawn(move || {
-        for sig in signals.forever() {
-            if !deliver(sig) {
-                break;
-            }
-        }
-    });
-    Ok(())
 }

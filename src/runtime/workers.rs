@@ -27,7 +27,14 @@ pub(super) struct Workers {
     find_cancel: Arc<AtomicBool>,
     /// The same for the running read of every notes file.
     all_notes_cancel: Arc<AtomicBool>,
+    /// Background work asked for before the first frame is drawn, started
+    /// once it is ([`Workers::release`]): a thread started before it
+    /// delays it, for work nobody waits for.
+    held: Option<Vec<Held>>,
 }
+
+/// A background job waiting for the first frame.
+type Held = Box<dyn FnOnce(&dyn Fn(Msg) -> bool) + Send>;
 
 impl Workers {
     pub(super) fn new(tx: Sender) -> Workers {
@@ -36,6 +43,7 @@ impl Workers {
             search_cancel: Arc::new(AtomicBool::new(false)),
             find_cancel: Arc::new(AtomicBool::new(false)),
             all_notes_cancel: Arc::new(AtomicBool::new(false)),
+            held: Some(Vec::new()),
         }
     }
 
@@ -52,11 +60,22 @@ impl Workers {
     /// Runs `job` as [`Workers::spawn`] does, on a thread that gives way to
     /// the loop: work nobody waits for (word counts, due counts, tables,
     /// the outline, placing notes) must not delay a key's frame.
-    fn spawn_background(&self, job: impl FnOnce(&dyn Fn(Msg) -> bool) + Send + 'static) {
-        self.spawn(move |send| {
-            give_way();
-            job(send);
-        });
+    fn spawn_background(&mut self, job: impl FnOnce(&dyn Fn(Msg) -> bool) + Send + 'static) {
+        match &mut self.held {
+            Some(held) => held.push(Box::new(job)),
+            None => self.spawn(move |send| {
+                give_way();
+                job(send);
+            }),
+        }
+    }
+
+    /// The first frame is drawn: background work held until now starts,
+    /// in the order it was asked for.
+    pub(super) fn release(&mut self) {
+        for job in self.held.take().unwrap_or_default() {
+            self.spawn_background(job);
+        }
     }
 
     /// Searches every library document, then every note.
@@ -104,7 +123,7 @@ impl Workers {
 
     /// Places a document's entries in its text, off the loop.
     pub(super) fn place_notes(
-        &self,
+        &mut self,
         key: String,
         doc: Arc<Document>,
         anchors: Vec<(String, crate::storage::Anchor)>,
@@ -115,14 +134,14 @@ impl Workers {
     }
 
     /// Hashes a whole text for its fingerprint, off the loop.
-    pub(super) fn fingerprint(&self, doc: Arc<Document>) {
+    pub(super) fn fingerprint(&mut self, doc: Arc<Document>) {
         self.spawn_background(move |send| {
             let fingerprint = crate::study::anchor::fingerprint(&doc);
             send(Msg::Fingerprinted { doc, fingerprint });
         });
     }
 
-    pub(super) fn outline(&self, doc: Arc<Document>) {
+    pub(super) fn outline(&mut self, doc: Arc<Document>) {
         self.spawn_background(move |send| {
             send(jobs::outline(doc));
         });
@@ -176,7 +195,7 @@ impl Workers {
     }
 
     /// The Library's due counts.
-    pub(super) fn due_counts(&self, now: i64, data: DataDir) {
+    pub(super) fn due_counts(&mut self, now: i64, data: DataDir) {
         self.spawn_background(move |send| {
             send(Msg::DueCounts(jobs::due_counts(&data, &Store::new(), now)));
         });
@@ -191,7 +210,7 @@ impl Workers {
 
     /// Fills in titles and word counts of folder documents, and their note
     /// counts, so the first screen never waits on reading every file.
-    pub(super) fn summaries(&self, app: &App, data: &DataDir) {
+    pub(super) fn summaries(&mut self, app: &App, data: &DataDir) {
         struct Job {
             index: usize,
             summarize: Option<(Source, Format)>,
