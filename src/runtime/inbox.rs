@@ -7,13 +7,14 @@
 //! as [`Sender::send_term`] messages. Signals need no thread: SIGWINCH and
 //! the signals that ask marginote to go raise a flag, then ring.
 //!
-//! The keys are read on a thread of their own, not by the loop (one
-//! wake-up less a key), because crossterm watches the terminal
-//! edge-triggered: when a resize and a key come in one wake-up it may give
-//! the resize and leave the key unread until the next one. The loop,
-//! polling the terminal level-triggered beside it, would then see input it
-//! cannot get, and spin. A blocked reader only waits (issue 12, tried and
-//! taken back; `tests/e2e.rs` types right after resizes).
+//! The keys are read on a thread of their own, blocked in crossterm's
+//! `read`, not by the loop polling the terminal beside it: crossterm reads
+//! what it polls, and a loop that polled the same terminal would wake for
+//! input that crossterm has not taken yet. crossterm is built with
+//! `use-dev-tty`, its reader polling level-triggered: its default (mio,
+//! edge-triggered) could return a resize and leave a key that came with
+//! it unread until the next key (`tests/e2e.rs` types right after
+//! resizes, on a loaded machine).
 
 use std::io::{self, Read as _, Write as _};
 use std::os::unix::net::UnixStream;

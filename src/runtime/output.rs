@@ -177,18 +177,39 @@ pub fn changed_cells<'a>(shown: &Buffer, next: &'a Buffer) -> Vec<(u16, u16, &'a
     } else {
         vec![true; usize::from(b.height)]
     };
-    changed_rows(shown, next, &differ)
+    changed_rows(shown, next, &differ, true)
 }
 
 /// [`changed_cells`] for rows known to differ (`differ`, from
 /// [`differing_rows`]).
+///
+/// `whole`: `next` holds every cell of the frame (kept ones filled in on
+/// every row, see [`fill_kept`]), so when most rows differ ratatui's diff
+/// runs over the whole of it, with no copies of rows.
 pub fn changed_rows<'a>(
     shown: &Buffer,
     next: &'a Buffer,
     differ: &[bool],
+    whole: bool,
 ) -> Vec<(u16, u16, &'a Cell)> {
-    let cells = differing_cells(shown, next, differ);
+    let cells = differing_cells(shown, next, differ, whole);
     fill_gaps(cells, next)
+}
+
+/// Fills in the kept cells of the rows that do not `differ` (those of the
+/// rows that do were filled by [`differing_rows`]): `next` is then the
+/// whole frame, to be shown as it is.
+pub fn fill_kept(shown: &Buffer, next: &mut Buffer, kept: &[Rect], differ: &[bool]) {
+    if shown.area != next.area {
+        return;
+    }
+    let w = usize::from(next.area.width);
+    for (y, x0, x1) in kept_spans(next.area, kept) {
+        if !differ.get(y).copied().unwrap_or(true) {
+            let (i, j) = (y * w + x0, y * w + x1.min(w));
+            next.content[i..j].clone_from_slice(&shown.content[i..j]);
+        }
+    }
 }
 
 /// Which rows of `next` differ from `shown` outside the `kept`
@@ -319,6 +340,7 @@ fn differing_cells<'a>(
     shown: &Buffer,
     next: &'a Buffer,
     differ: &[bool],
+    whole: bool,
 ) -> Vec<(u16, u16, &'a Cell)> {
     let (a, b) = (shown.area, next.area);
     if (a.x, a.y, a.width) != (b.x, b.y, b.width) || a.width == 0 {
@@ -329,8 +351,8 @@ fn differing_cells<'a>(
     let rows = usize::from(a.height.min(b.height)).min(differ.len());
     let changed = differ.iter().filter(|d| **d).count();
     let mut out = Vec::new();
-    if changed == rows && rows == usize::from(b.height) {
-        // The whole screen (a page turned): ratatui's diff over all of it
+    if whole && changed * 2 > rows {
+        // Most of the screen (a page turned): ratatui's diff over all of it
         // costs no more than over copies of the rows, and copies nothing.
         push_rows(&mut out, shown, next, &shown.diff(next));
         return out;
@@ -760,7 +782,7 @@ mod tests {
             let b = build(w, h, &mixed);
             let mut kept_b = b.clone();
             let differ = super::differing_rows(&a, &mut kept_b, &[]);
-            let ours: Vec<_> = super::differing_cells(&a, &b, &differ)
+            let ours: Vec<_> = super::differing_cells(&a, &b, &differ, true)
                 .into_iter()
                 .map(|(x, y, c)| (x, y, c.clone()))
                 .collect();

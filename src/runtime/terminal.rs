@@ -104,25 +104,34 @@ impl<W: Write> Screen<W> {
         // The frame is taken out of the terminal (its place left empty, no
         // allocation) so the backend can be written while it is read.
         let mut next = std::mem::take(self.term.current_buffer_mut());
-        let differ = output::differing_rows(&self.shown, &mut next, self.keep.kept());
-        let cells = output::changed_rows(&self.shown, &next, &differ);
+        let kept = self.keep.kept();
+        let differ = output::differing_rows(&self.shown, &mut next, kept);
+        // Most rows differ (a page turned): the frame is made whole and
+        // becomes the screen as it is, with no row copied twice.
+        let whole = 2 * differ.iter().filter(|d| **d).count() > differ.len();
+        if whole {
+            output::fill_kept(&self.shown, &mut next, kept, &differ);
+        }
+        let cells = output::changed_rows(&self.shown, &next, &differ, whole);
         let changed = !cells.is_empty();
         let written = self.term.backend_mut().draw(cells.into_iter());
-        // What the screen shows now: the rows that differed are taken
-        // whole (their kept cells were filled in); the others showed this
-        // frame already.
-        if self.shown.area == next.area {
+        if whole || self.shown.area != next.area {
+            // The old screen's cells are reused for the next frame.
+            let mut old = std::mem::replace(&mut self.shown, next);
+            old.reset();
+            *self.term.current_buffer_mut() = old;
+        } else {
+            // What the screen shows now: the rows that differed are taken
+            // whole (their kept cells were filled in); the others showed
+            // this frame already. The frame's cells are reused, blank again.
             let w = usize::from(next.area.width);
             for (y, _) in differ.iter().enumerate().filter(|(_, d)| **d) {
                 let r = y * w..(y + 1) * w;
                 self.shown.content[r.clone()].clone_from_slice(&next.content[r]);
             }
-        } else {
-            self.shown = next.clone();
+            output::reset_drawn(&mut next, kept, &differ);
+            *self.term.current_buffer_mut() = next;
         }
-        // The frame's cells are reused for the next one, blank again.
-        output::reset_drawn(&mut next, self.keep.kept(), &differ);
-        *self.term.current_buffer_mut() = next;
         written?;
         // A frame that changes nothing (a tick, an idle save) writes
         // nothing at all. Any other ends with the cursor, as ratatui's
