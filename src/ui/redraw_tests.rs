@@ -77,6 +77,19 @@ fn screen_driver(w: u16, h: u16) -> (Screen<Sink>, Sink) {
     (Screen::new(term), sink)
 }
 
+/// Draws a frame of `h` with the run loop's driver, keeping what it can,
+/// and feeds what it wrote to `parser`.
+fn draw_kept(driver: &mut Screen<Sink>, sink: &Sink, parser: &mut vt100::Parser, h: &Harness) {
+    driver
+        .draw(|f, keep| {
+            crate::ui::draw(f, &h.app, keep);
+            crate::ui::cursor(&h.app, f.area())
+        })
+        .expect("draw");
+    parser.process(&sink.0.borrow());
+    sink.0.borrow_mut().clear();
+}
+
 /// Counts the writes that reach it.
 #[derive(Clone, Default)]
 struct Writes(std::rc::Rc<std::cell::Cell<usize>>);
@@ -138,14 +151,7 @@ fn u1_the_run_loops_driver_never_desynchronises_the_screen() {
         let mut parser = vt100::Parser::new(nz(ht), nz(w), 0);
         for (step, a) in moves().into_iter().enumerate() {
             h.act(a);
-            driver
-                .draw(|f, keep| {
-                    crate::ui::draw(f, &h.app, keep);
-                    crate::ui::cursor(&h.app, f.area())
-                })
-                .expect("draw");
-            parser.process(&sink.0.borrow());
-            sink.0.borrow_mut().clear();
+            draw_kept(&mut driver, &sink, &mut parser, &h);
             assert_same_as_full_redraw(&parser, &h, (w, ht), step, a);
         }
     }
@@ -344,23 +350,11 @@ fn same_as_full_redraw_after(
                 }
             }
         }
-        driver
-            .draw(|f, keep| {
-                crate::ui::draw(f, &h.app, keep);
-                crate::ui::cursor(&h.app, f.area())
-            })
-            .expect("draw");
-        parser.process(&sink.0.borrow());
-        sink.0.borrow_mut().clear();
+        draw_kept(&mut driver, &sink, &mut parser, &h);
+        // A full redraw: a new driver keeps nothing.
         let (mut fresh, fresh_sink) = screen_driver(w, ht);
-        fresh
-            .draw(|f, _| {
-                crate::ui::render(f, &h.app);
-                crate::ui::cursor(&h.app, f.area())
-            })
-            .expect("draw");
         let mut full = vt100::Parser::new(nz(ht), nz(w), 0);
-        full.process(&fresh_sink.0.borrow());
+        draw_kept(&mut fresh, &fresh_sink, &mut full, &h);
         let (a, b) = (styled_screen(&parser, w, ht), styled_screen(&full, w, ht));
         for (y, (row, expected)) in a.iter().zip(&b).enumerate() {
             proptest::prop_assert_eq!(
