@@ -27,10 +27,11 @@ use crate::ui::keep::Keep;
 /// ratatui's `Terminal` gives the frame to draw on and keeps the size, but
 /// its `draw` is not used: it compares every cell of the screen with the
 /// last frame, and on a key that changes a few rows that comparison was
-/// most of the frame's cost (issue 12). [`Screen::draw`] keeps the frame
-/// shown in `shown` and writes what [`output::changed_cells`] finds: rows
-/// equal to the shown ones are skipped whole, the others go through
-/// ratatui's own diff.
+/// most of the frame's cost (issue 12). [`Screen::draw`] keeps what the
+/// terminal shows in `shown` and writes what [`output::changed_rows`]
+/// finds: rows equal to the shown ones (outside the parts the frame kept,
+/// see [`Keep`]) are skipped whole, the others go through ratatui's own
+/// diff.
 ///
 /// A frame is built in a 64 KiB buffer and written at once: fewer, larger
 /// writes reach the terminal sooner than a write per kilobyte. [`Output`]
@@ -85,8 +86,8 @@ impl<W: Write> Screen<W> {
     /// cells that differ from the screen are written.
     ///
     /// `render` may leave out parts that show what they showed on the last
-    /// frame ([`Keep`]): their cells are copied from the screen, and only
-    /// the rest is compared.
+    /// frame ([`Keep`]): they are not compared, and their cells are filled
+    /// in from the screen only on the rows that differ elsewhere.
     pub fn draw(
         &mut self,
         render: impl FnOnce(&mut Frame, &mut Keep) -> Option<Position>,
