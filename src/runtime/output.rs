@@ -157,17 +157,10 @@ fn same_cell(a: &Cell, b: &Cell) -> bool {
     }
 }
 
-/// The cells to write so that a terminal showing `shown` shows `next`, in
-/// the order ratatui's diff gives them.
-///
-/// Rows equal to the shown ones are skipped whole; each run of rows that
-/// differ goes through ratatui's `Buffer::diff` (which knows what wide
-/// characters and emoji need) on a copy of just those rows. A key that
-/// moves the cursor changes a few rows of forty: comparing whole rows is
-/// several times cheaper than ratatui's cell by cell walk, which also
-/// measures each cell's width. A wide character never reaches past its
-/// row, so the runs are independent.
-pub fn changed_cells<'a>(shown: &Buffer, next: &'a Buffer) -> Vec<(u16, u16, &'a Cell)> {
+/// [`changed_rows`] for a whole frame `next`, with no kept parts: the
+/// tests' reference.
+#[cfg(test)]
+pub(crate) fn changed_cells<'a>(shown: &Buffer, next: &'a Buffer) -> Vec<(u16, u16, &'a Cell)> {
     let (a, b) = (shown.area, next.area);
     let w = usize::from(b.width);
     let differ: Vec<bool> = if a == b && w > 0 {
@@ -180,8 +173,17 @@ pub fn changed_cells<'a>(shown: &Buffer, next: &'a Buffer) -> Vec<(u16, u16, &'a
     changed_rows(shown, next, &differ, true)
 }
 
-/// [`changed_cells`] for rows known to differ (`differ`, from
+/// The cells to write so that a terminal showing `shown` shows `next`, in
+/// the order ratatui's diff gives them, on the rows that `differ` (from
 /// [`differing_rows`]).
+///
+/// Rows equal to the shown ones are skipped whole; each run of rows that
+/// differ goes through ratatui's `Buffer::diff` (which knows what wide
+/// characters and emoji need) on a copy of just those rows. A key that
+/// moves the cursor changes a few rows of forty: comparing whole rows is
+/// several times cheaper than ratatui's cell by cell walk, which also
+/// measures each cell's width. A wide character never reaches past its
+/// row, so the runs are independent.
 ///
 /// `whole`: `next` holds every cell of the frame (kept ones filled in on
 /// every row, see [`fill_kept`]), so when most rows differ ratatui's diff
