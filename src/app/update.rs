@@ -364,9 +364,10 @@ fn on_opened(
         Ok(doc) => {
             entry.error = None;
             app.auto_open = false;
-            // A first part's words are not the document's.
-            if !partial {
-                entry.fill_in_from(&doc);
+            // A first part's words are not the document's, and a window's
+            // first line is not its title.
+            if window.is_none() {
+                entry.fill_in_from(&doc, partial);
             }
             let warnings = doc.warnings.clone();
             let p = geometry::panes(app.size, app.focus, app.measure);
@@ -633,7 +634,7 @@ fn on_completed(
                 None => view,
             };
             if let Some(entry) = app.entries.get_mut(index) {
-                entry.fill_in_from(&doc);
+                entry.fill_in_from(&doc, false);
             }
             let mut reader = Reader::new(Arc::<Document>::from(doc), old.width(), old.height());
             match goto {

@@ -71,8 +71,25 @@ impl Entry {
 
     /// "1,234 words · 6 min"
     /// What only the opened text tells: a PDF's words (the library's scan
-    /// does not extract them).
-    pub fn fill_in_from(&mut self, doc: &document::Document) {
+    /// does not extract them). And what the library's scan would tell,
+    /// known at once from the opened text, so the first screen already
+    /// shows the open document's title (and a small one's length) rather
+    /// than its file name until the scan comes by: the title from the
+    /// text's start (a first part has it), the words from a whole text.
+    pub fn fill_in_from(&mut self, doc: &document::Document, partial: bool) {
+        if matches!(self.format, Format::Markdown | Format::Text)
+            && matches!(self.source, Source::File(_))
+        {
+            if self.title.is_none() {
+                self.title = crate::text::summary::title(doc.source(), self.format);
+            }
+            if self.words.is_none() && !partial && doc.len() <= COUNT_ON_OPEN_BYTES {
+                self.words = Some(crate::text::summary::count_words(doc.source()));
+            }
+        }
+        if partial {
+            return;
+        }
         if self.format == Format::Pdf && self.words.unwrap_or(0) == 0 {
             let mut counter = document::WordCounter::default();
             counter.feed(doc.source());
@@ -356,6 +373,10 @@ pub fn summarize_entry(source: &Source, format: Format) -> Result<(Summary, usiz
 
 const HEAD_BYTES: usize = 64 << 10;
 
+/// The open text's words are counted on the loop up to this size (about
+/// 0.1 ms); a longer one's count waits for the library's scan.
+const COUNT_ON_OPEN_BYTES: usize = 128 << 10;
+
 /// Summaries of the converted formats, reading no more than the plain
 /// path would: an EPUB's ZIP directory and package file, a PDF's first
 /// KiB (its text is only extracted on open), an HTML page converted
@@ -459,6 +480,45 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
     }
 
+    /// The first screen shows the open document's title and length, not
+    /// its file name until the library's scan comes by, and they are what
+    /// the scan finds (so the scan changes nothing on screen).
+    #[test]
+    fn an_opened_text_tells_its_title_and_length_as_the_scan_would() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let text = "Some *front* matter\n\n# The **real** title\n\nFour words are here.\n";
+        let path = dir.path().join("essay.md");
+        fs::write(&path, text).expect("write");
+        let scanned = summarize_entry(&Source::File(path.clone()), Format::Markdown)
+            .expect("summarized")
+            .0;
+        let doc = document::Document::from_bytes(text.as_bytes().to_vec(), Format::Markdown)
+            .expect("loads");
+
+        let mut e = file_entry(&path, "essay.md".into());
+        assert_eq!(e.display_title(), "essay.md");
+        e.fill_in_from(&doc, false);
+        assert_eq!(e.title.as_deref(), Some("The real title"));
+        assert_eq!(e.title, scanned.title);
+        assert_eq!(e.words, Some(scanned.words));
+
+        // A first part of a bigger text: its title, but not its words.
+        let mut part = file_entry(&path, "essay.md".into());
+        part.fill_in_from(&doc, true);
+        assert_eq!(part.title.as_deref(), Some("The real title"));
+        assert_eq!(part.words, None);
+
+        // What the scan found is kept.
+        let mut known = file_entry(&path, "essay.md".into());
+        known.title = Some("Scanned".into());
+        known.words = Some(7);
+        known.fill_in_from(&doc, false);
+        assert_eq!(
+            (known.title.as_deref(), known.words),
+            (Some("Scanned"), Some(7))
+        );
+    }
+
     #[test]
     fn unreadable_documents_say_why() {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -500,7 +560,7 @@ mod tests {
             Format::Markdown,
         )
         .expect("loads");
-        e.fill_in_from(&doc);
+        e.fill_in_from(&doc, false);
         assert_eq!(e.length_label().as_deref(), Some("3 words · 1 min"));
     }
 

@@ -16,7 +16,15 @@ pub struct Summary {
 /// Title: the first Markdown heading (for Markdown), else the first
 /// non-empty line. Words: runs of non-space bytes holding a letter or digit.
 pub fn summarize(bytes: &[u8], format: Format) -> Summary {
-    let head = &bytes[..bytes.len().min(64 << 10)];
+    Summary {
+        title: title(bytes, format),
+        words: count_words(bytes),
+    }
+}
+
+/// The title [`summarize`] finds, from the text's first 64 KiB only.
+pub fn title(bytes: &[u8], format: Format) -> Option<String> {
+    let head = &bytes[..bytes.len().min(TITLE_BYTES)];
     // Bad bytes as byte marks, not as `<FF>` text: the Markdown parser
     // would take `<E9>` for an HTML tag and drop it from the title.
     let head = mark_invalid_bytes(head);
@@ -41,12 +49,11 @@ pub fn summarize(bytes: &[u8], format: Format) -> Summary {
                 l.chars().take(120).collect::<String>()
             });
     }
-    let title = title.map(|t| show_byte_marks(&t.replace(['*', '`'], "").replace("__", "")));
-    Summary {
-        title,
-        words: count_words(bytes),
-    }
+    title.map(|t| show_byte_marks(&t.replace(['*', '`'], "").replace("__", "")))
 }
+
+/// How much of a text its title is looked for in.
+const TITLE_BYTES: usize = 64 << 10;
 
 /// The text of the first Markdown heading, with entities decoded and
 /// emphasis markers gone.
@@ -79,7 +86,7 @@ fn show_byte_marks(title: &str) -> String {
     out
 }
 
-fn count_words(bytes: &[u8]) -> usize {
+pub fn count_words(bytes: &[u8]) -> usize {
     let mut c = WordCounter::default();
     c.feed(bytes);
     c.finish()
