@@ -8,7 +8,11 @@
 //! Here a cell's symbol is copied into the buffered writer as it is, cursor
 //! moves are a few bytes written by hand (a move along the row by
 //! `CSI n C`, shorter than an absolute one), and styles are sent only when
-//! they change, as before. Everything else is crossterm's backend.
+//! they change, a cell's changes in one SGR sequence, each colour in its
+//! shortest form and only the one that changed (crossterm sends both colours
+//! and each attribute in a sequence of its own: a full repaint at 120x40 was
+//! 7.4 KB, 44 % of it escape sequences). Everything else is crossterm's
+//! backend.
 //!
 //! The symbols are the ones ratatui's backend would print: whatever reaches
 //! a cell was sanitised before it got there (RELIABILITY T1).
@@ -18,9 +22,7 @@ use std::io::{self, Write};
 use ratatui::backend::{Backend, ClearType, CrosstermBackend, IntoCrossterm as _, WindowSize};
 use ratatui::buffer::{Buffer, Cell, CellDiffOption, CellWidth as _};
 use ratatui::crossterm::queue;
-use ratatui::crossterm::style::{
-    Attribute, Color as CtColor, Colors, SetAttribute, SetColors, SetUnderlineColor,
-};
+use ratatui::crossterm::style::SetUnderlineColor;
 use ratatui::layout::{Position, Rect, Size};
 use ratatui::style::{Color, Modifier};
 
@@ -56,24 +58,11 @@ fn put_num(w: &mut impl Write, n: u32) -> io::Result<()> {
     w.write_all(&digits[at..])
 }
 
-/// The SGR attributes that turn on each of `m`'s modifiers.
-const ATTRIBUTES: [(Modifier, Attribute); 9] = [
-    (Modifier::BOLD, Attribute::Bold),
-    (Modifier::DIM, Attribute::Dim),
-    (Modifier::ITALIC, Attribute::Italic),
-    (Modifier::UNDERLINED, Attribute::Underlined),
-    (Modifier::SLOW_BLINK, Attribute::SlowBlink),
-    (Modifier::RAPID_BLINK, Attribute::RapidBlink),
-    (Modifier::REVERSED, Attribute::Reverse),
-    (Modifier::HIDDEN, Attribute::Hidden),
-    (Modifier::CROSSED_OUT, Attribute::CrossedOut),
-];
-
-/// Turns off what `from` has and `to` has not, then on what `to` adds,
-/// each with its own sequence (as ratatui's crossterm backend does): the
-/// colours stay set. A heading's bold word ended by `ESC[0m` cost the
-/// colour again after it, on every styled word of a frame.
-fn set_modifiers<W: Write>(w: &mut W, from: Modifier, to: Modifier) -> io::Result<()> {
+/// The parameters that turn off what `from` has and `to` has not, then on
+/// what `to` adds: the colours stay set. A heading's bold word ended by a
+/// full reset (`0`) cost the colour again after it, on every styled word of
+/// a frame.
+fn modifier_params(p: &mut Params, from: Modifier, to: Modifier) {
     let off = from - to;
     let mut on = to - from;
     // Bold and dim share one "normal intensity" off, and some terminals
@@ -82,34 +71,126 @@ fn set_modifiers<W: Write>(w: &mut W, from: Modifier, to: Modifier) -> io::Resul
     let intensity = Modifier::BOLD | Modifier::DIM;
     if (from ^ to).intersects(intensity) {
         if from.intersects(intensity) {
-            queue!(w, SetAttribute(Attribute::NormalIntensity))?;
+            p.push(22);
         }
         on |= to & intensity;
     }
-    const OFF: [(Modifier, Attribute); 6] = [
-        (Modifier::ITALIC, Attribute::NoItalic),
-        (Modifier::UNDERLINED, Attribute::NoUnderline),
-        (Modifier::REVERSED, Attribute::NoReverse),
-        (Modifier::HIDDEN, Attribute::NoHidden),
-        (Modifier::CROSSED_OUT, Attribute::NotCrossedOut),
-        (
-            Modifier::SLOW_BLINK.union(Modifier::RAPID_BLINK),
-            Attribute::NoBlink,
-        ),
+    const OFF: [(Modifier, u8); 6] = [
+        (Modifier::ITALIC, 23),
+        (Modifier::UNDERLINED, 24),
+        (Modifier::REVERSED, 27),
+        (Modifier::HIDDEN, 28),
+        (Modifier::CROSSED_OUT, 29),
+        (Modifier::SLOW_BLINK.union(Modifier::RAPID_BLINK), 25),
     ];
-    for (m, a) in OFF {
+    for (m, code) in OFF {
         if off.intersects(m) {
-            queue!(w, SetAttribute(a))?;
+            p.push(code);
             // One blink off ends both kinds.
             on |= to & m;
         }
     }
-    for (m, a) in ATTRIBUTES {
+    const ON: [(Modifier, u8); 9] = [
+        (Modifier::BOLD, 1),
+        (Modifier::DIM, 2),
+        (Modifier::ITALIC, 3),
+        (Modifier::UNDERLINED, 4),
+        (Modifier::SLOW_BLINK, 5),
+        (Modifier::RAPID_BLINK, 6),
+        (Modifier::REVERSED, 7),
+        (Modifier::HIDDEN, 8),
+        (Modifier::CROSSED_OUT, 9),
+    ];
+    for (m, code) in ON {
         if on.contains(m) {
-            queue!(w, SetAttribute(a))?;
+            p.push(code);
         }
     }
-    Ok(())
+}
+
+/// The 256-colour palette index of a colour, `None` for the default and
+/// for a true colour.
+fn palette_index(c: Color) -> Option<u8> {
+    Some(match c {
+        Color::Black => 0,
+        Color::Red => 1,
+        Color::Green => 2,
+        Color::Yellow => 3,
+        Color::Blue => 4,
+        Color::Magenta => 5,
+        Color::Cyan => 6,
+        Color::Gray => 7,
+        Color::DarkGray => 8,
+        Color::LightRed => 9,
+        Color::LightGreen => 10,
+        Color::LightYellow => 11,
+        Color::LightBlue => 12,
+        Color::LightMagenta => 13,
+        Color::LightCyan => 14,
+        Color::White => 15,
+        Color::Indexed(i) => i,
+        Color::Reset | Color::Rgb(..) => return None,
+    })
+}
+
+/// The parameters that set the foreground (`base` 30) or background
+/// (`base` 40) to `c`, in the shortest form: the sixteen basic colours as
+/// `30`–`37` and `90`–`97` (the same palette entries as `38;5;0`–`15`, and
+/// known to terminals without 256 colours), the rest of the palette as
+/// `38;5;n`, true colour as `38;2;r;g;b`, the default as `39`.
+fn color_params(p: &mut Params, c: Color, base: u8) {
+    match (c, palette_index(c)) {
+        (_, Some(i)) if i < 8 => p.push(base + i),
+        (_, Some(i)) if i < 16 => p.push(base + 60 + i - 8),
+        (_, Some(i)) => p.extend(&[base + 8, 5, i]),
+        (Color::Rgb(r, g, b), None) => p.extend(&[base + 8, 2, r, g, b]),
+        _ => p.push(base + 9),
+    }
+}
+
+/// The parameters of one SGR sequence (`CSI … m`), gathered so that a
+/// cell's changes of attributes and colours go out as one sequence.
+#[derive(Default)]
+struct Params {
+    buf: Vec<u8>,
+}
+
+impl Params {
+    fn push(&mut self, n: u8) {
+        if !self.buf.is_empty() {
+            self.buf.push(b';');
+        }
+        let mut digits = [0u8; 3];
+        let mut at = digits.len();
+        let mut n = n;
+        loop {
+            at -= 1;
+            digits[at] = b'0' + n % 10;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.buf.extend_from_slice(&digits[at..]);
+    }
+
+    fn extend(&mut self, ns: &[u8]) {
+        for &n in ns {
+            self.push(n);
+        }
+    }
+
+    /// Writes the sequence, if there is anything to set, and empties it.
+    fn write(&mut self, w: &mut impl Write) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        w.write_all(b"\x1b[")?;
+        w.write_all(&self.buf)?;
+        w.write_all(b"m")?;
+        self.buf.clear();
+        Ok(())
+    }
 }
 
 /// Whether a row of cells is drawn the same as one shown: nothing of it
@@ -474,6 +555,7 @@ pub fn draw_cells<'a, W: Write>(
     let mut bg = Color::Reset;
     let mut underline = Color::Reset;
     let mut modifier = Modifier::empty();
+    let mut sgr = Params::default();
     // Where the terminal's cursor is after the last symbol written.
     let mut cursor: Option<(u16, u16)> = None;
     for (x, y, cell) in cells {
@@ -493,19 +575,18 @@ pub fn draw_cells<'a, W: Write>(
             }
         }
         if cell.modifier != modifier {
-            set_modifiers(w, modifier, cell.modifier)?;
+            modifier_params(&mut sgr, modifier, cell.modifier);
             modifier = cell.modifier;
         }
-        if cell.fg != fg || cell.bg != bg {
-            queue!(
-                w,
-                SetColors(Colors::new(
-                    cell.fg.into_crossterm(),
-                    cell.bg.into_crossterm()
-                ))
-            )?;
-            (fg, bg) = (cell.fg, cell.bg);
+        if cell.fg != fg {
+            color_params(&mut sgr, cell.fg, 30);
+            fg = cell.fg;
         }
+        if cell.bg != bg {
+            color_params(&mut sgr, cell.bg, 40);
+            bg = cell.bg;
+        }
+        sgr.write(w)?;
         if cell.underline_color != underline {
             queue!(w, SetUnderlineColor(cell.underline_color.into_crossterm()))?;
             underline = cell.underline_color;
@@ -521,13 +602,8 @@ pub fn draw_cells<'a, W: Write>(
         // Nothing written, or nothing left set: nothing to reset.
         return Ok(());
     }
-    queue!(
-        w,
-        ratatui::crossterm::style::SetForegroundColor(CtColor::Reset),
-        ratatui::crossterm::style::SetBackgroundColor(CtColor::Reset),
-        SetUnderlineColor(CtColor::Reset),
-        SetAttribute(Attribute::Reset),
-    )
+    // One reset ends them all, the underline's colour included.
+    w.write_all(b"\x1b[0m")
 }
 
 impl<W: Write> Write for Output<W> {
@@ -672,6 +748,87 @@ mod tests {
         draw_cells(&mut bytes, first.diff(&second).into_iter()).unwrap();
         let text = String::from_utf8(bytes).unwrap();
         assert!(text.starts_with("\x1b[1;2Hb\x1b[8Cb"), "{text:?}");
+    }
+
+    /// Every kind of colour reaches the terminal as the palette entry (or
+    /// true colour) it names, in one short sequence per cell that changes
+    /// style, naming only what changed.
+    #[test]
+    fn colours_are_the_same_entries_in_the_shortest_sequences() {
+        use vt100::Color as Vt;
+        let cases = [
+            (Color::Red, Vt::Idx(1)),
+            (Color::Gray, Vt::Idx(7)),
+            (Color::DarkGray, Vt::Idx(8)),
+            (Color::White, Vt::Idx(15)),
+            (Color::Indexed(3), Vt::Idx(3)),
+            (Color::Indexed(12), Vt::Idx(12)),
+            (Color::Indexed(16), Vt::Idx(16)),
+            (Color::Indexed(236), Vt::Idx(236)),
+            (Color::Rgb(1, 2, 255), Vt::Rgb(1, 2, 255)),
+            (Color::Reset, Vt::Default),
+        ];
+        let mut b = Buffer::empty(Rect::new(0, 0, 4, cases.len() as u16));
+        for (y, (c, _)) in cases.iter().enumerate() {
+            b.set_string(0, y as u16, "ab", Style::new().fg(*c).bg(*c));
+            b.set_string(2, y as u16, "c", Style::new().fg(*c).bg(Color::Indexed(8)));
+            b.set_string(
+                3,
+                y as u16,
+                "d",
+                Style::new().fg(Color::Reset).bg(Color::Indexed(8)),
+            );
+        }
+        let p = shown(&[b.clone()]);
+        for (y, (c, want)) in cases.iter().enumerate() {
+            let cell = |x| p.screen().cell(y as u16, x).unwrap().clone();
+            assert_eq!(
+                (cell(0).fgcolor(), cell(0).bgcolor()),
+                (*want, *want),
+                "{c:?}"
+            );
+            assert_eq!(
+                (cell(2).fgcolor(), cell(2).bgcolor()),
+                (*want, Vt::Idx(8)),
+                "{c:?}"
+            );
+            assert_eq!(
+                (cell(3).fgcolor(), cell(3).bgcolor()),
+                (Vt::Default, Vt::Idx(8)),
+                "{c:?}"
+            );
+        }
+        let mut bytes = Vec::new();
+        draw_cells(
+            &mut bytes,
+            super::changed_cells(&Buffer::empty(b.area), &b).into_iter(),
+        )
+        .unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        // The third row (dark grey): both colours at once, then only the background,
+        // then only the foreground; the basic sixteen in their short forms.
+        assert!(
+            text.contains("\x1b[3;1H\x1b[90;100mab\x1b[100mc\x1b[39md"),
+            "{text:?}"
+        );
+        assert!(text.contains("\x1b[38;5;236;48;5;236mab"), "{text:?}");
+        assert!(
+            text.contains("\x1b[38;2;1;2;255;48;2;1;2;255mab"),
+            "{text:?}"
+        );
+        // Attributes and colours of a cell in one sequence; one reset ends.
+        let bold = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+        let mut bytes = Vec::new();
+        let f = frame(&[("x", bold)]);
+        draw_cells(
+            &mut bytes,
+            super::changed_cells(&Buffer::empty(f.area), &f).into_iter(),
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "\x1b[1;1H\x1b[1;36mx\x1b[0m"
+        );
     }
 
     /// Symbols a frame is made of: ASCII, wide (CJK, emoji), combining
