@@ -75,7 +75,7 @@ impl<W: Write> Screen<W> {
         let area = Rect::new(0, 0, size.width, size.height);
         if self.shown.area != area {
             self.term.resize(area)?;
-            self.shown = Buffer::empty(area);
+            blank(&mut self.shown, area);
             self.keep.forget();
         }
         Ok(size)
@@ -96,7 +96,7 @@ impl<W: Write> Screen<W> {
             let mut frame = self.term.get_frame();
             let area = frame.area();
             if self.shown.area != area {
-                self.shown = Buffer::empty(area);
+                blank(&mut self.shown, area);
                 self.keep.forget();
             }
             self.keep.begin();
@@ -151,6 +151,13 @@ impl<W: Write> Screen<W> {
     }
 }
 
+/// `buf` made blank at `area`, its cells reused: a new buffer for a
+/// 120x40 screen is 230 KB of fresh memory to fault in, on every resize.
+fn blank(buf: &mut Buffer, area: Rect) {
+    buf.resize(area);
+    buf.reset();
+}
+
 /// Whether our modes are currently on.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 static HOOK: Once = Once::new();
@@ -203,7 +210,7 @@ pub fn full_redraw<W: Write>(t: &mut Screen<W>) {
     if let Ok(size) = t.size() {
         let area = Rect::new(0, 0, size.width, size.height);
         let _ = t.term.resize(area);
-        t.shown = Buffer::empty(area);
+        blank(&mut t.shown, area);
     }
     t.keep.forget();
     t.cursor = None;
