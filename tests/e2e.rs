@@ -699,6 +699,23 @@ fn a_key_typed_after_a_resize_is_answered_without_another() {
     t.assert_terminal_restored();
 }
 
+/// Keys are read from the first frame on (the reader thread starts after
+/// it): a key typed while marginote starts waits in the terminal and is
+/// answered, not lost.
+#[test]
+fn a_key_typed_during_launch_is_answered() {
+    let s = Sandbox::new();
+    two_essays(&s);
+    let mut t = s.spawn(WIDE.0, WIDE.1, &[&s.docs]);
+    t.send("?");
+    t.wait_for("Keys");
+    t.send(key::ESC);
+    t.wait_gone("Keys");
+    t.wait_for("a01w01");
+    t.quit();
+    t.assert_terminal_restored();
+}
+
 /// Reaching the end of a document whose last line has no newline, and
 /// bookmarking there, must not crash (RELIABILITY §3: never panic).
 #[test]

@@ -265,6 +265,37 @@ fn quit_clean(t: &mut Tui) {
 // Search in the open document
 // ---------------------------------------------------------------------------
 
+/// Typed ahead in one burst ("/lantern", enter, `j`), the keys act in
+/// order: `j` moves down from the match, not from where the search began,
+/// and the match arriving after `j` was read does not pull the cursor back.
+/// (The search's answer reaches the loop behind the keys read with it; `j`
+/// waits for it.)
+#[test]
+fn a_search_typed_ahead_with_the_next_key_keeps_their_order() {
+    let s = Sandbox::new();
+    let mut t = open_lamp(&s);
+    t.send("/lantern\rj");
+    t.wait_until("one row below the first hit, the search confirmed", |s| {
+        status(s).contains("match 1 of 4")
+            && !status(s).starts_with(" Search")
+            && cursor_at(s).is_some()
+    });
+    // The hit is the first row of paragraph 8 (`a08w01 … lantern`): `j`
+    // leaves the cursor on the row after it, still in paragraph 8.
+    let row = t.with_screen(cursor_row);
+    assert!(
+        row.contains("a08w") && !row.contains("a08w01"),
+        "the cursor should be one row below the match, not on it or back at the start: {row:?}\n{}",
+        t.framed()
+    );
+    // Once more, going to the top after the match: the top, not the match.
+    t.send("/lantern\rg");
+    t.wait_until("the cursor at the top", |s| {
+        cursor_row(s).contains("The Lamp Essay") && status(s).contains("match 2 of 4")
+    });
+    quit_clean(&mut t);
+}
+
 /// `/` finds as you type (the view follows, the hit is tinted as far as it
 /// is typed), `enter` keeps the place, `n` and `N` walk the hits and wrap
 /// with a message, and the status line counts "match k of N".

@@ -474,6 +474,19 @@ impl App {
         self.loading
     }
 
+    /// Whether a search was confirmed (enter) before it found where to go:
+    /// the keys typed after it wait for its first match (or its end), so
+    /// they act from the match, in the order typed. Typed fast (or on a
+    /// busy machine), "/word enter g" once left the cursor on the match:
+    /// `g` was handled first, then the match arrived and moved the cursor.
+    pub fn search_pending(&self) -> bool {
+        self.prompt.is_none()
+            && self
+                .search
+                .as_ref()
+                .is_some_and(|s| s.current.is_none() && !s.done && s.error.is_none())
+    }
+
     /// Whether the open document's big notes file is still being read
     /// (keys that need the notes wait for it).
     pub fn notes_loading(&self) -> bool {

@@ -194,12 +194,15 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
         args.data_dir.clone(),
         std::env::var_os(storage::DATA_DIR_ENV),
     )?;
-    // The local time zone (with `TZ` set, a walk over the zoneinfo
-    // folder): found beside the rest of start-up, not when the first
-    // message is handled.
-    std::thread::spawn(|| {
-        local_zone();
-    });
+    // The local time zone: with `TZ` set, jiff walks the zoneinfo folder
+    // (milliseconds), so it is found beside the rest of start-up, not when
+    // the first message is handled. Without, it is one small file read when
+    // a time is first shown, and no thread is started for it.
+    if std::env::var_os("TZ").is_some() {
+        std::thread::spawn(|| {
+            local_zone();
+        });
+    }
     let problems: Vec<String> = log::init(&data.log_path(), args.log_level.as_deref())
         .into_iter()
         .collect();
@@ -244,7 +247,6 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
     // From here every way out of this function, an error returned with `?`
     // included, gives the terminal back before the caller prints anything.
     let guard = term::Guard;
-    inbox::read_terminal(tx.clone());
 
     let mut fault = Fault::from_env();
     let mut warmed = false;
@@ -327,6 +329,10 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                     .context("cannot draw to the terminal")?;
                 fault.trip()?;
                 if !warmed {
+                    // Keys are read from the first frame on: one typed
+                    // before it waits in the terminal, and the thread's
+                    // start does not delay that frame.
+                    inbox::read_terminal(tx.clone());
                     // After the first frame: nothing before it waits on this.
                     workers.release();
                     workers.warm_search();
@@ -378,7 +384,8 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
             // the part already shown (it holds the screen and far more), so
             // every key answers at once. Any other key (`G`, a search, a
             // note) needs the whole text: it waits, in order, with every key
-            // after it, so `G` goes to the real end.
+            // after it, so `G` goes to the real end. So do the keys after a
+            // search confirmed before it found its match (App::search_pending).
             if let Input::Msg(m) = &input
                 && let Msg::Opened { index, .. } = **m
                 && opening == Some(index)
@@ -389,7 +396,8 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                 // Quitting needs no document: it never waits behind a
                 // conversion that may take long (nothing typed is held).
                 Input::Term(ev @ Event::Key(_))
-                    if (opening.is_some() && (!held.is_empty() || !is_quit(&app, &ev)))
+                    if ((opening.is_some() || app.search_pending())
+                        && (!held.is_empty() || !is_quit(&app, &ev)))
                         || ((app.loading() || app.notes_loading())
                             && (!held.is_empty() || !acts_on_part(&app, &ev))) =>
                 {
@@ -420,6 +428,7 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
             while !app.loading()
                 && !app.notes_loading()
                 && opening.is_none()
+                && !app.search_pending()
                 && let Some(ev) = held.pop_front()
             {
                 if let Some(m) = events::translate(&app, &ev) {

@@ -71,21 +71,49 @@ impl Shared {
     }
 }
 
-/// The saver thread and its queue.
+/// The job runner a saver thread is started with.
+type Run = Box<dyn FnMut(Job) + Send>;
+
+/// The saver thread and its queue. The thread starts with the first save,
+/// so a launch (which saves nothing) does not wait for one to start.
 pub(super) struct Saver {
     shared: Arc<Shared>,
-    thread: Option<JoinHandle<()>>,
+    /// The runner, until the thread takes it.
+    run: Mutex<Option<Run>>,
+    thread: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl Saver {
-    /// Starts the thread; `run` performs one job (and reports its outcome).
-    pub(super) fn new(mut run: impl FnMut(Job) + Send + 'static) -> Saver {
-        let shared = Arc::new(Shared {
-            queue: Mutex::new(Queue::default()),
-            changed: Condvar::new(),
-        });
-        let worker = Arc::clone(&shared);
-        let thread = std::thread::Builder::new()
+    /// A saver whose thread starts at the first [`Saver::push`]; `run`
+    /// performs one job (and reports its outcome).
+    pub(super) fn new(run: impl FnMut(Job) + Send + 'static) -> Saver {
+        Saver {
+            shared: Arc::new(Shared {
+                queue: Mutex::new(Queue::default()),
+                changed: Condvar::new(),
+            }),
+            run: Mutex::new(Some(Box::new(run))),
+            thread: Mutex::new(None),
+        }
+    }
+
+    /// Whether the thread runs, starting it if it never was: false when it
+    /// could not start (then saves are performed where they are asked).
+    fn started(&self) -> bool {
+        let mut thread = self.thread.lock().unwrap_or_else(PoisonError::into_inner);
+        if thread.is_some() {
+            return true;
+        }
+        let Some(mut run) = self
+            .run
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        else {
+            return false;
+        };
+        let worker = Arc::clone(&self.shared);
+        let spawned = std::thread::Builder::new()
             .name("saver".into())
             .spawn(move || {
                 loop {
@@ -117,14 +145,16 @@ impl Saver {
                     worker.changed.notify_all();
                 }
             });
-        let thread = match thread {
-            Ok(t) => Some(t),
+        match spawned {
+            Ok(t) => {
+                *thread = Some(t);
+                true
+            }
             Err(e) => {
                 tracing::error!(error = %e, "cannot start the saver thread");
-                None
+                false
             }
-        };
-        Saver { shared, thread }
+        }
     }
 
     /// Queues a save, after every save queued before it. A save of the
@@ -133,7 +163,7 @@ impl Saver {
     /// before the write, see the module docs). Without a thread (it could
     /// not start), the save is performed by `fallback` right here.
     pub(super) fn push(&self, job: Job, fallback: impl FnOnce(Job)) {
-        if self.thread.is_none() {
+        if !self.started() {
             fallback(job.folded());
             return;
         }
@@ -162,7 +192,14 @@ impl Saver {
     /// Waits until every queued save is done, or `limit` passed (`None`:
     /// no limit); whether they are all done.
     pub(super) fn wait_idle(&self, limit: Option<Duration>) -> bool {
-        if self.thread.is_none() {
+        // No thread: nothing was ever queued (or every save was performed
+        // where it was asked).
+        if self
+            .thread
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_none()
+        {
             return true;
         }
         let end = limit.map(|l| Instant::now() + l);
@@ -196,7 +233,12 @@ impl Drop for Saver {
     fn drop(&mut self) {
         self.shared.lock().closed = true;
         self.shared.changed.notify_all();
-        if let Some(t) = self.thread.take() {
+        let thread = self
+            .thread
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(t) = thread {
             let _ = t.join();
         }
     }
@@ -350,6 +392,23 @@ mod tests {
     }
 
     /// Dropping the saver (quitting) writes everything still queued.
+    /// A launch saves nothing, so it starts no saver thread; the first
+    /// save starts it and is performed there.
+    #[test]
+    fn the_thread_starts_with_the_first_save() {
+        let (tx, rx) = mpsc::channel();
+        let saver = Saver::new(move |j: Job| {
+            let _ = tx.send((j.key, std::thread::current().name().map(String::from)));
+        });
+        assert!(saver.thread.lock().expect("lock").is_none());
+        assert!(saver.wait_idle(None));
+        saver.push(job("a", 1, None), |_| panic!("performed on the loop"));
+        assert!(saver.thread.lock().expect("lock").is_some());
+        let done = rx.recv().expect("performed");
+        assert_eq!(done, ("a".to_string(), Some("saver".to_string())));
+        assert!(saver.wait_idle(None));
+    }
+
     #[test]
     fn drop_drains_every_queued_save() {
         let (saver, go, done, started) = held_saver();

@@ -103,7 +103,17 @@ impl Workers {
             jobs::search(generation, &query, &doc, &cancel, |m| tx.send(m));
             return;
         }
-        self.spawn(move |send| jobs::search(generation, &query, &doc, &cancel, send));
+        self.spawn(move |send| {
+            // Keys typed after a confirmed search wait for its answer: a
+            // search that panics (a bug) still gives one.
+            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                jobs::search(generation, &query, &doc, &cancel, send);
+            }));
+            if run.is_err() {
+                let error = "the search failed inside marginote (see the log)".to_string();
+                send(Msg::SearchFailed { generation, error });
+            }
+        });
     }
 
     /// Builds the search tables once, off the loop, so the first search
