@@ -57,14 +57,7 @@ impl Keymap {
             bindings: BTreeMap::new(),
             reverse: HashMap::new(),
         };
-        // Without its comment lines (four fifths of the file, read only by
-        // the help): the parser then reads a fifth as much at every start.
-        let bindings: String = DEFAULT_KEYMAP
-            .lines()
-            .filter(|l| !l.trim_start().starts_with('#'))
-            .flat_map(|l| [l, "\n"])
-            .collect();
-        let _ = keymap.merge_str("built-in keymap.toml", &bindings);
+        keymap.merge_builtin(DEFAULT_KEYMAP);
         keymap
     }
 
@@ -136,8 +129,8 @@ mod tests {
         assert_eq!(keymap.lookup(&[Prompt], &j), None, "j is typed in a prompt");
     }
 
-    /// The defaults are read without the file's comment lines: the same
-    /// bindings as the whole file gives.
+    /// The defaults are read without the TOML parser: the same bindings
+    /// as the TOML reader gives for the whole file.
     #[test]
     fn defaults_read_without_comments_are_the_whole_files() {
         let mut whole = Keymap {
