@@ -10,8 +10,8 @@ use std::fs;
 use std::path::Path;
 
 use common::{
-    Sandbox, assert_t1_clean, contains_bytes, escape_bytes, essay, essay_tokens, key, parse_toml,
-    region, screen_text, t1_violations,
+    Sandbox, Tui, assert_t1_clean, contains_bytes, escape_bytes, essay, essay_tokens, key,
+    parse_toml, region, screen_text, t1_violations,
 };
 use vt100::Screen;
 
@@ -53,6 +53,16 @@ fn reader_pane(s: &Screen) -> String {
 fn two_essays(s: &Sandbox) {
     s.write_doc("aster.md", essay('a', "The Aster Essay", 24, 40));
     s.write_doc("birch.md", essay('b', "The Birch Essay", 24, 40));
+}
+
+/// `?` opens the help and esc closes it: each alone changes the screen,
+/// so the app answered both.
+#[track_caller]
+fn help_opens_and_closes(t: &mut Tui) {
+    t.send("?");
+    t.wait_for("Keys");
+    t.send(key::ESC);
+    t.wait_gone("Keys");
 }
 
 fn bookmark_labels(notes: &toml::Table) -> Vec<String> {
@@ -598,10 +608,7 @@ fn narrow_60x20_shows_the_reader_and_list_overlays() {
     t.send(key::ESC);
     t.wait_gone("Notes · this document");
 
-    t.send("?");
-    t.wait_for("Keys");
-    t.send(key::ESC);
-    t.wait_gone("Keys");
+    help_opens_and_closes(&mut t);
     t.quit();
     t.assert_terminal_restored();
     assert_t1_clean(&t);
@@ -620,10 +627,7 @@ fn tiny_20x8_does_not_crash_and_quits() {
     t.wait_for("Notes");
     t.send(key::ESC);
     t.wait_gone("Notes");
-    t.send("?");
-    t.wait_for("Keys");
-    t.send(key::ESC);
-    t.wait_gone("Keys");
+    help_opens_and_closes(&mut t);
     t.send("G");
     t.wait_for("a24w40");
     t.quit();
@@ -689,11 +693,7 @@ fn a_key_typed_after_a_resize_is_answered_without_another() {
         t.wait_until(&format!("the screen at {cols}x{rows}"), |s| {
             s.size().1.get() == cols && status_line(s).contains("The Aster Essay")
         });
-        // `?` opens the help, esc closes it: each alone changes the screen.
-        t.send("?");
-        t.wait_for("Keys");
-        t.send(key::ESC);
-        t.wait_gone("Keys");
+        help_opens_and_closes(&mut t);
     }
     t.quit();
     t.assert_terminal_restored();
@@ -707,10 +707,7 @@ fn a_key_typed_during_launch_is_answered() {
     let s = Sandbox::new();
     two_essays(&s);
     let mut t = s.spawn(WIDE.0, WIDE.1, &[&s.docs]);
-    t.send("?");
-    t.wait_for("Keys");
-    t.send(key::ESC);
-    t.wait_gone("Keys");
+    help_opens_and_closes(&mut t);
     t.wait_for("a01w01");
     t.quit();
     t.assert_terminal_restored();

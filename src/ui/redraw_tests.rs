@@ -22,25 +22,35 @@ fn terminal(w: u16, h: u16) -> (Terminal<CrosstermBackend<Sink>>, Sink) {
     (term, sink)
 }
 
-/// What a terminal shows after the bytes: one string per row, one cell
-/// after another.
-fn screen(parser: &vt100::Parser, w: u16, h: u16) -> Vec<String> {
+/// What a terminal shows after the bytes: one string per row, each cell
+/// as `cell` writes it (its text, a cleared cell as a space, since a
+/// cleared cell and a written space look the same); `?` off the screen.
+fn cells(
+    parser: &vt100::Parser,
+    w: u16,
+    h: u16,
+    cell: impl Fn(&str, &vt100::Cell) -> String,
+) -> Vec<String> {
     (0..h)
         .map(|y| {
             (0..w)
                 .map(|x| {
                     parser.screen().cell(y, x).map_or_else(
                         || "?".to_string(),
-                        // A cleared cell and a written space look the same.
                         |c| match c.contents() {
-                            "" => " |".to_string(),
-                            s => format!("{s}|"),
+                            "" => cell(" ", c),
+                            s => cell(s, c),
                         },
                     )
                 })
                 .collect()
         })
         .collect()
+}
+
+/// What a terminal shows: each cell's text.
+fn screen(parser: &vt100::Parser, w: u16, h: u16) -> Vec<String> {
+    cells(parser, w, h, |text, _| format!("{text}|"))
 }
 
 fn nz(n: u16) -> std::num::NonZeroU16 {
@@ -212,35 +222,19 @@ fn u1_wide_and_combining_characters_never_desynchronise_the_screen() {
 
 /// What a terminal shows, with how: each cell's text and attributes.
 fn styled_screen(parser: &vt100::Parser, w: u16, h: u16) -> Vec<String> {
-    (0..h)
-        .map(|y| {
-            (0..w)
-                .map(|x| {
-                    parser.screen().cell(y, x).map_or_else(
-                        || "?".to_string(),
-                        |c| {
-                            // A cleared cell and a written space look the same.
-                            let text = match c.contents() {
-                                "" => " ",
-                                s => s,
-                            };
-                            format!(
-                                "{}[{:?}{:?}{}{}{}{}{}]",
-                                text,
-                                c.fgcolor(),
-                                c.bgcolor(),
-                                u8::from(c.bold()),
-                                u8::from(c.dim()),
-                                u8::from(c.italic()),
-                                u8::from(c.underline()),
-                                u8::from(c.inverse()),
-                            )
-                        },
-                    )
-                })
-                .collect()
-        })
-        .collect()
+    cells(parser, w, h, |text, c| {
+        format!(
+            "{}[{:?}{:?}{}{}{}{}{}]",
+            text,
+            c.fgcolor(),
+            c.bgcolor(),
+            u8::from(c.bold()),
+            u8::from(c.dim()),
+            u8::from(c.italic()),
+            u8::from(c.underline()),
+            u8::from(c.inverse()),
+        )
+    })
 }
 
 /// A step of a reader at work: a key (the default keymap), or text typed
