@@ -10,8 +10,8 @@ use std::fs;
 use std::path::Path;
 
 use common::{
-    Sandbox, Tui, assert_t1_clean, contains_bytes, escape_bytes, essay, essay_tokens, key,
-    parse_toml, region, screen_text, t1_violations,
+    Sandbox, Tui, assert_t1_clean, contains_bytes, escape_bytes, escaped_tail, essay, essay_tokens,
+    key, parse_toml, region, screen_text, t1_violations,
 };
 use vt100::Screen;
 
@@ -709,6 +709,33 @@ fn a_key_typed_during_launch_is_answered() {
     let mut t = s.spawn(WIDE.0, WIDE.1, &[&s.docs]);
     help_opens_and_closes(&mut t);
     t.wait_for("a01w01");
+    t.quit();
+    t.assert_terminal_restored();
+}
+
+/// The terminal's modes go out with the first frame, in one write: no
+/// blank alternate screen alone first (and no second write a millisecond
+/// later, issue 12).
+#[test]
+fn the_modes_come_with_the_first_frame() {
+    let s = Sandbox::new();
+    two_essays(&s);
+    let mut t = s.spawn(WIDE.0, WIDE.1, &[&s.docs]);
+    t.wait_for("a01w01");
+    let first = t.first_read();
+    let has = |what: &[u8]| contains_bytes(&first, what);
+    assert!(
+        has(b"\x1b[?1049h"),
+        "first read: {}",
+        escaped_tail(&first, 300)
+    );
+    // The frame's clear and its first pane title follow in the same read.
+    assert!(has(b"\x1b[2J"), "first read: {}", escaped_tail(&first, 300));
+    assert!(
+        has("Library".as_bytes()),
+        "first read: {}",
+        escaped_tail(&first, 300)
+    );
     t.quit();
     t.assert_terminal_restored();
 }

@@ -12,7 +12,7 @@ use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use ratatui::Terminal;
-use ratatui::crossterm::{cursor, event, execute, terminal};
+use ratatui::crossterm::{cursor, event, execute, queue, terminal};
 
 use ratatui::Frame;
 use ratatui::backend::Backend;
@@ -36,7 +36,27 @@ use crate::ui::keep::Keep;
 /// A frame is built in a 64 KiB buffer and written at once: fewer, larger
 /// writes reach the terminal sooner than a write per kilobyte. [`Output`]
 /// writes the cells.
-pub type Tui = Screen<BufWriter<Stdout>>;
+pub type Tui = Screen<BufWriter<Gated<Stdout>>>;
+
+/// A writer that passes bytes on only while our modes are on. Bytes written
+/// after [`restore`] gave the terminal back are dropped: a frame still in
+/// the buffer, flushed when the screen is dropped after the panic hook
+/// restored, would turn the alternate screen and the mouse back on under
+/// the shell.
+pub struct Gated<W>(W);
+
+impl<W: Write> Write for Gated<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if ACTIVE.load(Ordering::SeqCst) {
+            self.0.write(buf)
+        } else {
+            Ok(buf.len())
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
 
 /// A terminal written through `W` and what it shows; see [`Tui`].
 pub struct Screen<W: Write> {
@@ -174,11 +194,12 @@ fn install_panic_hook() {
     });
 }
 
-fn enable() -> io::Result<()> {
+/// Raw mode on, and our modes queued in `out`.
+fn enable(out: &mut impl Write) -> io::Result<()> {
     terminal::enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
-    execute!(
-        io::stdout(),
+    queue!(
+        out,
         terminal::EnterAlternateScreen,
         event::EnableMouseCapture,
         cursor::Hide
@@ -186,16 +207,18 @@ fn enable() -> io::Result<()> {
 }
 
 /// Sets the terminal up for the app and returns it.
+///
+/// The modes go out with the first frame, in one write: the terminal never
+/// shows the blank alternate screen alone, and the first frame is not a
+/// second write that comes a millisecond after the first (issue 12).
 pub fn enter() -> io::Result<Tui> {
     install_panic_hook();
-    if let Err(e) = enable() {
+    let mut out = BufWriter::with_capacity(64 << 10, Gated(io::stdout()));
+    if let Err(e) = enable(&mut out) {
         restore();
         return Err(e);
     }
-    let term = Terminal::new(Output::new(BufWriter::with_capacity(
-        64 << 10,
-        io::stdout(),
-    )))?;
+    let term = Terminal::new(Output::new(out))?;
     let mut t = Screen::new(term);
     full_redraw(&mut t);
     Ok(t)
@@ -247,7 +270,8 @@ pub fn restore() {
 pub fn suspend(t: &mut Tui) {
     restore();
     let _ = signal_hook::low_level::raise(signal_hook::consts::signal::SIGTSTP);
-    if enable().is_ok() {
+    // The modes go out with the next frame, which repaints everything.
+    if enable(t.term.backend_mut()).is_ok() {
         full_redraw(t);
     }
 }
@@ -259,4 +283,20 @@ pub fn suspend(t: &mut Tui) {
 pub fn copy_to_clipboard(text: &str) {
     use ratatui::crossterm::clipboard::CopyToClipboard;
     let _ = execute!(io::stdout(), CopyToClipboard::to_clipboard_from(text));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Outside our modes (as in tests, and after `restore`), nothing
+    /// reaches the writer, and the bytes count as written.
+    #[test]
+    fn nothing_passes_once_the_terminal_is_given_back() {
+        assert!(!ACTIVE.load(Ordering::SeqCst));
+        let mut out = Gated(Vec::new());
+        assert_eq!(out.write(b"\x1b[?1049h").ok(), Some(8));
+        out.flush().ok();
+        assert!(out.0.is_empty());
+    }
 }

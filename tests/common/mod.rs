@@ -262,6 +262,9 @@ struct Shared {
     /// it enters the terminal, before any frame is drawn).
     frames: usize,
     raw: Vec<u8>,
+    /// How many bytes of `raw` the first read from the pty gave: what the
+    /// terminal got in one go when the app started.
+    first_read: usize,
     /// The pty reached end of file (the child and everything holding the
     /// slave side are gone): the log is complete.
     eof: bool,
@@ -336,6 +339,7 @@ impl Tui {
                 marker: 0,
                 frames: 0,
                 raw: Vec::new(),
+                first_read: 0,
                 eof: false,
             }),
             Condvar::new(),
@@ -361,6 +365,9 @@ impl Tui {
                     break;
                 }
                 s.raw.extend_from_slice(&buf[..n]);
+                if s.first_read == 0 {
+                    s.first_read = n;
+                }
                 s.feed(&buf[..n]);
                 // Act as a terminal: answer cursor position queries (DSR 6),
                 // which ratatui sends when it starts.
@@ -436,6 +443,12 @@ impl Tui {
     /// Every byte the app wrote to the terminal, so far.
     pub fn raw(&self) -> Vec<u8> {
         self.lock().raw.clone()
+    }
+
+    /// What the first read from the pty gave (empty before any output).
+    pub fn first_read(&self) -> Vec<u8> {
+        let s = self.lock();
+        s.raw[..s.first_read].to_vec()
     }
 
     pub fn size(&self) -> (u16, u16) {
