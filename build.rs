@@ -1,11 +1,14 @@
 //! Embeds the bundled reading list (`essays/`) in the binary, so `marginote`
-//! with no arguments works from any folder after `cargo install`.
+//! with no arguments works from any folder after `cargo install`, and links
+//! the binary with packed relative relocations where the system takes them.
 
 use std::fmt::Write as _;
 use std::path::Path;
+use std::process::{Command, Stdio};
 use std::{env, fs};
 
 fn main() {
+    pack_relative_relocs();
     let manifest = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let essays = Path::new(&manifest).join("essays");
     println!("cargo:rerun-if-changed=essays");
@@ -32,4 +35,48 @@ fn main() {
     out.push_str("];\n");
     let dest = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("essays.rs");
     fs::write(dest, out).expect("write essays.rs");
+}
+
+/// Links the binary with packed relative relocations (`DT_RELR`) when the
+/// linker and the C library take them (GNU ld 2.38, lld 15 and glibc 2.36
+/// on). The loader then reads a few kilobytes of bitmaps instead of 32,000
+/// 24-byte entries (most of them the HTML and Markdown entity tables) before
+/// `main`: about 0.15 ms of every launch, and 0.75 MB off the binary
+/// (issue 12).
+///
+/// Tried on a one-line C program first, linked the way rustc links and then
+/// run: a linker that does not know the option (it warns), or a C library
+/// too old to load the result, leaves the build as it was. Only for native
+/// builds on glibc; a cross build is left alone.
+fn pack_relative_relocs() {
+    let (Ok(target), Ok(host), Ok(out)) =
+        (env::var("TARGET"), env::var("HOST"), env::var("OUT_DIR"))
+    else {
+        return;
+    };
+    if target != host || !target.ends_with("-linux-gnu") {
+        return;
+    }
+    let dir = Path::new(&out);
+    let (src, exe) = (dir.join("relr_probe.c"), dir.join("relr_probe"));
+    if fs::write(&src, "int main(void) { return 0; }\n").is_err() {
+        return;
+    }
+    let linker = env::var("RUSTC_LINKER").unwrap_or_else(|_| "cc".to_string());
+    let linked = Command::new(linker)
+        .args(["-fPIE", "-pie", "-Wl,-z,pack-relative-relocs", "-o"])
+        .arg(&exe)
+        .arg(&src)
+        .stdin(Stdio::null())
+        .output();
+    let clean = linked.is_ok_and(|o| o.status.success() && o.stderr.is_empty());
+    let runs = clean
+        && Command::new(&exe)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+    if runs {
+        println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
+    }
 }
