@@ -295,6 +295,31 @@ pub fn fill_kept(shown: &Buffer, next: &mut Buffer, kept: &[Rect], differ: &[boo
     }
 }
 
+/// The cells of `next` to write on a blank screen: what ratatui's diff
+/// from blank cells gives, found a row at a time against one blank row, so
+/// no blank screen is made for it (the first frame needs one buffer, not
+/// two). Then the short gaps are filled, as [`changed_rows`] does.
+pub fn cells_over_blank(next: &Buffer) -> Vec<(u16, u16, &Cell)> {
+    let a = next.area;
+    let w = usize::from(a.width);
+    let mut blank = Buffer::empty(Rect::new(a.x, a.y, a.width, a.height.min(1)));
+    let mut line = blank.clone();
+    let mut out = Vec::new();
+    for y in 0..usize::from(a.height) {
+        let at = a.y + y as u16;
+        blank.area.y = at;
+        line.area.y = at;
+        line.content
+            .clone_from_slice(&next.content[y * w..(y + 1) * w]);
+        out.extend(
+            blank
+                .diff_iter(&line)
+                .map(|(x, y, _)| (x, y, &next[(x, y)])),
+        );
+    }
+    fill_gaps(out, next)
+}
+
 /// Which rows of `next` differ from `shown` outside the `kept`
 /// rectangles, whose cells were not drawn in `next` because the screen
 /// shows them already (see [`crate::ui::keep`]). Those cells are copied

@@ -11,27 +11,30 @@ use std::io::{self, BufWriter, Stdout, Write};
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use ratatui::Terminal;
 use ratatui::crossterm::{cursor, event, execute, queue, terminal};
 
-use ratatui::Frame;
 use ratatui::backend::Backend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect, Size};
 
 use super::output::{self, Output};
+use crate::ui::Frame;
 use crate::ui::keep::Keep;
 
 /// The terminal and what it shows.
 ///
-/// ratatui's `Terminal` gives the frame to draw on and keeps the size, but
-/// its `draw` is not used: it compares every cell of the screen with the
-/// last frame, and on a key that changes a few rows that comparison was
-/// most of the frame's cost (issue 12). [`Screen::draw`] keeps what the
-/// terminal shows in `shown` and writes what [`output::changed_rows`]
-/// finds: rows equal to the shown ones (outside the parts the frame kept,
-/// see [`Keep`]) are skipped whole, the others go through ratatui's own
-/// diff.
+/// The screen keeps two buffers: the frame being drawn and what the
+/// terminal shows. ratatui's `Terminal` is not used: its `draw` compares
+/// every cell of the screen with the last frame (on a key that changes a
+/// few rows, most of the frame's cost), and it makes two screen-sized
+/// buffers before the first frame can be drawn (issue 12).
+/// [`Screen::draw`] writes what [`output::changed_rows`] finds: rows equal
+/// to the shown ones (outside the parts the frame kept, see [`Keep`]) are
+/// skipped whole, the others go through ratatui's own diff.
+///
+/// A blank screen (at the start, after a resize or a redraw) has no buffer:
+/// the frame is compared with blank cells a row at a time. So the first
+/// frame is drawn with one buffer, and the second is made after it is out.
 ///
 /// A frame is built in a 64 KiB buffer and written at once: fewer, larger
 /// writes reach the terminal sooner than a write per kilobyte. [`Output`]
@@ -60,10 +63,19 @@ impl<W: Write> Write for Gated<W> {
 
 /// A terminal written through `W` and what it shows; see [`Tui`].
 pub struct Screen<W: Write> {
-    term: Terminal<Output<W>>,
-    /// What the terminal shows: the last frame drawn, or blank cells after
-    /// the screen was cleared.
+    out: Output<W>,
+    /// A size that does not follow a terminal's (tests); `None`: asked of
+    /// the terminal.
+    fixed: Option<Size>,
+    /// The size frames are drawn at: the last [`Screen::fit`].
+    area: Rect,
+    /// The frame to draw next: blank cells, made at `area` when drawn.
+    next: Buffer,
+    /// What the terminal shows, unless `blank`.
     shown: Buffer,
+    /// The terminal shows blank cells (or will, with the clear queued
+    /// before the next frame), whatever `shown` holds.
+    blank: bool,
     /// Where the cursor was last put (`Some(None)`: hidden); `None` when
     /// not known (at the start, after a full redraw or a suspend).
     cursor: Option<Option<Position>>,
@@ -72,33 +84,61 @@ pub struct Screen<W: Write> {
 }
 
 impl<W: Write> Screen<W> {
-    /// Draws through `term`, whose screen is taken to be blank.
-    pub fn new(term: Terminal<Output<W>>) -> Self {
+    /// Draws through `out` on a terminal of the size it reports.
+    pub fn new(out: Output<W>) -> Self {
         Screen {
-            term,
+            out,
+            fixed: None,
+            area: Rect::default(),
+            next: Buffer::default(),
             shown: Buffer::default(),
+            blank: true,
             cursor: None,
             keep: Keep::none(),
         }
     }
 
+    /// Draws through `out` at `width` x `height`, whatever a terminal says
+    /// (tests); [`Screen::set_fixed`] changes it as a resize would.
+    pub fn fixed(out: Output<W>, width: u16, height: u16) -> Self {
+        let mut s = Screen::new(out);
+        s.set_fixed(width, height);
+        full_redraw(&mut s);
+        s
+    }
+
+    /// The fixed size, changed as the terminal's changes on a resize.
+    pub fn set_fixed(&mut self, width: u16, height: u16) {
+        self.fixed = Some(Size::new(width, height));
+    }
+
     /// The terminal's size now.
     pub fn size(&self) -> io::Result<Size> {
-        self.term.size()
+        match self.fixed {
+            Some(size) => Ok(size),
+            None => self.out.size(),
+        }
     }
 
     /// The terminal's size now, which the next frame is drawn at: a new
-    /// size clears the screen (ratatui's resize), so nothing is shown any
-    /// more. [`Screen::draw`] keeps the size this found.
+    /// size clears the screen, so nothing is shown any more.
+    /// [`Screen::draw`] keeps the size this found.
     pub fn fit(&mut self) -> io::Result<Size> {
-        let size = self.term.size()?;
+        let size = self.size()?;
         let area = Rect::new(0, 0, size.width, size.height);
-        if self.shown.area != area {
-            self.term.resize(area)?;
-            blank(&mut self.shown, area);
-            self.keep.forget();
+        if self.area != area {
+            self.area = area;
+            self.clear()?;
         }
         Ok(size)
+    }
+
+    /// The screen is blank from the next frame on: it is cleared before
+    /// the frame's cells, in the same write, and every cell is drawn.
+    fn clear(&mut self) -> io::Result<()> {
+        self.blank = true;
+        self.keep.forget();
+        self.out.clear()
     }
 
     /// Draws a frame at the size [`Screen::fit`] last found: `render` draws
@@ -112,19 +152,34 @@ impl<W: Write> Screen<W> {
         &mut self,
         render: impl FnOnce(&mut Frame, &mut Keep) -> Option<Position>,
     ) -> io::Result<()> {
+        if self.next.area != self.area {
+            blank(&mut self.next, self.area);
+        }
         let cursor = {
-            let mut frame = self.term.get_frame();
-            let area = frame.area();
-            if self.shown.area != area {
-                blank(&mut self.shown, area);
-                self.keep.forget();
-            }
+            let mut frame = Frame::new(&mut self.next);
             self.keep.begin();
             render(&mut frame, &mut self.keep)
         };
-        // The frame is taken out of the terminal (its place left empty, no
-        // allocation) so the backend can be written while it is read.
-        let mut next = std::mem::take(self.term.current_buffer_mut());
+        // The frame is taken out (its place left empty, no allocation) so
+        // the output can be written while it is read.
+        let mut next = std::mem::take(&mut self.next);
+        if self.blank {
+            // Nothing to keep or compare: every cell that is not blank.
+            let cells = output::cells_over_blank(&next);
+            let changed = !cells.is_empty();
+            let written = self.out.draw(cells.into_iter());
+            let mut old = std::mem::replace(&mut self.shown, next);
+            self.blank = false;
+            // The old cells are the next frame's, blank again (or made at
+            // the new size by the next draw: the first frame's second
+            // buffer is made after the frame is out).
+            if old.area == self.area {
+                old.reset();
+            }
+            self.next = old;
+            written?;
+            return self.finish(changed, cursor);
+        }
         let kept = self.keep.kept();
         let differ = output::differing_rows(&self.shown, &mut next, kept);
         // Most rows differ (a page turned): the frame is made whole and
@@ -135,12 +190,12 @@ impl<W: Write> Screen<W> {
         }
         let cells = output::changed_rows(&self.shown, &next, &differ, whole);
         let changed = !cells.is_empty();
-        let written = self.term.backend_mut().draw(cells.into_iter());
-        if whole || self.shown.area != next.area {
+        let written = self.out.draw(cells.into_iter());
+        if whole {
             // The old screen's cells are reused for the next frame.
             let mut old = std::mem::replace(&mut self.shown, next);
             old.reset();
-            *self.term.current_buffer_mut() = old;
+            self.next = old;
         } else {
             // What the screen shows now: the rows that differed are taken
             // whole (their kept cells were filled in); the others showed
@@ -151,23 +206,28 @@ impl<W: Write> Screen<W> {
                 self.shown.content[r.clone()].clone_from_slice(&next.content[r]);
             }
             output::reset_drawn(&mut next, kept, &differ);
-            *self.term.current_buffer_mut() = next;
+            self.next = next;
         }
         written?;
+        self.finish(changed, cursor)
+    }
+
+    /// Ends a frame: the cursor, then everything at once.
+    fn finish(&mut self, changed: bool, cursor: Option<Position>) -> io::Result<()> {
         // A frame that changes nothing (a tick, an idle save) writes
         // nothing at all. Any other ends with the cursor, as ratatui's
         // frames do (the pty tests take that as a frame's end).
         if changed || self.cursor != Some(cursor) {
             match cursor {
-                None => self.term.hide_cursor()?,
+                None => self.out.hide_cursor()?,
                 Some(at) => {
-                    self.term.show_cursor()?;
-                    self.term.set_cursor_position(at)?;
+                    self.out.show_cursor()?;
+                    self.out.set_cursor_position(at)?;
                 }
             }
             self.cursor = Some(cursor);
         }
-        Backend::flush(self.term.backend_mut())
+        Backend::flush(&mut self.out)
     }
 }
 
@@ -218,24 +278,19 @@ pub fn enter() -> io::Result<Tui> {
         restore();
         return Err(e);
     }
-    let term = Terminal::new(Output::new(out))?;
-    let mut t = Screen::new(term);
+    let mut t = Screen::new(Output::new(out));
     full_redraw(&mut t);
     Ok(t)
 }
 
-/// Clears the screen and makes the next draw repaint every cell.
-///
-/// Not `Terminal::clear`: it first asks the terminal for the cursor
-/// position, which waits (up to seconds) for the input thread to let go of
-/// crossterm's event reader, then gives up before the repaint is forced.
+/// Clears the screen and makes the next draw repaint every cell, at the
+/// terminal's size now. Asks the terminal nothing (ratatui's `clear` asks
+/// for the cursor position and waits for the answer).
 pub fn full_redraw<W: Write>(t: &mut Screen<W>) {
     if let Ok(size) = t.size() {
-        let area = Rect::new(0, 0, size.width, size.height);
-        let _ = t.term.resize(area);
-        blank(&mut t.shown, area);
+        t.area = Rect::new(0, 0, size.width, size.height);
     }
-    t.keep.forget();
+    let _ = t.clear();
     t.cursor = None;
 }
 
@@ -271,7 +326,7 @@ pub fn suspend(t: &mut Tui) {
     restore();
     let _ = signal_hook::low_level::raise(signal_hook::consts::signal::SIGTSTP);
     // The modes go out with the next frame, which repaints everything.
-    if enable(t.term.backend_mut()).is_ok() {
+    if enable(&mut t.out).is_ok() {
         full_redraw(t);
     }
 }
@@ -298,5 +353,29 @@ mod tests {
         assert_eq!(out.write(b"\x1b[?1049h").ok(), Some(8));
         out.flush().ok();
         assert!(out.0.is_empty());
+    }
+
+    /// The first frame is drawn on one screen-sized buffer, over a blank
+    /// screen it clears in the same write; the second buffer is made for
+    /// the frame after.
+    #[test]
+    fn the_first_frame_needs_one_buffer() {
+        let sink = crate::testkit::Sink::default();
+        let written = || String::from_utf8_lossy(&sink.0.borrow()).into_owned();
+        let mut s = Screen::fixed(Output::new(sink.clone()), 80, 24);
+        let hello = |f: &mut Frame, _: &mut Keep| {
+            f.buffer_mut()
+                .set_string(2, 1, "hello", ratatui::style::Style::default());
+            None
+        };
+        s.draw(hello).expect("draw");
+        assert_eq!(s.shown.area, Rect::new(0, 0, 80, 24));
+        assert_eq!(s.next.content.capacity(), 0, "no second buffer yet");
+        let first = written();
+        assert!(first.starts_with("\x1b[2J"), "{first:?}");
+        assert!(first.contains("hello"), "{first:?}");
+        s.draw(hello).expect("draw");
+        assert_eq!(s.next.area, Rect::new(0, 0, 80, 24));
+        assert_eq!(written(), first, "the same frame again writes nothing");
     }
 }

@@ -1,7 +1,7 @@
 //! The find-everywhere overlay: hits in every document and note,
 //! grouped by document.
 
-use ratatui::Frame;
+use super::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};

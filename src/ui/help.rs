@@ -1,7 +1,7 @@
 //! The help overlay: draws the lines [`crate::app::help::page`] laid out
 //! from the live keymap, the part the scroll shows, and where that is.
 
-use ratatui::Frame;
+use super::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};

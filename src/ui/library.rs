@@ -1,7 +1,7 @@
 //! The Library pane: each document's title, length, reading time,
 //! progress and note count, or why it cannot be read.
 
-use ratatui::Frame;
+use super::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Paragraph, Wrap};

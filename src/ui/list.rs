@@ -1,7 +1,7 @@
 //! What the Library and Notes panes share: a bordered frame and two-row
 //! items (title, details) with the selection kept near the middle.
 
-use ratatui::Frame;
+use super::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;

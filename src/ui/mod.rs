@@ -8,6 +8,7 @@
 //! got here; [`fit`] only cuts to width.
 
 pub mod find;
+mod frame;
 pub mod help;
 pub mod keep;
 pub mod library;
@@ -24,12 +25,13 @@ mod tests;
 pub mod theme;
 pub mod unsaved;
 
-use ratatui::Frame;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::app::{App, Focus, Overlay};
 use crate::text::sanitize::{grapheme_width, text_width};
 use keep::Keep;
+
+pub use frame::Frame;
 
 pub use crate::app::geometry::{ITEM_ROWS, Panes, WIDE, list_offset, panes};
 
@@ -187,9 +189,17 @@ pub fn cursor(app: &App, area: ratatui::layout::Rect) -> Option<ratatui::layout:
     status::cursor(app, p.status)
 }
 
-/// Draws the whole screen.
-pub fn render(frame: &mut Frame, app: &App) {
-    draw(frame, app, &mut Keep::none());
+/// Draws the whole screen on ratatui's frame (tests and benches draw
+/// through ratatui's `TestBackend`), the cursor where [`cursor`] puts it.
+pub fn render(frame: &mut ratatui::Frame, app: &App) {
+    let cursor = {
+        let mut f = Frame::new(frame.buffer_mut());
+        draw(&mut f, app, &mut Keep::none());
+        f.cursor_position()
+    };
+    if let Some(at) = cursor {
+        frame.set_cursor_position(at);
+    }
 }
 
 /// Draws the whole screen but the parts `keep` says are shown already.

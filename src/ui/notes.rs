@@ -1,7 +1,7 @@
 //! The Notes pane: the bookmarks, highlights and notes of this document
 //! (or of every document), filtered, in text order.
 
-use ratatui::Frame;
+use super::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Paragraph, Wrap};

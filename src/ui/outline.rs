@@ -1,6 +1,6 @@
 //! The outline overlay: the document's headings, to jump to.
 
-use ratatui::Frame;
+use super::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};

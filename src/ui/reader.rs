@@ -1,7 +1,7 @@
 //! The Reader pane: the prepared rows, the reading cursor and bookmark
 //! marks in the gutter, and a position bar.
 
-use ratatui::Frame;
+use super::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};

@@ -80,11 +80,7 @@ fn document() -> &'static str {
 /// first, our `Output` backend) writing to a sink.
 fn screen_driver(w: u16, h: u16) -> (Screen<Sink>, Sink) {
     let sink = Sink::default();
-    let options = ratatui::TerminalOptions {
-        viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, w, h)),
-    };
-    let term = Terminal::with_options(Output::new(sink.clone()), options).expect("backend");
-    (Screen::new(term), sink)
+    (Screen::fixed(Output::new(sink.clone()), w, h), sink)
 }
 
 /// Draws a frame of `h` with the run loop's driver, keeping what it can,
@@ -120,11 +116,8 @@ impl std::io::Write for Writes {
 #[test]
 fn a_frame_and_its_cursor_are_one_write() {
     let writes = Writes::default();
-    let options = ratatui::TerminalOptions {
-        viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 80, 24)),
-    };
     let out = Output::new(std::io::BufWriter::with_capacity(64 << 10, writes.clone()));
-    let mut driver = Screen::new(Terminal::with_options(out, options).expect("backend"));
+    let mut driver = Screen::fixed(out, 80, 24);
     let h = Harness::new(&[("a.md", "# A\n\nSome text to show.\n")], 80, 24);
     // The writes a frame with `cursor` takes.
     let mut writes_of = |cursor| {
@@ -161,6 +154,35 @@ fn u1_the_run_loops_driver_never_desynchronises_the_screen() {
             draw_kept(&mut driver, &sink, &mut parser, &h);
             assert_same_as_full_redraw(&parser, &h, (w, ht), step, a);
         }
+    }
+}
+
+/// A resize clears the screen and draws every cell at the new size, as a
+/// new driver would (one with no buffer for the blank screen); the frames
+/// after it compare with the one before as usual.
+#[test]
+fn a_resize_redraws_the_screen_at_the_new_size() {
+    let docs = [
+        ("katakana.txt", document()),
+        ("漢字かな交じりの本.txt", document()),
+    ];
+    let mut h = Harness::new(&docs, 80, 24);
+    let (mut driver, sink) = screen_driver(80, 24);
+    let mut parser = vt100::Parser::new(nz(24), nz(80), 0);
+    draw_kept(&mut driver, &sink, &mut parser, &h);
+    for (step, (w, ht)) in [(60u16, 20u16), (100, 30), (100, 30), (47, 15)]
+        .into_iter()
+        .enumerate()
+    {
+        driver.set_fixed(w, ht);
+        driver.fit().expect("a fixed size");
+        h.send(crate::app::Msg::Resize(w, ht));
+        parser.set_size(nz(ht), nz(w));
+        draw_kept(&mut driver, &sink, &mut parser, &h);
+        assert_same_as_full_redraw(&parser, &h, (w, ht), step, Action::Down);
+        h.act(Action::Down);
+        draw_kept(&mut driver, &sink, &mut parser, &h);
+        assert_same_as_full_redraw(&parser, &h, (w, ht), step, Action::Down);
     }
 }
 

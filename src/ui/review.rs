@@ -4,7 +4,7 @@
 //! comes due. On a screen too small for a box it draws without borders,
 //! cutting what does not fit.
 
-use ratatui::Frame;
+use super::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};

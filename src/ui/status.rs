@@ -1,6 +1,6 @@
 //! The status line: position, messages, key hints and the prompts.
 
-use ratatui::Frame;
+use super::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 

@@ -3,7 +3,7 @@
 //! folder or memory only), the reading position, the lecture sessions and
 //! ratings the review log did not take.
 
-use ratatui::Frame;
+use super::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};

@@ -1,0 +1,49 @@
+//! What a frame is drawn on: the screen's buffer and where the cursor goes.
+//! ratatui's `Frame` is made only by its `Terminal`, which the runtime's
+//! screen does not use (runtime/terminal.rs); this one has the same
+//! methods the panes use.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::widgets::Widget;
+
+/// A frame being drawn: every cell of the screen.
+pub struct Frame<'a> {
+    buffer: &'a mut Buffer,
+    cursor: Option<Position>,
+}
+
+impl<'a> Frame<'a> {
+    /// A frame over `buffer`, the whole screen.
+    pub fn new(buffer: &'a mut Buffer) -> Self {
+        Frame {
+            buffer,
+            cursor: None,
+        }
+    }
+
+    /// The screen's area.
+    pub fn area(&self) -> Rect {
+        self.buffer.area
+    }
+
+    /// The cells, to draw on directly.
+    pub fn buffer_mut(&mut self) -> &mut Buffer {
+        self.buffer
+    }
+
+    /// Draws `widget` in `area`.
+    pub fn render_widget<W: Widget>(&mut self, widget: W, area: Rect) {
+        widget.render(area, self.buffer);
+    }
+
+    /// Puts the cursor at `position` after the frame (else it is hidden).
+    pub fn set_cursor_position<P: Into<Position>>(&mut self, position: P) {
+        self.cursor = Some(position.into());
+    }
+
+    /// Where the cursor was put, if anywhere.
+    pub fn cursor_position(&self) -> Option<Position> {
+        self.cursor
+    }
+}
