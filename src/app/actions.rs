@@ -31,7 +31,7 @@ pub(super) fn list_move(selected: &mut usize, len: usize, a: Action, page: usize
     .min(last);
 }
 
-fn is_movement(a: Action) -> bool {
+pub(super) fn is_movement(a: Action) -> bool {
     matches!(
         a,
         Action::Up
@@ -69,7 +69,7 @@ pub(super) fn move_reader(app: &mut App, a: Action) {
         }
         _ => {}
     }
-    app.note_position();
+    app.moved();
 }
 
 pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
@@ -324,7 +324,7 @@ fn jump(app: &mut App, back: bool) {
         (Some(at), Some(r)) => {
             r.goto_offset(at);
             app.focus = Focus::Reader;
-            app.note_position();
+            app.moved();
         }
         _ => app.info(if back {
             "no earlier place in the jump history"
@@ -378,7 +378,7 @@ fn outline_action(app: &mut App, a: Action) -> Vec<Effect> {
                 r.goto_offset(at);
                 app.jumps.push(here);
                 app.focus = Focus::Reader;
-                app.note_position();
+                app.moved();
             }
         }
         m if is_movement(m) => {
@@ -449,7 +449,7 @@ pub(super) fn on_mouse(app: &mut App, kind: MouseKind, col: u16, row: u16) -> Ve
                             r.scroll_up(WHEEL_ROWS);
                         }
                     }
-                    app.note_position();
+                    app.moved();
                 }
                 Focus::Library => {
                     let a = if down { Action::Down } else { Action::Up };
@@ -489,7 +489,7 @@ pub(super) fn on_mouse(app: &mut App, kind: MouseKind, col: u16, row: u16) -> Ve
                         let col = usize::from(col.saturating_sub(p.text.x));
                         selection::click(app, y, col);
                     }
-                    app.note_position();
+                    app.moved();
                 }
             }
             Vec::new()

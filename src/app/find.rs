@@ -355,7 +355,7 @@ pub(super) fn step(app: &mut App, forward: bool) {
     }
     app.jumps.push(here);
     app.goto_point(at);
-    app.note_position();
+    app.moved();
     app.info(msg);
 }
 
@@ -376,7 +376,7 @@ pub(super) fn percent(app: &mut App) {
         r.goto_offset(at);
     }
     app.jumps.push(here);
-    app.note_position();
+    app.moved();
 }
 
 // ---- find everywhere (`F`)
@@ -528,7 +528,7 @@ pub(super) fn open_found(app: &mut App) -> Vec<Effect> {
         let here = r.cursor_offset();
         app.jumps.push(here);
         app.goto_point(found.offset);
-        app.note_position();
+        app.moved();
         return Vec::new();
     }
     app.pending_offset = Some(found.offset);

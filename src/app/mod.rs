@@ -298,6 +298,9 @@ pub struct App {
     /// The state file on disk could not be read: never save over it.
     pub state_read_only: bool,
     position_dirty: bool,
+    /// The reader moved since its place was last recorded
+    /// ([`App::moved`]).
+    position_moved: bool,
     /// Saves that did not land, retried until they do (see `unsaved`).
     pub saving: unsaved::Saving,
     pub measure: usize,
@@ -366,6 +369,7 @@ impl App {
             state,
             state_read_only: false,
             position_dirty: false,
+            position_moved: false,
             saving: unsaved::Saving::default(),
             measure: measure.max(10),
             theme: crate::config::Palette::default(),
@@ -569,9 +573,23 @@ impl App {
         }
     }
 
+    /// The reader moved: the Library's progress follows at once, and the
+    /// place is recorded ([`App::note_position`]) before the next message
+    /// that is not a move (`update`). A quote and its context for every
+    /// key held down was a tenth of a key's time (issue 12).
+    fn moved(&mut self) {
+        self.position_moved = true;
+        if let (Some(r), Some(i), None) = (self.reader.as_ref(), self.open, self.window)
+            && let Some(entry) = self.entries.get_mut(i)
+        {
+            entry.progress = Some(r.percent());
+        }
+    }
+
     /// Records the reader's position in the state (saved when idle, on
     /// switching documents and on quit).
     fn note_position(&mut self) {
+        self.position_moved = false;
         let (Some(r), Some(i)) = (self.reader.as_ref(), self.open) else {
             return;
         };

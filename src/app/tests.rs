@@ -103,6 +103,32 @@ fn enter_in_notes_jumps_to_the_passage() {
     );
 }
 
+/// Moves in a row leave the place to record until something else comes
+/// (a quote and its context on every key was a tenth of a key's time);
+/// the Library's progress follows each move at once, and the next message
+/// of any other kind finds the place of the last move recorded.
+#[test]
+fn moves_record_the_place_once_something_else_comes() {
+    let mut h = Harness::new(&[("long.txt", long_doc())], 100, 20);
+    let recorded = |h: &Harness| {
+        h.app
+            .state
+            .positions
+            .get("bundled:long.txt")
+            .map(|p| p.anchor.offset)
+    };
+    let before = recorded(&h);
+    h.act(Action::PageDown);
+    h.act(Action::PageDown);
+    assert_eq!(recorded(&h), before, "not yet recorded while moving");
+    let r = h.app.reader.as_ref().expect("open");
+    let (at, percent) = (r.cursor_offset(), r.percent());
+    assert!(percent > 0);
+    assert_eq!(h.app.entries[0].progress, Some(percent), "progress at once");
+    h.send(Msg::Tick);
+    assert_eq!(recorded(&h), Some(at), "recorded before the next message");
+}
+
 #[test]
 fn quit_saves_the_position_first() {
     let mut h = Harness::new(&[("long.txt", long_doc())], 100, 20);

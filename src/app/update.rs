@@ -7,6 +7,11 @@ use super::*;
 /// Applies one message; `now` is the current time (RFC 3339) for stamps.
 pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
     app.now = now.to_string();
+    // Moves in a row leave the place to record until something else
+    // comes: everything else sees it recorded.
+    if app.position_moved && !matches!(msg, Msg::Action(a) if super::actions::is_movement(a)) {
+        app.note_position();
+    }
     let follows = matches!(
         msg,
         Msg::Action(_) | Msg::Mouse { .. } | Msg::SearchHits { .. }
