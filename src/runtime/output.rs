@@ -298,7 +298,10 @@ pub fn fill_kept(shown: &Buffer, next: &mut Buffer, kept: &[Rect], differ: &[boo
 /// The cells of `next` to write on a blank screen: what ratatui's diff
 /// from blank cells gives, found a row at a time against one blank row, so
 /// no blank screen is made for it (the first frame needs one buffer, not
-/// two). Then the short gaps are filled, as [`changed_rows`] does.
+/// two). A space that looks blank (only its colour, weight or slant set:
+/// a pane's padding, the reader's marker column) is not written: on a full
+/// repaint a fifth of the bytes were such spaces and their colour changes.
+/// Then the short gaps are filled, as [`changed_rows`] does.
 pub fn cells_over_blank(next: &Buffer) -> Vec<(u16, u16, &Cell)> {
     let a = next.area;
     let w = usize::from(a.width);
@@ -311,6 +314,11 @@ pub fn cells_over_blank(next: &Buffer) -> Vec<(u16, u16, &Cell)> {
         line.area.y = at;
         line.content
             .clone_from_slice(&next.content[y * w..(y + 1) * w]);
+        for c in &mut line.content {
+            if looks_blank(c) {
+                c.reset();
+            }
+        }
         out.extend(
             blank
                 .diff_iter(&line)
@@ -318,6 +326,18 @@ pub fn cells_over_blank(next: &Buffer) -> Vec<(u16, u16, &Cell)> {
         );
     }
     fill_gaps(out, next)
+}
+
+/// Whether `c` looks like a blank cell on a cleared screen: a space with
+/// no background and nothing that shows on a blank (ratatui's diff has the
+/// same list).
+fn looks_blank(c: &Cell) -> bool {
+    const SHOWS: Modifier = Modifier::REVERSED
+        .union(Modifier::UNDERLINED)
+        .union(Modifier::SLOW_BLINK)
+        .union(Modifier::RAPID_BLINK)
+        .union(Modifier::CROSSED_OUT);
+    c.symbol() == " " && c.bg == Color::Reset && !c.modifier.intersects(SHOWS)
 }
 
 /// Which rows of `next` differ from `shown` outside the `kept`
@@ -591,6 +611,12 @@ pub fn draw_cells<'a, W: Write>(
                 put_num(w, u32::from(x - cx))?;
                 w.write_all(b"C")?;
             }
+            // The start of the next row: two bytes where a move takes
+            // seven (a full repaint has one per row). After the last column
+            // the terminal waits to wrap; the return ends that wait.
+            Some((_, cy)) if x == 0 && cy.checked_add(1) == Some(y) => {
+                w.write_all(b"\r\n")?;
+            }
             _ => {
                 w.write_all(b"\x1b[")?;
                 put_num(w, u32::from(y) + 1)?;
@@ -830,10 +856,12 @@ mod tests {
         )
         .unwrap();
         let text = String::from_utf8(bytes).unwrap();
-        // The third row (dark grey): both colours at once, then only the background,
-        // then only the foreground; the basic sixteen in their short forms.
+        // The third row (dark grey), reached from the end of the second
+        // by a return and a line feed: both colours at once, then only the
+        // background, then only the foreground; the basic sixteen in their
+        // short forms.
         assert!(
-            text.contains("\x1b[3;1H\x1b[90;100mab\x1b[100mc\x1b[39md"),
+            text.contains("d\r\n\x1b[90;100mab\x1b[100mc\x1b[39md"),
             "{text:?}"
         );
         assert!(text.contains("\x1b[38;5;236;48;5;236mab"), "{text:?}");

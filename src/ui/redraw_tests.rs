@@ -245,6 +245,12 @@ fn u1_wide_and_combining_characters_never_desynchronise_the_screen() {
 /// What a terminal shows, with how: each cell's text and attributes.
 fn styled_screen(parser: &vt100::Parser, w: u16, h: u16) -> Vec<String> {
     cells(parser, w, h, |text, c| {
+        // A space shows only its background, inverse and underline: its
+        // colour, weight and slant look the same as a blank cell's (a
+        // blank screen's styled spaces are not written).
+        if text == " " && !c.inverse() && !c.underline() {
+            return format!(" [{:?}]", c.bgcolor());
+        }
         format!(
             "{}[{:?}{:?}{}{}{}{}{}]",
             text,
