@@ -46,7 +46,7 @@ pub const TEXT_HEAD_BYTES: usize = 64 << 10;
 /// How a file's bytes become the document's text: Markdown and plain
 /// text as they are (hard-wrapped text re-flowed), the others converted
 /// once to a derived Markdown text (`text::convert`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
     Markdown,
     Text,

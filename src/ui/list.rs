@@ -88,11 +88,16 @@ pub(super) fn shown_items(
     item: impl Fn(usize) -> Option<Item>,
     selected: usize,
 ) -> Vec<(usize, Item)> {
-    let visible = usize::from((area.height / ITEM_ROWS).max(1));
-    let first = list_offset(selected, visible, len);
-    (first..len.min(first + visible))
+    shown_rows(area, len, selected)
         .filter_map(|i| item(i).map(|it| (i, it)))
         .collect()
+}
+
+/// The rows of a list of `len` that [`shown_items`] shows in `area`.
+pub(super) fn shown_rows(area: Rect, len: usize, selected: usize) -> std::ops::Range<usize> {
+    let visible = usize::from((area.height / ITEM_ROWS).max(1));
+    let first = list_offset(selected, visible, len);
+    first..len.min(first + visible)
 }
 
 /// The key ([`super::keep`]) of a bordered list pane: its place, frame,

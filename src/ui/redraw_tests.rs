@@ -186,6 +186,43 @@ fn a_resize_redraws_the_screen_at_the_new_size() {
     }
 }
 
+/// The Library pane is kept while its rows show the same: each thing a row
+/// shows, changed alone, draws it again (its key hashes what the rows are
+/// made of, not the rows).
+#[test]
+fn the_library_pane_follows_what_its_rows_show() {
+    let docs = [
+        ("katakana.txt", document()),
+        ("漢字かな交じりの本.txt", document()),
+    ];
+    let (w, ht) = (120, 40);
+    let mut h = Harness::new(&docs, w, ht);
+    let (mut driver, sink) = screen_driver(w, ht);
+    let mut parser = vt100::Parser::new(nz(ht), nz(w), 0);
+    draw_kept(&mut driver, &sink, &mut parser, &h);
+    let key = h.app.entries[1].key.clone();
+    type Change = fn(&mut Harness, &str);
+    let changes: [(&str, Change); 6] = [
+        ("bookmarks", |h, _| h.app.entries[1].bookmarks = 7),
+        ("words", |h, _| h.app.entries[1].words = Some(123_456)),
+        ("title", |h, _| {
+            h.app.entries[1].title = Some("A title from the scan".into())
+        }),
+        ("progress", |h, _| h.app.entries[1].progress = Some(42)),
+        ("due", |h, key| {
+            h.app.due.insert(key.to_string(), 5);
+        }),
+        ("open", |h, _| h.app.open = Some(1)),
+    ];
+    for (step, (what, change)) in changes.into_iter().enumerate() {
+        let before = screen(&parser, w, ht);
+        change(&mut h, &key);
+        draw_kept(&mut driver, &sink, &mut parser, &h);
+        assert_ne!(screen(&parser, w, ht), before, "{what} changed nothing");
+        assert_same_as_full_redraw(&parser, &h, (w, ht), step, Action::Down);
+    }
+}
+
 /// The screen the frames drawn so far left equals a full redraw of now.
 fn assert_same_as_full_redraw(
     parser: &vt100::Parser,
