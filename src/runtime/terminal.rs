@@ -168,15 +168,8 @@ impl<W: Write> Screen<W> {
             let cells = output::cells_over_blank(&next);
             let changed = !cells.is_empty();
             let written = self.out.draw(cells.into_iter());
-            let mut old = std::mem::replace(&mut self.shown, next);
             self.blank = false;
-            // The old cells are the next frame's, blank again (or made at
-            // the new size by the next draw: the first frame's second
-            // buffer is made after the frame is out).
-            if old.area == self.area {
-                old.reset();
-            }
-            self.next = old;
+            self.show_whole(next);
             written?;
             return self.finish(changed, cursor);
         }
@@ -192,10 +185,7 @@ impl<W: Write> Screen<W> {
         let changed = !cells.is_empty();
         let written = self.out.draw(cells.into_iter());
         if whole {
-            // The old screen's cells are reused for the next frame.
-            let mut old = std::mem::replace(&mut self.shown, next);
-            old.reset();
-            self.next = old;
+            self.show_whole(next);
         } else {
             // What the screen shows now: the rows that differed are taken
             // whole (their kept cells were filled in); the others showed
@@ -210,6 +200,18 @@ impl<W: Write> Screen<W> {
         }
         written?;
         self.finish(changed, cursor)
+    }
+
+    /// `frame`, written whole, is what the screen shows. The old screen's
+    /// cells are the next frame's, blank again, or made at the new size by
+    /// the next draw (so the first frame's second buffer is made after the
+    /// first frame is out).
+    fn show_whole(&mut self, frame: Buffer) {
+        let mut old = std::mem::replace(&mut self.shown, frame);
+        if old.area == self.area {
+            old.reset();
+        }
+        self.next = old;
     }
 
     /// Ends a frame: the cursor, then everything at once.
