@@ -42,6 +42,29 @@ impl<W: Write> Output<W> {
     }
 }
 
+impl<W: Write> Output<W> {
+    /// Moves the rows `top..bottom` of the screen (all its columns) up by
+    /// `by` rows (down when negative), as the terminal's own scrolling
+    /// does: the rows moved off are gone, the rows moved in are blank in
+    /// the default colours. A scroll region (DECSTBM) is set around them
+    /// and lines are deleted (DL) or inserted (IL) at its top, then the
+    /// region is the whole screen again; the cursor is left anywhere.
+    /// VT100 and VT102 had these; every terminal since has them.
+    pub fn scroll(&mut self, top: u16, bottom: u16, by: i32) -> io::Result<()> {
+        let w = &mut self.inner;
+        w.write_all(b"\x1b[")?;
+        put_num(w, u32::from(top) + 1)?;
+        w.write_all(b";")?;
+        put_num(w, u32::from(bottom))?;
+        w.write_all(b"r\x1b[")?;
+        put_num(w, u32::from(top) + 1)?;
+        w.write_all(b";1H\x1b[")?;
+        put_num(w, by.unsigned_abs())?;
+        w.write_all(if by > 0 { b"M" } else { b"L" })?;
+        w.write_all(b"\x1b[r")
+    }
+}
+
 /// Writes `n` in decimal.
 fn put_num(w: &mut impl Write, n: u32) -> io::Result<()> {
     let mut digits = [0u8; 10];
@@ -338,6 +361,90 @@ fn looks_blank(c: &Cell) -> bool {
         .union(Modifier::RAPID_BLINK)
         .union(Modifier::CROSSED_OUT);
     c.symbol() == " " && c.bg == Color::Reset && !c.modifier.intersects(SHOWS)
+}
+
+/// How many rows the text of `area` moved up between `shown` and `next`
+/// (negative: down), when moving the terminal's rows by that much leaves
+/// fewer to write: most rows of `area` then equal the shown ones that
+/// many rows below (above), where at that place more than a quarter
+/// `differ` (as [`differing_rows`] found, the rows that differ made whole).
+/// `None` when the text did not move, or moved too far for moving rows to
+/// pay.
+///
+/// The nearest moves are tried first, each given up at a quarter of its
+/// rows different, so a page turned costs a few compares per move.
+pub fn moved_rows(shown: &Buffer, next: &Buffer, area: Rect, differ: &[bool]) -> Option<i32> {
+    let screen = next.area;
+    let area = area.intersection(screen);
+    if shown.area != screen || area.height < 4 || area.width == 0 {
+        return None;
+    }
+    let w = usize::from(screen.width);
+    let (x0, x1) = (
+        usize::from(area.x - screen.x),
+        usize::from(area.right() - screen.x),
+    );
+    let (top, h) = (usize::from(area.y - screen.y), usize::from(area.height));
+    let differ = differ.get(top..top + h)?;
+    if differ.iter().filter(|d| **d).count() <= h / 4 {
+        return None;
+    }
+    let at = |y: usize| (top + y) * w;
+    let shown_part = |y: usize| &shown.content[at(y) + x0..at(y) + x1];
+    // A row that does not differ shows what the frame has there (its
+    // kept cells in `next` were not drawn).
+    let next_part = |y: usize| {
+        let buf = if differ[y] { next } else { shown };
+        &buf.content[at(y) + x0..at(y) + x1]
+    };
+    // Whether at most `allowed` rows of `next` differ from the rows of
+    // `shown` `by` rows further down.
+    let fits = |by: isize, allowed: usize| {
+        let mut differ = 0;
+        for y in 0..h {
+            let Some(from) = y.checked_add_signed(by).filter(|f| *f < h) else {
+                continue;
+            };
+            if next_part(y) != shown_part(from) {
+                differ += 1;
+                if differ > allowed {
+                    return false;
+                }
+            }
+        }
+        true
+    };
+    for d in 1..=h / 2 {
+        let allowed = (h - d) / 4;
+        for by in [d as isize, -(d as isize)] {
+            if fits(by, allowed) {
+                return Some(by as i32);
+            }
+        }
+    }
+    None
+}
+
+/// `shown` as the terminal shows it after [`Output::scroll`] moved the
+/// rows `top..bottom` up `by` rows (down when negative).
+pub fn move_rows(shown: &mut Buffer, top: u16, bottom: u16, by: i32) {
+    let w = usize::from(shown.area.width);
+    let (top, bottom) = (
+        usize::from(top - shown.area.y),
+        usize::from(bottom - shown.area.y),
+    );
+    let rows = &mut shown.content[top * w..bottom * w];
+    let n = by.unsigned_abs() as usize * w;
+    if n >= rows.len() {
+        rows.iter_mut().for_each(Cell::reset);
+    } else if by > 0 {
+        rows.rotate_left(n);
+        let len = rows.len();
+        rows[len - n..].iter_mut().for_each(Cell::reset);
+    } else {
+        rows.rotate_right(n);
+        rows[..n].iter_mut().for_each(Cell::reset);
+    }
 }
 
 /// Which rows of `next` differ from `shown` outside the `kept`

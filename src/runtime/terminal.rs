@@ -7,7 +7,7 @@
 //! SIGINT/SIGQUIT, which arrive as messages so state is saved first.
 //! Ctrl-Z restores, stops the process, and re-enters on `fg`.
 
-use std::io::{self, BufWriter, Stdout, Write};
+use std::io::{self, BufWriter, Write};
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -39,7 +39,29 @@ use crate::ui::keep::Keep;
 /// A frame is built in a 64 KiB buffer and written at once: fewer, larger
 /// writes reach the terminal sooner than a write per kilobyte. [`Output`]
 /// writes the cells.
-pub type Tui = Screen<BufWriter<Gated<Stdout>>>;
+pub type Tui = Screen<BufWriter<Gated<TermOut>>>;
+
+/// What frames are written to: the terminal's file, a duplicate of
+/// standard output's. Not `Stdout`, which is line-buffered: it wrote a
+/// frame up to its last row's `\r\n` and held the rest for the flush, so
+/// every frame of more than one row reached the terminal in two writes.
+#[cfg(unix)]
+pub type TermOut = std::fs::File;
+#[cfg(not(unix))]
+pub type TermOut = io::Stdout;
+
+#[cfg(unix)]
+fn term_out() -> io::Result<TermOut> {
+    use std::os::fd::AsFd as _;
+    Ok(std::fs::File::from(
+        io::stdout().as_fd().try_clone_to_owned()?,
+    ))
+}
+
+#[cfg(not(unix))]
+fn term_out() -> io::Result<TermOut> {
+    Ok(io::stdout())
+}
 
 /// A writer that passes bytes on only while our modes are on. Bytes written
 /// after [`restore`] gave the terminal back are dropped: a frame still in
@@ -155,10 +177,11 @@ impl<W: Write> Screen<W> {
         if self.next.area != self.area {
             blank(&mut self.next, self.area);
         }
-        let cursor = {
+        let (cursor, scrolls) = {
             let mut frame = Frame::new(&mut self.next);
             self.keep.begin();
-            render(&mut frame, &mut self.keep)
+            let cursor = render(&mut frame, &mut self.keep);
+            (cursor, frame.scroll_area())
         };
         // The frame is taken out (its place left empty, no allocation) so
         // the output can be written while it is read.
@@ -173,8 +196,26 @@ impl<W: Write> Screen<W> {
             written?;
             return self.finish(changed, cursor);
         }
-        let kept = self.keep.kept();
-        let differ = output::differing_rows(&self.shown, &mut next, kept);
+        let mut kept = self.keep.kept();
+        let mut differ = output::differing_rows(&self.shown, &mut next, kept);
+        // The text scrolled a few rows: the terminal moves the rows it
+        // shows, and only what differs from them then is written (a line
+        // down wrote every row of the reader, 3.4 KB at 120x40).
+        let moved = scrolls
+            .and_then(|area| Some((area, output::moved_rows(&self.shown, &next, area, &differ)?)));
+        let mut scrolled = Ok(());
+        if let Some((area, by)) = moved {
+            // The kept cells move with their rows: the frame takes them
+            // from the screen first (the rows that differ have them), then
+            // keeps nothing.
+            output::fill_kept(&self.shown, &mut next, kept, &differ);
+            kept = &[];
+            scrolled = self.out.scroll(area.y, area.bottom(), by);
+            output::move_rows(&mut self.shown, area.y, area.bottom(), by);
+            // The scroll region moved the cursor.
+            self.cursor = None;
+            differ = output::differing_rows(&self.shown, &mut next, kept);
+        }
         // Most rows differ (a page turned): the frame is made whole and
         // becomes the screen as it is, with no row copied twice.
         let whole = 2 * differ.iter().filter(|d| **d).count() > differ.len();
@@ -182,7 +223,7 @@ impl<W: Write> Screen<W> {
             output::fill_kept(&self.shown, &mut next, kept, &differ);
         }
         let cells = output::changed_rows(&self.shown, &next, &differ, whole);
-        let changed = !cells.is_empty();
+        let changed = !cells.is_empty() || moved.is_some();
         let written = self.out.draw(cells.into_iter());
         if whole {
             self.show_whole(next);
@@ -198,6 +239,7 @@ impl<W: Write> Screen<W> {
             output::reset_drawn(&mut next, kept, &differ);
             self.next = next;
         }
+        scrolled?;
         written?;
         self.finish(changed, cursor)
     }
@@ -275,7 +317,7 @@ fn enable(out: &mut impl Write) -> io::Result<()> {
 /// second write that comes a millisecond after the first (issue 12).
 pub fn enter() -> io::Result<Tui> {
     install_panic_hook();
-    let mut out = BufWriter::with_capacity(64 << 10, Gated(io::stdout()));
+    let mut out = BufWriter::with_capacity(64 << 10, Gated(term_out()?));
     if let Err(e) = enable(&mut out) {
         restore();
         return Err(e);

@@ -11,6 +11,7 @@ use ratatui::widgets::Widget;
 pub struct Frame<'a> {
     buffer: &'a mut Buffer,
     cursor: Option<Position>,
+    scrolls: Option<Rect>,
 }
 
 impl<'a> Frame<'a> {
@@ -19,6 +20,7 @@ impl<'a> Frame<'a> {
         Frame {
             buffer,
             cursor: None,
+            scrolls: None,
         }
     }
 
@@ -40,6 +42,18 @@ impl<'a> Frame<'a> {
     /// Puts the cursor at `position` after the frame (else it is hidden).
     pub fn set_cursor_position<P: Into<Position>>(&mut self, position: P) {
         self.cursor = Some(position.into());
+    }
+
+    /// Says that the rows of `area` show a text that moves up and down a
+    /// row at a time (the reader's): the screen may move the rows the
+    /// terminal shows, rather than write them all again.
+    pub fn scrolls(&mut self, area: Rect) {
+        self.scrolls = Some(area);
+    }
+
+    /// The area whose rows may have moved, if any ([`Frame::scrolls`]).
+    pub fn scroll_area(&self) -> Option<Rect> {
+        self.scrolls
     }
 
     /// Where the cursor was put, if anywhere.

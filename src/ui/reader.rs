@@ -207,6 +207,14 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes, keep: &mut Keep) {
             tint(buf, p.text, y, c0, c1, style);
         }
     }
+    // The text's rows move a row at a time: the screen may move them on
+    // the terminal instead of writing them again (runtime/terminal.rs).
+    let x0 = if p.gutter.right() == p.text.x {
+        p.gutter.x
+    } else {
+        p.text.x
+    };
+    frame.scrolls(Rect::new(x0, p.text.y, p.text.right() - x0, p.text.height));
     if let Some(bar) = p.scrollbar {
         scrollbar(frame, app, bar);
     }

@@ -463,3 +463,74 @@ fn kept_parts_follow_a_title_a_cursor_a_search_and_a_note() {
         }
     }
 }
+
+/// A line down or up that scrolls the text moves the rows the terminal
+/// shows (a scroll region, lines deleted or inserted) and writes only what
+/// then differs: a fraction of the reader's cells, and a screen that
+/// equals a full redraw in every cell's text, colours and attributes.
+#[test]
+fn a_scrolled_line_moves_the_rows_and_writes_little() {
+    let (w, ht) = (120u16, 40u16);
+    let mut h = Harness::new(&[("katakana.txt", document())], w, ht);
+    let (mut driver, sink) = screen_driver(w, ht);
+    let mut parser = vt100::Parser::new(nz(ht), nz(w), 0);
+    draw_kept(&mut driver, &sink, &mut parser, &h);
+    let full = full_redraw_bytes(&h, w, ht);
+    let mut moved = [0usize; 2];
+    for (i, key) in ["j"; 60].into_iter().chain(["k"; 60]).enumerate() {
+        h.press(key);
+        let bytes = {
+            driver
+                .draw(|f, keep| {
+                    crate::ui::draw(f, &h.app, keep);
+                    crate::ui::cursor(&h.app, f.area())
+                })
+                .expect("draw");
+            std::mem::take(&mut *sink.0.borrow_mut())
+        };
+        parser.process(&bytes);
+        let text = String::from_utf8_lossy(&bytes);
+        // A scroll region set, lines deleted (down) or inserted (up) at its
+        // top, the region reset.
+        let scrolled = text.contains("r\u{1b}[") && text.contains("\u{1b}[r");
+        if scrolled {
+            let deleted = text.contains("M\u{1b}[r");
+            assert_eq!(deleted, key == "j", "step {i} ({key}): {text:?}");
+            moved[usize::from(deleted)] += 1;
+            assert!(
+                bytes.len() * 4 < full,
+                "step {i} ({key}): {} bytes where a full frame is {full}",
+                bytes.len()
+            );
+        }
+        let (mut fresh, fresh_sink) = screen_driver(w, ht);
+        let mut expected = vt100::Parser::new(nz(ht), nz(w), 0);
+        draw_kept(&mut fresh, &fresh_sink, &mut expected, &h);
+        let (a, b) = (
+            styled_screen(&parser, w, ht),
+            styled_screen(&expected, w, ht),
+        );
+        for (y, (row, want)) in a.iter().zip(&b).enumerate() {
+            assert_eq!(
+                row, want,
+                "step {i} ({key}): row {y} differs from a full redraw"
+            );
+        }
+    }
+    assert!(
+        moved[0] > 10 && moved[1] > 10,
+        "rows moved up, down: {moved:?}"
+    );
+}
+
+/// The bytes of a frame drawn on a blank screen.
+fn full_redraw_bytes(h: &Harness, w: u16, ht: u16) -> usize {
+    let (mut fresh, sink) = screen_driver(w, ht);
+    fresh
+        .draw(|f, keep| {
+            crate::ui::draw(f, &h.app, keep);
+            crate::ui::cursor(&h.app, f.area())
+        })
+        .expect("draw");
+    sink.0.borrow().len()
+}

@@ -825,10 +825,10 @@ fn allowed_csi(params: &str, fin: char) -> bool {
         .chars()
         .all(|c| c.is_ascii_digit() || c == ';' || c == ':');
     match fin {
-        // cursor moves, erase, scroll, colours and attributes
-        'H' | 'f' | 'A' | 'B' | 'C' | 'D' | 'G' | 'd' | 'J' | 'K' | 'm' | 'S' | 'T' | 'X' | 'r' => {
-            numeric
-        }
+        // cursor moves, erase, scroll (a region, lines deleted or
+        // inserted in it), colours and attributes
+        'H' | 'f' | 'A' | 'B' | 'C' | 'D' | 'G' | 'd' | 'J' | 'K' | 'm' | 'S' | 'T' | 'X' | 'r'
+        | 'L' | 'M' => numeric,
         // cursor position query (ratatui asks once at start)
         'n' => params == "6",
         // private modes
