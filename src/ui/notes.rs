@@ -4,6 +4,7 @@
 use super::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::keep::Keep;
@@ -103,6 +104,10 @@ pub fn render(
     {
         return;
     }
+    if count > 0 && problem.is_none() && loading.is_none() {
+        list(frame, app, area, (borders, focused), title, keep);
+        return;
+    }
     let inner = frame_block(frame, area, borders, focused, title);
     let mut area = inner;
     if let Some(problem) = problem {
@@ -134,8 +139,57 @@ pub fn render(
         frame.render_widget(p, area);
         return;
     }
-    // The selected entry in full: asked for (`x`), or the one under the
-    // reading cursor while reading.
+    let (detail, rest) = detail_part(app, area);
+    if let Some((lines, rect)) = detail {
+        draw_detail(frame, lines, rect);
+    }
+    let item = |i| app.notes_row(i).map(|row| list_item(app, row));
+    let shown = shown_items(rest, count, item, app.notes_selected());
+    draw_items(frame, rest, shown, app.notes_selected(), focused);
+}
+
+/// The list with nothing above it: what it shows is worked out first (the
+/// selected entry in full, the rows on screen), and drawn only when that,
+/// the title or the place differ from what the screen shows (ui/keep.rs).
+/// Else every key, a line down included, drew the pane again.
+fn list(
+    frame: &mut Frame,
+    app: &App,
+    area: Rect,
+    (borders, focused): (bool, bool),
+    title: String,
+    keep: &mut Keep,
+) {
+    let inner = if borders {
+        ratatui::widgets::Block::bordered().inner(area)
+    } else {
+        area
+    };
+    let (detail, rest) = detail_part(app, inner);
+    let selected = app.notes_selected();
+    let item = |i| app.notes_row(i).map(|row| list_item(app, row));
+    let shown = shown_items(rest, app.notes_len(), item, selected);
+    let key = pane_key(
+        area,
+        borders,
+        focused,
+        &title,
+        (&detail, &shown, selected, theme::border(false)),
+    );
+    if keep.same(area, key) {
+        return;
+    }
+    frame_block(frame, area, borders, focused, title);
+    if let Some((lines, rect)) = detail {
+        draw_detail(frame, lines, rect);
+    }
+    draw_items(frame, rest, shown, selected, focused);
+}
+
+/// The selected entry in full, where it shows (asked for with `x`, or the
+/// one under the reading cursor while reading) and the rows it takes at
+/// the bottom of `area`; and the rest of `area`, for the list.
+fn detail_part(app: &App, area: Rect) -> (Option<(Vec<Line<'static>>, Rect)>, Rect) {
     let selected = app.notes_row(app.notes_selected());
     let following = selected.as_ref().is_some_and(|si| {
         app.focus != crate::app::Focus::Notes
@@ -149,13 +203,11 @@ pub fn render(
         };
         if h >= 3 {
             let rect = Rect::new(area.x, area.bottom() - h, area.width, h);
-            detail(frame, app, &si, rect);
-            area = Rect::new(area.x, area.y, area.width, area.height - h);
+            let rest = Rect::new(area.x, area.y, area.width, area.height - h);
+            return (Some((detail_lines(app, &si), rect)), rest);
         }
     }
-    let item = |i| app.notes_row(i).map(|row| list_item(app, row));
-    let shown = shown_items(area, count, item, app.notes_selected());
-    draw_items(frame, area, shown, app.notes_selected(), focused);
+    (None, area)
 }
 
 /// What the pane says when it lists nothing.
@@ -242,8 +294,7 @@ fn list_item(app: &App, row: crate::app::ScopedItem) -> Item {
 
 /// One entry in full: what and when, its status, the quote it was written
 /// on (a lost entry shows only its own stored quote), and a note's text.
-fn detail(frame: &mut Frame, app: &App, si: &crate::app::ScopedItem, area: Rect) {
-    use ratatui::text::{Line, Span};
+fn detail_lines(app: &App, si: &crate::app::ScopedItem) -> Vec<Line<'static>> {
     let it = &si.item;
     let what = match it.kind {
         Kind::Note if it.offset.is_none() && it.session.is_some() => "Lecture note",
@@ -284,6 +335,10 @@ fn detail(frame: &mut Frame, app: &App, si: &crate::app::ScopedItem, area: Rect)
             theme::muted(),
         )));
     }
+    lines
+}
+
+fn draw_detail(frame: &mut Frame, lines: Vec<Line<'static>>, area: Rect) {
     let block = ratatui::widgets::Block::default()
         .borders(ratatui::widgets::Borders::TOP)
         .border_style(theme::border(false));

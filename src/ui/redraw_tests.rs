@@ -534,3 +534,103 @@ fn full_redraw_bytes(h: &Harness, w: u16, ht: u16) -> usize {
         .expect("draw");
     sink.0.borrow().len()
 }
+
+/// Whether the last frame `keep` saw kept `area` whole.
+fn kept_whole(keep: &crate::ui::keep::Keep, area: ratatui::layout::Rect) -> bool {
+    keep.kept().contains(&area)
+}
+
+/// Draws a frame of `h` on `buf` with `keep`, as the run loop does.
+fn draw_with(h: &Harness, buf: &mut ratatui::buffer::Buffer, keep: &mut crate::ui::keep::Keep) {
+    buf.reset();
+    keep.begin();
+    let mut f = crate::ui::Frame::new(buf);
+    crate::ui::draw(&mut f, &h.app, keep);
+}
+
+/// The Notes pane with entries in it is kept while it shows the same (a
+/// line down does not draw it again), and each thing it shows, changed
+/// alone, draws it again: the selection, the entry under the cursor in
+/// full, an entry added, a note's text, the focus.
+#[test]
+fn the_notes_pane_is_kept_and_follows_what_it_shows() {
+    let (w, ht) = (120, 40);
+    let mut h = Harness::new(&[("katakana.txt", document())], w, ht);
+    for _ in 0..3 {
+        h.press("m");
+        h.press("enter");
+        h.press("j");
+        h.press("j");
+        h.press("j");
+    }
+    h.press("j");
+    let notes = h.app.panes().notes.expect("a Notes pane at 120x40");
+    let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, w, ht));
+    let mut keep = crate::ui::keep::Keep::none();
+    draw_with(&h, &mut buf, &mut keep);
+    h.press("j");
+    draw_with(&h, &mut buf, &mut keep);
+    assert!(
+        kept_whole(&keep, notes),
+        "a line down drew the Notes pane again"
+    );
+
+    let (mut driver, sink) = screen_driver(w, ht);
+    let mut parser = vt100::Parser::new(nz(ht), nz(w), 0);
+    draw_kept(&mut driver, &sink, &mut parser, &h);
+    type Change = fn(&mut Harness);
+    let changes: [(&str, Change); 8] = [
+        ("the next entry, under the cursor", |h| h.press("]")),
+        ("the cursor off the entry", |h| h.press("j")),
+        ("an entry added", |h| {
+            h.press("G");
+            h.press("m");
+            h.press("enter");
+        }),
+        ("a note's text", |h| {
+            // On a row of its own, so it is the entry shown in full.
+            for _ in 0..4 {
+                h.press("k");
+            }
+            h.press("a");
+            h.type_note("a note in the pane");
+            h.press("enter");
+        }),
+        ("the note's second line, shown in full only", |h| {
+            let notes = h.app.notes.as_mut().expect("notes");
+            let id = notes
+                .items()
+                .into_iter()
+                .find(|i| i.kind == crate::study::notes::Kind::Note)
+                .expect("the note")
+                .id;
+            let text = "a note in the pane\nwith a second line";
+            assert!(notes.update_note(&id, text, "2026-11-25T10:00:00+00:00"));
+        }),
+        ("the focus", |h| h.press("tab")),
+        ("the selection", |h| h.press("k")),
+        ("the entry in full", |h| h.press("x")),
+    ];
+    // The pane's cells, each with what shows of it.
+    let shows = |parser: &vt100::Parser| -> Vec<String> {
+        cells(parser, w, ht, |text, c| {
+            format!(
+                "{text}{:?}{:?}{}{}|",
+                c.fgcolor(),
+                c.bgcolor(),
+                c.bold(),
+                c.inverse()
+            )
+        })
+        .into_iter()
+        .map(|row| row.split('|').skip(usize::from(notes.x)).collect())
+        .collect()
+    };
+    for (step, (what, change)) in changes.into_iter().enumerate() {
+        let before = shows(&parser);
+        change(&mut h);
+        draw_kept(&mut driver, &sink, &mut parser, &h);
+        assert_ne!(shows(&parser), before, "{what} changed nothing in the pane");
+        assert_same_as_full_redraw(&parser, &h, (w, ht), step, Action::Down);
+    }
+}
