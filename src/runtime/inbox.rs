@@ -149,8 +149,8 @@ impl Inbox {
         if self.resized.swap(false, Ordering::SeqCst) {
             // The size now, not the one the signal was sent for: resizes
             // in a row become one.
-            if let Ok((w, h)) = ratatui::crossterm::terminal::size() {
-                return Some(Input::Term(Event::Resize(w, h)));
+            if let Ok(size) = super::output::terminal_size() {
+                return Some(Input::Term(Event::Resize(size.width, size.height)));
             }
         }
         None
