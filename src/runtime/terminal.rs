@@ -30,7 +30,11 @@ use crate::ui::keep::Keep;
 /// buffers before the first frame can be drawn (issue 12).
 /// [`Screen::draw`] writes what [`output::changed_rows`] finds: rows equal
 /// to the shown ones (outside the parts the frame kept, see [`Keep`]) are
-/// skipped whole, the others go through ratatui's own diff.
+/// skipped whole, the others go through ratatui's own diff. When the text
+/// of the area a frame says scrolls ([`Frame::scrolls`]) moved a few rows,
+/// the terminal moves its rows first (a scroll region, lines deleted or
+/// inserted: [`output::moved_rows`]), and the frame is compared with the
+/// rows moved.
 ///
 /// A blank screen (at the start, after a resize or a redraw) has no buffer:
 /// the frame is compared with blank cells a row at a time. So the first
