@@ -635,6 +635,20 @@ fn differing_cells<'a>(
             y += 1;
             continue;
         }
+        // A row of one-column cells, shown and drawn: ratatui's diff of it
+        // is every cell that differs, found with no copy of the row (the
+        // copies were a tenth of a line key).
+        let (was, is) = (row(shown, w, y), row(next, w, y));
+        if was.iter().chain(is).all(one_column) {
+            let at = b.y + y as u16;
+            for (x, (p, c)) in was.iter().zip(is).enumerate() {
+                if p != c {
+                    out.push((b.x + x as u16, at, c));
+                }
+            }
+            y += 1;
+            continue;
+        }
         let start = y;
         while y < rows && differ[y] {
             y += 1;
