@@ -6,4 +6,5 @@
 //! `KeyEvent`.
 
 pub mod action;
+pub mod decode;
 pub mod keymap;

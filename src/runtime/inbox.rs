@@ -1,22 +1,22 @@
 //! What the loop waits for: the terminal's keys and resizes, and the
 //! messages of workers, the saver and signals, in one wait.
 //!
-//! The loop sleeps in `poll(2)` on a "bell": a socket that every [`Sender`]
-//! rings after it puts a message on the channel, and that the signal
-//! handlers ring. Keys come from a thread blocked in crossterm's `read`,
-//! as [`Sender::send_term`] messages. Signals need no thread: SIGWINCH and
-//! the signals that ask marginote to go raise a flag, then ring.
+//! The loop sleeps in `poll(2)` on the terminal and on a "bell": a socket
+//! that every [`Sender`] rings after it puts a message on the channel, and
+//! that the signal handlers ring. Signals need no thread: SIGWINCH and the
+//! signals that ask marginote to go raise a flag, then ring.
 //!
-//! The keys are read on a thread of their own, blocked in crossterm's
-//! `read`, not by the loop polling the terminal beside it: crossterm reads
-//! what it polls, and a loop that polled the same terminal would wake for
-//! input that crossterm has not taken yet. crossterm is built with
-//! `use-dev-tty`, its reader polling level-triggered: its default (mio,
-//! edge-triggered) could return a resize and leave a key that came with
-//! it unread until the next key (`tests/e2e.rs` types right after
-//! resizes, on a loaded machine).
-
-use std::io::{self, Read as _, Write as _};
+//! The keys are read by the loop itself, decoded by
+//! [`crate::input::decode`]: a key that woke a reader thread, which then
+//! woke the loop, paid for a second wake-up, 0.07–0.14 ms on a 2-core
+//! machine (`examples/thread_hop.rs`), most of what kept a line key behind
+//! less's. Every read takes all the terminal has, and every key decoded
+//! from it is handed out before the terminal is polled again, so no key
+//! waits in a buffer the poll cannot see (crossterm's reader, polled
+//! beside the loop's own wait, could hold such keys).
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{self, IsTerminal as _, Read as _, Write as _};
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
@@ -26,6 +26,7 @@ use ratatui::crossterm::event::Event;
 use rustix::event::{PollFd, PollFlags, Timespec};
 
 use crate::app::Msg;
+use crate::input::decode::Decoder;
 
 /// One thing for the loop.
 pub(super) enum Input {
@@ -46,22 +47,17 @@ const QUIT_SIGNALS: [i32; 4] = [
 /// thread that reports to the loop.
 #[derive(Clone)]
 pub(super) struct Sender {
-    tx: mpsc::Sender<Input>,
+    tx: mpsc::Sender<Box<Msg>>,
     bell: Arc<UnixStream>,
 }
 
 impl Sender {
     /// Sends `m`; false once the loop is gone.
     pub(super) fn send(&self, m: Msg) -> bool {
-        self.put(Input::Msg(Box::new(m)))
+        self.put(Box::new(m))
     }
 
-    /// Sends a terminal event; false once the loop is gone.
-    pub(super) fn send_term(&self, ev: Event) -> bool {
-        self.put(Input::Term(ev))
-    }
-
-    fn put(&self, i: Input) -> bool {
+    fn put(&self, i: Box<Msg>) -> bool {
         if self.tx.send(i).is_err() {
             return false;
         }
@@ -74,7 +70,7 @@ impl Sender {
 
 /// The loop's end of the inbox.
 pub(super) struct Inbox {
-    rx: mpsc::Receiver<Input>,
+    rx: mpsc::Receiver<Box<Msg>>,
     /// The end of the bell the loop sleeps on.
     bell: UnixStream,
     /// Raised by the signal handler on SIGWINCH (before it rings).
@@ -83,6 +79,13 @@ pub(super) struct Inbox {
     /// before it rings: the loop saves and restores the terminal instead
     /// of being killed.
     quit_signals: Vec<(i32, Arc<AtomicBool>)>,
+    /// The terminal's input, once keys are read (from the first frame on).
+    tty: Option<File>,
+    /// Keys decoded and not handed out yet.
+    keys: VecDeque<Event>,
+    decoder: Decoder,
+    /// The terminal hung up: heard once, as SIGHUP.
+    hung_up: bool,
 }
 
 /// A new inbox and its first sender. Signals are heard from here on.
@@ -108,6 +111,10 @@ pub(super) fn inbox() -> io::Result<(Sender, Inbox)> {
         bell,
         resized,
         quit_signals,
+        tty: None,
+        keys: VecDeque::new(),
+        decoder: Decoder::default(),
+        hung_up: false,
     };
     let sender = Sender {
         tx,
@@ -116,35 +123,47 @@ pub(super) fn inbox() -> io::Result<(Sender, Inbox)> {
     Ok((sender, inbox))
 }
 
-/// Starts the thread that reads the terminal's events and sends them to
-/// the loop, until the terminal cannot be read or the loop is gone.
-/// crossterm's resizes are dropped: the loop hears its own (SIGWINCH), so
-/// one resize is never answered twice.
-pub(super) fn read_terminal(tx: Sender) {
-    std::thread::spawn(move || {
-        while let Ok(ev) = ratatui::crossterm::event::read() {
-            if matches!(ev, Event::Resize(..)) {
-                continue;
-            }
-            if !tx.send_term(ev) {
-                break;
-            }
-        }
-    });
-}
-
 impl Inbox {
+    /// Reads the terminal's keys from now on: stdin when it is the
+    /// terminal, else `/dev/tty` (where raw mode was set).
+    pub(super) fn read_keys(&mut self) -> io::Result<()> {
+        let stdin = io::stdin();
+        let tty = if stdin.is_terminal() {
+            File::from(std::os::fd::AsFd::as_fd(&stdin).try_clone_to_owned()?)
+        } else {
+            File::open("/dev/tty")?
+        };
+        self.tty = Some(tty);
+        Ok(())
+    }
+
     /// The next input already here, without waiting: a signal first, then
-    /// messages and keys in order, then a resize. `None` when nothing
+    /// keys, then messages in order, then a resize. `None` when nothing
     /// waits.
+    ///
+    /// Keys before messages: a worker that sends many results never holds
+    /// a key back, and the loop holds the keys whose meaning depends on a
+    /// result still to come (a document still read, a search not answered).
     pub(super) fn try_recv(&mut self) -> Option<Input> {
         for (sig, raised) in &self.quit_signals {
             if raised.swap(false, Ordering::SeqCst) {
                 return Some(Input::Msg(Box::new(Msg::Signal(*sig))));
             }
         }
-        if let Ok(i) = self.rx.try_recv() {
-            return Some(i);
+        if self.keys.is_empty() {
+            self.read_tty(false);
+        }
+        if let Some(ev) = self.keys.pop_front() {
+            return Some(Input::Term(ev));
+        }
+        if std::mem::take(&mut self.hung_up) {
+            tracing::warn!("the terminal hung up");
+            return Some(Input::Msg(Box::new(Msg::Signal(
+                signal_hook::consts::SIGHUP,
+            ))));
+        }
+        if let Ok(m) = self.rx.try_recv() {
+            return Some(Input::Msg(m));
         }
         if self.resized.swap(false, Ordering::SeqCst) {
             // The size now, not the one the signal was sent for: resizes
@@ -154,6 +173,44 @@ impl Inbox {
             }
         }
         None
+    }
+
+    /// Reads what the terminal sent, if anything, without waiting: all of
+    /// it (`ready`: a poll just said it can be read).
+    fn read_tty(&mut self, ready: bool) {
+        let Some(tty) = &self.tty else { return };
+        if !ready {
+            let mut fds = [PollFd::new(tty, PollFlags::IN)];
+            let zero = Timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            };
+            match rustix::event::poll(&mut fds, Some(&zero)) {
+                Ok(n) if n > 0 => {}
+                _ => return,
+            }
+        }
+        let mut buf = [0u8; 4096];
+        loop {
+            match (&*tty).read(&mut buf) {
+                // A terminal read after a poll said it can be: a full
+                // buffer may have more behind it.
+                Ok(n) if n > 0 => {
+                    self.decoder.feed(&buf[..n], n == buf.len(), &mut self.keys);
+                    return;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                // End of input or an error (EIO once the terminal is
+                // gone): the terminal will not type again.
+                r => {
+                    tracing::warn!(result = ?r.map(|_| ()), "the terminal cannot be read");
+                    self.tty = None;
+                    self.hung_up = true;
+                    return;
+                }
+            }
+        }
     }
 
     /// The next input, waiting up to `wait` for it; `None` when none came.
@@ -171,18 +228,29 @@ impl Inbox {
                 tv_sec: left.as_secs().try_into().unwrap_or(i64::MAX),
                 tv_nsec: left.subsec_nanos().into(),
             };
-            let mut fds = [PollFd::new(&self.bell, PollFlags::IN)];
-            match rustix::event::poll(&mut fds, Some(&timeout)) {
-                Ok(_) | Err(rustix::io::Errno::INTR) => {}
-                Err(e) => {
-                    tracing::warn!(error = %e, "waiting for input failed");
-                    return None;
+            let (bell, tty) = {
+                let mut fds = vec![PollFd::new(&self.bell, PollFlags::IN)];
+                if let Some(tty) = &self.tty {
+                    fds.push(PollFd::new(tty, PollFlags::IN));
                 }
-            }
-            if fds[0].revents().contains(PollFlags::IN) {
+                match rustix::event::poll(&mut fds, Some(&timeout)) {
+                    Ok(_) | Err(rustix::io::Errno::INTR) => {}
+                    Err(e) => {
+                        tracing::warn!(error = %e, "waiting for input failed");
+                        return None;
+                    }
+                }
+                let woke = |fd: Option<&PollFd>| fd.is_some_and(|fd| !fd.revents().is_empty());
+                (woke(fds.first()), woke(fds.get(1)))
+            };
+            if bell {
                 // What rang it is on the channel (or a flag).
                 let mut buf = [0u8; 64];
                 while matches!((&self.bell).read(&mut buf), Ok(n) if n > 0) {}
+            }
+            if tty {
+                // Readable, or hung up (a read then says so).
+                self.read_tty(true);
             }
         }
     }

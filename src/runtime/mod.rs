@@ -330,9 +330,10 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                 fault.trip()?;
                 if !warmed {
                     // Keys are read from the first frame on: one typed
-                    // before it waits in the terminal, and the thread's
-                    // start does not delay that frame.
-                    inbox::read_terminal(tx.clone());
+                    // before it waits in the terminal.
+                    inbox
+                        .read_keys()
+                        .context("cannot read the terminal's keys")?;
                     // After the first frame: nothing before it waits on this.
                     workers.release();
                     workers.warm_search();
