@@ -320,12 +320,12 @@ pub fn changed_rows<'a>(
 /// Fills in the kept cells of the rows that do not `differ` (those of the
 /// rows that do were filled by [`differing_rows`]): `next` is then the
 /// whole frame, to be shown as it is.
-pub fn fill_kept(shown: &Buffer, next: &mut Buffer, kept: &[Rect], differ: &[bool]) {
+pub fn fill_kept(shown: &Buffer, next: &mut Buffer, kept: &[Span], differ: &[bool]) {
     if shown.area != next.area {
         return;
     }
     let w = usize::from(next.area.width);
-    for (y, x0, x1) in kept_spans(next.area, kept) {
+    for &(y, x0, x1) in kept {
         if !differ.get(y).copied().unwrap_or(true) {
             let (i, j) = (y * w + x0, y * w + x1.min(w));
             next.content[i..j].clone_from_slice(&shown.content[i..j]);
@@ -489,7 +489,7 @@ pub fn move_rows(shown: &mut Buffer, top: u16, bottom: u16, by: i32) {
 /// shows them already (see [`crate::ui::keep`]). Those cells are copied
 /// from `shown` into the rows that differ, so each such row of `next` is
 /// whole; the other rows are left as they are, not looked at again.
-pub fn differing_rows(shown: &Buffer, next: &mut Buffer, kept: &[Rect]) -> Vec<bool> {
+pub fn differing_rows(shown: &Buffer, next: &mut Buffer, skip: &[Span]) -> Vec<bool> {
     let (a, b) = (shown.area, next.area);
     if a != b || a.width == 0 {
         // Not the same screen: every row is written, none kept.
@@ -497,7 +497,6 @@ pub fn differing_rows(shown: &Buffer, next: &mut Buffer, kept: &[Rect]) -> Vec<b
     }
     let w = usize::from(b.width);
     let rows = usize::from(b.height);
-    let skip = kept_spans(b, kept);
     let mut at = 0;
     (0..rows)
         .map(|y| {
@@ -558,9 +557,13 @@ fn fill_gaps<'a>(cells: Vec<(u16, u16, &'a Cell)>, next: &'a Buffer) -> Vec<(u16
     out
 }
 
-/// The kept columns of each row of `area`, as (row, start, end) in order.
-fn kept_spans(area: Rect, kept: &[Rect]) -> Vec<(usize, usize, usize)> {
-    let mut spans: Vec<(usize, usize, usize)> = kept
+/// Kept columns of a row: (row, start, end).
+pub type Span = (usize, usize, usize);
+
+/// The kept columns of each row of `area`, as (row, start, end) in order:
+/// worked out once a frame, for every step that skips them.
+pub fn kept_spans(area: Rect, kept: &[Rect]) -> Vec<Span> {
+    let mut spans: Vec<Span> = kept
         .iter()
         .map(|r| r.intersection(area))
         .filter(|r| !r.is_empty())
@@ -569,7 +572,9 @@ fn kept_spans(area: Rect, kept: &[Rect]) -> Vec<(usize, usize, usize)> {
             (usize::from(r.y - area.y)..usize::from(r.bottom() - area.y)).map(move |y| (y, x0, x1))
         })
         .collect();
-    spans.sort_unstable();
+    if !spans.is_sorted() {
+        spans.sort_unstable();
+    }
     spans
 }
 
@@ -577,14 +582,13 @@ fn kept_spans(area: Rect, kept: &[Rect]) -> Vec<(usize, usize, usize)> {
 /// touching only what was written: the rows that `differ` (their kept
 /// cells were filled in) and, on the others, the cells outside `kept`
 /// (a kept cell there was never drawn).
-pub fn reset_drawn(next: &mut Buffer, kept: &[Rect], differ: &[bool]) {
+pub fn reset_drawn(next: &mut Buffer, skip: &[Span], differ: &[bool]) {
     let w = usize::from(next.area.width);
     let rows = usize::from(next.area.height);
-    if kept.is_empty() || differ.len() != rows {
+    if skip.is_empty() || differ.len() != rows {
         next.reset();
         return;
     }
-    let skip = kept_spans(next.area, kept);
     let mut at = 0;
     for (y, d) in differ.iter().enumerate() {
         let start = at;

@@ -200,8 +200,8 @@ impl<W: Write> Screen<W> {
             written?;
             return self.finish(changed, cursor);
         }
-        let mut kept = self.keep.kept();
-        let mut differ = output::differing_rows(&self.shown, &mut next, kept);
+        let mut kept = output::kept_spans(next.area, self.keep.kept());
+        let mut differ = output::differing_rows(&self.shown, &mut next, &kept);
         // The text scrolled a few rows: the terminal moves the rows it
         // shows, and only what differs from them then is written (a line
         // down wrote every row of the reader, 3.4 KB at 120x40).
@@ -212,19 +212,19 @@ impl<W: Write> Screen<W> {
             // The kept cells move with their rows: the frame takes them
             // from the screen first (the rows that differ have them), then
             // keeps nothing.
-            output::fill_kept(&self.shown, &mut next, kept, &differ);
-            kept = &[];
+            output::fill_kept(&self.shown, &mut next, &kept, &differ);
+            kept.clear();
             scrolled = self.out.scroll(area.y, area.bottom(), by);
             output::move_rows(&mut self.shown, area.y, area.bottom(), by);
             // The scroll region moved the cursor.
             self.cursor = None;
-            differ = output::differing_rows(&self.shown, &mut next, kept);
+            differ = output::differing_rows(&self.shown, &mut next, &kept);
         }
         // Most rows differ (a page turned): the frame is made whole and
         // becomes the screen as it is, with no row copied twice.
         let whole = 2 * differ.iter().filter(|d| **d).count() > differ.len();
         if whole {
-            output::fill_kept(&self.shown, &mut next, kept, &differ);
+            output::fill_kept(&self.shown, &mut next, &kept, &differ);
         }
         let cells = output::changed_rows(&self.shown, &next, &differ, whole);
         let changed = !cells.is_empty() || moved.is_some();
@@ -240,7 +240,7 @@ impl<W: Write> Screen<W> {
                 let r = y * w..(y + 1) * w;
                 self.shown.content[r.clone()].clone_from_slice(&next.content[r]);
             }
-            output::reset_drawn(&mut next, kept, &differ);
+            output::reset_drawn(&mut next, &kept, &differ);
             self.next = next;
         }
         scrolled?;

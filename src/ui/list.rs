@@ -79,6 +79,62 @@ pub(super) fn bordered(buf: &mut Buffer, area: Rect, style: Style, title: &Line)
     }
 }
 
+/// [`bordered`], each edge drawn only where the screen does not show it
+/// already (ui/keep.rs): a line down drew the Reader's border, 236 cells
+/// at 120x40, and compared them, on every key.
+pub(super) fn bordered_kept(
+    buf: &mut Buffer,
+    area: Rect,
+    style: Style,
+    title: &Line,
+    keep: &mut super::keep::Keep,
+) {
+    use ratatui::symbols::line;
+    let area = area.intersection(buf.area);
+    if area.width < 2 || area.height < 3 {
+        bordered(buf, area, style, title);
+        return;
+    }
+    // The title is on the top edge alone.
+    let top_key = super::keep::key((area, style, title));
+    let key = super::keep::key((area, style));
+    let (left, top) = (area.left(), area.top());
+    let (right, bottom) = (area.right() - 1, area.bottom() - 1);
+    let side = area.height - 2;
+    // Only the box-drawing constants below reach this: no escape can get
+    // to the terminal, which is what the lint guards.
+    #[allow(clippy::disallowed_methods)]
+    let put = |buf: &mut Buffer, x: u16, y: u16, symbol: &'static str| {
+        buf[(x, y)].set_symbol(symbol).set_style(style);
+    };
+    if !keep.same(Rect::new(left, top, area.width, 1), top_key) {
+        for x in left..=right {
+            put(buf, x, top, line::HORIZONTAL);
+        }
+        put(buf, right, top, line::TOP_RIGHT);
+        put(buf, left, top, line::TOP_LEFT);
+        let room = area.width - 2;
+        if room > 0 {
+            let width = u16::try_from(title.width()).unwrap_or(u16::MAX).min(room);
+            title.render(Rect::new(left + 1, top, width, 1), buf);
+        }
+    }
+    if !keep.same(Rect::new(left, bottom, area.width, 1), key) {
+        for x in left..=right {
+            put(buf, x, bottom, line::HORIZONTAL);
+        }
+        put(buf, right, bottom, line::BOTTOM_RIGHT);
+        put(buf, left, bottom, line::BOTTOM_LEFT);
+    }
+    for x in [left, right] {
+        if !keep.same(Rect::new(x, top + 1, 1, side), key) {
+            for y in top + 1..bottom {
+                put(buf, x, y, line::VERTICAL);
+            }
+        }
+    }
+}
+
 /// The visible part of a list of `len` items in `area`, with their
 /// indices; only those are built (`item(i)`), so a 10,000-document
 /// library costs one screen.
@@ -165,6 +221,59 @@ mod tests {
     use ratatui::style::{Color, Modifier, Style};
     use ratatui::text::{Line, Span};
     use ratatui::widgets::{Block, Widget as _};
+
+    /// `bordered_kept` draws what `bordered` draws, and on the next frame
+    /// draws nothing of an unchanged box (its four edges kept); a new
+    /// title draws the top edge alone.
+    #[test]
+    fn a_kept_border_is_drawn_once_and_its_top_again_for_a_new_title() {
+        use super::super::keep::Keep;
+        let style = Style::new().fg(Color::Cyan);
+        let screen = Rect::new(0, 0, 30, 8);
+        for area in [
+            Rect::new(2, 1, 20, 6),
+            Rect::new(0, 0, 2, 3),
+            Rect::new(0, 0, 30, 2),
+        ] {
+            let title = Line::from(" Aster ");
+            let mut keep = Keep::none();
+            keep.begin();
+            let mut full = Buffer::empty(screen);
+            super::bordered(&mut full, area, style, &title);
+            let mut ours = Buffer::empty(screen);
+            super::bordered_kept(&mut ours, area, style, &title, &mut keep);
+            assert_eq!(ours, full, "{area:?}");
+            assert!(keep.kept().is_empty());
+            keep.begin();
+            let mut again = Buffer::empty(screen);
+            super::bordered_kept(&mut again, area, style, &title, &mut keep);
+            if area.height >= 3 {
+                assert_eq!(again, Buffer::empty(screen), "nothing drawn: {area:?}");
+                let covered: u32 = keep.kept().iter().map(|r| r.area()).sum();
+                let edges = 2 * u32::from(area.width) + 2 * u32::from(area.height - 2);
+                assert_eq!(covered, edges, "the four edges kept: {area:?}");
+            } else {
+                assert_eq!(again, full, "too small to keep: drawn whole");
+            }
+            keep.begin();
+            let other = Line::from(" Birch ");
+            let mut renamed = Buffer::empty(screen);
+            super::bordered_kept(&mut renamed, area, style, &other, &mut keep);
+            if area.height >= 3 {
+                // Nothing but the top row was drawn.
+                let mut top_only = Buffer::empty(screen);
+                for x in area.left()..area.right() {
+                    top_only[(x, area.top())] = renamed[(x, area.top())].clone();
+                }
+                assert_eq!(renamed, top_only, "only the top edge drawn: {area:?}");
+            }
+            let mut whole = Buffer::empty(screen);
+            super::bordered(&mut whole, area, style, &other);
+            for x in area.left()..area.right() {
+                assert_eq!(renamed[(x, area.top())], whole[(x, area.top())], "{area:?}");
+            }
+        }
+    }
 
     /// `bordered` leaves every cell as `Block` does, over a frame already
     /// drawn on (styled text under the box), for every size up to 7x4 and

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use std::hash::{DefaultHasher, Hash as _, Hasher as _};
+use std::hash::{Hash as _, Hasher as _};
 
 use super::keep::Keep;
 use super::{Panes, fit, theme};
@@ -28,7 +28,8 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes, keep: &mut Keep) {
             format!(" {} ", fit(&title, width.saturating_sub(2))),
             theme::title(focused),
         ));
-        super::list::bordered(frame.buffer_mut(), p.reader, theme::border(focused), &title);
+        let style = theme::border(focused);
+        super::list::bordered_kept(frame.buffer_mut(), p.reader, style, &title, keep);
     }
     let Some(r) = app.reader.as_ref() else {
         let msg = app
@@ -174,7 +175,7 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes, keep: &mut Keep) {
         // they show what the screen shows (ui/keep.rs): the key is every
         // symbol, text and style drawn below, and the place.
         let kept = Rect::new(p.gutter.x, y, p.gutter.width + p.text.width, 1);
-        let mut key = DefaultHasher::new();
+        let mut key = super::keep::hasher();
         (
             kept,
             sym,
