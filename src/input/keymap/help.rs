@@ -21,6 +21,9 @@ impl Keymap {
     /// `context` does not shadow (none for [`Context::Prompt`], which the app
     /// asks alone). `"(unbound)"` if there is none.
     pub fn hint(&self, context: Context, action: Action) -> String {
+        if let Some(hint) = self.hints.borrow().get(&(context, action)) {
+            return hint.clone();
+        }
         let global = match context {
             Context::Prompt | Context::Editor | Context::Unsaved => &[],
             _ => self.keys_for(Context::Global, action),
@@ -28,11 +31,16 @@ impl Keymap {
         let global = global
             .iter()
             .filter(|&&key| !self.reverse.contains_key(&(context, key)));
-        self.keys_for(context, action)
+        let hint = self
+            .keys_for(context, action)
             .iter()
             .chain(global)
             .next()
-            .map_or_else(|| "(unbound)".to_owned(), Key::to_string)
+            .map_or_else(|| "(unbound)".to_owned(), Key::to_string);
+        self.hints
+            .borrow_mut()
+            .insert((context, action), hint.clone());
+        hint
     }
 
     /// Every bound action per context, in [`Context::ALL`] then
@@ -61,6 +69,21 @@ mod tests {
     use super::super::test_support::*;
     use super::*;
     use Context::{Global, Help, Prompt, Reader};
+
+    /// A hint asked for before a user's file is merged is not kept past
+    /// it: the status line shows the key the file binds.
+    #[test]
+    fn a_hint_asked_before_a_merge_follows_it() {
+        let mut keymap = Keymap::defaults();
+        assert_eq!(keymap.hint(Reader, Action::AddBookmark), "m");
+        assert!(
+            keymap
+                .merge_str("user.toml", "[reader]\nadd_bookmark = [\"b\"]\n")
+                .is_empty()
+        );
+        assert_eq!(keymap.hint(Reader, Action::AddBookmark), "b");
+        assert_eq!(keymap.clone().hint(Reader, Action::AddBookmark), "b");
+    }
 
     #[test]
     fn help_rows_and_hints_follow_the_live_keymap() {
