@@ -239,7 +239,7 @@ pub fn draw(frame: &mut Frame, app: &App, keep: &mut Keep) {
             Focus::Reader => {}
         }
     }
-    status::render(frame, app, p.status);
+    status::render(frame, app, p.status, keep);
     review::render(frame, app, area);
     match app.overlay {
         Overlay::Help { scroll } => help::render(frame, app, area, scroll),

@@ -235,13 +235,17 @@ pub fn cursor(app: &App, area: Rect) -> Option<Position> {
     ))
 }
 
-pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+pub fn render(frame: &mut Frame, app: &App, area: Rect, keep: &mut super::keep::Keep) {
     if area.height == 0 || area.width == 0 {
         return;
     }
     let width = usize::from(area.width);
     let buf = frame.buffer_mut();
-    buf.set_style(area, theme::status());
+    // The title, position and hints line is drawn below only if it differs
+    // from what the screen shows: its cells are left alone until then.
+    if app.prompt.is_some() || app.message.is_some() {
+        buf.set_style(area, theme::status());
+    }
     if let Some(p) = &app.prompt {
         let typed = !p.input.is_empty();
         let field = prompt_field(p, width);
@@ -387,6 +391,13 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let right_w = text_width(&right);
     let title = fit(&title, width.saturating_sub(pos_w + 1 + right_w));
     let left = format!(" {title}{}", pos.unwrap_or_else(|| " ".to_string()));
+    // Most keys leave this line as it is (a line down changes the
+    // percentage once in a while): then it is not drawn, nor compared.
+    let key = super::keep::key((area, &left, &right, width, &segment, theme::status()));
+    if keep.same(area, key) {
+        return;
+    }
+    buf.set_style(area, theme::status());
     super::set_line(
         buf,
         area.x,
