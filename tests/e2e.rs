@@ -699,8 +699,8 @@ fn a_key_typed_after_a_resize_is_answered_without_another() {
     t.assert_terminal_restored();
 }
 
-/// Keys are read from the first frame on (the reader thread starts after
-/// it): a key typed while marginote starts waits in the terminal and is
+/// Keys are read from the first frame on (the loop polls the terminal from then
+/// on): a key typed while marginote starts waits in the terminal and is
 /// answered, not lost.
 #[test]
 fn a_key_typed_during_launch_is_answered() {
