@@ -4,10 +4,11 @@
 use super::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::keep::Keep;
-use super::list::{Item, draw_items, frame_block, pane_key, shown_items, shown_rows};
+use super::list::{Item, draw_items_kept, pane_key, shown_items, shown_rows};
 use super::theme;
 use crate::app::App;
 use crate::app::geometry::inner;
@@ -98,7 +99,16 @@ pub fn render(
             return;
         }
     }
-    let inner = frame_block(frame, area, borders, focused, title);
+    // The border, and below each item, are kept where they show the same
+    // (a percentage changed one item, not the pane).
+    let inner = if borders {
+        let title = Line::from(Span::styled(title, theme::title(focused)));
+        let style = theme::border(focused);
+        super::list::bordered_kept(frame.buffer_mut(), area, style, &title, keep);
+        Block::bordered().inner(area)
+    } else {
+        area
+    };
     if app.entries.is_empty() {
         let p = Paragraph::new("No .md, .markdown or .txt documents here.")
             .style(theme::muted())
@@ -121,5 +131,5 @@ pub fn render(
         app.entries.get(i).map(|e| library_item(app, i, e))
     };
     let shown = shown_items(rows, app.lib_view.len(), item, app.lib_selected);
-    draw_items(frame, inner, shown, app.lib_selected, focused);
+    draw_items_kept(frame, inner, shown, app.lib_selected, focused, keep);
 }

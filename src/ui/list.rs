@@ -182,35 +182,68 @@ pub(super) fn draw_items(
     selected: usize,
     focused: bool,
 ) {
-    let width = usize::from(area.width);
-    let buf = frame.buffer_mut();
     for (n, (i, item)) in shown.into_iter().enumerate() {
-        let y = area.y + (n as u16) * ITEM_ROWS;
+        draw_item(frame.buffer_mut(), area, n, i == selected, focused, &item);
+    }
+}
+
+/// [`draw_items`], each item drawn only where the screen does not show it
+/// already (ui/keep.rs): a reading position's percentage changed one
+/// Library row, and the whole pane was drawn and compared again.
+pub(super) fn draw_items_kept(
+    frame: &mut Frame,
+    area: Rect,
+    shown: Vec<(usize, Item)>,
+    selected: usize,
+    focused: bool,
+    keep: &mut super::keep::Keep,
+) {
+    let styles = [theme::selected(focused), theme::muted()];
+    for (n, (i, item)) in shown.into_iter().enumerate() {
         let sel = i == selected;
-        let base = if sel {
-            theme::selected(focused)
-        } else {
-            Style::new()
+        let Some(rect) = item_rect(area, n) else {
+            break;
         };
-        let row = Rect::new(area.x, y, area.width, 1);
-        buf.set_style(row, base);
-        let title_w = width.saturating_sub(2);
-        let line = Line::from(vec![
-            Span::styled(item.marker.0, if sel { base } else { item.marker.1 }),
-            Span::raw(" "),
-            Span::styled(fit(&item.title, title_w), base.patch(item.title_style)),
-        ]);
-        super::set_line(buf, area.x, y, &line, area.width);
-        if y + 1 < area.bottom() {
-            let drow = Rect::new(area.x, y + 1, area.width, 1);
-            let dstyle = if sel { base } else { theme::muted() };
-            buf.set_style(drow, dstyle);
-            let detail = Line::from(Span::styled(
-                format!("  {}", fit(&item.detail, width.saturating_sub(2))),
-                dstyle,
-            ));
-            super::set_line(buf, area.x, y + 1, &detail, area.width);
+        if keep.same(rect, super::keep::key((rect, sel, styles, &item))) {
+            continue;
         }
+        draw_item(frame.buffer_mut(), area, n, sel, focused, &item);
+    }
+}
+
+/// The rows of the `n`th item shown in `area` (the last may be cut short).
+fn item_rect(area: Rect, n: usize) -> Option<Rect> {
+    let y = area.y + u16::try_from(n).ok()?.checked_mul(ITEM_ROWS)?;
+    (y < area.bottom()).then(|| Rect::new(area.x, y, area.width, ITEM_ROWS.min(area.bottom() - y)))
+}
+
+/// One item: its title row, and its detail row if there is room.
+fn draw_item(buf: &mut Buffer, area: Rect, n: usize, sel: bool, focused: bool, item: &Item) {
+    let width = usize::from(area.width);
+    let y = area.y + (n as u16) * ITEM_ROWS;
+    let base = if sel {
+        theme::selected(focused)
+    } else {
+        Style::new()
+    };
+    let row = Rect::new(area.x, y, area.width, 1);
+    buf.set_style(row, base);
+    let title_w = width.saturating_sub(2);
+    let line = Line::from(vec![
+        Span::styled(item.marker.0, if sel { base } else { item.marker.1 }),
+        Span::raw(" "),
+        Span::styled(fit(&item.title, title_w), base.patch(item.title_style)),
+    ]);
+    super::set_line(buf, area.x, y, &line, area.width);
+    if y + 1 < area.bottom() {
+        let drow = Rect::new(area.x, y + 1, area.width, 1);
+        let dstyle = if sel { base } else { theme::muted() };
+        buf.set_style(drow, dstyle);
+        let detail = Line::from(Span::styled(
+            format!("  {}", fit(&item.detail, width.saturating_sub(2))),
+            dstyle,
+        ));
+        super::set_line(buf, area.x, y + 1, &detail, area.width);
     }
 }
 
