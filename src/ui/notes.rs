@@ -179,11 +179,20 @@ fn list(
     if keep.same(area, key) {
         return;
     }
-    frame_block(frame, area, borders, focused, title);
-    if let Some((lines, rect)) = detail {
+    // Else the border, the entry in full and each row are kept where they
+    // show the same: the cursor stepping onto a bookmarked row brings the
+    // entry in full in, and the rest of the pane stays.
+    if borders {
+        let title = Line::from(Span::styled(title, theme::title(focused)));
+        let style = theme::border(focused);
+        super::list::bordered_kept(frame.buffer_mut(), area, style, &title, keep);
+    }
+    if let Some((lines, rect)) = detail
+        && !keep.same(rect, super::keep::key((rect, &lines, theme::border(false))))
+    {
         draw_detail(frame, lines, rect);
     }
-    draw_items(frame, rest, shown, selected, focused);
+    super::list::draw_items_kept(frame, rest, shown, selected, focused, keep);
 }
 
 /// The selected entry in full, where it shows (asked for with `x`, or the
