@@ -76,11 +76,6 @@ impl Decoder {
         }
         self.pending.drain(..at);
     }
-
-    /// Whether a sequence's start waits for the rest.
-    pub fn is_waiting(&self) -> bool {
-        !self.pending.is_empty()
-    }
 }
 
 fn key(code: KeyCode, modifiers: KeyModifiers) -> Event {

@@ -17,6 +17,7 @@
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, IsTerminal as _, Read as _, Write as _};
+use std::os::fd::AsFd;
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
@@ -129,7 +130,7 @@ impl Inbox {
     pub(super) fn read_keys(&mut self) -> io::Result<()> {
         let stdin = io::stdin();
         let tty = if stdin.is_terminal() {
-            File::from(std::os::fd::AsFd::as_fd(&stdin).try_clone_to_owned()?)
+            File::from(stdin.as_fd().try_clone_to_owned()?)
         } else {
             File::open("/dev/tty")?
         };
@@ -229,11 +230,14 @@ impl Inbox {
                 tv_nsec: left.subsec_nanos().into(),
             };
             let (bell, tty) = {
-                let mut fds = vec![PollFd::new(&self.bell, PollFlags::IN)];
-                if let Some(tty) = &self.tty {
-                    fds.push(PollFd::new(tty, PollFlags::IN));
-                }
-                match rustix::event::poll(&mut fds, Some(&timeout)) {
+                let bell = self.bell.as_fd();
+                let tty = self.tty.as_ref().map(AsFd::as_fd);
+                let mut fds = [
+                    PollFd::from_borrowed_fd(bell, PollFlags::IN),
+                    PollFd::from_borrowed_fd(tty.unwrap_or(bell), PollFlags::IN),
+                ];
+                let fds = &mut fds[..1 + usize::from(tty.is_some())];
+                match rustix::event::poll(fds, Some(&timeout)) {
                     Ok(_) | Err(rustix::io::Errno::INTR) => {}
                     Err(e) => {
                         tracing::warn!(error = %e, "waiting for input failed");

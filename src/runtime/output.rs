@@ -320,7 +320,7 @@ pub fn changed_rows<'a>(
 /// Fills in the kept cells of the rows that do not `differ` (those of the
 /// rows that do were filled by [`differing_rows`]): `next` is then the
 /// whole frame, to be shown as it is.
-pub fn fill_kept(shown: &Buffer, next: &mut Buffer, kept: &[Span], differ: &[bool]) {
+pub fn fill_kept(shown: &Buffer, next: &mut Buffer, kept: &[KeptSpan], differ: &[bool]) {
     if shown.area != next.area {
         return;
     }
@@ -489,7 +489,7 @@ pub fn move_rows(shown: &mut Buffer, top: u16, bottom: u16, by: i32) {
 /// shows them already (see [`crate::ui::keep`]). Those cells are copied
 /// from `shown` into the rows that differ, so each such row of `next` is
 /// whole; the other rows are left as they are, not looked at again.
-pub fn differing_rows(shown: &Buffer, next: &mut Buffer, skip: &[Span]) -> Vec<bool> {
+pub fn differing_rows(shown: &Buffer, next: &mut Buffer, skip: &[KeptSpan]) -> Vec<bool> {
     let (a, b) = (shown.area, next.area);
     if a != b || a.width == 0 {
         // Not the same screen: every row is written, none kept.
@@ -558,11 +558,11 @@ fn fill_gaps<'a>(cells: Vec<(u16, u16, &'a Cell)>, next: &'a Buffer) -> Vec<(u16
 }
 
 /// Kept columns of a row: (row, start, end).
-pub type Span = (usize, usize, usize);
+pub type KeptSpan = (usize, usize, usize);
 
 /// The kept columns of each row of `area`, as (row, start, end) in order:
 /// worked out once a frame, for every step that skips them.
-pub fn kept_spans(area: Rect, kept: &[Rect]) -> Vec<Span> {
+pub fn kept_spans(area: Rect, kept: &[Rect]) -> Vec<KeptSpan> {
     // Made row by row, already in order: the rectangles come pane by pane
     // (a tall one, then the Reader's rows, then the border's sides), and
     // sorting the 200-odd spans they make was 5 % of a line key (perf).
@@ -601,7 +601,7 @@ pub fn kept_spans(area: Rect, kept: &[Rect]) -> Vec<Span> {
 /// touching only what was written: the rows that `differ` (their kept
 /// cells were filled in) and, on the others, the cells outside `kept`
 /// (a kept cell there was never drawn).
-pub fn reset_drawn(next: &mut Buffer, skip: &[Span], differ: &[bool]) {
+pub fn reset_drawn(next: &mut Buffer, skip: &[KeptSpan], differ: &[bool]) {
     let w = usize::from(next.area.width);
     let rows = usize::from(next.area.height);
     if skip.is_empty() || differ.len() != rows {
@@ -1141,7 +1141,7 @@ mod tests {
         proptest::collection::vec((0..PIECES.len(), 0..STYLES.len(), 0u16..24), 0..8)
     }
 
-    use super::{Span, kept_spans};
+    use super::{KeptSpan, kept_spans};
     use proptest::strategy::Strategy as _;
 
     proptest::proptest! {
@@ -1158,7 +1158,7 @@ mod tests {
                 0..12,
             ),
         ) {
-            let mut want: Vec<Span> = kept
+            let mut want: Vec<KeptSpan> = kept
                 .iter()
                 .map(|r| r.intersection(area))
                 .filter(|r| !r.is_empty())

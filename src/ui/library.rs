@@ -4,11 +4,10 @@
 use super::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::keep::Keep;
-use super::list::{Item, draw_items_kept, pane_key, shown_items, shown_rows};
+use super::list::{Item, draw_items_kept, frame_block_kept, pane_key, shown_items, shown_rows};
 use super::theme;
 use crate::app::App;
 use crate::app::geometry::inner;
@@ -99,16 +98,9 @@ pub fn render(
             return;
         }
     }
-    // The border, and below each item, are kept where they show the same
-    // (a percentage changed one item, not the pane).
-    let inner = if borders {
-        let title = Line::from(Span::styled(title, theme::title(focused)));
-        let style = theme::border(focused);
-        super::list::bordered_kept(frame.buffer_mut(), area, style, &title, keep);
-        Block::bordered().inner(area)
-    } else {
-        area
-    };
+    // The border and each item are kept where they show the same (a
+    // percentage changed one item, not the pane).
+    let inner = frame_block_kept(frame, area, (borders, focused), title, keep);
     if app.entries.is_empty() {
         let p = Paragraph::new("No .md, .markdown or .txt documents here.")
             .style(theme::muted())

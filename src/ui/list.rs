@@ -33,6 +33,29 @@ pub(super) fn frame_block(
     Block::bordered().inner(area)
 }
 
+/// [`frame_block`], its border kept edge by edge where the screen shows
+/// it already ([`bordered_kept`]).
+pub(super) fn frame_block_kept(
+    frame: &mut Frame,
+    area: Rect,
+    (borders, focused): (bool, bool),
+    title: String,
+    keep: &mut super::keep::Keep,
+) -> Rect {
+    if !borders {
+        return area;
+    }
+    let title = Line::from(Span::styled(title, theme::title(focused)));
+    bordered_kept(
+        frame.buffer_mut(),
+        area,
+        theme::border(focused),
+        &title,
+        keep,
+    );
+    Block::bordered().inner(area)
+}
+
 /// Draws what `Block::bordered().border_style(style).title(title)`
 /// draws, cell for cell (a test compares them), and nothing else.
 ///

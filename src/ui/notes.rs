@@ -182,11 +182,7 @@ fn list(
     // Else the border, the entry in full and each row are kept where they
     // show the same: the cursor stepping onto a bookmarked row brings the
     // entry in full in, and the rest of the pane stays.
-    if borders {
-        let title = Line::from(Span::styled(title, theme::title(focused)));
-        let style = theme::border(focused);
-        super::list::bordered_kept(frame.buffer_mut(), area, style, &title, keep);
-    }
+    super::list::frame_block_kept(frame, area, (borders, focused), title, keep);
     if let Some((lines, rect)) = detail
         && !keep.same(rect, super::keep::key((rect, &lines, theme::border(false))))
     {

@@ -241,12 +241,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, keep: &mut super::keep::
     }
     let width = usize::from(area.width);
     let buf = frame.buffer_mut();
-    // The title, position and hints line is drawn below only if it differs
-    // from what the screen shows: its cells are left alone until then.
-    if app.prompt.is_some() || app.message.is_some() {
-        buf.set_style(area, theme::status());
-    }
+    // Each kind of line sets the status style on its own: the title,
+    // position and hints line only once it differs from what the screen
+    // shows (its cells are left alone until then).
     if let Some(p) = &app.prompt {
+        buf.set_style(area, theme::status());
         let typed = !p.input.is_empty();
         let field = prompt_field(p, width);
         let cursor = field_cursor(&field, area);
@@ -302,6 +301,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, keep: &mut super::keep::
         return;
     }
     if let Some(m) = &app.message {
+        buf.set_style(area, theme::status());
         let style = match m.level {
             Level::Info => theme::status().patch(theme::info()),
             Level::Error => theme::status().patch(theme::error()),

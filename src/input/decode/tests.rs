@@ -93,10 +93,10 @@ fn an_escape_at_the_end_of_a_full_read_waits_for_the_next() {
     let mut out = VecDeque::new();
     d.feed(b"j\x1b", true, &mut out);
     assert_eq!(out, [c('j')]);
-    assert!(d.is_waiting());
+    assert!(!d.pending.is_empty());
     d.feed(b"[B", false, &mut out);
     assert_eq!(out, [c('j'), k(KeyCode::Down)]);
-    assert!(!d.is_waiting());
+    assert!(d.pending.is_empty());
 }
 
 #[test]
@@ -228,7 +228,7 @@ fn what_is_not_a_key_is_dropped_and_never_typed() {
     junk.extend(std::iter::repeat_n(b'1', LONGEST * 4));
     d.feed(&junk, true, &mut out);
     assert!(out.is_empty(), "{out:?}");
-    assert!(!d.is_waiting());
+    assert!(d.pending.is_empty());
     d.feed(b"j", false, &mut out);
     assert_eq!(out, [c('j')]);
 }
@@ -310,7 +310,7 @@ proptest! {
         }
         let want: Vec<Event> = events.into_iter().map(|(e, _)| e).collect();
         prop_assert_eq!(Vec::from(out), want);
-        prop_assert!(!d.is_waiting());
+        prop_assert!(d.pending.is_empty());
     }
 
     /// Any bytes at all: no panic, and nothing is held longer than a key.
