@@ -76,9 +76,7 @@ pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
     // A message lasts until the next key (the position and hints come
     // back); a problem found at startup stays until esc, so it is not
     // missed. Problems with a document also show in its Notes pane.
-    if app.message.as_ref().is_some_and(|m| !m.sticky) {
-        app.message = None;
-    }
+    app.pass_message();
     if let Some(prompt) = app.prompt.take() {
         return match (a, prompt.kind.clone()) {
             (Action::Confirm, PromptKind::BookmarkLabel { start, end }) => {
@@ -168,7 +166,7 @@ pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
         match a {
             Action::Cancel | Action::Select => {
                 app.selection = None;
-                app.message = None;
+                app.dismiss_messages();
                 if app.reattach.take().is_some() {
                     app.info("not re-attached: the entry is still lost");
                 }
@@ -235,7 +233,7 @@ pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
         Action::Cancel if app.focus == Focus::Reader && review::resume(app) => {}
         Action::Review => return review::toggle(app),
         Action::Cancel => {
-            app.message = None;
+            app.dismiss_messages();
             if app.focus == Focus::Library && app.lib_filter.is_some() {
                 app.set_library_filter(None);
             } else if !app.panes().wide {

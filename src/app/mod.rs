@@ -294,6 +294,9 @@ pub struct App {
     pub prompt: Option<Prompt>,
     pub size: (u16, u16),
     pub message: Option<Message>,
+    /// A startup problem covered by a passing message: it comes back when
+    /// that message goes, so it is never lost before esc.
+    held: Option<Message>,
     pub state: StateFile,
     /// The state file on disk could not be read: never save over it.
     pub state_read_only: bool,
@@ -366,6 +369,7 @@ impl App {
             prompt: None,
             size: (80, 24),
             message: None,
+            held: None,
             state,
             state_read_only: false,
             position_dirty: false,
@@ -539,27 +543,47 @@ impl App {
     }
 
     pub fn info(&mut self, text: impl AsRef<str>) {
-        self.message = Some(Message {
-            text: sanitize_line(text.as_ref(), MESSAGE_CHARS),
-            level: Level::Info,
-            sticky: false,
-        });
+        self.say(text.as_ref(), Level::Info, false);
     }
 
     pub fn error(&mut self, text: impl AsRef<str>) {
-        self.message = Some(Message {
-            text: sanitize_line(text.as_ref(), MESSAGE_CHARS),
-            level: Level::Error,
-            sticky: false,
-        });
+        self.say(text.as_ref(), Level::Error, false);
     }
 
     /// A problem found at startup: it stays until the user dismisses it.
     pub fn startup_problem(&mut self, text: impl AsRef<str>) {
-        self.error(text);
-        if let Some(m) = self.message.as_mut() {
-            m.sticky = true;
+        self.say(text.as_ref(), Level::Error, true);
+    }
+
+    /// Shows a message. A passing one shown over a sticky one holds it
+    /// back until the passing one goes.
+    pub(crate) fn say(&mut self, text: &str, level: Level, sticky: bool) {
+        let shown = Message {
+            text: sanitize_line(text, MESSAGE_CHARS),
+            level,
+            sticky,
+        };
+        if let Some(old) = self.message.replace(shown)
+            && old.sticky
+            && !sticky
+            && self.held.is_none()
+        {
+            self.held = Some(old);
         }
+    }
+
+    /// A passing message goes (the next key, the next document): a sticky
+    /// one it covered comes back; a sticky one shown stays.
+    pub(crate) fn pass_message(&mut self) {
+        if self.message.as_ref().is_some_and(|m| !m.sticky) {
+            self.message = self.held.take();
+        }
+    }
+
+    /// Every message goes, sticky or held (esc).
+    pub(crate) fn dismiss_messages(&mut self) {
+        self.message = None;
+        self.held = None;
     }
 
     pub fn open_entry(&self) -> Option<&Entry> {

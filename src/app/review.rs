@@ -159,7 +159,7 @@ pub(super) fn toggle(app: &mut App) -> Vec<Effect> {
         Some(s) if !s.shown => {
             s.shown = true;
             app.overlay = Overlay::None;
-            app.message = None;
+            app.dismiss_messages();
             Vec::new()
         }
         Some(_) => close(app),
@@ -604,7 +604,7 @@ pub(super) fn resume(app: &mut App) -> bool {
     match app.review.as_mut() {
         Some(s) if !s.shown => {
             s.shown = true;
-            app.message = None;
+            app.dismiss_messages();
             true
         }
         _ => false,

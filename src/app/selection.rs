@@ -113,7 +113,7 @@ pub(super) fn start(app: &mut App) {
     });
     app.focus = Focus::Reader;
     // The status line shows the selection's keys while it lasts.
-    app.message = None;
+    app.dismiss_messages();
 }
 
 /// Keys while selecting; `None` when the key is not a selection key.

@@ -324,7 +324,10 @@ pub(super) fn start_at_launch(app: &mut App, name: &str) {
     let problem = app.message.clone().filter(|m| m.sticky);
     begin(app, name);
     match problem {
-        Some(p) => app.message = Some(p),
+        Some(p) => {
+            app.message = Some(p);
+            app.held = None;
+        }
         // Said until a key is pressed, not wiped by the first document
         // opening.
         None => {

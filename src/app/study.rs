@@ -321,12 +321,12 @@ pub(super) fn note_document(app: &mut App) {
 /// Keys typed into the editor.
 pub(super) fn editor_input(app: &mut App, input: ratatui_textarea::Input) {
     if let Some(ed) = app.editor.as_mut() {
-        if ed.confirm_discard {
-            // Typing on answers the question: keep editing.
-            ed.confirm_discard = false;
-            app.message = None;
-        }
+        // Typing on answers the question: keep editing.
+        let answered = std::mem::take(&mut ed.confirm_discard);
         ed.textarea.input(input);
+        if answered {
+            app.pass_message();
+        }
     }
 }
 
@@ -350,7 +350,7 @@ pub(super) fn editor_cancel(app: &mut App) {
         return;
     }
     app.editor = None;
-    app.message = None;
+    app.dismiss_messages();
     if unsaved {
         app.info("note discarded");
     }

@@ -1123,3 +1123,54 @@ fn a_broken_first_document_gives_way_to_the_next_at_start() {
     assert_eq!(h.app.open, Some(1), "the reader still holds the good one");
     assert!(h.app.open_error.is_some());
 }
+
+#[test]
+fn a_startup_problem_comes_back_after_an_error_that_covered_it() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.app
+        .startup_problem("keymap.toml line 3, column 1: not valid TOML");
+    // The first document cannot be opened; the next one opens after it.
+    h.send(Msg::Opened {
+        index: 1,
+        result: Err(crate::text::format::DocError::Binary {
+            what: "NUL bytes",
+            size: 10,
+        }),
+        notes: None,
+        partial: false,
+        window: None,
+    });
+    assert!(
+        h.message_text().contains("cannot open"),
+        "{}",
+        h.message_text()
+    );
+    h.send(Msg::Opened {
+        index: 0,
+        result: Document::from_bytes(
+            ESSAY.as_bytes().to_vec(),
+            crate::text::document::Format::Text,
+        )
+        .map(Box::new),
+        notes: None,
+        partial: false,
+        window: None,
+    });
+    assert!(
+        h.message_text().contains("not valid TOML"),
+        "{}",
+        h.message_text()
+    );
+    // An error over it passes with the next key, and the problem is back.
+    h.app.error("clipboard unavailable");
+    h.act(Action::Down);
+    assert!(
+        h.message_text().contains("not valid TOML"),
+        "{}",
+        h.message_text()
+    );
+    h.act(Action::Cancel);
+    assert_eq!(h.message_text(), "");
+    h.act(Action::Down);
+    assert_eq!(h.message_text(), "", "esc dismissed it for good");
+}

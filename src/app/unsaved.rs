@@ -537,10 +537,7 @@ impl App {
     /// Good news found at startup (notes that came home): kept on screen
     /// until a key is pressed, even when the first document opens.
     pub fn startup_note(&mut self, text: impl AsRef<str>) {
-        self.info(text);
-        if let Some(m) = self.message.as_mut() {
-            m.sticky = true;
-        }
+        self.say(text.as_ref(), super::Level::Info, true);
     }
 }
 

@@ -469,9 +469,9 @@ fn on_opened(
             }
             if !problems.is_empty() {
                 app.error(problems.join(" · "));
-            } else if app.message.as_ref().is_some_and(|m| !m.sticky) {
+            } else {
                 // A problem with the previous document is stale now.
-                app.message = None;
+                app.pass_message();
             }
             if let Some(old) = adopted {
                 // Notes found by the text's fingerprint (the document moved):
