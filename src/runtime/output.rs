@@ -258,6 +258,7 @@ fn same_outside(shown: &[Cell], next: &[Cell], kept: impl Iterator<Item = (usize
 /// `memcmp`: most cells are one ASCII byte, and this runs for every cell
 /// of every frame (ratatui's own comparison was a fifth of a line down).
 #[allow(deprecated)] // `skip` is compared as `Cell::eq` compares it.
+#[inline]
 fn same_cell(a: &Cell, b: &Cell) -> bool {
     if a.fg != b.fg
         || a.bg != b.bg
@@ -382,6 +383,7 @@ pub fn cells_over_blank(next: &Buffer) -> Vec<(u16, u16, &Cell)> {
 /// Whether ratatui's diff treats `c` as a plain cell one column wide: not
 /// skipped, no width forced, nothing after it to skip or clear.
 #[allow(deprecated)] // `skip` is honoured as ratatui's diff does.
+#[inline]
 fn one_column(c: &Cell) -> bool {
     c.diff_option == CellDiffOption::None
         && !c.skip
@@ -662,13 +664,7 @@ fn differing_cells<'a>(
         // is every cell that differs, found with no copy of the row (the
         // copies were a tenth of a line key).
         let (was, is) = (row(shown, w, y), row(next, w, y));
-        if was.iter().chain(is).all(one_column) {
-            let at = b.y + y as u16;
-            for (x, (p, c)) in was.iter().zip(is).enumerate() {
-                if p != c {
-                    out.push((b.x + x as u16, at, c));
-                }
-            }
+        if one_column_changes(was, is, (b.x, b.y + y as u16), &mut out) {
             y += 1;
             continue;
         }
@@ -685,6 +681,31 @@ fn differing_cells<'a>(
         push_rows(&mut out, shown, next, &was.diff(&is));
     }
     out
+}
+
+/// Adds to `out` the cells of the row `is` that differ from `was` shown,
+/// at (`x`, `y`), when both rows are all one-column cells: then these are
+/// what ratatui's diff gives. Else adds nothing and says so. One pass, a
+/// one-byte symbol looked at without a call (the check and the comparison
+/// in two passes, with ratatui's `Cell::eq`, were a quarter of a line key).
+fn one_column_changes<'a>(
+    was: &[Cell],
+    is: &'a [Cell],
+    (x, y): (u16, u16),
+    out: &mut Vec<(u16, u16, &'a Cell)>,
+) -> bool {
+    let start = out.len();
+    for (i, (p, c)) in was.iter().zip(is).enumerate() {
+        if !one_column(p) || !one_column(c) {
+            out.truncate(start);
+            return false;
+        }
+        // Both are drawn only when they differ (`diff_option` is `None`).
+        if !same_cell(p, c) {
+            out.push((x + i as u16, y, c));
+        }
+    }
+    true
 }
 
 fn row(buf: &Buffer, w: usize, y: usize) -> &[Cell] {

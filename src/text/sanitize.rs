@@ -293,6 +293,23 @@ fn sanitize_grapheme_slow(g: &str, col: &mut usize, emit: &mut impl FnMut(Piece<
 /// a title, an error message): line breaks become `␊`, tabs a space, and
 /// the result is cut to `max_chars` characters with an ellipsis.
 pub fn sanitize_line(input: &str, max_chars: usize) -> String {
+    // Printable ASCII (most titles, previews and messages) is kept as it
+    // is: only the cut is left to make. The list rows sanitise on every
+    // frame that draws them.
+    if input.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        if input.len() <= max_chars {
+            return input.to_string();
+        }
+        let mut out = String::with_capacity(max_chars + 2);
+        out.push_str(&input[..max_chars.saturating_sub(1)]);
+        out.push('…');
+        return out;
+    }
+    sanitize_any_line(input, max_chars)
+}
+
+/// [`sanitize_line`] for any text.
+fn sanitize_any_line(input: &str, max_chars: usize) -> String {
     let mut out = String::with_capacity(input.len().min(max_chars * 4));
     let mut col = 0usize;
     let mut count = 0usize;
@@ -449,6 +466,18 @@ mod tests {
             let (a, b) = (whole(&input), per_grapheme(&input));
             proptest::prop_assert_eq!(&a, &b);
             proptest::prop_assert_eq!(a.2, input.len());
+        }
+    }
+
+    proptest::proptest! {
+        /// Printable ASCII takes a short cut: the same line, cut at the
+        /// same place, as the general walk gives.
+        #[test]
+        fn a_printable_ascii_line_is_sanitised_as_any_line(
+            s in "[ -~]{0,30}",
+            max in 0usize..34,
+        ) {
+            proptest::prop_assert_eq!(sanitize_line(&s, max), sanitize_any_line(&s, max));
         }
     }
 

@@ -16,15 +16,22 @@
 //! would hold its cells. Nothing is kept after the screen was cleared or
 //! resized ([`Keep::forget`]).
 
+use std::collections::HashSet;
 use std::hash::{BuildHasher as _, Hash, Hasher};
 
 use ratatui::layout::Rect;
 
+/// The parts of a frame: where, and their keys. A set: a frame asks for
+/// a hundred parts and more (the Reader's rows, the list items, the
+/// edges), each looked up in the last frame's (a list's linear search
+/// was a tenth of a line key, perf).
+type Parts = HashSet<(Rect, u64), foldhash::fast::FixedState>;
+
 /// The keys of this frame and the last, and what this frame kept.
 #[derive(Debug, Default)]
 pub struct Keep {
-    last: Vec<(Rect, u64)>,
-    now: Vec<(Rect, u64)>,
+    last: Parts,
+    now: Parts,
     kept: Vec<Rect>,
     on: bool,
 }
@@ -66,10 +73,26 @@ impl Keep {
         if !self.on || area.is_empty() {
             return false;
         }
-        self.now.push((area, key));
+        self.now.insert((area, key));
         let same = self.last.contains(&(area, key));
         if same {
             self.kept.push(area);
+        }
+        same
+    }
+
+    /// [`Keep::same`] for an area whose parts have keys of their own (a
+    /// list pane and its items): kept whole, its parts are remembered as
+    /// well, so the next frame may keep them when the area as a whole
+    /// changes (a pane kept on one key and changed on the next).
+    pub fn same_with_parts(&mut self, area: Rect, key: u64) -> bool {
+        let same = self.same(area, key);
+        if same {
+            for &(r, k) in &self.last {
+                if r != area && r.intersection(area) == r {
+                    self.now.insert((r, k));
+                }
+            }
         }
         same
     }

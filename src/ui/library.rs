@@ -94,7 +94,7 @@ pub fn render(
             })
             .collect();
         let key = pane_key(area, borders, focused, &title, (app.lib_selected, keys));
-        if keep.same(area, key) {
+        if keep.same_with_parts(area, key) {
             return;
         }
     }

@@ -222,15 +222,24 @@ pub(super) fn draw_items_kept(
     keep: &mut super::keep::Keep,
 ) {
     let styles = [theme::selected(focused), theme::muted()];
+    let mut end = area.y;
     for (n, (i, item)) in shown.into_iter().enumerate() {
         let sel = i == selected;
         let Some(rect) = item_rect(area, n) else {
             break;
         };
+        end = rect.bottom();
         if keep.same(rect, super::keep::key((rect, sel, styles, &item))) {
             continue;
         }
         draw_item(frame.buffer_mut(), area, n, sel, focused, &item);
+    }
+    // The blank rows under the items: nothing is drawn there, and the
+    // screen shows them blank when the last frame had them so (they were
+    // most of what a line key compared on a short list).
+    if end < area.bottom() {
+        let rest = Rect::new(area.x, end, area.width, area.bottom() - end);
+        keep.same(rest, super::keep::key((rest, "blank")));
     }
 }
 

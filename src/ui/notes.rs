@@ -176,7 +176,7 @@ fn list(
         &title,
         (&detail, &shown, selected, theme::border(false)),
     );
-    if keep.same(area, key) {
+    if keep.same_with_parts(area, key) {
         return;
     }
     // Else the border, the entry in full and each row are kept where they
