@@ -290,7 +290,8 @@ pub(crate) fn changed_cells<'a>(shown: &Buffer, next: &'a Buffer) -> Vec<(u16, u
     } else {
         vec![true; usize::from(b.height)]
     };
-    changed_rows(shown, next, &differ, true)
+    let filled = vec![true; differ.len()];
+    changed_rows(shown, next, (&differ, &filled), &[], true)
 }
 
 /// The cells to write so that a terminal showing `shown` shows `next`, in
@@ -305,32 +306,132 @@ pub(crate) fn changed_cells<'a>(shown: &Buffer, next: &'a Buffer) -> Vec<(u16, u
 /// measures each cell's width. A wide character never reaches past its
 /// row, so the runs are independent.
 ///
+/// A row that differs but was not `filled` (its `kept` cells are not in
+/// `next`; see [`uneven_rows`]) is compared only outside them: a Notes
+/// pane's change was a row of the whole screen's width copied, compared,
+/// copied back and cleared.
+///
 /// `whole`: `next` holds every cell of the frame (kept ones filled in on
-/// every row, see [`fill_kept`]), so when most rows differ ratatui's diff
+/// every row, see [`fill_rows`]), so when most rows differ ratatui's diff
 /// runs over the whole of it, with no copies of rows.
 pub fn changed_rows<'a>(
     shown: &Buffer,
     next: &'a Buffer,
-    differ: &[bool],
+    (differ, filled): (&[bool], &[bool]),
+    kept: &[KeptSpan],
     whole: bool,
 ) -> Vec<(u16, u16, &'a Cell)> {
-    let cells = differing_cells(shown, next, differ, whole);
-    fill_gaps(cells, next)
+    let cells = differing_cells(shown, next, (differ, filled), kept, whole);
+    let w = usize::from(next.area.width);
+    // A gap may be filled from `next` where `next` holds what the screen
+    // will show: not across a kept part of a row that was not filled.
+    fill_gaps(cells, next, |y, a, b| {
+        let y = usize::from(y - next.area.y);
+        filled.get(y).copied().unwrap_or(true)
+            || row_spans(kept, y)
+                .iter()
+                .all(|&(_, x0, x1)| x1.min(w) <= usize::from(a) || x0 >= usize::from(b))
+    })
 }
 
-/// Fills in the kept cells of the rows that do not `differ` (those of the
-/// rows that do were filled by [`differing_rows`]): `next` is then the
-/// whole frame, to be shown as it is.
-pub fn fill_kept(shown: &Buffer, next: &mut Buffer, kept: &[KeptSpan], differ: &[bool]) {
-    if shown.area != next.area {
-        return;
-    }
-    let w = usize::from(next.area.width);
-    for &(y, x0, x1) in kept {
-        if !differ.get(y).copied().unwrap_or(true) {
-            let (i, j) = (y * w + x0, y * w + x1.min(w));
-            next.content[i..j].clone_from_slice(&shown.content[i..j]);
+/// The kept spans of row `y` (`kept` is in order of rows).
+fn row_spans(kept: &[KeptSpan], y: usize) -> &[KeptSpan] {
+    let lo = kept.partition_point(|s| s.0 < y);
+    let hi = kept.partition_point(|s| s.0 <= y);
+    &kept[lo..hi]
+}
+
+/// Calls `f` with each column range of a row `w` wide outside `spans`
+/// (one row's kept spans, in order), while it says yes; says whether it
+/// always did.
+fn each_outside(spans: &[KeptSpan], w: usize, mut f: impl FnMut(usize, usize) -> bool) -> bool {
+    let mut x = 0;
+    for &(_, x0, x1) in spans {
+        let x0 = x0.min(w);
+        if x0 > x && !f(x, x0) {
+            return false;
         }
+        x = x.max(x1.min(w));
+    }
+    x >= w || f(x, w)
+}
+
+/// Fills in the kept cells of the rows `which` says, from `shown`, and
+/// marks them `filled`: each such row of `next` is then whole.
+pub fn fill_rows(
+    shown: &Buffer,
+    next: &mut Buffer,
+    kept: &[KeptSpan],
+    which: &[bool],
+    filled: &mut [bool],
+) {
+    let w = usize::from(next.area.width);
+    if shown.area == next.area {
+        for &(y, x0, x1) in kept {
+            if which.get(y).copied().unwrap_or(false) && !filled.get(y).copied().unwrap_or(true) {
+                let (i, j) = (y * w + x0, y * w + x1.min(w));
+                next.content[i..j].clone_from_slice(&shown.content[i..j]);
+            }
+        }
+    }
+    for (f, _) in filled.iter_mut().zip(which).filter(|(_, w)| **w) {
+        *f = true;
+    }
+}
+
+/// The rows that `differ` and must be filled (see [`fill_rows`]) before
+/// they are compared: those where a cell drawn, or shown, outside the
+/// kept spans is not a plain one-column cell, or a kept cell shown next
+/// to one is wide (writing beside it could break it). The others are
+/// compared outside their kept spans only.
+pub fn uneven_rows(shown: &Buffer, next: &Buffer, kept: &[KeptSpan], differ: &[bool]) -> Vec<bool> {
+    let w = usize::from(next.area.width);
+    if shown.area != next.area || w == 0 {
+        return differ.to_vec();
+    }
+    let mut at = 0;
+    differ
+        .iter()
+        .enumerate()
+        .map(|(y, d)| {
+            let start = at;
+            while at < kept.len() && kept[at].0 == y {
+                at += 1;
+            }
+            if !*d {
+                return false;
+            }
+            let (was, is) = (row(shown, w, y), row(next, w, y));
+            !each_outside(&kept[start..at], w, |a, b| {
+                (a == 0 || one_column(&was[a - 1]))
+                    && was[a..b].iter().all(one_column)
+                    && is[a..b].iter().all(one_column)
+            })
+        })
+        .collect()
+}
+
+/// Makes `shown` what the screen shows after the rows that `differ` were
+/// written: a `filled` row is taken whole, another outside its kept spans
+/// (the kept cells shown are already the frame's).
+pub fn show_rows(
+    shown: &mut Buffer,
+    next: &Buffer,
+    kept: &[KeptSpan],
+    (differ, filled): (&[bool], &[bool]),
+) {
+    let w = usize::from(next.area.width);
+    for (y, _) in differ.iter().enumerate().filter(|(_, d)| **d) {
+        let r = y * w..(y + 1) * w;
+        if filled.get(y).copied().unwrap_or(true) {
+            shown.content[r.clone()].clone_from_slice(&next.content[r]);
+            continue;
+        }
+        each_outside(row_spans(kept, y), w, |a, b| {
+            shown.content[r.start + a..r.start + b]
+                .clone_from_slice(&next.content[r.start + a..r.start + b]);
+            true
+        });
     }
 }
 
@@ -377,7 +478,7 @@ pub fn cells_over_blank(next: &Buffer) -> Vec<(u16, u16, &Cell)> {
         }
         out.extend(blank.diff_iter(line).map(|(x, y, _)| (x, y, &next[(x, y)])));
     }
-    fill_gaps(out, next)
+    fill_gaps(out, next, |_, _, _| true)
 }
 
 /// Whether ratatui's diff treats `c` as a plain cell one column wide: not
@@ -413,11 +514,11 @@ fn looks_blank(c: &Cell) -> bool {
 /// The nearest moves are tried first, each given up at a quarter of its
 /// rows different, so a page turned costs a few compares per move.
 pub fn moved_rows(shown: &Buffer, next: &Buffer, area: Rect, differ: &[bool]) -> Option<i32> {
-    let screen = next.area;
-    let area = area.intersection(screen);
-    if shown.area != screen || area.height < 4 || area.width == 0 {
+    if !may_move(shown, next, area, differ) {
         return None;
     }
+    let screen = next.area;
+    let area = area.intersection(screen);
     let w = usize::from(screen.width);
     let (x0, x1) = (
         usize::from(area.x - screen.x),
@@ -425,9 +526,6 @@ pub fn moved_rows(shown: &Buffer, next: &Buffer, area: Rect, differ: &[bool]) ->
     );
     let (top, h) = (usize::from(area.y - screen.y), usize::from(area.height));
     let differ = differ.get(top..top + h)?;
-    if differ.iter().filter(|d| **d).count() <= h / 4 {
-        return None;
-    }
     let at = |y: usize| (top + y) * w;
     let shown_part = |y: usize| &shown.content[at(y) + x0..at(y) + x1];
     // A row that does not differ shows what the frame has there (its
@@ -464,6 +562,20 @@ pub fn moved_rows(shown: &Buffer, next: &Buffer, area: Rect, differ: &[bool]) ->
     None
 }
 
+/// Whether [`moved_rows`] may find a move of `area`: enough of its rows
+/// differ. Only then are the rows that differ filled for it to compare.
+pub fn may_move(shown: &Buffer, next: &Buffer, area: Rect, differ: &[bool]) -> bool {
+    let screen = next.area;
+    let area = area.intersection(screen);
+    if shown.area != screen || area.height < 4 || area.width == 0 {
+        return false;
+    }
+    let (top, h) = (usize::from(area.y - screen.y), usize::from(area.height));
+    differ
+        .get(top..top + h)
+        .is_some_and(|d| d.iter().filter(|d| **d).count() > h / 4)
+}
+
 /// `shown` as the terminal shows it after [`Output::scroll`] moved the
 /// rows `top..bottom` up `by` rows (down when negative).
 pub fn move_rows(shown: &mut Buffer, top: u16, bottom: u16, by: i32) {
@@ -488,10 +600,8 @@ pub fn move_rows(shown: &mut Buffer, top: u16, bottom: u16, by: i32) {
 
 /// Which rows of `next` differ from `shown` outside the `kept`
 /// rectangles, whose cells were not drawn in `next` because the screen
-/// shows them already (see [`crate::ui::keep`]). Those cells are copied
-/// from `shown` into the rows that differ, so each such row of `next` is
-/// whole; the other rows are left as they are, not looked at again.
-pub fn differing_rows(shown: &Buffer, next: &mut Buffer, skip: &[KeptSpan]) -> Vec<bool> {
+/// shows them already (see [`crate::ui::keep`]).
+pub fn differing_rows(shown: &Buffer, next: &Buffer, skip: &[KeptSpan]) -> Vec<bool> {
     let (a, b) = (shown.area, next.area);
     if a != b || a.width == 0 {
         // Not the same screen: every row is written, none kept.
@@ -507,18 +617,11 @@ pub fn differing_rows(shown: &Buffer, next: &mut Buffer, skip: &[KeptSpan]) -> V
                 at += 1;
             }
             let spans = &skip[start..at];
-            let same = same_outside(
+            !same_outside(
                 row(shown, w, y),
                 row(next, w, y),
                 spans.iter().map(|&(_, x0, x1)| (x0, x1)),
-            );
-            if !same {
-                for &(_, x0, x1) in spans {
-                    let (i, j) = (y * w + x0, y * w + x1.min(w));
-                    next.content[i..j].clone_from_slice(&shown.content[i..j]);
-                }
-            }
-            !same
+            )
         })
         .collect()
 }
@@ -529,8 +632,13 @@ pub fn differing_rows(shown: &Buffer, next: &mut Buffer, skip: &[KeptSpan]) -> V
 /// move (a first frame was a third cursor moves).
 const GAP: u16 = 3;
 
-/// `cells` with the short gaps filled (see [`GAP`]) from `next`.
-fn fill_gaps<'a>(cells: Vec<(u16, u16, &'a Cell)>, next: &'a Buffer) -> Vec<(u16, u16, &'a Cell)> {
+/// `cells` with the short gaps filled (see [`GAP`]) from `next`, where
+/// `drawn(y, x0, x1)` says `next` holds the row's cells `x0..x1`.
+fn fill_gaps<'a>(
+    cells: Vec<(u16, u16, &'a Cell)>,
+    next: &'a Buffer,
+    drawn: impl Fn(u16, u16, u16) -> bool,
+) -> Vec<(u16, u16, &'a Cell)> {
     let plain = |c: &Cell, like: &Cell| {
         #[allow(deprecated)] // `skip` is honoured as ratatui's diff does.
         let skip = c.skip;
@@ -549,6 +657,9 @@ fn fill_gaps<'a>(cells: Vec<(u16, u16, &'a Cell)>, next: &'a Buffer) -> Vec<(u16
         };
         // Only after a one-column symbol is the cursor known (draw_cells).
         if ny != y || nx <= x + 1 || nx - x - 1 > GAP || cell.symbol().len() != 1 {
+            continue;
+        }
+        if !drawn(y, x + 1, nx) {
             continue;
         }
         let gap: Vec<(u16, u16, &Cell)> = (x + 1..nx).map(|gx| (gx, y, &next[(gx, y)])).collect();
@@ -600,9 +711,9 @@ pub fn kept_spans(area: Rect, kept: &[Rect]) -> Vec<KeptSpan> {
 }
 
 /// Makes a frame drawn with `kept` parts blank again for the next one,
-/// touching only what was written: the rows that `differ` (their kept
-/// cells were filled in) and, on the others, the cells outside `kept`
-/// (a kept cell there was never drawn).
+/// touching only what was written: the rows `filled` (their kept cells
+/// were filled in) and, on the others, the cells outside `kept` (a kept
+/// cell there was never drawn).
 pub fn reset_drawn(next: &mut Buffer, skip: &[KeptSpan], differ: &[bool]) {
     let w = usize::from(next.area.width);
     let rows = usize::from(next.area.height);
@@ -636,7 +747,8 @@ pub fn reset_drawn(next: &mut Buffer, skip: &[KeptSpan], differ: &[bool]) {
 fn differing_cells<'a>(
     shown: &Buffer,
     next: &'a Buffer,
-    differ: &[bool],
+    (differ, filled): (&[bool], &[bool]),
+    kept: &[KeptSpan],
     whole: bool,
 ) -> Vec<(u16, u16, &'a Cell)> {
     let (a, b) = (shown.area, next.area);
@@ -660,16 +772,26 @@ fn differing_cells<'a>(
             y += 1;
             continue;
         }
+        let (was, is) = (row(shown, w, y), row(next, w, y));
+        if !filled.get(y).copied().unwrap_or(true) {
+            // Compared outside its kept spans: plain one-column cells
+            // there ([`uneven_rows`]).
+            each_outside(row_spans(kept, y), w, |x0, x1| {
+                let at = (b.x + x0 as u16, b.y + y as u16);
+                one_column_changes(&was[x0..x1], &is[x0..x1], at, &mut out)
+            });
+            y += 1;
+            continue;
+        }
         // A row of one-column cells, shown and drawn: ratatui's diff of it
         // is every cell that differs, found with no copy of the row (the
         // copies were a tenth of a line key).
-        let (was, is) = (row(shown, w, y), row(next, w, y));
         if one_column_changes(was, is, (b.x, b.y + y as u16), &mut out) {
             y += 1;
             continue;
         }
         let start = y;
-        while y < rows && differ[y] {
+        while y < rows && differ[y] && filled.get(y).copied().unwrap_or(true) {
             y += 1;
         }
         let area = Rect::new(b.x, b.y + start as u16, b.width, (y - start) as u16);
@@ -1216,9 +1338,9 @@ mod tests {
                 .map(|((s, f), k)| if *k { f.clone() } else { s.clone() })
                 .collect();
             let b = build(w, h, &mixed);
-            let mut kept_b = b.clone();
-            let differ = super::differing_rows(&a, &mut kept_b, &[]);
-            let ours: Vec<_> = super::differing_cells(&a, &b, &differ, true)
+            let differ = super::differing_rows(&a, &b, &[]);
+            let filled = vec![true; differ.len()];
+            let ours: Vec<_> = super::differing_cells(&a, &b, (&differ, &filled), &[], true)
                 .into_iter()
                 .map(|(x, y, c)| (x, y, c.clone()))
                 .collect();
@@ -1268,7 +1390,7 @@ mod tests {
                     .map(|(x, y, _)| (x, y, &next[(x, y)])),
             );
         }
-        super::fill_gaps(out, next)
+        super::fill_gaps(out, next, |_, _, _| true)
             .into_iter()
             .map(|(x, y, c)| (x, y, c.clone()))
             .collect()

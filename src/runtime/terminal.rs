@@ -201,46 +201,55 @@ impl<W: Write> Screen<W> {
             return self.finish(changed, cursor);
         }
         let mut kept = output::kept_spans(next.area, self.keep.kept());
-        let mut differ = output::differing_rows(&self.shown, &mut next, &kept);
+        let mut differ = output::differing_rows(&self.shown, &next, &kept);
+        // Rows whose kept cells are filled in from the screen: whole in
+        // `next`. Only those that need it are (a wide character, a move
+        // of the rows, most of the screen changed).
+        let mut filled = vec![false; differ.len()];
         // The text scrolled a few rows: the terminal moves the rows it
         // shows, and only what differs from them then is written (a line
         // down wrote every row of the reader, 3.4 KB at 120x40).
-        let moved = scrolls
-            .and_then(|area| Some((area, output::moved_rows(&self.shown, &next, area, &differ)?)));
+        let mut moved = None;
+        if let Some(area) = scrolls
+            && output::may_move(&self.shown, &next, area, &differ)
+        {
+            output::fill_rows(&self.shown, &mut next, &kept, &differ, &mut filled);
+            moved = output::moved_rows(&self.shown, &next, area, &differ).map(|by| (area, by));
+        }
+        let all = vec![true; differ.len()];
         let mut scrolled = Ok(());
         if let Some((area, by)) = moved {
             // The kept cells move with their rows: the frame takes them
-            // from the screen first (the rows that differ have them), then
-            // keeps nothing.
-            output::fill_kept(&self.shown, &mut next, &kept, &differ);
+            // from the screen first, then keeps nothing.
+            output::fill_rows(&self.shown, &mut next, &kept, &all, &mut filled);
             kept.clear();
             scrolled = self.out.scroll(area.y, area.bottom(), by);
             output::move_rows(&mut self.shown, area.y, area.bottom(), by);
             // The scroll region moved the cursor.
             self.cursor = None;
-            differ = output::differing_rows(&self.shown, &mut next, &kept);
+            differ = output::differing_rows(&self.shown, &next, &kept);
         }
         // Most rows differ (a page turned): the frame is made whole and
         // becomes the screen as it is, with no row copied twice.
         let whole = 2 * differ.iter().filter(|d| **d).count() > differ.len();
         if whole {
-            output::fill_kept(&self.shown, &mut next, &kept, &differ);
+            output::fill_rows(&self.shown, &mut next, &kept, &all, &mut filled);
+        } else {
+            let uneven = output::uneven_rows(&self.shown, &next, &kept, &differ);
+            output::fill_rows(&self.shown, &mut next, &kept, &uneven, &mut filled);
         }
-        let cells = output::changed_rows(&self.shown, &next, &differ, whole);
+        let cells = output::changed_rows(&self.shown, &next, (&differ, &filled), &kept, whole);
         let changed = !cells.is_empty() || moved.is_some();
         let written = self.out.draw(cells.into_iter());
         if whole {
             self.show_whole(next);
         } else {
-            // What the screen shows now: the rows that differed are taken
-            // whole (their kept cells were filled in); the others showed
-            // this frame already. The frame's cells are reused, blank again.
-            let w = usize::from(next.area.width);
-            for (y, _) in differ.iter().enumerate().filter(|(_, d)| **d) {
-                let r = y * w..(y + 1) * w;
-                self.shown.content[r.clone()].clone_from_slice(&next.content[r]);
-            }
-            output::reset_drawn(&mut next, &kept, &differ);
+            // What the screen shows now: the rows that differed, whole
+            // where they were filled, else outside their kept cells; the
+            // others showed this frame already. The frame's cells are
+            // reused, blank again.
+            output::show_rows(&mut self.shown, &next, &kept, (&differ, &filled));
+            output::reset_drawn(&mut next, &kept, &filled);
             self.next = next;
         }
         scrolled?;
@@ -425,5 +434,44 @@ mod tests {
         s.draw(hello).expect("draw");
         assert_eq!(s.next.area, Rect::new(0, 0, 80, 24));
         assert_eq!(written(), first, "the same frame again writes nothing");
+    }
+
+    /// A row that changes on both sides of a narrow kept part is written
+    /// outside it only: the short gap between two changed cells is not
+    /// filled from the frame across the kept cells (which the frame does
+    /// not hold), and the screen keeps them; later frames still know them.
+    #[test]
+    fn changes_beside_a_kept_part_leave_it_on_the_screen() {
+        let sink = crate::testkit::Sink::default();
+        let mut s = Screen::fixed(Output::new(sink.clone()), 20, 10);
+        let kept = Rect::new(3, 0, 2, 1);
+        let frame = |left: &'static str, right: &'static str| {
+            move |f: &mut Frame, keep: &mut Keep| {
+                let buf = f.buffer_mut();
+                let style = ratatui::style::Style::default();
+                buf.set_string(0, 0, left, style);
+                if !keep.same(kept, 7) {
+                    buf.set_string(3, 0, "XY", style);
+                }
+                buf.set_string(5, 0, right, style);
+                buf.set_string(0, 1, left, style);
+                None
+            }
+        };
+        let screen = || {
+            let mut p = vt100::Parser::new(
+                std::num::NonZero::new(10).expect("rows"),
+                std::num::NonZero::new(20).expect("columns"),
+                0,
+            );
+            p.process(&sink.0.borrow());
+            p.screen().contents()
+        };
+        s.draw(frame("abc", "def")).expect("draw");
+        s.draw(frame("abC", "Def")).expect("draw");
+        assert!(screen().starts_with("abCXYDef"), "{:?}", screen());
+        s.draw(frame("aBC", "DEf")).expect("draw");
+        s.draw(frame("ABC", "DEF")).expect("draw");
+        assert!(screen().starts_with("ABCXYDEF\nABC"), "{:?}", screen());
     }
 }

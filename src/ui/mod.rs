@@ -142,6 +142,29 @@ pub fn set_spans<'a>(
                 rest = &rest[run..];
                 continue;
             }
+            // Letters of Latin, Greek and Cyrillic text and common
+            // punctuation, each followed by another such character: each
+            // is a grapheme one column wide ([`plain_char`]), set without
+            // ratatui's segmentation (a row with accents and quotes called
+            // it a dozen times, a sixth of a line key).
+            let mut used = 0;
+            let mut chars = rest.char_indices().peekable();
+            while let Some((i, c)) = chars.next() {
+                let alone = chars.peek().is_none_or(|&(_, n)| plain_char(n));
+                if x >= right || !plain_char(c) || !alone {
+                    break;
+                }
+                used = i + c.len_utf8();
+                // Sanitised text, a character that is no control: no
+                // escape can reach the terminal.
+                #[allow(clippy::disallowed_methods)]
+                buf[(x, y)].set_symbol(&rest[i..used]).set_style(style);
+                x += 1;
+            }
+            if used > 0 {
+                rest = &rest[used..];
+                continue;
+            }
             // Up to the first two printable ASCII bytes in a row, the first
             // of them included (a prepended mark joins the byte after it).
             let end = bytes
@@ -161,6 +184,23 @@ pub fn set_spans<'a>(
             rest = &rest[end..];
         }
     }
+}
+
+/// A character that is a grapheme of its own, one column wide, when the
+/// next one is such a character too (or there is none): printable ASCII,
+/// the letters of Latin (with Latin-1 and Extended-A and -B), Greek and
+/// basic Cyrillic, dashes, curly quotes and the ellipsis. None of them is
+/// a combining mark or joins what follows (UAX #29); a test checks every
+/// one against the segmenter and the width ratatui gives.
+fn plain_char(c: char) -> bool {
+    matches!(c,
+        ' '..='~'
+        | '\u{c0}'..='\u{24f}'
+        | '\u{386}'..='\u{3ce}'
+        | '\u{410}'..='\u{44f}'
+        | '\u{2013}'..='\u{2014}'
+        | '\u{2018}'..='\u{201d}'
+        | '\u{2026}')
 }
 
 /// `Buffer::set_line` through [`set_spans`]: the status line, the lists'
@@ -333,6 +373,31 @@ mod set_spans_tests {
             x = buf
                 .set_stringn(x, y, text, usize::from(right - x), *style)
                 .0;
+        }
+    }
+
+    /// Every plain character is one column wide and a grapheme of its
+    /// own before any other plain one or nothing.
+    #[test]
+    fn plain_characters_stand_alone_and_take_one_column() {
+        use ratatui::buffer::CellWidth as _;
+        use unicode_segmentation::UnicodeSegmentation as _;
+        let plain: Vec<char> = (0..0x2100u32)
+            .filter_map(char::from_u32)
+            .filter(|c| super::plain_char(*c))
+            .collect();
+        assert!(plain.len() > 600, "{}", plain.len());
+        let after = ['a', ' ', '~', 'é', 'ɏ', 'Ά', 'ώ', 'Ж', 'я', '–', '—', '‘', '”', '…'];
+        for &c in &plain {
+            let one = c.to_string();
+            assert_eq!(one.as_str().cell_width(), 1, "{c:?} U+{:04X}", c as u32);
+            for d in after.iter().copied().chain([c]) {
+                let pair = format!("{c}{d}");
+                assert_eq!(pair.graphemes(true).count(), 2, "U+{:04X} then {d:?}", c as u32);
+            }
+        }
+        for &d in &plain {
+            assert_eq!(format!("é{d}").graphemes(true).count(), 2, "é then U+{:04X}", d as u32);
         }
     }
 

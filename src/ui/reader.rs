@@ -217,7 +217,7 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes, keep: &mut Keep) {
     };
     frame.scrolls(Rect::new(x0, p.text.y, p.text.right() - x0, p.text.height));
     if let Some(bar) = p.scrollbar {
-        scrollbar(frame, app, bar);
+        scrollbar(frame, app, bar, keep);
     }
     if let Some(ed) = app.editor.as_ref() {
         editor(frame, app, ed, p);
@@ -301,7 +301,8 @@ fn sanitize_text(s: &str) -> String {
 }
 
 /// A thin position bar: the thumb spans the visible part of the text.
-fn scrollbar(frame: &mut Frame, app: &App, area: Rect) {
+fn scrollbar(frame: &mut Frame, app: &App, area: Rect, keep: &mut Keep) {
+    let area = area.intersection(frame.area());
     let Some(r) = app.reader.as_ref() else { return };
     let len = r.doc.len().max(1) as u128;
     let h = u128::from(area.height);
@@ -321,14 +322,18 @@ fn scrollbar(frame: &mut Frame, app: &App, area: Rect) {
         start = start.min(area.height.saturating_sub(1));
         end = area.height;
     }
+    let (thumb, track) = (("┃", theme::marker()), ("│", theme::muted()));
+    // Drawn on every frame, 37 rows through ratatui's segmentation, and
+    // compared: now only when the thumb or the place moved.
+    if keep.same(area, super::keep::key((area, start, end, thumb, track))) {
+        return;
+    }
     let buf = frame.buffer_mut();
     for y in 0..area.height {
-        let (sym, style) = if y >= start && y < end {
-            ("┃", theme::marker())
-        } else {
-            ("│", theme::muted())
-        };
-        buf.set_string(area.x, area.y + y, sym, style);
+        let (sym, style) = if y >= start && y < end { thumb } else { track };
+        // Box-drawing constants: no escape can reach the terminal.
+        #[allow(clippy::disallowed_methods)]
+        buf[(area.x, area.y + y)].set_symbol(sym).set_style(style);
     }
 }
 
