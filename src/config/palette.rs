@@ -16,7 +16,7 @@ use ratatui::style::{Color, Modifier, Style};
 macro_rules! palette {
     ($($(#[$doc:meta])* $name:ident: $dark:expr, $light:expr, $mono:expr;)*) => {
         /// A style for every role.
-        #[derive(Debug, Clone, Copy, PartialEq)]
+        #[derive(Debug, Clone, Copy, PartialEq, Hash)]
         pub struct Palette {
             $($(#[$doc])* pub $name: Style,)*
         }

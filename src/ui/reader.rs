@@ -49,6 +49,8 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes, keep: &mut Keep) {
         );
         return;
     }
+    // What every row's styles follow from, with its roles (the keys).
+    let palette = super::keep::key(app.theme);
     // Marks are placed in the whole text; a window of it starts further in.
     let shift = app.window_start();
     // Only the marks reaching into the rows drawn (issue 12: not all of
@@ -185,9 +187,12 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes, keep: &mut Keep) {
             cursor_line,
         )
             .hash(&mut key);
-        (&tints, p.text.width).hash(&mut key);
-        for span in spans.clone() {
-            span.hash(&mut key);
+        (&tints, p.text.width, palette).hash(&mut key);
+        // The text and its roles: their styles follow from the roles and
+        // the palette (hashing each span's style was a twentieth of a
+        // line key).
+        for (s, roles) in &row.spans {
+            (s.as_str(), roles).hash(&mut key);
         }
         if p.gutter.right() == p.text.x && keep.same(kept, key.finish()) {
             continue;
