@@ -235,11 +235,12 @@ pub(super) fn draw_items_kept(
         draw_item(frame.buffer_mut(), area, n, sel, focused, &item);
     }
     // The blank rows under the items: nothing is drawn there, and the
-    // screen shows them blank when the last frame had them so (they were
-    // most of what a line key compared on a short list).
-    if end < area.bottom() {
-        let rest = Rect::new(area.x, end, area.width, area.bottom() - end);
-        keep.same(rest, super::keep::key((rest, "blank")));
+    // screen shows each blank when the last frame had it so (they were
+    // most of what a line key compared on a short list). Row by row: the
+    // entry in full coming and going moves where they start.
+    for y in end..area.bottom() {
+        let row = Rect::new(area.x, y, area.width, 1);
+        keep.same(row, super::keep::key((row, "blank")));
     }
 }
 

@@ -387,17 +387,29 @@ mod set_spans_tests {
             .filter(|c| super::plain_char(*c))
             .collect();
         assert!(plain.len() > 600, "{}", plain.len());
-        let after = ['a', ' ', '~', 'é', 'ɏ', 'Ά', 'ώ', 'Ж', 'я', '–', '—', '‘', '”', '…'];
+        let after = [
+            'a', ' ', '~', 'é', 'ɏ', 'Ά', 'ώ', 'Ж', 'я', '–', '—', '‘', '”', '…',
+        ];
         for &c in &plain {
             let one = c.to_string();
             assert_eq!(one.as_str().cell_width(), 1, "{c:?} U+{:04X}", c as u32);
             for d in after.iter().copied().chain([c]) {
                 let pair = format!("{c}{d}");
-                assert_eq!(pair.graphemes(true).count(), 2, "U+{:04X} then {d:?}", c as u32);
+                assert_eq!(
+                    pair.graphemes(true).count(),
+                    2,
+                    "U+{:04X} then {d:?}",
+                    c as u32
+                );
             }
         }
         for &d in &plain {
-            assert_eq!(format!("é{d}").graphemes(true).count(), 2, "é then U+{:04X}", d as u32);
+            assert_eq!(
+                format!("é{d}").graphemes(true).count(),
+                2,
+                "é then U+{:04X}",
+                d as u32
+            );
         }
     }
 
