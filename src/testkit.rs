@@ -286,6 +286,10 @@ impl Harness {
                     let fingerprint = crate::study::anchor::fingerprint(&doc);
                     replies.push(Msg::Fingerprinted { doc, fingerprint });
                 }
+                Effect::CountWords { index, doc } => {
+                    let words = crate::text::summary::count_words_in_parts(doc.source());
+                    replies.push(Msg::Words { index, words });
+                }
                 Effect::RestoreBackup { key, path } => {
                     replies.push(jobs::restore_backup(&self.disk, key, &path));
                 }

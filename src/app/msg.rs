@@ -74,6 +74,11 @@ pub enum Msg {
     Resize(u16, u16),
     /// This many keys wait for a document being opened or read.
     KeysWaiting(usize),
+    /// The word count of document `index` (from its text in memory).
+    Words {
+        index: usize,
+        words: usize,
+    },
     /// The fingerprint of `doc`, hashed on a worker: kept only if `doc` is
     /// still the open text.
     Fingerprinted {
@@ -217,6 +222,12 @@ pub enum Effect {
     /// Hash a big text for its fingerprint on a worker (a 3 MB book costs
     /// milliseconds, a 16 MB one tens: never on the loop).
     Fingerprint(Arc<Document>),
+    /// Count the words of document `index`, read whole, on a worker: the
+    /// text in memory, not the file read again by the Library's summary.
+    CountWords {
+        index: usize,
+        doc: Arc<Document>,
+    },
     /// Place the entries of document `key` in `doc` on a worker: a note
     /// whose words are gone costs a fuzzy search of the text, never paid
     /// before the first frame.

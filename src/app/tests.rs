@@ -964,6 +964,38 @@ fn a_big_document_opens_from_its_first_part_and_is_completed_in_place() {
     );
 }
 
+/// Issue 12: a text read whole whose words are not known yet has them
+/// counted from its text on a worker (not its file read again), and the
+/// Library shows the count.
+#[test]
+fn a_big_texts_words_are_counted_from_its_text_on_a_worker() {
+    let (mut h, full) = book_opened_in_part(None, false);
+    h.app.entries[0].words = None;
+    let now = h.app.now.clone();
+    let fx = update(
+        &mut h.app,
+        Msg::Completed {
+            index: 0,
+            result: Document::from_bytes(
+                full.clone().into_bytes(),
+                crate::text::document::Format::Text,
+            )
+            .map(Box::new),
+        },
+        &now,
+    );
+    let asked = fx
+        .iter()
+        .filter(|e| matches!(e, Effect::CountWords { index: 0, .. }))
+        .count();
+    assert_eq!(asked, 1, "one count asked of a worker");
+    assert_eq!(h.app.entries[0].words, None, "nothing counted on the loop");
+    h.perform(fx);
+    let words = crate::text::summary::count_words(full.as_bytes());
+    assert_eq!(words, 12_000);
+    assert_eq!(h.app.entries[0].words, Some(words));
+}
+
 /// Issue 12: the whole of a big text is fingerprinted on a worker, not on
 /// the loop; a note saved before the hash is back is saved again with it,
 /// and no later save hashes the text again.

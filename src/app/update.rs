@@ -133,6 +133,12 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.waiting_keys = n;
             Vec::new()
         }
+        Msg::Words { index, words } => {
+            if let Some(e) = app.entries.get_mut(index) {
+                e.words = Some(words);
+            }
+            Vec::new()
+        }
         Msg::Fingerprinted { doc, fingerprint } => {
             let current = app.shows(&doc);
             if !current {
@@ -659,6 +665,21 @@ fn on_completed(
             app.fingerprint = None;
             if reader.doc.len() <= FINGERPRINT_MAX_BYTES {
                 fx.push(Effect::Fingerprint(Arc::clone(&reader.doc)));
+            }
+            // Too big to count on the loop: counted from the text in
+            // memory (the Library's summary read a 50 MB file again for it,
+            // and its count showed 160 ms after launch).
+            if app.entries.get(index).is_some_and(|e| {
+                e.words.is_none()
+                    && matches!(
+                        e.format,
+                        crate::text::format::Format::Markdown | crate::text::format::Format::Text
+                    )
+            }) {
+                fx.push(Effect::CountWords {
+                    index,
+                    doc: Arc::clone(&reader.doc),
+                });
             }
             // An outline asked for on the first part was dropped when it
             // came back (the text changed): ask again for the whole.

@@ -67,6 +67,10 @@ pub(super) fn perform(fx: Effect, app: &App, cx: &mut Context<'_>) -> Performed 
             cx.workers.fingerprint(doc);
             Performed::Nothing
         }
+        Effect::CountWords { index, doc } => {
+            cx.workers.count_words(index, doc);
+            Performed::Nothing
+        }
         Effect::Open(index) => {
             let Some(entry) = app.entries.get(index) else {
                 return Performed::Nothing;

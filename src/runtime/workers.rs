@@ -151,6 +151,14 @@ impl Workers {
         });
     }
 
+    /// Counts the words of a document read whole, from its text.
+    pub(super) fn count_words(&mut self, index: usize, doc: Arc<Document>) {
+        self.spawn_background(move |send| {
+            let words = crate::text::summary::count_words_in_parts(doc.source());
+            send(Msg::Words { index, words });
+        });
+    }
+
     pub(super) fn outline(&mut self, doc: Arc<Document>) {
         self.spawn_background(move |send| {
             send(jobs::outline(doc));
@@ -232,8 +240,16 @@ impl Workers {
             .enumerate()
             .map(|(index, e)| Job {
                 index,
-                summarize: (matches!(e.source, Source::File(_)) && e.error.is_none())
-                    .then(|| (e.source.clone(), e.format)),
+                // The open document, read whole, has its title and its
+                // words from its text (Effect::CountWords): its file is not
+                // read again.
+                summarize: (matches!(e.source, Source::File(_))
+                    && e.error.is_none()
+                    && !(app.open == Some(index)
+                        && app.reader.is_some()
+                        && !app.loading()
+                        && matches!(e.format, Format::Markdown | Format::Text)))
+                .then(|| (e.source.clone(), e.format)),
                 notes: data.notes_path(&e.key, &e.name),
             })
             .collect();
