@@ -932,6 +932,20 @@ pub fn draw_cells<'a, W: Write>(
     w: &mut W,
     cells: impl Iterator<Item = (u16, u16, &'a Cell)>,
 ) -> io::Result<()> {
+    draw_cells_on(w, cells, false)
+}
+
+/// [`draw_cells`]; `blank`: the screen was just cleared, and the cells
+/// left out are blank there ([`cells_over_blank`]). Then a gap of up to
+/// three of them on a row is written as spaces, one byte each, where a
+/// move over it takes four, whenever the colours of the moment show a
+/// space as blank (a full repaint of the essay was 4.8 KB, more than a
+/// terminal reads at once; a fifth of it moves).
+pub fn draw_cells_on<'a, W: Write>(
+    w: &mut W,
+    cells: impl Iterator<Item = (u16, u16, &'a Cell)>,
+    blank: bool,
+) -> io::Result<()> {
     let mut fg = Color::Reset;
     let mut bg = Color::Reset;
     let mut underline = Color::Reset;
@@ -942,6 +956,18 @@ pub fn draw_cells<'a, W: Write>(
     for (x, y, cell) in cells {
         match cursor {
             Some((cx, cy)) if cy == y && cx == x => {}
+            Some((cx, cy))
+                if blank
+                    && cy == y
+                    && cx < x
+                    && x - cx <= 3
+                    && bg == Color::Reset
+                    && !modifier.intersects(
+                        Modifier::REVERSED | Modifier::UNDERLINED | Modifier::CROSSED_OUT,
+                    ) =>
+            {
+                w.write_all(&b"   "[..usize::from(x - cx)])?;
+            }
             Some((cx, cy)) if cy == y && cx < x => {
                 w.write_all(b"\x1b[")?;
                 put_num(w, u32::from(x - cx))?;
@@ -1009,13 +1035,14 @@ impl<W: Write> Backend for Output<W> {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        if std::mem::take(&mut self.clear) {
+        let blank = std::mem::take(&mut self.clear);
+        if blank {
             queue!(
                 self.inner,
                 ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
             )?;
         }
-        draw_cells(&mut self.inner, content)
+        draw_cells_on(&mut self.inner, content, blank)
     }
     fn append_lines(&mut self, n: u16) -> io::Result<()> {
         self.inner.append_lines(n)
@@ -1125,6 +1152,35 @@ mod tests {
         draw_cells(&mut bytes, first.diff(&second).into_iter()).unwrap();
         let text = String::from_utf8(bytes).unwrap();
         assert!(text.starts_with("\x1b[1;2Hb\x1b[8Cb"), "{text:?}");
+    }
+
+    /// Over a cleared screen a short gap is written as spaces where the
+    /// colours of the moment show a space blank, and moved over where they
+    /// would not (a reversed or coloured background); over a screen that
+    /// shows something, never written.
+    #[test]
+    fn short_gaps_over_a_cleared_screen_are_spaces_when_they_look_blank() {
+        let plain = Style::new().fg(ratatui::style::Color::Cyan);
+        let frame = |style: Style| {
+            let mut b = Buffer::empty(Rect::new(0, 0, 12, 1));
+            b.set_string(0, 0, "ab", style);
+            b.set_string(4, 0, "cd", style);
+            b.set_string(10, 0, "e", style);
+            b
+        };
+        let written = |b: &Buffer, blank: bool| {
+            let mut bytes = Vec::new();
+            super::draw_cells_on(&mut bytes, super::cells_over_blank(b).into_iter(), blank)
+                .unwrap();
+            String::from_utf8(bytes).unwrap()
+        };
+        let text = written(&frame(plain), true);
+        assert!(text.contains("ab  cd\x1b[4Ce"), "{text:?}");
+        let reversed = plain.add_modifier(ratatui::style::Modifier::REVERSED);
+        let text = written(&frame(reversed), true);
+        assert!(text.contains("ab\x1b[2Ccd"), "{text:?}");
+        let text = written(&frame(plain), false);
+        assert!(text.contains("ab\x1b[2Ccd"), "{text:?}");
     }
 
     /// Every kind of colour reaches the terminal as the palette entry (or
