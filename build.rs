@@ -1,14 +1,21 @@
 //! Embeds the bundled reading list (`essays/`) in the binary, so `marginote`
-//! with no arguments works from any folder after `cargo install`, and links
-//! the binary with packed relative relocations where the system takes them.
+//! with no arguments works from any folder after `cargo install`; writes
+//! search's tables of accented and cased letters (`src/search/letters.rs`);
+//! and links the binary with packed relative relocations where the system
+//! takes them.
 
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::{env, fs};
 
+#[path = "src/search/letters.rs"]
+#[allow(dead_code)]
+mod letters;
+
 fn main() {
     pack_relative_relocs();
+    letter_tables();
     let manifest = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let essays = Path::new(&manifest).join("essays");
     println!("cargo:rerun-if-changed=essays");
@@ -35,6 +42,23 @@ fn main() {
     out.push_str("];\n");
     let dest = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("essays.rs");
     fs::write(dest, out).expect("write essays.rs");
+}
+
+/// Writes `letters.rs`: the two tables of [`letters::walk`] as sorted
+/// static slices, looked up by binary search (`src/search/pattern.rs`).
+fn letter_tables() {
+    println!("cargo:rerun-if-changed=src/search/letters.rs");
+    let (by_base, by_fold) = letters::walk();
+    let mut out = String::new();
+    for (name, table) in [("BY_BASE", by_base), ("BY_FOLD", by_fold)] {
+        writeln!(out, "pub static {name}: &[(char, &[char])] = &[").expect("write to string");
+        for (key, letters) in table {
+            writeln!(out, "    ({key:?}, &{letters:?}),").expect("write to string");
+        }
+        out.push_str("];\n");
+    }
+    let dest = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("letters.rs");
+    fs::write(dest, out).expect("write letters.rs");
 }
 
 /// Links the binary with packed relative relocations (`DT_RELR`) when the

@@ -21,7 +21,7 @@
 use std::hint::black_box;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use marginote::app::{self, App, Msg};
@@ -165,12 +165,6 @@ fn keys(c: &mut Criterion, dir: &Path) {
 }
 
 fn search_setup(c: &mut Criterion) {
-    let t = Instant::now();
-    search::warm();
-    eprintln!(
-        "search::warm (accent tables, once per process): {:?}",
-        t.elapsed()
-    );
     let mut g = c.benchmark_group("search_setup");
     g.sample_size(30);
     g.bench_function("matcher_plain", |b| {

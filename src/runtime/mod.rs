@@ -336,7 +336,6 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                         .context("cannot read the terminal's keys")?;
                     // After the first frame: nothing before it waits on this.
                     workers.release();
-                    workers.warm_search();
                     warmed = true;
                 }
                 if !summarized && !app.loading() {

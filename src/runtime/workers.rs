@@ -116,15 +116,6 @@ impl Workers {
         });
     }
 
-    /// Builds the search tables once, off the loop, so the first search
-    /// does not pay for them.
-    pub(super) fn warm_search(&self) {
-        std::thread::spawn(|| {
-            give_way();
-            search::warm();
-        });
-    }
-
     /// Stops every running search.
     pub(super) fn cancel_searches(&self) {
         self.search_cancel.store(true, Ordering::Relaxed);

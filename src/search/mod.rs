@@ -24,6 +24,7 @@ use regex::bytes::{Regex, RegexBuilder};
 use crate::text::document::{Block, BlockKind, Document};
 use crate::text::richtext::RichText;
 
+mod letters;
 mod pattern;
 mod scan;
 #[cfg(test)]
@@ -95,13 +96,6 @@ pub fn matcher(query: &Query) -> Result<std::sync::Arc<Matcher>, String> {
         recent.push((query.clone(), Arc::clone(&m)));
     }
     Ok(m)
-}
-
-/// Builds the accent and case tables every plain query uses (a walk over
-/// every letter: milliseconds). Called on a thread at start-up so the first
-/// search, on a tiny document too, does not pay for them.
-pub fn warm() {
-    pattern::warm();
 }
 
 /// A compiled query.

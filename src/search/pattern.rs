@@ -17,12 +17,9 @@
 //! - A few typographic equivalents: `'` finds `’`, `"` finds `“ ”`, `-`
 //!   finds the dashes (texts saved from the web use them; nobody types them).
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
 use regex_syntax::ast::{self, Ast};
 use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+use unicode_normalization::char::is_combining_mark;
 
 /// Everything the matcher needs from a query.
 #[derive(Debug, Clone)]
@@ -67,85 +64,20 @@ pub(crate) enum Tail {
     Space,
 }
 
-/// Characters that differ from a letter only by diacritics or case.
-struct Tables {
-    /// Base letter → characters that decompose canonically to it plus marks
-    /// (or to it alone, like U+212A KELVIN SIGN → K).
-    by_base: HashMap<char, Vec<char>>,
-    /// Case-folded base → every letter whose base folds to it.
-    by_fold: HashMap<char, Vec<char>>,
+pub(crate) use super::letters::{base_of, fold};
+
+/// The tables of [`super::letters::walk`], made by `build.rs`: base letter
+/// → its accented and other forms, and folded base → every letter that
+/// folds to it, each sorted by its first letter.
+mod tables {
+    include!(concat!(env!("OUT_DIR"), "/letters.rs"));
 }
 
-/// Builds the tables ahead of the first query (see [`super::warm`]).
-pub(super) fn warm() {
-    tables();
-}
-
-fn tables() -> &'static Tables {
-    static TABLES: OnceLock<Tables> = OnceLock::new();
-    TABLES.get_or_init(|| {
-        let mut by_base: HashMap<char, Vec<char>> = HashMap::new();
-        let mut by_fold: HashMap<char, Vec<char>> = HashMap::new();
-        // Precomposed letters and case pairs all live below U+20000.
-        for c in ('\u{80}'..='\u{1FFFF}').chain('A'..='z') {
-            if PLAIN_BLOCKS.iter().any(|&(lo, hi)| (lo..=hi).contains(&c)) || !c.is_alphabetic() {
-                continue;
-            }
-            let base = base_of(c);
-            if base != c {
-                by_base.entry(base).or_default().push(c);
-            }
-            let key = fold(base);
-            if key != c {
-                by_fold.entry(key).or_default().push(c);
-            }
-        }
-        Tables { by_base, by_fold }
-    })
-}
-
-/// Blocks of letters that have no case and are not a letter plus marks
-/// (each is its own base and its own fold: a test checks every one):
-/// CJK ideographs, Yi, Hangul syllables, Egyptian hieroglyphs, Tangut. The
-/// tables skip them, 48,000 of the 130,000 characters they walked (the walk
-/// is milliseconds of a core on every launch, beside the first keys).
-const PLAIN_BLOCKS: [(char, char); 6] = [
-    ('\u{3400}', '\u{4DBF}'),
-    ('\u{4E00}', '\u{9FFF}'),
-    ('\u{A000}', '\u{A48F}'),
-    ('\u{AC00}', '\u{D7A3}'),
-    ('\u{13000}', '\u{1342F}'),
-    ('\u{17000}', '\u{18AFF}'),
-];
-
-fn single(mut it: impl Iterator<Item = char>) -> Option<char> {
-    let c = it.next()?;
-    it.next().is_none().then_some(c)
-}
-
-/// The letter a character is built on: `é` → `e`, `Ǻ` → `A`, KELVIN
-/// SIGN → `K`. Characters that are not a letter plus marks (Hangul
-/// syllables, `≠` = `=` + U+0338) are their own base.
-pub(crate) fn base_of(c: char) -> char {
-    let mut first = None;
-    let mut rest_are_marks = true;
-    decompose_canonical(c, |d| {
-        if first.is_none() {
-            first = Some(d);
-        } else if !is_combining_mark(d) {
-            rest_are_marks = false;
-        }
-    });
-    match first {
-        Some(f) if f != c && rest_are_marks && f.is_alphabetic() => f,
-        _ => c,
-    }
-}
-
-/// A simple case fold: `S`, `s` and `ſ` all give `s`; KELVIN SIGN gives `k`.
-pub(crate) fn fold(c: char) -> char {
-    let up = single(c.to_uppercase()).unwrap_or(c);
-    single(up.to_lowercase()).unwrap_or(up)
+/// The letters listed under `key` in `table`.
+fn listed(table: &'static [(char, &'static [char])], key: char) -> &'static [char] {
+    table
+        .binary_search_by_key(&key, |&(k, _)| k)
+        .map_or(&[], |i| table[i].1)
 }
 
 /// Typographic stand-ins for ASCII punctuation.
@@ -165,13 +97,12 @@ pub(crate) fn char_class(c: char, ignore_case: bool) -> Vec<char> {
     }
     let mut set = vec![c];
     if c.is_alphabetic() {
-        let t = tables();
         if ignore_case {
             let key = fold(base_of(c));
             set.push(key);
-            set.extend(t.by_fold.get(&key).into_iter().flatten());
+            set.extend(listed(tables::BY_FOLD, key));
         } else {
-            set.extend(t.by_base.get(&base_of(c)).into_iter().flatten());
+            set.extend(listed(tables::BY_BASE, base_of(c)));
         }
     }
     set.sort_unstable();
@@ -471,18 +402,6 @@ pub(crate) fn short_error(what: &str, column: Option<usize>) -> String {
 mod tests {
     use super::*;
 
-    /// The blocks the tables skip hold nothing the tables would list:
-    /// every character there is its own base and its own fold.
-    #[test]
-    fn the_skipped_blocks_are_their_own_base_and_fold() {
-        for &(lo, hi) in &PLAIN_BLOCKS {
-            for c in lo..=hi {
-                assert_eq!(base_of(c), c, "U+{:04X}", c as u32);
-                assert_eq!(fold(c), c, "U+{:04X}", c as u32);
-            }
-        }
-    }
-
     #[test]
     fn bases_and_folds() {
         assert_eq!(base_of('é'), 'e');
@@ -493,6 +412,21 @@ mod tests {
         assert_eq!(fold('ſ'), 's');
         assert_eq!(fold('\u{212A}'), 'k');
         assert_eq!(fold('ẞ'), 'ß');
+    }
+
+    /// The tables built into the binary are the walk over every letter
+    /// done here, with this build's Unicode data.
+    #[test]
+    fn the_built_tables_are_the_walk_over_every_letter() {
+        let (by_base, by_fold) = super::super::letters::walk();
+        let built = |t: &[(char, &[char])]| -> Vec<(char, Vec<char>)> {
+            t.iter().map(|&(k, v)| (k, v.to_vec())).collect()
+        };
+        assert_eq!(built(tables::BY_BASE), by_base);
+        assert_eq!(built(tables::BY_FOLD), by_fold);
+        assert!(listed(tables::BY_BASE, 'e').contains(&'é'));
+        assert!(listed(tables::BY_FOLD, 'k').contains(&'\u{212A}'));
+        assert!(listed(tables::BY_BASE, '3').is_empty());
     }
 
     #[test]
