@@ -964,6 +964,24 @@ fn a_big_document_opens_from_its_first_part_and_is_completed_in_place() {
     );
 }
 
+/// The whole of the book of [`book_opened_in_part`] arrives; the effects
+/// it asks for are returned, not performed.
+fn complete_unperformed(h: &mut Harness, full: &str) -> Vec<Effect> {
+    let now = h.app.now.clone();
+    let whole = Document::from_bytes(
+        full.as_bytes().to_vec(),
+        crate::text::document::Format::Text,
+    );
+    update(
+        &mut h.app,
+        Msg::Completed {
+            index: 0,
+            result: whole.map(Box::new),
+        },
+        &now,
+    )
+}
+
 /// Issue 12: a text read whole whose words are not known yet has them
 /// counted from its text on a worker (not its file read again), and the
 /// Library shows the count.
@@ -971,19 +989,7 @@ fn a_big_document_opens_from_its_first_part_and_is_completed_in_place() {
 fn a_big_texts_words_are_counted_from_its_text_on_a_worker() {
     let (mut h, full) = book_opened_in_part(None, false);
     h.app.entries[0].words = None;
-    let now = h.app.now.clone();
-    let fx = update(
-        &mut h.app,
-        Msg::Completed {
-            index: 0,
-            result: Document::from_bytes(
-                full.clone().into_bytes(),
-                crate::text::document::Format::Text,
-            )
-            .map(Box::new),
-        },
-        &now,
-    );
+    let fx = complete_unperformed(&mut h, &full);
     let asked = fx
         .iter()
         .filter(|e| matches!(e, Effect::CountWords { index: 0, .. }))
@@ -1003,19 +1009,7 @@ fn a_big_texts_words_are_counted_from_its_text_on_a_worker() {
 fn a_big_texts_fingerprint_comes_from_a_worker_and_reaches_its_notes() {
     let (mut h, full) = book_opened_in_part(None, true);
     // The whole arrives; its hash is asked of a worker (not performed yet).
-    let now = h.app.now.clone();
-    let fx = update(
-        &mut h.app,
-        Msg::Completed {
-            index: 0,
-            result: Document::from_bytes(
-                full.clone().into_bytes(),
-                crate::text::document::Format::Text,
-            )
-            .map(Box::new),
-        },
-        &now,
-    );
+    let fx = complete_unperformed(&mut h, &full);
     let doc = fx
         .iter()
         .find_map(|e| match e {
