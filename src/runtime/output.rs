@@ -507,7 +507,8 @@ fn looks_blank(c: &Cell) -> bool {
 /// (negative: down), when moving the terminal's rows by that much leaves
 /// fewer to write: most rows of `area` then equal the shown ones that
 /// many rows below (above), where at that place more than a quarter
-/// `differ` (as [`differing_rows`] found, the rows that differ made whole).
+/// `differ` (as [`differing_rows`] found, those rows filled whole by
+/// [`fill_rows`]).
 /// `None` when the text did not move, or moved too far for moving rows to
 /// pay.
 ///

@@ -30,7 +30,9 @@ use crate::ui::keep::Keep;
 /// buffers before the first frame can be drawn (issue 12).
 /// [`Screen::draw`] writes what [`output::changed_rows`] finds: rows equal
 /// to the shown ones (outside the parts the frame kept, see [`Keep`]) are
-/// skipped whole, the others go through ratatui's own diff. When the text
+/// skipped whole; a row that differs is compared outside its kept parts
+/// when its cells there are plain ones ([`output::uneven_rows`]), else
+/// whole, through ratatui's own diff. When the text
 /// of the area a frame says scrolls ([`Frame::scrolls`]) moved a few rows,
 /// the terminal moves its rows first (a scroll region, lines deleted or
 /// inserted: [`output::moved_rows`]), and the frame is compared with the
