@@ -1150,38 +1150,38 @@ fn a_broken_first_document_gives_way_to_the_next_at_start() {
     assert!(h.app.open_error.is_some());
 }
 
+/// Document `index` opened whole, with no notes file, as the worker says.
+fn opened(index: usize, result: Result<Document, crate::text::format::DocError>) -> Msg {
+    Msg::Opened {
+        index,
+        result: result.map(Box::new),
+        notes: None,
+        partial: false,
+        window: None,
+    }
+}
+
 #[test]
 fn a_startup_problem_comes_back_after_an_error_that_covered_it() {
     let mut h = Harness::new(DOCS, 120, 40);
     h.app
         .startup_problem("keymap.toml line 3, column 1: not valid TOML");
     // The first document cannot be opened; the next one opens after it.
-    h.send(Msg::Opened {
-        index: 1,
-        result: Err(crate::text::format::DocError::Binary {
-            what: "NUL bytes",
-            size: 10,
-        }),
-        notes: None,
-        partial: false,
-        window: None,
-    });
+    let binary = crate::text::format::DocError::Binary {
+        what: "NUL bytes",
+        size: 10,
+    };
+    h.send(opened(1, Err(binary)));
     assert!(
         h.message_text().contains("cannot open"),
         "{}",
         h.message_text()
     );
-    h.send(Msg::Opened {
-        index: 0,
-        result: Document::from_bytes(
-            ESSAY.as_bytes().to_vec(),
-            crate::text::document::Format::Text,
-        )
-        .map(Box::new),
-        notes: None,
-        partial: false,
-        window: None,
-    });
+    let essay = Document::from_bytes(
+        ESSAY.as_bytes().to_vec(),
+        crate::text::document::Format::Text,
+    );
+    h.send(opened(0, essay));
     assert!(
         h.message_text().contains("not valid TOML"),
         "{}",
