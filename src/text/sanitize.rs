@@ -38,7 +38,40 @@ pub fn text_width(s: &str) -> usize {
     if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         return s.len();
     }
-    s.graphemes(true).map(grapheme_width).sum()
+    plain_width(s).unwrap_or_else(|| s.graphemes(true).map(grapheme_width).sum())
+}
+
+/// A character that is a grapheme of its own, one column wide, when the
+/// next one is such a character too (or there is none): printable ASCII,
+/// the middle dot, the letters of Latin (with Latin-1 and Extended-A and
+/// -B), Greek and basic Cyrillic, dashes, curly quotes, the ellipsis, and
+/// the box drawing and block characters of the panes' borders. None of
+/// them is a combining mark or joins what follows (UAX #29); a test checks
+/// every one against the segmenter and the width ratatui gives.
+pub fn plain_char(c: char) -> bool {
+    matches!(c,
+        ' '..='~'
+        | '\u{b7}'
+        | '\u{c0}'..='\u{24f}'
+        | '\u{386}'..='\u{3ce}'
+        | '\u{410}'..='\u{44f}'
+        | '\u{2013}'..='\u{2014}'
+        | '\u{2018}'..='\u{201d}'
+        | '\u{2026}'
+        | '\u{2500}'..='\u{259f}')
+}
+
+/// The width of `s` when every character of it is plain ([`plain_char`]):
+/// its number of characters, a column each. `None` for any other text.
+pub fn plain_width(s: &str) -> Option<usize> {
+    let mut n = 0;
+    for c in s.chars() {
+        if !plain_char(c) {
+            return None;
+        }
+        n += 1;
+    }
+    Some(n)
 }
 
 /// What the sanitiser emits: ordinary text, or a placeholder standing for
@@ -305,6 +338,21 @@ pub fn sanitize_line(input: &str, max_chars: usize) -> String {
         out.push('…');
         return out;
     }
+    // So are letters, dashes and quotes: a note's preview in French or
+    // Greek went through the general walk on every frame.
+    if let Some(n) = plain_width(input) {
+        if n <= max_chars {
+            return input.to_string();
+        }
+        let cut = input
+            .char_indices()
+            .nth(max_chars.saturating_sub(1))
+            .map_or(input.len(), |(i, _)| i);
+        let mut out = String::with_capacity(cut + 3);
+        out.push_str(&input[..cut]);
+        out.push('…');
+        return out;
+    }
     sanitize_any_line(input, max_chars)
 }
 
@@ -478,6 +526,18 @@ mod tests {
             max in 0usize..34,
         ) {
             proptest::prop_assert_eq!(sanitize_line(&s, max), sanitize_any_line(&s, max));
+        }
+
+        /// So do plain letters, dashes, quotes and box lines, and a
+        /// line of them is measured a column a character.
+        #[test]
+        fn a_line_of_plain_characters_is_sanitised_as_any_line(
+            s in "([ -~]|·|é|Ž|ɏ|Ά|ώ|Ж|я|–|—|‘|”|…|│|▟){0,30}",
+            max in 0usize..34,
+        ) {
+            proptest::prop_assert_eq!(sanitize_line(&s, max), sanitize_any_line(&s, max));
+            let walked: usize = s.graphemes(true).map(grapheme_width).sum();
+            proptest::prop_assert_eq!(text_width(&s), walked);
         }
     }
 

@@ -19,6 +19,7 @@
 use std::collections::HashSet;
 use std::hash::{BuildHasher as _, Hash, Hasher};
 
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 /// The parts of a frame: where, and their keys. A set: a frame asks for
@@ -34,7 +35,13 @@ pub struct Keep {
     now: Parts,
     kept: Vec<Rect>,
     on: bool,
+    /// A few parts drawn lately, their cells by key, to be copied in when
+    /// they come back (see [`Keep::drawn`]).
+    drawn: Vec<(u64, Buffer)>,
 }
+
+/// How many drawn parts [`Keep::remember`] holds.
+const DRAWN: usize = 4;
 
 impl Keep {
     /// Keeps nothing: every part is drawn (a frame drawn on its own).
@@ -95,6 +102,27 @@ impl Keep {
             }
         }
         same
+    }
+
+    /// The cells a part of key `key` was drawn as lately, over a blank
+    /// area ([`Keep::remember`]), to be copied in rather than drawn again:
+    /// the Notes pane's entry in full comes and goes as the reading cursor
+    /// steps on and off a noted row, and wrapping it was a quarter of a
+    /// line key (callgrind). The key covers what is drawn and where, as
+    /// for [`Keep::same`].
+    pub fn drawn(&self, key: u64) -> Option<&Buffer> {
+        self.drawn.iter().find(|(k, _)| *k == key).map(|(_, b)| b)
+    }
+
+    /// Remembers `cells`, a part of key `key` drawn over a blank area,
+    /// for [`Keep::drawn`], in place of any before under that key; the
+    /// oldest of those remembered goes.
+    pub fn remember(&mut self, key: u64, cells: Buffer) {
+        self.drawn.retain(|(k, _)| *k != key);
+        if self.drawn.len() >= DRAWN {
+            self.drawn.remove(0);
+        }
+        self.drawn.push((key, cells));
     }
 
     /// The rectangles this frame did not draw.

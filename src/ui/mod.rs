@@ -54,6 +54,20 @@ pub fn fit(s: &str, width: usize) -> String {
         out.push('…');
         return out;
     }
+    // Plain letters and punctuation: a column a character.
+    if let Some(n) = crate::text::sanitize::plain_width(s) {
+        if n <= width {
+            return s.to_string();
+        }
+        if width == 0 {
+            return String::new();
+        }
+        let cut = s.char_indices().nth(width - 1).map_or(s.len(), |(i, _)| i);
+        let mut out = String::with_capacity(cut + 3);
+        out.push_str(&s[..cut]);
+        out.push('…');
+        return out;
+    }
     let mut used = 0;
     // Where the text is cut if it overflows: the graphemes that leave a
     // column for the ellipsis.
@@ -186,22 +200,7 @@ pub fn set_spans<'a>(
     }
 }
 
-/// A character that is a grapheme of its own, one column wide, when the
-/// next one is such a character too (or there is none): printable ASCII,
-/// the letters of Latin (with Latin-1 and Extended-A and -B), Greek and
-/// basic Cyrillic, dashes, curly quotes and the ellipsis. None of them is
-/// a combining mark or joins what follows (UAX #29); a test checks every
-/// one against the segmenter and the width ratatui gives.
-fn plain_char(c: char) -> bool {
-    matches!(c,
-        ' '..='~'
-        | '\u{c0}'..='\u{24f}'
-        | '\u{386}'..='\u{3ce}'
-        | '\u{410}'..='\u{44f}'
-        | '\u{2013}'..='\u{2014}'
-        | '\u{2018}'..='\u{201d}'
-        | '\u{2026}')
-}
+pub(crate) use crate::text::sanitize::plain_char;
 
 /// `Buffer::set_line` through [`set_spans`]: the status line, the lists'
 /// rows and the gutter are drawn on every key as well.
@@ -324,6 +323,7 @@ mod fit_tests {
             "日本語のタイトルです",
             "e\u{301}te\u{301} accents",
             "mixed ascii and 漢字 and more text",
+            "1,476 words · 7 min · 49% “naïve” — façade…",
         ];
         for s in samples {
             for width in 0..40 {
@@ -382,13 +382,13 @@ mod set_spans_tests {
     fn plain_characters_stand_alone_and_take_one_column() {
         use ratatui::buffer::CellWidth as _;
         use unicode_segmentation::UnicodeSegmentation as _;
-        let plain: Vec<char> = (0..0x2100u32)
+        let plain: Vec<char> = (0..0x2600u32)
             .filter_map(char::from_u32)
             .filter(|c| super::plain_char(*c))
             .collect();
         assert!(plain.len() > 600, "{}", plain.len());
         let after = [
-            'a', ' ', '~', 'é', 'ɏ', 'Ά', 'ώ', 'Ж', 'я', '–', '—', '‘', '”', '…',
+            'a', ' ', '~', 'é', 'ɏ', 'Ά', 'ώ', 'Ж', 'я', '–', '—', '‘', '”', '…', '·', '│', '▟',
         ];
         for &c in &plain {
             let one = c.to_string();

@@ -183,10 +183,11 @@ fn list(
     // show the same: the cursor stepping onto a bookmarked row brings the
     // entry in full in, and the rest of the pane stays.
     super::list::frame_block_kept(frame, area, (borders, focused), title, keep);
-    if let Some((lines, rect)) = detail
-        && !keep.same(rect, super::keep::key((rect, &lines, theme::border(false))))
-    {
-        draw_detail(frame, lines, rect);
+    if let Some((lines, rect)) = detail {
+        let key = super::keep::key((rect, &lines, theme::border(false)));
+        if !keep.same(rect, key) {
+            draw_detail_kept(frame, lines, rect, key, keep);
+        }
     }
     super::list::draw_items_kept(frame, rest, shown, selected, focused, keep);
 }
@@ -344,11 +345,88 @@ fn detail_lines(app: &App, si: &crate::app::ScopedItem) -> Vec<Line<'static>> {
 }
 
 fn draw_detail(frame: &mut Frame, lines: Vec<Line<'static>>, area: Rect) {
+    frame.render_widget(detail_widget(lines), area);
+}
+
+/// The entry in full as a widget: a rule above, the lines wrapped.
+fn detail_widget(lines: Vec<Line<'static>>) -> Paragraph<'static> {
     let block = ratatui::widgets::Block::default()
         .borders(ratatui::widgets::Borders::TOP)
         .border_style(theme::border(false));
-    let para = Paragraph::new(lines)
+    Paragraph::new(lines)
         .block(block)
-        .wrap(Wrap { trim: false });
-    frame.render_widget(para, area);
+        .wrap(Wrap { trim: false })
+}
+
+/// [`draw_detail`] on a frame blank in `area`, the cells copied from the
+/// last time the same lines were drawn there when `keep` still has them
+/// (the same `key`), else drawn and remembered.
+fn draw_detail_kept(
+    frame: &mut Frame,
+    lines: Vec<Line<'static>>,
+    area: Rect,
+    key: u64,
+    keep: &mut Keep,
+) {
+    use ratatui::widgets::Widget as _;
+    let area = area.intersection(frame.area());
+    if keep.drawn(key).is_none_or(|cells| cells.area != area) {
+        let mut cells = ratatui::buffer::Buffer::empty(area);
+        detail_widget(lines).render(area, &mut cells);
+        keep.remember(key, cells);
+    }
+    let Some(cells) = keep.drawn(key) else {
+        return;
+    };
+    let buf = frame.buffer_mut();
+    let w = usize::from(area.width);
+    for (i, y) in (area.top()..area.bottom()).enumerate() {
+        let at = buf.index_of(area.x, y);
+        buf.content[at..at + w].clone_from_slice(&cells.content[i * w..(i + 1) * w]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::buffer::Buffer;
+
+    fn lines() -> Vec<Line<'static>> {
+        vec![
+            Line::from(Span::styled("Bookmark · 2026-11-25 10:00", theme::muted())),
+            Line::from("a title long enough to be wrapped onto a second row of the pane"),
+        ]
+    }
+
+    /// Drawn again with the same key, the entry in full is the cells
+    /// remembered, not wrapped anew; drawn the first time, it is what
+    /// the widget draws.
+    #[test]
+    fn an_entry_drawn_again_is_copied_from_the_cells_remembered() {
+        let screen = Rect::new(0, 0, 40, 12);
+        let area = Rect::new(5, 4, 30, 6);
+        let mut keep = Keep::none();
+        let mut buf = Buffer::empty(screen);
+        draw_detail_kept(&mut Frame::new(&mut buf), lines(), area, 7, &mut keep);
+        let mut direct = Buffer::empty(screen);
+        draw_detail(&mut Frame::new(&mut direct), lines(), area);
+        assert_eq!(buf, direct, "drawn the first time as the widget draws it");
+
+        let mut marked = keep.drawn(7).expect("remembered").clone();
+        marked.set_string(area.x, area.y + 1, "#", Style::new());
+        keep.remember(7, marked);
+        let mut again = Buffer::empty(screen);
+        draw_detail_kept(&mut Frame::new(&mut again), lines(), area, 7, &mut keep);
+        assert_eq!(
+            again[(area.x, area.y + 1)].symbol(),
+            "#",
+            "copied, not drawn"
+        );
+        let outside = again.content.iter().zip(&buf.content);
+        assert_eq!(
+            outside.filter(|(a, b)| a != b).count(),
+            1,
+            "only the marked cell differs: nothing copied outside the area"
+        );
+    }
 }

@@ -634,3 +634,35 @@ fn the_notes_pane_is_kept_and_follows_what_it_shows() {
         assert_same_as_full_redraw(&parser, &h, (w, ht), step, Action::Down);
     }
 }
+
+/// The entry in full that comes back as the reading cursor steps on and
+/// off a bookmarked row again is copied from its cells drawn before
+/// (ui/keep.rs, `Keep::drawn`), and the screen then equals a full redraw
+/// in every cell's text, colours and attributes.
+#[test]
+fn an_entry_in_full_that_comes_back_shows_as_drawn_afresh() {
+    let (w, ht) = (120, 40);
+    let mut h = Harness::new(&[("katakana.txt", document())], w, ht);
+    h.press("m");
+    h.type_prompt("a bookmark");
+    h.press("enter");
+    assert!(
+        h.app.under_cursor.is_some(),
+        "the bookmark is under the cursor"
+    );
+    let (mut driver, sink) = screen_driver(w, ht);
+    let mut parser = vt100::Parser::new(nz(ht), nz(w), 0);
+    draw_kept(&mut driver, &sink, &mut parser, &h);
+    for key in ["j", "k", "j", "k", "j", "k"] {
+        h.press(key);
+        draw_kept(&mut driver, &sink, &mut parser, &h);
+        let (mut fresh, fresh_sink) = screen_driver(w, ht);
+        let mut full = vt100::Parser::new(nz(ht), nz(w), 0);
+        draw_kept(&mut fresh, &fresh_sink, &mut full, &h);
+        assert_eq!(
+            styled_screen(&parser, w, ht),
+            styled_screen(&full, w, ht),
+            "after {key}"
+        );
+    }
+}
