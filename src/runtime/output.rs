@@ -451,7 +451,9 @@ pub fn show_rows(
 pub fn cells_over_blank(next: &Buffer) -> Vec<(u16, u16, &Cell)> {
     let a = next.area;
     let w = usize::from(a.width);
-    let mut out = Vec::new();
+    // Room for every cell: grown a doubling at a time, copying was a
+    // tenth of a resize (callgrind).
+    let mut out = Vec::with_capacity(next.content.len());
     // The row compared with a blank one (made at the first row that needs
     // it): its copy, with the cells that look blank made blank.
     let mut rows: Option<(Buffer, Buffer)> = None;
@@ -522,7 +524,7 @@ fn looks_blank(c: &Cell) -> bool {
         .union(Modifier::SLOW_BLINK)
         .union(Modifier::RAPID_BLINK)
         .union(Modifier::CROSSED_OUT);
-    c.symbol() == " " && c.bg == Color::Reset && !c.modifier.intersects(SHOWS)
+    matches!(c.bg, Color::Reset) && c.symbol() == " " && !c.modifier.intersects(SHOWS)
 }
 
 /// How many rows the text of `area` moved up between `shown` and `next`
@@ -685,9 +687,8 @@ fn fill_gaps<'a>(
         if !drawn(y, x + 1, nx) {
             continue;
         }
-        let gap: Vec<(u16, u16, &Cell)> = (x + 1..nx).map(|gx| (gx, y, &next[(gx, y)])).collect();
-        if gap.iter().all(|&(_, _, c)| plain(c, cell)) {
-            out.extend(gap);
+        if (x + 1..nx).all(|gx| plain(&next[(gx, y)], cell)) {
+            out.extend((x + 1..nx).map(|gx| (gx, y, &next[(gx, y)])));
         }
     }
     out
@@ -984,7 +985,7 @@ pub fn draw_cells_on<'a, W: Write>(
                     && cy == y
                     && cx < x
                     && x - cx <= 3
-                    && bg == Color::Reset
+                    && matches!(bg, Color::Reset)
                     && !modifier.intersects(
                         Modifier::REVERSED | Modifier::UNDERLINED | Modifier::CROSSED_OUT,
                     ) =>

@@ -91,14 +91,14 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes, keep: &mut Keep) {
         // Entries on this row: more than one is counted in the margin.
         let mut count = 0usize;
         // Character ranges to tint on this row.
-        let mut tints: Vec<(usize, usize, Style)> = Vec::new();
+        let mut tints: Vec<(usize, usize, Tint)> = Vec::new();
         if !blank && let Some(search) = app.search.as_ref() {
             let current = search.current.and_then(|c| search.hits.get(c)).copied();
             for hit in search.hits_in(lo, hi) {
                 let style = if Some(*hit) == current {
-                    theme::search_current()
+                    Tint::CurrentHit
                 } else {
-                    theme::search_hit()
+                    Tint::Hit
                 };
                 if let Some((c0, c1)) = row.columns(hit.start, hit.end) {
                     tints.push((c0, c1, style));
@@ -119,10 +119,10 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes, keep: &mut Keep) {
                         count += 1;
                         let style = if kind == Kind::Note {
                             note = true;
-                            theme::annotated()
+                            Tint::Annotated
                         } else {
                             highlight = true;
-                            theme::highlighted()
+                            Tint::Highlighted
                         };
                         if let Some((c0, c1)) = row.columns(s, e) {
                             tints.push((c0, c1, style));
@@ -162,12 +162,12 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes, keep: &mut Keep) {
         if let Some((s, e)) = selection.filter(|_| !blank)
             && let Some((c0, c1)) = row.columns(s, e)
         {
-            tints.push((c0, c1, theme::selection()));
+            tints.push((c0, c1, Tint::Selection));
         }
         if let Some(at) = point.filter(|_| is_cursor && !blank)
             && let Some((c0, c1)) = row.columns(at, at + 1)
         {
-            tints.push((c0, c1.max(c0 + 1), theme::point()));
+            tints.push((c0, c1.max(c0 + 1), Tint::Point));
         }
         let spans = row
             .spans
@@ -178,15 +178,10 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes, keep: &mut Keep) {
         // symbol, text and style drawn below, and the place.
         let kept = Rect::new(p.gutter.x, y, p.gutter.width + p.text.width, 1);
         let mut key = super::keep::hasher();
-        (
-            kept,
-            sym,
-            mark,
-            cursor_bar,
-            theme::cursor_gutter(),
-            cursor_line,
-        )
-            .hash(&mut key);
+        // Every style below follows from the palette and what is hashed
+        // with it: the mark's from its symbol, the tints' from their kinds
+        // (hashing the styles themselves was a twentieth of a line key).
+        (kept, sym, cursor_bar, cursor_line.is_some()).hash(&mut key);
         (&tints, p.text.width, palette).hash(&mut key);
         // The text and its roles: their styles follow from the roles and
         // the palette (hashing each span's style was a twentieth of a
@@ -209,8 +204,8 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes, keep: &mut Keep) {
             buf.set_style(row_rect, style);
         }
         super::set_spans(buf, p.text.x, y, spans, p.text.width);
-        for (c0, c1, style) in tints {
-            tint(buf, p.text, y, c0, c1, style);
+        for (c0, c1, kind) in tints {
+            tint(buf, p.text, y, c0, c1, kind.style());
         }
     }
     // The text's rows move a row at a time: the screen may move them on
@@ -228,6 +223,31 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes, keep: &mut Keep) {
         editor(frame, app, ed, p);
     } else if !p.wide {
         note_box(frame, app, p);
+    }
+}
+
+/// What a stretch of a row is tinted for; its style follows from the
+/// palette.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Tint {
+    Hit,
+    CurrentHit,
+    Annotated,
+    Highlighted,
+    Selection,
+    Point,
+}
+
+impl Tint {
+    fn style(self) -> Style {
+        match self {
+            Tint::Hit => theme::search_hit(),
+            Tint::CurrentHit => theme::search_current(),
+            Tint::Annotated => theme::annotated(),
+            Tint::Highlighted => theme::highlighted(),
+            Tint::Selection => theme::selection(),
+            Tint::Point => theme::point(),
+        }
     }
 }
 
