@@ -87,6 +87,8 @@ pub(super) struct Inbox {
     decoder: Decoder,
     /// The terminal hung up: heard once, as SIGHUP.
     hung_up: bool,
+    /// What a read of the terminal takes in.
+    read_buf: Box<[u8]>,
 }
 
 /// A new inbox and its first sender. Signals are heard from here on.
@@ -116,6 +118,7 @@ pub(super) fn inbox() -> io::Result<(Sender, Inbox)> {
         keys: VecDeque::new(),
         decoder: Decoder::default(),
         hung_up: false,
+        read_buf: vec![0; 4096].into_boxed_slice(),
     };
     let sender = Sender {
         tx,
@@ -191,13 +194,16 @@ impl Inbox {
                 _ => return,
             }
         }
-        let mut buf = [0u8; 4096];
+        // The buffer is the inbox's: one on the stack was zeroed on every
+        // key (a fiftieth of a line key's instructions).
+        let buf = &mut self.read_buf[..];
         loop {
-            match (&*tty).read(&mut buf) {
+            match (&*tty).read(buf) {
                 // A terminal read after a poll said it can be: a full
                 // buffer may have more behind it.
                 Ok(n) if n > 0 => {
-                    self.decoder.feed(&buf[..n], n == buf.len(), &mut self.keys);
+                    let full = n == buf.len();
+                    self.decoder.feed(&buf[..n], full, &mut self.keys);
                     return;
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}

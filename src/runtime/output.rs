@@ -464,14 +464,22 @@ pub fn cells_over_blank(next: &Buffer) -> Vec<(u16, u16, &Cell)> {
         // skip: the diff from blank is every cell that does not look
         // blank, found with no copy of the row (a resize of the essay
         // spent a sixth of its time copying rows to compare).
-        if row.iter().all(one_column) {
-            for (x, c) in row.iter().enumerate() {
-                if !looks_blank(c) {
-                    out.push((a.x + x as u16, at, c));
-                }
+        // One pass: a cell that is not a plain one-column cell sends the
+        // row the long way, its cells gathered so far dropped.
+        let start = out.len();
+        let plain = row.iter().enumerate().all(|(x, c)| {
+            if !one_column(c) {
+                return false;
             }
+            if !looks_blank(c) {
+                out.push((a.x + x as u16, at, c));
+            }
+            true
+        });
+        if plain {
             continue;
         }
+        out.truncate(start);
         let (blank, line) = rows.get_or_insert_with(|| {
             let blank = Buffer::empty(Rect::new(a.x, a.y, a.width, a.height.min(1)));
             (blank.clone(), blank)
@@ -508,6 +516,10 @@ fn one_wide(c: &Cell) -> bool {
 /// [`one_wide`] for a symbol of more than one byte.
 #[inline(never)]
 fn wider_symbol_one_wide(c: &Cell) -> bool {
+    // A border's line or block, U+2500 to U+259F, told by its bytes.
+    if let [0xe2, 0x94 | 0x95, _] | [0xe2, 0x96, 0x80..=0x9f] = c.symbol().as_bytes() {
+        return true;
+    }
     let mut chars = c.symbol().chars();
     match (chars.next(), chars.next()) {
         (Some(ch), None) if crate::ui::plain_char(ch) => true,
@@ -1210,6 +1222,21 @@ mod tests {
         assert!(text.contains("ab\x1b[2Ccd"), "{text:?}");
         let text = written(&frame(plain), false);
         assert!(text.contains("ab\x1b[2Ccd"), "{text:?}");
+    }
+
+    /// A symbol is taken as one column wide exactly when ratatui
+    /// measures it so, the borders' lines and blocks told by their bytes
+    /// included.
+    #[test]
+    // Printable characters only: nothing here reaches a terminal.
+    #[allow(clippy::disallowed_methods)]
+    fn a_symbol_is_one_wide_as_ratatui_measures_it() {
+        use ratatui::buffer::CellWidth as _;
+        for c in ('\u{2000}'..='\u{2bff}').chain(['a', 'é', '漢', '🙂']) {
+            let mut cell = ratatui::buffer::Cell::default();
+            cell.set_char(c);
+            assert_eq!(super::one_wide(&cell), cell.cell_width() == 1, "{c:?}");
+        }
     }
 
     /// Every kind of colour reaches the terminal as the palette entry (or
