@@ -569,14 +569,14 @@ impl Normalized {
             }
         };
         let mut at = 0;
-        for chunk in bytes.utf8_chunks() {
-            for (i, c) in chunk.valid().char_indices() {
+        for (valid, invalid) in crate::text::decode::chunks(bytes) {
+            for (i, c) in valid.char_indices() {
                 push(c, at + i, &mut chars, &mut src);
             }
-            at += chunk.valid().len();
-            if !chunk.invalid().is_empty() {
+            at += valid.len();
+            if !invalid.is_empty() {
                 push(char::REPLACEMENT_CHARACTER, at, &mut chars, &mut src);
-                at += chunk.invalid().len();
+                at += invalid.len();
             }
         }
         Normalized {

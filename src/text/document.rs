@@ -512,13 +512,12 @@ fn text_block(b: &[u8], id: usize) -> Block {
 /// `<FF>` placeholder standing for exactly that byte, so offsets stay exact.
 fn push_bytes(text: &mut RichText, bytes: &[u8], style: Roles, src: usize) {
     let mut pos = src;
-    for chunk in bytes.utf8_chunks() {
-        let valid = chunk.valid();
+    for (valid, invalid) in crate::text::decode::chunks(bytes) {
         text.push(valid, style, pos);
         pos += valid.len();
         // Each bad byte shows as its value, `<FF>`, so the reader sees what
         // is there (RELIABILITY T3/I2), not an anonymous `�`.
-        for &byte in chunk.invalid() {
+        for &byte in invalid {
             let shown = format!("<{byte:02X}>");
             text.push_substitute(&shown, style.patch(Roles::PLACEHOLDER), pos);
             pos += 1;
