@@ -344,16 +344,18 @@ pub fn sanitize_line(input: &str, max_chars: usize) -> String {
         if n <= max_chars {
             return input.to_string();
         }
-        let cut = input
-            .char_indices()
-            .nth(max_chars.saturating_sub(1))
-            .map_or(input.len(), |(i, _)| i);
-        let mut out = String::with_capacity(cut + 3);
-        out.push_str(&input[..cut]);
-        out.push('…');
-        return out;
+        return first_chars_and_ellipsis(input, max_chars.saturating_sub(1));
     }
     sanitize_any_line(input, max_chars)
+}
+
+/// The first `keep` characters of `s`, then `…`: plain text cut to fit.
+pub fn first_chars_and_ellipsis(s: &str, keep: usize) -> String {
+    let cut = s.char_indices().nth(keep).map_or(s.len(), |(i, _)| i);
+    let mut out = String::with_capacity(cut + 3);
+    out.push_str(&s[..cut]);
+    out.push('…');
+    out
 }
 
 /// [`sanitize_line`] for any text.

@@ -62,11 +62,7 @@ pub fn fit(s: &str, width: usize) -> String {
         if width == 0 {
             return String::new();
         }
-        let cut = s.char_indices().nth(width - 1).map_or(s.len(), |(i, _)| i);
-        let mut out = String::with_capacity(cut + 3);
-        out.push_str(&s[..cut]);
-        out.push('…');
-        return out;
+        return crate::text::sanitize::first_chars_and_ellipsis(s, width - 1);
     }
     let mut used = 0;
     // Where the text is cut if it overflows: the graphemes that leave a
