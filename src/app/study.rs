@@ -43,7 +43,7 @@ impl Editor {
 }
 
 /// Whose notes the Notes pane lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scope {
     ThisDocument,
     AllDocuments,

@@ -709,53 +709,70 @@ fn fill_gaps<'a>(
 /// Kept columns of a row: (row, start, end).
 pub type KeptSpan = (usize, usize, usize);
 
-/// The kept columns of each row of `area`, as (row, start, end) in order:
-/// worked out once a frame, for every step that skips them.
+/// The kept columns of each row of `area`, as (row, start, end) in order,
+/// each run of kept columns once: worked out once a frame, for every step
+/// that skips them.
+///
+/// The rectangles are marked on a bit per cell and the runs read back a
+/// word at a time: sorting the 200-odd spans the rectangles make (they
+/// come pane by pane, a row's out of order) and the buffers counted out
+/// for them were a tenth of a line key (callgrind), and spans that touch
+/// (a pane's border and its rows) come out as one.
 pub fn kept_spans(area: Rect, kept: &[Rect]) -> Vec<KeptSpan> {
-    // Placed by rows, already in order but for the spans of one row (the
-    // rectangles come pane by pane): sorting the 200-odd spans they make
-    // was 5 % of a line key (perf), and looking at every rectangle for
-    // every row a tenth.
-    let rects: Vec<(usize, usize, usize, usize)> = kept
-        .iter()
-        .map(|r| r.intersection(area))
-        .filter(|r| !r.is_empty())
-        .map(|r| {
-            (
-                usize::from(r.y - area.y),
-                usize::from(r.bottom() - area.y),
-                usize::from(r.x - area.x),
-                usize::from(r.right() - area.x),
-            )
-        })
-        .collect();
-    let rows = rects.iter().map(|r| r.1).max().unwrap_or(0);
-    // Where each row's spans start: counted, then placed (each rectangle
-    // once, not every rectangle looked at for every row).
-    let mut start = vec![0usize; rows + 1];
-    for r in &rects {
-        for y in r.0..r.1 {
-            start[y + 1] += 1;
+    let (w, h) = (usize::from(area.width), usize::from(area.height));
+    if kept.is_empty() || w == 0 {
+        return Vec::new();
+    }
+    let words = w.div_ceil(64);
+    let mut bits = vec![0u64; words * h];
+    let mut rows = 0;
+    for r in kept {
+        let r = r.intersection(area);
+        if r.is_empty() {
+            continue;
+        }
+        let (x0, x1) = (usize::from(r.x - area.x), usize::from(r.right() - area.x));
+        let (y0, y1) = (usize::from(r.y - area.y), usize::from(r.bottom() - area.y));
+        rows = rows.max(y1);
+        // Each word's mask once, set on every row of the rectangle.
+        for word in x0 / 64..x1.div_ceil(64) {
+            let (lo, hi) = (
+                x0.max(word * 64) - word * 64,
+                x1.min(word * 64 + 64) - word * 64,
+            );
+            let mask = (u64::MAX >> (64 - (hi - lo))) << lo;
+            for y in y0..y1 {
+                bits[y * words + word] |= mask;
+            }
         }
     }
-    for y in 0..rows {
-        start[y + 1] += start[y];
-    }
-    let mut spans = vec![(0, 0, 0); start[rows]];
-    let mut at = start.clone();
-    for r in &rects {
-        for y in r.0..r.1 {
-            spans[at[y]] = (y, r.2, r.3);
-            at[y] += 1;
-        }
-    }
-    for y in 0..rows {
-        let row = &mut spans[start[y]..start[y + 1]];
-        if !row.is_sorted() {
-            row.sort_unstable();
+    let mut spans = Vec::with_capacity(2 * rows);
+    for (y, row) in bits.chunks_exact(words).take(rows).enumerate() {
+        let mut x = 0;
+        while let Some(start) = next_bit(row, x, true) {
+            // Bits past the width are never set.
+            let end = next_bit(row, start, false).unwrap_or(w);
+            spans.push((y, start, end));
+            x = end;
         }
     }
     spans
+}
+
+/// The first bit of `row` at or after `from` that is set (`set`) or
+/// clear, if any.
+fn next_bit(row: &[u64], from: usize, set: bool) -> Option<usize> {
+    let mut word = from / 64;
+    let mut mask = u64::MAX << (from % 64);
+    while let Some(&bits) = row.get(word) {
+        let bits = if set { bits } else { !bits } & mask;
+        if bits != 0 {
+            return Some(word * 64 + bits.trailing_zeros() as usize);
+        }
+        word += 1;
+        mask = u64::MAX;
+    }
+    None
 }
 
 /// Makes a frame drawn with `kept` parts blank again for the next one,
@@ -1412,31 +1429,36 @@ mod tests {
     use proptest::strategy::Strategy as _;
 
     proptest::proptest! {
-        /// The kept spans, made row by row, are every row of every kept
-        /// rectangle inside the area, in order: what flattening them all
-        /// and sorting gives.
+        /// The kept spans cover the cells of the kept rectangles inside the
+        /// area, and no other, in order of rows and columns, each run of
+        /// kept cells as one span (no two spans of a row touch).
         #[test]
-        fn kept_spans_are_every_kept_row_in_order(
-            area in (0u16..4, 0u16..4, 1u16..30, 1u16..12)
+        fn kept_spans_are_the_runs_of_kept_cells_in_order(
+            area in (0u16..4, 0u16..4, 1u16..150, 1u16..12)
                 .prop_map(|(x, y, w, h)| Rect::new(x, y, w, h)),
             kept in proptest::collection::vec(
-                (0u16..34, 0u16..16, 0u16..34, 0u16..16)
+                (0u16..160, 0u16..16, 0u16..160, 0u16..16)
                     .prop_map(|(x, y, w, h)| Rect::new(x, y, w, h)),
                 0..12,
             ),
         ) {
-            let mut want: Vec<KeptSpan> = kept
-                .iter()
-                .map(|r| r.intersection(area))
-                .filter(|r| !r.is_empty())
-                .flat_map(|r| {
-                    let (x0, x1) = (usize::from(r.x - area.x), usize::from(r.right() - area.x));
-                    (usize::from(r.y - area.y)..usize::from(r.bottom() - area.y))
-                        .map(move |y| (y, x0, x1))
-                })
-                .collect();
-            want.sort_unstable();
-            proptest::prop_assert_eq!(kept_spans(area, &kept), want);
+            let mut want = std::collections::BTreeSet::new();
+            for r in kept.iter().map(|r| r.intersection(area)) {
+                for pos in r.positions() {
+                    want.insert((usize::from(pos.y - area.y), usize::from(pos.x - area.x)));
+                }
+            }
+            let spans: Vec<KeptSpan> = kept_spans(area, &kept);
+            let mut got = std::collections::BTreeSet::new();
+            for pair in spans.windows(2) {
+                let ((y, _, x1), (ny, nx0, _)) = (pair[0], pair[1]);
+                proptest::prop_assert!(y < ny || (y == ny && x1 < nx0), "{spans:?}");
+            }
+            for &(y, x0, x1) in &spans {
+                proptest::prop_assert!(x0 < x1 && x1 <= usize::from(area.width));
+                got.extend((x0..x1).map(|x| (y, x)));
+            }
+            proptest::prop_assert_eq!(got, want);
         }
     }
 

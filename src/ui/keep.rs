@@ -37,7 +37,16 @@ pub struct Keep {
     on: bool,
     /// A few parts drawn lately, their cells by key, to be copied in when
     /// they come back (see [`Keep::drawn`]).
-    drawn: Vec<(u64, Buffer)>,
+    drawn: Vec<(u64, Drawn)>,
+}
+
+/// A part's cells as drawn ([`Keep::remember`]).
+#[derive(Debug)]
+pub struct Drawn {
+    /// The cells, over the part's area.
+    pub cells: Buffer,
+    /// Which of its rows are blank (every cell as a new buffer's).
+    pub blank: Vec<bool>,
 }
 
 /// How many drawn parts [`Keep::remember`] holds.
@@ -110,8 +119,8 @@ impl Keep {
     /// steps on and off a noted row, and wrapping it was a quarter of a
     /// line key (callgrind). The key covers what is drawn and where, as
     /// for [`Keep::same`].
-    pub fn drawn(&self, key: u64) -> Option<&Buffer> {
-        self.drawn.iter().find(|(k, _)| *k == key).map(|(_, b)| b)
+    pub fn drawn(&self, key: u64) -> Option<&Drawn> {
+        self.drawn.iter().find(|(k, _)| *k == key).map(|(_, d)| d)
     }
 
     /// Remembers `cells`, a part of key `key` drawn over a blank area,
@@ -122,7 +131,13 @@ impl Keep {
         if self.drawn.len() >= DRAWN {
             self.drawn.remove(0);
         }
-        self.drawn.push((key, cells));
+        let w = usize::from(cells.area.width).max(1);
+        let blank = cells
+            .content
+            .chunks(w)
+            .map(|row| row.iter().all(|c| *c == ratatui::buffer::Cell::EMPTY))
+            .collect();
+        self.drawn.push((key, Drawn { cells, blank }));
     }
 
     /// The rectangles this frame did not draw.
@@ -130,6 +145,13 @@ impl Keep {
         &self.kept
     }
 }
+
+/// The key of a part left blank (nothing drawn in it): blank cells are
+/// the same wherever they are, and a row that is blank in one pane and in
+/// what replaced it (a list's rows under its last item, the entry in
+/// full's under its text) is kept. A constant: hashing a key for each of
+/// them was a thirtieth of a line key.
+pub const BLANK: u64 = 0x626c_616e_6b00_0000;
 
 /// The key of what `parts` describe (a pane's text, styles and place).
 pub fn key(parts: impl Hash) -> u64 {

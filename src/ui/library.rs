@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::keep::Keep;
-use super::list::{Item, draw_items_kept, frame_block_kept, pane_key, shown_items, shown_rows};
+use super::list::{Item, draw_items_kept, frame_block_kept, pane_key, shown_rows};
 use super::theme;
 use crate::app::App;
 use crate::app::geometry::inner;
@@ -86,14 +86,15 @@ pub fn render(
     // The pane is not drawn again when what its rows show, its title and
     // its place are what the screen shows.
     let rows = inner(area, borders);
+    let keys: Vec<(usize, u64)> = shown_rows(rows, app.lib_view.len(), app.lib_selected)
+        .filter_map(|row| {
+            let i = *app.lib_view.get(row)?;
+            let e = app.entries.get(i)?;
+            Some((row, super::keep::key(item_key(app, i, e))))
+        })
+        .collect();
     if !app.lib_view.is_empty() {
-        let keys: Vec<_> = shown_rows(rows, app.lib_view.len(), app.lib_selected)
-            .filter_map(|row| {
-                let i = *app.lib_view.get(row)?;
-                app.entries.get(i).map(|e| (row, item_key(app, i, e)))
-            })
-            .collect();
-        let key = pane_key(area, borders, focused, &title, (app.lib_selected, keys));
+        let key = pane_key(area, borders, focused, &title, (app.lib_selected, &keys));
         if keep.same_with_parts(area, key) {
             return;
         }
@@ -122,6 +123,6 @@ pub fn render(
         let i = *app.lib_view.get(row)?;
         app.entries.get(i).map(|e| library_item(app, i, e))
     };
-    let shown = shown_items(rows, app.lib_view.len(), item, app.lib_selected);
-    draw_items_kept(frame, inner, shown, app.lib_selected, focused, keep);
+    let at = (app.lib_selected, focused);
+    draw_items_kept(frame, inner, &keys, item, at, keep);
 }

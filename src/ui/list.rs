@@ -213,38 +213,38 @@ pub(super) fn draw_items(
 /// [`draw_items`], each item drawn only where the screen does not show it
 /// already (ui/keep.rs): a reading position's percentage changed one
 /// Library row, and the whole pane was drawn and compared again.
+///
+/// `shown`: the rows on screen, each with the key of what its item is
+/// built from; `item` builds the item of a row, called only for the rows
+/// drawn (building every row's item to hash it was a tenth of a key).
 pub(super) fn draw_items_kept(
     frame: &mut Frame,
     area: Rect,
-    shown: Vec<(usize, Item)>,
-    selected: usize,
-    focused: bool,
+    shown: &[(usize, u64)],
+    item: impl Fn(usize) -> Option<Item>,
+    (selected, focused): (usize, bool),
     keep: &mut super::keep::Keep,
 ) {
     let styles = [theme::selected(focused), theme::muted()];
     let mut end = area.y;
-    for (n, (i, item)) in shown.into_iter().enumerate() {
+    for (n, &(i, shows)) in shown.iter().enumerate() {
         let sel = i == selected;
         let Some(rect) = item_rect(area, n) else {
             break;
         };
         end = rect.bottom();
-        if keep.same(rect, super::keep::key((rect, sel, styles, &item))) {
+        if keep.same(rect, super::keep::key((rect, sel, styles, shows))) {
             continue;
         }
-        draw_item(frame.buffer_mut(), area, n, sel, focused, &item);
+        if let Some(item) = item(i) {
+            draw_item(frame.buffer_mut(), area, n, sel, focused, &item);
+        }
     }
-    // The blank rows under the items: nothing is drawn there, and the
-    // screen shows each blank when the last frame had it so (they were
-    // most of what a line key compared on a short list). Row by row: the
-    // entry in full coming and going moves where they start.
     for y in end..area.bottom() {
-        let row = Rect::new(area.x, y, area.width, 1);
-        keep.same(row, super::keep::key((row, "blank")));
+        keep.same(Rect::new(area.x, y, area.width, 1), super::keep::BLANK);
     }
 }
 
-/// The rows of the `n`th item shown in `area` (the last may be cut short).
 fn item_rect(area: Rect, n: usize) -> Option<Rect> {
     let y = area.y + u16::try_from(n).ok()?.checked_mul(ITEM_ROWS)?;
     (y < area.bottom()).then(|| Rect::new(area.x, y, area.width, ITEM_ROWS.min(area.bottom() - y)))

@@ -143,7 +143,7 @@ pub fn render(
     if let Some((lines, rect)) = detail {
         draw_detail(frame, lines, rect);
     }
-    let item = |i| app.notes_row(i).map(|row| list_item(app, row));
+    let item = |i| app.notes_row(i).map(|row| list_item(&row_shows(app, &row)));
     let shown = shown_items(rest, count, item, app.notes_selected());
     draw_items(frame, rest, shown, app.notes_selected(), focused);
 }
@@ -167,8 +167,12 @@ fn list(
     };
     let (detail, rest) = detail_part(app, inner);
     let selected = app.notes_selected();
-    let item = |i| app.notes_row(i).map(|row| list_item(app, row));
-    let shown = shown_items(rest, app.notes_len(), item, selected);
+    let shown: Vec<(usize, u64)> = super::list::shown_rows(rest, app.notes_len(), selected)
+        .filter_map(|i| {
+            let row = app.notes_row(i)?;
+            Some((i, super::keep::key(row_shows(app, &row))))
+        })
+        .collect();
     let key = pane_key(
         area,
         borders,
@@ -185,11 +189,12 @@ fn list(
     super::list::frame_block_kept(frame, area, (borders, focused), title, keep);
     if let Some((lines, rect)) = detail {
         let key = super::keep::key((rect, &lines, theme::border(false)));
-        if !keep.same(rect, key) {
+        if !keep.same_with_parts(rect, key) {
             draw_detail_kept(frame, lines, rect, key, keep);
         }
     }
-    super::list::draw_items_kept(frame, rest, shown, selected, focused, keep);
+    let item = |i| app.notes_row(i).map(|row| list_item(&row_shows(app, &row)));
+    super::list::draw_items_kept(frame, rest, &shown, item, (selected, focused), keep);
 }
 
 /// The selected entry in full, where it shows (asked for with `x`, or the
@@ -239,24 +244,67 @@ fn empty_text(app: &App, filter: &str) -> String {
     }
 }
 
+/// What a row of the list is built from ([`list_item`] reads nothing
+/// else): its key, hashed, says whether the screen shows the row already,
+/// with no row built for it.
+#[derive(Hash)]
+struct RowShows<'a> {
+    kind: Kind,
+    found: bool,
+    title: &'a str,
+    preview: &'a str,
+    /// Where in the text (`None`: on the whole document).
+    on_text: bool,
+    /// The position as a percentage of the open document, when shown.
+    percent: Option<u128>,
+    session: Option<(&'a str, u64)>,
+    scope: Scope,
+    document: Option<&'a str>,
+    status: Status,
+    created: &'a str,
+}
+
+fn row_shows<'a>(app: &App, row: &'a crate::app::ScopedItem) -> RowShows<'a> {
+    let it = &row.item;
+    let percent = match it.offset {
+        Some(o) if it.found && row.open && app.scope == Scope::ThisDocument => {
+            let len = app.reader.as_ref().map_or(1, |r| r.doc.len().max(1));
+            Some(((o as u128 * 100) / len as u128).min(100))
+        }
+        _ => None,
+    };
+    RowShows {
+        kind: it.kind,
+        found: it.found,
+        title: &it.title,
+        preview: &it.preview,
+        on_text: it.offset.is_some(),
+        percent,
+        session: it.session.as_ref().map(|m| (m.name.as_str(), m.elapsed)),
+        scope: app.scope,
+        document: row
+            .document
+            .as_deref()
+            .filter(|_| app.scope != Scope::ThisDocument),
+        status: it.status,
+        created: &it.created,
+    }
+}
+
 /// One row of the list: marker, title, and what and where it is.
-fn list_item(app: &App, row: crate::app::ScopedItem) -> Item {
-    let len = app.reader.as_ref().map_or(1, |r| r.doc.len().max(1));
-    let it = row.item;
-    let preview = sanitize_line(&it.preview, 160);
-    let mut place = match it.offset {
-        _ if !it.found => String::new(),
+fn list_item(row: &RowShows) -> Item {
+    let preview = sanitize_line(row.preview, 160);
+    let mut place = match (row.on_text, row.percent) {
+        _ if !row.found => String::new(),
         // A note on the whole document made in a session is that
         // lecture's note.
-        None => match (&it.session, app.scope) {
+        (false, _) => match (row.session, row.scope) {
             (Some(_), Scope::Session) => "lecture note".to_string(),
-            (Some(m), _) => format!("lecture note · {}", sanitize_line(&m.name, 40)),
+            (Some((name, _)), _) => format!("lecture note · {}", sanitize_line(name, 40)),
             (None, _) => "whole document".to_string(),
         },
-        Some(o) if row.open && app.scope == Scope::ThisDocument => {
-            format!("{}%", ((o as u128 * 100) / len as u128).min(100))
-        }
-        Some(_) => String::new(),
+        (true, Some(p)) => format!("{p}%"),
+        (true, None) => String::new(),
     };
     let mut detail: Vec<String> = Vec::new();
     // A lecture note says so first, where a narrow pane shows it.
@@ -264,31 +312,31 @@ fn list_item(app: &App, row: crate::app::ScopedItem) -> Item {
         detail.push(std::mem::take(&mut place));
     }
     // In a session the clock is the short, telling part.
-    if let (Scope::Session, Some(m)) = (app.scope, &it.session) {
-        detail.push(format!("at {}", crate::app::clock(m.elapsed)));
+    if let (Scope::Session, Some((_, elapsed))) = (row.scope, row.session) {
+        detail.push(format!("at {}", crate::app::clock(elapsed)));
     }
-    if let Some(doc) = row.document.filter(|_| app.scope != Scope::ThisDocument) {
-        detail.push(sanitize_line(&doc, 60));
+    if let Some(doc) = row.document {
+        detail.push(sanitize_line(doc, 60));
     }
     if !place.is_empty() {
         detail.push(place);
     }
-    if let Some(label) = status_label(it.status) {
+    if let Some(label) = status_label(row.status) {
         detail.push(label.to_string());
     }
-    detail.push(when(&it.created));
-    if it.kind != Kind::Highlight && it.offset.is_some() {
+    detail.push(when(row.created));
+    if row.kind != Kind::Highlight && row.on_text {
         detail.push(preview.clone());
     }
-    let marker = match (it.found, it.kind) {
+    let marker = match (row.found, row.kind) {
         (false, _) => ("⚠", theme::error()),
         (true, Kind::Bookmark) => ("◆", theme::bookmark()),
         (true, Kind::Highlight) => ("▌", theme::highlight_mark()),
         (true, Kind::Note) => ("✎", theme::note_mark()),
     };
-    let title = match it.kind {
+    let title = match row.kind {
         Kind::Highlight => format!("“{preview}”"),
-        _ => sanitize_line(&it.title, 200),
+        _ => sanitize_line(row.title, 200),
     };
     Item {
         marker,
@@ -360,7 +408,9 @@ fn detail_widget(lines: Vec<Line<'static>>) -> Paragraph<'static> {
 
 /// [`draw_detail`] on a frame blank in `area`, the cells copied from the
 /// last time the same lines were drawn there when `keep` still has them
-/// (the same `key`), else drawn and remembered.
+/// (the same `key`), else drawn and remembered. Each row is a part of its
+/// own: one that shows what the screen shows is kept (the rows under the
+/// text are blank, as the list's were before the entry came in).
 fn draw_detail_kept(
     frame: &mut Frame,
     lines: Vec<Line<'static>>,
@@ -370,19 +420,38 @@ fn draw_detail_kept(
 ) {
     use ratatui::widgets::Widget as _;
     let area = area.intersection(frame.area());
-    if keep.drawn(key).is_none_or(|cells| cells.area != area) {
+    if keep.drawn(key).is_none_or(|d| d.cells.area != area) {
         let mut cells = ratatui::buffer::Buffer::empty(area);
         detail_widget(lines).render(area, &mut cells);
         keep.remember(key, cells);
     }
-    let Some(cells) = keep.drawn(key) else {
+    let Some(blank) = keep.drawn(key).map(|d| d.blank.clone()) else {
         return;
     };
-    let buf = frame.buffer_mut();
+    let copy: Vec<bool> = (area.top()..area.bottom())
+        .zip(&blank)
+        .enumerate()
+        .map(|(i, (y, &blank))| {
+            let row = Rect::new(area.x, y, area.width, 1);
+            // A blank row is left as the frame has it: blank.
+            let part = if blank {
+                super::keep::BLANK
+            } else {
+                super::keep::key((key, i))
+            };
+            !keep.same(row, part) && !blank
+        })
+        .collect();
+    let Some(cells) = keep.drawn(key).map(|d| &d.cells) else {
+        return;
+    };
     let w = usize::from(area.width);
+    let buf = frame.buffer_mut();
     for (i, y) in (area.top()..area.bottom()).enumerate() {
-        let at = buf.index_of(area.x, y);
-        buf.content[at..at + w].clone_from_slice(&cells.content[i * w..(i + 1) * w]);
+        if copy[i] {
+            let at = buf.index_of(area.x, y);
+            buf.content[at..at + w].clone_from_slice(&cells.content[i * w..(i + 1) * w]);
+        }
     }
 }
 
@@ -412,7 +481,7 @@ mod tests {
         draw_detail(&mut Frame::new(&mut direct), lines(), area);
         assert_eq!(buf, direct, "drawn the first time as the widget draws it");
 
-        let mut marked = keep.drawn(7).expect("remembered").clone();
+        let mut marked = keep.drawn(7).expect("remembered").cells.clone();
         marked.set_string(area.x, area.y + 1, "#", Style::new());
         keep.remember(7, marked);
         let mut again = Buffer::empty(screen);

@@ -579,7 +579,7 @@ fn the_notes_pane_is_kept_and_follows_what_it_shows() {
     let mut parser = vt100::Parser::new(nz(ht), nz(w), 0);
     draw_kept(&mut driver, &sink, &mut parser, &h);
     type Change = fn(&mut Harness);
-    let changes: [(&str, Change); 8] = [
+    let changes: [(&str, Change); 9] = [
         ("the next entry, under the cursor", |h| h.press("]")),
         ("the cursor off the entry", |h| h.press("j")),
         ("an entry added", |h| {
@@ -605,6 +605,17 @@ fn the_notes_pane_is_kept_and_follows_what_it_shows() {
                 .expect("the note")
                 .id;
             let text = "a note in the pane\nwith a second line";
+            assert!(notes.update_note(&id, text, "2026-11-25T10:00:00+00:00"));
+        }),
+        ("the note's first line, its row's title", |h| {
+            let notes = h.app.notes.as_mut().expect("notes");
+            let id = notes
+                .items()
+                .into_iter()
+                .find(|i| i.kind == crate::study::notes::Kind::Note)
+                .expect("the note")
+                .id;
+            let text = "another first line\nwith a second line";
             assert!(notes.update_note(&id, text, "2026-11-25T10:00:00+00:00"));
         }),
         ("the focus", |h| h.press("tab")),
@@ -665,4 +676,46 @@ fn an_entry_in_full_that_comes_back_shows_as_drawn_afresh() {
             "after {key}"
         );
     }
+}
+
+/// As the reading cursor steps on and off a bookmarked row, the entry in
+/// full comes and goes at the bottom of the Notes pane: the rows under
+/// its text are blank either way and are kept, not drawn and compared
+/// again; the rows its text takes are drawn.
+#[test]
+fn the_blank_rows_under_an_entry_in_full_are_kept_as_it_comes_and_goes() {
+    let (w, ht) = (120, 40);
+    let mut h = Harness::new(&[("katakana.txt", document())], w, ht);
+    h.press("m");
+    h.type_prompt("a bookmark");
+    h.press("enter");
+    let notes = h.app.panes().notes.expect("a Notes pane at 120x40");
+    let row = |y: u16| ratatui::layout::Rect::new(notes.x + 1, y, notes.width - 2, 1);
+    let last = row(notes.bottom() - 2);
+    let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, w, ht));
+    let mut keep = crate::ui::keep::Keep::none();
+    draw_with(&h, &mut buf, &mut keep);
+    let covered =
+        |keep: &crate::ui::keep::Keep, r| keep.kept().iter().any(|k| k.intersection(r) == r);
+    let mut was = h.app.under_cursor.is_some();
+    let mut changes = 0;
+    for key in ["j", "j", "k", "k", "j", "j"] {
+        h.press(key);
+        let shown = h.app.under_cursor.is_some();
+        draw_with(&h, &mut buf, &mut keep);
+        assert!(
+            covered(&keep, last),
+            "after {key}: the last row drawn again"
+        );
+        if shown == was {
+            continue;
+        }
+        was = shown;
+        // The rule above the entry (on the lower half) is drawn each
+        // time: it comes with the entry and goes with it.
+        let rule = row(notes.bottom() - 1 - (notes.height - 2) / 2);
+        assert!(!covered(&keep, rule), "after {key} (entry shown: {shown})");
+        changes += 1;
+    }
+    assert!(changes >= 2, "the entry came and went {changes} times");
 }
