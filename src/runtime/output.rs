@@ -57,17 +57,18 @@ impl<W: Write> Output<W> {
     /// region is the whole screen again; the cursor is left anywhere.
     /// VT100 and VT102 had these; every terminal since has them.
     pub fn scroll(&mut self, top: u16, bottom: u16, by: i32) -> io::Result<()> {
-        let w = &mut self.inner;
-        w.write_all(b"\x1b[")?;
-        put_num(w, u32::from(top) + 1)?;
-        w.write_all(b";")?;
-        put_num(w, u32::from(bottom))?;
-        w.write_all(b"r\x1b[")?;
-        put_num(w, u32::from(top) + 1)?;
-        w.write_all(b";1H\x1b[")?;
-        put_num(w, by.unsigned_abs())?;
-        w.write_all(if by > 0 { b"M" } else { b"L" })?;
-        w.write_all(b"\x1b[r")
+        let mut w = Vec::with_capacity(32);
+        w.extend_from_slice(b"\x1b[");
+        put_num(&mut w, u32::from(top) + 1);
+        w.push(b';');
+        put_num(&mut w, u32::from(bottom));
+        w.extend_from_slice(b"r\x1b[");
+        put_num(&mut w, u32::from(top) + 1);
+        w.extend_from_slice(b";1H\x1b[");
+        put_num(&mut w, by.unsigned_abs());
+        w.push(if by > 0 { b'M' } else { b'L' });
+        w.extend_from_slice(b"\x1b[r");
+        self.inner.write_all(&w)
     }
 }
 
@@ -87,7 +88,7 @@ pub fn terminal_size() -> io::Result<Size> {
 }
 
 /// Writes `n` in decimal.
-fn put_num(w: &mut impl Write, n: u32) -> io::Result<()> {
+fn put_num(w: &mut Vec<u8>, n: u32) {
     let mut digits = [0u8; 10];
     let mut at = digits.len();
     let mut n = n;
@@ -99,7 +100,7 @@ fn put_num(w: &mut impl Write, n: u32) -> io::Result<()> {
             break;
         }
     }
-    w.write_all(&digits[at..])
+    w.extend_from_slice(&digits[at..]);
 }
 
 /// The parameters that turn off what `from` has and `to` has not, then on
@@ -225,15 +226,14 @@ impl Params {
     }
 
     /// Writes the sequence, if there is anything to set, and empties it.
-    fn write(&mut self, w: &mut impl Write) -> io::Result<()> {
+    fn write(&mut self, w: &mut Vec<u8>) {
         if self.buf.is_empty() {
-            return Ok(());
+            return;
         }
-        w.write_all(b"\x1b[")?;
-        w.write_all(&self.buf)?;
-        w.write_all(b"m")?;
+        w.extend_from_slice(b"\x1b[");
+        w.extend_from_slice(&self.buf);
+        w.push(b'm');
         self.buf.clear();
-        Ok(())
     }
 }
 
@@ -981,8 +981,8 @@ fn whole_row(cells: &[Cell], x0: u16, y: u16) -> Vec<(u16, u16, &Cell)> {
 }
 
 /// Writes `cells` (ratatui's diff of two frames) to `w`.
-pub fn draw_cells<'a, W: Write>(
-    w: &mut W,
+pub fn draw_cells<'a>(
+    w: &mut Vec<u8>,
     cells: impl Iterator<Item = (u16, u16, &'a Cell)>,
 ) -> io::Result<()> {
     draw_cells_on(w, cells, false)
@@ -994,8 +994,8 @@ pub fn draw_cells<'a, W: Write>(
 /// move over it takes four, whenever the colours of the moment show a
 /// space as blank (a full repaint of the essay was 4.8 KB, more than a
 /// terminal reads at once; a fifth of it moves).
-pub fn draw_cells_on<'a, W: Write>(
-    w: &mut W,
+pub fn draw_cells_on<'a>(
+    w: &mut Vec<u8>,
     cells: impl Iterator<Item = (u16, u16, &'a Cell)>,
     blank: bool,
 ) -> io::Result<()> {
@@ -1019,25 +1019,25 @@ pub fn draw_cells_on<'a, W: Write>(
                         Modifier::REVERSED | Modifier::UNDERLINED | Modifier::CROSSED_OUT,
                     ) =>
             {
-                w.write_all(&b"   "[..usize::from(x - cx)])?;
+                w.extend_from_slice(&b"   "[..usize::from(x - cx)]);
             }
             Some((cx, cy)) if cy == y && cx < x => {
-                w.write_all(b"\x1b[")?;
-                put_num(w, u32::from(x - cx))?;
-                w.write_all(b"C")?;
+                w.extend_from_slice(b"\x1b[");
+                put_num(w, u32::from(x - cx));
+                w.push(b'C');
             }
             // The start of the next row: two bytes where a move takes
             // seven (a full repaint has one per row). After the last column
             // the terminal waits to wrap; the return ends that wait.
             Some((_, cy)) if x == 0 && cy.checked_add(1) == Some(y) => {
-                w.write_all(b"\r\n")?;
+                w.extend_from_slice(b"\r\n");
             }
             _ => {
-                w.write_all(b"\x1b[")?;
-                put_num(w, u32::from(y) + 1)?;
-                w.write_all(b";")?;
-                put_num(w, u32::from(x) + 1)?;
-                w.write_all(b"H")?;
+                w.extend_from_slice(b"\x1b[");
+                put_num(w, u32::from(y) + 1);
+                w.push(b';');
+                put_num(w, u32::from(x) + 1);
+                w.push(b'H');
             }
         }
         if cell.modifier != modifier {
@@ -1052,13 +1052,16 @@ pub fn draw_cells_on<'a, W: Write>(
             color_params(&mut sgr, cell.bg, 40);
             bg = cell.bg;
         }
-        sgr.write(w)?;
+        sgr.write(w);
         if cell.underline_color != underline {
             queue!(w, SetUnderlineColor(cell.underline_color.into_crossterm()))?;
             underline = cell.underline_color;
         }
-        let symbol = cell.symbol();
-        w.write_all(symbol.as_bytes())?;
+        // Most symbols are one byte: pushed, not copied with a call.
+        match cell.symbol().as_bytes() {
+            &[b] => w.push(b),
+            bytes => w.extend_from_slice(bytes),
+        }
         // After anything but a one-column symbol the next cell is reached
         // by an absolute move, as ratatui's backend does: terminals do not
         // all agree on the width of wide and combined symbols.
@@ -1069,7 +1072,8 @@ pub fn draw_cells_on<'a, W: Write>(
         return Ok(());
     }
     // One reset ends them all, the underline's colour included.
-    w.write_all(b"\x1b[0m")
+    w.extend_from_slice(b"\x1b[0m");
+    Ok(())
 }
 
 impl<W: Write> Write for Output<W> {

@@ -31,6 +31,20 @@ pub struct Row {
     /// stretch; empty for decoration rows. Used to mark matches and
     /// passages character by character.
     pub map: Vec<(usize, usize, bool)>,
+    /// A fingerprint of `spans` (their text and roles), made once when
+    /// the row is laid out: what the row shows, for the screen's keys
+    /// (ui/keep.rs), without hashing its text on every frame.
+    pub key: u64,
+}
+
+/// The fingerprint of a row's spans ([`Row::key`]).
+pub fn spans_key(spans: &[(String, Roles)]) -> u64 {
+    use std::hash::{BuildHasher as _, Hash as _, Hasher as _};
+    let mut h = foldhash::quality::FixedState::with_seed(0x726f_775f_6b65_7973).build_hasher();
+    for (text, roles) in spans {
+        (text.as_str(), roles).hash(&mut h);
+    }
+    h.finish()
 }
 
 impl Row {
@@ -39,6 +53,7 @@ impl Row {
             spans: Vec::new(),
             src,
             map: Vec::new(),
+            key: 0,
         }
     }
 
@@ -204,6 +219,7 @@ pub fn wrap_block(block: &Block, width: usize) -> Vec<Row> {
             spans: vec![("─".repeat(width), Roles::RULE)],
             src: block.src,
             map: Vec::new(),
+            key: 0,
         }),
         BlockKind::Table(t) => rows.extend(table_rows(t, block, width)),
         kind => {
@@ -237,7 +253,12 @@ pub fn wrap_block(block: &Block, width: usize) -> Vec<Row> {
                     block.text.src_at(s)
                 };
                 let map = block.text.row_map(s, e, text_start);
-                let row = Row { spans, src, map };
+                let row = Row {
+                    spans,
+                    src,
+                    map,
+                    key: 0,
+                };
                 widest = widest.max(row.width());
                 rows.push(row);
             }
@@ -246,9 +267,13 @@ pub fn wrap_block(block: &Block, width: usize) -> Vec<Row> {
                     spans: vec![("━".repeat(widest.clamp(1, width)), Roles::heading(1))],
                     src: block.src,
                     map: Vec::new(),
+                    key: 0,
                 });
             }
         }
+    }
+    for row in &mut rows {
+        row.key = spans_key(&row.spans);
     }
     rows
 }
@@ -329,6 +354,7 @@ fn table_rows(t: &Table, block: &Block, width: usize) -> Vec<Row> {
                 spans,
                 src: block.src,
                 map: Vec::new(),
+                key: 0,
             });
         }
         if ri + 1 == t.header_rows {
@@ -339,6 +365,7 @@ fn table_rows(t: &Table, block: &Block, width: usize) -> Vec<Row> {
                 spans,
                 src: block.src,
                 map: Vec::new(),
+                key: 0,
             });
         }
     }
@@ -370,6 +397,7 @@ fn stacked_rows(t: &Table, block: &Block, avail: usize, prefix: &[(String, Roles
                     spans,
                     src: block.src,
                     map: Vec::new(),
+                    key: 0,
                 });
             }
         }
@@ -574,6 +602,40 @@ mod tests {
         assert_eq!(row.columns(red, red + 3), Some((6, 9)));
         let terror = src.find("Terror").expect("present");
         assert_eq!(row.columns(red, terror + 6), Some((6, 16)));
+    }
+
+    /// Every row laid out carries the fingerprint of what it shows: the
+    /// same text in other roles (bold, a heading) is another key, the same
+    /// spans the same key, whatever the block kind (a rule, a table, a
+    /// heading's underline, a list).
+    #[test]
+    fn every_row_laid_out_has_the_key_of_its_spans() {
+        let md = "# The *Red* Terror\n\nthe Red Terror, the **Red** Terror\n\n---\n\n\
+                  | year | event |\n|---|---|\n| 1918 | decree |\n\n- a list item\n";
+        let doc = Document::from_bytes(md.as_bytes().to_vec(), Format::Markdown).expect("loads");
+        let mut rows = Vec::new();
+        for b in 0..doc.markdown_blocks().expect("markdown").len() {
+            for width in [12, 40] {
+                rows.extend(wrap_block(&doc.block(b), width));
+            }
+        }
+        assert!(rows.len() > 8, "{}", rows.len());
+        for row in &rows {
+            assert_eq!(row.key, spans_key(&row.spans), "{:?}", row.spans);
+        }
+        let plain = vec![("Red".to_string(), Roles::NONE)];
+        let bold = vec![("Red".to_string(), Roles::STRONG)];
+        assert_ne!(spans_key(&plain), spans_key(&bold), "roles count");
+        let split = vec![
+            ("Re".to_string(), Roles::NONE),
+            ("d".to_string(), Roles::NONE),
+        ];
+        assert_eq!(spans_key(&plain), spans_key(&plain.clone()));
+        assert_ne!(
+            spans_key(&plain),
+            spans_key(&split),
+            "how the text is split counts"
+        );
     }
 
     #[test]

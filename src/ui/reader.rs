@@ -183,12 +183,11 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes, keep: &mut Keep) {
         // (hashing the styles themselves was a twentieth of a line key).
         (kept, sym, cursor_bar, cursor_line.is_some()).hash(&mut key);
         (&tints, p.text.width, palette).hash(&mut key);
-        // The text and its roles: their styles follow from the roles and
-        // the palette (hashing each span's style was a twentieth of a
-        // line key).
-        for (s, roles) in &row.spans {
-            (s.as_str(), roles).hash(&mut key);
-        }
+        // The text and its roles, by the row's fingerprint made when it
+        // was laid out: their styles follow from the roles and the
+        // palette (hashing each row's text on every frame was a tenth of
+        // a line key).
+        row.key.hash(&mut key);
         if p.gutter.right() == p.text.x && keep.same(kept, key.finish()) {
             continue;
         }
