@@ -50,7 +50,7 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes, keep: &mut Keep) {
         return;
     }
     // What every row's styles follow from, with its roles (the keys).
-    let palette = super::keep::key(app.theme);
+    let palette = theme::palette_key();
     // Marks are placed in the whole text; a window of it starts further in.
     let shift = app.window_start();
     // Only the marks reaching into the rows drawn (issue 12: not all of

@@ -380,15 +380,16 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, keep: &mut super::keep::
     let title_keeps = if selecting { 8 } else { width / 2 };
     let room = width.saturating_sub(pos_w + 1 + text_width(&title).min(title_keeps));
     let mut right = String::new();
+    let mut right_w = 0;
     for h in hints(app) {
         let extra = text_width(&h) + 2;
-        if text_width(&right) + extra > room {
+        if right_w + extra > room {
             break;
         }
         right.push_str(&h);
         right.push_str("  ");
+        right_w += extra;
     }
-    let right_w = text_width(&right);
     let title = fit(&title, width.saturating_sub(pos_w + 1 + right_w));
     let left = format!(" {title}{}", pos.unwrap_or_else(|| " ".to_string()));
     // Most keys leave this line as it is (a line down changes the

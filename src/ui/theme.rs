@@ -12,12 +12,32 @@ use crate::text::role::Roles;
 
 thread_local! {
     static CURRENT: Cell<Palette> = Cell::new(Palette::dark());
+    /// The key of `CURRENT` ([`palette_key`]), once worked out.
+    static KEY: Cell<Option<u64>> = const { Cell::new(None) };
 }
 
 /// Makes `palette` the one the style functions answer from (for the frame
 /// being drawn on this thread).
 pub fn install(palette: Palette) {
-    CURRENT.with(|c| c.set(palette));
+    CURRENT.with(|c| {
+        if c.get() != palette {
+            c.set(palette);
+            KEY.with(|k| k.set(None));
+        }
+    });
+}
+
+/// The key of the installed palette, for the keys of parts whose styles
+/// follow from it (ui/keep.rs): hashed once per palette, not once a frame
+/// (its forty-odd styles were a thirtieth of a line key).
+pub fn palette_key() -> u64 {
+    KEY.with(|k| {
+        k.get().unwrap_or_else(|| {
+            let key = super::keep::key(current());
+            k.set(Some(key));
+            key
+        })
+    })
 }
 
 fn current() -> Palette {
@@ -171,5 +191,20 @@ mod tests {
         );
         assert_eq!(s.fg, Palette::dark().placeholder.fg);
         assert!(s.add_modifier.contains(Modifier::BOLD));
+    }
+
+    /// The palette's key is the hash of the palette installed now: worked
+    /// out again when another is installed, the same when it comes back.
+    #[test]
+    fn the_palette_key_follows_the_palette_installed() {
+        install(Palette::dark());
+        let dark = palette_key();
+        assert_eq!(dark, crate::ui::keep::key(Palette::dark()));
+        install(Palette::mono());
+        let mono = palette_key();
+        assert_eq!(mono, crate::ui::keep::key(Palette::mono()));
+        assert_ne!(dark, mono);
+        install(Palette::dark());
+        assert_eq!(palette_key(), dark);
     }
 }
