@@ -419,10 +419,13 @@ pub fn uneven_rows(shown: &Buffer, next: &Buffer, kept: &[KeptSpan], differ: &[b
 
 /// Makes `shown` what the screen shows after the rows that `differ` were
 /// written: a `filled` row is taken whole, another outside its kept spans
-/// (the kept cells shown are already the frame's).
+/// (the kept cells shown are already the frame's). The cells are swapped,
+/// not copied: what `next` gets back is made blank by [`reset_drawn`],
+/// which resets the same cells (copying each symbol was a twentieth of a
+/// line key).
 pub fn show_rows(
     shown: &mut Buffer,
-    next: &Buffer,
+    next: &mut Buffer,
     kept: &[KeptSpan],
     (differ, filled): (&[bool], &[bool]),
 ) {
@@ -430,12 +433,12 @@ pub fn show_rows(
     for (y, _) in differ.iter().enumerate().filter(|(_, d)| **d) {
         let r = y * w..(y + 1) * w;
         if filled.get(y).copied().unwrap_or(true) {
-            shown.content[r.clone()].clone_from_slice(&next.content[r]);
+            shown.content[r.clone()].swap_with_slice(&mut next.content[r]);
             continue;
         }
         each_outside(row_spans(kept, y), w, |a, b| {
             shown.content[r.start + a..r.start + b]
-                .clone_from_slice(&next.content[r.start + a..r.start + b]);
+                .swap_with_slice(&mut next.content[r.start + a..r.start + b]);
             true
         });
     }
@@ -843,7 +846,8 @@ fn differing_cells<'a>(
             // there ([`uneven_rows`]).
             each_outside(row_spans(kept, y), w, |x0, x1| {
                 let at = (b.x + x0 as u16, b.y + y as u16);
-                one_column_changes(&was[x0..x1], &is[x0..x1], at, &mut out)
+                plain_changes(&was[x0..x1], &is[x0..x1], at, &mut out);
+                true
             });
             y += 1;
             continue;
@@ -893,6 +897,22 @@ fn one_column_changes<'a>(
         }
     }
     true
+}
+
+/// [`one_column_changes`] for rows known to be all one-column cells
+/// ([`uneven_rows`] said so): the cells that differ, found without
+/// looking at each symbol's width again.
+fn plain_changes<'a>(
+    was: &[Cell],
+    is: &'a [Cell],
+    (x, y): (u16, u16),
+    out: &mut Vec<(u16, u16, &'a Cell)>,
+) {
+    for (i, (p, c)) in was.iter().zip(is).enumerate() {
+        if !same_cell(p, c) {
+            out.push((x + i as u16, y, c));
+        }
+    }
 }
 
 fn row(buf: &Buffer, w: usize, y: usize) -> &[Cell] {

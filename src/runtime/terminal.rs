@@ -250,7 +250,7 @@ impl<W: Write> Screen<W> {
             // where they were filled, else outside their kept cells; the
             // others showed this frame already. The frame's cells are
             // reused, blank again.
-            output::show_rows(&mut self.shown, &next, &kept, (&differ, &filled));
+            output::show_rows(&mut self.shown, &mut next, &kept, (&differ, &filled));
             output::reset_drawn(&mut next, &kept, &filled);
             self.next = next;
         }
