@@ -92,9 +92,23 @@ impl Keep {
         self.now.insert((area, key));
         let same = self.last.contains(&(area, key));
         if same {
-            self.kept.push(area);
+            self.keep_area(area);
         }
         same
+    }
+
+    /// Adds `area` to the rectangles kept, as part of the last one when it
+    /// lies right under it, as wide: a pane's rows kept one by one make one
+    /// rectangle (the screen works out the kept columns of each row from
+    /// them on every frame).
+    fn keep_area(&mut self, area: Rect) {
+        if let Some(last) = self.kept.last_mut()
+            && (last.x, last.width, last.bottom()) == (area.x, area.width, area.y)
+        {
+            last.height += area.height;
+            return;
+        }
+        self.kept.push(area);
     }
 
     /// [`Keep::same`] for an area whose parts have keys of their own (a
@@ -140,7 +154,8 @@ impl Keep {
         self.drawn.push((key, Drawn { cells, blank }));
     }
 
-    /// The rectangles this frame did not draw.
+    /// The rectangles this frame did not draw (rows kept one under the
+    /// other are one rectangle).
     pub fn kept(&self) -> &[Rect] {
         &self.kept
     }
@@ -196,5 +211,37 @@ mod tests {
         k.forget();
         k.begin();
         assert!(!k.same(b, 3), "forgotten");
+    }
+
+    /// Rows kept one under the other, as wide, are one rectangle; a row
+    /// elsewhere (another column, a gap) starts another.
+    #[test]
+    fn rows_kept_one_under_the_other_are_one_rectangle() {
+        let row = |x, y, w| Rect::new(x, y, w, 1);
+        let mut k = Keep::none();
+        k.begin();
+        for r in [
+            row(1, 3, 28),
+            row(1, 4, 28),
+            row(1, 5, 28),
+            row(31, 3, 57),
+            row(31, 5, 57),
+        ] {
+            k.same(r, 9);
+        }
+        k.begin();
+        for r in [
+            row(1, 3, 28),
+            row(1, 4, 28),
+            row(1, 5, 28),
+            row(31, 3, 57),
+            row(31, 5, 57),
+        ] {
+            assert!(k.same(r, 9));
+        }
+        assert_eq!(
+            k.kept(),
+            &[Rect::new(1, 3, 28, 3), row(31, 3, 57), row(31, 5, 57)]
+        );
     }
 }

@@ -535,9 +535,10 @@ fn full_redraw_bytes(h: &Harness, w: u16, ht: u16) -> usize {
     sink.0.borrow().len()
 }
 
-/// Whether the last frame `keep` saw kept `area` whole.
+/// Whether the last frame `keep` saw kept `area` whole (rows kept one
+/// under the other come as one rectangle).
 fn kept_whole(keep: &crate::ui::keep::Keep, area: ratatui::layout::Rect) -> bool {
-    keep.kept().contains(&area)
+    keep.kept().iter().any(|k| k.intersection(area) == area)
 }
 
 /// Draws a frame of `h` on `buf` with `keep`, as the run loop does.
@@ -695,8 +696,6 @@ fn the_blank_rows_under_an_entry_in_full_are_kept_as_it_comes_and_goes() {
     let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, w, ht));
     let mut keep = crate::ui::keep::Keep::none();
     draw_with(&h, &mut buf, &mut keep);
-    let covered =
-        |keep: &crate::ui::keep::Keep, r| keep.kept().iter().any(|k| k.intersection(r) == r);
     let mut was = h.app.under_cursor.is_some();
     let mut changes = 0;
     for key in ["j", "j", "k", "k", "j", "j"] {
@@ -704,7 +703,7 @@ fn the_blank_rows_under_an_entry_in_full_are_kept_as_it_comes_and_goes() {
         let shown = h.app.under_cursor.is_some();
         draw_with(&h, &mut buf, &mut keep);
         assert!(
-            covered(&keep, last),
+            kept_whole(&keep, last),
             "after {key}: the last row drawn again"
         );
         if shown == was {
@@ -714,7 +713,10 @@ fn the_blank_rows_under_an_entry_in_full_are_kept_as_it_comes_and_goes() {
         // The rule above the entry (on the lower half) is drawn each
         // time: it comes with the entry and goes with it.
         let rule = row(notes.bottom() - 1 - (notes.height - 2) / 2);
-        assert!(!covered(&keep, rule), "after {key} (entry shown: {shown})");
+        assert!(
+            !kept_whole(&keep, rule),
+            "after {key} (entry shown: {shown})"
+        );
         changes += 1;
     }
     assert!(changes >= 2, "the entry came and went {changes} times");
