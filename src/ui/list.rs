@@ -225,7 +225,9 @@ pub(super) fn draw_items_kept(
     (selected, focused): (usize, bool),
     keep: &mut super::keep::Keep,
 ) {
-    let styles = [theme::selected(focused), theme::muted()];
+    // The rows' styles follow from the palette and whether they are
+    // selected and focused.
+    let styles = (theme::palette_key(), focused);
     let mut end = area.y;
     for (n, &(i, shows)) in shown.iter().enumerate() {
         let sel = i == selected;

@@ -140,8 +140,8 @@ pub fn render(
         return;
     }
     let (detail, rest) = detail_part(app, area);
-    if let Some((lines, rect)) = detail {
-        draw_detail(frame, lines, rect);
+    if let Some((si, rect)) = detail {
+        draw_detail(frame, detail_lines(&detail_shows(app, &si)), rect);
     }
     let item = |i| app.notes_row(i).map(|row| list_item(&row_shows(app, &row)));
     let shown = shown_items(rest, count, item, app.notes_selected());
@@ -166,6 +166,13 @@ fn list(
         area
     };
     let (detail, rest) = detail_part(app, inner);
+    // The entry in full by what it is built from, and its key (its lines
+    // are built only when drawn: a passage may be a page long).
+    let detail = detail.as_ref().map(|(si, rect)| {
+        let shows = detail_shows(app, si);
+        let key = super::keep::key((rect, &shows, theme::palette_key()));
+        (shows, *rect, key)
+    });
     let selected = app.notes_selected();
     let shown: Vec<(usize, u64)> = super::list::shown_rows(rest, app.notes_len(), selected)
         .filter_map(|i| {
@@ -178,7 +185,12 @@ fn list(
         borders,
         focused,
         &title,
-        (&detail, &shown, selected, theme::border(false)),
+        (
+            detail.as_ref().map(|d| d.2),
+            &shown,
+            selected,
+            theme::palette_key(),
+        ),
     );
     if keep.same_with_parts(area, key) {
         return;
@@ -187,11 +199,10 @@ fn list(
     // show the same: the cursor stepping onto a bookmarked row brings the
     // entry in full in, and the rest of the pane stays.
     super::list::frame_block_kept(frame, area, (borders, focused), title, keep);
-    if let Some((lines, rect)) = detail {
-        let key = super::keep::key((rect, &lines, theme::border(false)));
-        if !keep.same_with_parts(rect, key) {
-            draw_detail_kept(frame, lines, rect, key, keep);
-        }
+    if let Some((shows, rect, key)) = detail
+        && !keep.same_with_parts(rect, key)
+    {
+        draw_detail_kept(frame, || detail_lines(&shows), rect, key, keep);
     }
     let item = |i| app.notes_row(i).map(|row| list_item(&row_shows(app, &row)));
     super::list::draw_items_kept(frame, rest, &shown, item, (selected, focused), keep);
@@ -200,7 +211,7 @@ fn list(
 /// The selected entry in full, where it shows (asked for with `x`, or the
 /// one under the reading cursor while reading) and the rows it takes at
 /// the bottom of `area`; and the rest of `area`, for the list.
-fn detail_part(app: &App, area: Rect) -> (Option<(Vec<Line<'static>>, Rect)>, Rect) {
+fn detail_part(app: &App, area: Rect) -> (Option<(crate::app::ScopedItem, Rect)>, Rect) {
     let selected = app.notes_row(app.notes_selected());
     let following = selected.as_ref().is_some_and(|si| {
         app.focus != crate::app::Focus::Notes
@@ -215,7 +226,7 @@ fn detail_part(app: &App, area: Rect) -> (Option<(Vec<Line<'static>>, Rect)>, Re
         if h >= 3 {
             let rect = Rect::new(area.x, area.bottom() - h, area.width, h);
             let rest = Rect::new(area.x, area.y, area.width, area.height - h);
-            return (Some((detail_lines(app, &si), rect)), rest);
+            return (Some((si, rect)), rest);
         }
     }
     (None, area)
@@ -346,44 +357,73 @@ fn list_item(row: &RowShows) -> Item {
     }
 }
 
+/// What an entry in full is built from ([`detail_lines`] reads nothing
+/// else), hashed for its key.
+#[derive(Hash)]
+struct DetailShows<'a> {
+    kind: Kind,
+    on_text: bool,
+    session: Option<(&'a str, u64)>,
+    created: &'a str,
+    status: Status,
+    title: &'a str,
+    passage: &'a str,
+    text: &'a str,
+    /// The key that re-attaches a lost entry of the open document.
+    reattach: Option<String>,
+}
+
+fn detail_shows<'a>(app: &App, si: &'a crate::app::ScopedItem) -> DetailShows<'a> {
+    let it = &si.item;
+    DetailShows {
+        kind: it.kind,
+        on_text: it.offset.is_some(),
+        session: it.session.as_ref().map(|m| (m.name.as_str(), m.elapsed)),
+        created: &it.created,
+        status: it.status,
+        title: &it.title,
+        passage: &it.passage,
+        text: &it.text,
+        reattach: (!it.found && si.open).then(|| app.keymap.hint(Context::Notes, Action::Reattach)),
+    }
+}
+
 /// One entry in full: what and when, its status, the quote it was written
 /// on (a lost entry shows only its own stored quote), and a note's text.
-fn detail_lines(app: &App, si: &crate::app::ScopedItem) -> Vec<Line<'static>> {
-    let it = &si.item;
-    let what = match it.kind {
-        Kind::Note if it.offset.is_none() && it.session.is_some() => "Lecture note",
+fn detail_lines(d: &DetailShows) -> Vec<Line<'static>> {
+    let what = match d.kind {
+        Kind::Note if !d.on_text && d.session.is_some() => "Lecture note",
         Kind::Note => "Note",
         Kind::Highlight => "Highlight",
         Kind::Bookmark => "Bookmark",
     };
-    let mut head = format!("{what} · {}", when(&it.created));
-    if let Some(m) = &it.session {
+    let mut head = format!("{what} · {}", when(d.created));
+    if let Some((name, elapsed)) = d.session {
         head.push_str(&format!(
             " · session “{}” at {}",
-            sanitize_line(&m.name, 60),
-            crate::app::clock(m.elapsed)
+            sanitize_line(name, 60),
+            crate::app::clock(elapsed)
         ));
     }
-    if let Some(label) = status_label(it.status) {
+    if let Some(label) = status_label(d.status) {
         head.push_str(" · ");
         head.push_str(label);
     }
     let mut lines = vec![Line::from(Span::styled(head, theme::muted()))];
-    if it.kind == Kind::Bookmark {
-        lines.push(Line::from(sanitize_line(&it.title, 200)));
+    if d.kind == Kind::Bookmark {
+        lines.push(Line::from(sanitize_line(d.title, 200)));
     }
-    if !it.passage.is_empty() {
-        let quote = sanitize_line(&it.passage, 1000);
+    if !d.passage.is_empty() {
+        let quote = sanitize_line(d.passage, 1000);
         lines.push(Line::from(Span::styled(
             format!("“{quote}”"),
             theme::muted(),
         )));
     }
-    for l in it.text.lines() {
+    for l in d.text.lines() {
         lines.push(Line::from(sanitize_line(l, 2000)));
     }
-    if !it.found && si.open {
-        let r = app.keymap.hint(Context::Notes, Action::Reattach);
+    if let Some(r) = &d.reattach {
         lines.push(Line::from(Span::styled(
             format!("{r}: re-attach it at the reading cursor"),
             theme::muted(),
@@ -413,7 +453,7 @@ fn detail_widget(lines: Vec<Line<'static>>) -> Paragraph<'static> {
 /// text are blank, as the list's were before the entry came in).
 fn draw_detail_kept(
     frame: &mut Frame,
-    lines: Vec<Line<'static>>,
+    lines: impl FnOnce() -> Vec<Line<'static>>,
     area: Rect,
     key: u64,
     keep: &mut Keep,
@@ -422,7 +462,7 @@ fn draw_detail_kept(
     let area = area.intersection(frame.area());
     if keep.drawn(key).is_none_or(|d| d.cells.area != area) {
         let mut cells = ratatui::buffer::Buffer::empty(area);
-        detail_widget(lines).render(area, &mut cells);
+        detail_widget(lines()).render(area, &mut cells);
         keep.remember(key, cells);
     }
     let Some(blank) = keep.drawn(key).map(|d| d.blank.clone()) else {
@@ -476,7 +516,7 @@ mod tests {
         let area = Rect::new(5, 4, 30, 6);
         let mut keep = Keep::none();
         let mut buf = Buffer::empty(screen);
-        draw_detail_kept(&mut Frame::new(&mut buf), lines(), area, 7, &mut keep);
+        draw_detail_kept(&mut Frame::new(&mut buf), lines, area, 7, &mut keep);
         let mut direct = Buffer::empty(screen);
         draw_detail(&mut Frame::new(&mut direct), lines(), area);
         assert_eq!(buf, direct, "drawn the first time as the widget draws it");
@@ -485,7 +525,7 @@ mod tests {
         marked.set_string(area.x, area.y + 1, "#", Style::new());
         keep.remember(7, marked);
         let mut again = Buffer::empty(screen);
-        draw_detail_kept(&mut Frame::new(&mut again), lines(), area, 7, &mut keep);
+        draw_detail_kept(&mut Frame::new(&mut again), lines, area, 7, &mut keep);
         assert_eq!(
             again[(area.x, area.y + 1)].symbol(),
             "#",
