@@ -264,12 +264,12 @@ fn same_outside(shown: &[Cell], next: &[Cell], kept: impl Iterator<Item = (usize
 /// `memcmp`: most cells are one ASCII byte, and this runs for every cell
 /// of every frame (ratatui's own comparison was a fifth of a line down).
 #[allow(deprecated)] // `skip` is compared as `Cell::eq` compares it.
-#[inline]
+#[inline(always)]
 fn same_cell(a: &Cell, b: &Cell) -> bool {
-    if a.fg != b.fg
-        || a.bg != b.bg
+    if !same_color(a.fg, b.fg)
+        || !same_color(a.bg, b.bg)
         || a.modifier != b.modifier
-        || a.underline_color != b.underline_color
+        || !same_color(a.underline_color, b.underline_color)
         || a.diff_option != b.diff_option
         || a.skip != b.skip
         || b.diff_option == CellDiffOption::AlwaysUpdate
@@ -280,6 +280,20 @@ fn same_cell(a: &Cell, b: &Cell) -> bool {
     match (x, y) {
         ([x], [y]) => x == y,
         _ => x == y,
+    }
+}
+
+/// `a == b` for colours, inlined: ratatui's derived comparison stays a
+/// call, of some forty instructions, even with link-time optimisation,
+/// and a cell has three colours (a line scrolled compares every cell of
+/// the screen: half of its instructions were these calls, callgrind).
+#[inline(always)]
+fn same_color(a: Color, b: Color) -> bool {
+    match (a, b) {
+        (Color::Rgb(r, g, b), Color::Rgb(s, h, c)) => r == s && g == h && b == c,
+        (Color::Indexed(i), Color::Indexed(j)) => i == j,
+        (Color::Rgb(..) | Color::Indexed(_), _) | (_, Color::Rgb(..) | Color::Indexed(_)) => false,
+        _ => std::mem::discriminant(&a) == std::mem::discriminant(&b),
     }
 }
 
