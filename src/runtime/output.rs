@@ -1279,6 +1279,43 @@ mod tests {
         assert!(text.contains("ab\x1b[2Ccd"), "{text:?}");
     }
 
+    /// The inlined comparison of colours is ratatui's `==` for every pair
+    /// of named colours, indexed and RGB ones (equal or differing in one
+    /// component).
+    #[test]
+    fn colours_compare_as_ratatui_compares_them() {
+        use ratatui::style::Color as C;
+        let mut all = vec![
+            C::Reset,
+            C::Black,
+            C::Red,
+            C::Green,
+            C::Yellow,
+            C::Blue,
+            C::Magenta,
+            C::Cyan,
+            C::Gray,
+            C::DarkGray,
+            C::LightRed,
+            C::LightGreen,
+            C::LightYellow,
+            C::LightBlue,
+            C::LightMagenta,
+            C::LightCyan,
+            C::White,
+        ];
+        all.extend([0, 1, 7, 8, 236, 255].map(C::Indexed));
+        all.extend(
+            [(0, 0, 0), (1, 2, 3), (1, 2, 4), (1, 9, 3), (9, 2, 3)]
+                .map(|(r, g, b)| C::Rgb(r, g, b)),
+        );
+        for &a in &all {
+            for &b in &all {
+                assert_eq!(super::same_color(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
+    }
+
     /// A symbol is taken as one column wide exactly when ratatui
     /// measures it so, the borders' lines and blocks told by their bytes
     /// included.
