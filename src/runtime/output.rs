@@ -596,7 +596,9 @@ pub fn moved_rows(shown: &Buffer, next: &Buffer, area: Rect, differ: &[bool]) ->
             let Some(from) = y.checked_add_signed(by).filter(|f| *f < h) else {
                 continue;
             };
-            if next_part(y) != shown_part(from) {
+            // Compared as the diff compares (ratatui's `==` of cells was
+            // a tenth of a line scrolled).
+            if !same_row(shown_part(from), next_part(y)) {
                 differ += 1;
                 if differ > allowed {
                     return false;
