@@ -203,23 +203,69 @@ impl<W: Write> Screen<W> {
             return self.finish(changed, cursor);
         }
         let mut kept = output::kept_spans(next.area, self.keep.kept());
-        let mut differ = output::differing_rows(&self.shown, &next, &kept);
+        let rows = usize::from(next.area.height);
+        let mut scrolled = Ok(());
         // Rows whose kept cells are filled in from the screen: whole in
         // `next`. Only those that need it are (a wide character, a move
         // of the rows, most of the screen changed).
-        let mut filled = vec![false; differ.len()];
+        let mut filled = vec![false; rows];
+        // The frame moved the text's rows and kept those that show what
+        // they showed (ui/keep.rs, `Keep::scrolled`): the terminal moves
+        // its rows first; the parts kept in place on those rows take their
+        // cells from the screen before it moves; the rows kept as moved
+        // are what the screen then shows.
+        let keep_moved = self.keep.moved().filter(|(area, _)| {
+            self.shown.area == next.area && area.intersection(next.area) == *area
+        });
+        if let Some((area, by)) = keep_moved {
+            let (top, bottom) = (
+                usize::from(area.y - next.area.y),
+                usize::from(area.bottom() - next.area.y),
+            );
+            let band: Vec<bool> = (0..rows).map(|y| (top..bottom).contains(&y)).collect();
+            output::fill_rows(&self.shown, &mut next, &kept, &band, &mut filled);
+            scrolled = self.out.scroll(area.y, area.bottom(), by);
+            output::move_rows(&mut self.shown, area.y, area.bottom(), by);
+            // The scroll region moved the cursor.
+            self.cursor = None;
+            // Kept now: what was kept off those rows, and the rows kept
+            // as moved (on rows not filled: their cells are not in `next`).
+            let mut parts: Vec<Rect> = self
+                .keep
+                .kept()
+                .iter()
+                .flat_map(|r| {
+                    let above =
+                        Rect::new(r.x, r.y, r.width, r.height.min(area.y.saturating_sub(r.y)));
+                    let below_y = r.y.max(area.bottom());
+                    let below =
+                        Rect::new(r.x, below_y, r.width, r.bottom().saturating_sub(below_y));
+                    [above, below]
+                })
+                .filter(|r| !r.is_empty())
+                .collect();
+            parts.extend_from_slice(self.keep.kept_moved());
+            kept = output::kept_spans(next.area, &parts);
+            for r in self.keep.kept_moved() {
+                for y in r.top()..r.bottom() {
+                    if let Some(f) = filled.get_mut(usize::from(y - next.area.y)) {
+                        *f = false;
+                    }
+                }
+            }
+        }
+        let mut differ = output::differing_rows(&self.shown, &next, &kept);
         // The text scrolled a few rows: the terminal moves the rows it
         // shows, and only what differs from them then is written (a line
         // down wrote every row of the reader, 3.4 KB at 120x40).
         let mut moved = None;
-        if let Some(area) = scrolls
+        if let Some(area) = scrolls.filter(|_| keep_moved.is_none())
             && output::may_move(&self.shown, &next, area, &differ)
         {
             output::fill_rows(&self.shown, &mut next, &kept, &differ, &mut filled);
             moved = output::moved_rows(&self.shown, &next, area, &differ).map(|by| (area, by));
         }
         let all = vec![true; differ.len()];
-        let mut scrolled = Ok(());
         if let Some((area, by)) = moved {
             // The kept cells move with their rows: the frame takes them
             // from the screen first, then keeps nothing.
@@ -241,7 +287,7 @@ impl<W: Write> Screen<W> {
             output::fill_rows(&self.shown, &mut next, &kept, &uneven, &mut filled);
         }
         let cells = output::changed_rows(&self.shown, &next, (&differ, &filled), &kept, whole);
-        let changed = !cells.is_empty() || moved.is_some();
+        let changed = !cells.is_empty() || moved.is_some() || keep_moved.is_some();
         let written = self.out.draw(cells.into_iter());
         if whole {
             self.show_whole(next);

@@ -38,6 +38,14 @@ pub struct Keep {
     /// A few parts drawn lately, their cells by key, to be copied in when
     /// they come back (see [`Keep::drawn`]).
     drawn: Vec<(u64, Drawn)>,
+    /// The rows of a text that moves a row at a time, on the last frame
+    /// and on this one: the area and each row's key ([`Keep::scrolled`]).
+    last_rows: Option<(Rect, Vec<u64>)>,
+    now_rows: Option<(Rect, Vec<u64>)>,
+    /// This frame moves the rows of the area by so many rows (up when
+    /// positive), and keeps these rectangles as the rows moved show them.
+    moved: Option<(Rect, i32)>,
+    kept_moved: Vec<Rect>,
 }
 
 /// A part's cells as drawn ([`Keep::remember`]).
@@ -63,6 +71,9 @@ impl Keep {
         std::mem::swap(&mut self.last, &mut self.now);
         self.now.clear();
         self.kept.clear();
+        self.last_rows = self.now_rows.take();
+        self.moved = None;
+        self.kept_moved.clear();
         self.on = true;
     }
 
@@ -72,6 +83,10 @@ impl Keep {
         self.last.clear();
         self.now.clear();
         self.kept.clear();
+        self.last_rows = None;
+        self.now_rows = None;
+        self.moved = None;
+        self.kept_moved.clear();
     }
 
     /// This frame draws over the panes: nothing is kept, and nothing it
@@ -80,6 +95,85 @@ impl Keep {
         self.on = false;
         self.now.clear();
         self.kept.clear();
+        self.now_rows = None;
+        self.moved = None;
+        self.kept_moved.clear();
+    }
+
+    /// The rows of `area`, a text that moves a row at a time (the
+    /// reader's), are about to show what `keys` describe, one key a row
+    /// from the top (what is drawn on it, not where). When the last frame
+    /// showed most of them a few rows further down (or up), this frame
+    /// moves the rows: the screen scrolls them on the terminal first
+    /// ([`Keep::moved`]), and each row that shows what it showed is kept
+    /// there ([`Keep::row`]). A line scrolled drew every row of the text
+    /// again and compared every cell of the screen (issue 12). Says by
+    /// how many rows (up when positive).
+    pub fn scrolled(&mut self, area: Rect, keys: &[u64]) -> Option<i32> {
+        if !self.on || area.is_empty() {
+            return None;
+        }
+        self.now_rows = Some((area, keys.to_vec()));
+        let (last_area, last) = self.last_rows.as_ref()?;
+        let h = keys.len();
+        if *last_area != area || last.len() != h || h < 4 {
+            return None;
+        }
+        // Rows that show another thing than they showed.
+        let differ = |by: isize| {
+            (0..h)
+                .filter(|&y| {
+                    y.checked_add_signed(by)
+                        .and_then(|from| last.get(from))
+                        .is_some_and(|k| *k != keys[y])
+                })
+                .count()
+        };
+        // Most rows the same where they are: nothing moved.
+        if differ(0) <= h / 4 {
+            return None;
+        }
+        for d in 1..=h / 2 {
+            for by in [d as isize, -(d as isize)] {
+                if differ(by) <= (h - d) / 4 {
+                    let by = i32::try_from(by).ok()?;
+                    self.moved = Some((area, by));
+                    return Some(by);
+                }
+            }
+        }
+        None
+    }
+
+    /// [`Keep::same`] for row `i` of the area given to [`Keep::scrolled`],
+    /// at `rect`, about to show what `key` describes: when the rows move,
+    /// it is kept if the row it moves from showed the same.
+    pub fn row(&mut self, i: usize, rect: Rect, key: u64) -> bool {
+        let Some((_, by)) = self.moved else {
+            return self.same(rect, key);
+        };
+        self.now.insert((rect, key));
+        let from = i.checked_add_signed(by as isize);
+        let same = self
+            .last_rows
+            .as_ref()
+            .and_then(|(_, last)| last.get(from?))
+            .is_some_and(|k| *k == key);
+        if same {
+            add_below(&mut self.kept_moved, rect);
+        }
+        same
+    }
+
+    /// The area whose rows this frame moves, and by how many (up when
+    /// positive), if it does ([`Keep::scrolled`]).
+    pub fn moved(&self) -> Option<(Rect, i32)> {
+        self.moved
+    }
+
+    /// The rectangles kept as the rows moved show them.
+    pub fn kept_moved(&self) -> &[Rect] {
+        &self.kept_moved
     }
 
     /// Whether `area`, about to show what `key` describes, shows it
@@ -102,13 +196,7 @@ impl Keep {
     /// rectangle (the screen works out the kept columns of each row from
     /// them on every frame).
     fn keep_area(&mut self, area: Rect) {
-        if let Some(last) = self.kept.last_mut()
-            && (last.x, last.width, last.bottom()) == (area.x, area.width, area.y)
-        {
-            last.height += area.height;
-            return;
-        }
-        self.kept.push(area);
+        add_below(&mut self.kept, area);
     }
 
     /// [`Keep::same`] for an area whose parts have keys of their own (a
@@ -167,6 +255,18 @@ impl Keep {
 /// full's under its text) is kept. A constant: hashing a key for each of
 /// them was a thirtieth of a line key.
 pub const BLANK: u64 = 0x626c_616e_6b00_0000;
+
+/// Adds `area` to `rects`, as part of the last one when it lies right
+/// under it, as wide.
+fn add_below(rects: &mut Vec<Rect>, area: Rect) {
+    if let Some(last) = rects.last_mut()
+        && (last.x, last.width, last.bottom()) == (area.x, area.width, area.y)
+    {
+        last.height += area.height;
+        return;
+    }
+    rects.push(area);
+}
 
 /// The key of what `parts` describe (a pane's text, styles and place).
 pub fn key(parts: impl Hash) -> u64 {
@@ -243,5 +343,40 @@ mod tests {
             k.kept(),
             &[Rect::new(1, 3, 28, 3), row(31, 3, 57), row(31, 5, 57)]
         );
+    }
+
+    /// The rows of a text shown a row further up than on the last frame
+    /// move: each row that shows what the row below it showed is kept as
+    /// moved, the new last row is not; rows the same where they were do
+    /// not move; nothing moves after the screen was cleared.
+    #[test]
+    fn rows_that_moved_up_a_row_are_kept_as_moved() {
+        let area = Rect::new(30, 1, 60, 8);
+        let row = |i: u16| Rect::new(30, 1 + i, 60, 1);
+        let before: Vec<u64> = (10..18).collect();
+        let mut k = Keep::none();
+        k.begin();
+        assert_eq!(k.scrolled(area, &before), None, "nothing before");
+        k.begin();
+        assert_eq!(k.scrolled(area, &before), None, "the same rows: no move");
+        let mut after: Vec<u64> = (11..19).collect();
+        // The cursor's row changed as well.
+        after[3] = 99;
+        k.begin();
+        assert_eq!(k.scrolled(area, &after), Some(1));
+        assert_eq!(k.moved(), Some((area, 1)));
+        let kept: Vec<bool> = (0..8).map(|i| k.row(i, row(i as u16), after[i])).collect();
+        assert_eq!(kept, [true, true, true, false, true, true, true, false]);
+        assert_eq!(
+            k.kept_moved(),
+            &[Rect::new(30, 1, 60, 3), Rect::new(30, 5, 60, 3)]
+        );
+        assert!(k.kept().is_empty(), "nothing kept in place");
+        k.begin();
+        let back: Vec<u64> = (10..18).collect();
+        assert_eq!(k.scrolled(area, &back), Some(-1), "down a row");
+        k.forget();
+        k.begin();
+        assert_eq!(k.scrolled(area, &after), None, "cleared: nothing to move");
     }
 }

@@ -71,7 +71,12 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes, keep: &mut Keep) {
     let point = app
         .point
         .filter(|_| focused && app.selection.is_none() && app.editor.is_none());
-    let buf = frame.buffer_mut();
+    // The rows' parts meet (no gap between the gutter and the text):
+    // each row is a part of the screen that may be kept (ui/keep.rs).
+    let parts = p.gutter.right() == p.text.x;
+    // First what each row shows and its key, then (the rows may have
+    // moved since the last frame) what is drawn.
+    let mut rows: Vec<RowDraw> = Vec::with_capacity(usize::from(p.text.height));
     for (i, row) in r.visible.iter().enumerate() {
         let y = p.text.y + i as u16;
         if y >= p.text.bottom() {
@@ -169,28 +174,55 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes, keep: &mut Keep) {
         {
             tints.push((c0, c1.max(c0 + 1), Tint::Point));
         }
-        let spans = row
-            .spans
-            .iter()
-            .map(|(s, roles)| (s.as_str(), theme::text(*roles)));
         // The gutter and the text of this row are not drawn again when
         // they show what the screen shows (ui/keep.rs): the key is every
-        // symbol, text and style drawn below, and the place.
-        let kept = Rect::new(p.gutter.x, y, p.gutter.width + p.text.width, 1);
+        // symbol, text and style drawn below, and the columns (the row is
+        // the part's place, not part of what it shows: a row that moved
+        // up shows the same).
         let mut key = super::keep::hasher();
         // Every style below follows from the palette and what is hashed
         // with it: the mark's from its symbol, the tints' from their kinds
         // (hashing the styles themselves was a twentieth of a line key).
-        (kept, sym, cursor_bar, cursor_line.is_some()).hash(&mut key);
+        (p.gutter.x, p.gutter.width + p.text.width).hash(&mut key);
+        (sym, cursor_bar, cursor_line.is_some()).hash(&mut key);
         (&tints, p.text.width, palette).hash(&mut key);
         // The text and its roles, by the row's fingerprint made when it
         // was laid out: their styles follow from the roles and the
         // palette (hashing each row's text on every frame was a tenth of
         // a line key).
         row.key.hash(&mut key);
-        if p.gutter.right() == p.text.x && keep.same(kept, key.finish()) {
+        rows.push(RowDraw {
+            mark: (sym, mark),
+            cursor_bar,
+            cursor_line,
+            tints,
+            key: key.finish(),
+        });
+    }
+    let x0 = if parts { p.gutter.x } else { p.text.x };
+    let area = Rect::new(x0, p.text.y, p.text.right() - x0, p.text.height);
+    if parts {
+        let keys: Vec<u64> = rows.iter().map(|d| d.key).collect();
+        keep.scrolled(area, &keys);
+    }
+    let buf = frame.buffer_mut();
+    for (i, (d, row)) in rows.into_iter().zip(&r.visible).enumerate() {
+        let y = p.text.y + i as u16;
+        let kept = Rect::new(p.gutter.x, y, p.gutter.width + p.text.width, 1);
+        if parts && keep.row(i, kept, d.key) {
             continue;
         }
+        let RowDraw {
+            mark: (sym, mark),
+            cursor_bar,
+            cursor_line,
+            tints,
+            ..
+        } = d;
+        let spans = row
+            .spans
+            .iter()
+            .map(|(s, roles)| (s.as_str(), theme::text(*roles)));
         if p.gutter.width > 0 {
             let line = Line::from(vec![
                 Span::styled(sym, mark),
@@ -209,12 +241,7 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes, keep: &mut Keep) {
     }
     // The text's rows move a row at a time: the screen may move them on
     // the terminal instead of writing them again (runtime/terminal.rs).
-    let x0 = if p.gutter.right() == p.text.x {
-        p.gutter.x
-    } else {
-        p.text.x
-    };
-    frame.scrolls(Rect::new(x0, p.text.y, p.text.right() - x0, p.text.height));
+    frame.scrolls(area);
     if let Some(bar) = p.scrollbar {
         scrollbar(frame, app, bar, keep);
     }
@@ -223,6 +250,16 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes, keep: &mut Keep) {
     } else if !p.wide {
         note_box(frame, app, p);
     }
+}
+
+/// What a row of the text shows besides its text, worked out before any
+/// row is drawn, and its key.
+struct RowDraw {
+    mark: (&'static str, Style),
+    cursor_bar: &'static str,
+    cursor_line: Option<Style>,
+    tints: Vec<(usize, usize, Tint)>,
+    key: u64,
 }
 
 /// What a stretch of a row is tinted for; its style follows from the
