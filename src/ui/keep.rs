@@ -184,6 +184,28 @@ impl Keep {
             return false;
         }
         self.now.insert((area, key));
+        // On rows that move, a part shows what it showed if the row it
+        // moves from showed it (a blank row under a pane's last item).
+        // Kept so, it is neither drawn nor compared.
+        if let Some((band, by)) = self.moved
+            && area.y >= band.y
+            && area.bottom() <= band.bottom()
+        {
+            let from = i32::from(area.y) + by;
+            let from = Rect {
+                y: u16::try_from(from).unwrap_or(u16::MAX),
+                ..area
+            };
+            if from.y >= band.y
+                && from.bottom() <= band.bottom()
+                && self.last.contains(&(from, key))
+            {
+                add_below(&mut self.kept_moved, area);
+                return true;
+            }
+            // Else kept where it is, if it was there: the screen takes its
+            // cells before the rows move.
+        }
         let same = self.last.contains(&(area, key));
         if same {
             self.keep_area(area);
@@ -204,6 +226,15 @@ impl Keep {
     /// well, so the next frame may keep them when the area as a whole
     /// changes (a pane kept on one key and changed on the next).
     pub fn same_with_parts(&mut self, area: Rect, key: u64) -> bool {
+        // A pane on rows that move is drawn part by part: each may show
+        // what the row it moves from showed.
+        if let Some((band, _)) = self.moved
+            && area.y < band.bottom()
+            && area.bottom() > band.y
+        {
+            self.now.insert((area, key));
+            return false;
+        }
         let same = self.same(area, key);
         if same {
             for &(r, k) in &self.last {

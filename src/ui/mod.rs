@@ -258,11 +258,13 @@ pub fn draw(frame: &mut Frame, app: &App, keep: &mut Keep) {
     if over {
         keep.off();
     }
+    // The reader first: whether its rows moved (ui/keep.rs) bears on the
+    // panes beside it.
+    reader::render(frame, app, &p, keep);
     if let Some(r) = p.library {
         let focused = app.focus == Focus::Library;
         library::render(frame, app, r, p.borders, focused, keep);
     }
-    reader::render(frame, app, &p, keep);
     if let Some(r) = p.notes {
         notes::render(frame, app, r, p.borders, app.focus == Focus::Notes, keep);
     }
