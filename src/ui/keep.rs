@@ -349,25 +349,20 @@ mod tests {
     #[test]
     fn rows_kept_one_under_the_other_are_one_rectangle() {
         let row = |x, y, w| Rect::new(x, y, w, 1);
-        let mut k = Keep::none();
-        k.begin();
-        for r in [
+        let rows = [
             row(1, 3, 28),
             row(1, 4, 28),
             row(1, 5, 28),
             row(31, 3, 57),
             row(31, 5, 57),
-        ] {
+        ];
+        let mut k = Keep::none();
+        k.begin();
+        for r in rows {
             k.same(r, 9);
         }
         k.begin();
-        for r in [
-            row(1, 3, 28),
-            row(1, 4, 28),
-            row(1, 5, 28),
-            row(31, 3, 57),
-            row(31, 5, 57),
-        ] {
+        for r in rows {
             assert!(k.same(r, 9));
         }
         assert_eq!(

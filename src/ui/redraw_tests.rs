@@ -598,26 +598,10 @@ fn the_notes_pane_is_kept_and_follows_what_it_shows() {
             h.press("enter");
         }),
         ("the note's second line, shown in full only", |h| {
-            let notes = h.app.notes.as_mut().expect("notes");
-            let id = notes
-                .items()
-                .into_iter()
-                .find(|i| i.kind == crate::study::notes::Kind::Note)
-                .expect("the note")
-                .id;
-            let text = "a note in the pane\nwith a second line";
-            assert!(notes.update_note(&id, text, "2026-11-25T10:00:00+00:00"));
+            set_note_text(h, "a note in the pane\nwith a second line");
         }),
         ("the note's first line, its row's title", |h| {
-            let notes = h.app.notes.as_mut().expect("notes");
-            let id = notes
-                .items()
-                .into_iter()
-                .find(|i| i.kind == crate::study::notes::Kind::Note)
-                .expect("the note")
-                .id;
-            let text = "another first line\nwith a second line";
-            assert!(notes.update_note(&id, text, "2026-11-25T10:00:00+00:00"));
+            set_note_text(h, "another first line\nwith a second line");
         }),
         ("the focus", |h| h.press("tab")),
         ("the selection", |h| h.press("k")),
@@ -645,6 +629,18 @@ fn the_notes_pane_is_kept_and_follows_what_it_shows() {
         assert_ne!(shows(&parser), before, "{what} changed nothing in the pane");
         assert_same_as_full_redraw(&parser, &h, (w, ht), step, Action::Down);
     }
+}
+
+/// Gives the one note of the open document the text `text`.
+fn set_note_text(h: &mut Harness, text: &str) {
+    let notes = h.app.notes.as_mut().expect("notes");
+    let id = notes
+        .items()
+        .into_iter()
+        .find(|i| i.kind == crate::study::notes::Kind::Note)
+        .expect("the note")
+        .id;
+    assert!(notes.update_note(&id, text, "2026-11-25T10:00:00+00:00"));
 }
 
 /// The entry in full that comes back as the reading cursor steps on and
