@@ -643,6 +643,15 @@ fn set_note_text(h: &mut Harness, text: &str) {
     assert!(notes.update_note(&id, text, "2026-11-25T10:00:00+00:00"));
 }
 
+/// A document at `w` x `ht` with a bookmark under the reading cursor.
+fn bookmarked(w: u16, ht: u16) -> Harness {
+    let mut h = Harness::new(&[("katakana.txt", document())], w, ht);
+    h.press("m");
+    h.type_prompt("a bookmark");
+    h.press("enter");
+    h
+}
+
 /// The entry in full that comes back as the reading cursor steps on and
 /// off a bookmarked row again is copied from its cells drawn before
 /// (ui/keep.rs, `Keep::drawn`), and the screen then equals a full redraw
@@ -650,10 +659,7 @@ fn set_note_text(h: &mut Harness, text: &str) {
 #[test]
 fn an_entry_in_full_that_comes_back_shows_as_drawn_afresh() {
     let (w, ht) = (120, 40);
-    let mut h = Harness::new(&[("katakana.txt", document())], w, ht);
-    h.press("m");
-    h.type_prompt("a bookmark");
-    h.press("enter");
+    let mut h = bookmarked(w, ht);
     assert!(
         h.app.under_cursor.is_some(),
         "the bookmark is under the cursor"
@@ -682,10 +688,7 @@ fn an_entry_in_full_that_comes_back_shows_as_drawn_afresh() {
 #[test]
 fn the_blank_rows_under_an_entry_in_full_are_kept_as_it_comes_and_goes() {
     let (w, ht) = (120, 40);
-    let mut h = Harness::new(&[("katakana.txt", document())], w, ht);
-    h.press("m");
-    h.type_prompt("a bookmark");
-    h.press("enter");
+    let mut h = bookmarked(w, ht);
     let notes = h.app.panes().notes.expect("a Notes pane at 120x40");
     let row = |y: u16| ratatui::layout::Rect::new(notes.x + 1, y, notes.width - 2, 1);
     let last = row(notes.bottom() - 2);
