@@ -89,6 +89,14 @@ pub(super) struct Inbox {
     hung_up: bool,
     /// What a read of the terminal takes in.
     read_buf: Box<[u8]>,
+    /// The last read took all the terminal had (less than a buffer): the
+    /// check for more keys before the frame need not poll it again. Two
+    /// polls a key (that check, and one before each wait) were a tenth of
+    /// a line key's time in the kernel (perf, 2 cores).
+    drained: bool,
+    /// A message taken off the channel by a wait, to be handed out after
+    /// the keys typed before it.
+    held: Option<Box<Msg>>,
 }
 
 /// A new inbox and its first sender. Signals are heard from here on.
@@ -119,6 +127,8 @@ pub(super) fn inbox() -> io::Result<(Sender, Inbox)> {
         decoder: Decoder::default(),
         hung_up: false,
         read_buf: vec![0; 4096].into_boxed_slice(),
+        drained: false,
+        held: None,
     };
     let sender = Sender {
         tx,
@@ -149,13 +159,23 @@ impl Inbox {
     /// a key back, and the loop holds the keys whose meaning depends on a
     /// result still to come (a document still read, a search not answered).
     pub(super) fn try_recv(&mut self) -> Option<Input> {
+        // Right after a read that took all there was, nothing came since
+        // that the frame must wait for: a key typed meanwhile is read by
+        // the next wait, which returns at once.
+        if self.keys.is_empty() && !std::mem::take(&mut self.drained) {
+            self.read_tty(false);
+        }
+        self.queued()
+    }
+
+    /// [`Inbox::try_recv`] of what is here already, without asking the
+    /// terminal: a signal first, then the keys read, then messages in
+    /// order, then a resize.
+    fn queued(&mut self) -> Option<Input> {
         for (sig, raised) in &self.quit_signals {
             if raised.swap(false, Ordering::SeqCst) {
                 return Some(Input::Msg(Box::new(Msg::Signal(*sig))));
             }
-        }
-        if self.keys.is_empty() {
-            self.read_tty(false);
         }
         if let Some(ev) = self.keys.pop_front() {
             return Some(Input::Term(ev));
@@ -166,7 +186,7 @@ impl Inbox {
                 signal_hook::consts::SIGHUP,
             ))));
         }
-        if let Ok(m) = self.rx.try_recv() {
+        if let Some(m) = self.held.take().or_else(|| self.rx.try_recv().ok()) {
             return Some(Input::Msg(m));
         }
         if self.resized.swap(false, Ordering::SeqCst) {
@@ -204,6 +224,7 @@ impl Inbox {
                 Ok(n) if n > 0 => {
                     let full = n == buf.len();
                     self.decoder.feed(&buf[..n], full, &mut self.keys);
+                    self.drained = !full;
                     return;
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -224,13 +245,23 @@ impl Inbox {
     pub(super) fn recv_timeout(&mut self, wait: Duration) -> Option<Input> {
         let deadline = Instant::now() + wait;
         loop {
-            if let Some(i) = self.try_recv() {
-                return Some(i);
+            // The terminal is asked by the poll below (at once when it has
+            // keys), not by a poll of its own first, unless something else
+            // waits already: then keys typed before it go first.
+            if self.held.is_none() {
+                self.held = self.rx.try_recv().ok();
+            }
+            let waiting = self.held.is_some()
+                || self.hung_up
+                || self.resized.load(Ordering::SeqCst)
+                || self
+                    .quit_signals
+                    .iter()
+                    .any(|(_, r)| r.load(Ordering::SeqCst));
+            if waiting || !self.keys.is_empty() {
+                return self.try_recv();
             }
             let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return None;
-            }
             let timeout = Timespec {
                 tv_sec: left.as_secs().try_into().unwrap_or(i64::MAX),
                 tv_nsec: left.subsec_nanos().into(),
@@ -262,6 +293,112 @@ impl Inbox {
                 // Readable, or hung up (a read then says so).
                 self.read_tty(true);
             }
+            if left.is_zero() && !bell && !tty {
+                return self.queued();
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+    /// An inbox whose terminal is the returned socket's other end (no
+    /// signal handlers: the test process keeps its own).
+    fn inbox_on_socket() -> (Sender, Inbox, UnixStream) {
+        let (tx, rx) = mpsc::channel();
+        let (ring_end, bell) = UnixStream::pair().expect("bell");
+        ring_end.set_nonblocking(true).expect("bell");
+        bell.set_nonblocking(true).expect("bell");
+        let (typist, tty) = UnixStream::pair().expect("terminal");
+        tty.set_nonblocking(true).expect("terminal");
+        let inbox = Inbox {
+            rx,
+            bell,
+            resized: Arc::new(AtomicBool::new(false)),
+            quit_signals: Vec::new(),
+            tty: Some(File::from(std::os::fd::OwnedFd::from(tty))),
+            keys: VecDeque::new(),
+            decoder: Decoder::default(),
+            hung_up: false,
+            read_buf: vec![0; 4096].into_boxed_slice(),
+            drained: false,
+            held: None,
+        };
+        let sender = Sender {
+            tx,
+            bell: Arc::new(ring_end),
+        };
+        (sender, inbox, typist)
+    }
+
+    fn key(i: Option<Input>) -> Option<KeyCode> {
+        match i {
+            Some(Input::Term(Event::Key(KeyEvent { code, .. }))) => Some(code),
+            _ => None,
+        }
+    }
+
+    const LONG: Duration = Duration::from_secs(10);
+
+    /// One poll a key: the check before a frame skips the terminal after
+    /// a read that took all it had, and every key typed is still handed
+    /// out, in order, the ones typed meanwhile by the next wait at once.
+    #[test]
+    fn every_key_typed_comes_out_in_order_and_the_wait_returns_at_once() {
+        let (_sender, mut inbox, mut typist) = inbox_on_socket();
+        typist.write_all(b"j").expect("type");
+        assert_eq!(key(inbox.recv_timeout(LONG)), Some(KeyCode::Char('j')));
+        // Typed after the read: not seen by the check before the frame...
+        typist.write_all(b"k").expect("type");
+        assert!(inbox.try_recv().is_none());
+        // ...but the wait after it returns the key without waiting.
+        let t = Instant::now();
+        assert_eq!(key(inbox.recv_timeout(LONG)), Some(KeyCode::Char('k')));
+        assert!(
+            t.elapsed() < LONG / 2,
+            "the wait held a key typed before it"
+        );
+        // Nothing typed: the check after a read asks the terminal again
+        // once nothing was read since.
+        assert!(inbox.try_recv().is_none());
+        typist.write_all(b"G").expect("type");
+        assert_eq!(key(inbox.try_recv()), Some(KeyCode::Char('G')));
+        // A wait that may not wait, nothing typed: nothing.
+        assert!(inbox.recv_timeout(Duration::ZERO).is_none());
+    }
+
+    /// Keys that fill more than a read's buffer (a paste) are all handed
+    /// out before the frame: a full read is followed by another.
+    #[test]
+    fn a_paste_longer_than_a_read_is_read_whole_before_the_frame() {
+        let (_sender, mut inbox, mut typist) = inbox_on_socket();
+        let n = 3 * 4096 + 17;
+        typist.write_all(&vec![b'x'; n]).expect("type");
+        let mut got = usize::from(key(inbox.recv_timeout(LONG)).is_some());
+        while let Some(i) = inbox.try_recv() {
+            assert_eq!(key(Some(i)), Some(KeyCode::Char('x')));
+            got += 1;
+        }
+        assert_eq!(got, n);
+    }
+
+    /// A message sent while the loop waits wakes it, after the keys.
+    #[test]
+    fn a_message_wakes_the_wait_and_keys_come_first() {
+        let (sender, mut inbox, mut typist) = inbox_on_socket();
+        let waiting = std::thread::spawn(move || {
+            let got = inbox.recv_timeout(LONG);
+            (inbox, got)
+        });
+        assert!(sender.send(Msg::Tick));
+        let (mut inbox, got) = waiting.join().expect("the wait");
+        assert!(matches!(got, Some(Input::Msg(m)) if matches!(*m, Msg::Tick)));
+        assert!(sender.send(Msg::Tick));
+        typist.write_all(b"q").expect("type");
+        assert_eq!(key(inbox.recv_timeout(LONG)), Some(KeyCode::Char('q')));
+        assert!(matches!(inbox.recv_timeout(LONG), Some(Input::Msg(_))));
     }
 }
