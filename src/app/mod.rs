@@ -48,7 +48,7 @@ pub const DEFAULT_MEASURE: usize = 80;
 /// Longest message shown in the status line (characters).
 const MESSAGE_CHARS: usize = 300;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Focus {
     Library,
     Reader,

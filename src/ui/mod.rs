@@ -54,15 +54,35 @@ pub fn fit(s: &str, width: usize) -> String {
         out.push('…');
         return out;
     }
-    // Plain letters and punctuation: a column a character.
-    if let Some(n) = crate::text::sanitize::plain_width(s) {
-        if n <= width {
-            return s.to_string();
+    // Plain letters and punctuation from the start: a column a character
+    // while the next is plain too. Once `width + 1` of them are counted
+    // the text overflows, whatever comes after (a note's text with a word
+    // of Japanese at its end was measured a grapheme at a time, a twentieth
+    // of a line key).
+    let mut count = 0;
+    let mut cut = 0;
+    let mut plain = true;
+    for (i, c) in s.char_indices() {
+        if !crate::text::sanitize::plain_char(c) {
+            plain = false;
+            break;
         }
-        if width == 0 {
-            return String::new();
+        if count + 1 == width {
+            cut = i;
         }
-        return crate::text::sanitize::first_chars_and_ellipsis(s, width - 1);
+        count += 1;
+        if count > width {
+            if width == 0 {
+                return String::new();
+            }
+            let mut out = String::with_capacity(cut + 3);
+            out.push_str(&s[..cut]);
+            out.push('…');
+            return out;
+        }
+    }
+    if plain {
+        return s.to_string();
     }
     let mut used = 0;
     // Where the text is cut if it overflows: the graphemes that leave a
@@ -322,6 +342,8 @@ mod fit_tests {
             "e\u{301}te\u{301} accents",
             "mixed ascii and 漢字 and more text",
             "1,476 words · 7 min · 49% “naïve” — façade…",
+            "a long plain note that ends in a word of Japanese: 読書",
+            "plain then e\u{301} and 読書 at column twenty-five",
         ];
         for s in samples {
             for width in 0..40 {

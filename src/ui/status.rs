@@ -57,8 +57,28 @@ fn hint_list(focus: Focus, selecting: bool) -> (Option<&'static str>, Vec<Hint>)
     (None, list)
 }
 
-/// The key hints shown when there is room, most useful first.
-fn hints(app: &App) -> Vec<String> {
+/// The key hints shown when there is room, most useful first: made once
+/// for each state they show (and the bindings).
+fn hints(app: &App) -> std::rc::Rc<[String]> {
+    let review = app.review_shown().then(|| {
+        let s = app.review.as_ref();
+        (
+            s.is_some_and(|s| s.view.is_some()),
+            s.is_some_and(crate::app::Session::can_undo),
+        )
+    });
+    let state = (
+        review,
+        app.selection.is_some(),
+        app.reattach.is_some(),
+        app.focus,
+    );
+    app.keymap
+        .hint_line(super::keep::key(state), || make_hints(app))
+}
+
+/// [`hints`], made.
+fn make_hints(app: &App) -> Vec<String> {
     let km = &app.keymap;
     if app.review_shown() {
         let r = |a| km.hint(Context::Review, a);
@@ -381,12 +401,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, keep: &mut super::keep::
     let room = width.saturating_sub(pos_w + 1 + text_width(&title).min(title_keeps));
     let mut right = String::new();
     let mut right_w = 0;
-    for h in hints(app) {
-        let extra = text_width(&h) + 2;
+    for h in hints(app).iter() {
+        let extra = text_width(h) + 2;
         if right_w + extra > room {
             break;
         }
-        right.push_str(&h);
+        right.push_str(h);
         right.push_str("  ");
         right_w += extra;
     }
@@ -502,6 +522,36 @@ fn waiting_label(app: &App) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The hints made once for a state are the ones made afresh for it,
+    /// as the panes, a selection and its moves come and go.
+    #[test]
+    fn the_hints_kept_for_a_state_are_the_ones_it_makes() {
+        use crate::testkit::{ESSAY, Harness};
+        let mut h = Harness::new(&[("essay.md", ESSAY)], 120, 40);
+        let steps = [
+            Action::FocusNext,
+            Action::FocusNext,
+            Action::FocusNext,
+            Action::Select,
+            Action::Down,
+            Action::FocusNext,
+            Action::FocusNext,
+            Action::FocusNext,
+            Action::Cancel,
+            Action::Review,
+            Action::Cancel,
+        ];
+        let mut seen = std::collections::HashSet::new();
+        for step in steps {
+            let kept = hints(&h.app);
+            assert_eq!(*kept, make_hints(&h.app)[..], "before {step:?}");
+            seen.insert(kept.to_vec());
+            h.act(step);
+        }
+        // The states differ in what they show: the test saw several.
+        assert!(seen.len() >= 3, "{seen:?}");
+    }
 
     /// A hint's word must be what the help says the key does there: its
     /// first word (less a plural `s`) appears in the description.

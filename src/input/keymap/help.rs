@@ -43,6 +43,22 @@ impl Keymap {
         hint
     }
 
+    /// The status line's hints for a state of the app, `state` a key of
+    /// everything besides the bindings that they depend on: made by
+    /// `build` the first time, then the same.
+    pub fn hint_line(
+        &self,
+        state: u64,
+        build: impl FnOnce() -> Vec<String>,
+    ) -> std::rc::Rc<[String]> {
+        if let Some(line) = self.hint_lines.borrow().get(&state) {
+            return line.clone();
+        }
+        let line: std::rc::Rc<[String]> = build().into();
+        self.hint_lines.borrow_mut().insert(state, line.clone());
+        line
+    }
+
     /// Every bound action per context, in [`Context::ALL`] then
     /// [`Action::ALL`] order.
     pub fn help_rows(&self) -> Vec<HelpRow> {

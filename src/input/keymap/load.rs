@@ -84,6 +84,7 @@ impl Keymap {
 
     fn merge_entries(&mut self, entries: &[Entry], mut reporter: Reporter) -> Vec<KeymapProblem> {
         self.hints.get_mut().clear();
+        self.hint_lines.get_mut().clear();
         for &context in Context::ALL {
             let ours: Vec<&Entry> = entries.iter().filter(|e| e.context == context).collect();
             if ours.is_empty() {

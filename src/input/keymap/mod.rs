@@ -52,6 +52,10 @@ pub struct Keymap {
     /// lookup and a formatted key (perf: 5 % of a line key). Emptied when
     /// bindings change.
     hints: std::cell::RefCell<HashMap<(Context, Action), String>>,
+    /// [`Keymap::hint_line`]'s answers so far, by the state they are for:
+    /// the status line's hints were formatted again on every frame (a
+    /// twentieth of a line key, callgrind). Emptied when bindings change.
+    hint_lines: std::cell::RefCell<HashMap<u64, std::rc::Rc<[String]>>>,
 }
 
 impl Keymap {
@@ -62,6 +66,7 @@ impl Keymap {
             bindings: BTreeMap::new(),
             reverse: HashMap::new(),
             hints: Default::default(),
+            hint_lines: Default::default(),
         };
         keymap.merge_builtin(DEFAULT_KEYMAP);
         keymap
@@ -143,6 +148,7 @@ mod tests {
             bindings: BTreeMap::new(),
             reverse: HashMap::new(),
             hints: Default::default(),
+            hint_lines: Default::default(),
         };
         assert!(whole.merge_str("keymap.toml", DEFAULT_KEYMAP).is_empty());
         let defaults = Keymap::defaults();
