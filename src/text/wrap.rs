@@ -3,7 +3,9 @@
 //! Only blocks near the viewport are ever wrapped: a position is a block id
 //! plus a row inside that block, and moving a row, a page or to the end
 //! walks block to block from where we are. The cache is keyed by block and
-//! cleared when the width changes, so a resize costs one screen of work.
+//! put aside when the width changes, so a resize costs one screen of work,
+//! and a resize back to a width seen just before (a pane zoomed and
+//! unzoomed, a window dragged and dragged back) finds its rows wrapped.
 //!
 //! Wrapping uses textwrap's first-fit algorithm over our own fragments,
 //! measured with the renderer's width function (`sanitize::grapheme_width`),
@@ -416,25 +418,53 @@ pub struct Pos {
 }
 
 /// Wrapped rows of one document at one width, built on demand.
+/// Blocks wrapped at one width, by block.
+type Wrapped = HashMap<usize, Rc<Vec<Row>>>;
+
 #[derive(Default)]
 pub struct Layout {
     width: usize,
-    cache: HashMap<usize, Rc<Vec<Row>>>,
+    cache: Wrapped,
+    /// The caches of the last widths before this one, the latest last: at
+    /// most [`EARLIER_WIDTHS`], each of at most [`EARLIER_BLOCKS`] blocks.
+    earlier: Vec<(usize, Wrapped)>,
 }
 
 /// Blocks kept wrapped; beyond this the cache starts over (a long jump).
 const CACHE_BLOCKS: usize = 4096;
+
+/// How many widths before the current one keep their rows.
+const EARLIER_WIDTHS: usize = 2;
+
+/// A cache of more blocks than this (a long read at that width) is dropped
+/// when the width changes rather than kept: a screen needs a few dozen,
+/// and memory stays within a few screens' worth of rows.
+const EARLIER_BLOCKS: usize = 256;
 
 impl Layout {
     pub fn width(&self) -> usize {
         self.width
     }
 
-    /// Changes the wrap width; the cache is dropped only if it changed.
+    /// Changes the wrap width: the rows wrapped at the width before are
+    /// put aside (see [`EARLIER_WIDTHS`]), and those of the new one taken
+    /// back if it was one of them. Wrapping the rows of a screen again and
+    /// dropping the old ones was two fifths of a resize's instructions
+    /// (callgrind, the essay at 120x40).
     pub fn set_width(&mut self, width: usize) {
-        if width != self.width {
-            self.width = width;
-            self.cache.clear();
+        if width == self.width {
+            return;
+        }
+        let old = std::mem::replace(&mut self.width, width);
+        let before = std::mem::take(&mut self.cache);
+        if let Some(i) = self.earlier.iter().position(|(w, _)| *w == width) {
+            self.cache = self.earlier.remove(i).1;
+        }
+        if !before.is_empty() && before.len() <= EARLIER_BLOCKS {
+            self.earlier.push((old, before));
+            if self.earlier.len() > EARLIER_WIDTHS {
+                self.earlier.remove(0);
+            }
         }
     }
 
@@ -659,6 +689,48 @@ mod tests {
         for row in wrap_block(&block, 10) {
             assert!(row.width() <= 10, "{:?}", row.text());
         }
+    }
+
+    /// Back at a width seen just before, the rows wrapped then are used
+    /// again (the same rows, not wrapped anew), and they are the rows
+    /// wrapping at that width makes; widths further back, and caches too
+    /// big to keep, are wrapped anew.
+    #[test]
+    fn a_width_seen_just_before_finds_its_rows_wrapped() {
+        let text = "word and another word ".repeat(40) + "\n\n" + &"a line\n\n".repeat(300);
+        let doc = Document::from_bytes(text.into_bytes(), Format::Text).expect("loads");
+        let mut l = Layout::default();
+        l.set_width(30);
+        let at30 = l.rows(&doc, 0);
+        l.set_width(50);
+        let at50 = l.rows(&doc, 0);
+        assert_ne!(*at30, *at50, "another width wraps otherwise");
+        l.set_width(30);
+        let back = l.rows(&doc, 0);
+        assert!(Rc::ptr_eq(&at30, &back), "wrapped again");
+        assert_eq!(*back, wrap_block(&doc.block(0), 30));
+        // Two widths are kept (50 and 30 after 40), a third pushes the
+        // oldest out (30, after 60).
+        l.set_width(40);
+        l.rows(&doc, 0);
+        l.set_width(50);
+        assert!(Rc::ptr_eq(&at50, &l.rows(&doc, 0)), "50 was kept");
+        l.set_width(60);
+        l.rows(&doc, 0);
+        l.set_width(30);
+        assert!(!Rc::ptr_eq(&at30, &l.rows(&doc, 0)), "30 was pushed out");
+        // A long read at one width is not kept when the width changes.
+        let mut b = l.first(&doc).expect("rows");
+        for _ in 0..EARLIER_BLOCKS + 10 {
+            b = l.advance(&doc, b, 2).0;
+        }
+        let first = l.rows(&doc, 0);
+        l.set_width(70);
+        l.set_width(30);
+        assert!(
+            !Rc::ptr_eq(&first, &l.rows(&doc, 0)),
+            "a big cache was kept"
+        );
     }
 
     #[test]
