@@ -117,19 +117,7 @@ pub(super) fn inbox() -> io::Result<(Sender, Inbox)> {
         signal_hook::low_level::pipe::register(sig, ring_end.try_clone()?)?;
         quit_signals.push((sig, raised));
     }
-    let inbox = Inbox {
-        rx,
-        bell,
-        resized,
-        quit_signals,
-        tty: None,
-        keys: VecDeque::new(),
-        decoder: Decoder::default(),
-        hung_up: false,
-        read_buf: vec![0; 4096].into_boxed_slice(),
-        drained: false,
-        held: None,
-    };
+    let inbox = Inbox::new(rx, bell, resized, quit_signals);
     let sender = Sender {
         tx,
         bell: Arc::new(ring_end),
@@ -138,6 +126,27 @@ pub(super) fn inbox() -> io::Result<(Sender, Inbox)> {
 }
 
 impl Inbox {
+    fn new(
+        rx: mpsc::Receiver<Box<Msg>>,
+        bell: UnixStream,
+        resized: Arc<AtomicBool>,
+        quit_signals: Vec<(i32, Arc<AtomicBool>)>,
+    ) -> Inbox {
+        Inbox {
+            rx,
+            bell,
+            resized,
+            quit_signals,
+            tty: None,
+            keys: VecDeque::new(),
+            decoder: Decoder::default(),
+            hung_up: false,
+            read_buf: vec![0; 4096].into_boxed_slice(),
+            drained: false,
+            held: None,
+        }
+    }
+
     /// Reads the terminal's keys from now on: stdin when it is the
     /// terminal, else `/dev/tty` (where raw mode was set).
     pub(super) fn read_keys(&mut self) -> io::Result<()> {
@@ -314,19 +323,8 @@ mod tests {
         bell.set_nonblocking(true).expect("bell");
         let (typist, tty) = UnixStream::pair().expect("terminal");
         tty.set_nonblocking(true).expect("terminal");
-        let inbox = Inbox {
-            rx,
-            bell,
-            resized: Arc::new(AtomicBool::new(false)),
-            quit_signals: Vec::new(),
-            tty: Some(File::from(std::os::fd::OwnedFd::from(tty))),
-            keys: VecDeque::new(),
-            decoder: Decoder::default(),
-            hung_up: false,
-            read_buf: vec![0; 4096].into_boxed_slice(),
-            drained: false,
-            held: None,
-        };
+        let mut inbox = Inbox::new(rx, bell, Arc::new(AtomicBool::new(false)), Vec::new());
+        inbox.tty = Some(File::from(std::os::fd::OwnedFd::from(tty)));
         let sender = Sender {
             tx,
             bell: Arc::new(ring_end),
