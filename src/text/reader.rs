@@ -247,10 +247,7 @@ impl Reader {
         match next.filter(|_| self.visible.len() == self.height) {
             Some(q) => {
                 self.at_end = false;
-                self.visible_end = self
-                    .layout
-                    .row(&self.doc, q)
-                    .map_or(self.doc.len(), |r| r.src);
+                self.visible_end = self.layout.row_src(&self.doc, q).unwrap_or(self.doc.len());
             }
             None => {
                 self.at_end = true;

@@ -543,6 +543,13 @@ impl Layout {
         self.rows(doc, p.block).get(p.row).cloned()
     }
 
+    /// Where the row at `p` starts in the source ([`Layout::row`]'s
+    /// `src`), without a copy of the row (where a view ends is asked on
+    /// every key: the copy was a hundredth of a line key).
+    pub fn row_src(&mut self, doc: &Document, p: Pos) -> Option<usize> {
+        self.rows(doc, p.block).get(p.row).map(|r| r.src)
+    }
+
     /// The row holding source offset `offset`: the last row of its block
     /// starting at or before it.
     pub fn pos_of_offset(&mut self, doc: &Document, offset: usize) -> Option<Pos> {
