@@ -705,9 +705,7 @@ mod tests {
     #[test]
     fn a_width_seen_just_before_finds_its_rows_wrapped() {
         let text = "word and another word ".repeat(40) + "\n\n" + &"a line\n\n".repeat(300);
-        let doc = Document::from_bytes(text.into_bytes(), Format::Text).expect("loads");
-        let mut l = Layout::default();
-        l.set_width(30);
+        let (doc, mut l) = laid_out(text, 30);
         let at30 = l.rows(&doc, 0);
         l.set_width(50);
         let at50 = l.rows(&doc, 0);
@@ -740,12 +738,18 @@ mod tests {
         );
     }
 
+    /// A plain text and a layout for it at `width`.
+    fn laid_out(text: String, width: usize) -> (Document, Layout) {
+        let doc = Document::from_bytes(text.into_bytes(), Format::Text).expect("loads");
+        let mut l = Layout::default();
+        l.set_width(width);
+        (doc, l)
+    }
+
     #[test]
     fn advance_and_retreat_are_inverse() {
         let text = "word ".repeat(400) + "\n" + &"line\n".repeat(50);
-        let doc = Document::from_bytes(text.into_bytes(), Format::Text).expect("loads");
-        let mut l = Layout::default();
-        l.set_width(30);
+        let (doc, mut l) = laid_out(text, 30);
         let start = l.first(&doc).expect("rows");
         let (p, n) = l.advance(&doc, start, 90);
         assert_eq!(n, 90);
