@@ -409,6 +409,7 @@ mod set_spans_tests {
         assert!(plain.len() > 600, "{}", plain.len());
         let after = [
             'a', ' ', '~', 'é', 'ɏ', 'Ά', 'ώ', 'Ж', 'я', '–', '—', '‘', '”', '…', '·', '│', '▟',
+            '◆', '◼',
         ];
         for &c in &plain {
             let one = c.to_string();
