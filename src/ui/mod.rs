@@ -380,6 +380,9 @@ mod set_spans_tests {
         "\u{301}",
         "\u{200b}",
         "x\u{200d}y",
+        "◆",
+        "▶\u{fe0f}",
+        "○ ◐",
     ];
 
     /// What `set_spans` must do: each span through ratatui's `set_stringn`
