@@ -329,10 +329,10 @@ impl<F: Fs> Store<F> {
             return;
         };
         names.sort();
-        let positions = match self.load_state(&data.state_path()) {
-            LoadOutcome::Loaded(s) => s.positions,
-            _ => BTreeMap::new(),
-        };
+        // The reading positions, read only for a copy that needs them (at
+        // most once): every start read `state.toml` here and again for
+        // the app, copies waiting or not.
+        let mut positions = None;
         for name in names {
             let text = name.to_string_lossy();
             if text.starts_with('.') || !text.ends_with(".toml") {
@@ -360,6 +360,12 @@ impl<F: Fs> Store<F> {
                     (shared, known)
                 }
                 LoadOutcome::Missing => {
+                    let positions = positions.get_or_insert_with(|| {
+                        match self.load_state(&data.state_path()) {
+                            LoadOutcome::Loaded(s) => s.positions,
+                            _ => BTreeMap::new(),
+                        }
+                    });
                     let read_here = positions.contains_key(&waiting.document)
                         && !waiting.document.starts_with("bundled:");
                     (read_here, BTreeSet::new())
