@@ -3,7 +3,7 @@
 //! file go through the same code; [`Keymap::merge_file`] is a thin shell
 //! over [`Keymap::merge_str`] that only reads the file.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 
@@ -11,7 +11,7 @@ use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
 use super::problem::{MAX_QUOTE, Reporter, escape, quote};
-use super::{Key, Keymap, KeymapProblem, ProblemKind};
+use super::{Key, Keymap, KeymapProblem, Map, ProblemKind};
 use crate::input::action::{Action, Context};
 
 /// Bindings a file may change but not remove (RELIABILITY I5): without them
@@ -303,7 +303,7 @@ fn settle(
         let claims = (restored.iter().chain(untouched).map(|&a| old(a)))
             .chain(written.map(|e| (e.action, e.keys.clone())));
 
-        let mut owner: HashMap<Key, Action> = HashMap::new();
+        let mut owner: Map<Key, Action> = Map::default();
         let mut settled: BTreeMap<Action, Vec<Key>> = BTreeMap::new();
         let mut conflicts = Vec::new();
         for (action, keys) in claims {

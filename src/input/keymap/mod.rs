@@ -40,22 +40,28 @@ pub use translate::{digit, editor_input, mouse, text_edit};
 /// The shipped keymap, compiled in.
 pub const DEFAULT_KEYMAP: &str = include_str!("../../../keymap.toml");
 
+/// The keymap's hash maps: keys, contexts and actions are a few bytes
+/// each and come from our own files, so foldhash's fixed hasher (already
+/// built for hashbrown) rather than SipHash, which was a fifth of building
+/// the defaults before the first frame, and is asked on every key press.
+pub(super) type Map<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
 /// Bindings per context, plus the reverse map used on every key press.
 ///
 /// Invariant: within one context a key belongs to at most one action.
 #[derive(Debug, Clone)]
 pub struct Keymap {
     bindings: BTreeMap<Context, BTreeMap<Action, Vec<Key>>>,
-    reverse: HashMap<(Context, Key), Action>,
+    reverse: Map<(Context, Key), Action>,
     /// [`Keymap::hint`]'s answers so far: the status line asks for ten
     /// of them on every frame, a line down's included, and each was a
     /// lookup and a formatted key (perf: 5 % of a line key). Emptied when
     /// bindings change.
-    hints: std::cell::RefCell<HashMap<(Context, Action), String>>,
+    hints: std::cell::RefCell<Map<(Context, Action), String>>,
     /// [`Keymap::hint_line`]'s answers so far, by the state they are for:
     /// the status line's hints were formatted again on every frame (a
     /// twentieth of a line key, callgrind). Emptied when bindings change.
-    hint_lines: std::cell::RefCell<HashMap<u64, std::rc::Rc<[String]>>>,
+    hint_lines: std::cell::RefCell<Map<u64, std::rc::Rc<[String]>>>,
 }
 
 impl Keymap {
@@ -64,7 +70,7 @@ impl Keymap {
     pub fn defaults() -> Keymap {
         let mut keymap = Keymap {
             bindings: BTreeMap::new(),
-            reverse: HashMap::new(),
+            reverse: Map::default(),
             hints: Default::default(),
             hint_lines: Default::default(),
         };
@@ -146,7 +152,7 @@ mod tests {
     fn defaults_read_without_comments_are_the_whole_files() {
         let mut whole = Keymap {
             bindings: BTreeMap::new(),
-            reverse: HashMap::new(),
+            reverse: Map::default(),
             hints: Default::default(),
             hint_lines: Default::default(),
         };
