@@ -26,8 +26,18 @@ pub fn summarize(bytes: &[u8], format: Format) -> Summary {
 pub fn title(bytes: &[u8], format: Format) -> Option<String> {
     let head = &bytes[..bytes.len().min(TITLE_BYTES)];
     // Bad bytes as byte marks, not as `<FF>` text: the Markdown parser
-    // would take `<E9>` for an HTML tag and drop it from the title.
-    let head = mark_invalid_bytes(head);
+    // would take `<E9>` for an HTML tag and drop it from the title. Valid
+    // text is read where it is (copying 64 KB for a title was a tenth of
+    // a book's first frame), a character cut by the 64 KB limit dropped.
+    let head: std::borrow::Cow<'_, str> = match std::str::from_utf8(head) {
+        Ok(text) => text.into(),
+        Err(e) if e.error_len().is_none() && bytes.len() > TITLE_BYTES => {
+            std::str::from_utf8(&head[..e.valid_up_to()])
+                .unwrap_or_default()
+                .into()
+        }
+        Err(_) => mark_invalid_bytes(head).into(),
+    };
     let head = head.trim_start_matches('\u{FEFF}');
     let mut title = None;
     if format == Format::Markdown {
@@ -57,7 +67,31 @@ const TITLE_BYTES: usize = 64 << 10;
 
 /// The text of the first Markdown heading, with entities decoded and
 /// emphasis markers gone.
+///
+/// Most texts open with their heading, so it is looked for in their first
+/// lines first (a whole essay went through the parser for its title
+/// before its first frame). A heading found there is the text's first:
+/// nothing after a line makes it a heading or not. But a reference link's
+/// target, defined further on, turns `[name]` into `name`: a heading with
+/// a bracket left in it is looked for again in the whole head.
 fn first_heading(source: &str) -> Option<String> {
+    const FIRST_LINES: usize = 1 << 10;
+    if source.len() > FIRST_LINES {
+        let mut cut = FIRST_LINES;
+        while !source.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        if let Some(end) = source[..cut].rfind('\n')
+            && let Some(title) = heading_in(&source[..=end])
+            && !title.contains('[')
+        {
+            return Some(title);
+        }
+    }
+    heading_in(source)
+}
+
+fn heading_in(source: &str) -> Option<String> {
     use pulldown_cmark::{Event, Parser, Tag, TagEnd};
     let mut title: Option<String> = None;
     for event in Parser::new(source) {
@@ -164,6 +198,64 @@ impl WordCounter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The heading looked for in the first lines is the one the whole
+        /// head gives: setext underlines, fences, comments and reference
+        /// links on either side of the first lines' end.
+        #[test]
+        fn the_first_lines_heading_is_the_whole_heads(
+            lines in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "# Title [x]\n",
+                    "## Plain title\n",
+                    "Setext title\n",
+                    "=====\n",
+                    "---\n",
+                    "```\n",
+                    "<!--\n",
+                    "-->\n",
+                    "    # indented code\n",
+                    "[x]: https://example.org\n",
+                    "\n",
+                    "A paragraph line.\n",
+                ]),
+                0..14,
+            ),
+            filler in 0usize..5000,
+            at in 0usize..14,
+        ) {
+            let mut lines = lines;
+            let long = format!("{}\n", "word ".repeat(filler / 5));
+            lines.insert(at.min(lines.len()), &long);
+            let text: String = lines.concat();
+            proptest::prop_assert_eq!(first_heading(&text), heading_in(&text));
+        }
+    }
+
+    /// A reference link in the first heading, its target defined after
+    /// the first lines: the link's text, as in the whole head.
+    #[test]
+    fn a_reference_defined_after_the_first_lines_still_counts() {
+        let filler = "word ".repeat(1000);
+        let text = format!("# Title [x]\n\n{filler}\n\n[x]: https://example.org\n");
+        assert_eq!(first_heading(&text).as_deref(), Some("Title x"));
+        let text = format!("# Title [y]\n\n{filler}\n\n[x]: https://example.org\n");
+        assert_eq!(first_heading(&text).as_deref(), Some("Title [y]"));
+    }
+
+    /// A character cut by the 64 KB limit is not part of the title, nor
+    /// does it stop the title being found.
+    #[test]
+    fn a_character_cut_at_the_limit_leaves_the_title() {
+        let text = format!("# The title\n\n{}", "é".repeat(TITLE_BYTES));
+        assert!(!text.is_char_boundary(TITLE_BYTES));
+        let title = title(text.as_bytes(), Format::Markdown);
+        assert_eq!(title.as_deref(), Some("The title"));
+        let bad = [b"Plain title\n".as_slice(), &[0xFF], b"rest"].concat();
+        let title = super::title(&bad, Format::Text);
+        assert_eq!(title.as_deref(), Some("Plain title"));
+    }
 
     /// Counted in two parts, a big text has the words counted whole, where
     /// the middle falls in a word, on a space, or before a text with no
