@@ -412,29 +412,36 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, keep: &mut super::keep::
     }
     let title = fit(&title, width.saturating_sub(pos_w + 1 + right_w));
     let left = format!(" {title}{}", pos.unwrap_or_else(|| " ".to_string()));
-    // Most keys leave this line as it is (a line down changes the
-    // percentage once in a while): then it is not drawn, nor compared.
-    let key = super::keep::key((area, &left, &right, width, &segment, theme::status()));
-    if keep.same(area, key) {
+    // The line in two parts, each drawn only when it differs from what the
+    // screen shows: the title and position, and the hints with the session
+    // (from `split`). A line down changes the percentage, not the hints:
+    // the whole line drawn and compared for it was a tenth of the key.
+    let hinted = right_w > 0 && right_w < width;
+    let split = if hinted {
+        area.x + u16::try_from(width - right_w).unwrap_or(0)
+    } else {
+        area.x + u16::try_from(width).unwrap_or(area.width)
+    };
+    let left_part = Rect::new(area.x, area.y, split - area.x, 1);
+    let right_part = Rect::new(split, area.y, area.right() - split, 1);
+    let style = theme::status();
+    if !keep.same(left_part, super::keep::key((left_part, &left, style))) {
+        let buf = frame.buffer_mut();
+        buf.set_style(left_part, style);
+        let line = Line::from(Span::styled(left, style));
+        super::set_line(buf, area.x, area.y, &line, left_part.width);
+    }
+    if keep.same(
+        right_part,
+        super::keep::key((right_part, &right, &segment, style)),
+    ) {
         return;
     }
-    buf.set_style(area, theme::status());
-    super::set_line(
-        buf,
-        area.x,
-        area.y,
-        &Line::from(Span::styled(left, theme::status())),
-        area.width,
-    );
-    if right_w > 0 && right_w < width {
-        let x = area.x + u16::try_from(width - right_w).unwrap_or(0);
-        super::set_line(
-            buf,
-            x,
-            area.y,
-            &Line::from(Span::styled(right, theme::status())),
-            area.width,
-        );
+    let buf = frame.buffer_mut();
+    buf.set_style(right_part, style);
+    if hinted {
+        let line = Line::from(Span::styled(right, style));
+        super::set_line(buf, split, area.y, &line, right_part.width);
     }
     if let Some(seg) = &segment {
         draw_right(frame, area, seg);
