@@ -206,7 +206,14 @@ pub(super) fn draw_items(
     focused: bool,
 ) {
     for (n, (i, item)) in shown.into_iter().enumerate() {
-        draw_item(frame.buffer_mut(), area, n, i == selected, focused, &item);
+        let mut draw = |_: Rect, _: u64| true;
+        draw_item(
+            frame.buffer_mut(),
+            area,
+            (n, i == selected, focused),
+            &item,
+            &mut draw,
+        );
     }
 }
 
@@ -238,8 +245,20 @@ pub(super) fn draw_items_kept(
         if keep.same(rect, super::keep::key((rect, sel, styles, shows))) {
             continue;
         }
+        // The item changed: each of its rows is still drawn only if it
+        // differs from what the screen shows (a percentage changed the
+        // detail row, not the title).
         if let Some(item) = item(i) {
-            draw_item(frame.buffer_mut(), area, n, sel, focused, &item);
+            let mut draw = |row: Rect, shows: u64| {
+                !keep.same(row, super::keep::key((row, sel, styles, shows)))
+            };
+            draw_item(
+                frame.buffer_mut(),
+                area,
+                (n, sel, focused),
+                &item,
+                &mut draw,
+            );
         }
     }
     for y in end..area.bottom() {
@@ -252,8 +271,16 @@ fn item_rect(area: Rect, n: usize) -> Option<Rect> {
     (y < area.bottom()).then(|| Rect::new(area.x, y, area.width, ITEM_ROWS.min(area.bottom() - y)))
 }
 
-/// One item: its title row, and its detail row if there is room.
-fn draw_item(buf: &mut Buffer, area: Rect, n: usize, sel: bool, focused: bool, item: &Item) {
+/// One item (the `n`th shown, selected or not, in a pane focused or not):
+/// its title row, and its detail row if there is room, each only where
+/// `draw(row, key of what it shows)` says so.
+fn draw_item(
+    buf: &mut Buffer,
+    area: Rect,
+    (n, sel, focused): (usize, bool, bool),
+    item: &Item,
+    draw: &mut impl FnMut(Rect, u64) -> bool,
+) {
     let width = usize::from(area.width);
     let y = area.y + (n as u16) * ITEM_ROWS;
     let base = if sel {
@@ -262,16 +289,21 @@ fn draw_item(buf: &mut Buffer, area: Rect, n: usize, sel: bool, focused: bool, i
         Style::new()
     };
     let row = Rect::new(area.x, y, area.width, 1);
-    buf.set_style(row, base);
-    let title_w = width.saturating_sub(2);
-    let line = Line::from(vec![
-        Span::styled(item.marker.0, if sel { base } else { item.marker.1 }),
-        Span::raw(" "),
-        Span::styled(fit(&item.title, title_w), base.patch(item.title_style)),
-    ]);
-    super::set_line(buf, area.x, y, &line, area.width);
-    if y + 1 < area.bottom() {
-        let drow = Rect::new(area.x, y + 1, area.width, 1);
+    if draw(
+        row,
+        super::keep::key((item.marker, &item.title, item.title_style)),
+    ) {
+        buf.set_style(row, base);
+        let title_w = width.saturating_sub(2);
+        let line = Line::from(vec![
+            Span::styled(item.marker.0, if sel { base } else { item.marker.1 }),
+            Span::raw(" "),
+            Span::styled(fit(&item.title, title_w), base.patch(item.title_style)),
+        ]);
+        super::set_line(buf, area.x, y, &line, area.width);
+    }
+    let drow = Rect::new(area.x, y + 1, area.width, 1);
+    if y + 1 < area.bottom() && draw(drow, super::keep::key(&item.detail)) {
         let dstyle = if sel { base } else { theme::muted() };
         buf.set_style(drow, dstyle);
         let detail = Line::from(Span::styled(
