@@ -2,6 +2,8 @@
 //! (or of every document), filtered, in text order.
 
 use super::Frame;
+use std::collections::HashMap;
+
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -185,10 +187,7 @@ fn list(
     });
     let selected = app.notes_selected();
     let shown: Vec<(usize, u64)> = super::list::shown_rows(rest, app.notes_len(), selected)
-        .filter_map(|i| {
-            let row = app.notes_row(i)?;
-            Some((i, super::keep::key(row_shows(app, &row))))
-        })
+        .filter_map(|i| Some((i, row_key(app, i)?)))
         .collect();
     let key = pane_key(
         area,
@@ -285,15 +284,63 @@ struct RowShows<'a> {
     created: &'a str,
 }
 
-fn row_shows<'a>(app: &App, row: &'a crate::app::ScopedItem) -> RowShows<'a> {
-    let it = &row.item;
-    let percent = match it.offset {
-        Some(o) if it.found && row.open && app.scope == Scope::ThisDocument => {
+/// The key of what row `i` of the list shows ([`RowShows`]).
+///
+/// The open document's rows are keyed without building their entries:
+/// what a row shows of its entry changes only with the notes' state (its
+/// stamp), so that part's key, with where the entry is, is kept for the
+/// state; only the percentage (the text's length may change under it) is
+/// worked out again. A line down built every shown row's entry, its quote
+/// and passage copied, only to hash it: a third of a key's allocations.
+fn row_key(app: &App, i: usize) -> Option<u64> {
+    type Parts = (u64, Option<usize>, bool);
+    thread_local! {
+        static PARTS: std::cell::RefCell<(u64, HashMap<usize, Parts>)> =
+            std::cell::RefCell::new((0, HashMap::new()));
+    }
+    let stamp = app.notes.as_ref().map(|n| n.stamp());
+    let (Some(stamp), Scope::ThisDocument) = (stamp, app.scope) else {
+        let row = app.notes_row(i)?;
+        return Some(super::keep::key(row_shows(app, &row)));
+    };
+    let known = PARTS.with_borrow(|(at, parts)| (*at == stamp).then(|| parts.get(&i).copied()));
+    let (part, offset, found) = match known.flatten() {
+        Some(parts) => parts,
+        None => {
+            let row = app.notes_row(i)?;
+            let shows = RowShows {
+                percent: None,
+                ..row_shows(app, &row)
+            };
+            let parts = (super::keep::key(shows), row.item.offset, row.item.found);
+            PARTS.with_borrow_mut(|(at, map)| {
+                // Another state, or a long list scrolled through: start over.
+                if *at != stamp || map.len() >= 1024 {
+                    *at = stamp;
+                    map.clear();
+                }
+                map.insert(i, parts);
+            });
+            parts
+        }
+    };
+    Some(super::keep::key((part, percent(app, offset, found, true))))
+}
+
+/// Where an entry of the open document is, as a percentage of its text.
+fn percent(app: &App, offset: Option<usize>, found: bool, open: bool) -> Option<u128> {
+    match offset {
+        Some(o) if found && open && app.scope == Scope::ThisDocument => {
             let len = app.reader.as_ref().map_or(1, |r| r.doc.len().max(1));
             Some(((o as u128 * 100) / len as u128).min(100))
         }
         _ => None,
-    };
+    }
+}
+
+fn row_shows<'a>(app: &App, row: &'a crate::app::ScopedItem) -> RowShows<'a> {
+    let it = &row.item;
+    let percent = percent(app, it.offset, it.found, row.open);
     RowShows {
         kind: it.kind,
         found: it.found,
