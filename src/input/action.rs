@@ -35,8 +35,8 @@ macro_rules! actions {
             }
 
             /// Parses a snake_case action name: one `match` on the text
-            /// (the defaults look up some 250 names before the first frame;
-            /// comparing each with every name in turn was 50 K instructions).
+            /// (the defaults look up some 90 names before the first frame;
+            /// comparing each with every name in turn was 25 K instructions).
             pub fn from_name(name: &str) -> Option<Action> {
                 match name {
                     $($name => Some(Action::$variant),)*

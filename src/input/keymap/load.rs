@@ -123,8 +123,8 @@ fn read_plain_entries(text: &str) -> Option<Vec<Entry>> {
     let at = |part: &str| part.as_ptr() as usize - text.as_ptr() as usize;
     let span = |part: &str| at(part)..at(part) + part.len();
     let mut context = None;
-    let mut entries = Vec::with_capacity(256);
-    // Lines and quotes found with memchr: these 250 lines are read before
+    let mut entries = Vec::with_capacity(128);
+    // Lines and quotes found with memchr: the shipped file is read before
     // the first frame of every start, and `lines`, `split_once(" = ")` and
     // `split(", ")` looked at them a byte at a time (a third of building
     // the defaults, callgrind).
