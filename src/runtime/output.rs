@@ -483,12 +483,20 @@ pub fn cells_over_blank(next: &Buffer) -> Vec<(u16, u16, &Cell)> {
         // spent a sixth of its time copying rows to compare).
         // One pass: a cell that is not a plain one-column cell sends the
         // row the long way, its cells gathered so far dropped.
+        // A cell's symbol is looked at once: most of a first frame is
+        // blank one-byte cells (one_column and looks_blank each read it,
+        // a sixth of a repaint's instructions).
         let start = out.len();
         let plain = row.iter().enumerate().all(|(x, c)| {
-            if !one_column(c) {
+            #[allow(deprecated)] // `skip` is honoured as ratatui's diff does.
+            if c.diff_option != CellDiffOption::None || c.skip {
                 return false;
             }
-            if !looks_blank(c) {
+            let symbol = c.symbol().as_bytes();
+            if symbol.len() != 1 && !wider_symbol_one_wide(c) {
+                return false;
+            }
+            if !(symbol == b" " && blank_style(c)) {
                 out.push((a.x + x as u16, at, c));
             }
             true
@@ -548,12 +556,18 @@ fn wider_symbol_one_wide(c: &Cell) -> bool {
 /// no background and nothing that shows on a blank (ratatui's diff has the
 /// same list).
 fn looks_blank(c: &Cell) -> bool {
+    c.symbol() == " " && blank_style(c)
+}
+
+/// Whether a space in `c`'s style looks like a blank cell.
+#[inline(always)]
+fn blank_style(c: &Cell) -> bool {
     const SHOWS: Modifier = Modifier::REVERSED
         .union(Modifier::UNDERLINED)
         .union(Modifier::SLOW_BLINK)
         .union(Modifier::RAPID_BLINK)
         .union(Modifier::CROSSED_OUT);
-    matches!(c.bg, Color::Reset) && c.symbol() == " " && !c.modifier.intersects(SHOWS)
+    matches!(c.bg, Color::Reset) && !c.modifier.intersects(SHOWS)
 }
 
 /// How many rows the text of `area` moved up between `shown` and `next`
