@@ -468,3 +468,12 @@ impl std::io::Write for Sink {
         Ok(())
     }
 }
+
+/// Lists of fewer than `most` lines drawn from `pool` (repeats allowed):
+/// the texts a property builds from the line shapes that matter to it.
+pub fn lines_from(
+    pool: Vec<&'static str>,
+    most: usize,
+) -> impl proptest::strategy::Strategy<Value = Vec<&'static str>> {
+    proptest::collection::vec(proptest::sample::select(pool), 0..most)
+}

@@ -205,8 +205,8 @@ mod tests {
         /// links on either side of the first lines' end.
         #[test]
         fn the_first_lines_heading_is_the_whole_heads(
-            lines in proptest::collection::vec(
-                proptest::sample::select(vec![
+            lines in crate::testkit::lines_from(
+                vec![
                     "# Title [x]\n",
                     "## Plain title\n",
                     "Setext title\n",
@@ -219,8 +219,8 @@ mod tests {
                     "[x]: https://example.org\n",
                     "\n",
                     "A paragraph line.\n",
-                ]),
-                0..14,
+                ],
+                14,
             ),
             filler in 0usize..5000,
             at in 0usize..14,

@@ -276,8 +276,8 @@ mod tests {
         /// finds it.
         #[test]
         fn a_marker_is_found_as_in_capitals(
-            lines in proptest::collection::vec(
-                proptest::sample::select(vec![
+            lines in crate::testkit::lines_from(
+                vec![
                     "*** START OF THE PROJECT GUTENBERG EBOOK X ***\n",
                     "  *** start of this project gutenberg ebook ***\n",
                     "*** START OF nothing else\n",
@@ -291,8 +291,8 @@ mod tests {
                     "a line *** START OF THE PROJECT GUTENBERG\n",
                     "*** START OF THE PROJECT GUTENBERG",
                     "\n",
-                ]),
-                0..8,
+                ],
+                8,
             ),
         ) {
             let text: String = lines.concat();
