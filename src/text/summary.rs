@@ -70,10 +70,12 @@ const TITLE_BYTES: usize = 64 << 10;
 ///
 /// Most texts open with their heading, so it is looked for in their first
 /// lines first (a whole essay went through the parser for its title
-/// before its first frame). A heading found there is the text's first:
-/// nothing after a line makes it a heading or not. But a reference link's
-/// target, defined further on, turns `[name]` into `name`: a heading with
-/// a bracket left in it is looked for again in the whole head.
+/// before its first frame). A heading found there is the whole text's
+/// first too: the lines after it cannot make it, or a line before it,
+/// anything else (a setext heading's underline comes right after its
+/// text). But a reference link's target, defined further on, turns
+/// `[name]` into `name`: a heading with a bracket left in it is looked
+/// for again in the whole head.
 fn first_heading(source: &str) -> Option<String> {
     const FIRST_LINES: usize = 1 << 10;
     if source.len() > FIRST_LINES {

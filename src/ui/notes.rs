@@ -136,7 +136,7 @@ pub fn render(
     if count == 0 {
         // Wrapped a word at a time, not by ratatui's paragraph, which
         // measured it a grapheme at a time: the first screen of every new
-        // reader shows this help, and it was a fifth of that frame's
+        // reader shows this help, and it was a third of that frame's
         // drawing (callgrind, 190 K instructions).
         let text = empty_text(app, &filter);
         let rows = crate::app::help::wrap(&text, usize::from(area.width));
