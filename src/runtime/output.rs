@@ -483,19 +483,11 @@ pub fn cells_over_blank(next: &Buffer) -> Vec<(u16, u16, &Cell)> {
         // spent a sixth of its time copying rows to compare).
         // One pass: a cell that is not a plain one-column cell sends the
         // row the long way, its cells gathered so far dropped.
-        // A cell's symbol is looked at once: most of a first frame is
-        // blank one-byte cells (one_column and looks_blank each read it,
-        // a sixth of a repaint's instructions).
         let start = out.len();
         let plain = row.iter().enumerate().all(|(x, c)| {
-            #[allow(deprecated)] // `skip` is honoured as ratatui's diff does.
-            if c.diff_option != CellDiffOption::None || c.skip {
+            let Some(symbol) = one_column_symbol(c) else {
                 return false;
-            }
-            let symbol = c.symbol().as_bytes();
-            if symbol.len() != 1 && !wider_symbol_one_wide(c) {
-                return false;
-            }
+            };
             if !(symbol == b" " && blank_style(c)) {
                 out.push((a.x + x as u16, at, c));
             }
@@ -524,10 +516,21 @@ pub fn cells_over_blank(next: &Buffer) -> Vec<(u16, u16, &Cell)> {
 
 /// Whether ratatui's diff treats `c` as a plain cell one column wide: not
 /// skipped, no width forced, nothing after it to skip or clear.
-#[allow(deprecated)] // `skip` is honoured as ratatui's diff does.
 #[inline]
 fn one_column(c: &Cell) -> bool {
-    c.diff_option == CellDiffOption::None && !c.skip && one_wide(c)
+    one_column_symbol(c).is_some()
+}
+
+/// `c`'s symbol, when [`one_column`]: for a caller that looks at it next
+/// (reading a symbol twice a cell was a sixth of a repaint).
+#[allow(deprecated)] // `skip` is honoured as ratatui's diff does.
+#[inline(always)]
+fn one_column_symbol(c: &Cell) -> Option<&[u8]> {
+    if c.diff_option != CellDiffOption::None || c.skip {
+        return None;
+    }
+    let symbol = c.symbol().as_bytes();
+    (symbol.len() == 1 || wider_symbol_one_wide(c)).then_some(symbol)
 }
 
 /// `c.cell_width() == 1`, with no width looked up for a plain character

@@ -79,10 +79,7 @@ const TITLE_BYTES: usize = 64 << 10;
 fn first_heading(source: &str) -> Option<String> {
     const FIRST_LINES: usize = 1 << 10;
     if source.len() > FIRST_LINES {
-        let mut cut = FIRST_LINES;
-        while !source.is_char_boundary(cut) {
-            cut -= 1;
-        }
+        let cut = convert::reflow::floor_char(source, FIRST_LINES);
         if let Some(end) = source[..cut].rfind('\n')
             && let Some(title) = heading_in(&source[..=end])
             && !title.contains('[')

@@ -55,7 +55,8 @@ pub fn wrap_width(text: &str) -> Option<usize> {
     (near * 2 >= lengths.len()).then_some(width)
 }
 
-fn floor_char(s: &str, mut at: usize) -> usize {
+/// The last character boundary of `s` at or before `at`.
+pub(crate) fn floor_char(s: &str, mut at: usize) -> usize {
     at = at.min(s.len());
     while !s.is_char_boundary(at) {
         at -= 1;
