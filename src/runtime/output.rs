@@ -49,6 +49,39 @@ impl<W: Write> Output<W> {
 }
 
 impl<W: Write> Output<W> {
+    /// Writes the whole of `frame` on a blank screen: the screen is
+    /// cleared first (see [`Backend::clear_region`]) unless it was not to
+    /// be. Whether anything of the frame was written.
+    pub fn paint(&mut self, frame: &Buffer) -> io::Result<bool> {
+        let mut painted = false;
+        self.write_frame(|w, blank| {
+            painted = paint_over_blank(w, frame, blank)?;
+            Ok(())
+        })?;
+        Ok(painted)
+    }
+
+    /// The clear waiting for this frame, then what `cells` writes (told
+    /// whether the screen was cleared), in one write.
+    fn write_frame(
+        &mut self,
+        cells: impl FnOnce(&mut Vec<u8>, bool) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let blank = std::mem::take(&mut self.clear);
+        if blank {
+            queue!(
+                self.inner,
+                ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
+            )?;
+        }
+        let mut bytes = std::mem::take(&mut self.bytes);
+        bytes.clear();
+        cells(&mut bytes, blank)?;
+        let written = self.inner.write_all(&bytes);
+        self.bytes = bytes;
+        written
+    }
+
     /// Moves the rows `top..bottom` of the screen (all its columns) up by
     /// `by` rows (down when negative), as the terminal's own scrolling
     /// does: the rows moved off are gone, the rows moved in are blank in
@@ -458,45 +491,70 @@ pub fn show_rows(
     }
 }
 
-/// The cells of `next` to write on a blank screen: what ratatui's diff
-/// from blank cells gives, found a row at a time against one blank row, so
-/// no blank screen is made for it (the first frame needs one buffer, not
-/// two). A space that looks blank (only its colour, weight or slant set:
-/// a pane's padding, the reader's marker column) is not written: on a full
-/// repaint a fifth of the bytes were such spaces and their colour changes.
-/// Then the short gaps are filled, as [`changed_rows`] does.
-pub fn cells_over_blank(next: &Buffer) -> Vec<(u16, u16, &Cell)> {
+/// Writes `next` on a blank screen ([`Pen`]'s `blank`: just cleared):
+/// the cells of ratatui's diff from blank cells, found a row at a time
+/// against one blank row, so no blank screen is made for it (the first
+/// frame needs one buffer, not two). A space that looks blank (only its
+/// colour, weight or slant set: a pane's padding, the reader's marker
+/// column) is not written: on a full repaint a fifth of the bytes were
+/// such spaces and their colour changes. The short gaps are filled, as
+/// [`changed_rows`] does. Whether anything was written.
+///
+/// Each cell is written as it is found: gathering them first, then the
+/// gaps, then writing, was half of a resize's frame (callgrind).
+pub fn paint_over_blank(w: &mut Vec<u8>, next: &Buffer, blank: bool) -> io::Result<bool> {
     let a = next.area;
-    let w = usize::from(a.width);
-    // Room for every cell: grown a doubling at a time, copying was a
-    // tenth of a resize (callgrind).
-    let mut out = Vec::with_capacity(next.content.len());
+    let width = usize::from(a.width);
+    let start = w.len();
+    let mut pen = Pen::new(blank);
     // The row compared with a blank one (made at the first row that needs
     // it): its copy, with the cells that look blank made blank.
     let mut rows: Option<(Buffer, Buffer)> = None;
     for y in 0..usize::from(a.height) {
         let at = a.y + y as u16;
-        let row = &next.content[y * w..(y + 1) * w];
+        let row = &next.content[y * width..(y + 1) * width];
         // Most rows hold only cells one column wide, with nothing to
         // skip: the diff from blank is every cell that does not look
         // blank, found with no copy of the row (a resize of the essay
-        // spent a sixth of its time copying rows to compare).
-        // One pass: a cell that is not a plain one-column cell sends the
-        // row the long way, its cells gathered so far dropped.
-        let start = out.len();
-        let plain = row.iter().enumerate().all(|(x, c)| {
+        // spent a sixth of its time copying rows to compare). A cell that
+        // is not a plain one-column cell sends the row the long way, what
+        // was written of it taken back.
+        let (mark, was) = (w.len(), pen.at());
+        let mut last = None;
+        let mut plain = true;
+        let mut x = 0;
+        while x < width {
+            let c = &row[x];
             let Some(symbol) = one_column_symbol(c) else {
-                return false;
+                plain = false;
+                break;
             };
-            if !(symbol == b" " && blank_style(c)) {
-                out.push((a.x + x as u16, at, c));
+            x += 1;
+            if symbol == b" " && blank_style(c) {
+                continue;
             }
-            true
-        });
+            put_after_gap(&mut pen, w, row, (a.x, at), x - 1, &mut last)?;
+            // The cells that follow in its look go out as they are: no
+            // move, no change of style (a cell at a time, the writer's
+            // checks were most of a repaint).
+            let end = run_like(row, x, c);
+            if end > x {
+                for d in &row[x..end] {
+                    match d.symbol().as_bytes() {
+                        &[b] => w.push(b),
+                        bytes => w.extend_from_slice(bytes),
+                    }
+                }
+                pen.cursor = Some((a.x + end as u16, at));
+                last = Some(end - 1);
+                x = end;
+            }
+        }
         if plain {
             continue;
         }
-        out.truncate(start);
+        w.truncate(mark);
+        pen.back(was);
         let (blank, line) = rows.get_or_insert_with(|| {
             let blank = Buffer::empty(Rect::new(a.x, a.y, a.width, a.height.min(1)));
             (blank.clone(), blank)
@@ -509,9 +567,89 @@ pub fn cells_over_blank(next: &Buffer) -> Vec<(u16, u16, &Cell)> {
                 c.reset();
             }
         }
-        out.extend(blank.diff_iter(line).map(|(x, y, _)| (x, y, &next[(x, y)])));
+        let mut last = None;
+        for (x, _, _) in blank.diff_iter(line) {
+            put_after_gap(&mut pen, w, row, (a.x, at), usize::from(x - a.x), &mut last)?;
+        }
     }
-    fill_gaps(out, next, |_, _, _| true)
+    pen.end(w);
+    Ok(w.len() > start)
+}
+
+/// Where the run of cells of `row` from `from` on ends that a pen, having
+/// just written `like` (a one-column cell), writes with nothing but their
+/// symbols: one-column cells in `like`'s look (see [`same_look`]), and,
+/// where a space in that look is left blank on a blank screen, a gap of up
+/// to [`GAP`] of them after a one-byte symbol, only when such a cell
+/// follows (as [`put_after_gap`] fills it).
+fn run_like(row: &[Cell], from: usize, like: &Cell) -> usize {
+    let blank = blank_style(like);
+    let mut end = from;
+    // Whether the symbol before `end` is one byte: a gap after another
+    // is not filled.
+    let mut one_byte = like.symbol().len() == 1;
+    while let Some(c) = row.get(end) {
+        if !same_look(c, like) {
+            break;
+        }
+        match c.symbol().as_bytes() {
+            b" " if blank => {
+                let mut after = end + 1;
+                while after < row.len()
+                    && same_look(&row[after], like)
+                    && row[after].symbol() == " "
+                {
+                    after += 1;
+                }
+                if !one_byte
+                    || after - end > usize::from(GAP)
+                    || after == row.len()
+                    || !same_look(&row[after], like)
+                {
+                    return end;
+                }
+                end = after;
+            }
+            [_] => {
+                one_byte = true;
+                end += 1;
+            }
+            _ if wider_symbol_one_wide(c) => {
+                one_byte = false;
+                end += 1;
+            }
+            _ => break,
+        }
+    }
+    end
+}
+
+/// Writes the cell at `x` of `row` (at `(x0, y)` on the screen), after
+/// the cells of a short gap since the one written before it on the row
+/// (`last`) when they cost no change of style (as [`fill_gaps`]).
+fn put_after_gap(
+    pen: &mut Pen,
+    w: &mut Vec<u8>,
+    row: &[Cell],
+    (x0, y): (u16, u16),
+    x: usize,
+    last: &mut Option<usize>,
+) -> io::Result<()> {
+    if let Some(p) = *last {
+        let before = &row[p];
+        let gap = p + 1..x;
+        if !gap.is_empty()
+            && gap.len() <= usize::from(GAP)
+            && before.symbol().len() == 1
+            && row[gap.clone()].iter().all(|c| looks_as(c, before))
+        {
+            for gx in gap {
+                pen.put(w, x0 + gx as u16, y, &row[gx])?;
+            }
+        }
+    }
+    *last = Some(x);
+    pen.put(w, x0 + x as u16, y, &row[x])
 }
 
 /// Whether ratatui's diff treats `c` as a plain cell one column wide: not
@@ -717,16 +855,6 @@ fn fill_gaps<'a>(
     next: &'a Buffer,
     drawn: impl Fn(u16, u16, u16) -> bool,
 ) -> Vec<(u16, u16, &'a Cell)> {
-    let plain = |c: &Cell, like: &Cell| {
-        #[allow(deprecated)] // `skip` is honoured as ratatui's diff does.
-        let skip = c.skip;
-        c.symbol().len() == 1
-            && !skip
-            && c.fg == like.fg
-            && c.bg == like.bg
-            && c.modifier == like.modifier
-            && c.underline_color == like.underline_color
-    };
     let mut out = Vec::with_capacity(cells.len());
     for (i, &(x, y, cell)) in cells.iter().enumerate() {
         out.push((x, y, cell));
@@ -740,11 +868,32 @@ fn fill_gaps<'a>(
         if !drawn(y, x + 1, nx) {
             continue;
         }
-        if (x + 1..nx).all(|gx| plain(&next[(gx, y)], cell)) {
+        if (x + 1..nx).all(|gx| looks_as(&next[(gx, y)], cell)) {
             out.extend((x + 1..nx).map(|gx| (gx, y, &next[(gx, y)])));
         }
     }
     out
+}
+
+/// Whether `c` is a plain cell of one byte written in `like`'s style: a
+/// gap's cell that costs no change of style. Not one that ratatui's diff
+/// skips (what covers it is not the frame's) or treats otherwise.
+fn looks_as(c: &Cell, like: &Cell) -> bool {
+    c.symbol().len() == 1 && same_look(c, like)
+}
+
+/// Whether `c` is written in `like`'s style, a cell that ratatui's diff
+/// treats as any other.
+#[inline(always)]
+fn same_look(c: &Cell, like: &Cell) -> bool {
+    #[allow(deprecated)] // `skip` is honoured as ratatui's diff does.
+    let skip = c.skip;
+    !skip
+        && c.diff_option == CellDiffOption::None
+        && c.fg == like.fg
+        && c.bg == like.bg
+        && c.modifier == like.modifier
+        && c.underline_color == like.underline_color
 }
 
 /// Kept columns of a row: (row, start, end).
@@ -1047,7 +1196,7 @@ pub fn draw_cells<'a>(
 }
 
 /// [`draw_cells`]; `blank`: the screen was just cleared, and the cells
-/// left out are blank there ([`cells_over_blank`]). Then a gap of up to
+/// left out are blank there ([`paint_over_blank`]). Then a gap of up to
 /// three of them on a row is written as spaces, one byte each, where a
 /// move over it takes four, whenever the colours of the moment show a
 /// space as blank (a full repaint of the essay was 4.8 KB, more than a
@@ -1057,23 +1206,74 @@ pub fn draw_cells_on<'a>(
     cells: impl Iterator<Item = (u16, u16, &'a Cell)>,
     blank: bool,
 ) -> io::Result<()> {
-    let mut fg = Color::Reset;
-    let mut bg = Color::Reset;
-    let mut underline = Color::Reset;
-    let mut modifier = Modifier::empty();
-    let mut sgr = Params::default();
-    // Where the terminal's cursor is after the last symbol written.
-    let mut cursor: Option<(u16, u16)> = None;
+    let mut pen = Pen::new(blank);
     for (x, y, cell) in cells {
-        match cursor {
+        pen.put(w, x, y, cell)?;
+    }
+    pen.end(w);
+    Ok(())
+}
+
+/// The terminal's state as a frame's cells are written: the style set and
+/// where the cursor is.
+struct Pen {
+    look: Look,
+    sgr: Params,
+    /// Where the terminal's cursor is after the last symbol written.
+    cursor: Option<(u16, u16)>,
+    /// The screen was just cleared (see [`draw_cells_on`]).
+    blank: bool,
+}
+
+/// The style the terminal writes in.
+#[derive(Clone, Copy)]
+struct Look {
+    fg: Color,
+    bg: Color,
+    underline: Color,
+    modifier: Modifier,
+}
+
+impl Pen {
+    fn new(blank: bool) -> Self {
+        Pen {
+            look: Look {
+                fg: Color::Reset,
+                bg: Color::Reset,
+                underline: Color::Reset,
+                modifier: Modifier::empty(),
+            },
+            sgr: Params::default(),
+            cursor: None,
+            blank,
+        }
+    }
+
+    /// Where it is: to go [`Pen::back`] to when what was written since is
+    /// taken back.
+    fn at(&self) -> (Look, Option<(u16, u16)>) {
+        (self.look, self.cursor)
+    }
+
+    fn back(&mut self, (look, cursor): (Look, Option<(u16, u16)>)) {
+        self.look = look;
+        self.cursor = cursor;
+    }
+
+    /// Writes `cell` at `(x, y)`: a move there unless the cursor is there,
+    /// the style's changes, the symbol.
+    #[inline]
+    fn put(&mut self, w: &mut Vec<u8>, x: u16, y: u16, cell: &Cell) -> io::Result<()> {
+        let look = &mut self.look;
+        match self.cursor {
             Some((cx, cy)) if cy == y && cx == x => {}
             Some((cx, cy))
-                if blank
+                if self.blank
                     && cy == y
                     && cx < x
                     && x - cx <= 3
-                    && matches!(bg, Color::Reset)
-                    && !modifier.intersects(
+                    && matches!(look.bg, Color::Reset)
+                    && !look.modifier.intersects(
                         Modifier::REVERSED | Modifier::UNDERLINED | Modifier::CROSSED_OUT,
                     ) =>
             {
@@ -1098,22 +1298,22 @@ pub fn draw_cells_on<'a>(
                 w.push(b'H');
             }
         }
-        if cell.modifier != modifier {
-            modifier_params(&mut sgr, modifier, cell.modifier);
-            modifier = cell.modifier;
+        if cell.modifier != look.modifier {
+            modifier_params(&mut self.sgr, look.modifier, cell.modifier);
+            look.modifier = cell.modifier;
         }
-        if cell.fg != fg {
-            color_params(&mut sgr, cell.fg, 30);
-            fg = cell.fg;
+        if cell.fg != look.fg {
+            color_params(&mut self.sgr, cell.fg, 30);
+            look.fg = cell.fg;
         }
-        if cell.bg != bg {
-            color_params(&mut sgr, cell.bg, 40);
-            bg = cell.bg;
+        if cell.bg != look.bg {
+            color_params(&mut self.sgr, cell.bg, 40);
+            look.bg = cell.bg;
         }
-        sgr.write(w);
-        if cell.underline_color != underline {
+        self.sgr.write(w);
+        if cell.underline_color != look.underline {
             queue!(w, SetUnderlineColor(cell.underline_color.into_crossterm()))?;
-            underline = cell.underline_color;
+            look.underline = cell.underline_color;
         }
         // Most symbols are one byte: pushed, not copied with a call.
         match cell.symbol().as_bytes() {
@@ -1123,15 +1323,26 @@ pub fn draw_cells_on<'a>(
         // After anything but a one-column symbol the next cell is reached
         // by an absolute move, as ratatui's backend does: terminals do not
         // all agree on the width of wide and combined symbols.
-        cursor = one_wide(cell).then(|| (x.saturating_add(1), y));
+        self.cursor = one_wide(cell).then(|| (x.saturating_add(1), y));
+        Ok(())
     }
-    if (fg, bg, underline) == (Color::Reset, Color::Reset, Color::Reset) && modifier.is_empty() {
-        // Nothing written, or nothing left set: nothing to reset.
-        return Ok(());
+
+    /// Ends the frame's cells: the style back to the default.
+    fn end(&self, w: &mut Vec<u8>) {
+        let Look {
+            fg,
+            bg,
+            underline,
+            modifier,
+        } = self.look;
+        if (fg, bg, underline) == (Color::Reset, Color::Reset, Color::Reset) && modifier.is_empty()
+        {
+            // Nothing written, or nothing left set: nothing to reset.
+            return;
+        }
+        // One reset ends them all, the underline's colour included.
+        w.extend_from_slice(b"\x1b[0m");
     }
-    // One reset ends them all, the underline's colour included.
-    w.extend_from_slice(b"\x1b[0m");
-    Ok(())
 }
 
 impl<W: Write> Write for Output<W> {
@@ -1150,19 +1361,7 @@ impl<W: Write> Backend for Output<W> {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        let blank = std::mem::take(&mut self.clear);
-        if blank {
-            queue!(
-                self.inner,
-                ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
-            )?;
-        }
-        let mut bytes = std::mem::take(&mut self.bytes);
-        bytes.clear();
-        draw_cells_on(&mut bytes, content, blank)?;
-        let written = self.inner.write_all(&bytes);
-        self.bytes = bytes;
-        written
+        self.write_frame(|w, blank| draw_cells_on(w, content, blank))
     }
     fn append_lines(&mut self, n: u16) -> io::Result<()> {
         self.inner.append_lines(n)
@@ -1290,8 +1489,7 @@ mod tests {
         };
         let written = |b: &Buffer, blank: bool| {
             let mut bytes = Vec::new();
-            super::draw_cells_on(&mut bytes, super::cells_over_blank(b).into_iter(), blank)
-                .unwrap();
+            super::paint_over_blank(&mut bytes, b, blank).unwrap();
             String::from_utf8(bytes).unwrap()
         };
         let text = written(&frame(plain), true);
@@ -1301,6 +1499,22 @@ mod tests {
         assert!(text.contains("ab\x1b[2Ccd"), "{text:?}");
         let text = written(&frame(plain), false);
         assert!(text.contains("ab\x1b[2Ccd"), "{text:?}");
+    }
+
+    /// A cell that ratatui's diff skips (something else covers it) is
+    /// not written, in a run of letters or at its end.
+    #[test]
+    fn a_skipped_cell_is_not_painted() {
+        let mut b = Buffer::empty(Rect::new(0, 0, 8, 1));
+        b.set_string(0, 0, "abcdef", Style::new());
+        for x in [2, 5] {
+            b.cell_mut((x, 0)).unwrap().diff_option = super::CellDiffOption::Skip;
+        }
+        let mut bytes = Vec::new();
+        super::paint_over_blank(&mut bytes, &b, true).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(text.contains("ab") && text.contains('d'), "{text:?}");
+        assert!(!text.contains('c') && !text.contains('f'), "{text:?}");
     }
 
     proptest::proptest! {
@@ -1649,8 +1863,9 @@ mod tests {
         }
     }
 
-    /// [`super::cells_over_blank`] as it was: every row copied, its
-    /// blank-looking cells made blank, and ratatui's diff from a blank row.
+    /// The cells to write on a blank screen, the long way: every row
+    /// copied, its blank-looking cells made blank, ratatui's diff from a
+    /// blank row, the short gaps filled.
     fn cells_over_blank_by_diff(next: &Buffer) -> Vec<(u16, u16, ratatui::buffer::Cell)> {
         let a = next.area;
         let w = usize::from(a.width);
@@ -1680,21 +1895,39 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The cells written on a blank screen are those ratatui's diff
-        /// from a blank row gives (the blank-looking ones left out), wide
-        /// characters, combining marks and emoji included.
+        /// A frame painted on a blank screen is written as the cells of
+        /// ratatui's diff from a blank row would be (the blank-looking
+        /// ones left out, short gaps filled), byte for byte: wide
+        /// characters, combining marks and emoji included, the screen just
+        /// cleared or not.
         #[test]
-        fn cells_over_blank_are_ratatuis_diff_from_blank(
+        fn painting_over_blank_writes_ratatuis_diff_from_blank(
             w in 1u16..24,
             h in 1u16..7,
             rows in proptest::collection::vec(row_strategy(), 7),
+            blank in proptest::bool::ANY,
+            options in proptest::collection::vec((0u16..24, 0u16..7, 0u8..3), 0..10),
         ) {
-            let b = build(w, h, &rows);
-            let ours: Vec<_> = super::cells_over_blank(&b)
-                .into_iter()
-                .map(|(x, y, c)| (x, y, c.clone()))
-                .collect();
-            proptest::prop_assert_eq!(ours, cells_over_blank_by_diff(&b));
+            let mut b = build(w, h, &rows);
+            // A few cells that ratatui's diff skips, always writes, or
+            // takes as wide as they are said to be.
+            for (x, y, option) in options {
+                if let Some(c) = b.cell_mut((x % w, y % h)) {
+                    c.diff_option = match option {
+                        0 => super::CellDiffOption::Skip,
+                        1 => super::CellDiffOption::AlwaysUpdate,
+                        _ => super::CellDiffOption::ForcedWidth(std::num::NonZeroU16::MIN),
+                    };
+                }
+            }
+            let mut ours = Vec::new();
+            let painted = super::paint_over_blank(&mut ours, &b, blank).unwrap();
+            let cells = cells_over_blank_by_diff(&b);
+            let mut theirs = Vec::new();
+            super::draw_cells_on(&mut theirs, cells.iter().map(|(x, y, c)| (*x, *y, c)), blank)
+                .unwrap();
+            proptest::prop_assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&theirs));
+            proptest::prop_assert_eq!(painted, !cells.is_empty());
         }
     }
 

@@ -194,12 +194,10 @@ impl<W: Write> Screen<W> {
         let mut next = std::mem::take(&mut self.next);
         if self.blank {
             // Nothing to keep or compare: every cell that is not blank.
-            let cells = output::cells_over_blank(&next);
-            let changed = !cells.is_empty();
-            let written = self.out.draw(cells.into_iter());
+            let written = self.out.paint(&next);
             self.blank = false;
             self.show_whole(next);
-            written?;
+            let changed = written?;
             return self.finish(changed, cursor);
         }
         let mut kept = output::kept_spans(next.area, self.keep.kept());
