@@ -130,10 +130,15 @@ pub(super) fn bordered_kept(
     let put = |buf: &mut Buffer, x: u16, y: u16, symbol: &'static str| {
         buf[(x, y)].set_symbol(symbol).set_style(style);
     };
-    if !keep.same(Rect::new(left, top, area.width, 1), top_key) {
-        for x in left..=right {
-            put(buf, x, top, line::HORIZONTAL);
+    // A row's cells set one after another (see `row_cells`).
+    #[allow(clippy::disallowed_methods)]
+    let edge = |buf: &mut Buffer, y: u16| {
+        for c in super::row_cells(buf, left, y, usize::from(area.width)) {
+            c.set_symbol(line::HORIZONTAL).set_style(style);
         }
+    };
+    if !keep.same(Rect::new(left, top, area.width, 1), top_key) {
+        edge(buf, top);
         put(buf, right, top, line::TOP_RIGHT);
         put(buf, left, top, line::TOP_LEFT);
         let room = area.width - 2;
@@ -143,9 +148,7 @@ pub(super) fn bordered_kept(
         }
     }
     if !keep.same(Rect::new(left, bottom, area.width, 1), key) {
-        for x in left..=right {
-            put(buf, x, bottom, line::HORIZONTAL);
-        }
+        edge(buf, bottom);
         put(buf, right, bottom, line::BOTTOM_RIGHT);
         put(buf, left, bottom, line::BOTTOM_LEFT);
     }

@@ -164,11 +164,12 @@ pub fn set_spans<'a>(
                 // Only printable ASCII comes here (checked just above): no
                 // escape can reach the terminal, which is what the lint
                 // guards.
+                let n = run.min(usize::from(right - x));
                 #[allow(clippy::disallowed_methods)]
-                for i in 0..run.min(usize::from(right - x)) {
-                    buf[(x, y)].set_symbol(&rest[i..=i]).set_style(style);
-                    x += 1;
+                for (i, cell) in row_cells(buf, x, y, n).iter_mut().enumerate() {
+                    cell.set_symbol(&rest[i..=i]).set_style(style);
                 }
+                x += n as u16;
                 rest = &rest[run..];
                 continue;
             }
@@ -214,6 +215,24 @@ pub fn set_spans<'a>(
             rest = &rest[end..];
         }
     }
+}
+
+/// The `n` cells of row `y` from column `x` on, as far as the buffer
+/// reaches: for cells set one after another (an index worked out and
+/// checked for each was a third of drawing the reader's text).
+pub fn row_cells(
+    buf: &mut ratatui::buffer::Buffer,
+    x: u16,
+    y: u16,
+    n: usize,
+) -> &mut [ratatui::buffer::Cell] {
+    let a = buf.area;
+    if !(a.top()..a.bottom()).contains(&y) || !(a.left()..a.right()).contains(&x) {
+        return &mut [];
+    }
+    let n = n.min(usize::from(a.right() - x));
+    let at = usize::from(y - a.y) * usize::from(a.width) + usize::from(x - a.x);
+    &mut buf.content[at..at + n]
 }
 
 pub(crate) use crate::text::sanitize::plain_char;
