@@ -120,8 +120,19 @@ pub fn terminal_size() -> io::Result<Size> {
     Ok(Size::new(width, height))
 }
 
-/// Writes `n` in decimal.
+/// Writes `n` in decimal. Most numbers written are a column or a colour,
+/// one or two digits: written as such (the loop and the copy of its
+/// digits were sixty instructions a number).
+#[inline]
 fn put_num(w: &mut Vec<u8>, n: u32) {
+    if n < 10 {
+        w.push(b'0' + n as u8);
+        return;
+    }
+    if n < 100 {
+        w.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
+        return;
+    }
     let mut digits = [0u8; 10];
     let mut at = digits.len();
     let mut n = n;
@@ -238,18 +249,7 @@ impl Params {
         if !self.buf.is_empty() {
             self.buf.push(b';');
         }
-        let mut digits = [0u8; 3];
-        let mut at = digits.len();
-        let mut n = n;
-        loop {
-            at -= 1;
-            digits[at] = b'0' + n % 10;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        self.buf.extend_from_slice(&digits[at..]);
+        put_num(&mut self.buf, u32::from(n));
     }
 
     fn extend(&mut self, ns: &[u8]) {
