@@ -500,8 +500,11 @@ pub fn show_rows(
 /// such spaces and their colour changes. The short gaps are filled, as
 /// [`changed_rows`] does. Whether anything was written.
 ///
-/// Each cell is written as it is found: gathering them first, then the
-/// gaps, then writing, was half of a resize's frame (callgrind).
+/// Each cell is written as it is found, and the cells that follow one in
+/// its look as its symbols only ([`run_like`]): gathered first, then
+/// written a cell at a time through the writer's checks, they were half
+/// of a resize's instructions (callgrind, the essay at 120x40: 472 K of
+/// 885 K; now 352 K).
 pub fn paint_over_blank(w: &mut Vec<u8>, next: &Buffer, blank: bool) -> io::Result<bool> {
     let a = next.area;
     let width = usize::from(a.width);
@@ -535,8 +538,7 @@ pub fn paint_over_blank(w: &mut Vec<u8>, next: &Buffer, blank: bool) -> io::Resu
             }
             put_after_gap(&mut pen, w, row, (a.x, at), x - 1, &mut last)?;
             // The cells that follow in its look go out as they are: no
-            // move, no change of style (a cell at a time, the writer's
-            // checks were most of a repaint).
+            // move, no change of style.
             let end = run_like(row, x, c);
             if end > x {
                 for d in &row[x..end] {

@@ -218,8 +218,9 @@ pub fn set_spans<'a>(
 }
 
 /// The `n` cells of row `y` from column `x` on, as far as the buffer
-/// reaches: for cells set one after another (an index worked out and
-/// checked for each was a third of drawing the reader's text).
+/// reaches: for cells set one after another (with an index worked out and
+/// checked for each, a resize's Reader pane was 204 K instructions, 162 K
+/// without: callgrind).
 pub fn row_cells(
     buf: &mut ratatui::buffer::Buffer,
     x: u16,
