@@ -129,6 +129,27 @@ proptest! {
         }
     }
 
+    /// Wherever the cursor is, any resize leaves it on the row that
+    /// holds its words (a note is taken there).
+    #[test]
+    fn the_cursor_keeps_its_words_through_any_resize(words in proptest::collection::vec("[a-z]{1,9}", 50..400), w1 in 8usize..100, w2 in 8usize..100, h1 in 2usize..20, h2 in 2usize..20, page in 0usize..30, down in 0usize..20) {
+        let text = words
+            .chunks(37)
+            .map(|c| c.join(" "))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let doc = Document::from_bytes(text.into_bytes(), Format::Text).expect("text loads");
+        let mut r = Reader::new(doc, w1, h1);
+        r.scroll_down(page);
+        r.down(down);
+        let at = r.cursor_offset();
+        r.resize(w2, h2);
+        let c = r.cursor_row();
+        let end = r.visible.get(c + 1).map_or(r.visible_end, |n| n.src);
+        prop_assert!((r.cursor_offset()..end).contains(&at),
+            "the cursor's row {}..{} does not hold {}", r.cursor_offset(), end, at);
+    }
+
     #[test]
     fn a_position_survives_any_resize(words in proptest::collection::vec("[a-z]{1,9}", 50..400), w1 in 8usize..100, w2 in 8usize..100, page in 0usize..30) {
         let text = words
@@ -140,6 +161,7 @@ proptest! {
         let mut r = Reader::new(doc, w1, 12);
         r.scroll_down(page);
         let at = r.top_offset();
+        let cursor = r.cursor_offset();
         let word = r.doc.excerpt(at, at + 40).split(' ').next().unwrap_or_default().to_string();
         r.resize(w2, 12);
         let top = r.top_offset();
@@ -148,6 +170,15 @@ proptest! {
             // Near the end the view is kept full, so the passage may sit
             // lower on the screen; it must still be shown.
             prop_assert!(r.visible_end >= at, "passage {:?} scrolled out", word);
+        } else if top > at {
+            // The cursor's words no longer fitted under the passage: the
+            // text moved up only so far that they are on the last row.
+            let last = r.visible.len() - 1;
+            prop_assert!(
+                r.cursor_row() == last && r.cursor_offset() <= cursor && cursor < r.visible_end,
+                "top {} moved past {}, the cursor's words at {} on row {} of {}",
+                top, at, cursor, r.cursor_row(), r.visible.len()
+            );
         } else {
             prop_assert!(top <= at, "top {} moved past {}", top, at);
             let first_row = rows.first().cloned().unwrap_or_default();

@@ -258,7 +258,9 @@ impl Reader {
     }
 
     /// Changes the wrap width and view height, keeping the passage at the
-    /// top and the cursor on the same text.
+    /// top and the cursor on the same text. When the cursor's text no
+    /// longer fits under the passage at the top (a narrower or lower
+    /// window), the text moves up just so far that it is the last row.
     pub fn resize(&mut self, width: usize, height: usize) {
         let width = width.max(1);
         let height = height.max(1);
@@ -287,6 +289,15 @@ impl Reader {
             self.top = p;
         }
         self.refresh();
+        // The cursor stays on its words: left on the last row with its
+        // text below the view, it was on other words, and a note or a
+        // bookmark taken then went to them.
+        if cursor_src >= self.visible_end
+            && let Some(p) = self.layout.pos_of_offset(&self.doc, cursor_src)
+        {
+            self.top = self.layout.retreat(&self.doc, p, self.height - 1).0;
+            self.refresh();
+        }
         self.cursor = cursor_row.min(self.visible.len().saturating_sub(1));
         self.place_cursor_on(cursor_src);
         self.resize_anchor = (top_src, cursor_src, blank_top);
@@ -526,6 +537,31 @@ mod tests {
                 r.doc.excerpt(now, top + 12).contains(first_words.trim())
                     || row_text.contains(first_words.split(' ').next().unwrap_or("")),
                 "passage {first_words:?} not on top at {w}x{h}: {row_text:?}"
+            );
+        }
+    }
+
+    /// The cursor on the last row, the window made narrower and lower:
+    /// its words no longer fit under the passage at the top, and the
+    /// text moves up so that the cursor stays on them.
+    #[test]
+    fn a_resize_keeps_the_cursor_on_its_words() {
+        let para = |i: usize| format!("paragraph {i} {}\n", "some words to wrap ".repeat(12));
+        let text: String = (0..50).map(para).collect();
+        let doc = Document::from_bytes(text.into_bytes(), Format::Text).expect("loads");
+        let mut r = Reader::new(doc, 60, 20);
+        r.scroll_down(9);
+        r.down(19);
+        let at = r.cursor_offset();
+        let words = r.doc.excerpt(at, at + 30);
+        for (w, h) in [(30, 10), (23, 7), (60, 20), (12, 4)] {
+            r.resize(w, h);
+            let c = r.cursor_row();
+            let end = r.visible.get(c + 1).map_or(r.visible_end, |n| n.src);
+            assert!(
+                (r.cursor_offset()..end).contains(&at),
+                "the cursor's row {:?} does not hold {words:?} at {w}x{h}",
+                texts(&r)[c]
             );
         }
     }
