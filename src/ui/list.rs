@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Widget as _};
+use ratatui::widgets::Block;
 
 use super::{ITEM_ROWS, fit, list_offset, theme};
 
@@ -98,7 +98,7 @@ pub(super) fn bordered(buf: &mut Buffer, area: Rect, style: Style, title: &Line)
     let room = area.width.saturating_sub(2);
     if room > 0 {
         let width = u16::try_from(title.width()).unwrap_or(u16::MAX).min(room);
-        title.render(Rect::new(left + 1, top, width, 1), buf);
+        super::set_line(buf, left + 1, top, title, width);
     }
 }
 
@@ -144,7 +144,7 @@ pub(super) fn bordered_kept(
         let room = area.width - 2;
         if room > 0 {
             let width = u16::try_from(title.width()).unwrap_or(u16::MAX).min(room);
-            title.render(Rect::new(left + 1, top, width, 1), buf);
+            super::set_line(buf, left + 1, top, title, width);
         }
     }
     if !keep.same(Rect::new(left, bottom, area.width, 1), key) {
