@@ -43,6 +43,16 @@ fn hostile_text() -> impl Strategy<Value = String> {
     proptest::collection::vec(piece, 0..60).prop_map(|v| v.concat())
 }
 
+/// `words` as a text of lines of 37 words.
+fn lines_of(words: &[String]) -> Document {
+    let text = words
+        .chunks(37)
+        .map(|c| c.join(" "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    Document::from_bytes(text.into_bytes(), Format::Text).expect("text loads")
+}
+
 fn all_rows_text(r: &Reader) -> Vec<String> {
     r.visible.iter().map(|row| row.text()).collect()
 }
@@ -133,12 +143,7 @@ proptest! {
     /// holds its words (a note is taken there).
     #[test]
     fn the_cursor_keeps_its_words_through_any_resize(words in proptest::collection::vec("[a-z]{1,9}", 50..400), w1 in 8usize..100, w2 in 8usize..100, h1 in 2usize..20, h2 in 2usize..20, page in 0usize..30, down in 0usize..20) {
-        let text = words
-            .chunks(37)
-            .map(|c| c.join(" "))
-            .collect::<Vec<_>>()
-            .join("\n");
-        let doc = Document::from_bytes(text.into_bytes(), Format::Text).expect("text loads");
+        let doc = lines_of(&words);
         let mut r = Reader::new(doc, w1, h1);
         r.scroll_down(page);
         r.down(down);
@@ -152,12 +157,7 @@ proptest! {
 
     #[test]
     fn a_position_survives_any_resize(words in proptest::collection::vec("[a-z]{1,9}", 50..400), w1 in 8usize..100, w2 in 8usize..100, page in 0usize..30) {
-        let text = words
-            .chunks(37)
-            .map(|c| c.join(" "))
-            .collect::<Vec<_>>()
-            .join("\n");
-        let doc = Document::from_bytes(text.into_bytes(), Format::Text).expect("text loads");
+        let doc = lines_of(&words);
         let mut r = Reader::new(doc, w1, 12);
         r.scroll_down(page);
         let at = r.top_offset();

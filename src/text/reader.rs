@@ -479,6 +479,13 @@ mod tests {
         Document::from_bytes(text.into_bytes(), Format::Text).expect("loads")
     }
 
+    /// `n` paragraphs of a dozen wrapped phrases each.
+    fn paragraphs(n: usize) -> Document {
+        let para = |i: usize| format!("paragraph {i} {}\n", "some words to wrap ".repeat(12));
+        let text: String = (0..n).map(para).collect();
+        Document::from_bytes(text.into_bytes(), Format::Text).expect("loads")
+    }
+
     fn texts(r: &Reader) -> Vec<String> {
         r.visible.iter().map(Row::text).collect()
     }
@@ -521,10 +528,7 @@ mod tests {
 
     #[test]
     fn resize_keeps_passage_on_top() {
-        let para = |i: usize| format!("paragraph {i} {}\n", "some words to wrap ".repeat(12));
-        let text: String = (0..50).map(para).collect();
-        let doc = Document::from_bytes(text.into_bytes(), Format::Text).expect("loads");
-        let mut r = Reader::new(doc, 60, 20);
+        let mut r = Reader::new(paragraphs(50), 60, 20);
         r.scroll_down(37);
         let top = r.top_offset();
         let first_words = r.doc.excerpt(top, top + 12);
@@ -546,10 +550,7 @@ mod tests {
     /// text moves up so that the cursor stays on them.
     #[test]
     fn a_resize_keeps_the_cursor_on_its_words() {
-        let para = |i: usize| format!("paragraph {i} {}\n", "some words to wrap ".repeat(12));
-        let text: String = (0..50).map(para).collect();
-        let doc = Document::from_bytes(text.into_bytes(), Format::Text).expect("loads");
-        let mut r = Reader::new(doc, 60, 20);
+        let mut r = Reader::new(paragraphs(50), 60, 20);
         r.scroll_down(9);
         r.down(19);
         let at = r.cursor_offset();
@@ -568,10 +569,7 @@ mod tests {
 
     #[test]
     fn resizing_there_and_back_restores_the_view() {
-        let para = |i: usize| format!("paragraph {i} {}\n", "some words to wrap ".repeat(12));
-        let text: String = (0..50).map(para).collect();
-        let doc = Document::from_bytes(text.into_bytes(), Format::Text).expect("loads");
-        let mut r = Reader::new(doc, 60, 20);
+        let mut r = Reader::new(paragraphs(50), 60, 20);
         r.scroll_down(41);
         r.down(3);
         let before = (texts(&r), r.cursor_row());
