@@ -557,11 +557,11 @@ pub fn paint_over_blank(w: &mut Vec<u8>, next: &Buffer, blank: bool) -> io::Resu
         }
         w.truncate(mark);
         pen.back(was);
-        let (blank, line) = rows.get_or_insert_with(|| {
-            let blank = Buffer::empty(Rect::new(a.x, a.y, a.width, a.height.min(1)));
-            (blank.clone(), blank)
+        let (empty, line) = rows.get_or_insert_with(|| {
+            let empty = Buffer::empty(Rect::new(a.x, a.y, a.width, a.height.min(1)));
+            (empty.clone(), empty)
         });
-        blank.area.y = at;
+        empty.area.y = at;
         line.area.y = at;
         line.content.clone_from_slice(row);
         for c in &mut line.content {
@@ -570,7 +570,7 @@ pub fn paint_over_blank(w: &mut Vec<u8>, next: &Buffer, blank: bool) -> io::Resu
             }
         }
         let mut last = None;
-        for (x, _, _) in blank.diff_iter(line) {
+        for (x, _, _) in empty.diff_iter(line) {
             put_after_gap(&mut pen, w, row, (a.x, at), usize::from(x - a.x), &mut last)?;
         }
     }
