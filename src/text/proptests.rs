@@ -149,8 +149,7 @@ proptest! {
         r.down(down);
         let at = r.cursor_offset();
         r.resize(w2, h2);
-        let c = r.cursor_row();
-        let end = r.visible.get(c + 1).map_or(r.visible_end, |n| n.src);
+        let (_, end) = r.row_span(r.cursor_row()).expect("the cursor is on a row");
         prop_assert!((r.cursor_offset()..end).contains(&at),
             "the cursor's row {}..{} does not hold {}", r.cursor_offset(), end, at);
     }

@@ -558,7 +558,7 @@ mod tests {
         for (w, h) in [(30, 10), (23, 7), (60, 20), (12, 4)] {
             r.resize(w, h);
             let c = r.cursor_row();
-            let end = r.visible.get(c + 1).map_or(r.visible_end, |n| n.src);
+            let (_, end) = r.row_span(c).expect("the cursor is on a row");
             assert!(
                 (r.cursor_offset()..end).contains(&at),
                 "the cursor's row {:?} does not hold {words:?} at {w}x{h}",
