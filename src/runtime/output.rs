@@ -640,11 +640,7 @@ fn put_after_gap(
     if let Some(p) = *last {
         let before = &row[p];
         let gap = p + 1..x;
-        if !gap.is_empty()
-            && gap.len() <= usize::from(GAP)
-            && before.symbol().len() == 1
-            && row[gap.clone()].iter().all(|c| looks_as(c, before))
-        {
+        if short_gap(before, gap.len()) && row[gap.clone()].iter().all(|c| looks_as(c, before)) {
             for gx in gap {
                 pen.put(w, x0 + gx as u16, y, &row[gx])?;
             }
@@ -863,8 +859,7 @@ fn fill_gaps<'a>(
         let Some(&(nx, ny, _)) = cells.get(i + 1) else {
             break;
         };
-        // Only after a one-column symbol is the cursor known (draw_cells).
-        if ny != y || nx <= x + 1 || nx - x - 1 > GAP || cell.symbol().len() != 1 {
+        if ny != y || nx <= x || !short_gap(cell, usize::from(nx - x - 1)) {
             continue;
         }
         if !drawn(y, x + 1, nx) {
@@ -875,6 +870,13 @@ fn fill_gaps<'a>(
         }
     }
     out
+}
+
+/// Whether a gap of `len` cells after `before` is short enough to be
+/// written (see [`GAP`]), if its cells look as `before` does ([`looks_as`]):
+/// only after a one-byte symbol is the cursor known (see [`Pen::put`]).
+fn short_gap(before: &Cell, len: usize) -> bool {
+    (1..=usize::from(GAP)).contains(&len) && before.symbol().len() == 1
 }
 
 /// Whether `c` is a plain cell of one byte written in `like`'s style: a
@@ -1473,6 +1475,23 @@ mod tests {
         draw_cells(&mut bytes, first.diff(&second).into_iter()).unwrap();
         let text = String::from_utf8(bytes).unwrap();
         assert!(text.starts_with("\x1b[1;2Hb\x1b[8Cb"), "{text:?}");
+    }
+
+    /// Between two changed cells, up to three unchanged ones in the same
+    /// look are written again (a byte each); four are moved over.
+    #[test]
+    fn short_gaps_between_changes_are_written_again() {
+        let first = frame(&[("aaaaaaaaaaaa", Style::new())]);
+        let written = |row: &str| {
+            let mut bytes = Vec::new();
+            let next = frame(&[(row, Style::new())]);
+            draw_cells(&mut bytes, super::changed_cells(&first, &next).into_iter()).unwrap();
+            String::from_utf8(bytes).unwrap()
+        };
+        let three = written("abaaabaaaaaa");
+        assert!(three.contains("baaab"), "{three:?}");
+        let four = written("abaaaabaaaaa");
+        assert!(four.contains("b\x1b[4Cb"), "{four:?}");
     }
 
     /// Over a cleared screen a short gap is written as spaces where the
