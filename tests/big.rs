@@ -232,19 +232,27 @@ fn reader_pane(s: &Screen) -> String {
     }
 }
 
-/// The text rows of the reader (border, mark gutter, cursor bar and
-/// scrollbar cut off), top down.
+/// The text rows of the reader (the line beside it, mark gutter, cursor
+/// bar and scrollbar cut off), top down.
 fn text_rows(s: &Screen) -> Vec<String> {
     let pane = reader_pane(s);
+    // The line to the Library's right, in the wide layout only.
+    let side = usize::from(s.size().1.get() >= 100);
+    // The scrollbar is the pane's last column (rows come with their
+    // trailing blanks cut, a blank track's too).
+    let bar = if side == 1 {
+        usize::from(READER_COLS.1) - 1
+    } else {
+        usize::from(s.size().1.get()) - 1
+    };
     let rows: Vec<&str> = pane.lines().collect();
-    // Row 0 is the top border with the title; the last two are the bottom
-    // border and the status line.
-    rows[1..rows.len().saturating_sub(2).max(1)]
+    // Row 0 is the rule with the title; the last is the status line.
+    rows[1..rows.len().saturating_sub(1).max(1)]
         .iter()
         .map(|r| {
             let chars: Vec<char> = r.chars().collect();
-            let from = 3.min(chars.len());
-            let to = chars.len().saturating_sub(2).max(from);
+            let from = (side + 2).min(chars.len());
+            let to = chars.len().min(bar).max(from);
             chars[from..to]
                 .iter()
                 .collect::<String>()

@@ -126,7 +126,7 @@ fn open_willow(s: &Sandbox) -> Tui {
     t.wait_until("The Willow Essay open", |s| {
         reader_rows(s)
             .first()
-            .is_some_and(|r| r.contains("┌ The Willow Essay"))
+            .is_some_and(|r| r.contains("┬ The Willow Essay"))
     });
     t
 }

@@ -69,7 +69,7 @@ fn open_course(s: &Sandbox, args: &[&str]) -> Tui {
     let mut all: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
     all.push(folder.as_os_str());
     let t = s.spawn(WIDE.0, WIDE.1, &all);
-    t.wait_until("Rivers open", |s| reader_title(s).contains("┌ Rivers"));
+    t.wait_until("Rivers open", |s| reader_title(s).contains("┬ Rivers"));
     t
 }
 
@@ -109,7 +109,7 @@ fn a_session_across_two_documents_is_recorded_in_their_notes_and_in_sessions_tom
     t.send(key::SHIFT_TAB);
     t.send("j");
     t.send(key::ENTER);
-    t.wait_until("Willows open", |s| reader_title(s).contains("┌ Willows"));
+    t.wait_until("Willows open", |s| reader_title(s).contains("┬ Willows"));
     t.send("v");
     t.send("j");
     t.send("h");
@@ -252,7 +252,7 @@ fn open_course_in_session(s: &Sandbox, name: &str) -> Tui {
         folder.as_os_str(),
     ];
     let t = s.spawn_env(WIDE.0, WIDE.1, &args, &[("TMPDIR", tmp.as_os_str())]);
-    t.wait_until("Rivers open", |s| reader_title(s).contains("┌ Rivers"));
+    t.wait_until("Rivers open", |s| reader_title(s).contains("┬ Rivers"));
     t
 }
 

@@ -151,7 +151,7 @@ fn select_two_rows(t: &mut Tui, tag: char) -> Vec<String> {
 /// a message instead of the title).
 #[track_caller]
 fn wait_open(t: &Tui, title: &str) {
-    let want = format!("┌ {title} ─");
+    let want = format!("┬ {title} ─");
     t.wait_until(&format!("{title} open"), |s| {
         reader_rows(s).first().is_some_and(|r| r.contains(&want))
     });
@@ -787,7 +787,7 @@ fn renamed_document_keeps_its_notes() {
     let opened = |s: &Screen, title: &str| {
         reader_rows(s)
             .first()
-            .is_some_and(|r| r.contains(&format!("┌ {title} ─")))
+            .is_some_and(|r| r.contains(&format!("┬ {title} ─")))
     };
     for n in 0..2 {
         if t.with_screen(|s| opened(s, "The Aster Essay")) {

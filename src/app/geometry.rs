@@ -17,7 +17,9 @@ pub const ITEM_ROWS: u16 = 2;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Panes {
     pub wide: bool,
-    pub borders: bool,
+    /// How the panes side by side (and the reader alone) are framed; a
+    /// pane drawn over the reader is boxed ([`Panes::chrome_of`]).
+    pub chrome: Chrome,
     pub library: Option<Rect>,
     pub reader: Rect,
     pub notes: Option<Rect>,
@@ -32,11 +34,37 @@ pub struct Panes {
     pub text_height: usize,
 }
 
-pub fn inner(r: Rect, borders: bool) -> Rect {
-    if borders {
-        Block::default().borders(Borders::ALL).inner(r)
-    } else {
-        r
+/// How a pane is framed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Chrome {
+    /// Not at all: the screen is too small for it.
+    #[default]
+    Bare,
+    /// A rule along the top row that carries the title, and a line down
+    /// the first column where another pane is to its left. Panes side by
+    /// side share these lines: a box round each drew three times the
+    /// line cells (two side by side between panes, and a bottom edge),
+    /// a third of every full frame's bytes (issue 12), and took two
+    /// columns and a row from the text.
+    Ruled,
+    /// A box all round: a pane drawn over the reader.
+    Boxed,
+}
+
+/// The part of pane `r` inside its frame.
+pub fn inner(r: Rect, chrome: Chrome) -> Rect {
+    match chrome {
+        Chrome::Bare => r,
+        Chrome::Boxed => Block::default().borders(Borders::ALL).inner(r),
+        Chrome::Ruled => {
+            let side = u16::from(r.x > 0 && r.width > 1);
+            Rect::new(
+                r.x + side,
+                r.y.saturating_add(u16::from(r.height > 0)),
+                r.width - side,
+                r.height.saturating_sub(1),
+            )
+        }
     }
 }
 
@@ -53,7 +81,11 @@ pub fn panes(size: (u16, u16), focus: Focus, measure: usize) -> Panes {
     let main_h = h.saturating_sub(1);
     p.status = Rect::new(0, h - 1, w, 1);
     let main = Rect::new(0, 0, w, main_h);
-    p.borders = w >= 12 && main_h >= 4;
+    p.chrome = if w >= 12 && main_h >= 4 {
+        Chrome::Ruled
+    } else {
+        Chrome::Bare
+    };
     p.wide = w >= WIDE && main_h >= 4;
     if p.wide {
         let lib_w = (w / 4).clamp(24, 34);
@@ -71,7 +103,7 @@ pub fn panes(size: (u16, u16), focus: Focus, measure: usize) -> Panes {
             Focus::Reader => {}
         }
     }
-    let area = inner(p.reader, p.borders);
+    let area = inner(p.reader, p.chrome);
     let bar = u16::from(area.width > 16);
     let gutter_w = if area.width > 8 { 2 } else { 0 };
     let avail = area.width.saturating_sub(bar + gutter_w);
@@ -91,6 +123,14 @@ pub fn panes(size: (u16, u16), focus: Focus, measure: usize) -> Panes {
 }
 
 impl Panes {
+    /// How a pane is framed: `over` the reader, in a box.
+    pub fn chrome_of(&self, over: bool) -> Chrome {
+        match self.chrome {
+            Chrome::Ruled if over => Chrome::Boxed,
+            c => c,
+        }
+    }
+
     /// The pane under a screen cell (an overlay first).
     pub fn pane_at(&self, col: u16, row: u16, _focus: Focus) -> Option<Focus> {
         let hit = |r: Rect| col >= r.x && col < r.right() && row >= r.y && row < r.bottom();
@@ -114,16 +154,20 @@ impl Panes {
             Focus::Notes => self.notes,
             Focus::Reader => None,
         };
-        let r = r.or(self.overlay.filter(|(f, _)| *f == which).map(|(_, r)| r))?;
-        Some(inner(r, self.borders))
+        if let Some(r) = r {
+            return Some(inner(r, self.chrome));
+        }
+        let (_, r) = self.overlay.filter(|(f, _)| *f == which)?;
+        Some(inner(r, self.chrome_of(true)))
     }
 
     /// Items a list pane shows at once.
     pub fn list_page(&self) -> usize {
-        let h = self
-            .library
-            .or(self.overlay.map(|(_, r)| r))
-            .map_or(self.reader.height, |r| inner(r, self.borders).height);
+        let h = match (self.library, self.overlay) {
+            (Some(r), _) => inner(r, self.chrome).height,
+            (None, Some((_, r))) => inner(r, self.chrome_of(true)).height,
+            (None, None) => self.reader.height,
+        };
         usize::from((h / ITEM_ROWS).max(1))
     }
 

@@ -860,8 +860,9 @@ fn find_everywhere_opens_the_right_document_at_the_match() {
     h.act(Action::Confirm);
     h.act(Action::Open);
     assert_eq!(h.app.open, Some(1));
+    // The cursor's row holds the match (the only one in the text).
     assert!(
-        cursor_text(&h).starts_with("Paragraph 123 "),
+        cursor_text(&h).contains("Paragraph 123 "),
         "{}",
         cursor_text(&h)
     );

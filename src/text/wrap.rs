@@ -180,8 +180,14 @@ fn fragments(text: &str, seg_start: usize, seg_end: usize, avail: usize, out: &m
 /// Wraps rich text to `avail` columns; returns display byte ranges, one per
 /// row. Forced breaks (`\n`) always start a row. Never returns zero rows.
 pub fn wrap_ranges(text: &RichText, avail: usize) -> Vec<(usize, usize)> {
+    wrap_str(&text.text, avail)
+}
+
+/// [`wrap_ranges`] of plain text: the byte ranges of its rows at `avail`
+/// columns, measured as the screen measures them (a wide character two
+/// columns), so that no row is wider than `avail`.
+pub fn wrap_str(s: &str, avail: usize) -> Vec<(usize, usize)> {
     let avail = avail.max(1);
-    let s = text.text.as_str();
     let mut rows = Vec::new();
     let mut frags = Vec::new();
     let mut seg_start = 0;

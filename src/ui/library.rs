@@ -9,8 +9,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::keep::Keep;
 use super::list::{Item, draw_items_kept, frame_block_kept, pane_key, shown_rows};
 use super::theme;
+use super::{Chrome, inner};
 use crate::app::App;
-use crate::app::geometry::inner;
 use crate::input::action::{Action, Context};
 use crate::library::Entry;
 use crate::text::sanitize::sanitize_line;
@@ -70,7 +70,7 @@ pub fn render(
     frame: &mut Frame,
     app: &App,
     area: Rect,
-    borders: bool,
+    chrome: Chrome,
     focused: bool,
     keep: &mut Keep,
 ) {
@@ -85,7 +85,7 @@ pub fn render(
     };
     // The pane is not drawn again when what its rows show, its title and
     // its place are what the screen shows.
-    let rows = inner(area, borders);
+    let rows = inner(area, chrome);
     let keys: Vec<(usize, u64)> = shown_rows(rows, app.lib_view.len(), app.lib_selected)
         .filter_map(|row| {
             let i = *app.lib_view.get(row)?;
@@ -94,14 +94,14 @@ pub fn render(
         })
         .collect();
     if !app.lib_view.is_empty() {
-        let key = pane_key(area, borders, focused, &title, (app.lib_selected, &keys));
+        let key = pane_key(area, chrome, focused, &title, (app.lib_selected, &keys));
         if keep.same_with_parts(area, key) {
             return;
         }
     }
     // The border and each item are kept where they show the same (a
     // percentage changed one item, not the pane).
-    let inner = frame_block_kept(frame, area, (borders, focused), title, keep);
+    let inner = frame_block_kept(frame, area, (chrome, focused), title, keep);
     if app.entries.is_empty() {
         let p = Paragraph::new("No .md, .markdown or .txt documents here.")
             .style(theme::muted())

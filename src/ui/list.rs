@@ -6,9 +6,9 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Block;
 
-use super::{ITEM_ROWS, fit, list_offset, theme};
+use super::keep::Keep;
+use super::{Chrome, ITEM_ROWS, fit, inner, list_offset, theme};
 
 #[derive(Clone, Hash)]
 pub(super) struct Item {
@@ -21,39 +21,89 @@ pub(super) struct Item {
 pub(super) fn frame_block(
     frame: &mut Frame,
     area: Rect,
-    borders: bool,
+    chrome: Chrome,
     focused: bool,
     title: String,
 ) -> Rect {
-    if !borders {
-        return area;
-    }
-    let title = Line::from(Span::styled(title, theme::title(focused)));
-    bordered(frame.buffer_mut(), area, theme::border(focused), &title);
-    Block::bordered().inner(area)
+    frame_block_kept(frame, area, (chrome, focused), title, &mut Keep::none())
 }
 
-/// [`frame_block`], its border kept edge by edge where the screen shows
-/// it already ([`bordered_kept`]).
+/// The frame of a pane and its title, each line kept where the screen
+/// shows it already ([`chrome_kept`]); the area inside it.
 pub(super) fn frame_block_kept(
     frame: &mut Frame,
     area: Rect,
-    (borders, focused): (bool, bool),
+    (chrome, focused): (Chrome, bool),
     title: String,
-    keep: &mut super::keep::Keep,
+    keep: &mut Keep,
 ) -> Rect {
-    if !borders {
-        return area;
-    }
     let title = Line::from(Span::styled(title, theme::title(focused)));
-    bordered_kept(
-        frame.buffer_mut(),
-        area,
-        theme::border(focused),
-        &title,
-        keep,
-    );
-    Block::bordered().inner(area)
+    let style = theme::border(focused);
+    chrome_kept(frame.buffer_mut(), area, chrome, style, &title, keep);
+    inner(area, chrome)
+}
+
+/// Draws a pane's frame (see [`Chrome`]) in `style`, with `title`, each
+/// line only where the screen does not show it already.
+pub(super) fn chrome_kept(
+    buf: &mut Buffer,
+    area: Rect,
+    chrome: Chrome,
+    style: Style,
+    title: &Line,
+    keep: &mut Keep,
+) {
+    match chrome {
+        Chrome::Bare => {}
+        Chrome::Boxed => bordered_kept(buf, area, style, title, keep),
+        Chrome::Ruled => ruled_kept(buf, area, style, title, keep),
+    }
+}
+
+/// A ruled pane's frame: the top row a rule in `style` with `title` from
+/// its second column, and where another pane is to its left (the first
+/// column is left to a line, as [`inner`] says), a line down that column
+/// in the unfocused border's style, meeting the rule in `┬`. The lines
+/// between panes are one colour whichever has the focus: the focused
+/// pane's rule and title say which.
+fn ruled_kept(buf: &mut Buffer, area: Rect, style: Style, title: &Line, keep: &mut Keep) {
+    use ratatui::symbols::line;
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    let inside = inner(area, Chrome::Ruled);
+    let side = inside.x > area.x;
+    let line_style = theme::border(false);
+    let (left, top) = (area.left(), area.top());
+    // Only the box-drawing constants below reach this: no escape can get
+    // to the terminal, which is what the lint guards.
+    #[allow(clippy::disallowed_methods)]
+    let put = |c: &mut ratatui::buffer::Cell, symbol: &'static str, style: Style| {
+        c.set_symbol(symbol).set_style(style);
+    };
+    if !keep.same(
+        Rect::new(left, top, area.width, 1),
+        super::keep::key((area, style, line_style, title)),
+    ) {
+        for c in super::row_cells(buf, left, top, usize::from(area.width)) {
+            put(c, line::HORIZONTAL, style);
+        }
+        if side {
+            put(&mut buf[(left, top)], line::HORIZONTAL_DOWN, line_style);
+        }
+        let room = area.width.saturating_sub(2);
+        if room > 0 {
+            let width = u16::try_from(title.width()).unwrap_or(u16::MAX).min(room);
+            super::set_line(buf, left + 1, top, title, width);
+        }
+    }
+    let down = Rect::new(left, inside.y, 1, inside.height);
+    if side && !keep.same(down, super::keep::key((area, line_style))) {
+        for y in down.top()..down.bottom() {
+            put(&mut buf[(left, y)], line::VERTICAL, line_style);
+        }
+    }
 }
 
 /// Draws what `Block::bordered().border_style(style).title(title)`
@@ -110,7 +160,7 @@ pub(super) fn bordered_kept(
     area: Rect,
     style: Style,
     title: &Line,
-    keep: &mut super::keep::Keep,
+    keep: &mut Keep,
 ) {
     use ratatui::symbols::line;
     let area = area.intersection(buf.area);
@@ -186,7 +236,7 @@ pub(super) fn shown_rows(area: Rect, len: usize, selected: usize) -> std::ops::R
 /// title, the styles its rows take, and `rest` (the rows).
 pub(super) fn pane_key(
     area: Rect,
-    borders: bool,
+    chrome: Chrome,
     focused: bool,
     title: &str,
     rest: impl std::hash::Hash,
@@ -197,7 +247,7 @@ pub(super) fn pane_key(
         theme::selected(focused),
         theme::muted(),
     ];
-    super::keep::key((area, borders, focused, title, styles, rest))
+    super::keep::key((area, chrome, focused, title, styles, rest))
 }
 
 /// Draws the rows of [`shown_items`] in `area`.
@@ -233,7 +283,7 @@ pub(super) fn draw_items_kept(
     shown: &[(usize, u64)],
     item: impl Fn(usize) -> Option<Item>,
     (selected, focused): (usize, bool),
-    keep: &mut super::keep::Keep,
+    keep: &mut Keep,
 ) {
     // The rows' styles follow from the palette and whether they are
     // selected and focused.

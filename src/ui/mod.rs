@@ -25,6 +25,7 @@ mod tests;
 pub mod theme;
 pub mod unsaved;
 
+use ratatui::text::{Line, Span};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::app::{App, Focus, Overlay};
@@ -33,7 +34,7 @@ use keep::Keep;
 
 pub use frame::Frame;
 
-pub use crate::app::geometry::{ITEM_ROWS, Panes, WIDE, list_offset, panes};
+pub use crate::app::geometry::{Chrome, ITEM_ROWS, Panes, WIDE, inner, list_offset, panes};
 
 /// Cuts sanitised text to `width` columns, with `…` when cut.
 ///
@@ -104,6 +105,38 @@ pub fn fit(s: &str, width: usize) -> String {
     let mut out = s[..keep.unwrap_or(0)].to_string();
     if width > 0 {
         out.push('…');
+    }
+    out
+}
+
+/// Lines of sanitised text wrapped to `width` columns by the reader's
+/// wrapping, which measures a wide character as the screen does. For
+/// `Paragraph`: its own wrapping put a wide character in a row's last
+/// column with half of it outside the area (over the next pane, or past
+/// the screen's edge, where a terminal moves it to the next row). A line
+/// of several styles is cut where its pieces are.
+pub fn wrap_lines(lines: Vec<Line<'static>>, width: u16) -> Vec<Line<'static>> {
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        // Where each span starts in `text`, with its style.
+        let mut starts = Vec::with_capacity(line.spans.len());
+        let mut at = 0;
+        for s in &line.spans {
+            starts.push((at, s.style));
+            at += s.content.len();
+        }
+        for (a, b) in crate::text::wrap::wrap_str(&text, usize::from(width)) {
+            let mut row = Vec::new();
+            for (i, &(start, style)) in starts.iter().enumerate() {
+                let end = starts.get(i + 1).map_or(text.len(), |n| n.0);
+                let (from, to) = (start.max(a), end.min(b));
+                if from < to {
+                    row.push(Span::styled(text[from..to].to_string(), style));
+                }
+            }
+            out.push(Line::from(row).style(line.style));
+        }
     }
     out
 }
@@ -303,16 +336,16 @@ pub fn draw(frame: &mut Frame, app: &App, keep: &mut Keep) {
     reader::render(frame, app, &p, keep);
     if let Some(r) = p.library {
         let focused = app.focus == Focus::Library;
-        library::render(frame, app, r, p.borders, focused, keep);
+        library::render(frame, app, r, p.chrome, focused, keep);
     }
     if let Some(r) = p.notes {
-        notes::render(frame, app, r, p.borders, app.focus == Focus::Notes, keep);
+        notes::render(frame, app, r, p.chrome, app.focus == Focus::Notes, keep);
     }
     if let Some((which, r)) = p.overlay {
         frame.render_widget(ratatui::widgets::Clear, r);
         match which {
-            Focus::Library => library::render(frame, app, r, p.borders, true, keep),
-            Focus::Notes => notes::render(frame, app, r, p.borders, true, keep),
+            Focus::Library => library::render(frame, app, r, p.chrome_of(true), true, keep),
+            Focus::Notes => notes::render(frame, app, r, p.chrome_of(true), true, keep),
             Focus::Reader => {}
         }
     }

@@ -11,7 +11,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::keep::Keep;
 use super::list::{Item, draw_items, frame_block, pane_key, shown_items};
-use super::theme;
+use super::{Chrome, theme};
 use crate::app::{App, Scope};
 use crate::input::action::{Action, Context};
 use crate::storage::Status;
@@ -63,7 +63,7 @@ pub fn render(
     frame: &mut Frame,
     app: &App,
     area: Rect,
-    borders: bool,
+    chrome: Chrome,
     focused: bool,
     keep: &mut Keep,
 ) {
@@ -101,21 +101,23 @@ pub fn render(
         && loading.is_none()
         && keep.same(
             area,
-            pane_key(area, borders, focused, &title, empty_text(app, &filter)),
+            pane_key(area, chrome, focused, &title, empty_text(app, &filter)),
         )
     {
         return;
     }
     if count > 0 && problem.is_none() && loading.is_none() {
-        list(frame, app, area, (borders, focused), title, keep);
+        list(frame, app, area, (chrome, focused), title, keep);
         return;
     }
-    let inner = frame_block(frame, area, borders, focused, title);
+    let inner = frame_block(frame, area, chrome, focused, title);
     let mut area = inner;
     if let Some(problem) = problem {
-        let warn = Paragraph::new(sanitize_line(problem, 300))
-            .style(theme::error())
-            .wrap(Wrap { trim: true });
+        let warn = Paragraph::new(super::wrap_lines(
+            vec![Line::from(sanitize_line(problem, 300))],
+            area.width,
+        ))
+        .style(theme::error());
         let h = area.height.min(4);
         frame.render_widget(warn, Rect::new(area.x, area.y, area.width, h));
         area = Rect::new(area.x, area.y + h, area.width, area.height - h);
@@ -168,15 +170,11 @@ fn list(
     frame: &mut Frame,
     app: &App,
     area: Rect,
-    (borders, focused): (bool, bool),
+    (chrome, focused): (Chrome, bool),
     title: String,
     keep: &mut Keep,
 ) {
-    let inner = if borders {
-        ratatui::widgets::Block::bordered().inner(area)
-    } else {
-        area
-    };
+    let inner = super::inner(area, chrome);
     let (detail, rest) = detail_part(app, inner);
     // The entry in full by what it is built from, and its key (its lines
     // are built only when drawn: a passage may be a page long).
@@ -191,7 +189,7 @@ fn list(
         .collect();
     let key = pane_key(
         area,
-        borders,
+        chrome,
         focused,
         &title,
         (
@@ -207,7 +205,7 @@ fn list(
     // Else the border, the entry in full and each row are kept where they
     // show the same: the cursor stepping onto a bookmarked row brings the
     // entry in full in, and the rest of the pane stays.
-    super::list::frame_block_kept(frame, area, (borders, focused), title, keep);
+    super::list::frame_block_kept(frame, area, (chrome, focused), title, keep);
     if let Some((shows, rect, key)) = detail
         && !keep.same_with_parts(rect, key)
     {
@@ -490,17 +488,16 @@ fn detail_lines(d: &DetailShows) -> Vec<Line<'static>> {
 }
 
 fn draw_detail(frame: &mut Frame, lines: Vec<Line<'static>>, area: Rect) {
-    frame.render_widget(detail_widget(lines), area);
+    frame.render_widget(detail_widget(lines, area.width), area);
 }
 
-/// The entry in full as a widget: a rule above, the lines wrapped.
-fn detail_widget(lines: Vec<Line<'static>>) -> Paragraph<'static> {
+/// The entry in full as a widget `width` wide: a rule above, the lines
+/// wrapped.
+fn detail_widget(lines: Vec<Line<'static>>, width: u16) -> Paragraph<'static> {
     let block = ratatui::widgets::Block::default()
         .borders(ratatui::widgets::Borders::TOP)
         .border_style(theme::border(false));
-    Paragraph::new(lines)
-        .block(block)
-        .wrap(Wrap { trim: false })
+    Paragraph::new(super::wrap_lines(lines, width)).block(block)
 }
 
 /// [`draw_detail`] on a frame blank in `area`, the cells copied from the
@@ -519,7 +516,7 @@ fn draw_detail_kept(
     let area = area.intersection(frame.area());
     if keep.drawn(key).is_none_or(|d| d.cells.area != area) {
         let mut cells = ratatui::buffer::Buffer::empty(area);
-        detail_widget(lines()).render(area, &mut cells);
+        detail_widget(lines(), area.width).render(area, &mut cells);
         keep.remember(key, cells);
     }
     let Some(blank) = keep.drawn(key).map(|d| d.blank.clone()) else {

@@ -5,7 +5,7 @@ use super::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use std::hash::{Hash as _, Hasher as _};
 
@@ -22,23 +22,22 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes, keep: &mut Keep) {
         .open_entry()
         .map(|e| sanitize_line(e.display_title(), 200))
         .unwrap_or_else(|| "Reader".to_string());
-    if p.borders {
+    if p.chrome != super::Chrome::Bare {
         let width = usize::from(p.reader.width.saturating_sub(4));
         let title = Line::from(Span::styled(
             format!(" {} ", fit(&title, width.saturating_sub(2))),
             theme::title(focused),
         ));
         let style = theme::border(focused);
-        super::list::bordered_kept(frame.buffer_mut(), p.reader, style, &title, keep);
+        super::list::chrome_kept(frame.buffer_mut(), p.reader, p.chrome, style, &title, keep);
     }
     let Some(r) = app.reader.as_ref() else {
         let msg = app
             .open_error
             .clone()
             .unwrap_or_else(|| "Select a document in the Library and press enter.".to_string());
-        let para = Paragraph::new(msg)
-            .style(theme::muted())
-            .wrap(Wrap { trim: true });
+        let para = Paragraph::new(super::wrap_lines(vec![Line::from(msg)], p.text.width))
+            .style(theme::muted());
         frame.render_widget(para, p.text);
         return;
     };
@@ -326,18 +325,16 @@ fn note_box(frame: &mut Frame, app: &App, p: &Panes) {
         Kind::Bookmark => ("bookmark", item.title.clone()),
         Kind::Highlight => ("highlight", format!("“{}”", item.preview)),
     };
-    let body = sanitize_text(&body);
     // As tall as the note needs (wrapped at the box's width), within a
     // third of the reader.
-    let inner_w = usize::from(area.width.saturating_sub(2)).max(1);
-    let rows: usize = body
-        .lines()
-        .map(|l| {
-            crate::text::sanitize::text_width(l)
-                .div_ceil(inner_w)
-                .max(1)
-        })
-        .sum();
+    let inner_w = area.width.saturating_sub(2).max(1);
+    let body = super::wrap_lines(
+        body.lines()
+            .map(|l| Line::from(sanitize_line(l, 2000)))
+            .collect(),
+        inner_w,
+    );
+    let rows = body.len().max(1);
     let most = (area.height / 3).max(3);
     let h = u16::try_from(rows + 2).unwrap_or(u16::MAX).clamp(3, most);
     let below = usize::from(area.height) / 2 > r.cursor_row();
@@ -349,19 +346,13 @@ fn note_box(frame: &mut Frame, app: &App, p: &Panes) {
         .borders(Borders::ALL)
         .border_style(theme::border(false))
         .title(Span::styled(title, theme::muted()));
-    let para = Paragraph::new(body).block(block).wrap(Wrap { trim: false });
+    let para = Paragraph::new(body).block(block);
     frame.render_widget(para, rect);
 }
 
-/// A note's text for a wrapped paragraph: each line sanitised.
-fn sanitize_text(s: &str) -> String {
-    s.lines()
-        .map(|l| sanitize_line(l, 2000))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// A thin position bar: the thumb spans the visible part of the text.
+/// A thin position bar: the thumb spans the visible part of the text; the
+/// track is left blank (beside the line to the Notes pane a drawn track
+/// read as a double line, and it was a tenth of a full frame's bytes).
 fn scrollbar(frame: &mut Frame, app: &App, area: Rect, keep: &mut Keep) {
     let area = area.intersection(frame.area());
     let Some(r) = app.reader.as_ref() else { return };
@@ -383,7 +374,7 @@ fn scrollbar(frame: &mut Frame, app: &App, area: Rect, keep: &mut Keep) {
         start = start.min(area.height.saturating_sub(1));
         end = area.height;
     }
-    let (thumb, track) = (("┃", theme::marker()), ("│", theme::muted()));
+    let (thumb, track) = (("┃", theme::marker()), (" ", Style::new()));
     // Drawn on every frame, 37 rows through ratatui's segmentation, and
     // compared: now only when the thumb or the place moved.
     if keep.same(area, super::keep::key((area, start, end, thumb, track))) {
