@@ -196,3 +196,44 @@ pub fn list_offset(selected: usize, visible: usize, len: usize) -> usize {
         .saturating_sub(visible / 2)
         .min(len.saturating_sub(visible))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Side by side, the panes share their lines: each pane's first row is
+    /// its rule, a pane with another to its left gives it its first column
+    /// for the line between them, and the text runs to the screen's edges
+    /// and down to the status line. A pane over the reader is boxed.
+    #[test]
+    fn panes_side_by_side_share_their_lines() {
+        let p = panes((120, 40), Focus::Reader, 200);
+        let (lib, notes) = (p.library.expect("library"), p.notes.expect("notes"));
+        assert_eq!(p.chrome, Chrome::Ruled);
+        assert_eq!(inner(lib, p.chrome), Rect::new(0, 1, lib.width, 38));
+        assert_eq!(
+            inner(p.reader, p.chrome),
+            Rect::new(lib.right() + 1, 1, p.reader.width - 1, 38)
+        );
+        assert_eq!(inner(notes, p.chrome).right(), 120);
+        assert_eq!(inner(notes, p.chrome).x, notes.x + 1);
+        // The reader's text: after the line and the gutter, before the bar.
+        assert_eq!(p.text.x, lib.right() + 1 + 2);
+        assert_eq!(p.scrollbar.map(|b| b.x), Some(notes.x - 1));
+        assert_eq!(p.text_height, 38);
+
+        let narrow = panes((60, 20), Focus::Library, 200);
+        assert_eq!(narrow.chrome_of(false), Chrome::Ruled);
+        assert_eq!(inner(narrow.reader, narrow.chrome), Rect::new(0, 1, 60, 18));
+        let (_, over) = narrow.overlay.expect("library over the reader");
+        assert_eq!(narrow.chrome_of(true), Chrome::Boxed);
+        assert_eq!(
+            narrow.list_page(),
+            usize::from((over.height - 2) / ITEM_ROWS)
+        );
+
+        let tiny = panes((10, 4), Focus::Reader, 200);
+        assert_eq!(tiny.chrome_of(true), Chrome::Bare);
+        assert_eq!(inner(tiny.reader, tiny.chrome), tiny.reader);
+    }
+}

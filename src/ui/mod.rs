@@ -491,6 +491,50 @@ mod set_spans_tests {
     }
 
     proptest::proptest! {
+        /// Wrapped, no row is wider than the area (but a row of a single
+        /// character wider than it, and marks), and every character but the spaces
+        /// rows break at is there, in order, in its span's style: the
+        /// entry in full put a wide character half outside its pane.
+        #[test]
+        fn wrapped_lines_fit_and_keep_their_text(
+            spans in proptest::collection::vec(
+                (proptest::collection::vec(0..PIECES.len(), 0..12), 0..3usize),
+                0..5,
+            ),
+            width in 1u16..30,
+        ) {
+            use ratatui::text::{Line, Span};
+            let styles = [Style::new(), Style::new().fg(Color::Red), Style::new().bg(Color::Blue)];
+            let line = Line::from(
+                spans
+                    .iter()
+                    .map(|(ps, s)| Span::styled(ps.iter().map(|&p| PIECES[p]).collect::<String>(), styles[*s]))
+                    .collect::<Vec<_>>(),
+            );
+            let styled = |l: &Line| -> Vec<(char, Style)> {
+                l.spans
+                    .iter()
+                    .flat_map(|s| s.content.chars().map(move |c| (c, s.style)))
+                    .filter(|(c, _)| *c != ' ')
+                    .collect()
+            };
+            let rows = super::wrap_lines(vec![line.clone()], width);
+            let mut got = Vec::new();
+            for row in &rows {
+                let text: String = row.spans.iter().map(|s| s.content.as_ref()).collect();
+                let w = crate::text::sanitize::text_width(&text);
+                let shown = unicode_segmentation::UnicodeSegmentation::graphemes(text.as_str(), true)
+                    .filter(|g| crate::text::sanitize::grapheme_width(g) > 0)
+                    .count();
+                proptest::prop_assert!(
+                    w <= usize::from(width) || shown == 1,
+                    "{text:?} is {w} wide, more than {width}"
+                );
+                got.extend(styled(row));
+            }
+            proptest::prop_assert_eq!(got, styled(&line));
+        }
+
         /// Cut into ASCII runs and the rest, spans leave every cell as
         /// ratatui's `set_stringn` on whole spans does, at any width.
         #[test]
