@@ -223,11 +223,16 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes, keep: &mut Keep) {
             .iter()
             .map(|(s, roles)| (s.as_str(), theme::text(*roles)));
         if p.gutter.width > 0 {
-            let line = Line::from(vec![
-                Span::styled(sym, mark),
-                Span::styled(cursor_bar, theme::cursor_gutter()),
-            ]);
-            super::set_line(buf, p.gutter.x, y, &line, p.gutter.width);
+            // The mark and the cursor's bar, constants one column wide
+            // each, set as they are: no escape can reach the terminal.
+            // (Through `set_line`, a line built for them and segmented
+            // was a tenth of the Reader's rows on a resize.)
+            let cells = super::row_cells(buf, p.gutter.x, y, usize::from(p.gutter.width));
+            let parts = [(sym, mark), (cursor_bar, theme::cursor_gutter())];
+            for (cell, (symbol, style)) in cells.iter_mut().zip(parts) {
+                #[allow(clippy::disallowed_methods)]
+                cell.set_symbol(symbol).set_style(style);
+            }
         }
         let row_rect = Rect::new(p.text.x, y, p.text.width, 1);
         if let Some(style) = cursor_line {
