@@ -592,8 +592,12 @@ impl App {
 
     fn fit_reader(&mut self) {
         let p = self.panes();
+        // The cursor's character (a match, a note's first word) stays
+        // under the cursor: a row rewrapped may start in the sentence
+        // before it, which `m` and `a` would then act on.
+        let point = self.cursor_point().filter(|&at| self.point == Some(at));
         if let Some(r) = self.reader.as_mut() {
-            r.resize(p.text_width, p.text_height);
+            r.resize_at(p.text_width, p.text_height, point);
         }
     }
 

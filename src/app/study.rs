@@ -284,10 +284,12 @@ fn open_editor(app: &mut App, target: EditTarget, text: &str, about: String) {
         confirm_discard: false,
         about,
     });
-    // Keep the passage in view above the editor.
+    // Keep the passage in view above the editor, the cursor's character
+    // its first: the row it starts on may begin with the sentence before,
+    // and a bookmark taken after the note went to that one.
     let at = app.editing_range().map(|(s, _)| s).or(app.cursor_point());
-    if let (Some(r), Some(at)) = (app.reader.as_mut(), at) {
-        r.goto_offset(at);
+    if let Some(at) = at {
+        app.goto_point(at);
     }
 }
 

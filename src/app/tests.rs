@@ -1201,3 +1201,71 @@ fn a_startup_problem_comes_back_after_an_error_that_covered_it() {
     h.act(Action::Down);
     assert_eq!(h.message_text(), "", "esc dismissed it for good");
 }
+
+/// Sentences that begin in the middle of rows, at any width.
+const RUN_ON: &str = "Title\n\nThe first sentence is about the weather and the harvest of that year in the villages. The trials did not always run smoothly, and Krestinsky withdrew his confession in court. Abroad some observers believed the confessions anyway, and others did not.\n";
+
+/// The quote of the last bookmark `h` saved.
+fn last_bookmark(h: &Harness) -> String {
+    let saved = h.saved_notes.last().expect("saved");
+    saved
+        .bookmarks
+        .last()
+        .expect("a bookmark")
+        .anchor
+        .exact
+        .clone()
+}
+
+/// After a note, the cursor is on the noted sentence's first word, not on
+/// its row's first (the sentence before): a bookmark taken next marks the
+/// noted sentence. It marked the one before (found taking a lecture).
+#[test]
+fn a_bookmark_after_a_note_marks_the_noted_sentence() {
+    let mut h = Harness::new(&[("run-on.txt", RUN_ON)], 120, 40);
+    h.act(Action::Search);
+    h.type_prompt("Krestinsky");
+    h.act(Action::Confirm);
+    h.act(Action::Annotate);
+    h.type_note("recanted #exam");
+    h.act(Action::Save);
+    let note = &h.saved_notes.last().expect("saved").notes[0];
+    let noted = note.anchor.as_ref().expect("on a passage").exact.clone();
+    assert!(noted.starts_with("The trials"), "{noted:?}");
+    // The sentence starts in the middle of the cursor's row.
+    assert!(
+        !cursor_text(&h).starts_with("The trials"),
+        "{}",
+        cursor_text(&h)
+    );
+    h.act(Action::AddBookmark);
+    h.act(Action::Confirm);
+    assert!(
+        last_bookmark(&h).starts_with("The trials"),
+        "{:?}",
+        last_bookmark(&h)
+    );
+}
+
+/// A resize keeps the cursor's character (a match) under the cursor: the
+/// row that held the start of the cursor's row may begin in the sentence
+/// before, which a bookmark then marked.
+#[test]
+fn a_resize_keeps_the_cursors_character_under_the_cursor() {
+    for (w, ht) in [(60, 20), (44, 20), (100, 30), (20, 8)] {
+        let mut h = Harness::new(&[("run-on.txt", RUN_ON)], 120, 40);
+        h.act(Action::Search);
+        h.type_prompt("Krestinsky");
+        h.act(Action::Confirm);
+        h.send(Msg::Resize(w, ht));
+        assert!(
+            cursor_text(&h).contains("Krestinsky"),
+            "{w}x{ht}: {}",
+            cursor_text(&h)
+        );
+        h.act(Action::AddBookmark);
+        h.act(Action::Confirm);
+        let b = last_bookmark(&h);
+        assert!(b.starts_with("Krestinsky"), "{w}x{ht}: {b:?}");
+    }
+}

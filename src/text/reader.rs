@@ -262,6 +262,13 @@ impl Reader {
     /// longer fits under the passage at the top (a narrower or lower
     /// window), the text moves up just so far that it is the last row.
     pub fn resize(&mut self, width: usize, height: usize) {
+        self.resize_at(width, height, None);
+    }
+
+    /// [`Reader::resize`], the cursor kept on the row holding source
+    /// offset `point` (the cursor's character) rather than on the one
+    /// holding its row's first character.
+    pub fn resize_at(&mut self, width: usize, height: usize, point: Option<usize>) {
         let width = width.max(1);
         let height = height.max(1);
         if width == self.width() && height == self.height {
@@ -274,11 +281,14 @@ impl Reader {
         let unmoved = self.resized == Some((self.top_offset(), self.cursor_offset()));
         // A blank row on top (the space above a paragraph) stays on top.
         let blank_top = self.visible.first().is_some_and(|r| r.spans.is_empty());
-        let (top_src, cursor_src, blank_top) = if unmoved {
+        let (top_src, mut cursor_src, blank_top) = if unmoved {
             self.resize_anchor
         } else {
             (self.top_offset(), self.cursor_offset(), blank_top)
         };
+        if let Some(at) = point {
+            cursor_src = at;
+        }
         let cursor_row = self.cursor;
         self.layout.set_width(width);
         self.height = height;
