@@ -25,6 +25,10 @@ pub struct Reader {
     pub visible: Vec<Row>,
     /// Where each visible row is (block and row in block).
     visible_pos: Vec<Pos>,
+    /// Rows put aside by a [`Reader::refresh`], their strings copied over
+    /// by the next view's rows (see [`Row::copy_from`]): a resize made a
+    /// screen of rows anew, a few allocations each.
+    spare: Vec<Row>,
     /// Source offset where the row after the last visible one starts
     /// (`doc.len()` at the end): bounds the bookmark marks of the last row.
     pub visible_end: usize,
@@ -50,6 +54,7 @@ impl Reader {
             height: height.max(1),
             visible: Vec::new(),
             visible_pos: Vec::new(),
+            spare: Vec::new(),
             visible_end: 0,
             at_end: true,
             resize_anchor: (0, 0, false),
@@ -151,10 +156,11 @@ impl Reader {
                 .retreat(&self.doc, self.top, self.height - 1 - moved);
             self.top = t;
         }
-        self.visible.clear();
+        self.spare.append(&mut self.visible);
         self.visible_pos.clear();
         self.at_end = false;
         let p = self.extend_from(Some(self.top));
+        self.spare.clear();
         self.set_end(p);
     }
 
@@ -219,13 +225,18 @@ impl Reader {
             if self.visible.len() == self.height {
                 break;
             }
-            match self.layout.row(&self.doc, q) {
-                Some(row) => {
-                    self.visible.push(row);
-                    self.visible_pos.push(q);
+            let rows = self.layout.rows(&self.doc, q.block);
+            let Some(row) = rows.get(q.row) else {
+                break;
+            };
+            match self.spare.pop() {
+                Some(mut spare) => {
+                    spare.copy_from(row);
+                    self.visible.push(spare);
                 }
-                None => break,
+                None => self.visible.push(row.clone()),
             }
+            self.visible_pos.push(q);
             p = self.layout.next(&self.doc, q);
         }
         p

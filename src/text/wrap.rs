@@ -50,6 +50,22 @@ pub fn spans_key(spans: &[(String, Roles)]) -> u64 {
 }
 
 impl Row {
+    /// Makes this row a copy of `other`, in the strings and lists it has
+    /// (a clone would allocate each of them anew).
+    pub fn copy_from(&mut self, other: &Row) {
+        let n = other.spans.len();
+        self.spans.truncate(n);
+        for ((text, roles), (from, r)) in self.spans.iter_mut().zip(&other.spans) {
+            text.clone_from(from);
+            *roles = *r;
+        }
+        let have = self.spans.len();
+        self.spans.extend_from_slice(&other.spans[have..]);
+        self.src = other.src;
+        self.map.clone_from(&other.map);
+        self.key = other.key;
+    }
+
     fn blank(src: usize) -> Row {
         Row {
             spans: Vec::new(),
@@ -761,5 +777,54 @@ mod tests {
         assert_eq!(n, 90);
         let (q, m) = l.retreat(&doc, p, 90);
         assert_eq!((q, m), (start, 90));
+    }
+}
+
+#[cfg(test)]
+mod copy_tests {
+    use super::*;
+
+    fn row(spans: &[(&str, Roles)], src: usize, map: &[(usize, usize, bool)]) -> Row {
+        let spans: Vec<(String, Roles)> = spans.iter().map(|(t, r)| (t.to_string(), *r)).collect();
+        Row {
+            key: spans_key(&spans),
+            spans,
+            src,
+            map: map.to_vec(),
+        }
+    }
+
+    /// A row copied over another is the row, whatever each had before:
+    /// fewer spans, more spans, longer and shorter text, none.
+    #[test]
+    fn a_row_copied_over_another_equals_it() {
+        let rows = [
+            row(&[], 0, &[]),
+            row(&[("one", Roles::NONE)], 4, &[(0, 4, true)]),
+            row(
+                &[
+                    ("a longer first span", Roles::RULE),
+                    (" and more", Roles::heading(1)),
+                ],
+                90,
+                &[(0, 90, true), (19, 120, false)],
+            ),
+            row(
+                &[
+                    ("x", Roles::heading(2)),
+                    ("", Roles::NONE),
+                    ("yz", Roles::NONE),
+                ],
+                7,
+                &[(1, 8, true)],
+            ),
+        ];
+        for to in &rows {
+            for from in &rows {
+                let mut r = to.clone();
+                r.copy_from(from);
+                assert_eq!(&r, from, "{to:?} ← {from:?}");
+            }
+        }
     }
 }
