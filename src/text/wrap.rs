@@ -439,10 +439,14 @@ pub struct Pos {
     pub row: usize,
 }
 
-/// Wrapped rows of one document at one width, built on demand.
 /// Blocks wrapped at one width, by block.
-type Wrapped = HashMap<usize, Rc<Vec<Row>>>;
+///
+/// Keyed by block index with foldhash: std's SipHash, on every row asked
+/// for, was a twentieth of a resize (callgrind); block indices are no
+/// input an attacker chooses.
+type Wrapped = HashMap<usize, Rc<Vec<Row>>, foldhash::fast::FixedState>;
 
+/// Wrapped rows of one document at one width, built on demand.
 #[derive(Default)]
 pub struct Layout {
     width: usize,
