@@ -529,6 +529,16 @@ pub fn paint_over_blank(w: &mut Vec<u8>, next: &Buffer, blank: bool) -> io::Resu
         while x < width {
             let c = &row[x];
             let Some(symbol) = one_column_symbol(c) else {
+                // A wide character (a word of Chinese in the essay) goes
+                // out as ratatui's diff has it, the cell after it left
+                // alone; the next cell written is reached by a move. Such
+                // a row went the long way, a copy and a diff of the row,
+                // a tenth of a resize for two rows of the essay.
+                if two_columns(c) {
+                    put_after_gap(&mut pen, w, row, (a.x, at), x, &mut last)?;
+                    x += 2;
+                    continue;
+                }
                 plain = false;
                 break;
             };
@@ -689,6 +699,18 @@ fn wider_symbol_one_wide(c: &Cell) -> bool {
         (Some(ch), None) if crate::ui::plain_char(ch) => true,
         _ => c.cell_width() == 1,
     }
+}
+
+/// Whether ratatui's diff from a blank row writes `c` as a plain wide
+/// cell: two columns, the next cell skipped, nothing forced or skipped
+/// about it, and no emoji presentation selector (after which the diff
+/// looks at the covered cells too).
+#[allow(deprecated)] // `skip` is honoured as ratatui's diff does.
+fn two_columns(c: &Cell) -> bool {
+    c.diff_option == CellDiffOption::None
+        && !c.skip
+        && c.cell_width() == 2
+        && !c.symbol().contains('\u{FE0F}')
 }
 
 /// Whether `c` looks like a blank cell on a cleared screen: a space with
@@ -1536,6 +1558,37 @@ mod tests {
         let text = String::from_utf8(bytes).unwrap();
         assert!(text.contains("ab") && text.contains('d'), "{text:?}");
         assert!(!text.contains('c') && !text.contains('f'), "{text:?}");
+    }
+
+    /// A wide character is written whole and the cell it covers is left
+    /// alone, as ratatui's diff does; after an emoji with the presentation
+    /// selector the diff also writes a covered cell that holds something,
+    /// and so does the paint (that row goes the long way).
+    #[test]
+    // Letters only: nothing here reaches a terminal.
+    #[allow(clippy::disallowed_methods)]
+    fn a_wide_character_covers_the_next_cell_but_after_an_emoji_selector() {
+        let paint = |wide: &str| {
+            let mut b = Buffer::empty(Rect::new(0, 0, 6, 1));
+            b.set_string(0, 0, wide, Style::new());
+            b.set_string(2, 0, "z", Style::new());
+            // Something in the covered cell, as another widget may leave.
+            b.cell_mut((1, 0)).unwrap().set_symbol("x");
+            let mut bytes = Vec::new();
+            super::paint_over_blank(&mut bytes, &b, true).unwrap();
+            let text = String::from_utf8(bytes).unwrap();
+            let by_diff: Vec<String> = cells_over_blank_by_diff(&b)
+                .into_iter()
+                .map(|(x, _, c)| format!("{x}{}", c.symbol()))
+                .collect();
+            (text, by_diff)
+        };
+        let (text, by_diff) = paint("漢");
+        assert_eq!(by_diff, ["0漢", "2z"]);
+        assert!(text.contains('漢') && !text.contains('x'), "{text:?}");
+        let (text, by_diff) = paint("\u{2764}\u{FE0F}");
+        assert_eq!(by_diff, ["0\u{2764}\u{FE0F}", "1x", "2z"]);
+        assert!(text.contains('x'), "{text:?}");
     }
 
     proptest::proptest! {
