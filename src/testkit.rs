@@ -220,6 +220,13 @@ impl Harness {
         }));
     }
 
+    /// Searches for `words` from the reader: `/`, the words, enter.
+    pub fn search(&mut self, words: &str) {
+        self.act(crate::input::action::Action::Search);
+        self.type_prompt(words);
+        self.act(crate::input::action::Action::Confirm);
+    }
+
     /// Types text into the open one-line prompt.
     pub fn type_prompt(&mut self, text: &str) {
         for c in text.chars() {

@@ -1223,9 +1223,7 @@ fn last_bookmark(h: &Harness) -> String {
 #[test]
 fn a_bookmark_after_a_note_marks_the_noted_sentence() {
     let mut h = Harness::new(&[("run-on.txt", RUN_ON)], 120, 40);
-    h.act(Action::Search);
-    h.type_prompt("Krestinsky");
-    h.act(Action::Confirm);
+    h.search("Krestinsky");
     h.act(Action::Annotate);
     h.type_note("recanted #exam");
     h.act(Action::Save);
@@ -1254,9 +1252,7 @@ fn a_bookmark_after_a_note_marks_the_noted_sentence() {
 fn a_resize_keeps_the_cursors_character_under_the_cursor() {
     for (w, ht) in [(60, 20), (44, 20), (100, 30), (20, 8)] {
         let mut h = Harness::new(&[("run-on.txt", RUN_ON)], 120, 40);
-        h.act(Action::Search);
-        h.type_prompt("Krestinsky");
-        h.act(Action::Confirm);
+        h.search("Krestinsky");
         h.send(Msg::Resize(w, ht));
         assert!(
             cursor_text(&h).contains("Krestinsky"),

@@ -18,12 +18,6 @@ fn willow() -> Harness {
     Harness::new(&[("willow.md", WILLOW)], 120, 40)
 }
 
-fn search(h: &mut Harness, words: &str) {
-    h.act(Action::Search);
-    h.type_prompt(words);
-    h.act(Action::Confirm);
-}
-
 fn saved(h: &Harness) -> &crate::storage::NotesFile {
     h.saved_notes.last().expect("notes saved")
 }
@@ -31,8 +25,8 @@ fn saved(h: &Harness) -> &crate::storage::NotesFile {
 #[test]
 fn search_prompt_opens_empty_and_walks_the_history() {
     let mut h = willow();
-    search(&mut h, "withies");
-    search(&mut h, "aspirin");
+    h.search("withies");
+    h.search("aspirin");
     assert_eq!(h.app.state.search_history, ["withies", "aspirin"]);
     h.act(Action::Search);
     let typed = |h: &Harness| {
@@ -68,9 +62,9 @@ fn search_prompt_opens_empty_and_walks_the_history() {
 #[test]
 fn a_failed_search_says_so_and_leaves_the_cursor() {
     let mut h = willow();
-    search(&mut h, "withies");
+    h.search("withies");
     let here = h.app.cursor_point();
-    search(&mut h, "zzzz");
+    h.search("zzzz");
     assert_eq!(h.app.cursor_point(), here, "the cursor stayed");
     assert!(h.app.search.is_none(), "no count left behind");
     let m = h.message_text();
@@ -80,7 +74,7 @@ fn a_failed_search_says_so_and_leaves_the_cursor() {
 #[test]
 fn after_a_search_a_notes_the_sentence_holding_the_match() {
     let mut h = willow();
-    search(&mut h, "withies");
+    h.search("withies");
     h.act(Action::Annotate);
     assert_eq!(
         h.app
@@ -120,7 +114,7 @@ fn on_a_blank_row_a_and_m_take_the_next_sentence() {
 #[test]
 fn v_then_paren_selects_two_sentences_and_o_moves_the_other_end() {
     let mut h = willow();
-    search(&mut h, "roots hold");
+    h.search("roots hold");
     h.act(Action::Select);
     let text = |h: &Harness| {
         h.app
@@ -159,10 +153,10 @@ fn v_then_paren_selects_two_sentences_and_o_moves_the_other_end() {
 #[test]
 fn brackets_step_through_entries_in_text_order_wrapping() {
     let mut h = willow();
-    search(&mut h, "aspirin");
+    h.search("aspirin");
     h.act(Action::AddBookmark);
     h.act(Action::Confirm);
-    search(&mut h, "withies");
+    h.search("withies");
     h.act(Action::Annotate);
     h.type_note("n");
     h.act(Action::Save);
@@ -185,7 +179,7 @@ fn brackets_step_through_entries_in_text_order_wrapping() {
 #[test]
 fn a_lost_note_keeps_its_quote_and_r_enter_reattaches_it() {
     let mut h = willow();
-    search(&mut h, "withies");
+    h.search("withies");
     h.act(Action::Annotate);
     h.type_note("lost soon");
     h.act(Action::Save);
@@ -212,7 +206,7 @@ fn a_lost_note_keeps_its_quote_and_r_enter_reattaches_it() {
     // The lost note's status is saved.
     let n = &saved(&h).notes[0];
     assert_eq!(n.anchor.as_ref().map(|a| a.status), Some(Status::Lost));
-    search(&mut h, "bend");
+    h.search("bend");
     h.app.focus = Focus::Notes;
     h.act(Action::Reattach);
     assert!(h.app.selection.is_some() && h.app.reattach.is_some());
@@ -226,11 +220,11 @@ fn a_lost_note_keeps_its_quote_and_r_enter_reattaches_it() {
 #[test]
 fn e_exports_only_what_the_filter_shows() {
     let mut h = willow();
-    search(&mut h, "withies");
+    h.search("withies");
     h.act(Action::Annotate);
     h.type_note("for the #exam");
     h.act(Action::Save);
-    search(&mut h, "aspirin");
+    h.search("aspirin");
     h.act(Action::Annotate);
     h.type_note("aside");
     h.act(Action::Save);
@@ -248,7 +242,7 @@ fn e_exports_only_what_the_filter_shows() {
 #[test]
 fn the_position_follows_a_renamed_document_by_fingerprint() {
     let mut h = willow();
-    search(&mut h, "aspirin");
+    h.search("aspirin");
     let fx = update(&mut h.app, Msg::Action(Action::Quit), NOW);
     let Some(Effect::SaveState(state)) = fx.into_iter().find(|e| matches!(e, Effect::SaveState(_)))
     else {
@@ -277,7 +271,7 @@ fn the_position_follows_a_renamed_document_by_fingerprint() {
 fn a_click_puts_the_cursor_on_the_character_and_a_drag_selects_to_it() {
     use crate::input::action::MouseKind;
     let mut h = willow();
-    search(&mut h, "roots hold");
+    h.search("roots hold");
     let p = h.app.panes();
     let r = h.app.reader.as_ref().expect("reader");
     let y = r.cursor_row();
@@ -358,7 +352,7 @@ fn selection_keys_over_hostile_text_stay_on_characters() {
 #[test]
 fn a_bookmark_on_a_sentences_last_words_is_labelled_from_the_sentence() {
     let mut h = willow();
-    search(&mut h, "without breaking");
+    h.search("without breaking");
     h.act(Action::AddBookmark);
     h.act(Action::Confirm);
     let b = &saved(&h).bookmarks[0];
@@ -368,7 +362,7 @@ fn a_bookmark_on_a_sentences_last_words_is_labelled_from_the_sentence() {
     );
     assert!(b.label.starts_with("They bend without"), "{:?}", b.label);
     // With words enough after the match, the label starts at the match.
-    search(&mut h, "cut the young");
+    h.search("cut the young");
     h.act(Action::AddBookmark);
     h.act(Action::Confirm);
     let labels: Vec<String> = saved(&h)
@@ -398,7 +392,7 @@ fn lost_notes_are_placed_by_a_worker_after_the_first_frame() {
         "The bark was chewed for pain long before aspirin.",
     ];
     for s in sentences {
-        search(&mut h, s);
+        h.search(s);
         h.act(Action::Annotate);
         h.type_note("soon gone");
         h.act(Action::Save);
@@ -448,7 +442,7 @@ fn lost_notes_are_placed_by_a_worker_after_the_first_frame() {
     assert!(first.contains("Willows grow near water."), "{first}");
     assert!(!first.contains("could not be placed"), "{first}");
     // A note added before the worker's reply.
-    search(&mut h, "Salicylic acid");
+    h.search("Salicylic acid");
     h.act(Action::Annotate);
     h.type_note("added meanwhile");
     h.act(Action::Save);

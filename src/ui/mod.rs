@@ -490,6 +490,26 @@ mod set_spans_tests {
         }
     }
 
+    /// The styles the properties' spans take.
+    const STYLES: [Style; 3] = [
+        Style::new(),
+        Style::new().fg(Color::Red),
+        Style::new().bg(Color::Blue),
+    ];
+
+    /// A line of spans, each of `PIECES` by index in one of `STYLES`.
+    fn pieces_line(spans: &[(Vec<usize>, usize)]) -> ratatui::text::Line<'static> {
+        ratatui::text::Line::from(
+            spans
+                .iter()
+                .map(|(ps, s)| {
+                    let text: String = ps.iter().map(|&p| PIECES[p]).collect();
+                    ratatui::text::Span::styled(text, STYLES[*s])
+                })
+                .collect::<Vec<_>>(),
+        )
+    }
+
     proptest::proptest! {
         /// Wrapped, no row is wider than the area (but a row of a single
         /// character wider than it, and marks), and every character but the spaces
@@ -503,14 +523,8 @@ mod set_spans_tests {
             ),
             width in 1u16..30,
         ) {
-            use ratatui::text::{Line, Span};
-            let styles = [Style::new(), Style::new().fg(Color::Red), Style::new().bg(Color::Blue)];
-            let line = Line::from(
-                spans
-                    .iter()
-                    .map(|(ps, s)| Span::styled(ps.iter().map(|&p| PIECES[p]).collect::<String>(), styles[*s]))
-                    .collect::<Vec<_>>(),
-            );
+            use ratatui::text::Line;
+            let line = pieces_line(&spans);
             let styled = |l: &Line| -> Vec<(char, Style)> {
                 l.spans
                     .iter()
@@ -571,15 +585,7 @@ mod set_spans_tests {
             x in 0u16..6,
             max in 0u16..40,
         ) {
-            use ratatui::text::{Line, Span};
-            let styles = [Style::new(), Style::new().fg(Color::Red), Style::new().bg(Color::Blue)];
-            let line = Line::from(
-                spans
-                    .iter()
-                    .map(|(ps, s)| Span::styled(ps.iter().map(|&p| PIECES[p]).collect::<String>(), styles[*s]))
-                    .collect::<Vec<_>>(),
-            )
-            .style(styles[line_style].fg(Color::Green));
+            let line = pieces_line(&spans).style(STYLES[line_style].fg(Color::Green));
             let area = Rect::new(0, 0, 30, 1);
             let mut ours = Buffer::empty(area);
             super::set_line(&mut ours, x, 0, &line, max);
