@@ -497,6 +497,18 @@ mod set_spans_tests {
         Style::new().bg(Color::Blue),
     ];
 
+    /// Up to five spans, each up to twelve `PIECES` (by index) in one of
+    /// `STYLES` (by index).
+    fn piece_spans() -> impl proptest::strategy::Strategy<Value = Vec<(Vec<usize>, usize)>> {
+        proptest::collection::vec(
+            (
+                proptest::collection::vec(0..PIECES.len(), 0..12),
+                0..STYLES.len(),
+            ),
+            0..5,
+        )
+    }
+
     /// A line of spans, each of `PIECES` by index in one of `STYLES`.
     fn pieces_line(spans: &[(Vec<usize>, usize)]) -> ratatui::text::Line<'static> {
         ratatui::text::Line::from(
@@ -517,10 +529,7 @@ mod set_spans_tests {
         /// entry in full put a wide character half outside its pane.
         #[test]
         fn wrapped_lines_fit_and_keep_their_text(
-            spans in proptest::collection::vec(
-                (proptest::collection::vec(0..PIECES.len(), 0..12), 0..3usize),
-                0..5,
-            ),
+            spans in piece_spans(),
             width in 1u16..30,
         ) {
             use ratatui::text::Line;
@@ -553,17 +562,13 @@ mod set_spans_tests {
         /// ratatui's `set_stringn` on whole spans does, at any width.
         #[test]
         fn set_spans_draws_what_set_stringn_draws(
-            spans in proptest::collection::vec(
-                (proptest::collection::vec(0..PIECES.len(), 0..12), 0..3usize),
-                0..5,
-            ),
+            spans in piece_spans(),
             x in 0u16..6,
             max in 0u16..40,
         ) {
-            let styles = [Style::new(), Style::new().fg(Color::Red), Style::new().bg(Color::Blue)];
             let spans: Vec<(String, Style)> = spans
                 .iter()
-                .map(|(ps, s)| (ps.iter().map(|&p| PIECES[p]).collect(), styles[*s]))
+                .map(|(ps, s)| (ps.iter().map(|&p| PIECES[p]).collect(), STYLES[*s]))
                 .collect();
             let area = Rect::new(0, 0, 30, 1);
             let mut ours = Buffer::empty(area);
@@ -577,10 +582,7 @@ mod set_spans_tests {
         /// the line's own style patched under each span's.
         #[test]
         fn set_line_draws_what_ratatuis_set_line_draws(
-            spans in proptest::collection::vec(
-                (proptest::collection::vec(0..PIECES.len(), 0..12), 0..3usize),
-                0..5,
-            ),
+            spans in piece_spans(),
             line_style in 0..3usize,
             x in 0u16..6,
             max in 0u16..40,
