@@ -70,14 +70,25 @@ pub(crate) use super::letters::{base_of, fold};
 /// → its accented and other forms, and folded base → every letter that
 /// folds to it, each sorted by its first letter.
 mod tables {
+    use super::Table;
     include!(concat!(env!("OUT_DIR"), "/letters.rs"));
 }
 
+/// A table of letters by key, with no pointer per key: `keys` (sorted)
+/// holds where each key's letters end in `letters`, the previous key's
+/// end is where they start.
+struct Table {
+    keys: &'static [(char, u32)],
+    letters: &'static [char],
+}
+
 /// The letters listed under `key` in `table`.
-fn listed(table: &'static [(char, &'static [char])], key: char) -> &'static [char] {
-    table
-        .binary_search_by_key(&key, |&(k, _)| k)
-        .map_or(&[], |i| table[i].1)
+fn listed(table: &'static Table, key: char) -> &'static [char] {
+    let Ok(i) = table.keys.binary_search_by_key(&key, |&(k, _)| k) else {
+        return &[];
+    };
+    let start = i.checked_sub(1).map_or(0, |p| table.keys[p].1);
+    &table.letters[start as usize..table.keys[i].1 as usize]
 }
 
 /// Typographic stand-ins for ASCII punctuation.
@@ -100,9 +111,9 @@ pub(crate) fn char_class(c: char, ignore_case: bool) -> Vec<char> {
         if ignore_case {
             let key = fold(base_of(c));
             set.push(key);
-            set.extend(listed(tables::BY_FOLD, key));
+            set.extend(listed(&tables::BY_FOLD, key));
         } else {
-            set.extend(listed(tables::BY_BASE, base_of(c)));
+            set.extend(listed(&tables::BY_BASE, base_of(c)));
         }
     }
     set.sort_unstable();
@@ -419,14 +430,17 @@ mod tests {
     #[test]
     fn the_built_tables_are_the_walk_over_every_letter() {
         let (by_base, by_fold) = super::super::letters::walk();
-        let built = |t: &[(char, &[char])]| -> Vec<(char, Vec<char>)> {
-            t.iter().map(|&(k, v)| (k, v.to_vec())).collect()
+        let built = |t: &'static Table| -> Vec<(char, Vec<char>)> {
+            t.keys
+                .iter()
+                .map(|&(k, _)| (k, listed(t, k).to_vec()))
+                .collect()
         };
-        assert_eq!(built(tables::BY_BASE), by_base);
-        assert_eq!(built(tables::BY_FOLD), by_fold);
-        assert!(listed(tables::BY_BASE, 'e').contains(&'é'));
-        assert!(listed(tables::BY_FOLD, 'k').contains(&'\u{212A}'));
-        assert!(listed(tables::BY_BASE, '3').is_empty());
+        assert_eq!(built(&tables::BY_BASE), by_base);
+        assert_eq!(built(&tables::BY_FOLD), by_fold);
+        assert!(listed(&tables::BY_BASE, 'e').contains(&'é'));
+        assert!(listed(&tables::BY_FOLD, 'k').contains(&'\u{212A}'));
+        assert!(listed(&tables::BY_BASE, '3').is_empty());
     }
 
     #[test]
