@@ -114,7 +114,7 @@ impl Row {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 struct Frag {
     start: usize,
     word_end: usize,
@@ -139,21 +139,47 @@ impl Fragment for Frag {
 /// wider than `avail` is cut between graphemes.
 fn fragments(text: &str, seg_start: usize, seg_end: usize, avail: usize, out: &mut Vec<Frag>) {
     let seg = &text[seg_start..seg_end];
+    // Printable ASCII (most of most texts) is a grapheme and a column a
+    // byte: walked without segmenting or measuring each grapheme, which
+    // was most of wrapping a screen's blocks before the first frame
+    // (callgrind).
+    if seg.bytes().all(|b| (0x20..0x7F).contains(&b)) {
+        let bytes = seg.bytes().enumerate();
+        cut(
+            bytes.map(|(i, b)| (seg_start + i, 1, b == b' ', 1)),
+            avail,
+            out,
+        );
+    } else {
+        let graphemes = grapheme_indices_fast(seg);
+        cut(
+            graphemes.map(|(i, g)| (seg_start + i, g.len(), g == " ", grapheme_width(g))),
+            avail,
+            out,
+        );
+    }
+}
+
+/// [`fragments`] of a segment's graphemes, each as (offset, length in
+/// bytes, whether it is a space, width).
+fn cut(
+    graphemes: impl Iterator<Item = (usize, usize, bool, usize)>,
+    avail: usize,
+    out: &mut Vec<Frag>,
+) {
     let mut cur: Option<Frag> = None;
     // Inside the word part of `cur` (false once its trailing spaces began).
     let mut in_ws = false;
     // `cur` holds only the segment's leading spaces so far (indentation).
     let mut leading = false;
-    for (i, g) in grapheme_indices_fast(seg) {
-        let at = seg_start + i;
-        let gw = grapheme_width(g);
+    for (at, len, space, gw) in graphemes {
         let new_frag = Frag {
             start: at,
             word_end: at,
             width: 0,
             ws_width: 0,
         };
-        if g == " " {
+        if space {
             match cur.as_mut() {
                 None => {
                     cur = Some(new_frag);
@@ -187,7 +213,7 @@ fn fragments(text: &str, seg_start: usize, seg_end: usize, avail: usize, out: &m
         leading = false;
         if let Some(f) = cur.as_mut() {
             f.width += gw;
-            f.word_end = at + g.len();
+            f.word_end = at + len;
         }
     }
     out.extend(cur);
@@ -603,6 +629,28 @@ impl Layout {
 mod tests {
     use super::*;
     use crate::text::document::Format;
+
+    proptest::proptest! {
+        /// A segment of printable ASCII is cut as its graphemes are, one
+        /// by one and measured: words, runs of spaces (leading ones
+        /// too), words longer than a row.
+        #[test]
+        fn ascii_is_cut_as_its_graphemes_are(
+            text in "[ a-z.,!~]{0,80}",
+            avail in 1usize..30,
+        ) {
+            let mut fast = Vec::new();
+            fragments(&text, 0, text.len(), avail, &mut fast);
+            let mut slow = Vec::new();
+            let graphemes = grapheme_indices_fast(&text);
+            cut(
+                graphemes.map(|(i, g)| (i, g.len(), g == " ", grapheme_width(g))),
+                avail,
+                &mut slow,
+            );
+            proptest::prop_assert_eq!(fast, slow);
+        }
+    }
 
     fn rich(s: &str) -> RichText {
         let mut t = RichText::new();
