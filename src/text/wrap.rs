@@ -151,9 +151,15 @@ fn fragments(text: &str, seg_start: usize, seg_end: usize, avail: usize, out: &m
             out,
         );
     } else {
+        // Between the other characters, a printable ASCII byte is still a
+        // column, without measuring it.
+        let width = |g: &str| match g.as_bytes() {
+            [b] if (0x20..0x7F).contains(b) => 1,
+            _ => grapheme_width(g),
+        };
         let graphemes = grapheme_indices_fast(seg);
         cut(
-            graphemes.map(|(i, g)| (seg_start + i, g.len(), g == " ", grapheme_width(g))),
+            graphemes.map(|(i, g)| (seg_start + i, g.len(), g == " ", width(g))),
             avail,
             out,
         );
@@ -631,12 +637,13 @@ mod tests {
     use crate::text::document::Format;
 
     proptest::proptest! {
-        /// A segment of printable ASCII is cut as its graphemes are, one
-        /// by one and measured: words, runs of spaces (leading ones
-        /// too), words longer than a row.
+        /// A segment is cut as its graphemes are, one by one and each
+        /// measured: words, runs of spaces (leading ones too), words
+        /// longer than a row; printable ASCII alone (taken a byte at a
+        /// time) or among wide letters and combining marks.
         #[test]
-        fn ascii_is_cut_as_its_graphemes_are(
-            text in "[ a-z.,!~]{0,80}",
+        fn a_segment_is_cut_as_its_measured_graphemes_are(
+            text in proptest::prop_oneof!["[ a-z.,!~]{0,80}", "[ a-z.,é語\u{301}]{0,60}"],
             avail in 1usize..30,
         ) {
             let mut fast = Vec::new();
