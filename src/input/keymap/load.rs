@@ -80,14 +80,12 @@ impl Keymap {
     pub(super) fn merge_builtin(&mut self, text: &str) {
         match read_plain_entries(text) {
             Some(entries) if self.bindings.is_empty() => {
-                self.hints.get_mut().clear();
-                self.hint_lines.get_mut().clear();
                 for entry in entries {
                     let keys = entry.keys.into_iter().map(|(key, _)| key).collect();
                     let actions = self.bindings.entry(entry.context).or_default();
                     actions.insert(entry.action, keys);
                 }
-                self.index_keys();
+                self.bindings_changed();
             }
             Some(entries) => {
                 let _ = self.merge_entries(&entries, Reporter::new("built-in keymap.toml", text));
@@ -99,8 +97,6 @@ impl Keymap {
     }
 
     fn merge_entries(&mut self, entries: &[Entry], mut reporter: Reporter) -> Vec<KeymapProblem> {
-        self.hints.get_mut().clear();
-        self.hint_lines.get_mut().clear();
         for &context in Context::ALL {
             let ours: Vec<&Entry> = entries.iter().filter(|e| e.context == context).collect();
             if ours.is_empty() {
@@ -110,12 +106,15 @@ impl Keymap {
             let after = settle(context, &before, &ours, &mut reporter);
             self.bindings.insert(context, after);
         }
-        self.index_keys();
+        self.bindings_changed();
         reporter.finish()
     }
 
-    /// The reverse map, key → action per context, from the bindings.
-    fn index_keys(&mut self) {
+    /// After the bindings changed: the reverse map (key → action per
+    /// context) made from them again, the hints asked so far forgotten.
+    fn bindings_changed(&mut self) {
+        self.hints.get_mut().clear();
+        self.hint_lines.get_mut().clear();
         self.reverse = self
             .bindings
             .iter()
