@@ -160,6 +160,9 @@ pub enum Msg {
     ),
     /// SIGTERM, SIGHUP, SIGINT, SIGQUIT: save and leave.
     Signal(i32),
+    /// The log's file could not be written (found after the first frame,
+    /// when it is opened): why, to show as a start-up problem is shown.
+    LogProblem(String),
 }
 
 /// A notes file as loaded for an opened document.

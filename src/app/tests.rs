@@ -1265,3 +1265,20 @@ fn a_resize_keeps_the_cursors_character_under_the_cursor() {
         assert!(b.starts_with("Krestinsky"), "{w}x{ht}: {b:?}");
     }
 }
+
+/// A log that cannot be written, found after the first frame, is shown
+/// as a start-up problem is: on the status line and listed in help.
+#[test]
+fn a_log_problem_after_the_first_frame_is_shown_and_listed() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    let problem = "no log kept: cannot write /data/marginote.log: read-only file system";
+    h.send(Msg::LogProblem(problem.to_string()));
+    assert!(
+        h.screen_text().contains("no log kept"),
+        "{}",
+        h.screen_text()
+    );
+    assert_eq!(h.app.problems, vec![problem.to_string()]);
+    h.send(Msg::LogProblem(problem.to_string()));
+    assert_eq!(h.app.problems.len(), 1, "listed once");
+}

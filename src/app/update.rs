@@ -279,6 +279,14 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::SessionsSaved(result) => session::saved(app, result),
+        Msg::LogProblem(problem) => {
+            let listed = sanitize_line(&problem, 300);
+            if !app.problems.contains(&listed) {
+                app.problems.push(listed);
+            }
+            app.startup_problem(problem);
+            Vec::new()
+        }
         Msg::Idle => {
             let mut fx = app.save_state();
             fx.extend(unsaved::retry_notes(app));

@@ -203,9 +203,9 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
             local_zone();
         });
     }
-    let problems: Vec<String> = log::init(&data.log_path(), args.log_level.as_deref())
-        .into_iter()
-        .collect();
+    // The log's file is opened after the first frame (`log.open` below).
+    let (log, log_problem) = log::init(&data.log_path(), args.log_level.as_deref());
+    let problems: Vec<String> = log_problem.into_iter().collect();
     let store = Store::new();
     let mut app = startup::build_app(&args, &data, &store, problems);
 
@@ -337,6 +337,10 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                     // After the first frame: nothing before it waits on this.
                     workers.release();
                     warmed = true;
+                    if let Some(problem) = log.open() {
+                        let now = now();
+                        effects.extend(app::update(&mut app, Msg::LogProblem(problem), &now));
+                    }
                 }
                 if !summarized && !app.loading() {
                     // Titles and word counts read every library file again:
