@@ -550,6 +550,14 @@ impl App {
         self.say(text.as_ref(), Level::Error, false);
     }
 
+    /// Lists a problem in help (in full: the status line cuts it), once.
+    pub(crate) fn list_problem(&mut self, problem: &str) {
+        let listed = sanitize_line(problem, 300);
+        if !self.problems.contains(&listed) {
+            self.problems.push(listed);
+        }
+    }
+
     /// A problem found at startup: it stays until the user dismisses it.
     pub fn startup_problem(&mut self, text: impl AsRef<str>) {
         self.say(text.as_ref(), Level::Error, true);

@@ -108,10 +108,7 @@ pub(super) fn on_loaded(app: &mut App, key: &str, load: NotesLoad) -> Vec<Effect
         e.bookmarks = count;
     }
     if let Some(p) = problem {
-        let listed = crate::text::sanitize::sanitize_line(&p, 300);
-        if !app.problems.contains(&listed) {
-            app.problems.push(listed);
-        }
+        app.list_problem(&p);
         app.error(p);
     }
     fx

@@ -280,10 +280,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::SessionsSaved(result) => session::saved(app, result),
         Msg::LogProblem(problem) => {
-            let listed = sanitize_line(&problem, 300);
-            if !app.problems.contains(&listed) {
-                app.problems.push(listed);
-            }
+            app.list_problem(&problem);
             app.startup_problem(problem);
             Vec::new()
         }
@@ -474,11 +471,7 @@ fn on_opened(
             app.note_position();
             let mut problems: Vec<String> = warnings;
             if let Some(p) = app.notes.as_ref().and_then(|n| n.problem.clone()) {
-                // Also listed in full in help: the status line cuts it.
-                let listed = sanitize_line(&p, 300);
-                if !app.problems.contains(&listed) {
-                    app.problems.push(listed);
-                }
+                app.list_problem(&p);
                 problems.push(p);
             }
             if !problems.is_empty() {
