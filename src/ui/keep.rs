@@ -48,6 +48,19 @@ pub struct Keep {
     kept_moved: Vec<Rect>,
 }
 
+/// What [`Keep::scrolled`] found of a text's rows against the last
+/// frame's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rows {
+    /// Nothing to compare with (the first frame, the screen cleared or
+    /// resized, the text's area changed, nothing kept this frame).
+    Unknown,
+    /// Most rows show what they showed where they were, or no move pays.
+    Stayed,
+    /// Moved by so many rows (up when positive).
+    Moved(i32),
+}
+
 /// A part's cells as drawn ([`Keep::remember`]).
 #[derive(Debug)]
 pub struct Drawn {
@@ -107,17 +120,20 @@ impl Keep {
     /// moves the rows: the screen scrolls them on the terminal first
     /// ([`Keep::moved`]), and each row that shows what it showed is kept
     /// there ([`Keep::row`]). A line scrolled drew every row of the text
-    /// again and compared every cell of the screen (issue 12). Says by
-    /// how many rows (up when positive).
-    pub fn scrolled(&mut self, area: Rect, keys: &[u64]) -> Option<i32> {
+    /// again and compared every cell of the screen (issue 12). Says
+    /// whether the rows moved, and by how many rows (up when positive), or
+    /// that there is no last frame's rows to tell.
+    pub fn scrolled(&mut self, area: Rect, keys: &[u64]) -> Rows {
         if !self.on || area.is_empty() {
-            return None;
+            return Rows::Unknown;
         }
         self.now_rows = Some((area, keys.to_vec()));
-        let (last_area, last) = self.last_rows.as_ref()?;
+        let Some((last_area, last)) = self.last_rows.as_ref() else {
+            return Rows::Unknown;
+        };
         let h = keys.len();
         if *last_area != area || last.len() != h || h < 4 {
-            return None;
+            return Rows::Unknown;
         }
         // Rows that show another thing than they showed.
         let differ = |by: isize| {
@@ -131,18 +147,19 @@ impl Keep {
         };
         // Most rows the same where they are: nothing moved.
         if differ(0) <= h / 4 {
-            return None;
+            return Rows::Stayed;
         }
         for d in 1..=h / 2 {
             for by in [d as isize, -(d as isize)] {
-                if differ(by) <= (h - d) / 4 {
-                    let by = i32::try_from(by).ok()?;
+                if differ(by) <= (h - d) / 4
+                    && let Ok(by) = i32::try_from(by)
+                {
                     self.moved = Some((area, by));
-                    return Some(by);
+                    return Rows::Moved(by);
                 }
             }
         }
-        None
+        Rows::Stayed
     }
 
     /// [`Keep::same`] for row `i` of the area given to [`Keep::scrolled`],
@@ -382,14 +399,18 @@ mod tests {
         let before: Vec<u64> = (10..18).collect();
         let mut k = Keep::none();
         k.begin();
-        assert_eq!(k.scrolled(area, &before), None, "nothing before");
+        assert_eq!(k.scrolled(area, &before), Rows::Unknown, "nothing before");
         k.begin();
-        assert_eq!(k.scrolled(area, &before), None, "the same rows: no move");
+        assert_eq!(
+            k.scrolled(area, &before),
+            Rows::Stayed,
+            "the same rows: no move"
+        );
         let mut after: Vec<u64> = (11..19).collect();
         // The cursor's row changed as well.
         after[3] = 99;
         k.begin();
-        assert_eq!(k.scrolled(area, &after), Some(1));
+        assert_eq!(k.scrolled(area, &after), Rows::Moved(1));
         assert_eq!(k.moved(), Some((area, 1)));
         let kept: Vec<bool> = (0..8).map(|i| k.row(i, row(i as u16), after[i])).collect();
         assert_eq!(kept, [true, true, true, false, true, true, true, false]);
@@ -400,9 +421,13 @@ mod tests {
         assert!(k.kept().is_empty(), "nothing kept in place");
         k.begin();
         let back: Vec<u64> = (10..18).collect();
-        assert_eq!(k.scrolled(area, &back), Some(-1), "down a row");
+        assert_eq!(k.scrolled(area, &back), Rows::Moved(-1), "down a row");
         k.forget();
         k.begin();
-        assert_eq!(k.scrolled(area, &after), None, "cleared: nothing to move");
+        assert_eq!(
+            k.scrolled(area, &after),
+            Rows::Unknown,
+            "cleared: nothing to move"
+        );
     }
 }

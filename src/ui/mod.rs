@@ -287,6 +287,23 @@ pub fn set_line(
     set_spans(buf, x, y, spans, max_width);
 }
 
+/// `lines` from the top of `area`, a row each, as ratatui's `Paragraph`
+/// (left-aligned, with no style or wrapping of its own) draws them on a
+/// blank area, through [`set_line`]: the paragraph set a style on every
+/// cell of its area and segmented every line a grapheme at a time, more
+/// than half of a line down that brought a note in full into the Notes
+/// pane (callgrind). The lines are wrapped to the width already
+/// ([`wrap_lines`]).
+pub fn set_lines(
+    buf: &mut ratatui::buffer::Buffer,
+    area: ratatui::layout::Rect,
+    lines: &[ratatui::text::Line<'_>],
+) {
+    for (y, line) in (area.top()..area.bottom()).zip(lines) {
+        set_line(buf, area.x, y, line, area.width);
+    }
+}
+
 /// Where [`render`] puts the terminal's cursor on a screen of `area`;
 /// `None` hides it.
 pub fn cursor(app: &App, area: ratatui::layout::Rect) -> Option<ratatui::layout::Position> {
@@ -576,6 +593,31 @@ mod set_spans_tests {
             let mut theirs = Buffer::empty(area);
             reference(&mut theirs, x, 0, &spans, max);
             proptest::prop_assert_eq!(ours, theirs, "{:?}", spans);
+        }
+
+        /// Lines wrapped to the width, `ui::set_lines` leaves every cell
+        /// of a blank area as ratatui's paragraph does (a row of a
+        /// character wider than the area aside: it needs an area one
+        /// column wide).
+        #[test]
+        fn set_lines_draws_what_a_paragraph_draws(
+            lines in proptest::collection::vec((piece_spans(), 0..3usize), 0..6),
+            width in 2u16..30,
+            height in 0u16..12,
+        ) {
+            use ratatui::widgets::Widget as _;
+            let lines: Vec<_> = lines
+                .iter()
+                .map(|(spans, s)| pieces_line(spans).style(STYLES[*s].fg(Color::Green)))
+                .collect();
+            let lines = super::wrap_lines(lines, width);
+            let screen = Rect::new(0, 0, 32, 14);
+            let area = Rect::new(1, 2, width, height);
+            let mut ours = Buffer::empty(screen);
+            super::set_lines(&mut ours, area, &lines);
+            let mut theirs = Buffer::empty(screen);
+            ratatui::widgets::Paragraph::new(lines.clone()).render(area, &mut theirs);
+            proptest::prop_assert_eq!(ours, theirs, "{:?}", lines);
         }
 
         /// `ui::set_line` leaves every cell as `Buffer::set_line` does,

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use std::hash::{Hash as _, Hasher as _};
 
-use super::keep::Keep;
+use super::keep::{Keep, Rows};
 use super::{Panes, fit, theme};
 use crate::app::{App, Editor, Focus};
 use crate::input::action::{Action, Context};
@@ -200,10 +200,10 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes, keep: &mut Keep) {
     }
     let x0 = if parts { p.gutter.x } else { p.text.x };
     let area = Rect::new(x0, p.text.y, p.text.right() - x0, p.text.height);
-    if parts {
+    let rows_known = parts && {
         let keys: Vec<u64> = rows.iter().map(|d| d.key).collect();
-        keep.scrolled(area, &keys);
-    }
+        keep.scrolled(area, &keys) != Rows::Unknown
+    };
     let buf = frame.buffer_mut();
     for (i, (d, row)) in rows.into_iter().zip(&r.visible).enumerate() {
         let y = p.text.y + i as u16;
@@ -244,8 +244,15 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes, keep: &mut Keep) {
         }
     }
     // The text's rows move a row at a time: the screen may move them on
-    // the terminal instead of writing them again (runtime/terminal.rs).
-    frame.scrolls(area);
+    // the terminal instead of writing them again (runtime/terminal.rs),
+    // found by comparing its cells when the rows' keys could not tell.
+    // When they told (they stayed, or `keep` moves them), that compare
+    // would only repeat it: a line down that brought a note in full into
+    // the Notes pane beside them compared the text's rows for a move at
+    // every distance (a sixth of the key, callgrind).
+    if !rows_known {
+        frame.scrolls(area);
+    }
     if let Some(bar) = p.scrollbar {
         scrollbar(frame, app, bar, keep);
     }

@@ -720,3 +720,47 @@ fn the_blank_rows_under_an_entry_in_full_are_kept_as_it_comes_and_goes() {
     }
     assert!(changes >= 2, "the entry came and went {changes} times");
 }
+
+/// The reader's rows are compared for a move on the terminal by their
+/// cells only when their keys could not tell (ui/keep.rs, `Rows`): on a
+/// frame with nothing kept before it the frame says its rows may have
+/// moved; on the next ones, with the cursor stepping on and off a
+/// bookmark (the Notes pane beside changing), it does not, and the keys
+/// say whether the rows stayed or moved.
+#[test]
+fn the_text_is_compared_for_a_move_only_when_its_rows_keys_cannot_tell() {
+    let (w, ht) = (120, 40);
+    let mut h = bookmarked(w, ht);
+    let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, w, ht));
+    let mut keep = crate::ui::keep::Keep::none();
+    let scroll_area = |h: &Harness, buf: &mut ratatui::buffer::Buffer, keep: &mut _| {
+        buf.reset();
+        crate::ui::keep::Keep::begin(keep);
+        let mut f = crate::ui::Frame::new(buf);
+        crate::ui::draw(&mut f, &h.app, keep);
+        f.scroll_area()
+    };
+    assert!(
+        scroll_area(&h, &mut buf, &mut keep).is_some(),
+        "the first frame: nothing to compare the keys with"
+    );
+    let mut moved = 0;
+    for key in ["j", "k", "j", "j", "k", "k"].into_iter().chain(["j"; 60]) {
+        h.press(key);
+        assert_eq!(
+            scroll_area(&h, &mut buf, &mut keep),
+            None,
+            "after {key}: the rows' keys told"
+        );
+        moved += usize::from(keep.moved().is_some());
+    }
+    assert!(
+        moved > 10,
+        "the text scrolled as the cursor went down: {moved}"
+    );
+    keep.forget();
+    assert!(
+        scroll_area(&h, &mut buf, &mut keep).is_some(),
+        "after the screen was cleared"
+    );
+}
