@@ -549,14 +549,8 @@ pub fn paint_over_blank(w: &mut Vec<u8>, next: &Buffer, blank: bool) -> io::Resu
             put_after_gap(&mut pen, w, row, (a.x, at), x - 1, &mut last)?;
             // The cells that follow in its look go out as they are: no
             // move, no change of style.
-            let end = run_like(row, x, c);
+            let end = put_run_like(w, row, x, c);
             if end > x {
-                for d in &row[x..end] {
-                    match d.symbol().as_bytes() {
-                        &[b] => w.push(b),
-                        bytes => w.extend_from_slice(bytes),
-                    }
-                }
                 pen.cursor = Some((a.x + end as u16, at));
                 last = Some(end - 1);
                 x = end;
@@ -588,13 +582,15 @@ pub fn paint_over_blank(w: &mut Vec<u8>, next: &Buffer, blank: bool) -> io::Resu
     Ok(w.len() > start)
 }
 
-/// Where the run of cells of `row` from `from` on ends that a pen, having
-/// just written `like` (a one-column cell), writes with nothing but their
-/// symbols: one-column cells in `like`'s look (see [`same_look`]), and,
-/// where a space in that look is left blank on a blank screen, a gap of up
-/// to [`GAP`] of them after a one-byte symbol, only when such a cell
-/// follows (as [`put_after_gap`] fills it).
-fn run_like(row: &[Cell], from: usize, like: &Cell) -> usize {
+/// Writes the symbols of the run of cells of `row` from `from` on that a
+/// pen, having just written `like` (a one-column cell), writes with
+/// nothing but their symbols, and says where it ends: one-column cells in
+/// `like`'s look (see [`same_look`]), and, where a space in that look is
+/// left blank on a blank screen, a gap of up to [`GAP`] of them after a
+/// one-byte symbol, only when such a cell follows (as [`put_after_gap`]
+/// fills it). Written as they are found: read again to be written, each
+/// cell's symbol was looked up twice (a sixth of a repaint, callgrind).
+fn put_run_like(w: &mut Vec<u8>, row: &[Cell], from: usize, like: &Cell) -> usize {
     let blank = blank_style(like);
     let mut end = from;
     // Whether the symbol before `end` is one byte: a gap after another
@@ -620,13 +616,16 @@ fn run_like(row: &[Cell], from: usize, like: &Cell) -> usize {
                 {
                     return end;
                 }
+                w.resize(w.len() + (after - end), b' ');
                 end = after;
             }
-            [_] => {
+            &[b] => {
+                w.push(b);
                 one_byte = true;
                 end += 1;
             }
-            _ if wider_symbol_one_wide(c) => {
+            bytes if wider_symbol_one_wide(c) => {
+                w.extend_from_slice(bytes);
                 one_byte = false;
                 end += 1;
             }

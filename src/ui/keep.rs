@@ -16,23 +16,39 @@
 //! would hold its cells. Nothing is kept after the screen was cleared or
 //! resized ([`Keep::forget`]).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::hash::{BuildHasher as _, Hash, Hasher};
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-/// The parts of a frame: where, and their keys. A set: a frame asks for
-/// a hundred parts and more (the Reader's rows, the list items, the
-/// edges), each looked up in the last frame's (a list's linear search
-/// was a tenth of a line key, perf).
-type Parts = HashSet<(Rect, u64), foldhash::fast::FixedState>;
+/// The parts of the last frames: where, their keys, and the frames they
+/// were on. A map: a frame asks for a hundred parts and more (the
+/// Reader's rows, the list items, the edges), each looked up in the last
+/// frame's (a list's linear search was a tenth of a line key, perf). One
+/// map for this frame and the last, each part hashed once: a set for
+/// each, a part looked up in one and put in the other, was a fifth of a
+/// line key (callgrind).
+type Parts = HashMap<(Rect, u64), Seen, foldhash::fast::FixedState>;
+
+/// The frames a part was on: the last one, and whether the one before.
+#[derive(Debug, Clone, Copy)]
+struct Seen {
+    frame: u32,
+    before: bool,
+}
+
+/// Parts held at most before those of older frames go (a long list
+/// scrolled through brings new parts on every frame).
+const PARTS: usize = 1024;
 
 /// The keys of this frame and the last, and what this frame kept.
 #[derive(Debug, Default)]
 pub struct Keep {
-    last: Parts,
-    now: Parts,
+    parts: Parts,
+    /// This frame's number (the parts' [`Seen::frame`]).
+    frame: u32,
     kept: Vec<Rect>,
     on: bool,
     /// A few parts drawn lately, their cells by key, to be copied in when
@@ -81,8 +97,11 @@ impl Keep {
 
     /// A new frame on the screen the last one left: parts may be kept.
     pub fn begin(&mut self) {
-        std::mem::swap(&mut self.last, &mut self.now);
-        self.now.clear();
+        let last = self.frame;
+        self.frame = last.wrapping_add(1);
+        if self.parts.len() > PARTS {
+            self.parts.retain(|_, seen| seen.frame == last);
+        }
         self.kept.clear();
         self.last_rows = self.now_rows.take();
         self.moved = None;
@@ -93,8 +112,7 @@ impl Keep {
     /// The screen no longer shows the last frame (cleared, resized): no
     /// part of it can be kept.
     pub fn forget(&mut self) {
-        self.last.clear();
-        self.now.clear();
+        self.parts.clear();
         self.kept.clear();
         self.last_rows = None;
         self.now_rows = None;
@@ -106,7 +124,9 @@ impl Keep {
     /// draws is remembered for the next one.
     pub fn off(&mut self) {
         self.on = false;
-        self.now.clear();
+        // Nothing of this frame is kept, so the next has no last frame's
+        // parts (nothing looks at the last ones while it is off).
+        self.parts.clear();
         self.kept.clear();
         self.now_rows = None;
         self.moved = None;
@@ -169,7 +189,7 @@ impl Keep {
         let Some((_, by)) = self.moved else {
             return self.same(rect, key);
         };
-        self.now.insert((rect, key));
+        self.stamp((rect, key));
         let from = i.checked_add_signed(by as isize);
         let same = self
             .last_rows
@@ -200,7 +220,7 @@ impl Keep {
         if !self.on || area.is_empty() {
             return false;
         }
-        self.now.insert((area, key));
+        self.stamp((area, key));
         // On rows that move, a part shows what it showed if the row it
         // moves from showed it (a blank row under a pane's last item).
         // Kept so, it is neither drawn nor compared.
@@ -213,21 +233,52 @@ impl Keep {
                 y: u16::try_from(from).unwrap_or(u16::MAX),
                 ..area
             };
-            if from.y >= band.y
-                && from.bottom() <= band.bottom()
-                && self.last.contains(&(from, key))
-            {
+            if from.y >= band.y && from.bottom() <= band.bottom() && self.on_last(&(from, key)) {
                 add_below(&mut self.kept_moved, area);
                 return true;
             }
             // Else kept where it is, if it was there: the screen takes its
             // cells before the rows move.
         }
-        let same = self.last.contains(&(area, key));
+        let same = self.on_last(&(area, key));
         if same {
             self.keep_area(area);
         }
         same
+    }
+
+    /// `part` is on this frame.
+    fn stamp(&mut self, part: (Rect, u64)) {
+        let frame = self.frame;
+        match self.parts.entry(part) {
+            Entry::Occupied(mut o) => {
+                let seen = o.get_mut();
+                if seen.frame != frame {
+                    seen.before = seen.frame == frame.wrapping_sub(1);
+                    seen.frame = frame;
+                }
+            }
+            Entry::Vacant(v) => {
+                v.insert(Seen {
+                    frame,
+                    before: false,
+                });
+            }
+        }
+    }
+
+    /// Whether a part so seen was on the last frame.
+    fn was_last(&self, seen: Seen) -> bool {
+        if seen.frame == self.frame {
+            seen.before
+        } else {
+            seen.frame == self.frame.wrapping_sub(1)
+        }
+    }
+
+    /// Whether `part` was on the last frame.
+    fn on_last(&self, part: &(Rect, u64)) -> bool {
+        self.parts.get(part).is_some_and(|s| self.was_last(*s))
     }
 
     /// Adds `area` to the rectangles kept, as part of the last one when it
@@ -249,15 +300,21 @@ impl Keep {
             && area.y < band.bottom()
             && area.bottom() > band.y
         {
-            self.now.insert((area, key));
+            self.stamp((area, key));
             return false;
         }
         let same = self.same(area, key);
         if same {
-            for &(r, k) in &self.last {
-                if r != area && r.intersection(area) == r {
-                    self.now.insert((r, k));
-                }
+            let inside: Vec<(Rect, u64)> = self
+                .parts
+                .iter()
+                .filter(|&(&(r, _), seen)| {
+                    r != area && r.intersection(area) == r && self.was_last(*seen)
+                })
+                .map(|(part, _)| *part)
+                .collect();
+            for part in inside {
+                self.stamp(part);
             }
         }
         same
@@ -429,5 +486,37 @@ mod tests {
             Rows::Unknown,
             "cleared: nothing to move"
         );
+    }
+
+    /// Only the last frame's parts are kept, however many there were and
+    /// however many frames came before: a frame of more parts than are
+    /// held keeps them all for the next, a part two frames back is drawn
+    /// again, and the parts held stay bounded while new ones keep coming.
+    #[test]
+    fn only_the_last_frames_parts_are_kept_and_the_parts_held_stay_bounded() {
+        let rect = |i: u64| Rect::new((i % 200) as u16, (i / 200) as u16, 1, 1);
+        let many = 3 * PARTS as u64 / 2;
+        let frame = |k: &mut Keep, from: u64| -> usize {
+            k.begin();
+            (from..from + many).filter(|&i| k.same(rect(i), i)).count()
+        };
+        let mut k = Keep::none();
+        assert_eq!(frame(&mut k, 0), 0, "nothing before");
+        assert_eq!(frame(&mut k, 0) as u64, many, "the same parts again");
+        assert_eq!(frame(&mut k, many), 0, "other parts");
+        assert_eq!(frame(&mut k, 0), 0, "two frames back: drawn again");
+        for round in 0..20 {
+            frame(&mut k, (round + 2) * many);
+        }
+        assert!(
+            k.parts.len() <= 2 * many as usize,
+            "{} parts held",
+            k.parts.len()
+        );
+        // A part on this frame twice still says what the last frame had.
+        k.begin();
+        let last = 21 * many;
+        assert!(k.same(rect(last), last));
+        assert!(k.same(rect(last), last), "asked again on the same frame");
     }
 }
