@@ -39,16 +39,14 @@ struct Seen {
     before: bool,
 }
 
-/// Parts held at most before those of older frames go (a long list
-/// scrolled through brings new parts on every frame).
-const PARTS: usize = 1024;
-
 /// The keys of this frame and the last, and what this frame kept.
 #[derive(Debug, Default)]
 pub struct Keep {
     parts: Parts,
     /// This frame's number (the parts' [`Seen::frame`]).
     frame: u32,
+    /// How many parts are on this frame so far.
+    stamped: usize,
     kept: Vec<Rect>,
     on: bool,
     /// A few parts drawn lately, their cells by key, to be copied in when
@@ -99,9 +97,14 @@ impl Keep {
     pub fn begin(&mut self) {
         let last = self.frame;
         self.frame = last.wrapping_add(1);
-        if self.parts.len() > PARTS {
+        // The parts of older frames go once they are about as many as the
+        // last frame's: all are gone through when a pane is kept whole
+        // (`same_with_parts`), and a long list scrolled through brings new
+        // parts on every frame.
+        if self.parts.len() > 2 * self.stamped + 64 {
             self.parts.retain(|_, seen| seen.frame == last);
         }
+        self.stamped = 0;
         self.kept.clear();
         self.last_rows = self.now_rows.take();
         self.moved = None;
@@ -220,7 +223,7 @@ impl Keep {
         if !self.on || area.is_empty() {
             return false;
         }
-        self.stamp((area, key));
+        let was = self.stamp((area, key));
         // On rows that move, a part shows what it showed if the row it
         // moves from showed it (a blank row under a pane's last item).
         // Kept so, it is neither drawn nor compared.
@@ -240,15 +243,15 @@ impl Keep {
             // Else kept where it is, if it was there: the screen takes its
             // cells before the rows move.
         }
-        let same = self.on_last(&(area, key));
+        let same = was;
         if same {
             self.keep_area(area);
         }
         same
     }
 
-    /// `part` is on this frame.
-    fn stamp(&mut self, part: (Rect, u64)) {
+    /// `part` is on this frame. Whether it was on the last.
+    fn stamp(&mut self, part: (Rect, u64)) -> bool {
         let frame = self.frame;
         match self.parts.entry(part) {
             Entry::Occupied(mut o) => {
@@ -256,13 +259,17 @@ impl Keep {
                 if seen.frame != frame {
                     seen.before = seen.frame == frame.wrapping_sub(1);
                     seen.frame = frame;
+                    self.stamped += 1;
                 }
+                seen.before
             }
             Entry::Vacant(v) => {
                 v.insert(Seen {
                     frame,
                     before: false,
                 });
+                self.stamped += 1;
+                false
             }
         }
     }
@@ -489,13 +496,13 @@ mod tests {
     }
 
     /// Only the last frame's parts are kept, however many there were and
-    /// however many frames came before: a frame of more parts than are
-    /// held keeps them all for the next, a part two frames back is drawn
-    /// again, and the parts held stay bounded while new ones keep coming.
+    /// however many frames came before: a part two frames back is drawn
+    /// again, and the parts held stay about as many as a frame's while new
+    /// ones keep coming.
     #[test]
     fn only_the_last_frames_parts_are_kept_and_the_parts_held_stay_bounded() {
         let rect = |i: u64| Rect::new((i % 200) as u16, (i / 200) as u16, 1, 1);
-        let many = 3 * PARTS as u64 / 2;
+        let many = 1500;
         let frame = |k: &mut Keep, from: u64| -> usize {
             k.begin();
             (from..from + many).filter(|&i| k.same(rect(i), i)).count()
