@@ -349,7 +349,7 @@ impl Keep {
         let blank = cells
             .content
             .chunks(w)
-            .map(|row| row.iter().all(|c| *c == ratatui::buffer::Cell::EMPTY))
+            .map(|row| row.iter().all(blank_cell))
             .collect();
         self.drawn.push((key, Drawn { cells, blank }));
     }
@@ -367,6 +367,23 @@ impl Keep {
 /// full's under its text) is kept. A constant: hashing a key for each of
 /// them was a thirtieth of a line key.
 pub const BLANK: u64 = 0x626c_616e_6b00_0000;
+
+/// `*c == Cell::EMPTY`, with the symbol compared as the one byte it must
+/// be: ratatui's `==` compares the symbols as strings, a call a cell, and
+/// finding the blank rows of a note in full so was a tenth of the line key
+/// that brought it in (callgrind).
+#[allow(deprecated)] // `skip` is compared as ratatui's `==` does.
+fn blank_cell(c: &ratatui::buffer::Cell) -> bool {
+    use ratatui::buffer::CellDiffOption;
+    use ratatui::style::{Color, Modifier};
+    c.symbol().as_bytes() == b" "
+        && c.fg == Color::Reset
+        && c.bg == Color::Reset
+        && c.underline_color == Color::Reset
+        && c.modifier == Modifier::empty()
+        && c.diff_option == CellDiffOption::None
+        && !c.skip
+}
 
 /// Adds `area` to `rects`, as part of the last one when it lies right
 /// under it, as wide.
@@ -525,5 +542,39 @@ mod tests {
         let last = 21 * many;
         assert!(k.same(rect(last), last));
         assert!(k.same(rect(last), last), "asked again on the same frame");
+    }
+
+    /// A blank cell is one equal to a new buffer's, told without
+    /// comparing symbols as strings: each way a cell can differ from one
+    /// (its symbol, either colour, the underline's, an attribute, how the
+    /// diff treats it) makes it not blank, as ratatui's `==` says.
+    #[test]
+    #[allow(deprecated)]
+    fn a_blank_cell_is_one_equal_to_a_new_buffers() {
+        use ratatui::buffer::{Cell, CellDiffOption};
+        use ratatui::style::{Color, Modifier};
+        let mut cells = vec![Cell::EMPTY, Cell::new(" "), Cell::new("x"), Cell::new("  ")];
+        let changes: [fn(&mut Cell); 7] = [
+            |c| c.fg = Color::Red,
+            |c| c.bg = Color::Indexed(0),
+            |c| c.underline_color = Color::Black,
+            |c| c.modifier = Modifier::BOLD,
+            |c| c.diff_option = CellDiffOption::Skip,
+            |c| c.skip = true,
+            // A constant: no escape reaches the terminal.
+            #[allow(clippy::disallowed_methods)]
+            |c| {
+                c.set_symbol("");
+            },
+        ];
+        for change in changes {
+            let mut c = Cell::EMPTY;
+            change(&mut c);
+            cells.push(c);
+        }
+        for c in &cells {
+            assert_eq!(blank_cell(c), *c == Cell::EMPTY, "{c:?}");
+        }
+        assert_eq!(cells.iter().filter(|c| blank_cell(c)).count(), 2);
     }
 }
