@@ -27,9 +27,8 @@ use ratatui::layout::Rect;
 /// were on. A map: a frame asks for a hundred parts and more (the
 /// Reader's rows, the list items, the edges), each looked up in the last
 /// frame's (a list's linear search was a tenth of a line key, perf). One
-/// map for this frame and the last, each part hashed once: a set for
-/// each, a part looked up in one and put in the other, was a fifth of a
-/// line key (callgrind).
+/// map for this frame and the last, each part hashed once (a set for
+/// each hashed it twice: looked up in one, put in the other).
 type Parts = HashMap<(Rect, u64), Seen, foldhash::fast::FixedState>;
 
 /// The frames a part was on: the last one, and whether the one before.
@@ -243,11 +242,10 @@ impl Keep {
             // Else kept where it is, if it was there: the screen takes its
             // cells before the rows move.
         }
-        let same = was;
-        if same {
+        if was {
             self.keep_area(area);
         }
-        same
+        was
     }
 
     /// `part` is on this frame. Whether it was on the last.
