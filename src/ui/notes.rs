@@ -155,7 +155,11 @@ pub fn render(
     }
     let (detail, rest) = detail_part(app, area);
     if let Some((si, rect)) = detail {
-        draw_detail(frame, detail_lines(&detail_shows(app, &si)), rect);
+        detail_cells(
+            frame.buffer_mut(),
+            detail_lines(&detail_shows(app, &si)),
+            rect,
+        );
     }
     let item = |i| app.notes_row(i).map(|row| list_item(&row_shows(app, &row)));
     let shown = shown_items(rest, count, item, app.notes_selected());
@@ -487,10 +491,6 @@ fn detail_lines(d: &DetailShows) -> Vec<Line<'static>> {
     lines
 }
 
-fn draw_detail(frame: &mut Frame, lines: Vec<Line<'static>>, area: Rect) {
-    detail_cells(frame.buffer_mut(), lines, area);
-}
-
 /// The entry in full on a blank `area` of `buf`: a rule on its top row,
 /// then the lines wrapped to its width (what a paragraph in a block with
 /// its top border drew, for a fraction of the work: [`super::set_lines`]).
@@ -509,7 +509,7 @@ fn detail_cells(buf: &mut ratatui::buffer::Buffer, lines: Vec<Line<'static>>, ar
     super::set_lines(buf, text, &super::wrap_lines(lines, area.width));
 }
 
-/// [`draw_detail`] on a frame blank in `area`, the cells copied from the
+/// [`detail_cells`] on a frame blank in `area`, the cells copied from the
 /// last time the same lines were drawn there when `keep` still has them
 /// (the same `key`), else drawn and remembered. Each row is a part of its
 /// own: one that shows what the screen shows is kept (the rows under the
@@ -580,7 +580,7 @@ mod tests {
         let mut buf = Buffer::empty(screen);
         draw_detail_kept(&mut Frame::new(&mut buf), lines, area, 7, &mut keep);
         let mut direct = Buffer::empty(screen);
-        draw_detail(&mut Frame::new(&mut direct), lines(), area);
+        detail_cells(&mut direct, lines(), area);
         assert_eq!(buf, direct, "drawn the first time as it is drawn whole");
         let mut widget = Buffer::empty(screen);
         use ratatui::widgets::Widget as _;
