@@ -55,10 +55,26 @@ pub struct Keep {
     /// and on this one: the area and each row's key ([`Keep::scrolled`]).
     last_rows: Option<(Rect, Vec<u64>)>,
     now_rows: Option<(Rect, Vec<u64>)>,
+    /// The parts inside each area drawn part by part
+    /// ([`Keep::same_with_parts`]), stamped again when the area is kept
+    /// whole. Finding them among all the parts was a tenth of a line key
+    /// (the Notes pane kept whole beside the text's rows, callgrind).
+    families: Vec<Family>,
     /// This frame moves the rows of the area by so many rows (up when
     /// positive), and keeps these rectangles as the rows moved show them.
     moved: Option<(Rect, i32)>,
     kept_moved: Vec<Rect>,
+}
+
+/// An area drawn part by part, and its parts ([`Keep::same_with_parts`]).
+#[derive(Debug)]
+struct Family {
+    area: Rect,
+    /// The last frame that drew it or kept it whole.
+    frame: u32,
+    /// This frame draws it: the parts stamped inside it join.
+    open: bool,
+    parts: Vec<(Rect, u64)>,
 }
 
 /// What [`Keep::scrolled`] found of a text's rows against the last
@@ -105,6 +121,11 @@ impl Keep {
         }
         self.stamped = 0;
         self.kept.clear();
+        // The areas of the last frame, whole (their parts stamped then).
+        self.families.retain_mut(|f| {
+            f.open = false;
+            f.frame == last
+        });
         self.last_rows = self.now_rows.take();
         self.moved = None;
         self.kept_moved.clear();
@@ -115,6 +136,7 @@ impl Keep {
     /// part of it can be kept.
     pub fn forget(&mut self) {
         self.parts.clear();
+        self.families.clear();
         self.kept.clear();
         self.last_rows = None;
         self.now_rows = None;
@@ -129,6 +151,7 @@ impl Keep {
         // Nothing of this frame is kept, so the next has no last frame's
         // parts (nothing looks at the last ones while it is off).
         self.parts.clear();
+        self.families.clear();
         self.kept.clear();
         self.now_rows = None;
         self.moved = None;
@@ -251,6 +274,11 @@ impl Keep {
     /// `part` is on this frame. Whether it was on the last.
     fn stamp(&mut self, part: (Rect, u64)) -> bool {
         let frame = self.frame;
+        for f in self.families.iter_mut().filter(|f| f.open) {
+            if part.0 != f.area && inside(part.0, f.area) {
+                f.parts.push(part);
+            }
+        }
         match self.parts.entry(part) {
             Entry::Occupied(mut o) => {
                 let seen = o.get_mut();
@@ -306,23 +334,68 @@ impl Keep {
             && area.bottom() > band.y
         {
             self.stamp((area, key));
+            self.gather(area);
             return false;
         }
-        let same = self.same(area, key);
-        if same {
-            let inside: Vec<(Rect, u64)> = self
+        if !self.same(area, key) {
+            self.gather(area);
+            return false;
+        }
+        let frame = self.frame;
+        let parts = match self.families.iter_mut().find(|f| f.area == area) {
+            Some(f) => {
+                f.frame = frame;
+                std::mem::take(&mut f.parts)
+            }
+            // Kept whole with no family (not seen: a frame draws or
+            // keeps each such area): the parts inside it on the last frame.
+            None => self
                 .parts
                 .iter()
-                .filter(|&(&(r, _), seen)| {
-                    r != area && r.intersection(area) == r && self.was_last(*seen)
-                })
+                .filter(|&(&(r, _), seen)| r != area && inside(r, area) && self.was_last(*seen))
                 .map(|(part, _)| *part)
-                .collect();
-            for part in inside {
-                self.stamp(part);
-            }
+                .collect(),
+        };
+        for &part in &parts {
+            self.stamp(part);
         }
-        same
+        // The areas inside it are kept whole with it.
+        for f in self.families.iter_mut().filter(|f| inside(f.area, area)) {
+            f.frame = frame;
+        }
+        match self.families.iter_mut().find(|f| f.area == area) {
+            Some(f) => f.parts = parts,
+            None => self.families.push(Family {
+                area,
+                frame,
+                open: false,
+                parts,
+            }),
+        }
+        true
+    }
+
+    /// `area` is drawn part by part on this frame: the parts stamped
+    /// inside it from now on are its family.
+    fn gather(&mut self, area: Rect) {
+        if !self.on {
+            return;
+        }
+        let frame = self.frame;
+        match self.families.iter_mut().find(|f| f.area == area) {
+            // Its list of parts used again, not grown anew each frame.
+            Some(f) => {
+                f.parts.clear();
+                f.frame = frame;
+                f.open = true;
+            }
+            None => self.families.push(Family {
+                area,
+                frame,
+                open: true,
+                parts: Vec::new(),
+            }),
+        }
     }
 
     /// The cells a part of key `key` was drawn as lately, over a blank
@@ -383,6 +456,14 @@ fn blank_cell(c: &ratatui::buffer::Cell) -> bool {
         && !c.skip
 }
 
+/// Whether `part` lies inside `area`.
+fn inside(part: Rect, area: Rect) -> bool {
+    part.x >= area.x
+        && part.y >= area.y
+        && part.right() <= area.right()
+        && part.bottom() <= area.bottom()
+}
+
 /// Adds `area` to `rects`, as part of the last one when it lies right
 /// under it, as wide.
 fn add_below(rects: &mut Vec<Rect>, area: Rect) {
@@ -415,6 +496,61 @@ pub fn hasher() -> impl Hasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A pane kept whole for frames on end still has its rows, the entry
+    /// in full drawn inside it and that entry's own rows, when it changes
+    /// again: each is kept where it shows the same, the rest drawn.
+    #[test]
+    fn a_pane_kept_whole_keeps_its_parts_for_when_it_changes() {
+        let pane = Rect::new(0, 0, 20, 10);
+        let rows = [Rect::new(1, 1, 18, 1), Rect::new(1, 2, 18, 1)];
+        let entry = Rect::new(1, 5, 18, 4);
+        let entry_rows = [Rect::new(1, 5, 18, 1), Rect::new(1, 6, 18, 1)];
+        let beside = Rect::new(20, 0, 10, 1);
+        let mut k = Keep::none();
+        // Drawn part by part: the pane, then its rows, the entry and the
+        // entry's rows; a part beside the pane.
+        let draw = |k: &mut Keep, pane_key: u64, row_key: u64| {
+            if k.same_with_parts(pane, pane_key) {
+                return None;
+            }
+            let rows_kept = rows.map(|r| k.same(r, row_key));
+            let mut entry_kept = None;
+            if !k.same_with_parts(entry, 7) {
+                entry_kept = Some(entry_rows.map(|r| k.same(r, 8)));
+            }
+            Some((rows_kept, entry_kept))
+        };
+        k.begin();
+        assert_eq!(draw(&mut k, 1, 5), Some(([false; 2], Some([false; 2]))));
+        k.same(beside, 9);
+        for _ in 0..3 {
+            k.begin();
+            assert_eq!(draw(&mut k, 1, 5), None, "kept whole");
+            assert!(k.same(beside, 9));
+            assert_eq!(k.kept(), &[pane, beside]);
+        }
+        k.begin();
+        // The pane changed (its title, say): its rows and its entry are
+        // what the screen shows, a new row is drawn.
+        assert_eq!(draw(&mut k, 2, 5), Some(([true; 2], None)));
+        k.begin();
+        assert_eq!(draw(&mut k, 2, 5), None);
+        k.begin();
+        assert_eq!(draw(&mut k, 3, 6), Some(([false; 2], None)), "new rows");
+        // Parts of earlier frames do not pile up.
+        for _ in 0..50 {
+            k.begin();
+            draw(&mut k, 3, 6);
+            k.same(beside, 9);
+        }
+        assert!(k.parts.len() <= 2 * k.stamped + 64, "{}", k.parts.len());
+        // The pane's family (its rows, the entry and the entry's rows)
+        // and the entry's, whole after frames of the pane kept whole.
+        let mut sizes: Vec<usize> = k.families.iter().map(|f| f.parts.len()).collect();
+        sizes.sort_unstable();
+        assert_eq!(sizes, [2, 5], "{:?}", k.families);
+    }
 
     #[test]
     fn a_part_is_kept_only_when_the_last_frame_drew_the_same_key_there() {
