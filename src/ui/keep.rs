@@ -60,6 +60,10 @@ pub struct Keep {
     /// whole. Finding them among all the parts was a tenth of a line key
     /// (the Notes pane kept whole beside the text's rows, callgrind).
     families: Vec<Family>,
+    /// The rows left blank ([`Keep::blank_rows`]) on this frame and on the
+    /// last, by the columns they span.
+    blank: Vec<Blank>,
+    last_blank: Vec<Blank>,
     /// This frame moves the rows of the area by so many rows (up when
     /// positive), and keeps these rectangles as the rows moved show them.
     moved: Option<(Rect, i32)>,
@@ -75,6 +79,51 @@ struct Family {
     /// This frame draws it: the parts stamped inside it join.
     open: bool,
     parts: Vec<(Rect, u64)>,
+}
+
+/// Rows of the screen left blank in the columns `x..x + width`: a bit a
+/// row. A pane's blank rows under its last item were a part each, hashed
+/// and looked up (the Library's thirty-odd on every frame it was drawn:
+/// 4.6 K instructions of a line key, callgrind).
+#[derive(Debug)]
+struct Blank {
+    x: u16,
+    width: u16,
+    rows: Vec<u64>,
+}
+
+impl Blank {
+    fn has(&self, y: u16) -> bool {
+        let y = usize::from(y);
+        self.rows
+            .get(y / 64)
+            .is_some_and(|w| w & (1 << (y % 64)) != 0)
+    }
+
+    fn set(&mut self, y: u16) {
+        let y = usize::from(y);
+        if self.rows.len() <= y / 64 {
+            self.rows.resize(y / 64 + 1, 0);
+        }
+        self.rows[y / 64] |= 1 << (y % 64);
+    }
+}
+
+/// The rows of `sets` in the columns `x..x + width`, made if there are
+/// none yet.
+fn blank_set(sets: &mut Vec<Blank>, x: u16, width: u16) -> &mut Blank {
+    let i = match sets.iter().position(|b| (b.x, b.width) == (x, width)) {
+        Some(i) => i,
+        None => {
+            sets.push(Blank {
+                x,
+                width,
+                rows: Vec::new(),
+            });
+            sets.len() - 1
+        }
+    };
+    &mut sets[i]
 }
 
 /// What [`Keep::scrolled`] found of a text's rows against the last
@@ -127,6 +176,11 @@ impl Keep {
             f.frame == last
         });
         self.last_rows = self.now_rows.take();
+        // This frame's blank rows, in the last frame's sets emptied.
+        std::mem::swap(&mut self.blank, &mut self.last_blank);
+        for b in &mut self.blank {
+            b.rows.fill(0);
+        }
         self.moved = None;
         self.kept_moved.clear();
         self.on = true;
@@ -137,6 +191,8 @@ impl Keep {
     pub fn forget(&mut self) {
         self.parts.clear();
         self.families.clear();
+        self.blank.clear();
+        self.last_blank.clear();
         self.kept.clear();
         self.last_rows = None;
         self.now_rows = None;
@@ -152,6 +208,8 @@ impl Keep {
         // parts (nothing looks at the last ones while it is off).
         self.parts.clear();
         self.families.clear();
+        self.blank.clear();
+        self.last_blank.clear();
         self.kept.clear();
         self.now_rows = None;
         self.moved = None;
@@ -359,9 +417,20 @@ impl Keep {
         for &part in &parts {
             self.stamp(part);
         }
-        // The areas inside it are kept whole with it.
+        // The areas inside it are kept whole with it, and its blank rows.
         for f in self.families.iter_mut().filter(|f| inside(f.area, area)) {
             f.frame = frame;
+        }
+        for i in 0..self.last_blank.len() {
+            let (x, width) = (self.last_blank[i].x, self.last_blank[i].width);
+            if x < area.x || x + width > area.right() {
+                continue;
+            }
+            for y in area.top()..area.bottom() {
+                if self.last_blank[i].has(y) {
+                    blank_set(&mut self.blank, x, width).set(y);
+                }
+            }
         }
         match self.families.iter_mut().find(|f| f.area == area) {
             Some(f) => f.parts = parts,
@@ -398,6 +467,44 @@ impl Keep {
         }
     }
 
+    /// The rows of `area` are left blank (nothing drawn on them, the
+    /// frame's cells as a new buffer's): each is kept where the last frame
+    /// left it blank in the same columns (or, on rows that move, the row
+    /// it moves from), as [`Keep::same`] keeps a part.
+    pub fn blank_rows(&mut self, area: Rect) {
+        if !self.on || area.is_empty() {
+            return;
+        }
+        let now = blank_set(&mut self.blank, area.x, area.width);
+        for y in area.top()..area.bottom() {
+            now.set(y);
+        }
+        let Some(last) = self
+            .last_blank
+            .iter()
+            .find(|b| (b.x, b.width) == (area.x, area.width))
+        else {
+            return;
+        };
+        for y in area.top()..area.bottom() {
+            let row = Rect::new(area.x, y, area.width, 1);
+            if let Some((band, by)) = self.moved
+                && (band.y..band.bottom()).contains(&y)
+            {
+                let from = i32::from(y) + by;
+                if (i32::from(band.y)..i32::from(band.bottom())).contains(&from)
+                    && u16::try_from(from).is_ok_and(|f| last.has(f))
+                {
+                    add_below(&mut self.kept_moved, row);
+                    continue;
+                }
+            }
+            if last.has(y) {
+                add_below(&mut self.kept, row);
+            }
+        }
+    }
+
     /// The cells a part of key `key` was drawn as lately, over a blank
     /// area ([`Keep::remember`]), to be copied in rather than drawn again:
     /// the Notes pane's entry in full comes and goes as the reading cursor
@@ -431,13 +538,6 @@ impl Keep {
         &self.kept
     }
 }
-
-/// The key of a part left blank (nothing drawn in it): blank cells are
-/// the same wherever they are, and a row that is blank in one pane and in
-/// what replaced it (a list's rows under its last item, the entry in
-/// full's under its text) is kept. A constant: hashing a key for each of
-/// them was a thirtieth of a line key.
-pub const BLANK: u64 = 0x626c_616e_6b00_0000;
 
 /// `*c == Cell::EMPTY`, with the symbol compared as the one byte it must
 /// be: ratatui's `==` compares the symbols as strings, a call a cell, and
@@ -497,6 +597,46 @@ pub fn hasher() -> impl Hasher {
 mod tests {
     use super::*;
 
+    /// Blank rows are kept where the last frame left them blank in the
+    /// same columns, and only there.
+    #[test]
+    fn blank_rows_are_kept_where_they_were_blank_in_the_same_columns() {
+        let rows = |y0: u16, y1: u16| Rect::new(2, y0, 10, y1 - y0);
+        let mut k = Keep::none();
+        k.begin();
+        k.blank_rows(rows(3, 8));
+        assert!(k.kept().is_empty(), "nothing was drawn before");
+        k.begin();
+        k.blank_rows(rows(3, 8));
+        assert_eq!(k.kept(), &[rows(3, 8)], "one rectangle for the rows");
+        k.begin();
+        k.blank_rows(rows(5, 8));
+        assert_eq!(k.kept(), &[rows(5, 8)]);
+        k.begin();
+        k.blank_rows(rows(2, 8));
+        assert_eq!(k.kept(), &[rows(5, 8)], "rows 2 to 4 were not blank");
+        k.begin();
+        k.blank_rows(Rect::new(2, 2, 9, 6));
+        k.blank_rows(Rect::new(3, 2, 10, 6));
+        assert!(k.kept().is_empty(), "other columns");
+        k.begin();
+        k.blank_rows(Rect::new(3, 2, 10, 6));
+        k.off();
+        k.blank_rows(Rect::new(3, 2, 10, 6));
+        assert!(k.kept().is_empty(), "off");
+        k.begin();
+        k.blank_rows(Rect::new(3, 2, 10, 6));
+        assert!(
+            k.kept().is_empty(),
+            "a frame that was off remembers nothing"
+        );
+        k.begin();
+        k.forget();
+        k.begin();
+        k.blank_rows(Rect::new(3, 2, 10, 6));
+        assert!(k.kept().is_empty(), "forgotten");
+    }
+
     /// A pane kept whole for frames on end still has its rows, the entry
     /// in full drawn inside it and that entry's own rows, when it changes
     /// again: each is kept where it shows the same, the rest drawn.
@@ -507,6 +647,7 @@ mod tests {
         let entry = Rect::new(1, 5, 18, 4);
         let entry_rows = [Rect::new(1, 5, 18, 1), Rect::new(1, 6, 18, 1)];
         let beside = Rect::new(20, 0, 10, 1);
+        let tail = Rect::new(1, 3, 18, 2);
         let mut k = Keep::none();
         // Drawn part by part: the pane, then its rows, the entry and the
         // entry's rows; a part beside the pane.
@@ -515,6 +656,7 @@ mod tests {
                 return None;
             }
             let rows_kept = rows.map(|r| k.same(r, row_key));
+            k.blank_rows(tail);
             let mut entry_kept = None;
             if !k.same_with_parts(entry, 7) {
                 entry_kept = Some(entry_rows.map(|r| k.same(r, 8)));
@@ -531,9 +673,11 @@ mod tests {
             assert_eq!(k.kept(), &[pane, beside]);
         }
         k.begin();
-        // The pane changed (its title, say): its rows and its entry are
-        // what the screen shows, a new row is drawn.
+        // The pane changed (its title, say): its rows, its blank rows and
+        // its entry are what the screen shows.
         assert_eq!(draw(&mut k, 2, 5), Some(([true; 2], None)));
+        // The rows, the tail and the entry, one under the other.
+        assert_eq!(k.kept(), &[Rect::new(1, 1, 18, 8)]);
         k.begin();
         assert_eq!(draw(&mut k, 2, 5), None);
         k.begin();

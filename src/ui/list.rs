@@ -314,8 +314,8 @@ pub(super) fn draw_items_kept(
             );
         }
     }
-    for y in end..area.bottom() {
-        keep.same(Rect::new(area.x, y, area.width, 1), super::keep::BLANK);
+    if end < area.bottom() {
+        keep.blank_rows(Rect::new(area.x, end, area.width, area.bottom() - end));
     }
 }
 

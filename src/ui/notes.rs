@@ -536,12 +536,11 @@ fn draw_detail_kept(
         .map(|(i, (y, &blank))| {
             let row = Rect::new(area.x, y, area.width, 1);
             // A blank row is left as the frame has it: blank.
-            let part = if blank {
-                super::keep::BLANK
-            } else {
-                super::keep::key((key, i))
-            };
-            !keep.same(row, part) && !blank
+            if blank {
+                keep.blank_rows(row);
+                return false;
+            }
+            !keep.same(row, super::keep::key((key, i)))
         })
         .collect();
     let Some(cells) = keep.drawn(key).map(|d| &d.cells) else {
