@@ -515,7 +515,12 @@ pub fn paint_over_blank(w: &mut Vec<u8>, next: &Buffer, blank: bool) -> io::Resu
         let mut plain = true;
         let mut x = 0;
         while x < width {
-            let c = &row[x];
+            // The blank cells, most of a repaint's, passed over in a loop
+            // of their own.
+            x = after_blank(row, x);
+            let Some(c) = row.get(x) else {
+                break;
+            };
             let Some(symbol) = one_column_symbol(c) else {
                 // A wide character (a word of Chinese in the essay) goes
                 // out as ratatui's diff has it, the cell after it left
@@ -698,6 +703,22 @@ fn two_columns(c: &Cell) -> bool {
         && !c.skip
         && c.cell_width() == 2
         && !c.symbol().contains('\u{FE0F}')
+}
+
+/// The first cell of `row` from `x` on that is not a plain one-column
+/// space that looks blank ([`one_column`] and [`looks_blank`]).
+#[allow(deprecated)] // `skip` is honoured as ratatui's diff does.
+#[inline(always)]
+fn after_blank(row: &[Cell], mut x: usize) -> usize {
+    while let Some(c) = row.get(x)
+        && c.diff_option == CellDiffOption::None
+        && !c.skip
+        && blank_style(c)
+        && c.symbol().as_bytes() == b" "
+    {
+        x += 1;
+    }
+    x
 }
 
 /// Whether `c` looks like a blank cell on a cleared screen: a space with
