@@ -883,7 +883,8 @@ fn fill_gaps<'a>(
     next: &'a Buffer,
     drawn: impl Fn(u16, u16, u16) -> bool,
 ) -> Vec<(u16, u16, &'a Cell)> {
-    let mut out = Vec::with_capacity(cells.len());
+    // Room for a gap after every other cell.
+    let mut out = Vec::with_capacity(2 * cells.len());
     for (i, &(x, y, cell)) in cells.iter().enumerate() {
         out.push((x, y, cell));
         let Some(&(nx, ny, _)) = cells.get(i + 1) else {
@@ -1048,7 +1049,9 @@ fn differing_cells<'a>(
     let w = usize::from(b.width);
     let rows = usize::from(a.height.min(b.height)).min(differ.len());
     let changed = differ.iter().filter(|d| **d).count();
-    let mut out = Vec::new();
+    // Room for every cell of the rows that differ: grown a cell at a
+    // time, the list was reallocated seven times on a line key.
+    let mut out = Vec::with_capacity(changed * w);
     if whole && changed * 2 > rows {
         // Most of the screen (a page turned): ratatui's diff over all of it
         // costs no more than over copies of the rows, and copies nothing.
