@@ -521,7 +521,7 @@ pub fn paint_over_blank(w: &mut Vec<u8>, next: &Buffer, blank: bool) -> io::Resu
             let Some(c) = row.get(x) else {
                 break;
             };
-            let Some(symbol) = one_column_symbol(c) else {
+            if !one_column(c) {
                 // A wide character (a word of Chinese in the essay) goes
                 // out as ratatui's diff has it, the cell after it left
                 // alone; the next cell written is reached by a move. Such
@@ -534,11 +534,9 @@ pub fn paint_over_blank(w: &mut Vec<u8>, next: &Buffer, blank: bool) -> io::Resu
                 }
                 plain = false;
                 break;
-            };
-            x += 1;
-            if symbol == b" " && blank_style(c) {
-                continue;
             }
+            // Not blank (`after_blank` passed those): written.
+            x += 1;
             put_after_gap(&mut pen, w, row, (a.x, at), x - 1, &mut last)?;
             // The cells that follow in its look go out as they are: no
             // move, no change of style.

@@ -400,11 +400,10 @@ impl Keep {
             return false;
         }
         let frame = self.frame;
-        let parts = match self.families.iter_mut().find(|f| f.area == area) {
-            Some(f) => {
-                f.frame = frame;
-                std::mem::take(&mut f.parts)
-            }
+        // Stamping adds parts to families, never a family: `at` stays.
+        let at = self.families.iter().position(|f| f.area == area);
+        let parts = match at {
+            Some(i) => std::mem::take(&mut self.families[i].parts),
             // Kept whole with no family (not seen: a frame draws or
             // keeps each such area): the parts inside it on the last frame.
             None => self
@@ -423,7 +422,7 @@ impl Keep {
         }
         for i in 0..self.last_blank.len() {
             let (x, width) = (self.last_blank[i].x, self.last_blank[i].width);
-            if x < area.x || x + width > area.right() {
+            if x < area.x || x.saturating_add(width) > area.right() {
                 continue;
             }
             for y in area.top()..area.bottom() {
@@ -432,8 +431,8 @@ impl Keep {
                 }
             }
         }
-        match self.families.iter_mut().find(|f| f.area == area) {
-            Some(f) => f.parts = parts,
+        match at {
+            Some(i) => self.families[i].parts = parts,
             None => self.families.push(Family {
                 area,
                 frame,
