@@ -162,9 +162,8 @@ impl Keep {
         let last = self.frame;
         self.frame = last.wrapping_add(1);
         // The parts of older frames go once they are about as many as the
-        // last frame's: all are gone through when a pane is kept whole
-        // (`same_with_parts`), and a long list scrolled through brings new
-        // parts on every frame.
+        // last frame's: a long list scrolled through brings new parts on
+        // every frame.
         if self.parts.len() > 2 * self.stamped + 64 {
             self.parts.retain(|_, seen| seen.frame == last);
         }
@@ -420,15 +419,14 @@ impl Keep {
         for f in self.families.iter_mut().filter(|f| inside(f.area, area)) {
             f.frame = frame;
         }
-        for i in 0..self.last_blank.len() {
-            let (x, width) = (self.last_blank[i].x, self.last_blank[i].width);
-            if x < area.x || x.saturating_add(width) > area.right() {
-                continue;
-            }
-            for y in area.top()..area.bottom() {
-                if self.last_blank[i].has(y) {
-                    blank_set(&mut self.blank, x, width).set(y);
-                }
+        let (last_blank, blank) = (&self.last_blank, &mut self.blank);
+        for b in last_blank
+            .iter()
+            .filter(|b| b.x >= area.x && b.x.saturating_add(b.width) <= area.right())
+        {
+            let now = blank_set(blank, b.x, b.width);
+            for y in (area.top()..area.bottom()).filter(|&y| b.has(y)) {
+                now.set(y);
             }
         }
         match at {
