@@ -196,9 +196,14 @@ impl<W: Write> Screen<W> {
             // Nothing to keep or compare: every cell that is not blank.
             let written = self.out.paint(&next);
             self.blank = false;
+            let finished = match written {
+                Ok(changed) => self.finish(changed, cursor),
+                Err(e) => Err(e),
+            };
+            // After the frame is out: keeping its cells is no part of
+            // what the terminal waits for.
             self.show_whole(next);
-            let changed = written?;
-            return self.finish(changed, cursor);
+            return finished;
         }
         let mut kept = output::kept_spans(next.area, self.keep.kept());
         let rows = usize::from(next.area.height);
@@ -287,6 +292,14 @@ impl<W: Write> Screen<W> {
         let cells = output::changed_rows(&self.shown, &next, (&differ, &filled), &kept, whole);
         let changed = !cells.is_empty() || moved.is_some() || keep_moved.is_some();
         let written = self.out.draw(cells.into_iter());
+        // The frame goes out first, unless writing it failed; what the
+        // screen shows is worked out after: the terminal does not wait for
+        // it (a key's latency counted resetting the frame's cells, and on
+        // a page turned a whole screen of them).
+        let finished = match (scrolled, written) {
+            (Ok(()), Ok(())) => self.finish(changed, cursor),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        };
         if whole {
             self.show_whole(next);
         } else {
@@ -298,9 +311,7 @@ impl<W: Write> Screen<W> {
             output::reset_drawn(&mut next, &kept, &filled);
             self.next = next;
         }
-        scrolled?;
-        written?;
-        self.finish(changed, cursor)
+        finished
     }
 
     /// `frame`, written whole, is what the screen shows. The old screen's
