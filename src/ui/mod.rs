@@ -595,6 +595,50 @@ mod set_spans_tests {
             proptest::prop_assert_eq!(ours, theirs, "{:?}", spans);
         }
 
+        /// Over cells already drawn (a cursor line's background, bold
+        /// words, a wide symbol, a cell marked to be skipped), spans keep
+        /// what `set_stringn` keeps of them and change what it changes.
+        #[test]
+        fn set_spans_over_drawn_cells_draws_what_set_stringn_draws(
+            spans in piece_spans(),
+            under in proptest::collection::vec((0..4usize, 0..PIECES.len()), 30),
+            x in 0u16..6,
+            max in 0u16..40,
+        ) {
+            use ratatui::style::Modifier;
+            let spans: Vec<(String, Style)> = spans
+                .iter()
+                .map(|(ps, s)| (ps.iter().map(|&p| PIECES[p]).collect(), STYLES[*s]))
+                .collect();
+            let area = Rect::new(0, 0, 30, 1);
+            let mut before = Buffer::empty(area);
+            for (i, &(look, piece)) in under.iter().enumerate() {
+                let cell = &mut before.content[i];
+                #[allow(clippy::disallowed_methods)] // A test's own buffer.
+                cell.set_symbol(PIECES[piece]);
+                match look {
+                    0 => {}
+                    1 => {
+                        cell.set_style(Style::new().bg(Color::Indexed(236)).fg(Color::Rgb(1, 2, 3)));
+                    }
+                    2 => {
+                        cell.set_style(Style::new().add_modifier(Modifier::BOLD | Modifier::ITALIC));
+                    }
+                    _ => {
+                        cell.set_diff_option(ratatui::buffer::CellDiffOption::Skip);
+                    }
+                }
+            }
+            let mut ours = before.clone();
+            super::set_spans(&mut ours, x, 0, spans.iter().map(|(t, s)| (t.as_str(), *s)), max);
+            let mut theirs = before;
+            reference(&mut theirs, x, 0, &spans, max);
+            for (a, b) in ours.content.iter().zip(&theirs.content) {
+                proptest::prop_assert_eq!(a, b);
+                proptest::prop_assert_eq!(a.diff_option, b.diff_option);
+            }
+        }
+
         /// Lines wrapped to the width, `ui::set_lines` leaves every cell
         /// of a blank area as ratatui's paragraph does (a row of a
         /// character wider than the area aside: it needs an area one
