@@ -73,24 +73,21 @@ pub fn under_cursor(app: &App) -> Vec<String> {
     let lo = rs.min(point);
     let hi = re.max(rs + 1).max(point + 1);
     let mut near = n.found_near(lo, hi);
-    near.sort_by(|a, b| {
-        let key = |it: &crate::study::notes::Item| {
-            let group = u8::from(it.status != crate::storage::Status::Lost);
-            (group, it.offset, it.kind, it.id.clone())
-        };
-        key(&a.2).cmp(&key(&b.2))
+    near.sort_by_key(|it| {
+        let group = u8::from(it.status != crate::storage::Status::Lost);
+        (group, it.offset, it.kind, it.id)
     });
     let on_point: Vec<String> = near
         .iter()
-        .filter(|(s, e, _)| *s <= point && point < *e)
-        .map(|(_, _, it)| it.id.clone())
+        .filter(|it| it.start <= point && point < it.end)
+        .map(|it| it.id.to_string())
         .collect();
     if !on_point.is_empty() {
         return on_point;
     }
     near.iter()
-        .filter(|(s, e, _)| *s < re.max(rs + 1) && *e > rs)
-        .map(|(_, _, it)| it.id.clone())
+        .filter(|it| it.start < re.max(rs + 1) && it.end > rs)
+        .map(|it| it.id.to_string())
         .collect()
 }
 

@@ -67,6 +67,19 @@ pub fn id_anchor(file: &NotesFile, r: EntryRef) -> Option<(&str, Option<&Anchor>
     }
 }
 
+/// The id, place and status that entry `r`'s [`Item`] has, without
+/// building the item (its strings copied): what orders the entries under
+/// the reading cursor on every key.
+pub fn placing<'f>(
+    file: &'f NotesFile,
+    known: Known<'_>,
+    r: EntryRef,
+) -> Option<(&'f str, Option<usize>, Status)> {
+    let (id, anchor) = id_anchor(file, r)?;
+    let status = anchor.map_or(Status::Exact, |a| known.status(id, a));
+    Some((id, anchor.map(|a| a.offset), status))
+}
+
 /// When and in which lecture session entry `r` was made.
 pub fn made(file: &NotesFile, r: EntryRef) -> Option<(&str, Option<&SessionMark>)> {
     let at = r.at as usize;
