@@ -211,20 +211,32 @@ pub fn set_spans<'a>(
             // is a grapheme one column wide ([`plain_char`]), set without
             // ratatui's segmentation (a row with accents and quotes called
             // it a dozen times, a sixth of a line key).
+            // Set on the row's cells as they come (each cell looked up
+            // by its position was a check of the area and an index), and
+            // only until two printable ASCII bytes in a row: those go back
+            // to the run above (past a first curly quote or `·`, the rest of
+            // a line went a character at a time, a tenth of a resize).
             let mut used = 0;
+            let cells = row_cells(buf, x, y, usize::from(right - x));
             let mut chars = rest.char_indices().peekable();
+            let mut n = 0;
             while let Some((i, c)) = chars.next() {
-                let alone = chars.peek().is_none_or(|&(_, n)| plain_char(n));
-                if x >= right || !plain_char(c) || !alone {
+                let next = chars.peek().map(|&(_, n)| n);
+                if n >= cells.len() || !plain_char(c) || !next.is_none_or(plain_char) {
+                    break;
+                }
+                let ascii = |c: char| c.is_ascii() && printable(&(c as u8));
+                if i > 0 && ascii(c) && next.is_some_and(ascii) {
                     break;
                 }
                 used = i + c.len_utf8();
                 // Sanitised text, a character that is no control: no
                 // escape can reach the terminal.
                 #[allow(clippy::disallowed_methods)]
-                buf[(x, y)].set_symbol(&rest[i..used]).set_style(style);
-                x += 1;
+                cells[n].set_symbol(&rest[i..used]).set_style(style);
+                n += 1;
             }
+            x += n as u16;
             if used > 0 {
                 rest = &rest[used..];
                 continue;
