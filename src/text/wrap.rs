@@ -144,12 +144,7 @@ fn fragments(text: &str, seg_start: usize, seg_end: usize, avail: usize, out: &m
     // was most of wrapping a screen's blocks before the first frame
     // (callgrind).
     if seg.bytes().all(|b| (0x20..0x7F).contains(&b)) {
-        let bytes = seg.bytes().enumerate();
-        cut(
-            bytes.map(|(i, b)| (seg_start + i, 1, b == b' ', 1)),
-            avail,
-            out,
-        );
+        cut_ascii(seg.as_bytes(), seg_start, avail, out);
     } else {
         // Between the other characters, a printable ASCII byte is still a
         // column, without measuring it.
@@ -164,6 +159,58 @@ fn fragments(text: &str, seg_start: usize, seg_end: usize, avail: usize, out: &m
             out,
         );
     }
+}
+
+/// [`cut`] of a segment of printable ASCII (at `base`), a word or a run
+/// of spaces at a time rather than a byte at a time (each byte through
+/// `cut` was most of wrapping a screen's blocks again on a resize to a
+/// new width, callgrind). Leading spaces (indentation) make fragments
+/// `avail` wide at most, the first word joins the last of them while it
+/// fits; a word longer than a row is cut every `avail` bytes; the spaces
+/// after a word are its trailing whitespace, however many.
+fn cut_ascii(seg: &[u8], base: usize, avail: usize, out: &mut Vec<Frag>) {
+    let n = seg.len();
+    let frag = |start: usize, width: usize| Frag {
+        start: base + start,
+        word_end: base + start + width,
+        width,
+        ws_width: 0,
+    };
+    let mut cur: Option<Frag> = None;
+    let mut p = seg.iter().take_while(|&&b| b == b' ').count();
+    let mut q = 0;
+    while q < p {
+        let w = (p - q).min(avail);
+        out.extend(cur.replace(frag(q, w)));
+        q += w;
+    }
+    // Whether `cur` has trailing spaces: the next word starts a fragment.
+    let mut in_ws = false;
+    while p < n {
+        let word_end = p + seg[p..].iter().take_while(|&&b| b != b' ').count();
+        while p < word_end {
+            if !in_ws && let Some(f) = cur.as_mut().filter(|f| f.width < avail) {
+                let take = (word_end - p).min(avail - f.width);
+                f.width += take;
+                f.word_end = base + p + take;
+                p += take;
+                continue;
+            }
+            let take = (word_end - p).min(avail);
+            out.extend(cur.replace(frag(p, take)));
+            in_ws = false;
+            p += take;
+        }
+        let spaces = seg[p..].iter().take_while(|&&b| b == b' ').count();
+        if spaces > 0
+            && let Some(f) = cur.as_mut()
+        {
+            f.ws_width += spaces;
+            in_ws = true;
+        }
+        p += spaces;
+    }
+    out.extend(cur);
 }
 
 /// [`fragments`] of a segment's graphemes, each as (offset, length in
@@ -643,7 +690,11 @@ mod tests {
         /// time) or among wide letters and combining marks.
         #[test]
         fn a_segment_is_cut_as_its_measured_graphemes_are(
-            text in proptest::prop_oneof!["[ a-z.,!~]{0,80}", "[ a-z.,é語\u{301}]{0,60}"],
+            text in proptest::prop_oneof![
+                "[ a-z.,!~]{0,80}",
+                "( {0,7}[a-z.]{0,25}){0,6} {0,4}",
+                "[ a-z.,é語\u{301}]{0,60}",
+            ],
             avail in 1usize..30,
         ) {
             let mut fast = Vec::new();
