@@ -315,14 +315,14 @@ impl<W: Write> Screen<W> {
     }
 
     /// `frame`, written whole, is what the screen shows. The old screen's
-    /// cells are the next frame's, blank again, or made at the new size by
-    /// the next draw (so the first frame's second buffer is made after the
-    /// first frame is out).
+    /// cells are the next frame's, blank again at the size just drawn
+    /// (called once the frame is out: the first frame's second buffer is
+    /// made after it). A buffer of the old size left as it was would be
+    /// drawn over as it was by a frame at that size after two resizes
+    /// with none drawn between.
     fn show_whole(&mut self, frame: Buffer) {
         let mut old = std::mem::replace(&mut self.shown, frame);
-        if old.area == self.area {
-            old.reset();
-        }
+        blank(&mut old, self.area);
         self.next = old;
     }
 
@@ -467,6 +467,35 @@ pub fn copy_to_clipboard(text: &str) {
 mod tests {
     use super::*;
 
+    /// Resized to another size and back with a frame at each: the last
+    /// frame shows only what it draws, nothing of the first frame drawn
+    /// at that size (its buffer came back as the frame to draw on).
+    #[test]
+    fn a_frame_after_two_resizes_shows_nothing_of_the_frame_before_them() {
+        let sink = crate::testkit::Sink::default();
+        let mut s = Screen::fixed(Output::new(sink.clone()), 80, 24);
+        let text = |x: u16, y: u16, t: &'static str| {
+            move |f: &mut Frame, _: &mut Keep| {
+                f.buffer_mut()
+                    .set_string(x, y, t, ratatui::style::Style::default());
+                None
+            }
+        };
+        s.draw(text(2, 1, "stale words")).expect("draw");
+        s.set_fixed(40, 10);
+        full_redraw(&mut s);
+        s.draw(text(0, 0, "small")).expect("draw");
+        s.set_fixed(80, 24);
+        full_redraw(&mut s);
+        s.draw(text(5, 20, "fresh")).expect("draw");
+        let size = |n: u16| std::num::NonZero::new(n).expect("not zero");
+        let mut parser = vt100::Parser::new(size(24), size(80), 0);
+        parser.process(&sink.0.borrow());
+        let screen = parser.screen().contents();
+        assert!(screen.contains("fresh"), "{screen:?}");
+        assert!(!screen.contains("stale"), "{screen:?}");
+    }
+
     /// A buffer made blank at another size, larger or smaller, drawn on
     /// before (symbols, colours, a wide character, a skipped cell), is a
     /// new blank buffer of that size.
@@ -522,7 +551,8 @@ mod tests {
         };
         s.draw(hello).expect("draw");
         assert_eq!(s.shown.area, Rect::new(0, 0, 80, 24));
-        assert_eq!(s.next.content.capacity(), 0, "no second buffer yet");
+        // Made after the frame went out, blank.
+        assert_eq!(s.next, Buffer::empty(Rect::new(0, 0, 80, 24)));
         let first = written();
         assert!(first.starts_with("\x1b[2J"), "{first:?}");
         assert!(first.contains("hello"), "{first:?}");
