@@ -481,6 +481,31 @@ mod set_spans_tests {
         }
     }
 
+    /// `spans` (pieces by index, a style by index) drawn on `before` by
+    /// `set_spans` and by [`reference`]: (ours, theirs).
+    fn drawn_both_ways(
+        before: Buffer,
+        spans: &[(Vec<usize>, usize)],
+        x: u16,
+        max: u16,
+    ) -> (Buffer, Buffer) {
+        let spans: Vec<(String, Style)> = spans
+            .iter()
+            .map(|(ps, s)| (ps.iter().map(|&p| PIECES[p]).collect(), STYLES[*s]))
+            .collect();
+        let mut ours = before.clone();
+        super::set_spans(
+            &mut ours,
+            x,
+            0,
+            spans.iter().map(|(t, s)| (t.as_str(), *s)),
+            max,
+        );
+        let mut theirs = before;
+        reference(&mut theirs, x, 0, &spans, max);
+        (ours, theirs)
+    }
+
     /// Every plain character is one column wide and a grapheme of its
     /// own before any other plain one or nothing.
     #[test]
@@ -595,15 +620,7 @@ mod set_spans_tests {
             x in 0u16..6,
             max in 0u16..40,
         ) {
-            let spans: Vec<(String, Style)> = spans
-                .iter()
-                .map(|(ps, s)| (ps.iter().map(|&p| PIECES[p]).collect(), STYLES[*s]))
-                .collect();
-            let area = Rect::new(0, 0, 30, 1);
-            let mut ours = Buffer::empty(area);
-            super::set_spans(&mut ours, x, 0, spans.iter().map(|(t, s)| (t.as_str(), *s)), max);
-            let mut theirs = Buffer::empty(area);
-            reference(&mut theirs, x, 0, &spans, max);
+            let (ours, theirs) = drawn_both_ways(Buffer::empty(Rect::new(0, 0, 30, 1)), &spans, x, max);
             proptest::prop_assert_eq!(ours, theirs, "{:?}", spans);
         }
 
@@ -618,12 +635,7 @@ mod set_spans_tests {
             max in 0u16..40,
         ) {
             use ratatui::style::Modifier;
-            let spans: Vec<(String, Style)> = spans
-                .iter()
-                .map(|(ps, s)| (ps.iter().map(|&p| PIECES[p]).collect(), STYLES[*s]))
-                .collect();
-            let area = Rect::new(0, 0, 30, 1);
-            let mut before = Buffer::empty(area);
+            let mut before = Buffer::empty(Rect::new(0, 0, 30, 1));
             for (i, &(look, piece)) in under.iter().enumerate() {
                 let cell = &mut before.content[i];
                 #[allow(clippy::disallowed_methods)] // A test's own buffer.
@@ -641,10 +653,7 @@ mod set_spans_tests {
                     }
                 }
             }
-            let mut ours = before.clone();
-            super::set_spans(&mut ours, x, 0, spans.iter().map(|(t, s)| (t.as_str(), *s)), max);
-            let mut theirs = before;
-            reference(&mut theirs, x, 0, &spans, max);
+            let (ours, theirs) = drawn_both_ways(before, &spans, x, max);
             for (a, b) in ours.content.iter().zip(&theirs.content) {
                 proptest::prop_assert_eq!(a, b);
                 proptest::prop_assert_eq!(a.diff_option, b.diff_option);
