@@ -196,10 +196,7 @@ impl<W: Write> Screen<W> {
             // Nothing to keep or compare: every cell that is not blank.
             let written = self.out.paint(&next);
             self.blank = false;
-            let finished = match written {
-                Ok(changed) => self.finish(changed, cursor),
-                Err(e) => Err(e),
-            };
+            let finished = written.and_then(|changed| self.finish(changed, cursor));
             // After the frame is out: keeping its cells is no part of
             // what the terminal waits for.
             self.show_whole(next);
@@ -296,10 +293,9 @@ impl<W: Write> Screen<W> {
         // screen shows is worked out after: the terminal does not wait for
         // it (a key's latency counted resetting the frame's cells, and on
         // a page turned a whole screen of them).
-        let finished = match (scrolled, written) {
-            (Ok(()), Ok(())) => self.finish(changed, cursor),
-            (Err(e), _) | (_, Err(e)) => Err(e),
-        };
+        let finished = scrolled
+            .and(written)
+            .and_then(|()| self.finish(changed, cursor));
         if whole {
             self.show_whole(next);
         } else {
