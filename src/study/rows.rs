@@ -156,6 +156,7 @@ pub fn item(file: &NotesFile, known: Known<'_>, r: EntryRef) -> Option<Item> {
             .unwrap_or_else(|| one_line(&a.exact, PASSAGE_CHARS))
     };
     let at = r.at as usize;
+    let (_, _, status) = placing(file, known, r)?;
     Some(match r.kind {
         Kind::Bookmark => {
             let b = file.bookmarks.get(at)?;
@@ -169,7 +170,7 @@ pub fn item(file: &NotesFile, known: Known<'_>, r: EntryRef) -> Option<Item> {
                 found: !known.lost(&b.id),
                 changed: b.anchor.changed,
                 tags: Vec::new(),
-                status: known.status(&b.id, &b.anchor),
+                status,
                 created: b.created.clone(),
                 text: String::new(),
                 quote: b.anchor.exact.clone(),
@@ -191,7 +192,7 @@ pub fn item(file: &NotesFile, known: Known<'_>, r: EntryRef) -> Option<Item> {
                 found: !known.lost(&h.id),
                 changed: h.anchor.changed,
                 tags: Vec::new(),
-                status: known.status(&h.id, &h.anchor),
+                status,
                 created: h.created.clone(),
                 text: String::new(),
                 quote: h.anchor.exact.clone(),
@@ -214,10 +215,7 @@ pub fn item(file: &NotesFile, known: Known<'_>, r: EntryRef) -> Option<Item> {
                 found: !known.lost(&n.id),
                 changed: n.anchor.as_ref().is_some_and(|a| a.changed),
                 tags: n.tags.clone(),
-                status: n
-                    .anchor
-                    .as_ref()
-                    .map_or(Status::Exact, |a| known.status(&n.id, a)),
+                status,
                 created: n.created.clone(),
                 text: n.text.clone(),
                 quote: n

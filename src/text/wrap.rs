@@ -247,59 +247,62 @@ impl<'o> Cutter<'o> {
     /// [`Cutter::grapheme`] would take it a byte at a time: a run of
     /// spaces or a word at once.
     fn ascii(&mut self, run: &[u8], base: usize) {
-        let avail = self.avail;
-        let frag = |start: usize, width: usize| Frag {
-            start: base + start,
-            word_end: base + start + width,
-            width,
-            ws_width: 0,
-        };
         let mut p = 0;
         while p < run.len() {
             let spaces = run[p..].iter().take_while(|&&b| b == b' ').count();
             if spaces > 0 {
-                let end = p + spaces;
                 if self.cur.is_some() && !self.leading {
                     // After a word: its trailing whitespace, however much.
                     if let Some(f) = self.cur.as_mut() {
                         f.ws_width += spaces;
                     }
                     self.in_ws = true;
-                    p = end;
                 } else {
-                    // Leading spaces, in fragments `avail` wide at most.
-                    while p < end {
-                        if let Some(f) = self.cur.as_mut().filter(|f| f.width < avail) {
-                            let take = (end - p).min(avail - f.width);
-                            f.width += take;
-                            f.word_end = base + p + take;
-                            p += take;
-                        } else {
-                            let take = (end - p).min(avail);
-                            self.out.extend(self.cur.replace(frag(p, take)));
-                            p += take;
-                        }
-                    }
+                    // Leading spaces (indentation).
+                    self.fill(base, p, p + spaces, true);
                     self.leading = true;
                 }
+                p += spaces;
             }
-            let word_end = p + run[p..].iter().take_while(|&&b| b != b' ').count();
-            while p < word_end {
-                self.leading = false;
-                if !self.in_ws
-                    && let Some(f) = self.cur.as_mut().filter(|f| f.width < avail)
-                {
-                    let take = (word_end - p).min(avail - f.width);
-                    f.width += take;
-                    f.word_end = base + p + take;
-                    p += take;
-                    continue;
-                }
-                let take = (word_end - p).min(avail);
-                self.out.extend(self.cur.replace(frag(p, take)));
+            let word = run[p..].iter().take_while(|&&b| b != b' ').count();
+            if word > 0 {
+                // A word joins the fragment before it unless that one has
+                // trailing spaces.
+                self.fill(base, p, p + word, !self.in_ws);
                 self.in_ws = false;
-                p += take;
+                self.leading = false;
+                p += word;
             }
+        }
+    }
+
+    /// Columns `from..to` of a run of ASCII at `base` (a column a byte):
+    /// added to the current fragment while it has room (when `join`), the
+    /// rest in new fragments `avail` wide at most.
+    fn fill(&mut self, base: usize, from: usize, to: usize, mut join: bool) {
+        let mut p = from;
+        while p < to {
+            let room = match self.cur.as_ref() {
+                Some(f) if join => self.avail.saturating_sub(f.width),
+                _ => 0,
+            };
+            let take = (to - p).min(if room > 0 { room } else { self.avail });
+            if room > 0
+                && let Some(f) = self.cur.as_mut()
+            {
+                f.width += take;
+                f.word_end = base + p + take;
+            } else {
+                let f = Frag {
+                    start: base + p,
+                    word_end: base + p + take,
+                    width: take,
+                    ws_width: 0,
+                };
+                self.out.extend(self.cur.replace(f));
+            }
+            join = true;
+            p += take;
         }
     }
 

@@ -216,16 +216,16 @@ pub fn set_spans<'a>(
             // only until two printable ASCII bytes in a row: those go back
             // to the run above (past a first curly quote or `·`, the rest of
             // a line went a character at a time, a tenth of a resize).
+            let ascii = |c: char| c.is_ascii() && printable(&(c as u8));
             let mut used = 0;
             let cells = row_cells(buf, x, y, usize::from(right - x));
+            let mut set = 0;
             let mut chars = rest.char_indices().peekable();
-            let mut n = 0;
             while let Some((i, c)) = chars.next() {
-                let next = chars.peek().map(|&(_, n)| n);
-                if n >= cells.len() || !plain_char(c) || !next.is_none_or(plain_char) {
+                let next = chars.peek().map(|&(_, c)| c);
+                if set >= cells.len() || !plain_char(c) || !next.is_none_or(plain_char) {
                     break;
                 }
-                let ascii = |c: char| c.is_ascii() && printable(&(c as u8));
                 if i > 0 && ascii(c) && next.is_some_and(ascii) {
                     break;
                 }
@@ -233,10 +233,10 @@ pub fn set_spans<'a>(
                 // Sanitised text, a character that is no control: no
                 // escape can reach the terminal.
                 #[allow(clippy::disallowed_methods)]
-                cells[n].set_symbol(&rest[i..used]).set_style(style);
-                n += 1;
+                cells[set].set_symbol(&rest[i..used]).set_style(style);
+                set += 1;
             }
-            x += n as u16;
+            x += set as u16;
             if used > 0 {
                 rest = &rest[used..];
                 continue;
