@@ -166,6 +166,25 @@ impl App {
         }
     }
 
+    /// Whether the Notes pane's row `i` lists the open document's entry
+    /// `id`: read in place, no row built (the pane asks on every frame
+    /// whether to show its selected entry in full).
+    pub fn notes_row_is(&self, i: usize, id: &str) -> bool {
+        let Some(n) = self.notes.as_ref() else {
+            return false;
+        };
+        let file = n.file();
+        let entry = match self.scope {
+            Scope::ThisDocument => n.shown_refs().get(i).copied(),
+            Scope::AllDocuments | Scope::Session => self
+                .scoped_rows()
+                .get(i)
+                .filter(|r| r.doc.is_none())
+                .map(|r| r.entry),
+        };
+        entry.is_some_and(|r| rows::id_anchor(file, r).is_some_and(|(at, _)| at == id))
+    }
+
     /// The row listing the open document's entry `id`, in the current scope.
     pub fn notes_position(&self, id: &str) -> Option<usize> {
         match self.scope {

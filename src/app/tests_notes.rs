@@ -586,3 +586,56 @@ fn n_a_read_older_than_a_save_keeps_the_note_taken_meanwhile() {
     h.perform(fx);
     assert_eq!(on_disk(&path).notes.len(), count + 1);
 }
+
+/// Whether a row of the Notes pane lists an entry, read in place
+/// (`notes_row_is`), agrees with the row built, in both scopes: only the
+/// open document's entries answer, each on its own row.
+#[test]
+fn a_row_read_in_place_lists_the_entry_its_built_row_does() {
+    let other = "Elsewhere there are reeds. Reeds bend in the wind.\n";
+    let mut h = Harness::new(&[("willow.md", WILLOW), ("reeds.txt", other)], 120, 40);
+    for i in 0..h.app.entries.len() {
+        h.app.lib_selected = i;
+        h.app.focus = Focus::Library;
+        h.act(Action::Open);
+        h.act(Action::AddBookmark);
+        h.act(Action::Confirm);
+    }
+    h.search("withies");
+    h.act(Action::Annotate);
+    h.type_note("n");
+    h.act(Action::Save);
+    let mut ids: Vec<String> = h
+        .saved_notes
+        .iter()
+        .flat_map(|f| {
+            let marks = f.bookmarks.iter().map(|b| b.id.clone());
+            marks.chain(f.notes.iter().map(|n| n.id.clone()))
+        })
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    h.app.focus = Focus::Notes;
+    let mut answered = 0;
+    for scope in [Scope::ThisDocument, Scope::AllDocuments] {
+        if h.app.scope != scope {
+            h.act(Action::ToggleScope);
+        }
+        assert_eq!(h.app.scope, scope);
+        for i in 0..=h.app.notes_len() {
+            for id in &ids {
+                let built = h
+                    .app
+                    .notes_row(i)
+                    .is_some_and(|r| r.open && r.item.id == *id);
+                assert_eq!(h.app.notes_row_is(i, id), built, "{scope:?} row {i} {id}");
+                answered += usize::from(built);
+            }
+        }
+    }
+    // The open document's entries in each scope, the other's in none.
+    let open = h.app.notes.as_ref().map(|n| n.file().entry_count());
+    assert_eq!(Some(answered), open.map(|n| 2 * n));
+    assert!(answered < 2 * ids.len(), "the other document's answer none");
+}

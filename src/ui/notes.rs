@@ -223,12 +223,18 @@ fn list(
 /// one under the reading cursor while reading) and the rows it takes at
 /// the bottom of `area`; and the rest of `area`, for the list.
 fn detail_part(app: &App, area: Rect) -> (Option<(crate::app::ScopedItem, Rect)>, Rect) {
-    let selected = app.notes_row(app.notes_selected());
-    let following = selected.as_ref().is_some_and(|si| {
-        app.focus != crate::app::Focus::Notes
-            && app.under_cursor.as_deref() == Some(si.item.id.as_str())
-    });
-    if let Some(si) = selected.filter(|_| app.notes_expanded || following) {
+    let at = app.notes_selected();
+    // Whether it shows is read in place: the row is built only to be shown
+    // (built on every frame to be compared, it was most of a line key's
+    // allocations while reading).
+    let following = app.focus != crate::app::Focus::Notes
+        && app
+            .under_cursor
+            .as_deref()
+            .is_some_and(|id| app.notes_row_is(at, id));
+    if (app.notes_expanded || following)
+        && let Some(si) = app.notes_row(at)
+    {
         let h = if app.notes_expanded {
             area.height.saturating_sub(2)
         } else {
