@@ -76,6 +76,9 @@ pub(super) struct Inbox {
     bell: UnixStream,
     /// Raised by the signal handler on SIGWINCH (before it rings).
     resized: Arc<AtomicBool>,
+    /// Raised by the signal handler on SIGWINCH too, for the screen
+    /// ([`super::terminal::Screen::hear_resizes`]).
+    sized: Option<Arc<AtomicBool>>,
     /// The signals that ask marginote to go, each raised by its handler
     /// before it rings: the loop saves and restores the terminal instead
     /// of being killed.
@@ -109,6 +112,8 @@ pub(super) fn inbox() -> io::Result<(Sender, Inbox)> {
     // The flag first, then the bell (the handler runs its actions in the
     // order they were registered): the loop, woken, finds the flag raised.
     signal_hook::flag::register(signal_hook::consts::SIGWINCH, resized.clone())?;
+    let sized = Arc::new(AtomicBool::new(false));
+    signal_hook::flag::register(signal_hook::consts::SIGWINCH, sized.clone())?;
     signal_hook::low_level::pipe::register(signal_hook::consts::SIGWINCH, ring_end.try_clone()?)?;
     let mut quit_signals = Vec::new();
     for sig in QUIT_SIGNALS {
@@ -117,7 +122,8 @@ pub(super) fn inbox() -> io::Result<(Sender, Inbox)> {
         signal_hook::low_level::pipe::register(sig, ring_end.try_clone()?)?;
         quit_signals.push((sig, raised));
     }
-    let inbox = Inbox::new(rx, bell, resized, quit_signals);
+    let mut inbox = Inbox::new(rx, bell, resized, quit_signals);
+    inbox.sized = Some(sized);
     let sender = Sender {
         tx,
         bell: Arc::new(ring_end),
@@ -136,6 +142,7 @@ impl Inbox {
             rx,
             bell,
             resized,
+            sized: None,
             quit_signals,
             tty: None,
             keys: VecDeque::new(),
@@ -145,6 +152,13 @@ impl Inbox {
             drained: false,
             held: None,
         }
+    }
+
+    /// A flag the signal handler raises on every SIGWINCH, that no one
+    /// else lowers: for the screen, which asks the terminal's size only
+    /// after one ([`super::terminal::Screen::hear_resizes`]).
+    pub(super) fn resizes(&self) -> Option<Arc<AtomicBool>> {
+        self.sized.clone()
     }
 
     /// Reads the terminal's keys from now on: stdin when it is the

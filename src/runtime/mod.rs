@@ -244,6 +244,9 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
     });
 
     let mut terminal = term::enter().context("marginote needs an interactive terminal")?;
+    if let Some(flag) = inbox.resizes() {
+        terminal.hear_resizes(flag);
+    }
     // From here every way out of this function, an error returned with `?`
     // included, gives the terminal back before the caller prints anything.
     let guard = term::Guard;

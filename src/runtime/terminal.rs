@@ -8,6 +8,7 @@
 //! Ctrl-Z restores, stops the process, and re-enters on `fg`.
 
 use std::io::{self, BufWriter, Write};
+use std::sync::Arc;
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -109,6 +110,9 @@ pub struct Screen<W: Write> {
     cursor: Option<Option<Position>>,
     /// The parts of the last frame that the next may keep (ui/keep.rs).
     keep: Keep,
+    /// Raised on every SIGWINCH ([`Screen::hear_resizes`]); `None`: the
+    /// size is asked before every frame.
+    resizes: Option<Arc<AtomicBool>>,
 }
 
 impl<W: Write> Screen<W> {
@@ -123,6 +127,7 @@ impl<W: Write> Screen<W> {
             blank: true,
             cursor: None,
             keep: Keep::none(),
+            resizes: None,
         }
     }
 
@@ -148,10 +153,25 @@ impl<W: Write> Screen<W> {
         }
     }
 
+    /// From now on the size is asked only after `flag` was raised (the
+    /// signal handler raises it on every SIGWINCH, which the terminal
+    /// sends with every change of size), and the flag is lowered here.
+    /// Asked before every frame, it was a system call on every key.
+    pub fn hear_resizes(&mut self, flag: Arc<AtomicBool>) {
+        self.resizes = Some(flag);
+    }
+
     /// The terminal's size now, which the next frame is drawn at: a new
     /// size clears the screen, so nothing is shown any more.
     /// [`Screen::draw`] keeps the size this found.
     pub fn fit(&mut self) -> io::Result<Size> {
+        // No resize since the size was last asked: it is the one drawn at.
+        if let Some(flag) = &self.resizes
+            && !self.area.is_empty()
+            && !flag.swap(false, Ordering::SeqCst)
+        {
+            return Ok(self.area.as_size());
+        }
         let size = self.size()?;
         let area = Rect::new(0, 0, size.width, size.height);
         if self.area != area {
@@ -549,6 +569,27 @@ mod tests {
             s.set_fixed(30, 8);
             full_redraw(&mut s);
         }
+    }
+
+    /// A screen that hears resizes asks the size only after one: a size
+    /// changed with no signal yet is not seen; once the flag is raised it
+    /// is, and the flag is lowered.
+    #[test]
+    fn a_screen_that_hears_resizes_asks_the_size_only_after_one() {
+        let sink = crate::testkit::Sink::default();
+        let mut s = Screen::fixed(Output::new(sink), 80, 24);
+        let flag = Arc::new(AtomicBool::new(false));
+        s.hear_resizes(flag.clone());
+        let size = |s: &mut Screen<_>| s.fit().map(|z| (z.width, z.height)).ok();
+        assert_eq!(size(&mut s), Some((80, 24)));
+        s.set_fixed(100, 30);
+        assert_eq!(size(&mut s), Some((80, 24)), "no signal yet");
+        flag.store(true, Ordering::SeqCst);
+        assert_eq!(size(&mut s), Some((100, 30)));
+        assert!(!flag.load(Ordering::SeqCst), "lowered");
+        assert_eq!(s.area, Rect::new(0, 0, 100, 30));
+        s.set_fixed(60, 20);
+        assert_eq!(size(&mut s), Some((100, 30)));
     }
 
     /// A buffer made blank at another size, larger or smaller, drawn on
