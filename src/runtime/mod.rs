@@ -416,14 +416,14 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
                 }
                 other => other,
             };
-            if let Input::Term(Event::Resize(..)) = input {
+            if let Input::Term(Event::Resize(width, height)) = input {
                 // Every resize repaints every cell, even when the size came
                 // back to the one last drawn: a terminal shrunk and grown
                 // again before we drew (or one that scrolled its cells to
                 // keep the cursor in view, as xterm does) no longer shows
                 // what ratatui believes is on screen, and a diff would
                 // leave the difference there until ctrl-l.
-                term::full_redraw(&mut terminal);
+                term::full_redraw_at(&mut terminal, ratatui::layout::Size::new(width, height));
             }
             let msg = match input {
                 Input::Msg(m) => Some(*m),

@@ -445,6 +445,20 @@ pub fn full_redraw<W: Write>(t: &mut Screen<W>) {
     t.cursor = None;
 }
 
+/// [`full_redraw`] at `size`, read from the terminal just now (a resize
+/// event's): asked again, it was one more system call a resize, and
+/// [`Screen::fit`] a third. The flag of [`Screen::hear_resizes`] is
+/// lowered: a resize after `size` was read raises it again, and sends
+/// another event.
+pub fn full_redraw_at<W: Write>(t: &mut Screen<W>, size: Size) {
+    if let Some(flag) = &t.resizes {
+        flag.store(false, Ordering::SeqCst);
+    }
+    t.area = Rect::new(0, 0, size.width, size.height);
+    let _ = t.clear();
+    t.cursor = None;
+}
+
 /// Restores the terminal when dropped: held by the run loop from [`enter`]
 /// on, so an error returned early, not only a normal quit, gives the
 /// terminal back before any message is printed.
@@ -590,6 +604,12 @@ mod tests {
         assert_eq!(s.area, Rect::new(0, 0, 100, 30));
         s.set_fixed(60, 20);
         assert_eq!(size(&mut s), Some((100, 30)));
+        // A resize event's size is taken as it is, its signal heard.
+        flag.store(true, Ordering::SeqCst);
+        full_redraw_at(&mut s, Size::new(70, 25));
+        assert!(!flag.load(Ordering::SeqCst), "lowered");
+        assert_eq!(size(&mut s), Some((70, 25)));
+        assert!(s.blank, "everything is drawn again");
     }
 
     /// A buffer made blank at another size, larger or smaller, drawn on
