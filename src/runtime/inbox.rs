@@ -154,9 +154,9 @@ impl Inbox {
         }
     }
 
-    /// A flag the signal handler raises on every SIGWINCH, that no one
-    /// else lowers: for the screen, which asks the terminal's size only
-    /// after one ([`super::terminal::Screen::hear_resizes`]).
+    /// A flag the signal handler raises on every SIGWINCH, for the screen
+    /// alone to lower: it asks the terminal's size only after one
+    /// ([`super::terminal::Screen::hear_resizes`]).
     pub(super) fn resizes(&self) -> Option<Arc<AtomicBool>> {
         self.sized.clone()
     }

@@ -225,8 +225,7 @@ fn list(
 fn detail_part(app: &App, area: Rect) -> (Option<(crate::app::ScopedItem, Rect)>, Rect) {
     let at = app.notes_selected();
     // Whether it shows is read in place: the row is built only to be shown
-    // (built on every frame to be compared, it was most of a line key's
-    // allocations while reading).
+    // (it was built, its strings copied, on every frame to compare an id).
     let following = app.focus != crate::app::Focus::Notes
         && app
             .under_cursor
