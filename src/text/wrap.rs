@@ -391,6 +391,9 @@ pub fn wrap_block(block: &Block, width: usize) -> Vec<Row> {
                 width
             };
             let ranges = wrap_ranges(&block.text, avail);
+            // The rows at once, the rule under a title included (grown a
+            // row at a time, a paragraph's were copied three times over).
+            rows.reserve(ranges.len() + 1);
             let mut widest = 0;
             for (i, (s, e)) in ranges.into_iter().enumerate() {
                 let prefix = if i == 0 {
@@ -398,13 +401,15 @@ pub fn wrap_block(block: &Block, width: usize) -> Vec<Row> {
                 } else {
                     &block.prefix_rest
                 };
-                let mut spans = if prefixed {
-                    prefix_spans(prefix)
+                // Unprefixed, the text's spans are the row's as they come.
+                let (spans, text_start) = if prefixed {
+                    let mut spans = prefix_spans(prefix);
+                    let text_start: usize = spans.iter().map(|(t, _)| t.len()).sum();
+                    spans.extend(block.text.spans(s, e));
+                    (spans, text_start)
                 } else {
-                    Vec::new()
+                    (block.text.spans(s, e), 0)
                 };
-                let text_start: usize = spans.iter().map(|(t, _)| t.len()).sum();
-                spans.extend(block.text.spans(s, e));
                 let src = if block.text.is_empty() {
                     block.src
                 } else {
