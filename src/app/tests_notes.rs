@@ -22,6 +22,14 @@ fn saved(h: &Harness) -> &crate::storage::NotesFile {
     h.saved_notes.last().expect("notes saved")
 }
 
+/// A note with `text` on the sentence holding the first match of `words`.
+fn note_on(h: &mut Harness, words: &str, text: &str) {
+    h.search(words);
+    h.act(Action::Annotate);
+    h.type_note(text);
+    h.act(Action::Save);
+}
+
 #[test]
 fn search_prompt_opens_empty_and_walks_the_history() {
     let mut h = willow();
@@ -156,10 +164,7 @@ fn brackets_step_through_entries_in_text_order_wrapping() {
     h.search("aspirin");
     h.act(Action::AddBookmark);
     h.act(Action::Confirm);
-    h.search("withies");
-    h.act(Action::Annotate);
-    h.type_note("n");
-    h.act(Action::Save);
+    note_on(&mut h, "withies", "n");
     h.act(Action::Top);
     let msg = |h: &Harness| h.message_text();
     h.act(Action::NextNote);
@@ -179,10 +184,7 @@ fn brackets_step_through_entries_in_text_order_wrapping() {
 #[test]
 fn a_lost_note_keeps_its_quote_and_r_enter_reattaches_it() {
     let mut h = willow();
-    h.search("withies");
-    h.act(Action::Annotate);
-    h.type_note("lost soon");
-    h.act(Action::Save);
+    note_on(&mut h, "withies", "lost soon");
     // The sentence is deleted from the text.
     let key = h.app.entries[0].key.clone();
     let edited: &'static str = Box::leak(
@@ -220,14 +222,8 @@ fn a_lost_note_keeps_its_quote_and_r_enter_reattaches_it() {
 #[test]
 fn e_exports_only_what_the_filter_shows() {
     let mut h = willow();
-    h.search("withies");
-    h.act(Action::Annotate);
-    h.type_note("for the #exam");
-    h.act(Action::Save);
-    h.search("aspirin");
-    h.act(Action::Annotate);
-    h.type_note("aside");
-    h.act(Action::Save);
+    note_on(&mut h, "withies", "for the #exam");
+    note_on(&mut h, "aspirin", "aside");
     h.app.focus = Focus::Notes;
     h.act(Action::Filter);
     h.type_prompt("#exam");
@@ -442,10 +438,7 @@ fn lost_notes_are_placed_by_a_worker_after_the_first_frame() {
     assert!(first.contains("Willows grow near water."), "{first}");
     assert!(!first.contains("could not be placed"), "{first}");
     // A note added before the worker's reply.
-    h.search("Salicylic acid");
-    h.act(Action::Annotate);
-    h.type_note("added meanwhile");
-    h.act(Action::Save);
+    note_on(&mut h, "Salicylic acid", "added meanwhile");
     // The worker's reply.
     h.perform(fx);
     let n = h.app.notes.as_ref().expect("notes");
@@ -601,10 +594,7 @@ fn a_row_read_in_place_lists_the_entry_its_built_row_does() {
         h.act(Action::AddBookmark);
         h.act(Action::Confirm);
     }
-    h.search("withies");
-    h.act(Action::Annotate);
-    h.type_note("n");
-    h.act(Action::Save);
+    note_on(&mut h, "withies", "n");
     let mut ids: Vec<String> = h
         .saved_notes
         .iter()
