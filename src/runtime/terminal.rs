@@ -438,11 +438,8 @@ pub fn enter() -> io::Result<Tui> {
 /// terminal's size now. Asks the terminal nothing (ratatui's `clear` asks
 /// for the cursor position and waits for the answer).
 pub fn full_redraw<W: Write>(t: &mut Screen<W>) {
-    if let Ok(size) = t.size() {
-        t.area = Rect::new(0, 0, size.width, size.height);
-    }
-    let _ = t.clear();
-    t.cursor = None;
+    let size = t.size().unwrap_or_else(|_| t.area.as_size());
+    full_redraw_at(t, size);
 }
 
 /// [`full_redraw`] at `size`, read from the terminal just now (a resize
