@@ -4,6 +4,8 @@
     python3 benches/compare/table.py RESULTS_DIR [NAME ...]
 
 RESULTS_DIR holds NAME-first.json and NAME-reopen.json (essay, book, big)
+and NAME-first-page.json, NAME-reopen-page.json (the resizes again, every
+program showing a full page of text: the row marked "a full page")
 written by ttyperf with marginote (as `marginote`, or `before` and `after`
 when two builds were compared) beside less, vim and most in one interleaved
 run. Prints one Markdown table per case: each marginote build's median, the
@@ -26,6 +28,7 @@ ROWS = [
     ("key end ms", "bottom (G)"),
     ("key search ms", "search, far hit"),
     ("resize ms", "resize → repaint"),
+    ("page:resize ms", "resize → repaint, a full page on every screen"),
     ("peak RSS MiB", "peak memory MiB"),
 ]
 SIZES = {"essay": "12 KB", "book": "3.3 MB", "big": "50 MB"}
@@ -41,6 +44,12 @@ def main():
             if os.path.exists(p):
                 with open(p) as f:
                     data[n] = json.load(f)["summary"]
+                page = os.path.join(res, f"{n}-{case}-page.json")
+                if os.path.exists(page):
+                    with open(page) as f:
+                        for prog, figures in json.load(f)["summary"].items():
+                            for k, v in figures.items():
+                                data[n].setdefault(prog, {})["page:" + k] = v
         if not data:
             continue
         mine = [m for m in ("marginote", "before", "after") if any(m in d for d in data.values())]
