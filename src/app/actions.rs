@@ -236,7 +236,9 @@ pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
             app.dismiss_messages();
             if app.focus == Focus::Library && app.lib_filter.is_some() {
                 app.set_library_filter(None);
-            } else if !app.panes().wide {
+            } else {
+                // Back to the text, as the help and the keymap say, on a
+                // wide screen too (there it left the focus where it was).
                 app.focus = Focus::Reader;
             }
         }

@@ -418,7 +418,10 @@ fn snapshot_session_scope_120x40() {
     h.app.focus = Focus::Notes;
     h.act(Action::ToggleScope);
     h.act(Action::ToggleScope);
+    // Esc takes the scope's message away (and goes back to the text); tab
+    // comes back to the pane.
     h.act(Action::Cancel);
+    h.act(Action::FocusNext);
     insta::assert_snapshot!(h.draw().backend());
 }
 

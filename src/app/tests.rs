@@ -469,6 +469,28 @@ fn edit_changes_a_note_and_its_tags() {
 }
 
 #[test]
+fn esc_goes_back_to_the_reader_from_either_pane_at_any_width() {
+    for (w, h) in [(120, 40), (60, 20)] {
+        let mut h = Harness::new(DOCS, w, h);
+        h.act(Action::FocusNext);
+        assert_eq!(h.app.focus, Focus::Notes, "{w} columns");
+        h.act(Action::Cancel);
+        assert_eq!(h.app.focus, Focus::Reader, "esc in Notes, {w} columns");
+        h.act(Action::FocusPrev);
+        assert_eq!(h.app.focus, Focus::Library, "{w} columns");
+        h.act(Action::Filter);
+        h.type_prompt("zz");
+        h.act(Action::Confirm);
+        assert!(h.app.lib_filter.is_some());
+        h.act(Action::Cancel);
+        assert!(h.app.lib_filter.is_none(), "the first esc shows all again");
+        assert_eq!(h.app.focus, Focus::Library, "and stays, {w} columns");
+        h.act(Action::Cancel);
+        assert_eq!(h.app.focus, Focus::Reader, "esc in Library, {w} columns");
+    }
+}
+
+#[test]
 fn delete_and_undo_work_for_every_kind() {
     let mut h = Harness::new(DOCS, 120, 40);
     h.act(Action::Annotate);
