@@ -101,7 +101,7 @@ pub fn render(
         && loading.is_none()
         && keep.same(
             area,
-            pane_key(area, chrome, focused, &title, empty_text(app, &filter)),
+            pane_key(area, chrome, focused, &title, empty_key(app, &filter)),
         )
     {
         return;
@@ -246,6 +246,14 @@ fn detail_part(app: &App, area: Rect) -> (Option<(crate::app::ScopedItem, Rect)>
         }
     }
     (None, area)
+}
+
+/// What [`empty_text`] depends on, as the pane's key: its key hints come
+/// from the keymap, which is fixed for the run. Built and hashed on every
+/// frame, the text was four hints and a `format!`, allocated and freed on
+/// every key of a first reading.
+fn empty_key<'a>(app: &App, filter: &'a str) -> impl std::hash::Hash + 'a {
+    (app.notes.is_none(), app.scope, filter)
 }
 
 /// What the pane says when it lists nothing.

@@ -764,3 +764,29 @@ fn the_text_is_compared_for_a_move_only_when_its_rows_keys_cannot_tell() {
         "after the screen was cleared"
     );
 }
+
+#[test]
+fn the_empty_notes_pane_follows_what_it_says() {
+    // Its words are not part of its key (ui/notes.rs `empty_key`): what
+    // they follow from is, here the one thing its title does not show.
+    let (w, ht) = (120, 40);
+    let mut h = Harness::new(&[("katakana.txt", document())], w, ht);
+    let (mut driver, sink) = screen_driver(w, ht);
+    let mut parser = vt100::Parser::new(nz(ht), nz(w), 0);
+    draw_kept(&mut driver, &sink, &mut parser, &h);
+    // `screen` has the cells of a row between bars.
+    let says = |parser: &vt100::Parser, words: &str| {
+        screen(parser, w, ht)
+            .iter()
+            .any(|row| row.replace('|', "").contains(words))
+    };
+    assert!(says(&parser, "No notes yet"));
+    let notes = h.app.notes.take();
+    draw_kept(&mut driver, &sink, &mut parser, &h);
+    assert!(says(&parser, "Open a document"), "no document's notes");
+    assert_same_as_full_redraw(&parser, &h, (w, ht), 0, Action::Down);
+    h.app.notes = notes;
+    draw_kept(&mut driver, &sink, &mut parser, &h);
+    assert!(says(&parser, "No notes yet"), "its notes back, none yet");
+    assert_same_as_full_redraw(&parser, &h, (w, ht), 1, Action::Down);
+}
