@@ -237,8 +237,8 @@ pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
             if app.focus == Focus::Library && app.lib_filter.is_some() {
                 app.set_library_filter(None);
             } else {
-                // Back to the text, as the help and the keymap say, on a
-                // wide screen too (there it left the focus where it was).
+                // Back to the text at every width, as the help and the
+                // keymap say.
                 app.focus = Focus::Reader;
             }
         }

@@ -470,8 +470,8 @@ fn edit_changes_a_note_and_its_tags() {
 
 #[test]
 fn esc_goes_back_to_the_reader_from_either_pane_at_any_width() {
-    for (w, h) in [(120, 40), (60, 20)] {
-        let mut h = Harness::new(DOCS, w, h);
+    for (w, ht) in [(120, 40), (60, 20)] {
+        let mut h = Harness::new(DOCS, w, ht);
         h.act(Action::FocusNext);
         assert_eq!(h.app.focus, Focus::Notes, "{w} columns");
         h.act(Action::Cancel);

@@ -249,9 +249,9 @@ fn detail_part(app: &App, area: Rect) -> (Option<(crate::app::ScopedItem, Rect)>
 }
 
 /// What [`empty_text`] depends on, as the pane's key: its key hints come
-/// from the keymap, which is fixed for the run. Built and hashed on every
-/// frame, the text was four hints and a `format!`, allocated and freed on
-/// every key of a first reading.
+/// from the keymap, fixed for the run, so the text (four hints and a
+/// `format!`) is built only to be drawn, not on every key of a first
+/// reading to be hashed.
 fn empty_key<'a>(app: &App, filter: &'a str) -> impl std::hash::Hash + 'a {
     (app.notes.is_none(), app.scope, filter)
 }
