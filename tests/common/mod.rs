@@ -352,6 +352,10 @@ impl Tui {
             let mut carry: Vec<u8> = Vec::new();
             loop {
                 let n = match reader.read(&mut buf) {
+                    // A read cut short by a signal is not the end: taken
+                    // for it, the app's last bytes (the terminal given
+                    // back) would be missed.
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                     Ok(0) | Err(_) => 0,
                     Ok(n) => n,
                 };
