@@ -144,40 +144,29 @@ compare() {
     expect=$(cat "$INPUTS/reopen-$name.expect")
   fi
   say "$name ($case): $(du -h "$file" | cut -f1) — ${BUILDS[*]}, less, vim, most; $ROUNDS rounds at $SIZE"
-  local runs=() b
+  # Every program in one interleaved run, and what each shows first.
+  local all=(--shell --size "$SIZE" --rounds "$ROUNDS" --order abba
+    --expect "$expect"
+    --set "less.expect=$first" --set "vim.expect=$first" --set "most.expect=$first"
+    --resize 100x40,120x40,80x24,120x40) keys=() b
   for b in "${BUILDS[@]}"; do
-    runs+=(--set "$b.keys=$(keys_for "$last" "$pages" gg G "$far" incremental)"
-      --run "$b=${prep}exec '$(bin_of "$b")' --data-dir \"\$HOME/marginote-data\" '$file'")
+    all+=(--run "$b=${prep}exec '$(bin_of "$b")' --data-dir \"\$HOME/marginote-data\" '$file'")
+    keys+=(--set "$b.keys=$(keys_for "$last" "$pages" gg G "$far" incremental)")
   done
-  ttyperf --shell --size "$SIZE" --rounds "$ROUNDS" --order abba \
-    --expect "$expect" \
-    --set "less.expect=$first" --set "vim.expect=$first" --set "most.expect=$first" \
+  all+=(--run less="${prep}exec less '$file'"
+    --run vim="${prep}exec vim -R -n '$file'" --set 'vim.quit=Esc :q! Enter'
+    --run most="${prep}exec most -w '$file'")
+  ttyperf "${all[@]}" "${keys[@]}" \
     --keys "$(keys_for "$last" "$pages" gg G "$far")" \
-    --resize 100x40,120x40,80x24,120x40 \
+    --set "most.keys=$(keys_for "$last" "$pages" T B "$far")" \
     --json "$RESULTS/$name-$case.json" \
-    "${runs[@]}" \
-    --run less="${prep}exec less '$file'" \
-    --run vim="${prep}exec vim -R -n '$file'" --set 'vim.quit=Esc :q! Enter' \
-    --run most="${prep}exec most -w '$file'" --set "most.keys=$(keys_for "$last" "$pages" T B "$far")" \
     2>"$RESULTS/$name-$case.log" | tee "$RESULTS/$name-$case.txt"
   # The resizes again with a full page of text on every screen. After the
   # search above, less and most show the hit and the few lines after it
   # (a repaint of 300-500 bytes) while marginote repaints its three panes;
   # here every program is where it opened, three lines down.
-  runs=()
-  for b in "${BUILDS[@]}"; do
-    runs+=(--run "$b=${prep}exec '$(bin_of "$b")' --data-dir \"\$HOME/marginote-data\" '$file'")
-  done
-  ttyperf --shell --size "$SIZE" --rounds "$ROUNDS" --order abba \
-    --expect "$expect" \
-    --set "less.expect=$first" --set "vim.expect=$first" --set "most.expect=$first" \
-    --keys "'!Down*3'" \
-    --resize 100x40,120x40,80x24,120x40 \
+  ttyperf "${all[@]}" --keys "'!Down*3'" \
     --json "$RESULTS/$name-$case-page.json" \
-    "${runs[@]}" \
-    --run less="${prep}exec less '$file'" \
-    --run vim="${prep}exec vim -R -n '$file'" --set 'vim.quit=Esc :q! Enter' \
-    --run most="${prep}exec most -w '$file'" \
     2>"$RESULTS/$name-$case-page.log" | tee "$RESULTS/$name-$case-page.txt"
   # summarize.py reads NAME.json: the first-open run, as before.
   if [ "$case" = first ]; then cp "$RESULTS/$name-$case.json" "$RESULTS/$name.json"; fi
