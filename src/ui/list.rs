@@ -114,6 +114,18 @@ fn ruled_kept(buf: &mut Buffer, area: Rect, style: Style, title: &Line, keep: &m
 /// sixth of a frame (issue 12). Here only the border and the title are
 /// touched.
 pub(super) fn bordered(buf: &mut Buffer, area: Rect, style: Style, title: &Line) {
+    boxed(buf, area, style, title, None);
+}
+
+/// [`bordered`], with a title on the bottom edge as well when `bottom` is
+/// given: what `Block`'s `title_bottom` adds, cell for cell.
+pub(super) fn boxed(
+    buf: &mut Buffer,
+    area: Rect,
+    style: Style,
+    title: &Line,
+    bottom_title: Option<&Line>,
+) {
     use ratatui::symbols::line;
     let area = area.intersection(buf.area);
     if area.is_empty() {
@@ -149,6 +161,10 @@ pub(super) fn bordered(buf: &mut Buffer, area: Rect, style: Style, title: &Line)
     if room > 0 {
         let width = u16::try_from(title.width()).unwrap_or(u16::MAX).min(room);
         super::set_line(buf, left + 1, top, title, width);
+        if let Some(line) = bottom_title {
+            let width = u16::try_from(line.width()).unwrap_or(u16::MAX).min(room);
+            super::set_line(buf, left + 1, bottom, line, width);
+        }
     }
 }
 
@@ -461,9 +477,21 @@ mod tests {
                     .border_style(border)
                     .title(title.clone())
                     .render(*area, &mut theirs);
-                let mut ours = canvas;
+                let mut ours = canvas.clone();
                 super::bordered(&mut ours, *area, border, &title);
                 assert_eq!(ours, theirs, "{area:?} {t:?}");
+                // With the keys' hints on the bottom edge, as the note
+                // editor's box has them.
+                let hints = Line::from(Span::styled(" enter save · esc cancel ", under));
+                let mut theirs = canvas.clone();
+                Block::bordered()
+                    .border_style(border)
+                    .title(title.clone())
+                    .title_bottom(hints.clone())
+                    .render(*area, &mut theirs);
+                let mut ours = canvas;
+                super::boxed(&mut ours, *area, border, &title, Some(&hints));
+                assert_eq!(ours, theirs, "{area:?} {t:?} with a bottom title");
             }
         }
     }

@@ -350,15 +350,22 @@ pub fn draw(frame: &mut Frame, app: &App, keep: &mut Keep) {
     // when the terminal is resized between an event and a draw.
     let p = panes((area.width, area.height), app.focus, app.measure);
     // Anything drawn over the panes: nothing under it is kept, or its
-    // cells would stay there when it closes.
-    let over = p.overlay.is_some()
-        || !matches!(app.overlay, Overlay::None)
+    // cells would stay there when it closes. Where its place is known
+    // now, only the parts under it (ui/keep.rs, `Keep::cover`).
+    let over = !matches!(app.overlay, Overlay::None)
         || app.review.as_ref().is_some_and(|s| s.shown)
         || unsaved::asking(app)
-        || app.editor.is_some()
-        || (!p.wide && app.under_cursor.is_some());
+        || (!p.wide && app.under_cursor.is_some() && app.editor.is_none());
     if over {
         keep.off();
+    }
+    if let Some((_, r)) = p.overlay {
+        keep.cover(r);
+    }
+    if app.editor.is_some()
+        && let Some(r) = reader::editor_rect(&p)
+    {
+        keep.cover(r);
     }
     // The reader first: whether its rows moved (ui/keep.rs) bears on the
     // panes beside it.
@@ -372,6 +379,9 @@ pub fn draw(frame: &mut Frame, app: &App, keep: &mut Keep) {
     }
     if let Some((which, r)) = p.overlay {
         frame.render_widget(ratatui::widgets::Clear, r);
+        // The pane over the reader is on top: kept as any (the box of a
+        // note being written is in the reader, under it).
+        keep.uncover();
         match which {
             Focus::Library => library::render(frame, app, r, p.chrome_of(true), true, keep),
             Focus::Notes => notes::render(frame, app, r, p.chrome_of(true), true, keep),

@@ -208,7 +208,8 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes, keep: &mut Keep) {
     for (i, (d, row)) in rows.into_iter().zip(&r.visible).enumerate() {
         let y = p.text.y + i as u16;
         let kept = Rect::new(p.gutter.x, y, p.gutter.width + p.text.width, 1);
-        if parts && keep.row(i, kept, d.key) {
+        // Under the note editor's box: the box is drawn over it.
+        if keep.hidden(kept) || parts && keep.row(i, kept, d.key) {
             continue;
         }
         let RowDraw {
@@ -250,7 +251,9 @@ pub fn render(frame: &mut Frame, app: &App, p: &Panes, keep: &mut Keep) {
     // would only repeat it: a line down that brought a note in full into
     // the Notes pane beside them compared the text's rows for a move at
     // every distance (a sixth of the key, callgrind).
-    if !rows_known {
+    // Not under a box drawn over the rows (the note editor's): its rows
+    // would be compared as the text's.
+    if !rows_known && !keep.covered(area) {
         frame.scrolls(area);
     }
     if let Some(bar) = p.scrollbar {
@@ -401,15 +404,25 @@ fn scrollbar(frame: &mut Frame, app: &App, area: Rect, keep: &mut Keep) {
     }
 }
 
-/// The note editor: a box over the lower part of the reader, so the
-/// passage stays in view above it.
-fn editor(frame: &mut Frame, app: &App, ed: &Editor, p: &Panes) {
+/// Where the note editor's box goes: over the lower part of the reader,
+/// so the passage stays in view above it. `None` on a reader too small
+/// for it.
+pub(super) fn editor_rect(p: &Panes) -> Option<Rect> {
     let area = p.reader;
     let h = (area.height / 2).clamp(5.min(area.height), 12);
     if h < 3 || area.width < 10 {
-        return;
+        return None;
     }
-    let rect = Rect::new(area.x, area.bottom() - h, area.width, h);
+    Some(Rect::new(area.x, area.bottom() - h, area.width, h))
+}
+
+/// The note editor: a box over the lower part of the reader, so the
+/// passage stays in view above it.
+fn editor(frame: &mut Frame, app: &App, ed: &Editor, p: &Panes) {
+    let Some(rect) = editor_rect(p) else {
+        return;
+    };
+    let area = p.reader;
     frame.render_widget(ratatui::widgets::Clear, rect);
     let km = &app.keymap;
     let hints = format!(
@@ -423,12 +436,18 @@ fn editor(frame: &mut Frame, app: &App, ed: &Editor, p: &Panes) {
         " Note on “{}” ",
         fit(&about, usize::from(area.width).saturating_sub(14))
     );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme::border(true))
-        .title(Span::styled(title, theme::title(true)))
-        .title_bottom(Span::styled(hints, theme::muted()));
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
+    // What `Block::bordered()` with these titles draws; the block first
+    // set its (default) style on every cell of the box, and laid out its
+    // titles generically: half of a letter typed (callgrind).
+    let title = Line::from(Span::styled(title, theme::title(true)));
+    let hints = Line::from(Span::styled(hints, theme::muted()));
+    super::list::boxed(
+        frame.buffer_mut(),
+        rect,
+        theme::border(true),
+        &title,
+        Some(&hints),
+    );
+    let inner = super::inner(rect, super::Chrome::Boxed);
     frame.render_widget(&ed.textarea, inner);
 }

@@ -790,3 +790,67 @@ fn the_empty_notes_pane_follows_what_it_says() {
     assert!(says(&parser, "No notes yet"), "its notes back, none yet");
     assert_same_as_full_redraw(&parser, &h, (w, ht), 1, Action::Down);
 }
+
+/// While a note is typed, only what is under the editor's box is drawn
+/// again with each letter: the panes beside it and the reader's rows
+/// above it are kept (typing drew and compared the whole screen), nothing
+/// kept reaches under the box, and the screen equals a full redraw after
+/// every letter, after the note is saved and after one is cancelled, on
+/// a wide screen and on a narrow one (where a pane slides over the
+/// reader).
+#[test]
+fn typing_a_note_keeps_what_is_beside_its_box() {
+    for (w, ht) in [(120u16, 40u16), (47, 15)] {
+        let mut h = Harness::new(&[("katakana.txt", document())], w, ht);
+        h.press("j");
+        h.press("j");
+        let p = h.app.panes();
+        let boxed = crate::ui::reader::editor_rect(&p).expect("room for the box");
+        let (mut driver, sink) = screen_driver(w, ht);
+        let mut parser = vt100::Parser::new(nz(ht), nz(w), 0);
+        draw_kept(&mut driver, &sink, &mut parser, &h);
+        let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, w, ht));
+        let mut keep = crate::ui::keep::Keep::none();
+        draw_with(&h, &mut buf, &mut keep);
+        h.press("a");
+        assert!(h.app.editor.is_some(), "{w}x{ht}: a opens the note editor");
+        draw_kept(&mut driver, &sink, &mut parser, &h);
+        draw_with(&h, &mut buf, &mut keep);
+        for (n, letters) in ["w", "hy ", "漢字", " #exam"].into_iter().enumerate() {
+            h.type_note(letters);
+            draw_kept(&mut driver, &sink, &mut parser, &h);
+            assert_same_as_full_redraw(&parser, &h, (w, ht), n, Action::Save);
+            draw_with(&h, &mut buf, &mut keep);
+            assert!(
+                keep.kept().iter().all(|k| !k.intersects(boxed)),
+                "{w}x{ht}: a part kept under the box: {:?}",
+                keep.kept()
+            );
+            // Above the box, the reader's rows showed the same.
+            let above = ratatui::layout::Rect::new(p.text.x, p.text.y, p.text.width, 1);
+            assert!(
+                kept_whole(&keep, above),
+                "{w}x{ht}: the reader's first row drawn again for {letters:?}"
+            );
+            for pane in [p.library, p.notes].into_iter().flatten() {
+                assert!(
+                    kept_whole(&keep, pane),
+                    "{w}x{ht}: a pane beside the box drawn again for {letters:?}"
+                );
+            }
+        }
+        h.press("enter");
+        assert!(h.app.editor.is_none(), "{w}x{ht}: enter saves the note");
+        draw_kept(&mut driver, &sink, &mut parser, &h);
+        assert_same_as_full_redraw(&parser, &h, (w, ht), 10, Action::Save);
+        h.press("j");
+        h.press("a");
+        h.type_note("dropped");
+        draw_kept(&mut driver, &sink, &mut parser, &h);
+        assert_same_as_full_redraw(&parser, &h, (w, ht), 11, Action::Save);
+        h.press("esc");
+        h.press("esc");
+        draw_kept(&mut driver, &sink, &mut parser, &h);
+        assert_same_as_full_redraw(&parser, &h, (w, ht), 12, Action::Cancel);
+    }
+}
