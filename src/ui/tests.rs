@@ -339,3 +339,77 @@ fn the_cursor_asked_for_is_the_one_render_sets() {
         }
     }
 }
+
+/// The find-everywhere overlay with more results than rows shows the
+/// rows around the selection, each document's header before its first
+/// result, as a list of every row would (only the rows on screen are
+/// built): at the top, across two documents, deep in the second and at
+/// the end.
+#[test]
+fn find_everywhere_shows_the_rows_around_the_selection() {
+    let mut h = Harness::new(DOCS, 80, 24);
+    let results: Vec<crate::app::Found> = ["Alpha", "Beta", "Gamma"]
+        .iter()
+        .flat_map(|doc| {
+            (0..30).map(move |n| crate::app::Found {
+                entry: None,
+                document: format!("{doc} essay"),
+                offset: n,
+                context: format!("{doc} result {n}"),
+                in_note: n % 7 == 0,
+            })
+        })
+        .collect();
+    // Every row, as the overlay lays them out.
+    let mut every: Vec<String> = Vec::new();
+    for (i, r) in results.iter().enumerate() {
+        if i % 30 == 0 {
+            every.push(r.document.clone());
+        }
+        let mark = if r.in_note { "✎ " } else { "  " };
+        every.push(format!("  {mark}{}", r.context));
+    }
+    for selected in [0, 31, 45, 89] {
+        h.app.find_all = Some(crate::app::FindAll {
+            query: "result".to_string(),
+            results: results.clone(),
+            selected,
+            done: true,
+            generation: 1,
+            error: None,
+        });
+        h.app.overlay = crate::app::Overlay::Find;
+        let buf = h.draw().backend().buffer().clone();
+        // The box is 76 x 21 from (2, 1) at 80x24: its rows inside.
+        let inside: Vec<String> = (2..21)
+            .map(|y| {
+                (3..77)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+                    .trim_end()
+                    .to_string()
+            })
+            .collect();
+        assert!(inside.len() > 10, "{inside:?}");
+        let first = every
+            .iter()
+            .position(|line| line.trim_end() == inside[0])
+            .unwrap_or_else(|| panic!("{:?} is no row of the list", inside[0]));
+        for (n, shown) in inside.iter().enumerate() {
+            assert_eq!(
+                shown,
+                every[first + n].trim_end(),
+                "selected {selected}, row {n}"
+            );
+        }
+        let wanted = format!("  {}", results[selected].context);
+        let sel_row = every
+            .iter()
+            .position(|l| l.ends_with(&wanted[2..]))
+            .expect("the selection is a row");
+        assert!(
+            (first..first + inside.len()).contains(&sel_row),
+            "selected {selected}: its row {sel_row} is off the screen (from {first})"
+        );
+    }
+}
