@@ -368,10 +368,20 @@ impl Harness {
                     generation,
                     query,
                     targets,
-                } => jobs::find_all(generation, &query, &targets, &self.data, &never, |m| {
-                    replies.push(m);
-                    true
-                }),
+                } => {
+                    let docs = crate::runtime::find_cache::FindCache::default();
+                    jobs::find_all(
+                        generation,
+                        &query,
+                        &targets,
+                        (&self.data, &docs),
+                        &never,
+                        |m| {
+                            replies.push(m);
+                            true
+                        },
+                    );
+                }
                 Effect::Outline(doc) => replies.push(jobs::outline(doc)),
                 Effect::PlaceNotes { key, doc, anchors } => {
                     replies.push(jobs::place_notes(key, doc, anchors));

@@ -496,13 +496,14 @@ pub fn search(
     }
 }
 
-/// Searches every library document, then every note, sending each
+/// Searches every library document (read through `docs`, which keeps
+/// them for the next letter typed), then every note, sending each
 /// document's results as soon as it is done and a last, `done` message.
 pub fn find_all(
     generation: u64,
     query: &search::Query,
     targets: &[app::FindTarget],
-    data: &DataDir,
+    (data, docs): (&DataDir, &super::find_cache::FindCache),
     cancel: &AtomicBool,
     mut send: impl FnMut(Msg) -> bool,
 ) {
@@ -518,7 +519,7 @@ pub fn find_all(
         if cancel.load(Ordering::Relaxed) {
             return;
         }
-        let doc = match library::load(&t.source, t.format) {
+        let doc = match docs.document(&t.key, &t.source, t.format) {
             Ok(doc) => doc,
             Err(e) => {
                 tracing::warn!(document = ?t.key, error = ?e.to_string(), "find everywhere: cannot read");

@@ -10,6 +10,7 @@
 
 pub(crate) mod events;
 pub mod export_cli;
+pub mod find_cache;
 mod inbox;
 pub mod jobs;
 pub mod log;

@@ -25,6 +25,8 @@ pub(super) struct Workers {
     search_cancel: Arc<AtomicBool>,
     /// The same for the running search across every document.
     find_cancel: Arc<AtomicBool>,
+    /// The documents that search read, for the next letter typed.
+    find_docs: Arc<super::find_cache::FindCache>,
     /// The same for the running read of every notes file.
     all_notes_cancel: Arc<AtomicBool>,
     /// Background work asked for before the first frame is drawn, started
@@ -42,6 +44,7 @@ impl Workers {
             tx,
             search_cancel: Arc::new(AtomicBool::new(false)),
             find_cancel: Arc::new(AtomicBool::new(false)),
+            find_docs: Arc::default(),
             all_notes_cancel: Arc::new(AtomicBool::new(false)),
             held: Some(Vec::new()),
         }
@@ -87,8 +90,9 @@ impl Workers {
         data: DataDir,
     ) {
         let cancel = replace_flag(&mut self.find_cancel);
+        let docs = Arc::clone(&self.find_docs);
         self.spawn(move |send| {
-            jobs::find_all(generation, &query, &targets, &data, &cancel, send);
+            jobs::find_all(generation, &query, &targets, (&data, &docs), &cancel, send);
         });
     }
 
@@ -120,6 +124,8 @@ impl Workers {
     pub(super) fn cancel_searches(&self) {
         self.search_cancel.store(true, Ordering::Relaxed);
         self.find_cancel.store(true, Ordering::Relaxed);
+        // The search across every document is put away: its documents go.
+        self.find_docs.clear();
     }
 
     /// Places a document's entries in its text, off the loop.
