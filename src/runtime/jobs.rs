@@ -790,11 +790,26 @@ pub fn load_doc_notes(
             // book, before the first frame): only when some notes file
             // belongs to a document that is gone.
             let mut fp = None;
-            for (old_path, mut f) in notes_files(data, store) {
+            for old_path in notes_paths(data) {
+                // What each file is for, from its top keys (a file loaded
+                // whole only when they cannot tell, or it is adopted).
+                let Some((document, fingerprint)) =
+                    store
+                        .notes_owner(&old_path)
+                        .or_else(|| match store.load_notes(&old_path) {
+                            LoadOutcome::Loaded(f) => Some((f.document, f.fingerprint)),
+                            _ => None,
+                        })
+                else {
+                    continue;
+                };
                 let gone = !entry.key.starts_with("bundled:")
-                    && f.document != entry.key
-                    && !Path::new(&f.document).exists();
-                if gone && f.fingerprint == *fp.get_or_insert_with(|| anchor::fingerprint(doc)) {
+                    && document != entry.key
+                    && !Path::new(&document).exists();
+                if !gone || fingerprint != *fp.get_or_insert_with(|| anchor::fingerprint(doc)) {
+                    continue;
+                }
+                if let LoadOutcome::Loaded(mut f) = store.load_notes(&old_path) {
                     tracing::info!(
                         document = ?entry.key,
                         from = ?old_path,

@@ -100,6 +100,47 @@ fn by_sections(text: &str) -> Option<NotesFile> {
     Some(file)
 }
 
+/// What a notes file is for, as its top part says: the keys before its
+/// first table.
+#[derive(Deserialize)]
+struct Owner {
+    document: String,
+    #[serde(default)]
+    fingerprint: String,
+}
+
+/// The `document` and `fingerprint` of a notes file from its top part
+/// alone, the keys before the first line that opens a table (its entries
+/// follow them): `text` is the file's first part, `whole` when it is all
+/// of it. `None` when that part cannot tell (no table opens within a
+/// part, or the keys do not parse there): the caller loads the file.
+pub(super) fn owner(text: &str, whole: bool) -> Option<(String, String)> {
+    let end = match top_end(text) {
+        Some(end) => end,
+        None if whole => text.len(),
+        None => return None,
+    };
+    let top: Owner = toml::from_str(text.get(..end)?).ok()?;
+    Some((top.document, top.fingerprint))
+}
+
+/// Where the first line whose first token (after its indent) is a `[`
+/// starts: a table's header, unless an array continues on that line, which
+/// leaves the part before it unparseable, never wrong. Strings are whole
+/// tokens: a `[` in one opens nothing.
+fn top_end(text: &str) -> Option<usize> {
+    let mut first = true;
+    for token in Source::new(text).lex() {
+        match token.kind() {
+            TokenKind::Newline => first = true,
+            TokenKind::Whitespace | TokenKind::Comment => {}
+            TokenKind::LeftSquareBracket if first => return Some(token.span().start()),
+            _ => first = false,
+        }
+    }
+    None
+}
+
 /// Byte offsets (and names) of the lines that open a `[[bookmarks]]`, `[[highlights]]`
 /// or `[[notes]]` section (the token after the line's indent is its `[`).
 /// Strings are whole tokens, so a header quoted inside a note is not one.
@@ -274,5 +315,55 @@ mod tests {
         let text = text.replacen("deleted = []", "deleted = []\nnotes = []", 1);
         assert_eq!(by_sections(&text), None);
         assert!(notes_from_str(&text).is_err(), "the whole parse rejects it");
+    }
+
+    /// A notes file's owner from its first part is the whole parse's, or
+    /// not told: whatever the part holds (a title with a header and
+    /// brackets in it, tombstones, a multi-line array, a cut anywhere).
+    #[test]
+    fn the_owner_from_the_first_part_is_the_whole_parses_or_none() {
+        let mut tricky: NotesFile = toml::from_str(&big(2, "")).unwrap();
+        tricky.document = "/d/moved.md".into();
+        tricky.title = "A\n[[notes]]\n[x]".into();
+        tricky.fingerprint = "fnv1a64:0123".into();
+        tricky.deleted = (0..50).map(|i| format!("n{i}")).collect();
+        let texts = [
+            big(3, ""),
+            big(40, ""),
+            toml::to_string(&tricky).unwrap(),
+            // An array that goes on over lines, a `[` first on one.
+            "schema_version = 1\ndocument = \"/d/a.md\"\nx = [\n [1],\n]\nfingerprint = \"f\"\n".into(),
+            // No entries at all.
+            "schema_version = 1\ndocument = \"/d/b.md\"\nfingerprint = \"g\"\n".into(),
+            // Only a tombstone list and a comment.
+            "# notes\ndocument = \"/d/c.md\" # here\ndeleted = [\"a\",\n \"b\"]\nschema_version = 1\n".into(),
+        ];
+        for text in &texts {
+            let whole: toml::Table = toml::from_str(text).expect("parses");
+            let truth = (
+                whole["document"].as_str().unwrap_or_default().to_string(),
+                whole
+                    .get("fingerprint")
+                    .and_then(|f| f.as_str())
+                    .unwrap_or_default()
+                    .to_string(),
+            );
+            let mut told = 0;
+            for cut in (0..=text.len()).filter(|&c| text.is_char_boundary(c)) {
+                let is_whole = cut == text.len();
+                if let Some(owner) = owner(&text[..cut], is_whole) {
+                    assert_eq!(owner, truth, "cut at {cut} of {text:?}");
+                    told += 1;
+                }
+            }
+            assert!(
+                owner(text, true).is_some() || text.contains(" [1]"),
+                "the whole text tells nothing: {text:?}"
+            );
+            assert!(told > 0 || text.contains(" [1]"), "{text:?}");
+        }
+        // The top part of a file that is all top part, cut: not told.
+        let top_only = "document = \"/d/a.md\"\nfingerprint = \"f\"\n";
+        assert_eq!(owner(&top_only[..20], false), None);
     }
 }

@@ -74,6 +74,10 @@ pub const DATA_DIR_ENV: &str = "MARGINOTE_DATA_DIR";
 
 /// Bigger files are not ours; reading them whole could exhaust memory.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// How much of a notes file [`Store::notes_owner`] reads: the top keys
+/// and their tombstones (`deleted`), which come before every entry.
+const OWNER_BYTES: u64 = 64 * 1024;
 const MAX_PROBLEM_CHARS: usize = 200;
 const MAX_PATH_CHARS: usize = 80;
 const MAX_SLUG_CHARS: usize = 40;

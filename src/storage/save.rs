@@ -53,6 +53,23 @@ impl<F: Fs> Store<F> {
         self.save(path, notes)
     }
 
+    /// The document and fingerprint a notes file is for, from its first
+    /// part only: finding whether any notes belong to a moved document
+    /// parsed every notes file whole before a new document's first screen
+    /// (6,000 notes in 15 files: 40 ms, callgrind 225 M instructions).
+    /// `None` when that part does not tell: the caller loads the file.
+    pub fn notes_owner(&self, path: &Path) -> Option<(String, String)> {
+        let bytes = self.fs.read(path, OWNER_BYTES + 1).ok()?;
+        let whole = bytes.len() as u64 <= OWNER_BYTES;
+        let part = &bytes[..bytes.len().min(OWNER_BYTES as usize)];
+        // Cut at a character, if the part ends in one.
+        let text = match std::str::from_utf8(part) {
+            Ok(text) => text,
+            Err(e) => std::str::from_utf8(&part[..e.valid_up_to()]).ok()?,
+        };
+        chunked::owner(text, whole)
+    }
+
     /// How many bookmarks a notes file holds (0 when it cannot be read),
     /// for the library: a big file is counted by its section headers, not
     /// loaded (loading 30 MB of notes to count them cost ~90 MB at start).
