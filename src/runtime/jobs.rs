@@ -552,7 +552,10 @@ pub fn find_all(
     }
     let store = Store::new();
     let mut found = Vec::new();
-    for (_, f) in notes_files(data, &store) {
+    for path in notes_paths(data) {
+        let Some(f) = docs.notes(&path, &store) else {
+            continue;
+        };
         let target = targets.iter().find(|t| t.key == f.document);
         let document = target.map_or_else(|| f.title.clone(), |t| t.title.clone());
         let mut add = |text: &str, offset: usize| {
