@@ -323,9 +323,16 @@ fn note_box(frame: &mut Frame, app: &App, p: &Panes) {
         return;
     };
     // Nothing else is over the reader (a prompt, a pane, the review's
-    // card: the box would sit beside the card, about another entry).
+    // card: the box would sit beside the card, about another entry; the
+    // help, the outline or the results of a search in every document:
+    // its edges showed around theirs).
     let reviewing = app.review.as_ref().is_some_and(|s| s.shown);
-    if app.selection.is_some() || app.prompt.is_some() || p.overlay.is_some() || reviewing {
+    if app.selection.is_some()
+        || app.prompt.is_some()
+        || p.overlay.is_some()
+        || reviewing
+        || !matches!(app.overlay, crate::app::Overlay::None)
+    {
         return;
     }
     let Some(item) = n.item_by_id(id) else {

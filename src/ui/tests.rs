@@ -413,3 +413,47 @@ fn find_everywhere_shows_the_rows_around_the_selection() {
         );
     }
 }
+
+/// On a narrow screen the note under the cursor shows in a small box over
+/// the reader, but not under the help, the outline or the results of a
+/// search in every document: its edges showed around theirs.
+#[test]
+fn the_note_box_is_not_drawn_under_an_overlay() {
+    let mut h = Harness::new(DOCS, 60, 20);
+    h.press("j");
+    h.press("a");
+    h.type_note("zebra crossing");
+    h.press("enter");
+    let shows = |h: &Harness| h.screen().join("\n").contains("zebra crossing");
+    assert!(
+        shows(&h),
+        "no note box on a narrow screen:\n{}",
+        h.screen().join("\n")
+    );
+    // A box's corner in the first column: the note box (the results
+    // start further in, the panes' frames are ruled).
+    let boxed = |h: &Harness| {
+        h.screen()
+            .iter()
+            .any(|row| row.starts_with('┌') || row.starts_with('└'))
+    };
+    assert!(boxed(&h));
+    h.act(Action::FindEverywhere);
+    h.type_prompt("Petrograd");
+    h.act(Action::Confirm);
+    assert!(h.app.find_all.is_some() && h.app.prompt.is_none());
+    let screen = h.screen().join("\n");
+    assert!(
+        !shows(&h) && !boxed(&h),
+        "the note box under the results:\n{screen}"
+    );
+    h.act(Action::Cancel);
+    assert!(
+        shows(&h),
+        "the note box did not come back:\n{}",
+        h.screen().join("\n")
+    );
+    h.act(Action::Help);
+    let screen = h.screen().join("\n");
+    assert!(!shows(&h), "the note box under the help:\n{screen}");
+}
