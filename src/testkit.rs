@@ -363,7 +363,9 @@ impl Harness {
                     replies.push(m);
                     true
                 }),
-                Effect::CancelSearch => {}
+                // Reading ahead of a search changes no state: each search
+                // reads what it looks in.
+                Effect::CancelSearch | Effect::PrepareFind(_) | Effect::PutFindAway => {}
                 Effect::FindAll {
                     generation,
                     query,

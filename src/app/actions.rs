@@ -103,7 +103,7 @@ pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
             (Action::Confirm, PromptKind::FindAll) => Vec::new(),
             (Action::Cancel, PromptKind::FindAll) => {
                 app.overlay = Overlay::None;
-                vec![Effect::CancelSearch]
+                vec![Effect::PutFindAway]
             }
             (Action::Confirm, PromptKind::LibraryFilter) => {
                 let n = app.lib_view.len();
@@ -276,7 +276,7 @@ pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
             }
         }
         Action::JumpBack | Action::JumpForward => jump(app, a == Action::JumpBack),
-        Action::FindEverywhere => find::start_find_all(app),
+        Action::FindEverywhere => return find::start_find_all(app),
         Action::Session => session::toggle(app),
         Action::SessionPause => session::toggle_pause(app),
         m if is_movement(m) => match app.focus {
@@ -339,13 +339,10 @@ fn find_action(app: &mut App, a: Action) -> Vec<Effect> {
     match a {
         Action::Cancel => {
             app.overlay = Overlay::None;
-            vec![Effect::CancelSearch]
+            vec![Effect::PutFindAway]
         }
         Action::Quit => quit(app),
-        Action::FindEverywhere => {
-            find::start_find_all(app);
-            Vec::new()
-        }
+        Action::FindEverywhere => find::start_find_all(app),
         Action::Open => find::open_found(app),
         m if is_movement(m) => {
             if let Some(f) = app.find_all.as_mut() {

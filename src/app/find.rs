@@ -436,7 +436,7 @@ pub struct FindTarget {
     pub key: String,
 }
 
-pub(super) fn start_find_all(app: &mut App) {
+pub(super) fn start_find_all(app: &mut App) -> Vec<Effect> {
     let query = app
         .find_all
         .as_ref()
@@ -453,6 +453,24 @@ pub(super) fn start_find_all(app: &mut App) {
         });
     }
     app.overlay = super::Overlay::Find;
+    vec![Effect::PrepareFind(find_targets(app))]
+}
+
+/// What a search across the library looks in: every document that can
+/// be read.
+fn find_targets(app: &App) -> Vec<FindTarget> {
+    app.entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.error.is_none())
+        .map(|(i, e)| FindTarget {
+            entry: i,
+            title: e.display_title().to_string(),
+            source: e.source.clone(),
+            format: e.format,
+            key: e.key.clone(),
+        })
+        .collect()
 }
 
 pub(super) fn find_all_changed(app: &mut App) -> Vec<Effect> {
@@ -472,21 +490,10 @@ pub(super) fn find_all_changed(app: &mut App) -> Vec<Effect> {
     if f.done {
         return vec![Effect::CancelSearch];
     }
-    let targets = app
-        .entries
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.error.is_none())
-        .map(|(i, e)| FindTarget {
-            entry: i,
-            title: e.display_title().to_string(),
-            source: e.source.clone(),
-            format: e.format,
-            key: e.key.clone(),
-        })
-        .collect();
+    let generation = f.generation;
+    let targets = find_targets(app);
     vec![Effect::FindAll {
-        generation: f.generation,
+        generation,
         query: Query::plain(&query),
         targets,
     }]

@@ -239,6 +239,13 @@ pub enum Effect {
         doc: Arc<Document>,
         anchors: Vec<(String, crate::storage::Anchor)>,
     },
+    /// Read every document and notes file for a search across them, on a
+    /// worker that gives way, while the first word is typed (kept for it
+    /// by the worker: runtime/find_cache.rs).
+    PrepareFind(Vec<FindTarget>),
+    /// The search across every document is put away: stop it, and forget
+    /// what was read for it.
+    PutFindAway,
     /// Search every document and every note on a worker.
     FindAll {
         generation: u64,

@@ -1304,3 +1304,46 @@ fn a_log_problem_after_the_first_frame_is_shown_and_listed() {
     h.send(Msg::LogProblem(problem.to_string()));
     assert_eq!(h.app.problems.len(), 1, "listed once");
 }
+
+/// Opening the search across every document has the worker read what it
+/// looks in ahead of the first letter (every readable document); putting
+/// it away, with esc in the prompt or over the results, forgets that;
+/// emptying the query only stops the search (the documents stay read for
+/// the next word).
+#[test]
+fn find_everywhere_reads_ahead_and_forgets_when_put_away() {
+    use crate::app::Effect;
+    let mut h = Harness::new(
+        &[("red-terror.md", ESSAY), ("long.txt", long_doc())],
+        120,
+        40,
+    );
+    let fx = crate::app::update(&mut h.app, Msg::Action(Action::FindEverywhere), "now");
+    let keys: Vec<&str> = match fx.as_slice() {
+        [Effect::PrepareFind(targets)] => targets.iter().map(|t| t.key.as_str()).collect(),
+        other => panic!("F asked for {other:?}"),
+    };
+    let expected: Vec<&str> = h.app.entries.iter().map(|e| e.key.as_str()).collect();
+    assert_eq!(keys, expected);
+    h.type_prompt("x");
+    let backspace = Msg::Text(crate::input::action::TextEdit::Backspace);
+    let fx = crate::app::update(&mut h.app, backspace, "now");
+    assert!(
+        matches!(fx.as_slice(), [Effect::CancelSearch]),
+        "an emptied query: {fx:?}"
+    );
+    let fx = crate::app::update(&mut h.app, Msg::Action(Action::Cancel), "now");
+    assert!(
+        matches!(fx.as_slice(), [Effect::PutFindAway]),
+        "esc in the prompt: {fx:?}"
+    );
+    h.act(Action::FindEverywhere);
+    h.type_prompt("paragraph");
+    h.act(Action::Confirm);
+    let fx = crate::app::update(&mut h.app, Msg::Action(Action::Cancel), "now");
+    assert!(
+        matches!(fx.as_slice(), [Effect::PutFindAway]),
+        "esc over the results: {fx:?}"
+    );
+    assert_eq!(h.app.overlay, crate::app::Overlay::None);
+}

@@ -183,6 +183,12 @@ impl FindCache {
         (kept.items.len(), kept.bytes)
     }
 
+    /// How many notes files are kept.
+    #[cfg(test)]
+    fn held_notes(&self) -> usize {
+        lock(&self.notes).items.len()
+    }
+
     #[cfg(test)]
     fn lookup(&self, key: &str, stamp: Stamp) -> Option<Arc<Document>> {
         lock(&self.docs).get(key, stamp)
@@ -322,5 +328,47 @@ mod tests {
         );
         std::fs::write(&path, "not [ toml").expect("write");
         assert!(cache.notes(&path, &store).is_none());
+    }
+
+    /// Reading ahead of a search keeps every document and notes file it
+    /// will look in; raised first, its flag stops it before any.
+    #[test]
+    fn reading_ahead_keeps_what_the_search_looks_in() {
+        use std::sync::atomic::AtomicBool;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = crate::storage::DataDir {
+            root: dir.path().join("data"),
+        };
+        let store = Store::new();
+        let targets: Vec<crate::app::FindTarget> = (0..3)
+            .map(|i| {
+                let path = dir.path().join(format!("{i}.md"));
+                write(&path, &format!("# Essay {i}\n\nWords of essay {i}.\n"));
+                let file = NotesFile::new(path.to_string_lossy().into_owned(), "E", "fp");
+                let notes = data.notes_dir().join(format!("{i}.toml"));
+                store.save_notes(&notes, &file).expect("saved");
+                crate::app::FindTarget {
+                    entry: i,
+                    title: format!("Essay {i}"),
+                    source: Source::File(path.clone()),
+                    format: Format::Markdown,
+                    key: path.to_string_lossy().into_owned(),
+                }
+            })
+            .collect();
+        let cache = FindCache::default();
+        let stopped = AtomicBool::new(true);
+        crate::runtime::jobs::prepare_find(&targets, (&data, &cache), &stopped);
+        assert_eq!((cache.held().0, cache.held_notes()), (0, 0));
+        let go = AtomicBool::new(false);
+        crate::runtime::jobs::prepare_find(&targets, (&data, &cache), &go);
+        assert_eq!((cache.held().0, cache.held_notes()), (3, 3));
+        for t in &targets {
+            let Source::File(path) = &t.source else {
+                unreachable!()
+            };
+            let kept = cache.lookup(&t.key, file_stamp(path).expect("stamp"));
+            assert!(kept.is_some(), "{} not read ahead", t.key);
+        }
     }
 }

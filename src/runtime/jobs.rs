@@ -496,6 +496,33 @@ pub fn search(
     }
 }
 
+/// Reads what [`find_all`] looks in, into `docs`, for the searches to
+/// come: the documents from the last (the search starts with the first,
+/// so the two meet halfway rather than read the same ones), then the
+/// notes files. Stops when `cancel` is raised.
+pub fn prepare_find(
+    targets: &[app::FindTarget],
+    (data, docs): (&DataDir, &super::find_cache::FindCache),
+    cancel: &AtomicBool,
+) {
+    use std::sync::atomic::Ordering;
+    for t in targets.iter().rev() {
+        if cancel.load(Ordering::Relaxed) {
+            return;
+        }
+        if let Err(e) = docs.document(&t.key, &t.source, t.format) {
+            tracing::warn!(document = ?t.key, error = ?e.to_string(), "find everywhere: cannot read");
+        }
+    }
+    let store = Store::new();
+    for path in notes_paths(data) {
+        if cancel.load(Ordering::Relaxed) {
+            return;
+        }
+        docs.notes(&path, &store);
+    }
+}
+
 /// Searches every library document (read through `docs`, which keeps
 /// them for the next letter typed), then every note, sending each
 /// document's results as soon as it is done and a last, `done` message.

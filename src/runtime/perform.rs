@@ -46,6 +46,14 @@ pub(super) fn perform(fx: Effect, app: &App, cx: &mut Context<'_>) -> Performed 
             cx.workers.cancel_searches();
             Performed::Nothing
         }
+        Effect::PrepareFind(targets) => {
+            cx.workers.prepare_find(targets, cx.data.clone());
+            Performed::Nothing
+        }
+        Effect::PutFindAway => {
+            cx.workers.put_find_away();
+            Performed::Nothing
+        }
         Effect::FindAll {
             generation,
             query,

@@ -27,6 +27,9 @@ pub(super) struct Workers {
     find_cancel: Arc<AtomicBool>,
     /// The documents that search read, for the next letter typed.
     find_docs: Arc<super::find_cache::FindCache>,
+    /// Raised to stop reading them ahead of the search (the search is
+    /// put away).
+    prepare_cancel: Arc<AtomicBool>,
     /// The same for the running read of every notes file.
     all_notes_cancel: Arc<AtomicBool>,
     /// Background work asked for before the first frame is drawn, started
@@ -45,6 +48,7 @@ impl Workers {
             search_cancel: Arc::new(AtomicBool::new(false)),
             find_cancel: Arc::new(AtomicBool::new(false)),
             find_docs: Arc::default(),
+            prepare_cancel: Arc::new(AtomicBool::new(false)),
             all_notes_cancel: Arc::new(AtomicBool::new(false)),
             held: Some(Vec::new()),
         }
@@ -124,7 +128,22 @@ impl Workers {
     pub(super) fn cancel_searches(&self) {
         self.search_cancel.store(true, Ordering::Relaxed);
         self.find_cancel.store(true, Ordering::Relaxed);
-        // The search across every document is put away: its documents go.
+    }
+
+    /// Reads the documents and notes files of a search across them ahead
+    /// of it, at a lower priority: the first letter typed found none of
+    /// them read (two PDFs and 6,000 notes: 50 ms).
+    pub(super) fn prepare_find(&mut self, targets: Vec<app::FindTarget>, data: DataDir) {
+        let cancel = replace_flag(&mut self.prepare_cancel);
+        let docs = Arc::clone(&self.find_docs);
+        self.spawn_background(move |_| jobs::prepare_find(&targets, (&data, &docs), &cancel));
+    }
+
+    /// The search across every document is put away: it stops, and what
+    /// was read for it goes.
+    pub(super) fn put_find_away(&mut self) {
+        self.cancel_searches();
+        self.prepare_cancel.store(true, Ordering::Relaxed);
         self.find_docs.clear();
     }
 
