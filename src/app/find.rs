@@ -525,9 +525,11 @@ pub(super) fn open_found(app: &mut App) -> Vec<Effect> {
     };
     app.overlay = super::Overlay::None;
     app.focus = super::Focus::Reader;
+    // What the search read goes with it.
+    let mut fx = vec![Effect::PutFindAway];
     let Some(entry) = found.entry else {
         app.error("that note's document is not in the library (moved or deleted?)");
-        return Vec::new();
+        return fx;
     };
     if app.open == Some(entry)
         && let Some(r) = app.reader.as_mut()
@@ -536,10 +538,10 @@ pub(super) fn open_found(app: &mut App) -> Vec<Effect> {
         app.jumps.push(here);
         app.goto_point(found.offset);
         app.moved();
-        return Vec::new();
+        return fx;
     }
     app.pending_offset = Some(found.offset);
-    let mut fx = app.save_state();
+    fx.extend(app.save_state());
     fx.push(Effect::Open(entry));
     fx
 }

@@ -1307,7 +1307,8 @@ fn a_log_problem_after_the_first_frame_is_shown_and_listed() {
 
 /// Opening the search across every document has the worker read what it
 /// looks in ahead of the first letter (every readable document); putting
-/// it away, with esc in the prompt or over the results, forgets that;
+/// it away, with esc in the prompt or over the results or by opening a
+/// result, forgets that;
 /// emptying the query only stops the search (the documents stay read for
 /// the next word).
 #[test]
@@ -1346,4 +1347,16 @@ fn find_everywhere_reads_ahead_and_forgets_when_put_away() {
         "esc over the results: {fx:?}"
     );
     assert_eq!(h.app.overlay, crate::app::Overlay::None);
+    // Opening a result puts the search away too. (The prompt opens with
+    // the last words searched.)
+    h.act(Action::FindEverywhere);
+    h.send(Msg::Text(crate::input::action::TextEdit::Clear));
+    h.type_prompt("paragraph 123 ");
+    h.act(Action::Confirm);
+    let fx = crate::app::update(&mut h.app, Msg::Action(Action::Open), "now");
+    assert!(
+        matches!(fx.first(), Some(Effect::PutFindAway)),
+        "enter on a result: {fx:?}"
+    );
+    assert!(fx.iter().any(|e| matches!(e, Effect::Open(1))), "{fx:?}");
 }
