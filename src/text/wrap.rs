@@ -426,9 +426,16 @@ pub fn wrap_block(block: &Block, width: usize) -> Vec<Row> {
                 rows.push(row);
             }
             if *kind == BlockKind::Heading(1) && !block.text.is_empty() {
+                // The rule starts where the title's text ends: a row holds
+                // the text from its start to the next row's, so with the
+                // block's start (before `# `) the title's rows held nothing
+                // and a note on the title was marked on the rule. Where the
+                // end cannot be told apart from the last row's start (an
+                // inexact last run), that start.
+                let last = rows.last().map_or(block.src, |r| r.src);
                 rows.push(Row {
                     spans: vec![("━".repeat(widest.clamp(1, width)), Roles::heading(1))],
-                    src: block.src,
+                    src: block.text.src_at(block.text.text.len()).max(last),
                     map: Vec::new(),
                     key: 0,
                 });

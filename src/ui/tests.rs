@@ -457,3 +457,26 @@ fn the_note_box_is_not_drawn_under_an_overlay() {
     let screen = h.screen().join("\n");
     assert!(!shows(&h), "the note box under the help:\n{screen}");
 }
+
+/// A note on a title (a level-1 heading, drawn with a rule under it) is
+/// marked on the title's row, whose words are tinted, not on the rule:
+/// the rule row started where the block does (before `# `), so the
+/// title's row held nothing and the note's mark went to the rule.
+#[test]
+fn a_note_on_a_title_is_marked_on_the_titles_row() {
+    let doc = "# The Title\n\nThe first paragraph says the thing.\n";
+    let mut h = Harness::new(&[("titled.md", doc)], 80, 24);
+    h.act(Action::Annotate);
+    h.type_note("on the title");
+    h.act(Action::Save);
+    let item = h.app.notes.as_ref().expect("notes").items()[0].clone();
+    assert_eq!(item.preview, "The Title", "{item:?}");
+    let screen = h.screen();
+    let title = screen
+        .iter()
+        .find(|r| r.contains("The Title") && !r.starts_with('─'))
+        .expect("the title's row");
+    let rule = screen.iter().find(|r| r.contains('━')).expect("the rule");
+    assert!(title.contains('✎'), "no mark on the title's row: {title:?}");
+    assert!(!rule.contains('✎'), "the mark is on the rule: {rule:?}");
+}
