@@ -535,8 +535,8 @@ impl Keep {
             return;
         };
         for y in area.top()..area.bottom() {
-            let row = Rect::new(area.x, y, area.width, 1);
-            if self.cover.iter().any(|c| c.intersects(row)) {
+            let row = row(y);
+            if self.covered(row) {
                 continue;
             }
             if let Some((band, by)) = self.moved
