@@ -170,10 +170,14 @@ impl FindCache {
         Some(file)
     }
 
-    /// Forgets everything kept.
-    pub fn clear(&self) {
-        *lock(&self.docs) = Kept::default();
-        *lock(&self.notes) = Kept::default();
+    /// Forgets everything kept, and hands it back: up to twice
+    /// [`TOTAL_BYTES`] of parsed text, for the caller to free where it
+    /// holds nothing up.
+    pub fn clear(&self) -> impl Send + use<> {
+        (
+            std::mem::take(&mut *lock(&self.docs)),
+            std::mem::take(&mut *lock(&self.notes)),
+        )
     }
 
     /// How many documents are kept, and their texts' bytes.

@@ -144,7 +144,9 @@ impl Workers {
     pub(super) fn put_find_away(&mut self) {
         self.cancel_searches();
         self.prepare_cancel.store(true, Ordering::Relaxed);
-        self.find_docs.clear();
+        // Freed on a worker: the loop answers the key that closed it.
+        let kept = self.find_docs.clear();
+        self.spawn_background(move |_| drop(kept));
     }
 
     /// Places a document's entries in its text, off the loop.
