@@ -134,7 +134,35 @@ fn passage_at_cursor(app: &App) -> Option<(usize, usize)> {
             return Some((s, e));
         }
     }
-    segment::sentence_at(&r.doc, app.cursor_point()?)
+    let at = app.cursor_point()?;
+    table_row_at(&r.doc, at).or_else(|| segment::sentence_at(&r.doc, at))
+}
+
+/// In a table, the row holding `at`: its source line without the pipes
+/// (and quote marks) at its ends. A table has no sentences: the sentence
+/// at the cursor was the whole table.
+fn table_row_at(doc: &crate::text::document::Document, at: usize) -> Option<(usize, usize)> {
+    use crate::text::block::BlockKind;
+    let block = doc.block_at(at)?;
+    if !matches!(doc.block(block).kind, BlockKind::Table(_)) {
+        return None;
+    }
+    let src = doc.source();
+    let at = at.min(src.len());
+    let start = memchr::memrchr(b'\n', &src[..at]).map_or(0, |i| i + 1);
+    let end = memchr::memchr(b'\n', &src[at..]).map_or(src.len(), |i| at + i);
+    let line = &src[start..end];
+    let lead = line
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'|' | b'>'))
+        .count();
+    let trail = line[lead..]
+        .iter()
+        .rev()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'|'))
+        .count();
+    let (s, e) = (start + lead, end - trail);
+    (e > s).then_some((s, e))
 }
 
 // ---- bookmarks

@@ -1360,3 +1360,40 @@ fn find_everywhere_reads_ahead_and_forgets_when_put_away() {
     );
     assert!(fx.iter().any(|e| matches!(e, Effect::Open(1))), "{fx:?}");
 }
+
+/// In a table, a search's hit puts the cursor on the hit's row, and a
+/// note or a bookmark there is on that row's cells, not on the table's
+/// start (the sentence at the cursor in a table was the whole table, and
+/// every shown row had the table's start).
+#[test]
+fn a_note_in_a_table_is_on_the_row_of_the_cursor() {
+    let doc = "# Chronology\n\n| Date | Event |\n| --- | --- |\n| 2 Mar 1917 | Nicholas II abdicates |\n| 3–4 Apr 1917 | Lenin returns to Petrograd; his April Theses |\n| Jul 1917 | The July Days |\n";
+    let mut h = Harness::new(&[("chronology.md", doc)], 120, 40);
+    h.act(Action::Search);
+    h.type_prompt("April Theses");
+    h.act(Action::Confirm);
+    assert!(
+        cursor_text(&h).contains("Lenin returns"),
+        "{:?}",
+        cursor_text(&h)
+    );
+    h.act(Action::Annotate);
+    h.type_note("the theses");
+    h.act(Action::Save);
+    h.act(Action::AddBookmark);
+    h.act(Action::Confirm);
+    let file = h.app.notes.as_ref().expect("notes").file().clone();
+    assert_eq!(
+        file.notes[0].anchor.as_ref().expect("anchored").exact,
+        "3–4 Apr 1917 | Lenin returns to Petrograd; his April Theses"
+    );
+    let b = &file.bookmarks[0].anchor.exact;
+    assert!(
+        b.starts_with("April Theses") || b.starts_with("3–4 Apr 1917"),
+        "the bookmark: {b:?}"
+    );
+    assert!(
+        !b.contains("Date") && !b.contains("July"),
+        "the bookmark: {b:?}"
+    );
+}

@@ -494,6 +494,7 @@ fn table_rows(t: &Table, block: &Block, width: usize) -> Vec<Row> {
         widths[i] -= 1;
     }
     let mut rows = Vec::new();
+    let mut from = block.src;
     for (ri, cells) in t.rows.iter().enumerate() {
         let wrapped: Vec<Vec<(usize, usize)>> = (0..ncols)
             .map(|c| {
@@ -503,7 +504,17 @@ fn table_rows(t: &Table, block: &Block, width: usize) -> Vec<Row> {
             })
             .collect();
         let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
+        // Each row of the table starts where its text does, so a search's
+        // hit, the cursor and a note land on the row they are in (every
+        // row had the table's start: all of them were on its first row).
+        // A row's later lines start where the tallest cell's do.
+        from = row_start(cells).unwrap_or(from).max(from);
+        let tallest = (0..ncols).max_by_key(|&c| wrapped[c].len()).unwrap_or(0);
         for line in 0..height {
+            let src = match (line, cells.get(tallest), wrapped[tallest].get(line)) {
+                (0, ..) | (_, None, _) | (_, _, None) => from,
+                (_, Some(cell), Some(&(s, _))) => cell.src_at(s).max(from),
+            };
             let mut spans = prefix.clone();
             for c in 0..ncols {
                 if c > 0 {
@@ -522,7 +533,7 @@ fn table_rows(t: &Table, block: &Block, width: usize) -> Vec<Row> {
             }
             rows.push(Row {
                 spans,
-                src: block.src,
+                src,
                 map: Vec::new(),
                 key: 0,
             });
@@ -531,9 +542,13 @@ fn table_rows(t: &Table, block: &Block, width: usize) -> Vec<Row> {
             let sep: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
             let mut spans = prefix.clone();
             spans.push((sep.join("─┼─"), Roles::RULE));
+            // The rule under the header starts where the header ends.
+            let end = row_end(cells)
+                .unwrap_or(from)
+                .max(rows.last().map_or(from, |r| r.src));
             rows.push(Row {
                 spans,
-                src: block.src,
+                src: end,
                 map: Vec::new(),
                 key: 0,
             });
@@ -542,12 +557,33 @@ fn table_rows(t: &Table, block: &Block, width: usize) -> Vec<Row> {
     rows
 }
 
+/// Where a table row's text starts in the source: its first cell with
+/// text (`None`: no cell has any).
+fn row_start(cells: &[RichText]) -> Option<usize> {
+    cells
+        .iter()
+        .find(|c| !c.text.is_empty())
+        .map(|c| c.src_at(0))
+}
+
+/// Where a table row's text ends in the source: its last cell with text.
+fn row_end(cells: &[RichText]) -> Option<usize> {
+    cells
+        .iter()
+        .rev()
+        .find(|c| !c.text.is_empty())
+        .map(|c| c.src_at(c.text.len()))
+}
+
 fn stacked_rows(t: &Table, block: &Block, avail: usize, prefix: &[(String, Roles)]) -> Vec<Row> {
     let header = t.rows.first().filter(|_| t.header_rows > 0);
     let mut rows = Vec::new();
+    let mut from = block.src;
     for (ri, cells) in t.rows.iter().enumerate().skip(t.header_rows) {
+        // Each row's lines start where its text does (see `table_rows`).
+        from = row_start(cells).unwrap_or(from).max(from);
         if ri > t.header_rows {
-            rows.push(Row::blank(block.src));
+            rows.push(Row::blank(from));
         }
         for (c, cell) in cells.iter().enumerate() {
             let mut text = RichText::new();
@@ -565,7 +601,7 @@ fn stacked_rows(t: &Table, block: &Block, avail: usize, prefix: &[(String, Roles
                 spans.extend(text.spans(s, e));
                 rows.push(Row {
                     spans,
-                    src: block.src,
+                    src: from,
                     map: Vec::new(),
                     key: 0,
                 });
@@ -896,6 +932,47 @@ mod tests {
         for row in wrap_block(&block, 10) {
             assert!(row.width() <= 10, "{:?}", row.text());
         }
+    }
+
+    /// Each row of a table starts where its text does in the source (the
+    /// header's rule where the header ends, a row's later lines where its
+    /// tallest cell's do), side by side and stacked: the starts grow, and
+    /// the row holding a word is in that word's table row. Every row had
+    /// the table's start: a search's hit, the cursor and a note all went
+    /// to its first row.
+    #[test]
+    fn a_tables_rows_start_where_their_text_does() {
+        let text = "Before.\n\n| Date | Event |\n|---|---|\n| 1917 | October revolution in Petrograd, with the Second Congress of Soviets |\n| 1922 | The GPU |\n";
+        let doc = Document::from_bytes(text.as_bytes().to_vec(), Format::Markdown).expect("loads");
+        let block = (0..3)
+            .find(|&b| matches!(doc.block(b).kind, BlockKind::Table(_)))
+            .expect("a table");
+        let at = |word: &str| text.find(word).expect("in the text");
+        for width in [60, 30, 12] {
+            let rows = wrap_block(&doc.block(block), width);
+            let srcs: Vec<usize> = rows.iter().map(|r| r.src).collect();
+            assert!(srcs.windows(2).all(|w| w[0] <= w[1]), "{width}: {srcs:?}");
+            for start in ["1917", "1922"] {
+                assert!(
+                    srcs.contains(&at(start)),
+                    "{width}: no row starts at {start}: {srcs:?}"
+                );
+            }
+            // The last row starting at or before a word: in its table row.
+            for (word, row) in [("Second", "1917"), ("GPU", "1922"), ("Petrograd", "1917")] {
+                let holder = srcs.iter().rev().find(|&&s| s <= at(word)).expect("a row");
+                assert!(
+                    *holder >= at(row) && (row == "1922" || *holder < at("1922")),
+                    "{width}: {word:?} is placed on a row starting at {holder}: {srcs:?}"
+                );
+            }
+        }
+        let wide = wrap_block(&doc.block(block), 60);
+        let header = wide
+            .iter()
+            .find(|r| !r.text().trim().is_empty())
+            .expect("a header");
+        assert_eq!(header.src, at("Date"));
     }
 
     /// Back at a width seen just before, the rows wrapped then are used
