@@ -1396,4 +1396,10 @@ fn a_note_in_a_table_is_on_the_row_of_the_cursor() {
         !b.contains("Date") && !b.contains("July"),
         "the bookmark: {b:?}"
     );
+    // Its label is read from the row's cells, as shown.
+    let label = &file.bookmarks[0].label;
+    assert!(
+        label.starts_with("3–4 Apr 1917") && label.contains("· Lenin"),
+        "the label: {label:?}"
+    );
 }

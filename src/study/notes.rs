@@ -65,10 +65,54 @@ pub fn preview(doc: &Document, offset: usize, max: usize) -> String {
         return String::new();
     };
     let block = doc.block(id);
+    if let crate::text::block::BlockKind::Table(t) = &block.kind {
+        return cells_preview(t, offset, max);
+    }
     let at = block.text.display_at(offset);
     let text = block.text.text.get(at..).unwrap_or_default();
     let words: Vec<&str> = text.split_whitespace().collect();
     words.join(" ").chars().take(max).collect()
+}
+
+/// [`preview`] in a table, whose words are in its cells: the cells of the
+/// row holding `offset` from there on, as shown, with ` · ` between them
+/// (a bookmark in a table had no label, a note no title).
+fn cells_preview(t: &crate::text::block::Table, offset: usize, max: usize) -> String {
+    let starts = |cells: &[crate::text::richtext::RichText]| {
+        cells
+            .iter()
+            .find(|c| !c.text.is_empty())
+            .map(|c| c.src_at(0))
+    };
+    let Some(row) = t
+        .rows
+        .iter()
+        .rev()
+        .find(|cells| starts(cells).is_some_and(|s| s <= offset))
+        .or(t.rows.first())
+    else {
+        return String::new();
+    };
+    let parts: Vec<&str> = row
+        .iter()
+        .filter(|c| !c.text.is_empty() && c.src_at(c.text.len()) > offset)
+        .map(|c| {
+            let at = if c.src_at(0) >= offset {
+                0
+            } else {
+                c.display_at(offset)
+            };
+            c.text.get(at..).unwrap_or_default()
+        })
+        .collect();
+    parts
+        .join(" · ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(max)
+        .collect()
 }
 
 /// The passage `start..end` as shown (Markdown rendered, sanitised, on
