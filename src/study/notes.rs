@@ -78,17 +78,11 @@ pub fn preview(doc: &Document, offset: usize, max: usize) -> String {
 /// row holding `offset` from there on, as shown, with ` · ` between them
 /// (a bookmark in a table had no label, a note no title).
 fn cells_preview(t: &crate::text::block::Table, offset: usize, max: usize) -> String {
-    let starts = |cells: &[crate::text::richtext::RichText]| {
-        cells
-            .iter()
-            .find(|c| !c.text.is_empty())
-            .map(|c| c.src_at(0))
-    };
     let Some(row) = t
         .rows
         .iter()
         .rev()
-        .find(|cells| starts(cells).is_some_and(|s| s <= offset))
+        .find(|cells| crate::text::wrap::row_start(cells).is_some_and(|s| s <= offset))
         .or(t.rows.first())
     else {
         return String::new();

@@ -559,7 +559,7 @@ fn table_rows(t: &Table, block: &Block, width: usize) -> Vec<Row> {
 
 /// Where a table row's text starts in the source: its first cell with
 /// text (`None`: no cell has any).
-fn row_start(cells: &[RichText]) -> Option<usize> {
+pub(crate) fn row_start(cells: &[RichText]) -> Option<usize> {
     cells
         .iter()
         .find(|c| !c.text.is_empty())
