@@ -143,8 +143,10 @@ fn passage_at_cursor(app: &App) -> Option<(usize, usize)> {
 /// at the cursor was the whole table.
 fn table_row_at(doc: &crate::text::document::Document, at: usize) -> Option<(usize, usize)> {
     use crate::text::block::BlockKind;
+    // Tables are Markdown's; looked at in place (a copy of the block was
+    // a copy of the whole table).
     let block = doc.block_at(at)?;
-    if !matches!(doc.block(block).kind, BlockKind::Table(_)) {
+    if !matches!(doc.markdown_blocks()?.get(block)?.kind, BlockKind::Table(_)) {
         return None;
     }
     let src = doc.source();
