@@ -263,6 +263,8 @@ pub struct App {
     /// The all-documents or session rows of the Notes pane, kept until
     /// what they list changes (see `notes_rows`).
     notes_rows: std::cell::RefCell<notes_rows::RowsCache>,
+    /// The help's text as last laid out, and what for (see `help::lines`).
+    help_page: std::cell::RefCell<help::PageMemo>,
     /// While that list is read: notes files read so far, and in all.
     pub all_notes_progress: Option<(usize, usize)>,
     /// Selection in the all-documents list.
@@ -353,6 +355,7 @@ impl App {
             sessions: Sessions::default(),
             all_notes: OtherDocs::default(),
             notes_rows: std::cell::RefCell::default(),
+            help_page: std::cell::RefCell::default(),
             all_notes_progress: None,
             all_selected: 0,
             retire: None,

@@ -5,7 +5,7 @@ use super::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear};
 
 use super::theme;
 use crate::app::App;
@@ -23,7 +23,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, scroll: usize) {
         .border_style(theme::border(true))
         .title(Span::styled(" Keys ", theme::title(true)));
     let inner = block.inner(rect);
-    let lines = help::page(&app.keymap, &app.problems, usize::from(inner.width));
+    let lines = help::lines(app, usize::from(inner.width));
     let height = usize::from(inner.height);
     // `update` clamps too; this covers a frame drawn before the Resize.
     let scroll = scroll.min(lines.len().saturating_sub(height));
@@ -31,21 +31,22 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, scroll: usize) {
         block = block.title_bottom(title);
     }
     frame.render_widget(block, rect);
-    let shown: Vec<Line> = lines
-        .into_iter()
-        .skip(scroll)
-        .take(height)
-        .map(|line| match line {
-            HelpLine::Problem(text) => Line::from(Span::styled(text, theme::error())),
-            HelpLine::Heading(text) => Line::from(Span::styled(text, theme::heading(2))),
-            HelpLine::Blank => Line::raw(""),
-            HelpLine::Binding { keys, text } => Line::from(vec![
-                Span::styled(keys, theme::marker()),
-                Span::styled(text, Style::new()),
-            ]),
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(shown), inner);
+    // The lines in view only, set as they are (each is wrapped to the box
+    // already): ratatui's `Paragraph` set a style on every cell of the box
+    // and segmented each line again, a quarter of a line scrolled.
+    let buf = frame.buffer_mut();
+    for (y, line) in (inner.top()..inner.bottom()).zip(lines.iter().skip(scroll)) {
+        let spans = match line {
+            HelpLine::Problem(text) => [(text.as_str(), theme::error()), ("", Style::new())],
+            HelpLine::Heading(text) => [(text.as_str(), theme::heading(2)), ("", Style::new())],
+            HelpLine::Blank => continue,
+            HelpLine::Binding { keys, text } => [
+                (keys.as_str(), theme::marker()),
+                (text.as_str(), Style::new()),
+            ],
+        };
+        super::set_spans(buf, inner.x, y, spans, inner.width);
+    }
 }
 
 /// The bottom border: how to close (and scroll) at the left, the lines in

@@ -115,6 +115,7 @@ impl Keymap {
     fn bindings_changed(&mut self) {
         self.hints.get_mut().clear();
         self.hint_lines.get_mut().clear();
+        self.stamp = super::STAMPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         self.reverse = self
             .bindings
             .iter()

@@ -62,7 +62,12 @@ pub struct Keymap {
     /// the status line's hints were formatted again on every frame (a
     /// twentieth of a line key, callgrind). Emptied when bindings change.
     hint_lines: std::cell::RefCell<Map<u64, std::rc::Rc<[String]>>>,
+    /// See [`Keymap::stamp`].
+    stamp: u64,
 }
+
+/// The last [`Keymap::stamp`] handed out.
+static STAMPS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 impl Keymap {
     /// The shipped bindings, parsed by the same code as a user's file. A
@@ -73,6 +78,7 @@ impl Keymap {
             reverse: Map::default(),
             hints: Default::default(),
             hint_lines: Default::default(),
+            stamp: 0,
         };
         keymap.merge_builtin(DEFAULT_KEYMAP);
         keymap
@@ -89,6 +95,14 @@ impl Keymap {
         contexts
             .iter()
             .find_map(|&context| self.reverse.get(&(context, key)).copied())
+    }
+
+    /// A number that changes whenever the bindings do, never the same for
+    /// two sets of bindings in one run (a copy keeps it with its
+    /// bindings): for what is made from the bindings and kept elsewhere,
+    /// as the help's text laid out.
+    pub fn stamp(&self) -> u64 {
+        self.stamp
     }
 
     /// The keys bound to `action` in `context` itself (no fallback).
@@ -155,6 +169,7 @@ mod tests {
             reverse: Map::default(),
             hints: Default::default(),
             hint_lines: Default::default(),
+            stamp: 0,
         };
         assert!(whole.merge_str("keymap.toml", DEFAULT_KEYMAP).is_empty());
         let defaults = Keymap::defaults();
