@@ -332,16 +332,17 @@ pub(crate) fn changed_cells<'a>(shown: &Buffer, next: &'a Buffer) -> Vec<(u16, u
         vec![true; usize::from(b.height)]
     };
     let filled = vec![true; differ.len()];
-    changed_rows(shown, next, (&differ, &filled), &[], true)
+    changed_rows(shown, next, (&differ, &filled), &[])
 }
 
 /// The cells to write so that a terminal showing `shown` shows `next`, in
 /// the order ratatui's diff gives them, on the rows that `differ` (from
 /// [`differing_rows`]).
 ///
-/// Rows equal to the shown ones are skipped whole; each run of rows that
-/// differ goes through ratatui's `Buffer::diff` (which knows what wide
-/// characters and emoji need) on a copy of just those rows. A key that
+/// Rows equal to the shown ones are skipped whole; a row of one-column
+/// cells, shown and drawn, is compared cell by cell; each run of other
+/// rows that differ goes through ratatui's `Buffer::diff` (which knows what
+/// wide characters and emoji need) on a copy of just those rows. A key that
 /// moves the cursor changes a few rows of forty: comparing whole rows is
 /// several times cheaper than ratatui's cell by cell walk, which also
 /// measures each cell's width. A wide character never reaches past its
@@ -351,18 +352,13 @@ pub(crate) fn changed_cells<'a>(shown: &Buffer, next: &'a Buffer) -> Vec<(u16, u
 /// `next`; see [`uneven_rows`]) is compared only outside them: a Notes
 /// pane's change was a row of the whole screen's width copied, compared,
 /// copied back and cleared.
-///
-/// `whole`: `next` holds every cell of the frame (kept ones filled in on
-/// every row, see [`fill_rows`]), so when most rows differ ratatui's diff
-/// runs over the whole of it, with no copies of rows.
 pub fn changed_rows<'a>(
     shown: &Buffer,
     next: &'a Buffer,
     (differ, filled): (&[bool], &[bool]),
     kept: &[KeptSpan],
-    whole: bool,
 ) -> Vec<(u16, u16, &'a Cell)> {
-    let cells = differing_cells(shown, next, (differ, filled), kept, whole);
+    let cells = differing_cells(shown, next, (differ, filled), kept);
     let w = usize::from(next.area.width);
     // A gap may be filled from `next` where `next` holds what the screen
     // will show: not across a kept part of a row that was not filled.
@@ -1037,7 +1033,6 @@ fn differing_cells<'a>(
     next: &'a Buffer,
     (differ, filled): (&[bool], &[bool]),
     kept: &[KeptSpan],
-    whole: bool,
 ) -> Vec<(u16, u16, &'a Cell)> {
     let (a, b) = (shown.area, next.area);
     if (a.x, a.y, a.width) != (b.x, b.y, b.width) || a.width == 0 {
@@ -1050,12 +1045,11 @@ fn differing_cells<'a>(
     // Room for every cell of the rows that differ: grown a cell at a
     // time, the list was reallocated seven times on a line key.
     let mut out = Vec::with_capacity(changed * w);
-    if whole && changed * 2 > rows {
-        // Most of the screen (a page turned): ratatui's diff over all of it
-        // costs no more than over copies of the rows, and copies nothing.
-        push_rows(&mut out, shown, next, &shown.diff(next));
-        return out;
-    }
+    // Also when most of the screen differs (a page turned, a scrolled
+    // help): ratatui's diff over the whole frame compared and measured
+    // every cell, 165 instructions each, where a row of one-column cells
+    // below costs a tenth of that (callgrind, a line of the help scrolled:
+    // 787 K instructions of 5.2 M).
     let mut y = 0;
     while y < rows {
         if !differ[y] {
@@ -1899,7 +1893,7 @@ mod tests {
             let b = build(w, h, &mixed);
             let differ = super::differing_rows(&a, &b, &[]);
             let filled = vec![true; differ.len()];
-            let ours: Vec<_> = super::differing_cells(&a, &b, (&differ, &filled), &[], true)
+            let ours: Vec<_> = super::differing_cells(&a, &b, (&differ, &filled), &[])
                 .into_iter()
                 .map(|(x, y, c)| (x, y, c.clone()))
                 .collect();

@@ -310,7 +310,7 @@ impl<W: Write> Screen<W> {
             let uneven = output::uneven_rows(&self.shown, &next, &kept, &differ);
             output::fill_rows(&self.shown, &mut next, &kept, &uneven, &mut filled);
         }
-        let cells = output::changed_rows(&self.shown, &next, (&differ, &filled), &kept, whole);
+        let cells = output::changed_rows(&self.shown, &next, (&differ, &filled), &kept);
         let changed = !cells.is_empty() || moved.is_some() || keep_moved.is_some();
         let written = self.out.draw(cells.into_iter());
         // The frame goes out first, unless writing it failed; what the
