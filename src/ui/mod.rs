@@ -370,6 +370,9 @@ pub fn draw(frame: &mut Frame, app: &App, keep: &mut Keep) {
     // The reader first: whether its rows moved (ui/keep.rs) bears on the
     // panes beside it.
     reader::render(frame, app, &p, keep);
+    if over {
+        frame.no_scrolling();
+    }
     if let Some(r) = p.library {
         let focused = app.focus == Focus::Library;
         library::render(frame, app, r, p.chrome, focused, keep);

@@ -765,6 +765,35 @@ fn the_text_is_compared_for_a_move_only_when_its_rows_keys_cannot_tell() {
     );
 }
 
+/// Under the help or the outline the reader's rows are covered: a frame
+/// does not say they may have moved (the terminal would move whole rows,
+/// the panes beside the box with them), while the text is still moved
+/// for when nothing covers it.
+#[test]
+fn the_rows_under_an_overlay_are_not_moved() {
+    let (w, ht) = (120, 40);
+    let mut h = bookmarked(w, ht);
+    let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, w, ht));
+    let mut keep = crate::ui::keep::Keep::none();
+    let mut scroll_area = |h: &Harness| {
+        buf.reset();
+        crate::ui::keep::Keep::begin(&mut keep);
+        let mut f = crate::ui::Frame::new(&mut buf);
+        crate::ui::draw(&mut f, &h.app, &mut keep);
+        f.scroll_area()
+    };
+    assert!(scroll_area(&h).is_some(), "the reader alone");
+    for open in [Action::Help, Action::Outline] {
+        h.act(open);
+        for _ in 0..3 {
+            assert_eq!(scroll_area(&h), None, "{open:?} open");
+            h.act(Action::Down);
+        }
+        h.act(Action::Cancel);
+        assert!(scroll_area(&h).is_some(), "{open:?} closed");
+    }
+}
+
 #[test]
 fn the_empty_notes_pane_follows_what_it_says() {
     // Its words are not part of its key (ui/notes.rs `empty_key`): what
