@@ -5,7 +5,7 @@ use super::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear};
+use ratatui::widgets::Clear;
 
 use super::theme;
 use crate::app::App;
@@ -18,19 +18,23 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, scroll: usize) {
         return;
     };
     frame.render_widget(Clear, rect);
-    let mut block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme::border(true))
-        .title(Span::styled(" Keys ", theme::title(true)));
-    let inner = block.inner(rect);
+    let inner = super::inner(rect, super::Chrome::Boxed);
     let lines = help::lines(app, usize::from(inner.width));
     let height = usize::from(inner.height);
     // `update` clamps too; this covers a frame drawn before the Resize.
     let scroll = scroll.min(lines.len().saturating_sub(height));
-    for title in bottom_titles(app, scroll, lines.len(), height, usize::from(inner.width)) {
-        block = block.title_bottom(title);
-    }
-    frame.render_widget(block, rect);
+    let (hints, position) =
+        bottom_titles(app, scroll, lines.len(), height, usize::from(inner.width));
+    // What a bordered `Block` with these titles draws (it set its default
+    // style on every cell of the box first: a tenth of a line scrolled).
+    super::list::boxed_with_right(
+        frame.buffer_mut(),
+        rect,
+        theme::border(true),
+        &Line::from(Span::styled(" Keys ", theme::title(true))),
+        hints.as_ref(),
+        position.as_ref(),
+    );
     // The lines in view only, set as they are (each is wrapped to the box
     // already): ratatui's `Paragraph` set a style on every cell of the box
     // and segmented each line again, a quarter of a line scrolled.
@@ -58,7 +62,7 @@ fn bottom_titles(
     lines: usize,
     height: usize,
     room: usize,
-) -> Vec<Line<'static>> {
+) -> (Option<Line<'static>>, Option<Line<'static>>) {
     let close = app.keymap.hint(Context::Help, Action::Cancel);
     let scrolls = lines > height;
     let position = scrolls.then(|| {
@@ -74,19 +78,16 @@ fn bottom_titles(
         format!(" {close} closes ")
     };
     let short = format!(" {close} closes ");
-    let mut titles = Vec::new();
     // One column between the two titles keeps them apart.
     let left_room = room.saturating_sub(position_width + usize::from(scrolls));
-    if let Some(keys) = [long, short]
+    let hints = [long, short]
         .into_iter()
         .find(|t| text_width(t) <= left_room)
-    {
-        titles.push(Line::from(Span::styled(keys, theme::muted())));
-    }
-    if let Some(position) = position.filter(|_| position_width <= room) {
-        titles.push(Line::from(Span::styled(position, theme::muted())).right_aligned());
-    }
-    titles
+        .map(|keys| Line::from(Span::styled(keys, theme::muted())));
+    let position = position
+        .filter(|_| position_width <= room)
+        .map(|at| Line::from(Span::styled(at, theme::muted())).right_aligned());
+    (hints, position)
 }
 
 #[cfg(test)]

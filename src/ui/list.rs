@@ -126,6 +126,20 @@ pub(super) fn boxed(
     title: &Line,
     bottom_title: Option<&Line>,
 ) {
+    boxed_with_right(buf, area, style, title, bottom_title, None);
+}
+
+/// [`boxed`], with a title at the right of the bottom edge as well when
+/// `bottom_right` is given: what `Block` draws for a bottom title aligned
+/// right, after the others, cell for cell.
+pub(super) fn boxed_with_right(
+    buf: &mut Buffer,
+    area: Rect,
+    style: Style,
+    title: &Line,
+    bottom_title: Option<&Line>,
+    bottom_right: Option<&Line>,
+) {
     use ratatui::symbols::line;
     let area = area.intersection(buf.area);
     if area.is_empty() {
@@ -164,6 +178,12 @@ pub(super) fn boxed(
         if let Some(line) = bottom_title {
             let width = u16::try_from(line.width()).unwrap_or(u16::MAX).min(room);
             super::set_line(buf, left + 1, bottom, line, width);
+        }
+        if let Some(line) = bottom_right {
+            let width = u16::try_from(line.width()).unwrap_or(u16::MAX);
+            let x = (left + 1 + room).saturating_sub(width).max(left + 1);
+            // ratatui's own: a line too wide is cut as `Block` cuts it.
+            ratatui::widgets::Widget::render(line, Rect::new(x, bottom, width.min(room), 1), buf);
         }
     }
 }
@@ -489,9 +509,26 @@ mod tests {
                     .title(title.clone())
                     .title_bottom(hints.clone())
                     .render(*area, &mut theirs);
-                let mut ours = canvas;
+                let mut ours = canvas.clone();
                 super::boxed(&mut ours, *area, border, &title, Some(&hints));
                 assert_eq!(ours, theirs, "{area:?} {t:?} with a bottom title");
+                // And where the lines in view are, at the right of the
+                // bottom edge, as the help's box has it.
+                let at = Line::from(Span::styled(" 12–38 of 74 ", title_style)).right_aligned();
+                for left in [None, Some(&hints)] {
+                    let mut theirs = canvas.clone();
+                    let mut block = Block::bordered().border_style(border).title(title.clone());
+                    if let Some(hints) = left {
+                        block = block.title_bottom(hints.clone());
+                    }
+                    block.title_bottom(at.clone()).render(*area, &mut theirs);
+                    let mut ours = canvas.clone();
+                    super::boxed_with_right(&mut ours, *area, border, &title, left, Some(&at));
+                    assert_eq!(
+                        ours, theirs,
+                        "{area:?} {t:?} with {left:?} and the position"
+                    );
+                }
             }
         }
     }

@@ -4,7 +4,7 @@ use super::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph};
 
 use super::{fit, theme};
 use crate::app::{App, Overlay};
@@ -28,20 +28,21 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     );
     frame.render_widget(Clear, rect);
     let km = &app.keymap;
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme::border(true))
-        .title(Span::styled(" Outline ", theme::title(true)))
-        .title_bottom(Span::styled(
-            format!(
-                " {} jump · {} close ",
-                km.hint(Context::Outline, Action::Open),
-                km.hint(Context::Outline, Action::Cancel)
-            ),
-            theme::muted(),
-        ));
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
+    let hints = format!(
+        " {} jump · {} close ",
+        km.hint(Context::Outline, Action::Open),
+        km.hint(Context::Outline, Action::Cancel)
+    );
+    // What a bordered `Block` with these titles draws, without the style
+    // it set on every cell of the box first.
+    super::list::boxed(
+        frame.buffer_mut(),
+        rect,
+        theme::border(true),
+        &Line::from(Span::styled(" Outline ", theme::title(true))),
+        Some(&Line::from(Span::styled(hints, theme::muted()))),
+    );
+    let inner = super::inner(rect, super::Chrome::Boxed);
     let Some(headings) = headings else {
         frame.render_widget(
             Paragraph::new("Working out the outline…").style(theme::muted()),
@@ -87,7 +88,8 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         };
         let row = Rect::new(inner.x, y, inner.width, 1);
         buf.set_style(row, style);
-        buf.set_line(
+        super::set_line(
+            buf,
             inner.x,
             y,
             &Line::from(Span::styled(text, style)),
