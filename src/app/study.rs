@@ -40,6 +40,26 @@ impl Editor {
     pub fn text(&self) -> String {
         self.textarea.lines().join("\n")
     }
+
+    /// After the box changed size: the text is shown again from as far up
+    /// and left as keeps the cursor in view. The text area keeps where it
+    /// had scrolled to, so a box narrowed and widened again hid the start
+    /// of a one-line note while there was room for all of it.
+    pub fn refit(&mut self) {
+        let (top, left) = self.textarea.scroll_offset();
+        if (top, left) == (0, 0) {
+            return;
+        }
+        let back = |n: u16| -i16::try_from(n).unwrap_or(i16::MAX);
+        let ratatui_textarea::DataCursor(row, col) = self.textarea.cursor();
+        // Scrolling takes the cursor along when it leaves the view (of the
+        // old size): it is put back, and the next frame scrolls only as
+        // far as it needs to show it.
+        self.textarea.scroll((back(top), back(left)));
+        let at = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+        self.textarea
+            .move_cursor(ratatui_textarea::CursorMove::Jump(at(row), at(col)));
+    }
 }
 
 /// Whose notes the Notes pane lists.

@@ -629,3 +629,41 @@ fn a_row_read_in_place_lists_the_entry_its_built_row_does() {
     assert_eq!(Some(answered), open.map(|n| 2 * n));
     assert!(answered < 2 * ids.len(), "the other document's answer none");
 }
+
+/// A note's box narrowed while a one-line note is written, then widened
+/// again, shows the note from its start: the text area kept its sideways
+/// scroll, so the first words stayed out of view with room for them all.
+#[test]
+fn a_note_box_widened_again_shows_the_note_from_its_start() {
+    let note = "the start of a note written narrow #exam";
+    let mut h = Harness::new(&[("essay.md", crate::testkit::ESSAY)], 120, 40);
+    h.press("a");
+    assert!(h.app.editor.is_some());
+    h.send(Msg::Resize(40, 20));
+    h.screen();
+    for word in note.split_inclusive(' ') {
+        h.type_note(word);
+        h.screen();
+    }
+    assert!(
+        !h.screen_text().contains("the start of"),
+        "narrow, the box shows the end of the note:\n{}",
+        h.screen_text()
+    );
+    h.send(Msg::Resize(120, 40));
+    assert!(
+        h.screen_text().contains(note),
+        "widened, the note is shown whole:\n{}",
+        h.screen_text()
+    );
+    let ed = h.app.editor.as_ref().expect("still writing");
+    assert_eq!(ed.text(), note);
+    assert_eq!(
+        ed.textarea.cursor(),
+        (0, note.chars().count()),
+        "the cursor stays at the end"
+    );
+    // Narrowed again: the cursor, at the end, is still in view.
+    h.send(Msg::Resize(40, 20));
+    assert!(h.screen_text().contains("#exam"), "{}", h.screen_text());
+}

@@ -155,6 +155,9 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.size = (w, h);
             app.fit_reader();
             help::clamp(app);
+            if let Some(ed) = app.editor.as_mut() {
+                ed.refit();
+            }
             Vec::new()
         }
         Msg::Opened {
