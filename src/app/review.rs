@@ -23,7 +23,6 @@ use crate::input::action::{Action, Context};
 use crate::study::review::cards::BLANK;
 use crate::study::review::schedule::{CardState, Scheduler};
 use crate::study::review::{CardKind, Deck, Rating, Review, schedule};
-use crate::text::format::Format;
 use crate::text::sanitize::sanitize_line;
 
 /// Due cards per document key, for the Library.
@@ -257,7 +256,7 @@ fn card_view(c: &crate::study::review::Card) -> CardView {
     // Passages are the document's source text: Markdown (the converted
     // formats too) shows without its markers. The note is the
     // student's own words, shown as typed.
-    let markdown = Format::from_path(std::path::Path::new(&c.document)) != Format::Text;
+    let markdown = crate::study::markup::reads_as_markdown(&c.document);
     let passage = |text: &str| {
         if markdown {
             plain_markdown(text)

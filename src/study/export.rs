@@ -91,9 +91,10 @@ pub(crate) fn rendered(markdown: &str) -> String {
     out.trim().to_string()
 }
 
+/// Whether a document's passages are Markdown source (converted formats
+/// included: a quote from a web page showed its `**` and `[`…`](…)`).
 pub(crate) fn is_markdown(document: &str) -> bool {
-    let lower = document.to_ascii_lowercase();
-    lower.ends_with(".md") || lower.ends_with(".markdown")
+    super::markup::reads_as_markdown(document)
 }
 
 /// A quote as a Markdown block quote, one `>` line per line.
@@ -419,7 +420,9 @@ fn write_entry(
 /// An entry's quote as the reader showed it.
 pub(crate) fn quote_of(sheet: &Sheet, a: &Anchor) -> String {
     if is_markdown(sheet.document) {
-        rendered(&a.exact)
+        // Read with the text around it: a passage that starts inside a
+        // bold term showed the `**` that closes it.
+        rendered(&super::markup::within(&a.prefix, &a.exact, &a.suffix))
     } else {
         a.exact.clone()
     }
@@ -498,7 +501,7 @@ pub fn json(sheets: &[Sheet]) -> String {
                         kind,
                         id,
                         created: e.created(),
-                        quote: anchor.map(|a| clean(&a.exact)),
+                        quote: anchor.map(|a| clean(&quote_of(s, a))),
                         offset: anchor.map(|a| a.offset),
                         label,
                         text,
@@ -644,6 +647,43 @@ mod tests {
             "now",
         );
         assert!(md.contains("> Library (left) lists the readings."), "{md}");
+    }
+
+    /// A passage that starts inside a bold term (a glossary entry's first
+    /// sentence) is quoted as the reader showed it, in every format, and
+    /// so is one from a web page (converted to Markdown).
+    #[test]
+    fn quotes_starting_inside_markup_read_as_shown() {
+        for document in ["/r/glossary.md", "/r/page.html"] {
+            let mut f = NotesFile::new(document, "Glossary", "");
+            let mut a = anchor(2, "Cult of personality** The phrase used in *1956*.");
+            a.prefix = "Jewish.\n\n**".into();
+            a.suffix = " The cult had".into();
+            f.highlights.push(Highlight {
+                session: None,
+                id: "h1".into(),
+                created: String::new(),
+                anchor: a,
+                extra: toml::Table::new(),
+            });
+            let sheets = [Sheet {
+                title: "Glossary",
+                document,
+                file: &f,
+                pages: &[],
+            }];
+            let shown = "Cult of personality The phrase used in 1956.";
+            let md = markdown(&sheets, "now");
+            assert!(md.contains(&format!("> {shown}")), "{md}");
+            let js: serde_json::Value = serde_json::from_str(&json(&sheets)).expect("JSON");
+            assert_eq!(js[0]["entries"][0]["quote"], shown);
+            let csv = crate::study::export_formats::readwise_csv(&sheets);
+            assert!(csv.contains(shown), "{csv}");
+            let anki = crate::study::export_formats::anki(&sheets);
+            assert!(anki.contains(shown), "{anki}");
+            let all = format!("{md}{csv}{anki}");
+            assert!(!all.contains("**"), "{all}");
+        }
     }
 
     #[test]

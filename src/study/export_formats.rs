@@ -89,13 +89,7 @@ pub fn readwise_csv(sheets: &[Sheet]) -> String {
     let mut out = String::from("Highlight,Title,Author,URL,Note,Location,Date\r\n");
     for sheet in sheets {
         let f = sheet.file;
-        let quote = |exact: &str| {
-            if export::is_markdown(sheet.document) {
-                export::rendered(exact)
-            } else {
-                exact.to_owned()
-            }
-        };
+        let quote = |a: &crate::storage::Anchor| export::quote_of(sheet, a);
         let mut merged: HashSet<&str> = HashSet::new();
         let mut rows: Vec<(usize, [String; 3])> = Vec::new();
         for h in &f.highlights {
@@ -109,17 +103,11 @@ pub fn readwise_csv(sheets: &[Sheet]) -> String {
             }
             let text = note.map_or(String::new(), |n| n.text.clone());
             let date = note.map_or(h.created.as_str(), |n| n.created.as_str());
-            rows.push((
-                h.anchor.offset,
-                [quote(&h.anchor.exact), text, csv_date(date)],
-            ));
+            rows.push((h.anchor.offset, [quote(&h.anchor), text, csv_date(date)]));
         }
         for n in f.notes.iter().filter(|n| !merged.contains(n.id.as_str())) {
             let row = match &n.anchor {
-                Some(a) => (
-                    a.offset,
-                    [quote(&a.exact), n.text.clone(), csv_date(&n.created)],
-                ),
+                Some(a) => (a.offset, [quote(a), n.text.clone(), csv_date(&n.created)]),
                 None => (0, [n.text.clone(), String::new(), csv_date(&n.created)]),
             };
             rows.push(row);

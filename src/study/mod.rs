@@ -4,7 +4,8 @@
 //! ([`export`]; what it keeps: [`export_filter`]; across readings:
 //! [`export_layout`]; links back to the documents: [`export_links`]),
 //! exports for revision tools such as Anki and Readwise
-//! ([`export_formats`]), and spaced review of them as cards ([`review`]).
+//! ([`export_formats`]), and spaced review of them as cards ([`review`]);
+//! a passage of Markdown read as shown, markers and all ([`markup`]).
 //! Storage on disk is [`crate::storage`]'s.
 
 pub mod anchor;
@@ -13,6 +14,7 @@ pub mod export_filter;
 pub mod export_formats;
 pub mod export_layout;
 pub mod export_links;
+pub mod markup;
 pub mod notes;
 pub mod review;
 pub mod rows;

@@ -52,12 +52,15 @@ pub fn cards_of(file: &NotesFile) -> Vec<Card> {
         file.title.clone()
     };
     let mut cards = Vec::with_capacity(file.notes.len() + file.highlights.len());
+    // A passage of Markdown may start or end inside markup whose other
+    // marker lies outside it: read with the text around it.
+    let markdown = crate::study::markup::reads_as_markdown(&file.document);
     for n in &file.notes {
         if n.text.trim().is_empty() || has_no_review(&n.tags, &n.text, &n.extra) {
             continue;
         }
         let (offset, back) = match &n.anchor {
-            Some(a) => (a.offset, a.exact.clone()),
+            Some(a) => (a.offset, shown(a, markdown).exact.clone()),
             None => (0, title.clone()),
         };
         cards.push(Card {
@@ -76,19 +79,29 @@ pub fn cards_of(file: &NotesFile) -> Vec<Card> {
         if h.anchor.exact.trim().is_empty() || has_no_review(&tags, "", &h.extra) {
             continue;
         }
+        let anchor = shown(&h.anchor, markdown);
         cards.push(Card {
             id: h.id.clone(),
             kind: CardKind::Highlight,
             document: file.document.clone(),
             title: title.clone(),
             offset: h.anchor.offset,
-            front: highlight_front(&h.anchor),
-            back: h.anchor.exact.clone(),
+            front: highlight_front(&anchor),
+            back: anchor.exact.clone(),
             tags,
         });
     }
     cards.sort_by_key(|c| c.offset);
     cards
+}
+
+/// `a` as the reader shows it when it is Markdown ([`crate::study::markup`]).
+fn shown(a: &Anchor, markdown: bool) -> std::borrow::Cow<'_, Anchor> {
+    if markdown {
+        std::borrow::Cow::Owned(crate::study::markup::anchor_as_shown(a))
+    } else {
+        std::borrow::Cow::Borrowed(a)
+    }
 }
 
 /// Tags a newer build may keep on a highlight (`tags = [...]`).
@@ -234,6 +247,44 @@ mod tests {
             current: None,
             extra: toml::Table::new(),
         }
+    }
+
+    /// A passage of Markdown that starts inside a bold term, and one whose
+    /// words before it end in the `**` opening one: the cards read them as
+    /// shown. In plain text the same characters are the text's own.
+    #[test]
+    fn cards_read_markdown_passages_as_shown() {
+        let mut md = NotesFile::new("/r/glossary.md", "Glossary", "");
+        md.notes.push(Note {
+            anchor: Some(anchor(
+                "Jewish.\n\n**",
+                "Cult of personality** The phrase of 1956.",
+                " The cult",
+            )),
+            id: "n1".into(),
+            text: "Khrushchev's term".into(),
+            tags: Vec::new(),
+            created: String::new(),
+            updated: String::new(),
+            session: None,
+            extra: toml::Table::new(),
+        });
+        md.highlights.push(Highlight {
+            session: None,
+            id: "h1".into(),
+            created: String::new(),
+            anchor: anchor("The term **cult of ", "personality** was", " used in 1956."),
+            extra: toml::Table::new(),
+        });
+        let cards = cards_of(&md);
+        assert_eq!(cards[0].back, "Cult of personality The phrase of 1956.");
+        assert_eq!(cards[1].back, "personality was");
+        assert_eq!(cards[1].front, "The term cult of ____ used in 1956.");
+        let mut text = md.clone();
+        text.document = "/r/glossary.txt".into();
+        let cards = cards_of(&text);
+        assert_eq!(cards[0].back, "Cult of personality** The phrase of 1956.");
+        assert_eq!(cards[1].front, "The term **cult of ____ used in 1956.");
     }
 
     #[test]

@@ -1,0 +1,210 @@
+//! A passage's source as the reader shows it. An anchor's `exact` is a
+//! slice of the document's source; in Markdown (and the formats converted
+//! to it) the slice may start or end inside emphasis, a link or a code
+//! span whose other marker lies outside it: a note on a glossary entry's
+//! first sentence starts after the `**` that opens the term and takes the
+//! `**` that closes it, and read alone that `**` is text. Read with the
+//! text around it (the anchor's prefix and suffix), the markers are
+//! known for what they are and left out.
+
+use std::borrow::Cow;
+use std::ops::Range;
+use std::path::Path;
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag};
+
+use crate::storage::Anchor;
+use crate::text::format::Format;
+
+/// Whether a document's passages are Markdown source: Markdown files, and
+/// web pages, EPUBs and PDFs, which are converted to Markdown.
+pub fn reads_as_markdown(document: &str) -> bool {
+    Format::from_path(Path::new(document)) != Format::Text
+}
+
+/// `exact` without the markers of the inline markup it is only partly
+/// inside, found by reading it between `before` and `after` (an anchor's
+/// prefix and suffix) as the reader does. Markup wholly inside it is kept,
+/// for the caller's own reading of it as Markdown.
+pub fn within<'a>(before: &str, exact: &'a str, after: &str) -> Cow<'a, str> {
+    // Only these begin or end inline markup.
+    if !exact.contains(['*', '_', '~', '`', '[', ']', '<', '>', ')']) {
+        return Cow::Borrowed(exact);
+    }
+    let source = format!("{before}{exact}{after}");
+    let inside = before.len()..before.len() + exact.len();
+    let mut cut: Vec<Range<usize>> = Vec::new();
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES;
+    for (event, range) in Parser::new_ext(&source, opts).into_offset_iter() {
+        let partly = range.start < inside.end
+            && range.end > inside.start
+            && (range.start < inside.start || range.end > inside.end);
+        if !partly || range.len() < 2 {
+            continue;
+        }
+        let text = &source[range.clone()];
+        let (open, close) = match event {
+            Event::Start(Tag::Emphasis) => (1, 1),
+            Event::Start(Tag::Strong) => (2, 2),
+            Event::Start(Tag::Strikethrough) => (run(text, b'~'), run_end(text, b'~')),
+            Event::Code(_) => (run(text, b'`'), run_end(text, b'`')),
+            Event::Start(Tag::Link { link_type, .. } | Tag::Image { link_type, .. }) => {
+                match link_type {
+                    LinkType::Autolink | LinkType::Email => (1, 1),
+                    _ => {
+                        let open = if text.starts_with('!') { 2 } else { 1 };
+                        // The text ends at the last `]` (a link's text may
+                        // hold brackets; its destination holds none).
+                        let close = text.rfind(']').map_or(0, |i| text.len() - i);
+                        (open, close)
+                    }
+                }
+            }
+            _ => continue,
+        };
+        let open = open.min(range.len());
+        let close = close.min(range.len() - open);
+        cut.push(range.start..range.start + open);
+        cut.push(range.end - close..range.end);
+    }
+    if cut.is_empty() {
+        return Cow::Borrowed(exact);
+    }
+    let mut out = String::with_capacity(exact.len());
+    let mut at = inside.start;
+    cut.sort_by_key(|r| r.start);
+    for r in cut {
+        let (s, e) = (r.start.max(at), r.end.min(inside.end));
+        if s >= e {
+            continue;
+        }
+        out.push_str(&source[at..s]);
+        at = e;
+    }
+    if at < inside.end {
+        out.push_str(&source[at..inside.end]);
+    }
+    Cow::Owned(out)
+}
+
+/// `a` with its prefix, passage and suffix each without the markers of
+/// markup that reaches past its ends ([`within`]): for what is made from
+/// all three, as a review card's front (a highlight's words before the
+/// blank ended in the `**` opening a term).
+pub fn anchor_as_shown(a: &Anchor) -> Anchor {
+    let after = format!("{}{}", a.exact, a.suffix);
+    let before = format!("{}{}", a.prefix, a.exact);
+    Anchor {
+        prefix: within("", &a.prefix, &after).into_owned(),
+        exact: within(&a.prefix, &a.exact, &a.suffix).into_owned(),
+        suffix: within(&before, &a.suffix, "").into_owned(),
+        ..a.clone()
+    }
+}
+
+/// How many `c` start `text`.
+fn run(text: &str, c: u8) -> usize {
+    text.bytes().take_while(|&b| b == c).count()
+}
+
+/// How many `c` end `text`.
+fn run_end(text: &str, c: u8) -> usize {
+    text.bytes().rev().take_while(|&b| b == c).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The passage read alone, as the export and the review read it.
+    fn shown(before: &str, exact: &str, after: &str) -> String {
+        crate::study::export::rendered(&within(before, exact, after))
+    }
+
+    #[test]
+    fn a_passage_that_starts_in_a_bold_term_reads_without_its_markers() {
+        let before = "Jewish.\n\n**";
+        let exact = "Cult of personality** The phrase Khrushchev used in 1956.";
+        assert_eq!(
+            shown(before, exact, " The cult had"),
+            "Cult of personality The phrase Khrushchev used in 1956."
+        );
+        // Read alone, the marker was text.
+        assert!(crate::study::export::rendered(exact).contains("**"));
+    }
+
+    #[test]
+    fn markers_outside_either_end_go_and_markup_inside_stays() {
+        let cases = [
+            // Emphasis closing inside, a word in italics wholly inside.
+            (
+                "the *long ",
+                "war* and the *kulaks* too",
+                " ever",
+                "war and the kulaks too",
+            ),
+            // Emphasis opening inside, closing after.
+            (
+                "It was ",
+                "the **great turn",
+                "** of 1929.",
+                "the great turn",
+            ),
+            // A link whose text the passage starts in.
+            (
+                "See [the ",
+                "decree](https://example.org/d) of 1918.",
+                "",
+                "decree of 1918.",
+            ),
+            // A link whose text the passage ends in.
+            (
+                "",
+                "Read [the decree",
+                "](https://example.org) now.",
+                "Read the decree",
+            ),
+            // Code opening before the passage.
+            ("call `grep ", "-r` to find it", "", "-r to find it"),
+            // Strikethrough closing inside.
+            ("a ~~struck ", "word~~ here", "", "word here"),
+            // Nothing crosses: left alone.
+            (
+                "",
+                "a **bold** and *italic* word",
+                "",
+                "a bold and italic word",
+            ),
+            // Not markup at all.
+            ("2 * ", "3 * 3 = 9 and a_b_c", "", "3 * 3 = 9 and a_b_c"),
+        ];
+        for (before, exact, after, want) in cases {
+            assert_eq!(
+                shown(before, exact, after),
+                want,
+                "{before:?} {exact:?} {after:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn plain_text_is_borrowed_and_only_converted_formats_read_as_markdown() {
+        assert!(matches!(
+            within("**a ", "plain words", " b**"),
+            Cow::Borrowed(_)
+        ));
+        for (doc, md) in [
+            ("essays/a.md", true),
+            ("page.HTML", true),
+            ("book.epub", true),
+            ("paper.pdf", true),
+            ("notes.txt", false),
+            ("README", false),
+        ] {
+            assert_eq!(reads_as_markdown(doc), md, "{doc}");
+        }
+    }
+}
