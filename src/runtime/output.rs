@@ -1075,11 +1075,13 @@ fn differing_cells<'a>(
             y += 1;
             continue;
         }
+        // A row with a wide character (or a cell forced or skipped): its
+        // own copy through ratatui's diff. A run of rows from there took
+        // the plain rows after it along, copies and all (a page turned on
+        // the essay, a word of Chinese near its top: a third of the key).
         let start = y;
-        while y < rows && differ[y] && filled.get(y).copied().unwrap_or(true) {
-            y += 1;
-        }
-        let area = Rect::new(b.x, b.y + start as u16, b.width, (y - start) as u16);
+        y += 1;
+        let area = Rect::new(b.x, b.y + start as u16, b.width, 1);
         let part = |buf: &Buffer| Buffer {
             area,
             content: buf.content[start * w..y * w].to_vec(),
