@@ -301,9 +301,12 @@ impl<W: Write> Screen<W> {
             self.cursor = None;
             differ = output::differing_rows(&self.shown, &next, &kept);
         }
-        // Most rows differ (a page turned): the frame is made whole and
-        // becomes the screen as it is, with no row copied twice.
-        let whole = 2 * differ.iter().filter(|d| **d).count() > differ.len();
+        // Most rows differ and nothing is kept (a resize, an overlay): the
+        // frame becomes the screen as it is, with no row copied twice.
+        // With parts kept (a page turned beside the Library and Notes
+        // panes) only the rest is compared and taken: filling the kept
+        // cells in to compare them too was a third of a page turned.
+        let whole = kept.is_empty() && 2 * differ.iter().filter(|d| **d).count() > differ.len();
         if whole {
             output::fill_rows(&self.shown, &mut next, &kept, &all, &mut filled);
         } else {
