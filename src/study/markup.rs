@@ -67,8 +67,16 @@ pub fn within<'a>(before: &str, exact: &'a str, after: &str) -> Cow<'a, str> {
         };
         let open = open.min(range.len());
         let close = close.min(range.len() - open);
-        cut.push(range.start..range.start + open);
-        cut.push(range.end - close..range.end);
+        for r in [
+            range.start..range.start + open,
+            range.end - close..range.end,
+        ] {
+            // Markers are ASCII; a range that is not whole characters is
+            // not one (and cannot be cut out of a `str`).
+            if source.is_char_boundary(r.start) && source.is_char_boundary(r.end) {
+                cut.push(r);
+            }
+        }
     }
     if cut.is_empty() {
         return Cow::Borrowed(exact);
@@ -187,6 +195,27 @@ mod tests {
                 want,
                 "{before:?} {exact:?} {after:?}"
             );
+        }
+    }
+
+    proptest::proptest! {
+        /// Any text, cut anywhere into before, passage and after: reading
+        /// it never fails, and only takes characters out of the passage,
+        /// in order.
+        #[test]
+        fn only_markers_are_taken_out(
+            text in "[*_~`\\[\\]()<>!a-z é漢\n]{0,40}",
+            a in 0usize..41,
+            b in 0usize..41,
+        ) {
+            let cuts: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+            let (a, b) = (cuts[a % cuts.len()], cuts[b % cuts.len()]);
+            let (a, b) = (a.min(b), a.max(b));
+            let out = within(&text[..a], &text[a..b], &text[b..]);
+            let mut rest = text[a..b].chars();
+            for c in out.chars() {
+                proptest::prop_assert!(rest.any(|r| r == c), "{out:?} is not taken from {:?}", &text[a..b]);
+            }
         }
     }
 
