@@ -1043,8 +1043,17 @@ pub fn append_review(data: &DataDir, mut record: review::Review) -> Msg {
 
 /// The line holding a match, at most ~160 bytes around it (for context).
 pub fn line_around(src: &[u8], start: usize, end: usize) -> String {
-    let lo = start.saturating_sub(80);
-    let hi = (end + 80).min(src.len());
+    // Cut between characters: a cut inside one showed as `�` (and a
+    // terminal may give it no column, moving the rest of the row).
+    let inside = |i: usize| src.get(i).is_some_and(|b| b & 0xC0 == 0x80);
+    let mut lo = start.saturating_sub(80);
+    while lo < start && inside(lo) {
+        lo += 1;
+    }
+    let mut hi = (end + 80).min(src.len());
+    while hi > end && inside(hi) {
+        hi -= 1;
+    }
     let s =
         memchr::memrchr2(b'\n', b'\r', &src[lo..start.min(src.len())]).map_or(lo, |i| lo + i + 1);
     let e = memchr::memchr2(b'\n', b'\r', &src[end.min(hi)..hi]).map_or(hi, |i| end + i);
@@ -1057,6 +1066,22 @@ pub fn line_around(src: &[u8], start: usize, end: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The context of a match is cut between characters wherever the
+    /// ~80 bytes either side of it end.
+    #[test]
+    fn a_matchs_line_is_cut_between_characters() {
+        for pad in ["", "a", "ab"] {
+            let text = format!("ﾊﾞﾋﾞﾌﾞ 漢字かな e\u{301}te\u{301} {pad}").repeat(12);
+            let src = text.as_bytes();
+            for (start, c) in text.char_indices() {
+                let end = start + c.len_utf8();
+                let line = line_around(src, start, end);
+                assert!(!line.contains('\u{FFFD}'), "{start}: {line:?}");
+                assert!(line.contains(&text[start..end]), "{start}: {line:?}");
+            }
+        }
+    }
 
     #[test]
     fn a_file_over_the_limit_is_refused_before_reading() {

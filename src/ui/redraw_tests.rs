@@ -328,6 +328,10 @@ const KEYS: &[&str] = &[
     "esc",
     "esc",
     "?",
+    // The help scrolled, and a search in every document.
+    "?",
+    "j",
+    "F",
     "m",
     "enter",
     "enter",
