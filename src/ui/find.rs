@@ -12,20 +12,26 @@ use crate::app::{App, Found};
 use crate::input::action::{Action, Context};
 use crate::text::sanitize::sanitize_line;
 
-/// The results of a search across every document, grouped by document.
-pub fn render(frame: &mut Frame, app: &App, area: Rect) {
-    let Some(f) = &app.find_all else { return };
+/// Where the results' box goes on a screen of `area`; `None` when it has
+/// no room for one.
+pub fn rect(area: Rect) -> Option<Rect> {
     let w = area.width.saturating_sub(4).max(area.width.min(20));
     let h = area.height.saturating_sub(3).max(area.height.min(3));
     if w < 8 || h < 3 {
-        return;
+        return None;
     }
-    let rect = Rect::new(
+    Some(Rect::new(
         area.x + (area.width - w) / 2,
         area.y + 1.min(area.height - h),
         w,
         h,
-    );
+    ))
+}
+
+/// The results of a search across every document, grouped by document.
+pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+    let Some(f) = &app.find_all else { return };
+    let Some(rect) = rect(area) else { return };
     frame.render_widget(Clear, rect);
     let km = &app.keymap;
     let title = format!(

@@ -352,7 +352,16 @@ pub fn draw(frame: &mut Frame, app: &App, keep: &mut Keep) {
     // Anything drawn over the panes: nothing under it is kept, or its
     // cells would stay there when it closes. Where its place is known
     // now, only the parts under it (ui/keep.rs, `Keep::cover`).
-    let over = !matches!(app.overlay, Overlay::None)
+    // The help, the outline and the results of a search in every
+    // document have their places known too: the parts of the panes beside
+    // them are kept (a line of the help scrolled drew every pane again).
+    let on_top = match app.overlay {
+        Overlay::Help { .. } => crate::app::help::frame(area),
+        Overlay::Outline { .. } => outline::rect(area),
+        Overlay::Find if app.find_all.is_some() => find::rect(area),
+        _ => None,
+    };
+    let over = (!matches!(app.overlay, Overlay::None) && on_top.is_none())
         || app.review.as_ref().is_some_and(|s| s.shown)
         || unsaved::asking(app)
         || (!p.wide && app.under_cursor.is_some() && app.editor.is_none());
@@ -360,6 +369,9 @@ pub fn draw(frame: &mut Frame, app: &App, keep: &mut Keep) {
         keep.off();
     }
     if let Some((_, r)) = p.overlay {
+        keep.cover(r);
+    }
+    if let Some(r) = on_top {
         keep.cover(r);
     }
     if app.editor.is_some()
@@ -370,7 +382,7 @@ pub fn draw(frame: &mut Frame, app: &App, keep: &mut Keep) {
     // The reader first: whether its rows moved (ui/keep.rs) bears on the
     // panes beside it.
     reader::render(frame, app, &p, keep);
-    if over {
+    if over || on_top.is_some() {
         frame.no_scrolling();
     }
     if let Some(r) = p.library {
@@ -385,6 +397,9 @@ pub fn draw(frame: &mut Frame, app: &App, keep: &mut Keep) {
         // The pane over the reader is on top: kept as any (the box of a
         // note being written is in the reader, under it).
         keep.uncover();
+        if let Some(r) = on_top {
+            keep.cover(r);
+        }
         match which {
             Focus::Library => library::render(frame, app, r, p.chrome_of(true), true, keep),
             Focus::Notes => notes::render(frame, app, r, p.chrome_of(true), true, keep),

@@ -10,22 +10,28 @@ use super::{fit, theme};
 use crate::app::{App, Overlay};
 use crate::input::action::{Action, Context};
 
+/// Where the outline's box goes on a screen of `area`; `None` when it has
+/// no room for one.
+pub fn rect(area: Rect) -> Option<Rect> {
+    let w = area.width.min(72);
+    let h = area.height.saturating_sub(1).min(30);
+    if w < 8 || h < 3 {
+        return None;
+    }
+    Some(Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height.saturating_sub(1) - h) / 2,
+        w,
+        h,
+    ))
+}
+
 /// The outline: headings indented by level, the current section marked.
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let Overlay::Outline { headings, selected } = &app.overlay else {
         return;
     };
-    let w = area.width.min(72);
-    let h = area.height.saturating_sub(1).min(30);
-    if w < 8 || h < 3 {
-        return;
-    }
-    let rect = Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height.saturating_sub(1) - h) / 2,
-        w,
-        h,
-    );
+    let Some(rect) = rect(area) else { return };
     frame.render_widget(Clear, rect);
     let km = &app.keymap;
     let hints = format!(
