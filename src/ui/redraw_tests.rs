@@ -887,3 +887,47 @@ fn typing_a_note_keeps_what_is_beside_its_box() {
         assert_same_as_full_redraw(&parser, &h, (w, ht), 12, Action::Cancel);
     }
 }
+
+/// With the help open, a line of it scrolled keeps what is beside its box
+/// (the status line) and draws none of the reader's rows under it; nothing
+/// kept reaches into the box. The terminal then shows what a full redraw
+/// does, the help closed included.
+#[test]
+fn scrolling_the_help_keeps_what_is_beside_its_box() {
+    let (w, ht) = (120, 40);
+    let mut h = bookmarked(w, ht);
+    let (mut driver, sink) = screen_driver(w, ht);
+    let mut parser = vt100::Parser::new(nz(ht), nz(w), 0);
+    draw_kept(&mut driver, &sink, &mut parser, &h);
+    let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, w, ht));
+    let mut keep = crate::ui::keep::Keep::none();
+    draw_with(&h, &mut buf, &mut keep);
+    h.act(Action::Help);
+    draw_kept(&mut driver, &sink, &mut parser, &h);
+    draw_with(&h, &mut buf, &mut keep);
+    let boxed = crate::app::help::frame(buf.area).expect("room for the help");
+    let status = h.app.panes().status;
+    for n in 0..3 {
+        h.act(Action::Down);
+        draw_kept(&mut driver, &sink, &mut parser, &h);
+        assert_same_as_full_redraw(&parser, &h, (w, ht), n, Action::Down);
+        draw_with(&h, &mut buf, &mut keep);
+        let kept = |x: u16| {
+            let at = ratatui::layout::Position { x, y: status.y };
+            keep.kept().iter().any(|k| k.contains(at))
+        };
+        assert!(
+            (status.left()..status.right()).all(kept),
+            "the status line drawn again: {:?}",
+            keep.kept()
+        );
+        assert!(
+            keep.kept().iter().all(|k| !k.intersects(boxed)),
+            "kept under the box: {:?}",
+            keep.kept()
+        );
+    }
+    h.act(Action::Cancel);
+    draw_kept(&mut driver, &sink, &mut parser, &h);
+    assert_same_as_full_redraw(&parser, &h, (w, ht), 3, Action::Cancel);
+}
