@@ -928,6 +928,18 @@ fn same_look(c: &Cell, like: &Cell) -> bool {
 /// Kept columns of a row: (row, start, end).
 pub type KeptSpan = (usize, usize, usize);
 
+/// Whether most rows `differ` and less than half of their cells are in
+/// the `kept` spans (rows `w` wide).
+pub fn mostly_drawn(differ: &[bool], kept: &[KeptSpan], w: usize) -> bool {
+    let rows = differ.iter().filter(|d| **d).count();
+    let kept_cells: usize = kept
+        .iter()
+        .filter(|&&(y, _, _)| differ.get(y).copied().unwrap_or(false))
+        .map(|&(_, x0, x1)| x1.min(w).saturating_sub(x0))
+        .sum();
+    2 * rows > differ.len() && 2 * kept_cells < rows * w
+}
+
 /// The kept columns of each row of `area`, as (row, start, end) in order,
 /// each run of kept columns once: worked out once a frame, for every step
 /// that skips them.
@@ -1466,6 +1478,25 @@ mod tests {
     use ratatui::style::{Color, Modifier, Style};
 
     use super::draw_cells;
+
+    /// A frame is taken whole when most rows differ and little of them
+    /// is kept: a line of the help scrolled (the status line kept) is; a
+    /// page turned beside two kept panes, or a line moved, is not.
+    #[test]
+    fn a_frame_is_whole_when_most_of_it_is_drawn() {
+        use super::{KeptSpan, mostly_drawn};
+        let w = 120;
+        let mut differ = vec![true; 40];
+        differ[39] = false;
+        let status = [(39, 0, 120)];
+        assert!(mostly_drawn(&differ, &status, w));
+        let panes: Vec<KeptSpan> = (0..39).flat_map(|y| [(y, 0, 30), (y, 90, 120)]).collect();
+        assert!(!mostly_drawn(&differ, &panes, w));
+        let narrow: Vec<KeptSpan> = (0..39).map(|y| (y, 0, 20)).collect();
+        assert!(mostly_drawn(&differ, &narrow, w));
+        let few: Vec<bool> = (0..40).map(|y| y < 10).collect();
+        assert!(!mostly_drawn(&few, &[], w));
+    }
 
     /// What a terminal shows after `frames` are drawn in turn, each as the
     /// diff from the one before (as the run loop's `Screen::draw` does).

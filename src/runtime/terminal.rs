@@ -301,12 +301,13 @@ impl<W: Write> Screen<W> {
             self.cursor = None;
             differ = output::differing_rows(&self.shown, &next, &kept);
         }
-        // Most rows differ and nothing is kept (a resize, an overlay): the
-        // frame becomes the screen as it is, with no row copied twice.
-        // With parts kept (a page turned beside the Library and Notes
-        // panes) only the rest is compared and taken: filling the kept
-        // cells in to compare them too was a third of a page turned.
-        let whole = kept.is_empty() && 2 * differ.iter().filter(|d| **d).count() > differ.len();
+        // Most rows differ, and little of them is kept (a resize, a line of
+        // the help scrolled): the frame is made whole and becomes the screen
+        // as it is, with no row copied twice. Where much of them is kept
+        // (a page turned beside the Library and Notes panes) only the rest
+        // is compared and taken: filling the kept cells in to compare them
+        // too was a third of a page turned.
+        let whole = output::mostly_drawn(&differ, &kept, usize::from(next.area.width));
         if whole {
             output::fill_rows(&self.shown, &mut next, &kept, &all, &mut filled);
         } else {
