@@ -12,11 +12,12 @@
 //! drawn this way against full ones over random actions.
 //!
 //! Where something is drawn over the panes whose place is known before
-//! they are drawn (the note editor's box, a pane slid over the reader),
+//! they are drawn (the note editor's box, a pane slid over the reader,
+//! the help, the outline, the results of a search in every document),
 //! the parts under it are neither kept nor remembered ([`Keep::cover`]):
 //! the screen shows the box there, and the parts are drawn again once it
 //! goes. The rest of the screen is kept as on any frame. Nothing is kept
-//! while anything else is drawn over the panes (a dialog, the help, the
+//! while anything else is drawn over the panes (a dialog, the review, the
 //! small note box of a narrow screen) ([`Keep::off`]), or after the
 //! screen was cleared or resized ([`Keep::forget`]).
 
