@@ -545,12 +545,18 @@ fn kept_whole(keep: &crate::ui::keep::Keep, area: ratatui::layout::Rect) -> bool
     keep.kept().iter().any(|k| k.intersection(area) == area)
 }
 
-/// Draws a frame of `h` on `buf` with `keep`, as the run loop does.
-fn draw_with(h: &Harness, buf: &mut ratatui::buffer::Buffer, keep: &mut crate::ui::keep::Keep) {
+/// Draws a frame of `h` on `buf` with `keep`, as the run loop does; says
+/// which area it offers the terminal to move the rows of.
+fn draw_with(
+    h: &Harness,
+    buf: &mut ratatui::buffer::Buffer,
+    keep: &mut crate::ui::keep::Keep,
+) -> Option<ratatui::layout::Rect> {
     buf.reset();
     keep.begin();
     let mut f = crate::ui::Frame::new(buf);
     crate::ui::draw(&mut f, &h.app, keep);
+    f.scroll_area()
 }
 
 /// The Notes pane with entries in it is kept while it shows the same (a
@@ -737,22 +743,15 @@ fn the_text_is_compared_for_a_move_only_when_its_rows_keys_cannot_tell() {
     let mut h = bookmarked(w, ht);
     let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, w, ht));
     let mut keep = crate::ui::keep::Keep::none();
-    let scroll_area = |h: &Harness, buf: &mut ratatui::buffer::Buffer, keep: &mut _| {
-        buf.reset();
-        crate::ui::keep::Keep::begin(keep);
-        let mut f = crate::ui::Frame::new(buf);
-        crate::ui::draw(&mut f, &h.app, keep);
-        f.scroll_area()
-    };
     assert!(
-        scroll_area(&h, &mut buf, &mut keep).is_some(),
+        draw_with(&h, &mut buf, &mut keep).is_some(),
         "the first frame: nothing to compare the keys with"
     );
     let mut moved = 0;
     for key in ["j", "k", "j", "j", "k", "k"].into_iter().chain(["j"; 60]) {
         h.press(key);
         assert_eq!(
-            scroll_area(&h, &mut buf, &mut keep),
+            draw_with(&h, &mut buf, &mut keep),
             None,
             "after {key}: the rows' keys told"
         );
@@ -764,7 +763,7 @@ fn the_text_is_compared_for_a_move_only_when_its_rows_keys_cannot_tell() {
     );
     keep.forget();
     assert!(
-        scroll_area(&h, &mut buf, &mut keep).is_some(),
+        draw_with(&h, &mut buf, &mut keep).is_some(),
         "after the screen was cleared"
     );
 }
@@ -779,22 +778,21 @@ fn the_rows_under_an_overlay_are_not_moved() {
     let mut h = bookmarked(w, ht);
     let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, w, ht));
     let mut keep = crate::ui::keep::Keep::none();
-    let mut scroll_area = |h: &Harness| {
-        buf.reset();
-        crate::ui::keep::Keep::begin(&mut keep);
-        let mut f = crate::ui::Frame::new(&mut buf);
-        crate::ui::draw(&mut f, &h.app, &mut keep);
-        f.scroll_area()
-    };
-    assert!(scroll_area(&h).is_some(), "the reader alone");
+    assert!(
+        draw_with(&h, &mut buf, &mut keep).is_some(),
+        "the reader alone"
+    );
     for open in [Action::Help, Action::Outline] {
         h.act(open);
         for _ in 0..3 {
-            assert_eq!(scroll_area(&h), None, "{open:?} open");
+            assert_eq!(draw_with(&h, &mut buf, &mut keep), None, "{open:?} open");
             h.act(Action::Down);
         }
         h.act(Action::Cancel);
-        assert!(scroll_area(&h).is_some(), "{open:?} closed");
+        assert!(
+            draw_with(&h, &mut buf, &mut keep).is_some(),
+            "{open:?} closed"
+        );
     }
 }
 
