@@ -91,12 +91,6 @@ pub(crate) fn rendered(markdown: &str) -> String {
     out.trim().to_string()
 }
 
-/// Whether a document's passages are Markdown source (converted formats
-/// included: a quote from a web page showed its `**` and `[`…`](…)`).
-pub(crate) fn is_markdown(document: &str) -> bool {
-    super::markup::reads_as_markdown(document)
-}
-
 /// A quote as a Markdown block quote, one `>` line per line.
 fn block_quote(text: &str) -> String {
     let cleaned = clean(text);
@@ -419,7 +413,7 @@ fn write_entry(
 
 /// An entry's quote as the reader showed it.
 pub(crate) fn quote_of(sheet: &Sheet, a: &Anchor) -> String {
-    if is_markdown(sheet.document) {
+    if super::markup::reads_as_markdown(sheet.document) {
         // Read with the text around it: a passage that starts inside a
         // bold term showed the `**` that closes it.
         rendered(&super::markup::within(&a.prefix, &a.exact, &a.suffix))

@@ -44,7 +44,7 @@ fn sheet_cards(sheet: &Sheet) -> Vec<Card> {
     let mut cards = cards_of(sheet.file);
     for c in &mut cards {
         sheet.title.clone_into(&mut c.title);
-        if export::is_markdown(sheet.document) {
+        if crate::study::markup::reads_as_markdown(sheet.document) {
             c.back = export::rendered(&c.back);
         }
     }
