@@ -20,7 +20,6 @@ use std::collections::HashMap;
 
 use super::{App, Effect, Focus, Overlay};
 use crate::input::action::{Action, Context};
-use crate::study::review::cards::BLANK;
 use crate::study::review::schedule::{CardState, Scheduler};
 use crate::study::review::{CardKind, Deck, Rating, Review, schedule};
 use crate::text::sanitize::sanitize_line;
@@ -259,7 +258,7 @@ fn card_view(c: &crate::study::review::Card) -> CardView {
     let markdown = crate::study::markup::reads_as_markdown(&c.document);
     let passage = |text: &str| {
         if markdown {
-            plain_markdown(text)
+            crate::study::markup::plain(text)
         } else {
             text.to_string()
         }
@@ -275,42 +274,6 @@ fn card_view(c: &crate::study::review::Card) -> CardView {
         back: paragraphs(&passage(&c.back)),
         title: sanitize_line(&c.title, 200),
     }
-}
-
-/// A passage of Markdown as the reader shows its words: emphasis, code
-/// and link markers gone, line breaks as spaces, blank lines kept. The
-/// blank of a highlight's card is kept as it is.
-fn plain_markdown(text: &str) -> String {
-    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-    let one = |part: &str| {
-        let mut out = String::with_capacity(part.len());
-        for event in Parser::new(part) {
-            match event {
-                Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
-                    out.push_str(&t)
-                }
-                Event::SoftBreak | Event::HardBreak => out.push(' '),
-                Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
-                    out.push_str("\n\n")
-                }
-                Event::Start(Tag::Item) => out.push_str("• "),
-                _ => {}
-            }
-        }
-        // Words either side of a blank keep their space.
-        let lead = if part.starts_with(char::is_whitespace) {
-            " "
-        } else {
-            ""
-        };
-        let tail = if part.ends_with(char::is_whitespace) {
-            " "
-        } else {
-            ""
-        };
-        format!("{lead}{}{tail}", out.trim())
-    };
-    text.split(BLANK).map(one).collect::<Vec<_>>().join(BLANK)
 }
 
 /// Text as sanitised paragraphs (a blank line between paragraphs kept as
@@ -680,18 +643,5 @@ mod tests {
             assert_eq!(interval(seconds), short, "{seconds}");
             assert_eq!(in_words(seconds), long, "{seconds}");
         }
-    }
-
-    #[test]
-    fn markdown_markers_go_and_the_blank_stays() {
-        assert_eq!(
-            plain_markdown("In **September 1918** the ____ of the `Cheka`."),
-            "In September 1918 the ____ of the Cheka."
-        );
-        assert_eq!(plain_markdown("____ by Dzerzhinsky"), "____ by Dzerzhinsky");
-        assert_eq!(
-            plain_markdown("a [link](http://x) and *more*\nnext"),
-            "a link and more next"
-        );
     }
 }

@@ -46,6 +46,11 @@ fn sheet_cards(sheet: &Sheet) -> Vec<Card> {
         sheet.title.clone_into(&mut c.title);
         if crate::study::markup::reads_as_markdown(sheet.document) {
             c.back = export::rendered(&c.back);
+            // A highlight's front is its source around the blank (a note's
+            // is the student's own words): shown as the review shows it.
+            if c.kind == crate::study::review::CardKind::Highlight {
+                c.front = crate::study::markup::plain(&c.front);
+            }
         }
     }
     cards
@@ -317,6 +322,28 @@ mod tests {
         );
         assert!(note[1].starts_with("the decree&#9;of 5 September<br>"));
         assert_eq!(note[2], "exam big_idea marginote");
+    }
+
+    /// From a Markdown document a highlight's card is written as the
+    /// review shows it, its front too; a note's front is its words as
+    /// typed, `*` and all.
+    #[test]
+    fn anki_cards_of_markdown_read_as_shown() {
+        let mut f = sample();
+        f.document = "/r/terror.md".into();
+        f.highlights[0].anchor = anchor(40, "The *Cheka* was ", "founded", " in **1917**.");
+        f.notes[0].text = "a *note* #exam".into();
+        let md = Sheet {
+            document: "/r/terror.md",
+            ..sheet(&f)
+        };
+        let text = anki(&[md]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[3].starts_with("The Cheka was ____ in 1917.\tfounded<br>"),
+            "{text}"
+        );
+        assert!(lines[4].starts_with("a *note* #exam\t"), "{text}");
     }
 
     #[test]

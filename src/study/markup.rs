@@ -14,6 +14,7 @@ use std::path::Path;
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag};
 
 use crate::storage::Anchor;
+use crate::study::review::cards::BLANK;
 use crate::text::format::Format;
 
 /// Whether a document's passages are Markdown source: Markdown files, and
@@ -111,6 +112,42 @@ pub fn anchor_as_shown(a: &Anchor) -> Anchor {
         suffix: within(&before, &a.suffix, "").into_owned(),
         ..a.clone()
     }
+}
+
+/// A passage of Markdown as the reader shows its words: emphasis, code
+/// and link markers gone, line breaks as spaces, blank lines kept. The
+/// blank of a highlight's card is kept as it is.
+pub fn plain(text: &str) -> String {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let one = |part: &str| {
+        let mut out = String::with_capacity(part.len());
+        for event in Parser::new(part) {
+            match event {
+                Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                    out.push_str(&t)
+                }
+                Event::SoftBreak | Event::HardBreak => out.push(' '),
+                Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
+                    out.push_str("\n\n")
+                }
+                Event::Start(Tag::Item) => out.push_str("• "),
+                _ => {}
+            }
+        }
+        // Words either side of a blank keep their space.
+        let lead = if part.starts_with(char::is_whitespace) {
+            " "
+        } else {
+            ""
+        };
+        let tail = if part.ends_with(char::is_whitespace) {
+            " "
+        } else {
+            ""
+        };
+        format!("{lead}{}{tail}", out.trim())
+    };
+    text.split(BLANK).map(one).collect::<Vec<_>>().join(BLANK)
 }
 
 /// How many `c` start `text`.
@@ -217,6 +254,19 @@ mod tests {
                 proptest::prop_assert!(rest.any(|r| r == c), "{out:?} is not taken from {:?}", &text[a..b]);
             }
         }
+    }
+
+    #[test]
+    fn markdown_markers_go_and_the_blank_stays() {
+        assert_eq!(
+            plain("In **September 1918** the ____ of the `Cheka`."),
+            "In September 1918 the ____ of the Cheka."
+        );
+        assert_eq!(plain("____ by Dzerzhinsky"), "____ by Dzerzhinsky");
+        assert_eq!(
+            plain("a [link](http://x) and *more*\nnext"),
+            "a link and more next"
+        );
     }
 
     #[test]
