@@ -545,6 +545,14 @@ fn kept_whole(keep: &crate::ui::keep::Keep, area: ratatui::layout::Rect) -> bool
     keep.kept().iter().any(|k| k.intersection(area) == area)
 }
 
+/// A blank screen `w` by `ht` and nothing kept yet, for [`draw_with`].
+fn blank_frame(w: u16, ht: u16) -> (ratatui::buffer::Buffer, crate::ui::keep::Keep) {
+    (
+        ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, w, ht)),
+        crate::ui::keep::Keep::none(),
+    )
+}
+
 /// Draws a frame of `h` on `buf` with `keep`, as the run loop does; says
 /// which area it offers the terminal to move the rows of.
 fn draw_with(
@@ -576,8 +584,7 @@ fn the_notes_pane_is_kept_and_follows_what_it_shows() {
     }
     h.press("j");
     let notes = h.app.panes().notes.expect("a Notes pane at 120x40");
-    let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, w, ht));
-    let mut keep = crate::ui::keep::Keep::none();
+    let (mut buf, mut keep) = blank_frame(w, ht);
     draw_with(&h, &mut buf, &mut keep);
     h.press("j");
     draw_with(&h, &mut buf, &mut keep);
@@ -702,8 +709,7 @@ fn the_blank_rows_under_an_entry_in_full_are_kept_as_it_comes_and_goes() {
     let notes = h.app.panes().notes.expect("a Notes pane at 120x40");
     let row = |y: u16| ratatui::layout::Rect::new(notes.x + 1, y, notes.width - 2, 1);
     let last = row(notes.bottom() - 2);
-    let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, w, ht));
-    let mut keep = crate::ui::keep::Keep::none();
+    let (mut buf, mut keep) = blank_frame(w, ht);
     draw_with(&h, &mut buf, &mut keep);
     let mut was = h.app.under_cursor.is_some();
     let mut changes = 0;
@@ -741,8 +747,7 @@ fn the_blank_rows_under_an_entry_in_full_are_kept_as_it_comes_and_goes() {
 fn the_text_is_compared_for_a_move_only_when_its_rows_keys_cannot_tell() {
     let (w, ht) = (120, 40);
     let mut h = bookmarked(w, ht);
-    let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, w, ht));
-    let mut keep = crate::ui::keep::Keep::none();
+    let (mut buf, mut keep) = blank_frame(w, ht);
     assert!(
         draw_with(&h, &mut buf, &mut keep).is_some(),
         "the first frame: nothing to compare the keys with"
@@ -776,8 +781,7 @@ fn the_text_is_compared_for_a_move_only_when_its_rows_keys_cannot_tell() {
 fn the_rows_under_an_overlay_are_not_moved() {
     let (w, ht) = (120, 40);
     let mut h = bookmarked(w, ht);
-    let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, w, ht));
-    let mut keep = crate::ui::keep::Keep::none();
+    let (mut buf, mut keep) = blank_frame(w, ht);
     assert!(
         draw_with(&h, &mut buf, &mut keep).is_some(),
         "the reader alone"
@@ -840,8 +844,7 @@ fn typing_a_note_keeps_what_is_beside_its_box() {
         let (mut driver, sink) = screen_driver(w, ht);
         let mut parser = vt100::Parser::new(nz(ht), nz(w), 0);
         draw_kept(&mut driver, &sink, &mut parser, &h);
-        let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, w, ht));
-        let mut keep = crate::ui::keep::Keep::none();
+        let (mut buf, mut keep) = blank_frame(w, ht);
         draw_with(&h, &mut buf, &mut keep);
         h.press("a");
         assert!(h.app.editor.is_some(), "{w}x{ht}: a opens the note editor");
@@ -897,8 +900,7 @@ fn scrolling_the_help_keeps_what_is_beside_its_box() {
     let (mut driver, sink) = screen_driver(w, ht);
     let mut parser = vt100::Parser::new(nz(ht), nz(w), 0);
     draw_kept(&mut driver, &sink, &mut parser, &h);
-    let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, w, ht));
-    let mut keep = crate::ui::keep::Keep::none();
+    let (mut buf, mut keep) = blank_frame(w, ht);
     draw_with(&h, &mut buf, &mut keep);
     h.act(Action::Help);
     draw_kept(&mut driver, &sink, &mut parser, &h);
