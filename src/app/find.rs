@@ -442,9 +442,13 @@ pub(super) fn start_find_all(app: &mut App) -> Vec<Effect> {
         .as_ref()
         .map(|f| f.query.clone())
         .unwrap_or_default();
+    // The last words searched, selected as a find bar has them: typed
+    // over, they go (a new search was typed onto the end of the last);
+    // a movement key starts editing them.
     let mut p = Prompt::new("Find in every document", String::new(), PromptKind::FindAll);
     p.input = query.chars().collect();
     p.cursor = p.input.len();
+    p.selected = !p.input.is_empty();
     app.prompt = Some(p);
     if app.find_all.is_none() {
         app.find_all = Some(FindAll {

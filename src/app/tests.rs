@@ -1311,6 +1311,32 @@ fn a_log_problem_after_the_first_frame_is_shown_and_listed() {
 /// result, forgets that;
 /// emptying the query only stops the search (the documents stay read for
 /// the next word).
+/// `F` again offers the last words searched, selected: a word typed
+/// replaces them (it was typed onto their end, "zzqqKirov"), a movement
+/// key (here right, to their end) keeps them to edit.
+#[test]
+fn find_everywhere_again_offers_the_last_words_to_type_over() {
+    use crate::input::action::TextEdit;
+    let mut h = Harness::new(&[("red-terror.md", ESSAY)], 120, 40);
+    h.act(Action::FindEverywhere);
+    h.type_prompt("zzqq");
+    h.act(Action::Cancel);
+    h.act(Action::FindEverywhere);
+    let value = |h: &Harness| h.app.prompt.as_ref().map(Prompt::value);
+    assert_eq!(value(&h).as_deref(), Some("zzqq"), "the last words offered");
+    h.type_prompt("Cheka");
+    assert_eq!(value(&h).as_deref(), Some("Cheka"), "typed over");
+    assert_eq!(
+        h.app.find_all.as_ref().map(|f| f.query.as_str()),
+        Some("Cheka")
+    );
+    h.act(Action::Cancel);
+    h.act(Action::FindEverywhere);
+    h.send(Msg::Text(TextEdit::Right));
+    h.type_prompt("s");
+    assert_eq!(value(&h).as_deref(), Some("Chekas"), "edited at its end");
+}
+
 #[test]
 fn find_everywhere_reads_ahead_and_forgets_when_put_away() {
     use crate::app::Effect;
