@@ -189,6 +189,23 @@ impl Panes {
     }
 }
 
+/// A box centred over the screen `area` above its status line, at most
+/// `max` (columns, rows) big; `None` when the screen has no room for one
+/// of at least `min`. The help's and the outline's.
+pub fn centred_box(area: Rect, max: (u16, u16), min: (u16, u16)) -> Option<Rect> {
+    let w = area.width.min(max.0);
+    let h = area.height.saturating_sub(1).min(max.1);
+    if w < min.0 || h < min.1 {
+        return None;
+    }
+    Some(Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height.saturating_sub(1) - h) / 2,
+        w,
+        h,
+    ))
+}
+
 /// The first item shown so that `selected` stays near the middle.
 pub fn list_offset(selected: usize, visible: usize, len: usize) -> usize {
     let visible = visible.max(1);

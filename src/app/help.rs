@@ -53,17 +53,7 @@ pub enum HelpLine {
 /// above its status line. `None` when the screen is too small for a box
 /// with a line of text in it.
 pub fn frame(area: Rect) -> Option<Rect> {
-    let w = area.width.min(MAX_WIDTH);
-    let h = area.height.saturating_sub(1).min(MAX_HEIGHT);
-    if w < 4 || h < 3 {
-        return None;
-    }
-    Some(Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height.saturating_sub(1) - h) / 2,
-        w,
-        h,
-    ))
+    super::geometry::centred_box(area, (MAX_WIDTH, MAX_HEIGHT), (4, 3))
 }
 
 /// Columns and rows of text inside the box's border.

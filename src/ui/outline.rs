@@ -13,17 +13,7 @@ use crate::input::action::{Action, Context};
 /// Where the outline's box goes on a screen of `area`; `None` when it has
 /// no room for one.
 pub fn rect(area: Rect) -> Option<Rect> {
-    let w = area.width.min(72);
-    let h = area.height.saturating_sub(1).min(30);
-    if w < 8 || h < 3 {
-        return None;
-    }
-    Some(Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height.saturating_sub(1) - h) / 2,
-        w,
-        h,
-    ))
+    crate::app::geometry::centred_box(area, (72, 30), (8, 3))
 }
 
 /// The outline: headings indented by level, the current section marked.
