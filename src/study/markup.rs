@@ -150,6 +150,91 @@ pub fn plain(text: &str) -> String {
     text.split(BLANK).map(one).collect::<Vec<_>>().join(BLANK)
 }
 
+/// `text` (an anchor's prefix or suffix, whose lines are squeezed into
+/// one for a card's front) without the marks that begin a line of Markdown
+/// and read as no words: a heading's `#`s, a quote's `>`, a list item's
+/// bullet or number, and the lines that are only a rule or a code fence.
+/// Squeezed in the middle of a line, they were read as text: the front of
+/// a highlight just after the glossary's letter heading showed "… 1929.
+/// ## D …". The first line is left alone: it is the middle of a line (a
+/// prefix is cut at a count of characters, a suffix starts where the
+/// passage ends).
+pub fn without_line_marks(text: &str) -> Cow<'_, str> {
+    if !text.contains('\n') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if i == 0 {
+            out.push_str(line);
+            continue;
+        }
+        let (body, end) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        out.push_str(line_start(body));
+        out.push_str(end);
+    }
+    Cow::Owned(out)
+}
+
+/// `line` after the marks that begin it: up to three spaces, quote marks,
+/// then a heading's `#`s or a list item's bullet or number (each followed
+/// by a space, or ending the line); nothing of a rule or a fence.
+fn line_start(line: &str) -> &str {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    if indent > 3 {
+        return line;
+    }
+    let mut rest = &line[indent..];
+    while let Some(r) = rest.strip_prefix('>') {
+        rest = r.strip_prefix(' ').unwrap_or(r);
+    }
+    // A rule or a fence is all mark: the line goes, its break kept.
+    if is_rule_or_fence(rest) {
+        return "";
+    }
+    let hashes = run(rest, b'#');
+    if (1..=6).contains(&hashes)
+        && let Some(after) = after_mark(rest, hashes)
+    {
+        return after;
+    }
+    if rest.starts_with(['-', '*', '+'])
+        && let Some(after) = after_mark(rest, 1)
+    {
+        return after;
+    }
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if (1..=9).contains(&digits)
+        && rest[digits..].starts_with(['.', ')'])
+        && let Some(after) = after_mark(rest, digits + 1)
+    {
+        return after;
+    }
+    rest
+}
+
+/// `r` after its first `n` bytes, a mark, when a space or the line's end
+/// follows them.
+fn after_mark(r: &str, n: usize) -> Option<&str> {
+    let after = &r[n..];
+    (after.is_empty() || after.starts_with([' ', '\t'])).then(|| after.trim_start())
+}
+
+/// A thematic break or setext underline (`---`, `***`, `___`, `===`,
+/// spaces allowed between) or a code fence (three or more backticks or
+/// tildes, perhaps followed by a language).
+fn is_rule_or_fence(line: &str) -> bool {
+    let line = line.trim();
+    let fence = run(line, b'`').max(run(line, b'~')) >= 3;
+    let rule = ['-', '*', '_', '='].iter().any(|&m| {
+        line.chars().filter(|&c| c == m).count() >= 3 && line.chars().all(|c| c == m || c == ' ')
+    });
+    fence || rule
+}
+
 /// How many `c` start `text`.
 fn run(text: &str, c: u8) -> usize {
     text.bytes().take_while(|&b| b == c).count()
@@ -232,6 +317,35 @@ mod tests {
                 want,
                 "{before:?} {exact:?} {after:?}"
             );
+        }
+    }
+
+    /// Marks that begin a line go (headings, quotes, bullets, numbers,
+    /// rules, fences); the first line, the middle of one, and words that
+    /// only start like a mark stay.
+    #[test]
+    fn line_marks_are_left_out_after_the_first_line() {
+        let cases = [
+            ("1929.\n\n## D\n\n", "1929.\n\nD\n\n"),
+            ("## not a start\n# Title", "## not a start\nTitle"),
+            (
+                "a\n> > quoted\n>\n- one\n* two\n+ three",
+                "a\nquoted\n\none\ntwo\nthree",
+            ),
+            (
+                "a\n1. first\n12) twelfth\n   - indented",
+                "a\nfirst\ntwelfth\nindented",
+            ),
+            ("a\n---\n* * *\n```rust\ncode\n~~~", "a\n\n\n\ncode\n"),
+            (
+                "a\n#hashtag\n-minus\n1917. was\n*emphasis*",
+                "a\n#hashtag\n-minus\nwas\n*emphasis*",
+            ),
+            ("a\n    ## code, indented", "a\n    ## code, indented"),
+            ("no break ## here", "no break ## here"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(without_line_marks(text), want, "{text:?}");
         }
     }
 

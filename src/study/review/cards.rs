@@ -96,9 +96,15 @@ pub fn cards_of(file: &NotesFile) -> Vec<Card> {
 }
 
 /// `a` as the reader shows it when it is Markdown ([`crate::study::markup`]).
+/// Its prefix and suffix, squeezed into the front's one line, lose the
+/// marks that begin their lines (a heading's `#`s, a bullet).
 fn shown(a: &Anchor, markdown: bool) -> std::borrow::Cow<'_, Anchor> {
+    use crate::study::markup::{anchor_as_shown, without_line_marks};
     if markdown {
-        std::borrow::Cow::Owned(crate::study::markup::anchor_as_shown(a))
+        let mut a = anchor_as_shown(a);
+        a.prefix = without_line_marks(&a.prefix).into_owned();
+        a.suffix = without_line_marks(&a.suffix).into_owned();
+        std::borrow::Cow::Owned(a)
     } else {
         std::borrow::Cow::Borrowed(a)
     }
@@ -285,6 +291,52 @@ mod tests {
         let cards = cards_of(&text);
         assert_eq!(cards[0].back, "Cult of personality** The phrase of 1956.");
         assert_eq!(cards[1].front, "The term **cult of ____ used in 1956.");
+    }
+
+    /// A highlight of a whole sentence just after a heading: its front is
+    /// the words before it, the heading's without its `##` (squeezed into
+    /// the line, the `##` no longer began one and was read as text). So
+    /// for a bullet in the words after a blank. Plain text keeps them.
+    #[test]
+    fn fronts_leave_out_the_marks_that_begin_lines() {
+        let mut md = NotesFile::new("/r/glossary.md", "Glossary", "");
+        let highlight = |id: &str, anchor: Anchor| Highlight {
+            session: None,
+            id: id.into(),
+            created: String::new(),
+            anchor,
+            extra: toml::Table::new(),
+        };
+        md.highlights.push(highlight(
+            "h1",
+            anchor(
+                "n's birthday in December 1929.\n\n## D\n\n",
+                "Dekulakisation was the campaign.",
+                " Kulaks were",
+            ),
+        ));
+        md.highlights.push(highlight(
+            "h2",
+            anchor(
+                "The purge hit ",
+                "the army",
+                " hardest:\n- Tukhachevsky, shot.",
+            ),
+        ));
+        let cards = cards_of(&md);
+        assert_eq!(cards[0].front, "…birthday in December 1929. D …");
+        assert_eq!(
+            cards[1].front,
+            "The purge hit ____ hardest: Tukhachevsky, shot."
+        );
+        let mut text = md.clone();
+        text.document = "/r/glossary.txt".into();
+        let cards = cards_of(&text);
+        assert_eq!(cards[0].front, "…birthday in December 1929. ## D …");
+        assert_eq!(
+            cards[1].front,
+            "The purge hit ____ hardest: - Tukhachevsky, shot."
+        );
     }
 
     #[test]
