@@ -6,7 +6,9 @@ use super::*;
 
 /// Applies one message; `now` is the current time (RFC 3339) for stamps.
 pub fn update(app: &mut App, msg: Msg, now: &str) -> Vec<Effect> {
-    app.now = now.to_string();
+    if app.now != now {
+        now.clone_into(&mut app.now);
+    }
     // Moves in a row leave the place to record until something else
     // comes: everything else sees it recorded.
     if app.position_moved && !matches!(msg, Msg::Action(a) if super::actions::is_movement(a)) {

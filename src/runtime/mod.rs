@@ -141,25 +141,58 @@ fn is_quit(app: &App, ev: &Event) -> bool {
 /// The local time, as notes and sheets record it (to the second).
 ///
 /// Asked for every message the loop handles, each key included: the text
-/// is formatted once a second and reused within it (formatting it was 2 %
-/// of a line down, perf).
-fn now() -> String {
+/// is made once a second and shared within it (formatting it was 2 % of
+/// a line down, perf), and made by [`stamp`], not by jiff's `strftime`:
+/// a key in a new second ran ~90 lines of formatting code for it
+/// (callgrind, a line key touched 1,280 lines of code; issue 12).
+fn now() -> std::rc::Rc<str> {
     thread_local! {
-        static LAST: std::cell::RefCell<(i64, String)> = const {
-            std::cell::RefCell::new((i64::MIN, String::new()))
-        };
+        static LAST: std::cell::RefCell<(i64, std::rc::Rc<str>)> =
+            std::cell::RefCell::new((i64::MIN, std::rc::Rc::from("")));
     }
     let ts = jiff::Timestamp::now();
     LAST.with_borrow_mut(|(second, text)| {
         if *second != ts.as_second() {
             *second = ts.as_second();
-            *text = ts
-                .to_zoned_datetime(local_zone().clone())
-                .strftime("%Y-%m-%dT%H:%M:%S%:z")
-                .to_string();
+            *text = stamp(ts, local_zone()).into();
         }
         text.clone()
     })
+}
+
+/// `ts` in `zone` as RFC 3339 to the second, with the offset's hours and
+/// minutes (`%Y-%m-%dT%H:%M:%S%:z`). A year outside 0–9999, or an offset
+/// of odd seconds, is left to jiff.
+fn stamp(ts: jiff::Timestamp, zone: &jiff::tz::TimeZone) -> String {
+    let offset = zone.to_offset(ts);
+    let dt = offset.to_datetime(ts);
+    let secs = offset.seconds();
+    if !(0..=9999).contains(&dt.year()) || secs % 60 != 0 {
+        return ts
+            .to_zoned_datetime(zone.clone())
+            .strftime("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string();
+    }
+    let mut out = String::with_capacity(25);
+    let mut put = |n: i32, digits: u32, after: char| {
+        for d in (0..digits).rev() {
+            let digit = (n / 10_i32.pow(d)) % 10;
+            out.push(char::from(b'0' + digit as u8));
+        }
+        if after != '\0' {
+            out.push(after);
+        }
+    };
+    put(i32::from(dt.year()), 4, '-');
+    put(i32::from(dt.month()), 2, '-');
+    put(i32::from(dt.day()), 2, 'T');
+    put(i32::from(dt.hour()), 2, ':');
+    put(i32::from(dt.minute()), 2, ':');
+    put(i32::from(dt.second()), 2, if secs < 0 { '-' } else { '+' });
+    let minutes = secs.abs() / 60;
+    put(minutes / 60, 2, ':');
+    put(minutes % 60, 2, '\0');
+    out
 }
 
 /// The local time zone, found once. Without `TZ` it is read straight from
@@ -483,6 +516,54 @@ fn source_changed(app: &app::App) -> Option<Msg> {
 mod clock_tests {
     /// The zone read straight from `/etc/localtime` gives the offset jiff's
     /// own lookup gives, and `now()` is an RFC 3339 time with that offset.
+    /// The clock's own formatting writes what jiff's `strftime` writes,
+    /// in zones east and west of UTC, with half and quarter hours, across
+    /// a change of summer time, and at the ends of the years it handles.
+    #[test]
+    fn stamps_read_as_strftime_writes_them() {
+        let zones = [
+            "UTC",
+            "Europe/Moscow",
+            "America/New_York",
+            "Asia/Kolkata",
+            "Asia/Kathmandu",
+            "Pacific/Chatham",
+            "America/St_Johns",
+        ];
+        let times = [
+            0_i64,
+            -2_208_988_800,
+            1_711_846_799,
+            1_711_846_800,
+            1_730_000_000,
+            1_795_000_000,
+            253_402_207_200,
+        ];
+        let mut compared = 0;
+        for name in zones {
+            let Ok(zone) = jiff::tz::TimeZone::get(name) else {
+                continue;
+            };
+            for secs in times {
+                let ts = jiff::Timestamp::from_second(secs).expect("in range");
+                let want = ts
+                    .to_zoned_datetime(zone.clone())
+                    .strftime("%Y-%m-%dT%H:%M:%S%:z")
+                    .to_string();
+                assert_eq!(super::stamp(ts, &zone), want, "{name} {secs}");
+                compared += 1;
+            }
+        }
+        // UTC at least is always there.
+        assert!(compared >= times.len());
+        let fixed = jiff::tz::TimeZone::fixed(jiff::tz::offset(-3));
+        let ts = jiff::Timestamp::from_second(1_000_000_000).expect("in range");
+        assert_eq!(super::stamp(ts, &fixed), "2001-09-08T22:46:40-03:00");
+        let offset = jiff::tz::Offset::from_seconds(5 * 3600 + 45 * 60).expect("an offset");
+        let fixed = jiff::tz::TimeZone::fixed(offset);
+        assert_eq!(super::stamp(ts, &fixed), "2001-09-09T07:31:40+05:45");
+    }
+
     #[test]
     fn the_local_zone_read_directly_agrees_with_jiffs_lookup() {
         let ts = jiff::Timestamp::now();

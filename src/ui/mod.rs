@@ -341,7 +341,7 @@ pub fn render(frame: &mut ratatui::Frame, app: &App) {
 
 /// Draws the whole screen but the parts `keep` says are shown already.
 pub fn draw(frame: &mut Frame, app: &App, keep: &mut Keep) {
-    theme::install(app.theme);
+    theme::install(&app.theme);
     let area = frame.area();
     if area.width == 0 || area.height == 0 {
         return;

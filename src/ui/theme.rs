@@ -3,7 +3,7 @@
 //! palette for the frame it draws, so these functions need no argument and
 //! every frame is a function of the app's state alone.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use ratatui::style::Style;
 
@@ -11,17 +11,19 @@ pub use crate::config::palette::Palette;
 use crate::text::role::Roles;
 
 thread_local! {
-    static CURRENT: Cell<Palette> = Cell::new(Palette::dark());
+    /// Read in place: a `Cell` of it copied the whole palette (some forty
+    /// styles) out for each style asked.
+    static CURRENT: RefCell<Palette> = RefCell::new(Palette::dark());
     /// The key of `CURRENT` ([`palette_key`]), once worked out.
     static KEY: Cell<Option<u64>> = const { Cell::new(None) };
 }
 
 /// Makes `palette` the one the style functions answer from (for the frame
 /// being drawn on this thread).
-pub fn install(palette: Palette) {
-    CURRENT.with(|c| {
-        if c.get() != palette {
-            c.set(palette);
+pub fn install(palette: &Palette) {
+    CURRENT.with_borrow_mut(|c| {
+        if c != palette {
+            *c = *palette;
             KEY.with(|k| k.set(None));
         }
     });
@@ -33,119 +35,118 @@ pub fn install(palette: Palette) {
 pub fn palette_key() -> u64 {
     KEY.with(|k| {
         k.get().unwrap_or_else(|| {
-            let key = super::keep::key(current());
+            let key = CURRENT.with_borrow(|p| super::keep::key(p));
             k.set(Some(key));
             key
         })
     })
 }
 
-fn current() -> Palette {
-    CURRENT.with(Cell::get)
+/// What `f` reads of the installed palette.
+fn current<R>(f: impl FnOnce(&Palette) -> R) -> R {
+    CURRENT.with_borrow(f)
 }
 
 pub fn placeholder() -> Style {
-    current().placeholder
+    current(|p| p.placeholder)
 }
 pub fn muted() -> Style {
-    current().muted
+    current(|p| p.muted)
 }
 pub fn heading(level: u8) -> Style {
-    let p = current();
-    match level {
+    current(|p| match level {
         1 => p.heading1,
         2 => p.heading2,
         _ => p.heading3,
-    }
+    })
 }
 pub fn emphasis() -> Style {
-    current().emphasis
+    current(|p| p.emphasis)
 }
 pub fn strong() -> Style {
-    current().strong
+    current(|p| p.strong)
 }
 pub fn strike() -> Style {
-    current().strike
+    current(|p| p.strike)
 }
 pub fn code() -> Style {
-    current().code
+    current(|p| p.code)
 }
 pub fn link() -> Style {
-    current().link
+    current(|p| p.link)
 }
 pub fn quote() -> Style {
-    current().quote
+    current(|p| p.quote)
 }
 pub fn marker() -> Style {
-    current().marker
+    current(|p| p.marker)
 }
 pub fn rule() -> Style {
-    current().rule
+    current(|p| p.rule)
 }
 pub fn cursor_line() -> Style {
-    current().cursor_line
+    current(|p| p.cursor_line)
 }
 pub fn cursor_gutter() -> Style {
-    current().cursor_gutter
+    current(|p| p.cursor_gutter)
 }
 pub fn bookmark() -> Style {
-    current().bookmark
+    current(|p| p.bookmark)
 }
 pub fn border(focused: bool) -> Style {
-    let p = current();
-    if focused { p.border_focused } else { p.border }
+    current(|p| if focused { p.border_focused } else { p.border })
 }
 pub fn title(focused: bool) -> Style {
-    let p = current();
-    if focused { p.title_focused } else { p.title }
+    current(|p| if focused { p.title_focused } else { p.title })
 }
 pub fn selected(focused: bool) -> Style {
-    let p = current();
-    if focused {
-        p.selected
-    } else {
-        p.selected_unfocused
-    }
+    current(|p| {
+        if focused {
+            p.selected
+        } else {
+            p.selected_unfocused
+        }
+    })
 }
 pub fn error() -> Style {
-    current().error
+    current(|p| p.error)
 }
 pub fn info() -> Style {
-    current().info
+    current(|p| p.info)
 }
 pub fn status() -> Style {
-    current().status
+    current(|p| p.status)
 }
 pub fn highlight_mark() -> Style {
-    current().highlight_mark
+    current(|p| p.highlight_mark)
 }
 pub fn note_mark() -> Style {
-    current().note_mark
+    current(|p| p.note_mark)
 }
 /// Text of a highlighted passage.
 pub fn highlighted() -> Style {
-    current().highlighted
+    current(|p| p.highlighted)
 }
 /// Text of a passage with a note.
 pub fn annotated() -> Style {
-    current().annotated
+    current(|p| p.annotated)
 }
 /// The passage being selected (or noted): reverse video, so it shows
 /// without colour too.
 pub fn selection() -> Style {
-    current().selection
+    current(|p| p.selection)
 }
 /// The reading cursor's character, where a search or a jump put it.
 pub fn point() -> Style {
-    current().point
+    current(|p| p.point)
 }
 /// A search match.
 pub fn search_hit() -> Style {
-    current().search_hit
+    current(|p| p.search_hit)
 }
 /// The match the cursor is on.
 pub fn search_current() -> Style {
-    current().search_current
+    current(|p| p.search_current)
 }
 
 /// The style of document text marked with `roles`, composed in a fixed
@@ -158,28 +159,29 @@ pub fn text(roles: Roles) -> Style {
     if roles == Roles::NONE {
         return Style::new();
     }
-    let p = current();
-    let mut style = Style::new();
-    if let Some(level) = roles.heading_level() {
-        style = style.patch(heading(level));
-    }
-    for (role, look) in [
-        (Roles::QUOTE, p.quote),
-        (Roles::EMPHASIS, p.emphasis),
-        (Roles::STRONG, p.strong),
-        (Roles::STRIKE, p.strike),
-        (Roles::LINK, p.link),
-        (Roles::CODE, p.code),
-        (Roles::MUTED, p.muted),
-        (Roles::MARKER, p.marker),
-        (Roles::RULE, p.rule),
-        (Roles::PLACEHOLDER, p.placeholder),
-    ] {
-        if roles.contains(role) {
-            style = style.patch(look);
+    current(|p| {
+        let mut style = Style::new();
+        if let Some(level) = roles.heading_level() {
+            style = style.patch(heading(level));
         }
-    }
-    style
+        for (role, look) in [
+            (Roles::QUOTE, p.quote),
+            (Roles::EMPHASIS, p.emphasis),
+            (Roles::STRONG, p.strong),
+            (Roles::STRIKE, p.strike),
+            (Roles::LINK, p.link),
+            (Roles::CODE, p.code),
+            (Roles::MUTED, p.muted),
+            (Roles::MARKER, p.marker),
+            (Roles::RULE, p.rule),
+            (Roles::PLACEHOLDER, p.placeholder),
+        ] {
+            if roles.contains(role) {
+                style = style.patch(look);
+            }
+        }
+        style
+    })
 }
 
 #[cfg(test)]
@@ -189,7 +191,7 @@ mod tests {
 
     #[test]
     fn text_roles_compose_with_the_placeholder_on_top() {
-        install(Palette::dark());
+        install(&Palette::dark());
         let s = text(
             Roles::heading(1)
                 .patch(Roles::CODE)
@@ -203,14 +205,14 @@ mod tests {
     /// out again when another is installed, the same when it comes back.
     #[test]
     fn the_palette_key_follows_the_palette_installed() {
-        install(Palette::dark());
+        install(&Palette::dark());
         let dark = palette_key();
         assert_eq!(dark, crate::ui::keep::key(Palette::dark()));
-        install(Palette::mono());
+        install(&Palette::mono());
         let mono = palette_key();
         assert_eq!(mono, crate::ui::keep::key(Palette::mono()));
         assert_ne!(dark, mono);
-        install(Palette::dark());
+        install(&Palette::dark());
         assert_eq!(palette_key(), dark);
     }
 }
