@@ -14,9 +14,11 @@
 //! Where something is drawn over the panes whose place is known before
 //! they are drawn (the note editor's box, a pane slid over the reader,
 //! the help, the outline, the results of a search in every document),
-//! the parts under it are neither kept nor remembered ([`Keep::cover`]):
-//! the screen shows the box there, and the parts are drawn again once it
-//! goes. The rest of the screen is kept as on any frame. Nothing is kept
+//! the parts under it are not kept as parts ([`Keep::cover`]): the
+//! screen shows the box there, and the parts are drawn again once it
+//! goes. A part reaching under a box that stays where it was keeps what
+//! lies beside the box when it shows what it showed ([`Keep::same`]). The
+//! rest of the screen is kept as on any frame. Nothing is kept
 //! while anything else is drawn over the panes (a dialog, the review, the
 //! small note box of a narrow screen) ([`Keep::off`]), or after the
 //! screen was cleared or resized ([`Keep::forget`]).
@@ -73,9 +75,19 @@ pub struct Keep {
     /// positive), and keeps these rectangles as the rows moved show them.
     moved: Option<(Rect, i32)>,
     kept_moved: Vec<Rect>,
-    /// What this frame draws over the panes ([`Keep::cover`]).
+    /// What this frame draws over the panes ([`Keep::cover`]), and the
+    /// key of that list as it stands.
     cover: Vec<Rect>,
+    cover_key: u64,
+    /// The parts reaching under what was drawn over them, on this frame
+    /// and the last: each with its key and the cover's key when it was
+    /// asked for ([`Keep::same_beside`]).
+    under: Beside,
+    last_under: Beside,
 }
+
+/// Parts reaching under a cover: (place, key, the cover's key).
+type Beside = std::collections::HashSet<(Rect, u64, u64), foldhash::fast::FixedState>;
 
 /// An area drawn part by part, and its parts ([`Keep::same_with_parts`]).
 #[derive(Debug)]
@@ -190,6 +202,9 @@ impl Keep {
         self.moved = None;
         self.kept_moved.clear();
         self.cover.clear();
+        self.cover_key = 0;
+        std::mem::swap(&mut self.under, &mut self.last_under);
+        self.under.clear();
         self.on = true;
     }
 
@@ -204,12 +219,14 @@ impl Keep {
     pub fn cover(&mut self, area: Rect) {
         if !area.is_empty() {
             self.cover.push(area);
+            self.cover_key = key(&self.cover);
         }
     }
 
     /// What is drawn from now on lies over what [`Keep::cover`] covers.
     pub fn uncover(&mut self) {
         self.cover.clear();
+        self.cover_key = 0;
     }
 
     /// Whether `area` reaches under what this frame draws over the panes.
@@ -235,6 +252,8 @@ impl Keep {
         self.now_rows = None;
         self.moved = None;
         self.kept_moved.clear();
+        self.under.clear();
+        self.last_under.clear();
     }
 
     /// This frame draws over the panes: nothing is kept, and nothing it
@@ -251,6 +270,8 @@ impl Keep {
         self.now_rows = None;
         self.moved = None;
         self.kept_moved.clear();
+        self.under.clear();
+        self.last_under.clear();
     }
 
     /// The rows of `area`, a text that moves a row at a time (the
@@ -343,8 +364,11 @@ impl Keep {
     /// already: then it is not drawn (its cells are copied from the
     /// screen). Either way the key is remembered for the next frame.
     pub fn same(&mut self, area: Rect, key: u64) -> bool {
-        if !self.on || area.is_empty() || self.covered(area) {
+        if !self.on || area.is_empty() {
             return false;
+        }
+        if self.covered(area) {
+            return self.same_beside(area, key);
         }
         let was = self.stamp((area, key));
         // On rows that move, a part shows what it showed if the row it
@@ -370,6 +394,33 @@ impl Keep {
             self.keep_area(area);
         }
         was
+    }
+
+    /// [`Keep::same`] for a part reaching under what this frame draws
+    /// over the panes: what lies beside the box is kept when the last
+    /// frame had the same part under the same box (so it showed it there,
+    /// drawn or kept). A line of the help scrolled drew the Library and
+    /// Notes panes again whole, their rows reaching under its box (a fifth
+    /// of the line, callgrind); so did each letter typed in a note's box
+    /// for the reader's rows beside it. Not remembered as a part: once the
+    /// box goes, the part is drawn again whole.
+    fn same_beside(&mut self, area: Rect, key: u64) -> bool {
+        let part = (area, key, self.cover_key);
+        let was = self.last_under.contains(&part);
+        self.under.insert(part);
+        // On rows that move, the terminal moves what is beside the box.
+        let moving = self.moved.is_some_and(|(band, _)| band.intersects(area));
+        if !was || moving {
+            return false;
+        }
+        let mut beside = vec![area];
+        for hole in &self.cover {
+            beside = beside.into_iter().flat_map(|r| outside(r, *hole)).collect();
+        }
+        for r in beside {
+            self.keep_area(r);
+        }
+        true
     }
 
     /// `part` is on this frame. Whether it was on the last.
@@ -429,6 +480,10 @@ impl Keep {
     /// changes (a pane kept on one key and changed on the next).
     pub fn same_with_parts(&mut self, area: Rect, key: u64) -> bool {
         if self.covered(area) {
+            // Its parts are not remembered: drawn whole once the box goes.
+            if self.on && self.same_beside(area, key) {
+                return true;
+            }
             self.gather(area);
             return false;
         }
@@ -614,6 +669,23 @@ fn inside(part: Rect, area: Rect) -> bool {
         && part.y >= area.y
         && part.right() <= area.right()
         && part.bottom() <= area.bottom()
+}
+
+/// The parts of `r` outside `hole`: up to four rectangles (the rows
+/// above and below it, whole; beside it, left and right).
+fn outside(r: Rect, hole: Rect) -> impl Iterator<Item = Rect> {
+    let i = r.intersection(hole);
+    let parts = if i.is_empty() {
+        [r, Rect::ZERO, Rect::ZERO, Rect::ZERO]
+    } else {
+        [
+            Rect::new(r.x, r.y, r.width, i.y - r.y),
+            Rect::new(r.x, i.bottom(), r.width, r.bottom() - i.bottom()),
+            Rect::new(r.x, i.y, i.x - r.x, i.height),
+            Rect::new(i.right(), i.y, r.right() - i.right(), i.height),
+        ]
+    };
+    parts.into_iter().filter(|p| !p.is_empty())
 }
 
 /// Adds `area` to `rects`, as part of the last one when it lies right

@@ -546,6 +546,17 @@ fn kept_whole(keep: &crate::ui::keep::Keep, area: ratatui::layout::Rect) -> bool
 }
 
 /// A blank screen `w` by `ht` and nothing kept yet, for [`draw_with`].
+/// Whether every cell of `area` outside `hole` was kept.
+fn kept_beside(
+    keep: &crate::ui::keep::Keep,
+    area: ratatui::layout::Rect,
+    hole: ratatui::layout::Rect,
+) -> bool {
+    area.positions()
+        .filter(|&at| !hole.contains(at))
+        .all(|at| keep.kept().iter().any(|k| k.contains(at)))
+}
+
 fn blank_frame(w: u16, ht: u16) -> (ratatui::buffer::Buffer, crate::ui::keep::Keep) {
     (
         ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, w, ht)),
@@ -872,6 +883,15 @@ fn typing_a_note_keeps_what_is_beside_its_box() {
                     "{w}x{ht}: a pane beside the box drawn again for {letters:?}"
                 );
             }
+            // The reader's rows beside the box, from the second letter on
+            // (the first frame with the box had them drawn).
+            if n > 0 {
+                assert!(
+                    kept_beside(&keep, p.text, boxed),
+                    "{w}x{ht}: the reader's rows beside the box drawn again for {letters:?}: {:?}",
+                    keep.kept()
+                );
+            }
         }
         h.press("enter");
         assert!(h.app.editor.is_none(), "{w}x{ht}: enter saves the note");
@@ -921,6 +941,17 @@ fn scrolling_the_help_keeps_what_is_beside_its_box() {
             "the status line drawn again: {:?}",
             keep.kept()
         );
+        // The Library and Notes panes reach under the box: what is beside
+        // it is kept.
+        let p = h.app.panes();
+        for pane in [p.library, p.notes].into_iter().flatten() {
+            assert!(pane.intersects(boxed), "the box reaches into {pane:?}");
+            assert!(
+                kept_beside(&keep, pane, boxed),
+                "{pane:?} beside the box drawn again: {:?}",
+                keep.kept()
+            );
+        }
         assert!(
             keep.kept().iter().all(|k| !k.intersects(boxed)),
             "kept under the box: {:?}",
