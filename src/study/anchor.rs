@@ -20,7 +20,7 @@ use crate::storage::{Anchor, Status};
 use crate::text::document::Document;
 
 /// Characters of context kept before and after an anchor's quote.
-const CONTEXT_CHARS: usize = 32;
+pub(crate) const CONTEXT_CHARS: usize = 32;
 /// A fuzzy match may differ from the quote in at most 1 char in 5.
 const FUZZY_ERROR_RATE: usize = 5;
 /// Longest stretch of a quote compared fuzzily (characters).

@@ -86,7 +86,9 @@ pub fn cards_of(file: &NotesFile) -> Vec<Card> {
             document: file.document.clone(),
             title: title.clone(),
             offset: h.anchor.offset,
-            front: highlight_front(&anchor),
+            // Whether the prefix was cut is the stored one's to say: the
+            // shown one may have lost markers and be shorter.
+            front: front(&anchor, cut_short(&h.anchor)),
             back: anchor.exact.clone(),
             tags,
         });
@@ -141,7 +143,18 @@ fn has_no_review(tags: &[String], text: &str, extra: &toml::Table) -> bool {
 
 /// The front of a highlight's card (see the module docs).
 pub fn highlight_front(a: &Anchor) -> String {
-    cloze(a).unwrap_or_else(|| preceding(a))
+    front(a, cut_short(a))
+}
+
+/// [`highlight_front`], told whether `a`'s prefix was cut short.
+fn front(a: &Anchor, cut: bool) -> String {
+    cloze(a, cut).unwrap_or_else(|| preceding(a, cut))
+}
+
+/// Whether an anchor's prefix is all the context an anchor takes: cut at
+/// a count of characters, most likely inside a word.
+fn cut_short(a: &Anchor) -> bool {
+    a.prefix.chars().count() >= crate::study::anchor::CONTEXT_CHARS
 }
 
 /// Where a sentence ends in `text`: just after `.`, `!` or `?` followed by
@@ -165,7 +178,7 @@ fn sentence_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
 
 /// The sentence around the quote with the quote blanked, when the quote is
 /// part of a longer sentence; `None` when it is a sentence (or more) itself.
-fn cloze(a: &Anchor) -> Option<String> {
+fn cloze(a: &Anchor, cut: bool) -> Option<String> {
     let exact = a.exact.trim();
     // A quote spanning a sentence end is not "part of one sentence".
     if sentence_ends(exact).any(|end| end < exact.len()) {
@@ -174,7 +187,7 @@ fn cloze(a: &Anchor) -> Option<String> {
     let lead = match sentence_ends(&a.prefix).last() {
         Some(end) => a.prefix[end..].to_owned(),
         // No sentence start in view: a full prefix was cut short.
-        None if a.prefix.chars().count() >= 32 => format!("…{}", a.prefix),
+        None if cut => format!("…{}", a.prefix),
         None => a.prefix.clone(),
     };
     let tail = match sentence_ends(&a.suffix).next() {
@@ -197,10 +210,10 @@ fn cloze(a: &Anchor) -> Option<String> {
 }
 
 /// The words before the passage, when the passage is a whole sentence.
-fn preceding(a: &Anchor) -> String {
+fn preceding(a: &Anchor, cut: bool) -> String {
     // A full prefix was cut at a count of characters, most likely inside a
     // word: start at the next whole one.
-    let prefix = if a.prefix.chars().count() >= 32 {
+    let prefix = if cut {
         a.prefix
             .split_once(char::is_whitespace)
             .map_or(a.prefix.as_str(), |(_, rest)| rest)
@@ -295,8 +308,10 @@ mod tests {
 
     /// A highlight of a whole sentence just after a heading: its front is
     /// the words before it, the heading's without its `##` (squeezed into
-    /// the line, the `##` no longer began one and was read as text). So
-    /// for a bullet in the words after a blank. Plain text keeps them.
+    /// the line, the `##` no longer began one and was read as text), from
+    /// the first whole word of the prefix (cut inside one, and shorter
+    /// once the marks are out). So for a bullet in the words after a
+    /// blank. Plain text keeps them.
     #[test]
     fn fronts_leave_out_the_marks_that_begin_lines() {
         let mut md = NotesFile::new("/r/glossary.md", "Glossary", "");
@@ -309,9 +324,10 @@ mod tests {
         };
         md.highlights.push(highlight(
             "h1",
+            // The stored prefix, 32 characters, cut inside "birthday".
             anchor(
-                "n's birthday in December 1929.\n\n## D\n\n",
-                "Dekulakisation was the campaign.",
+                "hday in December 1929.\n\n## D\n\n**",
+                "Dekulakisation** was the campaign.",
                 " Kulaks were",
             ),
         ));
@@ -324,7 +340,7 @@ mod tests {
             ),
         ));
         let cards = cards_of(&md);
-        assert_eq!(cards[0].front, "…birthday in December 1929. D …");
+        assert_eq!(cards[0].front, "…in December 1929. D …");
         assert_eq!(
             cards[1].front,
             "The purge hit ____ hardest: Tukhachevsky, shot."
@@ -332,7 +348,7 @@ mod tests {
         let mut text = md.clone();
         text.document = "/r/glossary.txt".into();
         let cards = cards_of(&text);
-        assert_eq!(cards[0].front, "…birthday in December 1929. ## D …");
+        assert_eq!(cards[0].front, "…in December 1929. ## D ** …");
         assert_eq!(
             cards[1].front,
             "The purge hit ____ hardest: - Tukhachevsky, shot."
