@@ -401,9 +401,10 @@ impl Keep {
     /// frame had the same part under the same box (so it showed it there,
     /// drawn or kept). A line of the help scrolled drew the Library and
     /// Notes panes again whole, their rows reaching under its box (a fifth
-    /// of the line, callgrind); so did each letter typed in a note's box
-    /// for the reader's rows beside it. Not remembered as a part: once the
-    /// box goes, the part is drawn again whole.
+    /// of the line, callgrind); each letter typed in a note's box drew
+    /// the reader pane's edges beside it (6 % of the letter). Not
+    /// remembered as a part: once the box goes, the part is drawn again
+    /// whole.
     fn same_beside(&mut self, area: Rect, key: u64) -> bool {
         let part = (area, key, self.cover_key);
         let was = self.last_under.contains(&part);

@@ -883,12 +883,13 @@ fn typing_a_note_keeps_what_is_beside_its_box() {
                     "{w}x{ht}: a pane beside the box drawn again for {letters:?}"
                 );
             }
-            // The reader's rows beside the box, from the second letter on
-            // (the first frame with the box had them drawn).
+            // The reader's pane beside the box (its edges, the scrollbar, the
+            // rows above), from the second letter on (the first frame with
+            // the box had it drawn).
             if n > 0 {
                 assert!(
-                    kept_beside(&keep, p.text, boxed),
-                    "{w}x{ht}: the reader's rows beside the box drawn again for {letters:?}: {:?}",
+                    kept_beside(&keep, p.reader, boxed),
+                    "{w}x{ht}: the reader's pane beside the box drawn again for {letters:?}: {:?}",
                     keep.kept()
                 );
             }
