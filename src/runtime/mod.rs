@@ -170,30 +170,33 @@ fn stamp(ts: jiff::Timestamp, zone: &jiff::tz::TimeZone) -> String {
     if !(0..=9999).contains(&dt.year()) || secs % 60 != 0 {
         return ts
             .to_zoned_datetime(zone.clone())
-            .strftime("%Y-%m-%dT%H:%M:%S%:z")
+            .strftime(STAMP)
             .to_string();
     }
+    let minutes = secs.abs() / 60;
+    let sign = if secs < 0 { '-' } else { '+' };
     let mut out = String::with_capacity(25);
-    let mut put = |n: i32, digits: u32, after: char| {
+    for (n, digits, after) in [
+        (i32::from(dt.year()), 4, Some('-')),
+        (i32::from(dt.month()), 2, Some('-')),
+        (i32::from(dt.day()), 2, Some('T')),
+        (i32::from(dt.hour()), 2, Some(':')),
+        (i32::from(dt.minute()), 2, Some(':')),
+        (i32::from(dt.second()), 2, Some(sign)),
+        (minutes / 60, 2, Some(':')),
+        (minutes % 60, 2, None),
+    ] {
         for d in (0..digits).rev() {
             let digit = (n / 10_i32.pow(d)) % 10;
             out.push(char::from(b'0' + digit as u8));
         }
-        if after != '\0' {
-            out.push(after);
-        }
-    };
-    put(i32::from(dt.year()), 4, '-');
-    put(i32::from(dt.month()), 2, '-');
-    put(i32::from(dt.day()), 2, 'T');
-    put(i32::from(dt.hour()), 2, ':');
-    put(i32::from(dt.minute()), 2, ':');
-    put(i32::from(dt.second()), 2, if secs < 0 { '-' } else { '+' });
-    let minutes = secs.abs() / 60;
-    put(minutes / 60, 2, ':');
-    put(minutes % 60, 2, '\0');
+        out.extend(after);
+    }
     out
 }
+
+/// The stamps' format, as jiff's `strftime` spells it.
+const STAMP: &str = "%Y-%m-%dT%H:%M:%S%:z";
 
 /// The local time zone, found once. Without `TZ` it is read straight from
 /// `/etc/localtime` (one small file): jiff's own lookup first walks the
@@ -514,8 +517,6 @@ fn source_changed(app: &app::App) -> Option<Msg> {
 
 #[cfg(test)]
 mod clock_tests {
-    /// The zone read straight from `/etc/localtime` gives the offset jiff's
-    /// own lookup gives, and `now()` is an RFC 3339 time with that offset.
     /// The clock's own formatting writes what jiff's `strftime` writes,
     /// in zones east and west of UTC, with half and quarter hours, across
     /// a change of summer time, and at the ends of the years it handles.
@@ -548,7 +549,7 @@ mod clock_tests {
                 let ts = jiff::Timestamp::from_second(secs).expect("in range");
                 let want = ts
                     .to_zoned_datetime(zone.clone())
-                    .strftime("%Y-%m-%dT%H:%M:%S%:z")
+                    .strftime(super::STAMP)
                     .to_string();
                 assert_eq!(super::stamp(ts, &zone), want, "{name} {secs}");
                 compared += 1;
@@ -564,6 +565,8 @@ mod clock_tests {
         assert_eq!(super::stamp(ts, &fixed), "2001-09-09T07:31:40+05:45");
     }
 
+    /// The zone read straight from `/etc/localtime` gives the offset jiff's
+    /// own lookup gives, and `now()` is an RFC 3339 time with that offset.
     #[test]
     fn the_local_zone_read_directly_agrees_with_jiffs_lookup() {
         let ts = jiff::Timestamp::now();
