@@ -17,7 +17,7 @@ use super::export::{
     session_names,
 };
 use super::export_links::{DocLinks, escape_inline, link_text};
-use super::review::cards::highlight_front;
+use super::review::cards::highlight_front_shown;
 
 /// Every entry of the sheets, document by document, in text order.
 fn all_items<'a>(sheets: &[Sheet<'a>]) -> Vec<Item<'a>> {
@@ -259,7 +259,9 @@ fn cornell_row(
             }
             cue
         }
-        Entry::Highlight(h) => document_cell(&cap(&highlight_front(&h.anchor), 160)),
+        Entry::Highlight(h) => {
+            document_cell(&cap(&highlight_front_shown(sheet.document, &h.anchor), 160))
+        }
         Entry::Bookmark(b) if !b.label.trim().is_empty() => link_text(&b.label),
         Entry::Bookmark(_) => "Bookmark".to_owned(),
     };

@@ -141,12 +141,28 @@ fn has_no_review(tags: &[String], text: &str, extra: &toml::Table) -> bool {
             })
 }
 
-/// The front of a highlight's card (see the module docs).
-pub fn highlight_front(a: &Anchor) -> String {
+/// The front of a highlight's card (see the module docs), from `a` as
+/// stored (the tests'; the cards and the exports read it as shown).
+#[cfg(test)]
+fn highlight_front(a: &Anchor) -> String {
     front(a, cut_short(a))
 }
 
-/// [`highlight_front`], told whether `a`'s prefix was cut short.
+/// The front of a highlight's card as the review shows it, for a table
+/// that has no Markdown of its own to read it (the Cornell layout's cue):
+/// in a Markdown document, without the markers of markup that reaches past
+/// the anchor's ends or begins its lines, and read as Markdown.
+pub fn highlight_front_shown(document: &str, a: &Anchor) -> String {
+    let markdown = crate::study::markup::reads_as_markdown(document);
+    let front = front(&shown(a, markdown), cut_short(a));
+    if markdown {
+        crate::study::markup::plain(&front)
+    } else {
+        front
+    }
+}
+
+/// A highlight's front, told whether `a`'s prefix was cut short.
 fn front(a: &Anchor, cut: bool) -> String {
     cloze(a, cut).unwrap_or_else(|| preceding(a, cut))
 }
@@ -345,10 +361,19 @@ mod tests {
             cards[1].front,
             "The purge hit ____ hardest: Tukhachevsky, shot."
         );
+        // As the Cornell layout's cue shows it: read as Markdown.
+        assert_eq!(
+            highlight_front_shown(&md.document, &md.highlights[0].anchor),
+            "…in December 1929. D …"
+        );
         let mut text = md.clone();
         text.document = "/r/glossary.txt".into();
         let cards = cards_of(&text);
         assert_eq!(cards[0].front, "…in December 1929. ## D ** …");
+        assert_eq!(
+            highlight_front_shown(&text.document, &text.highlights[0].anchor),
+            "…in December 1929. ## D ** …"
+        );
         assert_eq!(
             cards[1].front,
             "The purge hit ____ hardest: - Tukhachevsky, shot."
