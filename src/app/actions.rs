@@ -256,7 +256,11 @@ pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
                 String::new(),
                 PromptKind::LibraryFilter,
             );
-            p.input = app.lib_filter.clone().unwrap_or_default().chars().collect();
+            p.input = (*app.lib_filter)
+                .clone()
+                .unwrap_or_default()
+                .chars()
+                .collect();
             p.cursor = p.input.len();
             app.prompt = Some(p);
         }

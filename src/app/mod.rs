@@ -27,6 +27,7 @@ pub mod review;
 mod selection;
 mod session;
 mod study;
+pub mod tracked;
 pub mod unsaved;
 mod update;
 use crate::storage::{NotesFile, Position, StateFile};
@@ -41,6 +42,7 @@ pub use review::{CardView, DueCounts, Prepared, Session};
 pub use selection::Selection;
 pub use session::{Sessions, clock};
 pub use study::{EditTarget, Editor, ExportDoc, OtherNotes, Scope, ScopedItem, first_words};
+pub use tracked::Tracked;
 pub use update::update;
 
 /// Default reading measure in columns.
@@ -222,13 +224,13 @@ pub enum Overlay {
 }
 
 pub struct App {
-    pub entries: Vec<Entry>,
+    pub entries: Tracked<Vec<Entry>>,
     /// Selected row of the library list (an index into `lib_view`).
     pub lib_selected: usize,
     /// The library list in display order (entry indices): all of them, or
     /// those matching the fuzzy filter, best first.
-    pub lib_view: Vec<usize>,
-    pub lib_filter: Option<String>,
+    pub lib_view: Tracked<Vec<usize>>,
+    pub lib_filter: Tracked<Option<String>>,
     pub reader: Option<Reader>,
     /// Library index of the open document.
     pub open: Option<usize>,
@@ -324,7 +326,7 @@ pub struct App {
     /// Numbers the review's deck builds (a late one is dropped).
     review_generation: u64,
     /// Cards due per document key, shown in the Library.
-    pub due: DueCounts,
+    pub due: Tracked<DueCounts>,
     /// A notes file changed since `due` was counted: the next quiet moment
     /// counts again (on a worker, never on the key path).
     pub due_stale: bool,
@@ -334,10 +336,10 @@ pub struct App {
 impl App {
     pub fn new(entries: Vec<Entry>, keymap: Keymap, state: StateFile, measure: usize) -> App {
         App {
-            entries,
+            entries: entries.into(),
             lib_selected: 0,
-            lib_view: Vec::new(),
-            lib_filter: None,
+            lib_view: Tracked::default(),
+            lib_filter: Tracked::default(),
             reader: None,
             open: None,
             open_error: None,
@@ -386,7 +388,7 @@ impl App {
             id_counter: 0,
             review: None,
             review_generation: 0,
-            due: DueCounts::new(),
+            due: Tracked::default(),
             due_stale: false,
             now: String::new(),
         }
@@ -394,7 +396,7 @@ impl App {
 
     /// The first document to open: the last one read, else the first.
     pub fn startup(&mut self) -> Vec<Effect> {
-        self.lib_view = (0..self.entries.len()).collect();
+        *self.lib_view = (0..self.entries.len()).collect();
         for (i, e) in self.entries.iter_mut().enumerate() {
             if let Some(p) = self.state.positions.get(&e.key) {
                 let _ = i;
@@ -457,7 +459,7 @@ impl App {
     pub fn set_library_filter(&mut self, filter: Option<String>) {
         let filter = filter.filter(|f| !f.trim().is_empty());
         let selected = self.lib_view.get(self.lib_selected).copied();
-        self.lib_view = match &filter {
+        *self.lib_view = match &filter {
             None => (0..self.entries.len()).collect(),
             Some(q) => {
                 let items: Vec<(&str, &str)> = self
@@ -468,7 +470,7 @@ impl App {
                 crate::library::fuzzy::filter(&items, q)
             }
         };
-        self.lib_filter = filter;
+        *self.lib_filter = filter;
         self.lib_selected = selected
             .and_then(|s| self.lib_view.iter().position(|&i| i == s))
             .filter(|_| self.lib_filter.is_none())
@@ -618,10 +620,13 @@ impl App {
     /// key held down was a tenth of a key's time (issue 12).
     fn moved(&mut self) {
         self.position_moved = true;
+        // Written only when it changes: a write is a new revision of the
+        // entries, and the Library pane is drawn again for it.
         if let (Some(r), Some(i), None) = (self.reader.as_ref(), self.open, self.window)
-            && let Some(entry) = self.entries.get_mut(i)
+            && let progress = Some(r.percent())
+            && self.entries.get(i).is_some_and(|e| e.progress != progress)
         {
-            entry.progress = Some(r.percent());
+            self.entries[i].progress = progress;
         }
     }
 

@@ -609,7 +609,7 @@ pub(super) fn retry(app: &App) -> Vec<Effect> {
 
 /// The Library's due counts arrived from a worker.
 pub(super) fn counted(app: &mut App, counts: DueCounts) {
-    app.due = counts;
+    *app.due = counts;
 }
 
 /// After notes were saved (a new note is a new card due at once), count

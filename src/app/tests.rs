@@ -919,7 +919,7 @@ fn library_filter_is_fuzzy_and_esc_shows_all() {
     h.app.focus = Focus::Library;
     h.act(Action::Filter);
     h.act(Action::Cancel);
-    assert_eq!(h.app.lib_view, vec![0, 1, 2]);
+    assert_eq!(*h.app.lib_view, vec![0, 1, 2]);
 }
 
 #[test]

@@ -480,7 +480,7 @@ fn count_due(h: &mut Harness) -> DueCounts {
         now: crate::study::review::unix_seconds(NOW).expect("time"),
     }];
     h.perform(fx);
-    h.app.due.clone()
+    (*h.app.due).clone()
 }
 
 #[test]

@@ -251,7 +251,7 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
                 }
             }
             if refilter {
-                let f = app.lib_filter.clone();
+                let f = (*app.lib_filter).clone();
                 app.set_library_filter(f);
             }
             // Notes saved before the title was read carry the file's name

@@ -144,7 +144,8 @@ pub(super) fn perform(fx: Effect, app: &App, cx: &mut Context<'_>) -> Performed 
         Effect::LoadAllNotes => {
             // Reading every notes file can take seconds with many notes:
             // never on the loop.
-            cx.workers.all_notes(cx.data.clone(), app.entries.clone());
+            cx.workers
+                .all_notes(cx.data.clone(), (*app.entries).clone());
             Performed::Nothing
         }
         Effect::Export { docs, name } => {

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::keep::Keep;
-use super::list::{Item, draw_items_kept, frame_block_kept, pane_key, shown_rows};
+use super::list::{Item, draw_items_kept, frame_block_kept, shown_rows};
 use super::theme;
 use super::{Chrome, inner};
 use crate::app::App;
@@ -74,7 +74,22 @@ pub fn render(
     focused: bool,
     keep: &mut Keep,
 ) {
-    let title = match &app.lib_filter {
+    // The pane is not drawn again when what it is drawn from is what it
+    // was drawn from on the last frame, in the same place: the entries,
+    // the list's order, its filter and the due counts by their revisions
+    // (app/tracked.rs), the selection, the open document and the palette.
+    // Nothing is read of the entries for it: their titles and details
+    // hashed row by row were most of the pane's cost on a line read down,
+    // the pane unchanged beside it (issue 12).
+    let key = super::keep::key((
+        (area, chrome, focused, theme::palette_key()),
+        (app.entries.rev(), app.lib_view.rev(), app.lib_filter.rev()),
+        (app.due.rev(), app.lib_selected, app.open),
+    ));
+    if !app.lib_view.is_empty() && keep.same_with_parts(area, key) {
+        return;
+    }
+    let title = match &*app.lib_filter {
         Some(f) => format!(
             " Library · “{}” ({} of {}) ",
             sanitize_line(f, 20),
@@ -83,8 +98,8 @@ pub fn render(
         ),
         None => format!(" Library ({}) ", app.entries.len()),
     };
-    // The pane is not drawn again when what its rows show, its title and
-    // its place are what the screen shows.
+    // Else the border and each item are kept where they show the same (a
+    // percentage changed one item, not the pane).
     let rows = inner(area, chrome);
     let keys: Vec<(usize, u64)> = shown_rows(rows, app.lib_view.len(), app.lib_selected)
         .filter_map(|row| {
@@ -93,14 +108,6 @@ pub fn render(
             Some((row, super::keep::key(item_key(app, i, e))))
         })
         .collect();
-    if !app.lib_view.is_empty() {
-        let key = pane_key(area, chrome, focused, &title, (app.lib_selected, &keys));
-        if keep.same_with_parts(area, key) {
-            return;
-        }
-    }
-    // The border and each item are kept where they show the same (a
-    // percentage changed one item, not the pane).
     let inner = frame_block_kept(frame, area, (chrome, focused), title, keep);
     if app.entries.is_empty() {
         let p = Paragraph::new("No .md, .markdown or .txt documents here.")
