@@ -62,6 +62,9 @@ pub struct Keep {
     /// and on this one: the area and each row's key ([`Keep::scrolled`]).
     last_rows: Option<(Rect, Vec<u64>)>,
     now_rows: Option<(Rect, Vec<u64>)>,
+    /// Those rows stayed where they were ([`Rows::Stayed`]): each is
+    /// kept when its key is the one the last frame had on that row.
+    stayed: bool,
     /// The parts inside each area drawn part by part
     /// ([`Keep::same_with_parts`]), stamped again when the area is kept
     /// whole. Finding them among all the parts was a tenth of a line key
@@ -194,6 +197,7 @@ impl Keep {
             f.frame == last
         });
         self.last_rows = self.now_rows.take();
+        self.stayed = false;
         // This frame's blank rows, in the last frame's sets emptied.
         std::mem::swap(&mut self.blank, &mut self.last_blank);
         for b in &mut self.blank {
@@ -243,6 +247,7 @@ impl Keep {
     /// The screen no longer shows the last frame (cleared, resized): no
     /// part of it can be kept.
     pub fn forget(&mut self) {
+        self.stayed = false;
         self.parts.clear();
         self.families.clear();
         self.blank.clear();
@@ -260,6 +265,7 @@ impl Keep {
     /// draws is remembered for the next one.
     pub fn off(&mut self) {
         self.on = false;
+        self.stayed = false;
         // Nothing of this frame is kept, so the next has no last frame's
         // parts (nothing looks at the last ones while it is off).
         self.parts.clear();
@@ -314,6 +320,7 @@ impl Keep {
         };
         // Most rows the same where they are: nothing moved.
         if differ(0) <= h / 4 {
+            self.stayed = true;
             return Rows::Stayed;
         }
         for d in 1..=h / 2 {
@@ -326,13 +333,31 @@ impl Keep {
                 }
             }
         }
+        self.stayed = true;
         Rows::Stayed
     }
 
     /// [`Keep::same`] for row `i` of the area given to [`Keep::scrolled`],
     /// at `rect`, about to show what `key` describes: when the rows move,
     /// it is kept if the row it moves from showed the same.
+    ///
+    /// When the rows stayed, a row is compared with the last frame's row
+    /// where it is, by the keys [`Keep::scrolled`] was given, and not
+    /// looked up among all the parts (each of forty rows hashed and
+    /// looked up on every key; a part kept so is in no map, and a frame
+    /// after this one that cannot tell its rows by their keys draws it).
     pub fn row(&mut self, i: usize, rect: Rect, key: u64) -> bool {
+        if self.stayed {
+            let same = self
+                .last_rows
+                .as_ref()
+                .and_then(|(_, last)| last.get(i))
+                .is_some_and(|k| *k == key);
+            if same {
+                self.keep_area(rect);
+            }
+            return same;
+        }
         let Some((_, by)) = self.moved else {
             return self.same(rect, key);
         };
