@@ -90,11 +90,11 @@ pub fn render(
         return;
     }
     let title = match &*app.lib_filter {
-        Some(f) => format!(
-            " Library · “{}” ({} of {}) ",
-            sanitize_line(f, 20),
-            app.lib_view.len(),
-            app.entries.len()
+        Some(f) => super::titled(
+            " Library · “",
+            &sanitize_line(f, 20),
+            &format!("” ({} of {}) ", app.lib_view.len(), app.entries.len()),
+            area.width,
         ),
         None => format!(" Library ({}) ", app.entries.len()),
     };

@@ -141,6 +141,23 @@ pub fn wrap_lines(lines: Vec<Line<'static>>, width: u16) -> Vec<Line<'static>> {
     out
 }
 
+/// A pane's title of a fixed `head`, some `words` (what a filter holds)
+/// and a fixed `tail` (its counts), for a pane `width` columns wide: the
+/// words are cut to the room the rest leaves them, so the counts stay
+/// whole (the frame cuts a title at its edge, and a filtered Library's
+/// count lost its end in a pane of 30 columns). Where not even a
+/// column is left for them, the title as it is.
+pub fn titled(head: &str, words: &str, tail: &str, width: u16) -> String {
+    // The frame takes a column on either side of the title.
+    let room = usize::from(width).saturating_sub(2);
+    let fixed = text_width(head) + text_width(tail);
+    let words = match room.checked_sub(fixed) {
+        Some(left) if left > 0 => fit(words, left),
+        _ => words.to_string(),
+    };
+    format!("{head}{words}{tail}")
+}
+
 /// Cuts sanitised text to its last `width` columns, with `…` in front when
 /// cut (the end of a long input being typed).
 pub fn fit_tail(s: &str, width: usize) -> String {

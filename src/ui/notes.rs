@@ -90,7 +90,16 @@ pub fn render(
                 count
             )
         }
-        None => format!(" Notes · {scope}{filter} ({count}) "),
+        None => match app.notes.as_ref().and_then(|n| n.filter()) {
+            // The filter's words are cut on a narrow pane, not its count.
+            Some(f) if !filter.is_empty() => super::titled(
+                &format!(" Notes · {scope} · “"),
+                &sanitize_line(f, 20),
+                &format!("” ({count}) "),
+                area.width,
+            ),
+            _ => format!(" Notes · {scope} ({count}) "),
+        },
     };
     let problem = app.notes.as_ref().and_then(|n| n.problem.as_ref());
     let loading = loading_line(app);

@@ -202,7 +202,7 @@ fn the_library_pane_follows_what_its_rows_show() {
     draw_kept(&mut driver, &sink, &mut parser, &h);
     let key = h.app.entries[1].key.clone();
     type Change = fn(&mut Harness, &str);
-    let changes: [(&str, Change); 6] = [
+    let changes: [(&str, Change); 9] = [
         ("bookmarks", |h, _| h.app.entries[1].bookmarks = 7),
         ("words", |h, _| h.app.entries[1].words = Some(123_456)),
         ("title", |h, _| {
@@ -213,6 +213,15 @@ fn the_library_pane_follows_what_its_rows_show() {
             h.app.due.insert(key.to_string(), 5);
         }),
         ("open", |h, _| h.app.open = Some(1)),
+        // The list's order, its filter's words, and a filter as typed
+        // (each a revision of its own in the pane's key).
+        ("order", |h, _| *h.app.lib_view = vec![1, 0]),
+        ("filter words", |h, _| {
+            *h.app.lib_filter = Some("kata".into())
+        }),
+        ("filter", |h, _| {
+            h.app.set_library_filter(Some("漢字".into()));
+        }),
     ];
     for (step, (what, change)) in changes.into_iter().enumerate() {
         let before = screen(&parser, w, ht);

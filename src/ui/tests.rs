@@ -480,3 +480,37 @@ fn a_note_on_a_title_is_marked_on_the_titles_row() {
     assert!(title.contains('✎'), "no mark on the title's row: {title:?}");
     assert!(!rule.contains('✎'), "the mark is on the rule: {rule:?}");
 }
+
+/// A filtered Library's title keeps its counts whole in a narrow pane:
+/// the filter's words are cut to the room left (the frame cut the title
+/// at its edge, and "(1 of 2)" lost its end at 120 columns).
+#[test]
+fn a_filtered_librarys_title_keeps_its_counts() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::FocusPrev);
+    h.act(Action::Filter);
+    h.type_prompt("red terror");
+    h.act(Action::Confirm);
+    let shown = h.app.lib_view.len();
+    assert!(shown > 0, "the filter matches the essay");
+    let term = h.draw();
+    let top: String = (0..120)
+        .map(|x| term.backend().buffer()[(x, 0)].symbol().to_string())
+        .collect();
+    let pane: String = top.chars().take_while(|c| *c != '┬').collect();
+    assert!(pane.contains(&format!("({shown} of 2)")), "{top}");
+    assert!(pane.contains('…'), "the filter's words are cut: {top}");
+}
+
+#[test]
+fn a_title_cuts_its_words_and_keeps_head_and_tail() {
+    use super::titled;
+    assert_eq!(titled(" L · “", "abc", "” (1) ", 40), " L · “abc” (1) ");
+    // 2 columns of frame, 12 of head and tail: 2 left for the words.
+    assert_eq!(titled(" L · “", "abcdef", "” (1) ", 16), " L · “a…” (1) ");
+    // No room at all: left as it was, for the frame to cut.
+    assert_eq!(
+        titled(" L · “", "abcdef", "” (1) ", 12),
+        " L · “abcdef” (1) "
+    );
+}
