@@ -17,6 +17,7 @@ use crate::input::action::{Action, Context};
 use crate::storage::Status;
 use crate::study::notes::Kind;
 use crate::text::sanitize::sanitize_line;
+use crate::text::sanitize::text_width;
 
 /// An entry's time as stored (the local time it was written, RFC 3339),
 /// shown as "2026-11-25 10:00".
@@ -91,13 +92,18 @@ pub fn render(
             )
         }
         None => match app.notes.as_ref().and_then(|n| n.filter()) {
-            // The filter's words are cut on a narrow pane, not its count.
-            Some(f) if !filter.is_empty() => super::titled(
-                &format!(" Notes · {scope} · “"),
-                &sanitize_line(f, 20),
-                &format!("” ({count}) "),
-                area.width,
-            ),
+            // The filter's words are cut on a narrow pane, not its count;
+            // where even a column for them is wanting, the scope goes.
+            Some(f) if !filter.is_empty() => {
+                let tail = format!("” ({count}) ");
+                let long = format!(" Notes · {scope} · “");
+                let head = if text_width(&long) + text_width(&tail) + 3 <= usize::from(area.width) {
+                    long
+                } else {
+                    " Notes · “".to_string()
+                };
+                super::titled(&head, &sanitize_line(f, 20), &tail, area.width)
+            }
             _ => format!(" Notes · {scope} ({count}) "),
         },
     };

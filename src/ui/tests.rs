@@ -514,3 +514,24 @@ fn a_title_cuts_its_words_and_keeps_head_and_tail() {
         " L · “abcdef” (1) "
     );
 }
+
+/// The Notes pane's title keeps its count with a filter too: the scope's
+/// words go first, then the filter's are cut.
+#[test]
+fn a_filtered_notes_title_keeps_its_count() {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(Action::FocusNext);
+    h.act(Action::Filter);
+    h.type_prompt("somethingrather");
+    h.act(Action::Confirm);
+    let term = h.draw();
+    let top: String = (0..120)
+        .map(|x| term.backend().buffer()[(x, 0)].symbol().to_string())
+        .collect();
+    let pane = top.rsplit('┬').next().unwrap_or_default();
+    assert!(pane.contains("(0)"), "{top}");
+    assert!(
+        pane.contains("“some"),
+        "the filter's first words show: {top}"
+    );
+}
