@@ -256,8 +256,9 @@ pub(super) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
                 String::new(),
                 PromptKind::LibraryFilter,
             );
-            p.input = (*app.lib_filter)
-                .clone()
+            p.input = app
+                .lib_filter
+                .as_deref()
                 .unwrap_or_default()
                 .chars()
                 .collect();

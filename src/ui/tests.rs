@@ -486,17 +486,9 @@ fn a_note_on_a_title_is_marked_on_the_titles_row() {
 /// at its edge, and "(1 of 2)" lost its end at 120 columns).
 #[test]
 fn a_filtered_librarys_title_keeps_its_counts() {
-    let mut h = Harness::new(DOCS, 120, 40);
-    h.act(Action::FocusPrev);
-    h.act(Action::Filter);
-    h.type_prompt("red terror");
-    h.act(Action::Confirm);
+    let (h, top) = filtered(Action::FocusPrev, "red terror");
     let shown = h.app.lib_view.len();
     assert!(shown > 0, "the filter matches the essay");
-    let term = h.draw();
-    let top: String = (0..120)
-        .map(|x| term.backend().buffer()[(x, 0)].symbol().to_string())
-        .collect();
     let pane: String = top.chars().take_while(|c| *c != '┬').collect();
     assert!(pane.contains(&format!("({shown} of 2)")), "{top}");
     assert!(pane.contains('…'), "the filter's words are cut: {top}");
@@ -519,19 +511,23 @@ fn a_title_cuts_its_words_and_keeps_head_and_tail() {
 /// words go first, then the filter's are cut.
 #[test]
 fn a_filtered_notes_title_keeps_its_count() {
-    let mut h = Harness::new(DOCS, 120, 40);
-    h.act(Action::FocusNext);
-    h.act(Action::Filter);
-    h.type_prompt("somethingrather");
-    h.act(Action::Confirm);
-    let term = h.draw();
-    let top: String = (0..120)
-        .map(|x| term.backend().buffer()[(x, 0)].symbol().to_string())
-        .collect();
+    let (_, top) = filtered(Action::FocusNext, "somethingrather");
     let pane = top.rsplit('┬').next().unwrap_or_default();
     assert!(pane.contains("(0)"), "{top}");
     assert!(
         pane.contains("“some"),
         "the filter's first words show: {top}"
     );
+}
+
+/// At 120x40, the pane `focus` reaches filtered by `words`, and the
+/// screen's top row (the panes' titles).
+fn filtered(focus: Action, words: &str) -> (Harness, String) {
+    let mut h = Harness::new(DOCS, 120, 40);
+    h.act(focus);
+    h.act(Action::Filter);
+    h.type_prompt(words);
+    h.act(Action::Confirm);
+    let top = h.screen().swap_remove(0);
+    (h, top)
 }
