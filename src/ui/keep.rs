@@ -5,8 +5,9 @@
 //! A pane (or a reader row) describes what it is about to draw as a key:
 //! a hash of the very text and styles it would put in its cells, and its
 //! rectangle. (Or of what they are drawn from: the Library's key is the
-//! revisions of the values it draws, [`crate::app::tracked`].) When the last frame drew the same key in the same rectangle,
-//! [`Keep::same`] says so and the pane draws nothing there: the screen
+//! revisions of the values it draws, [`crate::app::tracked`].) When the
+//! last frame drew the same key in the same rectangle, [`Keep::same`]
+//! says so and the pane draws nothing there: the screen
 //! driver ([`crate::runtime::terminal::Screen`]) copies those cells from
 //! what the terminal shows, and compares only the rest. A key must cover
 //! everything drawn in its rectangle; [`crate::ui::tests`] checks frames
