@@ -31,11 +31,13 @@ fn main() {
     let mut out = String::from("pub static ESSAYS: &[(&str, &str)] = &[\n");
     for n in &names {
         println!("cargo:rerun-if-changed=essays/{n}");
-        let path = essays.join(n);
+        // The path is made when the crate compiles, from the folder it
+        // compiles in: a path written here would be the folder this
+        // script last ran in, and a checkout moved or copied beside a
+        // shared target folder did not build.
         writeln!(
             out,
-            "    ({n:?}, include_str!({:?})),",
-            path.display().to_string()
+            "    ({n:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/essays/\", {n:?}))),"
         )
         .expect("write to string");
     }
