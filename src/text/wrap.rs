@@ -394,6 +394,10 @@ pub fn wrap_block(block: &Block, width: usize) -> Vec<Row> {
             // The rows at once, the rule under a title included (grown a
             // row at a time, a paragraph's were copied three times over).
             rows.reserve(ranges.len() + 1);
+            // The widest row, for the rule under a title: measured only
+            // there (measuring every row of every paragraph was a tenth of
+            // wrapping a screen's blocks again on a resize, callgrind).
+            let titled = *kind == BlockKind::Heading(1) && !block.text.is_empty();
             let mut widest = 0;
             for (i, (s, e)) in ranges.into_iter().enumerate() {
                 let prefix = if i == 0 {
@@ -422,10 +426,12 @@ pub fn wrap_block(block: &Block, width: usize) -> Vec<Row> {
                     map,
                     key: 0,
                 };
-                widest = widest.max(row.width());
+                if titled {
+                    widest = widest.max(row.width());
+                }
                 rows.push(row);
             }
-            if *kind == BlockKind::Heading(1) && !block.text.is_empty() {
+            if titled {
                 // The rule starts where the title's text ends: a row holds
                 // the text from its start to the next row's, so with the
                 // block's start (before `# `) the title's rows held nothing
