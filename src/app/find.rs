@@ -289,8 +289,8 @@ pub(super) fn confirm(app: &mut App) {
     if let Some(s) = app.search.as_mut() {
         s.previous = None;
     }
-    let msg = app.search.as_ref().map(Search::status).unwrap_or_default();
-    app.info(msg);
+    // No message: the status line says "match 3 of 17" beside the title
+    // and the place (a message saying it instead hid both until a key).
 }
 
 /// Esc: back to where the search started, matches gone.
@@ -345,18 +345,18 @@ pub(super) fn step(app: &mut App, forward: bool) {
     };
     s.current = Some(i);
     let at = s.hits[i].start;
-    let mut msg = s.status();
-    if wrapped {
-        msg.push_str(if forward {
-            " · wrapped to the top"
-        } else {
-            " · wrapped to the bottom"
-        });
-    }
+    // The status line shows the count; a message only for the wrap,
+    // which the line cannot show.
+    let wrap = wrapped.then(|| {
+        let side = if forward { "top" } else { "bottom" };
+        format!("{} · wrapped to the {side}", s.status())
+    });
     app.jumps.push(here);
     app.goto_point(at);
     app.moved();
-    app.info(msg);
+    if let Some(msg) = wrap {
+        app.info(msg);
+    }
 }
 
 /// `50%`: the point that far through the document.

@@ -727,16 +727,30 @@ fn search_jumps_as_you_type_n_steps_and_esc_goes_back() {
     h.act(Action::Search);
     h.type_prompt("handful");
     h.act(Action::Confirm);
-    assert!(
-        h.screen_text().contains("match 2 of 300"),
-        "{}",
+    // The count on the status line, beside the title and the place (not
+    // a message in their stead).
+    let status = |h: &Harness| {
         h.screen_text()
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let line = status(&h);
+    assert!(
+        line.contains("match 2 of 300") && line.contains("Paragraph 0 has") && line.contains('%'),
+        "{line}"
     );
     h.act(Action::NextMatch);
     assert!(
         cursor_text(&h).starts_with("Paragraph 2 "),
         "{}",
         cursor_text(&h)
+    );
+    let line = status(&h);
+    assert!(
+        line.contains("match 3 of 300") && line.contains("Paragraph 0 has") && line.contains('%'),
+        "{line}"
     );
     h.act(Action::PrevMatch);
     h.act(Action::PrevMatch);
