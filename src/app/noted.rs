@@ -16,8 +16,19 @@ pub(super) fn step(app: &mut App, forward: bool) {
         app.error("open a document first: notes belong to a document");
         return;
     };
-    let mut starts: Vec<(usize, Kind)> = n.marks().into_iter().map(|(s, _, k)| (s, k)).collect();
-    starts.dedup_by_key(|(s, _)| *s);
+    // Each place once, with every kind of entry that starts there: a
+    // bookmark and a note on one sentence are one step, named both.
+    let mut starts: Vec<(usize, Vec<Kind>)> = Vec::new();
+    for (s, _, k) in n.marks() {
+        match starts.last_mut() {
+            Some((at, kinds)) if *at == s => {
+                if !kinds.contains(&k) {
+                    kinds.push(k);
+                }
+            }
+            _ => starts.push((s, vec![k])),
+        }
+    }
     if starts.is_empty() {
         let a = app.keymap.hint(Context::Reader, Action::Annotate);
         app.info(format!(
@@ -37,15 +48,26 @@ pub(super) fn step(app: &mut App, forward: bool) {
             None => (starts.len() - 1, true),
         }
     };
-    let (at, kind) = starts[i];
+    let at = starts[i].0;
     app.jumps.push(here);
     app.goto_point(at);
     app.note_position();
     follow(app);
-    let what = match kind {
-        Kind::Note => "note",
-        Kind::Highlight => "highlight",
-        Kind::Bookmark => "bookmark",
+    // Named in one order whatever order they were made in.
+    let names: Vec<&str> = [
+        (Kind::Note, "note"),
+        (Kind::Highlight, "highlight"),
+        (Kind::Bookmark, "bookmark"),
+    ]
+    .into_iter()
+    .filter(|(k, _)| starts[i].1.contains(k))
+    .map(|(_, name)| name)
+    .collect();
+    let what = match names.as_slice() {
+        [.., last] if names.len() > 1 => {
+            format!("{} and {last}", names[..names.len() - 1].join(", "))
+        }
+        _ => names.concat(),
     };
     let mut msg = format!("{what} {} of {}", i + 1, starts.len());
     if wrapped {

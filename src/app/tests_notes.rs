@@ -181,6 +181,35 @@ fn brackets_step_through_entries_in_text_order_wrapping() {
     assert_eq!(msg(&h), "bookmark 2 of 2 · wrapped to the bottom");
 }
 
+/// A bookmark and a note on one sentence are one place: one step, and
+/// the message names both (it named the first alone).
+#[test]
+fn a_place_with_a_bookmark_and_a_note_is_one_step_named_both() {
+    let mut h = willow();
+    h.search("The bark was");
+    h.act(Action::AddBookmark);
+    h.act(Action::Confirm);
+    note_on(&mut h, "The bark was", "n");
+    note_on(&mut h, "withies", "w");
+    let s = saved(&h);
+    assert_eq!(
+        s.bookmarks[0].anchor.exact,
+        s.notes
+            .iter()
+            .find(|n| n.text == "n")
+            .and_then(|n| n.anchor.as_ref())
+            .map_or("", |a| a.exact.as_str()),
+        "the bookmark and the note are on one sentence"
+    );
+    h.act(Action::Top);
+    h.act(Action::NextNote);
+    assert_eq!(h.message_text(), "note 1 of 2");
+    h.act(Action::NextNote);
+    assert_eq!(h.message_text(), "note and bookmark 2 of 2");
+    h.act(Action::NextNote);
+    assert_eq!(h.message_text(), "note 1 of 2 · wrapped to the top");
+}
+
 #[test]
 fn a_lost_note_keeps_its_quote_and_r_enter_reattaches_it() {
     let mut h = willow();
