@@ -763,6 +763,31 @@ fn search_jumps_as_you_type_n_steps_and_esc_goes_back() {
     assert!(h.screen_text().contains("wrapped to the bottom"));
 }
 
+/// On a screen 20 columns wide the status line keeps the search's count
+/// whole, giving up the title and the percentage first.
+#[test]
+fn a_narrow_status_line_keeps_the_search_count_whole() {
+    let mut h = Harness::new(&[("long.txt", long_doc())], 20, 8);
+    h.act(Action::Search);
+    h.type_prompt("handful");
+    h.act(Action::Confirm);
+    let line = h
+        .screen_text()
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string();
+    assert!(line.contains("match 1 of 300"), "{line:?}");
+    h.act(Action::NextMatch);
+    let line = h
+        .screen_text()
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string();
+    assert!(line.contains("match 2 of 300"), "{line:?}");
+}
+
 #[test]
 fn search_regex_toggle_and_bad_regex_message() {
     let mut h = Harness::new(&[("long.txt", long_doc())], 100, 20);

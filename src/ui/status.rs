@@ -378,6 +378,14 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, keep: &mut super::keep::
             format!(" · {}%{waiting}{found} ", r.percent())
         }
     });
+    // Too narrow for the place and the search's count: the count alone,
+    // whole ("match 2 of 11", not "· 38% · match 2 of").
+    let pos = match pos {
+        Some(p) if !found.is_empty() && 1 + text_width(&p) > width => {
+            Some(format!("{} ", found.trim_start_matches(" · ")))
+        }
+        p => p,
+    };
     let title = app.open_entry().map_or_else(
         || "marginote".to_string(),
         |e| sanitize_line(e.display_title(), 200),
