@@ -289,8 +289,20 @@ pub(super) fn confirm(app: &mut App) {
     if let Some(s) = app.search.as_mut() {
         s.previous = None;
     }
-    // No message: the status line says "match 3 of 17" beside the title
-    // and the place (a message saying it instead hid both until a key).
+    // The status line says "match 3 of 17" beside the title and the place
+    // (a message saying it instead hid both until a key): a message only
+    // when one covers that line.
+    let msg = app.search.as_ref().map(Search::status).unwrap_or_default();
+    tell_count(app, msg);
+}
+
+/// A search's count as a passing message, only when a message covers the
+/// status line that shows it (a problem found at startup stays until esc):
+/// it comes back at the next key.
+fn tell_count(app: &mut App, msg: String) {
+    if app.message.is_some() {
+        app.info(msg);
+    }
 }
 
 /// Esc: back to where the search started, matches gone.
@@ -345,17 +357,23 @@ pub(super) fn step(app: &mut App, forward: bool) {
     };
     s.current = Some(i);
     let at = s.hits[i].start;
-    // The status line shows the count; a message only for the wrap,
-    // which the line cannot show.
-    let wrap = wrapped.then(|| {
-        let side = if forward { "top" } else { "bottom" };
-        format!("{} · wrapped to the {side}", s.status())
-    });
+    // The status line shows the count; a message for the wrap, which the
+    // line cannot show, or when a message covers the line.
+    let mut msg = s.status();
+    if wrapped {
+        msg.push_str(if forward {
+            " · wrapped to the top"
+        } else {
+            " · wrapped to the bottom"
+        });
+    }
     app.jumps.push(here);
     app.goto_point(at);
     app.moved();
-    if let Some(msg) = wrap {
+    if wrapped {
         app.info(msg);
+    } else {
+        tell_count(app, msg);
     }
 }
 

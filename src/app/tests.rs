@@ -788,6 +788,26 @@ fn a_narrow_status_line_keeps_the_search_count_whole() {
     assert!(line.contains("match 2 of 300"), "{line:?}");
 }
 
+/// A problem found at startup stays on the status line until esc: a
+/// search's count is said over it, and the problem comes back after.
+#[test]
+fn a_search_count_shows_over_a_problem_that_stays() {
+    let mut h = Harness::new(&[("long.txt", long_doc())], 100, 20);
+    h.app.startup_problem("keymap.toml line 1: not valid TOML");
+    h.act(Action::Search);
+    h.type_prompt("handful");
+    h.act(Action::Confirm);
+    assert_eq!(h.message_text(), "match 1 of 300");
+    h.act(Action::NextMatch);
+    assert_eq!(h.message_text(), "match 2 of 300");
+    h.act(Action::Down);
+    assert!(
+        h.message_text().contains("not valid TOML"),
+        "{}",
+        h.message_text()
+    );
+}
+
 #[test]
 fn search_regex_toggle_and_bad_regex_message() {
     let mut h = Harness::new(&[("long.txt", long_doc())], 100, 20);
