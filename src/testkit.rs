@@ -184,6 +184,11 @@ impl Harness {
             .unwrap_or_default()
     }
 
+    /// The screen's last row as drawn: the status line.
+    pub fn status_line(&self) -> String {
+        self.screen().pop().unwrap_or_default()
+    }
+
     pub fn send(&mut self, msg: Msg) {
         let fx = app::update(&mut self.app, msg, &self.now.clone());
         self.perform(fx);

@@ -63,10 +63,8 @@ pub(super) fn step(app: &mut App, forward: bool) {
     .filter(|(k, _)| starts[i].1.contains(k))
     .map(|(_, name)| name)
     .collect();
-    let what = match names.as_slice() {
-        [.., last] if names.len() > 1 => {
-            format!("{} and {last}", names[..names.len() - 1].join(", "))
-        }
+    let what = match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
         _ => names.concat(),
     };
     let mut msg = format!("{what} {} of {}", i + 1, starts.len());

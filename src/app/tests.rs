@@ -729,14 +729,7 @@ fn search_jumps_as_you_type_n_steps_and_esc_goes_back() {
     h.act(Action::Confirm);
     // The count on the status line, beside the title and the place (not
     // a message in their stead).
-    let status = |h: &Harness| {
-        h.screen_text()
-            .lines()
-            .last()
-            .unwrap_or_default()
-            .to_string()
-    };
-    let line = status(&h);
+    let line = h.status_line();
     assert!(
         line.contains("match 2 of 300") && line.contains("Paragraph 0 has") && line.contains('%'),
         "{line}"
@@ -747,7 +740,7 @@ fn search_jumps_as_you_type_n_steps_and_esc_goes_back() {
         "{}",
         cursor_text(&h)
     );
-    let line = status(&h);
+    let line = h.status_line();
     assert!(
         line.contains("match 3 of 300") && line.contains("Paragraph 0 has") && line.contains('%'),
         "{line}"
@@ -771,20 +764,10 @@ fn a_narrow_status_line_keeps_the_search_count_whole() {
     h.act(Action::Search);
     h.type_prompt("handful");
     h.act(Action::Confirm);
-    let line = h
-        .screen_text()
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .to_string();
+    let line = h.status_line();
     assert!(line.contains("match 1 of 300"), "{line:?}");
     h.act(Action::NextMatch);
-    let line = h
-        .screen_text()
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .to_string();
+    let line = h.status_line();
     assert!(line.contains("match 2 of 300"), "{line:?}");
 }
 
