@@ -410,6 +410,9 @@ pub struct Found {
     pub offset: usize,
     /// The line around the match (untrusted: sanitised when drawn).
     pub context: String,
+    /// Where the match is in `context` (bytes, between characters), when
+    /// known: a narrow row is cut in front so that it shows.
+    pub hit: Option<(usize, usize)>,
     /// Found in a note, highlight or bookmark rather than the text.
     pub in_note: bool,
 }

@@ -559,12 +559,16 @@ pub fn find_all(
         let found: Vec<app::Found> = hits
             .iter()
             .take(FIND_PER_DOCUMENT)
-            .map(|h| app::Found {
-                entry: Some(t.entry),
-                document: t.title.clone(),
-                offset: h.start,
-                context: line_around(doc.source(), h.start, h.end),
-                in_note: false,
+            .map(|h| {
+                let (context, hit) = line_around(doc.source(), h.start, h.end);
+                app::Found {
+                    entry: Some(t.entry),
+                    document: t.title.clone(),
+                    offset: h.start,
+                    context,
+                    hit: Some(hit),
+                    in_note: false,
+                }
             })
             .collect();
         if !found.is_empty()
@@ -592,6 +596,7 @@ pub fn find_all(
                     document: document.clone(),
                     offset,
                     context: text.chars().take(200).collect(),
+                    hit: None,
                     in_note: true,
                 });
             }
@@ -1042,10 +1047,11 @@ pub fn append_review(data: &DataDir, mut record: review::Review) -> Msg {
 }
 
 /// The line holding a match, at most ~160 bytes around it (for context).
-pub fn line_around(src: &[u8], start: usize, end: usize) -> String {
+pub fn line_around(src: &[u8], start: usize, end: usize) -> (String, (usize, usize)) {
     // Cut between characters: a cut inside one showed as `�` (and a
     // terminal may give it no column, moving the rest of the row).
     let inside = |i: usize| src.get(i).is_some_and(|b| b & 0xC0 == 0x80);
+    let (start, end) = (start.min(src.len()), end.min(src.len()));
     let mut lo = start.saturating_sub(80);
     while lo < start && inside(lo) {
         lo += 1;
@@ -1054,14 +1060,22 @@ pub fn line_around(src: &[u8], start: usize, end: usize) -> String {
     while hi > end && inside(hi) {
         hi -= 1;
     }
-    let s =
-        memchr::memrchr2(b'\n', b'\r', &src[lo..start.min(src.len())]).map_or(lo, |i| lo + i + 1);
+    let s = memchr::memrchr2(b'\n', b'\r', &src[lo..start]).map_or(lo, |i| lo + i + 1);
     let e = memchr::memchr2(b'\n', b'\r', &src[end.min(hi)..hi]).map_or(hi, |i| end + i);
-    let text = String::from_utf8_lossy(&src[s..e.max(s)]);
-    let text = text.trim();
+    // The match and the text either side of it, each made text on its
+    // own, so that where the match is in the line is known.
+    let lossy = |a: usize, b: usize| String::from_utf8_lossy(&src[a..b.max(a)]).into_owned();
+    let before = lossy(s, start);
+    let hit = lossy(start, end.max(start));
+    let after = lossy(end.max(start), e);
+    let (before, after) = (before.trim_start(), after.trim_end());
     let prefix = if s > lo || lo == 0 { "" } else { "…" };
     let suffix = if e < hi || hi == src.len() { "" } else { "…" };
-    format!("{prefix}{text}{suffix}")
+    let at = prefix.len() + before.len();
+    (
+        format!("{prefix}{before}{hit}{after}{suffix}"),
+        (at, at + hit.len()),
+    )
 }
 #[cfg(test)]
 mod tests {
@@ -1076,9 +1090,9 @@ mod tests {
             let src = text.as_bytes();
             for (start, c) in text.char_indices() {
                 let end = start + c.len_utf8();
-                let line = line_around(src, start, end);
+                let (line, (a, b)) = line_around(src, start, end);
                 assert!(!line.contains('\u{FFFD}'), "{start}: {line:?}");
-                assert!(line.contains(&text[start..end]), "{start}: {line:?}");
+                assert_eq!(&line[a..b], &text[start..end], "{start}: {line:?}");
             }
         }
     }

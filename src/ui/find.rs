@@ -10,7 +10,7 @@ use ratatui::widgets::Clear;
 use super::{fit, theme};
 use crate::app::{App, Found};
 use crate::input::action::{Action, Context};
-use crate::text::sanitize::sanitize_line;
+use crate::text::sanitize::{sanitize_line, text_width};
 
 /// Where the results' box goes on a screen of `area`; `None` when it has
 /// no room for one.
@@ -89,7 +89,8 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                     Style::new()
                 };
                 let mark = if r.in_note { "✎ " } else { "  " };
-                (style, format!("  {mark}{}", sanitize_line(&r.context, 300)))
+                let room = usize::from(inner.width).saturating_sub(4);
+                (style, format!("  {mark}{}", shown_context(r, room)))
             }
         };
         let row = Rect::new(inner.x, y, inner.width, 1);
@@ -105,6 +106,31 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             inner.width,
         );
     }
+}
+
+/// A result's line as its row shows it, `room` columns wide: sanitised,
+/// and cut in front when the match would fall past the row's end (the
+/// line starts up to 80 bytes before the match: at 60 columns most rows
+/// showed the words before the match and not the match).
+fn shown_context(r: &Found, room: usize) -> String {
+    let whole = || sanitize_line(&r.context, 300);
+    let Some((a, b)) = r.hit.filter(|&(a, b)| {
+        a <= b
+            && r.context.is_char_boundary(a)
+            && r.context.is_char_boundary(b)
+            && b <= r.context.len()
+    }) else {
+        return whole();
+    };
+    let before = sanitize_line(&r.context[..a], 300);
+    let hit = sanitize_line(&r.context[a..b], 300);
+    if text_width(&before) + text_width(&hit) <= room {
+        return whole();
+    }
+    // The match a third of the way in, the words before it cut to fit.
+    let keep = (room / 3).min(room.saturating_sub(text_width(&hit)));
+    let rest = sanitize_line(&r.context[a..], 300);
+    format!("{}{rest}", super::fit_tail(&before, keep))
 }
 
 /// The overlay's lines, in order: before each document's first result a

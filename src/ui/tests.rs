@@ -340,6 +340,42 @@ fn the_cursor_asked_for_is_the_one_render_sets() {
     }
 }
 
+/// A result's row shows its match at any width: a line starting 80
+/// bytes before the match is cut in front where the row is too narrow
+/// for both (at 60 columns the match fell past the row's end).
+#[test]
+fn find_everywhere_rows_show_their_match_when_narrow() {
+    let before = "Genrikh Yagoda was removed as head of the political police and replaced by ";
+    let context = format!("…{before}Nikolai Yezhov, who was appointed on 26 September 1936.");
+    let at = "…".len() + before.len();
+    for (w, cut) in [(60, true), (120, false)] {
+        let mut h = Harness::new(DOCS, w, 20);
+        h.app.find_all = Some(crate::app::FindAll {
+            query: "Yezhov".to_string(),
+            results: vec![crate::app::Found {
+                entry: None,
+                document: "The Great Terror".to_string(),
+                offset: 0,
+                context: context.clone(),
+                hit: Some((at, at + "Nikolai Yezhov".len())),
+                in_note: false,
+            }],
+            selected: 0,
+            done: true,
+            generation: 1,
+            error: None,
+        });
+        h.app.overlay = crate::app::Overlay::Find;
+        let screen = h.screen_text();
+        assert!(screen.contains("Nikolai Yezhov"), "{w} columns:\n{screen}");
+        assert_eq!(
+            screen.contains("Genrikh Yagoda"),
+            !cut,
+            "{w} columns:\n{screen}"
+        );
+    }
+}
+
 /// The find-everywhere overlay with more results than rows shows the
 /// rows around the selection, each document's header before its first
 /// result, as a list of every row would (only the rows on screen are
@@ -356,6 +392,7 @@ fn find_everywhere_shows_the_rows_around_the_selection() {
                 document: format!("{doc} essay"),
                 offset: n,
                 context: format!("{doc} result {n}"),
+                hit: None,
                 in_note: n % 7 == 0,
             })
         })
