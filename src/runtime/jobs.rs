@@ -1046,7 +1046,8 @@ pub fn append_review(data: &DataDir, mut record: review::Review) -> Msg {
     }
 }
 
-/// The line holding a match, at most ~160 bytes around it (for context).
+/// The line holding a match, at most ~160 bytes around it (for context),
+/// and where the match is in it (bytes, between characters).
 pub fn line_around(src: &[u8], start: usize, end: usize) -> (String, (usize, usize)) {
     // Cut between characters: a cut inside one showed as `�` (and a
     // terminal may give it no column, moving the rest of the row).
