@@ -1119,7 +1119,7 @@ fn a_big_texts_fingerprint_comes_from_a_worker_and_reaches_its_notes() {
 #[test]
 fn keys_waiting_for_the_whole_text_are_shown_at_once() {
     let (mut h, _) = book_opened_in_part(None, false);
-    let status = |h: &Harness| h.screen().last().cloned().unwrap_or_default();
+    let status = Harness::status_line;
     assert!(!status(&h).contains("waiting"), "{}", status(&h));
     h.send(Msg::KeysWaiting(1));
     assert!(
