@@ -342,10 +342,10 @@ fn find_everywhere_covers_every_format() {
     t.wait_for("Find in every document");
     t.send("zephyr");
     t.wait_until("a hit in each of the four documents", |s| {
-        common::screen_text(s).contains("4 results in 4 documents")
+        common::screen_text(s).contains("4 matches in 4 documents")
     });
     t.send(key::ESC);
-    t.wait_gone("4 results in 4 documents");
+    t.wait_gone("4 matches in 4 documents");
     t.quit();
     t.assert_terminal_restored();
 }

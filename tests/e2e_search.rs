@@ -803,7 +803,7 @@ fn find_everywhere_opens_the_right_document_at_the_match() {
         status(s).contains("Find in every document")
     });
     t.send("quag");
-    t.wait_for("3 results in 3 documents");
+    t.wait_for("3 matches in 3 documents");
     // Typing on replaces the search.
     t.send("mirex");
     t.wait_until("no result for quagmirex", |s| {
@@ -812,7 +812,7 @@ fn find_everywhere_opens_the_right_document_at_the_match() {
     t.send(key::BACKSPACE);
     t.wait_until("the three results again", |s| {
         let text = screen_text(s);
-        text.contains("“quagmire”") && text.contains("3 results in 3 documents")
+        text.contains("“quagmire”") && text.contains("3 matches in 3 documents")
     });
     let text = t.screen();
     let line_of = |needle: &str| {
@@ -853,7 +853,7 @@ fn find_everywhere_opens_the_right_document_at_the_match() {
     );
     assert!(
         !t.with_screen(screen_text)
-            .contains("3 results in 3 documents"),
+            .contains("3 matches in 3 documents"),
         "the results should close on open\n{}",
         t.framed()
     );

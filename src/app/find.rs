@@ -410,9 +410,11 @@ pub struct Found {
     pub offset: usize,
     /// The line around the match (untrusted: sanitised when drawn).
     pub context: String,
-    /// Where the match is in `context` (bytes, between characters), when
-    /// known: a narrow row is cut in front so that it shows.
-    pub hit: Option<(usize, usize)>,
+    /// Where the matches are in `context` (bytes, between characters),
+    /// the row's own first: a narrow row is cut in front so that it shows,
+    /// and every one is marked. Matches close together on one line are
+    /// one row (a name twice in a sentence was the same row twice).
+    pub hits: Vec<(usize, usize)>,
     /// Found in a note, highlight or bookmark rather than the text.
     pub in_note: bool,
 }
@@ -422,6 +424,9 @@ pub struct Found {
 pub struct FindAll {
     pub query: String,
     pub results: Vec<Found>,
+    /// How many matches the results stand for: more than the rows where
+    /// a row holds several, or a document has more than it lists.
+    pub matches: usize,
     pub selected: usize,
     pub done: bool,
     pub generation: u64,
@@ -434,15 +439,21 @@ impl FindAll {
             return e.clone();
         }
         let docs = {
+            // A document's notes come after every document's text.
             let mut seen: Vec<&str> = self.results.iter().map(|f| f.document.as_str()).collect();
+            seen.sort_unstable();
             seen.dedup();
             seen.len()
         };
         let searching = if self.done { "" } else { " · searching…" };
+        let documents = if docs == 1 { "document" } else { "documents" };
         match self.results.len() {
             0 if self.query.is_empty() => "type to search every document and note".to_string(),
             0 if self.done => format!("no match for “{}”", self.query),
-            n => format!("{n} results in {docs} documents{searching}"),
+            _ => format!(
+                "{} in {docs} {documents}{searching}",
+                count_label(self.matches, true)
+            ),
         }
     }
 }
@@ -509,6 +520,7 @@ pub(super) fn find_all_changed(app: &mut App) -> Vec<Effect> {
     f.query.clone_from(&query);
     f.generation += 1;
     f.results.clear();
+    f.matches = 0;
     f.selected = 0;
     f.error = None;
     f.done = query.trim().is_empty();
@@ -524,9 +536,15 @@ pub(super) fn find_all_changed(app: &mut App) -> Vec<Effect> {
     }]
 }
 
-pub(super) fn on_found(app: &mut App, generation: u64, found: Vec<Found>, done: bool) {
+pub(super) fn on_found(
+    app: &mut App,
+    generation: u64,
+    (found, matches): (Vec<Found>, usize),
+    done: bool,
+) {
     if let Some(f) = app.find_all.as_mut().filter(|f| f.generation == generation) {
         f.results.extend(found);
+        f.matches += matches;
         f.done = done;
     }
 }
@@ -573,6 +591,38 @@ pub(super) fn open_found(app: &mut App) -> Vec<Effect> {
 
 #[cfg(test)]
 mod count_tests {
+    /// The overlay's count: of matches, over the documents they are in
+    /// (a document's notes come after every document's text, and it was
+    /// counted twice), in words that agree with the numbers.
+    #[test]
+    fn find_everywhere_counts_matches_in_distinct_documents() {
+        let row = |document: &str, in_note: bool| super::Found {
+            entry: None,
+            document: document.to_string(),
+            offset: 0,
+            context: String::new(),
+            hits: Vec::new(),
+            in_note,
+        };
+        let mut f = super::FindAll {
+            query: "Stalin".to_string(),
+            results: vec![
+                row("Gulag", false),
+                row("Terror", false),
+                row("Gulag", true),
+            ],
+            matches: 5,
+            done: true,
+            ..super::FindAll::default()
+        };
+        assert_eq!(f.status(), "5 matches in 2 documents");
+        f.results.truncate(1);
+        f.matches = 1;
+        assert_eq!(f.status(), "1 match in 1 document");
+        f.done = false;
+        assert_eq!(f.status(), "1 match in 1 document · searching…");
+    }
+
     #[test]
     fn one_match_is_singular_and_a_search_under_way_says_so() {
         assert_eq!(super::count_label(1, true), "1 match");

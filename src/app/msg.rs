@@ -60,6 +60,8 @@ pub enum Msg {
     Found {
         generation: u64,
         found: Vec<Found>,
+        /// How many matches `found` stands for (see `FindAll::matches`).
+        matches: usize,
         done: bool,
     },
     FindFailed {

@@ -932,6 +932,77 @@ fn find_everywhere_opens_the_right_document_at_the_match() {
     );
 }
 
+/// Matches close together on one line are one row of the results, each
+/// marked in the search's colours; a match further along the line (past
+/// what the row shows of it) has its own row; the count is of matches,
+/// in words that agree with it.
+#[test]
+fn find_everywhere_folds_a_lines_matches_into_one_marked_row() {
+    let far = "word ".repeat(30);
+    let line = format!("Lenin warned against Stalin, and Stalin kept his post. {far}Stalin won.");
+    let doc: &'static str = format!("# Succession\n\n{line}\n").leak();
+    let mut h = Harness::new(
+        &[("succession.md", doc), ("other.txt", "Nothing of note.\n")],
+        120,
+        40,
+    );
+    h.act(Action::FindEverywhere);
+    h.type_prompt("Stalin");
+    let f = h.app.find_all.as_ref().expect("results");
+    let rows: Vec<(usize, usize)> = f.results.iter().map(|r| (r.offset, r.hits.len())).collect();
+    let first = doc.find("Stalin").expect("in the text");
+    let last = doc.rfind("Stalin").expect("in the text");
+    assert_eq!(rows, vec![(first, 2), (last, 1)], "{:?}", f.results);
+    for r in &f.results {
+        for &(a, b) in &r.hits {
+            assert_eq!(&r.context[a..b], "Stalin", "{r:?}");
+        }
+    }
+    assert_eq!(f.matches, 3);
+    let screen = h.screen_text();
+    assert!(
+        screen.contains("3 matches in 1 document "),
+        "the count of matches, singular document:\n{screen}"
+    );
+    assert_eq!(
+        screen
+            .matches("Lenin warned against Stalin, and Stalin kept")
+            .count(),
+        1,
+        "the line once:\n{screen}"
+    );
+    // Both matches of the folded row are marked, the words between not.
+    let buf = h.draw().backend().buffer().clone();
+    let hit = crate::ui::theme::search_hit().bg;
+    let (y, row) = (0..buf.area.height)
+        .map(|y| {
+            let row: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+            (y, row)
+        })
+        .find(|(_, row)| row.contains("Lenin warned"))
+        .expect("the folded row");
+    let col = |needle: &str, nth: usize| {
+        let byte = row.match_indices(needle).nth(nth).expect("on the row").0;
+        row[..byte].chars().count() as u16
+    };
+    for nth in 0..2 {
+        let x = col("Stalin", nth);
+        assert_eq!(
+            buf[(x, y)].bg,
+            hit.unwrap_or_default(),
+            "Stalin {nth} at {x}"
+        );
+    }
+    assert_ne!(buf[(col("kept", 0), y)].bg, hit.unwrap_or_default());
+    h.act(Action::Confirm);
+    h.act(Action::Open);
+    assert_eq!(h.app.open, Some(0));
+    assert_eq!(
+        h.app.reader.as_ref().map(|r| r.cursor_offset() <= first),
+        Some(true)
+    );
+}
+
 #[test]
 fn library_filter_is_fuzzy_and_esc_shows_all() {
     let mut h = Harness::new(

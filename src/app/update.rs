@@ -80,9 +80,10 @@ fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Found {
             generation,
             found,
+            matches,
             done,
         } => {
-            find::on_found(app, generation, found, done);
+            find::on_found(app, generation, (found, matches), done);
             Vec::new()
         }
         Msg::FindFailed { generation, error } => {

@@ -556,25 +556,33 @@ pub fn find_all(
         let Ok(hits) = search::search_document(&doc, &matcher, cancel, |_| {}) else {
             return;
         };
-        let found: Vec<app::Found> = hits
-            .iter()
-            .take(FIND_PER_DOCUMENT)
-            .map(|h| {
-                let (context, hit) = line_around(doc.source(), h.start, h.end);
-                app::Found {
-                    entry: Some(t.entry),
-                    document: t.title.clone(),
-                    offset: h.start,
-                    context,
-                    hit: Some(hit),
-                    in_note: false,
-                }
-            })
-            .collect();
+        let src = doc.source();
+        let mut found: Vec<app::Found> = Vec::new();
+        for h in &hits {
+            if let Some(row) = found.last_mut()
+                && let Some(at) = also_shown(row, src, (h.start, h.end))
+            {
+                row.hits.push(at);
+                continue;
+            }
+            if found.len() == FIND_PER_DOCUMENT {
+                break;
+            }
+            let (context, hit) = line_around(src, h.start, h.end);
+            found.push(app::Found {
+                entry: Some(t.entry),
+                document: t.title.clone(),
+                offset: h.start,
+                context,
+                hits: vec![hit],
+                in_note: false,
+            });
+        }
         if !found.is_empty()
             && !send(Msg::Found {
                 generation,
                 found,
+                matches: hits.len(),
                 done: false,
             })
         {
@@ -591,12 +599,18 @@ pub fn find_all(
         let document = target.map_or_else(|| f.title.clone(), |t| t.title.clone());
         let mut add = |text: &str, offset: usize| {
             if matcher.is_match(text.as_bytes()) {
+                let context: String = text.chars().take(200).collect();
+                let hits = matcher
+                    .find_all(context.as_bytes())
+                    .into_iter()
+                    .map(|r| (r.start, r.end))
+                    .collect();
                 found.push(app::Found {
                     entry: target.map(|t| t.entry),
                     document: document.clone(),
                     offset,
-                    context: text.chars().take(200).collect(),
-                    hit: None,
+                    context,
+                    hits,
                     in_note: true,
                 });
             }
@@ -611,11 +625,30 @@ pub fn find_all(
             add(&h.anchor.exact, h.anchor.offset);
         }
     }
+    let matches = found.len();
     send(Msg::Found {
         generation,
         found,
+        matches,
         done: true,
     });
+}
+
+/// Where the match at `start..end` of `src` is in `row`'s line, when the
+/// line shows it: the line's bytes from the row's first match to the end
+/// of this one are the source's (a later match on the same line, inside
+/// the ~80 bytes after the first that the line holds).
+fn also_shown(
+    row: &app::Found,
+    src: &[u8],
+    (start, end): (usize, usize),
+) -> Option<(usize, usize)> {
+    let &(first, _) = row.hits.first()?;
+    let from = start.checked_sub(row.offset)?;
+    let to = first + (end.checked_sub(row.offset)?);
+    let line = row.context.as_bytes();
+    (to <= line.len() && line.get(first..to) == src.get(row.offset..end))
+        .then_some((first + from, to))
 }
 
 /// The first part of a big file (up to the saved place `at` and a head's

@@ -80,8 +80,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let buf = frame.buffer_mut();
     for (n, (idx, r)) in lines(&f.results).skip(first).take(rows).enumerate() {
         let y = inner.y + n as u16;
-        let (style, text) = match idx {
-            None => (theme::heading(2), sanitize_line(&r.document, 200)),
+        let (style, text, marks) = match idx {
+            None => (
+                theme::heading(2),
+                sanitize_line(&r.document, 200),
+                Vec::new(),
+            ),
             Some(i) => {
                 let style = if i == f.selected {
                     theme::selected(true)
@@ -90,47 +94,103 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 };
                 let mark = if r.in_note { "✎ " } else { "  " };
                 let room = usize::from(inner.width).saturating_sub(4);
-                (style, format!("  {mark}{}", shown_context(r, room)))
+                let (shown, marks) = shown_context(r, room);
+                let lead = 2 + mark.len();
+                let marks = marks.iter().map(|&(a, b)| (a + lead, b + lead)).collect();
+                (style, format!("  {mark}{shown}"), marks)
             }
         };
         let row = Rect::new(inner.x, y, inner.width, 1);
         buf.set_style(row, style);
-        let text = fit(&text, usize::from(inner.width));
+        let whole = text;
+        let text = fit(&whole, usize::from(inner.width));
+        // A cut row ends in `…` after what it keeps of the line.
+        let kept = if text == whole {
+            text.len()
+        } else {
+            text.strip_suffix('…').map_or(text.len(), str::len)
+        };
         // The app's own: ratatui's `set_line` measured every character of
         // it again (a seventh of a frame of results, callgrind).
         super::set_line(
             buf,
             inner.x,
             y,
-            &Line::from(Span::styled(text, style)),
+            &marked(&text, &marks, kept, style),
             inner.width,
         );
     }
 }
 
-/// A result's line as its row shows it, `room` columns wide: sanitised,
-/// and cut in front when the match would fall past the row's end (the
-/// line starts up to 80 bytes before the match: at 60 columns most rows
-/// showed the words before the match and not the match).
-fn shown_context(r: &Found, room: usize) -> String {
-    let whole = || sanitize_line(&r.context, 300);
-    let Some((a, b)) = r.hit.filter(|&(a, b)| {
-        a <= b
-            && r.context.is_char_boundary(a)
-            && r.context.is_char_boundary(b)
-            && b <= r.context.len()
-    }) else {
-        return whole();
-    };
-    let before = sanitize_line(&r.context[..a], 300);
-    let hit = sanitize_line(&r.context[a..b], 300);
-    if text_width(&before) + text_width(&hit) <= room {
-        return whole();
+/// `text` in `style` with the byte ranges `marks` in the search's colours
+/// over it, each cut at `kept` (where a cut row's `…` starts).
+fn marked<'a>(text: &'a str, marks: &[(usize, usize)], kept: usize, style: Style) -> Line<'a> {
+    let hit = style.patch(theme::search_hit());
+    let mut spans = Vec::with_capacity(marks.len() * 2 + 1);
+    let mut at = 0;
+    for &(a, b) in marks {
+        let b = b.min(kept).min(text.len());
+        if a < at || a >= b || !text.is_char_boundary(a) || !text.is_char_boundary(b) {
+            continue;
+        }
+        if a > at {
+            spans.push(Span::styled(&text[at..a], style));
+        }
+        spans.push(Span::styled(&text[a..b], hit));
+        at = b;
     }
-    // The match a third of the way in, the words before it cut to fit.
-    let keep = (room / 3).min(room.saturating_sub(text_width(&hit)));
-    let rest = sanitize_line(&r.context[a..], 300);
-    format!("{}{rest}", super::fit_tail(&before, keep))
+    if at < text.len() {
+        spans.push(Span::styled(&text[at..], style));
+    }
+    Line::from(spans)
+}
+
+/// A result's line as its row shows it, `room` columns wide, and where
+/// its matches are in it (bytes): sanitised, and cut in front when the
+/// first match would fall past the row's end (the line starts up to 80
+/// bytes before the match: at 60 columns most rows showed the words
+/// before the match and not the match).
+fn shown_context(r: &Found, room: usize) -> (String, Vec<(usize, usize)>) {
+    let line = &r.context;
+    // The matches that can be marked: in order, apart, between characters.
+    let mut hits = Vec::with_capacity(r.hits.len());
+    let mut end = 0;
+    for &(a, b) in &r.hits {
+        if end <= a
+            && a <= b
+            && b <= line.len()
+            && line.is_char_boundary(a)
+            && line.is_char_boundary(b)
+        {
+            hits.push((a, b));
+            end = b;
+        }
+    }
+    let Some(&(a0, b0)) = hits.first() else {
+        return (sanitize_line(line, 300), Vec::new());
+    };
+    let before = sanitize_line(&line[..a0], 300);
+    let first = text_width(&sanitize_line(&line[a0..b0], 300));
+    let mut out = if text_width(&before) + first <= room {
+        before
+    } else {
+        // The match a third of the way in, the words before it cut to fit.
+        let keep = (room / 3).min(room.saturating_sub(first));
+        super::fit_tail(&before, keep)
+    };
+    // Each piece sanitised on its own, so that where each match is in
+    // the row is known.
+    let mut marks = Vec::with_capacity(hits.len());
+    let mut at = a0;
+    for (a, b) in hits {
+        out.push_str(&sanitize_line(&line[at..a], 300));
+        let start = out.len();
+        out.push_str(&sanitize_line(&line[a..b], 300));
+        marks.push((start, out.len()));
+        at = b;
+    }
+    out.push_str(&sanitize_line(&line[at..], 300));
+    (out, marks)
 }
 
 /// The overlay's lines, in order: before each document's first result a

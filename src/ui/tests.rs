@@ -357,9 +357,10 @@ fn find_everywhere_rows_show_their_match_when_narrow() {
                 document: "The Great Terror".to_string(),
                 offset: 0,
                 context: context.clone(),
-                hit: Some((at, at + "Nikolai Yezhov".len())),
+                hits: vec![(at, at + "Nikolai Yezhov".len())],
                 in_note: false,
             }],
+            matches: 1,
             selected: 0,
             done: true,
             generation: 1,
@@ -392,7 +393,7 @@ fn find_everywhere_shows_the_rows_around_the_selection() {
                 document: format!("{doc} essay"),
                 offset: n,
                 context: format!("{doc} result {n}"),
-                hit: None,
+                hits: Vec::new(),
                 in_note: n % 7 == 0,
             })
         })
@@ -410,6 +411,7 @@ fn find_everywhere_shows_the_rows_around_the_selection() {
         h.app.find_all = Some(crate::app::FindAll {
             query: "result".to_string(),
             results: results.clone(),
+            matches: results.len(),
             selected,
             done: true,
             generation: 1,
