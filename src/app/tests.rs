@@ -1003,6 +1003,49 @@ fn find_everywhere_folds_a_lines_matches_into_one_marked_row() {
     );
 }
 
+/// A Markdown document's results show its lines as the reader shows them
+/// (no `**`, `#` or `>` of the source), each match marked where it is in
+/// them, and open at the match in the source; a table's row keeps its
+/// cells and bars.
+#[test]
+fn find_everywhere_shows_markdown_as_the_reader_does() {
+    const DOC: &str = "# Lenin\n\n## Stalin at the top\n\nRead **The Soviet Union under Lenin and Stalin** first.\n\n> \u{201c}Comrade *Stalin* is too rude\u{201d}, Lenin wrote.\n\n| Week | Topic |\n|---|---|\n| 10 | Late Stalinism |\n";
+    let mut h = Harness::new(&[("course.md", DOC)], 120, 40);
+    h.act(Action::FindEverywhere);
+    h.type_prompt("Stalin");
+    let f = h.app.find_all.as_ref().expect("results");
+    let shown: Vec<&str> = f.results.iter().map(|r| r.context.as_str()).collect();
+    assert_eq!(
+        shown,
+        vec![
+            "Stalin at the top",
+            "Read The Soviet Union under Lenin and Stalin first.",
+            "\u{201c}Comrade Stalin is too rude\u{201d}, Lenin wrote.",
+            "| 10 | Late Stalinism |",
+        ],
+        "{:?}",
+        f.results
+    );
+    let starts: Vec<usize> = DOC.match_indices("Stalin").map(|(i, _)| i).collect();
+    for (r, start) in f.results.iter().zip(&starts) {
+        assert_eq!(r.offset, *start, "{r:?}");
+        let &[(a, b)] = r.hits.as_slice() else {
+            panic!("one match a row: {r:?}");
+        };
+        assert_eq!(&r.context[a..b], "Stalin", "{r:?}");
+    }
+    // The quote's row opens at its match.
+    h.act(Action::Confirm);
+    h.act(Action::Down);
+    h.act(Action::Down);
+    h.act(Action::Open);
+    assert!(
+        cursor_text(&h).contains("Comrade Stalin"),
+        "{}",
+        cursor_text(&h)
+    );
+}
+
 #[test]
 fn library_filter_is_fuzzy_and_esc_shows_all() {
     let mut h = Harness::new(

@@ -556,11 +556,15 @@ pub fn find_all(
         let Ok(hits) = search::search_document(&doc, &matcher, cancel, |_| {}) else {
             return;
         };
-        let src = doc.source();
         let mut found: Vec<app::Found> = Vec::new();
+        // Where the last row's first match is in the text it shows.
+        let mut last: Option<(&[u8], usize)> = None;
         for h in &hits {
+            let (text, (s, e)) = shown_at(&doc, h);
             if let Some(row) = found.last_mut()
-                && let Some(at) = also_shown(row, src, (h.start, h.end))
+                && let Some((shown, first)) = last
+                && std::ptr::eq(shown, text)
+                && let Some(at) = also_shown(row, (text, first), (s, e))
             {
                 row.hits.push(at);
                 continue;
@@ -568,7 +572,7 @@ pub fn find_all(
             if found.len() == FIND_PER_DOCUMENT {
                 break;
             }
-            let (context, hit) = line_around(src, h.start, h.end);
+            let (context, hit) = line_around(text, s, e);
             found.push(app::Found {
                 entry: Some(t.entry),
                 document: t.title.clone(),
@@ -577,6 +581,7 @@ pub fn find_all(
                 hits: vec![hit],
                 in_note: false,
             });
+            last = Some((text, s));
         }
         if !found.is_empty()
             && !send(Msg::Found {
@@ -634,21 +639,49 @@ pub fn find_all(
     });
 }
 
-/// Where the match at `start..end` of `src` is in `row`'s line, when the
-/// line shows it: the line's bytes from the row's first match to the end
-/// of this one are the source's (a later match on the same line, inside
-/// the ~80 bytes after the first that the line holds).
+/// The text a match shows in, as the reader shows it, and where in it:
+/// a Markdown block's text (or its table cell's), without the marks
+/// (`**`, `#`, `>`) its source has; a plain text's source, and a table's
+/// (its row, cells and `|` between them, says more than one cell). Where
+/// the shown text cannot be told, the source.
+fn shown_at<'d>(doc: &'d Document, h: &search::Hit) -> (&'d [u8], (usize, usize)) {
+    let source = (doc.source(), (h.start, h.end));
+    let Some(blocks) = doc.markdown_blocks() else {
+        return source;
+    };
+    let Some(block) = blocks
+        .partition_point(|b| b.src <= h.start)
+        .checked_sub(1)
+        .and_then(|i| blocks.get(i))
+        .filter(|b| !matches!(b.kind, document::BlockKind::Table(_)))
+    else {
+        return source;
+    };
+    let t = &block.text;
+    let s = t.display_at(h.start);
+    let e = t.display_at(h.end).max(s);
+    if t.src_at(s) == h.start && s < t.text.len() {
+        (t.text.as_bytes(), (s, e))
+    } else {
+        source
+    }
+}
+
+/// Where the match at `start..end` of a text is in `row`'s line, when the
+/// line shows it: `first` is where the row's first match is in that text,
+/// and the line's bytes from there to the end of this match are the
+/// text's (a later match on the same line, inside the ~80 bytes after the
+/// first that the line holds).
 fn also_shown(
     row: &app::Found,
-    src: &[u8],
+    (text, first): (&[u8], usize),
     (start, end): (usize, usize),
 ) -> Option<(usize, usize)> {
-    let &(first, _) = row.hits.first()?;
-    let from = start.checked_sub(row.offset)?;
-    let to = first + (end.checked_sub(row.offset)?);
+    let &(at, _) = row.hits.first()?;
+    let from = at + start.checked_sub(first)?;
+    let to = at + end.checked_sub(first)?;
     let line = row.context.as_bytes();
-    (to <= line.len() && line.get(first..to) == src.get(row.offset..end))
-        .then_some((first + from, to))
+    (to <= line.len() && line.get(at..to) == text.get(first..end)).then_some((from, to))
 }
 
 /// The first part of a big file (up to the saved place `at` and a head's
