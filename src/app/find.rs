@@ -439,8 +439,13 @@ impl FindAll {
             return e.clone();
         }
         let docs = {
-            // A document's notes come after every document's text.
-            let mut seen: Vec<&str> = self.results.iter().map(|f| f.document.as_str()).collect();
+            // A document's notes come after every document's text; two
+            // documents may share a title.
+            let mut seen: Vec<(Option<usize>, &str)> = self
+                .results
+                .iter()
+                .map(|f| (f.entry, f.document.as_str()))
+                .collect();
             seen.sort_unstable();
             seen.dedup();
             seen.len()
@@ -616,6 +621,11 @@ mod count_tests {
             ..super::FindAll::default()
         };
         assert_eq!(f.status(), "5 matches in 2 documents");
+        // Two documents of one title are two.
+        let mut twin = row("Gulag", false);
+        twin.entry = Some(3);
+        f.results.push(twin);
+        assert_eq!(f.status(), "5 matches in 3 documents");
         f.results.truncate(1);
         f.matches = 1;
         assert_eq!(f.status(), "1 match in 1 document");
