@@ -1046,6 +1046,36 @@ fn find_everywhere_shows_markdown_as_the_reader_does() {
     );
 }
 
+/// Wherever the source's marks fall (a word cut by emphasis, a link, an
+/// entity, code, a list, a quote, a table, text after a hard break),
+/// each result's marks are on the word searched for and nothing else.
+#[test]
+fn find_everywhere_marks_the_word_whatever_the_markup() {
+    const DOC: &str = "# The **Sta**lin question\n\nTom &amp; [Stalin](https://example.org) and `Stalin()` met stalin.  \nAfter a hard break, STALIN.\n\n- a list: *Stalin*\n  - nested Stalin\n\n> quoted **Stalin** and Stalin\n\n| who | what |\n|---|---|\n| Stalin &amp; co | *Stalin* |\n\nLast: Stálin is not Stalin.\n";
+    let mut h = Harness::new(&[("marks.md", DOC)], 120, 40);
+    h.act(Action::FindEverywhere);
+    h.type_prompt("stalin");
+    let f = h.app.find_all.as_ref().expect("results");
+    assert!(f.matches >= 12, "{} matches: {:?}", f.matches, f.results);
+    let mut marked = 0;
+    for r in &f.results {
+        for &(a, b) in &r.hits {
+            let word = r.context.get(a..b).unwrap_or_else(|| panic!("{r:?}"));
+            assert!(
+                word.eq_ignore_ascii_case("stalin") || word.to_lowercase() == "stálin",
+                "{word:?} in {r:?}"
+            );
+            marked += 1;
+        }
+        assert!(!r.context.contains("**"), "{r:?}");
+    }
+    assert_eq!(
+        marked, f.matches,
+        "every match marked once: {:?}",
+        f.results
+    );
+}
+
 #[test]
 fn library_filter_is_fuzzy_and_esc_shows_all() {
     let mut h = Harness::new(
