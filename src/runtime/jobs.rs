@@ -17,6 +17,7 @@ use crate::study::export_links::{self, DocLinks};
 use crate::study::{anchor, export, review};
 use crate::text::document::{self, Document, Format};
 use crate::text::outline;
+use crate::text::richtext::RichText;
 
 /// Files above this size open from their first [`HEAD_BYTES`] while the
 /// rest is read: reading 50 MB takes tens of milliseconds.
@@ -557,14 +558,14 @@ pub fn find_all(
             return;
         };
         let mut found: Vec<app::Found> = Vec::new();
-        // Where the last row's first match is in the text it shows.
-        let mut last: Option<(&[u8], usize)> = None;
+        // The text the last row's first match is in, and where.
+        let mut last: Option<(Shown, usize)> = None;
         for h in &hits {
-            let (text, (s, e)) = shown_at(&doc, h);
+            let (shown, text, (s, e)) = shown_at(&doc, h);
             if let Some(row) = found.last_mut()
-                && let Some((shown, first)) = last
-                && std::ptr::eq(shown, text)
-                && let Some(at) = also_shown(row, (text, first), (s, e))
+                && let Some((was, first)) = last
+                && was == shown
+                && let Some(at) = also_shown(row, (&text, first), (s, e))
             {
                 row.hits.push(at);
                 continue;
@@ -572,7 +573,7 @@ pub fn find_all(
             if found.len() == FIND_PER_DOCUMENT {
                 break;
             }
-            let (context, hit) = line_around(text, s, e);
+            let (context, hit) = line_around(&text, s, e);
             found.push(app::Found {
                 entry: Some(t.entry),
                 document: t.title.clone(),
@@ -581,7 +582,7 @@ pub fn find_all(
                 hits: vec![hit],
                 in_note: false,
             });
-            last = Some((text, s));
+            last = Some((shown, s));
         }
         if !found.is_empty()
             && !send(Msg::Found {
@@ -639,31 +640,75 @@ pub fn find_all(
     });
 }
 
+/// Which text a match shows in: the source, a Markdown block's text, or
+/// a row of a table (block, row).
+#[derive(Clone, Copy, PartialEq)]
+enum Shown {
+    Source,
+    Block(usize),
+    TableRow(usize, usize),
+}
+
 /// The text a match shows in, as the reader shows it, and where in it:
-/// a Markdown block's text (or its table cell's), without the marks
-/// (`**`, `#`, `>`) its source has; a plain text's source, and a table's
-/// (its row, cells and `|` between them, says more than one cell). Where
-/// the shown text cannot be told, the source.
-fn shown_at<'d>(doc: &'d Document, h: &search::Hit) -> (&'d [u8], (usize, usize)) {
-    let source = (doc.source(), (h.start, h.end));
+/// a Markdown block's text without the marks (`**`, `#`, `>`) its source
+/// has; a table's row as its cells are drawn, `│` between them; a plain
+/// text's source. Where the shown text cannot be told, the source.
+fn shown_at<'d>(
+    doc: &'d Document,
+    h: &search::Hit,
+) -> (Shown, std::borrow::Cow<'d, [u8]>, (usize, usize)) {
+    use std::borrow::Cow;
+    let source = (Shown::Source, Cow::Borrowed(doc.source()), (h.start, h.end));
     let Some(blocks) = doc.markdown_blocks() else {
         return source;
     };
-    let Some(block) = blocks
-        .partition_point(|b| b.src <= h.start)
-        .checked_sub(1)
-        .and_then(|i| blocks.get(i))
-        .filter(|b| !matches!(b.kind, document::BlockKind::Table(_)))
-    else {
+    let Some(b) = blocks.partition_point(|b| b.src <= h.start).checked_sub(1) else {
         return source;
     };
-    let t = &block.text;
-    let s = t.display_at(h.start);
-    let e = t.display_at(h.end).max(s);
-    if t.src_at(s) == h.start && s < t.text.len() {
-        (t.text.as_bytes(), (s, e))
-    } else {
-        source
+    // Where the match is in `t`, when `t` shows it.
+    let within = |t: &RichText| {
+        let s = t.display_at(h.start);
+        let e = t.display_at(h.end).max(s);
+        (t.src_at(s) == h.start && s < t.text.len()).then_some((s, e))
+    };
+    match &blocks[b].kind {
+        document::BlockKind::Table(table) => {
+            for (r, cells) in table.rows.iter().enumerate() {
+                if let Some((c, (s, e))) = cells
+                    .iter()
+                    .enumerate()
+                    .find_map(|(c, t)| Some((c, within(t)?)))
+                {
+                    // The row as the reader draws it, without the padding.
+                    let mut row = String::new();
+                    let mut at = 0;
+                    for (i, cell) in cells.iter().enumerate() {
+                        if i > 0 {
+                            row.push_str(" │ ");
+                        }
+                        if i == c {
+                            at = row.len();
+                        }
+                        row.push_str(&cell.text.replace('\n', " "));
+                    }
+                    let shift = |x: usize| at + x;
+                    return (
+                        Shown::TableRow(b, r),
+                        Cow::Owned(row.into_bytes()),
+                        (shift(s), shift(e)),
+                    );
+                }
+            }
+            source
+        }
+        _ => match within(&blocks[b].text) {
+            Some(at) => (
+                Shown::Block(b),
+                Cow::Borrowed(blocks[b].text.text.as_bytes()),
+                at,
+            ),
+            None => source,
+        },
     }
 }
 
