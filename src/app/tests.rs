@@ -910,6 +910,13 @@ fn outline_lists_headings_and_jumps() {
     assert_eq!(cursor_text(&h), "The Red Terror");
 }
 
+/// `F` with `query` typed: the results, every document searched.
+fn find_everywhere<'h>(h: &'h mut Harness, query: &str) -> &'h crate::app::FindAll {
+    h.act(Action::FindEverywhere);
+    h.type_prompt(query);
+    h.app.find_all.as_ref().expect("results")
+}
+
 #[test]
 fn find_everywhere_opens_the_right_document_at_the_match() {
     let mut h = Harness::new(
@@ -917,9 +924,7 @@ fn find_everywhere_opens_the_right_document_at_the_match() {
         120,
         40,
     );
-    h.act(Action::FindEverywhere);
-    h.type_prompt("paragraph 123 ");
-    let f = h.app.find_all.as_ref().expect("results");
+    let f = find_everywhere(&mut h, "paragraph 123 ");
     assert_eq!(f.results.len(), 1);
     h.act(Action::Confirm);
     h.act(Action::Open);
@@ -946,9 +951,7 @@ fn find_everywhere_folds_a_lines_matches_into_one_marked_row() {
         120,
         40,
     );
-    h.act(Action::FindEverywhere);
-    h.type_prompt("Stalin");
-    let f = h.app.find_all.as_ref().expect("results");
+    let f = find_everywhere(&mut h, "Stalin");
     let rows: Vec<(usize, usize)> = f.results.iter().map(|r| (r.offset, r.hits.len())).collect();
     let first = doc.find("Stalin").expect("in the text");
     let last = doc.rfind("Stalin").expect("in the text");
@@ -1011,9 +1014,7 @@ fn find_everywhere_folds_a_lines_matches_into_one_marked_row() {
 fn find_everywhere_shows_markdown_as_the_reader_does() {
     const DOC: &str = "# Lenin\n\n## Stalin at the top\n\nRead **The Soviet Union under Lenin and Stalin** first.\n\n> \u{201c}Comrade *Stalin* is too rude\u{201d}, Lenin wrote.\n\n| Week | Topic |\n|---|---|\n| 10 | Late Stalinism |\n";
     let mut h = Harness::new(&[("course.md", DOC)], 120, 40);
-    h.act(Action::FindEverywhere);
-    h.type_prompt("Stalin");
-    let f = h.app.find_all.as_ref().expect("results");
+    let f = find_everywhere(&mut h, "Stalin");
     let shown: Vec<&str> = f.results.iter().map(|r| r.context.as_str()).collect();
     assert_eq!(
         shown,
@@ -1053,9 +1054,7 @@ fn find_everywhere_shows_markdown_as_the_reader_does() {
 fn find_everywhere_marks_the_word_whatever_the_markup() {
     const DOC: &str = "# The **Sta**lin question\n\nTom &amp; [Stalin](https://example.org) and `Stalin()` met stalin.  \nAfter a hard break, STALIN.\n\n- a list: *Stalin*\n  - nested Stalin\n\n> quoted **Stalin** and Stalin\n\n| who | what |\n|---|---|\n| Stalin &amp; co | *Stalin* |\n\nLast: Stálin is not Stalin.\n";
     let mut h = Harness::new(&[("marks.md", DOC)], 120, 40);
-    h.act(Action::FindEverywhere);
-    h.type_prompt("stalin");
-    let f = h.app.find_all.as_ref().expect("results");
+    let f = find_everywhere(&mut h, "stalin");
     assert!(f.matches >= 12, "{} matches: {:?}", f.matches, f.results);
     let mut marked = 0;
     for r in &f.results {
