@@ -317,7 +317,12 @@ fn styled_screen(parser: &vt100::Parser, w: u16, h: u16) -> Vec<String> {
 enum Step {
     Key(&'static str),
     Type(&'static str),
+    /// The terminal takes one of the three sizes.
+    Resize(usize),
 }
+
+/// The sizes the random steps are drawn at.
+const SIZES: [(u16, u16); 3] = [(120, 40), (80, 24), (47, 15)];
 
 const KEYS: &[&str] = &[
     "j",
@@ -371,6 +376,7 @@ fn step() -> impl proptest::strategy::Strategy<Value = Step> {
     prop_oneof![
         6 => (0..KEYS.len()).prop_map(|i| Step::Key(KEYS[i])),
         1 => proptest::sample::select(vec!["ga", "漢字", "e\u{301}", "#x ", "the"]).prop_map(Step::Type),
+        1 => (0..SIZES.len()).prop_map(Step::Resize),
     ]
 }
 
@@ -381,7 +387,9 @@ proptest::proptest! {
     /// (ui/keep.rs), leave the terminal showing exactly what a full redraw
     /// of the same state shows: every cell's text, colours and attributes,
     /// after every step of random reading, noting, searching and moving
-    /// between panes, at three sizes.
+    /// between panes, at three sizes, and as the terminal is resized from
+    /// one to another and back (rows drawn at a size are copied in when
+    /// it comes back).
     #[test]
     fn kept_parts_never_leave_the_screen_stale(
         steps in proptest::collection::vec(step(), 1..40),
@@ -397,7 +405,7 @@ fn same_as_full_redraw_after(
     steps: &[Step],
     size: usize,
 ) -> Result<(), proptest::test_runner::TestCaseError> {
-    let (w, ht) = [(120u16, 40u16), (80, 24), (47, 15)][size];
+    let (mut w, mut ht) = SIZES[size];
     let docs = [
         (
             "essay.md",
@@ -417,6 +425,13 @@ fn same_as_full_redraw_after(
                 } else {
                     h.type_prompt(t);
                 }
+            }
+            &Step::Resize(i) => {
+                (w, ht) = SIZES[i];
+                driver.set_fixed(w, ht);
+                driver.fit().expect("a fixed size");
+                h.send(crate::app::Msg::Resize(w, ht));
+                parser.set_size(nz(ht), nz(w));
             }
         }
         draw_kept(&mut driver, &sink, &mut parser, &h);
