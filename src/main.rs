@@ -62,8 +62,9 @@ enum Command {
         /// Every document with notes (the default when no FILE is named).
         #[arg(long, conflicts_with = "files")]
         all: bool,
-        /// The documents whose notes to export: a path, a bundled essay's
-        /// name (05-the-great-terror.md) or a document's title.
+        /// The documents whose notes to export: a path, a file name
+        /// (05-the-great-terror.md: the document with notes of that name,
+        /// else the bundled essay) or a document's title.
         files: Vec<PathBuf>,
         /// Only entries made in this lecture session: its name (any case) or
         /// the start of exactly one session's name; NAME* takes every session

@@ -454,3 +454,72 @@ fn cornell_sheet_with_links_relative_to_where_it_is_written() {
         assert!(help.contains(flag), "{flag} not in --help:\n{help}");
     }
 }
+
+/// A notes file naming `doc`, with one note tagged `#orders` on `exact`.
+fn notes_on(doc: &Path, exact: &str, text: &str) -> String {
+    let body = std::fs::read_to_string(doc).expect("document");
+    let offset = body.find(exact).expect("the quote is in the document");
+    let key = toml::Value::String(doc.to_string_lossy().into_owned());
+    format!(
+        "schema_version = 1\ndocument = {key}\ntitle = \"A copy\"\n\n[[notes]]\nid = \"n-copy\"\ntext = \"{text} #orders\"\ntags = [\"orders\"]\ncreated = \"2026-12-07T09:00:00Z\"\n[notes.anchor]\noffset = {offset}\nexact = {}\n",
+        toml::Value::String(exact.to_string())
+    )
+}
+
+/// A document is named by its file name (with or without its extension)
+/// wherever it lies: the one whose notes file remembers it, before a
+/// bundled essay of the same name. A student reading a copy of the essays
+/// (`marginote ~/course`) exported `05-the-great-terror.md --tag orders`
+/// and got "nothing to export": the bundled essay, with no notes, had
+/// been taken. Two documents with notes under one name are an error that
+/// names both; each is still exported by its path.
+#[test]
+fn a_file_name_names_the_document_with_notes_before_a_bundled_essay() {
+    let s = setup();
+    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("essays/05-the-great-terror.md");
+    let essay = std::fs::read_to_string(&bundled).expect("bundled essay");
+    let quote = "The answers were turned into NKVD Order";
+    let course = s.root.join("course");
+    std::fs::create_dir(&course).expect("folder");
+    let copy = course.join("05-the-great-terror.md");
+    std::fs::write(&copy, &essay).expect("copy");
+    let notes = s.data.join("notes");
+    std::fs::write(
+        notes.join("copy.toml"),
+        notes_on(&copy, quote, "the quotas"),
+    )
+    .expect("notes");
+
+    for name in ["05-the-great-terror.md", "05-THE-GREAT-TERROR"] {
+        let md = stdout(&run(&s, &["export", name, "--tag", "orders"]));
+        assert!(md.contains("the quotas #orders"), "{name}:\n{md}");
+        assert!(md.contains(&format!("> {quote}")), "{md}");
+        assert!(
+            md.contains("course/05-the-great-terror.md"),
+            "the copy's:\n{md}"
+        );
+    }
+    // A document outside the working folder, by its name alone.
+    let md = stdout(&run(&s, &["export", "kronstadt.txt"]));
+    assert!(md.contains("Crushed by whom?"), "{md}");
+
+    let other = s.root.join("other");
+    std::fs::create_dir(&other).expect("folder");
+    let second = other.join("05-the-great-terror.md");
+    std::fs::write(&second, &essay).expect("second copy");
+    std::fs::write(notes.join("second.toml"), notes_on(&second, quote, "again")).expect("notes");
+    let out = run(&s, &["export", "05-the-great-terror.md"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(out.stdout.is_empty(), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("names 2 documents with notes"), "{err}");
+    assert!(
+        err.contains(&*copy.to_string_lossy()) && err.contains(&*second.to_string_lossy()),
+        "{err}"
+    );
+    let md = stdout(&run(&s, &["export", &second.to_string_lossy()]));
+    assert!(
+        md.contains("again #orders") && !md.contains("the quotas"),
+        "{md}"
+    );
+}

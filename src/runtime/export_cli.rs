@@ -15,7 +15,7 @@ use crate::text::sanitize;
 /// What `marginote export` was asked for.
 #[derive(Debug, Clone, Default)]
 pub struct ExportOptions {
-    /// Documents to export (paths, bundled names or titles); none means
+    /// Documents to export (paths, file names or titles); none means
     /// every document with notes.
     pub files: Vec<PathBuf>,
     pub json: bool,
@@ -87,18 +87,33 @@ pub fn export_cli(opts: ExportOptions) -> anyhow::Result<i32> {
         }
     } else {
         for named in &opts.files {
-            let Some(e) = export_document(&data, &store, named) else {
-                eprintln!(
-                    "marginote: {}: no such document (not a file, a bundled essay's name or a title with notes)",
-                    sanitize::sanitize_line(&named.display().to_string(), 200)
-                );
-                return Ok(USAGE_ERROR);
+            let (e, found_by) = match export_document(&data, &store, named) {
+                Ok(Some(found)) => found,
+                Ok(None) => {
+                    eprintln!(
+                        "marginote: {}: no such document (not a file, the file name of a document with notes or of a bundled essay, or a title)",
+                        sanitize::sanitize_line(&named.display().to_string(), 200)
+                    );
+                    return Ok(USAGE_ERROR);
+                }
+                Err(msg) => {
+                    eprintln!("marginote: {msg}");
+                    return Ok(USAGE_ERROR);
+                }
             };
-            let path = data.notes_path(&e.key, &e.name);
-            let file = match store.load_notes(&path) {
-                LoadOutcome::Loaded(f) => f,
-                LoadOutcome::Missing => storage::NotesFile::new(e.key.clone(), "", ""),
-                LoadOutcome::Unreadable { problem } => anyhow::bail!("{problem}"),
+            let file = match found_by {
+                Some(f) => f,
+                None => match store.load_notes(&data.notes_path(&e.key, &e.name)) {
+                    LoadOutcome::Loaded(f) => f,
+                    // Not where its name puts it (renamed, or written by
+                    // another machine): the notes file naming the document.
+                    LoadOutcome::Missing => jobs::notes_files(&data, &store)
+                        .into_iter()
+                        .map(|(_, f)| f)
+                        .find(|f| f.document == e.key && f.entry_count() > 0)
+                        .unwrap_or_else(|| storage::NotesFile::new(e.key.clone(), "", "")),
+                    LoadOutcome::Unreadable { problem } => anyhow::bail!("{problem}"),
+                },
             };
             let title = library::summarize_entry(&e.source, e.format)
                 .ok()
@@ -360,31 +375,61 @@ fn export_filter(opts: &ExportOptions, tz: &jiff::tz::TimeZone) -> Result<export
     })
 }
 
-/// The document a command line names: a file, a bundled essay by its
-/// name (with or without `.md`), or a title (of a bundled essay, or one
-/// remembered in a notes file).
-fn export_document(
-    data: &DataDir,
-    store: &Store,
-    named: &std::path::Path,
-) -> Option<library::Entry> {
+/// What a name on the command line was found to be.
+type Named = Result<Option<(library::Entry, Option<storage::NotesFile>)>, String>;
+
+/// The document a command line names: a file, a document by its file
+/// name (with or without its extension: one read before, whose notes
+/// file remembers it, or a bundled essay), or a title (of a bundled
+/// essay, or one remembered in a notes file). With it, the notes file it
+/// was found by, if one was. A file name that two documents with notes
+/// share is an error naming them: which one was meant cannot be told.
+fn export_document(data: &DataDir, store: &Store, named: &std::path::Path) -> Named {
     if named.is_file() {
-        return library::from_args(&[named.to_path_buf()])
+        let e = library::from_args(&[named.to_path_buf()])
             .0
             .into_iter()
             .next();
+        return Ok(e.map(|e| (e, None)));
     }
     let text = named.to_string_lossy();
     let want = text.trim();
     let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b);
+    let named_so = |path: &str| {
+        let path = std::path::Path::new(path);
+        let is = |s: Option<&std::ffi::OsStr>| s.is_some_and(|s| same(&s.to_string_lossy(), want));
+        is(path.file_name()) || is(path.file_stem())
+    };
     let bundled = library::bundled_entries();
-    if let Some(e) = bundled.iter().find(|e| {
-        same(&e.name, want)
-            || std::path::Path::new(&e.name)
-                .file_stem()
-                .is_some_and(|s| same(&s.to_string_lossy(), want))
-    }) {
-        return Some(e.clone());
+    let files = jobs::notes_files(data, store);
+    // A document with notes, by its file name: a student's copy of a
+    // bundled essay (`marginote ~/course`) is the one their notes are on,
+    // not the bundled essay of the same name.
+    let mut by_name: Vec<&(PathBuf, storage::NotesFile)> = files
+        .iter()
+        .filter(|(_, f)| f.entry_count() > 0 && named_so(&f.document))
+        .collect();
+    by_name.sort_by(|a, b| a.1.document.cmp(&b.1.document));
+    by_name.dedup_by(|a, b| a.1.document == b.1.document);
+    if by_name.len() > 1 {
+        let places: Vec<String> = by_name
+            .iter()
+            .map(|(_, f)| sanitize::sanitize_line(&f.document, 200))
+            .collect();
+        return Err(format!(
+            "{} names {} documents with notes ({}): give the path of the one you mean",
+            sanitize::sanitize_line(want, 200),
+            places.len(),
+            places.join(", ")
+        ));
+    }
+    if let Some((_, f)) = by_name.first()
+        && let Some(e) = entry_at(&bundled, &f.document)
+    {
+        return Ok(Some((e, Some(f.clone()))));
+    }
+    if let Some(e) = bundled.iter().find(|e| named_so(&e.name)) {
+        return Ok(Some((e.clone(), None)));
     }
     let title_of = |e: &library::Entry| {
         library::summarize_entry(&e.source, e.format)
@@ -393,7 +438,6 @@ fn export_document(
     };
     // A document read before, by the title its notes file remembers: a
     // copy of a bundled essay with notes wins over the bundled one.
-    let files = jobs::notes_files(data, store);
     let known = files
         .iter()
         .filter(|(_, f)| f.entry_count() > 0)
@@ -403,26 +447,27 @@ fn export_document(
             .iter()
             .find(|e| title_of(e).is_some_and(|t| same(&t, want)))
     {
-        return Some(e.clone());
+        return Ok(Some((e.clone(), None)));
     }
     // Else by the title the document has now (its notes file may hold only
     // the file name, saved before the title was known).
-    let found = known.map(|(_, f)| f.document.clone()).or_else(|| {
-        files.iter().find_map(|(_, f)| {
-            let path = PathBuf::from(&f.document);
-            let e = path
-                .is_file()
-                .then(|| library::from_args(&[path]).0.into_iter().next())
-                .flatten()?;
-            title_of(&e)
+    let found = known.or_else(|| {
+        files.iter().find(|(_, f)| {
+            entry_at(&bundled, &f.document)
+                .and_then(|e| title_of(&e))
                 .is_some_and(|t| same(&t, want))
-                .then(|| f.document.clone())
         })
-    })?;
-    if let Some(e) = bundled.iter().find(|e| e.key == found) {
+    });
+    Ok(found.and_then(|(_, f)| Some((entry_at(&bundled, &f.document)?, Some(f.clone())))))
+}
+
+/// The library entry of the document at `path` (a notes file's
+/// `document`): the bundled essay it is, or the file there, if any.
+fn entry_at(bundled: &[library::Entry], path: &str) -> Option<library::Entry> {
+    if let Some(e) = bundled.iter().find(|e| e.key == path) {
         return Some(e.clone());
     }
-    let path = PathBuf::from(&found);
+    let path = PathBuf::from(path);
     path.is_file()
         .then(|| library::from_args(&[path]).0.into_iter().next())
         .flatten()
