@@ -417,6 +417,11 @@ pub struct Found {
     pub hits: Vec<(usize, usize)>,
     /// Found in a note, highlight or bookmark rather than the text.
     pub in_note: bool,
+    /// Bytes at the start of `context` that stay when a narrow row cuts
+    /// its front: a table row's first cell and the bar after it, where the
+    /// cells between it and the match were left out (the chronology's
+    /// date, a glossary's term). 0 for any other line.
+    pub lead: usize,
 }
 
 /// What the find-everywhere overlay shows.
@@ -602,6 +607,7 @@ mod count_tests {
     #[test]
     fn find_everywhere_counts_matches_in_distinct_documents() {
         let row = |document: &str, in_note: bool| super::Found {
+            lead: 0,
             entry: None,
             document: document.to_string(),
             offset: 0,

@@ -1047,6 +1047,42 @@ fn find_everywhere_shows_markdown_as_the_reader_does() {
     );
 }
 
+/// A table row whose match lies far into it keeps its first cell in
+/// front of the words cut before the match: the chronology's rows showed
+/// "…Rykov, Genrikh Yagoda (21 in all)" without their date. On a narrow
+/// screen too, where the row is cut on screen rather than in the search.
+#[test]
+fn find_everywhere_keeps_a_table_rows_first_cell_when_it_cuts_the_row() {
+    const DOC: &str = "# Trials\n\n| When | Who | What |\n|---|---|---|\n| Mar 1938 | The third show trial, of the Right-Trotskyist bloc: Bukharin, Rykov, Krestinsky, Genrikh Yagoda and seventeen more | eighteen shot |\n| 1936 | Yagoda | removed |\n| 1938 | Third trial: Bukharin, Rykov, Krestinsky, Yagoda | shot |\n";
+    for (w, ht) in [(120, 40), (60, 20)] {
+        let mut h = Harness::new(&[("trials.md", DOC)], w, ht);
+        let f = find_everywhere(&mut h, "Yagoda").clone();
+        let r = &f.results[0];
+        assert!(
+            r.context.starts_with("Mar 1938 │ …") && r.lead == "Mar 1938 │ ".len(),
+            "{r:?}"
+        );
+        let &[(a, b)] = r.hits.as_slice() else {
+            panic!("one match: {r:?}");
+        };
+        assert_eq!(&r.context[a..b], "Yagoda", "{r:?}");
+        assert_eq!(r.offset, DOC.find("Genrikh Yagoda").expect("in") + 8);
+        // A row shown from its start: whole, its first cell known.
+        assert_eq!(f.results[1].context, "1936 │ Yagoda │ removed");
+        assert_eq!(f.results[1].lead, "1936 │ ".len());
+        let screen = h.screen_text();
+        // Cut on a narrow screen, each keeps its first cell.
+        let third = if w < 100 {
+            "│    1938 │ …restinsky, Yagoda │ shot"
+        } else {
+            "│    1938 │ Third trial: Bukharin, Rykov, Krestinsky, Yagoda │ shot"
+        };
+        for row in ["│    Mar 1938 │ …", third] {
+            assert!(screen.contains(row), "{w}x{ht}: {row}\n{screen}");
+        }
+    }
+}
+
 /// Wherever the source's marks fall (a word cut by emphasis, a link, an
 /// entity, code, a list, a quote, a table, text after a hard break),
 /// each result's marks are on the word searched for and nothing else.

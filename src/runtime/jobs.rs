@@ -561,7 +561,7 @@ pub fn find_all(
         // The text the last row's first match is in, and where.
         let mut last: Option<(Shown, usize)> = None;
         for h in &hits {
-            let (shown, text, (s, e)) = shown_at(&doc, h);
+            let (shown, text, (s, e), first_cell) = shown_at(&doc, h);
             if let Some(row) = found.last_mut()
                 && let Some((was, first)) = last
                 && was == shown
@@ -573,7 +573,24 @@ pub fn find_all(
             if found.len() == FIND_PER_DOCUMENT {
                 break;
             }
-            let (context, hit) = line_around(&text, s, e);
+            let (mut context, mut hit) = line_around(&text, s, e);
+            // A table row keeps its first cell, what the row is about, in
+            // front of the words before the match wherever they are cut
+            // ("Mar 1938 │ …Rykov, Genrikh Yagoda (21 in all)"): here,
+            // where the cut fell past the bar after it, and on a narrow
+            // row (ui/find.rs) by its length, `lead`.
+            let mut lead = 0;
+            if first_cell > 0 {
+                let head = &text[..first_cell + CELL_BAR.len()];
+                if context.as_bytes().starts_with(head) {
+                    lead = head.len();
+                } else if context.starts_with('…') && s > head.len() + 80 {
+                    let head = String::from_utf8_lossy(head);
+                    lead = head.len();
+                    context = format!("{head}{context}");
+                    hit = (hit.0 + lead, hit.1 + lead);
+                }
+            }
             found.push(app::Found {
                 entry: Some(t.entry),
                 document: t.title.clone(),
@@ -581,6 +598,7 @@ pub fn find_all(
                 context,
                 hits: vec![hit],
                 in_note: false,
+                lead,
             });
             last = Some((shown, s));
         }
@@ -618,6 +636,7 @@ pub fn find_all(
                     context,
                     hits,
                     in_note: true,
+                    lead: 0,
                 });
             }
         };
@@ -649,16 +668,26 @@ enum Shown {
     TableRow(usize, usize),
 }
 
-/// The text a match shows in, as the reader shows it, and where in it:
-/// a Markdown block's text without the marks (`**`, `#`, `>`) its source
-/// has; a table's row as its cells are drawn, `│` between them; a plain
-/// text's source. Where the shown text cannot be told, the source.
+/// What goes between a table row's cells where a result shows the row.
+const CELL_BAR: &str = " │ ";
+
+/// The text a match shows in, as the reader shows it, where in it, and
+/// the length of a table row's first cell when the match is in another
+/// (else 0): a Markdown block's text without the marks (`**`, `#`, `>`)
+/// its source has; a table's row as its cells are drawn, `│` between
+/// them; a plain text's source. Where the shown text cannot be told, the
+/// source.
 fn shown_at<'d>(
     doc: &'d Document,
     h: &search::Hit,
-) -> (Shown, std::borrow::Cow<'d, [u8]>, (usize, usize)) {
+) -> (Shown, std::borrow::Cow<'d, [u8]>, (usize, usize), usize) {
     use std::borrow::Cow;
-    let source = (Shown::Source, Cow::Borrowed(doc.source()), (h.start, h.end));
+    let source = (
+        Shown::Source,
+        Cow::Borrowed(doc.source()),
+        (h.start, h.end),
+        0,
+    );
     let Some(blocks) = doc.markdown_blocks() else {
         return source;
     };
@@ -682,20 +711,25 @@ fn shown_at<'d>(
                     // The row as the reader draws it, without the padding.
                     let mut row = String::new();
                     let mut at = 0;
+                    let mut first = 0;
                     for (i, cell) in cells.iter().enumerate() {
                         if i > 0 {
-                            row.push_str(" │ ");
+                            row.push_str(CELL_BAR);
                         }
                         if i == c {
                             at = row.len();
                         }
                         row.push_str(&cell.text.replace('\n', " "));
+                        if i == 0 && c > 0 {
+                            first = row.len();
+                        }
                     }
                     let shift = |x: usize| at + x;
                     return (
                         Shown::TableRow(b, r),
                         Cow::Owned(row.into_bytes()),
                         (shift(s), shift(e)),
+                        first,
                     );
                 }
             }
@@ -706,6 +740,7 @@ fn shown_at<'d>(
                 Shown::Block(b),
                 Cow::Borrowed(blocks[b].text.text.as_bytes()),
                 at,
+                0,
             ),
             None => source,
         },

@@ -174,9 +174,20 @@ fn shown_context(r: &Found, room: usize) -> (String, Vec<(usize, usize)>) {
     let mut out = if text_width(&before) + first <= room {
         before
     } else {
-        // The match a third of the way in, the words before it cut to fit.
-        let keep = (room / 3).min(room.saturating_sub(first));
-        super::fit_tail(&before, keep)
+        // The match a third of the way in, the words before it cut to fit;
+        // a table row's first cell kept in front of them where it leaves
+        // them a few columns.
+        let space = room.saturating_sub(first);
+        let lead = (r.lead > 0 && r.lead <= a0 && line.is_char_boundary(r.lead))
+            .then(|| sanitize_line(&line[..r.lead], 300))
+            .filter(|l| text_width(l) + 6 <= space);
+        match lead {
+            Some(lead) => {
+                let rest = (room / 4).max(6).min(space - text_width(&lead));
+                lead + &super::fit_tail(&sanitize_line(&line[r.lead..a0], 300), rest)
+            }
+            None => super::fit_tail(&before, (room / 3).min(space)),
+        }
     };
     // Each piece sanitised on its own, so that where each match is in
     // the row is known.

@@ -359,6 +359,7 @@ fn find_everywhere_rows_show_their_match_when_narrow() {
                 context: context.clone(),
                 hits: vec![(at, at + "Nikolai Yezhov".len())],
                 in_note: false,
+                lead: 0,
             }],
             matches: 1,
             selected: 0,
@@ -395,6 +396,7 @@ fn find_everywhere_shows_the_rows_around_the_selection() {
                 context: format!("{doc} result {n}"),
                 hits: Vec::new(),
                 in_note: n % 7 == 0,
+                lead: 0,
             })
         })
         .collect();
