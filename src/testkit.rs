@@ -350,8 +350,13 @@ impl Harness {
                     );
                     replies.extend(all.map(Msg::AllNotes));
                 }
-                Effect::Export { docs, name } => {
-                    let reply = jobs::export_sheet(&self.disk, &self.data, &docs, &name, NOW);
+                Effect::Export {
+                    docs,
+                    name,
+                    selection,
+                } => {
+                    let sheet = (&docs[..], name.as_str(), selection.as_deref());
+                    let reply = jobs::export_sheet(&self.disk, &self.data, sheet, NOW);
                     if let Msg::Exported(Ok(path)) = &reply {
                         let sheet = std::fs::read_to_string(path).expect("sheet written");
                         self.exported.push((name, sheet));

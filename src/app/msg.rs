@@ -211,6 +211,9 @@ pub enum Effect {
     Export {
         docs: Vec<ExportDoc>,
         name: String,
+        /// What the pane was narrowed to (a filter, a session), said at
+        /// the top of the sheet as the command line's export says it.
+        selection: Option<String>,
     },
     /// Put text on the clipboard (OSC 52).
     Copy(String),

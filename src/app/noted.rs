@@ -248,5 +248,30 @@ pub(super) fn export(app: &mut App) -> Vec<Effect> {
             |s| format!("session-{}", crate::storage::slug(&s.name)),
         ),
     };
-    vec![Effect::Export { docs, name }]
+    // Said at the top of the sheet: it holds only what the pane showed.
+    let mut narrowed: Vec<String> = Vec::new();
+    if app.scope == Scope::Session
+        && let Some(s) = app.scope_session()
+    {
+        narrowed.push(format!("session “{}”", s.name));
+    }
+    if let Some(f) = app
+        .notes
+        .as_ref()
+        .and_then(|n| n.filter())
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+    {
+        narrowed.push(if f.starts_with('#') && !f.contains(char::is_whitespace) {
+            f.to_string()
+        } else {
+            format!("“{f}”")
+        });
+    }
+    let selection = (!narrowed.is_empty()).then(|| narrowed.join(" · "));
+    vec![Effect::Export {
+        docs,
+        name,
+        selection,
+    }]
 }

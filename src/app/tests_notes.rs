@@ -262,6 +262,28 @@ fn e_exports_only_what_the_filter_shows() {
     assert_eq!(name, "willow");
     assert!(sheet.contains("for the #exam"), "{sheet}");
     assert!(!sheet.contains("aside"), "{sheet}");
+    // The sheet says it holds only what the filter let through, as the
+    // command line's `--tag` sheet does.
+    assert!(sheet.contains("\n*Selected: #exam*\n"), "{sheet}");
+    let clear = || Msg::Text(crate::input::action::TextEdit::Clear);
+    h.act(Action::Filter);
+    h.send(clear());
+    h.type_prompt("aside");
+    h.act(Action::Confirm);
+    h.act(Action::Export);
+    let (_, sheet) = h.exported.last().expect("exported again");
+    assert!(sheet.contains("*Selected: “aside”*"), "{sheet}");
+    // With no filter, nothing is said.
+    h.act(Action::Filter);
+    h.send(clear());
+    h.act(Action::Confirm);
+    h.act(Action::Export);
+    let (_, sheet) = h.exported.last().expect("exported whole");
+    assert!(
+        sheet.contains("for the #exam") && sheet.contains("aside"),
+        "{sheet}"
+    );
+    assert!(!sheet.contains("Selected:"), "{sheet}");
 }
 
 #[test]

@@ -378,11 +378,13 @@ pub fn save_sessions(
 }
 
 /// Writes a study sheet of `docs` into the exports folder.
+/// A study sheet of `docs` named after `name`, with what they were
+/// narrowed to (`selection`) said at its top, written to the exports
+/// folder.
 pub fn export_sheet(
     store: &Store<impl storage::Fs>,
     data: &DataDir,
-    docs: &[ExportDoc],
-    name: &str,
+    (docs, name, selection): (&[ExportDoc], &str, Option<&str>),
     now: &str,
 ) -> Msg {
     let pages: Vec<Vec<(usize, u32)>> = docs.iter().map(|d| pdf_pages(&d.key)).collect();
@@ -407,6 +409,7 @@ pub fn export_sheet(
         .collect();
     let opts = export::SheetOptions {
         links: &links,
+        selection: selection.map(str::to_string),
         ..Default::default()
     };
     let text = export::markdown_with(&sheets, &opts, now);
@@ -1399,8 +1402,7 @@ mod tests {
         let Msg::Exported(Ok(sheet)) = export_sheet(
             &Store::new(),
             &data,
-            &docs,
-            "week-1",
+            (&docs, "week-1", None),
             "2026-12-04T10:00:00+01:00",
         ) else {
             panic!("the sheet is written");

@@ -148,9 +148,16 @@ pub(super) fn perform(fx: Effect, app: &App, cx: &mut Context<'_>) -> Performed 
                 .all_notes(cx.data.clone(), (*app.entries).clone());
             Performed::Nothing
         }
-        Effect::Export { docs, name } => {
-            msg(jobs::export_sheet(cx.store, cx.data, &docs, &name, &now()))
-        }
+        Effect::Export {
+            docs,
+            name,
+            selection,
+        } => msg(jobs::export_sheet(
+            cx.store,
+            cx.data,
+            (&docs, &name, selection.as_deref()),
+            &now(),
+        )),
         Effect::Copy(text) => {
             term::copy_to_clipboard(&text);
             Performed::Nothing
