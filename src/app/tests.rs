@@ -1083,6 +1083,35 @@ fn find_everywhere_keeps_a_table_rows_first_cell_when_it_cuts_the_row() {
     }
 }
 
+/// In a long table, each result is its own row, found by where the rows
+/// start in the source, past rows with no text in them too.
+#[test]
+fn find_everywhere_finds_each_match_in_its_row_of_a_long_table() {
+    let mut doc = String::from("# Rows\n\n| n | what |\n|---|---|\n");
+    let wanted = [3, 150, 151, 298, 299];
+    for n in 0..300 {
+        if n % 37 == 0 || n == 297 {
+            doc.push_str("|  |  |\n");
+        } else if wanted.contains(&n) {
+            doc.push_str(&format!("| {n} | Yezhov in row {n} |\n"));
+        } else {
+            doc.push_str(&format!("| {n} | nothing here |\n"));
+        }
+    }
+    let doc: &'static str = Box::leak(doc.into_boxed_str());
+    let mut h = Harness::new(&[("rows.md", doc)], 120, 40);
+    let f = find_everywhere(&mut h, "Yezhov");
+    let shown: Vec<&str> = f.results.iter().map(|r| r.context.as_str()).collect();
+    let expected: Vec<String> = wanted
+        .iter()
+        .map(|n| format!("{n} │ Yezhov in row {n}"))
+        .collect();
+    assert_eq!(shown, expected);
+    for r in &f.results {
+        assert_eq!(&doc[r.offset..r.offset + 6], "Yezhov", "{r:?}");
+    }
+}
+
 /// Wherever the source's marks fall (a word cut by emphasis, a link, an
 /// entity, code, a list, a quote, a table, text after a hard break),
 /// each result's marks are on the word searched for and nothing else.

@@ -705,7 +705,32 @@ fn shown_at<'d>(
     };
     match &blocks[b].kind {
         document::BlockKind::Table(table) => {
-            for (r, cells) in table.rows.iter().enumerate() {
+            // The row is found by where the rows start in the source (in
+            // order): the rows before it are not looked at (a table of
+            // thousands of rows searched for a word near its end looked at
+            // each, for each result). A row with no text starts where the
+            // last row with text before it does. Should the rows around the
+            // one found not hold the match, every row is looked at.
+            let rows = &table.rows;
+            let starts_by = |mut r: usize| loop {
+                match rows[r].iter().find_map(|t| t.runs.first()) {
+                    Some(run) => break run.src <= h.start,
+                    None if r == 0 => break true,
+                    None => r -= 1,
+                }
+            };
+            let (mut lo, mut hi) = (0, rows.len());
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if starts_by(mid) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            let order = (lo.saturating_sub(2)..lo).rev().chain(0..rows.len());
+            for r in order {
+                let cells = &rows[r];
                 if let Some((c, (s, e))) = cells
                     .iter()
                     .enumerate()
