@@ -8,7 +8,7 @@
 use crate::text::role::Roles;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::text::block::{Block, BlockKind, Table};
+use crate::text::block::{Block, BlockKind, TABLE_PART_ROWS, Table, WholeTable};
 use crate::text::richtext::RichText;
 
 /// Containers beyond this depth are drawn as one `…` instead of their bars
@@ -463,17 +463,72 @@ impl Builder {
     fn emit_table(&mut self, t: TableBuilder) {
         let (prefix_first, prefix_rest) = self.prefixes();
         let gap = if self.blocks.is_empty() { 0 } else { 1 };
-        self.blocks.push(Block {
-            kind: BlockKind::Table(Table {
+        let block = |table: Table, gap_before: u8, src: usize| Block {
+            kind: BlockKind::Table(table),
+            text: RichText::new(),
+            prefix_first: prefix_first.clone(),
+            prefix_rest: prefix_rest.clone(),
+            gap_before,
+            src,
+        };
+        let first = t.header_rows + TABLE_PART_ROWS;
+        if t.rows.len() <= first + TABLE_PART_ROWS / 2 {
+            let table = Table {
                 rows: t.rows,
                 header_rows: t.header_rows,
-            }),
-            text: RichText::new(),
-            prefix_first,
-            prefix_rest,
-            gap_before: gap,
-            src: t.src,
-        });
+                whole: None,
+            };
+            self.blocks.push(block(table, gap, t.src));
+            return;
+        }
+        // A long table: blocks of rows laid out alike (see TABLE_PART_ROWS).
+        let ncols = t.rows.iter().map(Vec::len).max().unwrap_or(0);
+        let widths = (0..ncols)
+            .map(|c| {
+                t.rows
+                    .iter()
+                    .filter_map(|r| r.get(c))
+                    .map(|cell| crate::text::sanitize::text_width(&cell.text))
+                    .max()
+                    .unwrap_or(0)
+                    .max(1)
+            })
+            .collect();
+        let header = t.rows.first().filter(|_| t.header_rows > 0).cloned();
+        let whole = |continued| {
+            Some(std::sync::Arc::new(WholeTable {
+                widths: Vec::clone(&widths),
+                header: header.clone(),
+                continued,
+            }))
+        };
+        let (first_whole, rest_whole) = (whole(false), whole(true));
+        let mut rows = t.rows.into_iter();
+        let head: Vec<Vec<RichText>> = rows.by_ref().take(first).collect();
+        let mut src = t.src;
+        self.blocks.push(block(
+            Table {
+                rows: head,
+                header_rows: t.header_rows,
+                whole: first_whole,
+            },
+            gap,
+            src,
+        ));
+        let rest: Vec<Vec<RichText>> = rows.collect();
+        for part in rest.chunks(TABLE_PART_ROWS) {
+            src = part
+                .iter()
+                .find_map(|cells| crate::text::wrap::row_start(cells))
+                .unwrap_or(src)
+                .max(src);
+            let table = Table {
+                rows: part.to_vec(),
+                header_rows: 0,
+                whole: rest_whole.clone(),
+            };
+            self.blocks.push(block(table, 0, src));
+        }
     }
 }
 

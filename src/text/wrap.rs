@@ -461,7 +461,11 @@ const MIN_COLUMN: usize = 6;
 /// columns and wrapping their cells if needed), else as stacked records
 /// ("Header: value"), which stay readable at any width.
 fn table_rows(t: &Table, block: &Block, width: usize) -> Vec<Row> {
-    let ncols = t.rows.iter().map(Vec::len).max().unwrap_or(0);
+    // A part of a long table lays its rows out to the whole's columns.
+    let ncols = match &t.whole {
+        Some(w) => w.widths.len(),
+        None => t.rows.iter().map(Vec::len).max().unwrap_or(0),
+    };
     if ncols == 0 {
         return vec![Row::blank(block.src)];
     }
@@ -471,17 +475,20 @@ fn table_rows(t: &Table, block: &Block, width: usize) -> Vec<Row> {
     }
     let avail = width.saturating_sub(prefix_w).max(1);
     let gaps = 3 * (ncols - 1);
-    let mut widths: Vec<usize> = (0..ncols)
-        .map(|c| {
-            t.rows
-                .iter()
-                .filter_map(|r| r.get(c))
-                .map(|cell| text_width(&cell.text))
-                .max()
-                .unwrap_or(0)
-                .max(1)
-        })
-        .collect();
+    let mut widths: Vec<usize> = match &t.whole {
+        Some(w) => w.widths.clone(),
+        None => (0..ncols)
+            .map(|c| {
+                t.rows
+                    .iter()
+                    .filter_map(|r| r.get(c))
+                    .map(|cell| text_width(&cell.text))
+                    .max()
+                    .unwrap_or(0)
+                    .max(1)
+            })
+            .collect(),
+    };
     let prefix = if prefix_w > 0 {
         prefix_spans(&block.prefix_rest)
     } else {
@@ -582,13 +589,18 @@ fn row_end(cells: &[RichText]) -> Option<usize> {
 }
 
 fn stacked_rows(t: &Table, block: &Block, avail: usize, prefix: &[(String, Roles)]) -> Vec<Row> {
-    let header = t.rows.first().filter(|_| t.header_rows > 0);
+    let header = match &t.whole {
+        Some(w) => w.header.as_ref(),
+        None => t.rows.first().filter(|_| t.header_rows > 0),
+    };
+    // A later part of a long table: its first record follows another.
+    let continued = t.whole.as_ref().is_some_and(|w| w.continued);
     let mut rows = Vec::new();
     let mut from = block.src;
     for (ri, cells) in t.rows.iter().enumerate().skip(t.header_rows) {
         // Each row's lines start where its text does (see `table_rows`).
         from = row_start(cells).unwrap_or(from).max(from);
-        if ri > t.header_rows {
+        if ri > t.header_rows || continued {
             rows.push(Row::blank(from));
         }
         for (c, cell) in cells.iter().enumerate() {
@@ -920,6 +932,72 @@ mod tests {
     #[test]
     fn empty_text_is_one_row() {
         assert_eq!(wrapped("", 10), vec![""]);
+    }
+
+    /// A long table is blocks of rows (the first with the header), and
+    /// laid out part by part it shows what it shows laid out whole: the
+    /// same columns on every part (one cell wider than the rest far down
+    /// widens its column on the first), the header's rule once, the same
+    /// stacked records with a blank row between each, in a quote too,
+    /// at every width.
+    #[test]
+    fn a_long_table_is_laid_out_in_parts_as_it_is_whole() {
+        let mut md = String::from("Before.\n\n> | Year | Event | Note |\n> |---|---|---|\n");
+        for n in 0..300 {
+            let event = if n == 250 {
+                "a cell much wider than any before it, far down the table".to_string()
+            } else {
+                format!("event {n}")
+            };
+            let note = if n % 50 == 7 { "" } else { "*noted*" };
+            md.push_str(&format!("> | {} | {event} | {note} |\n", 1700 + n));
+        }
+        md.push_str("\nAfter.\n");
+        let doc = Document::from_bytes(md.into_bytes(), Format::Markdown).expect("loads");
+        let blocks = doc.markdown_blocks().expect("markdown");
+        let parts: Vec<&Block> = blocks
+            .iter()
+            .filter(|b| matches!(b.kind, BlockKind::Table(_)))
+            .collect();
+        let part = crate::text::block::TABLE_PART_ROWS;
+        assert_eq!(parts.len(), 1 + (300 - part).div_ceil(part));
+        let mut rows = Vec::new();
+        for part in &parts {
+            let BlockKind::Table(t) = &part.kind else {
+                unreachable!()
+            };
+            assert!(t.whole.is_some());
+            rows.extend(t.rows.iter().cloned());
+        }
+        assert_eq!(rows.len(), 301, "every row once, the header's included");
+        let BlockKind::Table(first) = &parts[0].kind else {
+            unreachable!()
+        };
+        let whole = Block {
+            kind: BlockKind::Table(Table {
+                rows,
+                header_rows: first.header_rows,
+                whole: None,
+            }),
+            ..parts[0].clone()
+        };
+        let shown = |rows: &[Row]| -> Vec<(String, usize)> {
+            rows.iter().map(|r| (r.text(), r.src)).collect()
+        };
+        for width in [12, 30, 50, 100] {
+            let by_parts: Vec<Row> = parts.iter().flat_map(|b| wrap_block(b, width)).collect();
+            assert_eq!(
+                shown(&by_parts),
+                shown(&wrap_block(&whole, width)),
+                "at {width} columns"
+            );
+        }
+        // The parts are blocks of their own: after the first, no gap and a
+        // start of their own, in order.
+        for pair in parts.windows(2) {
+            assert_eq!(pair[1].gap_before, 0);
+            assert!(pair[1].src > pair[0].src);
+        }
     }
 
     #[test]
