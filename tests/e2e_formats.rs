@@ -377,6 +377,49 @@ fn a_big_web_page_opens_at_once_and_its_end_follows() {
     t.assert_terminal_restored();
 }
 
+/// A Markdown file above the size that opens from its first part (a long
+/// table in it): the first screen comes from the head, and the end, a
+/// search to it and a reference link defined only at the end arrive with
+/// the whole.
+#[test]
+fn a_big_markdown_file_opens_at_once_and_its_end_follows() {
+    let s = Sandbox::new();
+    let mut md = String::from(
+        "# The Long Ledger\n\nOpening words of the ledger, before its [table][t].\n\n| Year | Entry |\n|---|---|\n",
+    );
+    for n in 0..12_000 {
+        md.push_str(&format!(
+            "| {} | a ledger entry with some words, number {n} |\n",
+            1000 + n
+        ));
+    }
+    md.push_str(
+        "\nThe very last paragraph mentions a zephyr.\n\n[t]: https://example.org/ledger\n",
+    );
+    assert!(md.len() > 400_000, "the file should be big: {}", md.len());
+    s.write_doc("ledger.md", md);
+    let mut t = s.spawn(WIDE.0, WIDE.1, &[&s.docs]);
+    wait_open(&t, "The Long Ledger");
+    t.wait_until("the first paragraph, its link resolved", |s| {
+        reader_pane(s).contains("Opening words of the ledger, before its table.")
+    });
+    t.send("G");
+    t.wait_until("the last paragraph after G", |s| {
+        reader_pane(s).contains("The very last paragraph mentions a zephyr.")
+    });
+    t.send("g");
+    t.send("g");
+    t.send("/");
+    t.send("zephyr");
+    t.send(key::ENTER);
+    t.wait_until("the search found the end", |s| {
+        common::screen_text(s).contains("match 1 of 1")
+            && reader_pane(s).contains("mentions a zephyr")
+    });
+    t.quit();
+    t.assert_terminal_restored();
+}
+
 /// Entities decode to control characters inside the parser: the title and
 /// the text must still reach the terminal as visible placeholders (T1).
 #[test]
