@@ -515,15 +515,20 @@ impl Builder {
             gap,
             src,
         ));
-        let rest: Vec<Vec<RichText>> = rows.collect();
-        for part in rest.chunks(TABLE_PART_ROWS) {
+        // The rows are moved into their parts, not copied (copies of a
+        // long table's cells were a fifth of the memory its opening took).
+        loop {
+            let part: Vec<Vec<RichText>> = rows.by_ref().take(TABLE_PART_ROWS).collect();
+            if part.is_empty() {
+                break;
+            }
             src = part
                 .iter()
                 .find_map(|cells| crate::text::wrap::row_start(cells))
                 .unwrap_or(src)
                 .max(src);
             let table = Table {
-                rows: part.to_vec(),
+                rows: part,
                 header_rows: 0,
                 whole: rest_whole.clone(),
             };
