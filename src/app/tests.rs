@@ -1112,6 +1112,31 @@ fn find_everywhere_finds_each_match_in_its_row_of_a_long_table() {
     }
 }
 
+/// The results' bottom edge holds the count and as many of the keys as
+/// fit whole: all of them at 120 columns, fewer on a narrow screen (at 60
+/// columns the last was cut, "/ search aga┘"), never a key cut.
+#[test]
+fn find_everywhere_shows_whole_key_hints_at_any_width() {
+    for (w, ht, keys) in [(120, 40, 3), (60, 20, 1), (40, 12, 0)] {
+        let mut h = Harness::new(DOCS, w, ht);
+        find_everywhere(&mut h, "Cheka");
+        let screen = h.screen_text();
+        let edge = screen
+            .lines()
+            .find(|l| l.contains("matches in") || l.contains("match in"))
+            .unwrap_or_else(|| panic!("{w}x{ht}: the count shows:\n{screen}"));
+        let shown = ["enter open", "/ search again", "esc close"]
+            .iter()
+            .filter(|k| edge.contains(*k))
+            .count();
+        assert_eq!(shown, keys, "{w}x{ht}: {edge}");
+        assert!(
+            edge.trim_end().ends_with("─┘"),
+            "{w}x{ht}: nothing cut: {edge}"
+        );
+    }
+}
+
 /// Wherever the source's marks fall (a word cut by emphasis, a link, an
 /// entity, code, a list, a quote, a table, text after a hard break),
 /// each result's marks are on the word searched for and nothing else.

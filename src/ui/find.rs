@@ -38,13 +38,26 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         " Find in every document: “{}” ",
         fit(&sanitize_line(&f.query, 60), 40)
     );
-    let hints = format!(
-        " {} · {} open · {} search again · {} close ",
-        f.status(),
-        km.hint(Context::Find, Action::Open),
-        km.hint(Context::Find, Action::FindEverywhere),
-        km.hint(Context::Find, Action::Cancel)
-    );
+    // The count first, then as many of the keys as the bottom edge holds
+    // whole (at 60 columns the last was cut: "/ search aga┘").
+    let keys = [
+        format!("{} open", km.hint(Context::Find, Action::Open)),
+        format!(
+            "{} search again",
+            km.hint(Context::Find, Action::FindEverywhere)
+        ),
+        format!("{} close", km.hint(Context::Find, Action::Cancel)),
+    ];
+    let room = usize::from(rect.width).saturating_sub(2);
+    let hints = (0..=keys.len())
+        .rev()
+        .map(|n| {
+            let mut parts = vec![sanitize_line(&f.status(), 200)];
+            parts.extend(keys[..n].iter().cloned());
+            format!(" {} ", parts.join(" · "))
+        })
+        .find(|h| text_width(h) <= room)
+        .unwrap_or_else(|| format!(" {} ", sanitize_line(&f.status(), 200)));
     // What `Block::bordered()` with these titles draws (the block set its
     // default style on every cell of the box first).
     super::list::boxed(
