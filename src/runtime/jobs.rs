@@ -377,7 +377,6 @@ pub fn save_sessions(
     Msg::SessionsSaved(result)
 }
 
-/// Writes a study sheet of `docs` into the exports folder.
 /// A study sheet of `docs` named after `name`, with what they were
 /// narrowed to (`selection`) said at its top, written to the exports
 /// folder.
@@ -713,8 +712,8 @@ fn shown_at<'d>(
             // one found not hold the match, every row is looked at.
             let rows = &table.rows;
             let starts_by = |mut r: usize| loop {
-                match rows[r].iter().find_map(|t| t.runs.first()) {
-                    Some(run) => break run.src <= h.start,
+                match crate::text::wrap::row_start(&rows[r]) {
+                    Some(start) => break start <= h.start,
                     None if r == 0 => break true,
                     None => r -= 1,
                 }

@@ -482,18 +482,7 @@ impl Builder {
             return;
         }
         // A long table: blocks of rows laid out alike (see TABLE_PART_ROWS).
-        let ncols = t.rows.iter().map(Vec::len).max().unwrap_or(0);
-        let widths = (0..ncols)
-            .map(|c| {
-                t.rows
-                    .iter()
-                    .filter_map(|r| r.get(c))
-                    .map(|cell| crate::text::sanitize::text_width(&cell.text))
-                    .max()
-                    .unwrap_or(0)
-                    .max(1)
-            })
-            .collect();
+        let widths = crate::text::wrap::column_widths(&t.rows);
         let header = t.rows.first().filter(|_| t.header_rows > 0).cloned();
         let whole = |continued| {
             Some(std::sync::Arc::new(WholeTable {

@@ -462,10 +462,11 @@ const MIN_COLUMN: usize = 6;
 /// ("Header: value"), which stay readable at any width.
 fn table_rows(t: &Table, block: &Block, width: usize) -> Vec<Row> {
     // A part of a long table lays its rows out to the whole's columns.
-    let ncols = match &t.whole {
-        Some(w) => w.widths.len(),
-        None => t.rows.iter().map(Vec::len).max().unwrap_or(0),
+    let mut widths = match &t.whole {
+        Some(w) => w.widths.clone(),
+        None => column_widths(&t.rows),
     };
+    let ncols = widths.len();
     if ncols == 0 {
         return vec![Row::blank(block.src)];
     }
@@ -475,20 +476,6 @@ fn table_rows(t: &Table, block: &Block, width: usize) -> Vec<Row> {
     }
     let avail = width.saturating_sub(prefix_w).max(1);
     let gaps = 3 * (ncols - 1);
-    let mut widths: Vec<usize> = match &t.whole {
-        Some(w) => w.widths.clone(),
-        None => (0..ncols)
-            .map(|c| {
-                t.rows
-                    .iter()
-                    .filter_map(|r| r.get(c))
-                    .map(|cell| text_width(&cell.text))
-                    .max()
-                    .unwrap_or(0)
-                    .max(1)
-            })
-            .collect(),
-    };
     let prefix = if prefix_w > 0 {
         prefix_spans(&block.prefix_rest)
     } else {
@@ -568,6 +555,21 @@ fn table_rows(t: &Table, block: &Block, width: usize) -> Vec<Row> {
         }
     }
     rows
+}
+
+/// The widest cell of each column of `rows`, in columns (at least 1).
+pub(crate) fn column_widths(rows: &[Vec<RichText>]) -> Vec<usize> {
+    let ncols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    (0..ncols)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|cell| text_width(&cell.text))
+                .max()
+                .unwrap_or(0)
+                .max(1)
+        })
+        .collect()
 }
 
 /// Where a table row's text starts in the source: its first cell with
