@@ -29,7 +29,6 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::hash::{BuildHasher as _, Hash, Hasher};
 
-use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 /// The parts of the last frames: where, their keys, and the frames they
@@ -57,9 +56,6 @@ pub struct Keep {
     stamped: usize,
     kept: Vec<Rect>,
     on: bool,
-    /// A few parts drawn lately, their cells by key, to be copied in when
-    /// they come back (see [`Keep::drawn`]).
-    drawn: Vec<(u64, Drawn)>,
     /// The rows of a text that moves a row at a time, on the last frame
     /// and on this one: the area and each row's key ([`Keep::scrolled`]).
     last_rows: Option<(Rect, Vec<u64>)>,
@@ -162,18 +158,6 @@ pub enum Rows {
     /// Moved by so many rows (up when positive).
     Moved(i32),
 }
-
-/// A part's cells as drawn ([`Keep::remember`]).
-#[derive(Debug)]
-pub struct Drawn {
-    /// The cells, over the part's area.
-    pub cells: Buffer,
-    /// Which of its rows are blank (every cell as a new buffer's).
-    pub blank: Vec<bool>,
-}
-
-/// How many drawn parts [`Keep::remember`] holds.
-const DRAWN: usize = 4;
 
 impl Keep {
     /// Keeps nothing: every part is drawn (a frame drawn on its own).
@@ -640,55 +624,11 @@ impl Keep {
         }
     }
 
-    /// The cells a part of key `key` was drawn as lately, over a blank
-    /// area ([`Keep::remember`]), to be copied in rather than drawn again:
-    /// the Notes pane's entry in full comes and goes as the reading cursor
-    /// steps on and off a noted row, and wrapping it was a quarter of a
-    /// line key (callgrind). The key covers what is drawn and where, as
-    /// for [`Keep::same`].
-    pub fn drawn(&self, key: u64) -> Option<&Drawn> {
-        self.drawn.iter().find(|(k, _)| *k == key).map(|(_, d)| d)
-    }
-
-    /// Remembers `cells`, a part of key `key` drawn over a blank area,
-    /// for [`Keep::drawn`], in place of any before under that key; the
-    /// oldest of those remembered goes.
-    pub fn remember(&mut self, key: u64, cells: Buffer) {
-        self.drawn.retain(|(k, _)| *k != key);
-        if self.drawn.len() >= DRAWN {
-            self.drawn.remove(0);
-        }
-        let w = usize::from(cells.area.width).max(1);
-        let blank = cells
-            .content
-            .chunks(w)
-            .map(|row| row.iter().all(blank_cell))
-            .collect();
-        self.drawn.push((key, Drawn { cells, blank }));
-    }
-
     /// The rectangles this frame did not draw (rows kept one under the
     /// other are one rectangle).
     pub fn kept(&self) -> &[Rect] {
         &self.kept
     }
-}
-
-/// `*c == Cell::EMPTY`, with the symbol compared as the one byte it must
-/// be: ratatui's `==` compares the symbols as strings, a call a cell, and
-/// finding the blank rows of a note in full so was a tenth of the line key
-/// that brought it in (callgrind).
-#[allow(deprecated)] // `skip` is compared as ratatui's `==` does.
-fn blank_cell(c: &ratatui::buffer::Cell) -> bool {
-    use ratatui::buffer::CellDiffOption;
-    use ratatui::style::{Color, Modifier};
-    c.symbol().as_bytes() == b" "
-        && c.fg == Color::Reset
-        && c.bg == Color::Reset
-        && c.underline_color == Color::Reset
-        && c.modifier == Modifier::empty()
-        && c.diff_option == CellDiffOption::None
-        && !c.skip
 }
 
 /// Whether `part` lies inside `area`.
@@ -972,39 +912,5 @@ mod tests {
         let last = 21 * many;
         assert!(k.same(rect(last), last));
         assert!(k.same(rect(last), last), "asked again on the same frame");
-    }
-
-    /// A blank cell is one equal to a new buffer's, told without
-    /// comparing symbols as strings: each way a cell can differ from one
-    /// (its symbol, either colour, the underline's, an attribute, how the
-    /// diff treats it) makes it not blank, as ratatui's `==` says.
-    #[test]
-    #[allow(deprecated)]
-    fn a_blank_cell_is_one_equal_to_a_new_buffers() {
-        use ratatui::buffer::{Cell, CellDiffOption};
-        use ratatui::style::{Color, Modifier};
-        let mut cells = vec![Cell::EMPTY, Cell::new(" "), Cell::new("x"), Cell::new("  ")];
-        let changes: [fn(&mut Cell); 7] = [
-            |c| c.fg = Color::Red,
-            |c| c.bg = Color::Indexed(0),
-            |c| c.underline_color = Color::Black,
-            |c| c.modifier = Modifier::BOLD,
-            |c| c.diff_option = CellDiffOption::Skip,
-            |c| c.skip = true,
-            // A constant: no escape reaches the terminal.
-            #[allow(clippy::disallowed_methods)]
-            |c| {
-                c.set_symbol("");
-            },
-        ];
-        for change in changes {
-            let mut c = Cell::EMPTY;
-            change(&mut c);
-            cells.push(c);
-        }
-        for c in &cells {
-            assert_eq!(blank_cell(c), *c == Cell::EMPTY, "{c:?}");
-        }
-        assert_eq!(cells.iter().filter(|c| blank_cell(c)).count(), 2);
     }
 }

@@ -228,7 +228,7 @@ fn list(
     if let Some((shows, rect, key)) = detail
         && !keep.same_with_parts(rect, key)
     {
-        draw_detail_kept(frame, || detail_lines(&shows), rect, key, keep);
+        draw_detail_kept(frame, detail_lines(&shows), rect, keep);
     }
     let item = |i| app.notes_row(i).map(|row| list_item(&row_shows(app, &row)));
     super::list::draw_items_kept(frame, rest, &shown, item, (selected, focused), keep);
@@ -522,10 +522,11 @@ fn detail_lines(d: &DetailShows) -> Vec<Line<'static>> {
 /// The entry in full on a blank `area` of `buf`: a rule on its top row,
 /// then the lines wrapped to its width (what a paragraph in a block with
 /// its top border drew, for a fraction of the work: [`super::set_lines`]).
-fn detail_cells(buf: &mut ratatui::buffer::Buffer, lines: Vec<Line<'static>>, area: Rect) {
+/// How many rows from the top it drew on: those under them are blank.
+fn detail_cells(buf: &mut ratatui::buffer::Buffer, lines: Vec<Line<'static>>, area: Rect) -> u16 {
     let area = area.intersection(buf.area);
     if area.is_empty() {
-        return;
+        return 0;
     }
     let rule = theme::border(false);
     #[allow(clippy::disallowed_methods)] // a constant: no escape
@@ -534,54 +535,29 @@ fn detail_cells(buf: &mut ratatui::buffer::Buffer, lines: Vec<Line<'static>>, ar
             .set_style(rule);
     }
     let text = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
-    super::set_lines(buf, text, &super::wrap_lines(lines, area.width));
+    let rows = super::wrap_lines(lines, area.width);
+    super::set_lines(buf, text, &rows);
+    1 + u16::try_from(rows.len())
+        .unwrap_or(u16::MAX)
+        .min(text.height)
 }
 
-/// [`detail_cells`] on a frame blank in `area`, the cells copied from the
-/// last time the same lines were drawn there when `keep` still has them
-/// (the same `key`), else drawn and remembered. Each row is a part of its
-/// own: one that shows what the screen shows is kept (the rows under the
-/// text are blank, as the list's were before the entry came in).
-fn draw_detail_kept(
-    frame: &mut Frame,
-    lines: impl FnOnce() -> Vec<Line<'static>>,
-    area: Rect,
-    key: u64,
-    keep: &mut Keep,
-) {
+/// [`detail_cells`] on a frame blank in `area`, its rows under the text
+/// left blank and kept where the last frame left them blank (the list's
+/// rows under its last item were). It is drawn straight into the frame:
+/// drawn aside once and copied in, to be copied again should it come back,
+/// it cost a line key that brought it in twice the time of drawing it
+/// (a new buffer of the area's cells, then a copy of each), and as the
+/// cursor reads down each entry comes once (timed in the run loop).
+fn draw_detail_kept(frame: &mut Frame, lines: Vec<Line<'static>>, area: Rect, keep: &mut Keep) {
     let area = area.intersection(frame.area());
-    if keep.drawn(key).is_none_or(|d| d.cells.area != area) {
-        let mut cells = ratatui::buffer::Buffer::empty(area);
-        detail_cells(&mut cells, lines(), area);
-        keep.remember(key, cells);
-    }
-    let Some(blank) = keep.drawn(key).map(|d| d.blank.clone()) else {
-        return;
-    };
-    let copy: Vec<bool> = (area.top()..area.bottom())
-        .zip(&blank)
-        .enumerate()
-        .map(|(i, (y, &blank))| {
-            let row = Rect::new(area.x, y, area.width, 1);
-            // A blank row is left as the frame has it: blank.
-            if blank {
-                keep.blank_rows(row);
-                return false;
-            }
-            !keep.same(row, super::keep::key((key, i)))
-        })
-        .collect();
-    let Some(cells) = keep.drawn(key).map(|d| &d.cells) else {
-        return;
-    };
-    let w = usize::from(area.width);
-    let buf = frame.buffer_mut();
-    for (i, y) in (area.top()..area.bottom()).enumerate() {
-        if copy[i] {
-            let at = buf.index_of(area.x, y);
-            buf.content[at..at + w].clone_from_slice(&cells.content[i * w..(i + 1) * w]);
-        }
-    }
+    let drawn = detail_cells(frame.buffer_mut(), lines, area);
+    keep.blank_rows(Rect::new(
+        area.x,
+        area.y + drawn,
+        area.width,
+        area.height.saturating_sub(drawn),
+    ));
 }
 
 #[cfg(test)]
@@ -596,19 +572,15 @@ mod tests {
         ]
     }
 
-    /// Drawn again with the same key, the entry in full is the cells
-    /// remembered, not wrapped anew; drawn the first time, it is what
-    /// the widget draws.
+    /// The entry in full is drawn as a paragraph under a top border draws
+    /// it, and says how many rows it took: those under them are blank (the
+    /// rows kept where the last frame left them blank).
     #[test]
-    fn an_entry_drawn_again_is_copied_from_the_cells_remembered() {
+    fn an_entry_in_full_is_drawn_as_a_paragraph_and_says_its_rows() {
         let screen = Rect::new(0, 0, 40, 12);
-        let area = Rect::new(5, 4, 30, 6);
-        let mut keep = Keep::none();
+        let area = Rect::new(5, 4, 30, 7);
         let mut buf = Buffer::empty(screen);
-        draw_detail_kept(&mut Frame::new(&mut buf), lines, area, 7, &mut keep);
-        let mut direct = Buffer::empty(screen);
-        detail_cells(&mut direct, lines(), area);
-        assert_eq!(buf, direct, "drawn the first time as it is drawn whole");
+        let rows = detail_cells(&mut buf, lines(), area);
         let mut widget = Buffer::empty(screen);
         use ratatui::widgets::Widget as _;
         Paragraph::new(super::super::wrap_lines(lines(), area.width))
@@ -619,22 +591,15 @@ mod tests {
             )
             .render(area, &mut widget);
         assert_eq!(buf, widget, "as a paragraph under a top border draws it");
-
-        let mut marked = keep.drawn(7).expect("remembered").cells.clone();
-        marked.set_string(area.x, area.y + 1, "#", Style::new());
-        keep.remember(7, marked);
-        let mut again = Buffer::empty(screen);
-        draw_detail_kept(&mut Frame::new(&mut again), lines, area, 7, &mut keep);
-        assert_eq!(
-            again[(area.x, area.y + 1)].symbol(),
-            "#",
-            "copied, not drawn"
-        );
-        let outside = again.content.iter().zip(&buf.content);
-        assert_eq!(
-            outside.filter(|(a, b)| a != b).count(),
-            1,
-            "only the marked cell differs: nothing copied outside the area"
-        );
+        let blank = |y: u16| {
+            (area.left()..area.right()).all(|x| buf[(x, y)] == ratatui::buffer::Cell::EMPTY)
+        };
+        // The rule, the heading and the title wrapped onto three rows.
+        assert_eq!(rows, 5);
+        assert!(!blank(area.y + rows - 1), "the last row it drew");
+        assert!((area.y + rows..area.bottom()).all(blank));
+        // Cut at the area's bottom: no row is said to be drawn below it.
+        let short = Rect::new(5, 4, 30, 3);
+        assert_eq!(detail_cells(&mut Buffer::empty(screen), lines(), short), 3);
     }
 }

@@ -705,9 +705,9 @@ fn bookmarked(w: u16, ht: u16) -> Harness {
 }
 
 /// The entry in full that comes back as the reading cursor steps on and
-/// off a bookmarked row again is copied from its cells drawn before
-/// (ui/keep.rs, `Keep::drawn`), and the screen then equals a full redraw
-/// in every cell's text, colours and attributes.
+/// off a bookmarked row again (drawn over the list's rows, its blank rows
+/// kept) leaves a screen equal to a full redraw in every cell's text,
+/// colours and attributes.
 #[test]
 fn an_entry_in_full_that_comes_back_shows_as_drawn_afresh() {
     let (w, ht) = (120, 40);
