@@ -68,6 +68,15 @@ pub fn render(
     focused: bool,
     keep: &mut Keep,
 ) {
+    // The open document's list, unchanged, is kept before its title and
+    // rows are built to be hashed (a line read down beside three
+    // bookmarks spent 7-13 us there, timed in the run loop).
+    let quick = quick_key(app, area, chrome, focused);
+    if let Some(q) = quick
+        && keep.same_with_parts(area, q)
+    {
+        return;
+    }
     let count = app.notes_len();
     let scope = match app.scope {
         Scope::ThisDocument => "this document",
@@ -122,7 +131,7 @@ pub fn render(
         return;
     }
     if count > 0 && problem.is_none() && loading.is_none() {
-        list(frame, app, area, (chrome, focused), title, keep);
+        list(frame, app, area, (chrome, focused), (title, quick), keep);
         return;
     }
     let inner = frame_block(frame, area, chrome, focused, title);
@@ -190,7 +199,7 @@ fn list(
     app: &App,
     area: Rect,
     (chrome, focused): (Chrome, bool),
-    title: String,
+    (title, quick): (String, Option<u64>),
     keep: &mut Keep,
 ) {
     let inner = super::inner(area, chrome);
@@ -206,20 +215,23 @@ fn list(
     let shown: Vec<(usize, u64)> = super::list::shown_rows(rest, app.notes_len(), selected)
         .filter_map(|i| Some((i, row_key(app, i)?)))
         .collect();
-    let key = pane_key(
-        area,
-        chrome,
-        focused,
-        &title,
-        (
-            detail.as_ref().map(|d| d.2),
-            &shown,
-            selected,
-            theme::palette_key(),
-        ),
-    );
-    if keep.same_with_parts(area, key) {
-        return;
+    // Asked already with the quick key, which said it changed.
+    if quick.is_none() {
+        let key = pane_key(
+            area,
+            chrome,
+            focused,
+            &title,
+            (
+                detail.as_ref().map(|d| d.2),
+                &shown,
+                selected,
+                theme::palette_key(),
+            ),
+        );
+        if keep.same_with_parts(area, key) {
+            return;
+        }
     }
     // Else the border, the entry in full and each row are kept where they
     // show the same: the cursor stepping onto a bookmarked row brings the
@@ -230,8 +242,70 @@ fn list(
     {
         draw_detail_kept(frame, detail_lines(&shows), rect, keep);
     }
-    let item = |i| app.notes_row(i).map(|row| list_item(&row_shows(app, &row)));
+    let item = |i| {
+        let shows = shown.iter().find(|s| s.0 == i).map(|s| s.1);
+        known_item(shows, || {
+            app.notes_row(i).map(|row| list_item(&row_shows(app, &row)))
+        })
+    };
     super::list::draw_items_kept(frame, rest, &shown, item, (selected, focused), keep);
+}
+
+/// The key of the Notes pane listing the open document's entries, from
+/// what it is drawn from, where that is all known by revision: the notes'
+/// state (any change of an entry, the filter or a place found takes a new
+/// stamp), the row selected, whether an entry shows in full and which is
+/// under the reading cursor, the text's length (the rows' percentages),
+/// the focus, the place, the frame and the palette. `None` for the other
+/// scopes, an empty list, or a list with a problem or still loading: their
+/// keys are worked out from what they show.
+fn quick_key(app: &App, area: Rect, chrome: Chrome, focused: bool) -> Option<u64> {
+    let n = app.notes.as_ref()?;
+    if app.scope != Scope::ThisDocument
+        || n.problem.is_some()
+        || n.loading.is_some()
+        || n.shown_len() == 0
+    {
+        return None;
+    }
+    let text = app.reader.as_ref().map(|r| r.doc.len());
+    Some(super::keep::key((
+        (area, chrome, focused, theme::palette_key()),
+        (n.stamp(), n.selected, app.notes_expanded),
+        (
+            app.focus == crate::app::Focus::Notes,
+            app.under_cursor.as_deref(),
+        ),
+        text,
+    )))
+}
+
+/// The list row whose key is `shows` (see [`row_key`]) as built before,
+/// else `build`'s: the selection stepping from row to row drew two rows
+/// again, each built anew (its quote cut and cleaned, its time and place
+/// written), though both were on the first screen.
+fn known_item(shows: Option<u64>, build: impl FnOnce() -> Option<Item>) -> Option<Item> {
+    thread_local! {
+        static ITEMS: std::cell::RefCell<HashMap<u64, Item>> =
+            std::cell::RefCell::new(HashMap::new());
+    }
+    let Some(shows) = shows else {
+        return build();
+    };
+    // The markers' colours are the palette's.
+    let shows = super::keep::key((shows, theme::palette_key()));
+    if let Some(item) = ITEMS.with_borrow(|m| m.get(&shows).cloned()) {
+        return Some(item);
+    }
+    let item = build()?;
+    ITEMS.with_borrow_mut(|m| {
+        // A long list scrolled through: start over.
+        if m.len() >= 256 {
+            m.clear();
+        }
+        m.insert(shows, item.clone());
+    });
+    Some(item)
 }
 
 /// The selected entry in full, where it shows (asked for with `x`, or the
