@@ -79,7 +79,11 @@ pub(super) fn step(app: &mut App, forward: bool) {
 }
 
 /// The entries on the reading cursor: those holding its character, else
-/// those on its row. Ids, in the Notes pane's order.
+/// those on its row. Ids, in the Notes pane's order, but those starting
+/// at the cursor's character first: `]` onto a bookmark inside a
+/// highlighted passage steps to the bookmark, and the Notes pane is to
+/// show it, not the passage around it (the status line said "bookmark 2
+/// of 3" beside the highlight in full).
 pub fn under_cursor(app: &App) -> Vec<String> {
     let (Some(n), Some(r)) = (app.notes.as_ref(), app.reader.as_ref()) else {
         return Vec::new();
@@ -95,7 +99,7 @@ pub fn under_cursor(app: &App) -> Vec<String> {
     let mut near = n.found_near(lo, hi);
     near.sort_by_key(|it| {
         let group = u8::from(it.status != crate::storage::Status::Lost);
-        (group, it.offset, it.kind, it.id)
+        (it.start != point, group, it.offset, it.kind, it.id)
     });
     let on_point: Vec<String> = near
         .iter()

@@ -181,6 +181,48 @@ fn brackets_step_through_entries_in_text_order_wrapping() {
     assert_eq!(msg(&h), "bookmark 2 of 2 · wrapped to the bottom");
 }
 
+/// `]` onto a bookmark inside a highlighted passage shows the bookmark in
+/// the Notes pane (selected, and the entry under the cursor), as the
+/// status line names it: the highlight around it came first in the pane's
+/// order and was shown instead. Stepping back shows the highlight again.
+#[test]
+fn a_step_onto_a_bookmark_inside_a_passage_shows_the_bookmark() {
+    let mut h = willow();
+    h.search("Basket makers");
+    h.act(Action::Select);
+    h.act(Action::SentenceNext);
+    h.act(Action::SentenceNext);
+    h.act(Action::Highlight);
+    h.search("The shoots are");
+    h.act(Action::AddBookmark);
+    h.act(Action::Confirm);
+    let s = saved(&h).clone();
+    let (hl, bm) = (&s.highlights[0], &s.bookmarks[0]);
+    assert!(
+        hl.anchor.exact.contains(&bm.anchor.exact),
+        "the bookmark is inside the highlight: {:?} in {:?}",
+        bm.anchor.exact,
+        hl.anchor.exact
+    );
+    let selected_id = |h: &Harness| {
+        h.app
+            .notes_row(h.app.notes_selected())
+            .map(|r| r.item.id.to_string())
+    };
+    h.act(Action::Top);
+    h.act(Action::NextNote);
+    assert_eq!(h.message_text(), "highlight 1 of 2");
+    assert_eq!(h.app.under_cursor.as_deref(), Some(hl.id.as_str()));
+    h.act(Action::NextNote);
+    assert_eq!(h.message_text(), "bookmark 2 of 2");
+    assert_eq!(h.app.under_cursor.as_deref(), Some(bm.id.as_str()));
+    assert_eq!(selected_id(&h).as_deref(), Some(bm.id.as_str()));
+    h.act(Action::PrevNote);
+    assert_eq!(h.message_text(), "highlight 1 of 2");
+    assert_eq!(h.app.under_cursor.as_deref(), Some(hl.id.as_str()));
+    assert_eq!(selected_id(&h).as_deref(), Some(hl.id.as_str()));
+}
+
 /// A bookmark and a note on one sentence are one place: one step, and
 /// the message names both (it named the first alone).
 #[test]
