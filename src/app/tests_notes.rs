@@ -30,6 +30,13 @@ fn note_on(h: &mut Harness, words: &str, text: &str) {
     h.act(Action::Save);
 }
 
+/// A bookmark (no label) on the row holding the first match of `words`.
+fn bookmark_on(h: &mut Harness, words: &str) {
+    h.search(words);
+    h.act(Action::AddBookmark);
+    h.act(Action::Confirm);
+}
+
 #[test]
 fn search_prompt_opens_empty_and_walks_the_history() {
     let mut h = willow();
@@ -161,9 +168,7 @@ fn v_then_paren_selects_two_sentences_and_o_moves_the_other_end() {
 #[test]
 fn brackets_step_through_entries_in_text_order_wrapping() {
     let mut h = willow();
-    h.search("aspirin");
-    h.act(Action::AddBookmark);
-    h.act(Action::Confirm);
+    bookmark_on(&mut h, "aspirin");
     note_on(&mut h, "withies", "n");
     h.act(Action::Top);
     let msg = |h: &Harness| h.message_text();
@@ -193,9 +198,7 @@ fn a_step_onto_a_bookmark_inside_a_passage_shows_the_bookmark() {
     h.act(Action::SentenceNext);
     h.act(Action::SentenceNext);
     h.act(Action::Highlight);
-    h.search("The shoots are");
-    h.act(Action::AddBookmark);
-    h.act(Action::Confirm);
+    bookmark_on(&mut h, "The shoots are");
     let s = saved(&h).clone();
     let (hl, bm) = (&s.highlights[0], &s.bookmarks[0]);
     assert!(
@@ -228,9 +231,7 @@ fn a_step_onto_a_bookmark_inside_a_passage_shows_the_bookmark() {
 #[test]
 fn a_place_with_a_bookmark_and_a_note_is_one_step_named_both() {
     let mut h = willow();
-    h.search("The bark was");
-    h.act(Action::AddBookmark);
-    h.act(Action::Confirm);
+    bookmark_on(&mut h, "The bark was");
     note_on(&mut h, "The bark was", "n");
     note_on(&mut h, "withies", "w");
     let s = saved(&h);
@@ -441,9 +442,7 @@ fn selection_keys_over_hostile_text_stay_on_characters() {
 #[test]
 fn a_bookmark_on_a_sentences_last_words_is_labelled_from_the_sentence() {
     let mut h = willow();
-    h.search("without breaking");
-    h.act(Action::AddBookmark);
-    h.act(Action::Confirm);
+    bookmark_on(&mut h, "without breaking");
     let b = &saved(&h).bookmarks[0];
     assert_eq!(
         b.anchor.exact, "without breaking.",
@@ -451,9 +450,7 @@ fn a_bookmark_on_a_sentences_last_words_is_labelled_from_the_sentence() {
     );
     assert!(b.label.starts_with("They bend without"), "{:?}", b.label);
     // With words enough after the match, the label starts at the match.
-    h.search("cut the young");
-    h.act(Action::AddBookmark);
-    h.act(Action::Confirm);
+    bookmark_on(&mut h, "cut the young");
     let labels: Vec<String> = saved(&h)
         .bookmarks
         .iter()
