@@ -3,8 +3,10 @@
 //!
 //! The loop sleeps in `poll(2)` on the terminal and on a "bell": a socket
 //! that every [`Sender`] rings after it puts a message on the channel, and
-//! that the signal handlers ring. Signals need no thread: SIGWINCH and the
-//! signals that ask marginote to go raise a flag, then ring.
+//! that the signal handlers ring. Signals need no thread: the signals that
+//! ask marginote to go raise a flag, then ring; SIGWINCH raises a flag and
+//! interrupts the wait, which alone lets it in ([`super::wait`]; where it
+//! cannot, it rings too).
 //!
 //! The keys are read by the loop itself, decoded by
 //! [`crate::input::decode`]: a key that woke a reader thread, which then
@@ -24,8 +26,8 @@ use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::Event;
-use rustix::event::{PollFd, PollFlags, Timespec};
 
+use super::wait::{Held, wait};
 use crate::app::Msg;
 use crate::input::decode::Decoder;
 
@@ -99,11 +101,15 @@ pub(super) struct Inbox {
     drained: bool,
     /// A message taken off the channel by a wait, to be handed out after
     /// the keys typed before it.
-    held: Option<Box<Msg>>,
+    message: Option<Box<Msg>>,
+    /// SIGWINCH held on the loop's thread: the wait lets it in.
+    held: Option<Held>,
 }
 
-/// A new inbox and its first sender. Signals are heard from here on.
-pub(super) fn inbox() -> io::Result<(Sender, Inbox)> {
+/// A new inbox and its first sender. Signals are heard from here on; with
+/// `held` (SIGWINCH held on this thread, [`super::wait`]), a resize is
+/// heard by the wait alone, which lets it in, and does not ring the bell.
+pub(super) fn inbox(held: Option<Held>) -> io::Result<(Sender, Inbox)> {
     let (tx, rx) = mpsc::channel();
     let (ring_end, bell) = UnixStream::pair()?;
     ring_end.set_nonblocking(true)?;
@@ -114,7 +120,12 @@ pub(super) fn inbox() -> io::Result<(Sender, Inbox)> {
     signal_hook::flag::register(signal_hook::consts::SIGWINCH, resized.clone())?;
     let sized = Arc::new(AtomicBool::new(false));
     signal_hook::flag::register(signal_hook::consts::SIGWINCH, sized.clone())?;
-    signal_hook::low_level::pipe::register(signal_hook::consts::SIGWINCH, ring_end.try_clone()?)?;
+    if held.is_none() {
+        signal_hook::low_level::pipe::register(
+            signal_hook::consts::SIGWINCH,
+            ring_end.try_clone()?,
+        )?;
+    }
     let mut quit_signals = Vec::new();
     for sig in QUIT_SIGNALS {
         let raised = Arc::new(AtomicBool::new(false));
@@ -124,6 +135,7 @@ pub(super) fn inbox() -> io::Result<(Sender, Inbox)> {
     }
     let mut inbox = Inbox::new(rx, bell, resized, quit_signals);
     inbox.sized = Some(sized);
+    inbox.held = held;
     let sender = Sender {
         tx,
         bell: Arc::new(ring_end),
@@ -150,6 +162,7 @@ impl Inbox {
             hung_up: false,
             read_buf: vec![0; 4096].into_boxed_slice(),
             drained: false,
+            message: None,
             held: None,
         }
     }
@@ -209,7 +222,7 @@ impl Inbox {
                 signal_hook::consts::SIGHUP,
             ))));
         }
-        if let Some(m) = self.held.take().or_else(|| self.rx.try_recv().ok()) {
+        if let Some(m) = self.message.take().or_else(|| self.rx.try_recv().ok()) {
             return Some(Input::Msg(m));
         }
         if self.resized.swap(false, Ordering::SeqCst) {
@@ -226,16 +239,8 @@ impl Inbox {
     /// it (`ready`: a poll just said it can be read).
     fn read_tty(&mut self, ready: bool) {
         let Some(tty) = &self.tty else { return };
-        if !ready {
-            let mut fds = [PollFd::new(tty, PollFlags::IN)];
-            let zero = Timespec {
-                tv_sec: 0,
-                tv_nsec: 0,
-            };
-            match rustix::event::poll(&mut fds, Some(&zero)) {
-                Ok(n) if n > 0 => {}
-                _ => return,
-            }
+        if !ready && !matches!(wait([tty.as_fd()], Duration::ZERO, None), Ok([true])) {
+            return;
         }
         // The buffer is the inbox's: one on the stack was zeroed on every
         // key (a fiftieth of a line key's instructions).
@@ -265,16 +270,16 @@ impl Inbox {
     }
 
     /// The next input, waiting up to `wait` for it; `None` when none came.
-    pub(super) fn recv_timeout(&mut self, wait: Duration) -> Option<Input> {
-        let deadline = Instant::now() + wait;
+    pub(super) fn recv_timeout(&mut self, timeout: Duration) -> Option<Input> {
+        let deadline = Instant::now() + timeout;
         loop {
             // The terminal is asked by the poll below (at once when it has
             // keys), not by a poll of its own first, unless something else
             // waits already: then keys typed before it go first.
-            if self.held.is_none() {
-                self.held = self.rx.try_recv().ok();
+            if self.message.is_none() {
+                self.message = self.rx.try_recv().ok();
             }
-            let waiting = self.held.is_some()
+            let waiting = self.message.is_some()
                 || self.hung_up
                 || self.resized.load(Ordering::SeqCst)
                 || self
@@ -285,27 +290,17 @@ impl Inbox {
                 return self.try_recv();
             }
             let left = deadline.saturating_duration_since(Instant::now());
-            let timeout = Timespec {
-                tv_sec: left.as_secs().try_into().unwrap_or(i64::MAX),
-                tv_nsec: left.subsec_nanos().into(),
+            let bell_fd = self.bell.as_fd();
+            let woke = match self.tty.as_ref().map(AsFd::as_fd) {
+                Some(tty) => wait([bell_fd, tty], left, self.held.as_ref()),
+                None => wait([bell_fd], left, self.held.as_ref()).map(|[b]| [b, false]),
             };
-            let (bell, tty) = {
-                let bell = self.bell.as_fd();
-                let tty = self.tty.as_ref().map(AsFd::as_fd);
-                let mut fds = [
-                    PollFd::from_borrowed_fd(bell, PollFlags::IN),
-                    PollFd::from_borrowed_fd(tty.unwrap_or(bell), PollFlags::IN),
-                ];
-                let fds = &mut fds[..1 + usize::from(tty.is_some())];
-                match rustix::event::poll(fds, Some(&timeout)) {
-                    Ok(_) | Err(rustix::io::Errno::INTR) => {}
-                    Err(e) => {
-                        tracing::warn!(error = %e, "waiting for input failed");
-                        return None;
-                    }
+            let [bell, tty] = match woke {
+                Ok(w) => w,
+                Err(e) => {
+                    tracing::warn!(error = %e, "waiting for input failed");
+                    return None;
                 }
-                let woke = |fd: Option<&PollFd>| fd.is_some_and(|fd| !fd.revents().is_empty());
-                (woke(fds.first()), woke(fds.get(1)))
             };
             if bell {
                 // What rang it is on the channel (or a flag).

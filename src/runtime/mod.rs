@@ -20,6 +20,7 @@ mod saver;
 mod startup;
 pub mod study_cli;
 pub mod terminal;
+mod wait;
 mod workers;
 
 use std::path::PathBuf;
@@ -227,6 +228,9 @@ fn local_zone() -> &'static jiff::tz::TimeZone {
 
 /// Runs the app until the user quits; the exit code.
 pub fn run(args: Options) -> anyhow::Result<i32> {
+    // Before any thread is started: every one inherits the mask, so none
+    // takes a resize the loop's wait would not hear (runtime/wait.rs).
+    let held = wait::hold_resizes();
     let data = DataDir::resolve(
         args.data_dir.clone(),
         std::env::var_os(storage::DATA_DIR_ENV),
@@ -246,7 +250,7 @@ pub fn run(args: Options) -> anyhow::Result<i32> {
     let store = Store::new();
     let mut app = startup::build_app(&args, &data, &store, problems);
 
-    let (tx, mut inbox) = inbox::inbox().context("cannot set up the loop's inbox")?;
+    let (tx, mut inbox) = inbox::inbox(held).context("cannot set up the loop's inbox")?;
     let mut workers = Workers::new(tx.clone());
     // Declared before the terminal: on an error or a panic unwinding out
     // of the loop, the terminal is given back first, then every queued
