@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use crate::text::document::Document;
-use crate::text::wrap::{Layout, Pos, Row};
+use crate::text::wrap::{Layout, Pos, Shown};
 
 /// Rows kept between the cursor and the edge of the view while moving.
 const SCROLLOFF: usize = 2;
@@ -21,14 +21,11 @@ pub struct Reader {
     /// The reading cursor, as a row of the viewport.
     cursor: usize,
     height: usize,
-    /// Rows to draw, top first (at most `height`).
-    pub visible: Vec<Row>,
+    /// Rows to draw, top first (at most `height`), shared with the
+    /// layout's cache.
+    pub visible: Vec<Shown>,
     /// Where each visible row is (block and row in block).
     visible_pos: Vec<Pos>,
-    /// Rows put aside by a [`Reader::refresh`], their strings copied over
-    /// by the next view's rows (see [`Row::copy_from`]): a resize made a
-    /// screen of rows anew, a few allocations each.
-    spare: Vec<Row>,
     /// Source offset where the row after the last visible one starts
     /// (`doc.len()` at the end): bounds the bookmark marks of the last row.
     pub visible_end: usize,
@@ -54,7 +51,6 @@ impl Reader {
             height: height.max(1),
             visible: Vec::new(),
             visible_pos: Vec::new(),
-            spare: Vec::new(),
             visible_end: 0,
             at_end: true,
             resize_anchor: (0, 0, false),
@@ -156,11 +152,10 @@ impl Reader {
                 .retreat(&self.doc, self.top, self.height - 1 - moved);
             self.top = t;
         }
-        self.spare.append(&mut self.visible);
+        self.visible.clear();
         self.visible_pos.clear();
         self.at_end = false;
         let p = self.extend_from(Some(self.top));
-        self.spare.clear();
         self.set_end(p);
     }
 
@@ -225,17 +220,10 @@ impl Reader {
             if self.visible.len() == self.height {
                 break;
             }
-            let rows = self.layout.rows(&self.doc, q.block);
-            let Some(row) = rows.get(q.row) else {
+            let Some(row) = self.layout.row(&self.doc, q) else {
                 break;
             };
-            match self.spare.pop() {
-                Some(mut spare) => {
-                    spare.copy_from(row);
-                    self.visible.push(spare);
-                }
-                None => self.visible.push(row.clone()),
-            }
+            self.visible.push(row);
             self.visible_pos.push(q);
             p = self.layout.next(&self.doc, q);
         }
@@ -468,7 +456,7 @@ impl Reader {
     /// What a view is: its rows, where they are, how far they reach, and
     /// the cursor.
     #[allow(clippy::type_complexity)]
-    fn state(&self) -> (Pos, usize, &[Row], &[Pos], usize, bool) {
+    fn state(&self) -> (Pos, usize, &[Shown], &[Pos], usize, bool) {
         (
             self.top,
             self.cursor,
@@ -508,7 +496,7 @@ mod tests {
     }
 
     fn texts(r: &Reader) -> Vec<String> {
-        r.visible.iter().map(Row::text).collect()
+        r.visible.iter().map(|row| row.text()).collect()
     }
 
     #[test]
