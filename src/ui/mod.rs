@@ -196,87 +196,108 @@ pub fn set_spans<'a>(
     spans: impl IntoIterator<Item = (&'a str, ratatui::style::Style)>,
     max_width: u16,
 ) {
-    let printable = |b: &u8| (0x20..0x7f).contains(b);
     let right = buf.area.right().min(x.saturating_add(max_width));
     for (text, style) in spans {
-        let mut rest = text;
-        while !rest.is_empty() && x < right {
-            let bytes = rest.as_bytes();
-            let ascii = bytes.iter().take_while(|b| printable(b)).count();
-            // Before other text the run's last byte is left to it: a
-            // combining mark after it belongs to it.
-            let run = if ascii == bytes.len() {
-                ascii
-            } else {
-                ascii.saturating_sub(1)
-            };
-            if run > 0 {
-                // Only printable ASCII comes here (checked just above): no
-                // escape can reach the terminal, which is what the lint
-                // guards.
-                let n = run.min(usize::from(right - x));
-                #[allow(clippy::disallowed_methods)]
-                for (i, cell) in row_cells(buf, x, y, n).iter_mut().enumerate() {
-                    cell.set_symbol(&rest[i..=i]).set_style(style);
-                }
-                x += n as u16;
-                rest = &rest[run..];
-                continue;
+        if x >= right {
+            break;
+        }
+        x = set_span(buf, x, y, text, style, right);
+    }
+}
+
+/// One span of [`set_spans`] from column `x`, up to `right`; the column
+/// after it. Not generic, so every pane's spans run one copy of this code:
+/// a copy for each caller's iterator was more code to fetch on a frame
+/// that comes after the machine was idle, when a pane's first draw costs
+/// ten times its second (issue 12, timed in the run loop).
+#[inline(never)]
+fn set_span(
+    buf: &mut ratatui::buffer::Buffer,
+    mut x: u16,
+    y: u16,
+    text: &str,
+    style: ratatui::style::Style,
+    right: u16,
+) -> u16 {
+    let printable = |b: &u8| (0x20..0x7f).contains(b);
+    let mut rest = text;
+    while !rest.is_empty() && x < right {
+        let bytes = rest.as_bytes();
+        let ascii = bytes.iter().take_while(|b| printable(b)).count();
+        // Before other text the run's last byte is left to it: a
+        // combining mark after it belongs to it.
+        let run = if ascii == bytes.len() {
+            ascii
+        } else {
+            ascii.saturating_sub(1)
+        };
+        if run > 0 {
+            // Only printable ASCII comes here (checked just above): no
+            // escape can reach the terminal, which is what the lint
+            // guards.
+            let n = run.min(usize::from(right - x));
+            #[allow(clippy::disallowed_methods)]
+            for (i, cell) in row_cells(buf, x, y, n).iter_mut().enumerate() {
+                cell.set_symbol(&rest[i..=i]).set_style(style);
             }
-            // Letters of Latin, Greek and Cyrillic text and common
-            // punctuation, each followed by another such character: each
-            // is a grapheme one column wide ([`plain_char`]), set without
-            // ratatui's segmentation (a row with accents and quotes called
-            // it a dozen times, a sixth of a line key).
-            // Set on the row's cells as they come (each cell looked up
-            // by its position was a check of the area and an index), and
-            // only until two printable ASCII bytes in a row: those go back
-            // to the run above (past a first curly quote or `·`, the rest of
-            // a line went a character at a time, a tenth of a resize).
-            let ascii = |c: char| c.is_ascii() && printable(&(c as u8));
-            let mut used = 0;
-            let cells = row_cells(buf, x, y, usize::from(right - x));
-            let mut set = 0;
-            let mut chars = rest.char_indices().peekable();
-            while let Some((i, c)) = chars.next() {
-                let next = chars.peek().map(|&(_, c)| c);
-                if set >= cells.len() || !plain_char(c) || !next.is_none_or(plain_char) {
-                    break;
-                }
-                if i > 0 && ascii(c) && next.is_some_and(ascii) {
-                    break;
-                }
-                used = i + c.len_utf8();
-                // Sanitised text, a character that is no control: no
-                // escape can reach the terminal.
-                #[allow(clippy::disallowed_methods)]
-                cells[set].set_symbol(&rest[i..used]).set_style(style);
-                set += 1;
-            }
-            x += set as u16;
-            if used > 0 {
-                rest = &rest[used..];
-                continue;
-            }
-            // Up to the first two printable ASCII bytes in a row, the first
-            // of them included (a prepended mark joins the byte after it).
-            let end = bytes
-                .windows(2)
-                .position(|w| printable(&w[0]) && printable(&w[1]))
-                .map_or(bytes.len(), |i| i + 1);
-            let room = usize::from(right - x);
-            // A symbol takes at most two columns a byte. When the piece
-            // may not fit, the rest of the span goes to ratatui at once,
-            // which stops at the first grapheme that does not fit, as for
-            // the whole span.
-            if 2 * end >= room {
-                x = buf.set_stringn(x, y, rest, room, style).0;
+            x += n as u16;
+            rest = &rest[run..];
+            continue;
+        }
+        // Letters of Latin, Greek and Cyrillic text and common
+        // punctuation, each followed by another such character: each
+        // is a grapheme one column wide ([`plain_char`]), set without
+        // ratatui's segmentation (a row with accents and quotes called
+        // it a dozen times, a sixth of a line key).
+        // Set on the row's cells as they come (each cell looked up
+        // by its position was a check of the area and an index), and
+        // only until two printable ASCII bytes in a row: those go back
+        // to the run above (past a first curly quote or `·`, the rest of
+        // a line went a character at a time, a tenth of a resize).
+        let ascii = |c: char| c.is_ascii() && printable(&(c as u8));
+        let mut used = 0;
+        let cells = row_cells(buf, x, y, usize::from(right - x));
+        let mut set = 0;
+        let mut chars = rest.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let next = chars.peek().map(|&(_, c)| c);
+            if set >= cells.len() || !plain_char(c) || !next.is_none_or(plain_char) {
                 break;
             }
-            x = buf.set_stringn(x, y, &rest[..end], room, style).0;
-            rest = &rest[end..];
+            if i > 0 && ascii(c) && next.is_some_and(ascii) {
+                break;
+            }
+            used = i + c.len_utf8();
+            // Sanitised text, a character that is no control: no
+            // escape can reach the terminal.
+            #[allow(clippy::disallowed_methods)]
+            cells[set].set_symbol(&rest[i..used]).set_style(style);
+            set += 1;
         }
+        x += set as u16;
+        if used > 0 {
+            rest = &rest[used..];
+            continue;
+        }
+        // Up to the first two printable ASCII bytes in a row, the first
+        // of them included (a prepended mark joins the byte after it).
+        let end = bytes
+            .windows(2)
+            .position(|w| printable(&w[0]) && printable(&w[1]))
+            .map_or(bytes.len(), |i| i + 1);
+        let room = usize::from(right - x);
+        // A symbol takes at most two columns a byte. When the piece
+        // may not fit, the rest of the span goes to ratatui at once,
+        // which stops at the first grapheme that does not fit, as for
+        // the whole span.
+        if 2 * end >= room {
+            x = buf.set_stringn(x, y, rest, room, style).0;
+            break;
+        }
+        x = buf.set_stringn(x, y, &rest[..end], room, style).0;
+        rest = &rest[end..];
     }
+    x
 }
 
 /// The `n` cells of row `y` from column `x` on, as far as the buffer
