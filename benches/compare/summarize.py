@@ -42,7 +42,14 @@ def stat(data, key, name, metric):
 
 
 def best_peer(data, key, metric):
-    found = [(stat(data, key, p, metric)["median"], p) for p in PEERS if stat(data, key, p, metric)]
+    """The best peer median, of those with at least a quarter of marginote's
+    samples (as table.py: a median of one resize in 24 is no measure)."""
+    mine = (stat(data, key, "marginote", metric) or {}).get("n", 0)
+    found = [
+        (s["median"], p)
+        for p in PEERS
+        if (s := stat(data, key, p, metric)) and s.get("median") is not None and s.get("n", mine) >= 0.25 * mine
+    ]
     return min(found) if found else None
 
 
