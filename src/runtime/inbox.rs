@@ -269,7 +269,7 @@ impl Inbox {
         }
     }
 
-    /// The next input, waiting up to `wait` for it; `None` when none came.
+    /// The next input, waiting up to `timeout` for it; `None` when none came.
     pub(super) fn recv_timeout(&mut self, timeout: Duration) -> Option<Input> {
         let deadline = Instant::now() + timeout;
         loop {
