@@ -29,8 +29,9 @@ use std::os::fd::{AsRawFd as _, BorrowedFd};
 use std::time::Duration;
 
 /// SIGWINCH held on the thread that made this; the mask to wait with lets
-/// it in.
+/// it in. (Never made elsewhere than Linux.)
 #[derive(Clone, Copy)]
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub(super) struct Held {
     #[cfg(target_os = "linux")]
     waiting: libc::sigset_t,
