@@ -217,15 +217,21 @@ impl Reader {
     /// position after the last one.
     fn extend_from(&mut self, mut p: Option<Pos>) -> Option<Pos> {
         while let Some(q) = p {
-            if self.visible.len() == self.height {
+            let room = self.height - self.visible.len();
+            if room == 0 {
                 break;
             }
-            let Some(row) = self.layout.row(&self.doc, q) else {
+            // The rest of the block at once (its rows looked up once).
+            let mut last = None;
+            for (row, at) in self.layout.rows_from(&self.doc, q, room) {
+                self.visible.push(row);
+                self.visible_pos.push(at);
+                last = Some(at);
+            }
+            let Some(last) = last else {
                 break;
             };
-            self.visible.push(row);
-            self.visible_pos.push(q);
-            p = self.layout.next(&self.doc, q);
+            p = self.layout.next(&self.doc, last);
         }
         p
     }

@@ -761,29 +761,74 @@ impl Layout {
     }
 
     /// Moves forward up to `n` rows; returns where it stopped and how far it got.
+    /// A block's rows are looked up once, not once a row ([`Layout::next`]
+    /// a row at a time was a cache lookup for each row of a page).
     pub fn advance(&mut self, doc: &Document, mut p: Pos, n: usize) -> (Pos, usize) {
-        for moved in 0..n {
-            match self.next(doc, p) {
-                Some(q) => p = q,
-                None => return (p, moved),
+        let mut moved = 0;
+        while moved < n {
+            let len = self.rows(doc, p.block).len();
+            let within = len.saturating_sub(p.row + 1).min(n - moved);
+            if within > 0 {
+                p.row += within;
+                moved += within;
+                continue;
             }
+            match doc.next_block(p.block) {
+                Some(block) => p = Pos { block, row: 0 },
+                None => break,
+            }
+            moved += 1;
         }
-        (p, n)
+        (p, moved)
     }
 
+    /// Moves back up to `n` rows, as [`Layout::advance`] forward.
     pub fn retreat(&mut self, doc: &Document, mut p: Pos, n: usize) -> (Pos, usize) {
-        for moved in 0..n {
+        let mut moved = 0;
+        while moved < n {
+            let within = p.row.min(n - moved);
+            if within > 0 {
+                p.row -= within;
+                moved += within;
+                continue;
+            }
             match self.prev(doc, p) {
                 Some(q) => p = q,
-                None => return (p, moved),
+                None => break,
             }
+            moved += 1;
         }
-        (p, n)
+        (p, moved)
     }
 
     pub fn row(&mut self, doc: &Document, p: Pos) -> Option<Shown> {
         let rows = self.rows(doc, p.block);
         (p.row < rows.len()).then_some(Shown { rows, i: p.row })
+    }
+
+    /// Up to `n` rows from `p` on, in `p`'s block alone, each with its
+    /// place: the block's rows looked up once.
+    pub fn rows_from(
+        &mut self,
+        doc: &Document,
+        p: Pos,
+        n: usize,
+    ) -> impl Iterator<Item = (Shown, Pos)> {
+        let rows = self.rows(doc, p.block);
+        let end = rows.len().min(p.row.saturating_add(n));
+        (p.row..end).map(move |i| {
+            let at = Pos {
+                block: p.block,
+                row: i,
+            };
+            (
+                Shown {
+                    rows: Rc::clone(&rows),
+                    i,
+                },
+                at,
+            )
+        })
     }
 
     /// Where the row at `p` starts in the source ([`Layout::row`]'s
