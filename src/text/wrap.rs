@@ -802,8 +802,7 @@ impl Layout {
     }
 
     pub fn row(&mut self, doc: &Document, p: Pos) -> Option<Shown> {
-        let rows = self.rows(doc, p.block);
-        (p.row < rows.len()).then_some(Shown { rows, i: p.row })
+        self.rows_from(doc, p, 1).next().map(|(row, _)| row)
     }
 
     /// Up to `n` rows from `p` on, in `p`'s block alone, each with its
