@@ -10,6 +10,8 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::text::block::{Block, BlockKind, TABLE_PART_ROWS, Table, WholeTable};
 use crate::text::richtext::RichText;
+use crate::text::sections;
+use std::ops::Range;
 
 /// Containers beyond this depth are drawn as one `…` instead of their bars
 /// and indents, so a hostile nesting cannot push text off the pane.
@@ -35,6 +37,7 @@ enum Container {
     },
 }
 
+#[derive(Default)]
 struct Builder {
     blocks: Vec<Block>,
     containers: Vec<Container>,
@@ -54,24 +57,76 @@ struct TableBuilder {
     src: usize,
 }
 
+/// What pulldown-cmark is asked to parse: GitHub's tables, strikethrough,
+/// task lists and footnotes besides CommonMark.
+pub(crate) const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS)
+    .union(Options::ENABLE_FOOTNOTES);
+
 /// Parses Markdown into display blocks in document order.
+///
+/// A file bigger than [`SECTION`] is parsed a section at a time (see
+/// `text/sections.rs`): pulldown-cmark builds a tree of the whole text
+/// before its first event, 11 MB for a 7.6 MB file, on top of the blocks
+/// (issue 12). The blocks are the same either way.
 pub fn parse(source: &str) -> Vec<Block> {
-    let opts = Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_FOOTNOTES;
-    let mut b = Builder {
-        blocks: Vec::new(),
-        containers: Vec::new(),
-        styles: Vec::new(),
-        open: None,
-        table: None,
-        in_code: false,
-        in_html: false,
-    };
-    let mut events = Parser::new_ext(source, opts).into_offset_iter().peekable();
-    while let Some((event, range)) = events.next() {
-        let src = range.start;
+    parse_in_sections(source, SECTION)
+}
+
+/// The size of a big file's sections.
+pub const SECTION: usize = 256 << 10;
+
+/// [`parse`], with sections of about `size` bytes (tests cut small texts
+/// at every place they may be cut).
+pub(crate) fn parse_in_sections(source: &str, size: usize) -> Vec<Block> {
+    let mut b = Builder::default();
+    if source.len() <= size || !sections::may_cut(source) {
+        b.feed(Parser::new_ext(source, OPTIONS).into_offset_iter(), 0);
+    } else {
+        // A text with reference definitions is parsed twice: first for
+        // its sections' definitions, which a reference in another section
+        // may use.
+        let (ends, labels) = if sections::has_definitions(source) {
+            let (ends, labels) = sections::sections_and_labels(source, size, OPTIONS);
+            (Some(ends), labels)
+        } else {
+            (None, sections::Labels::new())
+        };
+        let mut start = 0;
+        let mut ends = ends.into_iter().flatten();
+        while start < source.len() {
+            let (end, events) =
+                sections::parse_section(source, (start, ends.next()), size, OPTIONS, &labels);
+            b.feed(events.into_iter(), start);
+            start = end;
+        }
+    }
+    b.finish()
+}
+
+impl Builder {
+    /// Builds blocks of the events of the text from source offset `at` on.
+    fn feed<'a>(&mut self, events: impl Iterator<Item = (Event<'a>, Range<usize>)>, at: usize) {
+        let mut events = events.peekable();
+        while let Some((event, range)) = events.next() {
+            // Whether an item's first block is a paragraph (a loose list).
+            let next_paragraph = matches!(events.peek(), Some((Event::Start(Tag::Paragraph), _)));
+            self.event(event, range.start + at, next_paragraph);
+        }
+    }
+
+    /// The blocks, once every event was fed.
+    fn finish(mut self) -> Vec<Block> {
+        self.flush();
+        if let Some(t) = self.table.take() {
+            self.emit_table(t);
+        }
+        self.blocks
+    }
+
+    fn event(&mut self, event: Event<'_>, src: usize, next_paragraph: bool) {
+        let b = self;
         match event {
             Event::Start(tag) => match tag {
                 Tag::Paragraph => b.start_block(BlockKind::Text, src),
@@ -101,7 +156,7 @@ pub fn parse(source: &str) -> Vec<Block> {
                 }
                 Tag::Item => {
                     b.flush();
-                    let tight = !matches!(events.peek(), Some((Event::Start(Tag::Paragraph), _)));
+                    let tight = !next_paragraph;
                     let depth = b
                         .containers
                         .iter()
@@ -257,11 +312,6 @@ pub fn parse(source: &str) -> Vec<Block> {
             Event::TaskListMarker(done) => b.decoration(if done { "[x] " } else { "[ ] " }, src),
         }
     }
-    b.flush();
-    if let Some(t) = b.table.take() {
-        b.emit_table(t);
-    }
-    b.blocks
 }
 
 fn level_num(level: HeadingLevel) -> u8 {

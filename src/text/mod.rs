@@ -19,6 +19,7 @@ pub mod reader;
 pub mod richtext;
 pub mod role;
 pub mod sanitize;
+pub mod sections;
 pub mod summary;
 pub mod wrap;
 
