@@ -162,13 +162,10 @@ fn passage_at_cursor(app: &App) -> Option<(usize, usize)> {
 /// (and quote marks) at its ends. A table has no sentences: the sentence
 /// at the cursor was the whole table.
 fn table_row_at(doc: &crate::text::document::Document, at: usize) -> Option<(usize, usize)> {
-    use crate::text::block::BlockKind;
     // Tables are Markdown's; looked at in place (a copy of the block was
     // a copy of the whole table).
     let block = doc.block_at(at)?;
-    if !matches!(doc.markdown_blocks()?.get(block)?.kind, BlockKind::Table(_)) {
-        return None;
-    }
+    doc.markdown_blocks()?.table(block)?;
     let src = doc.source();
     let at = at.min(src.len());
     let start = memchr::memrchr(b'\n', &src[..at]).map_or(0, |i| i + 1);

@@ -693,7 +693,10 @@ fn shown_at<'d>(
     let Some(blocks) = doc.markdown_blocks() else {
         return source;
     };
-    let Some(b) = blocks.partition_point(|b| b.src <= h.start).checked_sub(1) else {
+    let Some(b) = blocks
+        .find(h.start)
+        .filter(|&b| blocks.src(b).is_some_and(|s| s <= h.start))
+    else {
         return source;
     };
     // Where the match is in `t`, when `t` shows it.
@@ -702,8 +705,8 @@ fn shown_at<'d>(
         let e = t.display_at(h.end).max(s);
         (t.src_at(s) == h.start && s < t.text.len()).then_some((s, e))
     };
-    match &blocks[b].kind {
-        document::BlockKind::Table(table) => {
+    match blocks.table(b) {
+        Some(table) => {
             // The row is found by where the rows start in the source (in
             // order): the rows before it are not looked at (a table of
             // thousands of rows searched for a word near its end looked at
@@ -762,15 +765,13 @@ fn shown_at<'d>(
             }
             source
         }
-        _ => match within(&blocks[b].text) {
-            Some(at) => (
-                Shown::Block(b),
-                Cow::Borrowed(blocks[b].text.text.as_bytes()),
-                at,
-                0,
-            ),
-            None => source,
-        },
+        None => {
+            let text = blocks.text(b);
+            match within(&text) {
+                Some(at) => (Shown::Block(b), Cow::Owned(text.text.into_bytes()), at, 0),
+                None => source,
+            }
+        }
     }
 }
 

@@ -21,7 +21,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use regex::bytes::{Regex, RegexBuilder};
 
-use crate::text::document::{Block, BlockKind, Document};
+use crate::text::document::Document;
+use crate::text::packed::{Blocks, Kind};
 use crate::text::richtext::RichText;
 
 mod letters;
@@ -298,17 +299,25 @@ pub fn search_text(
     Ok(hits)
 }
 
-/// The texts a block shows: its own, or its table's cells.
-fn shown_texts(block: &Block) -> Vec<&RichText> {
-    match &block.kind {
-        BlockKind::Table(t) => t.rows.iter().flatten().collect(),
-        BlockKind::Rule => Vec::new(),
-        _ => vec![&block.text],
+/// The texts block `i` shows: its own (made in `own`), or its table's
+/// cells.
+fn shown_texts<'a>(blocks: Blocks<'a>, i: usize, own: &'a mut RichText) -> Vec<&'a RichText> {
+    match blocks.kind(i) {
+        Some(Kind::Table(_)) => blocks
+            .table(i)
+            .into_iter()
+            .flat_map(|t| t.rows.iter().flatten())
+            .collect(),
+        Some(Kind::Rule) | None => Vec::new(),
+        Some(_) => {
+            blocks.text_into(i, own);
+            vec![own]
+        }
     }
 }
 
 fn search_blocks(
-    blocks: &[Block],
+    blocks: Blocks<'_>,
     source_len: usize,
     m: &Matcher,
     cancel: &AtomicBool,
@@ -319,7 +328,9 @@ fn search_blocks(
     // Check the flag before the first block too.
     let mut since_check = CHUNK;
     let mut last_end = 0;
-    'blocks: for (i, block) in blocks.iter().enumerate() {
+    // One block's text at a time, its memory reused.
+    let mut own = RichText::new();
+    'blocks: for i in 0..blocks.len() {
         if since_check >= CHUNK {
             since_check = 0;
             if cancel.load(Ordering::Relaxed) {
@@ -330,8 +341,8 @@ fn search_blocks(
                 delivered = hits.len();
             }
         }
-        let block_end = blocks.get(i + 1).map_or(source_len, |b| b.src);
-        for text in shown_texts(block) {
+        let block_end = blocks.src(i + 1).unwrap_or(source_len);
+        for text in shown_texts(blocks, i, &mut own) {
             let bytes = text.text.as_bytes();
             since_check += bytes.len();
             let go_on = m.scan(bytes, (0, bytes.len(), bytes.len()), &mut |s, e| {

@@ -50,10 +50,11 @@ fn pieces(doc: &Document, lo: usize, hi: usize, unit: Unit) -> Vec<(usize, usize
     // first, not on markup around them ("said**" closing the bold, a list
     // marker): a note's quote is the words the reader saw.
     if let Some(blocks) = doc.markdown_blocks()
-        && let Some(block) = doc.block_at(lo).and_then(|b| blocks.get(b))
+        && let Some(block) = doc.block_at(lo).filter(|&b| b < blocks.len())
     {
+        let text = blocks.text(block);
         for p in &mut ps {
-            *p = shown(doc.source(), &block.text, *p);
+            *p = shown(doc.source(), &text, *p);
         }
     }
     ps

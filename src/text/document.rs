@@ -36,10 +36,11 @@ pub use crate::text::mapped::Change;
 pub use crate::text::summary::{Summary, WordCounter, summarize};
 
 use crate::text::mapped::{self, Mapped};
+use crate::text::packed::{Blocks, Packed};
 
 enum Body {
     Text(TextBytes),
-    Markdown { source: String, blocks: Vec<Block> },
+    Markdown { source: String, blocks: Packed },
 }
 
 /// A plain text's bytes: a copy, or a mapped file from `start` (after a
@@ -105,7 +106,7 @@ impl Document {
         let (text, mut warnings) = decode(bytes)?;
         let body = match format {
             Format::Markdown if text.len() <= MAX_MARKDOWN_SIZE => {
-                let blocks = crate::text::markdown::parse(&text);
+                let blocks = crate::text::markdown::parse_packed(&text);
                 Body::Markdown {
                     source: text,
                     blocks,
@@ -247,14 +248,7 @@ impl Document {
                     start = end;
                 }
             }
-            Body::Markdown { blocks, .. } => {
-                let i = blocks.partition_point(|blk| blk.src <= offset);
-                if blocks.is_empty() {
-                    None
-                } else {
-                    Some(i.saturating_sub(1))
-                }
-            }
+            Body::Markdown { blocks, .. } => blocks.find(offset),
         }
     }
 
@@ -264,8 +258,8 @@ impl Document {
         match &self.body {
             Body::Text(b) => (id, text_block_end(b, id)),
             Body::Markdown { blocks, source } => {
-                let start = blocks.get(id).map_or(0, |b| b.src);
-                let end = blocks.get(id + 1).map_or(source.len(), |b| b.src);
+                let start = blocks.src(id).unwrap_or(0);
+                let end = blocks.src(id + 1).unwrap_or(source.len());
                 (start, end.max(start))
             }
         }
@@ -274,9 +268,9 @@ impl Document {
     /// The parsed blocks of a Markdown document, for passes over the whole
     /// text (search, outline) that must not clone every block; `None` for
     /// plain text, whose blocks are only ever built on demand.
-    pub fn markdown_blocks(&self) -> Option<&[Block]> {
+    pub fn markdown_blocks(&self) -> Option<Blocks<'_>> {
         match &self.body {
-            Body::Markdown { blocks, .. } => Some(blocks),
+            Body::Markdown { blocks, source } => Some(Blocks::new(blocks, source)),
             Body::Text(_) => None,
         }
     }
@@ -284,7 +278,9 @@ impl Document {
     /// The display block for `id`, built (and sanitised) on demand.
     pub fn block(&self, id: usize) -> Block {
         match &self.body {
-            Body::Markdown { blocks, .. } => blocks.get(id).cloned().unwrap_or_else(empty_block),
+            Body::Markdown { blocks, source } => {
+                blocks.block(id, source).unwrap_or_else(empty_block)
+            }
             Body::Text(b) => text_block(b, id),
         }
     }
@@ -294,7 +290,7 @@ impl Document {
 /// or the first part [`convert::Steps`] made). It is parsed whatever its
 /// size: the conversion has read it all already.
 pub fn converted(source: String) -> Document {
-    let blocks = crate::text::markdown::parse(&source);
+    let blocks = crate::text::markdown::parse_packed(&source);
     Document {
         body: Body::Markdown { source, blocks },
         warnings: Vec::new(),

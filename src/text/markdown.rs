@@ -9,6 +9,7 @@ use crate::text::role::Roles;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::text::block::{Block, BlockKind, TABLE_PART_ROWS, Table, WholeTable};
+use crate::text::packed::Packed;
 use crate::text::richtext::RichText;
 use crate::text::sections;
 use std::ops::Range;
@@ -39,7 +40,10 @@ enum Container {
 
 #[derive(Default)]
 struct Builder {
+    /// Blocks made and not yet taken.
     blocks: Vec<Block>,
+    /// Whether any block was made (the first has no gap above it).
+    emitted: bool,
     containers: Vec<Container>,
     styles: Vec<Roles>,
     open: Option<(BlockKind, RichText, usize, u8)>,
@@ -74,12 +78,29 @@ pub fn parse(source: &str) -> Vec<Block> {
     parse_in_sections(source, SECTION)
 }
 
+/// [`parse`], the blocks packed as they are made (`text/packed.rs`): a
+/// big file's blocks are never all whole at once.
+pub fn parse_packed(source: &str) -> Packed {
+    let mut packed = Packed::default();
+    parse_into(source, SECTION, |block| packed.push(block, source));
+    packed.shrink();
+    packed
+}
+
 /// The size of a big file's sections.
 pub const SECTION: usize = 256 << 10;
 
 /// [`parse`], with sections of about `size` bytes (tests cut small texts
 /// at every place they may be cut).
 pub(crate) fn parse_in_sections(source: &str, size: usize) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    parse_into(source, size, |block| blocks.push(block));
+    blocks
+}
+
+/// Parses `source` in sections of about `size` bytes, handing `out` each
+/// block once its section is parsed.
+fn parse_into(source: &str, size: usize, mut out: impl FnMut(Block)) {
     let mut b = Builder::default();
     if source.len() <= size || !sections::may_cut(source) {
         b.feed(Parser::new_ext(source, OPTIONS).into_offset_iter(), 0);
@@ -99,10 +120,11 @@ pub(crate) fn parse_in_sections(source: &str, size: usize) -> Vec<Block> {
             let (end, events) =
                 sections::parse_section(source, (start, ends.next()), size, OPTIONS, &labels);
             b.feed(events.into_iter(), start);
+            b.blocks.drain(..).for_each(&mut out);
             start = end;
         }
     }
-    b.finish()
+    b.finish().into_iter().for_each(out);
 }
 
 impl Builder {
@@ -499,7 +521,8 @@ impl Builder {
 
     fn emit(&mut self, kind: BlockKind, text: RichText, src: usize, gap: u8) {
         let (prefix_first, prefix_rest) = self.prefixes();
-        let gap = if self.blocks.is_empty() { 0 } else { gap };
+        let gap = if self.emitted { gap } else { 0 };
+        self.emitted = true;
         self.blocks.push(Block {
             kind,
             text,
@@ -512,7 +535,8 @@ impl Builder {
 
     fn emit_table(&mut self, t: TableBuilder) {
         let (prefix_first, prefix_rest) = self.prefixes();
-        let gap = if self.blocks.is_empty() { 0 } else { 1 };
+        let gap = if self.emitted { 1 } else { 0 };
+        self.emitted = true;
         let block = |table: Table, gap_before: u8, src: usize| Block {
             kind: BlockKind::Table(table),
             text: RichText::new(),

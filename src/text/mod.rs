@@ -12,6 +12,7 @@ pub mod format;
 pub mod mapped;
 pub mod markdown;
 pub mod outline;
+pub mod packed;
 pub mod placeholders;
 #[cfg(test)]
 mod proptests;

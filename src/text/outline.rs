@@ -16,7 +16,8 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::text::Cancelled;
-use crate::text::document::{BlockKind, Document};
+use crate::text::document::Document;
+use crate::text::packed::Kind;
 use crate::text::sanitize::sanitize_line;
 
 /// Plain-text lines longer than this (in characters) are never headings.
@@ -46,16 +47,16 @@ pub struct Heading {
 /// The document's headings in order.
 pub fn outline(doc: &Document, cancel: &AtomicBool) -> Result<Vec<Heading>, Cancelled> {
     match doc.markdown_blocks() {
-        Some(blocks) => Ok(blocks
-            .iter()
-            .filter_map(|b| match b.kind {
-                BlockKind::Heading(level) => {
-                    let title = sanitize_line(&b.text.text.replace('\n', " "), MAX_TITLE_CHARS);
+        Some(blocks) => Ok((0..blocks.len())
+            .filter_map(|i| match blocks.kind(i)? {
+                Kind::Heading(level) => {
+                    let text = blocks.text(i);
+                    let title = sanitize_line(&text.text.replace('\n', " "), MAX_TITLE_CHARS);
                     let title = title.trim().to_string();
                     (!title.is_empty()).then_some(Heading {
                         level,
                         title,
-                        offset: b.src,
+                        offset: blocks.src(i)?,
                     })
                 }
                 _ => None,

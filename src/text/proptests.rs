@@ -87,6 +87,19 @@ proptest! {
         prop_assert_eq!(joined, rich.text.clone(), "wrapping lost text");
     }
 
+    /// A Markdown document's packed blocks come back as parsed, whatever
+    /// the text: entities, tabs, controls, CRLF soft breaks, tables.
+    #[test]
+    fn packed_blocks_come_back_as_they_were_parsed(s in hostile_text()) {
+        let blocks = crate::text::markdown::parse(&s);
+        let packed = crate::text::markdown::parse_packed(&s);
+        prop_assert_eq!(packed.len(), blocks.len());
+        for (i, b) in blocks.iter().enumerate() {
+            let back = packed.block(i, &s);
+            prop_assert_eq!(back.as_ref(), Some(b));
+        }
+    }
+
     #[test]
     fn any_document_renders_and_navigates_both_ways(s in hostile_text(), md in any::<bool>(), w in 1usize..90, h in 1usize..30) {
         let format = if md { Format::Markdown } else { Format::Text };

@@ -41,6 +41,18 @@ impl RichText {
         self.text.is_empty()
     }
 
+    /// The display column the text ends at, for the tab stops of text
+    /// pushed after it.
+    pub fn col(&self) -> usize {
+        self.col
+    }
+
+    /// Sets [`RichText::col`], for a text made again from its parts
+    /// (`text/packed.rs`).
+    pub(crate) fn set_col(&mut self, col: usize) {
+        self.col = col;
+    }
+
     /// Appends untrusted text that starts at source offset `src`, sanitising
     /// it on the way.
     pub fn push(&mut self, s: &str, style: Roles, src: usize) {

@@ -1016,8 +1016,8 @@ mod tests {
         md.push_str("\nAfter.\n");
         let doc = Document::from_bytes(md.into_bytes(), Format::Markdown).expect("loads");
         let blocks = doc.markdown_blocks().expect("markdown");
-        let parts: Vec<&Block> = blocks
-            .iter()
+        let parts: Vec<Block> = (0..blocks.len())
+            .filter_map(|i| blocks.block(i))
             .filter(|b| matches!(b.kind, BlockKind::Table(_)))
             .collect();
         let part = crate::text::block::TABLE_PART_ROWS;

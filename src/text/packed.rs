@@ -1,0 +1,368 @@
+//! A Markdown document's blocks, kept small: what each block shows is
+//! mostly its own source, so it is kept as where it comes from, not as a
+//! copy (issue 12: the blocks of 7.6 MB of prose were 27 MB, the source
+//! once more in their texts, a 224-byte block each and the slack of
+//! every growing string).
+//!
+//! A block's runs are kept as they are; a run whose display bytes are its
+//! source's (a line end shown as a space counts: a soft break) keeps no
+//! text, the others (an entity, a tab, a list marker) keep theirs in one
+//! string for all blocks. Quote and list prefixes are kept once for a run
+//! of blocks that share them; tables are kept whole. [`Packed::block`]
+//! makes the block as it was parsed, equal to it.
+
+use crate::text::block::{Block, BlockKind, Table};
+use crate::text::richtext::{RichText, Run};
+
+/// What kind of block, with a table's index in [`Packed::tables`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    Text,
+    Heading(u8),
+    Code,
+    Rule,
+    Table(u32),
+}
+
+#[derive(Debug)]
+struct Head {
+    kind: Kind,
+    gap_before: u8,
+    src: usize,
+    /// The block's first run in [`Packed::runs`] (its last is before the
+    /// next block's first).
+    runs: u32,
+    /// Its text's length in bytes, and the column it ended at.
+    len: u32,
+    col: u32,
+    /// Where its runs' own text starts in [`Packed::own`].
+    own: u32,
+    /// Its prefixes in [`Packed::prefixes`].
+    prefixes: u32,
+}
+
+/// The blocks of a Markdown text, packed.
+#[derive(Debug, Default)]
+pub struct Packed {
+    heads: Vec<Head>,
+    runs: Vec<Run>,
+    /// One bit a run: its display bytes are its source's (with line ends
+    /// shown as spaces).
+    copied: Vec<u64>,
+    /// The text of the runs that are not copies, in order.
+    own: String,
+    prefixes: Vec<(RichText, RichText)>,
+    tables: Vec<Table>,
+}
+
+/// Whether display bytes `shown` are the source bytes `src`, a line end
+/// (`\n`, `\r`) shown as a space.
+fn copies(shown: &[u8], src: &[u8]) -> bool {
+    shown.len() == src.len()
+        && shown
+            .iter()
+            .zip(src)
+            .all(|(&d, &s)| d == s || (d == b' ' && matches!(s, b'\n' | b'\r')))
+}
+
+impl Packed {
+    pub fn len(&self) -> usize {
+        self.heads.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.heads.is_empty()
+    }
+
+    /// Adds `block`, parsed from `source`.
+    pub fn push(&mut self, block: Block, source: &str) {
+        let Block {
+            kind,
+            text,
+            prefix_first,
+            prefix_rest,
+            gap_before,
+            src,
+        } = block;
+        let kind = match kind {
+            BlockKind::Text => Kind::Text,
+            BlockKind::Heading(l) => Kind::Heading(l),
+            BlockKind::Code => Kind::Code,
+            BlockKind::Rule => Kind::Rule,
+            BlockKind::Table(t) => {
+                self.tables.push(t);
+                Kind::Table(index(self.tables.len() - 1))
+            }
+        };
+        // Blocks side by side in a list or a quote share their prefixes.
+        // Only the last few are looked at: an ordered list's markers all
+        // differ.
+        let near = self.prefixes.len().saturating_sub(8);
+        let prefixes = match self.prefixes[near..]
+            .iter()
+            .rposition(|(f, r)| *f == prefix_first && *r == prefix_rest)
+        {
+            Some(i) => near + i,
+            None => {
+                self.prefixes.push((prefix_first, prefix_rest));
+                self.prefixes.len() - 1
+            }
+        };
+        let head = Head {
+            kind,
+            gap_before,
+            src,
+            runs: index(self.runs.len()),
+            len: index(text.text.len()),
+            col: index(text.col()),
+            own: index(self.own.len()),
+            prefixes: index(prefixes),
+        };
+        let bytes = text.text.as_bytes();
+        for (i, run) in text.runs.iter().enumerate() {
+            let end = text.runs.get(i + 1).map_or(bytes.len(), |n| n.start);
+            let shown = &bytes[run.start..end];
+            let copied = source
+                .as_bytes()
+                .get(run.src..run.src.saturating_add(shown.len()))
+                .is_some_and(|s| copies(shown, s));
+            let at = self.runs.len() + i;
+            if at / 64 >= self.copied.len() {
+                self.copied.push(0);
+            }
+            if copied {
+                self.copied[at / 64] |= 1 << (at % 64);
+            } else {
+                self.own.push_str(&text.text[run.start..end]);
+            }
+        }
+        self.runs.extend(text.runs);
+        self.heads.push(head);
+    }
+
+    /// The source offset block `i` starts at.
+    pub fn src(&self, i: usize) -> Option<usize> {
+        self.heads.get(i).map(|h| h.src)
+    }
+
+    /// The block holding source offset `offset` (the last one if past
+    /// the end).
+    pub fn find(&self, offset: usize) -> Option<usize> {
+        if self.heads.is_empty() {
+            return None;
+        }
+        let i = self.heads.partition_point(|h| h.src <= offset);
+        Some(i.saturating_sub(1))
+    }
+
+    pub fn kind(&self, i: usize) -> Option<Kind> {
+        self.heads.get(i).map(|h| h.kind)
+    }
+
+    /// Block `i`'s table, if it is one.
+    pub fn table(&self, i: usize) -> Option<&Table> {
+        match self.kind(i)? {
+            Kind::Table(t) => self.tables.get(t as usize),
+            _ => None,
+        }
+    }
+
+    /// Block `i`'s text (empty for a table), made in `out`, whose memory
+    /// is reused.
+    pub fn text_into(&self, i: usize, source: &str, out: &mut RichText) {
+        out.text.clear();
+        out.runs.clear();
+        let Some(head) = self.heads.get(i) else {
+            out.set_col(0);
+            return;
+        };
+        let first = head.runs as usize;
+        let last = self
+            .heads
+            .get(i + 1)
+            .map_or(self.runs.len(), |n| n.runs as usize);
+        let runs = &self.runs[first..last];
+        let len = head.len as usize;
+        let mut own = head.own as usize;
+        out.text.reserve(len);
+        for (k, run) in runs.iter().enumerate() {
+            let n = runs.get(k + 1).map_or(len, |r| r.start) - run.start;
+            let at = first + k;
+            if self.copied[at / 64] & (1 << (at % 64)) != 0 {
+                // Line ends shown as spaces (soft breaks).
+                let mut lines = source[run.src..run.src + n].split(['\n', '\r']);
+                out.text.push_str(lines.next().unwrap_or_default());
+                for line in lines {
+                    out.text.push(' ');
+                    out.text.push_str(line);
+                }
+            } else {
+                out.text.push_str(&self.own[own..own + n]);
+                own += n;
+            }
+        }
+        out.runs.extend_from_slice(runs);
+        out.set_col(head.col as usize);
+    }
+
+    /// Block `i` as it was parsed.
+    pub fn block(&self, i: usize, source: &str) -> Option<Block> {
+        let head = self.heads.get(i)?;
+        let mut text = RichText::new();
+        self.text_into(i, source, &mut text);
+        let kind = match head.kind {
+            Kind::Text => BlockKind::Text,
+            Kind::Heading(l) => BlockKind::Heading(l),
+            Kind::Code => BlockKind::Code,
+            Kind::Rule => BlockKind::Rule,
+            Kind::Table(t) => BlockKind::Table(self.tables[t as usize].clone()),
+        };
+        let (prefix_first, prefix_rest) = self.prefixes[head.prefixes as usize].clone();
+        Some(Block {
+            kind,
+            text,
+            prefix_first,
+            prefix_rest,
+            gap_before: head.gap_before,
+            src: head.src,
+        })
+    }
+
+    /// Gives back the memory grown for more blocks.
+    pub fn shrink(&mut self) {
+        self.heads.shrink_to_fit();
+        self.runs.shrink_to_fit();
+        self.copied.shrink_to_fit();
+        self.own.shrink_to_fit();
+        self.prefixes.shrink_to_fit();
+        self.tables.shrink_to_fit();
+    }
+}
+
+/// A Markdown document's blocks and its source, for what reads them
+/// (search, the outline, a note's quote).
+#[derive(Clone, Copy)]
+pub struct Blocks<'a> {
+    packed: &'a Packed,
+    source: &'a str,
+}
+
+impl<'a> Blocks<'a> {
+    pub fn new(packed: &'a Packed, source: &'a str) -> Self {
+        Blocks { packed, source }
+    }
+
+    pub fn len(&self) -> usize {
+        self.packed.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.packed.is_empty()
+    }
+
+    /// The source offset block `i` starts at.
+    pub fn src(&self, i: usize) -> Option<usize> {
+        self.packed.src(i)
+    }
+
+    /// The block holding source offset `offset`.
+    pub fn find(&self, offset: usize) -> Option<usize> {
+        self.packed.find(offset)
+    }
+
+    pub fn kind(&self, i: usize) -> Option<Kind> {
+        self.packed.kind(i)
+    }
+
+    pub fn table(&self, i: usize) -> Option<&'a Table> {
+        self.packed.table(i)
+    }
+
+    /// Block `i`'s text, made in `out` (see [`Packed::text_into`]).
+    pub fn text_into(&self, i: usize, out: &mut RichText) {
+        self.packed.text_into(i, self.source, out);
+    }
+
+    /// Block `i`'s text.
+    pub fn text(&self, i: usize) -> RichText {
+        let mut out = RichText::new();
+        self.text_into(i, &mut out);
+        out
+    }
+
+    /// Block `i` as it was parsed.
+    pub fn block(&self, i: usize) -> Option<Block> {
+        self.packed.block(i, self.source)
+    }
+}
+
+/// A count or offset within one Markdown text, which is never near 4 GiB
+/// (the biggest file read is far smaller).
+fn index(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn packed(source: &str) -> (Vec<Block>, Packed) {
+        let blocks = crate::text::markdown::parse(source);
+        let mut p = Packed::default();
+        for b in blocks.clone() {
+            p.push(b, source);
+        }
+        (blocks, p)
+    }
+
+    #[test]
+    fn blocks_come_back_as_they_were_parsed() {
+        let source = "# Title &amp; more\n\nSome *emphasis*, a\nsoft break and\r\na CRLF one.\n\n\
+            - one\n- two\n  - inner\n\n> quoted\tafter a tab\n\n```\ncode &lt;\n```\n\n\
+            | a | b |\n|---|---|\n| 1 | 2 |\n\n---\n\nA &#27; control.\n";
+        let (blocks, p) = packed(source);
+        assert_eq!(p.len(), blocks.len());
+        for (i, b) in blocks.iter().enumerate() {
+            assert_eq!(p.block(i, source).as_ref(), Some(b), "block {i}");
+        }
+        assert!(p.block(blocks.len(), source).is_none());
+    }
+
+    #[test]
+    fn the_essays_come_back_as_they_were_parsed() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("essays");
+        for entry in std::fs::read_dir(dir).expect("essays") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_none_or(|e| e != "md") {
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).expect("essay");
+            let (blocks, p) = packed(&source);
+            for (i, b) in blocks.iter().enumerate() {
+                assert_eq!(p.block(i, &source).as_ref(), Some(b), "{path:?} block {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn prose_keeps_no_copy_of_its_text() {
+        let source = "Words and *more words*,\nover two lines.\n\nAnother paragraph.\n";
+        let (_, p) = packed(source);
+        assert_eq!(p.own, "", "every run is a copy of its source");
+        // A list's marker is not in the source as shown.
+        let (_, p) = packed("1) first\n");
+        assert_eq!(p.own, "");
+        assert_eq!(p.prefixes[0].0.text, "1. ");
+    }
+
+    #[test]
+    fn blocks_are_found_by_source_offset() {
+        let source = "One\n\nTwo\n\nThree\n";
+        let (_, p) = packed(source);
+        assert_eq!(p.find(0), Some(0));
+        assert_eq!(p.find(5), Some(1));
+        assert_eq!(p.find(1000), Some(2));
+        assert_eq!(Packed::default().find(0), None);
+        assert_eq!(p.src(1), Some(5));
+    }
+}
