@@ -87,8 +87,9 @@ pub fn parse_packed(source: &str) -> Packed {
     packed
 }
 
-/// The size of a big file's sections.
-pub const SECTION: usize = 256 << 10;
+/// The size of a big file's sections: a section's events (96 bytes
+/// each, one for every 25 bytes of prose) are held until it is parsed.
+pub const SECTION: usize = 64 << 10;
 
 /// [`parse`], with sections of about `size` bytes (tests cut small texts
 /// at every place they may be cut).

@@ -45,14 +45,23 @@ struct Head {
 #[derive(Debug, Default)]
 pub struct Packed {
     heads: Vec<Head>,
-    runs: Vec<Run>,
-    /// One bit a run: its display bytes are its source's (with line ends
-    /// shown as spaces).
-    copied: Vec<u64>,
+    runs: Vec<Packed16>,
     /// The text of the runs that are not copies, in order.
     own: String,
     prefixes: Vec<(RichText, RichText)>,
     tables: Vec<Table>,
+}
+
+/// A [`Run`] in 16 bytes (its offsets within one text, which is never
+/// near 4 GiB: files read are at most 256 MiB), and whether its display
+/// bytes are its source's (line ends shown as spaces).
+#[derive(Debug, Clone, Copy)]
+struct Packed16 {
+    start: u32,
+    src: u32,
+    style: crate::text::role::Roles,
+    exact: bool,
+    copied: bool,
 }
 
 /// Whether display bytes `shown` are the source bytes `src`, a line end
@@ -126,17 +135,17 @@ impl Packed {
                 .as_bytes()
                 .get(run.src..run.src.saturating_add(shown.len()))
                 .is_some_and(|s| copies(shown, s));
-            let at = self.runs.len() + i;
-            if at / 64 >= self.copied.len() {
-                self.copied.push(0);
-            }
-            if copied {
-                self.copied[at / 64] |= 1 << (at % 64);
-            } else {
+            if !copied {
                 self.own.push_str(&text.text[run.start..end]);
             }
+            self.runs.push(Packed16 {
+                start: index(run.start),
+                src: index(run.src),
+                style: run.style,
+                exact: run.exact,
+                copied,
+            });
         }
-        self.runs.extend(text.runs);
         self.heads.push(head);
     }
 
@@ -186,11 +195,11 @@ impl Packed {
         let mut own = head.own as usize;
         out.text.reserve(len);
         for (k, run) in runs.iter().enumerate() {
-            let n = runs.get(k + 1).map_or(len, |r| r.start) - run.start;
-            let at = first + k;
-            if self.copied[at / 64] & (1 << (at % 64)) != 0 {
+            let n = runs.get(k + 1).map_or(len, |r| r.start as usize) - run.start as usize;
+            if run.copied {
                 // Line ends shown as spaces (soft breaks).
-                let mut lines = source[run.src..run.src + n].split(['\n', '\r']);
+                let src = run.src as usize;
+                let mut lines = source[src..src + n].split(['\n', '\r']);
                 out.text.push_str(lines.next().unwrap_or_default());
                 for line in lines {
                     out.text.push(' ');
@@ -201,7 +210,12 @@ impl Packed {
                 own += n;
             }
         }
-        out.runs.extend_from_slice(runs);
+        out.runs.extend(runs.iter().map(|r| Run {
+            start: r.start as usize,
+            style: r.style,
+            src: r.src as usize,
+            exact: r.exact,
+        }));
         out.set_col(head.col as usize);
     }
 
@@ -232,7 +246,6 @@ impl Packed {
     pub fn shrink(&mut self) {
         self.heads.shrink_to_fit();
         self.runs.shrink_to_fit();
-        self.copied.shrink_to_fit();
         self.own.shrink_to_fit();
         self.prefixes.shrink_to_fit();
         self.tables.shrink_to_fit();
@@ -297,7 +310,7 @@ impl<'a> Blocks<'a> {
 }
 
 /// A count or offset within one Markdown text, which is never near 4 GiB
-/// (the biggest file read is far smaller).
+/// (files read are at most 256 MiB, `text/format.rs`).
 fn index(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
