@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use regex::bytes::{Regex, RegexBuilder};
 
+use crate::text::block::Table;
 use crate::text::document::Document;
 use crate::text::packed::{Blocks, Kind};
 use crate::text::richtext::RichText;
@@ -300,14 +301,18 @@ pub fn search_text(
 }
 
 /// The texts block `i` shows: its own (made in `own`), or its table's
-/// cells.
-fn shown_texts<'a>(blocks: Blocks<'a>, i: usize, own: &'a mut RichText) -> Vec<&'a RichText> {
+/// cells (made in `table`).
+fn shown_texts<'a>(
+    blocks: Blocks<'_>,
+    i: usize,
+    own: &'a mut RichText,
+    table: &'a mut Option<Table>,
+) -> Vec<&'a RichText> {
     match blocks.kind(i) {
-        Some(Kind::Table(_)) => blocks
-            .table(i)
-            .into_iter()
-            .flat_map(|t| t.rows.iter().flatten())
-            .collect(),
+        Some(Kind::Table(_)) => {
+            *table = blocks.table(i);
+            table.iter().flat_map(|t| t.rows.iter().flatten()).collect()
+        }
         Some(Kind::Rule) | None => Vec::new(),
         Some(_) => {
             blocks.text_into(i, own);
@@ -330,6 +335,7 @@ fn search_blocks(
     let mut last_end = 0;
     // One block's text at a time, its memory reused.
     let mut own = RichText::new();
+    let mut table = None;
     'blocks: for i in 0..blocks.len() {
         if since_check >= CHUNK {
             since_check = 0;
@@ -342,7 +348,7 @@ fn search_blocks(
             }
         }
         let block_end = blocks.src(i + 1).unwrap_or(source_len);
-        for text in shown_texts(blocks, i, &mut own) {
+        for text in shown_texts(blocks, i, &mut own, &mut table) {
             let bytes = text.text.as_bytes();
             since_check += bytes.len();
             let go_on = m.scan(bytes, (0, bytes.len(), bytes.len()), &mut |s, e| {

@@ -6,9 +6,9 @@
 //!
 //! A block's runs are kept as they are; a run whose display bytes are its
 //! source's (a line end shown as a space counts: a soft break) keeps no
-//! text, the others (an entity, a tab, a list marker) keep theirs in one
-//! string for all blocks. Quote and list prefixes are kept once for a run
-//! of blocks that share them; tables are kept whole. [`Packed::block`]
+//! text, the others (an entity, a tab) keep theirs in one string for all
+//! blocks. A table's cells are kept as a block's text is. Quote and list
+//! prefixes are kept once for a run of blocks that share them. [`Packed::block`]
 //! makes the block as it was parsed, equal to it.
 
 use crate::text::block::{Block, BlockKind, Table};
@@ -29,27 +29,50 @@ struct Head {
     kind: Kind,
     gap_before: u8,
     src: usize,
-    /// The block's first run in [`Packed::runs`] (its last is before the
-    /// next block's first).
-    runs: u32,
-    /// Its text's length in bytes, and the column it ended at.
-    len: u32,
-    col: u32,
-    /// Where its runs' own text starts in [`Packed::own`].
-    own: u32,
+    /// Its text in [`Packed::texts`] (empty for a table).
+    text: u32,
     /// Its prefixes in [`Packed::prefixes`].
     prefixes: u32,
+}
+
+/// A table's cells, each a text of [`Packed::texts`].
+#[derive(Debug)]
+struct PackedTable {
+    header_rows: usize,
+    whole: Option<std::sync::Arc<crate::text::block::WholeTable>>,
+    /// The text of its first cell.
+    first: u32,
+    /// Where each row's cells start, counted from `first`, and where the
+    /// last ends.
+    rows: Box<[u32]>,
 }
 
 /// The blocks of a Markdown text, packed.
 #[derive(Debug, Default)]
 pub struct Packed {
     heads: Vec<Head>,
+    texts: Texts,
+    prefixes: Vec<(RichText, RichText)>,
+    tables: Vec<PackedTable>,
+}
+
+/// Texts (a block's, a table cell's), packed.
+#[derive(Debug, Default)]
+struct Texts {
+    heads: Vec<TextHead>,
     runs: Vec<Packed16>,
     /// The text of the runs that are not copies, in order.
     own: String,
-    prefixes: Vec<(RichText, RichText)>,
-    tables: Vec<Table>,
+}
+
+/// Where a text's runs and own text start, its length in bytes and the
+/// column it ends at.
+#[derive(Debug, Clone, Copy)]
+struct TextHead {
+    runs: u32,
+    len: u32,
+    col: u32,
+    own: u32,
 }
 
 /// A [`Run`] in 16 bytes (its offsets within one text, which is never
@@ -72,6 +95,96 @@ fn copies(shown: &[u8], src: &[u8]) -> bool {
             .iter()
             .zip(src)
             .all(|(&d, &s)| d == s || (d == b' ' && matches!(s, b'\n' | b'\r')))
+}
+
+impl Texts {
+    /// Adds `text`, parsed from `source`; its index.
+    fn push(&mut self, text: &RichText, source: &str) -> u32 {
+        self.heads.push(TextHead {
+            runs: index(self.runs.len()),
+            len: index(text.text.len()),
+            col: index(text.col()),
+            own: index(self.own.len()),
+        });
+        let bytes = text.text.as_bytes();
+        for (i, run) in text.runs.iter().enumerate() {
+            let end = text.runs.get(i + 1).map_or(bytes.len(), |n| n.start);
+            let shown = &bytes[run.start..end];
+            let copied = source
+                .as_bytes()
+                .get(run.src..run.src.saturating_add(shown.len()))
+                .is_some_and(|s| copies(shown, s));
+            if !copied {
+                self.own.push_str(&text.text[run.start..end]);
+            }
+            self.runs.push(Packed16 {
+                start: index(run.start),
+                src: index(run.src),
+                style: run.style,
+                exact: run.exact,
+                copied,
+            });
+        }
+        index(self.heads.len() - 1)
+    }
+
+    /// Text `t`, made in `out`, whose memory is reused.
+    fn get_into(&self, t: usize, source: &str, out: &mut RichText) {
+        out.text.clear();
+        out.runs.clear();
+        let Some(head) = self.heads.get(t) else {
+            out.set_col(0);
+            return;
+        };
+        let first = head.runs as usize;
+        let last = self
+            .heads
+            .get(t + 1)
+            .map_or(self.runs.len(), |n| n.runs as usize);
+        let runs = &self.runs[first..last];
+        let len = head.len as usize;
+        let mut own = head.own as usize;
+        out.text.reserve(len);
+        for (k, run) in runs.iter().enumerate() {
+            let n = runs.get(k + 1).map_or(len, |r| r.start as usize) - run.start as usize;
+            if run.copied {
+                // Line ends shown as spaces (soft breaks).
+                let src = run.src as usize;
+                // (`source` is the one the text was packed from: the
+                // range is in it, on character boundaries.)
+                let copy = source.get(src..src + n).unwrap_or_default();
+                let mut lines = copy.split(['\n', '\r']);
+                out.text.push_str(lines.next().unwrap_or_default());
+                for line in lines {
+                    out.text.push(' ');
+                    out.text.push_str(line);
+                }
+            } else {
+                out.text
+                    .push_str(self.own.get(own..own + n).unwrap_or_default());
+                own += n;
+            }
+        }
+        out.runs.extend(runs.iter().map(|r| Run {
+            start: r.start as usize,
+            style: r.style,
+            src: r.src as usize,
+            exact: r.exact,
+        }));
+        out.set_col(head.col as usize);
+    }
+
+    fn get(&self, t: usize, source: &str) -> RichText {
+        let mut out = RichText::new();
+        self.get_into(t, source, &mut out);
+        out
+    }
+
+    fn shrink(&mut self) {
+        self.heads.shrink_to_fit();
+        self.runs.shrink_to_fit();
+        self.own.shrink_to_fit();
+    }
 }
 
 impl Packed {
@@ -99,7 +212,23 @@ impl Packed {
             BlockKind::Code => Kind::Code,
             BlockKind::Rule => Kind::Rule,
             BlockKind::Table(t) => {
-                self.tables.push(t);
+                let first = index(self.texts.heads.len());
+                let mut rows = Vec::with_capacity(t.rows.len() + 1);
+                let mut cells = 0;
+                for row in &t.rows {
+                    rows.push(cells);
+                    for cell in row {
+                        self.texts.push(cell, source);
+                    }
+                    cells += index(row.len());
+                }
+                rows.push(cells);
+                self.tables.push(PackedTable {
+                    header_rows: t.header_rows,
+                    whole: t.whole,
+                    first,
+                    rows: rows.into_boxed_slice(),
+                });
                 Kind::Table(index(self.tables.len() - 1))
             }
         };
@@ -117,36 +246,14 @@ impl Packed {
                 self.prefixes.len() - 1
             }
         };
-        let head = Head {
+        let text = self.texts.push(&text, source);
+        self.heads.push(Head {
             kind,
             gap_before,
             src,
-            runs: index(self.runs.len()),
-            len: index(text.text.len()),
-            col: index(text.col()),
-            own: index(self.own.len()),
+            text,
             prefixes: index(prefixes),
-        };
-        let bytes = text.text.as_bytes();
-        for (i, run) in text.runs.iter().enumerate() {
-            let end = text.runs.get(i + 1).map_or(bytes.len(), |n| n.start);
-            let shown = &bytes[run.start..end];
-            let copied = source
-                .as_bytes()
-                .get(run.src..run.src.saturating_add(shown.len()))
-                .is_some_and(|s| copies(shown, s));
-            if !copied {
-                self.own.push_str(&text.text[run.start..end]);
-            }
-            self.runs.push(Packed16 {
-                start: index(run.start),
-                src: index(run.src),
-                style: run.style,
-                exact: run.exact,
-                copied,
-            });
-        }
-        self.heads.push(head);
+        });
     }
 
     /// The source offset block `i` starts at.
@@ -169,67 +276,45 @@ impl Packed {
     }
 
     /// Block `i`'s table, if it is one.
-    pub fn table(&self, i: usize) -> Option<&Table> {
-        match self.kind(i)? {
-            Kind::Table(t) => self.tables.get(t as usize),
-            _ => None,
-        }
+    pub fn table(&self, i: usize, source: &str) -> Option<Table> {
+        let Kind::Table(t) = self.kind(i)? else {
+            return None;
+        };
+        let t = self.tables.get(t as usize)?;
+        let first = t.first as usize;
+        let rows = t
+            .rows
+            .windows(2)
+            .map(|w| {
+                (w[0] as usize..w[1] as usize)
+                    .map(|c| self.texts.get(first + c, source))
+                    .collect()
+            })
+            .collect();
+        Some(Table {
+            rows,
+            header_rows: t.header_rows,
+            whole: t.whole.clone(),
+        })
     }
 
     /// Block `i`'s text (empty for a table), made in `out`, whose memory
     /// is reused.
     pub fn text_into(&self, i: usize, source: &str, out: &mut RichText) {
-        out.text.clear();
-        out.runs.clear();
-        let Some(head) = self.heads.get(i) else {
-            out.set_col(0);
-            return;
-        };
-        let first = head.runs as usize;
-        let last = self
-            .heads
-            .get(i + 1)
-            .map_or(self.runs.len(), |n| n.runs as usize);
-        let runs = &self.runs[first..last];
-        let len = head.len as usize;
-        let mut own = head.own as usize;
-        out.text.reserve(len);
-        for (k, run) in runs.iter().enumerate() {
-            let n = runs.get(k + 1).map_or(len, |r| r.start as usize) - run.start as usize;
-            if run.copied {
-                // Line ends shown as spaces (soft breaks).
-                let src = run.src as usize;
-                let mut lines = source[src..src + n].split(['\n', '\r']);
-                out.text.push_str(lines.next().unwrap_or_default());
-                for line in lines {
-                    out.text.push(' ');
-                    out.text.push_str(line);
-                }
-            } else {
-                out.text.push_str(&self.own[own..own + n]);
-                own += n;
-            }
-        }
-        out.runs.extend(runs.iter().map(|r| Run {
-            start: r.start as usize,
-            style: r.style,
-            src: r.src as usize,
-            exact: r.exact,
-        }));
-        out.set_col(head.col as usize);
+        let t = self.heads.get(i).map_or(usize::MAX, |h| h.text as usize);
+        self.texts.get_into(t, source, out);
     }
 
     /// Block `i` as it was parsed.
     pub fn block(&self, i: usize, source: &str) -> Option<Block> {
         let head = self.heads.get(i)?;
-        let mut text = RichText::new();
-        self.text_into(i, source, &mut text);
+        let text = self.texts.get(head.text as usize, source);
         let kind = match head.kind {
             Kind::Text => BlockKind::Text,
             Kind::Heading(l) => BlockKind::Heading(l),
             Kind::Code => BlockKind::Code,
             Kind::Rule => BlockKind::Rule,
-            Kind::Table(t) => BlockKind::Table(self.tables[t as usize].clone()),
+            Kind::Table(_) => BlockKind::Table(self.table(i, source)?),
         };
         let (prefix_first, prefix_rest) = self.prefixes[head.prefixes as usize].clone();
         Some(Block {
@@ -245,8 +330,7 @@ impl Packed {
     /// Gives back the memory grown for more blocks.
     pub fn shrink(&mut self) {
         self.heads.shrink_to_fit();
-        self.runs.shrink_to_fit();
-        self.own.shrink_to_fit();
+        self.texts.shrink();
         self.prefixes.shrink_to_fit();
         self.tables.shrink_to_fit();
     }
@@ -287,8 +371,9 @@ impl<'a> Blocks<'a> {
         self.packed.kind(i)
     }
 
-    pub fn table(&self, i: usize) -> Option<&'a Table> {
-        self.packed.table(i)
+    /// Block `i`'s table, if it is one.
+    pub fn table(&self, i: usize) -> Option<Table> {
+        self.packed.table(i, self.source)
     }
 
     /// Block `i`'s text, made in `out` (see [`Packed::text_into`]).
@@ -361,11 +446,33 @@ mod tests {
     fn prose_keeps_no_copy_of_its_text() {
         let source = "Words and *more words*,\nover two lines.\n\nAnother paragraph.\n";
         let (_, p) = packed(source);
-        assert_eq!(p.own, "", "every run is a copy of its source");
+        assert_eq!(p.texts.own, "", "every run is a copy of its source");
         // A list's marker is not in the source as shown.
         let (_, p) = packed("1) first\n");
-        assert_eq!(p.own, "");
+        assert_eq!(p.texts.own, "");
         assert_eq!(p.prefixes[0].0.text, "1. ");
+    }
+
+    #[test]
+    fn a_long_tables_cells_are_kept_as_texts_and_come_back() {
+        let mut source = String::from("| n | event |\n|---|---|\n");
+        for n in 0..300 {
+            source.push_str(&format!("| {n} | someone *signed* order &lt; {n} |\n"));
+        }
+        let (blocks, p) = packed(&source);
+        assert!(blocks.len() > 3, "parts: {}", blocks.len());
+        for (i, b) in blocks.iter().enumerate() {
+            assert_eq!(p.block(i, &source).as_ref(), Some(b), "part {i}");
+            let BlockKind::Table(t) = &b.kind else {
+                panic!("not a table")
+            };
+            assert_eq!(p.table(i, &source).as_ref(), Some(t));
+        }
+        // Only the text of runs with an entity is kept (a run goes on
+        // over an entity shown as long as its source: "&" for "&amp;").
+        assert!(p.texts.own.contains('<'));
+        assert!(!p.texts.own.contains("someone"), "{}", p.texts.own);
+        assert!(p.table(p.len(), &source).is_none());
     }
 
     #[test]
