@@ -8,8 +8,8 @@
 use crate::text::role::Roles;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::text::block::{Block, BlockKind, TABLE_PART_ROWS, Table, WholeTable};
-use crate::text::packed::Packed;
+use crate::text::block::{Block, BlockKind, TABLE_PART_ROWS, WholeTable};
+use crate::text::packed::{Packed, PackedTable};
 use crate::text::richtext::RichText;
 use crate::text::sections;
 use std::ops::Range;
@@ -38,10 +38,11 @@ enum Container {
     },
 }
 
-#[derive(Default)]
-struct Builder {
-    /// Blocks made and not yet taken.
-    blocks: Vec<Block>,
+struct Builder<'s> {
+    source: &'s str,
+    /// The blocks made, packed as they are made: a big file's blocks are
+    /// never all whole at once, nor a long table's cells.
+    packed: Packed,
     /// Whether any block was made (the first has no gap above it).
     emitted: bool,
     containers: Vec<Container>,
@@ -52,9 +53,19 @@ struct Builder {
     in_html: bool,
 }
 
+/// A table being parsed: its cells are packed as each ends, one after
+/// another (`text/packed.rs`).
 #[derive(Default)]
 struct TableBuilder {
-    rows: Vec<Vec<RichText>>,
+    /// The packed text of its first cell.
+    first: u32,
+    /// Where each row's cells start, counted from `first`.
+    rows: Vec<u32>,
+    /// The cells so far, and the column of the next in its row.
+    cells: u32,
+    col: usize,
+    /// The widest cell of each column so far, in columns.
+    widths: Vec<usize>,
     header_rows: usize,
     cell: Option<RichText>,
     in_head: bool,
@@ -78,11 +89,9 @@ pub fn parse(source: &str) -> Vec<Block> {
     parse_in_sections(source, SECTION)
 }
 
-/// [`parse`], the blocks packed as they are made (`text/packed.rs`): a
-/// big file's blocks are never all whole at once.
+/// [`parse`], the blocks packed as they are made (`text/packed.rs`).
 pub fn parse_packed(source: &str) -> Packed {
-    let mut packed = Packed::default();
-    parse_into(source, SECTION, |block| packed.push(block, source));
+    let mut packed = parse_into(source, SECTION);
     packed.shrink();
     packed
 }
@@ -94,15 +103,15 @@ pub const SECTION: usize = 64 << 10;
 /// [`parse`], with sections of about `size` bytes (tests cut small texts
 /// at every place they may be cut).
 pub(crate) fn parse_in_sections(source: &str, size: usize) -> Vec<Block> {
-    let mut blocks = Vec::new();
-    parse_into(source, size, |block| blocks.push(block));
-    blocks
+    let packed = parse_into(source, size);
+    (0..packed.len())
+        .filter_map(|i| packed.block(i, source))
+        .collect()
 }
 
-/// Parses `source` in sections of about `size` bytes, handing `out` each
-/// block once its section is parsed.
-fn parse_into(source: &str, size: usize, mut out: impl FnMut(Block)) {
-    let mut b = Builder::default();
+/// Parses `source` in sections of about `size` bytes.
+fn parse_into(source: &str, size: usize) -> Packed {
+    let mut b = Builder::new(source);
     if source.len() <= size || !sections::may_cut(source) {
         b.feed(Parser::new_ext(source, OPTIONS).into_offset_iter(), 0);
     } else {
@@ -121,14 +130,27 @@ fn parse_into(source: &str, size: usize, mut out: impl FnMut(Block)) {
             let (end, events) =
                 sections::parse_section(source, (start, ends.next()), size, OPTIONS, &labels);
             b.feed(events.into_iter(), start);
-            b.blocks.drain(..).for_each(&mut out);
             start = end;
         }
     }
-    b.finish().into_iter().for_each(out);
+    b.finish()
 }
 
-impl Builder {
+impl<'s> Builder<'s> {
+    fn new(source: &'s str) -> Self {
+        Builder {
+            source,
+            packed: Packed::default(),
+            emitted: false,
+            containers: Vec::new(),
+            styles: Vec::new(),
+            open: None,
+            table: None,
+            in_code: false,
+            in_html: false,
+        }
+    }
+
     /// Builds blocks of the events of the text from source offset `at` on.
     fn feed<'a>(&mut self, events: impl Iterator<Item = (Event<'a>, Range<usize>)>, at: usize) {
         let mut events = events.peekable();
@@ -140,12 +162,12 @@ impl Builder {
     }
 
     /// The blocks, once every event was fed.
-    fn finish(mut self) -> Vec<Block> {
+    fn finish(mut self) -> Packed {
         self.flush();
         if let Some(t) = self.table.take() {
             self.emit_table(t);
         }
-        self.blocks
+        self.packed
     }
 
     fn event(&mut self, event: Event<'_>, src: usize, next_paragraph: bool) {
@@ -224,18 +246,21 @@ impl Builder {
                     b.flush();
                     b.table = Some(TableBuilder {
                         src,
+                        first: b.packed.texts_len(),
                         ..TableBuilder::default()
                     });
                 }
                 Tag::TableHead => {
                     if let Some(t) = b.table.as_mut() {
                         t.in_head = true;
-                        t.rows.push(Vec::new());
+                        t.rows.push(t.cells);
+                        t.col = 0;
                     }
                 }
                 Tag::TableRow => {
                     if let Some(t) = b.table.as_mut() {
-                        t.rows.push(Vec::new());
+                        t.rows.push(t.cells);
+                        t.col = 0;
                     }
                 }
                 Tag::TableCell => {
@@ -287,11 +312,18 @@ impl Builder {
                 }
                 TagEnd::TableRow => {}
                 TagEnd::TableCell => {
-                    if let Some(t) = b.table.as_mut() {
+                    if let Some(t) = b.table.as_mut()
+                        && !t.rows.is_empty()
+                    {
                         let cell = t.cell.take().unwrap_or_default();
-                        if let Some(row) = t.rows.last_mut() {
-                            row.push(cell);
+                        let width = crate::text::sanitize::text_width(&cell.text);
+                        if t.widths.len() <= t.col {
+                            t.widths.resize(t.col + 1, 0);
                         }
+                        t.widths[t.col] = t.widths[t.col].max(width);
+                        t.col += 1;
+                        t.cells += 1;
+                        b.packed.push_text(&cell, b.source);
                     }
                 }
                 TagEnd::Emphasis
@@ -348,7 +380,7 @@ fn level_num(level: HeadingLevel) -> u8 {
     }
 }
 
-impl Builder {
+impl Builder<'_> {
     fn style(&self) -> Roles {
         self.styles.iter().fold(Roles::NONE, |acc, s| acc.patch(*s))
     }
@@ -524,79 +556,77 @@ impl Builder {
         let (prefix_first, prefix_rest) = self.prefixes();
         let gap = if self.emitted { gap } else { 0 };
         self.emitted = true;
-        self.blocks.push(Block {
-            kind,
-            text,
-            prefix_first,
-            prefix_rest,
-            gap_before: gap,
-            src,
-        });
+        self.packed.push(
+            Block {
+                kind,
+                text,
+                prefix_first,
+                prefix_rest,
+                gap_before: gap,
+                src,
+            },
+            self.source,
+        );
     }
 
     fn emit_table(&mut self, t: TableBuilder) {
         let (prefix_first, prefix_rest) = self.prefixes();
         let gap = if self.emitted { 1 } else { 0 };
         self.emitted = true;
-        let block = |table: Table, gap_before: u8, src: usize| Block {
-            kind: BlockKind::Table(table),
-            text: RichText::new(),
-            prefix_first: prefix_first.clone(),
-            prefix_rest: prefix_rest.clone(),
-            gap_before,
-            src,
+        let mut starts = t.rows;
+        let nrows = starts.len();
+        starts.push(t.cells);
+        // Rows `r0..r1` of the table, its cells as packed.
+        let part = |r0: usize, r1: usize| PackedTable {
+            first: t.first + starts[r0],
+            rows: starts[r0..=r1].iter().map(|s| s - starts[r0]).collect(),
         };
         let first = t.header_rows + TABLE_PART_ROWS;
-        if t.rows.len() <= first + TABLE_PART_ROWS / 2 {
-            let table = Table {
-                rows: t.rows,
-                header_rows: t.header_rows,
-                whole: None,
-            };
-            self.blocks.push(block(table, gap, t.src));
+        if nrows <= first + TABLE_PART_ROWS / 2 {
+            let table = part(0, nrows);
+            self.packed.push_table(
+                table,
+                (t.header_rows, None),
+                (prefix_first, prefix_rest),
+                gap,
+                t.src,
+            );
             return;
         }
         // A long table: blocks of rows laid out alike (see TABLE_PART_ROWS).
-        let widths = crate::text::wrap::column_widths(&t.rows);
-        let header = t.rows.first().filter(|_| t.header_rows > 0).cloned();
+        let widths = t.widths.iter().map(|w| (*w).max(1)).collect::<Vec<_>>();
+        let header =
+            (t.header_rows > 0).then(|| self.packed.cells(&part(0, 1), self.source).remove(0));
         let whole = |continued| {
             Some(std::sync::Arc::new(WholeTable {
-                widths: Vec::clone(&widths),
+                widths: widths.clone(),
                 header: header.clone(),
                 continued,
             }))
         };
         let (first_whole, rest_whole) = (whole(false), whole(true));
-        let mut rows = t.rows.into_iter();
-        let head: Vec<Vec<RichText>> = rows.by_ref().take(first).collect();
-        let mut src = t.src;
-        self.blocks.push(block(
-            Table {
-                rows: head,
-                header_rows: t.header_rows,
-                whole: first_whole,
-            },
+        let head = part(0, first.min(nrows));
+        self.packed.push_table(
+            head,
+            (t.header_rows, first_whole),
+            (prefix_first.clone(), prefix_rest.clone()),
             gap,
-            src,
-        ));
-        // The rows are moved into their parts, not copied (copies of a
-        // long table's cells were a fifth of the memory its opening took).
-        loop {
-            let part: Vec<Vec<RichText>> = rows.by_ref().take(TABLE_PART_ROWS).collect();
-            if part.is_empty() {
-                break;
-            }
-            src = part
-                .iter()
-                .find_map(|cells| crate::text::wrap::row_start(cells))
-                .unwrap_or(src)
-                .max(src);
-            let table = Table {
-                rows: part,
-                header_rows: 0,
-                whole: rest_whole.clone(),
-            };
-            self.blocks.push(block(table, 0, src));
+            t.src,
+        );
+        let mut src = t.src;
+        let mut r0 = first;
+        while r0 < nrows {
+            let r1 = (r0 + TABLE_PART_ROWS).min(nrows);
+            let table = part(r0, r1);
+            src = self.packed.table_start(&table).unwrap_or(src).max(src);
+            self.packed.push_table(
+                table,
+                (0, rest_whole.clone()),
+                (prefix_first.clone(), prefix_rest.clone()),
+                0,
+                src,
+            );
+            r0 = r1;
         }
     }
 }

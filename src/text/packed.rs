@@ -11,7 +11,9 @@
 //! prefixes are kept once for a run of blocks that share them. [`Packed::block`]
 //! makes the block as it was parsed, equal to it.
 
-use crate::text::block::{Block, BlockKind, Table};
+use std::sync::Arc;
+
+use crate::text::block::{Block, BlockKind, Table, WholeTable};
 use crate::text::richtext::{RichText, Run};
 
 /// What kind of block, with a table's index in [`Packed::tables`].
@@ -35,16 +37,22 @@ struct Head {
     prefixes: u32,
 }
 
-/// A table's cells, each a text of [`Packed::texts`].
+/// A table's cells, each a text of [`Packed::texts`], one after another.
 #[derive(Debug)]
-struct PackedTable {
-    header_rows: usize,
-    whole: Option<std::sync::Arc<crate::text::block::WholeTable>>,
+pub struct PackedTable {
     /// The text of its first cell.
-    first: u32,
+    pub first: u32,
     /// Where each row's cells start, counted from `first`, and where the
     /// last ends.
-    rows: Box<[u32]>,
+    pub rows: Box<[u32]>,
+}
+
+/// A table block: its cells and what [`Table`] has besides.
+#[derive(Debug)]
+struct StoredTable {
+    cells: PackedTable,
+    header_rows: usize,
+    whole: Option<Arc<WholeTable>>,
 }
 
 /// The blocks of a Markdown text, packed.
@@ -53,7 +61,7 @@ pub struct Packed {
     heads: Vec<Head>,
     texts: Texts,
     prefixes: Vec<(RichText, RichText)>,
-    tables: Vec<PackedTable>,
+    tables: Vec<StoredTable>,
 }
 
 /// Texts (a block's, a table cell's), packed.
@@ -196,6 +204,16 @@ impl Packed {
         self.heads.is_empty()
     }
 
+    /// The number of texts packed: the index of the next.
+    pub fn texts_len(&self) -> u32 {
+        index(self.texts.heads.len())
+    }
+
+    /// Packs a table cell's text (see [`Packed::push_table`]).
+    pub fn push_text(&mut self, text: &RichText, source: &str) {
+        self.texts.push(text, source);
+    }
+
     /// Adds `block`, parsed from `source`.
     pub fn push(&mut self, block: Block, source: &str) {
         let Block {
@@ -212,7 +230,7 @@ impl Packed {
             BlockKind::Code => Kind::Code,
             BlockKind::Rule => Kind::Rule,
             BlockKind::Table(t) => {
-                let first = index(self.texts.heads.len());
+                let first = self.texts_len();
                 let mut rows = Vec::with_capacity(t.rows.len() + 1);
                 let mut cells = 0;
                 for row in &t.rows {
@@ -223,15 +241,54 @@ impl Packed {
                     cells += index(row.len());
                 }
                 rows.push(cells);
-                self.tables.push(PackedTable {
-                    header_rows: t.header_rows,
-                    whole: t.whole,
+                let cells = PackedTable {
                     first,
                     rows: rows.into_boxed_slice(),
-                });
-                Kind::Table(index(self.tables.len() - 1))
+                };
+                self.push_table(
+                    cells,
+                    (t.header_rows, t.whole),
+                    (prefix_first, prefix_rest),
+                    gap_before,
+                    src,
+                );
+                return;
             }
         };
+        let text = self.texts.push(&text, source);
+        self.push_head(kind, text, (prefix_first, prefix_rest), gap_before, src);
+    }
+
+    /// Adds a table block of `cells` (packed already, with
+    /// [`Packed::push_text`]), its header rows and what it shares with
+    /// the other parts of its table.
+    pub fn push_table(
+        &mut self,
+        cells: PackedTable,
+        (header_rows, whole): (usize, Option<Arc<WholeTable>>),
+        prefixes: (RichText, RichText),
+        gap_before: u8,
+        src: usize,
+    ) {
+        self.tables.push(StoredTable {
+            cells,
+            header_rows,
+            whole,
+        });
+        let kind = Kind::Table(index(self.tables.len() - 1));
+        // A table's own text is empty.
+        let text = self.texts.push(&RichText::new(), "");
+        self.push_head(kind, text, prefixes, gap_before, src);
+    }
+
+    fn push_head(
+        &mut self,
+        kind: Kind,
+        text: u32,
+        (prefix_first, prefix_rest): (RichText, RichText),
+        gap_before: u8,
+        src: usize,
+    ) {
         // Blocks side by side in a list or a quote share their prefixes.
         // Only the last few are looked at: an ordered list's markers all
         // differ.
@@ -246,7 +303,6 @@ impl Packed {
                 self.prefixes.len() - 1
             }
         };
-        let text = self.texts.push(&text, source);
         self.heads.push(Head {
             kind,
             gap_before,
@@ -254,6 +310,32 @@ impl Packed {
             text,
             prefixes: index(prefixes),
         });
+    }
+
+    /// The cells of `table`, row by row.
+    pub fn cells(&self, table: &PackedTable, source: &str) -> Vec<Vec<RichText>> {
+        let first = table.first as usize;
+        table
+            .rows
+            .windows(2)
+            .map(|w| {
+                (w[0] as usize..w[1] as usize)
+                    .map(|c| self.texts.get(first + c, source))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Where the text of `table` starts in the source: its first cell
+    /// with text (`None`: no cell has any).
+    pub fn table_start(&self, table: &PackedTable) -> Option<usize> {
+        let first = table.first as usize;
+        let last = first + *table.rows.last()? as usize;
+        (first..last).find_map(|t| {
+            let head = self.texts.heads.get(t)?;
+            let run = self.texts.runs.get(head.runs as usize)?;
+            (head.len > 0).then_some(run.src as usize)
+        })
     }
 
     /// The source offset block `i` starts at.
@@ -281,18 +363,8 @@ impl Packed {
             return None;
         };
         let t = self.tables.get(t as usize)?;
-        let first = t.first as usize;
-        let rows = t
-            .rows
-            .windows(2)
-            .map(|w| {
-                (w[0] as usize..w[1] as usize)
-                    .map(|c| self.texts.get(first + c, source))
-                    .collect()
-            })
-            .collect();
         Some(Table {
-            rows,
+            rows: self.cells(&t.cells, source),
             header_rows: t.header_rows,
             whole: t.whole.clone(),
         })
