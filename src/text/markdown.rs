@@ -127,10 +127,13 @@ fn parse_into(source: &str, size: usize) -> Packed {
         let mut start = 0;
         let mut ends = ends.into_iter().flatten();
         while start < source.len() {
-            let (end, events) =
-                sections::parse_section(source, (start, ends.next()), size, OPTIONS, &labels);
-            b.feed(events.into_iter(), start);
-            start = end;
+            start = sections::parse_section(
+                source,
+                (start, ends.next()),
+                (size, OPTIONS),
+                &labels,
+                &mut |events| b.feed(events, start),
+            );
         }
     }
     b.finish()

@@ -80,18 +80,28 @@ fn normal(label: &str) -> UniCase<String> {
     UniCase::new(label.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
-/// The events of the section of `source` from `start`: up to `end` when
-/// given (found by [`sections_and_labels`]), else of at least `size` bytes
-/// unless the text ends first, made longer while a code or HTML block
-/// may run on past its end; and where it ends. A reference whose label is
-/// in `labels` (defined in another section) is a link.
+/// The events of one section of a text.
+pub type Events<'e, 'a> = &'e mut dyn Iterator<Item = (Event<'a>, Range<usize>)>;
+
+/// Parses the section of `source` from `start`, handing its events to
+/// `feed`, and says where it ends: at `end` when given (found by
+/// [`sections_and_labels`]), else after at least `size` bytes unless the
+/// text ends first, made longer while a code or HTML block may run on past
+/// its end. A reference whose label is in `labels` (defined in another
+/// section) is a link.
+///
+/// A section that may still be made longer is parsed into a list of its
+/// events, looked at, then fed; one over twice `size` (a long table, a
+/// long listing) is parsed twice instead, once to look and once to feed,
+/// so that its events are never all held (a table of 20,000 rows was
+/// 19 MB of them); a section that ends where it must is fed as parsed.
 pub fn parse_section<'a>(
     source: &'a str,
     (start, end): (usize, Option<usize>),
-    size: usize,
-    options: Options,
+    (size, options): (usize, Options),
     labels: &Labels,
-) -> (usize, Vec<(Event<'a>, Range<usize>)>) {
+    feed: &mut dyn FnMut(Events<'_, 'a>),
+) -> usize {
     let fixed = end.is_some();
     let mut end = end.unwrap_or_else(|| next_cut(source, start.saturating_add(size)));
     loop {
@@ -101,11 +111,23 @@ pub fn parse_section<'a>(
                 .contains(&normal(&link.reference))
                 .then(|| (CowStr::from(""), CowStr::from("")))
         };
-        let events: Vec<_> = Parser::new_with_broken_link_callback(text, options, Some(resolve))
-            .into_offset_iter()
-            .collect();
-        if fixed || end == source.len() || !events.iter().any(|(e, r)| runs_on(e, r, text.len())) {
-            return (end, events);
+        let events = || {
+            Parser::new_with_broken_link_callback(text, options, Some(resolve)).into_offset_iter()
+        };
+        let ends_here = |(e, r): &(Event<'_>, Range<usize>)| !runs_on(e, r, text.len());
+        if fixed || end == source.len() {
+            feed(&mut events());
+            return end;
+        }
+        if text.len() <= size.saturating_mul(2) {
+            let list: Vec<_> = events().collect();
+            if list.iter().all(ends_here) {
+                feed(&mut list.into_iter());
+                return end;
+            }
+        } else if events().all(|ev| ends_here(&ev)) {
+            feed(&mut events());
+            return end;
         }
         end = next_cut(source, end + 1);
     }
@@ -231,13 +253,14 @@ mod tests {
     fn a_fence_left_open_makes_one_section_of_the_rest() {
         let text = "A\n\nB\n\n```\nx\n\nC\n\nD\n";
         let labels = Labels::new();
-        let section = |start| parse_section(text, (start, None), 1, OPTIONS, &labels).0;
+        let section =
+            |start| parse_section(text, (start, None), (1, OPTIONS), &labels, &mut |_| {});
         // `A` alone is a section; from `B` the fence runs to the end.
         assert_eq!(section(0), 3);
         assert_eq!(section(3), text.len());
         // A closed fence is a section's end.
         let closed = "A\n\n```\nx\n\nC\n```\n\nD\n";
-        let end = parse_section(closed, (0, None), 1, OPTIONS, &labels).0;
+        let end = parse_section(closed, (0, None), (1, OPTIONS), &labels, &mut |_| {});
         assert_eq!(&closed[end..], "D\n");
     }
 
@@ -281,7 +304,13 @@ mod tests {
             let mut n = 0;
             let mut start = 0;
             while start < text.len() {
-                start = parse_section(&text, (start, None), SECTION, OPTIONS, &labels).0;
+                start = parse_section(
+                    &text,
+                    (start, None),
+                    (SECTION, OPTIONS),
+                    &labels,
+                    &mut |_| {},
+                );
                 n += 1;
             }
             n
