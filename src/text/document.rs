@@ -6,7 +6,9 @@
 //! blocks are its lines (long lines cut into chunks), found on demand with
 //! memchr from any offset, so opening and scrolling a 50 MB book costs what
 //! the screen shows. Markdown is parsed once into blocks (pulldown-cmark is
-//! linear); very large Markdown files are shown as plain text.
+//! linear), a big file a section at a time (`text/sections.rs`), and its
+//! blocks are kept packed (`text/packed.rs`); Markdown files over 8 MiB are
+//! shown as plain text.
 
 use crate::text::role::Roles;
 
