@@ -161,12 +161,13 @@ impl Texts {
                 // (`source` is the one the text was packed from: the
                 // range is in it, on character boundaries.)
                 let copy = source.get(src..src + n).unwrap_or_default();
-                let mut lines = copy.split(['\n', '\r']);
-                out.text.push_str(lines.next().unwrap_or_default());
-                for line in lines {
+                let mut from = 0;
+                for at in memchr::memchr2_iter(b'\n', b'\r', copy.as_bytes()) {
+                    out.text.push_str(&copy[from..at]);
                     out.text.push(' ');
-                    out.text.push_str(line);
+                    from = at + 1;
                 }
+                out.text.push_str(&copy[from..]);
             } else {
                 out.text
                     .push_str(self.own.get(own..own + n).unwrap_or_default());
