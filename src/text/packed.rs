@@ -84,8 +84,9 @@ struct TextHead {
 }
 
 /// A [`Run`] in 16 bytes (its offsets within one text, which is never
-/// near 4 GiB: files read are at most 256 MiB), and whether its display
-/// bytes are its source's (line ends shown as spaces).
+/// near 4 GiB: a file read is at most 256 MiB, an EPUB's text 512), and
+/// whether its display bytes are its source's (line ends shown as
+/// spaces).
 #[derive(Debug, Clone, Copy)]
 struct Packed16 {
     start: u32,
@@ -468,7 +469,8 @@ impl<'a> Blocks<'a> {
 }
 
 /// A count or offset within one Markdown text, which is never near 4 GiB
-/// (files read are at most 256 MiB, `text/format.rs`).
+/// (a file read is at most 256 MiB, `text/format.rs`; an EPUB's text 512,
+/// `text/convert/epub.rs`).
 fn index(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
