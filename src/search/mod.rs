@@ -300,23 +300,37 @@ pub fn search_text(
     Ok(hits)
 }
 
-/// The texts block `i` shows: its own (made in `own`), or its table's
-/// cells (made in `table`).
+/// The texts of block `i` that `m` may find something in: its own (made
+/// in `own`), or its table's cells (made in `table`); and the bytes of
+/// text passed over. A block's own text gets its runs (which map a match
+/// to the source) only when `m` finds something in it: most blocks have
+/// no match.
 fn shown_texts<'a>(
-    blocks: Blocks<'_>,
-    i: usize,
+    (blocks, i): (Blocks<'_>, usize),
+    m: &Matcher,
     own: &'a mut RichText,
     table: &'a mut Option<Table>,
-) -> Vec<&'a RichText> {
+) -> (Vec<&'a RichText>, usize) {
     match blocks.kind(i) {
         Some(Kind::Table(_)) => {
             *table = blocks.table(i);
-            table.iter().flat_map(|t| t.rows.iter().flatten()).collect()
+            let cells = table.iter().flat_map(|t| t.rows.iter().flatten());
+            (cells.collect(), 0)
         }
-        Some(Kind::Rule) | None => Vec::new(),
+        Some(Kind::Rule) | None => (Vec::new(), 0),
         Some(_) => {
-            blocks.text_into(i, own);
-            vec![own]
+            blocks.shown_into(i, &mut own.text);
+            let bytes = own.text.as_bytes();
+            let mut found = false;
+            m.scan(bytes, (0, bytes.len(), bytes.len()), &mut |_, _| {
+                found = true;
+                false
+            });
+            if !found {
+                return (Vec::new(), own.text.len());
+            }
+            blocks.runs_into(i, own);
+            (vec![own], 0)
         }
     }
 }
@@ -348,7 +362,9 @@ fn search_blocks(
             }
         }
         let block_end = blocks.src(i + 1).unwrap_or(source_len);
-        for text in shown_texts(blocks, i, &mut own, &mut table) {
+        let (texts, passed) = shown_texts((blocks, i), m, &mut own, &mut table);
+        since_check += passed;
+        for text in texts {
             let bytes = text.text.as_bytes();
             since_check += bytes.len();
             let go_on = m.scan(bytes, (0, bytes.len(), bytes.len()), &mut |s, e| {

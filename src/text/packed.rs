@@ -139,21 +139,46 @@ impl Texts {
 
     /// Text `t`, made in `out`, whose memory is reused.
     fn get_into(&self, t: usize, source: &str, out: &mut RichText) {
-        out.text.clear();
-        out.runs.clear();
+        self.text_into(t, source, &mut out.text);
+        self.runs_into(t, out);
+    }
+
+    /// Text `t`'s runs.
+    fn runs_of(&self, t: usize) -> &[Packed16] {
         let Some(head) = self.heads.get(t) else {
-            out.set_col(0);
-            return;
+            return &[];
         };
         let first = head.runs as usize;
         let last = self
             .heads
             .get(t + 1)
             .map_or(self.runs.len(), |n| n.runs as usize);
-        let runs = &self.runs[first..last];
+        &self.runs[first..last]
+    }
+
+    /// The runs and end column of text `t`, in `out` (its text is left
+    /// as it is).
+    fn runs_into(&self, t: usize, out: &mut RichText) {
+        out.runs.clear();
+        out.runs.extend(self.runs_of(t).iter().map(|r| Run {
+            start: r.start as usize,
+            style: r.style,
+            src: r.src as usize,
+            exact: r.exact,
+        }));
+        out.set_col(self.heads.get(t).map_or(0, |h| h.col as usize));
+    }
+
+    /// Text `t`'s display text, made in `out`.
+    fn text_into(&self, t: usize, source: &str, out: &mut String) {
+        out.clear();
+        let Some(head) = self.heads.get(t) else {
+            return;
+        };
+        let runs = self.runs_of(t);
         let len = head.len as usize;
         let mut own = head.own as usize;
-        out.text.reserve(len);
+        out.reserve(len);
         for (k, run) in runs.iter().enumerate() {
             let n = runs.get(k + 1).map_or(len, |r| r.start as usize) - run.start as usize;
             if run.copied {
@@ -164,24 +189,16 @@ impl Texts {
                 let copy = source.get(src..src + n).unwrap_or_default();
                 let mut from = 0;
                 for at in memchr::memchr2_iter(b'\n', b'\r', copy.as_bytes()) {
-                    out.text.push_str(&copy[from..at]);
-                    out.text.push(' ');
+                    out.push_str(&copy[from..at]);
+                    out.push(' ');
                     from = at + 1;
                 }
-                out.text.push_str(&copy[from..]);
+                out.push_str(&copy[from..]);
             } else {
-                out.text
-                    .push_str(self.own.get(own..own + n).unwrap_or_default());
+                out.push_str(self.own.get(own..own + n).unwrap_or_default());
                 own += n;
             }
         }
-        out.runs.extend(runs.iter().map(|r| Run {
-            start: r.start as usize,
-            style: r.style,
-            src: r.src as usize,
-            exact: r.exact,
-        }));
-        out.set_col(head.col as usize);
     }
 
     fn get(&self, t: usize, source: &str) -> RichText {
@@ -379,6 +396,18 @@ impl Packed {
         self.texts.get_into(t, source, out);
     }
 
+    /// [`Packed::text_into`] in two steps: the display text alone, then
+    /// (once the first made the text) its runs.
+    pub fn shown_into(&self, i: usize, source: &str, out: &mut String) {
+        let t = self.heads.get(i).map_or(usize::MAX, |h| h.text as usize);
+        self.texts.text_into(t, source, out);
+    }
+
+    pub fn runs_into(&self, i: usize, out: &mut RichText) {
+        let t = self.heads.get(i).map_or(usize::MAX, |h| h.text as usize);
+        self.texts.runs_into(t, out);
+    }
+
     /// Block `i` as it was parsed.
     pub fn block(&self, i: usize, source: &str) -> Option<Block> {
         let head = self.heads.get(i)?;
@@ -453,6 +482,16 @@ impl<'a> Blocks<'a> {
     /// Block `i`'s text, made in `out` (see [`Packed::text_into`]).
     pub fn text_into(&self, i: usize, out: &mut RichText) {
         self.packed.text_into(i, self.source, out);
+    }
+
+    /// Block `i`'s display text alone, in `out` (see [`Packed::shown_into`]).
+    pub fn shown_into(&self, i: usize, out: &mut String) {
+        self.packed.shown_into(i, self.source, out);
+    }
+
+    /// Block `i`'s runs, once its text is in `out`.
+    pub fn runs_into(&self, i: usize, out: &mut RichText) {
+        self.packed.runs_into(i, out);
     }
 
     /// Block `i`'s text.
