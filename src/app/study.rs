@@ -165,7 +165,12 @@ fn table_row_at(doc: &crate::text::document::Document, at: usize) -> Option<(usi
     // Tables are Markdown's; looked at in place (a copy of the block was
     // a copy of the whole table).
     let block = doc.block_at(at)?;
-    doc.markdown_blocks()?.table(block)?;
+    if !matches!(
+        doc.markdown_blocks()?.kind(block)?,
+        crate::text::packed::Kind::Table(_)
+    ) {
+        return None;
+    }
     let src = doc.source();
     let at = at.min(src.len());
     let start = memchr::memrchr(b'\n', &src[..at]).map_or(0, |i| i + 1);

@@ -64,7 +64,8 @@ struct TableBuilder {
     /// The cells so far, and the column of the next in its row.
     cells: u32,
     col: usize,
-    /// The widest cell of each column so far, in columns.
+    /// The widest cell of each column so far, in columns: what
+    /// `wrap::column_widths` finds of whole rows, counted as cells end.
     widths: Vec<usize>,
     header_rows: usize,
     cell: Option<RichText>,

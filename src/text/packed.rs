@@ -389,23 +389,26 @@ impl Packed {
         })
     }
 
+    /// Block `i`'s text in [`Packed::texts`] (past them for no block:
+    /// an empty text).
+    fn text_of(&self, i: usize) -> usize {
+        self.heads.get(i).map_or(usize::MAX, |h| h.text as usize)
+    }
+
     /// Block `i`'s text (empty for a table), made in `out`, whose memory
     /// is reused.
     pub fn text_into(&self, i: usize, source: &str, out: &mut RichText) {
-        let t = self.heads.get(i).map_or(usize::MAX, |h| h.text as usize);
-        self.texts.get_into(t, source, out);
+        self.texts.get_into(self.text_of(i), source, out);
     }
 
     /// [`Packed::text_into`] in two steps: the display text alone, then
     /// (once the first made the text) its runs.
     pub fn shown_into(&self, i: usize, source: &str, out: &mut String) {
-        let t = self.heads.get(i).map_or(usize::MAX, |h| h.text as usize);
-        self.texts.text_into(t, source, out);
+        self.texts.text_into(self.text_of(i), source, out);
     }
 
     pub fn runs_into(&self, i: usize, out: &mut RichText) {
-        let t = self.heads.get(i).map_or(usize::MAX, |h| h.text as usize);
-        self.texts.runs_into(t, out);
+        self.texts.runs_into(self.text_of(i), out);
     }
 
     /// Block `i` as it was parsed.
@@ -479,11 +482,6 @@ impl<'a> Blocks<'a> {
         self.packed.table(i, self.source)
     }
 
-    /// Block `i`'s text, made in `out` (see [`Packed::text_into`]).
-    pub fn text_into(&self, i: usize, out: &mut RichText) {
-        self.packed.text_into(i, self.source, out);
-    }
-
     /// Block `i`'s display text alone, in `out` (see [`Packed::shown_into`]).
     pub fn shown_into(&self, i: usize, out: &mut String) {
         self.packed.shown_into(i, self.source, out);
@@ -497,7 +495,7 @@ impl<'a> Blocks<'a> {
     /// Block `i`'s text.
     pub fn text(&self, i: usize) -> RichText {
         let mut out = RichText::new();
-        self.text_into(i, &mut out);
+        self.packed.text_into(i, self.source, &mut out);
         out
     }
 
