@@ -135,6 +135,7 @@ fn parse_into(source: &str, size: usize) -> Packed {
                 &labels,
                 &mut |events| b.feed(events, start),
             );
+            b.packed.reserve_for(start, source.len(), size);
         }
     }
     b.finish()

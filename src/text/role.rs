@@ -60,6 +60,16 @@ impl Roles {
         self.bits & other.bits == other.bits
     }
 
+    /// The roles as two numbers, for a compact store (`text/packed.rs`).
+    pub(crate) const fn to_parts(self) -> (u16, u8) {
+        (self.bits, self.heading)
+    }
+
+    /// The roles [`Roles::to_parts`] gave.
+    pub(crate) const fn from_parts(bits: u16, heading: u8) -> Roles {
+        Roles { bits, heading }
+    }
+
     pub const fn heading_level(self) -> Option<u8> {
         if self.heading > 0 {
             Some(self.heading)
