@@ -116,26 +116,17 @@ fn parse_into(source: &str, size: usize) -> Packed {
     if source.len() <= size || !sections::may_cut(source) {
         b.feed(Parser::new_ext(source, OPTIONS).into_offset_iter(), 0);
     } else {
-        // A text with reference definitions is parsed twice: first for
-        // its sections' definitions, which a reference in another section
-        // may use.
-        let (ends, labels) = if sections::has_definitions(source) {
-            let (ends, labels) = sections::sections_and_labels(source, size, OPTIONS);
-            (Some(ends), labels)
-        } else {
-            (None, sections::Labels::new())
-        };
-        let mut start = 0;
-        let mut ends = ends.into_iter().flatten();
-        while start < source.len() {
-            start = sections::parse_section(
-                source,
-                (start, ends.next()),
-                (size, OPTIONS),
-                &labels,
-                &mut |events| b.feed(events, start),
-            );
-            b.packed.reserve_for(start, source.len(), size);
+        let cutter = sections::Cutter::new(source, size, OPTIONS);
+        let mut place = sections::Place::default();
+        while place.start() < source.len() {
+            place = match cutter.section(&place, None, &mut |events, at| b.feed(events, at)) {
+                sections::Next::At(next) => next,
+                sections::Next::Restart(next) => {
+                    b.abandon_table();
+                    next
+                }
+            };
+            b.packed.reserve_for(place.start(), source.len(), size);
         }
     }
     b.finish()
@@ -163,6 +154,13 @@ impl<'s> Builder<'s> {
             // Whether an item's first block is a paragraph (a loose list).
             let next_paragraph = matches!(events.peek(), Some((Event::Start(Tag::Paragraph), _)));
             self.event(event, range.start + at, next_paragraph);
+        }
+    }
+
+    /// Drops the table being made, to make it again from its start.
+    fn abandon_table(&mut self) {
+        if let Some(t) = self.table.take() {
+            self.packed.truncate_texts(t.first);
         }
     }
 

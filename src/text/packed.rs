@@ -280,6 +280,17 @@ impl Packed {
         self.texts.push(text, source);
     }
 
+    /// Drops the texts from index `first` on (the cells of a table
+    /// made again).
+    pub fn truncate_texts(&mut self, first: u32) {
+        let texts = &mut self.texts;
+        if let Some(head) = texts.heads.get(first as usize) {
+            texts.runs.truncate(head.runs as usize);
+            texts.own.truncate(head.own as usize);
+            texts.heads.truncate(first as usize);
+        }
+    }
+
     /// Adds `block`, parsed from `source`.
     pub fn push(&mut self, block: Block, source: &str) {
         let Block {
