@@ -216,11 +216,13 @@ impl<'s> Cutter<'s> {
             }
             let small = text.len() <= self.size.saturating_mul(2);
             let mut look = Look::new(text.len());
+            // The labels this parse defines, kept if the section ends here.
+            let mut found = Labels::new();
             let list = if small {
                 let mut events = parse(text, self.options, &self.labels);
                 let list: Vec<_> = events.by_ref().collect();
                 list.iter().for_each(|(e, r)| look.see(e, r));
-                defs_of(&events, defs.as_deref_mut());
+                defs_of(&events, defs.is_some().then_some(&mut found));
                 Some(list)
             } else {
                 parse(text, self.options, &self.labels).for_each(|(e, r)| look.see(&e, &r));
@@ -246,7 +248,12 @@ impl<'s> Cutter<'s> {
             if let Some(table) = next {
                 let drop_last = table.is_some();
                 match list {
-                    Some(list) => hand(&mut list.into_iter(), drop_last, feed),
+                    Some(list) => {
+                        hand(&mut list.into_iter(), drop_last, feed);
+                        if let Some(defs) = defs {
+                            defs.extend(found);
+                        }
+                    }
                     None => {
                         let mut events = parse(text, self.options, &self.labels);
                         hand(&mut events, drop_last, feed);
