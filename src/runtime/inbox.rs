@@ -60,6 +60,17 @@ impl Sender {
         self.put(Box::new(m))
     }
 
+    /// A sender whose messages go to the returned receiver alone, for
+    /// tests of what sends them.
+    #[cfg(test)]
+    pub(super) fn to_channel() -> (Sender, mpsc::Receiver<Box<Msg>>) {
+        let (tx, rx) = mpsc::channel();
+        let (bell, _) = UnixStream::pair().expect("bell");
+        bell.set_nonblocking(true).expect("bell");
+        let bell = Arc::new(bell);
+        (Sender { tx, bell }, rx)
+    }
+
     fn put(&self, i: Box<Msg>) -> bool {
         if self.tx.send(i).is_err() {
             return false;

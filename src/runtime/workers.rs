@@ -32,14 +32,14 @@ pub(super) struct Workers {
     prepare_cancel: Arc<AtomicBool>,
     /// The same for the running read of every notes file.
     all_notes_cancel: Arc<AtomicBool>,
-    /// Background work asked for before the first frame is drawn, started
-    /// once it is ([`Workers::release`]): a thread started before it
-    /// delays it, for work nobody waits for.
+    /// Work asked for before the first frame is drawn, started once it is
+    /// ([`Workers::release`]): a thread started before it delays it.
     held: Option<Vec<Held>>,
 }
 
-/// A background job waiting for the first frame.
-type Held = Box<dyn FnOnce(&dyn Fn(Msg) -> bool) + Send>;
+/// A job waiting for the first frame, and whether it gives way to the
+/// loop once started.
+type Held = (Box<dyn FnOnce(&dyn Fn(Msg) -> bool) + Send>, bool);
 
 impl Workers {
     pub(super) fn new(tx: Sender) -> Workers {
@@ -69,7 +69,7 @@ impl Workers {
     /// the outline, placing notes) must not delay a key's frame.
     fn spawn_background(&mut self, job: impl FnOnce(&dyn Fn(Msg) -> bool) + Send + 'static) {
         match &mut self.held {
-            Some(held) => held.push(Box::new(job)),
+            Some(held) => held.push((Box::new(job), true)),
             None => self.spawn(move |send| {
                 give_way();
                 job(send);
@@ -77,11 +77,27 @@ impl Workers {
         }
     }
 
+    /// Runs `job` as [`Workers::spawn`] does, once the first frame is
+    /// drawn: the rest of a big file, read while its head is on screen.
+    /// Started before that frame, its 50 MB read took a core from the
+    /// frame and the terminal showing it on a 2-core machine (strace of a
+    /// launch: the thread and its first 1 MB read came before the frame).
+    fn spawn_after_first_frame(&mut self, job: impl FnOnce(&dyn Fn(Msg) -> bool) + Send + 'static) {
+        match &mut self.held {
+            Some(held) => held.push((Box::new(job), false)),
+            None => self.spawn(job),
+        }
+    }
+
     /// The first frame is drawn: background work held until now starts,
     /// in the order it was asked for.
     pub(super) fn release(&mut self) {
-        for job in self.held.take().unwrap_or_default() {
-            self.spawn_background(job);
+        for (job, gives_way) in self.held.take().unwrap_or_default() {
+            if gives_way {
+                self.spawn_background(job);
+            } else {
+                self.spawn(job);
+            }
         }
     }
 
@@ -238,8 +254,8 @@ impl Workers {
     }
 
     /// Reads the whole of a big file whose head is already shown.
-    pub(super) fn read_whole(&self, index: usize, path: PathBuf, format: Format) {
-        self.spawn(move |send| {
+    pub(super) fn read_whole(&mut self, index: usize, path: PathBuf, format: Format) {
+        self.spawn_after_first_frame(move |send| {
             send(jobs::read_whole(index, &path, format));
         });
     }
@@ -315,6 +331,39 @@ fn give_way() {
         {
             tracing::debug!(error = %e, "a background worker keeps its priority");
         }
+    }
+}
+
+#[cfg(test)]
+mod held {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn read(rx: &std::sync::mpsc::Receiver<Box<Msg>>) -> Option<usize> {
+        match *rx.recv_timeout(Duration::from_secs(30)).ok()? {
+            Msg::Completed { index, result } => result.is_ok().then_some(index),
+            _ => None,
+        }
+    }
+
+    /// The rest of a big file is read from the first frame on, not
+    /// before it; once it is drawn, at once.
+    #[test]
+    fn the_whole_of_a_file_is_read_once_the_first_frame_is_drawn() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("a.txt");
+        std::fs::write(&path, "Some words.\n").expect("written");
+        let (tx, rx) = Sender::to_channel();
+        let mut workers = Workers::new(tx);
+        workers.read_whole(0, path.clone(), Format::Text);
+        assert_eq!(workers.held.as_ref().map(Vec::len), Some(1));
+        assert!(rx.try_recv().is_err(), "nothing read before the frame");
+        workers.release();
+        assert_eq!(read(&rx), Some(0));
+        workers.read_whole(1, path, Format::Text);
+        assert!(workers.held.is_none());
+        assert_eq!(read(&rx), Some(1));
     }
 }
 
