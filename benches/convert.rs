@@ -18,6 +18,10 @@
 //! formats; reading the file and drawing the first frame are the same.
 //! `epub_first` and `pdf_first` measure what the first screen of those
 //! waits for: the first chapters or pages (`text::convert::Steps`).
+//! Markdown, parsed a section at a time (`text/sections.rs`): `md` the
+//! book's paragraphs as Markdown, `md_open_fence` the same after a code
+//! fence never closed (a section that must be made longer, to the end),
+//! `md_table` a table of 20,000 rows (cut between its rows).
 //!
 //! `CONVERT_INPUTS_DIR=dir` also writes the inputs as files (one folder
 //! each), for timing the app end to end with `shared/bench/ttyperf.py`.
@@ -142,6 +146,18 @@ fn pdf_book(lines: &[String]) -> Vec<u8> {
     marginote::text::convert::pdf::sample(&pages)
 }
 
+/// A Markdown table of `rows` rows of three cells.
+fn md_table(rows: usize) -> String {
+    let mut out = String::from("# Orders\n\n| n | order | where |\n|---|---|---|\n");
+    for n in 0..rows {
+        out.push_str(&format!(
+            "| {n} | signed order *{n}* | filed in the archive, box {} |\n",
+            n % 97
+        ));
+    }
+    out
+}
+
 fn bench(c: &mut Criterion) {
     let book = String::from_utf8_lossy(&inputs::book()).into_owned();
     let html = html_book(&book);
@@ -182,13 +198,18 @@ fn bench(c: &mut Criterion) {
     );
     let mut g = c.benchmark_group("convert");
     g.sample_size(10);
-    let cases: [(&str, Vec<u8>, Format); 6] = [
+    let md = book.replace('\n', "\n\n");
+    let open_fence = format!("Before\n\n```\n{md}");
+    let cases: [(&str, Vec<u8>, Format); 9] = [
         ("txt", book.clone().into_bytes(), Format::Text),
         ("wrapped", wrapped.into_bytes(), Format::Text),
         ("html", html.into_bytes(), Format::Html),
         ("html_head", html_head.into_bytes(), Format::Html),
         ("epub", epub, Format::Epub),
         ("pdf", pdf, Format::Pdf),
+        ("md", md.into_bytes(), Format::Markdown),
+        ("md_open_fence", open_fence.into_bytes(), Format::Markdown),
+        ("md_table", md_table(20_000).into_bytes(), Format::Markdown),
     ];
     for (name, bytes, format) in &cases {
         g.bench_function(*name, |b| {
