@@ -81,17 +81,22 @@ pub struct Place {
 
 impl Default for Place {
     fn default() -> Self {
-        Place {
-            start: 0,
-            table: None,
-            rows: true,
-        }
+        Place::after(0, None)
     }
 }
 
 impl Place {
     pub fn start(&self) -> usize {
         self.start
+    }
+
+    /// Where a section that ended at `start` leaves the next one.
+    fn after(start: usize, table: Option<OpenTable>) -> Self {
+        Place {
+            start,
+            table,
+            rows: true,
+        }
     }
 }
 
@@ -203,16 +208,16 @@ impl<'s> Cutter<'s> {
                     feed(&mut events, at);
                 }
             };
-            if last && head.is_none() {
+            // The section parsed and fed at once.
+            let stream = |drop_last: bool, feed: Feed<'_>, defs: Option<&mut Labels>| {
                 let mut events = parse(text, self.options, &self.labels);
-                hand(&mut events, false, feed);
+                hand(&mut events, drop_last, feed);
                 events.by_ref().for_each(drop);
-                defs_of(&events, defs.as_deref_mut());
-                return Next::At(Place {
-                    start: end,
-                    table: None,
-                    rows: true,
-                });
+                defs_of(&events, defs);
+            };
+            if last && head.is_none() {
+                stream(false, feed, defs.as_deref_mut());
+                return Next::At(Place::after(end, None));
             }
             let small = text.len() <= self.size.saturating_mul(2);
             let mut look = Look::new(text.len());
@@ -254,18 +259,9 @@ impl<'s> Cutter<'s> {
                             defs.extend(found);
                         }
                     }
-                    None => {
-                        let mut events = parse(text, self.options, &self.labels);
-                        hand(&mut events, drop_last, feed);
-                        events.by_ref().for_each(drop);
-                        defs_of(&events, defs.as_deref_mut());
-                    }
+                    None => stream(drop_last, feed, defs.as_deref_mut()),
                 }
-                return Next::At(Place {
-                    start: end,
-                    table,
-                    rows: true,
-                });
+                return Next::At(Place::after(end, table));
             }
             let longer = end.max(start + 2 * (end - start)).saturating_add(1);
             end = next_cut(source, longer, place.rows);
