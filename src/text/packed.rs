@@ -173,8 +173,8 @@ impl TextHead {
     }
 }
 
-/// `shown`, its source bytes at `source[src..]` with line ends shown as
-/// spaces, added to `out`.
+/// The `n` bytes of `source` from `src`, line ends shown as spaces,
+/// added to `out`.
 fn push_copy(out: &mut String, source: &str, src: usize, n: usize) {
     // (`source` is the one the text was packed from: the range is in it,
     // on character boundaries.)
