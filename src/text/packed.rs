@@ -143,13 +143,17 @@ impl Packed12 {
 }
 
 /// Whether display bytes `shown` are the source bytes `src`, a line end
-/// (`\n`, `\r`) shown as a space.
+/// (`\n`, `\r`) shown as a space: what [`push_copy`] makes of them (a
+/// line end shown as itself, a hard break, is not a copy).
 fn copies(shown: &[u8], src: &[u8]) -> bool {
     shown.len() == src.len()
-        && shown
-            .iter()
-            .zip(src)
-            .all(|(&d, &s)| d == s || (d == b' ' && matches!(s, b'\n' | b'\r')))
+        && shown.iter().zip(src).all(|(&d, &s)| {
+            if matches!(s, b'\n' | b'\r') {
+                d == b' '
+            } else {
+                d == s
+            }
+        })
 }
 
 /// A text head's `len` with this bit: the text is one run of its
@@ -779,6 +783,62 @@ mod tests {
         p.truncate_texts(index(plain.expect("a plain cell")));
         assert_eq!(p.texts.own, own);
         assert_eq!(p.texts.heads.len(), plain.expect("a plain cell"));
+    }
+
+    /// A text of `pieces`, each from its own place of a source made of
+    /// them, or shown where the source has something else (a
+    /// decoration), and a hard break.
+    fn rich(pieces: &[(String, usize, u8)]) -> (RichText, String) {
+        let styles = [Roles::NONE, Roles::EMPHASIS, Roles::STRONG, Roles::CODE];
+        let (mut text, mut source) = (RichText::new(), String::new());
+        for (s, style, how) in pieces {
+            let (src, style) = (source.len(), styles[*style % styles.len()]);
+            source.push_str(s);
+            match how % 3 {
+                0 => text.push(s, style, src),
+                // (A decoration is never a control character.)
+                1 => text.push_decoration(&s.replace(['\t', '\n', '\r'], "x"), style, src),
+                _ => text.push_break(src),
+            }
+        }
+        (text, source)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 500, failure_persistence: None, ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Packing is checked against texts made without it (the
+        /// Markdown round trips compare two packed forms).
+        #[test]
+        fn any_text_comes_back_as_it_was_packed(
+            texts in proptest::collection::vec(
+                proptest::collection::vec(("[a é\\t\\n\\r&<]{0,6}", 0usize..4, 0u8..3), 0..5),
+                1..5,
+            )
+        ) {
+            // One source for all of them, each text from its part.
+            let mut source = String::new();
+            let mut made = Vec::new();
+            for pieces in &texts {
+                let (text, own) = rich(pieces);
+                let at = source.len();
+                source.push_str(&own);
+                let mut shifted = RichText::new();
+                shifted.text = text.text.clone();
+                shifted.runs = text.runs.iter().map(|r| Run { src: r.src + at, ..r.clone() }).collect();
+                shifted.set_col(text.col());
+                made.push(shifted);
+            }
+            let mut p = Packed::default();
+            for text in &made {
+                p.push_text(text, &source);
+            }
+            for (t, text) in made.iter().enumerate() {
+                proptest::prop_assert_eq!(&p.texts.get(t, &source), text);
+            }
+        }
     }
 
     #[test]
