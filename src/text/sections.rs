@@ -233,12 +233,12 @@ impl<'s> Cutter<'s> {
                 parse(text, self.options, &self.labels).for_each(|(e, r)| look.see(&e, &r));
                 None
             };
-            if head.is_some() && look.first_filled {
+            // The table goes on from its head, whose first line it starts.
+            if let Some(head) = &head
+                && look.first_filled
+            {
                 return Next::Restart(Place {
-                    start: line_start(
-                        source.as_bytes(),
-                        place.table.as_ref().map_or(0, |t| t.head.start),
-                    ),
+                    start: head.start,
                     table: None,
                     rows: false,
                 });
