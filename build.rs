@@ -1,8 +1,8 @@
 //! Embeds the bundled reading list (`essays/`) in the binary, so `marginote`
 //! with no arguments works from any folder after `cargo install`; writes
 //! search's tables of accented and cased letters (`src/search/letters.rs`);
-//! and links the binary with packed relative relocations where the system
-//! takes them.
+//! and links the binary with packed relative relocations and its hot code
+//! together where the system takes them.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -15,6 +15,7 @@ mod letters;
 
 fn main() {
     pack_relative_relocs();
+    order_hot_code();
     letter_tables();
     let manifest = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let essays = Path::new(&manifest).join("essays");
@@ -75,6 +76,53 @@ fn letter_tables() {
     }
     let dest = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("letters.rs");
     fs::write(dest, out).expect("write letters.rs");
+}
+
+/// Lays out the functions a reading session runs (`link/hot-code.txt`,
+/// written by `benches/compare/hot_code.py`) together at the start of the
+/// release binary's code: the kernel maps code 64 KB around each page
+/// touched, and the 2 MB a session runs, spread over 6 MB, kept 4 MiB of it
+/// in memory (issue 12). Only lld takes the list (rustc links with it on
+/// x86-64 Linux since 1.90): a tiny program is linked with it first, as
+/// rustc will link ours. Names the list lacks, or has and the binary lacks,
+/// change nothing but where code lies.
+fn order_hot_code() {
+    println!("cargo:rerun-if-changed=link/hot-code.txt");
+    let (Ok(profile), Ok(manifest), Ok(out), Ok(rustc)) = (
+        env::var("PROFILE"),
+        env::var("CARGO_MANIFEST_DIR"),
+        env::var("OUT_DIR"),
+        env::var("RUSTC"),
+    ) else {
+        return;
+    };
+    let list = Path::new(&manifest).join("link").join("hot-code.txt");
+    if profile != "release" || !list.is_file() {
+        return;
+    }
+    let args = [
+        format!("-Wl,--symbol-ordering-file={}", list.display()),
+        "-Wl,--no-warn-symbol-ordering".to_string(),
+    ];
+    let dir = Path::new(&out);
+    let (src, exe) = (dir.join("order_probe.rs"), dir.join("order_probe"));
+    if fs::write(&src, "fn main() {}\n").is_err() {
+        return;
+    }
+    let mut probe = Command::new(rustc);
+    probe.arg(&src).arg("-o").arg(&exe);
+    if let Ok(target) = env::var("TARGET") {
+        probe.args(["--target", &target]);
+    }
+    for arg in &args {
+        probe.arg("-C").arg(format!("link-arg={arg}"));
+    }
+    let linked = probe.stdin(Stdio::null()).output();
+    if linked.is_ok_and(|o| o.status.success() && o.stderr.is_empty()) {
+        for arg in &args {
+            println!("cargo:rustc-link-arg-bins={arg}");
+        }
+    }
 }
 
 /// Links the binary with packed relative relocations (`DT_RELR`) when the
