@@ -59,7 +59,14 @@ struct Builder<'s> {
 struct TableBuilder {
     /// The packed text of its first cell.
     first: u32,
-    /// Where each row's cells start, counted from `first`.
+    /// A long table's parts made so far (see [`Builder::emit_table`]):
+    /// rows go into them as soon as the table is known to be long, so its
+    /// row starts are held once (a table of 300,000 rows held 2 MiB of
+    /// them, then a copy in parts).
+    parts: Vec<PackedTable>,
+    /// The rows in `parts`.
+    rows_done: usize,
+    /// Where each row not in a part yet starts, counted from `first`.
     rows: Vec<u32>,
     /// The cells so far, and the column of the next in its row.
     cells: u32,
@@ -71,6 +78,50 @@ struct TableBuilder {
     cell: Option<RichText>,
     in_head: bool,
     src: usize,
+}
+
+impl TableBuilder {
+    /// A row starts at the next cell. A table of more rows than its
+    /// first part and half a part more is long (see
+    /// [`Builder::emit_table`]): its first part is made then, and each
+    /// later one as the row after it starts.
+    fn start_row(&mut self) {
+        self.rows.push(self.cells);
+        self.col = 0;
+        let rows = if self.rows_done > 0 {
+            TABLE_PART_ROWS
+        } else if self.rows.len() > self.header_rows + TABLE_PART_ROWS + TABLE_PART_ROWS / 2 {
+            self.header_rows + TABLE_PART_ROWS
+        } else {
+            return;
+        };
+        if self.rows.len() > rows {
+            let part = self.part(rows);
+            self.parts.push(part);
+            self.rows.drain(..rows);
+            self.rows_done += rows;
+        }
+    }
+
+    /// The next `rows` rows not in a part, as a part.
+    fn part(&self, rows: usize) -> PackedTable {
+        let end = self.rows.get(rows).copied().unwrap_or(self.cells);
+        let base = self.rows.first().copied().unwrap_or(end);
+        PackedTable {
+            first: self.first + base,
+            rows: self.rows[..rows]
+                .iter()
+                .copied()
+                .chain(Some(end))
+                .map(|s| s - base)
+                .collect(),
+        }
+    }
+
+    /// The rows not in a part, and where the last ends, as a part.
+    fn last_part(&self) -> PackedTable {
+        self.part(self.rows.len())
+    }
 }
 
 /// What pulldown-cmark is asked to parse: GitHub's tables, strikethrough,
@@ -256,14 +307,12 @@ impl<'s> Builder<'s> {
                 Tag::TableHead => {
                     if let Some(t) = b.table.as_mut() {
                         t.in_head = true;
-                        t.rows.push(t.cells);
-                        t.col = 0;
+                        t.start_row();
                     }
                 }
                 Tag::TableRow => {
                     if let Some(t) = b.table.as_mut() {
-                        t.rows.push(t.cells);
-                        t.col = 0;
+                        t.start_row();
                     }
                 }
                 Tag::TableCell => {
@@ -310,13 +359,13 @@ impl<'s> Builder<'s> {
                 TagEnd::TableHead => {
                     if let Some(t) = b.table.as_mut() {
                         t.in_head = false;
-                        t.header_rows = t.rows.len();
+                        t.header_rows = t.rows_done + t.rows.len();
                     }
                 }
                 TagEnd::TableRow => {}
                 TagEnd::TableCell => {
                     if let Some(t) = b.table.as_mut()
-                        && !t.rows.is_empty()
+                        && (t.rows_done > 0 || !t.rows.is_empty())
                     {
                         let cell = t.cell.take().unwrap_or_default();
                         let width = crate::text::sanitize::text_width(&cell.text);
@@ -576,17 +625,11 @@ impl Builder<'_> {
         let (prefix_first, prefix_rest) = self.prefixes();
         let gap = if self.emitted { 1 } else { 0 };
         self.emitted = true;
-        let mut starts = t.rows;
-        let nrows = starts.len();
-        starts.push(t.cells);
-        // Rows `r0..r1` of the table, its cells as packed.
-        let part = |r0: usize, r1: usize| PackedTable {
-            first: t.first + starts[r0],
-            rows: starts[r0..=r1].iter().map(|s| s - starts[r0]).collect(),
-        };
-        let first = t.header_rows + TABLE_PART_ROWS;
-        if nrows <= first + TABLE_PART_ROWS / 2 {
-            let table = part(0, nrows);
+        let last = t.last_part();
+        let mut parts = t.parts;
+        parts.push(last);
+        if t.rows_done == 0 {
+            let table = parts.remove(0);
             self.packed.push_table(
                 table,
                 (t.header_rows, None),
@@ -596,10 +639,20 @@ impl Builder<'_> {
             );
             return;
         }
-        // A long table: blocks of rows laid out alike (see TABLE_PART_ROWS).
+        // A long table: blocks of rows laid out alike (see TABLE_PART_ROWS),
+        // made as its rows came.
+        let mut parts = parts.into_iter();
+        let Some(head) = parts.next() else {
+            return;
+        };
         let widths = t.widths.iter().map(|w| (*w).max(1)).collect::<Vec<_>>();
-        let header =
-            (t.header_rows > 0).then(|| self.packed.cells(&part(0, 1), self.source).remove(0));
+        let header = (t.header_rows > 0).then(|| {
+            let row = PackedTable {
+                first: head.first,
+                rows: head.rows.iter().take(2).copied().collect(),
+            };
+            self.packed.cells(&row, self.source).remove(0)
+        });
         let whole = |continued| {
             Some(std::sync::Arc::new(WholeTable {
                 widths: widths.clone(),
@@ -608,7 +661,6 @@ impl Builder<'_> {
             }))
         };
         let (first_whole, rest_whole) = (whole(false), whole(true));
-        let head = part(0, first.min(nrows));
         self.packed.push_table(
             head,
             (t.header_rows, first_whole),
@@ -617,10 +669,7 @@ impl Builder<'_> {
             t.src,
         );
         let mut src = t.src;
-        let mut r0 = first;
-        while r0 < nrows {
-            let r1 = (r0 + TABLE_PART_ROWS).min(nrows);
-            let table = part(r0, r1);
+        for table in parts {
             src = self.packed.table_start(&table).unwrap_or(src).max(src);
             self.packed.push_table(
                 table,
@@ -629,7 +678,6 @@ impl Builder<'_> {
                 0,
                 src,
             );
-            r0 = r1;
         }
     }
 }
@@ -698,6 +746,61 @@ mod tests {
         assert_eq!(t.header_rows, 1);
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.rows[1][1].text, "2");
+    }
+
+    /// A long table's parts, made as its rows come, are the rows in order:
+    /// the first the header and TABLE_PART_ROWS rows, then TABLE_PART_ROWS
+    /// each, the rest last; a table of up to half a part more is one block.
+    #[test]
+    fn a_long_tables_parts_are_its_rows_in_order() {
+        let part = TABLE_PART_ROWS;
+        let first = 1 + part;
+        for body in [
+            0,
+            1,
+            part,
+            first + part / 2 - 1,
+            first + part / 2,
+            first + part * 2 - 1,
+            first + part * 2,
+            first + part * 2 + 1,
+            1000,
+        ] {
+            let mut md = String::from("| n | w |\n|---|---|\n");
+            for r in 0..body {
+                md.push_str(&format!("| {r} | {} |\n", "x".repeat(r % 3)));
+            }
+            let tables: Vec<crate::text::block::Table> = parse(&md)
+                .into_iter()
+                .filter_map(|b| match b.kind {
+                    BlockKind::Table(t) => Some(t),
+                    _ => None,
+                })
+                .collect();
+            let rows = 1 + body;
+            let sizes: Vec<usize> = tables.iter().map(|t| t.rows.len()).collect();
+            let want: Vec<usize> = if rows <= first + part / 2 {
+                vec![rows]
+            } else {
+                let rest = rows - first;
+                std::iter::once(first)
+                    .chain((0..rest.div_ceil(part)).map(|i| part.min(rest - i * part)))
+                    .collect()
+            };
+            assert_eq!(sizes, want, "{body} rows");
+            let cells: Vec<(String, String)> = tables
+                .iter()
+                .flat_map(|t| t.rows.iter())
+                .inspect(|r| assert_eq!(r.len(), 2, "{body} rows"))
+                .map(|r| (r[0].text.clone(), r[1].text.clone()))
+                .collect();
+            assert_eq!(cells[0], ("n".to_string(), "w".to_string()));
+            for (r, cell) in cells[1..].iter().enumerate() {
+                assert_eq!(cell, &(r.to_string(), "x".repeat(r % 3)), "{body} rows");
+            }
+            assert_eq!(tables[0].header_rows, 1);
+            assert!(tables[1..].iter().all(|t| t.header_rows == 0));
+        }
     }
 
     #[test]

@@ -100,6 +100,11 @@ impl Place {
     }
 }
 
+/// The most events of a section held to be fed after they are looked
+/// at: about 1 MiB of them (10,922), three times as many as any 64 KiB of
+/// the bundled essays makes.
+const HELD_EVENTS: usize = (1 << 20) / std::mem::size_of::<(Event<'static>, Range<usize>)>();
+
 /// A table that goes on past a section's end: the next section is parsed
 /// after its head, so that its rows are rows of the same table.
 #[derive(Debug, Clone, PartialEq)]
@@ -163,9 +168,11 @@ impl<'s> Cutter<'s> {
     ///
     /// A section that may still be made longer is parsed into a list of
     /// its events, looked at, then fed; one over twice `size` (a long
-    /// listing) is parsed twice instead, once to look and once to feed,
-    /// so that its events are never all held (a table of 20,000 rows was
-    /// 19 MB of them); the text's last section is fed as parsed.
+    /// listing) or of more than [`HELD_EVENTS`] events (the rows of a
+    /// table of one short column: 3 MiB of them in a section) is parsed
+    /// twice instead, once to look and once to feed, so that its events
+    /// are never all held (a table of 20,000 rows was 19 MB of them); the
+    /// text's last section is fed as parsed.
     ///
     /// A table is only cut between rows where the parser filled in no
     /// cell (a row shorter than the header): it fills in at most 2^18 in a
@@ -225,10 +232,16 @@ impl<'s> Cutter<'s> {
             let mut found = Labels::new();
             let list = if small {
                 let mut events = parse(text, self.options, &self.labels);
-                let list: Vec<_> = events.by_ref().collect();
-                list.iter().for_each(|(e, r)| look.see(e, r));
+                let mut list = Some(Vec::new());
+                for (e, r) in events.by_ref() {
+                    look.see(&e, &r);
+                    match &mut list {
+                        Some(held) if held.len() < HELD_EVENTS => held.push((e, r)),
+                        _ => list = None,
+                    }
+                }
                 defs_of(&events, defs.is_some().then_some(&mut found));
-                Some(list)
+                list
             } else {
                 parse(text, self.options, &self.labels).for_each(|(e, r)| look.see(&e, &r));
                 None
@@ -653,6 +666,25 @@ mod tests {
             parse_in_sections(&text, usize::MAX)
         );
         assert_eq!(both(&text).0, both(&text).1);
+    }
+
+    /// A section of more events than are held (a table of one short
+    /// column) is parsed again to be fed: the same blocks.
+    #[test]
+    fn a_section_of_too_many_events_to_hold_is_parsed_again() {
+        let mut text = String::from("| word |\n|---|\n");
+        for n in 0..30_000 {
+            text.push_str(&format!("| w{n} |\n"));
+        }
+        let events = Parser::new_ext(&text[..SECTION], OPTIONS).count();
+        assert!(events > HELD_EVENTS, "{events} events in a section");
+        let (goes_on, restarts) = sections_of(&text, SECTION);
+        assert!(goes_on.iter().filter(|g| **g).count() >= 3, "{goes_on:?}");
+        assert_eq!(restarts, 0);
+        assert_eq!(
+            parse_in_sections(&text, SECTION),
+            parse_in_sections(&text, usize::MAX)
+        );
     }
 
     #[test]
