@@ -27,6 +27,7 @@ import fcntl, os, pty, re, select, struct, subprocess, sys, tempfile, termios
 from concurrent.futures import ThreadPoolExecutor
 
 BIN, INPUTS, OUT = sys.argv[1:4]
+MADE = None
 ESC, PGDN = "\x1b", "\x1b[6~"
 
 # (name, document or None for the bundled essays, keys). RESIZEwxh resizes.
@@ -43,7 +44,22 @@ SESSIONS = [
     ("big-reopen", "big-50m.txt", ["j"]),
     ("library", "library-10k", ["j", "\r", "\t", "\t", "j"]),
     ("bundled", None, ["j", "\t", "\t", "j", "\r"]),
+    # Made below: a Markdown table of 20,000 rows, and 2 MB of the essays.
+    ("table", "@table.md", ["G", "g", "/order 19990", "\r", "RESIZE60x20", "RESIZE120x40"]),
+    ("prose", "@prose.md", [PGDN, "G", "/Khrushchev", "\r", "n"]),
 ]
+
+
+def made(tmp):
+    """The documents of the sessions whose names start with `@`."""
+    rows = "".join(f"| {n} | order {n} signed | box {n % 9} |\n" for n in range(20000))
+    with open(os.path.join(tmp, "table.md"), "w") as f:
+        f.write("# Orders\n\nA long table.\n\n| n | order | where |\n|---|---|---|\n" + rows)
+    essays = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "essays")
+    text = "".join(open(os.path.join(essays, e)).read() + "\n\n"
+                   for e in sorted(os.listdir(essays)) if e.endswith(".md"))
+    with open(os.path.join(tmp, "prose.md"), "w") as f:
+        f.write(text * max(1, 2_000_000 // len(text)))
 
 
 def drain(fd, quiet):
@@ -59,7 +75,7 @@ def run(session, data, out):
     cmd = ["valgrind", "--tool=callgrind", "--demangle=no", "--dump-instr=no",
            "--callgrind-out-file=" + out, BIN, "--data-dir", data]
     if doc:
-        cmd.append(os.path.join(INPUTS, doc))
+        cmd.append(os.path.join(MADE if doc.startswith("@") else INPUTS, doc.lstrip("@")))
     pid, fd = pty.fork()
     if pid == 0:
         os.environ["TERM"] = "xterm-256color"
@@ -96,7 +112,10 @@ def main():
     nm = subprocess.run(["nm", "--defined-only", BIN], capture_output=True, text=True,
                         check=True).stdout
     code = {p[2] for p in (l.split() for l in nm.splitlines()) if len(p) == 3 and p[1] in "tTwW"}
+    global MADE
     with tempfile.TemporaryDirectory() as tmp:
+        MADE = tmp
+        made(tmp)
         # The reopen sessions open what the sessions before them saved.
         datas = {"reopen": "essay", "big-reopen": "big"}
         first = [s for s in SESSIONS if s[0] not in datas]
