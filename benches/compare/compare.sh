@@ -49,7 +49,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 say "cargo build --release (marginote and the input generator)"
-cargo build --release --bin marginote --example gen_inputs
+# Two builds: an example brings the dev-dependencies' features into the
+# build, which changes the symbols' hashes, and the binary's hot-code list
+# (link/hot-code.txt, README "Development") is of the plain build's names.
+cargo build --release --bin marginote
+cargo build --release --example gen_inputs
 BIN=$PWD/target/release/marginote
 GEN=$PWD/target/release/examples/gen_inputs
 if [ -n "${CARGO_TARGET_DIR:-}" ]; then
