@@ -15,10 +15,13 @@ gives it to the linker (lld's --symbol-ordering-file) when the linker takes
 it. A function renamed or new since the file was written is placed where
 the linker would have put it anyway, so a stale file costs memory, never
 correctness: write it again after large changes, with the toolchain the
-release is built with (symbol names carry a hash of the compiler's version).
+release is built with (symbol names carry a hash of the compiler's version),
+from a plain `cargo build --release` (a build that also makes an example
+or a test unifies the dev-dependencies' features, and the names differ).
 
-    cargo build --release --examples
+    cargo build --release --example gen_inputs
     target/release/examples/gen_inputs /tmp/inputs
+    cargo build --release
     python3 benches/compare/hot_code.py target/release/marginote /tmp/inputs link/hot-code.txt
 
 Needs valgrind. Takes about two minutes.
