@@ -117,11 +117,6 @@ impl TableBuilder {
                 .collect(),
         }
     }
-
-    /// The rows not in a part, and where the last ends, as a part.
-    fn last_part(&self) -> PackedTable {
-        self.part(self.rows.len())
-    }
 }
 
 /// What pulldown-cmark is asked to parse: GitHub's tables, strikethrough,
@@ -625,13 +620,11 @@ impl Builder<'_> {
         let (prefix_first, prefix_rest) = self.prefixes();
         let gap = if self.emitted { 1 } else { 0 };
         self.emitted = true;
-        let last = t.last_part();
-        let mut parts = t.parts;
-        parts.push(last);
+        // The rows not in a part yet: the whole of a short table.
+        let last = t.part(t.rows.len());
         if t.rows_done == 0 {
-            let table = parts.remove(0);
             self.packed.push_table(
-                table,
+                last,
                 (t.header_rows, None),
                 (prefix_first, prefix_rest),
                 gap,
@@ -641,7 +634,7 @@ impl Builder<'_> {
         }
         // A long table: blocks of rows laid out alike (see TABLE_PART_ROWS),
         // made as its rows came.
-        let mut parts = parts.into_iter();
+        let mut parts = t.parts.into_iter().chain(Some(last));
         let Some(head) = parts.next() else {
             return;
         };
