@@ -107,15 +107,13 @@ impl TableBuilder {
     fn part(&self, rows: usize) -> PackedTable {
         let end = self.rows.get(rows).copied().unwrap_or(self.cells);
         let base = self.rows.first().copied().unwrap_or(end);
-        PackedTable {
-            first: self.first + base,
-            rows: self.rows[..rows]
-                .iter()
-                .copied()
-                .chain(Some(end))
-                .map(|s| s - base)
-                .collect(),
-        }
+        let starts = self.rows[..rows]
+            .iter()
+            .copied()
+            .chain(Some(end))
+            .map(|s| s - base)
+            .collect::<Vec<_>>();
+        PackedTable::new(self.first + base, &starts)
     }
 }
 
@@ -639,13 +637,8 @@ impl Builder<'_> {
             return;
         };
         let widths = t.widths.iter().map(|w| (*w).max(1)).collect::<Vec<_>>();
-        let header = (t.header_rows > 0).then(|| {
-            let row = PackedTable {
-                first: head.first,
-                rows: head.rows.iter().take(2).copied().collect(),
-            };
-            self.packed.cells(&row, self.source).remove(0)
-        });
+        let header = (t.header_rows > 0)
+            .then(|| self.packed.cells(&head.first_row(), self.source).remove(0));
         let whole = |continued| {
             Some(std::sync::Arc::new(WholeTable {
                 widths: widths.clone(),

@@ -77,9 +77,76 @@ impl Head {
 pub struct PackedTable {
     /// The text of its first cell.
     pub first: u32,
-    /// Where each row's cells start, counted from `first`, and where the
+    rows: Rows,
+}
+
+/// Where a table's rows start among its cells.
+#[derive(Debug)]
+enum Rows {
+    /// `rows` rows of `cells` cells each: most tables (pulldown-cmark
+    /// gives every body row the header's cells), kept in no memory of
+    /// their own (a table of 300,000 one-word rows held 1.2 MB of row
+    /// starts).
+    Even { rows: u32, cells: u32 },
+    /// Where each row starts, counted from the first cell, and where the
     /// last ends.
-    pub rows: Box<[u32]>,
+    Listed(Box<[u32]>),
+}
+
+impl PackedTable {
+    /// The table whose cells start at text `first`, its rows at
+    /// `starts` (counted from `first`, ending with where the last row
+    /// ends).
+    pub fn new(first: u32, starts: &[u32]) -> Self {
+        let rows = match *starts {
+            [0, cells, ..]
+                if starts
+                    .windows(2)
+                    .all(|w| w[1].checked_sub(w[0]) == Some(cells)) =>
+            {
+                Rows::Even {
+                    rows: index(starts.len() - 1),
+                    cells,
+                }
+            }
+            _ => Rows::Listed(starts.into()),
+        };
+        PackedTable { first, rows }
+    }
+
+    /// Its rows' cells, as text indexes counted from [`PackedTable::first`].
+    pub fn rows(&self) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+        let (even, listed) = match &self.rows {
+            Rows::Even { rows, cells } => {
+                let cells = *cells as usize;
+                (
+                    Some((0..*rows as usize).map(move |r| r * cells..(r + 1) * cells)),
+                    None,
+                )
+            }
+            Rows::Listed(starts) => (
+                None,
+                Some(starts.windows(2).map(|w| w[0] as usize..w[1] as usize)),
+            ),
+        };
+        even.into_iter()
+            .flatten()
+            .chain(listed.into_iter().flatten())
+    }
+
+    /// Its number of cells.
+    pub fn cells(&self) -> usize {
+        match &self.rows {
+            Rows::Even { rows, cells } => *rows as usize * *cells as usize,
+            Rows::Listed(starts) => starts.last().map_or(0, |&l| l as usize),
+        }
+    }
+
+    /// Its first row alone.
+    pub fn first_row(&self) -> Self {
+        let end = self.rows().next().map_or(0, |r| index(r.end));
+        PackedTable::new(self.first, &[0, end])
+    }
 }
 
 /// A table block: its cells and what [`Table`] has besides.
@@ -103,18 +170,34 @@ pub struct Packed {
 #[derive(Debug, Default)]
 struct Texts {
     heads: Vec<TextHead>,
+    /// What a text of several runs (or of one run not its source's) has
+    /// besides its head.
+    styled: Vec<StyledHead>,
+    /// The end column of each text (by index) whose column is not the
+    /// one [`end_col`] finds in its display text: few or none.
+    cols: Vec<(u32, u32)>,
     runs: Vec<Packed12>,
     /// The text of the runs that are not copies, in order.
     own: String,
 }
 
-/// Where a text's runs and own text start, its length in bytes and the
-/// column it ends at.
+/// A text in 8 bytes: its length in bytes and what else it is, by the
+/// [`ONE_RUN`] bit of `len`: the source offset of its one run, or its
+/// index in [`Texts::styled`] ([`EMPTY`] for an empty text, which has
+/// no runs). Most table cells and prose without markup
+/// are one run of their source's bytes in no style, kept in the head
+/// alone (a table of 300,000 one-word rows: 2.4 MB where a 16-byte head
+/// for every text held 4.8).
 #[derive(Debug, Clone, Copy)]
 struct TextHead {
-    runs: u32,
     len: u32,
-    col: u32,
+    at: u32,
+}
+
+/// Where a styled text's runs and own text start.
+#[derive(Debug, Clone, Copy)]
+struct StyledHead {
+    runs: u32,
     own: u32,
 }
 
@@ -157,11 +240,11 @@ fn copies(shown: &[u8], src: &[u8]) -> bool {
 }
 
 /// A text head's `len` with this bit: the text is one run of its
-/// source's bytes in no style, kept in the head alone (`own` is the run's
-/// source offset): most table cells, prose without markup (12 bytes
-/// fewer a text; 300,000 cells, 3.6 MB).
+/// source's bytes in no style, kept in the head alone (`at` is the run's
+/// source offset).
 const ONE_RUN: u32 = 1 << 31;
-/// With [`ONE_RUN`]: that run's `exact`.
+/// With [`ONE_RUN`]: that run's `exact`. Without: the text's end column
+/// is kept in [`Texts::cols`].
 const ONE_EXACT: u32 = 1 << 30;
 
 impl TextHead {
@@ -170,11 +253,32 @@ impl TextHead {
         (self.len & !(ONE_RUN | ONE_EXACT)) as usize
     }
 
+    /// Whether its end column is kept in [`Texts::cols`].
+    fn col_kept(&self) -> bool {
+        self.len & (ONE_RUN | ONE_EXACT) == ONE_EXACT
+    }
+
     /// For a text kept in its head alone, its run's source offset and
     /// `exact`.
     fn one_run(&self) -> Option<(usize, bool)> {
-        (self.len & ONE_RUN != 0).then_some((self.own as usize, self.len & ONE_EXACT != 0))
+        (self.len & ONE_RUN != 0).then_some((self.at as usize, self.len & ONE_EXACT != 0))
     }
+
+    /// For a styled text, its index in [`Texts::styled`].
+    fn styled(&self) -> Option<usize> {
+        (self.len & ONE_RUN == 0 && self.at != EMPTY).then_some(self.at as usize)
+    }
+}
+
+/// The column a display text ends at, as [`RichText`] counts it (for the
+/// tab stops of what follows): the width of what follows its last hard
+/// break. A text whose pieces were counted otherwise (a combining mark
+/// pushed apart from its letter) keeps its own ([`Texts::cols`]).
+fn end_col(text: &str) -> usize {
+    let last = memchr::memrchr(b'\n', text.as_bytes()).map_or(0, |at| at + 1);
+    let mut col = 0;
+    crate::text::sanitize::sanitize_pieces(&text[last..], &mut col, |_, _| {});
+    col
 }
 
 /// The `n` bytes of `source` from `src`, line ends shown as spaces,
@@ -192,6 +296,9 @@ fn push_copy(out: &mut String, source: &str, src: usize, n: usize) {
     out.push_str(&copy[from..]);
 }
 
+/// [`TextHead::at`] of an empty text (no runs).
+const EMPTY: u32 = u32::MAX;
+
 impl Texts {
     /// Adds `text`, parsed from `source`; its index.
     fn push(&mut self, text: &RichText, source: &str) -> u32 {
@@ -204,25 +311,34 @@ impl Texts {
                 .get(run.src..run.src.saturating_add(shown.len()))
                 .is_some_and(|s| copies(shown, s))
         };
+        if text.runs.is_empty() && text.text.is_empty() && text.col() == 0 {
+            self.heads.push(TextHead { len: 0, at: EMPTY });
+            return index(self.heads.len() - 1);
+        }
         if let [run] = text.runs.as_slice()
             && run.start == 0
             && run.style == Roles::NONE
             && bytes.len() < ONE_EXACT as usize
             && copied(0, run)
+            && end_col(&text.text) == text.col()
         {
             let exact = if run.exact { ONE_EXACT } else { 0 };
             self.heads.push(TextHead {
-                runs: index(self.runs.len()),
                 len: index(bytes.len()) | ONE_RUN | exact,
-                col: index(text.col()),
-                own: index(run.src),
+                at: index(run.src),
             });
             return index(self.heads.len() - 1);
         }
+        let col_kept = end_col(&text.text) != text.col();
+        if col_kept {
+            self.cols.push((index(self.heads.len()), index(text.col())));
+        }
         self.heads.push(TextHead {
+            len: index(text.text.len()) | if col_kept { ONE_EXACT } else { 0 },
+            at: index(self.styled.len()),
+        });
+        self.styled.push(StyledHead {
             runs: index(self.runs.len()),
-            len: index(text.text.len()),
-            col: index(text.col()),
             own: index(self.own.len()),
         });
         for (i, run) in text.runs.iter().enumerate() {
@@ -249,24 +365,33 @@ impl Texts {
         self.runs_into(t, out);
     }
 
-    /// Text `t`'s runs.
-    fn runs_of(&self, t: usize) -> &[Packed12] {
-        let Some(head) = self.heads.get(t) else {
-            return &[];
-        };
-        let first = head.runs as usize;
-        let last = self
-            .heads
-            .get(t + 1)
-            .map_or(self.runs.len(), |n| n.runs as usize);
-        &self.runs[first..last]
+    /// Styled text `t`'s extra head, if it is one.
+    fn styled_of(&self, t: usize) -> Option<(usize, &StyledHead)> {
+        let s = self.heads.get(t)?.styled()?;
+        Some((s, self.styled.get(s)?))
     }
 
-    /// The runs and end column of text `t`, in `out` (its text is left
-    /// as it is).
+    /// Text `t`'s runs (none for a text kept in its head alone).
+    fn runs_of(&self, t: usize) -> &[Packed12] {
+        let Some((s, head)) = self.styled_of(t) else {
+            return &[];
+        };
+        let last = self
+            .styled
+            .get(s + 1)
+            .map_or(self.runs.len(), |n| n.runs as usize);
+        self.runs.get(head.runs as usize..last).unwrap_or_default()
+    }
+
+    /// The runs and end column of text `t`, in `out`, whose text is
+    /// text `t`'s already (see [`Texts::text_into`]).
     fn runs_into(&self, t: usize, out: &mut RichText) {
         out.runs.clear();
-        if let Some((src, exact)) = self.heads.get(t).and_then(TextHead::one_run) {
+        let Some(head) = self.heads.get(t) else {
+            out.set_col(0);
+            return;
+        };
+        if let Some((src, exact)) = head.one_run() {
             out.runs.push(Run {
                 start: 0,
                 style: Roles::NONE,
@@ -280,7 +405,11 @@ impl Texts {
             src: r.src as usize,
             exact: r.flags & EXACT != 0,
         }));
-        out.set_col(self.heads.get(t).map_or(0, |h| h.col as usize));
+        let kept = head.col_kept().then(|| {
+            let i = self.cols.partition_point(|&(text, _)| (text as usize) < t);
+            self.cols.get(i).map_or(0, |&(_, col)| col as usize)
+        });
+        out.set_col(kept.unwrap_or_else(|| end_col(&out.text)));
     }
 
     /// Text `t`'s display text, made in `out`.
@@ -296,7 +425,7 @@ impl Texts {
             return;
         }
         let runs = self.runs_of(t);
-        let mut own = head.own as usize;
+        let mut own = self.styled_of(t).map_or(0, |(_, h)| h.own as usize);
         for (k, run) in runs.iter().enumerate() {
             let n = runs.get(k + 1).map_or(len, |r| r.start as usize) - run.start as usize;
             if run.copied() {
@@ -309,6 +438,38 @@ impl Texts {
         }
     }
 
+    /// Where text `t` starts in the source, if it has any text.
+    fn src(&self, t: usize) -> Option<usize> {
+        let head = self.heads.get(t)?;
+        if head.len() == 0 {
+            return None;
+        }
+        match head.one_run() {
+            Some((src, _)) => Some(src),
+            None => self.runs_of(t).first().map(|r| r.src as usize),
+        }
+    }
+
+    /// Drops the texts from index `first` on.
+    fn truncate(&mut self, first: usize) {
+        let Some(rest) = self.heads.get(first..) else {
+            return;
+        };
+        // Texts kept in their heads alone added no runs and no own text.
+        if let Some(s) = rest.iter().find_map(TextHead::styled)
+            && let Some(&StyledHead { runs, own, .. }) = self.styled.get(s)
+        {
+            self.runs.truncate(runs as usize);
+            self.own.truncate(own as usize);
+            self.styled.truncate(s);
+        }
+        let cols = self
+            .cols
+            .partition_point(|&(text, _)| (text as usize) < first);
+        self.cols.truncate(cols);
+        self.heads.truncate(first);
+    }
+
     fn get(&self, t: usize, source: &str) -> RichText {
         let mut out = RichText::new();
         self.get_into(t, source, &mut out);
@@ -317,6 +478,8 @@ impl Texts {
 
     fn shrink(&mut self) {
         self.heads.shrink_to_fit();
+        self.styled.shrink_to_fit();
+        self.cols.shrink_to_fit();
         self.runs.shrink_to_fit();
         self.own.shrink_to_fit();
     }
@@ -344,17 +507,7 @@ impl Packed {
     /// Drops the texts from index `first` on (the cells of a table
     /// made again).
     pub fn truncate_texts(&mut self, first: u32) {
-        let texts = &mut self.texts;
-        if let Some(head) = texts.heads.get(first as usize) {
-            texts.runs.truncate(head.runs as usize);
-            // A text kept in its head added no own text.
-            let own = texts.heads[first as usize..]
-                .iter()
-                .find(|h| h.one_run().is_none())
-                .map_or(texts.own.len(), |h| h.own as usize);
-            texts.own.truncate(own);
-            texts.heads.truncate(first as usize);
-        }
+        self.texts.truncate(first as usize);
     }
 
     /// Adds `block`, parsed from `source`.
@@ -384,10 +537,7 @@ impl Packed {
                     cells += index(row.len());
                 }
                 rows.push(cells);
-                let cells = PackedTable {
-                    first,
-                    rows: rows.into_boxed_slice(),
-                };
+                let cells = PackedTable::new(first, &rows);
                 self.push_table(
                     cells,
                     (t.header_rows, t.whole),
@@ -465,13 +615,8 @@ impl Packed {
     pub fn cells(&self, table: &PackedTable, source: &str) -> Vec<Vec<RichText>> {
         let first = table.first as usize;
         table
-            .rows
-            .windows(2)
-            .map(|w| {
-                (w[0] as usize..w[1] as usize)
-                    .map(|c| self.texts.get(first + c, source))
-                    .collect()
-            })
+            .rows()
+            .map(|row| row.map(|c| self.texts.get(first + c, source)).collect())
             .collect()
     }
 
@@ -479,15 +624,7 @@ impl Packed {
     /// with text (`None`: no cell has any).
     pub fn table_start(&self, table: &PackedTable) -> Option<usize> {
         let first = table.first as usize;
-        let last = first + *table.rows.last()? as usize;
-        (first..last).find_map(|t| {
-            let head = self.texts.heads.get(t)?;
-            let src = match head.one_run() {
-                Some((src, _)) => src,
-                None => self.texts.runs.get(head.runs as usize)?.src as usize,
-            };
-            (head.len() > 0).then_some(src)
-        })
+        (first..first + table.cells()).find_map(|t| self.texts.src(t))
     }
 
     /// The source offset block `i` starts at.
@@ -589,6 +726,7 @@ impl Packed {
         }
         room(&mut self.heads, done, total, next);
         room(&mut self.texts.heads, done, total, next);
+        room(&mut self.texts.styled, done, total, next);
         room(&mut self.texts.runs, done, total, next);
     }
 
@@ -688,7 +826,7 @@ mod tests {
     fn blocks_come_back_as_they_were_parsed() {
         let source = "# Title &amp; more\n\nSome *emphasis*, a\nsoft break and\r\na CRLF one.\n\n\
             - one\n- two\n  - inner\n\n> quoted\tafter a tab\n\n```\ncode &lt;\n```\n\n\
-            | a | b |\n|---|---|\n| 1 | 2 |\n\n---\n\nA &#27; control.\n";
+            | a | b |\n|---|---|\n| 1 | 2 |\n| short |\n| 1 | 2 | 3 |\n\n---\n\nA &#27; control.\n";
         let (blocks, p) = packed(source);
         assert_eq!(p.len(), blocks.len());
         for (i, b) in blocks.iter().enumerate() {
@@ -747,11 +885,45 @@ mod tests {
     }
 
     #[test]
+    fn a_tables_even_rows_are_kept_as_a_count() {
+        let rows = |t: &PackedTable| t.rows().collect::<Vec<_>>();
+        let even = PackedTable::new(5, &[0, 2, 4, 6]);
+        assert!(matches!(even.rows, Rows::Even { rows: 3, cells: 2 }));
+        assert_eq!(rows(&even), [0..2, 2..4, 4..6]);
+        assert_eq!(even.cells(), 6);
+        assert_eq!(even.first_row().rows().next(), Some(0..2));
+        assert_eq!(even.first_row().cells(), 2);
+        // A row of another length: every start is kept.
+        let uneven = PackedTable::new(5, &[0, 2, 3, 6]);
+        assert!(matches!(uneven.rows, Rows::Listed(_)));
+        assert_eq!(rows(&uneven), [0..2, 2..3, 3..6]);
+        assert_eq!(uneven.cells(), 6);
+        assert_eq!(uneven.first_row().rows().next(), Some(0..2));
+        assert_eq!(uneven.first_row().cells(), 2);
+        // Rows of no cells, and no rows.
+        assert_eq!(rows(&PackedTable::new(0, &[0, 0, 0])), [0..0, 0..0]);
+        let none = PackedTable::new(0, &[0]);
+        assert_eq!((rows(&none), none.cells()), (vec![], 0));
+        // A one-column table of many rows holds no row starts.
+        let mut source = String::from("| word |\n|---|\n");
+        for n in 0..500 {
+            source.push_str(&format!("| w{n} |\n"));
+        }
+        let (blocks, p) = packed(&source);
+        assert!(blocks.len() > 3, "parts: {}", blocks.len());
+        assert!(
+            p.tables
+                .iter()
+                .all(|t| matches!(t.cells.rows, Rows::Even { cells: 1, .. }))
+        );
+    }
+
+    #[test]
     fn a_block_and_a_run_are_small() {
         // What a 7.6 MB text's 28,000 blocks and 99,000 runs cost.
         assert_eq!(std::mem::size_of::<Head>(), 16);
         assert_eq!(std::mem::size_of::<Packed12>(), 12);
-        assert_eq!(std::mem::size_of::<TextHead>(), 16);
+        assert_eq!(std::mem::size_of::<TextHead>(), 8);
     }
 
     #[test]
@@ -814,7 +986,7 @@ mod tests {
         #[test]
         fn any_text_comes_back_as_it_was_packed(
             texts in proptest::collection::vec(
-                proptest::collection::vec(("[a é\\t\\n\\r&<]{0,6}", 0usize..4, 0u8..3), 0..5),
+                proptest::collection::vec(("[a é\\t\\n\\r&<漢\u{301}]{0,6}", 0usize..4, 0u8..3), 0..5),
                 1..5,
             )
         ) {
