@@ -105,6 +105,17 @@ impl Place {
 /// the bundled essays makes.
 const HELD_EVENTS: usize = (1 << 20) / std::mem::size_of::<(Event<'static>, Range<usize>)>();
 
+/// Whether a section `len` bytes long that made `held` events before
+/// byte `at` may hold one more: under [`HELD_EVENTS`] and, looked at
+/// every 1,024 events, not on course to pass it at the rate so far. A
+/// section that would pass it is parsed again anyway, and its events held
+/// until then were most of a table of one short column's peak memory (a
+/// 3.6 MB table of 300,000 rows: 1 MiB of its 15).
+fn may_hold(held: usize, at: usize, len: usize) -> bool {
+    held < HELD_EVENTS
+        && (held == 0 || !held.is_multiple_of(1024) || held.saturating_mul(len) <= HELD_EVENTS * at)
+}
+
 /// A table that goes on past a section's end: the next section is parsed
 /// after its head, so that its rows are rows of the same table.
 #[derive(Debug, Clone, PartialEq)]
@@ -236,7 +247,9 @@ impl<'s> Cutter<'s> {
                 for (e, r) in events.by_ref() {
                     look.see(&e, &r);
                     match &mut list {
-                        Some(held) if held.len() < HELD_EVENTS => held.push((e, r)),
+                        Some(held) if may_hold(held.len(), r.start, text.len()) => {
+                            held.push((e, r))
+                        }
                         _ => list = None,
                     }
                 }
@@ -685,6 +698,44 @@ mod tests {
             parse_in_sections(&text, SECTION),
             parse_in_sections(&text, usize::MAX)
         );
+    }
+
+    /// Events held as a section is looked at, as `Cutter::section` holds
+    /// them: how many before it stops.
+    fn held(text: &str) -> usize {
+        let mut held = 0;
+        for (_, r) in Parser::new_ext(text, OPTIONS).into_offset_iter() {
+            if !may_hold(held, r.start, text.len()) {
+                break;
+            }
+            held += 1;
+        }
+        held
+    }
+
+    #[test]
+    fn a_section_on_course_to_pass_the_cap_stops_holding_early() {
+        // A table of one short column: it stops at the first look.
+        let mut table = String::from("| word |\n|---|\n");
+        while table.len() < SECTION {
+            table.push_str(&format!("| w{} |\n", table.len()));
+        }
+        assert_eq!(held(&table), 1024);
+        // Prose is held whole: each essay, and the first section's worth
+        // of all of them.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("essays");
+        let mut all = String::new();
+        for entry in std::fs::read_dir(dir).expect("essays") {
+            let text = std::fs::read_to_string(entry.expect("entry").path()).expect("essay");
+            let events = Parser::new_ext(&text, OPTIONS).count();
+            assert_eq!(held(&text), events);
+            all.push_str(&text);
+        }
+        let first = &all[..all.floor_char_boundary(SECTION)];
+        assert_eq!(held(first), Parser::new_ext(first, OPTIONS).count());
+        // The cap holds whatever the rate.
+        assert!(!may_hold(HELD_EVENTS, SECTION, SECTION));
+        assert!(may_hold(HELD_EVENTS - 1, SECTION, SECTION));
     }
 
     #[test]
