@@ -276,9 +276,7 @@ impl TextHead {
 /// pushed apart from its letter) keeps its own ([`Texts::cols`]).
 fn end_col(text: &str) -> usize {
     let last = memchr::memrchr(b'\n', text.as_bytes()).map_or(0, |at| at + 1);
-    let mut col = 0;
-    crate::text::sanitize::sanitize_pieces(&text[last..], &mut col, |_, _| {});
-    col
+    crate::text::sanitize::text_width(&text[last..])
 }
 
 /// The `n` bytes of `source` from `src`, line ends shown as spaces,
@@ -848,6 +846,8 @@ mod tests {
             for (i, b) in blocks.iter().enumerate() {
                 assert_eq!(p.block(i, &source).as_ref(), Some(b), "{path:?} block {i}");
             }
+            // Every text's end column is found again from its text.
+            assert_eq!(p.texts.cols, [], "{path:?}");
         }
     }
 
