@@ -179,11 +179,12 @@ impl<'s> Cutter<'s> {
     ///
     /// A section that may still be made longer is parsed into a list of
     /// its events, looked at, then fed; one over twice `size` (a long
-    /// listing) or of more than [`HELD_EVENTS`] events (the rows of a
-    /// table of one short column: 3 MiB of them in a section) is parsed
-    /// twice instead, once to look and once to feed, so that its events
-    /// are never all held (a table of 20,000 rows was 19 MB of them); the
-    /// text's last section is fed as parsed.
+    /// listing) or of more than [`HELD_EVENTS`] events, or on course to
+    /// make more ([`may_hold`]: the rows of a table of one short column,
+    /// 3 MiB of them in a section), is parsed twice instead, once to look
+    /// and once to feed, so that its events are never all held (a table of
+    /// 20,000 rows was 19 MB of them); the text's last section is fed as
+    /// parsed.
     ///
     /// A table is only cut between rows where the parser filled in no
     /// cell (a row shorter than the header): it fills in at most 2^18 in a
