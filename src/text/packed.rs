@@ -116,22 +116,14 @@ impl PackedTable {
 
     /// Its rows' cells, as text indexes counted from [`PackedTable::first`].
     pub fn rows(&self) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
-        let (even, listed) = match &self.rows {
-            Rows::Even { rows, cells } => {
-                let cells = *cells as usize;
-                (
-                    Some((0..*rows as usize).map(move |r| r * cells..(r + 1) * cells)),
-                    None,
-                )
-            }
-            Rows::Listed(starts) => (
-                None,
-                Some(starts.windows(2).map(|w| w[0] as usize..w[1] as usize)),
-            ),
+        let rows = match &self.rows {
+            Rows::Even { rows, .. } => *rows as usize,
+            Rows::Listed(starts) => starts.len().saturating_sub(1),
         };
-        even.into_iter()
-            .flatten()
-            .chain(listed.into_iter().flatten())
+        (0..rows).map(|r| match &self.rows {
+            Rows::Even { cells, .. } => r * *cells as usize..(r + 1) * *cells as usize,
+            Rows::Listed(starts) => starts[r] as usize..starts[r + 1] as usize,
+        })
     }
 
     /// Its number of cells.
