@@ -71,18 +71,8 @@ pub fn open_head(
             let saved = saved?;
             let (doc, start) = match open_window(bytes, start, saved) {
                 Ok(found) => found,
-                // Not there: the text before it decodes longer than its
-                // bytes (invalid bytes become marks), so the position is
-                // further back in the file. Once more, where the window's
-                // own ratio of text to bytes puts it.
-                Err(Some((bytes, text))) if text > bytes => {
-                    let guess = (saved.offset as u128 * bytes as u128 / text as u128) as usize;
-                    let Head::Window { bytes, start } = read_window(path, guess)? else {
-                        return None;
-                    };
-                    open_window(bytes, start, saved).ok()?
-                }
-                Err(_) => return None,
+                // Not in the near window: the wide one, placed as before.
+                Err(_) => open_wide_window(path, saved)?,
             };
             (Ok(doc), Some(start))
         }
@@ -99,6 +89,28 @@ pub fn open_head(
         partial: true,
         window,
     })
+}
+
+/// [`WIDE`] windows around `saved`, when the [`NEAR`] one missed it: one
+/// at the saved offset; where it is not, the text before it decodes
+/// longer than its bytes (invalid bytes become marks), so the position is
+/// further back in the file: once more, where that window's own ratio of
+/// text to bytes puts it.
+fn open_wide_window(path: &Path, saved: &storage::Anchor) -> Option<(Box<Document>, usize)> {
+    let Head::Window { bytes, start } = read_window(path, saved.offset, WIDE)? else {
+        return None;
+    };
+    match open_window(bytes, start, saved) {
+        Ok(found) => Some(found),
+        Err(Some((bytes, text))) if text > bytes => {
+            let guess = (saved.offset as u128 * bytes as u128 / text as u128) as usize;
+            let Head::Window { bytes, start } = read_window(path, guess, WIDE)? else {
+                return None;
+            };
+            open_window(bytes, start, saved).ok()
+        }
+        Err(_) => None,
+    }
 }
 
 /// A window of a big plain text around a saved position far into it:
@@ -832,7 +844,7 @@ fn read_head(path: &Path, format: Format, at: Option<usize>) -> Option<Head> {
         if crate::text::decode::check_head(&first, meta.len() as usize).ok()? {
             return None;
         }
-        return read_window(path, at);
+        return read_window(path, at, NEAR);
     }
     let mut head = Vec::with_capacity(want);
     file.take(want as u64).read_to_end(&mut head).ok()?;
@@ -841,15 +853,15 @@ fn read_head(path: &Path, format: Format, at: Option<usize>) -> Option<Head> {
     Some(Head::Prefix(head))
 }
 
-/// The whole lines of a file around byte `at` (see [`WINDOW_BEFORE`]).
-fn read_window(path: &Path, at: usize) -> Option<Head> {
+/// The whole lines of a file around byte `at`, as far as `reach` says.
+fn read_window(path: &Path, at: usize, reach: Reach) -> Option<Head> {
     use std::io::{Read as _, Seek as _};
     let mut file = std::fs::File::open(path).ok()?;
     let size = file.metadata().ok()?.len();
-    let lo = at.saturating_sub(WINDOW_BEFORE) as u64;
+    let lo = at.saturating_sub(reach.before) as u64;
     file.seek(std::io::SeekFrom::Start(lo)).ok()?;
-    let mut bytes = Vec::with_capacity(WINDOW_BEFORE + WINDOW_AFTER);
-    file.take((WINDOW_BEFORE + WINDOW_AFTER) as u64)
+    let mut bytes = Vec::with_capacity(reach.before + reach.after);
+    file.take((reach.before + reach.after) as u64)
         .read_to_end(&mut bytes)
         .ok()?;
     // Whole lines only: from the first line that starts in the window
@@ -886,15 +898,36 @@ enum Head {
     Window { bytes: Vec<u8>, start: usize },
 }
 
-/// A window around a saved position far into a big text: this much
-/// before it (room for some 30 page-up keys, and for the decoded text
-/// running ahead of the file's bytes; when it ran further, the window is
-/// read again where the text's own ratio puts the place) and after it.
-/// Everything in it is decoded and measured before the first frame: a
-/// window of 768 KiB cost a 3.3 MB book's reopen 3.5M instructions, more
-/// than the rest of the start together (callgrind).
-const WINDOW_BEFORE: usize = 128 << 10;
-const WINDOW_AFTER: usize = 64 << 10;
+/// How much of a file a window around a saved position holds: so many
+/// bytes before it and after it.
+#[derive(Clone, Copy)]
+struct Reach {
+    before: usize,
+    after: usize,
+}
+
+/// The window a reopened big text shows first: what the first part of a
+/// text opened at its top holds ([`crate::text::format::TEXT_HEAD_BYTES`],
+/// some 15 screens), half of it on each side. Everything in it is decoded
+/// and measured before the first frame: a window of 768 KiB cost a 3.3 MB
+/// book's reopen 3.5M instructions, more than the rest of the start
+/// together (callgrind), and the 192 KiB [`WIDE`] one, read first, was
+/// 0.8 ms of the 50 MB text's reopen against its first open (about a
+/// hundred page faults for the bytes and their text; issue 12). A text
+/// that is valid UTF-8, as most are, has its passage at the saved offset:
+/// the near window finds it.
+const NEAR: Reach = Reach {
+    before: 32 << 10,
+    after: 32 << 10,
+};
+
+/// The window read when the near one missed the passage: room for the
+/// decoded text running ahead of the file's bytes (when it ran further,
+/// the window is read again where the text's own ratio puts the place).
+const WIDE: Reach = Reach {
+    before: 128 << 10,
+    after: 64 << 10,
+};
 
 /// Notes files above this size are read after the text is shown, on a
 /// worker (issue 12): a 30 MB file of 64,595 notes kept the first frame
@@ -1351,6 +1384,50 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    /// A valid UTF-8 text reopened far in decodes only the near window
+    /// before its first frame, its passage at the saved offset; a text
+    /// whose invalid bytes put the passage far from its offset (the test
+    /// above) is found by the wide windows.
+    #[test]
+    fn a_valid_text_reopened_far_in_decodes_only_the_near_window() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = DataDir::resolve(Some(dir.path().join("data")), None).expect("data dir");
+        let path = dir.path().join("big.txt");
+        let mut text = String::new();
+        let mut n = 0;
+        while text.len() < 4 << 20 {
+            text.push_str(&format!("line {n} of a long and valid text\n"));
+            n += 1;
+        }
+        std::fs::write(&path, &text).expect("write");
+        let whole = Document::from_bytes(text.into_bytes(), Format::Text).expect("whole");
+        let at = memchr::memmem::find(whole.source(), b"line 80000 of").expect("far in");
+        let saved = crate::study::notes::make_anchor(&whole, at);
+        let entry = library::file_entry(&path, "big.txt".into());
+        let Some(Msg::Opened {
+            result: Ok(part),
+            window: Some(start),
+            ..
+        }) = open_head(0, &entry, &data, &Store::new(), Some(&saved))
+        else {
+            panic!("a window first");
+        };
+        assert!(
+            part.len() <= NEAR.before + NEAR.after,
+            "the near window only: {} bytes",
+            part.len()
+        );
+        assert!(
+            start <= at && at - start <= NEAR.before,
+            "placed around the offset"
+        );
+        assert_eq!(
+            &part.source()[at - start..at - start + 13],
+            b"line 80000 of",
+            "the window's text at the saved place is the whole's"
+        );
     }
 
     #[test]
