@@ -917,8 +917,8 @@ struct Reach {
 /// that is valid UTF-8, as most are, has its passage at the saved offset:
 /// the near window finds it.
 const NEAR: Reach = Reach {
-    before: 32 << 10,
-    after: 32 << 10,
+    before: crate::text::format::TEXT_HEAD_BYTES / 2,
+    after: crate::text::format::TEXT_HEAD_BYTES / 2,
 };
 
 /// The window read when the near one missed the passage: room for the
